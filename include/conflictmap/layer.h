@@ -1,0 +1,58 @@
+/* Layers: boundary geometry read from a shapefile, reprojected to WGS84
+ * longitude/latitude at load time, and tagged with the role it is drawn in.
+ * Projecting to the map plane is the projection module's job. */
+#ifndef CONFLICTMAP_LAYER_H
+#define CONFLICTMAP_LAYER_H
+
+#include <stddef.h>
+#include "conflictmap/diag.h"
+
+typedef struct cm_layer cm_layer;
+typedef struct cm_shape cm_shape;
+
+typedef enum cm_shape_kind {
+    CM_SHAPE_POINT,     /* Point and MultiPoint (and their Z/M variants) */
+    CM_SHAPE_LINE,      /* Arc (PolyLine) */
+    CM_SHAPE_POLYGON    /* Polygon: outer rings and holes, any orientation */
+} cm_shape_kind;
+
+/* Loads the shapefile at @path (the .shp; the .shx and .dbf beside it are
+ * required, .prj and .cpg are honoured when present). @role is copied, e.g.
+ * "countries"; NULL takes the role from the file name (see cm_layer_role_from_path).
+ * Coordinates are transformed to WGS84 degrees with PROJ from the .prj; without
+ * a .prj the layer is taken as WGS84 and a warning is added. Multipatch and
+ * null shapes are skipped with a warning; a broken file is refused with an
+ * error naming the file and the record.
+ * On success *out is the caller's (cm_layer_destroy). On failure *out is NULL.
+ * Returns CM_OK, CM_ERR_INPUT (broken or unsupported file), CM_ERR_IO (cannot
+ * be read), CM_ERR_NOMEM. */
+cm_status cm_layer_load(cm_layer **out, const char *path, const char *role,
+                        cm_diag_list *diags);
+void      cm_layer_destroy(cm_layer *layer);   /* NULL is fine */
+
+/* The role a file name implies: its base name without extension, lower-cased,
+ * e.g. "shapes/countries.shp" -> "countries". Writes at most @size bytes. */
+void cm_layer_role_from_path(const char *path, char *role, size_t size);
+
+const char *cm_layer_role(const cm_layer *layer);       /* borrowed */
+const char *cm_layer_path(const cm_layer *layer);       /* borrowed */
+size_t      cm_layer_n_shapes(const cm_layer *layer);
+/* Borrowed, valid while @layer lives; NULL when @i is out of range. */
+const cm_shape *cm_layer_shape(const cm_layer *layer, size_t i);
+/* Bounding box of every shape in degrees: west, south, east, north.
+ * Returns 0 for an empty layer (and leaves @bbox alone). */
+int cm_layer_bbox(const cm_layer *layer, double bbox[4]);
+
+cm_shape_kind cm_shape_kind_of(const cm_shape *shape);
+size_t        cm_shape_n_parts(const cm_shape *shape);
+/* The @k-th part (ring, line or point group) as @n_points (lon, lat) pairs,
+ * interleaved: lon0, lat0, lon1, lat1, ... Borrowed. */
+const double *cm_shape_part(const cm_shape *shape, size_t k, size_t *n_points);
+/* The shape's name from the .dbf (the first of NAME, name, NAME_EN, ... that
+ * is present), decoded to UTF-8; "" when there is none. Borrowed. */
+const char   *cm_shape_name(const cm_shape *shape);
+/* The value of the .dbf field @field (case-insensitive) decoded to UTF-8, or
+ * NULL when the layer has no such field. Borrowed. */
+const char   *cm_shape_attr(const cm_shape *shape, const char *field);
+
+#endif
