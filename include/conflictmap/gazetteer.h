@@ -1,0 +1,57 @@
+/* The gazetteer: places with a primary name, names in other languages, aliases,
+ * coordinates, country, kind and rank, read from line-oriented UTF-8 files
+ * (gazetteer/README.md documents the format). Looking a name up folds case,
+ * diacritics and common transliterations; choosing among namesakes prefers
+ * the map's extent, then rank. */
+#ifndef CONFLICTMAP_GAZETTEER_H
+#define CONFLICTMAP_GAZETTEER_H
+
+#include <stddef.h>
+#include "conflictmap/diag.h"
+
+typedef struct cm_gazetteer cm_gazetteer;
+typedef struct cm_place cm_place;
+
+/* An empty gazetteer in *out (the caller's: cm_gazetteer_destroy).
+ * Returns CM_OK or CM_ERR_NOMEM. */
+cm_status cm_gazetteer_create(cm_gazetteer **out);
+void      cm_gazetteer_destroy(cm_gazetteer *gaz);   /* NULL is fine */
+
+/* Adds every place in the file at @path. Every bad line is reported (FILE:LINE:COL)
+ * and nothing of the file is added when any line is bad.
+ * Returns CM_OK, CM_ERR_INPUT, CM_ERR_IO (cannot read) or CM_ERR_NOMEM. */
+cm_status cm_gazetteer_add_file(cm_gazetteer *gaz, const char *path, cm_diag_list *diags);
+
+size_t          cm_gazetteer_n_places(const cm_gazetteer *gaz);
+const cm_place *cm_gazetteer_place(const cm_gazetteer *gaz, size_t i);   /* borrowed */
+
+/* The place called @name (any of its names or aliases, ignoring case, diacritics,
+ * punctuation and common transliterations such as kh/x, sh/ş, j/c), or NULL.
+ * Where several places answer, the one inside @bbox_deg (west, south, east,
+ * north; may be NULL) wins, then the higher rank. Borrowed. */
+const cm_place *cm_gazetteer_find(const cm_gazetteer *gaz, const char *name,
+                                  const double *bbox_deg);
+
+/* Up to @max names that are close to @name (by edit distance over folded names),
+ * closest first; only genuinely close names are offered. The strings are
+ * borrowed from the gazetteer. Returns how many were written to @names. */
+size_t cm_gazetteer_suggest(const cm_gazetteer *gaz, const char *name,
+                            const char **names, size_t max);
+
+/* @name folded for matching: NFKD, case-folded, marks stripped, Azerbaijani ə
+ * and ı as e and i, punctuation and runs of space as one space. The caller
+ * frees the result; NULL when out of memory or @name is not valid UTF-8. */
+char *cm_name_fold(const char *name);
+
+const char *cm_place_name(const cm_place *place);
+/* The name in @lang ("az", "hy", "ru", "ar", "en"), or the primary name when
+ * the gazetteer has none in that language. */
+const char *cm_place_name_in(const cm_place *place, const char *lang);
+double      cm_place_lon(const cm_place *place);
+double      cm_place_lat(const cm_place *place);
+const char *cm_place_country(const cm_place *place);
+const char *cm_place_kind(const cm_place *place);
+long        cm_place_rank(const cm_place *place);
+cm_pos      cm_place_pos(const cm_place *place);
+
+#endif

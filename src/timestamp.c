@@ -1,0 +1,207 @@
+/* RFC 3339 parsing and the formats conflictmap writes times in. Calendar
+ * arithmetic is done by hand (days from civil) so no time zone database or
+ * locale can change a result. */
+#include "conflictmap/timestamp.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static const char *const month_names[12] = {
+    "January", "February", "March", "April", "May", "June", "July",
+    "August", "September", "October", "November", "December"
+};
+
+static int
+is_leap(int64_t y)
+{
+    return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
+
+static int
+days_in_month(int64_t y, int m)
+{
+    static const int days[12] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+    return m == 2 && is_leap(y) ? 29 : days[m - 1];
+}
+
+/* Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's method). */
+static int64_t
+days_from_civil(int64_t y, int m, int d)
+{
+    y -= m <= 2;
+    int64_t era = (y >= 0 ? y : y - 399) / 400;
+    int64_t yoe = y - era * 400;
+    int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + doe - 719468;
+}
+
+static void
+civil_from_days(int64_t z, int64_t *y, int *m, int *d)
+{
+    z += 719468;
+    int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+    int64_t doe = z - era * 146097;
+    int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    int64_t mp = (5 * doy + 2) / 153;
+    *d = (int)(doy - (153 * mp + 2) / 5 + 1);
+    *m = (int)(mp < 10 ? mp + 3 : mp - 9);
+    *y = yoe + era * 400 + (*m <= 2);
+}
+
+/* Reads exactly @n digits; returns -1 when they are not all digits. */
+static int
+digits(const char *s, int n)
+{
+    int v = 0;
+    for (int i = 0; i < n; i++) {
+        if (s[i] < '0' || s[i] > '9')
+            return -1;
+        v = v * 10 + (s[i] - '0');
+    }
+    return v;
+}
+
+static const char *
+parse_offset(const char *p, int *offset_s)
+{
+    if (*p == 'Z' || *p == 'z') {
+        *offset_s = 0;
+        return p[1] ? "has text after the \"Z\"" : NULL;
+    }
+    if (*p == '\0')
+        return "has no time zone; add \"Z\" for GMT or an offset such as \"+04:00\"";
+    if (*p != '+' && *p != '-')
+        return "has no valid time zone; end it with \"Z\" for GMT or an offset such as \"+04:00\"";
+    int hh = digits(p + 1, 2), mm = p[3] == ':' ? digits(p + 4, 2) : -1;
+    if (hh < 0 || mm < 0 || p[6] != '\0')
+        return "has a zone offset that is not of the form +HH:MM";
+    if (hh > 23 || mm > 59)
+        return "has a zone offset out of range";
+    *offset_s = (p[0] == '-' ? -1 : 1) * (hh * 3600 + mm * 60);
+    return NULL;
+}
+
+const char *
+cm_time_parse(const char *text, cm_time *out)
+{
+    const char *s = text;
+    if (!s || strlen(s) < 19)
+        return "is not a date and time such as \"2020-10-09T15:15:00Z\"";
+    int year = digits(s, 4), mon = digits(s + 5, 2), day = digits(s + 8, 2);
+    int hh = digits(s + 11, 2), mm = digits(s + 14, 2), ss = digits(s + 17, 2);
+    if (year < 0 || mon < 0 || day < 0 || hh < 0 || mm < 0 || ss < 0 || s[4] != '-' ||
+        s[7] != '-' || s[13] != ':' || s[16] != ':' ||
+        (s[10] != 'T' && s[10] != 't' && s[10] != ' '))
+        return "is not a date and time such as \"2020-10-09T15:15:00Z\"";
+    if (mon < 1 || mon > 12 || day < 1 || day > days_in_month(year, mon))
+        return "is not a real date";
+    if (hh > 23 || mm > 59 || ss > 59)
+        return "is not a real time of day";
+    const char *p = s + 19;
+    if (*p == '.') {
+        p++;
+        if (*p < '0' || *p > '9')
+            return "has a decimal point with no fraction of a second after it";
+        while (*p >= '0' && *p <= '9')
+            p++;
+    }
+    int offset_s = 0;
+    const char *why = parse_offset(p, &offset_s);
+    if (why)
+        return why;
+    *out = days_from_civil(year, mon, day) * 86400 + hh * 3600 + mm * 60 + ss - offset_s;
+    return NULL;
+}
+
+const char *
+cm_duration_parse(const char *text, int64_t *seconds)
+{
+    static const char *const bad =
+        "is not a duration such as \"30m\", \"1h\", \"1d\" or \"1h30m\"";
+    int64_t total = 0;
+    const char *p = text;
+    if (!p || !*p)
+        return bad;
+    while (*p) {
+        int64_t n = 0;
+        if (*p < '0' || *p > '9')
+            return bad;
+        while (*p >= '0' && *p <= '9') {
+            if (n > 1000000000)
+                return "is too long a duration";
+            n = n * 10 + (*p++ - '0');
+        }
+        switch (*p++) {
+        case 's': total += n; break;
+        case 'm': total += n * 60; break;
+        case 'h': total += n * 3600; break;
+        case 'd': total += n * 86400; break;
+        default: return bad;
+        }
+        if (total > (int64_t)100 * 366 * 86400)
+            return "is too long a duration";
+    }
+    if (total <= 0)
+        return "is not a duration longer than zero";
+    *seconds = total;
+    return NULL;
+}
+
+typedef struct civil {
+    int64_t year;
+    int mon, day, hh, mm, ss;
+} civil;
+
+static civil
+to_civil(cm_time t)
+{
+    civil c;
+    int64_t days = t >= 0 ? t / 86400 : -((-t + 86399) / 86400);
+    int64_t rem = t - days * 86400;
+    civil_from_days(days, &c.year, &c.mon, &c.day);
+    c.hh = (int)(rem / 3600);
+    c.mm = (int)(rem / 60 % 60);
+    c.ss = (int)(rem % 60);
+    return c;
+}
+
+char *
+cm_time_format_iso(cm_time t, char buf[CM_TIME_BUF])
+{
+    civil c = to_civil(t);
+    snprintf(buf, CM_TIME_BUF, "%04lld-%02d-%02dT%02d:%02d:%02dZ", (long long)c.year, c.mon,
+             c.day, c.hh, c.mm, c.ss);
+    return buf;
+}
+
+char *
+cm_time_format_stamp(cm_time t, char buf[CM_TIME_BUF])
+{
+    civil c = to_civil(t);
+    if (c.ss)
+        snprintf(buf, CM_TIME_BUF, "%04lld%02d%02dT%02d%02d%02dZ", (long long)c.year, c.mon,
+                 c.day, c.hh, c.mm, c.ss);
+    else
+        snprintf(buf, CM_TIME_BUF, "%04lld%02d%02dT%02d%02dZ", (long long)c.year, c.mon, c.day,
+                 c.hh, c.mm);
+    return buf;
+}
+
+char *
+cm_time_format_human(cm_time t, char buf[CM_TIME_BUF])
+{
+    civil c = to_civil(t);
+    snprintf(buf, CM_TIME_BUF, "%d %s %lld, %02d:%02d GMT", c.day, month_names[c.mon - 1],
+             (long long)c.year, c.hh, c.mm);
+    return buf;
+}
+
+char *
+cm_time_format_clock(cm_time t, char buf[CM_TIME_BUF])
+{
+    civil c = to_civil(t);
+    snprintf(buf, CM_TIME_BUF, "%02d:%02d", c.hh, c.mm);
+    return buf;
+}
