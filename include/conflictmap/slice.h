@@ -1,0 +1,57 @@
+/* Slices: the moments a timeline is drawn at, and for each the state as of
+ * that moment: which side controls which place or area, and which events are
+ * shown as new, current (ongoing) or older. Laying a slice out is the scene's job. */
+#ifndef CONFLICTMAP_SLICE_H
+#define CONFLICTMAP_SLICE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "conflictmap/diag.h"
+#include "conflictmap/events.h"
+
+typedef struct cm_slices cm_slices;
+typedef struct cm_slice cm_slice;
+
+/* How to slice: by default one slice per distinct event time; every_s > 0 for
+ * regular steps from the first event to (at least) the last; or the @n_at
+ * times in @at. window_s > 0 hides events older than that before each slice. */
+typedef struct cm_slice_spec {
+    int64_t every_s;
+    const cm_time *at;
+    size_t n_at;
+    int64_t window_s;
+} cm_slice_spec;
+
+typedef enum cm_event_state {
+    CM_EVENT_NEW,       /* since the previous slice */
+    CM_EVENT_CURRENT,   /* earlier, but still going on (before its end) */
+    CM_EVENT_OLDER      /* earlier and over */
+} cm_event_state;
+
+enum { CM_MAX_SLICES = 100000 };
+
+/* Slices @events (which must outlive the result) per @spec (NULL for the
+ * default). On success *out is the caller's (cm_slices_destroy).
+ * Returns CM_OK, CM_ERR_INPUT (e.g. too many slices) or CM_ERR_NOMEM. */
+cm_status cm_slices_make(cm_slices **out, const cm_events *events, const cm_slice_spec *spec,
+                         cm_diag_list *diags);
+void      cm_slices_destroy(cm_slices *slices);   /* NULL is fine */
+
+size_t          cm_slices_count(const cm_slices *slices);
+const cm_slice *cm_slices_get(const cm_slices *slices, size_t i);   /* borrowed */
+
+cm_time cm_slice_time(const cm_slice *slice);
+/* The events shown, oldest first (ties in file order). */
+size_t          cm_slice_n_events(const cm_slice *slice);
+const cm_event *cm_slice_event(const cm_slice *slice, size_t k, cm_event_state *state);
+
+/* Control as of the slice: the side code holding the place or area @name
+ * (matched like place names), or NULL when nobody is recorded as holding it. */
+const char *cm_slice_control(const cm_slice *slice, const char *name);
+/* The control entries: @name as first written, @side, and the control change
+ * that set it (NULL when it comes from initial_control). */
+size_t cm_slice_n_control(const cm_slice *slice);
+void   cm_slice_control_at(const cm_slice *slice, size_t i, const char **name,
+                           const char **side, const cm_event **by);
+
+#endif

@@ -1,0 +1,992 @@
+/* Loading the events file: JSON parsing (jansson), positions for every value
+ * (jsonpos), a table of small parsers per key, then the checks that need the
+ * whole file: unique ids, known sides, places found in the gazetteer. */
+#include "conflictmap/events.h"
+#include "input.h"
+#include "jsonpos.h"
+
+#include <jansson.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum { MAX_EVENTS = 1000000, MAX_SIDES = 64 };
+
+struct cm_side {
+    char *code, *name;
+    double rgb[3];
+    cm_pos pos;
+};
+
+struct cm_event {
+    char *id;
+    cm_pos pos, id_pos, place_pos, time_pos;
+    cm_time time, end;
+    int has_time, has_end, has_lonlat, precision;
+    double lon, lat;
+    char *place_name;
+    const cm_place *place;
+    char *kind, *status, *claimed_by, *headline, *text, *source, *area;
+    char *control_from, *control_to;
+    cm_pos control_pos, claimed_by_pos;
+    char *extra_json;
+    size_t index;
+};
+
+typedef struct initial {
+    char *name, *side;
+    cm_pos pos;
+    const cm_place *place;   /* NULL when the name is an area's, not a place's */
+} initial;
+
+struct cm_events {
+    char *path;
+    char *title, *subtitle, *source, *projection, *extra_json;
+    double bbox[4];
+    int has_bbox;
+    cm_side *sides;
+    size_t n_sides;
+    initial *initials;
+    size_t n_initials;
+    cm_event *events;
+    size_t n_events;
+};
+
+/* What the parsers share while one file loads. */
+typedef struct loader {
+    cm_events *ev;
+    const cm_jsonpos *pos;
+    const cm_gazetteer *gaz;
+    cm_diag_list *diags;
+    cm_status st;          /* the first problem met; later ones do not overwrite */
+    json_t *extra;         /* unknown keys of the object being parsed */
+} loader;
+
+static void
+fail(loader *ld, cm_status st)
+{
+    if (ld->st == CM_OK)
+        ld->st = st;
+}
+
+static cm_pos
+pos_of(const loader *ld, const json_t *v, cm_pos fallback)
+{
+    return cm_jsonpos_of(ld->pos, v, fallback);
+}
+
+static void
+error_at(loader *ld, cm_pos pos, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+static void
+error_at(loader *ld, cm_pos pos, const char *fmt, ...)
+{
+    char msg[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof(msg), fmt, ap);
+    va_end(ap);
+    cm_diag_error(ld->diags, &pos, "%s", msg);
+    fail(ld, CM_ERR_INPUT);
+}
+
+static const char *
+type_name(const json_t *v)
+{
+    switch (json_typeof(v)) {
+    case JSON_OBJECT: return "an object";
+    case JSON_ARRAY: return "a list";
+    case JSON_STRING: return "text";
+    case JSON_INTEGER: case JSON_REAL: return "a number";
+    case JSON_TRUE: case JSON_FALSE: return "true or false";
+    case JSON_NULL: return "null";
+    }
+    return "something else";
+}
+
+/* Copies a string value out of jansson. An absent or wrong-typed value is
+ * reported against @key and leaves *out alone. */
+static void
+take_string(loader *ld, const char *key, json_t *v, cm_pos fallback, char **out)
+{
+    if (!json_is_string(v)) {
+        error_at(ld, pos_of(ld, v, fallback), "\"%s\" should be text in quotes, not %s",
+                 key, type_name(v));
+        return;
+    }
+    char *copy = strdup(json_string_value(v));
+    if (!copy) {
+        fail(ld, CM_ERR_NOMEM);
+        return;
+    }
+    free(*out);
+    *out = copy;
+}
+
+static int
+take_time(loader *ld, const char *key, json_t *v, cm_pos fallback, cm_time *out)
+{
+    cm_pos pos = pos_of(ld, v, fallback);
+    if (!json_is_string(v)) {
+        error_at(ld, pos, "\"%s\" should be a time in quotes such as "
+                 "\"2020-10-09T15:15:00Z\", not %s", key, type_name(v));
+        return 0;
+    }
+    const char *why = cm_time_parse(json_string_value(v), out);
+    if (why) {
+        error_at(ld, pos, "%s \"%s\" %s", key, json_string_value(v), why);
+        return 0;
+    }
+    return 1;
+}
+
+static void
+keep_unknown(loader *ld, const char *key, json_t *v)
+{
+    if (!ld->extra)
+        ld->extra = json_object();
+    if (!ld->extra || json_object_set(ld->extra, key, v) != 0)
+        fail(ld, CM_ERR_NOMEM);
+}
+
+static char *
+dump_extra(loader *ld)
+{
+    char *s = ld->extra ? json_dumps(ld->extra, JSON_COMPACT) : strdup("{}");
+    json_decref(ld->extra);
+    ld->extra = NULL;
+    if (!s)
+        fail(ld, CM_ERR_NOMEM);
+    return s;
+}
+
+/* ---- one event ------------------------------------------------------------ */
+
+typedef void (*event_parser)(loader *ld, cm_event *e, json_t *v, cm_pos pos);
+
+static void ev_id(loader *ld, cm_event *e, json_t *v, cm_pos pos)
+{
+    e->id_pos = pos_of(ld, v, pos);
+    if (json_is_integer(v)) {
+        char buf[32];
+        snprintf(buf, sizeof(buf), "%lld", (long long)json_integer_value(v));
+        e->id = strdup(buf);
+        if (!e->id)
+            fail(ld, CM_ERR_NOMEM);
+        return;
+    }
+    take_string(ld, "id", v, pos, &e->id);
+    if (e->id && !e->id[0])
+        error_at(ld, e->id_pos, "\"id\" is empty; give the event a short name or leave "
+                 "\"id\" out");
+}
+
+static void ev_time(loader *ld, cm_event *e, json_t *v, cm_pos pos)
+{
+    e->time_pos = pos_of(ld, v, pos);
+    e->has_time = take_time(ld, "time", v, pos, &e->time);
+}
+
+static void ev_end(loader *ld, cm_event *e, json_t *v, cm_pos pos)
+{
+    e->has_end = take_time(ld, "end", v, pos, &e->end);
+}
+
+static void ev_place(loader *ld, cm_event *e, json_t *v, cm_pos pos)
+{
+    e->place_pos = pos_of(ld, v, pos);
+    take_string(ld, "place", v, pos, &e->place_name);
+}
+
+static int
+take_degrees(loader *ld, const char *key, json_t *v, cm_pos pos, double limit, double *out)
+{
+    if (!json_is_number(v)) {
+        error_at(ld, pos_of(ld, v, pos), "\"%s\" should be a number of degrees, not %s",
+                 key, type_name(v));
+        return 0;
+    }
+    double d = json_number_value(v);
+    if (!isfinite(d) || fabs(d) > limit) {
+        error_at(ld, pos_of(ld, v, pos), "\"%s\" is %g, outside -%g..%g degrees%s", key, d,
+                 limit, limit, limit == 90 ? "; are longitude and latitude swapped?" : "");
+        return 0;
+    }
+    *out = d;
+    return 1;
+}
+
+static void ev_lon(loader *ld, cm_event *e, json_t *v, cm_pos pos)
+{
+    e->has_lonlat |= take_degrees(ld, "lon", v, pos, 180, &e->lon) ? 1 : 0;
+}
+
+static void ev_lat(loader *ld, cm_event *e, json_t *v, cm_pos pos)
+{
+    e->has_lonlat |= take_degrees(ld, "lat", v, pos, 90, &e->lat) ? 2 : 0;
+}
+
+static void ev_kind(loader *ld, cm_event *e, json_t *v, cm_pos pos)
+{
+    take_string(ld, "kind", v, pos, &e->kind);
+}
+
+static void ev_status(loader *ld, cm_event *e, json_t *v, cm_pos pos)
+{
+    take_string(ld, "status", v, pos, &e->status);
+    if (e->status && strcmp(e->status, "claimed") && strcmp(e->status, "confirmed") &&
+        strcmp(e->status, "disputed"))
+        error_at(ld, pos_of(ld, v, pos), "status \"%s\" is not one of \"claimed\", "
+                 "\"confirmed\" or \"disputed\"", e->status);
+}
+
+static void ev_claimed_by(loader *ld, cm_event *e, json_t *v, cm_pos pos)
+{
+    e->claimed_by_pos = pos_of(ld, v, pos);
+    take_string(ld, "claimed_by", v, pos, &e->claimed_by);
+}
+
+static void ev_headline(loader *ld, cm_event *e, json_t *v, cm_pos pos)
+{
+    take_string(ld, "headline", v, pos, &e->headline);
+}
+
+static void ev_text(loader *ld, cm_event *e, json_t *v, cm_pos pos)
+{
+    take_string(ld, "text", v, pos, &e->text);
+}
+
+static void ev_source(loader *ld, cm_event *e, json_t *v, cm_pos pos)
+{
+    take_string(ld, "source", v, pos, &e->source);
+}
+
+static void ev_area(loader *ld, cm_event *e, json_t *v, cm_pos pos)
+{
+    take_string(ld, "area", v, pos, &e->area);
+}
+
+static void ev_precision(loader *ld, cm_event *e, json_t *v, cm_pos pos)
+{
+    json_int_t p = json_is_integer(v) ? json_integer_value(v) : 0;
+    if (p < 1 || p > 3) {
+        error_at(ld, pos_of(ld, v, pos), "\"precision\" should be 1 (exact), 2 (near the "
+                 "place) or 3 (somewhere in the region)");
+        return;
+    }
+    e->precision = (int)p;
+}
+
+static void ev_control(loader *ld, cm_event *e, json_t *v, cm_pos pos)
+{
+    e->control_pos = pos_of(ld, v, pos);
+    if (!json_is_object(v)) {
+        error_at(ld, e->control_pos, "\"control\" should be an object such as "
+                 "{\"from\": \"AM\", \"to\": \"AZ\"}, not %s", type_name(v));
+        return;
+    }
+    json_t *from = json_object_get(v, "from"), *to = json_object_get(v, "to");
+    if (from)
+        take_string(ld, "from", from, e->control_pos, &e->control_from);
+    if (to)
+        take_string(ld, "to", to, e->control_pos, &e->control_to);
+    else
+        error_at(ld, e->control_pos, "\"control\" needs \"to\": the side that takes the "
+                 "place, such as {\"from\": \"AM\", \"to\": \"AZ\"}");
+}
+
+static const struct {
+    const char *key;
+    event_parser parse;
+} event_keys[] = {
+    { "id", ev_id }, { "time", ev_time }, { "end", ev_end }, { "place", ev_place },
+    { "lon", ev_lon }, { "lat", ev_lat }, { "kind", ev_kind }, { "status", ev_status },
+    { "claimed_by", ev_claimed_by }, { "headline", ev_headline }, { "text", ev_text },
+    { "source", ev_source }, { "area", ev_area }, { "precision", ev_precision },
+    { "control", ev_control },
+};
+
+static void
+parse_event_members(loader *ld, cm_event *e, json_t *obj)
+{
+    const char *key;
+    json_t *v;
+    json_object_foreach(obj, key, v) {
+        size_t k = 0, n = sizeof(event_keys) / sizeof(event_keys[0]);
+        while (k < n && strcmp(key, event_keys[k].key) != 0)
+            k++;
+        if (k < n)
+            event_keys[k].parse(ld, e, v, e->pos);
+        else
+            keep_unknown(ld, key, v);
+    }
+}
+
+/* A GeoJSON Feature: the properties are the event, the Point is its place. */
+static void
+parse_feature(loader *ld, cm_event *e, json_t *feature)
+{
+    json_t *props = json_object_get(feature, "properties");
+    json_t *geom = json_object_get(feature, "geometry");
+    json_t *id = json_object_get(feature, "id");
+
+    if (props && json_is_object(props))
+        parse_event_members(ld, e, props);
+    else if (props && !json_is_null(props))
+        error_at(ld, pos_of(ld, props, e->pos), "\"properties\" should be an object");
+    if (id && !e->id)
+        ev_id(ld, e, id, e->pos);
+    if (!geom || json_is_null(geom))
+        return;
+    json_t *coords = json_object_get(geom, "coordinates");
+    const char *type = json_string_value(json_object_get(geom, "type"));
+    if (!type || strcmp(type, "Point") != 0 || json_array_size(coords) < 2) {
+        error_at(ld, pos_of(ld, geom, e->pos), "the geometry should be a Point such as "
+                 "{\"type\": \"Point\", \"coordinates\": [46.95, 39.52]}");
+        return;
+    }
+    ev_lon(ld, e, json_array_get(coords, 0), e->pos);
+    ev_lat(ld, e, json_array_get(coords, 1), e->pos);
+}
+
+static void
+parse_event(loader *ld, cm_event *e, json_t *v, int is_feature)
+{
+    e->pos = pos_of(ld, v, (cm_pos){ ld->ev->path, 0, 0 });
+    e->precision = 1;
+    if (!json_is_object(v)) {
+        error_at(ld, e->pos, "each event should be an object {...}, not %s", type_name(v));
+        return;
+    }
+    if (is_feature)
+        parse_feature(ld, e, v);
+    else
+        parse_event_members(ld, e, v);
+    e->extra_json = dump_extra(ld);
+}
+
+/* ---- the top level --------------------------------------------------------- */
+
+typedef void (*top_parser)(loader *ld, json_t *v, cm_pos pos);
+
+static void top_title(loader *ld, json_t *v, cm_pos pos)
+{
+    take_string(ld, "title", v, pos, &ld->ev->title);
+}
+
+static void top_subtitle(loader *ld, json_t *v, cm_pos pos)
+{
+    take_string(ld, "subtitle", v, pos, &ld->ev->subtitle);
+}
+
+static void top_source(loader *ld, json_t *v, cm_pos pos)
+{
+    take_string(ld, "source", v, pos, &ld->ev->source);
+}
+
+static void
+parse_bbox(loader *ld, json_t *v, cm_pos pos)
+{
+    double b[4];
+    static const double limits[4] = { 180, 90, 180, 90 };
+    if (!json_is_array(v) || json_array_size(v) != 4) {
+        error_at(ld, pos_of(ld, v, pos), "\"bbox\" should be four numbers [west, south, "
+                 "east, north] in degrees, such as [45.4, 38.9, 48.0, 41.0]");
+        return;
+    }
+    for (size_t i = 0; i < 4; i++)
+        if (!take_degrees(ld, "bbox", json_array_get(v, i), pos, limits[i], &b[i]))
+            return;
+    if (b[0] >= b[2] || b[1] >= b[3]) {
+        error_at(ld, pos_of(ld, v, pos), "\"bbox\" should be [west, south, east, north] "
+                 "with west < east and south < north");
+        return;
+    }
+    memcpy(ld->ev->bbox, b, sizeof(b));
+    ld->ev->has_bbox = 1;
+}
+
+static void top_map(loader *ld, json_t *v, cm_pos pos)
+{
+    if (!json_is_object(v)) {
+        error_at(ld, pos_of(ld, v, pos), "\"map\" should be an object such as "
+                 "{\"bbox\": [45.4, 38.9, 48.0, 41.0]}");
+        return;
+    }
+    json_t *bbox = json_object_get(v, "bbox"), *proj = json_object_get(v, "projection");
+    if (bbox)
+        parse_bbox(ld, bbox, pos);
+    if (proj)
+        take_string(ld, "projection", proj, pos, &ld->ev->projection);
+}
+
+static int
+parse_color(const char *s, double rgb[3])
+{
+    unsigned r, g, b;
+    char tail;
+    if (!s || strlen(s) != 7 || sscanf(s, "#%2x%2x%2x%c", &r, &g, &b, &tail) != 3)
+        return 0;
+    rgb[0] = r / 255.0;
+    rgb[1] = g / 255.0;
+    rgb[2] = b / 255.0;
+    return 1;
+}
+
+/* Sides without a colour get one of these, in order: distinct, colour-blind safe. */
+static const char *const default_colors[] = {
+    "#2b6cb0", "#c53030", "#2f855a", "#b7791f", "#6b46c1", "#319795"
+};
+
+static void
+parse_side(loader *ld, const char *code, json_t *v, cm_side *side)
+{
+    side->pos = pos_of(ld, v, (cm_pos){ ld->ev->path, 0, 0 });
+    side->code = strdup(code);
+    if (!side->code) {
+        fail(ld, CM_ERR_NOMEM);
+        return;
+    }
+    if (!json_is_object(v)) {
+        error_at(ld, side->pos, "side \"%s\" should be an object such as {\"name\": "
+                 "\"Azerbaijan\", \"color\": \"#2b6cb0\"}", code);
+        return;
+    }
+    json_t *name = json_object_get(v, "name"), *color = json_object_get(v, "color");
+    if (name)
+        take_string(ld, "name", name, side->pos, &side->name);
+    else if (!(side->name = strdup(code)))
+        fail(ld, CM_ERR_NOMEM);
+    const char *c = color ? json_string_value(color)
+                          : default_colors[ld->ev->n_sides % 6];
+    if (!parse_color(c, side->rgb))
+        error_at(ld, pos_of(ld, color, side->pos), "the colour of side \"%s\" should be "
+                 "\"#rrggbb\", such as \"#2b6cb0\"", code);
+}
+
+static void top_sides(loader *ld, json_t *v, cm_pos pos)
+{
+    size_t n = json_object_size(v);
+    if (!json_is_object(v) || n == 0 || n > MAX_SIDES) {
+        error_at(ld, pos_of(ld, v, pos), "\"sides\" should be an object of 1 to %d sides "
+                 "such as {\"AZ\": {\"name\": \"Azerbaijan\"}}", MAX_SIDES);
+        return;
+    }
+    ld->ev->sides = calloc(n, sizeof(cm_side));
+    if (!ld->ev->sides) {
+        fail(ld, CM_ERR_NOMEM);
+        return;
+    }
+    const char *code;
+    json_t *side;
+    json_object_foreach(v, code, side) {
+        parse_side(ld, code, side, &ld->ev->sides[ld->ev->n_sides]);
+        ld->ev->n_sides++;
+    }
+}
+
+static void top_initial(loader *ld, json_t *v, cm_pos pos)
+{
+    if (!json_is_object(v)) {
+        error_at(ld, pos_of(ld, v, pos), "\"initial_control\" should be an object of "
+                 "place or area names and side codes, such as {\"Hadrut\": \"AM\"}");
+        return;
+    }
+    ld->ev->initials = calloc(json_object_size(v) + 1, sizeof(initial));
+    if (!ld->ev->initials) {
+        fail(ld, CM_ERR_NOMEM);
+        return;
+    }
+    const char *name;
+    json_t *side;
+    json_object_foreach(v, name, side) {
+        initial *in = &ld->ev->initials[ld->ev->n_initials++];
+        in->pos = cm_jsonpos_key(ld->pos, side, pos_of(ld, side, pos));
+        in->name = strdup(name);
+        if (!in->name)
+            fail(ld, CM_ERR_NOMEM);
+        take_string(ld, name, side, pos, &in->side);
+    }
+}
+
+static void parse_event_list(loader *ld, json_t *v, cm_pos pos, int is_feature);
+
+static void top_events(loader *ld, json_t *v, cm_pos pos)
+{
+    parse_event_list(ld, v, pos, 0);
+}
+
+static void top_features(loader *ld, json_t *v, cm_pos pos)
+{
+    parse_event_list(ld, v, pos, 1);
+}
+
+static void top_type(loader *ld, json_t *v, cm_pos pos)
+{
+    const char *t = json_string_value(v);
+    if (!t || strcmp(t, "FeatureCollection") != 0)
+        error_at(ld, pos_of(ld, v, pos), "a GeoJSON events file should be a "
+                 "\"FeatureCollection\" of Point features");
+}
+
+static const struct {
+    const char *key;
+    top_parser parse;
+} top_keys[] = {
+    { "title", top_title }, { "subtitle", top_subtitle }, { "source", top_source },
+    { "map", top_map }, { "sides", top_sides }, { "initial_control", top_initial },
+    { "events", top_events }, { "features", top_features }, { "type", top_type },
+};
+
+static void
+parse_event_list(loader *ld, json_t *v, cm_pos pos, int is_feature)
+{
+    const char *key = is_feature ? "features" : "events";
+    cm_pos at = pos_of(ld, v, pos);
+    if (!json_is_array(v)) {
+        error_at(ld, at, "\"%s\" should be a list [...] of events, not %s", key,
+                 type_name(v));
+        return;
+    }
+    size_t n = json_array_size(v);
+    if (n == 0 || n > MAX_EVENTS || ld->ev->events) {
+        error_at(ld, at, n == 0 ? "the file has no events; add at least one to \"%s\""
+                 : ld->ev->events ? "the file has both \"events\" and \"features\"; keep one"
+                 : "\"%s\" holds more than a million events, the limit", key);
+        return;
+    }
+    ld->ev->events = calloc(n, sizeof(cm_event));
+    if (!ld->ev->events) {
+        fail(ld, CM_ERR_NOMEM);
+        return;
+    }
+    ld->ev->n_events = n;
+    for (size_t i = 0; i < n; i++) {
+        ld->ev->events[i].index = i;
+        parse_event(ld, &ld->ev->events[i], json_array_get(v, i), is_feature);
+    }
+}
+
+static void
+parse_top(loader *ld, json_t *root)
+{
+    cm_pos file_pos = { ld->ev->path, 1, 1 };
+    const char *key;
+    json_t *v;
+
+    if (!json_is_object(root)) {
+        error_at(ld, file_pos, "the file should hold one JSON object {...} with "
+                 "\"events\", not %s", type_name(root));
+        return;
+    }
+    json_object_foreach(root, key, v) {
+        size_t k = 0, n = sizeof(top_keys) / sizeof(top_keys[0]);
+        while (k < n && strcmp(key, top_keys[k].key) != 0)
+            k++;
+        if (k < n)
+            top_keys[k].parse(ld, v, cm_jsonpos_key(ld->pos, v, file_pos));
+        else
+            keep_unknown(ld, key, v);
+    }
+    ld->ev->extra_json = dump_extra(ld);
+    if (!ld->ev->events && ld->st == CM_OK)
+        error_at(ld, file_pos, "the file has no \"events\" list; add one with at least "
+                 "one event");
+}
+
+/* ---- checks that need the whole file ----------------------------------------- */
+
+static void
+check_side(loader *ld, const char *code, cm_pos pos, const char *what)
+{
+    if (!code || cm_events_find_side(ld->ev, code))
+        return;
+    char known[512] = "";
+    for (size_t i = 0; i < ld->ev->n_sides; i++) {
+        size_t len = strlen(known);
+        snprintf(known + len, sizeof(known) - len, "%s%s", i ? ", " : "",
+                 ld->ev->sides[i].code);
+    }
+    if (ld->ev->n_sides)
+        error_at(ld, pos, "%s \"%s\" is not a side in \"sides\"; the sides are %s", what,
+                 code, known);
+    else
+        error_at(ld, pos, "%s \"%s\" names a side, but the file has no \"sides\"; add "
+                 "\"sides\": {\"%s\": {\"name\": \"...\"}}", what, code, code);
+}
+
+static void
+resolve_place(loader *ld, cm_event *e)
+{
+    const double *bbox = ld->ev->has_bbox ? ld->ev->bbox : NULL;
+    e->place = cm_gazetteer_find(ld->gaz, e->place_name, bbox);
+    if (e->place)
+        return;
+    const char *alt[3];
+    size_t n = cm_gazetteer_suggest(ld->gaz, e->place_name, alt, 3);
+    if (n == 0)
+        error_at(ld, e->place_pos, "unknown place \"%s\"; give \"lon\" and \"lat\", or add "
+                 "it to a gazetteer with --gazetteer", e->place_name);
+    else if (n == 1)
+        error_at(ld, e->place_pos, "unknown place \"%s\"; did you mean \"%s\"?",
+                 e->place_name, alt[0]);
+    else
+        error_at(ld, e->place_pos, "unknown place \"%s\"; did you mean \"%s\" or \"%s\"?",
+                 e->place_name, alt[0], alt[1]);
+}
+
+static void
+check_event(loader *ld, cm_event *e)
+{
+    if (!e->has_time && e->time_pos.line == 0)
+        error_at(ld, e->pos, "the event has no \"time\"; add one such as "
+                 "\"time\": \"2020-10-09T15:15:00Z\"");
+    if (e->has_lonlat == 1 || e->has_lonlat == 2)
+        error_at(ld, e->pos, "the event has \"%s\" without \"%s\"; give both",
+                 e->has_lonlat == 1 ? "lon" : "lat", e->has_lonlat == 1 ? "lat" : "lon");
+    else if (!e->has_lonlat && e->place_name && e->place_name[0])
+        resolve_place(ld, e);
+    else if (!e->has_lonlat)
+        error_at(ld, e->pos, "the event has no location; add \"place\" (a name from the "
+                 "gazetteer) or \"lon\" and \"lat\"");
+    if (e->has_end && e->has_time && e->end < e->time)
+        error_at(ld, e->pos, "the event ends before it starts: \"end\" is earlier than "
+                 "\"time\"");
+    check_side(ld, e->control_from, e->control_pos, "\"from\"");
+    check_side(ld, e->control_to, e->control_pos, "\"to\"");
+    check_side(ld, e->claimed_by, e->claimed_by_pos, "\"claimed_by\"");
+    if (e->kind && strcmp(e->kind, "control") == 0 && !e->control_to &&
+        e->control_pos.line == 0)
+        error_at(ld, e->pos, "a \"control\" event needs \"control\": {\"from\": \"AM\", "
+                 "\"to\": \"AZ\"} naming the sides");
+}
+
+static int
+compare_ids(const void *a, const void *b)
+{
+    const cm_event *x = *(const cm_event *const *)a, *y = *(const cm_event *const *)b;
+    int c = strcmp(x->id, y->id);
+    if (c)
+        return c;
+    return x->index < y->index ? -1 : x->index > y->index;
+}
+
+/* Ids for events without one: a hash of what the event says, so that adding
+ * an event elsewhere in the file does not rename the others. */
+static char *
+generated_id(const cm_event *e, unsigned attempt)
+{
+    uint64_t h = 1469598103934665603ULL;
+    char buf[64];
+    const char *parts[4] = { e->place_name, e->kind, e->headline, e->text };
+    snprintf(buf, sizeof(buf), "%lld|%.6f|%.6f|%u", (long long)e->time, e->lon, e->lat,
+             attempt);
+    for (const char *p = buf; *p; p++)
+        h = (h ^ (unsigned char)*p) * 1099511628211ULL;
+    for (int i = 0; i < 4; i++)
+        for (const char *p = parts[i] ? parts[i] : ""; *p; p++)
+            h = (h ^ (unsigned char)*p) * 1099511628211ULL;
+    snprintf(buf, sizeof(buf), "ev-%08llx", (unsigned long long)(h >> 32));
+    return strdup(buf);
+}
+
+static int
+id_taken(const cm_events *ev, const char *id)
+{
+    for (size_t i = 0; i < ev->n_events; i++)
+        if (ev->events[i].id && strcmp(ev->events[i].id, id) == 0)
+            return 1;
+    return 0;
+}
+
+static void
+generate_ids(loader *ld)
+{
+    for (size_t i = 0; i < ld->ev->n_events; i++) {
+        cm_event *e = &ld->ev->events[i];
+        for (unsigned attempt = 0; !e->id; attempt++) {
+            char *id = generated_id(e, attempt);
+            if (!id) {
+                fail(ld, CM_ERR_NOMEM);
+                return;
+            }
+            if (id_taken(ld->ev, id))
+                free(id);
+            else
+                e->id = id;
+        }
+    }
+}
+
+static void
+check_ids(loader *ld)
+{
+    size_t n = 0;
+    const cm_event **with_id = malloc((ld->ev->n_events + 1) * sizeof(*with_id));
+    if (!with_id) {
+        fail(ld, CM_ERR_NOMEM);
+        return;
+    }
+    for (size_t i = 0; i < ld->ev->n_events; i++)
+        if (ld->ev->events[i].id)
+            with_id[n++] = &ld->ev->events[i];
+    qsort(with_id, n, sizeof(*with_id), compare_ids);
+    for (size_t i = 1; i < n; i++)
+        if (strcmp(with_id[i]->id, with_id[i - 1]->id) == 0)
+            error_at(ld, with_id[i]->id_pos, "id \"%s\" is used twice; the first is on "
+                     "line %d; ids must be unique", with_id[i]->id,
+                     with_id[i - 1]->id_pos.line);
+    free(with_id);
+}
+
+static void
+check_all(loader *ld)
+{
+    for (size_t i = 0; i < ld->ev->n_events; i++)
+        check_event(ld, &ld->ev->events[i]);
+    for (size_t i = 0; i < ld->ev->n_initials; i++) {
+        initial *in = &ld->ev->initials[i];
+        check_side(ld, in->side, in->pos, "initial_control side");
+        in->place = cm_gazetteer_find(ld->gaz, in->name, ld->ev->has_bbox ? ld->ev->bbox
+                                                                          : NULL);
+    }
+    check_ids(ld);
+    if (ld->st == CM_OK)
+        generate_ids(ld);
+}
+
+/* ---- loading ---------------------------------------------------------------- */
+
+static void
+report_json_error(loader *ld, const char *text, const json_error_t *err)
+{
+    cm_pos pos = { ld->ev->path, err->line > 0 ? err->line : 1,
+                   err->column > 0 ? err->column : 1 };
+    if (json_error_code(err) == json_error_duplicate_key)
+        error_at(ld, pos, "%s; each key may appear once in an object", err->text);
+    else if (json_error_code(err) == json_error_premature_end_of_input ||
+             (err->position >= 0 && (size_t)err->position >= strlen(text)))
+        error_at(ld, pos, "the JSON ends too early (%s); is the file cut short, or a "
+                 "bracket or quote missing?", err->text);
+    else if (json_error_code(err) == json_error_stack_overflow)
+        error_at(ld, pos, "the JSON is nested too deeply (%s)", err->text);
+    else
+        error_at(ld, pos, "this is not valid JSON: %s; check for a missing comma, quote "
+                 "or bracket just before this point", err->text);
+}
+
+static cm_status
+parse_text(loader *ld, const char *text, size_t len)
+{
+    json_error_t err;
+    json_t *root = json_loadb(text, len, JSON_REJECT_DUPLICATES,
+                              &err);
+    if (!root) {
+        report_json_error(ld, text, &err);
+        return ld->st;
+    }
+    cm_jsonpos *table = NULL;
+    cm_status st = cm_jsonpos_build(&table, ld->ev->path, text, root);
+    if (st != CM_OK) {
+        json_decref(root);
+        fail(ld, st);
+        return st;
+    }
+    ld->pos = table;
+    parse_top(ld, root);
+    if (ld->st == CM_OK || ld->st == CM_ERR_INPUT)
+        check_all(ld);
+    ld->pos = NULL;
+    cm_jsonpos_destroy(table);
+    json_decref(root);
+    return ld->st;
+}
+
+cm_status
+cm_events_load(cm_events **out, const char *path, const cm_gazetteer *gaz,
+               cm_diag_list *diags)
+{
+    char *text = NULL;
+    size_t len = 0;
+    loader ld = { 0 };
+
+    *out = NULL;
+    ld.ev = calloc(1, sizeof(cm_events));
+    if (!ld.ev || !(ld.ev->path = strdup(path))) {
+        cm_events_destroy(ld.ev);
+        return CM_ERR_NOMEM;
+    }
+    ld.gaz = gaz;
+    ld.diags = diags;
+    cm_status st = cm_input_read_text(path, CM_INPUT_MAX_BYTES, &text, &len, diags);
+    if (st == CM_OK)
+        st = parse_text(&ld, text, len);
+    free(text);
+    if (st != CM_OK) {
+        json_decref(ld.extra);
+        cm_events_destroy(ld.ev);
+        return st;
+    }
+    *out = ld.ev;
+    return CM_OK;
+}
+
+static void
+event_free(cm_event *e)
+{
+    free(e->id);
+    free(e->place_name);
+    free(e->kind);
+    free(e->status);
+    free(e->claimed_by);
+    free(e->headline);
+    free(e->text);
+    free(e->source);
+    free(e->area);
+    free(e->control_from);
+    free(e->control_to);
+    free(e->extra_json);
+}
+
+void
+cm_events_destroy(cm_events *ev)
+{
+    if (!ev)
+        return;
+    for (size_t i = 0; i < ev->n_events; i++)
+        event_free(&ev->events[i]);
+    free(ev->events);
+    for (size_t i = 0; i < ev->n_sides; i++) {
+        free(ev->sides[i].code);
+        free(ev->sides[i].name);
+    }
+    free(ev->sides);
+    for (size_t i = 0; i < ev->n_initials; i++) {
+        free(ev->initials[i].name);
+        free(ev->initials[i].side);
+    }
+    free(ev->initials);
+    free(ev->path);
+    free(ev->title);
+    free(ev->subtitle);
+    free(ev->source);
+    free(ev->projection);
+    free(ev->extra_json);
+    free(ev);
+}
+
+/* ---- accessors ---------------------------------------------------------------- */
+
+static const char *or_empty(const char *s) { return s ? s : ""; }
+
+const char *cm_events_path(const cm_events *ev) { return ev->path; }
+const char *cm_events_title(const cm_events *ev) { return or_empty(ev->title); }
+const char *cm_events_subtitle(const cm_events *ev) { return or_empty(ev->subtitle); }
+const char *cm_events_source(const cm_events *ev) { return or_empty(ev->source); }
+const char *cm_events_extra_json(const cm_events *ev) { return ev->extra_json; }
+
+const char *
+cm_events_projection(const cm_events *ev)
+{
+    return ev->projection ? ev->projection : "auto";
+}
+
+int
+cm_events_bbox(const cm_events *ev, double bbox[4])
+{
+    if (ev->has_bbox)
+        memcpy(bbox, ev->bbox, sizeof(ev->bbox));
+    return ev->has_bbox;
+}
+
+size_t cm_events_n_sides(const cm_events *ev) { return ev->n_sides; }
+
+const cm_side *
+cm_events_side(const cm_events *ev, size_t i)
+{
+    return i < ev->n_sides ? &ev->sides[i] : NULL;
+}
+
+const cm_side *
+cm_events_find_side(const cm_events *ev, const char *code)
+{
+    for (size_t i = 0; code && i < ev->n_sides; i++)
+        if (ev->sides[i].code && strcmp(ev->sides[i].code, code) == 0)
+            return &ev->sides[i];
+    return NULL;
+}
+
+const char *cm_side_code(const cm_side *s) { return s->code; }
+const char *cm_side_name(const cm_side *s) { return or_empty(s->name); }
+void cm_side_rgb(const cm_side *s, double rgb[3]) { memcpy(rgb, s->rgb, sizeof(s->rgb)); }
+
+size_t cm_events_n_initial(const cm_events *ev) { return ev->n_initials; }
+
+void
+cm_events_initial(const cm_events *ev, size_t i, const char **name, const char **side)
+{
+    *name = i < ev->n_initials ? ev->initials[i].name : NULL;
+    *side = i < ev->n_initials ? ev->initials[i].side : NULL;
+}
+
+const cm_place *
+cm_events_initial_place(const cm_events *ev, size_t i)
+{
+    return i < ev->n_initials ? ev->initials[i].place : NULL;
+}
+
+size_t cm_events_count(const cm_events *ev) { return ev->n_events; }
+
+const cm_event *
+cm_events_get(const cm_events *ev, size_t i)
+{
+    return i < ev->n_events ? &ev->events[i] : NULL;
+}
+
+const char *cm_event_id(const cm_event *e) { return e->id; }
+cm_time cm_event_time(const cm_event *e) { return e->time; }
+const char *cm_event_kind(const cm_event *e) { return e->kind ? e->kind : "other"; }
+const char *cm_event_claimed_by(const cm_event *e) { return e->claimed_by; }
+const char *cm_event_headline(const cm_event *e) { return or_empty(e->headline); }
+const char *cm_event_text(const cm_event *e) { return or_empty(e->text); }
+const char *cm_event_source(const cm_event *e) { return or_empty(e->source); }
+const char *cm_event_place_name(const cm_event *e) { return or_empty(e->place_name); }
+const cm_place *cm_event_place(const cm_event *e) { return e->place; }
+int cm_event_precision(const cm_event *e) { return e->precision; }
+const char *cm_event_control_from(const cm_event *e) { return e->control_from; }
+const char *cm_event_control_to(const cm_event *e) { return e->control_to; }
+const char *cm_event_area(const cm_event *e) { return e->area; }
+const char *cm_event_extra_json(const cm_event *e) { return e->extra_json; }
+cm_pos cm_event_pos(const cm_event *e) { return e->pos; }
+size_t cm_event_index(const cm_event *e) { return e->index; }
+
+int
+cm_event_end(const cm_event *e, cm_time *end)
+{
+    if (e->has_end)
+        *end = e->end;
+    return e->has_end;
+}
+
+const char *
+cm_event_status(const cm_event *e)
+{
+    if (e->status)
+        return e->status;
+    return e->control_to ? "claimed" : "confirmed";
+}
+
+double
+cm_event_lon(const cm_event *e)
+{
+    return e->has_lonlat == 3 || !e->place ? e->lon : cm_place_lon(e->place);
+}
+
+double
+cm_event_lat(const cm_event *e)
+{
+    return e->has_lonlat == 3 || !e->place ? e->lat : cm_place_lat(e->place);
+}

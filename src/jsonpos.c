@@ -1,0 +1,213 @@
+/* Positions of JSON values: a scanner walks the text and the jansson tree
+ * together and records (value, line, col) pairs, sorted by address for lookup.
+ * Jansson has already accepted the text, so the scanner trusts its syntax. */
+#include "jsonpos.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct entry {
+    const json_t *value;
+    int line, col, key_line, key_col;
+} entry;
+
+struct cm_jsonpos {
+    const char *file;
+    entry *items;
+    size_t n, cap;
+};
+
+typedef struct scanner {
+    const char *p;
+    int line, col;
+    cm_jsonpos *table;
+    int failed;   /* a cm_status once something went wrong */
+} scanner;
+
+static void
+advance(scanner *s)
+{
+    if (*s->p == '\n') {
+        s->line++;
+        s->col = 1;
+    } else if (((unsigned char)*s->p & 0xC0) != 0x80) {
+        s->col++;
+    }
+    s->p++;
+}
+
+static void
+skip_space(scanner *s)
+{
+    while (*s->p == ' ' || *s->p == '\t' || *s->p == '\n' || *s->p == '\r')
+        advance(s);
+}
+
+static void
+skip_string(scanner *s)
+{
+    advance(s);   /* the opening quote */
+    while (*s->p && *s->p != '"') {
+        if (*s->p == '\\' && s->p[1])
+            advance(s);
+        advance(s);
+    }
+    if (*s->p)
+        advance(s);
+}
+
+static void
+skip_scalar(scanner *s)
+{
+    while (*s->p && !strchr(",]} \t\r\n", *s->p))
+        advance(s);
+}
+
+static void
+record(scanner *s, const json_t *v, int line, int col, int key_line, int key_col)
+{
+    cm_jsonpos *t = s->table;
+    if (json_is_true(v) || json_is_false(v) || json_is_null(v))
+        return;
+    if (t->n == t->cap) {
+        size_t cap = t->cap ? t->cap * 2 : 1024;
+        entry *items = realloc(t->items, cap * sizeof(*items));
+        if (!items) {
+            s->failed = CM_ERR_NOMEM;
+            return;
+        }
+        t->items = items;
+        t->cap = cap;
+    }
+    t->items[t->n++] = (entry){ v, line, col, key_line, key_col };
+}
+
+static void scan_value(scanner *s, json_t *v, int key_line, int key_col);
+
+static void
+scan_object(scanner *s, json_t *obj)
+{
+    advance(s);   /* { */
+    for (void *it = json_object_iter(obj); it && !s->failed;
+         it = json_object_iter_next(obj, it)) {
+        skip_space(s);
+        if (*s->p != '"') {
+            s->failed = CM_ERR_INTERNAL;
+            return;
+        }
+        int key_line = s->line, key_col = s->col;
+        skip_string(s);
+        skip_space(s);
+        if (*s->p == ':')
+            advance(s);
+        scan_value(s, json_object_iter_value(it), key_line, key_col);
+        skip_space(s);
+        if (*s->p == ',')
+            advance(s);
+    }
+    skip_space(s);
+    if (*s->p == '}')
+        advance(s);
+    else
+        s->failed = CM_ERR_INTERNAL;
+}
+
+static void
+scan_array(scanner *s, json_t *arr)
+{
+    advance(s);   /* [ */
+    for (size_t i = 0; i < json_array_size(arr) && !s->failed; i++) {
+        scan_value(s, json_array_get(arr, i), 0, 0);
+        skip_space(s);
+        if (*s->p == ',')
+            advance(s);
+    }
+    skip_space(s);
+    if (*s->p == ']')
+        advance(s);
+    else
+        s->failed = CM_ERR_INTERNAL;
+}
+
+/* Recursion is bounded by jansson's own nesting limit, which refused the text
+ * before we got here if it was deeper. */
+static void
+scan_value(scanner *s, json_t *v, int key_line, int key_col)
+{
+    skip_space(s);
+    record(s, v, s->line, s->col, key_line, key_col);
+    if (json_is_object(v) && *s->p == '{')
+        scan_object(s, v);
+    else if (json_is_array(v) && *s->p == '[')
+        scan_array(s, v);
+    else if (json_is_string(v) && *s->p == '"')
+        skip_string(s);
+    else if (!json_is_object(v) && !json_is_array(v) && !json_is_string(v))
+        skip_scalar(s);
+    else
+        s->failed = CM_ERR_INTERNAL;
+}
+
+static int
+compare_entries(const void *a, const void *b)
+{
+    uintptr_t x = (uintptr_t)((const entry *)a)->value;
+    uintptr_t y = (uintptr_t)((const entry *)b)->value;
+    return x < y ? -1 : x > y;
+}
+
+cm_status
+cm_jsonpos_build(cm_jsonpos **out, const char *file, const char *text, json_t *root)
+{
+    cm_jsonpos *t = calloc(1, sizeof(*t));
+    *out = NULL;
+    if (!t)
+        return CM_ERR_NOMEM;
+    t->file = file;
+    scanner s = { text, 1, 1, t, 0 };
+    scan_value(&s, root, 0, 0);
+    if (s.failed) {
+        cm_jsonpos_destroy(t);
+        return (cm_status)s.failed;
+    }
+    qsort(t->items, t->n, sizeof(entry), compare_entries);
+    *out = t;
+    return CM_OK;
+}
+
+void
+cm_jsonpos_destroy(cm_jsonpos *table)
+{
+    if (!table)
+        return;
+    free(table->items);
+    free(table);
+}
+
+static const entry *
+find(const cm_jsonpos *t, const json_t *v)
+{
+    if (!t || !v)
+        return NULL;
+    entry k = { v, 0, 0, 0, 0 };
+    return bsearch(&k, t->items, t->n, sizeof(entry), compare_entries);
+}
+
+cm_pos
+cm_jsonpos_of(const cm_jsonpos *table, const json_t *value, cm_pos fallback)
+{
+    const entry *e = find(table, value);
+    if (!e)
+        return fallback;
+    return (cm_pos){ table->file, e->line, e->col };
+}
+
+cm_pos
+cm_jsonpos_key(const cm_jsonpos *table, const json_t *value, cm_pos fallback)
+{
+    const entry *e = find(table, value);
+    if (!e || e->key_line == 0)
+        return fallback;
+    return (cm_pos){ table->file, e->key_line, e->key_col };
+}

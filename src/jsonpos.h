@@ -1,0 +1,26 @@
+/* Where each value of a parsed JSON document stands in its text. Jansson keeps
+ * no positions, so the text is scanned a second time in step with the tree.
+ * For other src/ files only. */
+#ifndef CM_SRC_JSONPOS_H
+#define CM_SRC_JSONPOS_H
+
+#include <jansson.h>
+#include "conflictmap/diag.h"
+
+typedef struct cm_jsonpos cm_jsonpos;
+
+/* Builds the position table of @root, parsed by jansson from @text (without a
+ * byte-order mark) with JSON_REJECT_DUPLICATES, so that object members iterate
+ * in document order. @file is borrowed and must outlive the table.
+ * Returns CM_OK, CM_ERR_NOMEM or CM_ERR_INTERNAL when text and tree disagree. */
+cm_status cm_jsonpos_build(cm_jsonpos **out, const char *file, const char *text,
+                           json_t *root);
+void      cm_jsonpos_destroy(cm_jsonpos *table);
+
+/* Position of @value's first character, or of its member key (when @value is
+ * an object member); @fallback when unknown (true, false and null are shared
+ * by jansson and have no position of their own). */
+cm_pos cm_jsonpos_of(const cm_jsonpos *table, const json_t *value, cm_pos fallback);
+cm_pos cm_jsonpos_key(const cm_jsonpos *table, const json_t *value, cm_pos fallback);
+
+#endif
