@@ -1,0 +1,25 @@
+/* Drawing a laid-out scene with cairo: PNG (raster), SVG and PDF. The backends
+ * draw exactly what the scene placed; they decide nothing about layout. */
+#ifndef CONFLICTMAP_DRAW_H
+#define CONFLICTMAP_DRAW_H
+
+#include "conflictmap/diag.h"
+#include "conflictmap/scene.h"
+
+typedef enum cm_format {
+    CM_FORMAT_PNG = 1 << 0,
+    CM_FORMAT_SVG = 1 << 1,
+    CM_FORMAT_PDF = 1 << 2
+} cm_format;
+
+/* Draws @scene at @scale (1 = the scene's pixels; 2 for high-density screens)
+ * into @path as @format, written to a temporary name and renamed into place,
+ * so no partial file is ever left. Returns CM_OK, CM_ERR_IO (with a diagnostic)
+ * or CM_ERR_NOMEM. */
+cm_status cm_draw(const cm_scene *scene, cm_format format, double scale, const char *path,
+                  cm_diag_list *diags);
+
+/* The file extension for @format: "png", "svg", "pdf". */
+const char *cm_format_extension(cm_format format);
+
+#endif

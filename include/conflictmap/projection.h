@@ -1,0 +1,35 @@
+/* Projections: from WGS84 longitude/latitude to pixels on the map, through PROJ.
+ * "auto" picks a conformal projection centred on the extent; the extent is fitted
+ * into the map's rectangle at its aspect ratio. Deciding the extent is the caller's. */
+#ifndef CONFLICTMAP_PROJECTION_H
+#define CONFLICTMAP_PROJECTION_H
+
+#include <stddef.h>
+#include "conflictmap/diag.h"
+
+typedef struct cm_projection cm_projection;
+
+/* Creates the projection named by @spec: "auto" (Lambert conformal conic with
+ * standard parallels at 1/6 and 5/6 of the extent's latitudes; transverse
+ * Mercator for extents that reach within 15 degrees of the equator), "web"
+ * (EPSG:3857), "EPSG:NNNN" or a PROJ string ("+proj=..."), and fits @bbox_deg
+ * (west, south, east, north) into @rect_px (x, y, width, height), centred,
+ * keeping the aspect ratio: the visible extent grows on one axis to fill the
+ * rectangle. On success *out is the caller's (cm_projection_destroy).
+ * Returns CM_OK, CM_ERR_INPUT (a projection PROJ does not know, or an extent it
+ * cannot project) or CM_ERR_NOMEM. */
+cm_status cm_projection_create(cm_projection **out, const char *spec, const double bbox_deg[4],
+                               const double rect_px[4], cm_diag_list *diags);
+void      cm_projection_destroy(cm_projection *proj);   /* NULL is fine */
+
+/* Projects @n (lon, lat) pairs in @xy, in place, to (x_px, y_px) with y down.
+ * A point PROJ cannot project becomes (NaN, NaN). Not thread-safe: PROJ objects
+ * are used by one thread at a time. */
+void cm_projection_forward(const cm_projection *proj, double *xy, size_t n);
+
+/* The PROJ definition in use, e.g. "+proj=lcc +lat_1=39.1 ...". Borrowed. */
+const char *cm_projection_definition(const cm_projection *proj);
+/* The map rectangle given at creation, x, y, width, height in pixels. */
+void cm_projection_rect(const cm_projection *proj, double rect_px[4]);
+
+#endif

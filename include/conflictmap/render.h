@@ -1,0 +1,45 @@
+/* Rendering a timeline: the whole pipeline in one call, from the events file
+ * to one map per slice and manifest.json. The command-line tool fills the
+ * options from its arguments; other programs can do the same. */
+#ifndef CONFLICTMAP_RENDER_H
+#define CONFLICTMAP_RENDER_H
+
+#include <stddef.h>
+#include "conflictmap/diag.h"
+#include "conflictmap/draw.h"
+#include "conflictmap/slice.h"
+
+typedef struct cm_render_options {
+    const char *events_path;
+    const char *out_dir;               /* created when missing */
+    unsigned formats;                  /* cm_format bits */
+    const char *style;                 /* preset name; NULL for "light" */
+    const char *const *shapes;         /* files or folders, "ROLE=PATH" allowed */
+    size_t n_shapes;
+    const char *const *gazetteers;     /* gazetteer files, all loaded */
+    size_t n_gazetteers;
+    cm_slice_spec slicing;
+    int width_px, height_px;           /* the scene's size at scale 1 */
+    double scale;                      /* 1 or more */
+    const double *bbox_deg;            /* NULL: the events file's, else fitted to events */
+    const char *projection;            /* NULL: the events file's, else "auto" */
+} cm_render_options;
+
+typedef struct cm_render_result {
+    size_t n_slices;
+    size_t n_files;                    /* maps written, manifest included */
+} cm_render_result;
+
+/* Loads, checks, slices, lays out and draws. Nothing is written unless every
+ * input is valid; on a failure while writing, the files this run wrote are
+ * removed again. Returns CM_OK, CM_ERR_INPUT, CM_ERR_IO or CM_ERR_NOMEM, with
+ * every problem in @diags. @result may be NULL. */
+cm_status cm_render(const cm_render_options *opt, cm_diag_list *diags,
+                    cm_render_result *result);
+
+/* Loads only what validate needs (gazetteers, events) and checks them.
+ * Returns CM_OK or the first problem's status, with every problem in @diags. */
+cm_status cm_validate(const char *events_path, const char *const *gazetteers,
+                      size_t n_gazetteers, cm_diag_list *diags);
+
+#endif

@@ -1,0 +1,53 @@
+/* Scenes: one slice laid out, every path, symbol and label placed in pixels
+ * (at scale 1), ready for any backend to draw. The part that is the same on
+ * every slice (the projected layers, the context places) is laid out once,
+ * as the scene base. */
+#ifndef CONFLICTMAP_SCENE_H
+#define CONFLICTMAP_SCENE_H
+
+#include <stddef.h>
+#include "conflictmap/diag.h"
+#include "conflictmap/events.h"
+#include "conflictmap/gazetteer.h"
+#include "conflictmap/layer.h"
+#include "conflictmap/projection.h"
+#include "conflictmap/slice.h"
+#include "conflictmap/style.h"
+
+typedef struct cm_scene_base cm_scene_base;
+typedef struct cm_scene cm_scene;
+
+/* Where the map goes on a @width_px x @height_px canvas with @style's frame:
+ * the rectangle (x, y, width, height) the projection should fit the extent into. */
+void cm_scene_map_rect(const cm_style *style, int width_px, int height_px, double rect_px[4]);
+
+/* Projects @layers with @proj and picks the context places of @gaz that fall
+ * on the map; @bbox_deg is the extent the projection was fitted to (its centre
+ * is where distances to places off the map are measured from). Borrows @layers, @proj, @style, @gaz and @events: they must
+ * outlive the base. On success *out is the caller's (cm_scene_base_destroy).
+ * Returns CM_OK or CM_ERR_NOMEM. */
+cm_status cm_scene_base_create(cm_scene_base **out, cm_layer *const *layers, size_t n_layers,
+                               const cm_projection *proj, const cm_style *style,
+                               const cm_gazetteer *gaz, const cm_events *events,
+                               const double bbox_deg[4], int width_px, int height_px);
+void      cm_scene_base_destroy(cm_scene_base *base);   /* NULL is fine */
+
+/* Lays out @slice over @base. On success *out is the caller's
+ * (cm_scene_destroy). Returns CM_OK or CM_ERR_NOMEM. */
+cm_status cm_scene_layout(cm_scene **out, const cm_scene_base *base, const cm_slice *slice);
+void      cm_scene_destroy(cm_scene *scene);   /* NULL is fine */
+
+int cm_scene_width_px(const cm_scene *scene);
+int cm_scene_height_px(const cm_scene *scene);
+/* The alt text: what the slice shows, in a sentence or three. Borrowed. */
+const char *cm_scene_alt(const cm_scene *scene);
+
+/* Where each event shown is drawn: its marker's centre, or its edge marker's
+ * for an event off the map. Returns 0 when @event is not in the scene. */
+int cm_scene_event_xy(const cm_scene *scene, const cm_event *event, double *x_px,
+                      double *y_px);
+/* Labels that could not be placed without overlapping, by their text. */
+size_t      cm_scene_n_dropped(const cm_scene *scene);
+const char *cm_scene_dropped(const cm_scene *scene, size_t i);
+
+#endif

@@ -1,0 +1,425 @@
+/* The conflictmap command: reads arguments, calls the library, prints its
+ * diagnostics and maps the status to an exit code. Nothing here draws or
+ * parses input files; that is the library's work. */
+#include "cli.h"
+#include "conflictmap/conflictmap.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum { EXIT_DONE = 0, EXIT_INPUT = 1, EXIT_USAGE = 2, EXIT_IO = 3, EXIT_BUG = 4 };
+
+static const char usage_text[] =
+    "usage: conflictmap render EVENTS.json [-o DIR] [--format png,svg,pdf]\n"
+    "              [--style PRESET] [--shapes PATH]... [--gazetteer FILE]...\n"
+    "              [--every DURATION | --at TIME[,TIME...]] [--window DURATION]\n"
+    "              [--size WxH] [--scale N] [--bbox W,S,E,N] [--projection P]\n"
+    "              [-j N] [--quiet]\n"
+    "       conflictmap validate EVENTS.json [--gazetteer FILE]...\n"
+    "       conflictmap slices EVENTS.json [--every DURATION | --at TIME,...]\n"
+    "       conflictmap place NAME [--gazetteer FILE]...\n";
+
+static int
+exit_code(cm_status st)
+{
+    switch (st) {
+    case CM_OK: return EXIT_DONE;
+    case CM_ERR_INPUT: return EXIT_INPUT;
+    case CM_ERR_IO: case CM_ERR_NOMEM: return EXIT_IO;
+    case CM_ERR_INTERNAL: return EXIT_BUG;
+    }
+    return EXIT_BUG;
+}
+
+static int
+usage_error(const char *fmt, const char *arg)
+{
+    fprintf(stderr, "conflictmap: ");
+    fprintf(stderr, fmt, arg);
+    fprintf(stderr, "\n%s", usage_text);
+    return EXIT_USAGE;
+}
+
+static void
+print_diags(cm_diag_list *diags)
+{
+    cm_diag_sort(diags);
+    for (size_t i = 0; i < cm_diag_count(diags); i++)
+        fprintf(stderr, "%s\n", cm_diag_text(diags, i));
+}
+
+/* ---- arguments ---------------------------------------------------------------------------- */
+
+typedef struct args {
+    const char *command, *input;
+    cm_render_options opt;
+    const char **shapes, **gazetteers;
+    size_t n_shapes, n_gazetteers;
+    int no_shipped_shapes;
+    cm_time *at;
+    size_t n_at;
+    int jobs, quiet;
+    double bbox[4];
+    int has_bbox;
+} args;
+
+static int
+push_str(const char ***list, size_t *n, const char *s)
+{
+    const char **p = realloc(*list, (*n + 1) * sizeof(*p));
+    if (!p)
+        return 0;
+    p[(*n)++] = s;
+    *list = p;
+    return 1;
+}
+
+static int
+parse_formats(args *a, const char *list)
+{
+    char buf[256];
+    snprintf(buf, sizeof(buf), "%s", list);
+    a->opt.formats = 0;
+    for (char *save = NULL, *f = strtok_r(buf, ",", &save); f; f = strtok_r(NULL, ",", &save)) {
+        if (strcmp(f, "png") == 0)
+            a->opt.formats |= CM_FORMAT_PNG;
+        else if (strcmp(f, "svg") == 0)
+            a->opt.formats |= CM_FORMAT_SVG;
+        else if (strcmp(f, "pdf") == 0)
+            a->opt.formats |= CM_FORMAT_PDF;
+        else if (strcmp(f, "html") == 0)
+            return usage_error("--format html is not available in this version; use "
+                               "png, svg or pdf%s", "");
+        else
+            return usage_error("--format \"%s\" is not one of png, svg, pdf", f);
+    }
+    return a->opt.formats ? 0 : usage_error("--format needs at least one of png, svg, pdf%s",
+                                            "");
+}
+
+static int
+parse_at(args *a, const char *list)
+{
+    char *copy = strdup(list);
+    if (!copy)
+        return EXIT_IO;
+    for (char *save = NULL, *t = strtok_r(copy, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+        cm_time *p = realloc(a->at, (a->n_at + 1) * sizeof(*p));
+        if (!p) {
+            free(copy);
+            return EXIT_IO;
+        }
+        a->at = p;
+        const char *why = cm_time_parse(t, &a->at[a->n_at]);
+        if (why) {
+            fprintf(stderr, "conflictmap: --at \"%s\" %s\n", t, why);
+            free(copy);
+            return EXIT_USAGE;
+        }
+        a->n_at++;
+    }
+    free(copy);
+    a->opt.slicing.at = a->at;
+    a->opt.slicing.n_at = a->n_at;
+    return a->n_at ? 0 : usage_error("--at needs at least one time%s", "");
+}
+
+static int
+parse_duration(const char *flag, const char *text, int64_t *out)
+{
+    const char *why = cm_duration_parse(text, out);
+    if (!why)
+        return 0;
+    fprintf(stderr, "conflictmap: %s \"%s\" %s\n", flag, text, why);
+    return EXIT_USAGE;
+}
+
+static int
+parse_number(const char *flag, const char *text, double lo, double hi, double *out)
+{
+    char *end = NULL;
+    errno = 0;
+    double v = strtod(text, &end);
+    if (end == text || *end || errno || !(v >= lo && v <= hi)) {
+        fprintf(stderr, "conflictmap: %s \"%s\" should be a number from %g to %g\n", flag,
+                text, lo, hi);
+        return EXIT_USAGE;
+    }
+    *out = v;
+    return 0;
+}
+
+static int
+parse_size(args *a, const char *text)
+{
+    int w, h;
+    char tail;
+    if (sscanf(text, "%dx%d%c", &w, &h, &tail) != 2 || w < 200 || h < 200 || w > 10000 ||
+        h > 10000)
+        return usage_error("--size \"%s\" should be WIDTHxHEIGHT in pixels, each from "
+                           "200 to 10000, such as 1600x1200", text);
+    a->opt.width_px = w;
+    a->opt.height_px = h;
+    return 0;
+}
+
+static int
+parse_bbox(args *a, const char *text)
+{
+    double *b = a->bbox;
+    char tail;
+    if (sscanf(text, "%lf,%lf,%lf,%lf%c", &b[0], &b[1], &b[2], &b[3], &tail) != 4 ||
+        !(b[0] >= -180 && b[2] <= 180 && b[1] >= -90 && b[3] <= 90 && b[0] < b[2] &&
+          b[1] < b[3]))
+        return usage_error("--bbox \"%s\" should be WEST,SOUTH,EAST,NORTH in degrees, such "
+                           "as 45.4,38.9,48.0,41.0", text);
+    a->has_bbox = 1;
+    a->opt.bbox_deg = a->bbox;
+    return 0;
+}
+
+/* One option with its value; returns 0, or an exit code. */
+static int
+parse_option(args *a, const char *flag, const char *value)
+{
+    double v;
+    if (!strcmp(flag, "-o") || !strcmp(flag, "--output"))
+        a->opt.out_dir = value;
+    else if (!strcmp(flag, "--format"))
+        return parse_formats(a, value);
+    else if (!strcmp(flag, "--style"))
+        a->opt.style = value;
+    else if (!strcmp(flag, "--shapes"))
+        return push_str(&a->shapes, &a->n_shapes, value) ? 0 : EXIT_IO;
+    else if (!strcmp(flag, "--gazetteer"))
+        return push_str(&a->gazetteers, &a->n_gazetteers, value) ? 0 : EXIT_IO;
+    else if (!strcmp(flag, "--every"))
+        return parse_duration(flag, value, &a->opt.slicing.every_s);
+    else if (!strcmp(flag, "--window"))
+        return parse_duration(flag, value, &a->opt.slicing.window_s);
+    else if (!strcmp(flag, "--at"))
+        return parse_at(a, value);
+    else if (!strcmp(flag, "--size"))
+        return parse_size(a, value);
+    else if (!strcmp(flag, "--scale"))
+        return parse_number(flag, value, 0.25, 8, &a->opt.scale);
+    else if (!strcmp(flag, "--bbox"))
+        return parse_bbox(a, value);
+    else if (!strcmp(flag, "--projection"))
+        a->opt.projection = value;
+    else if (!strcmp(flag, "-j")) {
+        if (parse_number(flag, value, 1, 256, &v))
+            return EXIT_USAGE;
+        a->jobs = (int)v;
+    } else
+        return usage_error("unknown option \"%s\"", flag);
+    return 0;
+}
+
+static int
+parse_args(args *a, int argc, char **argv)
+{
+    a->opt.out_dir = "out";
+    a->opt.formats = CM_FORMAT_PNG | CM_FORMAT_SVG;
+    a->opt.width_px = 1600;
+    a->opt.height_px = 1200;
+    a->opt.scale = 1;
+    a->jobs = 1;
+    a->command = argv[1];
+    for (int i = 2; i < argc; i++) {
+        const char *arg = argv[i];
+        if (!strcmp(arg, "--quiet") || !strcmp(arg, "-q")) {
+            a->quiet = 1;
+        } else if (arg[0] == '-' && arg[1] != '\0') {
+            if (i + 1 >= argc)
+                return usage_error("%s needs a value", arg);
+            int rc = parse_option(a, arg, argv[++i]);
+            if (rc)
+                return rc;
+        } else if (!a->input) {
+            a->input = arg;
+        } else {
+            return usage_error("unexpected argument \"%s\"", arg);
+        }
+    }
+    if (!a->input)
+        return usage_error("%s needs a file or a name", a->command);
+    if (a->opt.slicing.every_s && a->n_at)
+        return usage_error("give --every or --at, not both%s", "");
+    return 0;
+}
+
+/* ---- shipped data ---------------------------------------------------------------------------- */
+
+typedef struct data {
+    char **gazetteers;
+    size_t n_gazetteers;
+    char *shapes;
+} data;
+
+static int
+add_shipped(args *a, data *d, int want_shapes)
+{
+    const char *dir = cli_data_dir();
+    if (!dir) {
+        fprintf(stderr, "conflictmap: cannot find the shipped shapes/ and gazetteer/ "
+                        "folders; set CONFLICTMAP_DATA to the folder that holds them\n");
+        return EXIT_IO;
+    }
+    d->n_gazetteers = cli_shipped_gazetteers(dir, &d->gazetteers, 0);
+    if (d->n_gazetteers == (size_t)-1)
+        return EXIT_IO;
+    for (size_t i = 0; i < a->n_gazetteers; i++)
+        if (!push_str((const char ***)&d->gazetteers, &d->n_gazetteers, a->gazetteers[i]))
+            return EXIT_IO;
+    if (want_shapes && a->n_shapes == 0) {
+        size_t len = strlen(dir) + 8;
+        d->shapes = malloc(len);
+        if (!d->shapes)
+            return EXIT_IO;
+        snprintf(d->shapes, len, "%s/shapes", dir);
+        if (!push_str(&a->shapes, &a->n_shapes, d->shapes))
+            return EXIT_IO;
+    }
+    return 0;
+}
+
+static void
+free_data(data *d, size_t n_shipped)
+{
+    for (size_t i = 0; i < n_shipped; i++)
+        free(d->gazetteers[i]);
+    free(d->gazetteers);
+    free(d->shapes);
+}
+
+/* ---- commands ---------------------------------------------------------------------------- */
+
+static int
+cmd_render(args *a, cm_diag_list *diags, data *d)
+{
+    cm_render_result result = { 0, 0 };
+    a->opt.events_path = a->input;
+    a->opt.shapes = a->shapes;
+    a->opt.n_shapes = a->n_shapes;
+    a->opt.gazetteers = (const char *const *)d->gazetteers;
+    a->opt.n_gazetteers = d->n_gazetteers;
+    cm_status st = cm_render(&a->opt, diags, &result);
+    print_diags(diags);
+    if (st == CM_OK && !a->quiet)
+        fprintf(stderr, "conflictmap: wrote %zu slices (%zu files) to %s/\n", result.n_slices,
+                result.n_files, a->opt.out_dir);
+    return exit_code(st);
+}
+
+static int
+cmd_validate(args *a, cm_diag_list *diags, data *d)
+{
+    cm_status st = cm_validate(a->input, (const char *const *)d->gazetteers, d->n_gazetteers,
+                               diags);
+    print_diags(diags);
+    if (st == CM_OK && !a->quiet)
+        printf("%s: no problems found\n", a->input);
+    return exit_code(st);
+}
+
+static int
+cmd_slices(args *a, cm_diag_list *diags, data *d)
+{
+    cm_gazetteer *gaz = NULL;
+    cm_events *events = NULL;
+    cm_slices *slices = NULL;
+    char buf[CM_TIME_BUF];
+    cm_status st = cm_gazetteer_create(&gaz);
+    for (size_t i = 0; st == CM_OK && i < d->n_gazetteers; i++)
+        st = cm_gazetteer_add_file(gaz, d->gazetteers[i], diags);
+    if (st == CM_OK)
+        st = cm_events_load(&events, a->input, gaz, diags);
+    if (st == CM_OK)
+        st = cm_slices_make(&slices, events, &a->opt.slicing, diags);
+    for (size_t i = 0; st == CM_OK && i < cm_slices_count(slices); i++)
+        printf("%s\n", cm_time_format_iso(cm_slice_time(cm_slices_get(slices, i)), buf));
+    print_diags(diags);
+    cm_slices_destroy(slices);
+    cm_events_destroy(events);
+    cm_gazetteer_destroy(gaz);
+    return exit_code(st);
+}
+
+static void
+print_place(const cm_place *p)
+{
+    cm_pos pos = cm_place_pos(p);
+    printf("%s\t%.4f\t%.4f\t%s\t%s\t%s:%d\n", cm_place_name(p), cm_place_lon(p),
+           cm_place_lat(p), cm_place_country(p), cm_place_kind(p), pos.file, pos.line);
+}
+
+static int
+cmd_place(args *a, cm_diag_list *diags, data *d)
+{
+    cm_gazetteer *gaz = NULL;
+    const char *names[5];
+    cm_status st = cm_gazetteer_create(&gaz);
+    for (size_t i = 0; st == CM_OK && i < d->n_gazetteers; i++)
+        st = cm_gazetteer_add_file(gaz, d->gazetteers[i], diags);
+    print_diags(diags);
+    if (st != CM_OK) {
+        cm_gazetteer_destroy(gaz);
+        return exit_code(st);
+    }
+    const cm_place *exact = cm_gazetteer_find(gaz, a->input, NULL);
+    if (exact)
+        print_place(exact);
+    size_t n = cm_gazetteer_suggest(gaz, a->input, names, 5);
+    for (size_t i = 0; i < n; i++) {
+        const cm_place *p = cm_gazetteer_find(gaz, names[i], NULL);
+        if (p && p != exact)
+            print_place(p);
+    }
+    if (!exact && n == 0)
+        fprintf(stderr, "conflictmap: no place in the gazetteer is called \"%s\" or "
+                        "anything close\n", a->input);
+    cm_gazetteer_destroy(gaz);
+    return exact || n ? EXIT_DONE : EXIT_INPUT;
+}
+
+int
+main(int argc, char **argv)
+{
+    static const struct {
+        const char *name;
+        int (*run)(args *, cm_diag_list *, data *);
+        int needs_shapes;
+    } commands[] = {
+        { "render", cmd_render, 1 }, { "validate", cmd_validate, 0 },
+        { "slices", cmd_slices, 0 }, { "place", cmd_place, 0 },
+    };
+    args a = { 0 };
+    data d = { 0 };
+    size_t k = 0, n = sizeof(commands) / sizeof(commands[0]);
+
+    if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
+        fputs(usage_text, argc < 2 ? stderr : stdout);
+        return argc < 2 ? EXIT_USAGE : EXIT_DONE;
+    }
+    while (k < n && strcmp(argv[1], commands[k].name) != 0)
+        k++;
+    if (k == n)
+        return usage_error("unknown command \"%s\"", argv[1]);
+    int rc = parse_args(&a, argc, argv);
+    if (rc == 0)
+        rc = add_shipped(&a, &d, commands[k].needs_shapes);
+    size_t n_shipped = d.n_gazetteers - (rc == 0 ? a.n_gazetteers : 0);
+    cm_diag_list *diags = cm_diag_list_create();
+    if (rc == 0)
+        rc = diags ? commands[k].run(&a, diags, &d) : EXIT_IO;
+    cm_diag_list_destroy(diags);
+    free_data(&d, d.n_gazetteers == (size_t)-1 ? 0 : n_shipped);
+    free(a.shapes);
+    free(a.gazetteers);
+    free(a.at);
+    return rc;
+}

@@ -1,0 +1,325 @@
+/* The cairo backend: one drawing routine for every surface, so PNG, SVG and
+ * PDF of a slice show the same map. Text goes through pango; strings are set
+ * as plain text, never as markup. */
+#include "conflictmap/draw.h"
+#include "outfile.h"
+#include "scene.h"
+
+#include <cairo-pdf.h>
+#include <cairo-svg.h>
+#include <cairo.h>
+#include <math.h>
+#include <pango/pangocairo.h>
+#include <string.h>
+
+#ifndef M_PI
+#define M_PI 3.14159265358979323846
+#endif
+
+static void
+set_rgba(cairo_t *cr, cm_rgba c)
+{
+    cairo_set_source_rgba(cr, c.r, c.g, c.b, c.a);
+}
+
+static void
+set_stroke(cairo_t *cr, const cm_stroke *s)
+{
+    set_rgba(cr, s->color);
+    cairo_set_line_width(cr, s->width_px);
+    if (s->dash_px[0] > 0)
+        cairo_set_dash(cr, s->dash_px, 2, 0);
+    else
+        cairo_set_dash(cr, NULL, 0, 0);
+}
+
+/* ---- paths ------------------------------------------------------------------------------ */
+
+static void
+trace_path(cairo_t *cr, const cm_scene_path *p)
+{
+    for (size_t k = 0; k < p->n_parts; k++) {
+        int pen_down = 0;
+        for (size_t i = p->part_start[k]; i < p->part_start[k + 1]; i++) {
+            double x = p->xy[2 * i], y = p->xy[2 * i + 1];
+            if (!isfinite(x) || !isfinite(y)) {
+                pen_down = 0;
+                continue;
+            }
+            if (pen_down)
+                cairo_line_to(cr, x, y);
+            else
+                cairo_move_to(cr, x, y);
+            pen_down = 1;
+        }
+        if (p->is_polygon && pen_down)
+            cairo_close_path(cr);
+    }
+}
+
+static void
+draw_paths(cairo_t *cr, const cm_scene_base *b)
+{
+    cairo_set_fill_rule(cr, CAIRO_FILL_RULE_EVEN_ODD);
+    cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
+    cairo_set_line_cap(cr, CAIRO_LINE_CAP_ROUND);
+    for (size_t i = 0; i < b->n_paths; i++) {
+        const cm_scene_path *p = &b->paths[i];
+        cairo_new_path(cr);
+        trace_path(cr, p);
+        if (p->fill.a > 0) {
+            set_rgba(cr, p->fill);
+            cairo_fill_preserve(cr);
+        }
+        if (p->stroke.width_px > 0) {
+            set_stroke(cr, &p->stroke);
+            cairo_stroke(cr);
+        }
+        cairo_new_path(cr);
+    }
+    cairo_set_dash(cr, NULL, 0, 0);
+}
+
+/* ---- symbols -------------------------------------------------------------------------- */
+
+static void
+trace_polygon(cairo_t *cr, double x, double y, double r, int n, double start, double inner)
+{
+    int points = inner > 0 ? 2 * n : n;
+    for (int k = 0; k < points; k++) {
+        double a = start + 2 * M_PI * k / points;
+        double rr = inner > 0 && k % 2 ? inner : r;
+        if (k == 0)
+            cairo_move_to(cr, x + rr * cos(a), y + rr * sin(a));
+        else
+            cairo_line_to(cr, x + rr * cos(a), y + rr * sin(a));
+    }
+    cairo_close_path(cr);
+}
+
+static void
+trace_bar_cross(cairo_t *cr, double x, double y, double r, double angle)
+{
+    double w = r * 0.38;
+    for (int k = 0; k < 2; k++) {
+        double a = angle + k * M_PI / 2, c = cos(a), s = sin(a);
+        cairo_move_to(cr, x - r * c - w * s, y - r * s + w * c);
+        cairo_line_to(cr, x + r * c - w * s, y + r * s + w * c);
+        cairo_line_to(cr, x + r * c + w * s, y + r * s - w * c);
+        cairo_line_to(cr, x - r * c + w * s, y - r * s - w * c);
+        cairo_close_path(cr);
+    }
+}
+
+static void
+trace_symbol(cairo_t *cr, const cm_scene_marker *m)
+{
+    double x = m->x, y = m->y, r = m->r;
+    switch (m->symbol) {
+    case CM_SYM_CIRCLE: cairo_arc(cr, x, y, r, 0, 2 * M_PI); break;
+    case CM_SYM_SQUARE: cairo_rectangle(cr, x - r * 0.9, y - r * 0.9, r * 1.8, r * 1.8); break;
+    case CM_SYM_DIAMOND: trace_polygon(cr, x, y, r * 1.2, 4, -M_PI / 2, 0); break;
+    case CM_SYM_TRIANGLE: trace_polygon(cr, x, y + r * 0.2, r * 1.25, 3, -M_PI / 2, 0); break;
+    case CM_SYM_STAR: trace_polygon(cr, x, y, r * 1.3, 8, -M_PI / 2, r * 0.6); break;
+    case CM_SYM_CROSS: trace_bar_cross(cr, x, y, r * 1.1, M_PI / 4); break;
+    case CM_SYM_PLUS: trace_bar_cross(cr, x, y, r * 1.1, 0); break;
+    case CM_SYM_ARROW:
+        cairo_move_to(cr, x + r * 1.4 * cos(m->angle), y + r * 1.4 * sin(m->angle));
+        cairo_line_to(cr, x + r * cos(m->angle + 2.5), y + r * sin(m->angle + 2.5));
+        cairo_line_to(cr, x + r * 0.3 * cos(m->angle + M_PI), y + r * 0.3 * sin(m->angle + M_PI));
+        cairo_line_to(cr, x + r * cos(m->angle - 2.5), y + r * sin(m->angle - 2.5));
+        cairo_close_path(cr);
+        break;
+    }
+}
+
+static void
+draw_marker(cairo_t *cr, const cm_scene_marker *m)
+{
+    if (m->uncertainty_px > 0) {
+        cairo_arc(cr, m->x, m->y, m->uncertainty_px, 0, 2 * M_PI);
+        cairo_set_source_rgba(cr, m->fill.r, m->fill.g, m->fill.b, 0.10 * m->fill.a);
+        cairo_fill_preserve(cr);
+        cairo_set_source_rgba(cr, m->stroke.r, m->stroke.g, m->stroke.b, 0.5 * m->stroke.a);
+        cairo_set_line_width(cr, 1);
+        double dash[2] = { 3, 3 };
+        cairo_set_dash(cr, dash, 2, 0);
+        cairo_stroke(cr);
+        cairo_set_dash(cr, NULL, 0, 0);
+    }
+    if (m->is_new) {   /* a halo that says "this is new" */
+        cairo_arc(cr, m->x, m->y, m->r + 4.5, 0, 2 * M_PI);
+        cairo_set_source_rgba(cr, 1, 0.85, 0.2, 0.55);
+        cairo_fill(cr);
+    }
+    trace_symbol(cr, m);
+    set_rgba(cr, m->fill);
+    cairo_fill_preserve(cr);
+    if (m->stroke_px > 0) {
+        set_rgba(cr, m->stroke);
+        cairo_set_line_width(cr, m->stroke_px);
+        cairo_stroke(cr);
+    }
+    cairo_new_path(cr);
+}
+
+static void
+draw_markers(cairo_t *cr, const cm_scene *sc, const char *group)
+{
+    for (size_t i = 0; i < sc->n_markers; i++)
+        if (strcmp(sc->markers[i].group, group) == 0)
+            draw_marker(cr, &sc->markers[i]);
+}
+
+/* ---- text ------------------------------------------------------------------------------- */
+
+static void
+draw_label(cairo_t *cr, const cm_style *style, const cm_scene_label *lb)
+{
+    PangoLayout *pl = pango_cairo_create_layout(cr);
+    PangoFontDescription *fd = cm_scene_font(style, lb->size_px, lb->bold, lb->italic);
+    pango_layout_set_font_description(pl, fd);
+    pango_layout_set_text(pl, lb->text, -1);
+    if (lb->has_halo) {
+        cairo_move_to(cr, lb->x, lb->y);
+        pango_cairo_layout_path(cr, pl);
+        set_rgba(cr, lb->halo);
+        cairo_set_line_width(cr, 3);
+        cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
+        cairo_stroke(cr);
+    }
+    cairo_move_to(cr, lb->x, lb->y);
+    set_rgba(cr, lb->color);
+    pango_cairo_show_layout(cr, pl);
+    pango_font_description_free(fd);
+    g_object_unref(pl);
+}
+
+static void
+draw_labels(cairo_t *cr, const cm_scene *sc, const char *group)
+{
+    for (size_t i = 0; i < sc->n_labels; i++)
+        if (strcmp(sc->labels[i].group, group) == 0)
+            draw_label(cr, sc->base->style, &sc->labels[i]);
+}
+
+static void
+draw_rects(cairo_t *cr, const cm_scene *sc, const char *group)
+{
+    for (size_t i = 0; i < sc->n_rects; i++) {
+        const cm_scene_rect *r = &sc->rects[i];
+        if (strcmp(r->group, group) != 0)
+            continue;
+        cairo_rectangle(cr, r->x, r->y, r->w, r->h);
+        set_rgba(cr, r->fill);
+        cairo_fill_preserve(cr);
+        if (r->stroke.width_px > 0) {
+            set_stroke(cr, &r->stroke);
+            cairo_stroke(cr);
+        }
+        cairo_new_path(cr);
+    }
+}
+
+/* The drawing order is the map's reading order: ground, boundaries, places,
+ * control, events, their labels; then the frame and its boxes on top. */
+static void
+draw_scene(cairo_t *cr, const cm_scene *sc, double scale)
+{
+    const cm_scene_base *b = sc->base;
+    const double *r = b->map_rect;
+    cairo_font_options_t *opts = cairo_font_options_create();
+
+    cairo_font_options_set_hint_metrics(opts, CAIRO_HINT_METRICS_OFF);
+    cairo_font_options_set_hint_style(opts, CAIRO_HINT_STYLE_NONE);
+    cairo_set_font_options(cr, opts);
+    cairo_font_options_destroy(opts);
+    cairo_scale(cr, scale, scale);
+    set_rgba(cr, b->style->water);
+    cairo_paint(cr);
+    cairo_save(cr);
+    cairo_rectangle(cr, r[0], r[1], r[2], r[3]);
+    cairo_clip(cr);
+    draw_paths(cr, b);
+    draw_markers(cr, sc, "places");
+    draw_markers(cr, sc, "control");
+    draw_markers(cr, sc, "events");
+    draw_labels(cr, sc, "labels");
+    cairo_restore(cr);
+    static const char *const boxes[] = { "frame", "legend", "latest" };
+    for (int i = 0; i < 3; i++) {
+        draw_rects(cr, sc, boxes[i]);
+        draw_markers(cr, sc, boxes[i]);
+        draw_labels(cr, sc, boxes[i]);
+    }
+}
+
+/* ---- surfaces ------------------------------------------------------------------------------- */
+
+static cairo_status_t
+write_to_outfile(void *closure, const unsigned char *data, unsigned int length)
+{
+    cm_outfile *o = closure;
+    cm_outfile_write(o, data, length);
+    return o->failed ? CAIRO_STATUS_WRITE_ERROR : CAIRO_STATUS_SUCCESS;
+}
+
+static cairo_surface_t *
+make_surface(cm_format format, cm_outfile *o, double w, double h)
+{
+    switch (format) {
+    case CM_FORMAT_PNG:
+        return cairo_image_surface_create(CAIRO_FORMAT_ARGB32, (int)ceil(w), (int)ceil(h));
+    case CM_FORMAT_SVG:
+        return cairo_svg_surface_create_for_stream(write_to_outfile, o, w, h);
+    case CM_FORMAT_PDF:
+        return cairo_pdf_surface_create_for_stream(write_to_outfile, o, w, h);
+    }
+    return NULL;
+}
+
+cm_status
+cm_draw(const cm_scene *scene, cm_format format, double scale, const char *path,
+        cm_diag_list *diags)
+{
+    cm_outfile o;
+    double w = cm_scene_width_px(scene) * scale, h = cm_scene_height_px(scene) * scale;
+    cm_status st = cm_outfile_open(&o, path, diags);
+    if (st != CM_OK)
+        return st;
+    cairo_surface_t *surface = make_surface(format, &o, w, h);
+    cairo_t *cr = cairo_create(surface);
+    st = CM_ERR_NOMEM;
+    if (cairo_status(cr) != CAIRO_STATUS_SUCCESS)
+        goto cleanup;
+    draw_scene(cr, scene, scale);
+    cairo_destroy(cr);
+    cr = NULL;
+    if (format == CM_FORMAT_PNG)
+        cairo_surface_write_to_png_stream(surface, write_to_outfile, &o);
+    cairo_surface_finish(surface);
+    st = o.failed ? CM_ERR_IO : cairo_surface_status(surface) == CAIRO_STATUS_SUCCESS
+                                    ? CM_OK : CM_ERR_NOMEM;
+cleanup:
+    cairo_destroy(cr);
+    cairo_surface_destroy(surface);
+    if (st == CM_OK)
+        return cm_outfile_commit(&o, diags);
+    if (st == CM_ERR_IO) {
+        cm_pos pos = { path, 0, 0 };
+        cm_diag_error(diags, &pos, "cannot write \"%s\": the disk may be full", path);
+    }
+    cm_outfile_abort(&o);
+    return st;
+}
+
+const char *
+cm_format_extension(cm_format format)
+{
+    switch (format) {
+    case CM_FORMAT_PNG: return "png";
+    case CM_FORMAT_SVG: return "svg";
+    case CM_FORMAT_PDF: return "pdf";
+    }
+    return "bin";
+}

@@ -1,0 +1,28 @@
+/* manifest.json: what a render wrote, slice by slice, with the events shown,
+ * the new ones, alt text and where each marker is, for other tools to use.
+ * For other src/ files only. */
+#ifndef CM_SRC_MANIFEST_H
+#define CM_SRC_MANIFEST_H
+
+#include "conflictmap/events.h"
+#include "conflictmap/scene.h"
+#include "conflictmap/slice.h"
+
+typedef struct cm_manifest cm_manifest;
+
+/* A manifest for @events drawn at @width_px x @height_px with @projection. */
+cm_status cm_manifest_create(cm_manifest **out, const cm_events *events, int width_px,
+                             int height_px, double scale, const char *projection,
+                             const double bbox_deg[4]);
+void      cm_manifest_destroy(cm_manifest *m);   /* NULL is fine */
+
+/* Adds the slice drawn as @scene, written to the files @names (base names)
+ * of the formats @exts, both @n_files long. */
+cm_status cm_manifest_add_slice(cm_manifest *m, const cm_slice *slice, const cm_scene *scene,
+                                const char *const *exts, const char *const *names,
+                                size_t n_files);
+
+/* Writes the manifest to @path, all or nothing. Returns CM_OK, CM_ERR_IO, CM_ERR_NOMEM. */
+cm_status cm_manifest_write(const cm_manifest *m, const char *path, cm_diag_list *diags);
+
+#endif

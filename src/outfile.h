@@ -1,0 +1,27 @@
+/* Output files written all or nothing: a temporary name in the output folder,
+ * renamed into place once complete, removed on any failure. For src/ only. */
+#ifndef CM_SRC_OUTFILE_H
+#define CM_SRC_OUTFILE_H
+
+#include <stdio.h>
+#include "conflictmap/diag.h"
+
+typedef struct cm_outfile {
+    char *path;      /* where it goes, owned */
+    char *tmp;       /* where it is written first, owned */
+    FILE *f;
+    int failed;      /* a write failed: commit will refuse */
+} cm_outfile;
+
+/* Opens @path's temporary file for writing. Returns CM_OK, CM_ERR_IO (with a
+ * diagnostic) or CM_ERR_NOMEM. */
+cm_status cm_outfile_open(cm_outfile *o, const char *path, cm_diag_list *diags);
+/* Writes @n bytes; a failure is remembered for commit. */
+void      cm_outfile_write(cm_outfile *o, const void *data, size_t n);
+/* Closes and renames into place; on any failure removes the temporary file.
+ * Always releases @o. Returns CM_OK or CM_ERR_IO (with a diagnostic). */
+cm_status cm_outfile_commit(cm_outfile *o, cm_diag_list *diags);
+/* Closes and removes the temporary file; releases @o. Safe on a zeroed @o. */
+void      cm_outfile_abort(cm_outfile *o);
+
+#endif

@@ -1,0 +1,179 @@
+/* Projections through PROJ: one transformation from WGS84 per run, points
+ * projected in batches, and an affine step from projected metres to pixels. */
+#include "conflictmap/projection.h"
+
+#include <math.h>
+#include <proj.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct cm_projection {
+    PJ_CONTEXT *ctx;
+    PJ *pj;
+    char *definition;
+    double rect[4];
+    double scale;          /* pixels per projected unit */
+    double x0, y0;         /* projected coordinates of the rectangle's top-left */
+};
+
+/* The "auto" projection. Lambert's conic keeps shapes true (conformal) and
+ * scale error small across a mid-latitude region, which is what locator maps
+ * of a country or a front need; near the equator a cone degenerates, so a
+ * transverse Mercator centred on the extent takes over. */
+static void
+auto_definition(const double b[4], char *buf, size_t size)
+{
+    double lon0 = (b[0] + b[2]) / 2, lat0 = (b[1] + b[3]) / 2, dlat = b[3] - b[1];
+    double lat1 = b[1] + dlat / 6, lat2 = b[3] - dlat / 6;
+    if (b[1] < 15 && b[3] > -15)
+        snprintf(buf, size, "+proj=tmerc +lat_0=%.6f +lon_0=%.6f +k=1 +datum=WGS84 "
+                 "+units=m +no_defs", lat0, lon0);
+    else
+        snprintf(buf, size, "+proj=lcc +lat_1=%.6f +lat_2=%.6f +lat_0=%.6f +lon_0=%.6f "
+                 "+datum=WGS84 +units=m +no_defs", lat1, lat2, lat0, lon0);
+}
+
+static void
+definition_for(const char *spec, const double bbox[4], char *buf, size_t size)
+{
+    if (!spec || !*spec || strcmp(spec, "auto") == 0)
+        auto_definition(bbox, buf, size);
+    else if (strcmp(spec, "web") == 0)
+        snprintf(buf, size, "EPSG:3857");
+    else
+        snprintf(buf, size, "%s", spec);
+}
+
+static cm_status
+make_transform(cm_projection *p, const char *spec, cm_diag_list *diags)
+{
+    p->ctx = proj_context_create();
+    if (!p->ctx)
+        return CM_ERR_NOMEM;
+    proj_log_level(p->ctx, PJ_LOG_NONE);
+    PJ *raw = proj_create_crs_to_crs(p->ctx, "EPSG:4326", p->definition, NULL);
+    if (raw) {
+        p->pj = proj_normalize_for_visualization(p->ctx, raw);
+        proj_destroy(raw);
+    }
+    if (!p->pj) {
+        cm_diag_error(diags, NULL, "the projection \"%s\" is not one PROJ knows; use "
+                      "\"auto\", \"web\", an EPSG code such as \"EPSG:32638\" or a PROJ "
+                      "string such as \"+proj=lcc +lat_1=39 +lat_2=41 +lon_0=46\"", spec);
+        return CM_ERR_INPUT;
+    }
+    return CM_OK;
+}
+
+/* The projected extent: the bbox's edges and a grid inside it, since a
+ * projected rectangle's extremes need not be at its corners. */
+static int
+projected_extent(cm_projection *p, const double b[4], double ext[4])
+{
+    enum { N = 17 };
+    PJ_COORD c[N * N];
+    for (int i = 0; i < N; i++)
+        for (int j = 0; j < N; j++)
+            c[i * N + j] = proj_coord(b[0] + (b[2] - b[0]) * i / (N - 1),
+                                      b[1] + (b[3] - b[1]) * j / (N - 1), 0, 0);
+    proj_trans_array(p->pj, PJ_FWD, N * N, c);
+    ext[0] = ext[1] = INFINITY;
+    ext[2] = ext[3] = -INFINITY;
+    for (int k = 0; k < N * N; k++) {
+        double x = c[k].xy.x, y = c[k].xy.y;
+        if (!isfinite(x) || !isfinite(y) || fabs(x) > 1e15 || fabs(y) > 1e15)
+            continue;
+        ext[0] = fmin(ext[0], x);
+        ext[1] = fmin(ext[1], y);
+        ext[2] = fmax(ext[2], x);
+        ext[3] = fmax(ext[3], y);
+    }
+    return ext[2] > ext[0] && ext[3] > ext[1];
+}
+
+static cm_status
+fit(cm_projection *p, const double bbox[4], cm_diag_list *diags)
+{
+    double ext[4];
+    if (!projected_extent(p, bbox, ext)) {
+        cm_diag_error(diags, NULL, "the map's extent [%g, %g, %g, %g] cannot be drawn in "
+                      "the projection \"%s\"; choose another --projection", bbox[0],
+                      bbox[1], bbox[2], bbox[3], p->definition);
+        return CM_ERR_INPUT;
+    }
+    double sx = p->rect[2] / (ext[2] - ext[0]), sy = p->rect[3] / (ext[3] - ext[1]);
+    p->scale = fmin(sx, sy);
+    double cx = (ext[0] + ext[2]) / 2, cy = (ext[1] + ext[3]) / 2;
+    p->x0 = cx - p->rect[2] / 2 / p->scale;
+    p->y0 = cy + p->rect[3] / 2 / p->scale;
+    return CM_OK;
+}
+
+cm_status
+cm_projection_create(cm_projection **out, const char *spec, const double bbox_deg[4],
+                     const double rect_px[4], cm_diag_list *diags)
+{
+    char def[512];
+    cm_projection *p = calloc(1, sizeof(*p));
+    cm_status st = CM_ERR_NOMEM;
+
+    *out = NULL;
+    if (!p)
+        return st;
+    memcpy(p->rect, rect_px, sizeof(p->rect));
+    definition_for(spec, bbox_deg, def, sizeof(def));
+    p->definition = strdup(def);
+    if (p->definition)
+        st = make_transform(p, spec ? spec : "auto", diags);
+    if (st == CM_OK)
+        st = fit(p, bbox_deg, diags);
+    if (st != CM_OK) {
+        cm_projection_destroy(p);
+        return st;
+    }
+    *out = p;
+    return CM_OK;
+}
+
+void
+cm_projection_destroy(cm_projection *p)
+{
+    if (!p)
+        return;
+    proj_destroy(p->pj);
+    if (p->ctx)
+        proj_context_destroy(p->ctx);
+    free(p->definition);
+    free(p);
+}
+
+void
+cm_projection_forward(const cm_projection *p, double *xy, size_t n)
+{
+    if (n == 0)
+        return;
+    proj_trans_generic(p->pj, PJ_FWD, xy, 2 * sizeof(double), n, xy + 1,
+                       2 * sizeof(double), n, NULL, 0, 0, NULL, 0, 0);
+    for (size_t i = 0; i < n; i++) {
+        double x = xy[2 * i], y = xy[2 * i + 1];
+        if (!isfinite(x) || !isfinite(y) || fabs(x) > 1e15 || fabs(y) > 1e15) {
+            xy[2 * i] = xy[2 * i + 1] = NAN;
+            continue;
+        }
+        xy[2 * i] = p->rect[0] + (x - p->x0) * p->scale;
+        xy[2 * i + 1] = p->rect[1] + (p->y0 - y) * p->scale;
+    }
+}
+
+const char *
+cm_projection_definition(const cm_projection *p)
+{
+    return p->definition;
+}
+
+void
+cm_projection_rect(const cm_projection *p, double rect_px[4])
+{
+    memcpy(rect_px, p->rect, sizeof(p->rect));
+}

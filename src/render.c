@@ -1,0 +1,432 @@
+/* The pipeline in one place: load (gazetteers, events, layers, style) ->
+ * project -> slice -> lay out each slice -> draw it, then the manifest. Each
+ * step is its module's; this file only orders them and owns what they make. */
+#include "conflictmap/render.h"
+#include "conflictmap/events.h"
+#include "conflictmap/gazetteer.h"
+#include "conflictmap/layer.h"
+#include "conflictmap/projection.h"
+#include "conflictmap/scene.h"
+#include "conflictmap/style.h"
+#include "manifest.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#ifndef M_PI
+#define M_PI 3.14159265358979323846
+#endif
+
+typedef struct run {
+    const cm_render_options *opt;
+    cm_diag_list *diags;
+    cm_gazetteer *gaz;
+    cm_events *events;
+    cm_layer **layers;
+    size_t n_layers, cap_layers;
+    cm_style *style;
+    cm_projection *proj;
+    cm_slices *slices;
+    cm_scene_base *base;
+    cm_manifest *manifest;
+    double bbox[4];
+    char **written;            /* files this run put in place, for rollback */
+    size_t n_written;
+} run;
+
+/* ---- loading --------------------------------------------------------------------------- */
+
+static cm_status
+load_gazetteers(run *r, const char *const *paths, size_t n)
+{
+    cm_status st = cm_gazetteer_create(&r->gaz), first = CM_OK;
+    for (size_t i = 0; st == CM_OK && i < n; i++) {
+        cm_status s = cm_gazetteer_add_file(r->gaz, paths[i], r->diags);
+        if (s == CM_ERR_NOMEM)
+            return s;
+        if (first == CM_OK)
+            first = s;
+    }
+    return st != CM_OK ? st : first;
+}
+
+static cm_status
+add_layer(run *r, const char *path, const char *role)
+{
+    cm_layer *layer = NULL;
+    if (r->n_layers == r->cap_layers) {
+        size_t cap = r->cap_layers ? r->cap_layers * 2 : 8;
+        cm_layer **l = realloc(r->layers, cap * sizeof(*l));
+        if (!l)
+            return CM_ERR_NOMEM;
+        r->layers = l;
+        r->cap_layers = cap;
+    }
+    cm_status st = cm_layer_load(&layer, path, role, r->diags);
+    if (st == CM_OK)
+        r->layers[r->n_layers++] = layer;
+    return st;
+}
+
+static int
+compare_names(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int
+has_suffix(const char *s, const char *suffix)
+{
+    size_t n = strlen(s), k = strlen(suffix);
+    return n > k && strcasecmp(s + n - k, suffix) == 0;
+}
+
+/* Every shapefile in a folder, in name order so a run is reproducible. */
+static cm_status
+add_folder(run *r, const char *dir, const char *role)
+{
+    DIR *d = opendir(dir);
+    char **names = NULL;
+    size_t n = 0, cap = 0;
+    cm_status st = CM_OK;
+    struct dirent *de;
+
+    if (!d) {
+        cm_pos pos = { dir, 0, 0 };
+        cm_diag_error(r->diags, &pos, "cannot read the folder \"%s\": %s", dir,
+                      strerror(errno));
+        return CM_ERR_IO;
+    }
+    while (st == CM_OK && (de = readdir(d))) {
+        if (!has_suffix(de->d_name, ".shp"))
+            continue;
+        if (n == cap) {
+            cap = cap ? cap * 2 : 16;
+            char **p = realloc(names, cap * sizeof(*p));
+            if (!p) {
+                st = CM_ERR_NOMEM;
+                break;
+            }
+            names = p;
+        }
+        size_t len = strlen(dir) + strlen(de->d_name) + 2;
+        names[n] = malloc(len);
+        if (!names[n]) {
+            st = CM_ERR_NOMEM;
+            break;
+        }
+        snprintf(names[n++], len, "%s/%s", dir, de->d_name);
+    }
+    closedir(d);
+    if (st == CM_OK && n == 0) {
+        cm_pos pos = { dir, 0, 0 };
+        cm_diag_error(r->diags, &pos, "the folder has no shapefiles (.shp)");
+        st = CM_ERR_INPUT;
+    }
+    if (n)
+        qsort(names, n, sizeof(*names), compare_names);
+    for (size_t i = 0; st == CM_OK && i < n; i++)
+        st = add_layer(r, names[i], role);
+    for (size_t i = 0; i < n; i++)
+        free(names[i]);
+    free(names);
+    return st;
+}
+
+/* "--shapes PATH" or "--shapes ROLE=PATH", a file or a folder. */
+static cm_status
+load_shapes(run *r, const char *spec)
+{
+    char role[64] = "";
+    const char *path = spec, *eq = strchr(spec, '=');
+    struct stat sb;
+
+    if (eq && (size_t)(eq - spec) < sizeof(role) && stat(spec, &sb) != 0) {
+        memcpy(role, spec, (size_t)(eq - spec));
+        role[eq - spec] = '\0';
+        path = eq + 1;
+    }
+    if (stat(path, &sb) == 0 && S_ISDIR(sb.st_mode))
+        return add_folder(r, path, role[0] ? role : NULL);
+    return add_layer(r, path, role[0] ? role : NULL);
+}
+
+static cm_status
+load_all_shapes(run *r)
+{
+    cm_status first = CM_OK;
+    for (size_t i = 0; i < r->opt->n_shapes; i++) {
+        cm_status st = load_shapes(r, r->opt->shapes[i]);
+        if (st == CM_ERR_NOMEM)
+            return st;
+        if (first == CM_OK)
+            first = st;
+    }
+    return first;
+}
+
+/* ---- the extent ----------------------------------------------------------------------------- */
+
+static int
+compare_doubles(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* Without a bbox, the map fits the events around the middle of the story:
+ * those within 800 km of the median position, so that a statement in Moscow
+ * or Ottawa becomes an edge marker instead of shrinking the front to a dot. */
+static cm_status
+fit_events(run *r)
+{
+    size_t n = cm_events_count(r->events);
+    double *lon = malloc((n + 1) * sizeof(double)), *lat = malloc((n + 1) * sizeof(double));
+    if (!lon || !lat) {
+        free(lon);
+        free(lat);
+        return CM_ERR_NOMEM;
+    }
+    for (size_t i = 0; i < n; i++) {
+        lon[i] = cm_event_lon(cm_events_get(r->events, i));
+        lat[i] = cm_event_lat(cm_events_get(r->events, i));
+    }
+    qsort(lon, n, sizeof(double), compare_doubles);
+    qsort(lat, n, sizeof(double), compare_doubles);
+    double mlon = lon[n / 2], mlat = lat[n / 2], b[4] = { 180, 90, -180, -90 };
+    free(lon);
+    free(lat);
+    for (size_t i = 0; i < n; i++) {
+        const cm_event *e = cm_events_get(r->events, i);
+        double dx = (cm_event_lon(e) - mlon) * cos(mlat * M_PI / 180) * 111.2;
+        double dy = (cm_event_lat(e) - mlat) * 111.2;
+        if (hypot(dx, dy) > 800)
+            continue;
+        b[0] = fmin(b[0], cm_event_lon(e));
+        b[1] = fmin(b[1], cm_event_lat(e));
+        b[2] = fmax(b[2], cm_event_lon(e));
+        b[3] = fmax(b[3], cm_event_lat(e));
+    }
+    double pad_x = fmax((b[2] - b[0]) * 0.15, 0.5), pad_y = fmax((b[3] - b[1]) * 0.15, 0.4);
+    r->bbox[0] = fmax(-180, b[0] - pad_x);
+    r->bbox[1] = fmax(-85, b[1] - pad_y);
+    r->bbox[2] = fmin(180, b[2] + pad_x);
+    r->bbox[3] = fmin(85, b[3] + pad_y);
+    return CM_OK;
+}
+
+static cm_status
+choose_extent(run *r)
+{
+    if (r->opt->bbox_deg) {
+        memcpy(r->bbox, r->opt->bbox_deg, sizeof(r->bbox));
+        return CM_OK;
+    }
+    if (cm_events_bbox(r->events, r->bbox))
+        return CM_OK;
+    return fit_events(r);
+}
+
+/* ---- preparing ------------------------------------------------------------------------------ */
+
+static cm_status
+prepare(run *r)
+{
+    const cm_render_options *o = r->opt;
+    const char *projection = o->projection ? o->projection : cm_events_projection(r->events);
+    double rect[4];
+    cm_status st = choose_extent(r);
+    if (st == CM_OK)
+        st = cm_style_preset(&r->style, o->style, r->diags);
+    if (st != CM_OK)
+        return st;
+    cm_scene_map_rect(r->style, o->width_px, o->height_px, rect);
+    st = cm_projection_create(&r->proj, projection, r->bbox, rect, r->diags);
+    if (st == CM_OK)
+        st = cm_slices_make(&r->slices, r->events, &o->slicing, r->diags);
+    if (st == CM_OK)
+        st = cm_scene_base_create(&r->base, r->layers, r->n_layers, r->proj, r->style, r->gaz,
+                                  r->events, r->bbox, o->width_px, o->height_px);
+    if (st == CM_OK)
+        st = cm_manifest_create(&r->manifest, r->events, o->width_px, o->height_px, o->scale,
+                                cm_projection_definition(r->proj), r->bbox);
+    return st;
+}
+
+/* mkdir -p: the output folder and any parent that is missing. */
+static cm_status
+make_dir(const char *dir, cm_diag_list *diags)
+{
+    char *path = strdup(dir);
+    cm_status st = CM_OK;
+    if (!path)
+        return CM_ERR_NOMEM;
+    for (char *p = path + 1; ; p++) {
+        if (*p != '/' && *p != '\0')
+            continue;
+        char c = *p;
+        *p = '\0';
+        if (mkdir(path, 0777) != 0 && errno != EEXIST) {
+            cm_pos pos = { dir, 0, 0 };
+            cm_diag_error(diags, &pos, "cannot create the output folder \"%s\": %s", path,
+                          strerror(errno));
+            st = CM_ERR_IO;
+            break;
+        }
+        *p = c;
+        if (c == '\0')
+            break;
+    }
+    free(path);
+    return st;
+}
+
+/* ---- writing ----------------------------------------------------------------------------- */
+
+static cm_status
+remember(run *r, const char *path)
+{
+    char **w = realloc(r->written, (r->n_written + 1) * sizeof(*w));
+    if (!w)
+        return CM_ERR_NOMEM;
+    r->written = w;
+    w[r->n_written] = strdup(path);
+    if (!w[r->n_written])
+        return CM_ERR_NOMEM;
+    r->n_written++;
+    return CM_OK;
+}
+
+static const char *
+stem_of(const char *path, char *buf, size_t size)
+{
+    const char *base = strrchr(path, '/');
+    base = base ? base + 1 : path;
+    snprintf(buf, size, "%s", base);
+    char *dot = strrchr(buf, '.');
+    if (dot && dot != buf)
+        *dot = '\0';
+    return buf;
+}
+
+static cm_status
+render_slice(run *r, const cm_slice *slice, const char *stem)
+{
+    static const cm_format order[] = { CM_FORMAT_PNG, CM_FORMAT_SVG, CM_FORMAT_PDF };
+    char stamp[CM_TIME_BUF], names[3][1024], path[4096];
+    const char *exts[3], *name_ptrs[3];
+    size_t n_files = 0;
+    cm_scene *scene = NULL;
+    cm_status st = cm_scene_layout(&scene, r->base, slice);
+
+    cm_time_format_stamp(cm_slice_time(slice), stamp);
+    for (size_t i = 0; st == CM_OK && i < 3; i++) {
+        if (!(r->opt->formats & order[i]))
+            continue;
+        exts[n_files] = cm_format_extension(order[i]);
+        snprintf(names[n_files], sizeof(names[n_files]), "%s-%s.%s", stem, stamp,
+                 exts[n_files]);
+        name_ptrs[n_files] = names[n_files];
+        snprintf(path, sizeof(path), "%s/%s", r->opt->out_dir, names[n_files]);
+        st = cm_draw(scene, order[i], r->opt->scale, path, r->diags);
+        if (st == CM_OK)
+            st = remember(r, path);
+        n_files++;
+    }
+    if (st == CM_OK)
+        st = cm_manifest_add_slice(r->manifest, slice, scene, exts, name_ptrs, n_files);
+    cm_scene_destroy(scene);
+    return st;
+}
+
+static cm_status
+write_all(run *r, cm_render_result *result)
+{
+    char stem[512], path[4096];
+    cm_status st = make_dir(r->opt->out_dir, r->diags);
+    stem_of(cm_events_path(r->events), stem, sizeof(stem));
+    for (size_t i = 0; st == CM_OK && i < cm_slices_count(r->slices); i++)
+        st = render_slice(r, cm_slices_get(r->slices, i), stem);
+    if (st == CM_OK) {
+        snprintf(path, sizeof(path), "%s/manifest.json", r->opt->out_dir);
+        st = cm_manifest_write(r->manifest, path, r->diags);
+        if (st == CM_OK)
+            st = remember(r, path);
+    }
+    if (st != CM_OK) {   /* all or nothing: take back what this run wrote */
+        for (size_t i = 0; i < r->n_written; i++)
+            unlink(r->written[i]);
+        return st;
+    }
+    if (result) {
+        result->n_slices = cm_slices_count(r->slices);
+        result->n_files = r->n_written;
+    }
+    return CM_OK;
+}
+
+static void
+finish(run *r)
+{
+    cm_manifest_destroy(r->manifest);
+    cm_scene_base_destroy(r->base);
+    cm_slices_destroy(r->slices);
+    cm_projection_destroy(r->proj);
+    cm_style_destroy(r->style);
+    for (size_t i = 0; i < r->n_layers; i++)
+        cm_layer_destroy(r->layers[i]);
+    free(r->layers);
+    cm_events_destroy(r->events);
+    cm_gazetteer_destroy(r->gaz);
+    for (size_t i = 0; i < r->n_written; i++)
+        free(r->written[i]);
+    free(r->written);
+}
+
+/* Every input is loaded and checked before anything is written, and all of
+ * their problems are reported together, not just the first. */
+cm_status
+cm_render(const cm_render_options *opt, cm_diag_list *diags, cm_render_result *result)
+{
+    run r = { 0 };
+    r.opt = opt;
+    r.diags = diags;
+    cm_status st = load_gazetteers(&r, opt->gazetteers, opt->n_gazetteers);
+    if (st != CM_ERR_NOMEM) {
+        cm_status s = r.gaz ? cm_events_load(&r.events, opt->events_path, r.gaz, diags)
+                            : CM_ERR_NOMEM;
+        st = st != CM_OK ? st : s;
+    }
+    if (st != CM_ERR_NOMEM) {
+        cm_status s = load_all_shapes(&r);
+        st = st != CM_OK ? st : s;
+    }
+    if (st == CM_OK)
+        st = prepare(&r);
+    if (st == CM_OK)
+        st = write_all(&r, result);
+    finish(&r);
+    return st;
+}
+
+cm_status
+cm_validate(const char *events_path, const char *const *gazetteers, size_t n_gazetteers,
+            cm_diag_list *diags)
+{
+    run r = { 0 };
+    r.diags = diags;
+    cm_status st = load_gazetteers(&r, gazetteers, n_gazetteers);
+    if (st != CM_ERR_NOMEM && r.gaz) {
+        cm_status s = cm_events_load(&r.events, events_path, r.gaz, diags);
+        st = st != CM_OK ? st : s;
+    }
+    finish(&r);
+    return st;
+}

@@ -1,0 +1,1216 @@
+/* Laying a slice out: the base (layers projected once, context places), then
+ * per slice the frame, the control state, the event markers, edge markers for
+ * places off the map, and labels placed so that none overlaps another. The
+ * backends draw what is here and decide nothing. */
+#include "scene.h"
+
+#include <math.h>
+#include <pango/pangocairo.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#ifndef M_PI
+#define M_PI 3.14159265358979323846
+#endif
+
+#define GROW(arr, n, cap) \
+    ((n) < (cap) || grow((void **)&(arr), &(cap), sizeof(*(arr))))
+
+static int
+grow(void **arr, size_t *cap, size_t size)
+{
+    size_t c = *cap ? *cap * 2 : 32;
+    void *p = realloc(*arr, c * size);
+    if (!p)
+        return 0;
+    *arr = p;
+    *cap = c;
+    return 1;
+}
+
+void
+cm_scene_map_rect(const cm_style *style, int width_px, int height_px, double rect_px[4])
+{
+    rect_px[0] = 0;
+    rect_px[1] = style->header_px;
+    rect_px[2] = width_px;
+    rect_px[3] = height_px - style->header_px - style->footer_px;
+    if (rect_px[3] < 50)
+        rect_px[3] = 50;
+}
+
+PangoFontDescription *
+cm_scene_font(const cm_style *style, double size_px, int bold, int italic)
+{
+    PangoFontDescription *d = pango_font_description_new();
+    pango_font_description_set_family(d, style->font_family);
+    pango_font_description_set_absolute_size(d, size_px * PANGO_SCALE);
+    pango_font_description_set_weight(d, bold ? PANGO_WEIGHT_BOLD : PANGO_WEIGHT_NORMAL);
+    pango_font_description_set_style(d, italic ? PANGO_STYLE_ITALIC : PANGO_STYLE_NORMAL);
+    return d;
+}
+
+/* ---- the base: layers ---------------------------------------------------------- */
+
+/* Paint for a layer's role; lines are told apart by their "kind" field. */
+static void
+paint_for(const cm_style *st, const char *role, const cm_shape *shape, cm_scene_path *p)
+{
+    const char *kind = cm_shape_attr(shape, "kind");
+    p->fill.a = 0;
+    p->stroke.width_px = 0;
+    if (strcmp(role, "world") == 0) {
+        p->fill = st->land_outside;
+        p->stroke = st->region_border;
+    } else if (strcmp(role, "countries") == 0) {
+        p->fill = st->land;
+        p->stroke = st->country_border;
+    } else if (strcmp(role, "regions") == 0) {
+        p->stroke = st->region_border;
+    } else if (strcmp(role, "water") == 0) {
+        p->fill = st->water;
+    } else if (kind && strstr(kind, "ceasefire")) {
+        p->stroke = st->ceasefire_line;
+    } else if (kind && strstr(kind, "oblast")) {
+        p->stroke = st->oblast_line;
+    } else {
+        p->stroke = st->other_line;
+    }
+    if (!p->is_polygon)
+        p->fill.a = 0;
+}
+
+static int
+role_order(const char *role)
+{
+    static const char *const order[] = { "world", "countries", "water", "regions" };
+    for (int i = 0; i < 4; i++)
+        if (strcmp(role, order[i]) == 0)
+            return i;
+    return 4;
+}
+
+static cm_status
+project_shape(cm_scene_base *b, const char *role, const cm_shape *shape)
+{
+    size_t n_parts = cm_shape_n_parts(shape), n_points = 0, np;
+    if (cm_shape_kind_of(shape) == CM_SHAPE_POINT || n_parts == 0)
+        return CM_OK;
+    for (size_t k = 0; k < n_parts; k++) {
+        cm_shape_part(shape, k, &np);
+        n_points += np;
+    }
+    if (!GROW(b->paths, b->n_paths, b->n_paths_cap))
+        return CM_ERR_NOMEM;
+    cm_scene_path *p = &b->paths[b->n_paths];
+    memset(p, 0, sizeof(*p));
+    p->xy = malloc((n_points + 1) * 2 * sizeof(double));
+    p->part_start = malloc((n_parts + 1) * sizeof(size_t));
+    if (!p->xy || !p->part_start) {
+        free(p->xy);
+        free(p->part_start);
+        return CM_ERR_NOMEM;
+    }
+    b->n_paths++;
+    p->group = role;
+    p->is_polygon = cm_shape_kind_of(shape) == CM_SHAPE_POLYGON;
+    p->n_parts = n_parts;
+    for (size_t k = 0; k < n_parts; k++) {
+        const double *pts = cm_shape_part(shape, k, &np);
+        p->part_start[k] = p->n_points;
+        memcpy(p->xy + 2 * p->n_points, pts, np * 2 * sizeof(double));
+        p->n_points += np;
+    }
+    p->part_start[n_parts] = p->n_points;
+    cm_projection_forward(b->proj, p->xy, p->n_points);
+    paint_for(b->style, role, shape, p);
+    return CM_OK;
+}
+
+static cm_status
+project_layers(cm_scene_base *b, cm_layer *const *layers, size_t n_layers)
+{
+    for (int pass = 0; pass <= 4; pass++)
+        for (size_t i = 0; i < n_layers; i++) {
+            const char *role = cm_layer_role(layers[i]);
+            if (role_order(role) != pass)
+                continue;
+            for (size_t s = 0; s < cm_layer_n_shapes(layers[i]); s++) {
+                cm_status st = project_shape(b, role, cm_layer_shape(layers[i], s));
+                if (st != CM_OK)
+                    return st;
+            }
+        }
+    return CM_OK;
+}
+
+/* ---- the base: places ----------------------------------------------------------- */
+
+static int
+inside_rect(const double r[4], double x, double y, double inset)
+{
+    return isfinite(x) && isfinite(y) && x >= r[0] + inset && x <= r[0] + r[2] - inset &&
+           y >= r[1] + inset && y <= r[1] + r[3] - inset;
+}
+
+/* Context places are towns worth naming on a locator map: capitals and cities
+ * always, towns when populous; the most important first, so that when labels
+ * collide the smaller town gives way. */
+static int
+is_context(const cm_place *p)
+{
+    const char *kind = cm_place_kind(p);
+    return strcmp(kind, "capital") == 0 || strcmp(kind, "city") == 0 ||
+           (strcmp(kind, "town") == 0 && cm_place_rank(p) >= 15000);
+}
+
+static int
+compare_context(const void *a, const void *b)
+{
+    const context_place *x = a, *y = b;
+    int cx = strcmp(cm_place_kind(x->place), "capital") == 0;
+    int cy = strcmp(cm_place_kind(y->place), "capital") == 0;
+    if (cx != cy)
+        return cy - cx;
+    if (cm_place_rank(x->place) != cm_place_rank(y->place))
+        return cm_place_rank(x->place) > cm_place_rank(y->place) ? -1 : 1;
+    return strcmp(cm_place_name(x->place), cm_place_name(y->place));
+}
+
+static cm_status
+pick_places(cm_scene_base *b, const cm_gazetteer *gaz)
+{
+    for (size_t i = 0; gaz && i < cm_gazetteer_n_places(gaz); i++) {
+        const cm_place *p = cm_gazetteer_place(gaz, i);
+        double xy[2] = { cm_place_lon(p), cm_place_lat(p) };
+        if (!is_context(p))
+            continue;
+        cm_projection_forward(b->proj, xy, 1);
+        if (!inside_rect(b->map_rect, xy[0], xy[1], 8))
+            continue;
+        if (!GROW(b->places, b->n_places, b->n_places_cap))
+            return CM_ERR_NOMEM;
+        b->places[b->n_places++] = (context_place){ p, xy[0], xy[1] };
+    }
+    if (b->n_places)
+        qsort(b->places, b->n_places, sizeof(context_place), compare_context);
+    return CM_OK;
+}
+
+static cm_status
+project_events(cm_scene_base *b)
+{
+    size_t n = cm_events_count(b->events);
+    b->event_xy = malloc((n + 1) * 2 * sizeof(double));
+    if (!b->event_xy)
+        return CM_ERR_NOMEM;
+    for (size_t i = 0; i < n; i++) {
+        const cm_event *e = cm_events_get(b->events, i);
+        b->event_xy[2 * i] = cm_event_lon(e);
+        b->event_xy[2 * i + 1] = cm_event_lat(e);
+    }
+    cm_projection_forward(b->proj, b->event_xy, n);
+    return CM_OK;
+}
+
+static cm_status
+make_pango(cm_scene_base *b)
+{
+    PangoFontMap *fm = pango_cairo_font_map_get_default();
+    b->pango = fm ? pango_font_map_create_context(fm) : NULL;
+    if (!b->pango)
+        return CM_ERR_NOMEM;
+    cairo_font_options_t *opts = cairo_font_options_create();
+    cairo_font_options_set_hint_metrics(opts, CAIRO_HINT_METRICS_OFF);
+    cairo_font_options_set_hint_style(opts, CAIRO_HINT_STYLE_NONE);
+    pango_cairo_context_set_font_options(b->pango, opts);
+    cairo_font_options_destroy(opts);
+    return CM_OK;
+}
+
+cm_status
+cm_scene_base_create(cm_scene_base **out, cm_layer *const *layers, size_t n_layers,
+                     const cm_projection *proj, const cm_style *style,
+                     const cm_gazetteer *gaz, const cm_events *events,
+                     const double bbox_deg[4], int width_px, int height_px)
+{
+    cm_scene_base *b = calloc(1, sizeof(*b));
+    *out = NULL;
+    if (!b)
+        return CM_ERR_NOMEM;
+    b->width_px = width_px;
+    b->height_px = height_px;
+    b->style = style;
+    b->proj = proj;
+    b->events = events;
+    b->center_lon = (bbox_deg[0] + bbox_deg[2]) / 2;
+    b->center_lat = (bbox_deg[1] + bbox_deg[3]) / 2;
+    cm_projection_rect(proj, b->map_rect);
+    cm_status st = project_layers(b, layers, n_layers);
+    if (st == CM_OK)
+        st = pick_places(b, gaz);
+    if (st == CM_OK)
+        st = project_events(b);
+    if (st == CM_OK)
+        st = make_pango(b);
+    if (st != CM_OK) {
+        cm_scene_base_destroy(b);
+        return st;
+    }
+    *out = b;
+    return CM_OK;
+}
+
+void
+cm_scene_base_destroy(cm_scene_base *b)
+{
+    if (!b)
+        return;
+    for (size_t i = 0; i < b->n_paths; i++) {
+        free(b->paths[i].xy);
+        free(b->paths[i].part_start);
+    }
+    free(b->paths);
+    free(b->places);
+    free(b->event_xy);
+    if (b->pango)
+        g_object_unref(b->pango);
+    free(b);
+}
+
+/* ---- laying out: primitives ------------------------------------------------------ */
+
+typedef struct box {
+    double x, y, w, h;
+} box;
+
+typedef struct layout {
+    cm_scene *sc;
+    const cm_scene_base *b;
+    const cm_style *st;
+    box *obstacles;
+    size_t n_obstacles, cap_obstacles;
+    cm_status status;
+} layout;
+
+static void
+measure(const cm_scene_base *b, const char *text, double size_px, int bold, int italic,
+        double *w, double *h)
+{
+    PangoLayout *pl = pango_layout_new(b->pango);
+    PangoFontDescription *fd = cm_scene_font(b->style, size_px, bold, italic);
+    PangoRectangle logical;
+    pango_layout_set_font_description(pl, fd);
+    pango_layout_set_text(pl, text, -1);
+    pango_layout_get_pixel_extents(pl, NULL, &logical);
+    *w = logical.width;
+    *h = logical.height;
+    pango_font_description_free(fd);
+    g_object_unref(pl);
+}
+
+static void
+add_obstacle(layout *L, box bx)
+{
+    if (!GROW(L->obstacles, L->n_obstacles, L->cap_obstacles)) {
+        L->status = CM_ERR_NOMEM;
+        return;
+    }
+    L->obstacles[L->n_obstacles++] = bx;
+}
+
+static cm_scene_label *
+add_label(layout *L, const char *text, const char *group, double size_px, int bold,
+          int italic, cm_rgba color)
+{
+    cm_scene *sc = L->sc;
+    char *copy = strdup(text);
+    if (!copy || !GROW(sc->labels, sc->n_labels, sc->cap_labels)) {
+        free(copy);
+        L->status = CM_ERR_NOMEM;
+        return NULL;
+    }
+    cm_scene_label *lb = &sc->labels[sc->n_labels++];
+    memset(lb, 0, sizeof(*lb));
+    lb->text = copy;
+    lb->group = group;
+    lb->size_px = size_px;
+    lb->bold = bold;
+    lb->italic = italic;
+    lb->color = color;
+    measure(L->b, text, size_px, bold, italic, &lb->w, &lb->h);
+    return lb;
+}
+
+static cm_scene_rect *
+add_rect(layout *L, const char *group, box bx, cm_rgba fill, cm_stroke stroke)
+{
+    cm_scene *sc = L->sc;
+    if (!GROW(sc->rects, sc->n_rects, sc->cap_rects)) {
+        L->status = CM_ERR_NOMEM;
+        return NULL;
+    }
+    cm_scene_rect *r = &sc->rects[sc->n_rects++];
+    *r = (cm_scene_rect){ group, bx.x, bx.y, bx.w, bx.h, fill, stroke };
+    return r;
+}
+
+static cm_scene_marker *
+add_marker(layout *L, const char *group, const cm_event *ev, double x, double y, double r)
+{
+    cm_scene *sc = L->sc;
+    if (!GROW(sc->markers, sc->n_markers, sc->cap_markers)) {
+        L->status = CM_ERR_NOMEM;
+        return NULL;
+    }
+    cm_scene_marker *m = &sc->markers[sc->n_markers++];
+    memset(m, 0, sizeof(*m));
+    m->group = group;
+    m->event = ev;
+    m->x = x;
+    m->y = y;
+    m->r = r;
+    return m;
+}
+
+static void
+note_dropped(layout *L, const char *text)
+{
+    cm_scene *sc = L->sc;
+    char *copy = strdup(text);
+    if (!copy || !GROW(sc->dropped, sc->n_dropped, sc->cap_dropped)) {
+        free(copy);
+        L->status = CM_ERR_NOMEM;
+        return;
+    }
+    sc->dropped[sc->n_dropped++] = copy;
+}
+
+static int
+overlaps(box a, box b)
+{
+    return a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h;
+}
+
+static int
+fits(const layout *L, box bx)
+{
+    const double *r = L->b->map_rect;
+    if (bx.x < r[0] + 2 || bx.y < r[1] + 2 || bx.x + bx.w > r[0] + r[2] - 2 ||
+        bx.y + bx.h > r[1] + r[3] - 2)
+        return 0;
+    for (size_t i = 0; i < L->n_obstacles; i++)
+        if (overlaps(bx, L->obstacles[i]))
+            return 0;
+    return 1;
+}
+
+/* Puts a label beside the point (x, y) with a symbol of radius @r: right,
+ * left, above, below, then the diagonals, the order cartographers prefer. */
+static int
+place_label(layout *L, cm_scene_label *lb, double x, double y, double r)
+{
+    double gap = r + 3, w = lb->w, h = lb->h;
+    const double cand[8][2] = {
+        { x + gap, y - h / 2 }, { x - gap - w, y - h / 2 }, { x - w / 2, y - gap - h },
+        { x - w / 2, y + gap }, { x + gap * 0.7, y - gap * 0.7 - h },
+        { x + gap * 0.7, y + gap * 0.7 }, { x - gap * 0.7 - w, y - gap * 0.7 - h },
+        { x - gap * 0.7 - w, y + gap * 0.7 },
+    };
+    for (int k = 0; k < 8; k++) {
+        box bx = { cand[k][0], cand[k][1], w, h };
+        if (fits(L, bx)) {
+            lb->x = bx.x;
+            lb->y = bx.y;
+            add_obstacle(L, (box){ bx.x - 2, bx.y - 1, bx.w + 4, bx.h + 2 });
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* A label that must go beside a point or not at all. */
+static void
+label_point(layout *L, const char *text, const cm_event *ev, double x, double y, double r,
+            double size_px, int bold, cm_rgba color)
+{
+    cm_scene_label *lb = add_label(L, text, "labels", size_px, bold, 0, color);
+    if (!lb)
+        return;
+    lb->event = ev;
+    lb->has_halo = 1;
+    lb->halo = L->st->halo;
+    if (!place_label(L, lb, x, y, r)) {
+        note_dropped(L, text);
+        free(lb->text);
+        L->sc->n_labels--;
+    }
+}
+
+/* ---- laying out: the frame ---------------------------------------------------------- */
+
+static const cm_stroke no_stroke = { { 0, 0, 0, 0 }, 0, { 0, 0 } };
+
+static void
+layout_frame(layout *L)
+{
+    const cm_style *st = L->st;
+    const cm_events *ev = L->b->events;
+    double W = L->b->width_px, H = L->b->height_px, m = st->margin_px;
+    char moment[CM_TIME_BUF];
+
+    add_rect(L, "frame", (box){ 0, 0, W, st->header_px }, st->frame_bg, no_stroke);
+    add_rect(L, "frame", (box){ 0, H - st->footer_px, W, st->footer_px }, st->frame_bg,
+             no_stroke);
+    add_rect(L, "frame", (box){ 0, st->header_px - 1, W, 1 }, st->rule, no_stroke);
+    cm_time_format_human(cm_slice_time(L->sc->slice), moment);
+    cm_scene_label *lb = add_label(L, moment, "frame", st->moment_px, 1, 0, st->text);
+    if (lb) {
+        lb->x = W - m - lb->w;
+        lb->y = m;
+    }
+    double right = lb ? lb->x - m : W - m;
+    lb = add_label(L, cm_events_title(ev), "frame", st->title_px, 1, 0, st->text);
+    if (lb) {
+        lb->x = m;
+        lb->y = m - 4;
+        if (lb->x + lb->w > right)   /* a long title goes under the moment */
+            lb->y = m + st->moment_px + 6;
+    }
+    double below = lb ? lb->y + lb->h + 2 : m;
+    lb = add_label(L, cm_events_subtitle(ev), "frame", st->subtitle_px, 0, 0,
+                   st->text_muted);
+    if (lb) {
+        lb->x = m;
+        lb->y = below;
+    }
+    char source[1024];
+    snprintf(source, sizeof(source), "%s%s", *cm_events_source(ev) ? "Source: " : "",
+             cm_events_source(ev));
+    lb = add_label(L, source, "frame", st->note_px, 0, 0, st->text_muted);
+    if (lb) {
+        lb->x = m;
+        lb->y = H - st->footer_px + (st->footer_px - lb->h) / 2;
+    }
+    lb = add_label(L, "Map: conflictmap \xc2\xb7 Boundaries: Natural Earth \xc2\xb7 "
+                   "Places: GeoNames", "frame", st->note_px, 0, 0, st->text_muted);
+    if (lb) {
+        lb->x = W - m - lb->w;
+        lb->y = H - st->footer_px + (st->footer_px - lb->h) / 2;
+    }
+}
+
+/* ---- laying out: markers ------------------------------------------------------------- */
+
+static cm_rgba
+side_color(const cm_events *ev, const char *code, cm_rgba fallback)
+{
+    const cm_side *side = cm_events_find_side(ev, code);
+    double rgb[3];
+    if (!side)
+        return fallback;
+    cm_side_rgb(side, rgb);
+    return (cm_rgba){ rgb[0], rgb[1], rgb[2], 1 };
+}
+
+static cm_symbol
+symbol_for(const char *kind)
+{
+    static const struct { const char *kind; cm_symbol sym; } table[] = {
+        { "control", CM_SYM_SQUARE }, { "shelling", CM_SYM_STAR }, { "strike", CM_SYM_STAR },
+        { "clash", CM_SYM_CROSS }, { "casualties", CM_SYM_DIAMOND },
+        { "protest", CM_SYM_TRIANGLE }, { "humanitarian", CM_SYM_PLUS },
+        { "talks", CM_SYM_CIRCLE }, { "statement", CM_SYM_CIRCLE },
+    };
+    for (size_t i = 0; i < sizeof(table) / sizeof(table[0]); i++)
+        if (strcmp(kind, table[i].kind) == 0)
+            return table[i].sym;
+    return CM_SYM_CIRCLE;
+}
+
+static const cm_rgba neutral = { 0.33, 0.33, 0.33, 1 };
+static const cm_rgba white = { 1, 1, 1, 1 };
+
+/* Claimed events are hollow (a ring in the side's colour), confirmed ones
+ * solid, disputed ones solid but pale: a reader sees at once which is which. */
+static void
+paint_marker(layout *L, cm_scene_marker *m, const cm_event *e, cm_event_state state)
+{
+    const char *side = cm_event_control_to(e) ? cm_event_control_to(e)
+                                              : cm_event_claimed_by(e);
+    cm_rgba c = side_color(L->b->events, side, neutral);
+    const char *status = cm_event_status(e);
+
+    m->symbol = symbol_for(cm_event_kind(e));
+    m->fill = c;
+    m->stroke = white;
+    m->stroke_px = 1.5;
+    if (strcmp(status, "claimed") == 0) {
+        m->fill = white;
+        m->stroke = c;
+        m->stroke_px = 2.5;
+    } else if (strcmp(status, "disputed") == 0) {
+        m->fill.a = 0.45;
+        m->stroke = c;
+        m->stroke_px = 1.5;
+    }
+    m->is_new = state == CM_EVENT_NEW;
+    if (state == CM_EVENT_OLDER) {
+        m->r *= 0.75;
+        m->fill.a *= 0.5;
+        m->stroke.a *= 0.5;
+    }
+    if (cm_event_precision(e) >= 2)
+        m->uncertainty_px = cm_event_precision(e) == 2 ? 3 * L->st->marker_px
+                                                       : 6 * L->st->marker_px;
+}
+
+typedef struct group {
+    double x, y;               /* where the place is */
+    size_t first, n;           /* into the slice's events, in the sorted order */
+    int has_new, has_control;
+    const cm_event *label_event;
+} group;
+
+/* Events at one place share it: the markers are spread on a small ring so
+ * that each stays visible, the newest drawn last (on top). */
+static void
+layout_group(layout *L, const cm_event *const *evs, const cm_event_state *states, size_t n,
+             double x, double y)
+{
+    double r0 = L->st->marker_px, ring = n > 1 ? r0 * 1.6 : 0;
+    for (size_t k = 0; k < n; k++) {
+        double a = n > 1 ? -M_PI / 2 + 2 * M_PI * (double)k / (double)n : 0;
+        cm_scene_marker *m = add_marker(L, "events", evs[k], x + ring * cos(a),
+                                        y + ring * sin(a), r0);
+        if (m)
+            paint_marker(L, m, evs[k], states[k]);
+    }
+    add_obstacle(L, (box){ x - ring - r0 - 2, y - ring - r0 - 2, 2 * (ring + r0 + 2),
+                           2 * (ring + r0 + 2) });
+}
+
+typedef struct entry {
+    const cm_event *event;
+    cm_event_state state;
+    double x, y;
+    size_t order;              /* position in the slice, oldest first */
+} entry;
+
+static int
+compare_entries(const void *pa, const void *pb)
+{
+    const entry *a = pa, *b = pb;
+    if (a->x != b->x)
+        return a->x < b->x ? -1 : 1;
+    if (a->y != b->y)
+        return a->y < b->y ? -1 : 1;
+    return a->order < b->order ? -1 : a->order > b->order;
+}
+
+static void
+add_position(layout *L, const cm_event *e, double x, double y)
+{
+    cm_scene *sc = L->sc;
+    if (!GROW(sc->positions, sc->n_positions, sc->cap_positions)) {
+        L->status = CM_ERR_NOMEM;
+        return;
+    }
+    sc->positions[sc->n_positions++] = (struct cm_scene_position){ e, x, y };
+}
+
+/* The slice's events split into those on the map and those off it, each list
+ * sorted by place so that events at one place are neighbours. */
+static cm_status
+collect(layout *L, entry **on, size_t *n_on, entry **off, size_t *n_off)
+{
+    const cm_slice *sl = L->sc->slice;
+    size_t n = cm_slice_n_events(sl);
+    *on = malloc((n + 1) * sizeof(entry));
+    *off = malloc((n + 1) * sizeof(entry));
+    *n_on = *n_off = 0;
+    if (!*on || !*off)
+        return CM_ERR_NOMEM;
+    for (size_t k = 0; k < n; k++) {
+        cm_event_state state;
+        const cm_event *e = cm_slice_event(sl, k, &state);
+        const double *xy = &L->b->event_xy[2 * cm_event_index(e)];
+        entry en = { e, state, round(xy[0] * 2) / 2, round(xy[1] * 2) / 2, k };
+        if (inside_rect(L->b->map_rect, xy[0], xy[1], 4)) {
+            (*on)[(*n_on)++] = en;
+        } else {
+            en.x = cm_event_lon(e);
+            en.y = cm_event_lat(e);
+            (*off)[(*n_off)++] = en;
+        }
+    }
+    qsort(*on, *n_on, sizeof(entry), compare_entries);
+    qsort(*off, *n_off, sizeof(entry), compare_entries);
+    return CM_OK;
+}
+
+static const char *
+place_label_text(const cm_event *e, char *buf, size_t size)
+{
+    const cm_place *p = cm_event_place(e);
+    if (p)
+        return cm_place_name(p);
+    if (*cm_event_place_name(e))
+        return cm_event_place_name(e);
+    snprintf(buf, size, "%.2f\xc2\xb0, %.2f\xc2\xb0", cm_event_lat(e), cm_event_lon(e));
+    return buf;
+}
+
+static int
+group_rank(const group *g)
+{
+    return (g->has_new ? 0 : 2) + (g->has_control ? 0 : 1);
+}
+
+static int
+compare_groups(const void *pa, const void *pb)
+{
+    const group *a = pa, *b = pb;
+    if (group_rank(a) != group_rank(b))
+        return group_rank(a) - group_rank(b);
+    cm_time ta = cm_event_time(a->label_event), tb = cm_event_time(b->label_event);
+    if (ta != tb)
+        return ta > tb ? -1 : 1;
+    return cm_event_index(a->label_event) < cm_event_index(b->label_event) ? -1 : 1;
+}
+
+/* Markers for the events on the map, one small cluster per place; returns the
+ * places in label priority order (new control changes first). */
+static group *
+layout_on_map(layout *L, entry *on, size_t n_on, size_t *n_groups)
+{
+    group *groups = malloc((n_on + 1) * sizeof(group));
+    const cm_event **evs = malloc((n_on + 1) * sizeof(*evs));
+    cm_event_state *states = malloc((n_on + 1) * sizeof(*states));
+    *n_groups = 0;
+    if (!groups || !evs || !states) {
+        L->status = CM_ERR_NOMEM;
+        free(evs);
+        free(states);
+        free(groups);
+        return NULL;
+    }
+    for (size_t i = 0; i < n_on;) {
+        size_t j = i;
+        group g = { on[i].x, on[i].y, i, 0, 0, 0, on[i].event };
+        for (; j < n_on && on[j].x == on[i].x && on[j].y == on[i].y; j++) {
+            evs[j - i] = on[j].event;
+            states[j - i] = on[j].state;
+            g.has_new |= on[j].state == CM_EVENT_NEW;
+            g.has_control |= cm_event_control_to(on[j].event) != NULL;
+            g.label_event = on[j].event;   /* the newest names the place */
+        }
+        g.n = j - i;
+        size_t first_marker = L->sc->n_markers;
+        layout_group(L, evs, states, g.n, g.x, g.y);
+        for (size_t k = first_marker; k < L->sc->n_markers; k++)
+            add_position(L, L->sc->markers[k].event, L->sc->markers[k].x,
+                         L->sc->markers[k].y);
+        groups[(*n_groups)++] = g;
+        i = j;
+    }
+    free(evs);
+    free(states);
+    qsort(groups, *n_groups, sizeof(group), compare_groups);
+    return groups;
+}
+
+static void
+label_groups(layout *L, const group *groups, size_t n_groups)
+{
+    char buf[64];
+    for (size_t i = 0; i < n_groups && L->status == CM_OK; i++) {
+        const group *g = &groups[i];
+        double reach = L->st->marker_px * (g->n > 1 ? 2.6 : 1);
+        label_point(L, place_label_text(g->label_event, buf, sizeof(buf)), g->label_event,
+                    g->x, g->y, reach, g->has_new ? L->st->label_event_px : L->st->label_px,
+                    g->has_new, L->st->text);
+    }
+}
+
+/* ---- laying out: places off the map ---------------------------------------------------- */
+
+static double
+distance_km(double lon1, double lat1, double lon2, double lat2)
+{
+    double r = M_PI / 180, dlat = (lat2 - lat1) * r, dlon = (lon2 - lon1) * r;
+    double a = sin(dlat / 2) * sin(dlat / 2) +
+               cos(lat1 * r) * cos(lat2 * r) * sin(dlon / 2) * sin(dlon / 2);
+    return 2 * 6371.0088 * asin(fmin(1, sqrt(a)));
+}
+
+static void
+format_km(double km, char *buf, size_t size)
+{
+    long v = km >= 100 ? lround(km / 10) * 10 : lround(km);
+    if (v >= 1000)
+        snprintf(buf, size, "%ld,%03ld km", v / 1000, v % 1000);
+    else
+        snprintf(buf, size, "%ld km", v);
+}
+
+/* Where on the map's edge the arrow toward (lon, lat) goes: along the line
+ * from the map's centre toward the place's projected position, or its
+ * compass direction when the projection cannot reach it. */
+static void
+edge_point(const layout *L, const entry *en, double *x, double *y, double *angle)
+{
+    const double *r = L->b->map_rect;
+    const double *xy = &L->b->event_xy[2 * cm_event_index(en->event)];
+    double cx = r[0] + r[2] / 2, cy = r[1] + r[3] / 2, inset = 20;
+    double dx = xy[0] - cx, dy = xy[1] - cy;
+    if (!isfinite(dx) || !isfinite(dy) || (dx == 0 && dy == 0)) {
+        double dlon = fmod(en->x - L->b->center_lon + 540, 360) - 180;
+        dx = dlon * cos(L->b->center_lat * M_PI / 180);
+        dy = -(en->y - L->b->center_lat);
+    }
+    double tx = dx ? (r[2] / 2 - inset) / fabs(dx) : INFINITY;
+    double ty = dy ? (r[3] / 2 - inset) / fabs(dy) : INFINITY;
+    double t = fmin(tx, ty);
+    *x = cx + dx * t;
+    *y = cy + dy * t;
+    *angle = atan2(dy, dx);
+}
+
+static int
+near_edge_marker(const layout *L, size_t first, double x, double y, double min_d)
+{
+    for (size_t k = first; k < L->sc->n_markers; k++)
+        if (hypot(L->sc->markers[k].x - x, L->sc->markers[k].y - y) < min_d)
+            return 1;
+    return 0;
+}
+
+static void
+layout_off_map(layout *L, const entry *off, size_t n_off)
+{
+    size_t first = L->sc->n_markers;
+    double r = L->st->marker_px;
+    char buf[64], dist[32], text[256];
+
+    for (size_t i = 0; i < n_off && L->status == CM_OK;) {
+        size_t j = i;
+        const cm_event *newest = off[i].event;
+        for (; j < n_off && off[j].x == off[i].x && off[j].y == off[i].y; j++)
+            if (off[j].order > off[i].order)
+                newest = off[j].event;
+        double x, y, angle;
+        edge_point(L, &off[i], &x, &y, &angle);
+        int horizontal = fabs(cos(angle)) > fabs(sin(angle)) * L->b->map_rect[2] /
+                                                L->b->map_rect[3];
+        for (int tries = 0; tries < 20 && near_edge_marker(L, first, x, y, 2 * r + 8);
+             tries++) {
+            if (horizontal)
+                y += 2 * r + 8;
+            else
+                x += 2 * r + 8;
+        }
+        cm_scene_marker *m = add_marker(L, "events", newest, x, y, r);
+        if (m) {
+            const char *side = cm_event_claimed_by(newest);
+            m->symbol = CM_SYM_ARROW;
+            m->angle = angle;
+            m->fill = side_color(L->b->events, side, neutral);
+            m->stroke = white;
+            m->stroke_px = 1.2;
+            m->is_offmap = 1;
+            for (size_t k = i; k < j; k++)
+                m->is_new |= off[k].state == CM_EVENT_NEW;
+        }
+        for (size_t k = i; k < j; k++)
+            add_position(L, off[k].event, x, y);
+        add_obstacle(L, (box){ x - r - 2, y - r - 2, 2 * r + 4, 2 * r + 4 });
+        format_km(distance_km(L->b->center_lon, L->b->center_lat, off[i].x, off[i].y), dist,
+                  sizeof(dist));
+        snprintf(text, sizeof(text), "%s %s", place_label_text(newest, buf, sizeof(buf)),
+                 dist);
+        label_point(L, text, newest, x, y, r, L->st->label_px, m && m->is_new,
+                    L->st->text);
+        i = j;
+    }
+}
+
+/* ---- laying out: control state and context ------------------------------------------------- */
+
+static int
+control_lonlat(const layout *L, size_t i, double *lon, double *lat)
+{
+    const char *name, *side;
+    const cm_event *by;
+    cm_slice_control_at(L->sc->slice, i, &name, &side, &by);
+    if (by) {
+        *lon = cm_event_lon(by);
+        *lat = cm_event_lat(by);
+        return 1;
+    }
+    for (size_t k = 0; k < cm_events_n_initial(L->b->events); k++) {
+        const cm_place *p = cm_events_initial_place(L->b->events, k);
+        if (p && strcmp(cm_place_name(p), name) == 0) {
+            *lon = cm_place_lon(p);
+            *lat = cm_place_lat(p);
+            return 1;
+        }
+    }
+    return 0;   /* an area: shaded by the cartography work, not marked here */
+}
+
+static void
+layout_control(layout *L)
+{
+    const cm_slice *sl = L->sc->slice;
+    for (size_t i = 0; i < cm_slice_n_control(sl) && L->status == CM_OK; i++) {
+        const char *name, *side;
+        const cm_event *by;
+        double xy[2];
+        cm_slice_control_at(sl, i, &name, &side, &by);
+        if (!control_lonlat(L, i, &xy[0], &xy[1]))
+            continue;
+        cm_projection_forward(L->b->proj, xy, 1);
+        if (!inside_rect(L->b->map_rect, xy[0], xy[1], 4))
+            continue;
+        cm_scene_marker *m = add_marker(L, "control", by, xy[0], xy[1], 4.5);
+        if (!m)
+            return;
+        m->event = NULL;
+        m->symbol = CM_SYM_SQUARE;
+        m->fill = side_color(L->b->events, side, neutral);
+        m->stroke = white;
+        m->stroke_px = 1;
+        if (by && strcmp(cm_event_status(by), "claimed") == 0) {
+            m->stroke = m->fill;
+            m->fill = white;
+            m->stroke_px = 1.6;
+        }
+        add_obstacle(L, (box){ xy[0] - 6, xy[1] - 6, 12, 12 });
+    }
+}
+
+static int
+covered(const layout *L, double x, double y)
+{
+    for (size_t i = 0; i < L->n_obstacles; i++) {
+        const box *b = &L->obstacles[i];
+        if (x >= b->x && x <= b->x + b->w && y >= b->y && y <= b->y + b->h)
+            return 1;
+    }
+    return 0;
+}
+
+static void
+layout_context(layout *L)
+{
+    const cm_style *st = L->st;
+    for (size_t i = 0; i < L->b->n_places && L->status == CM_OK; i++) {
+        const context_place *cp = &L->b->places[i];
+        if (covered(L, cp->x, cp->y))
+            continue;
+        int capital = strcmp(cm_place_kind(cp->place), "capital") == 0;
+        size_t before = L->sc->n_labels;
+        label_point(L, cm_place_name(cp->place), NULL, cp->x, cp->y, st->place_dot_px + 1,
+                    capital ? st->label_px + 1 : st->label_px, capital, st->text_muted);
+        if (L->sc->n_labels == before)
+            continue;   /* no room for its name: leave the dot out too */
+        cm_scene_marker *m = add_marker(L, "places", NULL, cp->x, cp->y,
+                                        capital ? st->place_dot_px + 1 : st->place_dot_px);
+        if (!m)
+            return;
+        m->symbol = capital ? CM_SYM_SQUARE : CM_SYM_CIRCLE;
+        m->fill = st->text_muted;
+        m->stroke = white;
+        m->stroke_px = 0.8;
+        add_obstacle(L, (box){ cp->x - 4, cp->y - 4, 8, 8 });
+    }
+}
+
+/* ---- laying out: legend and the latest reports ---------------------------------------------- */
+
+/* A legend of the sides and of what solid and hollow mean, bottom left. */
+static void
+layout_legend(layout *L)
+{
+    const cm_style *st = L->st;
+    const cm_events *ev = L->b->events;
+    const double *r = L->b->map_rect;
+    double pad = 8, row = st->note_px + 8, sw = 10;
+    size_t n_rows = cm_events_n_sides(ev) + 2;
+    double h = pad * 2 + row * (double)n_rows, w = 0;
+    double x0 = r[0] + st->margin_px, y0 = r[1] + r[3] - st->margin_px - h;
+    size_t first_label = L->sc->n_labels;
+
+    for (size_t i = 0; i < cm_events_n_sides(ev); i++) {
+        cm_scene_label *lb = add_label(L, cm_side_name(cm_events_side(ev, i)), "legend",
+                                       st->note_px, 0, 0, st->text);
+        cm_scene_marker *m = add_marker(L, "legend", NULL, x0 + pad + sw / 2,
+                                        y0 + pad + row * (double)i + row / 2, sw / 2);
+        if (!lb || !m)
+            return;
+        m->symbol = CM_SYM_SQUARE;
+        m->fill = side_color(ev, cm_side_code(cm_events_side(ev, i)), neutral);
+        m->stroke = white;
+        lb->y = y0 + pad + row * (double)i + (row - lb->h) / 2;
+    }
+    static const char *const status_rows[2] = { "solid: confirmed",
+                                                "hollow: claimed, not verified" };
+    for (size_t k = 0; k < 2; k++) {
+        size_t i = cm_events_n_sides(ev) + k;
+        cm_scene_label *lb = add_label(L, status_rows[k], "legend", st->note_px, 0, 0,
+                                       st->text);
+        cm_scene_marker *m = add_marker(L, "legend", NULL, x0 + pad + sw / 2,
+                                        y0 + pad + row * (double)i + row / 2, sw / 2);
+        if (!lb || !m)
+            return;
+        m->symbol = CM_SYM_CIRCLE;
+        m->fill = k == 0 ? neutral : white;
+        m->stroke = k == 0 ? white : neutral;
+        m->stroke_px = k == 0 ? 1 : 2;
+        lb->y = y0 + pad + row * (double)i + (row - lb->h) / 2;
+    }
+    for (size_t i = first_label; i < L->sc->n_labels; i++) {
+        L->sc->labels[i].x = x0 + pad + sw + 6;
+        w = fmax(w, L->sc->labels[i].w);
+    }
+    box bx = { x0, y0, pad * 2 + sw + 6 + w, h };
+    add_rect(L, "legend", bx, (cm_rgba){ 1, 1, 1, 0.92 },
+             (cm_stroke){ st->rule, 1, { 0, 0 } });
+    add_obstacle(L, (box){ bx.x - 4, bx.y - 4, bx.w + 8, bx.h + 8 });
+}
+
+/* At most @max code points of @s, with an ellipsis when cut. */
+static void
+shorten(const char *s, size_t max, char *buf, size_t size)
+{
+    size_t i = 0, cps = 0;
+    while (s[i] && cps < max && i + 4 < size) {
+        i++;
+        while (((unsigned char)s[i] & 0xC0) == 0x80)
+            i++;
+        cps++;
+    }
+    if (i + 4 >= size)
+        i = 0;
+    memcpy(buf, s, i);
+    if (s[i]) {
+        memcpy(buf + i, "\xe2\x80\xa6", 3);
+        i += 3;
+    }
+    buf[i] = '\0';
+}
+
+/* The reports new in this slice, newest last, bottom right: what changed. */
+static void
+layout_latest(layout *L)
+{
+    enum { MAX_LINES = 5 };
+    const cm_style *st = L->st;
+    const cm_slice *sl = L->sc->slice;
+    const double *r = L->b->map_rect;
+    size_t n_new = 0, first_label = L->sc->n_labels;
+    char line[512], head[256], clock[CM_TIME_BUF];
+    double pad = 8, y, w = 0;
+
+    for (size_t k = 0; k < cm_slice_n_events(sl); k++) {
+        cm_event_state state;
+        cm_slice_event(sl, k, &state);
+        n_new += state == CM_EVENT_NEW;
+    }
+    if (n_new == 0)
+        return;
+    snprintf(line, sizeof(line), "New at %s", cm_time_format_clock(cm_slice_time(sl), clock));
+    cm_scene_label *lb = add_label(L, line, "latest", st->note_px + 1, 1, 0, st->text);
+    if (!lb)
+        return;
+    y = lb->h + 4;
+    size_t shown = 0;
+    for (size_t k = cm_slice_n_events(sl); k-- > 0 && shown < MAX_LINES;) {
+        cm_event_state state;
+        const cm_event *e = cm_slice_event(sl, k, &state);
+        if (state != CM_EVENT_NEW)
+            continue;
+        shorten(*cm_event_headline(e) ? cm_event_headline(e) : cm_event_kind(e), 60, head,
+                sizeof(head));
+        snprintf(line, sizeof(line), "%s%s", shown == MAX_LINES - 1 && n_new > MAX_LINES
+                 ? "\xe2\x80\xa6 " : "", head);
+        if (shown == MAX_LINES - 1 && n_new > MAX_LINES)
+            snprintf(line, sizeof(line), "and %zu more", n_new - shown);
+        lb = add_label(L, line, "latest", st->note_px, 0, 0, st->text);
+        if (!lb)
+            return;
+        lb->event = e;
+        lb->y = y;
+        y += lb->h + 2;
+        shown++;
+    }
+    for (size_t i = first_label; i < L->sc->n_labels; i++)
+        w = fmax(w, L->sc->labels[i].w);
+    box bx = { r[0] + r[2] - st->margin_px - w - 2 * pad,
+               r[1] + r[3] - st->margin_px - y - 2 * pad, w + 2 * pad, y + 2 * pad };
+    for (size_t i = first_label; i < L->sc->n_labels; i++) {
+        L->sc->labels[i].x = bx.x + pad;
+        L->sc->labels[i].y += bx.y + pad;
+    }
+    add_rect(L, "latest", bx, (cm_rgba){ 1, 1, 1, 0.92 },
+             (cm_stroke){ st->rule, 1, { 0, 0 } });
+    add_obstacle(L, (box){ bx.x - 4, bx.y - 4, bx.w + 8, bx.h + 8 });
+}
+
+/* ---- the alt text ------------------------------------------------------------------------- */
+
+static void
+append(char **s, size_t *len, size_t *cap, const char *text)
+{
+    size_t n = strlen(text);
+    if (!*s)
+        return;
+    if (*len + n + 1 > *cap) {
+        size_t c = (*len + n + 1) * 2;
+        char *p = realloc(*s, c);
+        if (!p) {
+            free(*s);
+            *s = NULL;
+            return;
+        }
+        *s = p;
+        *cap = c;
+    }
+    memcpy(*s + *len, text, n + 1);
+    *len += n;
+}
+
+static cm_status
+write_alt(cm_scene *sc)
+{
+    const cm_slice *sl = sc->slice;
+    const cm_events *ev = sc->base->events;
+    char moment[CM_TIME_BUF], buf[64];
+    size_t len = 0, cap = 256, n_new = 0, n_old = 0;
+    char *s = malloc(cap);
+    if (s)
+        s[0] = '\0';
+    append(&s, &len, &cap, "Map: ");
+    append(&s, &len, &cap, *cm_events_title(ev) ? cm_events_title(ev) : "reported events");
+    append(&s, &len, &cap, ", ");
+    append(&s, &len, &cap, cm_time_format_human(cm_slice_time(sl), moment));
+    append(&s, &len, &cap, ".");
+    for (size_t k = 0; k < cm_slice_n_events(sl); k++) {
+        cm_event_state state;
+        const cm_event *e = cm_slice_event(sl, k, &state);
+        if (state != CM_EVENT_NEW) {
+            n_old++;
+            continue;
+        }
+        append(&s, &len, &cap, n_new++ ? "; " : " New: ");
+        append(&s, &len, &cap, *cm_event_headline(e) ? cm_event_headline(e)
+                                                     : cm_event_kind(e));
+        append(&s, &len, &cap, " (");
+        append(&s, &len, &cap, place_label_text(e, buf, sizeof(buf)));
+        append(&s, &len, &cap, ")");
+    }
+    if (n_new)
+        append(&s, &len, &cap, ".");
+    if (n_old) {
+        snprintf(buf, sizeof(buf), " Also shown: %zu earlier report%s.", n_old,
+                 n_old == 1 ? "" : "s");
+        append(&s, &len, &cap, buf);
+    }
+    sc->alt = s;
+    return s ? CM_OK : CM_ERR_NOMEM;
+}
+
+/* ---- laying out: the whole slice ------------------------------------------------------------ */
+
+/* The order decides who yields: the frame, legend and latest box are fixed;
+ * then new events and control changes claim their label first, then places
+ * off the map, then older events, then the towns that give context. */
+cm_status
+cm_scene_layout(cm_scene **out, const cm_scene_base *base, const cm_slice *slice)
+{
+    layout L = { 0 };
+    entry *on = NULL, *off = NULL;
+    size_t n_on = 0, n_off = 0, n_groups = 0, n_first;
+    group *groups = NULL;
+
+    *out = NULL;
+    L.sc = calloc(1, sizeof(cm_scene));
+    if (!L.sc)
+        return CM_ERR_NOMEM;
+    L.sc->base = base;
+    L.sc->slice = slice;
+    L.b = base;
+    L.st = base->style;
+    layout_frame(&L);
+    layout_legend(&L);
+    layout_latest(&L);
+    layout_control(&L);
+    L.status = L.status ? L.status : collect(&L, &on, &n_on, &off, &n_off);
+    if (L.status == CM_OK)
+        groups = layout_on_map(&L, on, n_on, &n_groups);
+    for (n_first = 0; n_first < n_groups && group_rank(&groups[n_first]) < 2; n_first++)
+        ;
+    if (L.status == CM_OK)
+        label_groups(&L, groups, n_first);
+    if (L.status == CM_OK)
+        layout_off_map(&L, off, n_off);
+    if (L.status == CM_OK)
+        label_groups(&L, groups + n_first, n_groups - n_first);
+    if (L.status == CM_OK)
+        layout_context(&L);
+    if (L.status == CM_OK)
+        L.status = write_alt(L.sc);
+    free(groups);
+    free(on);
+    free(off);
+    free(L.obstacles);
+    if (L.status != CM_OK) {
+        cm_scene_destroy(L.sc);
+        return L.status;
+    }
+    *out = L.sc;
+    return CM_OK;
+}
+
+void
+cm_scene_destroy(cm_scene *sc)
+{
+    if (!sc)
+        return;
+    for (size_t i = 0; i < sc->n_labels; i++)
+        free(sc->labels[i].text);
+    free(sc->labels);
+    for (size_t i = 0; i < sc->n_dropped; i++)
+        free(sc->dropped[i]);
+    free(sc->dropped);
+    free(sc->markers);
+    free(sc->rects);
+    free(sc->positions);
+    free(sc->alt);
+    free(sc);
+}
+
+int cm_scene_width_px(const cm_scene *sc) { return sc->base->width_px; }
+int cm_scene_height_px(const cm_scene *sc) { return sc->base->height_px; }
+const char *cm_scene_alt(const cm_scene *sc) { return sc->alt; }
+size_t cm_scene_n_dropped(const cm_scene *sc) { return sc->n_dropped; }
+
+const char *
+cm_scene_dropped(const cm_scene *sc, size_t i)
+{
+    return i < sc->n_dropped ? sc->dropped[i] : NULL;
+}
+
+int
+cm_scene_event_xy(const cm_scene *sc, const cm_event *e, double *x, double *y)
+{
+    for (size_t i = 0; i < sc->n_positions; i++)
+        if (sc->positions[i].event == e) {
+            *x = sc->positions[i].x;
+            *y = sc->positions[i].y;
+            return 1;
+        }
+    return 0;
+}

@@ -1,0 +1,95 @@
+/* The scene's parts, for the backends that draw them. For other src/ files only. */
+#ifndef CM_SRC_SCENE_H
+#define CM_SRC_SCENE_H
+
+#include "conflictmap/scene.h"
+#include "style.h"
+#include <pango/pango.h>
+
+typedef enum cm_symbol {
+    CM_SYM_CIRCLE, CM_SYM_SQUARE, CM_SYM_DIAMOND, CM_SYM_TRIANGLE, CM_SYM_CROSS,
+    CM_SYM_STAR, CM_SYM_PLUS, CM_SYM_ARROW
+} cm_symbol;
+
+typedef struct cm_scene_path {
+    const char *group;         /* the layer's role: countries, regions, lines, world */
+    double *xy;                /* n_points (x, y) pairs in pixels */
+    size_t *part_start;        /* n_parts + 1 offsets into the points */
+    size_t n_points, n_parts;
+    int is_polygon;
+    cm_rgba fill;              /* alpha 0: not filled */
+    cm_stroke stroke;          /* width 0: not stroked */
+} cm_scene_path;
+
+typedef struct cm_scene_marker {
+    const cm_event *event;     /* NULL for a control-state or context marker */
+    const char *group;         /* "events", "control", "places" */
+    double x, y, r, angle;     /* angle (radians) for an edge arrow */
+    cm_symbol symbol;
+    cm_rgba fill, stroke;
+    double stroke_px;
+    double uncertainty_px;     /* radius of the "somewhere near" ring; 0 for none */
+    int is_new, is_offmap;
+} cm_scene_marker;
+
+typedef struct cm_scene_label {
+    char *text;                /* owned */
+    const char *group;         /* "labels", "frame", "legend", "latest" */
+    const cm_event *event;
+    double x, y, w, h;         /* the text's box, top-left, in pixels */
+    double size_px;
+    int bold, italic, has_halo;
+    cm_rgba color, halo;
+} cm_scene_label;
+
+typedef struct cm_scene_rect {
+    const char *group;
+    double x, y, w, h;
+    cm_rgba fill;
+    cm_stroke stroke;
+} cm_scene_rect;
+
+typedef struct context_place {
+    const cm_place *place;
+    double x, y;
+} context_place;
+
+struct cm_scene_base {
+    int width_px, height_px;
+    const cm_style *style;
+    const cm_projection *proj;
+    const cm_events *events;
+    double map_rect[4];
+    double center_lon, center_lat;
+    cm_scene_path *paths;
+    size_t n_paths, n_paths_cap;
+    context_place *places;
+    size_t n_places, n_places_cap;
+    double *event_xy;          /* per event in file order: projected, or NaN */
+    PangoContext *pango;       /* for measuring text */
+};
+
+struct cm_scene {
+    const cm_scene_base *base;
+    const cm_slice *slice;
+    cm_scene_rect *rects;
+    size_t n_rects, cap_rects;
+    cm_scene_marker *markers;
+    size_t n_markers, cap_markers;
+    cm_scene_label *labels;
+    size_t n_labels, cap_labels;
+    char **dropped;
+    size_t n_dropped, cap_dropped;
+    struct cm_scene_position {
+        const cm_event *event;
+        double x, y;
+    } *positions;              /* every event shown, where its marker is */
+    size_t n_positions, cap_positions;
+    char *alt;
+};
+
+/* A Pango font description for a label: the style's family at @size_px. */
+PangoFontDescription *cm_scene_font(const cm_style *style, double size_px, int bold,
+                                    int italic);
+
+#endif
