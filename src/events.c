@@ -26,12 +26,13 @@ struct cm_event {
     cm_pos pos, id_pos, place_pos, time_pos;
     cm_time time, end;
     int has_time, has_end, has_lonlat, precision;
+    int lonlat_given;          /* bits: lon, lat present, valid or not */
     double lon, lat;
     char *place_name;
     const cm_place *place;
     char *kind, *status, *claimed_by, *headline, *text, *source, *area;
     char *control_from, *control_to;
-    cm_pos control_pos, claimed_by_pos;
+    cm_pos control_pos, from_pos, to_pos, claimed_by_pos;
     char *extra_json;
     size_t index;
 };
@@ -221,11 +222,13 @@ take_degrees(loader *ld, const char *key, json_t *v, cm_pos pos, double limit, d
 
 static void ev_lon(loader *ld, cm_event *e, json_t *v, cm_pos pos)
 {
+    e->lonlat_given |= 1;
     e->has_lonlat |= take_degrees(ld, "lon", v, pos, 180, &e->lon) ? 1 : 0;
 }
 
 static void ev_lat(loader *ld, cm_event *e, json_t *v, cm_pos pos)
 {
+    e->lonlat_given |= 2;
     e->has_lonlat |= take_degrees(ld, "lat", v, pos, 90, &e->lat) ? 2 : 0;
 }
 
@@ -289,6 +292,8 @@ static void ev_control(loader *ld, cm_event *e, json_t *v, cm_pos pos)
         return;
     }
     json_t *from = json_object_get(v, "from"), *to = json_object_get(v, "to");
+    e->from_pos = pos_of(ld, from, e->control_pos);
+    e->to_pos = pos_of(ld, to, e->control_pos);
     if (from)
         take_string(ld, "from", from, e->control_pos, &e->control_from);
     if (to)
@@ -644,19 +649,21 @@ check_event(loader *ld, cm_event *e)
     if (!e->has_time && e->time_pos.line == 0)
         error_at(ld, e->pos, "the event has no \"time\"; add one such as "
                  "\"time\": \"2020-10-09T15:15:00Z\"");
-    if (e->has_lonlat == 1 || e->has_lonlat == 2)
+    if (e->lonlat_given == 1 || e->lonlat_given == 2)
         error_at(ld, e->pos, "the event has \"%s\" without \"%s\"; give both",
-                 e->has_lonlat == 1 ? "lon" : "lat", e->has_lonlat == 1 ? "lat" : "lon");
-    else if (!e->has_lonlat && e->place_name && e->place_name[0])
+                 e->lonlat_given == 1 ? "lon" : "lat", e->lonlat_given == 1 ? "lat" : "lon");
+    else if (e->lonlat_given)
+        ;   /* given but wrong: already reported where it is */
+    else if (e->place_name && e->place_name[0])
         resolve_place(ld, e);
-    else if (!e->has_lonlat)
+    else
         error_at(ld, e->pos, "the event has no location; add \"place\" (a name from the "
                  "gazetteer) or \"lon\" and \"lat\"");
     if (e->has_end && e->has_time && e->end < e->time)
         error_at(ld, e->pos, "the event ends before it starts: \"end\" is earlier than "
                  "\"time\"");
-    check_side(ld, e->control_from, e->control_pos, "\"from\"");
-    check_side(ld, e->control_to, e->control_pos, "\"to\"");
+    check_side(ld, e->control_from, e->from_pos, "\"from\"");
+    check_side(ld, e->control_to, e->to_pos, "\"to\"");
     check_side(ld, e->claimed_by, e->claimed_by_pos, "\"claimed_by\"");
     if (e->kind && strcmp(e->kind, "control") == 0 && !e->control_to &&
         e->control_pos.line == 0)
@@ -760,11 +767,26 @@ check_all(loader *ld)
 
 /* ---- loading ---------------------------------------------------------------- */
 
+/* Jansson points at the last character of the token it stopped on; a reader
+ * wants its first, so step back over "near '<token>'" when it is on the line. */
+static int
+token_start_column(const json_error_t *err)
+{
+    const char *near = strstr(err->text, "near '");
+    int col = err->column > 0 ? err->column : 1;
+    if (!near || strstr(near, "near end of file"))
+        return col;
+    const char *tok = near + 6, *end = strrchr(tok, '\'');
+    int chars = 0;
+    for (const char *p = tok; end && p < end; p++)
+        chars += ((unsigned char)*p & 0xC0) != 0x80;
+    return chars > 0 && chars <= col ? col - chars + 1 : col;
+}
+
 static void
 report_json_error(loader *ld, const char *text, const json_error_t *err)
 {
-    cm_pos pos = { ld->ev->path, err->line > 0 ? err->line : 1,
-                   err->column > 0 ? err->column : 1 };
+    cm_pos pos = { ld->ev->path, err->line > 0 ? err->line : 1, token_start_column(err) };
     if (json_error_code(err) == json_error_duplicate_key)
         error_at(ld, pos, "%s; each key may appear once in an object", err->text);
     else if (json_error_code(err) == json_error_premature_end_of_input ||
