@@ -1,0 +1,84 @@
+#!/bin/bash
+# The command as a user runs it: exit statuses, exact messages, files written
+# or not. Usage: cli.sh CONFLICTMAP SOURCE_DIR WORK_DIR
+set -u
+bin=$1 src=$2 work=$3
+rm -rf "$work" && mkdir -p "$work" && cd "$work" || exit 2
+failures=0
+
+fail() { echo "FAIL: $*" >&2; failures=$((failures + 1)); }
+
+# expect STATUS STDERR_FILE -- command...: runs it, checks the exit status and,
+# when STDERR_FILE is not "-", that stderr is exactly that file's text.
+expect() {
+  local want=$1 want_err=$2; shift 3
+  "$@" >stdout.txt 2>stderr.txt
+  local got=$?
+  [ "$got" -eq "$want" ] || fail "$* exited $got, expected $want; stderr: $(cat stderr.txt)"
+  if [ "$want_err" != - ] && ! diff -u "$want_err" stderr.txt >&2; then
+    fail "$*: stderr differs"
+  fi
+}
+
+# Usage errors: 2.
+expect 2 - -- "$bin"
+expect 2 - -- "$bin" draw x.json
+expect 2 - -- "$bin" render "$src/examples/karabakh-2020-10-09.json" --size 10x10
+expect 2 - -- "$bin" render "$src/examples/karabakh-2020-10-09.json" --every 1w
+
+# The example: one PNG and one SVG per distinct time, and the manifest.
+expect 0 - -- "$bin" render "$src/examples/karabakh-2020-10-09.json" -o out --quiet
+[ "$(ls out/*.png | wc -l)" -eq 23 ] || fail "expected 23 PNGs, got $(ls out/*.png | wc -l)"
+[ "$(ls out/*.svg | wc -l)" -eq 23 ] || fail "expected 23 SVGs"
+[ -s out/manifest.json ] || fail "no manifest.json"
+[ -s out/karabakh-2020-10-09-20201009T1515Z.png ] || fail "no 15:15 PNG"
+[ -s stderr.txt ] && fail "--quiet printed: $(cat stderr.txt)"
+
+# slices: the 23 distinct times; --every 1h from 07:25 to 21:25.
+expect 0 - -- "$bin" slices "$src/examples/karabakh-2020-10-09.json"
+[ "$(wc -l < stdout.txt)" -eq 23 ] || fail "slices printed $(wc -l < stdout.txt) lines"
+[ "$(sed -n 10p stdout.txt)" = 2020-10-09T11:20:00Z ] || fail "10th slice: $(sed -n 10p stdout.txt)"
+expect 0 - -- "$bin" slices "$src/examples/karabakh-2020-10-09.json" --every 1h
+[ "$(wc -l < stdout.txt)" -eq 16 ] || fail "--every 1h printed $(wc -l < stdout.txt) lines"
+
+# place: aliases and spellings find the gazetteer's place.
+expect 0 - -- "$bin" place Hadrud
+grep -q "^Hadrut	" stdout.txt || fail "place Hadrud: $(cat stdout.txt)"
+expect 0 - -- "$bin" place "CƏBRAYIL"
+grep -q "^Jabrayil	" stdout.txt || fail "place CƏBRAYIL: $(cat stdout.txt)"
+
+# Invalid input: 1, every problem with its position, and nothing written.
+cat > bad.json <<'JSON'
+{"sides": {"AZ": {"name": "Azerbaijan"}},
+ "events": [
+  {"time": "2020-10-09T15:15:00", "place": "Hadrut"},
+  {"time": "2020-10-09T15:15:00Z", "place": "Goranbay", "claimed_by": "ARM"}
+]}
+JSON
+cat > bad.expected <<'TXT'
+bad.json:3:12: time "2020-10-09T15:15:00" has no time zone; add "Z" for GMT or an offset such as "+04:00"
+bad.json:4:45: unknown place "Goranbay"; did you mean "Goranboy"?
+bad.json:4:71: "claimed_by" "ARM" is not a side in "sides"; the sides are AZ
+TXT
+expect 1 bad.expected -- "$bin" validate bad.json
+expect 1 bad.expected -- "$bin" render bad.json -o bad-out
+[ -z "$(ls -A bad-out 2>/dev/null)" ] || fail "render of invalid input wrote: $(ls -A bad-out)"
+
+# A file that cannot be read: 3, and nothing written.
+echo 'no-such.json: cannot read "no-such.json": No such file or directory' > missing.expected
+expect 3 missing.expected -- "$bin" render no-such.json -o missing-out
+[ -z "$(ls -A missing-out 2>/dev/null)" ] || fail "unreadable input wrote files"
+
+# An output folder that cannot be written: 3, no partial file.
+mkdir -p locked && chmod 500 locked
+if [ "$(id -u)" -ne 0 ]; then
+  expect 3 - -- "$bin" render "$src/examples/karabakh-2020-10-09.json" -o locked/out
+fi
+chmod 700 locked
+expect 3 - -- "$bin" render "$src/examples/karabakh-2020-10-09.json" -o /dev/full/out
+
+if [ "$failures" -ne 0 ]; then
+  echo "$failures failure(s)" >&2
+  exit 1
+fi
+echo "cli: all checks passed"
