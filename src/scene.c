@@ -91,11 +91,32 @@ role_order(const char *role)
     return 4;
 }
 
+/* Shapes far from the map are left out before projecting: besides costing
+ * time, a conic projection sends Antarctica or the far side of the world to
+ * huge coordinates that would fill the map with a bogus polygon. */
+static int
+is_near(const cm_scene_base *b, const cm_shape *shape)
+{
+    double w = INFINITY, s = INFINITY, e = -INFINITY, n = -INFINITY;
+    size_t np;
+    for (size_t k = 0; k < cm_shape_n_parts(shape); k++) {
+        const double *pts = cm_shape_part(shape, k, &np);
+        for (size_t i = 0; i < np; i++) {
+            w = fmin(w, pts[2 * i]);
+            e = fmax(e, pts[2 * i]);
+            s = fmin(s, pts[2 * i + 1]);
+            n = fmax(n, pts[2 * i + 1]);
+        }
+    }
+    return w <= b->near_deg[2] && e >= b->near_deg[0] && s <= b->near_deg[3] &&
+           n >= b->near_deg[1];
+}
+
 static cm_status
 project_shape(cm_scene_base *b, const char *role, const cm_shape *shape)
 {
     size_t n_parts = cm_shape_n_parts(shape), n_points = 0, np;
-    if (cm_shape_kind_of(shape) == CM_SHAPE_POINT || n_parts == 0)
+    if (cm_shape_kind_of(shape) == CM_SHAPE_POINT || n_parts == 0 || !is_near(b, shape))
         return CM_OK;
     for (size_t k = 0; k < n_parts; k++) {
         cm_shape_part(shape, k, &np);
@@ -246,6 +267,11 @@ cm_scene_base_create(cm_scene_base **out, cm_layer *const *layers, size_t n_laye
     b->events = events;
     b->center_lon = (bbox_deg[0] + bbox_deg[2]) / 2;
     b->center_lat = (bbox_deg[1] + bbox_deg[3]) / 2;
+    double span = fmax(bbox_deg[2] - bbox_deg[0], bbox_deg[3] - bbox_deg[1]);
+    b->near_deg[0] = bbox_deg[0] - span;
+    b->near_deg[1] = fmax(-89, bbox_deg[1] - span);
+    b->near_deg[2] = bbox_deg[2] + span;
+    b->near_deg[3] = fmin(89, bbox_deg[3] + span);
     cm_projection_rect(proj, b->map_rect);
     cm_status st = project_layers(b, layers, n_layers);
     if (st == CM_OK)
@@ -734,6 +760,17 @@ label_groups(layout *L, const group *groups, size_t n_groups)
     }
 }
 
+static int
+covered(const layout *L, double x, double y)
+{
+    for (size_t i = 0; i < L->n_obstacles; i++) {
+        const box *b = &L->obstacles[i];
+        if (x >= b->x && x <= b->x + b->w && y >= b->y && y <= b->y + b->h)
+            return 1;
+    }
+    return 0;
+}
+
 /* ---- laying out: places off the map ---------------------------------------------------- */
 
 static double
@@ -787,6 +824,45 @@ near_edge_marker(const layout *L, size_t first, double x, double y, double min_d
     return 0;
 }
 
+/* Tries the edge positions next to the first choice, along the edge, until
+ * the arrow and its label both fit; the arrow goes where it first fitted if
+ * the label never does. Returns the label, or NULL when it was dropped. */
+static void
+place_edge(layout *L, size_t first, const char *text, const cm_event *newest, int is_new,
+           double *x, double *y, double angle)
+{
+    const double *rc = L->b->map_rect;
+    double r = L->st->marker_px, step = 2 * r + 8, x0 = *x, y0 = *y;
+    int horizontal = fabs(cos(angle)) * rc[3] > fabs(sin(angle)) * rc[2];
+    int have_spot = 0;
+    cm_scene_label *lb = add_label(L, text, "labels", L->st->label_px, is_new, 0, L->st->text);
+    if (!lb)
+        return;
+    lb->event = newest;
+    lb->has_halo = 1;
+    lb->halo = L->st->halo;
+    for (int k = 0; k < 24; k++) {
+        double off = step * (k % 2 ? (k + 1) / 2 : -(k / 2));
+        double cx = horizontal ? x0 : x0 + off, cy = horizontal ? y0 + off : y0;
+        if (!inside_rect(rc, cx, cy, r + 2) || near_edge_marker(L, first, cx, cy, step) ||
+            covered(L, cx, cy))
+            continue;
+        if (!have_spot) {
+            *x = cx;
+            *y = cy;
+            have_spot = 1;
+        }
+        if (place_label(L, lb, cx, cy, r)) {
+            *x = cx;
+            *y = cy;
+            return;
+        }
+    }
+    note_dropped(L, text);
+    free(lb->text);
+    L->sc->n_labels--;
+}
+
 static void
 layout_off_map(layout *L, const entry *off, size_t n_off)
 {
@@ -797,41 +873,32 @@ layout_off_map(layout *L, const entry *off, size_t n_off)
     for (size_t i = 0; i < n_off && L->status == CM_OK;) {
         size_t j = i;
         const cm_event *newest = off[i].event;
-        for (; j < n_off && off[j].x == off[i].x && off[j].y == off[i].y; j++)
+        int is_new = 0;
+        for (; j < n_off && off[j].x == off[i].x && off[j].y == off[i].y; j++) {
             if (off[j].order > off[i].order)
                 newest = off[j].event;
+            is_new |= off[j].state == CM_EVENT_NEW;
+        }
         double x, y, angle;
         edge_point(L, &off[i], &x, &y, &angle);
-        int horizontal = fabs(cos(angle)) > fabs(sin(angle)) * L->b->map_rect[2] /
-                                                L->b->map_rect[3];
-        for (int tries = 0; tries < 20 && near_edge_marker(L, first, x, y, 2 * r + 8);
-             tries++) {
-            if (horizontal)
-                y += 2 * r + 8;
-            else
-                x += 2 * r + 8;
-        }
-        cm_scene_marker *m = add_marker(L, "events", newest, x, y, r);
-        if (m) {
-            const char *side = cm_event_claimed_by(newest);
-            m->symbol = CM_SYM_ARROW;
-            m->angle = angle;
-            m->fill = side_color(L->b->events, side, neutral);
-            m->stroke = white;
-            m->stroke_px = 1.2;
-            m->is_offmap = 1;
-            for (size_t k = i; k < j; k++)
-                m->is_new |= off[k].state == CM_EVENT_NEW;
-        }
-        for (size_t k = i; k < j; k++)
-            add_position(L, off[k].event, x, y);
-        add_obstacle(L, (box){ x - r - 2, y - r - 2, 2 * r + 4, 2 * r + 4 });
         format_km(distance_km(L->b->center_lon, L->b->center_lat, off[i].x, off[i].y), dist,
                   sizeof(dist));
         snprintf(text, sizeof(text), "%s %s", place_label_text(newest, buf, sizeof(buf)),
                  dist);
-        label_point(L, text, newest, x, y, r, L->st->label_px, m && m->is_new,
-                    L->st->text);
+        place_edge(L, first, text, newest, is_new, &x, &y, angle);
+        cm_scene_marker *m = add_marker(L, "events", newest, x, y, r);
+        if (m) {
+            m->symbol = CM_SYM_ARROW;
+            m->angle = angle;
+            m->fill = side_color(L->b->events, cm_event_claimed_by(newest), neutral);
+            m->stroke = white;
+            m->stroke_px = 1.2;
+            m->is_offmap = 1;
+            m->is_new = is_new;
+        }
+        for (size_t k = i; k < j; k++)
+            add_position(L, off[k].event, x, y);
+        add_obstacle(L, (box){ x - r - 2, y - r - 2, 2 * r + 4, 2 * r + 4 });
         i = j;
     }
 }
@@ -889,17 +956,6 @@ layout_control(layout *L)
         }
         add_obstacle(L, (box){ xy[0] - 6, xy[1] - 6, 12, 12 });
     }
-}
-
-static int
-covered(const layout *L, double x, double y)
-{
-    for (size_t i = 0; i < L->n_obstacles; i++) {
-        const box *b = &L->obstacles[i];
-        if (x >= b->x && x <= b->x + b->w && y >= b->y && y <= b->y + b->h)
-            return 1;
-    }
-    return 0;
 }
 
 static void

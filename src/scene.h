@@ -61,6 +61,7 @@ struct cm_scene_base {
     const cm_events *events;
     double map_rect[4];
     double center_lon, center_lat;
+    double near_deg[4];        /* shapes outside this are not drawn */
     cm_scene_path *paths;
     size_t n_paths, n_paths_cap;
     context_place *places;
