@@ -569,6 +569,7 @@ typedef struct candidate {
     size_t distance;
     long rank;
     const char *shown;
+    size_t place;
 } candidate;
 
 static int
@@ -595,15 +596,17 @@ cm_gazetteer_suggest(const cm_gazetteer *gaz, const char *name, const char **nam
         size_t d = edit_distance(folded, gaz->keys[i].folded);
         if (d <= limit && d < len)
             c[n++] = (candidate){ d, gaz->places[gaz->keys[i].place]->rank,
-                                  gaz->keys[i].shown };
+                                  gaz->keys[i].shown, gaz->keys[i].place };
     }
     if (c)
         qsort(c, n, sizeof(*c), compare_candidates);
+    /* One suggestion per place, in the spelling closest to what was typed:
+     * "Goranboy" and its alias "Geranboy" are one place, not two choices. */
     size_t out = 0;
     for (size_t i = 0; i < n && out < max; i++) {
         int seen = 0;
-        for (size_t k = 0; k < out; k++)
-            seen |= strcmp(names[k], c[i].shown) == 0;
+        for (size_t k = 0; k < i; k++)
+            seen |= c[k].place == c[i].place || strcmp(c[k].shown, c[i].shown) == 0;
         if (!seen)
             names[out++] = c[i].shown;
     }

@@ -34,12 +34,12 @@ expect 0 - -- "$bin" render "$src/examples/karabakh-2020-10-09.json" -o out --qu
 [ -s out/karabakh-2020-10-09-20201009T1515Z.png ] || fail "no 15:15 PNG"
 [ -s stderr.txt ] && fail "--quiet printed: $(cat stderr.txt)"
 
-# slices: the 23 distinct times; --every 1h from 07:25 to 21:25.
+# slices: the 23 distinct times; --every 1h from 07:25 to 21:25 (15 slices).
 expect 0 - -- "$bin" slices "$src/examples/karabakh-2020-10-09.json"
 [ "$(wc -l < stdout.txt)" -eq 23 ] || fail "slices printed $(wc -l < stdout.txt) lines"
-[ "$(sed -n 10p stdout.txt)" = 2020-10-09T11:20:00Z ] || fail "10th slice: $(sed -n 10p stdout.txt)"
+[ "$(sed -n 10p stdout.txt)" = 2020-10-09T13:35:00Z ] || fail "10th slice: $(sed -n 10p stdout.txt)"
 expect 0 - -- "$bin" slices "$src/examples/karabakh-2020-10-09.json" --every 1h
-[ "$(wc -l < stdout.txt)" -eq 16 ] || fail "--every 1h printed $(wc -l < stdout.txt) lines"
+[ "$(wc -l < stdout.txt)" -eq 15 ] || fail "--every 1h printed $(wc -l < stdout.txt) lines"
 
 # place: aliases and spellings find the gazetteer's place.
 expect 0 - -- "$bin" place Hadrud
