@@ -74,8 +74,10 @@ parse_offset(const char *p, int *offset_s)
         return "has no time zone; add \"Z\" for GMT or an offset such as \"+04:00\"";
     if (*p != '+' && *p != '-')
         return "has no valid time zone; end it with \"Z\" for GMT or an offset such as \"+04:00\"";
-    int hh = digits(p + 1, 2), mm = p[3] == ':' ? digits(p + 4, 2) : -1;
-    if (hh < 0 || mm < 0 || p[6] != '\0')
+    if (strlen(p) != 6 || p[3] != ':')
+        return "has a zone offset that is not of the form +HH:MM";
+    int hh = digits(p + 1, 2), mm = digits(p + 4, 2);
+    if (hh < 0 || mm < 0)
         return "has a zone offset that is not of the form +HH:MM";
     if (hh > 23 || mm > 59)
         return "has a zone offset out of range";
