@@ -92,18 +92,18 @@ slice_at(json_t *manifest, const char *time)
     return NULL;
 }
 
-/* Chayli's claimed capture at 15:15: a hollow marker, so the ring within the
- * marker is Azerbaijan's blue (#2b6cb0) and its centre is white. (Hadrut
- * shares its corner of the map with eight villages, so its markers overlap.) */
+/* A claimed capture is a hollow marker: at the event's position in the PNG
+ * the centre is white and the ring around it is Azerbaijan's blue (#2b6cb0).
+ * Hadrut at 13:35 ("Hadrud" in the blog), Chayli at 15:15. */
 static void
-check_claimed_marker(const char *dir, json_t *manifest)
+check_claimed_marker(const char *dir, json_t *manifest, const char *time, const char *id)
 {
     char path[4096];
-    json_t *s = slice_at(manifest, "2020-10-09T15:15:00Z");
+    json_t *s = slice_at(manifest, time);
     CHECK(s != NULL);
     if (!s)
         return;
-    json_t *pos = json_object_get(json_object_get(s, "positions"), "chayli-claimed");
+    json_t *pos = json_object_get(json_object_get(s, "positions"), id);
     CHECK(json_array_size(pos) == 2);
     if (json_array_size(pos) != 2)
         return;
@@ -124,8 +124,8 @@ check_claimed_marker(const char *dir, json_t *manifest)
             blue += near_color(rgb, 0x2b, 0x6c, 0xb0, 12);
         }
     if (blue < 20)
-        fprintf(stderr, "only %d pixels of Azerbaijan's blue around Chayli (%.1f, %.1f)\n",
-                blue, x, y);
+        fprintf(stderr, "only %d pixels of Azerbaijan's blue around %s (%.1f, %.1f)\n",
+                blue, id, x, y);
     CHECK(blue >= 20);
     cairo_surface_destroy(img);
 }
@@ -161,7 +161,8 @@ check_manifest(const char *dir, size_t n_slices)
             check_failures++;
         }
     }
-    check_claimed_marker(dir, m);
+    check_claimed_marker(dir, m, "2020-10-09T13:35:00Z", "hadrud-claimed");
+    check_claimed_marker(dir, m, "2020-10-09T15:15:00Z", "chayli-claimed");
     json_decref(m);
 }
 
