@@ -134,7 +134,7 @@ trace_symbol(cairo_t *cr, const cm_scene_marker *m)
 }
 
 static void
-draw_marker(cairo_t *cr, const cm_scene_marker *m)
+draw_marker(cairo_t *cr, const cm_scene_marker *m, cm_rgba glow)
 {
     if (m->uncertainty_px > 0) {
         cairo_arc(cr, m->x, m->y, m->uncertainty_px, 0, 2 * M_PI);
@@ -147,9 +147,9 @@ draw_marker(cairo_t *cr, const cm_scene_marker *m)
         cairo_stroke(cr);
         cairo_set_dash(cr, NULL, 0, 0);
     }
-    if (m->is_new) {   /* a halo that says "this is new" */
+    if (m->is_new) {   /* a glow that says "this is new" */
         cairo_arc(cr, m->x, m->y, m->r + 4.5, 0, 2 * M_PI);
-        cairo_set_source_rgba(cr, 1, 0.85, 0.2, 0.55);
+        set_rgba(cr, glow);
         cairo_fill(cr);
     }
     trace_symbol(cr, m);
@@ -168,7 +168,7 @@ draw_markers(cairo_t *cr, const cm_scene *sc, const char *group)
 {
     for (size_t i = 0; i < sc->n_markers; i++)
         if (strcmp(sc->markers[i].group, group) == 0)
-            draw_marker(cr, &sc->markers[i]);
+            draw_marker(cr, &sc->markers[i], sc->base->style->new_glow);
 }
 
 /* ---- text ------------------------------------------------------------------------------- */
@@ -184,7 +184,7 @@ draw_label(cairo_t *cr, const cm_style *style, const cm_scene_label *lb)
         cairo_move_to(cr, lb->x, lb->y);
         pango_cairo_layout_path(cr, pl);
         set_rgba(cr, lb->halo);
-        cairo_set_line_width(cr, 3);
+        cairo_set_line_width(cr, style->halo_px);
         cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
         cairo_stroke(cr);
     }

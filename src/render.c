@@ -244,7 +244,7 @@ prepare(run *r)
     double rect[4];
     cm_status st = choose_extent(r);
     if (st == CM_OK)
-        st = cm_style_preset(&r->style, o->style, r->diags);
+        st = cm_style_load(&r->style, o->style, r->diags);
     if (st != CM_OK)
         return st;
     cm_scene_map_rect(r->style, o->width_px, o->height_px, rect);

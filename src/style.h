@@ -15,15 +15,17 @@ typedef struct cm_stroke {
 } cm_stroke;
 
 struct cm_style {
-    const char *name;
-    const char *font_family;        /* pinned: the same on every machine */
-    cm_rgba water, land, land_outside, text, text_muted, halo, frame_bg, rule;
+    char name[128];
+    char font_family[64];           /* pinned: the same on every machine */
+    cm_rgba water, land, land_focus, land_outside, text, text_muted, halo, frame_bg, rule;
+    cm_rgba box_bg, neutral, new_glow;
     cm_stroke country_border, region_border, oblast_line, ceasefire_line, other_line;
     double title_px, subtitle_px, moment_px, label_px, label_event_px, note_px;
     double marker_px;               /* radius of an event marker */
     double place_dot_px;
     double header_px, footer_px;    /* heights of the frame bands */
     double margin_px;
+    double halo_px;                 /* width of the halo behind labels */
 };
 
 #endif

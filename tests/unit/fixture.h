@@ -21,7 +21,7 @@ static const char fixture_gazetteer[] =
 
 /* Writes @text to a new file named after @name in the current folder and
  * returns its path (the caller frees it and unlinks the file). */
-static char *
+static inline char *
 fixture_write(const char *name, const char *text)
 {
     char *path = malloc(strlen(name) + 16);
@@ -35,7 +35,7 @@ fixture_write(const char *name, const char *text)
     return path;
 }
 
-static cm_gazetteer *
+static inline cm_gazetteer *
 fixture_gazetteer_load(void)
 {
     cm_gazetteer *gaz = NULL;
@@ -51,7 +51,7 @@ fixture_gazetteer_load(void)
 }
 
 /* Loads events @text; *diags gets a new list the caller destroys. */
-static cm_status
+static inline cm_status
 fixture_events(const char *text, const cm_gazetteer *gaz, cm_events **out,
                cm_diag_list **diags, char **path_out)
 {
