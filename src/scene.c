@@ -555,7 +555,6 @@ symbol_for(const char *kind)
     return CM_SYM_CIRCLE;
 }
 
-static const cm_rgba neutral = { 0.33, 0.33, 0.33, 1 };
 static const cm_rgba white = { 1, 1, 1, 1 };
 
 /* Claimed events are hollow (a ring in the side's colour), confirmed ones
@@ -565,7 +564,7 @@ paint_marker(layout *L, cm_scene_marker *m, const cm_event *e, cm_event_state st
 {
     const char *side = cm_event_control_to(e) ? cm_event_control_to(e)
                                               : cm_event_claimed_by(e);
-    cm_rgba c = side_color(L->b->events, side, neutral);
+    cm_rgba c = side_color(L->b->events, side, L->st->neutral);
     const char *status = cm_event_status(e);
 
     m->symbol = symbol_for(cm_event_kind(e));
@@ -890,7 +889,7 @@ layout_off_map(layout *L, const entry *off, size_t n_off)
         if (m) {
             m->symbol = CM_SYM_ARROW;
             m->angle = angle;
-            m->fill = side_color(L->b->events, cm_event_claimed_by(newest), neutral);
+            m->fill = side_color(L->b->events, cm_event_claimed_by(newest), L->st->neutral);
             m->stroke = white;
             m->stroke_px = 1.2;
             m->is_offmap = 1;
@@ -946,7 +945,7 @@ layout_control(layout *L)
             return;
         m->event = NULL;
         m->symbol = CM_SYM_SQUARE;
-        m->fill = side_color(L->b->events, side, neutral);
+        m->fill = side_color(L->b->events, side, L->st->neutral);
         m->stroke = white;
         m->stroke_px = 1;
         if (by && strcmp(cm_event_status(by), "claimed") == 0) {
@@ -1007,7 +1006,7 @@ layout_legend(layout *L)
         if (!lb || !m)
             return;
         m->symbol = CM_SYM_SQUARE;
-        m->fill = side_color(ev, cm_side_code(cm_events_side(ev, i)), neutral);
+        m->fill = side_color(ev, cm_side_code(cm_events_side(ev, i)), st->neutral);
         m->stroke = white;
         lb->y = y0 + pad + row * (double)i + (row - lb->h) / 2;
     }
@@ -1022,8 +1021,8 @@ layout_legend(layout *L)
         if (!lb || !m)
             return;
         m->symbol = CM_SYM_CIRCLE;
-        m->fill = k == 0 ? neutral : white;
-        m->stroke = k == 0 ? white : neutral;
+        m->fill = k == 0 ? st->neutral : white;
+        m->stroke = k == 0 ? white : st->neutral;
         m->stroke_px = k == 0 ? 1 : 2;
         lb->y = y0 + pad + row * (double)i + (row - lb->h) / 2;
     }
@@ -1032,7 +1031,7 @@ layout_legend(layout *L)
         w = fmax(w, L->sc->labels[i].w);
     }
     box bx = { x0, y0, pad * 2 + sw + 6 + w, h };
-    add_rect(L, "legend", bx, (cm_rgba){ 1, 1, 1, 0.92 },
+    add_rect(L, "legend", bx, st->box_bg,
              (cm_stroke){ st->rule, 1, { 0, 0 } });
     add_obstacle(L, (box){ bx.x - 4, bx.y - 4, bx.w + 8, bx.h + 8 });
 }
@@ -1110,7 +1109,7 @@ layout_latest(layout *L)
         L->sc->labels[i].x = bx.x + pad;
         L->sc->labels[i].y += bx.y + pad;
     }
-    add_rect(L, "latest", bx, (cm_rgba){ 1, 1, 1, 0.92 },
+    add_rect(L, "latest", bx, st->box_bg,
              (cm_stroke){ st->rule, 1, { 0, 0 } });
     add_obstacle(L, (box){ bx.x - 4, bx.y - 4, bx.w + 8, bx.h + 8 });
 }
