@@ -195,9 +195,30 @@ draw_label(cairo_t *cr, const cm_style *style, const cm_scene_label *lb)
     g_object_unref(pl);
 }
 
+/* A leader line runs from the point to the nearest side of its label's box. */
+static void
+draw_leader(cairo_t *cr, const cm_style *style, const cm_scene_label *lb)
+{
+    double tx = lb->leader_x < lb->x ? lb->x : lb->x + lb->w;
+    double ty = fmin(fmax(lb->leader_y, lb->y + 2), lb->y + lb->h - 2);
+    if (lb->leader_x >= lb->x && lb->leader_x <= lb->x + lb->w)
+        tx = lb->leader_x;
+    cairo_move_to(cr, lb->leader_x, lb->leader_y);
+    cairo_line_to(cr, tx, ty);
+    set_rgba(cr, style->halo);
+    cairo_set_line_width(cr, 2.6);
+    cairo_stroke_preserve(cr);
+    set_rgba(cr, style->text_muted);
+    cairo_set_line_width(cr, 0.9);
+    cairo_stroke(cr);
+}
+
 static void
 draw_labels(cairo_t *cr, const cm_scene *sc, const char *group)
 {
+    for (size_t i = 0; i < sc->n_labels; i++)
+        if (sc->labels[i].has_leader && strcmp(sc->labels[i].group, group) == 0)
+            draw_leader(cr, sc->base->style, &sc->labels[i]);
     for (size_t i = 0; i < sc->n_labels; i++)
         if (strcmp(sc->labels[i].group, group) == 0)
             draw_label(cr, sc->base->style, &sc->labels[i]);

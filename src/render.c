@@ -36,6 +36,7 @@ typedef struct run {
     cm_slices *slices;
     cm_scene_base *base;
     cm_manifest *manifest;
+    cm_scene *previous;        /* the last slice's scene: its labels stay put */
     double bbox[4];
     char **written;            /* files this run put in place, for rollback */
     size_t n_written;
@@ -324,7 +325,7 @@ render_slice(run *r, const cm_slice *slice, const char *stem)
     const char *exts[3], *name_ptrs[3];
     size_t n_files = 0;
     cm_scene *scene = NULL;
-    cm_status st = cm_scene_layout(&scene, r->base, slice);
+    cm_status st = cm_scene_layout(&scene, r->base, slice, r->previous);
 
     cm_time_format_stamp(cm_slice_time(slice), stamp);
     for (size_t i = 0; st == CM_OK && i < 3; i++) {
@@ -342,7 +343,8 @@ render_slice(run *r, const cm_slice *slice, const char *stem)
     }
     if (st == CM_OK)
         st = cm_manifest_add_slice(r->manifest, slice, scene, exts, name_ptrs, n_files);
-    cm_scene_destroy(scene);
+    cm_scene_destroy(r->previous);
+    r->previous = scene;
     return st;
 }
 
@@ -376,6 +378,7 @@ static void
 finish(run *r)
 {
     cm_manifest_destroy(r->manifest);
+    cm_scene_destroy(r->previous);
     cm_scene_base_destroy(r->base);
     cm_slices_destroy(r->slices);
     cm_projection_destroy(r->proj);

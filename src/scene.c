@@ -320,6 +320,34 @@ typedef struct layout {
     cm_status status;
 } layout;
 
+/* The previous slice's labels hold their boxes for themselves: a new label
+ * finds room around them instead of pushing them, so names already on the
+ * map stay where the reader saw them. */
+static int
+reserved_by_other(const layout *L, box bx, const cm_scene_label *lb)
+{
+    const cm_scene *prev = L->sc->previous;
+    for (size_t i = 0; prev && i < prev->n_labels; i++) {
+        const cm_scene_label *p = &prev->labels[i];
+        if (strcmp(p->group, "labels") == 0 && strcmp(p->text, lb->text) != 0 &&
+            bx.x < p->x + p->w && p->x < bx.x + bx.w && bx.y < p->y + p->h &&
+            p->y < bx.y + bx.h)
+            return 1;
+    }
+    /* Arrows at the edge keep their spots too. */
+    for (size_t i = 0; prev && i < prev->n_markers; i++) {
+        const cm_scene_marker *m = &prev->markers[i];
+        if (!m->is_offmap || (lb->event && m->event &&
+                              cm_event_lon(m->event) == cm_event_lon(lb->event) &&
+                              cm_event_lat(m->event) == cm_event_lat(lb->event)))
+            continue;
+        if (bx.x < m->x + m->r + 2 && m->x - m->r - 2 < bx.x + bx.w &&
+            bx.y < m->y + m->r + 2 && m->y - m->r - 2 < bx.y + bx.h)
+            return 1;
+    }
+    return 0;
+}
+
 static void
 measure(const cm_scene_base *b, const char *text, double size_px, int bold, int italic,
         double *w, double *h)
@@ -432,11 +460,68 @@ fits(const layout *L, box bx)
     return 1;
 }
 
-/* Puts a label beside the point (x, y) with a symbol of radius @r: right,
- * left, above, below, then the diagonals, the order cartographers prefer. */
 static int
-place_label(layout *L, cm_scene_label *lb, double x, double y, double r)
+try_box(layout *L, cm_scene_label *lb, double x, double y)
 {
+    box bx = { x, y, lb->w, lb->h };
+    if (!fits(L, bx) || reserved_by_other(L, bx, lb))
+        return 0;
+    lb->x = x;
+    lb->y = y;
+    add_obstacle(L, (box){ bx.x - 2, bx.y - 1, bx.w + 4, bx.h + 2 });
+    return 1;
+}
+
+/* Where the previous slice put a label with the same text and group, if it
+ * did: keeping it there is what stops a sequence of maps from jittering. */
+static const cm_scene_label *
+previous_label(const layout *L, const cm_scene_label *lb)
+{
+    const cm_scene *prev = L->sc->previous;
+    for (size_t i = 0; prev && i < prev->n_labels; i++)
+        if (strcmp(prev->labels[i].group, lb->group) == 0 &&
+            strcmp(prev->labels[i].text, lb->text) == 0)
+            return &prev->labels[i];
+    return NULL;
+}
+
+/* Further out, with a leader line back to the point: for places so close
+ * together (Hadrut and its villages) that their names cannot sit beside them.
+ * Directions alternate right and left, nearest first. */
+static int
+place_with_leader(layout *L, cm_scene_label *lb, double x, double y, double r)
+{
+    static const double angles_deg[] = { 0, 180, -30, 150, 30, -150, -60, 120, 60, -120,
+                                         -90, 90 };
+    for (double d = r + 22; d <= r + 110; d += 22)
+        for (size_t k = 0; k < sizeof(angles_deg) / sizeof(angles_deg[0]); k++) {
+            double a = angles_deg[k] * M_PI / 180, c = cos(a), s = sin(a);
+            double bx = c >= 0 ? x + d * c : x + d * c - lb->w;
+            double by = y + d * s - lb->h / 2;
+            if (!try_box(L, lb, bx, by))
+                continue;
+            lb->has_leader = 1;
+            lb->leader_x = x + r * c;
+            lb->leader_y = y + r * s;
+            return 1;
+        }
+    return 0;
+}
+
+/* How a label may be placed: an event's may move and take a leader line,
+ * an edge marker's may move along the edge, a context place's keeps its spot
+ * from the previous slice or is left out (a town that jumps about distracts
+ * more than one that is briefly not named). */
+enum { LABEL_EVENT, LABEL_EDGE, LABEL_CONTEXT };
+
+/* Puts a label beside the point (x, y) with a symbol of radius @r: where it
+ * was on the previous slice, else right, left, above, below, then the
+ * diagonals, the order cartographers prefer; then, for an event, further out
+ * with a leader line. */
+static int
+place_label(layout *L, cm_scene_label *lb, double x, double y, double r, int mode)
+{
+    int leader = mode == LABEL_EVENT;
     double gap = r + 3, w = lb->w, h = lb->h;
     const double cand[8][2] = {
         { x + gap, y - h / 2 }, { x - gap - w, y - h / 2 }, { x - w / 2, y - gap - h },
@@ -444,22 +529,29 @@ place_label(layout *L, cm_scene_label *lb, double x, double y, double r)
         { x + gap * 0.7, y + gap * 0.7 }, { x - gap * 0.7 - w, y - gap * 0.7 - h },
         { x - gap * 0.7 - w, y + gap * 0.7 },
     };
-    for (int k = 0; k < 8; k++) {
-        box bx = { cand[k][0], cand[k][1], w, h };
-        if (fits(L, bx)) {
-            lb->x = bx.x;
-            lb->y = bx.y;
-            add_obstacle(L, (box){ bx.x - 2, bx.y - 1, bx.w + 4, bx.h + 2 });
-            return 1;
-        }
+    const cm_scene_label *prev = previous_label(L, lb);
+    if (prev && prev->has_leader == 0 && fabs(prev->w - w) < 0.5 &&
+        try_box(L, lb, prev->x, prev->y))
+        return 1;
+    if (prev && prev->has_leader && leader && fabs(prev->leader_x - x) < r + 1 &&
+        fabs(prev->leader_y - y) < r + 1 && try_box(L, lb, prev->x, prev->y)) {
+        lb->has_leader = 1;
+        lb->leader_x = prev->leader_x;
+        lb->leader_y = prev->leader_y;
+        return 1;
     }
-    return 0;
+    if (prev && mode == LABEL_CONTEXT)
+        return 0;
+    for (int k = 0; k < 8; k++)
+        if (try_box(L, lb, cand[k][0], cand[k][1]))
+            return 1;
+    return leader && place_with_leader(L, lb, x, y, r);
 }
 
 /* A label that must go beside a point or not at all. */
 static void
 label_point(layout *L, const char *text, const cm_event *ev, double x, double y, double r,
-            double size_px, int bold, cm_rgba color)
+            double size_px, int bold, cm_rgba color, int mode)
 {
     cm_scene_label *lb = add_label(L, text, "labels", size_px, bold, 0, color);
     if (!lb)
@@ -467,7 +559,7 @@ label_point(layout *L, const char *text, const cm_event *ev, double x, double y,
     lb->event = ev;
     lb->has_halo = 1;
     lb->halo = L->st->halo;
-    if (!place_label(L, lb, x, y, r)) {
+    if (!place_label(L, lb, x, y, r, mode)) {
         note_dropped(L, text);
         free(lb->text);
         L->sc->n_labels--;
@@ -477,6 +569,34 @@ label_point(layout *L, const char *text, const cm_event *ev, double x, double y,
 /* ---- laying out: the frame ---------------------------------------------------------- */
 
 static const cm_stroke no_stroke = { { 0, 0, 0, 0 }, 0, { 0, 0 } };
+
+/* Source left, credit right; on a narrow map the credit takes a second line. */
+static void
+layout_footer(layout *L)
+{
+    const cm_style *st = L->st;
+    const cm_events *ev = L->b->events;
+    double W = L->b->width_px, H = L->b->height_px, m = st->margin_px;
+    char source[1024];
+    snprintf(source, sizeof(source), "%s%s", *cm_events_source(ev) ? "Source: " : "",
+             cm_events_source(ev));
+    cm_scene_label *src = add_label(L, source, "frame", st->note_px, 0, 0, st->text_muted);
+    if (!src)
+        return;
+    src->x = m;
+    src->y = H - st->footer_px + (st->footer_px - src->h) / 2;
+    cm_scene_label *credit = add_label(L, "Map: conflictmap \xc2\xb7 Boundaries: Natural "
+                                       "Earth \xc2\xb7 Places: GeoNames", "frame",
+                                       st->note_px, 0, 0, st->text_muted);
+    if (!credit)
+        return;
+    credit->x = W - m - credit->w;
+    credit->y = src->y;
+    if (credit->x < src->x + src->w + m) {
+        src->y = H - st->footer_px + 2;
+        credit->y = src->y + src->h;
+    }
+}
 
 static void
 layout_frame(layout *L)
@@ -496,13 +616,19 @@ layout_frame(layout *L)
         lb->x = W - m - lb->w;
         lb->y = m;
     }
-    double right = lb ? lb->x - m : W - m;
+    double right = lb ? lb->x - m : W - m, below_moment = m + st->moment_px + 6;
     lb = add_label(L, cm_events_title(ev), "frame", st->title_px, 1, 0, st->text);
+    /* A long title on a narrow map shrinks (to 60% at most) before it runs off. */
+    for (double size = st->title_px; lb && lb->w > W - 2 * m && size > st->title_px * 0.6;) {
+        size -= 1;
+        lb->size_px = size;
+        measure(L->b, lb->text, size, 1, 0, &lb->w, &lb->h);
+    }
     if (lb) {
         lb->x = m;
         lb->y = m - 4;
-        if (lb->x + lb->w > right)   /* a long title goes under the moment */
-            lb->y = m + st->moment_px + 6;
+        if (lb->x + lb->w > right)   /* no room beside the moment: under it */
+            lb->y = below_moment;
     }
     double below = lb ? lb->y + lb->h + 2 : m;
     lb = add_label(L, cm_events_subtitle(ev), "frame", st->subtitle_px, 0, 0,
@@ -511,20 +637,7 @@ layout_frame(layout *L)
         lb->x = m;
         lb->y = below;
     }
-    char source[1024];
-    snprintf(source, sizeof(source), "%s%s", *cm_events_source(ev) ? "Source: " : "",
-             cm_events_source(ev));
-    lb = add_label(L, source, "frame", st->note_px, 0, 0, st->text_muted);
-    if (lb) {
-        lb->x = m;
-        lb->y = H - st->footer_px + (st->footer_px - lb->h) / 2;
-    }
-    lb = add_label(L, "Map: conflictmap \xc2\xb7 Boundaries: Natural Earth \xc2\xb7 "
-                   "Places: GeoNames", "frame", st->note_px, 0, 0, st->text_muted);
-    if (lb) {
-        lb->x = W - m - lb->w;
-        lb->y = H - st->footer_px + (st->footer_px - lb->h) / 2;
-    }
+    layout_footer(L);
 }
 
 /* ---- laying out: markers ------------------------------------------------------------- */
@@ -752,22 +865,23 @@ label_groups(layout *L, const group *groups, size_t n_groups)
     char buf[64];
     for (size_t i = 0; i < n_groups && L->status == CM_OK; i++) {
         const group *g = &groups[i];
-        double reach = L->st->marker_px * (g->n > 1 ? 2.6 : 1);
+        /* As if the place already had several events, so its label need not
+         * move when a second report arrives there. */
+        double reach = L->st->marker_px * 2.6;
         label_point(L, place_label_text(g->label_event, buf, sizeof(buf)), g->label_event,
                     g->x, g->y, reach, g->has_new ? L->st->label_event_px : L->st->label_px,
-                    g->has_new, L->st->text);
+                    g->has_new, L->st->text, LABEL_EVENT);
     }
 }
 
+/* Nothing placed so far overlaps @bx. */
 static int
-covered(const layout *L, double x, double y)
+box_free(const layout *L, box bx)
 {
-    for (size_t i = 0; i < L->n_obstacles; i++) {
-        const box *b = &L->obstacles[i];
-        if (x >= b->x && x <= b->x + b->w && y >= b->y && y <= b->y + b->h)
-            return 1;
-    }
-    return 0;
+    for (size_t i = 0; i < L->n_obstacles; i++)
+        if (overlaps(bx, L->obstacles[i]))
+            return 0;
+    return 1;
 }
 
 /* ---- laying out: places off the map ---------------------------------------------------- */
@@ -814,48 +928,78 @@ edge_point(const layout *L, const entry *en, double *x, double *y, double *angle
     *angle = atan2(dy, dx);
 }
 
+/* An edge marker keeps its spot from the previous slice, and no other place's
+ * arrow takes that spot, for the same reason labels stay put. */
 static int
-near_edge_marker(const layout *L, size_t first, double x, double y, double min_d)
+same_place(const cm_event *e, double lon, double lat)
 {
-    for (size_t k = first; k < L->sc->n_markers; k++)
-        if (hypot(L->sc->markers[k].x - x, L->sc->markers[k].y - y) < min_d)
+    return e && fabs(cm_event_lon(e) - lon) < 1e-9 && fabs(cm_event_lat(e) - lat) < 1e-9;
+}
+
+static int
+edge_spot_free(const layout *L, double lon, double lat, box bx)
+{
+    const cm_scene *prev = L->sc->previous;
+    if (!box_free(L, bx))
+        return 0;
+    for (size_t i = 0; prev && i < prev->n_markers; i++) {
+        const cm_scene_marker *m = &prev->markers[i];
+        box mb = { m->x - m->r - 2, m->y - m->r - 2, 2 * m->r + 4, 2 * m->r + 4 };
+        if (m->is_offmap && !same_place(m->event, lon, lat) && overlaps(bx, mb))
+            return 0;
+    }
+    return 1;
+}
+
+static int
+previous_edge_spot(const layout *L, double lon, double lat, double *x, double *y)
+{
+    const cm_scene *prev = L->sc->previous;
+    for (size_t i = 0; prev && i < prev->n_markers; i++)
+        if (prev->markers[i].is_offmap && same_place(prev->markers[i].event, lon, lat)) {
+            *x = prev->markers[i].x;
+            *y = prev->markers[i].y;
             return 1;
+        }
     return 0;
 }
 
-/* Tries the edge positions next to the first choice, along the edge, until
- * the arrow and its label both fit; the arrow goes where it first fitted if
- * the label never does. Returns the label, or NULL when it was dropped. */
+/* Tries the spot the place had on the previous slice, then the edge positions
+ * next to the first choice, along the edge, until the arrow and its label both
+ * fit; the arrow goes where it first fitted if the label never does. */
 static void
-place_edge(layout *L, size_t first, const char *text, const cm_event *newest, int is_new,
+place_edge(layout *L, const entry *en, const char *text, const cm_event *newest, int is_new,
            double *x, double *y, double angle)
 {
     const double *rc = L->b->map_rect;
-    double r = L->st->marker_px, step = 2 * r + 8, x0 = *x, y0 = *y;
+    double r = L->st->marker_px, step = 2 * r + 8, x0 = *x, y0 = *y, px = 0, py = 0;
     int horizontal = fabs(cos(angle)) * rc[3] > fabs(sin(angle)) * rc[2];
-    int have_spot = 0;
+    int have_spot = 0, have_prev = previous_edge_spot(L, en->x, en->y, &px, &py);
     cm_scene_label *lb = add_label(L, text, "labels", L->st->label_px, is_new, 0, L->st->text);
     if (!lb)
         return;
     lb->event = newest;
     lb->has_halo = 1;
     lb->halo = L->st->halo;
-    for (int k = 0; k < 24; k++) {
+    for (int k = have_prev ? -1 : 0; k < 40; k++) {
         double off = step * (k % 2 ? (k + 1) / 2 : -(k / 2));
-        double cx = horizontal ? x0 : x0 + off, cy = horizontal ? y0 + off : y0;
-        if (!inside_rect(rc, cx, cy, r + 2) || near_edge_marker(L, first, cx, cy, step) ||
-            covered(L, cx, cy))
+        double cx = k < 0 ? px : horizontal ? x0 : x0 + off;
+        double cy = k < 0 ? py : horizontal ? y0 + off : y0;
+        box mb = { cx - r - 2, cy - r - 2, 2 * r + 4, 2 * r + 4 };
+        if (!inside_rect(rc, cx, cy, r + 2) || !edge_spot_free(L, en->x, en->y, mb))
             continue;
         if (!have_spot) {
             *x = cx;
             *y = cy;
             have_spot = 1;
         }
-        if (place_label(L, lb, cx, cy, r)) {
+        add_obstacle(L, mb);   /* the label must not cover its own arrow */
+        if (place_label(L, lb, cx, cy, r, LABEL_EDGE)) {
             *x = cx;
             *y = cy;
             return;
         }
+        L->n_obstacles--;
     }
     note_dropped(L, text);
     free(lb->text);
@@ -865,7 +1009,6 @@ place_edge(layout *L, size_t first, const char *text, const cm_event *newest, in
 static void
 layout_off_map(layout *L, const entry *off, size_t n_off)
 {
-    size_t first = L->sc->n_markers;
     double r = L->st->marker_px;
     char buf[64], dist[32], text[256];
 
@@ -884,7 +1027,7 @@ layout_off_map(layout *L, const entry *off, size_t n_off)
                   sizeof(dist));
         snprintf(text, sizeof(text), "%s %s", place_label_text(newest, buf, sizeof(buf)),
                  dist);
-        place_edge(L, first, text, newest, is_new, &x, &y, angle);
+        place_edge(L, &off[i], text, newest, is_new, &x, &y, angle);
         cm_scene_marker *m = add_marker(L, "events", newest, x, y, r);
         if (m) {
             m->symbol = CM_SYM_ARROW;
@@ -963,12 +1106,14 @@ layout_context(layout *L)
     const cm_style *st = L->st;
     for (size_t i = 0; i < L->b->n_places && L->status == CM_OK; i++) {
         const context_place *cp = &L->b->places[i];
-        if (covered(L, cp->x, cp->y))
+        double dot = st->place_dot_px + 2;
+        if (!box_free(L, (box){ cp->x - dot, cp->y - dot, 2 * dot, 2 * dot }))
             continue;
         int capital = strcmp(cm_place_kind(cp->place), "capital") == 0;
         size_t before = L->sc->n_labels;
         label_point(L, cm_place_name(cp->place), NULL, cp->x, cp->y, st->place_dot_px + 1,
-                    capital ? st->label_px + 1 : st->label_px, capital, st->text_muted);
+                    capital ? st->label_px + 1 : st->label_px, capital, st->text_muted,
+                    LABEL_CONTEXT);
         if (L->sc->n_labels == before)
             continue;   /* no room for its name: leave the dot out too */
         cm_scene_marker *m = add_marker(L, "places", NULL, cp->x, cp->y,
@@ -1061,8 +1206,9 @@ shorten(const char *s, size_t max, char *buf, size_t size)
 static void
 layout_latest(layout *L)
 {
-    enum { MAX_LINES = 5 };
     const cm_style *st = L->st;
+    int compact = L->b->width_px < 900;   /* a phone-sized map keeps the box small */
+    size_t MAX_LINES = compact ? 2 : 5, max_chars = compact ? 40 : 60;
     const cm_slice *sl = L->sc->slice;
     const double *r = L->b->map_rect;
     size_t n_new = 0, first_label = L->sc->n_labels;
@@ -1087,7 +1233,7 @@ layout_latest(layout *L)
         const cm_event *e = cm_slice_event(sl, k, &state);
         if (state != CM_EVENT_NEW)
             continue;
-        shorten(*cm_event_headline(e) ? cm_event_headline(e) : cm_event_kind(e), 60, head,
+        shorten(*cm_event_headline(e) ? cm_event_headline(e) : cm_event_kind(e), max_chars, head,
                 sizeof(head));
         snprintf(line, sizeof(line), "%s%s", shown == MAX_LINES - 1 && n_new > MAX_LINES
                  ? "\xe2\x80\xa6 " : "", head);
@@ -1183,7 +1329,8 @@ write_alt(cm_scene *sc)
  * then new events and control changes claim their label first, then places
  * off the map, then older events, then the towns that give context. */
 cm_status
-cm_scene_layout(cm_scene **out, const cm_scene_base *base, const cm_slice *slice)
+cm_scene_layout(cm_scene **out, const cm_scene_base *base, const cm_slice *slice,
+                const cm_scene *previous)
 {
     layout L = { 0 };
     entry *on = NULL, *off = NULL;
@@ -1196,6 +1343,7 @@ cm_scene_layout(cm_scene **out, const cm_scene_base *base, const cm_slice *slice
         return CM_ERR_NOMEM;
     L.sc->base = base;
     L.sc->slice = slice;
+    L.sc->previous = previous;
     L.b = base;
     L.st = base->style;
     layout_frame(&L);
@@ -1221,6 +1369,7 @@ cm_scene_layout(cm_scene **out, const cm_scene_base *base, const cm_slice *slice
     free(on);
     free(off);
     free(L.obstacles);
+    L.sc->previous = NULL;   /* only read while laying out */
     if (L.status != CM_OK) {
         cm_scene_destroy(L.sc);
         return L.status;

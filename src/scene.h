@@ -40,6 +40,8 @@ typedef struct cm_scene_label {
     double size_px;
     int bold, italic, has_halo;
     cm_rgba color, halo;
+    int has_leader;            /* a line from (leader_x, leader_y) to the box */
+    double leader_x, leader_y;
 } cm_scene_label;
 
 typedef struct cm_scene_rect {
@@ -73,6 +75,7 @@ struct cm_scene_base {
 struct cm_scene {
     const cm_scene_base *base;
     const cm_slice *slice;
+    const cm_scene *previous;  /* the slice before, for labels that stay put; may be NULL */
     cm_scene_rect *rects;
     size_t n_rects, cap_rects;
     cm_scene_marker *markers;

@@ -32,9 +32,13 @@ cm_status cm_scene_base_create(cm_scene_base **out, cm_layer *const *layers, siz
                                const double bbox_deg[4], int width_px, int height_px);
 void      cm_scene_base_destroy(cm_scene_base *base);   /* NULL is fine */
 
-/* Lays out @slice over @base. On success *out is the caller's
- * (cm_scene_destroy). Returns CM_OK or CM_ERR_NOMEM. */
-cm_status cm_scene_layout(cm_scene **out, const cm_scene_base *base, const cm_slice *slice);
+/* Lays out @slice over @base. @previous (may be NULL) is the scene of the
+ * slice before: a label it placed keeps its position where it still fits, so a
+ * sequence of slices does not jitter; it is only read, and may be destroyed
+ * once this returns. On success *out is the caller's (cm_scene_destroy).
+ * Returns CM_OK or CM_ERR_NOMEM. */
+cm_status cm_scene_layout(cm_scene **out, const cm_scene_base *base, const cm_slice *slice,
+                          const cm_scene *previous);
 void      cm_scene_destroy(cm_scene *scene);   /* NULL is fine */
 
 int cm_scene_width_px(const cm_scene *scene);

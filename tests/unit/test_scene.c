@@ -1,0 +1,157 @@
+/* Scenes of the seed example: no label overlaps another label or a marker, and
+ * a label present in two consecutive slices does not move. */
+#include "check.h"
+#include "conflictmap/conflictmap.h"
+#include "scene.h"
+
+#include <math.h>
+#include <stdlib.h>
+
+typedef struct fixture {
+    cm_gazetteer *gaz;
+    cm_events *events;
+    cm_layer *layers[4];
+    size_t n_layers;
+    cm_style *style;
+    cm_projection *proj;
+    cm_slices *slices;
+    cm_scene_base *base;
+} fixture;
+
+static void
+setup(fixture *f, int width, int height)
+{
+    static const char *const shapes[] = { "world", "countries", "regions", "lines" };
+    char path[1024];
+    double bbox[4], rect[4];
+    memset(f, 0, sizeof(*f));
+    cm_gazetteer_create(&f->gaz);
+    if (cm_gazetteer_add_file(f->gaz, CM_SOURCE_DIR "/gazetteer/caucasus.tsv", NULL) ||
+        cm_events_load(&f->events, CM_SOURCE_DIR "/examples/karabakh-2020-10-09.json",
+                       f->gaz, NULL)) {
+        fprintf(stderr, "the example did not load\n");
+        exit(2);
+    }
+    for (size_t i = 0; i < 4; i++) {
+        snprintf(path, sizeof(path), CM_SOURCE_DIR "/shapes/%s.shp", shapes[i]);
+        if (cm_layer_load(&f->layers[f->n_layers], path, NULL, NULL) == CM_OK)
+            f->n_layers++;
+    }
+    cm_events_bbox(f->events, bbox);
+    cm_style_preset(&f->style, "light", NULL);
+    cm_scene_map_rect(f->style, width, height, rect);
+    cm_projection_create(&f->proj, "auto", bbox, rect, NULL);
+    cm_slices_make(&f->slices, f->events, NULL, NULL);
+    cm_scene_base_create(&f->base, f->layers, f->n_layers, f->proj, f->style, f->gaz,
+                         f->events, bbox, width, height);
+}
+
+static void
+teardown(fixture *f)
+{
+    cm_scene_base_destroy(f->base);
+    cm_slices_destroy(f->slices);
+    cm_projection_destroy(f->proj);
+    cm_style_destroy(f->style);
+    for (size_t i = 0; i < f->n_layers; i++)
+        cm_layer_destroy(f->layers[i]);
+    cm_events_destroy(f->events);
+    cm_gazetteer_destroy(f->gaz);
+}
+
+static int
+boxes_overlap(double ax, double ay, double aw, double ah, double bx, double by, double bw,
+              double bh)
+{
+    return ax < bx + bw && bx < ax + aw && ay < by + bh && by < ay + ah;
+}
+
+static size_t
+count_overlaps(const cm_scene *sc, const char *slice_name)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < sc->n_labels; i++) {
+        const cm_scene_label *a = &sc->labels[i];
+        if (strcmp(a->group, "labels") != 0)
+            continue;
+        for (size_t k = i + 1; k < sc->n_labels; k++) {
+            const cm_scene_label *b = &sc->labels[k];
+            if (strcmp(b->group, "labels") == 0 &&
+                boxes_overlap(a->x, a->y, a->w, a->h, b->x, b->y, b->w, b->h)) {
+                fprintf(stderr, "%s: \"%s\" overlaps \"%s\"\n", slice_name, a->text, b->text);
+                n++;
+            }
+        }
+        for (size_t m = 0; m < sc->n_markers; m++) {
+            const cm_scene_marker *mk = &sc->markers[m];
+            if (strcmp(mk->group, "legend") == 0)
+                continue;
+            if (boxes_overlap(a->x, a->y, a->w, a->h, mk->x - mk->r, mk->y - mk->r, 2 * mk->r,
+                              2 * mk->r)) {
+                fprintf(stderr, "%s: \"%s\" overlaps a marker at (%.0f, %.0f)\n", slice_name,
+                        a->text, mk->x, mk->y);
+                n++;
+            }
+        }
+    }
+    return n;
+}
+
+static size_t
+count_moved(const cm_scene *prev, const cm_scene *sc, const char *slice_name)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < sc->n_labels; i++) {
+        const cm_scene_label *a = &sc->labels[i];
+        for (size_t k = 0; strcmp(a->group, "labels") == 0 && k < prev->n_labels; k++) {
+            const cm_scene_label *b = &prev->labels[k];
+            if (strcmp(b->group, "labels") == 0 && strcmp(a->text, b->text) == 0 &&
+                fabs(a->w - b->w) < 0.5 && (fabs(a->x - b->x) > 0.01 || fabs(a->y - b->y) > 0.01)) {
+                fprintf(stderr, "%s: \"%s\" moved from (%.0f, %.0f) to (%.0f, %.0f)\n",
+                        slice_name, a->text, b->x, b->y, a->x, a->y);
+                n++;
+            }
+        }
+    }
+    return n;
+}
+
+/* @max_moved: at 600x600 the eight villages claimed at 15:15 put their markers
+ * on Jabrayil's label, which must then move (a label never covers a marker);
+ * at 1600x1200 nothing may move. */
+static void
+test_size(int width, int height, size_t max_moved)
+{
+    fixture f;
+    cm_scene *prev = NULL;
+    size_t overlaps = 0, moved = 0;
+    setup(&f, width, height);
+    CHECK_INT(cm_slices_count(f.slices), 23);
+    for (size_t i = 0; i < cm_slices_count(f.slices); i++) {
+        cm_scene *sc = NULL;
+        char name[64], when[CM_TIME_BUF];
+        const cm_slice *sl = cm_slices_get(f.slices, i);
+        snprintf(name, sizeof(name), "%dx%d %s", width, height,
+                 cm_time_format_iso(cm_slice_time(sl), when));
+        CHECK_INT(cm_scene_layout(&sc, f.base, sl, prev), CM_OK);
+        overlaps += count_overlaps(sc, name);
+        if (prev)
+            moved += count_moved(prev, sc, name);
+        cm_scene_destroy(prev);
+        prev = sc;
+    }
+    cm_scene_destroy(prev);
+    fprintf(stderr, "%dx%d: %zu overlaps, %zu labels moved between slices\n", width, height,
+            overlaps, moved);
+    CHECK_INT(overlaps, 0);
+    CHECK(moved <= max_moved);
+    teardown(&f);
+}
+
+int
+main(void)
+{
+    test_size(1600, 1200, 0);
+    test_size(600, 600, 1);
+    return check_result("test_scene");
+}
