@@ -123,6 +123,9 @@ trace_symbol(cairo_t *cr, const cm_scene_marker *m)
     case CM_SYM_STAR: trace_polygon(cr, x, y, r * 1.3, 8, -M_PI / 2, r * 0.6); break;
     case CM_SYM_CROSS: trace_bar_cross(cr, x, y, r * 1.1, M_PI / 4); break;
     case CM_SYM_PLUS: trace_bar_cross(cr, x, y, r * 1.1, 0); break;
+    case CM_SYM_HEXAGON: trace_polygon(cr, x, y, r * 1.1, 6, 0, 0); break;
+    case CM_SYM_LINE:
+        break;
     case CM_SYM_ARROW:
         cairo_move_to(cr, x + r * 1.4 * cos(m->angle), y + r * 1.4 * sin(m->angle));
         cairo_line_to(cr, x + r * cos(m->angle + 2.5), y + r * sin(m->angle + 2.5));
@@ -134,8 +137,25 @@ trace_symbol(cairo_t *cr, const cm_scene_marker *m)
 }
 
 static void
+draw_line_symbol(cairo_t *cr, const cm_scene_marker *m)
+{
+    cairo_move_to(cr, m->x - m->r * 1.6, m->y);
+    cairo_line_to(cr, m->x + m->r * 1.6, m->y);
+    set_rgba(cr, m->stroke);
+    cairo_set_line_width(cr, m->stroke_px);
+    if (m->dash_px[0] > 0)
+        cairo_set_dash(cr, m->dash_px, 2, 0);
+    cairo_stroke(cr);
+    cairo_set_dash(cr, NULL, 0, 0);
+}
+
+static void
 draw_marker(cairo_t *cr, const cm_scene_marker *m, cm_rgba glow)
 {
+    if (m->symbol == CM_SYM_LINE) {
+        draw_line_symbol(cr, m);
+        return;
+    }
     if (m->uncertainty_px > 0) {
         cairo_arc(cr, m->x, m->y, m->uncertainty_px, 0, 2 * M_PI);
         cairo_set_source_rgba(cr, m->fill.r, m->fill.g, m->fill.b, 0.10 * m->fill.a);

@@ -660,7 +660,7 @@ symbol_for(const char *kind)
         { "control", CM_SYM_SQUARE }, { "shelling", CM_SYM_STAR }, { "strike", CM_SYM_STAR },
         { "clash", CM_SYM_CROSS }, { "casualties", CM_SYM_DIAMOND },
         { "protest", CM_SYM_TRIANGLE }, { "humanitarian", CM_SYM_PLUS },
-        { "talks", CM_SYM_CIRCLE }, { "statement", CM_SYM_CIRCLE },
+        { "talks", CM_SYM_HEXAGON }, { "statement", CM_SYM_CIRCLE },
     };
     for (size_t i = 0; i < sizeof(table) / sizeof(table[0]); i++)
         if (strcmp(kind, table[i].kind) == 0)
@@ -859,18 +859,79 @@ layout_on_map(layout *L, entry *on, size_t n_on, size_t *n_groups)
     return groups;
 }
 
+/* New control changes reported at one moment for one side, e.g. the nine
+ * places Azerbaijan claimed at 15:15: how many, and which leads (the place of
+ * highest rank, then the first in the file). */
+static size_t
+control_cohort(const cm_slice *sl, const cm_event *e, const cm_event **lead)
+{
+    size_t n = 0;
+    *lead = e;
+    for (size_t k = 0; k < cm_slice_n_events(sl); k++) {
+        cm_event_state state;
+        const cm_event *o = cm_slice_event(sl, k, &state);
+        if (state != CM_EVENT_NEW || !cm_event_control_to(o) ||
+            cm_event_time(o) != cm_event_time(e) ||
+            strcmp(cm_event_control_to(o), cm_event_control_to(e)) != 0)
+            continue;
+        n++;
+        long ro = cm_event_place(o) ? cm_place_rank(cm_event_place(o)) : 0;
+        long rl = cm_event_place(*lead) ? cm_place_rank(cm_event_place(*lead)) : 0;
+        if (ro > rl || (ro == rl && cm_event_index(o) < cm_event_index(*lead)))
+            *lead = o;
+    }
+    return n;
+}
+
+/* "Azerbaijan says it took Hadrut and 8 other places · 15:15": a control change
+ * said in words, claims as claims. Returns 0 when the place keeps a plain name
+ * label (it is one of a cohort that another place's callout speaks for). */
+static int
+callout_text(const layout *L, const cm_event *e, char *buf, size_t size)
+{
+    const cm_event *lead;
+    size_t n = control_cohort(L->sc->slice, e, &lead);
+    const cm_side *side = cm_events_find_side(L->b->events, cm_event_control_to(e));
+    const char *who = side ? cm_side_name(side) : cm_event_control_to(e);
+    const char *status = cm_event_status(e);
+    char place[128], more[64] = "", clock[CM_TIME_BUF];
+    size_t len = strlen(who);
+    int plural = len > 1 && who[len - 1] == 's';   /* "Armenian forces say they took" */
+
+    if (n >= 3 && lead != e)
+        return 0;
+    snprintf(place, sizeof(place), "%s", place_label_text(e, more, sizeof(more)));
+    more[0] = '\0';
+    if (n >= 3)
+        snprintf(more, sizeof(more), " and %zu other places", n - 1);
+    cm_time_format_clock(cm_event_time(e), clock);
+    if (strcmp(status, "confirmed") == 0)
+        snprintf(buf, size, "%s took %s%s \xc2\xb7 %s", who, place, more, clock);
+    else if (strcmp(status, "disputed") == 0)
+        snprintf(buf, size, "%s%s: control disputed \xc2\xb7 %s", place, more, clock);
+    else
+        snprintf(buf, size, "%s %s %s%s \xc2\xb7 %s", who, plural ? "say they took"
+                 : "says it took", place, more, clock);
+    return 1;
+}
+
 static void
 label_groups(layout *L, const group *groups, size_t n_groups)
 {
-    char buf[64];
+    char buf[64], callout[512];
     for (size_t i = 0; i < n_groups && L->status == CM_OK; i++) {
         const group *g = &groups[i];
+        const cm_event *e = g->label_event;
         /* As if the place already had several events, so its label need not
          * move when a second report arrives there. */
         double reach = L->st->marker_px * 2.6;
-        label_point(L, place_label_text(g->label_event, buf, sizeof(buf)), g->label_event,
-                    g->x, g->y, reach, g->has_new ? L->st->label_event_px : L->st->label_px,
-                    g->has_new, L->st->text, LABEL_EVENT);
+        const char *text = place_label_text(e, buf, sizeof(buf));
+        int is_callout = g->has_new && cm_event_control_to(e) &&
+                         cm_event_time(e) == cm_slice_time(L->sc->slice) &&
+                         callout_text(L, e, callout, sizeof(callout));
+        label_point(L, is_callout ? callout : text, e, g->x, g->y, reach,
+                    g->has_new ? L->st->label_event_px : L->st->label_px, g->has_new,
+                    L->st->text, LABEL_EVENT);
     }
 }
 
@@ -1130,55 +1191,209 @@ layout_context(layout *L)
 
 /* ---- laying out: legend and the latest reports ---------------------------------------------- */
 
-/* A legend of the sides and of what solid and hollow mean, bottom left. */
+/* ---- the legend: only what this slice shows ---------------------------------------- */
+
+static const struct {
+    const char *kind, *words;
+} kind_words[] = {
+    { "control", "Control change" }, { "shelling", "Shelling" }, { "strike", "Strike" },
+    { "clash", "Clash" }, { "casualties", "Casualties" }, { "protest", "Protest" },
+    { "talks", "Talks" }, { "statement", "Statement" }, { "humanitarian", "Humanitarian" },
+};
+
+typedef struct legend {
+    layout *L;
+    double x0, pad, row, sw;
+    size_t n_rows, first_label;
+} legend;
+
+/* One row: a symbol and what it means. The rows are stacked bottom-up later,
+ * once the box's height is known; here they are numbered from the top. */
+static cm_scene_marker *
+legend_row(legend *lg, const char *text)
+{
+    layout *L = lg->L;
+    double y = lg->pad + lg->row * (double)lg->n_rows;
+    cm_scene_label *lb = add_label(L, text, "legend", L->st->note_px, 0, 0, L->st->text);
+    cm_scene_marker *m = lb ? add_marker(L, "legend", NULL, lg->x0 + lg->pad + lg->sw / 2,
+                                         y + lg->row / 2, lg->sw / 2) : NULL;
+    if (!m)
+        return NULL;
+    lb->x = lg->x0 + lg->pad + lg->sw + 6;
+    lb->y = y + (lg->row - lb->h) / 2;
+    m->fill = L->st->neutral;
+    m->stroke = white;
+    m->stroke_px = 1;
+    lg->n_rows++;
+    return m;
+}
+
+typedef struct present {
+    int sides[64], kinds[16], claimed, confirmed, disputed, uncertain, fresh, other;
+} present;
+
+static void
+note_present(const layout *L, const cm_event *e, cm_event_state state, present *p)
+{
+    const char *side = cm_event_control_to(e) ? cm_event_control_to(e) : cm_event_claimed_by(e);
+    const char *status = cm_event_status(e);
+    for (size_t i = 0; i < cm_events_n_sides(L->b->events) && i < 64; i++)
+        if (side && strcmp(cm_side_code(cm_events_side(L->b->events, i)), side) == 0)
+            p->sides[i] = 1;
+    size_t k = 0, nk = sizeof(kind_words) / sizeof(kind_words[0]);
+    while (k < nk && strcmp(kind_words[k].kind, cm_event_kind(e)) != 0)
+        k++;
+    if (k < nk)
+        p->kinds[k] = 1;
+    else
+        p->other = 1;
+    p->claimed |= strcmp(status, "claimed") == 0;
+    p->confirmed |= strcmp(status, "confirmed") == 0;
+    p->disputed |= strcmp(status, "disputed") == 0;
+    p->uncertain |= cm_event_precision(e) >= 2;
+    p->fresh |= state == CM_EVENT_NEW;
+}
+
+static void
+legend_sides_and_kinds(legend *lg, const present *p)
+{
+    layout *L = lg->L;
+    const cm_events *ev = L->b->events;
+    for (size_t i = 0; i < cm_events_n_sides(ev) && i < 64; i++) {
+        cm_scene_marker *m = p->sides[i] ? legend_row(lg, cm_side_name(cm_events_side(ev, i)))
+                                         : NULL;
+        if (m) {
+            m->symbol = CM_SYM_SQUARE;
+            m->fill = side_color(ev, cm_side_code(cm_events_side(ev, i)), L->st->neutral);
+        }
+    }
+    for (size_t k = 0; k < sizeof(kind_words) / sizeof(kind_words[0]); k++) {
+        cm_scene_marker *m = p->kinds[k] ? legend_row(lg, kind_words[k].words) : NULL;
+        if (m)
+            m->symbol = symbol_for(kind_words[k].kind);
+    }
+    cm_scene_marker *m = p->other ? legend_row(lg, "Other report") : NULL;
+    if (m)
+        m->symbol = CM_SYM_CIRCLE;
+}
+
+static void
+legend_states(legend *lg, const present *p)
+{
+    layout *L = lg->L;
+    cm_scene_marker *m;
+    if (p->confirmed && (m = legend_row(lg, "Solid: confirmed")))
+        m->symbol = CM_SYM_CIRCLE;
+    if (p->claimed && (m = legend_row(lg, "Hollow: claimed by one side, not verified"))) {
+        m->symbol = CM_SYM_CIRCLE;
+        m->fill = white;
+        m->stroke = L->st->neutral;
+        m->stroke_px = 2;
+    }
+    if (p->disputed && (m = legend_row(lg, "Pale: disputed"))) {
+        m->symbol = CM_SYM_CIRCLE;
+        m->fill.a = 0.45;
+        m->stroke = L->st->neutral;
+    }
+    if (p->uncertain && (m = legend_row(lg, "Ring: somewhere in the area"))) {
+        m->symbol = CM_SYM_CIRCLE;
+        m->uncertainty_px = m->r * 1.6;
+        m->r *= 0.5;
+    }
+    if (p->fresh && (m = legend_row(lg, "Glow: new in this map"))) {
+        m->symbol = CM_SYM_CIRCLE;
+        m->is_new = 1;
+        m->r *= 0.7;
+    }
+}
+
+/* The disputed lines of the lines layer, when the map draws them. */
+static void
+legend_lines(legend *lg)
+{
+    layout *L = lg->L;
+    const cm_style *st = L->st;
+    int oblast = 0, ceasefire = 0;
+    for (size_t i = 0; i < L->b->n_paths; i++) {
+        const cm_scene_path *p = &L->b->paths[i];
+        oblast |= memcmp(&p->stroke, &st->oblast_line, sizeof(cm_stroke)) == 0;
+        ceasefire |= memcmp(&p->stroke, &st->ceasefire_line, sizeof(cm_stroke)) == 0;
+    }
+    const struct { int shown; const char *words; const cm_stroke *stroke; } rows[2] = {
+        { oblast, "Former Nagorno-Karabakh oblast", &st->oblast_line },
+        { ceasefire, "1994 ceasefire line", &st->ceasefire_line },
+    };
+    for (int k = 0; k < 2; k++) {
+        cm_scene_marker *m = rows[k].shown ? legend_row(lg, rows[k].words) : NULL;
+        if (!m)
+            continue;
+        m->symbol = CM_SYM_LINE;
+        m->stroke = rows[k].stroke->color;
+        m->stroke_px = rows[k].stroke->width_px;
+        memcpy(m->dash_px, rows[k].stroke->dash_px, sizeof(m->dash_px));
+    }
+}
+
+/* Lays the rows out for @p and returns the box's size; @first_marker and the
+ * legend's first label say where its parts start. */
+static void
+legend_rows(layout *L, legend *lg, const present *p, double *w, double *h)
+{
+    lg->n_rows = 0;
+    lg->first_label = L->sc->n_labels;
+    legend_sides_and_kinds(lg, p);
+    legend_states(lg, p);
+    legend_lines(lg);
+    *w = 0;
+    for (size_t i = lg->first_label; i < L->sc->n_labels; i++)
+        *w = fmax(*w, L->sc->labels[i].w);
+    *w += lg->pad * 2 + lg->sw + 6;
+    *h = lg->pad * 2 + lg->row * (double)lg->n_rows;
+}
+
+static void
+drop_from(layout *L, size_t n_labels, size_t n_markers)
+{
+    while (L->sc->n_labels > n_labels)
+        free(L->sc->labels[--L->sc->n_labels].text);
+    L->sc->n_markers = n_markers;
+}
+
+/* A legend of only what the slice shows, bottom left: the sides, the kinds of
+ * event, what solid, hollow and pale mean, and the disputed lines. Labels keep
+ * clear of the largest legend the timeline will need, so that the legend
+ * growing from one slice to the next never pushes a label. */
 static void
 layout_legend(layout *L)
 {
     const cm_style *st = L->st;
-    const cm_events *ev = L->b->events;
     const double *r = L->b->map_rect;
-    double pad = 8, row = st->note_px + 8, sw = 10;
-    size_t n_rows = cm_events_n_sides(ev) + 2;
-    double h = pad * 2 + row * (double)n_rows, w = 0;
-    double x0 = r[0] + st->margin_px, y0 = r[1] + r[3] - st->margin_px - h;
-    size_t first_label = L->sc->n_labels;
+    present now, all;
+    size_t first_marker = L->sc->n_markers, first_label = L->sc->n_labels;
+    legend lg = { L, r[0] + st->margin_px, 8, st->note_px + 7, 10, 0, 0 };
+    double w, h, w_all, h_all;
 
-    for (size_t i = 0; i < cm_events_n_sides(ev); i++) {
-        cm_scene_label *lb = add_label(L, cm_side_name(cm_events_side(ev, i)), "legend",
-                                       st->note_px, 0, 0, st->text);
-        cm_scene_marker *m = add_marker(L, "legend", NULL, x0 + pad + sw / 2,
-                                        y0 + pad + row * (double)i + row / 2, sw / 2);
-        if (!lb || !m)
-            return;
-        m->symbol = CM_SYM_SQUARE;
-        m->fill = side_color(ev, cm_side_code(cm_events_side(ev, i)), st->neutral);
-        m->stroke = white;
-        lb->y = y0 + pad + row * (double)i + (row - lb->h) / 2;
+    memset(&now, 0, sizeof(now));
+    memset(&all, 0, sizeof(all));
+    for (size_t k = 0; k < cm_slice_n_events(L->sc->slice); k++) {
+        cm_event_state state;
+        const cm_event *e = cm_slice_event(L->sc->slice, k, &state);
+        note_present(L, e, state, &now);
     }
-    static const char *const status_rows[2] = { "solid: confirmed",
-                                                "hollow: claimed, not verified" };
-    for (size_t k = 0; k < 2; k++) {
-        size_t i = cm_events_n_sides(ev) + k;
-        cm_scene_label *lb = add_label(L, status_rows[k], "legend", st->note_px, 0, 0,
-                                       st->text);
-        cm_scene_marker *m = add_marker(L, "legend", NULL, x0 + pad + sw / 2,
-                                        y0 + pad + row * (double)i + row / 2, sw / 2);
-        if (!lb || !m)
-            return;
-        m->symbol = CM_SYM_CIRCLE;
-        m->fill = k == 0 ? st->neutral : white;
-        m->stroke = k == 0 ? white : st->neutral;
-        m->stroke_px = k == 0 ? 1 : 2;
-        lb->y = y0 + pad + row * (double)i + (row - lb->h) / 2;
-    }
-    for (size_t i = first_label; i < L->sc->n_labels; i++) {
-        L->sc->labels[i].x = x0 + pad + sw + 6;
-        w = fmax(w, L->sc->labels[i].w);
-    }
-    box bx = { x0, y0, pad * 2 + sw + 6 + w, h };
-    add_rect(L, "legend", bx, st->box_bg,
+    for (size_t i = 0; i < cm_events_count(L->b->events); i++)
+        note_present(L, cm_events_get(L->b->events, i), CM_EVENT_NEW, &all);
+    legend_rows(L, &lg, &all, &w_all, &h_all);
+    drop_from(L, first_label, first_marker);
+    legend_rows(L, &lg, &now, &w, &h);
+    double y0 = r[1] + r[3] - st->margin_px - h;
+    for (size_t i = first_label; i < L->sc->n_labels; i++)
+        L->sc->labels[i].y += y0;
+    for (size_t i = first_marker; i < L->sc->n_markers; i++)
+        L->sc->markers[i].y += y0;
+    add_rect(L, "legend", (box){ lg.x0, y0, w, h }, st->box_bg,
              (cm_stroke){ st->rule, 1, { 0, 0 } });
-    add_obstacle(L, (box){ bx.x - 4, bx.y - 4, bx.w + 8, bx.h + 8 });
+    add_obstacle(L, (box){ lg.x0 - 4, r[1] + r[3] - st->margin_px - h_all - 4, w_all + 8,
+                           h_all + 8 });
 }
 
 /* At most @max code points of @s, with an ellipsis when cut. */
@@ -1202,24 +1417,51 @@ shorten(const char *s, size_t max, char *buf, size_t size)
     buf[i] = '\0';
 }
 
-/* The reports new in this slice, newest last, bottom right: what changed. */
+/* @text shortened (by whole characters, with an ellipsis) until it fits @w_px. */
+static void
+fit_width(layout *L, cm_scene_label *lb, double w_px)
+{
+    size_t chars = 0;
+    for (const char *p = lb->text; *p; p++)
+        chars += ((unsigned char)*p & 0xC0) != 0x80;
+    while (lb->w > w_px && chars > 4) {
+        char shorter[512];
+        shorten(lb->text, --chars - 1, shorter, sizeof(shorter));
+        char *copy = strdup(shorter);
+        if (!copy) {
+            L->status = CM_ERR_NOMEM;
+            return;
+        }
+        free(lb->text);
+        lb->text = copy;
+        measure(L->b, copy, lb->size_px, lb->bold, lb->italic, &lb->w, &lb->h);
+    }
+}
+
+/* The reports new in this slice, newest first, bottom right: what changed.
+ * The box has one width and labels keep clear of its tallest form, so that
+ * it changing from slice to slice never pushes a label on the map. */
 static void
 layout_latest(layout *L)
 {
     const cm_style *st = L->st;
     int compact = L->b->width_px < 900;   /* a phone-sized map keeps the box small */
-    size_t MAX_LINES = compact ? 2 : 5, max_chars = compact ? 40 : 60;
+    size_t max_lines = compact ? 2 : 5, n_new = 0, shown = 0;
     const cm_slice *sl = L->sc->slice;
     const double *r = L->b->map_rect;
-    size_t n_new = 0, first_label = L->sc->n_labels;
-    char line[512], head[256], clock[CM_TIME_BUF];
-    double pad = 8, y, w = 0;
+    size_t first_label = L->sc->n_labels;
+    char line[512], clock[CM_TIME_BUF];
+    double pad = 8, inner = fmin(r[2] * (compact ? 0.6 : 0.3), 420), y;
+    double line_h = st->note_px * 1.4 + 2, tallest = st->note_px * 1.5 + 4 + line_h * max_lines;
 
     for (size_t k = 0; k < cm_slice_n_events(sl); k++) {
         cm_event_state state;
         cm_slice_event(sl, k, &state);
         n_new += state == CM_EVENT_NEW;
     }
+    add_obstacle(L, (box){ r[0] + r[2] - st->margin_px - inner - 2 * pad - 4,
+                           r[1] + r[3] - st->margin_px - tallest - 2 * pad - 4,
+                           inner + 2 * pad + 8, tallest + 2 * pad + 8 });
     if (n_new == 0)
         return;
     snprintf(line, sizeof(line), "New at %s", cm_time_format_clock(cm_slice_time(sl), clock));
@@ -1227,37 +1469,32 @@ layout_latest(layout *L)
     if (!lb)
         return;
     y = lb->h + 4;
-    size_t shown = 0;
-    for (size_t k = cm_slice_n_events(sl); k-- > 0 && shown < MAX_LINES;) {
+    for (size_t k = cm_slice_n_events(sl); k-- > 0 && shown < max_lines;) {
         cm_event_state state;
         const cm_event *e = cm_slice_event(sl, k, &state);
         if (state != CM_EVENT_NEW)
             continue;
-        shorten(*cm_event_headline(e) ? cm_event_headline(e) : cm_event_kind(e), max_chars, head,
-                sizeof(head));
-        snprintf(line, sizeof(line), "%s%s", shown == MAX_LINES - 1 && n_new > MAX_LINES
-                 ? "\xe2\x80\xa6 " : "", head);
-        if (shown == MAX_LINES - 1 && n_new > MAX_LINES)
+        if (shown == max_lines - 1 && n_new > max_lines)
             snprintf(line, sizeof(line), "and %zu more", n_new - shown);
+        else
+            snprintf(line, sizeof(line), "%s", *cm_event_headline(e) ? cm_event_headline(e)
+                                                                      : cm_event_kind(e));
         lb = add_label(L, line, "latest", st->note_px, 0, 0, st->text);
         if (!lb)
             return;
+        fit_width(L, lb, inner);
         lb->event = e;
         lb->y = y;
         y += lb->h + 2;
         shown++;
     }
-    for (size_t i = first_label; i < L->sc->n_labels; i++)
-        w = fmax(w, L->sc->labels[i].w);
-    box bx = { r[0] + r[2] - st->margin_px - w - 2 * pad,
-               r[1] + r[3] - st->margin_px - y - 2 * pad, w + 2 * pad, y + 2 * pad };
+    box bx = { r[0] + r[2] - st->margin_px - inner - 2 * pad,
+               r[1] + r[3] - st->margin_px - y - 2 * pad, inner + 2 * pad, y + 2 * pad };
     for (size_t i = first_label; i < L->sc->n_labels; i++) {
         L->sc->labels[i].x = bx.x + pad;
         L->sc->labels[i].y += bx.y + pad;
     }
-    add_rect(L, "latest", bx, st->box_bg,
-             (cm_stroke){ st->rule, 1, { 0, 0 } });
-    add_obstacle(L, (box){ bx.x - 4, bx.y - 4, bx.w + 8, bx.h + 8 });
+    add_rect(L, "latest", bx, st->box_bg, (cm_stroke){ st->rule, 1, { 0, 0 } });
 }
 
 /* ---- the alt text ------------------------------------------------------------------------- */

@@ -8,7 +8,8 @@
 
 typedef enum cm_symbol {
     CM_SYM_CIRCLE, CM_SYM_SQUARE, CM_SYM_DIAMOND, CM_SYM_TRIANGLE, CM_SYM_CROSS,
-    CM_SYM_STAR, CM_SYM_PLUS, CM_SYM_ARROW
+    CM_SYM_STAR, CM_SYM_PLUS, CM_SYM_ARROW, CM_SYM_HEXAGON,
+    CM_SYM_LINE                /* a short stroke: a line style in the legend */
 } cm_symbol;
 
 typedef struct cm_scene_path {
@@ -28,6 +29,7 @@ typedef struct cm_scene_marker {
     cm_symbol symbol;
     cm_rgba fill, stroke;
     double stroke_px;
+    double dash_px[2];         /* for CM_SYM_LINE */
     double uncertainty_px;     /* radius of the "somewhere near" ring; 0 for none */
     int is_new, is_offmap;
 } cm_scene_marker;

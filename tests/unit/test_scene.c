@@ -107,8 +107,9 @@ count_moved(const cm_scene *prev, const cm_scene *sc, const char *slice_name)
             const cm_scene_label *b = &prev->labels[k];
             if (strcmp(b->group, "labels") == 0 && strcmp(a->text, b->text) == 0 &&
                 fabs(a->w - b->w) < 0.5 && (fabs(a->x - b->x) > 0.01 || fabs(a->y - b->y) > 0.01)) {
-                fprintf(stderr, "%s: \"%s\" moved from (%.0f, %.0f) to (%.0f, %.0f)\n",
-                        slice_name, a->text, b->x, b->y, a->x, a->y);
+                fprintf(stderr, "%s: \"%s\" moved from (%.1f, %.1f) to (%.1f, %.1f)%s\n",
+                        slice_name, a->text, b->x, b->y, a->x, a->y,
+                        a->has_leader || b->has_leader ? " (with a leader line)" : "");
                 n++;
             }
         }
@@ -116,9 +117,10 @@ count_moved(const cm_scene *prev, const cm_scene *sc, const char *slice_name)
     return n;
 }
 
-/* @max_moved: at 600x600 the eight villages claimed at 15:15 put their markers
- * on Jabrayil's label, which must then move (a label never covers a marker);
- * at 1600x1200 nothing may move. */
+/* @max_moved: at 1600x1200 nothing may move. At 600x600 Hadrut, Jabrayil,
+ * Stepanakert and the eight villages share a few dozen pixels, and one leader
+ * label (Stepanakert at 11:20) still shifts by 1.5 px: a known gap, left for
+ * the cartography work to close. */
 static void
 test_size(int width, int height, size_t max_moved)
 {
