@@ -58,6 +58,52 @@ trace_path(cairo_t *cr, const cm_scene_path *p)
 }
 
 static void
+draw_path_list(cairo_t *cr, const cm_scene_path *paths, size_t n)
+{
+    cairo_set_fill_rule(cr, CAIRO_FILL_RULE_EVEN_ODD);
+    cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
+    cairo_set_line_cap(cr, CAIRO_LINE_CAP_ROUND);
+    for (size_t i = 0; i < n; i++) {
+        const cm_scene_path *p = &paths[i];
+        cairo_new_path(cr);
+        trace_path(cr, p);
+        if (p->fill.a > 0) {
+            set_rgba(cr, p->fill);
+            cairo_fill_preserve(cr);
+        }
+        if (p->stroke.width_px > 0) {
+            set_stroke(cr, &p->stroke);
+            cairo_stroke(cr);
+        }
+        cairo_new_path(cr);
+    }
+    cairo_set_dash(cr, NULL, 0, 0);
+}
+
+/* The locator inset: water, the world around the story, the map's extent. */
+static void
+draw_inset(cairo_t *cr, const cm_scene_base *b)
+{
+    const double *r = b->inset_rect, *e = b->inset_extent;
+    if (r[2] <= 0)
+        return;
+    cairo_save(cr);
+    cairo_rectangle(cr, r[0], r[1], r[2], r[3]);
+    set_rgba(cr, b->style->water);
+    cairo_fill_preserve(cr);
+    cairo_clip(cr);
+    draw_path_list(cr, b->inset, b->n_inset);
+    cairo_rectangle(cr, e[0], e[1], fmax(e[2], 3), fmax(e[3], 3));
+    cairo_set_source_rgb(cr, 0.80, 0.12, 0.12);
+    cairo_set_line_width(cr, 1.5);
+    cairo_stroke(cr);
+    cairo_restore(cr);
+    cairo_rectangle(cr, r[0], r[1], r[2], r[3]);
+    set_stroke(cr, &(cm_stroke){ b->style->rule, 1, { 0, 0 } });
+    cairo_stroke(cr);
+}
+
+static void
 draw_paths(cairo_t *cr, const cm_scene_base *b)
 {
     cairo_set_fill_rule(cr, CAIRO_FILL_RULE_EVEN_ODD);
@@ -287,6 +333,7 @@ draw_scene(cairo_t *cr, const cm_scene *sc, double scale)
     draw_markers(cr, sc, "events");
     draw_labels(cr, sc, "labels");
     cairo_restore(cr);
+    draw_inset(cr, b);
     static const char *const boxes[] = { "frame", "legend", "latest" };
     for (int i = 0; i < 3; i++) {
         draw_rects(cr, sc, boxes[i]);

@@ -250,6 +250,121 @@ make_pango(cm_scene_base *b)
     return CM_OK;
 }
 
+/* ---- the base: locator inset ------------------------------------------------------- */
+
+/* A small equirectangular map of the world around the story, 60 degrees of
+ * longitude wide, with the map's extent marked: where in the world this is. */
+typedef struct inset_frame {
+    double lon0, lat0, coslat, scale, cx, cy;
+    double lon_span, lat_span;
+} inset_frame;
+
+static void
+inset_point(const inset_frame *f, double lon, double lat, double *x, double *y)
+{
+    *x = f->cx + (lon - f->lon0) * f->coslat * f->scale;
+    *y = f->cy - (lat - f->lat0) * f->scale;
+}
+
+static int
+shape_in_inset(const inset_frame *f, const cm_shape *shape)
+{
+    size_t np;
+    for (size_t k = 0; k < cm_shape_n_parts(shape); k++) {
+        const double *pts = cm_shape_part(shape, k, &np);
+        for (size_t i = 0; i < np; i++)
+            if (fabs(pts[2 * i] - f->lon0) < f->lon_span && fabs(pts[2 * i + 1] - f->lat0) <
+                f->lat_span)
+                return 1;
+    }
+    return 0;
+}
+
+/* Points closer than about a pixel to the last one kept add nothing at this size. */
+static cm_status
+inset_shape(cm_scene_base *b, const inset_frame *f, const cm_shape *shape)
+{
+    size_t n_parts = cm_shape_n_parts(shape), total = 0, np;
+    for (size_t k = 0; k < n_parts; k++) {
+        cm_shape_part(shape, k, &np);
+        total += np;
+    }
+    if (!GROW(b->inset, b->n_inset, b->cap_inset))
+        return CM_ERR_NOMEM;
+    cm_scene_path *p = &b->inset[b->n_inset];
+    memset(p, 0, sizeof(*p));
+    p->xy = malloc((total + 1) * 2 * sizeof(double));
+    p->part_start = malloc((n_parts + 1) * sizeof(size_t));
+    if (!p->xy || !p->part_start) {
+        free(p->xy);
+        free(p->part_start);
+        return CM_ERR_NOMEM;
+    }
+    b->n_inset++;
+    p->group = "inset";
+    p->is_polygon = cm_shape_kind_of(shape) == CM_SHAPE_POLYGON;
+    p->n_parts = n_parts;
+    p->fill = b->style->land;
+    p->stroke = (cm_stroke){ b->style->country_border.color, 0.4, { 0, 0 } };
+    for (size_t k = 0; k < n_parts; k++) {
+        const double *pts = cm_shape_part(shape, k, &np);
+        p->part_start[k] = p->n_points;
+        for (size_t i = 0; i < np; i++) {
+            double x, y;
+            inset_point(f, pts[2 * i], pts[2 * i + 1], &x, &y);
+            double *last = p->n_points > p->part_start[k] ? &p->xy[2 * (p->n_points - 1)] : NULL;
+            if (last && i + 1 < np && fabs(last[0] - x) < 0.8 && fabs(last[1] - y) < 0.8)
+                continue;
+            p->xy[2 * p->n_points] = x;
+            p->xy[2 * p->n_points + 1] = y;
+            p->n_points++;
+        }
+    }
+    p->part_start[n_parts] = p->n_points;
+    return CM_OK;
+}
+
+static cm_status
+make_inset(cm_scene_base *b, cm_layer *const *layers, size_t n_layers, const double bbox[4])
+{
+    const cm_layer *world = NULL;
+    for (size_t i = 0; i < n_layers; i++)
+        if (strcmp(cm_layer_role(layers[i]), "world") == 0)
+            world = layers[i];
+    if (!world || b->width_px < 500)
+        return CM_OK;   /* no world layer, or no room: no inset */
+    double w = b->width_px < 900 ? 110 : 170, h = w * 0.7, m = b->style->margin_px;
+    inset_frame f;
+    f.lon0 = b->center_lon;
+    f.lat0 = b->center_lat;
+    f.coslat = cos(f.lat0 * M_PI / 180);
+    f.lon_span = 30;
+    f.scale = w / (2 * f.lon_span * f.coslat);
+    f.lat_span = h / 2 / f.scale;
+    b->inset_rect[0] = b->map_rect[0] + b->map_rect[2] - m - w;
+    b->inset_rect[1] = b->map_rect[1] + m;
+    b->inset_rect[2] = w;
+    b->inset_rect[3] = h;
+    f.cx = b->inset_rect[0] + w / 2;
+    f.cy = b->inset_rect[1] + h / 2;
+    double x0, y0, x1, y1;
+    inset_point(&f, bbox[0], bbox[3], &x0, &y0);
+    inset_point(&f, bbox[2], bbox[1], &x1, &y1);
+    b->inset_extent[0] = x0;
+    b->inset_extent[1] = y0;
+    b->inset_extent[2] = x1 - x0;
+    b->inset_extent[3] = y1 - y0;
+    for (size_t s = 0; s < cm_layer_n_shapes(world); s++) {
+        const cm_shape *shape = cm_layer_shape(world, s);
+        if (cm_shape_kind_of(shape) == CM_SHAPE_POINT || !shape_in_inset(&f, shape))
+            continue;
+        cm_status st = inset_shape(b, &f, shape);
+        if (st != CM_OK)
+            return st;
+    }
+    return CM_OK;
+}
+
 cm_status
 cm_scene_base_create(cm_scene_base **out, cm_layer *const *layers, size_t n_layers,
                      const cm_projection *proj, const cm_style *style,
@@ -280,6 +395,8 @@ cm_scene_base_create(cm_scene_base **out, cm_layer *const *layers, size_t n_laye
         st = project_events(b);
     if (st == CM_OK)
         st = make_pango(b);
+    if (st == CM_OK)
+        st = make_inset(b, layers, n_layers, bbox_deg);
     if (st != CM_OK) {
         cm_scene_base_destroy(b);
         return st;
@@ -298,6 +415,11 @@ cm_scene_base_destroy(cm_scene_base *b)
         free(b->paths[i].part_start);
     }
     free(b->paths);
+    for (size_t i = 0; i < b->n_inset; i++) {
+        free(b->inset[i].xy);
+        free(b->inset[i].part_start);
+    }
+    free(b->inset);
     free(b->places);
     free(b->event_xy);
     if (b->pango)
@@ -1584,6 +1706,9 @@ cm_scene_layout(cm_scene **out, const cm_scene_base *base, const cm_slice *slice
     L.b = base;
     L.st = base->style;
     layout_frame(&L);
+    if (base->inset_rect[2] > 0)
+        add_obstacle(&L, (box){ base->inset_rect[0] - 4, base->inset_rect[1] - 4,
+                                base->inset_rect[2] + 8, base->inset_rect[3] + 8 });
     layout_legend(&L);
     layout_latest(&L);
     layout_control(&L);

@@ -71,6 +71,10 @@ struct cm_scene_base {
     context_place *places;
     size_t n_places, n_places_cap;
     double *event_xy;          /* per event in file order: projected, or NaN */
+    cm_scene_path *inset;      /* the locator inset: the world around the map */
+    size_t n_inset, cap_inset;
+    double inset_rect[4];      /* x, y, width, height; width 0 when there is none */
+    double inset_extent[4];    /* the map's bbox inside the inset, x, y, w, h */
     PangoContext *pango;       /* for measuring text */
 };
 
