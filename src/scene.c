@@ -3,7 +3,10 @@
  * places off the map, and labels placed so that none overlaps another. The
  * backends draw what is here and decide nothing. */
 #include "scene.h"
+#include "clip.h"
+#include "simplify.h"
 
+#include <ctype.h>
 #include <math.h>
 #include <pango/pangocairo.h>
 #include <stdio.h>
@@ -93,7 +96,8 @@ role_order(const char *role)
 
 /* Shapes far from the map are left out before projecting: besides costing
  * time, a conic projection sends Antarctica or the far side of the world to
- * huge coordinates that would fill the map with a bogus polygon. */
+ * huge coordinates. The longitudes compare modulo 360, for an extent across
+ * the antimeridian. */
 static int
 is_near(const cm_scene_base *b, const cm_shape *shape)
 {
@@ -108,45 +112,72 @@ is_near(const cm_scene_base *b, const cm_shape *shape)
             n = fmax(n, pts[2 * i + 1]);
         }
     }
-    return w <= b->near_deg[2] && e >= b->near_deg[0] && s <= b->near_deg[3] &&
-           n >= b->near_deg[1];
+    if (s > b->near_deg[3] || n < b->near_deg[1])
+        return 0;
+    double nw = b->near_deg[0], ne = b->near_deg[2];
+    if (ne - nw >= 360)
+        return 1;
+    for (double shift = -360; shift <= 360; shift += 360)
+        if (w + shift <= ne && e + shift >= nw)
+            return 1;
+    return 0;
+}
+
+/* The shape's parts, projected, simplified to well under a pixel and clipped to
+ * the map (with room for a stroke), into @out. */
+static cm_status
+project_parts(cm_scene_base *b, const cm_shape *shape, cm_pathbuf *out)
+{
+    size_t n_parts = cm_shape_n_parts(shape), np, max = 0;
+    int is_polygon = cm_shape_kind_of(shape) == CM_SHAPE_POLYGON;
+    double r[4] = { b->map_rect[0] - 16, b->map_rect[1] - 16, b->map_rect[2] + 32,
+                    b->map_rect[3] + 32 };
+    for (size_t k = 0; k < n_parts; k++)
+        if (cm_shape_part(shape, k, &np), np > max)
+            max = np;
+    double *xy = malloc((max + 1) * 2 * sizeof(double));
+    cm_status st = xy ? CM_OK : CM_ERR_NOMEM;
+    for (size_t k = 0; st == CM_OK && k < n_parts; k++) {
+        const double *pts = cm_shape_part(shape, k, &np);
+        memcpy(xy, pts, np * 2 * sizeof(double));
+        cm_projection_forward(b->proj, xy, np);
+        np = cm_simplify(xy, np, CM_SIMPLIFY_TOLERANCE_PX);
+        st = is_polygon ? cm_clip_ring(out, xy, np, r) : cm_clip_line(out, xy, np, r);
+    }
+    free(xy);
+    if (st == CM_OK)
+        st = cm_pathbuf_end(out);
+    return st;
 }
 
 static cm_status
 project_shape(cm_scene_base *b, const char *role, const cm_shape *shape)
 {
-    size_t n_parts = cm_shape_n_parts(shape), n_points = 0, np;
-    if (cm_shape_kind_of(shape) == CM_SHAPE_POINT || n_parts == 0 || !is_near(b, shape))
+    cm_pathbuf buf = { 0 };
+    if (cm_shape_kind_of(shape) == CM_SHAPE_POINT || cm_shape_n_parts(shape) == 0 ||
+        !is_near(b, shape))
         return CM_OK;
-    for (size_t k = 0; k < n_parts; k++) {
-        cm_shape_part(shape, k, &np);
-        n_points += np;
-    }
+    cm_status st = project_parts(b, shape, &buf);
+    if (st != CM_OK || buf.n_parts == 0)
+        goto cleanup;
+    st = CM_ERR_NOMEM;
     if (!GROW(b->paths, b->n_paths, b->n_paths_cap))
-        return CM_ERR_NOMEM;
-    cm_scene_path *p = &b->paths[b->n_paths];
+        goto cleanup;
+    cm_scene_path *p = &b->paths[b->n_paths++];
     memset(p, 0, sizeof(*p));
-    p->xy = malloc((n_points + 1) * 2 * sizeof(double));
-    p->part_start = malloc((n_parts + 1) * sizeof(size_t));
-    if (!p->xy || !p->part_start) {
-        free(p->xy);
-        free(p->part_start);
-        return CM_ERR_NOMEM;
-    }
-    b->n_paths++;
     p->group = role;
     p->is_polygon = cm_shape_kind_of(shape) == CM_SHAPE_POLYGON;
-    p->n_parts = n_parts;
-    for (size_t k = 0; k < n_parts; k++) {
-        const double *pts = cm_shape_part(shape, k, &np);
-        p->part_start[k] = p->n_points;
-        memcpy(p->xy + 2 * p->n_points, pts, np * 2 * sizeof(double));
-        p->n_points += np;
-    }
-    p->part_start[n_parts] = p->n_points;
-    cm_projection_forward(b->proj, p->xy, p->n_points);
+    p->xy = buf.xy;
+    p->part_start = buf.part_start;
+    p->n_points = buf.n_points;
+    p->n_parts = buf.n_parts;
+    buf.xy = NULL;
+    buf.part_start = NULL;
     paint_for(b->style, role, shape, p);
-    return CM_OK;
+    st = CM_OK;
+cleanup:
+    cm_pathbuf_free(&buf);
+    return st;
 }
 
 static cm_status
@@ -183,6 +214,7 @@ is_context(const cm_place *p)
 {
     const char *kind = cm_place_kind(p);
     return strcmp(kind, "capital") == 0 || strcmp(kind, "city") == 0 ||
+           strcmp(kind, "water") == 0 ||
            (strcmp(kind, "town") == 0 && cm_place_rank(p) >= 15000);
 }
 
@@ -247,6 +279,115 @@ make_pango(cm_scene_base *b)
     cairo_font_options_set_hint_style(opts, CAIRO_HINT_STYLE_NONE);
     pango_cairo_context_set_font_options(b->pango, opts);
     cairo_font_options_destroy(opts);
+    return CM_OK;
+}
+
+/* ---- the base: country names ------------------------------------------------------ */
+
+/* A country is named at the middle of its largest part, when that is on the
+ * map. The name is set in capitals with thin spaces between the letters, as
+ * atlases do. */
+static void
+spaced_caps(const char *name, char *out, size_t size)
+{
+    size_t w = 0;
+    for (const unsigned char *p = (const unsigned char *)name; *p && w + 8 < size; p++) {
+        if (w > 0 && (*p & 0xC0) != 0x80) {
+            memcpy(out + w, *p == ' ' ? "\xe2\x80\x83" : "\xe2\x80\x89", 3);   /* em / thin */
+            w += 3;
+            if (*p == ' ')
+                continue;
+        }
+        out[w++] = (char)(*p < 0x80 ? toupper(*p) : *p);
+    }
+    out[w] = '\0';
+}
+
+/* The area centroid of the largest ring once projected (the mainland, not an
+ * exclave or island), or 0 when the shape has no ring with an area. */
+static int
+largest_ring_centroid(const cm_scene_base *b, const cm_shape *shape, double *cx, double *cy)
+{
+    double best = 0;
+    size_t np;
+    for (size_t k = 0; k < cm_shape_n_parts(shape); k++) {
+        const double *pts = cm_shape_part(shape, k, &np);
+        double *xy = malloc((np + 1) * 2 * sizeof(double)), a = 0, sx = 0, sy = 0;
+        if (!xy)
+            return 0;
+        memcpy(xy, pts, np * 2 * sizeof(double));
+        cm_projection_forward(b->proj, xy, np);
+        for (size_t i = 0; i + 1 < np; i++) {
+            double c = xy[2 * i] * xy[2 * i + 3] - xy[2 * i + 2] * xy[2 * i + 1];
+            a += c;
+            sx += (xy[2 * i] + xy[2 * i + 2]) * c;
+            sy += (xy[2 * i + 1] + xy[2 * i + 3]) * c;
+        }
+        free(xy);
+        if (isfinite(a) && fabs(a) > best) {
+            best = fabs(a);
+            *cx = sx / (3 * a);
+            *cy = sy / (3 * a);
+        }
+    }
+    return best > 0;
+}
+
+/* For a country whose middle is off the map (Russia seen from the Caucasus):
+ * the mean of its outline's points that are on the map, when there are enough. */
+static int
+visible_mean(const cm_scene_base *b, const cm_shape *shape, double *x, double *y)
+{
+    double sx = 0, sy = 0;
+    size_t n = 0, np;
+    for (size_t k = 0; k < cm_shape_n_parts(shape); k++) {
+        const double *pts = cm_shape_part(shape, k, &np);
+        for (size_t i = 0; i < np; i++) {
+            double xy[2] = { pts[2 * i], pts[2 * i + 1] };
+            cm_projection_forward(b->proj, xy, 1);
+            if (inside_rect(b->map_rect, xy[0], xy[1], 60)) {
+                sx += xy[0];
+                sy += xy[1];
+                n++;
+            }
+        }
+    }
+    *x = n ? sx / (double)n : 0;
+    *y = n ? sy / (double)n : 0;
+    return n >= 12;
+}
+
+static cm_status
+country_point(cm_scene_base *b, const cm_shape *shape)
+{
+    double x = 0, y = 0;
+    int found = largest_ring_centroid(b, shape, &x, &y) && inside_rect(b->map_rect, x, y, 60);
+    if (!*cm_shape_name(shape) || (!found && !visible_mean(b, shape, &x, &y)))
+        return CM_OK;
+    if (!GROW(b->countries, b->n_countries, b->cap_countries))
+        return CM_ERR_NOMEM;
+    struct cm_country_label *c = &b->countries[b->n_countries++];
+    spaced_caps(cm_shape_name(shape), c->text, sizeof(c->text));
+    c->x = x;
+    c->y = y;
+    return CM_OK;
+}
+
+static cm_status
+place_countries(cm_scene_base *b, cm_layer *const *layers, size_t n_layers)
+{
+    for (size_t i = 0; i < n_layers; i++) {
+        if (strcmp(cm_layer_role(layers[i]), "countries") != 0)
+            continue;
+        for (size_t s = 0; s < cm_layer_n_shapes(layers[i]); s++) {
+            const cm_shape *shape = cm_layer_shape(layers[i], s);
+            if (cm_shape_kind_of(shape) != CM_SHAPE_POLYGON || !is_near(b, shape))
+                continue;
+            cm_status st = country_point(b, shape);
+            if (st != CM_OK)
+                return st;
+        }
+    }
     return CM_OK;
 }
 
@@ -380,13 +521,15 @@ cm_scene_base_create(cm_scene_base **out, cm_layer *const *layers, size_t n_laye
     b->style = style;
     b->proj = proj;
     b->events = events;
-    b->center_lon = (bbox_deg[0] + bbox_deg[2]) / 2;
+    /* West > east: the extent crosses the antimeridian; east runs past 180. */
+    double east = bbox_deg[2] < bbox_deg[0] ? bbox_deg[2] + 360 : bbox_deg[2];
+    b->center_lon = fmod((bbox_deg[0] + east) / 2 + 540, 360) - 180;
     b->center_lat = (bbox_deg[1] + bbox_deg[3]) / 2;
-    double span = fmax(bbox_deg[2] - bbox_deg[0], bbox_deg[3] - bbox_deg[1]);
+    double span = fmax(east - bbox_deg[0], bbox_deg[3] - bbox_deg[1]);
     b->near_deg[0] = bbox_deg[0] - span;
-    b->near_deg[1] = fmax(-89, bbox_deg[1] - span);
-    b->near_deg[2] = bbox_deg[2] + span;
-    b->near_deg[3] = fmin(89, bbox_deg[3] + span);
+    b->near_deg[1] = fmax(-90, bbox_deg[1] - span);
+    b->near_deg[2] = east + span;
+    b->near_deg[3] = fmin(90, bbox_deg[3] + span);
     cm_projection_rect(proj, b->map_rect);
     cm_status st = project_layers(b, layers, n_layers);
     if (st == CM_OK)
@@ -397,6 +540,8 @@ cm_scene_base_create(cm_scene_base **out, cm_layer *const *layers, size_t n_laye
         st = make_pango(b);
     if (st == CM_OK)
         st = make_inset(b, layers, n_layers, bbox_deg);
+    if (st == CM_OK)
+        st = place_countries(b, layers, n_layers);
     if (st != CM_OK) {
         cm_scene_base_destroy(b);
         return st;
@@ -420,6 +565,7 @@ cm_scene_base_destroy(cm_scene_base *b)
         free(b->inset[i].part_start);
     }
     free(b->inset);
+    free(b->countries);
     free(b->places);
     free(b->event_xy);
     if (b->pango)
@@ -1283,20 +1429,61 @@ layout_control(layout *L)
     }
 }
 
+/* A name set on its point (seas, lakes, countries): centred, or a little
+ * above or below; no symbol. */
+static void
+label_area(layout *L, const char *text, double x, double y, double size_px, int bold,
+           int italic, cm_rgba color)
+{
+    cm_scene_label *lb = add_label(L, text, "labels", size_px, bold, italic, color);
+    if (!lb)
+        return;
+    lb->has_halo = 1;
+    lb->halo = L->st->halo;
+    const cm_scene_label *prev = previous_label(L, lb);
+    if (prev && try_box(L, lb, prev->x, prev->y))
+        return;
+    for (int k = 0; !prev && k < 5; k++) {
+        double dy = (k % 2 ? 1 : -1) * ((k + 1) / 2) * lb->h;
+        if (try_box(L, lb, x - lb->w / 2, y - lb->h / 2 + dy))
+            return;
+    }
+    free(lb->text);
+    L->sc->n_labels--;
+}
+
+/* Country names only where there is room for them: not on phone-sized maps. */
+static void
+layout_countries(layout *L)
+{
+    for (size_t i = 0; L->b->width_px >= 900 && i < L->b->n_countries && L->status == CM_OK;
+         i++)
+        label_area(L, L->b->countries[i].text, L->b->countries[i].x, L->b->countries[i].y,
+                   L->st->label_px + 1, 0, 0, L->st->country_text);
+}
+
+/* Context places by importance: capitals bold with a square, cities, then
+ * towns smaller; waters in italics with no symbol. */
 static void
 layout_context(layout *L)
 {
     const cm_style *st = L->st;
     for (size_t i = 0; i < L->b->n_places && L->status == CM_OK; i++) {
         const context_place *cp = &L->b->places[i];
+        const char *kind = cm_place_kind(cp->place);
         double dot = st->place_dot_px + 2;
+        if (strcmp(kind, "water") == 0) {
+            label_area(L, cm_place_name(cp->place), cp->x, cp->y, st->label_px, 0, 1,
+                       st->water_text);
+            continue;
+        }
         if (!box_free(L, (box){ cp->x - dot, cp->y - dot, 2 * dot, 2 * dot }))
             continue;
-        int capital = strcmp(cm_place_kind(cp->place), "capital") == 0;
+        int capital = strcmp(kind, "capital") == 0, city = strcmp(kind, "city") == 0;
         size_t before = L->sc->n_labels;
         label_point(L, cm_place_name(cp->place), NULL, cp->x, cp->y, st->place_dot_px + 1,
-                    capital ? st->label_px + 1 : st->label_px, capital, st->text_muted,
-                    LABEL_CONTEXT);
+                    capital ? st->label_px + 1 : city ? st->label_px : st->label_px - 1,
+                    capital, capital ? st->text : st->text_muted, LABEL_CONTEXT);
         if (L->sc->n_labels == before)
             continue;   /* no room for its name: leave the dot out too */
         cm_scene_marker *m = add_marker(L, "places", NULL, cp->x, cp->y,
@@ -1304,7 +1491,7 @@ layout_context(layout *L)
         if (!m)
             return;
         m->symbol = capital ? CM_SYM_SQUARE : CM_SYM_CIRCLE;
-        m->fill = st->text_muted;
+        m->fill = capital ? st->text : st->text_muted;
         m->stroke = white;
         m->stroke_px = 0.8;
         add_obstacle(L, (box){ cp->x - 4, cp->y - 4, 8, 8 });
@@ -1723,6 +1910,8 @@ cm_scene_layout(cm_scene **out, const cm_scene_base *base, const cm_slice *slice
         layout_off_map(&L, off, n_off);
     if (L.status == CM_OK)
         label_groups(&L, groups + n_first, n_groups - n_first);
+    if (L.status == CM_OK)
+        layout_countries(&L);
     if (L.status == CM_OK)
         layout_context(&L);
     if (L.status == CM_OK)

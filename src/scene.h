@@ -71,6 +71,11 @@ struct cm_scene_base {
     context_place *places;
     size_t n_places, n_places_cap;
     double *event_xy;          /* per event in file order: projected, or NaN */
+    struct cm_country_label {
+        char text[128];        /* the name in spaced capitals */
+        double x, y;
+    } *countries;              /* where each country on the map is named */
+    size_t n_countries, cap_countries;
     cm_scene_path *inset;      /* the locator inset: the world around the map */
     size_t n_inset, cap_inset;
     double inset_rect[4];      /* x, y, width, height; width 0 when there is none */

@@ -18,7 +18,7 @@ struct cm_style {
     char name[128];
     char font_family[64];           /* pinned: the same on every machine */
     cm_rgba water, land, land_focus, land_outside, text, text_muted, halo, frame_bg, rule;
-    cm_rgba box_bg, neutral, new_glow;
+    cm_rgba box_bg, neutral, new_glow, water_text, country_text;
     cm_stroke country_border, region_border, oblast_line, ceasefire_line, other_line;
     double title_px, subtitle_px, moment_px, label_px, label_event_px, note_px;
     double marker_px;               /* radius of an event marker */
