@@ -238,12 +238,26 @@ choose_extent(run *r)
 /* ---- preparing ------------------------------------------------------------------------------ */
 
 static cm_status
+check_lang(run *r, const char *lang)
+{
+    static const char *const langs[] = { "en", "az", "hy", "ru", "ar" };
+    for (size_t i = 0; !lang || i < sizeof(langs) / sizeof(langs[0]); i++)
+        if (!lang || strcmp(lang, langs[i]) == 0)
+            return CM_OK;
+    cm_diag_error(r->diags, NULL, "there is no language \"%s\" for place names; use en, az, "
+                  "hy, ru or ar", lang);
+    return CM_ERR_INPUT;
+}
+
+static cm_status
 prepare(run *r)
 {
     const cm_render_options *o = r->opt;
     const char *projection = o->projection ? o->projection : cm_events_projection(r->events);
     double rect[4];
-    cm_status st = choose_extent(r);
+    cm_status st = check_lang(r, o->lang);
+    if (st == CM_OK)
+        st = choose_extent(r);
     if (st == CM_OK)
         st = cm_style_load(&r->style, o->style, r->diags);
     if (st != CM_OK)
@@ -255,6 +269,8 @@ prepare(run *r)
     if (st == CM_OK)
         st = cm_scene_base_create(&r->base, r->layers, r->n_layers, r->proj, r->style, r->gaz,
                                   r->events, r->bbox, o->width_px, o->height_px);
+    if (st == CM_OK)
+        cm_scene_base_set_lang(r->base, o->lang);
     if (st == CM_OK)
         st = cm_manifest_create(&r->manifest, r->events, o->width_px, o->height_px, o->scale,
                                 cm_projection_definition(r->proj), r->bbox);

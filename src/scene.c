@@ -551,6 +551,12 @@ cm_scene_base_create(cm_scene_base **out, cm_layer *const *layers, size_t n_laye
 }
 
 void
+cm_scene_base_set_lang(cm_scene_base *b, const char *lang)
+{
+    snprintf(b->lang, sizeof(b->lang), "%s", lang && *lang ? lang : "en");
+}
+
+void
 cm_scene_base_destroy(cm_scene_base *b)
 {
     if (!b)
@@ -1056,12 +1062,13 @@ collect(layout *L, entry **on, size_t *n_on, entry **off, size_t *n_off)
     return CM_OK;
 }
 
+/* The place's name in @lang where the gazetteer has one (NULL: English). */
 static const char *
-place_label_text(const cm_event *e, char *buf, size_t size)
+place_label_text(const cm_event *e, const char *lang, char *buf, size_t size)
 {
     const cm_place *p = cm_event_place(e);
     if (p)
-        return cm_place_name(p);
+        return cm_place_name_in(p, lang);
     if (*cm_event_place_name(e))
         return cm_event_place_name(e);
     snprintf(buf, size, "%.2f\xc2\xb0, %.2f\xc2\xb0", cm_event_lat(e), cm_event_lon(e));
@@ -1168,7 +1175,7 @@ callout_text(const layout *L, const cm_event *e, char *buf, size_t size)
 
     if (n >= 3 && lead != e)
         return 0;
-    snprintf(place, sizeof(place), "%s", place_label_text(e, more, sizeof(more)));
+    snprintf(place, sizeof(place), "%s", place_label_text(e, L->b->lang, more, sizeof(more)));
     more[0] = '\0';
     if (n >= 3)
         snprintf(more, sizeof(more), " and %zu other places", n - 1);
@@ -1193,7 +1200,7 @@ label_groups(layout *L, const group *groups, size_t n_groups)
         /* As if the place already had several events, so its label need not
          * move when a second report arrives there. */
         double reach = L->st->marker_px * 2.6;
-        const char *text = place_label_text(e, buf, sizeof(buf));
+        const char *text = place_label_text(e, L->b->lang, buf, sizeof(buf));
         int is_callout = g->has_new && cm_event_control_to(e) &&
                          cm_event_time(e) == cm_slice_time(L->sc->slice) &&
                          callout_text(L, e, callout, sizeof(callout));
@@ -1354,7 +1361,7 @@ layout_off_map(layout *L, const entry *off, size_t n_off)
         edge_point(L, &off[i], &x, &y, &angle);
         format_km(distance_km(L->b->center_lon, L->b->center_lat, off[i].x, off[i].y), dist,
                   sizeof(dist));
-        snprintf(text, sizeof(text), "%s %s", place_label_text(newest, buf, sizeof(buf)),
+        snprintf(text, sizeof(text), "%s %s", place_label_text(newest, L->b->lang, buf, sizeof(buf)),
                  dist);
         place_edge(L, &off[i], text, newest, is_new, &x, &y, angle);
         cm_scene_marker *m = add_marker(L, "events", newest, x, y, r);
@@ -1473,7 +1480,7 @@ layout_context(layout *L)
         const char *kind = cm_place_kind(cp->place);
         double dot = st->place_dot_px + 2;
         if (strcmp(kind, "water") == 0) {
-            label_area(L, cm_place_name(cp->place), cp->x, cp->y, st->label_px, 0, 1,
+            label_area(L, cm_place_name_in(cp->place, L->b->lang), cp->x, cp->y, st->label_px, 0, 1,
                        st->water_text);
             continue;
         }
@@ -1481,7 +1488,8 @@ layout_context(layout *L)
             continue;
         int capital = strcmp(kind, "capital") == 0, city = strcmp(kind, "city") == 0;
         size_t before = L->sc->n_labels;
-        label_point(L, cm_place_name(cp->place), NULL, cp->x, cp->y, st->place_dot_px + 1,
+        label_point(L, cm_place_name_in(cp->place, L->b->lang), NULL, cp->x, cp->y,
+                    st->place_dot_px + 1,
                     capital ? st->label_px + 1 : city ? st->label_px : st->label_px - 1,
                     capital, capital ? st->text : st->text_muted, LABEL_CONTEXT);
         if (L->sc->n_labels == before)
@@ -1855,7 +1863,7 @@ write_alt(cm_scene *sc)
         append(&s, &len, &cap, *cm_event_headline(e) ? cm_event_headline(e)
                                                      : cm_event_kind(e));
         append(&s, &len, &cap, " (");
-        append(&s, &len, &cap, place_label_text(e, buf, sizeof(buf)));
+        append(&s, &len, &cap, place_label_text(e, NULL, buf, sizeof(buf)));
         append(&s, &len, &cap, ")");
     }
     if (n_new)

@@ -60,6 +60,7 @@ typedef struct context_place {
 
 struct cm_scene_base {
     int width_px, height_px;
+    char lang[8];              /* labels in this language where the gazetteer can */
     const cm_style *style;
     const cm_projection *proj;
     const cm_events *events;

@@ -23,6 +23,7 @@ typedef struct cm_render_options {
     double scale;                      /* 1 or more */
     const double *bbox_deg;            /* NULL: the events file's, else fitted to events */
     const char *projection;            /* NULL: the events file's, else "auto" */
+    const char *lang;                  /* place names: "en" (NULL), "az", "hy", "ru", "ar" */
 } cm_render_options;
 
 typedef struct cm_render_result {
