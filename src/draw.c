@@ -245,6 +245,7 @@ draw_label(cairo_t *cr, const cm_style *style, const cm_scene_label *lb)
     PangoLayout *pl = pango_cairo_create_layout(cr);
     PangoFontDescription *fd = cm_scene_font(style, lb->size_px, lb->bold, lb->italic);
     pango_layout_set_font_description(pl, fd);
+    cm_scene_left_to_right(pl);
     pango_layout_set_text(pl, lb->text, -1);
     if (lb->has_halo) {
         cairo_move_to(cr, lb->x, lb->y);

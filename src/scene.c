@@ -43,6 +43,14 @@ cm_scene_map_rect(const cm_style *style, int width_px, int height_px, double rec
         rect_px[3] = 50;
 }
 
+void
+cm_scene_left_to_right(PangoLayout *pl)
+{
+    pango_layout_set_auto_dir(pl, FALSE);
+    pango_context_set_base_dir(pango_layout_get_context(pl), PANGO_DIRECTION_LTR);
+    pango_layout_context_changed(pl);
+}
+
 PangoFontDescription *
 cm_scene_font(const cm_style *style, double size_px, int bold, int italic)
 {
@@ -630,6 +638,7 @@ measure(const cm_scene_base *b, const char *text, double size_px, int bold, int 
     PangoFontDescription *fd = cm_scene_font(b->style, size_px, bold, italic);
     PangoRectangle logical;
     pango_layout_set_font_description(pl, fd);
+    cm_scene_left_to_right(pl);
     pango_layout_set_text(pl, text, -1);
     pango_layout_get_pixel_extents(pl, NULL, &logical);
     *w = logical.width;
@@ -1361,8 +1370,9 @@ layout_off_map(layout *L, const entry *off, size_t n_off)
         edge_point(L, &off[i], &x, &y, &angle);
         format_km(distance_km(L->b->center_lon, L->b->center_lat, off[i].x, off[i].y), dist,
                   sizeof(dist));
-        snprintf(text, sizeof(text), "%s %s", place_label_text(newest, L->b->lang, buf, sizeof(buf)),
-                 dist);
+        /* The left-to-right mark keeps an Arabic name and its distance apart. */
+        snprintf(text, sizeof(text), "%s\xe2\x80\x8e %s",
+                 place_label_text(newest, L->b->lang, buf, sizeof(buf)), dist);
         place_edge(L, &off[i], text, newest, is_new, &x, &y, angle);
         cm_scene_marker *m = add_marker(L, "events", newest, x, y, r);
         if (m) {

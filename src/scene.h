@@ -104,6 +104,11 @@ struct cm_scene {
     char *alt;
 };
 
+/* Labels read left to right as a whole ("موسكو 1,890 km" keeps its order on a
+ * map of the Caucasus); an Arabic or Hebrew name inside one is still shaped
+ * and set right to left. Measuring and drawing both call this. */
+void cm_scene_left_to_right(PangoLayout *layout);
+
 /* A Pango font description for a label: the style's family at @size_px. */
 PangoFontDescription *cm_scene_font(const cm_style *style, double size_px, int bold,
                                     int italic);
