@@ -170,6 +170,8 @@ trace_symbol(cairo_t *cr, const cm_scene_marker *m)
     case CM_SYM_CROSS: trace_bar_cross(cr, x, y, r * 1.1, M_PI / 4); break;
     case CM_SYM_PLUS: trace_bar_cross(cr, x, y, r * 1.1, 0); break;
     case CM_SYM_HEXAGON: trace_polygon(cr, x, y, r * 1.1, 6, 0, 0); break;
+    case CM_SYM_STAR4: trace_polygon(cr, x, y, r * 1.45, 4, -M_PI / 2, r * 0.45); break;
+    case CM_SYM_PENTAGON: trace_polygon(cr, x, y, r * 1.1, 5, -M_PI / 2, 0); break;
     case CM_SYM_LINE:
         break;
     case CM_SYM_ARROW:

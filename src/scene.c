@@ -940,7 +940,7 @@ static cm_symbol
 symbol_for(const char *kind)
 {
     static const struct { const char *kind; cm_symbol sym; } table[] = {
-        { "control", CM_SYM_SQUARE }, { "shelling", CM_SYM_STAR }, { "strike", CM_SYM_STAR },
+        { "control", CM_SYM_SQUARE }, { "shelling", CM_SYM_STAR }, { "strike", CM_SYM_STAR4 },
         { "clash", CM_SYM_CROSS }, { "casualties", CM_SYM_DIAMOND },
         { "protest", CM_SYM_TRIANGLE }, { "humanitarian", CM_SYM_PLUS },
         { "talks", CM_SYM_HEXAGON }, { "statement", CM_SYM_CIRCLE },
@@ -948,7 +948,7 @@ symbol_for(const char *kind)
     for (size_t i = 0; i < sizeof(table) / sizeof(table[0]); i++)
         if (strcmp(kind, table[i].kind) == 0)
             return table[i].sym;
-    return CM_SYM_CIRCLE;
+    return CM_SYM_PENTAGON;   /* any other word: a generic symbol of its own */
 }
 
 static const cm_rgba white = { 1, 1, 1, 1 };
@@ -1601,7 +1601,7 @@ legend_sides_and_kinds(legend *lg, const present *p)
     }
     cm_scene_marker *m = p->other ? legend_row(lg, "Other report") : NULL;
     if (m)
-        m->symbol = CM_SYM_CIRCLE;
+        m->symbol = CM_SYM_PENTAGON;
 }
 
 static void

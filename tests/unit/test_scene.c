@@ -150,9 +150,65 @@ test_size(int width, int height, size_t max_moved)
     teardown(&f);
 }
 
+/* 200 places in a box 50 km across: most names cannot be placed, and none of
+ * those placed may overlap another or a marker. */
+static void
+test_dense(void)
+{
+    FILE *f = fopen("dense-events.json", "w");
+    unsigned seed = 12345;
+    fprintf(f, "{\"map\": {\"bbox\": [45.5, 39.0, 48.0, 40.5]}, \"events\": [\n");
+    for (int i = 0; i < 200; i++) {
+        seed = seed * 1103515245u + 12345u;
+        double lon = 46.5 + 0.5 * (seed >> 16 & 0x7fff) / 32768.0;
+        seed = seed * 1103515245u + 12345u;
+        double lat = 39.5 + 0.4 * (seed >> 16 & 0x7fff) / 32768.0;
+        fprintf(f, "%s{\"time\": \"2020-10-09T%02d:00:00Z\", \"lon\": %.4f, \"lat\": %.4f, "
+                "\"kind\": \"clash\"}\n", i ? "," : "", i % 24, lon, lat);
+    }
+    fprintf(f, "]}\n");
+    fclose(f);
+    cm_gazetteer *gaz = NULL;
+    cm_events *ev = NULL;
+    cm_layer *countries = NULL;
+    cm_style *style = NULL;
+    cm_projection *proj = NULL;
+    cm_slices *slices = NULL;
+    cm_scene_base *base = NULL;
+    cm_scene *sc = NULL;
+    double bbox[4] = { 45.5, 39.0, 48.0, 40.5 }, rect[4];
+    cm_gazetteer_create(&gaz);
+    CHECK_INT(cm_events_load(&ev, "dense-events.json", gaz, NULL), CM_OK);
+    CHECK_INT(cm_layer_load(&countries, CM_SOURCE_DIR "/shapes/countries.shp", NULL, NULL),
+              CM_OK);
+    cm_style_preset(&style, "light", NULL);
+    cm_scene_map_rect(style, 1600, 1200, rect);
+    cm_projection_create(&proj, "auto", bbox, rect, NULL);
+    cm_slices_make(&slices, ev, NULL, NULL);
+    cm_scene_base_create(&base, &countries, 1, proj, style, gaz, ev, bbox, 1600, 1200);
+    const cm_slice *last = cm_slices_get(slices, cm_slices_count(slices) - 1);
+    CHECK_INT(cm_slice_n_events(last), 200);
+    CHECK_INT(cm_scene_layout(&sc, base, last, NULL), CM_OK);
+    size_t overlaps = count_overlaps(sc, "dense");
+    fprintf(stderr, "dense: %zu overlaps, %zu of 200 labels dropped\n", overlaps,
+            cm_scene_n_dropped(sc));
+    CHECK_INT(overlaps, 0);
+    CHECK(cm_scene_n_dropped(sc) > 0 && cm_scene_n_dropped(sc) < 200);
+    cm_scene_destroy(sc);
+    cm_scene_base_destroy(base);
+    cm_slices_destroy(slices);
+    cm_projection_destroy(proj);
+    cm_style_destroy(style);
+    cm_layer_destroy(countries);
+    cm_events_destroy(ev);
+    cm_gazetteer_destroy(gaz);
+    remove("dense-events.json");
+}
+
 int
 main(void)
 {
+    test_dense();
     test_size(1600, 1200, 0);
     test_size(600, 600, 1);
     return check_result("test_scene");
