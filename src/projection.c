@@ -11,22 +11,32 @@
 struct cm_projection {
     PJ_CONTEXT *ctx;
     PJ *pj;
+    PJ *geod;              /* WGS84 longitude/latitude, for geodesic distances */
     char *definition;
+    double bbox[4];        /* as given; east < west when it crosses 180 degrees */
     double rect[4];
     double scale;          /* pixels per projected unit */
     double x0, y0;         /* projected coordinates of the rectangle's top-left */
 };
 
-/* The "auto" projection. Lambert's conic keeps shapes true (conformal) and
- * scale error small across a mid-latitude region, which is what locator maps
- * of a country or a front need; near the equator a cone degenerates, so a
- * transverse Mercator centred on the extent takes over. */
+/* The "auto" projection: always conformal, so that shapes and angles look
+ * right at any scale a desk maps at. Lambert's conic keeps scale error small
+ * across a mid-latitude region, which is what locator maps of a country or a
+ * front need; near the equator a cone degenerates, so a transverse Mercator
+ * centred on the extent takes over; an extent that reaches within 15 degrees
+ * of a pole gets a polar stereographic, the only one of the three that stays
+ * finite at the pole itself. */
 static void
 auto_definition(const double b[4], char *buf, size_t size)
 {
-    double lon0 = (b[0] + b[2]) / 2, lat0 = (b[1] + b[3]) / 2, dlat = b[3] - b[1];
+    double east = b[2] < b[0] ? b[2] + 360 : b[2];   /* across the antimeridian */
+    double lon0 = fmod((b[0] + east) / 2 + 540, 360) - 180;
+    double lat0 = (b[1] + b[3]) / 2, dlat = b[3] - b[1];
     double lat1 = b[1] + dlat / 6, lat2 = b[3] - dlat / 6;
-    if (b[1] < 15 && b[3] > -15)
+    if (b[3] > 75 || b[1] < -75)
+        snprintf(buf, size, "+proj=stere +lat_0=%d +lon_0=%.6f +k=1 +datum=WGS84 "
+                 "+units=m +no_defs", lat0 > 0 ? 90 : -90, lon0);
+    else if (b[1] < 15 && b[3] > -15)
         snprintf(buf, size, "+proj=tmerc +lat_0=%.6f +lon_0=%.6f +k=1 +datum=WGS84 "
                  "+units=m +no_defs", lat0, lon0);
     else
@@ -57,6 +67,7 @@ make_transform(cm_projection *p, const char *spec, cm_diag_list *diags)
         p->pj = proj_normalize_for_visualization(p->ctx, raw);
         proj_destroy(raw);
     }
+    p->geod = proj_create(p->ctx, "+proj=longlat +ellps=WGS84 +no_defs");
     if (!p->pj) {
         cm_diag_error(diags, NULL, "the projection \"%s\" is not one PROJ knows; use "
                       "\"auto\", \"web\", an EPSG code such as \"EPSG:32638\" or a PROJ "
@@ -73,10 +84,13 @@ projected_extent(cm_projection *p, const double b[4], double ext[4])
 {
     enum { N = 17 };
     PJ_COORD c[N * N];
+    double east = b[2] < b[0] ? b[2] + 360 : b[2];   /* across the antimeridian */
     for (int i = 0; i < N; i++)
-        for (int j = 0; j < N; j++)
-            c[i * N + j] = proj_coord(b[0] + (b[2] - b[0]) * i / (N - 1),
+        for (int j = 0; j < N; j++) {
+            double lon = b[0] + (east - b[0]) * i / (N - 1);
+            c[i * N + j] = proj_coord(lon > 180 ? lon - 360 : lon,
                                       b[1] + (b[3] - b[1]) * j / (N - 1), 0, 0);
+        }
     proj_trans_array(p->pj, PJ_FWD, N * N, c);
     ext[0] = ext[1] = INFINITY;
     ext[2] = ext[3] = -INFINITY;
@@ -92,11 +106,23 @@ projected_extent(cm_projection *p, const double b[4], double ext[4])
     return ext[2] > ext[0] && ext[3] > ext[1];
 }
 
+/* West may exceed east (an extent across the antimeridian, as Chukotka and
+ * Alaska); anything else out of range is a mistake to report, not to draw. */
+static int
+valid_bbox(const double b[4])
+{
+    for (int i = 0; i < 4; i++)
+        if (!isfinite(b[i]))
+            return 0;
+    return b[0] >= -180 && b[2] <= 180 && b[0] != b[2] && b[1] >= -90 && b[3] <= 90 &&
+           b[1] < b[3];
+}
+
 static cm_status
 fit(cm_projection *p, const double bbox[4], cm_diag_list *diags)
 {
     double ext[4];
-    if (!projected_extent(p, bbox, ext)) {
+    if (!valid_bbox(bbox) || !projected_extent(p, bbox, ext)) {
         cm_diag_error(diags, NULL, "the map's extent [%g, %g, %g, %g] cannot be drawn in "
                       "the projection \"%s\"; choose another --projection", bbox[0],
                       bbox[1], bbox[2], bbox[3], p->definition);
@@ -122,6 +148,7 @@ cm_projection_create(cm_projection **out, const char *spec, const double bbox_de
     if (!p)
         return st;
     memcpy(p->rect, rect_px, sizeof(p->rect));
+    memcpy(p->bbox, bbox_deg, sizeof(p->bbox));
     definition_for(spec, bbox_deg, def, sizeof(def));
     p->definition = strdup(def);
     if (p->definition)
@@ -142,6 +169,7 @@ cm_projection_destroy(cm_projection *p)
     if (!p)
         return;
     proj_destroy(p->pj);
+    proj_destroy(p->geod);
     if (p->ctx)
         proj_context_destroy(p->ctx);
     free(p->definition);
@@ -176,4 +204,45 @@ void
 cm_projection_rect(const cm_projection *p, double rect_px[4])
 {
     memcpy(rect_px, p->rect, sizeof(p->rect));
+}
+
+void
+cm_projection_inverse(const cm_projection *p, double *xy, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        xy[2 * i] = p->x0 + (xy[2 * i] - p->rect[0]) / p->scale;
+        xy[2 * i + 1] = p->y0 - (xy[2 * i + 1] - p->rect[1]) / p->scale;
+    }
+    if (n > 0)
+        proj_trans_generic(p->pj, PJ_INV, xy, 2 * sizeof(double), n, xy + 1,
+                           2 * sizeof(double), n, NULL, 0, 0, NULL, 0, 0);
+    for (size_t i = 0; i < n; i++)
+        if (!isfinite(xy[2 * i]) || !isfinite(xy[2 * i + 1]) || fabs(xy[2 * i]) > 1e3)
+            xy[2 * i] = xy[2 * i + 1] = NAN;
+}
+
+double
+cm_projection_geodesic_m(const cm_projection *p, double lon1_deg, double lat1_deg,
+                         double lon2_deg, double lat2_deg)
+{
+    if (!p->geod)
+        return NAN;
+    PJ_COORD a = proj_coord(proj_torad(lon1_deg), proj_torad(lat1_deg), 0, 0);
+    PJ_COORD b = proj_coord(proj_torad(lon2_deg), proj_torad(lat2_deg), 0, 0);
+    return proj_lp_dist(p->geod, a, b);
+}
+
+void
+cm_projection_extent(const cm_projection *p, double ext[4])
+{
+    ext[0] = p->x0;
+    ext[1] = p->y0 - p->rect[3] / p->scale;
+    ext[2] = p->x0 + p->rect[2] / p->scale;
+    ext[3] = p->y0;
+}
+
+void
+cm_projection_bbox(const cm_projection *p, double bbox_deg[4])
+{
+    memcpy(bbox_deg, p->bbox, sizeof(p->bbox));
 }

@@ -9,11 +9,14 @@
 
 typedef struct cm_projection cm_projection;
 
-/* Creates the projection named by @spec: "auto" (Lambert conformal conic with
- * standard parallels at 1/6 and 5/6 of the extent's latitudes; transverse
- * Mercator for extents that reach within 15 degrees of the equator), "web"
- * (EPSG:3857), "EPSG:NNNN" or a PROJ string ("+proj=..."), and fits @bbox_deg
- * (west, south, east, north) into @rect_px (x, y, width, height), centred,
+/* Creates the projection named by @spec: "auto" (conformal, centred on the
+ * extent: Lambert conformal conic with standard parallels at 1/6 and 5/6 of
+ * the extent's latitudes; transverse Mercator for extents that reach within 15
+ * degrees of the equator; polar stereographic for extents that reach beyond 75
+ * degrees north or south), "web" (EPSG:3857), "EPSG:NNNN" or a PROJ string
+ * ("+proj=..."), and fits @bbox_deg (west, south, east, north; west > east for
+ * an extent across the antimeridian, e.g. 160, 55, -150, 72 for Chukotka and
+ * Alaska) into @rect_px (x, y, width, height), centred,
  * keeping the aspect ratio: the visible extent grows on one axis to fill the
  * rectangle. On success *out is the caller's (cm_projection_destroy).
  * Returns CM_OK, CM_ERR_INPUT (a projection PROJ does not know, or an extent it
@@ -26,6 +29,22 @@ void      cm_projection_destroy(cm_projection *proj);   /* NULL is fine */
  * A point PROJ cannot project becomes (NaN, NaN). Not thread-safe: PROJ objects
  * are used by one thread at a time. */
 void cm_projection_forward(const cm_projection *proj, double *xy, size_t n);
+
+/* Projects @n (x_px, y_px) pairs in @xy, in place, back to (lon, lat) in
+ * degrees; a pixel off the projection's domain becomes (NaN, NaN). */
+void cm_projection_inverse(const cm_projection *proj, double *xy, size_t n);
+
+/* The geodesic distance in metres between two points on the WGS84 ellipsoid,
+ * as PROJ computes it; NaN if PROJ could not set up the ellipsoid. */
+double cm_projection_geodesic_m(const cm_projection *proj, double lon1_deg, double lat1_deg,
+                                double lon2_deg, double lat2_deg);
+
+/* The map rectangle in projected units (metres for most projections): xmin,
+ * ymin, xmax, ymax; what gdal_rasterize -te wants to reproduce the map. */
+void cm_projection_extent(const cm_projection *proj, double ext[4]);
+
+/* The extent given at creation, in degrees (west may exceed east). */
+void cm_projection_bbox(const cm_projection *proj, double bbox_deg[4]);
 
 /* The PROJ definition in use, e.g. "+proj=lcc +lat_1=39.1 ...". Borrowed. */
 const char *cm_projection_definition(const cm_projection *proj);
