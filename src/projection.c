@@ -77,6 +77,44 @@ make_transform(cm_projection *p, const char *spec, cm_diag_list *diags)
     return CM_OK;
 }
 
+/* Whether the projected points @c go back to the latitudes they came from:
+ * PROJ clamps a pole in Mercator to a finite but false place, which only the
+ * way back shows. Longitudes are not compared, since at a pole any will do. */
+static int
+round_trips(const cm_projection *p, const PJ_COORD *lonlat, const PJ_COORD *c, int n)
+{
+    PJ_COORD back[17 * 17];
+    if (n > 17 * 17)
+        return 1;
+    memcpy(back, c, (size_t)n * sizeof(PJ_COORD));
+    proj_trans_array(p->pj, PJ_INV, (size_t)n, back);
+    for (int k = 0; k < n; k++)
+        if (!(fabs(back[k].xy.y - lonlat[k].xy.y) < 1e-6))
+            return 0;
+    return 1;
+}
+
+/* Whether the grid @c (n x n, rows of constant longitude) is free of a
+ * singularity: PROJ sends the pole in Mercator to a finite, huge y, which shows
+ * as one step along a meridian a hundred times longer than the shortest. */
+static int
+is_regular(const PJ_COORD *c, int n)
+{
+    for (int i = 0; i < n; i++) {
+        double least = INFINITY, most = 0;
+        for (int j = 1; j < n; j++) {
+            double d = hypot(c[i * n + j].xy.x - c[i * n + j - 1].xy.x,
+                             c[i * n + j].xy.y - c[i * n + j - 1].xy.y);
+            most = fmax(most, d);
+            if (d > 0)
+                least = fmin(least, d);
+        }
+        if (most > 100 * least)
+            return 0;
+    }
+    return 1;
+}
+
 /* The projected extent: the bbox's edges and a grid inside it, since a
  * projected rectangle's extremes need not be at its corners. */
 static int
@@ -91,13 +129,18 @@ projected_extent(cm_projection *p, const double b[4], double ext[4])
             c[i * N + j] = proj_coord(lon > 180 ? lon - 360 : lon,
                                       b[1] + (b[3] - b[1]) * j / (N - 1), 0, 0);
         }
+    PJ_COORD lonlat[N * N];
+    memcpy(lonlat, c, sizeof(c));
     proj_trans_array(p->pj, PJ_FWD, N * N, c);
+    if (!round_trips(p, lonlat, c, N * N) || !is_regular(c, N))
+        return 0;
     ext[0] = ext[1] = INFINITY;
     ext[2] = ext[3] = -INFINITY;
     for (int k = 0; k < N * N; k++) {
         double x = c[k].xy.x, y = c[k].xy.y;
+        /* One point off the projection (a pole in Mercator) and the fit is wrong. */
         if (!isfinite(x) || !isfinite(y) || fabs(x) > 1e15 || fabs(y) > 1e15)
-            continue;
+            return 0;
         ext[0] = fmin(ext[0], x);
         ext[1] = fmin(ext[1], y);
         ext[2] = fmax(ext[2], x);
@@ -122,9 +165,17 @@ static cm_status
 fit(cm_projection *p, const double bbox[4], cm_diag_list *diags)
 {
     double ext[4];
-    if (!valid_bbox(bbox) || !projected_extent(p, bbox, ext)) {
+    if (!valid_bbox(bbox)) {
+        cm_diag_error(diags, NULL, "the map's extent [%g, %g, %g, %g] is not west, south, "
+                      "east, north in degrees (south below north, longitudes within "
+                      "-180..180; west greater than east crosses the antimeridian)",
+                      bbox[0], bbox[1], bbox[2], bbox[3]);
+        return CM_ERR_INPUT;
+    }
+    if (!projected_extent(p, bbox, ext)) {
         cm_diag_error(diags, NULL, "the map's extent [%g, %g, %g, %g] cannot be drawn in "
-                      "the projection \"%s\"; choose another --projection", bbox[0],
+                      "the projection \"%s\", which cannot show all of it (Mercator has no poles); "
+                      "choose another --projection, such as \"auto\"", bbox[0],
                       bbox[1], bbox[2], bbox[3], p->definition);
         return CM_ERR_INPUT;
     }
@@ -245,4 +296,43 @@ void
 cm_projection_bbox(const cm_projection *p, double bbox_deg[4])
 {
     memcpy(bbox_deg, p->bbox, sizeof(p->bbox));
+}
+
+/* Metres along the ground from (x, y) to (x + len, y) on the map. */
+static double
+ground_m(const cm_projection *p, double x, double y, double len_px)
+{
+    double xy[4] = { x, y, x + len_px, y };
+    cm_projection_inverse(p, xy, 2);
+    return cm_projection_geodesic_m(p, xy[0], xy[1], xy[2], xy[3]);
+}
+
+/* The largest 1, 2 or 5 times a power of ten that is at most @m. */
+static double
+round_down(double m)
+{
+    double unit = pow(10, floor(log10(m)));
+    return m >= 5 * unit ? 5 * unit : m >= 2 * unit ? 2 * unit : unit;
+}
+
+double
+cm_projection_scale_bar(const cm_projection *p, double x_px, double y_px, double max_px,
+                        double *len_px)
+{
+    double most = ground_m(p, x_px, y_px, max_px);
+    *len_px = NAN;
+    if (!isfinite(most) || most <= 0)
+        return NAN;
+    double want = round_down(most), lo = 0, hi = max_px;
+    /* Scale changes across a map, so the length is found where the bar is
+     * drawn, by bisection on the geodesic distance rather than from one factor. */
+    for (int i = 0; i < 50; i++) {
+        double mid = (lo + hi) / 2;
+        if (ground_m(p, x_px, y_px, mid) < want)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    *len_px = (lo + hi) / 2;
+    return want;
 }

@@ -543,6 +543,10 @@ cm_scene_base_create(cm_scene_base **out, cm_layer *const *layers, size_t n_laye
     b->near_deg[2] = east + span;
     b->near_deg[3] = fmin(90, bbox_deg[3] + fmin(span, 30));
     cm_projection_rect(proj, b->map_rect);
+    /* Measured once here: PROJ objects are not for the threads that lay out slices. */
+    b->scale_bar_m = cm_projection_scale_bar(proj, b->map_rect[0] + style->margin_px,
+                                             b->map_rect[1] + style->margin_px + 20,
+                                             fmin(200, b->map_rect[2] / 4), &b->scale_bar_px);
     cm_status st = project_layers(b, layers, n_layers);
     if (st == CM_OK)
         st = pick_places(b, gaz);
@@ -885,6 +889,35 @@ layout_footer(layout *L)
     }
 }
 
+/* The scale bar at the map's top left, in two halves like a surveyor's bar.
+ * Its length comes from the base, measured there with PROJ's geodesic. */
+static void
+layout_scale_bar(layout *L)
+{
+    const cm_style *st = L->st;
+    const double *r = L->b->map_rect;
+    double m_len = L->b->scale_bar_m, len = L->b->scale_bar_px;
+    char text[32];
+    if (!isfinite(m_len) || !isfinite(len) || len < 10)
+        return;
+    if (m_len >= 1000)
+        snprintf(text, sizeof text, "%g km", m_len / 1000);
+    else
+        snprintf(text, sizeof text, "%g m", m_len);
+    cm_scene_label *lb = add_label(L, text, "frame", st->note_px, 0, 0, st->text);
+    if (!lb)
+        return;
+    double x = r[0] + st->margin_px, y = r[1] + st->margin_px + lb->h + 2;
+    lb->x = x;
+    lb->y = y - lb->h - 2;
+    lb->has_halo = 1;
+    lb->halo = st->halo;
+    cm_stroke edge = { st->text, 1, { 0, 0 } };
+    add_rect(L, "frame", (box){ x, y, len / 2, 4 }, st->text, edge);
+    add_rect(L, "frame", (box){ x + len / 2, y, len / 2, 4 }, st->halo, edge);
+    add_obstacle(L, (box){ x - 4, lb->y - 2, fmax(len, lb->w) + 8, y + 8 - lb->y });
+}
+
 static void
 layout_frame(layout *L)
 {
@@ -925,6 +958,7 @@ layout_frame(layout *L)
         lb->y = below;
     }
     layout_footer(L);
+    layout_scale_bar(L);
 }
 
 /* ---- laying out: markers ------------------------------------------------------------- */

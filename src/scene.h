@@ -80,6 +80,8 @@ struct cm_scene_base {
     cm_scene_path *inset;      /* the locator inset: the world around the map */
     size_t n_inset, cap_inset;
     double inset_rect[4];      /* x, y, width, height; width 0 when there is none */
+    double scale_bar_m;        /* the scale bar's ground length; NaN for none */
+    double scale_bar_px;       /* its length on the map, measured where it is drawn */
     double inset_extent[4];    /* the map's bbox inside the inset, x, y, w, h */
     PangoContext *pango;       /* for measuring text */
 };

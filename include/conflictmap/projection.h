@@ -43,6 +43,14 @@ double cm_projection_geodesic_m(const cm_projection *proj, double lon1_deg, doub
  * ymin, xmax, ymax; what gdal_rasterize -te wants to reproduce the map. */
 void cm_projection_extent(const cm_projection *proj, double ext[4]);
 
+/* A scale bar that starts at (@x_px, @y_px) and runs right: returns its length
+ * on the ground in metres, a round number (1, 2 or 5 times a power of ten) that
+ * fits in @max_px, and sets *len_px to the pixels that span exactly that
+ * geodesic distance there (to well within 1%). Returns NaN (and *len_px NaN)
+ * where the map has no ground under it. */
+double cm_projection_scale_bar(const cm_projection *proj, double x_px, double y_px,
+                               double max_px, double *len_px);
+
 /* The extent given at creation, in degrees (west may exceed east). */
 void cm_projection_bbox(const cm_projection *proj, double bbox_deg[4]);
 
