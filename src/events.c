@@ -2,6 +2,7 @@
  * (jsonpos), a table of small parsers per key, then the checks that need the
  * whole file: unique ids, known sides, places found in the gazetteer. */
 #include "conflictmap/events.h"
+#include "conflictmap/limits.h"
 #include "input.h"
 #include "jsonpos.h"
 
@@ -13,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { MAX_EVENTS = 1000000, MAX_SIDES = 64 };
+enum { MAX_SIDES = 64 };
 
 struct cm_side {
     char *code, *name;
@@ -35,7 +36,12 @@ struct cm_event {
     cm_pos control_pos, from_pos, to_pos, claimed_by_pos;
     char *extra_json;
     size_t index;
+    unsigned reported;         /* REPORTED_* bits: said once, not again by the checks */
 };
+
+/* What a parser has already reported, so that the whole-event checks do not
+ * add "no location" under "\"place\" should be text". */
+enum { REPORTED_LOCATION = 1, REPORTED_EVENT = 2 };
 
 typedef struct initial {
     char *name, *side;
@@ -199,6 +205,8 @@ static void ev_end(loader *ld, cm_event *e, json_t *v, cm_pos pos)
 static void ev_place(loader *ld, cm_event *e, json_t *v, cm_pos pos)
 {
     e->place_pos = pos_of(ld, v, pos);
+    if (!json_is_string(v))
+        e->reported |= REPORTED_LOCATION;
     take_string(ld, "place", v, pos, &e->place_name);
 }
 
@@ -340,8 +348,10 @@ parse_feature(loader *ld, cm_event *e, json_t *feature)
 
     if (props && json_is_object(props))
         parse_event_members(ld, e, props);
-    else if (props && !json_is_null(props))
+    else if (props && !json_is_null(props)) {
         error_at(ld, pos_of(ld, props, e->pos), "\"properties\" should be an object");
+        e->reported |= REPORTED_EVENT;
+    }
     if (id && !e->id)
         ev_id(ld, e, id, e->pos);
     if (!geom || json_is_null(geom))
@@ -351,6 +361,7 @@ parse_feature(loader *ld, cm_event *e, json_t *feature)
     if (!type || strcmp(type, "Point") != 0 || json_array_size(coords) < 2) {
         error_at(ld, pos_of(ld, geom, e->pos), "the geometry should be a Point such as "
                  "{\"type\": \"Point\", \"coordinates\": [46.95, 39.52]}");
+        e->reported |= REPORTED_LOCATION;
         return;
     }
     ev_lon(ld, e, json_array_get(coords, 0), e->pos);
@@ -364,6 +375,7 @@ parse_event(loader *ld, cm_event *e, json_t *v, int is_feature)
     e->precision = 1;
     if (!json_is_object(v)) {
         error_at(ld, e->pos, "each event should be an object {...}, not %s", type_name(v));
+        e->reported |= REPORTED_EVENT;
         return;
     }
     if (is_feature)
@@ -556,11 +568,15 @@ parse_event_list(loader *ld, json_t *v, cm_pos pos, int is_feature)
                  type_name(v));
         return;
     }
-    size_t n = json_array_size(v);
-    if (n == 0 || n > MAX_EVENTS || ld->ev->events) {
+    size_t n = json_array_size(v), max = cm_limits_get()->max_events;
+    if (n > max) {
+        error_at(ld, at, "\"%s\" holds %zu events, more than %zu, the limit "
+                 "(--max-events changes it); split the file", key, n, max);
+        return;
+    }
+    if (n == 0 || ld->ev->events) {
         error_at(ld, at, n == 0 ? "the file has no events; add at least one to \"%s\""
-                 : ld->ev->events ? "the file has both \"events\" and \"features\"; keep one"
-                 : "\"%s\" holds more than a million events, the limit", key);
+                 : "the file has both \"events\" and \"features\"; keep one", key);
         return;
     }
     ld->ev->events = calloc(n, sizeof(cm_event));
@@ -646,13 +662,15 @@ resolve_place(loader *ld, cm_event *e)
 static void
 check_event(loader *ld, cm_event *e)
 {
+    if (e->reported & REPORTED_EVENT)
+        return;
     if (!e->has_time && e->time_pos.line == 0)
         error_at(ld, e->pos, "the event has no \"time\"; add one such as "
                  "\"time\": \"2020-10-09T15:15:00Z\"");
     if (e->lonlat_given == 1 || e->lonlat_given == 2)
         error_at(ld, e->pos, "the event has \"%s\" without \"%s\"; give both",
                  e->lonlat_given == 1 ? "lon" : "lat", e->lonlat_given == 1 ? "lat" : "lon");
-    else if (e->lonlat_given)
+    else if (e->lonlat_given || (e->reported & REPORTED_LOCATION))
         ;   /* given but wrong: already reported where it is */
     else if (e->place_name && e->place_name[0])
         resolve_place(ld, e);
@@ -783,14 +801,46 @@ token_start_column(const json_error_t *err)
     return chars > 0 && chars <= col ? col - chars + 1 : col;
 }
 
+/* A comma just before the ']' or '}' jansson stopped on: the commonest slip
+ * when a list is edited by hand. */
+static int
+trailing_comma(const char *text, const json_error_t *err)
+{
+    size_t at = err->position > 0 ? (size_t)err->position - 1 : 0;
+    if (at == 0 || (text[at] != ']' && text[at] != '}'))
+        return 0;
+    while (at > 0 && strchr(" \t\r\n", text[at - 1]))
+        at--;
+    return at > 0 && text[at - 1] == ',';
+}
+
+/* Hints for what jansson's message leaves a journalist to guess. */
+static const char *
+syntax_hint(const char *text, const json_error_t *err)
+{
+    if (trailing_comma(text, err))
+        return "there is a comma before this bracket; remove it, as JSON allows no "
+               "comma after the last item";
+    if (strstr(err->text, "near '/'"))
+        return "JSON has no comments; remove the // or /* */ text";
+    if (strstr(err->text, "near '''"))
+        return "JSON needs double quotes \"...\" around keys and text, not single quotes";
+    if (strstr(err->text, "\\u0000"))
+        return "text may not contain \\u0000 (a NUL character); remove it";
+    return NULL;
+}
+
 static void
 report_json_error(loader *ld, const char *text, const json_error_t *err)
 {
     cm_pos pos = { ld->ev->path, err->line > 0 ? err->line : 1, token_start_column(err) };
+    const char *hint = syntax_hint(text, err);
     if (json_error_code(err) == json_error_duplicate_key)
         error_at(ld, pos, "%s; each key may appear once in an object", err->text);
+    else if (hint)
+        error_at(ld, pos, "this is not valid JSON: %s", hint);
     else if (json_error_code(err) == json_error_premature_end_of_input ||
-             (err->position >= 0 && (size_t)err->position >= strlen(text)))
+             strstr(err->text, "near end of file"))
         error_at(ld, pos, "the JSON ends too early (%s); is the file cut short, or a "
                  "bracket or quote missing?", err->text);
     else if (json_error_code(err) == json_error_stack_overflow)
@@ -800,18 +850,44 @@ report_json_error(loader *ld, const char *text, const json_error_t *err)
                  "or bracket just before this point", err->text);
 }
 
+/* An empty file, or one with only blank space or a second byte-order mark,
+ * gets a plain word instead of jansson's "expected near end of file". */
+static int
+report_blank(loader *ld, const char *text)
+{
+    cm_pos start = { ld->ev->path, 1, 1 };
+    if (strncmp(text, "\xEF\xBB\xBF", 3) == 0) {
+        error_at(ld, start, "the file starts with a second byte-order mark (U+FEFF); "
+                 "remove it, as one at most is allowed");
+        return 1;
+    }
+    if (text[strspn(text, " \t\r\n")] != '\0')
+        return 0;
+    error_at(ld, start, "the file %s; it should hold one JSON object {...} with "
+             "\"events\"", text[0] ? "holds only blank space" : "is empty");
+    return 1;
+}
+
 static cm_status
 parse_text(loader *ld, const char *text, size_t len)
 {
     json_error_t err;
-    json_t *root = json_loadb(text, len, JSON_REJECT_DUPLICATES,
-                              &err);
+    const cm_limits *lim = cm_limits_get();
+    cm_status st = cm_jsonpos_check_limits(ld->ev->path, text, len, lim->max_depth,
+                                           lim->max_string_bytes, ld->diags);
+    if (st != CM_OK) {
+        fail(ld, st);
+        return st;
+    }
+    if (report_blank(ld, text))
+        return ld->st;
+    json_t *root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &err);
     if (!root) {
         report_json_error(ld, text, &err);
         return ld->st;
     }
     cm_jsonpos *table = NULL;
-    cm_status st = cm_jsonpos_build(&table, ld->ev->path, text, root);
+    st = cm_jsonpos_build(&table, ld->ev->path, text, root);
     if (st != CM_OK) {
         json_decref(root);
         fail(ld, st);
@@ -843,7 +919,7 @@ cm_events_load(cm_events **out, const char *path, const cm_gazetteer *gaz,
     }
     ld.gaz = gaz;
     ld.diags = diags;
-    cm_status st = cm_input_read_text(path, CM_INPUT_MAX_BYTES, &text, &len, diags);
+    cm_status st = cm_input_read_text(path, cm_limits_get()->max_file_bytes, &text, &len, diags);
     if (st == CM_OK)
         st = parse_text(&ld, text, len);
     free(text);

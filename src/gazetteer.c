@@ -2,6 +2,7 @@
  * place by any of its names, and suggesting near misses. Which place an event
  * means is decided here; where it lands on the map is the projection's job. */
 #include "conflictmap/gazetteer.h"
+#include "conflictmap/limits.h"
 #include "input.h"
 
 #include <ctype.h>
@@ -468,7 +469,7 @@ cm_gazetteer_add_file(cm_gazetteer *gaz, const char *path, cm_diag_list *diags)
 
     if (st != CM_OK)
         return st;
-    st = cm_input_read_text(path, CM_INPUT_MAX_BYTES, &text, &len, diags);
+    st = cm_input_read_text(path, cm_limits_get()->max_file_bytes, &text, &len, diags);
     if (st != CM_OK)
         return st;
     char *copy = malloc(len + 1);

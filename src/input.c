@@ -76,6 +76,14 @@ check_encoding(const char *path, const char *text, size_t len, cm_diag_list *dia
     return CM_OK;
 }
 
+static void
+too_big(const char *path, size_t max_bytes, cm_diag_list *diags)
+{
+    cm_pos whole = { path, 0, 0 };
+    cm_diag_error(diags, &whole, "the file is larger than %zu bytes, the limit "
+                  "(--max-file-size changes it); split it", max_bytes);
+}
+
 static cm_status
 read_all(FILE *f, const char *path, size_t max_bytes, char **out, size_t *len,
          cm_diag_list *diags)
@@ -90,8 +98,7 @@ read_all(FILE *f, const char *path, size_t max_bytes, char **out, size_t *len,
         if (n + 1 >= cap) {
             if (cap > max_bytes) {
                 free(buf);
-                cm_diag_error(diags, &whole, "the file is larger than %zu MB, the limit; "
-                              "split it", max_bytes / (1024 * 1024));
+                too_big(path, max_bytes, diags);
                 return CM_ERR_INPUT;
             }
             char *bigger = realloc(buf, cap * 2);
@@ -115,8 +122,7 @@ read_all(FILE *f, const char *path, size_t max_bytes, char **out, size_t *len,
     }
     if (n > max_bytes) {
         free(buf);
-        cm_diag_error(diags, &whole, "the file is larger than %zu MB, the limit; split it",
-                      max_bytes / (1024 * 1024));
+        too_big(path, max_bytes, diags);
         return CM_ERR_INPUT;
     }
     buf[n] = '\0';

@@ -2,6 +2,7 @@
  * together and records (value, line, col) pairs, sorted by address for lookup.
  * Jansson has already accepted the text, so the scanner trusts its syntax. */
 #include "jsonpos.h"
+#include "input.h"
 
 #include <stdint.h>
 #include <stdlib.h>
@@ -210,4 +211,49 @@ cm_jsonpos_key(const cm_jsonpos *table, const json_t *value, cm_pos fallback)
     if (!e || e->key_line == 0)
         return fallback;
     return (cm_pos){ table->file, e->key_line, e->key_col };
+}
+
+/* ---- limits, before jansson sees the text ---------------------------------- */
+
+/* Length in bytes of the string whose opening quote is at text[i], escapes
+ * counted as written; stops at the end of the text when it is unterminated. */
+static size_t
+string_end(const char *text, size_t len, size_t i)
+{
+    size_t j = i + 1;
+    while (j < len && text[j] != '"')
+        j += text[j] == '\\' ? 2 : 1;
+    return j < len ? j : len;
+}
+
+cm_status
+cm_jsonpos_check_limits(const char *file, const char *text, size_t len, size_t max_depth,
+                        size_t max_string_bytes, cm_diag_list *diags)
+{
+    size_t depth = 0;
+    for (size_t i = 0; i < len; i++) {
+        char c = text[i];
+        if (c == '"') {
+            size_t end = string_end(text, len, i);
+            if (end - i - 1 > max_string_bytes) {
+                cm_pos pos = cm_input_pos(file, text, i);
+                cm_diag_error(diags, &pos, "this text is %zu bytes long, more than %zu, "
+                              "the limit (--max-string changes it); shorten it",
+                              end - i - 1, max_string_bytes);
+                return CM_ERR_INPUT;
+            }
+            i = end;
+        } else if (c == '[' || c == '{') {
+            if (++depth > max_depth) {
+                cm_pos pos = cm_input_pos(file, text, i);
+                cm_diag_error(diags, &pos, "the JSON is nested more than %zu levels deep "
+                              "here, the limit (--max-depth changes it); an events file "
+                              "needs only a few", max_depth);
+                return CM_ERR_INPUT;
+            }
+        } else if ((c == ']' || c == '}') && depth > 0) {
+            depth--;
+        }
+    }
+    return CM_OK;
 }

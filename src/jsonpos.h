@@ -23,4 +23,12 @@ void      cm_jsonpos_destroy(cm_jsonpos *table);
 cm_pos cm_jsonpos_of(const cm_jsonpos *table, const json_t *value, cm_pos fallback);
 cm_pos cm_jsonpos_key(const cm_jsonpos *table, const json_t *value, cm_pos fallback);
 
+/* Checks @text (@len bytes, before parsing) against the nesting and string
+ * length limits, so that a hostile file is refused before jansson builds a
+ * tree for it; the error points at the bracket or the string's opening quote.
+ * Syntax is left to jansson. Returns CM_OK or CM_ERR_INPUT. */
+cm_status cm_jsonpos_check_limits(const char *file, const char *text, size_t len,
+                                  size_t max_depth, size_t max_string_bytes,
+                                  cm_diag_list *diags);
+
 #endif

@@ -3,6 +3,7 @@
  * PROJ and its .dbf text to UTF-8 with iconv. Projecting to the map plane and
  * drawing are the projection and draw modules' jobs. */
 #include "conflictmap/layer.h"
+#include "conflictmap/limits.h"
 #include "input.h"
 
 #include <ctype.h>
@@ -18,9 +19,6 @@
 #include <sys/stat.h>
 
 enum {
-    /* About 800 MB of coordinates: beyond that a layer wants simplifying, and a
-     * count past it in a header is a lie we must not allocate for. */
-    MAX_POINTS = 50 * 1000 * 1000,
     MAX_PARTS = 10 * 1000 * 1000,
     MAX_PRJ_BYTES = 64 * 1024,
     SHP_HEADER_BYTES = 100,
@@ -808,11 +806,17 @@ add_object(loader *ld, const SHPObject *obj, int i)
     cm_shape_kind kind = kind_of_type(type);
     if (object_problem(obj, kind, why, sizeof why))
         return damaged(ld, i + 1, why);
-    if ((size_t)obj->nVertices > MAX_POINTS - layer->n_points ||
-        (size_t)obj->nParts > MAX_PARTS - layer->n_parts) {
-        cm_diag_error(ld->diags, &ld->pos, "the layer has more than %d points or %d parts, "
-                      "the most conflictmap draws in one layer; simplify it first (for "
-                      "example with mapshaper -simplify)", MAX_POINTS, MAX_PARTS);
+    size_t max_points = cm_limits_get()->max_vertices;
+    if ((size_t)obj->nVertices > max_points - layer->n_points) {
+        cm_diag_error(ld->diags, &ld->pos, "the layer has more than %zu points, the limit "
+                      "(--max-vertices changes it); simplify it (for example with "
+                      "mapshaper -simplify)", max_points);
+        return CM_ERR_INPUT;
+    }
+    if ((size_t)obj->nParts > MAX_PARTS - layer->n_parts) {
+        cm_diag_error(ld->diags, &ld->pos, "the layer has more than %d parts, the most "
+                      "conflictmap draws in one layer; simplify it (for example with "
+                      "mapshaper -simplify)", MAX_PARTS);
         return CM_ERR_INPUT;
     }
     cm_status st = add_geometry(layer, obj, kind, i + 1);

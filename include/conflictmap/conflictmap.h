@@ -14,5 +14,6 @@
 #include "conflictmap/scene.h"
 #include "conflictmap/draw.h"
 #include "conflictmap/render.h"
+#include "conflictmap/limits.h"
 
 #endif

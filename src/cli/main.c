@@ -6,6 +6,8 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +20,8 @@ static const char usage_text[] =
     "              [--every DURATION | --at TIME[,TIME...]] [--window DURATION]\n"
     "              [--size WxH] [--scale N] [--bbox W,S,E,N] [--projection P]\n"
     "              [-j N] [--quiet]\n"
+    "       limits, for every command: [--max-file-size BYTES] [--max-events N]\n"
+    "              [--max-string BYTES] [--max-depth N] [--max-vertices N]\n"
     "       conflictmap validate EVENTS.json [--gazetteer FILE]...\n"
     "       conflictmap slices EVENTS.json [--every DURATION | --at TIME,...]\n"
     "       conflictmap place NAME [--gazetteer FILE]...\n";
@@ -64,6 +68,7 @@ typedef struct args {
     int jobs, quiet;
     double bbox[4];
     int has_bbox;
+    cm_limits limits;   /* zero: the default */
 } args;
 
 static int
@@ -181,6 +186,37 @@ parse_bbox(args *a, const char *text)
     return 0;
 }
 
+/* A limit's option: a whole number from 1 up; 0 or an exit code. */
+static int
+parse_limit(args *a, const char *flag, const char *value)
+{
+    static const struct {
+        const char *flag;
+        size_t offset;
+    } limits[] = {
+        { "--max-file-size", offsetof(cm_limits, max_file_bytes) },
+        { "--max-events", offsetof(cm_limits, max_events) },
+        { "--max-string", offsetof(cm_limits, max_string_bytes) },
+        { "--max-depth", offsetof(cm_limits, max_depth) },
+        { "--max-vertices", offsetof(cm_limits, max_vertices) },
+    };
+    size_t k = 0, n = sizeof(limits) / sizeof(limits[0]);
+    while (k < n && strcmp(flag, limits[k].flag) != 0)
+        k++;
+    if (k == n)
+        return usage_error("unknown option \"%s\"", flag);
+    char *end = NULL;
+    errno = 0;
+    unsigned long long v = strtoull(value, &end, 10);
+    if (end == value || *end || errno || v == 0 || value[0] == '-' || v > SIZE_MAX) {
+        fprintf(stderr, "conflictmap: %s \"%s\" should be a whole number from 1 up\n",
+                flag, value);
+        return EXIT_USAGE;
+    }
+    *(size_t *)((char *)&a->limits + limits[k].offset) = (size_t)v;
+    return 0;
+}
+
 /* One option with its value; returns 0, or an exit code. */
 static int
 parse_option(args *a, const char *flag, const char *value)
@@ -215,7 +251,7 @@ parse_option(args *a, const char *flag, const char *value)
             return EXIT_USAGE;
         a->jobs = (int)v;
     } else
-        return usage_error("unknown option \"%s\"", flag);
+        return parse_limit(a, flag, value);
     return 0;
 }
 
@@ -410,6 +446,7 @@ main(int argc, char **argv)
     if (k == n)
         return usage_error("unknown command \"%s\"", argv[1]);
     int rc = parse_args(&a, argc, argv);
+    cm_limits_set(&a.limits);
     if (rc == 0)
         rc = add_shipped(&a, &d, commands[k].needs_shapes);
     size_t n_shipped = d.n_gazetteers - (rc == 0 ? a.n_gazetteers : 0);
