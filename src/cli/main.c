@@ -16,9 +16,10 @@ enum { EXIT_DONE = 0, EXIT_INPUT = 1, EXIT_USAGE = 2, EXIT_IO = 3, EXIT_BUG = 4 
 
 static const char usage_text[] =
     "usage: conflictmap render EVENTS.json [-o DIR] [--format png,svg,pdf]\n"
-    "              [--style PRESET] [--shapes PATH]... [--gazetteer FILE]...\n"
+    "              [--style FILE|PRESET] [--shapes PATH]... [--gazetteer FILE]...\n"
     "              [--every DURATION | --at TIME[,TIME...]] [--window DURATION]\n"
     "              [--size WxH] [--scale N] [--bbox W,S,E,N] [--projection P]\n"
+    "              [--lang en|az|hy|ru|ar]\n"
     "              [-j N] [--quiet]\n"
     "       limits, for every command: [--max-file-size BYTES] [--max-events N]\n"
     "              [--max-string BYTES] [--max-depth N] [--max-vertices N]\n"
@@ -217,6 +218,18 @@ parse_limit(args *a, const char *flag, const char *value)
     return 0;
 }
 
+static int
+parse_lang(args *a, const char *lang)
+{
+    static const char *const langs[] = { "en", "az", "hy", "ru", "ar" };
+    for (size_t i = 0; i < sizeof(langs) / sizeof(langs[0]); i++)
+        if (!strcmp(lang, langs[i])) {
+            a->opt.lang = lang;
+            return 0;
+        }
+    return usage_error("--lang \"%s\" should be one of en, az, hy, ru, ar", lang);
+}
+
 /* One option with its value; returns 0, or an exit code. */
 static int
 parse_option(args *a, const char *flag, const char *value)
@@ -246,6 +259,8 @@ parse_option(args *a, const char *flag, const char *value)
         return parse_bbox(a, value);
     else if (!strcmp(flag, "--projection"))
         a->opt.projection = value;
+    else if (!strcmp(flag, "--lang"))
+        return parse_lang(a, value);
     else if (!strcmp(flag, "-j")) {
         if (parse_number(flag, value, 1, 256, &v))
             return EXIT_USAGE;

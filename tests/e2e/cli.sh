@@ -34,6 +34,14 @@ expect 0 - -- "$bin" render "$src/examples/karabakh-2020-10-09.json" -o out --qu
 [ -s out/karabakh-2020-10-09-20201009T1515Z.png ] || fail "no 15:15 PNG"
 [ -s stderr.txt ] && fail "--quiet printed: $(cat stderr.txt)"
 
+# --lang: Armenian names; an unknown language is a usage error.
+expect 0 - -- "$bin" render "$src/examples/karabakh-2020-10-09.json" -o lang-out --quiet \
+  --lang hy --at 2020-10-09T15:15:00Z --format svg
+[ -s lang-out/karabakh-2020-10-09-20201009T1515Z.svg ] || fail "no SVG with --lang hy"
+expect 2 - -- "$bin" render "$src/examples/karabakh-2020-10-09.json" --lang xx
+grep -q 'conflictmap: --lang "xx" should be one of en, az, hy, ru, ar' stderr.txt ||
+  fail "--lang xx: $(cat stderr.txt)"
+
 # slices: the 23 distinct times; --every 1h from 07:25 to 21:25 (15 slices).
 expect 0 - -- "$bin" slices "$src/examples/karabakh-2020-10-09.json"
 [ "$(wc -l < stdout.txt)" -eq 23 ] || fail "slices printed $(wc -l < stdout.txt) lines"
