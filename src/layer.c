@@ -5,6 +5,7 @@
 #include "conflictmap/layer.h"
 #include "conflictmap/limits.h"
 #include "input.h"
+#include "layer_geojson.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -1176,9 +1177,38 @@ layer_create(cm_layer **out, const char *path, const char *role)
     return CM_OK;
 }
 
+/* A GeoJSON layer goes through a temporary shapefile, so that one loader
+ * checks, names and decodes both; the layer keeps the GeoJSON file's path. */
+static cm_status
+load_geojson(cm_layer **out, const char *path, const char *role, cm_diag_list *diags)
+{
+    char *shp = NULL, *dir = NULL, derived[256];
+    cm_status st = cm_geojson_to_shapefile(path, &shp, &dir, diags);
+    if (st != CM_OK)
+        return st;
+    cm_layer_role_from_path(path, derived, sizeof derived);
+    st = cm_layer_load(out, shp, role ? role : derived, diags);
+    char *copy = st == CM_OK ? strdup(path) : NULL;
+    if (st == CM_OK && !copy) {
+        cm_layer_destroy(*out);
+        *out = NULL;
+        st = CM_ERR_NOMEM;
+    }
+    if (copy) {
+        free((*out)->path);
+        (*out)->path = copy;
+    }
+    cm_geojson_remove(dir);
+    free(dir);
+    free(shp);
+    return st;
+}
+
 cm_status
 cm_layer_load(cm_layer **out, const char *path, const char *role, cm_diag_list *diags)
 {
+    if (cm_geojson_is_layer(path))
+        return load_geojson(out, path, role, diags);
     static cm_status (*const steps[])(loader *) = {
         check_extension, check_shp_header, check_sidecars, open_shp, open_dbf, choose_code_page,
         read_fields, read_shapes, warn_skipped, convert_coordinates,
