@@ -182,6 +182,26 @@ compare_doubles(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
+/* A margin around the events' box @b: 12% of its span on every side (the span
+ * at least half a degree, so that one town gets its surroundings), and on the
+ * right and below the room a
+ * label takes beside its marker (about 220 x 40 px at scale 1), as a share of
+ * the map's size. The projection then widens one axis to the map's aspect. */
+static void
+pad_for_labels(const double b[4], int width_px, int height_px, double out[4])
+{
+    double dx = fmax(b[2] - b[0], 0.6), dy = fmax(b[3] - b[1], 0.45);
+    double label_x = width_px > 440 ? 220.0 / width_px : 0.5;
+    double label_y = height_px > 160 ? 40.0 / height_px : 0.25;
+    double pad_x = dx * 0.12, pad_y = dy * 0.12;
+    double span_x = (dx + 2 * pad_x) / (1 - label_x), span_y = (dy + 2 * pad_y) / (1 - label_y);
+    double cx = (b[0] + b[2]) / 2, cy = (b[1] + b[3]) / 2;
+    out[0] = fmax(-180, cx - dx / 2 - pad_x);
+    out[1] = fmax(-85, cy - dy / 2 - pad_y - span_y * label_y);
+    out[2] = fmin(180, cx + dx / 2 + pad_x + span_x * label_x);
+    out[3] = fmin(85, cy + dy / 2 + pad_y);
+}
+
 /* Without a bbox, the map fits the events around the middle of the story:
  * those within 800 km of the median position, so that a statement in Moscow
  * or Ottawa becomes an edge marker instead of shrinking the front to a dot. */
@@ -215,11 +235,7 @@ fit_events(run *r)
         b[2] = fmax(b[2], cm_event_lon(e));
         b[3] = fmax(b[3], cm_event_lat(e));
     }
-    double pad_x = fmax((b[2] - b[0]) * 0.15, 0.5), pad_y = fmax((b[3] - b[1]) * 0.15, 0.4);
-    r->bbox[0] = fmax(-180, b[0] - pad_x);
-    r->bbox[1] = fmax(-85, b[1] - pad_y);
-    r->bbox[2] = fmin(180, b[2] + pad_x);
-    r->bbox[3] = fmin(85, b[3] + pad_y);
+    pad_for_labels(b, r->opt->width_px, r->opt->height_px, r->bbox);
     return CM_OK;
 }
 
@@ -307,16 +323,22 @@ make_dir(const char *dir, cm_diag_list *diags)
 
 /* ---- writing ----------------------------------------------------------------------------- */
 
+/* A file that cannot be remembered cannot be rolled back later, so it goes
+ * now (found by tests/alloc/test_alloc_fail). */
 static cm_status
 remember(run *r, const char *path)
 {
     char **w = realloc(r->written, (r->n_written + 1) * sizeof(*w));
-    if (!w)
+    if (!w) {
+        unlink(path);
         return CM_ERR_NOMEM;
+    }
     r->written = w;
     w[r->n_written] = strdup(path);
-    if (!w[r->n_written])
+    if (!w[r->n_written]) {
+        unlink(path);
         return CM_ERR_NOMEM;
+    }
     r->n_written++;
     return CM_OK;
 }
