@@ -24,8 +24,10 @@ struct cm_projection {
  * across a mid-latitude region, which is what locator maps of a country or a
  * front need; near the equator a cone degenerates, so a transverse Mercator
  * centred on the extent takes over; an extent that reaches within 15 degrees
- * of a pole gets a polar stereographic, the only one of the three that stays
- * finite at the pole itself. */
+ * of a pole gets a polar stereographic, the only one that stays finite at the
+ * pole itself; one wider than 90 degrees of longitude (a continent or more),
+ * where a cone or a transverse cylinder tears the edges apart, gets Mercator
+ * centred on it. */
 static void
 auto_definition(const double b[4], char *buf, size_t size)
 {
@@ -36,6 +38,8 @@ auto_definition(const double b[4], char *buf, size_t size)
     if (b[3] > 75 || b[1] < -75)
         snprintf(buf, size, "+proj=stere +lat_0=%d +lon_0=%.6f +k=1 +datum=WGS84 "
                  "+units=m +no_defs", lat0 > 0 ? 90 : -90, lon0);
+    else if (east - b[0] > 90)
+        snprintf(buf, size, "+proj=merc +lon_0=%.6f +datum=WGS84 +units=m +no_defs", lon0);
     else if (b[1] < 15 && b[3] > -15)
         snprintf(buf, size, "+proj=tmerc +lat_0=%.6f +lon_0=%.6f +k=1 +datum=WGS84 "
                  "+units=m +no_defs", lat0, lon0);

@@ -13,7 +13,8 @@ typedef struct cm_projection cm_projection;
  * extent: Lambert conformal conic with standard parallels at 1/6 and 5/6 of
  * the extent's latitudes; transverse Mercator for extents that reach within 15
  * degrees of the equator; polar stereographic for extents that reach beyond 75
- * degrees north or south), "web" (EPSG:3857), "EPSG:NNNN" or a PROJ string
+ * degrees north or south; Mercator for extents wider than 90 degrees of
+ * longitude), "web" (EPSG:3857), "EPSG:NNNN" or a PROJ string
  * ("+proj=..."), and fits @bbox_deg (west, south, east, north; west > east for
  * an extent across the antimeridian, e.g. 160, 55, -150, 72 for Chukotka and
  * Alaska) into @rect_px (x, y, width, height), centred,

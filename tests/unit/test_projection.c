@@ -30,6 +30,9 @@ test_auto_choices(void)
     cm_projection *equator = make("auto", 30, -5, 40, 5);
     cm_projection *arctic = make("auto", -180, 76, 180, 90);
     cm_projection *antarctic = make("auto", -70, -90, 20, -70);
+    cm_projection *world = make("auto", -170, -55, 170, 70);
+    CHECK(world && strstr(cm_projection_definition(world), "+proj=merc +lon_0=0.0"));
+    cm_projection_destroy(world);
     CHECK(karabakh && strstr(cm_projection_definition(karabakh), "+proj=lcc"));
     CHECK(equator && strstr(cm_projection_definition(equator), "+proj=tmerc"));
     CHECK(arctic && strstr(cm_projection_definition(arctic), "+proj=stere +lat_0=90"));
