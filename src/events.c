@@ -643,7 +643,11 @@ static void
 resolve_place(loader *ld, cm_event *e)
 {
     const double *bbox = ld->ev->has_bbox ? ld->ev->bbox : NULL;
-    e->place = cm_gazetteer_find(ld->gaz, e->place_name, bbox);
+    cm_status st = cm_gazetteer_lookup(ld->gaz, e->place_name, bbox, &e->place);
+    if (st != CM_OK) {
+        fail(ld, st);
+        return;
+    }
     if (e->place)
         return;
     const char *alt[3];
@@ -775,8 +779,10 @@ check_all(loader *ld)
     for (size_t i = 0; i < ld->ev->n_initials; i++) {
         initial *in = &ld->ev->initials[i];
         check_side(ld, in->side, in->pos, "initial_control side");
-        in->place = cm_gazetteer_find(ld->gaz, in->name, ld->ev->has_bbox ? ld->ev->bbox
-                                                                          : NULL);
+        cm_status st = cm_gazetteer_lookup(ld->gaz, in->name,
+                                           ld->ev->has_bbox ? ld->ev->bbox : NULL, &in->place);
+        if (st != CM_OK)
+            fail(ld, st);
     }
     check_ids(ld);
     if (ld->st == CM_OK)

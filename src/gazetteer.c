@@ -454,6 +454,10 @@ build_index(cm_gazetteer *gaz, parser *ps)
         gaz->n_keys = n_keys_before;
         return st;
     }
+    /* A file of comments alone leaves no keys and NULL arrays, which qsort
+     * must not be given (found by fuzz_gazetteer). */
+    if (gaz->n_keys == 0)
+        return CM_OK;
     qsort(gaz->keys, gaz->n_keys, sizeof(key), compare_keys);
     qsort(gaz->loose, gaz->n_keys, sizeof(key), compare_keys);
     return CM_OK;
@@ -525,18 +529,30 @@ best_match(const cm_gazetteer *gaz, const key *keys, const char *folded, const d
 const cm_place *
 cm_gazetteer_find(const cm_gazetteer *gaz, const char *name, const double *bbox_deg)
 {
-    char *folded = name ? cm_name_fold(name) : NULL;
-    char *loose = folded ? loosen(folded) : NULL;
     const cm_place *p = NULL;
+    cm_gazetteer_lookup(gaz, name, bbox_deg, &p);
+    return p;
+}
 
-    if (folded && loose && *folded) {
-        p = best_match(gaz, gaz->keys, folded, bbox_deg);
-        if (!p)
-            p = best_match(gaz, gaz->loose, loose, bbox_deg);
+cm_status
+cm_gazetteer_lookup(const cm_gazetteer *gaz, const char *name, const double *bbox_deg,
+                    const cm_place **out)
+{
+    *out = NULL;
+    if (!name)
+        return CM_OK;
+    char *folded = cm_name_fold(name);
+    char *loose = folded ? loosen(folded) : NULL;
+    cm_status st = folded && loose ? CM_OK : CM_ERR_NOMEM;
+
+    if (st == CM_OK && *folded) {
+        *out = best_match(gaz, gaz->keys, folded, bbox_deg);
+        if (!*out)
+            *out = best_match(gaz, gaz->loose, loose, bbox_deg);
     }
     free(folded);
     free(loose);
-    return p;
+    return st;
 }
 
 /* Levenshtein distance, with the rows capped: names are short. */

@@ -65,6 +65,15 @@ skip_scalar(scanner *s)
         advance(s);
 }
 
+/* Keeps the first failure: once the scan stops early (out of memory), the
+ * brackets it never reached must not turn that into a text/tree mismatch. */
+static void
+stop(scanner *s, cm_status st)
+{
+    if (!s->failed)
+        s->failed = st;
+}
+
 static void
 record(scanner *s, const json_t *v, int line, int col, int key_line, int key_col)
 {
@@ -75,7 +84,7 @@ record(scanner *s, const json_t *v, int line, int col, int key_line, int key_col
         size_t cap = t->cap ? t->cap * 2 : 1024;
         entry *items = realloc(t->items, cap * sizeof(*items));
         if (!items) {
-            s->failed = CM_ERR_NOMEM;
+            stop(s, CM_ERR_NOMEM);
             return;
         }
         t->items = items;
@@ -94,7 +103,7 @@ scan_object(scanner *s, json_t *obj)
          it = json_object_iter_next(obj, it)) {
         skip_space(s);
         if (*s->p != '"') {
-            s->failed = CM_ERR_INTERNAL;
+            stop(s, CM_ERR_INTERNAL);
             return;
         }
         int key_line = s->line, key_col = s->col;
@@ -111,7 +120,7 @@ scan_object(scanner *s, json_t *obj)
     if (*s->p == '}')
         advance(s);
     else
-        s->failed = CM_ERR_INTERNAL;
+        stop(s, CM_ERR_INTERNAL);
 }
 
 static void
@@ -128,11 +137,11 @@ scan_array(scanner *s, json_t *arr)
     if (*s->p == ']')
         advance(s);
     else
-        s->failed = CM_ERR_INTERNAL;
+        stop(s, CM_ERR_INTERNAL);
 }
 
-/* Recursion is bounded by jansson's own nesting limit, which refused the text
- * before we got here if it was deeper. */
+/* Recursion is bounded by cm_jsonpos_check_limits() (--max-depth) and by
+ * jansson's own nesting limit, which refused the text before we got here. */
 static void
 scan_value(scanner *s, json_t *v, int key_line, int key_col)
 {
@@ -147,7 +156,7 @@ scan_value(scanner *s, json_t *v, int key_line, int key_col)
     else if (!json_is_object(v) && !json_is_array(v) && !json_is_string(v))
         skip_scalar(s);
     else
-        s->failed = CM_ERR_INTERNAL;
+        stop(s, CM_ERR_INTERNAL);
 }
 
 static int

@@ -11,6 +11,7 @@ typedef struct cm_outfile {
     char *tmp;       /* where it is written first, owned */
     FILE *f;
     int failed;      /* a write failed: commit will refuse */
+    int slot;        /* 1 + where cm_remove_temporaries() finds tmp; 0: nowhere */
 } cm_outfile;
 
 /* Opens @path's temporary file for writing. Returns CM_OK, CM_ERR_IO (with a

@@ -31,6 +31,10 @@ const cm_place *cm_gazetteer_place(const cm_gazetteer *gaz, size_t i);   /* borr
  * north; may be NULL) wins, then the higher rank. Borrowed. */
 const cm_place *cm_gazetteer_find(const cm_gazetteer *gaz, const char *name,
                                   const double *bbox_deg);
+/* As cm_gazetteer_find(), but telling "no such place" (CM_OK, *out NULL) from
+ * running out of memory while folding the name (CM_ERR_NOMEM). */
+cm_status cm_gazetteer_lookup(const cm_gazetteer *gaz, const char *name,
+                              const double *bbox_deg, const cm_place **out);
 
 /* Up to @max names that are close to @name (by edit distance over folded names),
  * closest first; only genuinely close names are offered. The strings are

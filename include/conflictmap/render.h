@@ -38,6 +38,11 @@ typedef struct cm_render_result {
 cm_status cm_render(const cm_render_options *opt, cm_diag_list *diags,
                     cm_render_result *result);
 
+/* Removes every temporary output file this process has open; nothing else.
+ * Async-signal-safe: meant for a SIGINT or SIGTERM handler, which then ends
+ * the process, so that an interrupted run leaves no half-written file. */
+void cm_remove_temporaries(void);
+
 /* Loads only what validate needs (gazetteers, events) and checks them.
  * Returns CM_OK or the first problem's status, with every problem in @diags. */
 cm_status cm_validate(const char *events_path, const char *const *gazetteers,

@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -347,6 +348,30 @@ free_data(data *d, size_t n_shipped)
     free(d->shapes);
 }
 
+/* ---- signals ---------------------------------------------------------------------------- */
+
+/* Ctrl-C or a kill from a job runner: remove the temporaries, then end by the
+ * same signal so the caller sees what happened. */
+static void
+on_signal(int sig)
+{
+    cm_remove_temporaries();
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
+static void
+catch_signals(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGHUP, &sa, NULL);
+}
+
 /* ---- commands ---------------------------------------------------------------------------- */
 
 static int
@@ -462,6 +487,7 @@ main(int argc, char **argv)
         return usage_error("unknown command \"%s\"", argv[1]);
     int rc = parse_args(&a, argc, argv);
     cm_limits_set(&a.limits);
+    catch_signals();
     if (rc == 0)
         rc = add_shipped(&a, &d, commands[k].needs_shapes);
     size_t n_shipped = d.n_gazetteers - (rc == 0 ? a.n_gazetteers : 0);
