@@ -80,6 +80,36 @@ draw_path_list(cairo_t *cr, const cm_scene_path *paths, size_t n)
     cairo_set_dash(cr, NULL, 0, 0);
 }
 
+/* Areas held by a side: a translucent fill, or diagonal hatching in the
+ * side's colour while the change is only claimed. */
+static void
+draw_areas(cairo_t *cr, const cm_scene *sc)
+{
+    for (size_t i = 0; i < sc->n_areas; i++) {
+        const cm_scene_area *a = &sc->areas[i];
+        cairo_new_path(cr);
+        trace_path(cr, &sc->base->paths[a->path]);
+        cairo_set_fill_rule(cr, CAIRO_FILL_RULE_EVEN_ODD);
+        if (!a->is_claimed) {
+            set_rgba(cr, a->color);
+            cairo_fill(cr);
+            continue;
+        }
+        cairo_save(cr);
+        cairo_clip(cr);
+        double x0, y0, x1, y1;
+        cairo_clip_extents(cr, &x0, &y0, &x1, &y1);
+        for (double d = x0 - (y1 - y0); d < x1; d += 7) {
+            cairo_move_to(cr, d, y1);
+            cairo_line_to(cr, d + (y1 - y0), y0);
+        }
+        cairo_set_source_rgba(cr, a->color.r, a->color.g, a->color.b, 0.6);
+        cairo_set_line_width(cr, 1.6);
+        cairo_stroke(cr);
+        cairo_restore(cr);
+    }
+}
+
 /* The locator inset: water, the world around the story, the map's extent. */
 static void
 draw_inset(cairo_t *cr, const cm_scene_base *b)
@@ -331,6 +361,7 @@ draw_scene(cairo_t *cr, const cm_scene *sc, double scale)
     cairo_rectangle(cr, r[0], r[1], r[2], r[3]);
     cairo_clip(cr);
     draw_paths(cr, b);
+    draw_areas(cr, sc);
     draw_markers(cr, sc, "places");
     draw_markers(cr, sc, "control");
     draw_markers(cr, sc, "events");

@@ -1052,7 +1052,12 @@ cm_events_get(const cm_events *ev, size_t i)
 
 const char *cm_event_id(const cm_event *e) { return e->id; }
 cm_time cm_event_time(const cm_event *e) { return e->time; }
-const char *cm_event_kind(const cm_event *e) { return e->kind ? e->kind : "other"; }
+/* A control change that names no kind is a "control" event: it says so itself. */
+const char *
+cm_event_kind(const cm_event *e)
+{
+    return e->kind ? e->kind : e->control_to ? "control" : "other";
+}
 const char *cm_event_claimed_by(const cm_event *e) { return e->claimed_by; }
 const char *cm_event_headline(const cm_event *e) { return or_empty(e->headline); }
 const char *cm_event_text(const cm_event *e) { return or_empty(e->text); }

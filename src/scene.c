@@ -5,8 +5,6 @@
 #include "scene.h"
 #include "clip.h"
 #include "simplify.h"
-#include "clip.h"
-#include "simplify.h"
 
 #include <ctype.h>
 #include <math.h>
@@ -176,6 +174,7 @@ project_shape(cm_scene_base *b, const char *role, const cm_shape *shape)
     cm_scene_path *p = &b->paths[b->n_paths++];
     memset(p, 0, sizeof(*p));
     p->group = role;
+    p->shape = shape;
     p->is_polygon = cm_shape_kind_of(shape) == CM_SHAPE_POLYGON;
     p->xy = buf.xy;
     p->part_start = buf.part_start;
@@ -290,6 +289,34 @@ make_pango(cm_scene_base *b)
     pango_cairo_context_set_font_options(b->pango, opts);
     cairo_font_options_destroy(opts);
     return CM_OK;
+}
+
+/* ---- the base: the story's countries --------------------------------------------- */
+
+/* The countries the events on the map happen in are drawn a shade lighter
+ * than their neighbours, so the eye goes to where the story is. */
+static int
+country_has_events(const cm_scene_base *b, const char *iso)
+{
+    for (size_t i = 0; iso && *iso && i < cm_events_count(b->events); i++) {
+        const cm_event *e = cm_events_get(b->events, i);
+        const cm_place *p = cm_event_place(e);
+        const double *xy = &b->event_xy[2 * i];
+        if (p && strcmp(cm_place_country(p), iso) == 0 && inside_rect(b->map_rect, xy[0], xy[1], 0))
+            return 1;
+    }
+    return 0;
+}
+
+static void
+emphasise_countries(cm_scene_base *b)
+{
+    for (size_t i = 0; i < b->n_paths; i++) {
+        cm_scene_path *p = &b->paths[i];
+        const char *iso = p->shape ? cm_shape_attr(p->shape, "iso_a2") : NULL;
+        if (strcmp(p->group, "countries") == 0 && country_has_events(b, iso))
+            p->fill = b->style->land_focus;
+    }
 }
 
 /* ---- the base: country names ------------------------------------------------------ */
@@ -554,6 +581,8 @@ cm_scene_base_create(cm_scene_base **out, cm_layer *const *layers, size_t n_laye
         st = project_events(b);
     if (st == CM_OK)
         st = make_pango(b);
+    if (st == CM_OK)
+        emphasise_countries(b);
     if (st == CM_OK)
         st = make_inset(b, layers, n_layers, bbox_deg);
     if (st == CM_OK)
@@ -1431,6 +1460,45 @@ layout_off_map(layout *L, const entry *off, size_t n_off)
 
 /* ---- laying out: control state and context ------------------------------------------------- */
 
+/* Regions whose name is the name of a controlled place or area are shaded in
+ * the holder's colour; hatched while the change that gave it is only claimed. */
+static int
+region_named(const cm_scene_path *p, const char *name)
+{
+    static const char *const fields[] = { "name", "name_en", "name_ne", "name_local" };
+    for (size_t k = 0; k < sizeof(fields) / sizeof(fields[0]); k++) {
+        const char *v = p->shape ? cm_shape_attr(p->shape, fields[k]) : NULL;
+        if (v && cm_name_same(v, name))
+            return 1;
+    }
+    return 0;
+}
+
+static void
+layout_areas(layout *L)
+{
+    const cm_slice *sl = L->sc->slice;
+    cm_scene *sc = L->sc;
+    for (size_t i = 0; i < cm_slice_n_control(sl) && L->status == CM_OK; i++) {
+        const char *name, *side;
+        const cm_event *by;
+        cm_slice_control_at(sl, i, &name, &side, &by);
+        for (size_t k = 0; k < L->b->n_paths; k++) {
+            const cm_scene_path *p = &L->b->paths[k];
+            if (strcmp(p->group, "regions") != 0 || !p->is_polygon || !region_named(p, name))
+                continue;
+            if (!GROW(sc->areas, sc->n_areas, sc->cap_areas)) {
+                L->status = CM_ERR_NOMEM;
+                return;
+            }
+            cm_rgba c = side_color(L->b->events, side, L->st->neutral);
+            c.a = 0.28;
+            sc->areas[sc->n_areas++] = (cm_scene_area){
+                k, c, by && strcmp(cm_event_status(by), "claimed") == 0 };
+        }
+    }
+}
+
 static int
 control_lonlat(const layout *L, size_t i, double *lon, double *lat)
 {
@@ -1619,6 +1687,20 @@ note_present(const layout *L, const cm_event *e, cm_event_state state, present *
     p->fresh |= state == CM_EVENT_NEW;
 }
 
+/* Sides that hold a place or area on this slice belong in the legend too. */
+static void
+note_control_sides(const layout *L, present *p)
+{
+    for (size_t i = 0; i < cm_slice_n_control(L->sc->slice); i++) {
+        const char *name, *side;
+        const cm_event *by;
+        cm_slice_control_at(L->sc->slice, i, &name, &side, &by);
+        for (size_t k = 0; side && k < cm_events_n_sides(L->b->events) && k < 64; k++)
+            if (strcmp(cm_side_code(cm_events_side(L->b->events, k)), side) == 0)
+                p->sides[k] = 1;
+    }
+}
+
 static void
 legend_sides_and_kinds(legend *lg, const present *p)
 {
@@ -1740,6 +1822,8 @@ layout_legend(layout *L)
 
     memset(&now, 0, sizeof(now));
     memset(&all, 0, sizeof(all));
+    note_control_sides(L, &now);
+    note_control_sides(L, &all);
     for (size_t k = 0; k < cm_slice_n_events(L->sc->slice); k++) {
         cm_event_state state;
         const cm_event *e = cm_slice_event(L->sc->slice, k, &state);
@@ -1954,6 +2038,7 @@ cm_scene_layout(cm_scene **out, const cm_scene_base *base, const cm_slice *slice
                                 base->inset_rect[2] + 8, base->inset_rect[3] + 8 });
     layout_legend(&L);
     layout_latest(&L);
+    layout_areas(&L);
     layout_control(&L);
     L.status = L.status ? L.status : collect(&L, &on, &n_on, &off, &n_off);
     if (L.status == CM_OK)
@@ -1997,6 +2082,7 @@ cm_scene_destroy(cm_scene *sc)
         free(sc->dropped[i]);
     free(sc->dropped);
     free(sc->markers);
+    free(sc->areas);
     free(sc->rects);
     free(sc->positions);
     free(sc->alt);

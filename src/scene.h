@@ -14,6 +14,7 @@ typedef enum cm_symbol {
 
 typedef struct cm_scene_path {
     const char *group;         /* the layer's role: countries, regions, lines, world */
+    const cm_shape *shape;     /* where it came from (borrowed from its layer) */
     double *xy;                /* n_points (x, y) pairs in pixels */
     size_t *part_start;        /* n_parts + 1 offsets into the points */
     size_t n_points, n_parts;
@@ -86,8 +87,17 @@ struct cm_scene_base {
     PangoContext *pango;       /* for measuring text */
 };
 
+/* An area (a region of the base map) shaded for the side that holds it. */
+typedef struct cm_scene_area {
+    size_t path;               /* index into the base's paths */
+    cm_rgba color;
+    int is_claimed;            /* hatched, not solid: only one side says so */
+} cm_scene_area;
+
 struct cm_scene {
     const cm_scene_base *base;
+    cm_scene_area *areas;
+    size_t n_areas, cap_areas;
     const cm_slice *slice;
     const cm_scene *previous;  /* the slice before, for labels that stay put; may be NULL */
     cm_scene_rect *rects;

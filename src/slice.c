@@ -116,8 +116,9 @@ set_control(state *s, const char *name, const char *side, const cm_event *by)
     char *key = cm_name_fold(name);
     if (!key)
         return CM_ERR_NOMEM;
+    /* "Khojavend" in initial_control and "Xocavənd" in an event are one area. */
     for (size_t i = 0; i < s->n; i++)
-        if (strcmp(s->items[i].key, key) == 0) {
+        if (strcmp(s->items[i].key, key) == 0 || cm_name_same(s->items[i].name, name)) {
             free(key);
             s->items[i].side = side;
             s->items[i].by = by;
@@ -315,7 +316,7 @@ cm_slice_control(const cm_slice *sl, const char *name)
     char *key = cm_name_fold(name);
     const char *side = NULL;
     for (size_t i = 0; key && i < sl->n_control; i++)
-        if (strcmp(sl->control[i].key, key) == 0)
+        if (strcmp(sl->control[i].key, key) == 0 || cm_name_same(sl->control[i].name, name))
             side = sl->control[i].side;
     free(key);
     return side;

@@ -59,7 +59,7 @@ const char *cm_event_id(const cm_event *ev);         /* given, or generated stab
 cm_time     cm_event_time(const cm_event *ev);
 /* 1 and *end set when the event has an "end" time. */
 int         cm_event_end(const cm_event *ev, cm_time *end);
-const char *cm_event_kind(const cm_event *ev);       /* "other" when absent */
+const char *cm_event_kind(const cm_event *ev);  /* absent: "control" with "control", else "other" */
 /* "claimed", "confirmed" or "disputed"; control changes default to claimed,
  * other events to confirmed. */
 const char *cm_event_status(const cm_event *ev);

@@ -47,6 +47,11 @@ size_t cm_gazetteer_suggest(const cm_gazetteer *gaz, const char *name,
  * frees the result; NULL when out of memory or @name is not valid UTF-8. */
 char *cm_name_fold(const char *name);
 
+/* 1 when @a and @b name the same thing by the rules cm_gazetteer_find uses
+ * (case, diacritics, punctuation, kh/x, sh/ş, j/c ...): "Khojavend" and
+ * "Xocavənd". 0 otherwise, or when out of memory. */
+int cm_name_same(const char *a, const char *b);
+
 const char *cm_place_name(const cm_place *place);
 /* The name in @lang ("az", "hy", "ru", "ar", "en"), or the primary name when
  * the gazetteer has none in that language. */

@@ -205,9 +205,62 @@ test_dense(void)
     remove("dense-events.json");
 }
 
+/* A rayon named in initial_control is shaded for its holder, and a claimed
+ * capture that names it as its area hatches it in the taker's colour. */
+static void
+test_areas(void)
+{
+    FILE *f = fopen("area-events.json", "w");
+    fputs("{\"map\": {\"bbox\": [46.0, 39.0, 48.0, 40.5]},\n"
+          " \"sides\": {\"AZ\": {\"color\": \"#2b6cb0\"}, \"AM\": {\"color\": \"#c53030\"}},\n"
+          " \"initial_control\": {\"Khojavend\": \"AM\"},\n"
+          " \"events\": [\n"
+          "  {\"time\": \"2020-10-09T08:00:00Z\", \"lon\": 47.5, \"lat\": 40.2, \"kind\": \"clash\"},\n"
+          "  {\"time\": \"2020-10-09T15:15:00Z\", \"lon\": 47.03, \"lat\": 39.52,\n"
+          "   \"area\": \"Xocav\xc9\x99nd\", \"control\": {\"from\": \"AM\", \"to\": \"AZ\"}}]}\n", f);
+    fclose(f);
+    cm_gazetteer *gaz = NULL;
+    cm_events *ev = NULL;
+    cm_layer *regions = NULL;
+    cm_style *style = NULL;
+    cm_projection *proj = NULL;
+    cm_slices *slices = NULL;
+    cm_scene_base *base = NULL;
+    double bbox[4] = { 46.0, 39.0, 48.0, 40.5 }, rect[4];
+    cm_gazetteer_create(&gaz);
+    CHECK_INT(cm_events_load(&ev, "area-events.json", gaz, NULL), CM_OK);
+    CHECK_INT(cm_layer_load(&regions, CM_SOURCE_DIR "/shapes/regions.shp", NULL, NULL), CM_OK);
+    cm_style_preset(&style, "light", NULL);
+    cm_scene_map_rect(style, 1200, 900, rect);
+    cm_projection_create(&proj, "auto", bbox, rect, NULL);
+    cm_slices_make(&slices, ev, NULL, NULL);
+    cm_scene_base_create(&base, &regions, 1, proj, style, gaz, ev, bbox, 1200, 900);
+    for (size_t i = 0; i < 2; i++) {
+        cm_scene *sc = NULL;
+        CHECK_INT(cm_scene_layout(&sc, base, cm_slices_get(slices, i), NULL), CM_OK);
+        CHECK_INT(sc->n_areas, 1);
+        if (sc->n_areas == 1) {
+            CHECK_STR(cm_shape_name(base->paths[sc->areas[0].path].shape),
+                      "Xocav\xc9\x99nd");
+            CHECK_NEAR(sc->areas[0].color.r, i == 0 ? 0xc5 / 255.0 : 0x2b / 255.0, 1e-9);
+            CHECK_INT(sc->areas[0].is_claimed, i == 1);
+        }
+        cm_scene_destroy(sc);
+    }
+    cm_scene_base_destroy(base);
+    cm_slices_destroy(slices);
+    cm_projection_destroy(proj);
+    cm_style_destroy(style);
+    cm_layer_destroy(regions);
+    cm_events_destroy(ev);
+    cm_gazetteer_destroy(gaz);
+    remove("area-events.json");
+}
+
 int
 main(void)
 {
+    test_areas();
     test_dense();
     test_size(1600, 1200, 0);
     test_size(600, 600, 1);
