@@ -1788,9 +1788,17 @@ legend_rows(layout *L, legend *lg, const present *p, double *w, double *h)
 {
     lg->n_rows = 0;
     lg->first_label = L->sc->n_labels;
-    legend_sides_and_kinds(lg, p);
-    legend_states(lg, p);
-    legend_lines(lg);
+    if (L->b->width_px < 900) {   /* a phone-sized map: sides and claims only */
+        present brief = *p;
+        memset(brief.kinds, 0, sizeof(brief.kinds));
+        brief.other = brief.uncertain = brief.fresh = 0;
+        legend_sides_and_kinds(lg, &brief);
+        legend_states(lg, &brief);
+    } else {
+        legend_sides_and_kinds(lg, p);
+        legend_states(lg, p);
+        legend_lines(lg);
+    }
     *w = 0;
     for (size_t i = lg->first_label; i < L->sc->n_labels; i++)
         *w = fmax(*w, L->sc->labels[i].w);
@@ -1900,7 +1908,7 @@ layout_latest(layout *L)
     const double *r = L->b->map_rect;
     size_t first_label = L->sc->n_labels;
     char line[512], clock[CM_TIME_BUF];
-    double pad = 8, inner = fmin(r[2] * (compact ? 0.6 : 0.3), 420), y;
+    double pad = 8, inner = fmin(r[2] * (compact ? 0.45 : 0.3), 420), y;
     double line_h = st->note_px * 1.4 + 2, tallest = st->note_px * 1.5 + 4 + line_h * max_lines;
 
     for (size_t k = 0; k < cm_slice_n_events(sl); k++) {
