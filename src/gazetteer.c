@@ -259,10 +259,13 @@ parse_degrees(parser *ps, const field *f, double limit, double *out)
     return 0;
 }
 
-static char *
-dup_or_null(const field *f)
+/* Copies an optional column into *out (NULL when empty); 0 when out of memory,
+ * which must not pass for an empty column (found by test_alloc_fail). */
+static int
+dup_or_null(const field *f, char **out)
 {
-    return f && f->text[0] ? strdup(f->text) : NULL;
+    *out = f && f->text[0] ? strdup(f->text) : NULL;
+    return !(f && f->text[0]) || *out;
 }
 
 static cm_status
@@ -300,14 +303,15 @@ parse_place(cm_gazetteer *gaz, parser *ps, const field *fields, size_t n)
     p->lat = lat;
     p->pos = cm_input_pos(ps->path, ps->text, name->offset);
     p->name = strdup(name->text);
+    int copied = p->name != NULL;
     for (int l = 0; l < N_LANGS; l++)
-        p->name_lang[l] = dup_or_null(column(ps, fields, n, (enum col)(C_AZ + l)));
-    p->country = dup_or_null(column(ps, fields, n, C_COUNTRY));
-    p->kind = dup_or_null(column(ps, fields, n, C_KIND));
-    p->aliases = dup_or_null(column(ps, fields, n, C_ALIASES));
+        copied &= dup_or_null(column(ps, fields, n, (enum col)(C_AZ + l)), &p->name_lang[l]);
+    copied &= dup_or_null(column(ps, fields, n, C_COUNTRY), &p->country);
+    copied &= dup_or_null(column(ps, fields, n, C_KIND), &p->kind);
+    copied &= dup_or_null(column(ps, fields, n, C_ALIASES), &p->aliases);
     const field *rank = column(ps, fields, n, C_RANK);
     p->rank = rank ? strtol(rank->text, NULL, 10) : 0;
-    if (!p->name || push_place(gaz, p) != CM_OK) {
+    if (!copied || push_place(gaz, p) != CM_OK) {
         place_free(p);
         return CM_ERR_NOMEM;
     }
@@ -661,17 +665,4 @@ cm_place_name_in(const cm_place *p, const char *lang)
         if (strcmp(lang, lang_codes[l]) == 0 && p->name_lang[l])
             return p->name_lang[l];
     return p->name;
-}
-
-int
-cm_name_same(const char *a, const char *b)
-{
-    char *fa = a ? cm_name_fold(a) : NULL, *fb = b ? cm_name_fold(b) : NULL;
-    char *la = fa ? loosen(fa) : NULL, *lb = fb ? loosen(fb) : NULL;
-    int same = fa && fb && *fa && (strcmp(fa, fb) == 0 || (la && lb && strcmp(la, lb) == 0));
-    free(fa);
-    free(fb);
-    free(la);
-    free(lb);
-    return same;
 }
