@@ -666,3 +666,16 @@ cm_place_name_in(const cm_place *p, const char *lang)
             return p->name_lang[l];
     return p->name;
 }
+
+int
+cm_name_same(const char *a, const char *b)
+{
+    char *fa = a ? cm_name_fold(a) : NULL, *fb = b ? cm_name_fold(b) : NULL;
+    char *la = fa ? loosen(fa) : NULL, *lb = fb ? loosen(fb) : NULL;
+    int same = fa && fb && *fa && (strcmp(fa, fb) == 0 || (la && lb && strcmp(la, lb) == 0));
+    free(fa);
+    free(fb);
+    free(la);
+    free(lb);
+    return same;
+}
