@@ -509,8 +509,9 @@ make_inset(cm_scene_base *b, cm_layer *const *layers, size_t n_layers, const dou
     for (size_t i = 0; i < n_layers; i++)
         if (strcmp(cm_layer_role(layers[i]), "world") == 0)
             world = layers[i];
-    if (!world || b->width_px < 500)
-        return CM_OK;   /* no world layer, or no room: no inset */
+    if (!world || b->width_px < 500 || bbox[2] - bbox[0] > 40 || bbox[2] < bbox[0] ||
+        fabs(b->center_lat) > 60)
+        return CM_OK;   /* no world layer, no room, or a map that is its own locator */
     double w = b->width_px < 900 ? 110 : 170, h = w * 0.7, m = b->style->margin_px;
     inset_frame f;
     f.lon0 = b->center_lon;
@@ -753,6 +754,9 @@ note_dropped(layout *L, const char *text)
 {
     cm_scene *sc = L->sc;
     char *copy = strdup(text);
+    /* The left-to-right mark inside edge labels is for drawing, not for readers. */
+    for (char *m; copy && (m = strstr(copy, "\xe2\x80\x8e"));)
+        memmove(m, m + 3, strlen(m + 3) + 1);
     if (!copy || !GROW(sc->dropped, sc->n_dropped, sc->cap_dropped)) {
         free(copy);
         L->status = CM_ERR_NOMEM;
@@ -828,11 +832,39 @@ place_with_leader(layout *L, cm_scene_label *lb, double x, double y, double r)
     return 0;
 }
 
-/* How a label may be placed: an event's may move and take a leader line,
- * an edge marker's may move along the edge, a context place's keeps its spot
- * from the previous slice or is left out (a town that jumps about distracts
- * more than one that is briefly not named). */
+/* How a label may be placed: an event's may take a leader line, an edge
+ * marker's may move along the edge with its arrow; any label that was on the
+ * previous slice keeps its spot or is left out (a name that jumps about
+ * distracts more than one that is briefly not shown). */
 enum { LABEL_EVENT, LABEL_EDGE, LABEL_CONTEXT };
+
+/* The @k-th position beside a point, in the order cartographers prefer:
+ * right, left, above, below, then the diagonals. */
+static void
+candidate(int k, double x, double y, double gap, double w, double h, double *cx, double *cy)
+{
+    const double c[8][2] = {
+        { x + gap, y - h / 2 }, { x - gap - w, y - h / 2 }, { x - w / 2, y - gap - h },
+        { x - w / 2, y + gap }, { x + gap * 0.7, y - gap * 0.7 - h },
+        { x + gap * 0.7, y + gap * 0.7 }, { x - gap * 0.7 - w, y - gap * 0.7 - h },
+        { x - gap * 0.7 - w, y + gap * 0.7 },
+    };
+    *cx = c[k][0];
+    *cy = c[k][1];
+}
+
+/* Which of the positions beside (x, y) @prev was in; 0 when none. */
+static int
+candidate_of(const cm_scene_label *prev, double x, double y, double gap)
+{
+    for (int k = 0; k < 8; k++) {
+        double cx, cy;
+        candidate(k, x, y, gap, prev->w, prev->h, &cx, &cy);
+        if (fabs(cx - prev->x) < 0.5 && fabs(cy - prev->y) < 0.5)
+            return k;
+    }
+    return 0;
+}
 
 /* Puts a label beside the point (x, y) with a symbol of radius @r: where it
  * was on the previous slice, else right, left, above, below, then the
@@ -842,16 +874,10 @@ static int
 place_label(layout *L, cm_scene_label *lb, double x, double y, double r, int mode)
 {
     int leader = mode == LABEL_EVENT;
-    double gap = r + 3, w = lb->w, h = lb->h;
-    const double cand[8][2] = {
-        { x + gap, y - h / 2 }, { x - gap - w, y - h / 2 }, { x - w / 2, y - gap - h },
-        { x - w / 2, y + gap }, { x + gap * 0.7, y - gap * 0.7 - h },
-        { x + gap * 0.7, y + gap * 0.7 }, { x - gap * 0.7 - w, y - gap * 0.7 - h },
-        { x - gap * 0.7 - w, y + gap * 0.7 },
-    };
+    double gap = r + 3;
     const cm_scene_label *prev = previous_label(L, lb);
-    if (prev && prev->has_leader == 0 && fabs(prev->w - w) < 0.5 &&
-        try_box(L, lb, prev->x, prev->y))
+    int same_size = prev && fabs(prev->w - lb->w) < 0.5 && fabs(prev->h - lb->h) < 0.5;
+    if (same_size && !prev->has_leader && try_box(L, lb, prev->x, prev->y))
         return 1;
     if (prev && prev->has_leader && leader && fabs(prev->leader_x - x) < r + 1 &&
         fabs(prev->leader_y - y) < r + 1 && try_box(L, lb, prev->x, prev->y)) {
@@ -860,11 +886,19 @@ place_label(layout *L, cm_scene_label *lb, double x, double y, double r, int mod
         lb->leader_y = prev->leader_y;
         return 1;
     }
-    if (prev && mode == LABEL_CONTEXT)
+    /* A name already on the map stays where the reader saw it, or leaves the
+     * map for this slice; it never jumps (an edge arrow's name moves with it). */
+    if (same_size && mode != LABEL_EDGE)
         return 0;
-    for (int k = 0; k < 8; k++)
-        if (try_box(L, lb, cand[k][0], cand[k][1]))
+    /* A name that changed size (bold while new, regular after) keeps its side. */
+    int first = prev && !prev->has_leader ? candidate_of(prev, x, y, gap) : 0;
+    for (int i = 0; i < 8; i++) {
+        int k = i == 0 ? first : i <= first ? i - 1 : i;
+        double cx, cy;
+        candidate(k, x, y, gap, lb->w, lb->h, &cx, &cy);
+        if (try_box(L, lb, cx, cy))
             return 1;
+    }
     return leader && place_with_leader(L, lb, x, y, r);
 }
 
