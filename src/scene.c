@@ -189,6 +189,24 @@ cleanup:
     return st;
 }
 
+/* The world layer is coarse: where the countries layer has the same country,
+ * the world's outline would show as a rim of land beyond the true coast. */
+static int
+drawn_by_countries(cm_layer *const *layers, size_t n_layers, const cm_shape *world_shape)
+{
+    const char *iso = cm_shape_attr(world_shape, "iso_a2");
+    for (size_t i = 0; iso && *iso && strcmp(iso, "-99") != 0 && i < n_layers; i++) {
+        if (strcmp(cm_layer_role(layers[i]), "countries") != 0)
+            continue;
+        for (size_t s = 0; s < cm_layer_n_shapes(layers[i]); s++) {
+            const char *other = cm_shape_attr(cm_layer_shape(layers[i], s), "iso_a2");
+            if (other && strcmp(other, iso) == 0)
+                return 1;
+        }
+    }
+    return 0;
+}
+
 static cm_status
 project_layers(cm_scene_base *b, cm_layer *const *layers, size_t n_layers)
 {
@@ -198,7 +216,10 @@ project_layers(cm_scene_base *b, cm_layer *const *layers, size_t n_layers)
             if (role_order(role) != pass)
                 continue;
             for (size_t s = 0; s < cm_layer_n_shapes(layers[i]); s++) {
-                cm_status st = project_shape(b, role, cm_layer_shape(layers[i], s));
+                const cm_shape *shape = cm_layer_shape(layers[i], s);
+                if (strcmp(role, "world") == 0 && drawn_by_countries(layers, n_layers, shape))
+                    continue;
+                cm_status st = project_shape(b, role, shape);
                 if (st != CM_OK)
                     return st;
             }
