@@ -417,9 +417,12 @@ parse_bbox(loader *ld, json_t *v, cm_pos pos)
     for (size_t i = 0; i < 4; i++)
         if (!take_degrees(ld, "bbox", json_array_get(v, i), pos, limits[i], &b[i]))
             return;
-    if (b[0] >= b[2] || b[1] >= b[3]) {
+    /* West greater than east is an extent across the antimeridian
+     * (Chukotka to Alaska: [170, 60, -150, 72]); equal is no extent at all. */
+    if (b[0] == b[2] || b[1] >= b[3]) {
         error_at(ld, pos_of(ld, v, pos), "\"bbox\" should be [west, south, east, north] "
-                 "with west < east and south < north");
+                 "with south < north and west different from east (west greater than "
+                 "east crosses the antimeridian)");
         return;
     }
     memcpy(ld->ev->bbox, b, sizeof(b));

@@ -189,14 +189,20 @@ cleanup:
     return st;
 }
 
-/* The world layer is coarse: where the countries layer has the same country,
- * the world's outline would show as a rim of land beyond the true coast. */
+/* The world layer is coarse: where the countries layer has the same country
+ * and covers the whole map, the world's outline would only show as a rim of
+ * land beyond the true coast. (Beyond the countries layer's clip, as for
+ * Chukotka, the world layer is all there is.) */
 static int
-drawn_by_countries(cm_layer *const *layers, size_t n_layers, const cm_shape *world_shape)
+drawn_by_countries(const cm_scene_base *b, cm_layer *const *layers, size_t n_layers,
+                   const cm_shape *world_shape)
 {
     const char *iso = cm_shape_attr(world_shape, "iso_a2");
+    const double *m = b->bbox_deg;
     for (size_t i = 0; iso && *iso && strcmp(iso, "-99") != 0 && i < n_layers; i++) {
-        if (strcmp(cm_layer_role(layers[i]), "countries") != 0)
+        double lb[4];
+        if (strcmp(cm_layer_role(layers[i]), "countries") != 0 || !cm_layer_bbox(layers[i], lb) ||
+            m[0] > m[2] || m[0] < lb[0] || m[2] > lb[2] || m[1] < lb[1] || m[3] > lb[3])
             continue;
         for (size_t s = 0; s < cm_layer_n_shapes(layers[i]); s++) {
             const char *other = cm_shape_attr(cm_layer_shape(layers[i], s), "iso_a2");
@@ -217,7 +223,7 @@ project_layers(cm_scene_base *b, cm_layer *const *layers, size_t n_layers)
                 continue;
             for (size_t s = 0; s < cm_layer_n_shapes(layers[i]); s++) {
                 const cm_shape *shape = cm_layer_shape(layers[i], s);
-                if (strcmp(role, "world") == 0 && drawn_by_countries(layers, n_layers, shape))
+                if (strcmp(role, "world") == 0 && drawn_by_countries(b, layers, n_layers, shape))
                     continue;
                 cm_status st = project_shape(b, role, shape);
                 if (st != CM_OK)
@@ -591,6 +597,7 @@ cm_scene_base_create(cm_scene_base **out, cm_layer *const *layers, size_t n_laye
     b->near_deg[1] = fmax(-90, bbox_deg[1] - fmin(span, 30));
     b->near_deg[2] = east + span;
     b->near_deg[3] = fmin(90, bbox_deg[3] + fmin(span, 30));
+    memcpy(b->bbox_deg, bbox_deg, sizeof(b->bbox_deg));
     cm_projection_rect(proj, b->map_rect);
     /* Measured once here: PROJ objects are not for the threads that lay out slices. */
     b->scale_bar_m = cm_projection_scale_bar(proj, b->map_rect[0] + style->margin_px,

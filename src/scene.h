@@ -68,6 +68,7 @@ struct cm_scene_base {
     double map_rect[4];
     double center_lon, center_lat;
     double near_deg[4];        /* shapes outside this are not drawn */
+    double bbox_deg[4];        /* the extent the projection was fitted to */
     cm_scene_path *paths;
     size_t n_paths, n_paths_cap;
     context_place *places;

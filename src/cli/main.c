@@ -179,10 +179,11 @@ parse_bbox(args *a, const char *text)
     double *b = a->bbox;
     char tail;
     if (sscanf(text, "%lf,%lf,%lf,%lf%c", &b[0], &b[1], &b[2], &b[3], &tail) != 4 ||
-        !(b[0] >= -180 && b[2] <= 180 && b[1] >= -90 && b[3] <= 90 && b[0] < b[2] &&
-          b[1] < b[3]))
+        !(b[0] >= -180 && b[0] <= 180 && b[2] >= -180 && b[2] <= 180 && b[1] >= -90 &&
+          b[3] <= 90 && b[0] != b[2] && b[1] < b[3]))
         return usage_error("--bbox \"%s\" should be WEST,SOUTH,EAST,NORTH in degrees, such "
-                           "as 45.4,38.9,48.0,41.0", text);
+                           "as 45.4,38.9,48.0,41.0 (west greater than east crosses the "
+                           "antimeridian)", text);
     a->has_bbox = 1;
     a->opt.bbox_deg = a->bbox;
     return 0;

@@ -42,6 +42,17 @@ expect 2 - -- "$bin" render "$src/examples/karabakh-2020-10-09.json" --lang xx
 grep -q 'conflictmap: --lang "xx" should be one of en, az, hy, ru, ar' stderr.txt ||
   fail "--lang xx: $(cat stderr.txt)"
 
+# An extent across the antimeridian (west > east): Chukotka to Alaska.
+cat > bering.json <<'JSON'
+{"map": {"bbox": [165, 58, -150, 72]}, "events": [
+ {"time": "2021-01-01T00:00:00Z", "lon": -168.0, "lat": 65.6, "kind": "statement"},
+ {"time": "2021-01-01T00:00:00Z", "lon": 177.5, "lat": 64.7, "kind": "statement"}]}
+JSON
+expect 0 - -- "$bin" render bering.json -o bering-out --quiet --format png
+[ -s bering-out/bering-20210101T0000Z.png ] || fail "no map across the antimeridian"
+expect 0 - -- "$bin" render bering.json -o bering-out2 --quiet --format png --bbox 165,58,-150,72
+expect 2 - -- "$bin" render bering.json --bbox 165,58,165,72
+
 # slices: the 23 distinct times; --every 1h from 07:25 to 21:25 (15 slices).
 expect 0 - -- "$bin" slices "$src/examples/karabakh-2020-10-09.json"
 [ "$(wc -l < stdout.txt)" -eq 23 ] || fail "slices printed $(wc -l < stdout.txt) lines"
