@@ -1793,7 +1793,9 @@ legend_states(legend *lg, const present *p)
     cm_scene_marker *m;
     if (p->confirmed && (m = legend_row(lg, "Solid: confirmed")))
         m->symbol = CM_SYM_CIRCLE;
-    if (p->claimed && (m = legend_row(lg, "Hollow: claimed by one side, not verified"))) {
+    int brief = L->b->width_px < 900;
+    if (p->claimed && (m = legend_row(lg, brief ? "Hollow: claimed"
+                                                : "Hollow: claimed by one side, not verified"))) {
         m->symbol = CM_SYM_CIRCLE;
         m->fill = white;
         m->stroke = L->st->neutral;
@@ -1843,24 +1845,47 @@ legend_lines(legend *lg)
     }
 }
 
+/* On a small map the rows go in two columns, so the legend stays low and
+ * leaves the map's middle to the story. Each row is one marker and one label,
+ * made in the same order. */
+static void
+legend_columns(layout *L, legend *lg, size_t first_marker, double *w, double *h)
+{
+    size_t n = lg->n_rows, per_col = (n + 1) / 2;
+    double col_w = 0;
+    for (size_t i = 0; i < n; i++)
+        col_w = fmax(col_w, L->sc->labels[lg->first_label + i].w);
+    col_w += lg->sw + 6 + 10;
+    for (size_t i = 0; i < n; i++) {
+        double dx = i >= per_col ? col_w : 0, dy = i >= per_col ? -lg->row * (double)per_col : 0;
+        L->sc->labels[lg->first_label + i].x += dx;
+        L->sc->labels[lg->first_label + i].y += dy;
+        L->sc->markers[first_marker + i].x += dx;
+        L->sc->markers[first_marker + i].y += dy;
+    }
+    *w = lg->pad * 2 + col_w * (n > 1 ? 2 : 1) - 10;
+    *h = lg->pad * 2 + lg->row * (double)per_col;
+}
+
 /* Lays the rows out for @p and returns the box's size; @first_marker and the
  * legend's first label say where its parts start. */
 static void
 legend_rows(layout *L, legend *lg, const present *p, double *w, double *h)
 {
+    size_t first_marker = L->sc->n_markers;
     lg->n_rows = 0;
     lg->first_label = L->sc->n_labels;
-    if (L->b->width_px < 900) {   /* a phone-sized map: sides and claims only */
+    if (L->b->width_px < 900) {   /* a phone-sized map: what the markers mean */
         present brief = *p;
-        memset(brief.kinds, 0, sizeof(brief.kinds));
-        brief.other = brief.uncertain = brief.fresh = 0;
+        brief.uncertain = brief.fresh = 0;
         legend_sides_and_kinds(lg, &brief);
         legend_states(lg, &brief);
-    } else {
-        legend_sides_and_kinds(lg, p);
-        legend_states(lg, p);
-        legend_lines(lg);
+        legend_columns(L, lg, first_marker, w, h);
+        return;
     }
+    legend_sides_and_kinds(lg, p);
+    legend_states(lg, p);
+    legend_lines(lg);
     *w = 0;
     for (size_t i = lg->first_label; i < L->sc->n_labels; i++)
         *w = fmax(*w, L->sc->labels[i].w);
@@ -1970,7 +1995,7 @@ layout_latest(layout *L)
     const double *r = L->b->map_rect;
     size_t first_label = L->sc->n_labels;
     char line[512], clock[CM_TIME_BUF];
-    double pad = 8, inner = fmin(r[2] * (compact ? 0.45 : 0.3), 420), y;
+    double pad = 8, inner = fmin(r[2] * (compact ? 0.4 : 0.3), 420), y;
     double line_h = st->note_px * 1.4 + 2, tallest = st->note_px * 1.5 + 4 + line_h * max_lines;
 
     for (size_t k = 0; k < cm_slice_n_events(sl); k++) {
