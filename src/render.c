@@ -106,7 +106,7 @@ add_folder(run *r, const char *dir, const char *role)
         return CM_ERR_IO;
     }
     while (st == CM_OK && (de = readdir(d))) {
-        if (!has_suffix(de->d_name, ".shp"))
+        if (!has_suffix(de->d_name, ".shp") && !has_suffix(de->d_name, ".geojson"))
             continue;
         if (n == cap) {
             cap = cap ? cap * 2 : 16;
@@ -128,7 +128,7 @@ add_folder(run *r, const char *dir, const char *role)
     closedir(d);
     if (st == CM_OK && n == 0) {
         cm_pos pos = { dir, 0, 0 };
-        cm_diag_error(r->diags, &pos, "the folder has no shapefiles (.shp)");
+        cm_diag_error(r->diags, &pos, "the folder has no shapefiles (.shp) or GeoJSON layers (.geojson)");
         st = CM_ERR_INPUT;
     }
     if (n)

@@ -53,6 +53,16 @@ expect 0 - -- "$bin" render bering.json -o bering-out --quiet --format png
 expect 0 - -- "$bin" render bering.json -o bering-out2 --quiet --format png --bbox 165,58,-150,72
 expect 2 - -- "$bin" render bering.json --bbox 165,58,165,72
 
+# A folder of GeoJSON layers works as --shapes, as a folder of shapefiles does.
+mkdir -p geo-layers
+cat > geo-layers/countries.geojson <<'JSON'
+{"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {"name": "Box"},
+ "geometry": {"type": "Polygon", "coordinates": [[[45, 39], [49, 39], [49, 41], [45, 41], [45, 39]]]}}]}
+JSON
+expect 0 - -- "$bin" render "$src/examples/karabakh-2020-10-09.json" -o geo-out --quiet \
+  --shapes geo-layers --at 2020-10-09T15:15:00Z --format png
+[ -s geo-out/karabakh-2020-10-09-20201009T1515Z.png ] || fail "no map from a GeoJSON folder"
+
 # slices: the 23 distinct times; --every 1h from 07:25 to 21:25 (15 slices).
 expect 0 - -- "$bin" slices "$src/examples/karabakh-2020-10-09.json"
 [ "$(wc -l < stdout.txt)" -eq 23 ] || fail "slices printed $(wc -l < stdout.txt) lines"
