@@ -133,29 +133,6 @@ draw_inset(cairo_t *cr, const cm_scene_base *b)
     cairo_stroke(cr);
 }
 
-static void
-draw_paths(cairo_t *cr, const cm_scene_base *b)
-{
-    cairo_set_fill_rule(cr, CAIRO_FILL_RULE_EVEN_ODD);
-    cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
-    cairo_set_line_cap(cr, CAIRO_LINE_CAP_ROUND);
-    for (size_t i = 0; i < b->n_paths; i++) {
-        const cm_scene_path *p = &b->paths[i];
-        cairo_new_path(cr);
-        trace_path(cr, p);
-        if (p->fill.a > 0) {
-            set_rgba(cr, p->fill);
-            cairo_fill_preserve(cr);
-        }
-        if (p->stroke.width_px > 0) {
-            set_stroke(cr, &p->stroke);
-            cairo_stroke(cr);
-        }
-        cairo_new_path(cr);
-    }
-    cairo_set_dash(cr, NULL, 0, 0);
-}
-
 /* ---- symbols -------------------------------------------------------------------------- */
 
 static void
@@ -360,7 +337,7 @@ draw_scene(cairo_t *cr, const cm_scene *sc, double scale)
     cairo_save(cr);
     cairo_rectangle(cr, r[0], r[1], r[2], r[3]);
     cairo_clip(cr);
-    draw_paths(cr, b);
+    draw_path_list(cr, b->paths, b->n_paths);
     draw_areas(cr, sc);
     draw_markers(cr, sc, "places");
     draw_markers(cr, sc, "control");
