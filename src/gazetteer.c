@@ -667,15 +667,23 @@ cm_place_name_in(const cm_place *p, const char *lang)
     return p->name;
 }
 
+char *
+cm_name_key(const char *name)
+{
+    char *folded = name ? cm_name_fold(name) : NULL;
+    char *key = folded ? loosen(folded) : NULL;
+    free(folded);
+    return key;
+}
+
+/* Folded names that are equal are equal once loosened too, so the loose key
+ * alone decides. */
 int
 cm_name_same(const char *a, const char *b)
 {
-    char *fa = a ? cm_name_fold(a) : NULL, *fb = b ? cm_name_fold(b) : NULL;
-    char *la = fa ? loosen(fa) : NULL, *lb = fb ? loosen(fb) : NULL;
-    int same = fa && fb && *fa && (strcmp(fa, fb) == 0 || (la && lb && strcmp(la, lb) == 0));
-    free(fa);
-    free(fb);
-    free(la);
-    free(lb);
+    char *ka = cm_name_key(a), *kb = cm_name_key(b);
+    int same = ka && kb && *ka && strcmp(ka, kb) == 0;
+    free(ka);
+    free(kb);
     return same;
 }

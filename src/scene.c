@@ -318,6 +318,25 @@ make_pango(cm_scene_base *b)
     return CM_OK;
 }
 
+/* ---- the base: region names ---------------------------------------------------- */
+
+static cm_status
+key_regions(cm_scene_base *b)
+{
+    static const char *const fields[4] = { "name", "name_en", "name_ne", "name_local" };
+    for (size_t i = 0; i < b->n_paths; i++) {
+        cm_scene_path *p = &b->paths[i];
+        if (strcmp(p->group, "regions") != 0 || !p->shape)
+            continue;
+        for (size_t k = 0; k < 4; k++) {
+            const char *v = cm_shape_attr(p->shape, fields[k]);
+            if (v && !(p->name_keys[k] = cm_name_key(v)))
+                return CM_ERR_NOMEM;
+        }
+    }
+    return CM_OK;
+}
+
 /* ---- the base: the story's countries --------------------------------------------- */
 
 /* The countries the events on the map happen in are drawn a shade lighter
@@ -613,6 +632,8 @@ cm_scene_base_create(cm_scene_base **out, cm_layer *const *layers, size_t n_laye
     if (st == CM_OK)
         emphasise_countries(b);
     if (st == CM_OK)
+        st = key_regions(b);
+    if (st == CM_OK)
         st = make_inset(b, layers, n_layers, bbox_deg);
     if (st == CM_OK)
         st = place_countries(b, layers, n_layers);
@@ -638,6 +659,8 @@ cm_scene_base_destroy(cm_scene_base *b)
     for (size_t i = 0; i < b->n_paths; i++) {
         free(b->paths[i].xy);
         free(b->paths[i].part_start);
+        for (size_t k = 0; k < 4; k++)
+            free(b->paths[i].name_keys[k]);
     }
     free(b->paths);
     for (size_t i = 0; i < b->n_inset; i++) {
@@ -1523,41 +1546,49 @@ layout_off_map(layout *L, const entry *off, size_t n_off)
 /* ---- laying out: control state and context ------------------------------------------------- */
 
 /* Regions whose name is the name of a controlled place or area are shaded in
- * the holder's colour; hatched while the change that gave it is only claimed. */
+ * the holder's colour; hatched while the change that gave it is only claimed.
+ * Region names are keyed once per run (key_regions), the control names once
+ * per slice, so a slice costs string compares only. */
 static int
-region_named(const cm_scene_path *p, const char *name)
+region_named(const cm_scene_path *p, const char *key)
 {
-    static const char *const fields[] = { "name", "name_en", "name_ne", "name_local" };
-    for (size_t k = 0; k < sizeof(fields) / sizeof(fields[0]); k++) {
-        const char *v = p->shape ? cm_shape_attr(p->shape, fields[k]) : NULL;
-        if (v && cm_name_same(v, name))
+    for (size_t k = 0; k < 4; k++)
+        if (p->name_keys[k] && *p->name_keys[k] && strcmp(p->name_keys[k], key) == 0)
             return 1;
-    }
     return 0;
+}
+
+static void
+shade_area(layout *L, size_t path, const char *side, const cm_event *by)
+{
+    cm_scene *sc = L->sc;
+    if (!GROW(sc->areas, sc->n_areas, sc->cap_areas)) {
+        L->status = CM_ERR_NOMEM;
+        return;
+    }
+    cm_rgba c = side_color(L->b->events, side, L->st->neutral);
+    c.a = 0.28;
+    sc->areas[sc->n_areas++] = (cm_scene_area){
+        path, c, by && strcmp(cm_event_status(by), "claimed") == 0 };
 }
 
 static void
 layout_areas(layout *L)
 {
     const cm_slice *sl = L->sc->slice;
-    cm_scene *sc = L->sc;
     for (size_t i = 0; i < cm_slice_n_control(sl) && L->status == CM_OK; i++) {
         const char *name, *side;
         const cm_event *by;
         cm_slice_control_at(sl, i, &name, &side, &by);
-        for (size_t k = 0; k < L->b->n_paths; k++) {
-            const cm_scene_path *p = &L->b->paths[k];
-            if (strcmp(p->group, "regions") != 0 || !p->is_polygon || !region_named(p, name))
-                continue;
-            if (!GROW(sc->areas, sc->n_areas, sc->cap_areas)) {
-                L->status = CM_ERR_NOMEM;
-                return;
-            }
-            cm_rgba c = side_color(L->b->events, side, L->st->neutral);
-            c.a = 0.28;
-            sc->areas[sc->n_areas++] = (cm_scene_area){
-                k, c, by && strcmp(cm_event_status(by), "claimed") == 0 };
+        char *key = cm_name_key(name);
+        if (!key) {
+            L->status = CM_ERR_NOMEM;
+            return;
         }
+        for (size_t k = 0; *key && k < L->b->n_paths && L->status == CM_OK; k++)
+            if (L->b->paths[k].is_polygon && region_named(&L->b->paths[k], key))
+                shade_area(L, k, side, by);
+        free(key);
     }
 }
 

@@ -15,6 +15,7 @@ typedef enum cm_symbol {
 typedef struct cm_scene_path {
     const char *group;         /* the layer's role: countries, regions, lines, world */
     const cm_shape *shape;     /* where it came from (borrowed from its layer) */
+    char *name_keys[4];        /* regions: cm_name_key of its name fields, owned */
     double *xy;                /* n_points (x, y) pairs in pixels */
     size_t *part_start;        /* n_parts + 1 offsets into the points */
     size_t n_points, n_parts;

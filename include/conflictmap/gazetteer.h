@@ -52,6 +52,11 @@ char *cm_name_fold(const char *name);
  * "Xocavənd". 0 otherwise, or when out of memory. */
 int cm_name_same(const char *a, const char *b);
 
+/* The key cm_name_same compares: names with equal non-empty keys are the same.
+ * For callers that compare one name with many: fold each once. The caller
+ * frees the result; NULL when out of memory. */
+char *cm_name_key(const char *name);
+
 const char *cm_place_name(const cm_place *place);
 /* The name in @lang ("az", "hy", "ru", "ar", "en"), or the primary name when
  * the gazetteer has none in that language. */

@@ -18,32 +18,41 @@ typedef struct fixture {
     cm_scene_base *base;
 } fixture;
 
+/* Everything a scene needs, from @events (whose map.bbox is the extent), the
+ * shipped layers named in @shapes and, unless NULL, the gazetteer @gazetteer. */
 static void
-setup(fixture *f, int width, int height)
+setup(fixture *f, const char *events, const char *gazetteer, const char *const *shapes,
+      size_t n_shapes, int width, int height)
 {
-    static const char *const shapes[] = { "world", "countries", "regions", "lines" };
     char path[1024];
     double bbox[4], rect[4];
     memset(f, 0, sizeof(*f));
     cm_gazetteer_create(&f->gaz);
-    if (cm_gazetteer_add_file(f->gaz, CM_SOURCE_DIR "/gazetteer/caucasus.tsv", NULL) ||
-        cm_events_load(&f->events, CM_SOURCE_DIR "/examples/karabakh-2020-10-09.json",
-                       f->gaz, NULL)) {
-        fprintf(stderr, "the example did not load\n");
+    if ((gazetteer && cm_gazetteer_add_file(f->gaz, gazetteer, NULL)) ||
+        cm_events_load(&f->events, events, f->gaz, NULL) || !cm_events_bbox(f->events, bbox)) {
+        fprintf(stderr, "%s did not load, or has no map.bbox\n", events);
         exit(2);
     }
-    for (size_t i = 0; i < 4; i++) {
+    for (size_t i = 0; i < n_shapes && i < 4; i++) {
         snprintf(path, sizeof(path), CM_SOURCE_DIR "/shapes/%s.shp", shapes[i]);
         if (cm_layer_load(&f->layers[f->n_layers], path, NULL, NULL) == CM_OK)
             f->n_layers++;
     }
-    cm_events_bbox(f->events, bbox);
+    CHECK_INT(f->n_layers, n_shapes);
     cm_style_preset(&f->style, "light", NULL);
     cm_scene_map_rect(f->style, width, height, rect);
     cm_projection_create(&f->proj, "auto", bbox, rect, NULL);
     cm_slices_make(&f->slices, f->events, NULL, NULL);
     cm_scene_base_create(&f->base, f->layers, f->n_layers, f->proj, f->style, f->gaz,
                          f->events, bbox, width, height);
+}
+
+static void
+setup_example(fixture *f, int width, int height)
+{
+    static const char *const shapes[] = { "world", "countries", "regions", "lines" };
+    setup(f, CM_SOURCE_DIR "/examples/karabakh-2020-10-09.json",
+          CM_SOURCE_DIR "/gazetteer/caucasus.tsv", shapes, 4, width, height);
 }
 
 static void
@@ -123,7 +132,7 @@ test_size(int width, int height)
     fixture f;
     cm_scene *prev = NULL;
     size_t overlaps = 0, moved = 0;
-    setup(&f, width, height);
+    setup_example(&f, width, height);
     CHECK_INT(cm_slices_count(f.slices), 23);
     for (size_t i = 0; i < cm_slices_count(f.slices); i++) {
         cm_scene *sc = NULL;
@@ -164,40 +173,20 @@ test_dense(void)
     }
     fprintf(f, "]}\n");
     fclose(f);
-    cm_gazetteer *gaz = NULL;
-    cm_events *ev = NULL;
-    cm_layer *countries = NULL;
-    cm_style *style = NULL;
-    cm_projection *proj = NULL;
-    cm_slices *slices = NULL;
-    cm_scene_base *base = NULL;
+    static const char *const shapes[] = { "countries" };
+    fixture fx;
     cm_scene *sc = NULL;
-    double bbox[4] = { 45.5, 39.0, 48.0, 40.5 }, rect[4];
-    cm_gazetteer_create(&gaz);
-    CHECK_INT(cm_events_load(&ev, "dense-events.json", gaz, NULL), CM_OK);
-    CHECK_INT(cm_layer_load(&countries, CM_SOURCE_DIR "/shapes/countries.shp", NULL, NULL),
-              CM_OK);
-    cm_style_preset(&style, "light", NULL);
-    cm_scene_map_rect(style, 1600, 1200, rect);
-    cm_projection_create(&proj, "auto", bbox, rect, NULL);
-    cm_slices_make(&slices, ev, NULL, NULL);
-    cm_scene_base_create(&base, &countries, 1, proj, style, gaz, ev, bbox, 1600, 1200);
-    const cm_slice *last = cm_slices_get(slices, cm_slices_count(slices) - 1);
+    setup(&fx, "dense-events.json", NULL, shapes, 1, 1600, 1200);
+    const cm_slice *last = cm_slices_get(fx.slices, cm_slices_count(fx.slices) - 1);
     CHECK_INT(cm_slice_n_events(last), 200);
-    CHECK_INT(cm_scene_layout(&sc, base, last, NULL), CM_OK);
+    CHECK_INT(cm_scene_layout(&sc, fx.base, last, NULL), CM_OK);
     size_t overlaps = count_overlaps(sc, "dense");
     fprintf(stderr, "dense: %zu overlaps, %zu of 200 labels dropped\n", overlaps,
             cm_scene_n_dropped(sc));
     CHECK_INT(overlaps, 0);
     CHECK(cm_scene_n_dropped(sc) > 0 && cm_scene_n_dropped(sc) < 200);
     cm_scene_destroy(sc);
-    cm_scene_base_destroy(base);
-    cm_slices_destroy(slices);
-    cm_projection_destroy(proj);
-    cm_style_destroy(style);
-    cm_layer_destroy(countries);
-    cm_events_destroy(ev);
-    cm_gazetteer_destroy(gaz);
+    teardown(&fx);
     remove("dense-events.json");
 }
 
@@ -215,41 +204,22 @@ test_areas(void)
           "  {\"time\": \"2020-10-09T15:15:00Z\", \"lon\": 47.03, \"lat\": 39.52,\n"
           "   \"area\": \"Xocav\xc9\x99nd\", \"control\": {\"from\": \"AM\", \"to\": \"AZ\"}}]}\n", f);
     fclose(f);
-    cm_gazetteer *gaz = NULL;
-    cm_events *ev = NULL;
-    cm_layer *regions = NULL;
-    cm_style *style = NULL;
-    cm_projection *proj = NULL;
-    cm_slices *slices = NULL;
-    cm_scene_base *base = NULL;
-    double bbox[4] = { 46.0, 39.0, 48.0, 40.5 }, rect[4];
-    cm_gazetteer_create(&gaz);
-    CHECK_INT(cm_events_load(&ev, "area-events.json", gaz, NULL), CM_OK);
-    CHECK_INT(cm_layer_load(&regions, CM_SOURCE_DIR "/shapes/regions.shp", NULL, NULL), CM_OK);
-    cm_style_preset(&style, "light", NULL);
-    cm_scene_map_rect(style, 1200, 900, rect);
-    cm_projection_create(&proj, "auto", bbox, rect, NULL);
-    cm_slices_make(&slices, ev, NULL, NULL);
-    cm_scene_base_create(&base, &regions, 1, proj, style, gaz, ev, bbox, 1200, 900);
+    static const char *const shapes[] = { "regions" };
+    fixture fx;
+    setup(&fx, "area-events.json", NULL, shapes, 1, 1200, 900);
     for (size_t i = 0; i < 2; i++) {
         cm_scene *sc = NULL;
-        CHECK_INT(cm_scene_layout(&sc, base, cm_slices_get(slices, i), NULL), CM_OK);
+        CHECK_INT(cm_scene_layout(&sc, fx.base, cm_slices_get(fx.slices, i), NULL), CM_OK);
         CHECK_INT(sc->n_areas, 1);
         if (sc->n_areas == 1) {
-            CHECK_STR(cm_shape_name(base->paths[sc->areas[0].path].shape),
+            CHECK_STR(cm_shape_name(fx.base->paths[sc->areas[0].path].shape),
                       "Xocav\xc9\x99nd");
             CHECK_NEAR(sc->areas[0].color.r, i == 0 ? 0xc5 / 255.0 : 0x2b / 255.0, 1e-9);
             CHECK_INT(sc->areas[0].is_claimed, i == 1);
         }
         cm_scene_destroy(sc);
     }
-    cm_scene_base_destroy(base);
-    cm_slices_destroy(slices);
-    cm_projection_destroy(proj);
-    cm_style_destroy(style);
-    cm_layer_destroy(regions);
-    cm_events_destroy(ev);
-    cm_gazetteer_destroy(gaz);
+    teardown(&fx);
     remove("area-events.json");
 }
 
