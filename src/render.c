@@ -36,7 +36,8 @@ typedef struct run {
     cm_slices *slices;
     cm_scene_base *base;
     cm_manifest *manifest;
-    cm_scene *previous;        /* the last slice's scene: its labels stay put */
+    cm_scene **scenes;         /* one per slice, laid out in time order */
+    char stem[512];            /* output names: <stem>-<YYYYMMDDTHHMMZ>.<ext> */
     double bbox[4];
     char **written;            /* files this run put in place, for rollback */
     size_t n_written;
@@ -355,58 +356,107 @@ stem_of(const char *path, char *buf, size_t size)
     return buf;
 }
 
-static cm_status
-render_slice(run *r, const cm_slice *slice, const char *stem)
-{
-    static const cm_format order[] = { CM_FORMAT_PNG, CM_FORMAT_SVG, CM_FORMAT_PDF };
-    char stamp[CM_TIME_BUF], names[3][1024], path[4096];
-    const char *exts[3], *name_ptrs[3];
-    size_t n_files = 0;
-    cm_scene *scene = NULL;
-    cm_status st = cm_scene_layout(&scene, r->base, slice, r->previous);
+/* The formats drawn per slice, in the order their files are listed. */
+static const cm_format slice_formats[] = { CM_FORMAT_PNG, CM_FORMAT_SVG, CM_FORMAT_PDF };
+enum { N_SLICE_FORMATS = sizeof(slice_formats) / sizeof(slice_formats[0]) };
 
-    cm_time_format_stamp(cm_slice_time(slice), stamp);
-    for (size_t i = 0; st == CM_OK && i < 3; i++) {
-        if (!(r->opt->formats & order[i]))
+/* The base name of slice @i's file in @format: only the events file's name
+ * and the slice's time go into it, never anything from the file's text. */
+static void
+slice_file_name(const run *r, size_t i, cm_format format, char *buf, size_t size)
+{
+    char stamp[CM_TIME_BUF];
+    cm_time_format_stamp(cm_slice_time(cm_slices_get(r->slices, i)), stamp);
+    snprintf(buf, size, "%s-%s.%s", r->stem, stamp, cm_format_extension(format));
+}
+
+/* Layout runs in time order, each slice after the one before it, because a
+ * label keeps the spot it had on the previous slice. Drawing needs nothing
+ * but the scene, so slices can be drawn in any order once this is done. */
+static cm_status
+layout_all(run *r)
+{
+    size_t n = cm_slices_count(r->slices);
+    r->scenes = calloc(n ? n : 1, sizeof(*r->scenes));
+    if (!r->scenes)
+        return CM_ERR_NOMEM;
+    for (size_t i = 0; i < n; i++) {
+        cm_status st = cm_scene_layout(&r->scenes[i], r->base, cm_slices_get(r->slices, i),
+                                       i ? r->scenes[i - 1] : NULL);
+        if (st != CM_OK)
+            return st;
+    }
+    return CM_OK;
+}
+
+/* Draws slice @i in every per-slice format the options ask for. */
+static cm_status
+draw_slice(run *r, size_t i)
+{
+    char name[1024], path[4096];
+    cm_status st = CM_OK;
+    for (size_t f = 0; st == CM_OK && f < N_SLICE_FORMATS; f++) {
+        if (!(r->opt->formats & slice_formats[f]))
             continue;
-        exts[n_files] = cm_format_extension(order[i]);
-        snprintf(names[n_files], sizeof(names[n_files]), "%s-%s.%s", stem, stamp,
-                 exts[n_files]);
-        name_ptrs[n_files] = names[n_files];
-        snprintf(path, sizeof(path), "%s/%s", r->opt->out_dir, names[n_files]);
-        st = cm_draw(scene, order[i], r->opt->scale, path, r->diags);
+        slice_file_name(r, i, slice_formats[f], name, sizeof(name));
+        snprintf(path, sizeof(path), "%s/%s", r->opt->out_dir, name);
+        st = cm_draw(r->scenes[i], slice_formats[f], r->opt->scale, path, r->diags);
         if (st == CM_OK)
             st = remember(r, path);
-        n_files++;
     }
-    if (st == CM_OK)
-        st = cm_manifest_add_slice(r->manifest, slice, scene, exts, name_ptrs, n_files);
-    cm_scene_destroy(r->previous);
-    r->previous = scene;
     return st;
 }
 
+/* The manifest's entry for slice @i: the files draw_slice wrote for it. */
+static cm_status
+add_to_manifest(run *r, size_t i)
+{
+    char names[N_SLICE_FORMATS][1024];
+    const char *exts[N_SLICE_FORMATS], *name_ptrs[N_SLICE_FORMATS];
+    size_t n_files = 0;
+    for (size_t f = 0; f < N_SLICE_FORMATS; f++) {
+        if (!(r->opt->formats & slice_formats[f]))
+            continue;
+        slice_file_name(r, i, slice_formats[f], names[n_files], sizeof(names[n_files]));
+        exts[n_files] = cm_format_extension(slice_formats[f]);
+        name_ptrs[n_files] = names[n_files];
+        n_files++;
+    }
+    return cm_manifest_add_slice(r->manifest, cm_slices_get(r->slices, i), r->scenes[i], exts,
+                                 name_ptrs, n_files);
+}
+
+static cm_status
+write_manifest(run *r)
+{
+    char path[4096];
+    snprintf(path, sizeof(path), "%s/manifest.json", r->opt->out_dir);
+    cm_status st = cm_manifest_write(r->manifest, path, r->diags);
+    return st == CM_OK ? remember(r, path) : st;
+}
+
+/* Lay out every slice, draw each, then write what covers the whole timeline. */
 static cm_status
 write_all(run *r, cm_render_result *result)
 {
-    char stem[512], path[4096];
+    size_t n = cm_slices_count(r->slices);
     cm_status st = make_dir(r->opt->out_dir, r->diags);
-    stem_of(cm_events_path(r->events), stem, sizeof(stem));
-    for (size_t i = 0; st == CM_OK && i < cm_slices_count(r->slices); i++)
-        st = render_slice(r, cm_slices_get(r->slices, i), stem);
-    if (st == CM_OK) {
-        snprintf(path, sizeof(path), "%s/manifest.json", r->opt->out_dir);
-        st = cm_manifest_write(r->manifest, path, r->diags);
-        if (st == CM_OK)
-            st = remember(r, path);
-    }
+    stem_of(cm_events_path(r->events), r->stem, sizeof(r->stem));
+    if (st == CM_OK)
+        st = layout_all(r);
+    for (size_t i = 0; st == CM_OK && i < n; i++)
+        st = draw_slice(r, i);
+    for (size_t i = 0; st == CM_OK && i < n; i++)
+        st = add_to_manifest(r, i);
+    if (st == CM_OK)
+        st = write_manifest(r);
     if (st != CM_OK) {   /* all or nothing: take back what this run wrote */
         for (size_t i = 0; i < r->n_written; i++)
             unlink(r->written[i]);
         return st;
     }
     if (result) {
-        result->n_slices = cm_slices_count(r->slices);
+        result->n_slices = n;
         result->n_files = r->n_written;
     }
     return CM_OK;
@@ -416,7 +466,9 @@ static void
 finish(run *r)
 {
     cm_manifest_destroy(r->manifest);
-    cm_scene_destroy(r->previous);
+    for (size_t i = 0; r->scenes && i < cm_slices_count(r->slices); i++)
+        cm_scene_destroy(r->scenes[i]);
+    free(r->scenes);
     cm_scene_base_destroy(r->base);
     cm_slices_destroy(r->slices);
     cm_projection_destroy(r->proj);
