@@ -149,8 +149,9 @@ project_parts(cm_scene_base *b, const cm_shape *shape, cm_pathbuf *out)
         const double *pts = cm_shape_part(shape, k, &np);
         memcpy(xy, pts, np * 2 * sizeof(double));
         cm_projection_forward(b->proj, xy, np);
-        np = cm_simplify(xy, np, CM_SIMPLIFY_TOLERANCE_PX);
-        st = is_polygon ? cm_clip_ring(out, xy, np, r) : cm_clip_line(out, xy, np, r);
+        st = cm_simplify(xy, &np, CM_SIMPLIFY_TOLERANCE_PX);
+        if (st == CM_OK)
+            st = is_polygon ? cm_clip_ring(out, xy, np, r) : cm_clip_line(out, xy, np, r);
     }
     free(xy);
     if (st == CM_OK)

@@ -43,15 +43,18 @@ mark(const double *xy, unsigned char *keep, size_t *stack, size_t lo, size_t hi,
     }
 }
 
-size_t
-cm_simplify(double *xy, size_t n, double tol)
+cm_status
+cm_simplify(double *xy, size_t *n_points, double tol)
 {
+    size_t n = *n_points, m = 0;
+    if (n < 3)
+        return CM_OK;
     unsigned char *keep = calloc(n + 1, 1);
-    size_t *stack = malloc((2 * n + 2) * sizeof(size_t)), m = 0;
-    if (!keep || !stack || n < 3) {
+    size_t *stack = malloc((2 * n + 2) * sizeof(size_t));
+    if (!keep || !stack) {
         free(keep);
         free(stack);
-        return n;
+        return CM_ERR_NOMEM;
     }
     /* Runs of finite points are simplified separately; NaNs stay as breaks. */
     for (size_t i = 0; i < n;) {
@@ -75,5 +78,6 @@ cm_simplify(double *xy, size_t n, double tol)
         }
     free(keep);
     free(stack);
-    return m;
+    *n_points = m;
+    return CM_OK;
 }

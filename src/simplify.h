@@ -4,15 +4,16 @@
 #define CM_SRC_SIMPLIFY_H
 
 #include <stddef.h>
+#include "conflictmap/diag.h"
 
 /* Below a quarter of a pixel no one can see the difference, even at --scale 1. */
 #define CM_SIMPLIFY_TOLERANCE_PX 0.25
 
-/* Douglas-Peucker on @n (x_px, y_px) points in @xy, in place: keeps the first
- * and last points and every point further than @tolerance_px from the line
- * the kept points draw. Points that are NaN are kept, so that a break in a line
- * stays a break. Returns the number of points kept (0 when @n is 0); NOMEM
- * cannot happen: on allocation failure nothing is removed and @n is returned. */
-size_t cm_simplify(double *xy, size_t n, double tolerance_px);
+/* Douglas-Peucker on *@n_points (x_px, y_px) points in @xy, in place: keeps the
+ * first and last points and every point further than @tolerance_px from the
+ * line the kept points draw. Points that are NaN are kept, so that a break in a
+ * line stays a break. On CM_OK *@n_points is the number kept; on CM_ERR_NOMEM
+ * (the only failure) @xy and *@n_points are unchanged. */
+cm_status cm_simplify(double *xy, size_t *n_points, double tolerance_px);
 
 #endif

@@ -2,6 +2,7 @@
  * ("base", default "light") and sets only the keys it names, so a desk can
  * keep its house colours in five lines. Keys are read through one table. */
 #include "style.h"
+#include "conflictmap/limits.h"
 #include "input.h"
 #include "jsonpos.h"
 
@@ -308,6 +309,11 @@ static cm_status
 parse_style(cm_style *s, style_file *sf, const char *text, size_t len)
 {
     json_error_t err;
+    const cm_limits *lim = cm_limits_get();
+    cm_status st = cm_jsonpos_check_limits(sf->path, text, len, lim->max_depth,
+                                           lim->max_string_bytes, sf->diags);
+    if (st != CM_OK)
+        return st;
     json_t *root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &err);
     cm_jsonpos *table = NULL;
     if (!root || !json_is_object(root)) {
@@ -317,7 +323,7 @@ parse_style(cm_style *s, style_file *sf, const char *text, size_t len)
         json_decref(root);
         return CM_ERR_INPUT;
     }
-    cm_status st = cm_jsonpos_build(&table, sf->path, text, root);
+    st = cm_jsonpos_build(&table, sf->path, text, root);
     if (st == CM_OK) {
         sf->pos = table;
         *s = *base_of(sf, root);
@@ -339,7 +345,8 @@ cm_style_load(cm_style **out, const char *name_or_path, cm_diag_list *diags)
     if (!name_or_path || find_preset(name_or_path) ||
         (!strchr(name_or_path, '/') && !strstr(name_or_path, ".json")))
         return cm_style_preset(out, name_or_path, diags);
-    cm_status st = cm_input_read_text(name_or_path, 1024 * 1024, &text, &len, diags);
+    cm_status st = cm_input_read_text(name_or_path, cm_limits_get()->max_file_bytes, &text,
+                                      &len, diags);
     if (st != CM_OK)
         return st;
     style_file sf = { name_or_path, NULL, diags, CM_OK };

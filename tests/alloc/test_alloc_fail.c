@@ -1,8 +1,8 @@
 /* Allocation failure along a whole render: a small case is rendered once to
  * count conflictmap's allocations, then once per allocation N with the N-th
- * failing. Each run must end with CM_ERR_NOMEM (or succeed, when the failing
- * allocation had a fallback), never crash or leak (the sanitizer build checks
- * that), and leave the output folder empty. */
+ * failing. Each run must end with CM_ERR_NOMEM: no allocation has a fallback
+ * that would hide a failure, none may succeed silently, crash or leak (the
+ * sanitizer build checks that), and the output folder stays empty. */
 #include "check.h"
 #include "failing_alloc.h"
 #include "conflictmap/conflictmap.h"
@@ -70,7 +70,7 @@ main(void)
     size_t total = failing_alloc_count();
     CHECK_INT(empty_dir(out_dir, NULL, 0), 5);   /* 2 slices x PNG, SVG, and the manifest */
     CHECK(total > 100);
-    size_t n_ok = 0;
+    size_t n_nomem = 0, n_ok = 0;
     for (size_t n = 1; n <= total; n++) {
         failing_alloc_arm(n);
         cm_status st = render_once(out_dir, first, sizeof first);
@@ -78,17 +78,20 @@ main(void)
         failing_alloc_arm(0);
         left_names[0] = '\0';
         size_t left = empty_dir(out_dir, left_names, sizeof left_names);
-        if (st == CM_OK && fired)
-            n_ok++;
-        else if (st != CM_ERR_NOMEM || !fired || left != 0) {
+        n_nomem += st == CM_ERR_NOMEM && fired && left == 0;
+        n_ok += st == CM_OK;
+        if (st != CM_ERR_NOMEM || !fired || left != 0) {
             fprintf(stderr, "allocation %zu of %zu failed: status %d (expected %d), "
                     "%zu files left:%s; first message: %s\n", n, total, (int)st,
                     (int)CM_ERR_NOMEM, left, left_names, first);
             check_failures++;
         }
     }
-    printf("test_alloc_fail: failed each of %zu allocations in turn; %zu runs still "
-           "succeeded through a fallback, the rest ended with CM_ERR_NOMEM\n", total, n_ok);
+    printf("test_alloc_fail: failed each of %zu allocations in turn; %zu ended with "
+           "CM_ERR_NOMEM and an empty output folder, %zu succeeded silently\n",
+           total, n_nomem, n_ok);
+    CHECK_INT(n_nomem, total);
+    CHECK_INT(n_ok, 0);
     rmdir(out_dir);
     return check_result("test_alloc_fail");
 }
