@@ -10,6 +10,7 @@
 #include <cairo.h>
 #include <math.h>
 #include <pango/pangocairo.h>
+#include <stdlib.h>
 #include <string.h>
 
 #ifndef M_PI
@@ -363,14 +364,75 @@ write_to_outfile(void *closure, const unsigned char *data, unsigned int length)
     return o->failed ? CAIRO_STATUS_WRITE_ERROR : CAIRO_STATUS_SUCCESS;
 }
 
+/* An SVG document is kept in memory until it is complete, because cairo
+ * names its top group after a counter shared by the whole process
+ * (<g id="surface293">), which would make a slice's file depend on what was
+ * drawn before it, and on which thread drew it. */
+typedef struct svg_buffer {
+    unsigned char *data;
+    size_t len, cap;
+    int failed;
+} svg_buffer;
+
+static cairo_status_t
+write_to_buffer(void *closure, const unsigned char *data, unsigned int length)
+{
+    svg_buffer *b = closure;
+    if (b->len + length > b->cap) {
+        size_t cap = b->cap ? b->cap : 1 << 16;
+        while (cap < b->len + length)
+            cap *= 2;
+        unsigned char *p = realloc(b->data, cap);
+        if (!p) {
+            b->failed = 1;
+            return CAIRO_STATUS_NO_MEMORY;
+        }
+        b->data = p;
+        b->cap = cap;
+    }
+    memcpy(b->data + b->len, data, length);
+    b->len += length;
+    return CAIRO_STATUS_SUCCESS;
+}
+
+/* Writes the SVG with its process-wide surface number replaced by 1. */
+static void
+write_svg(cm_outfile *o, const svg_buffer *b)
+{
+    static const char tag[] = "<g id=\"surface";
+    size_t n = sizeof(tag) - 1, at = 0;
+    while (at + n <= b->len && memcmp(b->data + at, tag, n) != 0)
+        at++;
+    if (at + n > b->len) {
+        cm_outfile_write(o, b->data, b->len);
+        return;
+    }
+    size_t end = at + n;
+    while (end < b->len && b->data[end] >= '0' && b->data[end] <= '9')
+        end++;
+    cm_outfile_write(o, b->data, at + n);
+    cm_outfile_write(o, "1", 1);
+    cm_outfile_write(o, b->data + end, b->len - end);
+}
+
+/* A PDF says when it was made; the slice's moment, not the clock's, so that
+ * the same input gives the same bytes on every run. */
+static void
+date_pdf(cairo_surface_t *surface, const cm_scene *scene)
+{
+    char iso[CM_TIME_BUF];
+    cm_time_format_iso(cm_slice_time(scene->slice), iso);
+    cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_CREATE_DATE, iso);
+}
+
 static cairo_surface_t *
-make_surface(cm_format format, cm_outfile *o, double w, double h)
+make_surface(cm_format format, cm_outfile *o, svg_buffer *svg, double w, double h)
 {
     switch (format) {
     case CM_FORMAT_PNG:
         return cairo_image_surface_create(CAIRO_FORMAT_ARGB32, (int)ceil(w), (int)ceil(h));
     case CM_FORMAT_SVG:
-        return cairo_svg_surface_create_for_stream(write_to_outfile, o, w, h);
+        return cairo_svg_surface_create_for_stream(write_to_buffer, svg, w, h);
     case CM_FORMAT_PDF:
         return cairo_pdf_surface_create_for_stream(write_to_outfile, o, w, h);
     }
@@ -382,26 +444,32 @@ cm_draw(const cm_scene *scene, cm_format format, double scale, const char *path,
         cm_diag_list *diags)
 {
     cm_outfile o;
+    svg_buffer svg = { 0 };
     double w = cm_scene_width_px(scene) * scale, h = cm_scene_height_px(scene) * scale;
     cm_status st = cm_outfile_open(&o, path, diags);
     if (st != CM_OK)
         return st;
-    cairo_surface_t *surface = make_surface(format, &o, w, h);
+    cairo_surface_t *surface = make_surface(format, &o, &svg, w, h);
     cairo_t *cr = cairo_create(surface);
     st = CM_ERR_NOMEM;
     if (cairo_status(cr) != CAIRO_STATUS_SUCCESS)
         goto cleanup;
+    if (format == CM_FORMAT_PDF)
+        date_pdf(surface, scene);
     draw_scene(cr, scene, scale);
     cairo_destroy(cr);
     cr = NULL;
     if (format == CM_FORMAT_PNG)
         cairo_surface_write_to_png_stream(surface, write_to_outfile, &o);
     cairo_surface_finish(surface);
+    if (format == CM_FORMAT_SVG && !svg.failed)
+        write_svg(&o, &svg);
     st = o.failed ? CM_ERR_IO : cairo_surface_status(surface) == CAIRO_STATUS_SUCCESS
                                     ? CM_OK : CM_ERR_NOMEM;
 cleanup:
     cairo_destroy(cr);
     cairo_surface_destroy(surface);
+    free(svg.data);
     if (st == CM_OK)
         return cm_outfile_commit(&o, diags);
     if (st == CM_ERR_IO) {

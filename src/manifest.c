@@ -4,9 +4,14 @@
 #include "manifest.h"
 #include "outfile.h"
 
+#include <dirent.h>
+#include <errno.h>
 #include <jansson.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 
 struct cm_manifest {
     json_t *root;
@@ -204,4 +209,168 @@ cm_manifest_write(const cm_manifest *m, const char *path, cm_diag_list *diags)
     }
     cm_outfile_write(&o, "\n", 1);
     return cm_outfile_commit(&o, diags);
+}
+
+/* ---- merging the shares of a sharded run ------------------------------------------------ */
+
+/* The shares' manifests in @dir: manifest.K-of-N.json. Fills @paths[K-1]
+ * (malloc'd) and *n; reports a missing, extra or mismatched share. */
+static cm_status
+find_shares(const char *dir, char ***paths, int *n, cm_diag_list *diags)
+{
+    DIR *d = opendir(dir);
+    cm_pos pos = { dir, 0, 0 };
+    struct dirent *de;
+    cm_status st = CM_OK;
+    *paths = NULL;
+    *n = 0;
+    if (!d) {
+        cm_diag_error(diags, &pos, "cannot read the folder \"%s\": %s", dir, strerror(errno));
+        return CM_ERR_IO;
+    }
+    while (st == CM_OK && (de = readdir(d))) {
+        int k, total, end = 0;
+        if (sscanf(de->d_name, "manifest.%d-of-%d.json%n", &k, &total, &end) != 2 ||
+            de->d_name[end] != '\0' || total < 1 || total > 100000 || k < 1 || k > total)
+            continue;
+        if (*n && total != *n) {
+            cm_diag_error(diags, &pos, "the folder has shares of %d and of %d shards; render "
+                          "every share with the same --shard K/N into an empty folder", *n,
+                          total);
+            st = CM_ERR_INPUT;
+            break;
+        }
+        if (!*paths && !(*paths = calloc((size_t)total, sizeof(**paths)))) {
+            st = CM_ERR_NOMEM;
+            break;
+        }
+        *n = total;
+        size_t len = strlen(dir) + strlen(de->d_name) + 2;
+        if (!((*paths)[k - 1] = malloc(len))) {
+            st = CM_ERR_NOMEM;
+            break;
+        }
+        snprintf((*paths)[k - 1], len, "%s/%s", dir, de->d_name);
+    }
+    closedir(d);
+    if (st == CM_OK && *n == 0) {
+        cm_diag_error(diags, &pos, "no manifest.K-of-N.json here to merge; render with "
+                      "--shard K/N into this folder first");
+        st = CM_ERR_INPUT;
+    }
+    for (int k = 0; st == CM_OK && k < *n; k++)
+        if (!(*paths)[k]) {
+            cm_diag_error(diags, &pos, "shard %d of %d is missing (manifest.%d-of-%d.json); "
+                          "run conflictmap render --shard %d/%d into this folder first",
+                          k + 1, *n, k + 1, *n, k + 1, *n);
+            st = CM_ERR_INPUT;
+        }
+    return st;
+}
+
+static cm_status
+load_share(const char *path, json_t **out, cm_diag_list *diags)
+{
+    json_error_t err;
+    *out = json_load_file(path, 0, &err);
+    if (*out && json_is_array(json_object_get(*out, "slices")))
+        return CM_OK;
+    cm_pos pos = { path, *out ? 0 : err.line, *out ? 0 : err.column };
+    cm_diag_error(diags, &pos, "%s", *out ? "not a conflictmap manifest: no \"slices\" list"
+                                          : err.text);
+    json_decref(*out);
+    *out = NULL;
+    return CM_ERR_INPUT;
+}
+
+/* Shares of one run agree on everything but their slices. */
+static int
+same_run(json_t *a, json_t *b)
+{
+    json_t *x = json_copy(a), *y = json_copy(b);
+    int same = x && y && json_object_del(x, "slices") == 0 &&
+               json_object_del(y, "slices") == 0 && json_equal(x, y);
+    json_decref(x);
+    json_decref(y);
+    return same;
+}
+
+/* Slice i of the whole run is slice i / N of share i % N (render.c's round
+ * robin), so dealing them back out restores the single run's order. */
+static cm_status
+interleave(json_t **shares, int n, json_t *all, size_t *n_slices)
+{
+    size_t total = 0;
+    for (int k = 0; k < n; k++)
+        total += json_array_size(json_object_get(shares[k], "slices"));
+    for (size_t i = 0; i < total; i++) {
+        json_t *s = json_array_get(json_object_get(shares[i % (size_t)n], "slices"),
+                                   i / (size_t)n);
+        if (!s)
+            return CM_ERR_INPUT;
+        if (json_array_append(all, s) != 0)
+            return CM_ERR_NOMEM;
+    }
+    *n_slices = total;
+    return CM_OK;
+}
+
+static cm_status
+write_merged(json_t **shares, int n, const char *dir, size_t *n_slices, cm_diag_list *diags)
+{
+    cm_pos pos = { dir, 0, 0 };
+    json_t *all = json_array(), *root = json_copy(shares[0]);
+    cm_status st = all && root ? interleave(shares, n, all, n_slices) : CM_ERR_NOMEM;
+    if (st == CM_ERR_INPUT)
+        cm_diag_error(diags, &pos, "the shares' slices do not add up to one run; render "
+                      "every share again into an empty folder");
+    if (st == CM_OK && json_object_set(root, "slices", all) != 0)
+        st = CM_ERR_NOMEM;
+    if (st == CM_OK) {
+        cm_manifest m = { root, all, 0 };
+        size_t len = strlen(dir) + 16;
+        char *path = malloc(len);
+        if (path) {
+            snprintf(path, len, "%s/manifest.json", dir);
+            st = cm_manifest_write(&m, path, diags);
+        }
+        st = path ? st : CM_ERR_NOMEM;
+        free(path);
+    }
+    json_decref(all);
+    json_decref(root);
+    return st;
+}
+
+cm_status
+cm_manifest_merge(const char *dir, size_t *n_slices, cm_diag_list *diags)
+{
+    char **paths = NULL;
+    json_t **shares = NULL;
+    int n = 0;
+    cm_status st = find_shares(dir, &paths, &n, diags);
+    if (st == CM_OK && !(shares = calloc((size_t)n, sizeof(*shares))))
+        st = CM_ERR_NOMEM;
+    for (int k = 0; st == CM_OK && k < n; k++)
+        st = load_share(paths[k], &shares[k], diags);
+    for (int k = 1; st == CM_OK && k < n; k++)
+        if (!same_run(shares[0], shares[k])) {
+            cm_pos pos = { paths[k], 0, 0 };
+            cm_diag_error(diags, &pos, "this share was rendered from other input or options "
+                          "than %s; render every share of one run into an empty folder",
+                          paths[0]);
+            st = CM_ERR_INPUT;
+        }
+    if (st == CM_OK)
+        st = write_merged(shares, n, dir, n_slices, diags);
+    for (int k = 0; k < n; k++) {
+        if (st == CM_OK)
+            unlink(paths[k]);   /* manifest.json now says it all */
+        free(paths[k]);
+        if (shares)
+            json_decref(shares[k]);
+    }
+    free(paths);
+    free(shares);
+    return st;
 }

@@ -25,4 +25,10 @@ cm_status cm_manifest_add_slice(cm_manifest *m, const cm_slice *slice, const cm_
 /* Writes the manifest to @path, all or nothing. Returns CM_OK, CM_ERR_IO, CM_ERR_NOMEM. */
 cm_status cm_manifest_write(const cm_manifest *m, const char *path, cm_diag_list *diags);
 
+/* Joins the manifest.K-of-N.json files that render --shard K/N left in @dir
+ * into @dir/manifest.json, the same bytes a single run writes, and removes
+ * them. *n_slices is the number of slices in it. Returns CM_OK, CM_ERR_INPUT
+ * (a share missing, or from another run), CM_ERR_IO or CM_ERR_NOMEM. */
+cm_status cm_manifest_merge(const char *dir, size_t *n_slices, cm_diag_list *diags);
+
 #endif

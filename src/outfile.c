@@ -3,28 +3,33 @@
 #include "outfile.h"
 
 #include <errno.h>
-#include <signal.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 /* Temporary files now open, for cm_remove_temporaries() to unlink from a
  * signal handler: fixed slots holding copies of the paths, because a handler
  * may neither lock nor follow pointers that the interrupted code is freeing.
- * A path too long for a slot, or a 65th open file, is simply not covered. */
+ * Slots are claimed with lock-free atomics, since slices are drawn by several
+ * threads at once (-j). A path too long for a slot, or a 65th open file, is
+ * simply not covered. States: 0 free, 1 claimed (path being copied, or the
+ * file being created), 2 the path is there to be removed. */
 enum { N_SLOTS = 64, SLOT_BYTES = 4096 };
-static volatile sig_atomic_t slot_used[N_SLOTS];
+static atomic_int slot_state[N_SLOTS];
 static char slot_path[N_SLOTS][SLOT_BYTES];
+static atomic_int cancelled;
 
 static int
 remember(const char *tmp)
 {
     size_t len = strlen(tmp);
     for (int i = 0; len < SLOT_BYTES && i < N_SLOTS; i++) {
-        if (slot_used[i])
+        int free_slot = 0;
+        if (!atomic_compare_exchange_strong(&slot_state[i], &free_slot, 1))
             continue;
         memcpy(slot_path[i], tmp, len + 1);
-        slot_used[i] = 1;
         return i;
     }
     return -1;
@@ -34,14 +39,30 @@ static void
 forget(int slot)
 {
     if (slot >= 0)
-        slot_used[slot] = 0;
+        atomic_store(&slot_state[slot], 0);
 }
 
+static int
+any_being_created(void)
+{
+    for (int i = 0; i < N_SLOTS; i++)
+        if (atomic_load(&slot_state[i]) == 1)
+            return 1;
+    return 0;
+}
+
+/* Another thread may be between claiming a slot and creating its file: wait
+ * for it a little (bounded, in case it is this very thread that the signal
+ * interrupted), so that the file is there to be removed, or is never made. */
 void
 cm_remove_temporaries(void)
 {
+    struct timespec ms = { 0, 1000000 };
+    atomic_store(&cancelled, 1);
+    for (int k = 0; k < 200 && any_being_created(); k++)
+        nanosleep(&ms, NULL);
     for (int i = 0; i < N_SLOTS; i++)
-        if (slot_used[i])
+        if (atomic_load(&slot_state[i]) == 2)
             unlink(slot_path[i]);
 }
 
@@ -71,8 +92,12 @@ cm_outfile_open(cm_outfile *o, const char *path, cm_diag_list *diags)
     memcpy(o->tmp + len, ".tmp", 5);
     /* Remembered before it exists, so no signal finds it created but unknown. */
     o->slot = remember(o->tmp) + 1;
-    o->f = fopen(o->tmp, "wb");
+    o->f = atomic_load(&cancelled) ? NULL : fopen(o->tmp, "wb");
+    if (o->f && o->slot > 0)
+        atomic_store(&slot_state[o->slot - 1], 2);
     if (!o->f) {
+        if (atomic_load(&cancelled))
+            errno = EINTR;
         cm_pos pos = { path, 0, 0 };
         cm_diag_error(diags, &pos, "cannot write \"%s\": %s", o->tmp, strerror(errno));
         release(o);

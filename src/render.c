@@ -11,6 +11,8 @@
 #include "manifest.h"
 
 #include <dirent.h>
+#include <pango/pangocairo.h>
+#include <pthread.h>
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
@@ -36,11 +38,18 @@ typedef struct run {
     cm_slices *slices;
     cm_scene_base *base;
     cm_manifest *manifest;
-    cm_scene **scenes;         /* one per slice, laid out in time order */
     char stem[512];            /* output names: <stem>-<YYYYMMDDTHHMMZ>.<ext> */
     double bbox[4];
-    char **written;            /* files this run put in place, for rollback */
-    size_t n_written;
+    /* Per slice, while drawing (see draw_all): */
+    cm_scene **scenes;         /* laid out and not yet let go of */
+    unsigned char *refs;       /* who still needs the scene: next layout, its drawing */
+    unsigned char *written;    /* cm_format bits of the files this run put in place */
+    size_t *queue, q_head, q_tail;   /* slices laid out, waiting for a worker */
+    pthread_mutex_t lock;      /* guards the above but written, and what follows */
+    pthread_cond_t wake;       /* the queue or stop changed */
+    int laid_all, stop;
+    cm_status draw_st;         /* the first failure while drawing */
+    size_t n_share, n_done, n_drawn;
 } run;
 
 /* ---- loading --------------------------------------------------------------------------- */
@@ -324,26 +333,6 @@ make_dir(const char *dir, cm_diag_list *diags)
 
 /* ---- writing ----------------------------------------------------------------------------- */
 
-/* A file that cannot be remembered cannot be rolled back later, so it goes
- * now (found by tests/alloc/test_alloc_fail). */
-static cm_status
-remember(run *r, const char *path)
-{
-    char **w = realloc(r->written, (r->n_written + 1) * sizeof(*w));
-    if (!w) {
-        unlink(path);
-        return CM_ERR_NOMEM;
-    }
-    r->written = w;
-    w[r->n_written] = strdup(path);
-    if (!w[r->n_written]) {
-        unlink(path);
-        return CM_ERR_NOMEM;
-    }
-    r->n_written++;
-    return CM_OK;
-}
-
 static const char *
 stem_of(const char *path, char *buf, size_t size)
 {
@@ -370,44 +359,42 @@ slice_file_name(const run *r, size_t i, cm_format format, char *buf, size_t size
     snprintf(buf, size, "%s-%s.%s", r->stem, stamp, cm_format_extension(format));
 }
 
-/* Layout runs in time order, each slice after the one before it, because a
- * label keeps the spot it had on the previous slice. Drawing needs nothing
- * but the scene, so slices can be drawn in any order once this is done. */
-static cm_status
-layout_all(run *r)
+static void
+slice_file_path(const run *r, size_t i, cm_format format, char *buf, size_t size)
 {
-    size_t n = cm_slices_count(r->slices);
-    r->scenes = calloc(n ? n : 1, sizeof(*r->scenes));
-    if (!r->scenes)
-        return CM_ERR_NOMEM;
-    for (size_t i = 0; i < n; i++) {
-        cm_status st = cm_scene_layout(&r->scenes[i], r->base, cm_slices_get(r->slices, i),
-                                       i ? r->scenes[i - 1] : NULL);
-        if (st != CM_OK)
-            return st;
-    }
-    return CM_OK;
+    char name[1024];
+    slice_file_name(r, i, format, name, sizeof(name));
+    snprintf(buf, size, "%s/%s", r->opt->out_dir, name);
 }
 
-/* Draws slice @i in every per-slice format the options ask for. */
-static cm_status
-draw_slice(run *r, size_t i)
+/* Whether slice @i is this run's to draw: all of them, or with --shard K/N
+ * every N-th, starting from the K-th (round robin, so that each shard gets
+ * early and late slices alike, and the same share of the busy ones). */
+static int
+in_share(const run *r, size_t i)
 {
-    char name[1024], path[4096];
+    return r->opt->shard_n <= 1 || i % (size_t)r->opt->shard_n == (size_t)r->opt->shard_k - 1;
+}
+
+/* Draws slice @i in every per-slice format the options ask for, noting each
+ * file it puts in place so that a failure later can take it back. */
+static cm_status
+draw_slice(run *r, size_t i, cm_diag_list *diags)
+{
+    char path[4096];
     cm_status st = CM_OK;
     for (size_t f = 0; st == CM_OK && f < N_SLICE_FORMATS; f++) {
         if (!(r->opt->formats & slice_formats[f]))
             continue;
-        slice_file_name(r, i, slice_formats[f], name, sizeof(name));
-        snprintf(path, sizeof(path), "%s/%s", r->opt->out_dir, name);
-        st = cm_draw(r->scenes[i], slice_formats[f], r->opt->scale, path, r->diags);
+        slice_file_path(r, i, slice_formats[f], path, sizeof(path));
+        st = cm_draw(r->scenes[i], slice_formats[f], r->opt->scale, path, diags);
         if (st == CM_OK)
-            st = remember(r, path);
+            r->written[i] |= (unsigned char)slice_formats[f];
     }
     return st;
 }
 
-/* The manifest's entry for slice @i: the files draw_slice wrote for it. */
+/* The manifest's entry for slice @i: the files draw_slice writes for it. */
 static cm_status
 add_to_manifest(run *r, size_t i)
 {
@@ -426,38 +413,282 @@ add_to_manifest(run *r, size_t i)
                                  name_ptrs, n_files);
 }
 
-static cm_status
-write_manifest(run *r)
+/* manifest.json, or with --shard K/N its share, manifest.K-of-N.json, which
+ * cm_render_merge_manifests() joins into the manifest.json of a single run. */
+static void
+manifest_path(const run *r, char *buf, size_t size)
 {
-    char path[4096];
-    snprintf(path, sizeof(path), "%s/manifest.json", r->opt->out_dir);
-    cm_status st = cm_manifest_write(r->manifest, path, r->diags);
-    return st == CM_OK ? remember(r, path) : st;
+    if (r->opt->shard_n > 1)
+        snprintf(buf, size, "%s/manifest.%d-of-%d.json", r->opt->out_dir, r->opt->shard_k,
+                 r->opt->shard_n);
+    else
+        snprintf(buf, size, "%s/manifest.json", r->opt->out_dir);
 }
 
-/* Lay out every slice, draw each, then write what covers the whole timeline. */
+/* ---- drawing in parallel ------------------------------------------------------------------ */
+
+/* The main thread lays slices out in time order and queues those of this run's
+ * share; workers draw them in any order. A scene is freed by whoever lets go
+ * of it last: the layout of the next slice (which reads it) or its drawing. */
+static void
+release_scene(run *r, size_t i)
+{
+    cm_scene *sc = NULL;
+    pthread_mutex_lock(&r->lock);
+    if (--r->refs[i] == 0) {
+        sc = r->scenes[i];
+        r->scenes[i] = NULL;
+    }
+    pthread_mutex_unlock(&r->lock);
+    cm_scene_destroy(sc);
+}
+
+/* Keeps the first failure; the other workers stop at their next slice. */
+static void
+fail(run *r, cm_status st)
+{
+    if (r->draw_st == CM_OK)
+        r->draw_st = st;
+    r->stop = 1;
+    pthread_cond_broadcast(&r->wake);
+}
+
+/* Takes the next queued slice, waiting for one while layout goes on.
+ * Returns 0 when there is nothing left to draw. Called with the lock held. */
+static int
+take_slice(run *r, size_t *i, int wait)
+{
+    while (!r->stop && r->q_head == r->q_tail && !r->laid_all && wait)
+        pthread_cond_wait(&r->wake, &r->lock);
+    if (r->stop || r->q_head == r->q_tail)
+        return 0;
+    *i = r->queue[r->q_head++];
+    pthread_cond_broadcast(&r->wake);   /* room for the layout to go on */
+    return 1;
+}
+
+/* Draws queued slices until none is left (@wait: until layout is done too). */
+static void
+draw_queued(run *r, cm_diag_list *diags, int wait)
+{
+    size_t i;
+    pthread_mutex_lock(&r->lock);
+    while (take_slice(r, &i, wait)) {
+        pthread_mutex_unlock(&r->lock);
+        cm_status st = draw_slice(r, i, diags);
+        release_scene(r, i);
+        pthread_mutex_lock(&r->lock);
+        if (st != CM_OK)
+            fail(r, st);
+        r->n_done++;
+        r->n_drawn++;
+        if (r->opt->progress)
+            r->opt->progress(r->opt->progress_data, r->n_done, r->n_share);
+    }
+    pthread_mutex_unlock(&r->lock);
+}
+
+typedef struct worker {
+    run *r;
+    cm_diag_list *diags;       /* the worker's own: a list is not shared across threads */
+    pthread_t thread;
+    int started;
+} worker;
+
+/* Each worker draws text with its own Pango font map (Pango's default font
+ * map is per thread), set here so that it is released when the worker ends. */
+static void *
+worker_main(void *arg)
+{
+    worker *w = arg;
+    PangoFontMap *fm = pango_cairo_font_map_new();
+    if (fm) {
+        pango_cairo_font_map_set_default(PANGO_CAIRO_FONT_MAP(fm));
+        g_object_unref(fm);
+    }
+    draw_queued(w->r, w->diags, 1);
+    pango_cairo_font_map_set_default(NULL);
+    return NULL;
+}
+
+/* Queues slice @i for drawing once laid out, or lets it go. Waits while the
+ * queue is long, so that only a few scenes are held at any time. */
+static void
+queue_slice(run *r, size_t i, size_t n_workers)
+{
+    pthread_mutex_lock(&r->lock);
+    if (in_share(r, i)) {
+        r->refs[i]++;
+        r->queue[r->q_tail++] = i;
+        pthread_cond_broadcast(&r->wake);
+    }
+    while (n_workers > 1 && !r->stop && r->q_tail - r->q_head > 2 * n_workers)
+        pthread_cond_wait(&r->wake, &r->lock);
+    pthread_mutex_unlock(&r->lock);
+}
+
+/* Lays out every slice in time order (a label keeps the spot it had on the
+ * previous slice, so this cannot be split up), adding each to the manifest
+ * and queueing it for the workers; with one job, draws it right away. */
+static int
+stopped(run *r)
+{
+    pthread_mutex_lock(&r->lock);
+    int stop = r->stop;
+    pthread_mutex_unlock(&r->lock);
+    return stop;
+}
+
+static cm_status
+layout_all(run *r, size_t n_workers)
+{
+    size_t n = cm_slices_count(r->slices), laid = 0;
+    cm_status st = CM_OK;
+    for (size_t i = 0; st == CM_OK && i < n && !stopped(r); i++) {
+        r->refs[i] = 1;   /* held until the next slice is laid out */
+        st = cm_scene_layout(&r->scenes[i], r->base, cm_slices_get(r->slices, i),
+                             i ? r->scenes[i - 1] : NULL);
+        laid = i + 1;
+        if (st == CM_OK && in_share(r, i))
+            st = add_to_manifest(r, i);
+        if (st == CM_OK)
+            queue_slice(r, i, n_workers);
+        if (i)
+            release_scene(r, i - 1);
+        if (st == CM_OK && n_workers <= 1)
+            draw_queued(r, r->diags, 0);
+    }
+    if (laid)
+        release_scene(r, laid - 1);
+    return st;
+}
+
+static size_t
+count_share(const run *r)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < cm_slices_count(r->slices); i++)
+        n += (size_t)in_share(r, i);
+    return n;
+}
+
+static cm_status
+start_workers(run *r, worker *w, size_t n_workers)
+{
+    for (size_t k = 0; k < n_workers; k++) {
+        w[k].r = r;
+        w[k].diags = cm_diag_list_create();
+        if (!w[k].diags)
+            return CM_ERR_NOMEM;
+        if (pthread_create(&w[k].thread, NULL, worker_main, &w[k]) != 0)
+            return CM_ERR_NOMEM;
+        w[k].started = 1;
+    }
+    return CM_OK;
+}
+
+/* Waits for the workers and moves what they reported into the run's list. */
+static void
+join_workers(run *r, worker *w, size_t n_workers)
+{
+    pthread_mutex_lock(&r->lock);
+    r->laid_all = 1;
+    pthread_cond_broadcast(&r->wake);
+    pthread_mutex_unlock(&r->lock);
+    for (size_t k = 0; k < n_workers; k++) {
+        if (w[k].started)
+            pthread_join(w[k].thread, NULL);
+        for (size_t d = 0; w[k].diags && d < cm_diag_count(w[k].diags); d++) {
+            cm_pos pos = cm_diag_pos(w[k].diags, d);
+            if (cm_diag_severity(w[k].diags, d) == CM_SEV_ERROR)
+                cm_diag_error(r->diags, &pos, "%s", cm_diag_message(w[k].diags, d));
+            else
+                cm_diag_warning(r->diags, &pos, "%s", cm_diag_message(w[k].diags, d));
+        }
+        cm_diag_list_destroy(w[k].diags);
+    }
+}
+
+static size_t
+worker_count(const run *r)
+{
+    size_t n = cm_slices_count(r->slices);
+    size_t jobs = r->opt->jobs > 1 ? (size_t)r->opt->jobs : 1;
+    if (jobs > CM_MAX_JOBS)
+        jobs = CM_MAX_JOBS;
+    return jobs < n ? jobs : (n ? n : 1);
+}
+
+/* Lays out and draws every slice of this run's share, with n workers. */
+static cm_status
+draw_all(run *r)
+{
+    size_t n = cm_slices_count(r->slices), n_workers = worker_count(r);
+    worker *w = calloc(n_workers, sizeof(*w));
+    r->scenes = calloc(n ? n : 1, sizeof(*r->scenes));
+    r->refs = calloc(n ? n : 1, 1);
+    r->written = calloc(n ? n : 1, 1);
+    r->queue = calloc(n ? n : 1, sizeof(*r->queue));
+    if (!w || !r->scenes || !r->refs || !r->written || !r->queue) {
+        free(w);
+        return CM_ERR_NOMEM;
+    }
+    r->n_share = count_share(r);
+    cm_status st = n_workers > 1 ? start_workers(r, w, n_workers) : CM_OK;
+    if (st == CM_OK)
+        st = layout_all(r, n_workers);
+    if (st != CM_OK) {
+        pthread_mutex_lock(&r->lock);
+        fail(r, st);
+        pthread_mutex_unlock(&r->lock);
+    }
+    if (n_workers > 1)
+        join_workers(r, w, n_workers);
+    free(w);
+    for (size_t i = 0; i < n; i++)   /* what a stop left queued */
+        if (r->scenes[i]) {
+            cm_scene_destroy(r->scenes[i]);
+            r->scenes[i] = NULL;
+        }
+    return st != CM_OK ? st : r->draw_st;
+}
+
+/* All or nothing: takes back every file this run put in place. */
+static void
+roll_back(run *r)
+{
+    char path[4096];
+    for (size_t i = 0; r->written && i < cm_slices_count(r->slices); i++)
+        for (size_t f = 0; f < N_SLICE_FORMATS; f++)
+            if (r->written[i] & slice_formats[f]) {
+                slice_file_path(r, i, slice_formats[f], path, sizeof(path));
+                unlink(path);
+            }
+}
+
+/* Lay out every slice and draw each, then write what covers the whole timeline. */
 static cm_status
 write_all(run *r, cm_render_result *result)
 {
-    size_t n = cm_slices_count(r->slices);
+    char path[4096];
     cm_status st = make_dir(r->opt->out_dir, r->diags);
     stem_of(cm_events_path(r->events), r->stem, sizeof(r->stem));
     if (st == CM_OK)
-        st = layout_all(r);
-    for (size_t i = 0; st == CM_OK && i < n; i++)
-        st = draw_slice(r, i);
-    for (size_t i = 0; st == CM_OK && i < n; i++)
-        st = add_to_manifest(r, i);
+        st = draw_all(r);
+    manifest_path(r, path, sizeof(path));
     if (st == CM_OK)
-        st = write_manifest(r);
-    if (st != CM_OK) {   /* all or nothing: take back what this run wrote */
-        for (size_t i = 0; i < r->n_written; i++)
-            unlink(r->written[i]);
+        st = cm_manifest_write(r->manifest, path, r->diags);
+    if (st != CM_OK) {
+        roll_back(r);
         return st;
     }
     if (result) {
-        result->n_slices = n;
-        result->n_files = r->n_written;
+        size_t n_formats = 0;
+        for (size_t f = 0; f < N_SLICE_FORMATS; f++)
+            n_formats += (r->opt->formats & slice_formats[f]) != 0;
+        result->n_slices = r->n_share;
+        result->n_files = r->n_share * n_formats + 1;
+        result->n_drawn = r->n_drawn;
     }
     return CM_OK;
 }
@@ -466,9 +697,10 @@ static void
 finish(run *r)
 {
     cm_manifest_destroy(r->manifest);
-    for (size_t i = 0; r->scenes && i < cm_slices_count(r->slices); i++)
-        cm_scene_destroy(r->scenes[i]);
     free(r->scenes);
+    free(r->refs);
+    free(r->written);
+    free(r->queue);
     cm_scene_base_destroy(r->base);
     cm_slices_destroy(r->slices);
     cm_projection_destroy(r->proj);
@@ -478,9 +710,8 @@ finish(run *r)
     free(r->layers);
     cm_events_destroy(r->events);
     cm_gazetteer_destroy(r->gaz);
-    for (size_t i = 0; i < r->n_written; i++)
-        free(r->written[i]);
-    free(r->written);
+    pthread_mutex_destroy(&r->lock);
+    pthread_cond_destroy(&r->wake);
 }
 
 /* Every input is loaded and checked before anything is written, and all of
@@ -491,6 +722,8 @@ cm_render(const cm_render_options *opt, cm_diag_list *diags, cm_render_result *r
     run r = { 0 };
     r.opt = opt;
     r.diags = diags;
+    pthread_mutex_init(&r.lock, NULL);
+    pthread_cond_init(&r.wake, NULL);
     cm_status st = load_gazetteers(&r, opt->gazetteers, opt->n_gazetteers);
     if (st != CM_ERR_NOMEM) {
         cm_status s = r.gaz ? cm_events_load(&r.events, opt->events_path, r.gaz, diags)
@@ -510,11 +743,19 @@ cm_render(const cm_render_options *opt, cm_diag_list *diags, cm_render_result *r
 }
 
 cm_status
+cm_render_merge_manifests(const char *out_dir, size_t *n_slices, cm_diag_list *diags)
+{
+    return cm_manifest_merge(out_dir, n_slices, diags);
+}
+
+cm_status
 cm_validate(const char *events_path, const char *const *gazetteers, size_t n_gazetteers,
             cm_diag_list *diags)
 {
     run r = { 0 };
     r.diags = diags;
+    pthread_mutex_init(&r.lock, NULL);
+    pthread_cond_init(&r.wake, NULL);
     cm_status st = load_gazetteers(&r, gazetteers, n_gazetteers);
     if (st != CM_ERR_NOMEM && r.gaz) {
         cm_status s = cm_events_load(&r.events, events_path, r.gaz, diags);

@@ -9,6 +9,9 @@
 #include "conflictmap/draw.h"
 #include "conflictmap/slice.h"
 
+/* At most this many slices are drawn at once, whatever jobs asks for. */
+enum { CM_MAX_JOBS = 64 };
+
 typedef struct cm_render_options {
     const char *events_path;
     const char *out_dir;               /* created when missing */
@@ -24,11 +27,19 @@ typedef struct cm_render_options {
     const double *bbox_deg;            /* NULL: the events file's, else fitted to events */
     const char *projection;            /* NULL: the events file's, else "auto" */
     const char *lang;                  /* place names: "en" (NULL), "az", "hy", "ru", "ar" */
+    int jobs;                          /* slices drawn at once; 0 or 1: one at a time */
+    int shard_k, shard_n;              /* 1..N of N: draw only slices i with i % N == K-1;
+                                          0, 0: all of them */
+    /* Called after each slice of this run's share is drawn (or kept), from
+     * whichever thread drew it, one call at a time; may be NULL. */
+    void (*progress)(void *data, size_t done, size_t total);
+    void *progress_data;
 } cm_render_options;
 
 typedef struct cm_render_result {
     size_t n_slices;
     size_t n_files;                    /* maps written, manifest included */
+    size_t n_drawn;                    /* slices drawn by this run */
 } cm_render_result;
 
 /* Loads, checks, slices, lays out and draws. Nothing is written unless every
@@ -37,6 +48,14 @@ typedef struct cm_render_result {
  * every problem in @diags. @result may be NULL. */
 cm_status cm_render(const cm_render_options *opt, cm_diag_list *diags,
                     cm_render_result *result);
+
+/* After every share of a run was rendered into @out_dir with --shard K/N
+ * (shard_k, shard_n), joins their manifest.K-of-N.json into manifest.json,
+ * byte for byte what a single run writes, and removes them. *n_slices: the
+ * slices in it. Returns CM_OK, CM_ERR_INPUT (a share is missing or from
+ * another run, with a message), CM_ERR_IO or CM_ERR_NOMEM. */
+cm_status cm_render_merge_manifests(const char *out_dir, size_t *n_slices,
+                                    cm_diag_list *diags);
 
 /* Removes every temporary output file this process has open; nothing else.
  * Async-signal-safe: meant for a SIGINT or SIGTERM handler, which then ends

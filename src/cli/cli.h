@@ -1,4 +1,4 @@
-/* The command-line tool's own pieces: finding the shipped data. */
+/* The command-line tool's own pieces: finding the shipped data, the progress bar. */
 #ifndef CM_CLI_H
 #define CM_CLI_H
 
@@ -14,5 +14,18 @@ const char *cli_data_dir(void);
  * as malloc'd paths appended to *paths. Returns the new count, or (size_t)-1
  * when out of memory. */
 size_t cli_shipped_gazetteers(const char *data_dir, char ***paths, size_t n);
+
+/* The progress bar (progress.c): on stderr only when it is a terminal and
+ * --quiet was not given. cli_progress_update is a cm_render_options.progress. */
+typedef struct cli_progress {
+    int is_on, is_shown;
+    double start_s, shown_s;
+} cli_progress;
+
+void cli_progress_start(cli_progress *p, int quiet);
+void cli_progress_update(void *p, size_t done, size_t total);
+void cli_progress_end(cli_progress *p);   /* ends the bar's line, if one was drawn */
+void cli_progress_format(char *buf, size_t size, size_t done, size_t total,
+                         double elapsed_s);
 
 #endif

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 enum { EXIT_DONE = 0, EXIT_INPUT = 1, EXIT_USAGE = 2, EXIT_IO = 3, EXIT_BUG = 4 };
 
@@ -21,12 +22,13 @@ static const char usage_text[] =
     "              [--every DURATION | --at TIME[,TIME...]] [--window DURATION]\n"
     "              [--size WxH] [--scale N] [--bbox W,S,E,N] [--projection P]\n"
     "              [--lang en|az|hy|ru|ar]\n"
-    "              [-j N] [--quiet]\n"
+    "              [-j N] [--shard K/N] [--quiet]\n"
     "       limits, for every command: [--max-file-size BYTES] [--max-events N]\n"
     "              [--max-string BYTES] [--max-depth N] [--max-vertices N]\n"
     "       conflictmap validate EVENTS.json [--gazetteer FILE]...\n"
     "       conflictmap slices EVENTS.json [--every DURATION | --at TIME,...]\n"
-    "       conflictmap place NAME [--gazetteer FILE]...\n";
+    "       conflictmap place NAME [--gazetteer FILE]...\n"
+    "       conflictmap merge-manifests DIR     # after render --shard 1/N .. N/N\n";
 
 static int
 exit_code(cm_status st)
@@ -232,6 +234,21 @@ parse_lang(args *a, const char *lang)
     return usage_error("--lang \"%s\" should be one of en, az, hy, ru, ar", lang);
 }
 
+/* "--shard K/N": this run draws the K-th of N shares of the slices. */
+static int
+parse_shard(args *a, const char *text)
+{
+    int k, n;
+    char tail;
+    if (sscanf(text, "%d/%d%c", &k, &n, &tail) != 2 || n < 1 || n > 100000 || k < 1 ||
+        k > n)
+        return usage_error("--shard \"%s\" should be K/N with 1 <= K <= N, such as 2/8 "
+                           "for the second of eight shards", text);
+    a->opt.shard_k = k;
+    a->opt.shard_n = n;
+    return 0;
+}
+
 /* One option with its value; returns 0, or an exit code. */
 static int
 parse_option(args *a, const char *flag, const char *value)
@@ -267,7 +284,10 @@ parse_option(args *a, const char *flag, const char *value)
         if (parse_number(flag, value, 1, 256, &v))
             return EXIT_USAGE;
         a->jobs = (int)v;
-    } else
+        a->opt.jobs = a->jobs;
+    } else if (!strcmp(flag, "--shard"))
+        return parse_shard(a, value);
+    else
         return parse_limit(a, flag, value);
     return 0;
 }
@@ -280,7 +300,8 @@ parse_args(args *a, int argc, char **argv)
     a->opt.width_px = 1600;
     a->opt.height_px = 1200;
     a->opt.scale = 1;
-    a->jobs = 1;
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    a->jobs = a->opt.jobs = cores > 1 ? (int)(cores < CM_MAX_JOBS ? cores : CM_MAX_JOBS) : 1;
     a->command = argv[1];
     for (int i = 2; i < argc; i++) {
         const char *arg = argv[i];
@@ -378,17 +399,35 @@ catch_signals(void)
 static int
 cmd_render(args *a, cm_diag_list *diags, data *d)
 {
-    cm_render_result result = { 0, 0 };
+    cm_render_result result = { 0 };
+    cli_progress progress;
+    cli_progress_start(&progress, a->quiet);
+    a->opt.progress = cli_progress_update;
+    a->opt.progress_data = &progress;
     a->opt.events_path = a->input;
     a->opt.shapes = a->shapes;
     a->opt.n_shapes = a->n_shapes;
     a->opt.gazetteers = (const char *const *)d->gazetteers;
     a->opt.n_gazetteers = d->n_gazetteers;
     cm_status st = cm_render(&a->opt, diags, &result);
+    cli_progress_end(&progress);
     print_diags(diags);
     if (st == CM_OK && !a->quiet)
         fprintf(stderr, "conflictmap: wrote %zu slices (%zu files) to %s/\n", result.n_slices,
                 result.n_files, a->opt.out_dir);
+    return exit_code(st);
+}
+
+static int
+cmd_merge(args *a, cm_diag_list *diags, data *d)
+{
+    (void)d;
+    size_t n_slices = 0;
+    cm_status st = cm_render_merge_manifests(a->input, &n_slices, diags);
+    print_diags(diags);
+    if (st == CM_OK && !a->quiet)
+        fprintf(stderr, "conflictmap: merged %zu slices into %s/manifest.json\n", n_slices,
+                a->input);
     return exit_code(st);
 }
 
@@ -473,6 +512,7 @@ main(int argc, char **argv)
     } commands[] = {
         { "render", cmd_render, 1 }, { "validate", cmd_validate, 0 },
         { "slices", cmd_slices, 0 }, { "place", cmd_place, 0 },
+        { "merge-manifests", cmd_merge, -1 },
     };
     args a = { 0 };
     data d = { 0 };
@@ -489,9 +529,9 @@ main(int argc, char **argv)
     int rc = parse_args(&a, argc, argv);
     cm_limits_set(&a.limits);
     catch_signals();
-    if (rc == 0)
+    if (rc == 0 && commands[k].needs_shapes >= 0)   /* -1: needs no shipped data */
         rc = add_shipped(&a, &d, commands[k].needs_shapes);
-    size_t n_shipped = d.n_gazetteers - (rc == 0 ? a.n_gazetteers : 0);
+    size_t n_shipped = d.n_gazetteers - (rc == 0 && d.gazetteers ? a.n_gazetteers : 0);
     cm_diag_list *diags = cm_diag_list_create();
     if (rc == 0)
         rc = diags ? commands[k].run(&a, diags, &d) : EXIT_IO;

@@ -172,7 +172,7 @@ test_example(void)
     char dir[] = "render-XXXXXX";
     CHECK(mkdtemp(dir) != NULL);
     cm_render_options o = options(dir);
-    cm_render_result r = { 0, 0 };
+    cm_render_result r = { 0 };
     cm_diag_list *diags = cm_diag_list_create();
     cm_status st = cm_render(&o, diags, &r);
     for (size_t i = 0; i < cm_diag_count(diags); i++)

@@ -1,0 +1,67 @@
+#!/bin/bash
+# Batch rendering: -j N gives the same bytes whatever N is; the shares of
+# --shard K/N, merged by merge-manifests, are byte for byte a single run; the
+# progress bar shows on a terminal only. Usage: parallel.sh CONFLICTMAP SOURCE_DIR WORK_DIR
+set -u
+bin=$1 src=$2 work=$3
+rm -rf "$work" && mkdir -p "$work" && cd "$work" || exit 2
+failures=0
+fail() { echo "FAIL: $*" >&2; failures=$((failures + 1)); }
+example="$src/examples/karabakh-2020-10-09.json"
+common=(--format png,svg,pdf --size 600x450 --quiet)
+
+# -j 1, 2 and 4: every file the same, the manifest included (PDFs are dated
+# with the slice's moment, SVGs do not carry cairo's process-wide counter).
+for j in 1 2 4; do
+  "$bin" render "$example" -o "j$j" -j "$j" "${common[@]}" 2>"j$j.err" \
+    || fail "-j $j exited $?: $(cat "j$j.err")"
+done
+[ "$(ls j1 | wc -l)" -eq 70 ] || fail "-j 1 wrote $(ls j1 | wc -l) files, expected 70"
+for j in 2 4; do
+  diff -r j1 "j$j" >"diff$j.txt" || fail "-j $j differs from -j 1: $(head -3 "diff$j.txt")"
+done
+
+# Three shares into one folder, then merge-manifests: the single run's bytes.
+for k in 1 2 3; do
+  "$bin" render "$example" -o shards --shard "$k/3" -j 1 "${common[@]}" 2>"shard$k.err" \
+    || fail "--shard $k/3 exited $?: $(cat "shard$k.err")"
+done
+[ "$(ls shards/*.png | wc -l)" -eq 23 ] || fail "shards wrote $(ls shards/*.png | wc -l) PNGs"
+[ -e shards/manifest.json ] && fail "a share wrote manifest.json"
+"$bin" merge-manifests shards 2>merge.err || fail "merge-manifests exited $?: $(cat merge.err)"
+[ "$(cat merge.err)" = "conflictmap: merged 23 slices into shards/manifest.json" ] \
+  || fail "merge-manifests said: $(cat merge.err)"
+diff -r j1 shards >diffs.txt || fail "the merged shares differ from one run: $(head -3 diffs.txt)"
+
+# A share missing: exit 1, a message that says which, no manifest.json.
+"$bin" render "$example" -o partial --shard 1/2 -j 1 "${common[@]}" 2>/dev/null
+"$bin" merge-manifests partial 2>missing.err
+status=$?
+[ "$status" -eq 1 ] || fail "merge with a share missing exited $status, expected 1"
+want='partial: shard 2 of 2 is missing (manifest.2-of-2.json); run conflictmap render --shard 2/2 into this folder first'
+[ "$(cat missing.err)" = "$want" ] || fail "merge with a share missing said: $(cat missing.err)"
+[ -e partial/manifest.json ] && fail "merge with a share missing wrote manifest.json"
+"$bin" render "$example" -o bad --shard 3/2 2>/dev/null
+[ $? -eq 2 ] || fail "--shard 3/2 is not a usage error"
+
+# Progress: nothing when stderr is not a terminal (only the closing line)...
+"$bin" render "$example" -o plain -j 2 --size 600x450 --at 2020-10-09T15:15:00Z \
+  2>plain.err
+[ "$(cat plain.err)" = "conflictmap: wrote 1 slices (3 files) to plain/" ] \
+  || fail "not a terminal: stderr was $(od -c plain.err | head -3)"
+# ...a bar on a terminal (script gives the command a pty), and nothing with --quiet.
+if command -v script >/dev/null; then
+  script -qec "'$bin' render '$example' -o tty -j 2 --size 600x450" /dev/null >tty.out
+  grep -q '23/23 slices' tty.out || fail "terminal: no progress bar in $(head -c 300 tty.out)"
+  script -qec "'$bin' render '$example' -o ttyq -j 2 --size 600x450 --quiet" /dev/null \
+    >ttyq.out
+  [ -s ttyq.out ] && fail "terminal with --quiet printed $(head -c 300 ttyq.out)"
+else
+  echo "parallel: no script(1) here; the terminal case was not checked"
+fi
+
+if [ "$failures" -ne 0 ]; then
+  echo "$failures failure(s)" >&2
+  exit 1
+fi
+echo "parallel: all checks passed"
