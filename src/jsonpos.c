@@ -195,6 +195,36 @@ cm_jsonpos_destroy(cm_jsonpos *table)
     free(table);
 }
 
+cm_status
+cm_jsonpos_create(cm_jsonpos **out, const char *file)
+{
+    *out = calloc(1, sizeof(**out));
+    if (!*out)
+        return CM_ERR_NOMEM;
+    (*out)->file = file;
+    return CM_OK;
+}
+
+cm_status
+cm_jsonpos_add(cm_jsonpos *table, const json_t *value, int line, int col)
+{
+    scanner s = { "", 1, 1, table, 0 };
+    record(&s, value, line, col, 0, 0);
+    return (cm_status)s.failed;
+}
+
+void
+cm_jsonpos_sort(cm_jsonpos *table)
+{
+    qsort(table->items, table->n, sizeof(entry), compare_entries);
+}
+
+void
+cm_jsonpos_clear(cm_jsonpos *table)
+{
+    table->n = 0;
+}
+
 static const entry *
 find(const cm_jsonpos *t, const json_t *v)
 {

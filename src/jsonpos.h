@@ -17,6 +17,15 @@ cm_status cm_jsonpos_build(cm_jsonpos **out, const char *file, const char *text,
                            json_t *root);
 void      cm_jsonpos_destroy(cm_jsonpos *table);
 
+/* A table for values built from another text (a CSV row's cells): create it,
+ * add each value with where it was written, then sort before looking up.
+ * @file is borrowed. cm_jsonpos_clear() empties it for the next row.
+ * Return CM_OK or CM_ERR_NOMEM. */
+cm_status cm_jsonpos_create(cm_jsonpos **out, const char *file);
+cm_status cm_jsonpos_add(cm_jsonpos *table, const json_t *value, int line, int col);
+void      cm_jsonpos_sort(cm_jsonpos *table);
+void      cm_jsonpos_clear(cm_jsonpos *table);
+
 /* Position of @value's first character, or of its member key (when @value is
  * an object member); @fallback when unknown (true, false and null are shared
  * by jansson and have no position of their own). */

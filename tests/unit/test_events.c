@@ -175,6 +175,90 @@ test_unreadable(void)
     cm_gazetteer_destroy(gaz);
 }
 
+static void
+write_file(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "wb");
+    if (!f || fputs(text, f) < 0 || fclose(f) != 0) {
+        perror(path);
+        exit(2);
+    }
+}
+
+/* A spreadsheet's export with its settings beside it loads as the JSON form
+ * would: same values, positions at the cells. */
+static void
+test_csv(void)
+{
+    write_file("sheet.settings.json",
+               "{\"title\": \"From a sheet\", \"sides\": {\"AZ\": {\"name\": \"Azerbaijan\"},"
+               " \"AM\": {}}, \"initial_control\": {\"Hadrut\": \"AM\"}, \"desk\": \"world\"}\n");
+    write_file("sheet.csv",
+               "\xEF\xBB\xBFId;Time;Place;Kind;Control from;Control to;Headline;Lon;Lat;"
+               "Precision;Video\r\n"
+               "hadrut;2020-10-09T19:15:00+04:00;HADRUD;control;AM;AZ;\"Taken; \"\"again\"\"\r\n"
+               "says Baku\";;;;https://example.org/v\r\n"
+               "2;2020-10-09T08:00:00Z;;shelling;;;Farm hit;46,79;40,61;2;\r\n"
+               ";;;;;;;;;;\r\n");
+    cm_gazetteer *gaz = fixture_gazetteer_load();
+    cm_diag_list *diags = cm_diag_list_create();
+    cm_events *ev = NULL;
+    CHECK_INT(cm_events_load(&ev, "sheet.csv", gaz, diags), CM_OK);
+    for (size_t i = 0; i < cm_diag_count(diags); i++)
+        fprintf(stderr, "unexpected: %s\n", cm_diag_text(diags, i));
+    if (ev) {
+        CHECK_STR(cm_events_title(ev), "From a sheet");
+        CHECK_STR(cm_events_extra_json(ev), "{\"desk\":\"world\"}");
+        CHECK_INT(cm_events_count(ev), 2);
+        CHECK_INT(cm_events_n_initial(ev), 1);
+        const cm_event *e = cm_events_get(ev, 0);
+        CHECK_STR(cm_event_id(e), "hadrut");
+        CHECK_INT(cm_event_time(e), 1602256500);
+        CHECK_STR(cm_place_name(cm_event_place(e)), "Hadrut");
+        CHECK_STR(cm_event_control_from(e), "AM");
+        CHECK_STR(cm_event_control_to(e), "AZ");
+        CHECK_STR(cm_event_headline(e), "Taken; \"again\"\nsays Baku");
+        CHECK_STR(cm_event_extra_json(e), "{\"Video\":\"https://example.org/v\"}");
+        CHECK_INT(cm_event_pos(e).line, 2);
+        e = cm_events_get(ev, 1);
+        CHECK_STR(cm_event_id(e), "2");
+        CHECK_NEAR(cm_event_lon(e), 46.79, 1e-9);
+        CHECK_NEAR(cm_event_lat(e), 40.61, 1e-9);
+        CHECK_INT(cm_event_precision(e), 2);
+        CHECK_INT(cm_event_pos(e).line, 4);
+    }
+    cm_events_destroy(ev);
+    cm_diag_list_destroy(diags);
+
+    /* The same checks and messages as the JSON form, at the cell. */
+    write_file("sheet.csv", "time,place,lon,lat,status,claimed_by\n"
+               "2020-10-09T15:15,Goranbay,,,,XX\n"
+               "2020-10-09T15:15:00Z,,east,40,rumoured,\n"
+               "2020-10-09T15:15:00Z,,,,,\n");
+    diags = cm_diag_list_create();
+    CHECK_INT(cm_events_load(&ev, "sheet.csv", gaz, diags), CM_ERR_INPUT);
+    CHECK(ev == NULL);
+    static const char *const want[] = {
+        "sheet.csv:2:1: time \"2020-10-09T15:15\" is not a date and time such as "
+        "\"2020-10-09T15:15:00Z\"",
+        "sheet.csv:2:18: unknown place \"Goranbay\"; did you mean \"Goranboy\"?",
+        "sheet.csv:2:30: \"claimed_by\" \"XX\" is not a side in \"sides\"; the sides are AZ, AM",
+        "sheet.csv:3:23: \"lon\" should be a number of degrees, not text",
+        "sheet.csv:3:31: status \"rumoured\" is not one of \"claimed\", \"confirmed\" or "
+        "\"disputed\"",
+        "sheet.csv:4:1: the event has no location; add \"place\" (a name from the gazetteer) "
+        "or \"lon\" and \"lat\"",
+    };
+    cm_diag_sort(diags);
+    CHECK_INT(cm_diag_count(diags), 6);
+    for (size_t i = 0; i < 6 && i < cm_diag_count(diags); i++)
+        CHECK_STR(cm_diag_text(diags, i), want[i]);
+    cm_diag_list_destroy(diags);
+    unlink("sheet.csv");
+    unlink("sheet.settings.json");
+    cm_gazetteer_destroy(gaz);
+}
+
 int
 main(void)
 {
@@ -182,5 +266,6 @@ main(void)
     test_bad();
     test_bom_and_geojson();
     test_unreadable();
+    test_csv();
     return check_result("test_events");
 }

@@ -1,0 +1,98 @@
+#!/bin/bash
+# Events as a spreadsheet exports them: the example day turned into a CSV the
+# way European Excel writes one (semicolons, CRLF, a byte-order mark, quoted
+# text with separators, quotes and line breaks, blank rows at the end) with its
+# settings beside it must give the same slices and the same manifest as the
+# JSON file; a broken cell is reported at its line and column.
+# Usage: csv.sh CONFLICTMAP SOURCE_DIR WORK_DIR
+set -u
+bin=$1 src=$2 work=$3
+py=/usr/bin/python3
+[ -x "$py" ] || { echo "skipped: python3 is not installed"; exit 77; }
+rm -rf "$work" && mkdir -p "$work/sheet" "$work/json" && cd "$work" || exit 2
+failures=0
+fail() { echo "FAIL: $*" >&2; failures=$((failures + 1)); }
+
+example="$src/examples/karabakh-2020-10-09.json"
+"$py" - "$example" sheet/karabakh-2020-10-09.csv sheet/karabakh-2020-10-09.settings.json <<'PY' || exit 2
+import csv, json, sys
+doc = json.load(open(sys.argv[1], encoding="utf-8"))
+events = doc.pop("events")
+json.dump(doc, open(sys.argv[3], "w", encoding="utf-8"), ensure_ascii=False, indent=1)
+cols = ["ID", "Time", "Place", "Kind", "Status", "Claimed by", "Control from",
+        "Control to", "Headline", "Text", "Source", "Precision", "time_note"]
+with open(sys.argv[2], "w", encoding="utf-8-sig", newline="") as f:
+    w = csv.writer(f, delimiter=";", lineterminator="\r\n")
+    w.writerow(cols)
+    for e in events:
+        c = e.get("control", {})
+        row = {"ID": e.get("id"), "Time": e["time"], "Place": e.get("place"),
+               "Kind": e.get("kind"), "Status": e.get("status"),
+               "Claimed by": e.get("claimed_by"), "Control from": c.get("from"),
+               "Control to": c.get("to"), "Headline": e.get("headline"),
+               "Text": e.get("text"), "Source": e.get("source"),
+               "Precision": e.get("precision"), "time_note": e.get("time_note")}
+        w.writerow(["" if row[k] is None else row[k] for k in cols])
+    # a line break and separators inside one cell, and blank rows at the end
+    w.writerow(["late", "2020-10-09T23:00:00Z", "Stepanakert", "statement", "", "", "",
+                "", 'Officials say; "talks" go on\r\ninto the night', "", "", "", ""])
+    w.writerow([""] * len(cols))
+    f.write("\r\n")
+PY
+cp "$example" json/karabakh-2020-10-09.json
+"$py" - json/karabakh-2020-10-09.json <<'PY'
+import json, sys
+doc = json.load(open(sys.argv[1], encoding="utf-8"))
+doc["events"].append({"id": "late", "time": "2020-10-09T23:00:00Z", "place": "Stepanakert",
+                      "kind": "statement",
+                      "headline": 'Officials say; "talks" go on\ninto the night'})
+json.dump(doc, open(sys.argv[1], "w", encoding="utf-8"), ensure_ascii=False)
+PY
+
+"$bin" validate sheet/karabakh-2020-10-09.csv > validate.txt 2>&1 ||
+  fail "validate of the CSV: $(cat validate.txt)"
+"$bin" slices json/karabakh-2020-10-09.json > json-slices.txt 2>&1
+"$bin" slices sheet/karabakh-2020-10-09.csv > csv-slices.txt 2>&1 ||
+  fail "slices of the CSV: $(cat csv-slices.txt)"
+[ "$(wc -l < csv-slices.txt)" -eq 24 ] || fail "CSV slices: $(wc -l < csv-slices.txt), expected 24"
+cmp -s json-slices.txt csv-slices.txt || fail "slices differ between the JSON and the CSV"
+
+for at in 2020-10-09T15:15:00Z 2020-10-09T23:00:00Z; do
+  rm -rf json-out csv-out
+  "$bin" render json/karabakh-2020-10-09.json -o json-out --quiet --at "$at" --format svg --size 800x600 ||
+    fail "render of the JSON at $at"
+  "$bin" render sheet/karabakh-2020-10-09.csv -o csv-out --quiet --at "$at" --format svg \
+    --size 800x600 || fail "render of the CSV at $at"
+  # Same events, same places, same markers; only the extra key order may differ.
+  "$py" - json-out/manifest.json csv-out/manifest.json <<'PY' || fail "manifests differ at $at"
+import json, sys
+a, b = (json.load(open(p)) for p in sys.argv[1:3])
+if a != b:
+    for k in a:
+        if a[k] != b.get(k):
+            print("differs:", k, str(a[k])[:300], "||", str(b.get(k))[:300])
+    sys.exit(1)
+PY
+done
+ls csv-out/karabakh-2020-10-09-20201009T2300Z.svg >/dev/null 2>&1 ||
+  fail "no karabakh-2020-10-09-20201009T2300Z.svg from the CSV: $(ls csv-out)"
+
+# Without a settings file the CSV still loads (no title, no sides).
+printf 'time,place,kind\n2020-10-09T15:15:00Z,Hadrut,clash\n' > bare.csv
+"$bin" validate bare.csv > out.txt 2>&1 || fail "bare CSV: $(cat out.txt)"
+grep -qx 'bare.csv: no problems found' out.txt || fail "bare CSV said: $(cat out.txt)"
+
+# A misspelt place in a cell: the cell's line and column, nothing written.
+printf 'time;place;kind\r\n2020-10-09T15:15:00Z;"Hadrut";clash\r\n2020-10-09T16:00:00Z; Goranbay ;shelling\r\n' > typo.csv
+"$bin" render typo.csv -o typo-out --quiet 2> err.txt
+rc=$?
+[ "$rc" -eq 1 ] || fail "render typo.csv exited $rc"
+echo 'typo.csv:3:23: unknown place "Goranbay"; did you mean "Goranboy"?' > want.txt
+diff -u want.txt err.txt >&2 || fail "typo.csv: stderr differs"
+[ -z "$(ls -A typo-out 2>/dev/null)" ] || fail "render of invalid CSV wrote files"
+
+if [ "$failures" -ne 0 ]; then
+  echo "$failures failure(s)" >&2
+  exit 1
+fi
+echo "csv: all checks passed"
