@@ -1,11 +1,14 @@
 /* Layers: boundary geometry read from a shapefile with shapelib, checked record by
  * record (a broken file is refused, never trusted), converted to WGS84 lon/lat with
- * PROJ and its .dbf text to UTF-8 with iconv. Projecting to the map plane and
- * drawing are the projection and draw modules' jobs. */
+ * PROJ and its .dbf text to UTF-8 with iconv. Every byte comes through layer_io, so
+ * a set on disk and one in memory take the same path. Projecting to the map plane
+ * and drawing are the projection and draw modules' jobs. */
+#include "layer.h"
 #include "conflictmap/layer.h"
 #include "conflictmap/limits.h"
 #include "input.h"
 #include "layer_geojson.h"
+#include "layer_io.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -17,7 +20,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/stat.h>
 
 enum {
     MAX_PARTS = 10 * 1000 * 1000,
@@ -53,6 +55,7 @@ struct cm_layer {
 typedef struct loader {
     cm_layer *layer;
     cm_diag_list *diags;
+    cm_layer_io *io;             /* where every file of the set is read from */
     cm_pos pos;                  /* the .shp; binary files have no line */
     char *base;                  /* the path without its extension */
     SHPHandle shp;
@@ -81,14 +84,12 @@ keep_shapelib_message(const char *message)
     snprintf(shapelib_message, sizeof shapelib_message, "%s", message);
 }
 
+/* shapelib reads through the loader's set; its default Error hook prints to stderr. */
 static SAHooks
-quiet_hooks(void)
+quiet_hooks(loader *ld)
 {
-    SAHooks hooks;
-    SASetupDefaultHooks(&hooks);
-    hooks.Error = keep_shapelib_message;   /* the default prints to stderr */
     shapelib_message[0] = '\0';
-    return hooks;
+    return cm_layer_io_hooks(ld->io, keep_shapelib_message);
 }
 
 /* Makes a library's message fit ours: valid UTF-8 without control characters
@@ -207,20 +208,21 @@ strip_extension(const char *path)
 /* The file beside the .shp with extension @ext, in lower or upper case as
  * shapelib looks for it; *out stays NULL when there is neither. */
 static cm_status
-find_sidecar(const char *base, const char *ext, char **out)
+find_sidecar(loader *ld, const char *ext, char **out)
 {
+    const char *base = ld->base;
     size_t n = strlen(base) + strlen(ext) + 2;
     char *path = malloc(n);
-    struct stat sb;
+    unsigned long long size;
 
     *out = NULL;
     if (!path)
         return CM_ERR_NOMEM;
     snprintf(path, n, "%s.%s", base, ext);
-    if (stat(path, &sb) != 0) {
+    if (cm_layer_io_size(ld->io, path, &size) != 0) {
         for (char *c = path + strlen(base) + 1; *c; c++)
             *c = (char)toupper((unsigned char)*c);
-        if (stat(path, &sb) != 0) {
+        if (cm_layer_io_size(ld->io, path, &size) != 0) {
             free(path);
             return CM_OK;
         }
@@ -257,24 +259,22 @@ static cm_status
 check_shp_header(loader *ld)
 {
     unsigned char h[SHP_HEADER_BYTES];
-    struct stat sb;
-    FILE *f = fopen(ld->pos.file, "rb");
+    cm_layer_stream *f = cm_layer_io_open(ld->io, ld->pos.file);
     int err = f ? 0 : errno;
     size_t got = 0;
 
     if (f) {
-        got = fread(h, 1, sizeof h, f);
-        err = ferror(f) ? errno : 0;
-        if (!err && fstat(fileno(f), &sb) != 0)
-            err = errno;
-        fclose(f);
+        got = cm_layer_io_read(f, h, sizeof h);
+        err = cm_layer_io_error(f);
+        cm_layer_io_close(f);
     }
+    if (!err)
+        err = cm_layer_io_size(ld->io, ld->pos.file, &ld->shp_bytes);
     if (err) {
         cm_diag_error(ld->diags, &ld->pos, "cannot read \"%s\": %s", ld->pos.file,
                       strerror(err));
         return CM_ERR_IO;
     }
-    ld->shp_bytes = (unsigned long long)sb.st_size;
     if (got < sizeof h) {
         cm_diag_error(ld->diags, &ld->pos, "the file is %zu bytes, shorter than the "
                       "100-byte header every .shp starts with; the file is damaged", got);
@@ -306,8 +306,8 @@ check_sidecars(loader *ld)
 {
     char *shx = NULL;
 
-    if (find_sidecar(ld->base, "shx", &shx) != CM_OK ||
-        find_sidecar(ld->base, "dbf", &ld->dbf_path) != CM_OK) {
+    if (find_sidecar(ld, "shx", &shx) != CM_OK ||
+        find_sidecar(ld, "dbf", &ld->dbf_path) != CM_OK) {
         free(shx);
         return CM_ERR_NOMEM;
     }
@@ -323,7 +323,7 @@ check_sidecars(loader *ld)
 static cm_status
 open_shp(loader *ld)
 {
-    SAHooks hooks = quiet_hooks();
+    SAHooks hooks = quiet_hooks(ld);
 
     ld->shp = SHPOpenLL(ld->pos.file, "rb", &hooks);
     if (ld->shp)
@@ -339,19 +339,20 @@ static cm_status
 check_dbf_size(loader *ld)
 {
     cm_pos pos = { ld->dbf_path, 0, 0 };
-    struct stat sb;
+    unsigned long long size;
     int n_dbf = DBFGetRecordCount(ld->dbf), n_shp = ld->shp->nRecords;
     unsigned long long need = (unsigned long long)ld->dbf->nHeaderLength +
                               (unsigned long long)n_dbf * (unsigned)ld->dbf->nRecordLength;
+    int err = cm_layer_io_size(ld->io, ld->dbf_path, &size);
 
-    if (stat(ld->dbf_path, &sb) != 0) {
-        cm_diag_error(ld->diags, &pos, "cannot read \"%s\": %s", ld->dbf_path, strerror(errno));
+    if (err) {
+        cm_diag_error(ld->diags, &pos, "cannot read \"%s\": %s", ld->dbf_path, strerror(err));
         return CM_ERR_IO;
     }
-    if (n_dbf < 0 || need > (unsigned long long)sb.st_size) {
+    if (n_dbf < 0 || need > size) {
         cm_diag_error(ld->diags, &pos, "the header claims %d records of %d bytes, more than "
                       "the file's %lld bytes hold; the file is damaged", n_dbf,
-                      ld->dbf->nRecordLength, (long long)sb.st_size);
+                      ld->dbf->nRecordLength, (long long)size);
         return CM_ERR_INPUT;
     }
     if (n_dbf < n_shp) {
@@ -368,7 +369,7 @@ check_dbf_size(loader *ld)
 static cm_status
 open_dbf(loader *ld)
 {
-    SAHooks hooks = quiet_hooks();
+    SAHooks hooks = quiet_hooks(ld);
     cm_pos pos = { ld->dbf_path, 0, 0 };
 
     ld->dbf = DBFOpenLL(ld->pos.file, "rb", &hooks);
@@ -473,7 +474,7 @@ warn_unknown_code_page(loader *ld, char *cpg)
 {
     char *path = NULL;
 
-    if (find_sidecar(ld->base, "cpg", &path) != CM_OK)
+    if (find_sidecar(ld, "cpg", &path) != CM_OK)
         return CM_ERR_NOMEM;
     cm_pos pos = { path ? path : ld->dbf_path, 0, 0 };
     cm_diag_warning(ld->diags, &pos, "code page \"%s\" is not one conflictmap knows; "
@@ -881,17 +882,17 @@ header_problem(const unsigned char *h, size_t got, size_t len, char *why, size_t
 static const char *
 explain_record(const loader *ld, int i, char *why, size_t size)
 {
-    long long off = (long long)ld->shp->panRecOffset[i] + 8;
+    unsigned long long off = (unsigned long long)ld->shp->panRecOffset[i] + 8;
     size_t len = ld->shp->panRecSize[i], got = 0;
     unsigned char h[44];
     int *start = NULL;
     const char *found = NULL;
-    FILE *f = fopen(ld->pos.file, "rb");
+    cm_layer_stream *f = cm_layer_io_open(ld->io, ld->pos.file);
 
     if (!f)
         return NULL;
-    if (fseeko(f, (off_t)off, SEEK_SET) == 0)
-        got = fread(h, 1, len < sizeof h ? len : sizeof h, f);
+    if (cm_layer_io_seek(f, off) == 0)
+        got = cm_layer_io_read(f, h, len < sizeof h ? len : sizeof h);
     found = header_problem(h, got, len, why, size);
     int type = got >= 4 ? le32(h) : SHPT_NULL;
     /* past MAX_PARTS the record is refused anyway, and the array not worth reading */
@@ -900,14 +901,14 @@ explain_record(const loader *ld, int i, char *why, size_t size)
         /* header_problem() checked that the part starts fit in the record */
         size_t n_parts = (size_t)le32(h + 36);
         start = malloc((n_parts + 1) * sizeof(int));
-        if (start && fread(start, 4, n_parts, f) == n_parts) {
+        if (start && cm_layer_io_read(f, start, 4 * n_parts) == 4 * n_parts) {
             for (size_t k = 0; k < n_parts; k++)   /* little-endian on disk */
                 start[k] = le32((const unsigned char *)&start[k]);
             found = parts_problem(start, (int)n_parts, le32(h + 40), why, size);
         }
     }
     free(start);
-    fclose(f);
+    cm_layer_io_close(f);
     return found;
 }
 
@@ -991,15 +992,15 @@ warn_skipped(loader *ld)
 static cm_status
 read_prj(loader *ld, const cm_pos *prj, char **out)
 {
-    FILE *f = fopen(prj->file, "rb");
+    cm_layer_stream *f = cm_layer_io_open(ld->io, prj->file);
     int err = f ? 0 : errno;
     char *buf = f ? malloc(MAX_PRJ_BYTES + 1) : NULL;
     size_t n = 0;
     cm_status st = CM_ERR_NOMEM;
 
     if (buf) {
-        n = fread(buf, 1, MAX_PRJ_BYTES + 1, f);
-        err = ferror(f) ? errno : 0;
+        n = cm_layer_io_read(f, buf, MAX_PRJ_BYTES + 1);
+        err = cm_layer_io_error(f);
     }
     if (err) {
         cm_diag_error(ld->diags, prj, "cannot read \"%s\": %s", prj->file, strerror(err));
@@ -1022,8 +1023,7 @@ read_prj(loader *ld, const cm_pos *prj, char **out)
     st = CM_OK;
 cleanup:
     free(buf);
-    if (f)
-        fclose(f);
+    cm_layer_io_close(f);
     return st;
 }
 
@@ -1125,7 +1125,7 @@ static cm_status
 convert_coordinates(loader *ld)
 {
     char *prj_path = NULL;
-    cm_status st = find_sidecar(ld->base, "prj", &prj_path);
+    cm_status st = find_sidecar(ld, "prj", &prj_path);
 
     if (st != CM_OK)
         return st;
@@ -1204,16 +1204,16 @@ load_geojson(cm_layer **out, const char *path, const char *role, cm_diag_list *d
     return st;
 }
 
-cm_status
-cm_layer_load(cm_layer **out, const char *path, const char *role, cm_diag_list *diags)
+/* The one loader of shapefile sets, on disk or in memory alike. */
+static cm_status
+load_set(cm_layer **out, const char *path, cm_layer_io *io, const char *role,
+         cm_diag_list *diags)
 {
-    if (cm_geojson_is_layer(path))
-        return load_geojson(out, path, role, diags);
     static cm_status (*const steps[])(loader *) = {
         check_extension, check_shp_header, check_sidecars, open_shp, open_dbf, choose_code_page,
         read_fields, read_shapes, warn_skipped, convert_coordinates,
     };
-    loader ld = { .diags = diags, .pos = { path, 0, 0 }, .cd = NO_ICONV };
+    loader ld = { .diags = diags, .io = io, .pos = { path, 0, 0 }, .cd = NO_ICONV };
     cm_status st = layer_create(&ld.layer, path, role);
 
     *out = NULL;
@@ -1236,6 +1236,27 @@ cm_layer_load(cm_layer **out, const char *path, const char *role, cm_diag_list *
     free(ld.base);
     cm_layer_destroy(ld.layer);
     return st;
+}
+
+cm_status
+cm_layer_load(cm_layer **out, const char *path, const char *role, cm_diag_list *diags)
+{
+    cm_layer_io io;
+
+    if (cm_geojson_is_layer(path))
+        return load_geojson(out, path, role, diags);
+    cm_layer_io_init_disk(&io);
+    return load_set(out, path, &io, role, diags);
+}
+
+cm_status
+cm_layer_load_files(cm_layer **out, const char *shp_path, const cm_layer_file *files,
+                    size_t n_files, const char *role, cm_diag_list *diags)
+{
+    cm_layer_io io;
+
+    cm_layer_io_init_memory(&io, files, n_files);
+    return load_set(out, shp_path, &io, role, diags);
 }
 
 void
