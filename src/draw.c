@@ -3,6 +3,7 @@
  * as plain text, never as markup. */
 #include "conflictmap/draw.h"
 #include "outfile.h"
+#include "png.h"
 #include "scene.h"
 
 #include <cairo-pdf.h>
@@ -440,8 +441,8 @@ make_surface(cm_format format, cm_outfile *o, svg_buffer *svg, double w, double 
 }
 
 cm_status
-cm_draw(const cm_scene *scene, cm_format format, double scale, const char *path,
-        cm_diag_list *diags)
+cm_draw(const cm_scene *scene, cm_format format, double scale, unsigned png_colors,
+        const char *path, cm_diag_list *diags)
 {
     cm_outfile o;
     svg_buffer svg = { 0 };
@@ -459,13 +460,12 @@ cm_draw(const cm_scene *scene, cm_format format, double scale, const char *path,
     draw_scene(cr, scene, scale);
     cairo_destroy(cr);
     cr = NULL;
-    if (format == CM_FORMAT_PNG)
-        cairo_surface_write_to_png_stream(surface, write_to_outfile, &o);
+    cm_status png_st = format == CM_FORMAT_PNG ? cm_png_write(surface, png_colors, &o) : CM_OK;
     cairo_surface_finish(surface);
     if (format == CM_FORMAT_SVG && !svg.failed)
         write_svg(&o, &svg);
-    st = o.failed ? CM_ERR_IO : cairo_surface_status(surface) == CAIRO_STATUS_SUCCESS
-                                    ? CM_OK : CM_ERR_NOMEM;
+    st = o.failed ? CM_ERR_IO : png_st != CM_OK ? png_st
+         : cairo_surface_status(surface) == CAIRO_STATUS_SUCCESS ? CM_OK : CM_ERR_NOMEM;
 cleanup:
     cairo_destroy(cr);
     cairo_surface_destroy(surface);

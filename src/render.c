@@ -387,7 +387,8 @@ draw_slice(run *r, size_t i, cm_diag_list *diags)
         if (!(r->opt->formats & slice_formats[f]))
             continue;
         slice_file_path(r, i, slice_formats[f], path, sizeof(path));
-        st = cm_draw(r->scenes[i], slice_formats[f], r->opt->scale, path, diags);
+        st = cm_draw(r->scenes[i], slice_formats[f], r->opt->scale, r->opt->png_colors, path,
+                     diags);
         if (st == CM_OK)
             r->written[i] |= (unsigned char)slice_formats[f];
     }
@@ -666,6 +667,23 @@ roll_back(run *r)
             }
 }
 
+/* Bytes of the files this run wrote, and of the maps alone, for the report. */
+static void
+count_bytes(const run *r, cm_render_result *result)
+{
+    char path[4096];
+    struct stat sb;
+    result->n_bytes = result->n_slice_bytes = 0;
+    for (size_t i = 0; i < cm_slices_count(r->slices); i++)
+        for (size_t f = 0; f < N_SLICE_FORMATS; f++)
+            if (r->written[i] & slice_formats[f]) {
+                slice_file_path(r, i, slice_formats[f], path, sizeof(path));
+                result->n_slice_bytes += stat(path, &sb) == 0 ? (size_t)sb.st_size : 0;
+            }
+    manifest_path(r, path, sizeof(path));
+    result->n_bytes = result->n_slice_bytes + (stat(path, &sb) == 0 ? (size_t)sb.st_size : 0);
+}
+
 /* Lay out every slice and draw each, then write what covers the whole timeline. */
 static cm_status
 write_all(run *r, cm_render_result *result)
@@ -689,6 +707,7 @@ write_all(run *r, cm_render_result *result)
         result->n_slices = r->n_share;
         result->n_files = r->n_share * n_formats + 1;
         result->n_drawn = r->n_drawn;
+        count_bytes(r, result);
     }
     return CM_OK;
 }

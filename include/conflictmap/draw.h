@@ -14,10 +14,12 @@ typedef enum cm_format {
 
 /* Draws @scene at @scale (1 = the scene's pixels; 2 for high-density screens)
  * into @path as @format, written to a temporary name and renamed into place,
- * so no partial file is ever left. Returns CM_OK, CM_ERR_IO (with a diagnostic)
- * or CM_ERR_NOMEM. */
-cm_status cm_draw(const cm_scene *scene, cm_format format, double scale, const char *path,
-                  cm_diag_list *diags);
+ * so no partial file is ever left. A PNG is indexed when the map has at most
+ * 256 colours, losslessly; with @png_colors from 2 to 256 it is indexed in any
+ * case, quantised to that many colours when it has more (0: lossless RGB).
+ * Returns CM_OK, CM_ERR_IO (with a diagnostic) or CM_ERR_NOMEM. */
+cm_status cm_draw(const cm_scene *scene, cm_format format, double scale, unsigned png_colors,
+                  const char *path, cm_diag_list *diags);
 
 /* The file extension for @format: "png", "svg", "pdf". */
 const char *cm_format_extension(cm_format format);

@@ -34,12 +34,15 @@ typedef struct cm_render_options {
      * whichever thread drew it, one call at a time; may be NULL. */
     void (*progress)(void *data, size_t done, size_t total);
     void *progress_data;
+    unsigned png_colors;               /* 0: lossless PNG; 2-256: a palette of that many */
 } cm_render_options;
 
 typedef struct cm_render_result {
     size_t n_slices;
     size_t n_files;                    /* maps written, manifest included */
     size_t n_drawn;                    /* slices drawn by this run */
+    size_t n_bytes;                    /* bytes of those files */
+    size_t n_slice_bytes;              /* bytes of the maps alone, every format */
 } cm_render_result;
 
 /* Loads, checks, slices, lays out and draws. Nothing is written unless every

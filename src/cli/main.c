@@ -21,7 +21,7 @@ static const char usage_text[] =
     "              [--style FILE|PRESET] [--shapes PATH]... [--gazetteer FILE]...\n"
     "              [--every DURATION | --at TIME[,TIME...]] [--window DURATION]\n"
     "              [--size WxH] [--scale N] [--bbox W,S,E,N] [--projection P]\n"
-    "              [--lang en|az|hy|ru|ar]\n"
+    "              [--lang en|az|hy|ru|ar] [--png-colors N]\n"
     "              [-j N] [--shard K/N] [--quiet]\n"
     "       limits, for every command: [--max-file-size BYTES] [--max-events N]\n"
     "              [--max-string BYTES] [--max-depth N] [--max-vertices N]\n"
@@ -280,7 +280,14 @@ parse_option(args *a, const char *flag, const char *value)
         a->opt.projection = value;
     else if (!strcmp(flag, "--lang"))
         return parse_lang(a, value);
-    else if (!strcmp(flag, "-j")) {
+    else if (!strcmp(flag, "--png-colors")) {
+        if (parse_number(flag, value, 2, 256, &v))
+            return EXIT_USAGE;
+        if (v != (unsigned)v)
+            return usage_error("--png-colors \"%s\" should be a whole number from 2 to 256",
+                               value);
+        a->opt.png_colors = (unsigned)v;
+    } else if (!strcmp(flag, "-j")) {
         if (parse_number(flag, value, 1, 256, &v))
             return EXIT_USAGE;
         a->jobs = (int)v;
@@ -413,8 +420,10 @@ cmd_render(args *a, cm_diag_list *diags, data *d)
     cli_progress_end(&progress);
     print_diags(diags);
     if (st == CM_OK && !a->quiet)
-        fprintf(stderr, "conflictmap: wrote %zu slices (%zu files) to %s/\n", result.n_slices,
-                result.n_files, a->opt.out_dir);
+        fprintf(stderr, "conflictmap: wrote %zu slices (%zu files, %.1f MB, %.0f KB a slice) "
+                "to %s/\n", result.n_slices, result.n_files, result.n_bytes / 1e6,
+                result.n_slices ? result.n_slice_bytes / 1e3 / result.n_slices : 0.0,
+                a->opt.out_dir);
     return exit_code(st);
 }
 

@@ -1,0 +1,49 @@
+/* PNG encoding of a drawn map: cairo's premultiplied ARGB32 image surface to a
+ * PNG file, smaller and faster than cairo's own writer. Drawing is draw.c's;
+ * writing all or nothing is outfile.c's. For src/ only. */
+#ifndef CM_SRC_PNG_H
+#define CM_SRC_PNG_H
+
+#include <cairo.h>
+#include <stddef.h>
+#include "conflictmap/diag.h"
+#include "outfile.h"
+
+/* Row filters (PNG filter types 0-4), and the per-row choice of the one with
+ * the smallest sum of absolute differences, as libpng does. */
+typedef enum cm_png_filter {
+    CM_PNG_FILTER_NONE,
+    CM_PNG_FILTER_SUB,
+    CM_PNG_FILTER_UP,
+    CM_PNG_FILTER_AVERAGE,
+    CM_PNG_FILTER_PAETH,
+    CM_PNG_FILTER_ADAPTIVE
+} cm_png_filter;
+
+typedef struct cm_png_params {
+    int level;                  /* zlib level, 1-9 */
+    int strategy;               /* Z_DEFAULT_STRATEGY, Z_RLE, Z_FILTERED */
+    cm_png_filter filter;       /* for true-colour images */
+    cm_png_filter index_filter; /* for indexed images */
+    unsigned max_colors;        /* 0: lossless; 2-256: quantise to that many when more */
+} cm_png_params;
+
+/* What conflictmap writes unless told otherwise; bench/ measured the choice. */
+cm_png_params cm_png_default_params(unsigned max_colors);
+
+/* Where the encoder's bytes go: returns 0 when they could not be written. */
+typedef int (*cm_png_sink)(void *closure, const void *data, size_t n);
+
+/* Encodes @surface (CAIRO_FORMAT_ARGB32 or RGB24, flushed) as PNG into @sink:
+ * RGB when every pixel is opaque, RGBA otherwise; indexed, exactly, when it
+ * has at most 256 colours; indexed through libimagequant when
+ * @p->max_colors asks for it. The same pixels always give the same bytes.
+ * Returns CM_OK, CM_ERR_IO (the sink failed) or CM_ERR_NOMEM. */
+cm_status cm_png_encode(cairo_surface_t *surface, const cm_png_params *p, cm_png_sink sink,
+                        void *closure);
+
+/* cm_png_encode() with the default parameters into @o. Returns CM_OK,
+ * CM_ERR_IO (@o is marked failed) or CM_ERR_NOMEM. */
+cm_status cm_png_write(cairo_surface_t *surface, unsigned max_colors, cm_outfile *o);
+
+#endif

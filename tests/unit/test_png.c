@@ -1,0 +1,353 @@
+/* src/png.c: what it writes decodes (with libpng) to exactly the pixels cairo's
+ * own PNG writer gives for the same surface; the opaque map is RGB, a map of
+ * few colours is indexed, --png-colors quantises within a small error; the
+ * bytes are the same on every run; a failed write is CM_ERR_IO and leaves no
+ * file. */
+#include "check.h"
+#include "outfile.h"
+#include "png.h"
+
+#include <cairo.h>
+#include <dirent.h>
+#include <libpng16/png.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+typedef struct buf {
+    unsigned char *data;
+    size_t n, cap;
+    size_t fail_after;   /* the sink refuses once this many bytes are in; 0: never */
+} buf;
+
+static int
+buf_sink(void *closure, const void *data, size_t n)
+{
+    buf *b = closure;
+    if (b->fail_after && b->n + n > b->fail_after)
+        return 0;
+    if (b->n + n > b->cap) {
+        b->cap = (b->n + n) * 2;
+        b->data = realloc(b->data, b->cap);
+        if (!b->data)
+            abort();
+    }
+    memcpy(b->data + b->n, data, n);
+    b->n += n;
+    return 1;
+}
+
+static cairo_status_t
+cairo_sink(void *closure, const unsigned char *data, unsigned int n)
+{
+    return buf_sink(closure, data, n) ? CAIRO_STATUS_SUCCESS : CAIRO_STATUS_WRITE_ERROR;
+}
+
+/* Straight RGBA, 8 bits a channel, whatever the file's colour type. */
+static unsigned char *
+decode(const buf *b, int *w, int *h)
+{
+    png_image img;
+    memset(&img, 0, sizeof(img));
+    img.version = PNG_IMAGE_VERSION;
+    if (!png_image_begin_read_from_memory(&img, b->data, b->n))
+        return NULL;
+    img.format = PNG_FORMAT_RGBA;
+    unsigned char *px = malloc(PNG_IMAGE_SIZE(img));
+    if (!px || !png_image_finish_read(&img, NULL, px, 0, NULL)) {
+        free(px);
+        png_image_free(&img);
+        return NULL;
+    }
+    *w = (int)img.width;
+    *h = (int)img.height;
+    return px;
+}
+
+static int
+has_chunk(const buf *b, const char *type)
+{
+    for (size_t i = 0; i + 4 <= b->n; i++)
+        if (!memcmp(b->data + i, type, 4))
+            return 1;
+    return 0;
+}
+
+static int bit_depth(const buf *b) { return b->n > 25 ? b->data[24] : -1; }
+static int color_type(const buf *b) { return b->n > 25 ? b->data[25] : -1; }
+
+static buf
+encode(cairo_surface_t *s, unsigned max_colors)
+{
+    buf b = { 0 };
+    cm_png_params p = cm_png_default_params(max_colors);
+    CHECK_INT(cm_png_encode(s, &p, buf_sink, &b), CM_OK);
+    return b;
+}
+
+/* A channel as it shows: premultiplied by alpha, so that a transparent
+ * pixel's colour, which means nothing, counts for nothing. */
+static int
+shown(const unsigned char *px, size_t i)
+{
+    return i % 4 == 3 ? px[i] : (px[i] * px[i | 3] + 127) / 255;
+}
+
+/* How far ours is from cairo's: the largest channel difference (straight
+ * RGBA when @exact, else as shown), and the mean; -1 when either does not
+ * decode or the sizes differ. */
+static int
+compare_with_cairo(cairo_surface_t *s, const buf *ours, int exact, double *mean)
+{
+    buf theirs = { 0 };
+    int w1, h1, w2, h2, worst = -1;
+    cairo_surface_write_to_png_stream(s, cairo_sink, &theirs);
+    unsigned char *a = decode(ours, &w1, &h1), *b = decode(&theirs, &w2, &h2);
+    if (a && b && w1 == w2 && h1 == h2) {
+        double sum = 0;
+        worst = 0;
+        for (size_t i = 0; i < (size_t)w1 * h1 * 4; i++) {
+            int d = exact ? abs(a[i] - b[i]) : abs(shown(a, i) - shown(b, i));
+            worst = d > worst ? d : worst;
+            sum += d;
+        }
+        *mean = sum / ((double)w1 * h1 * 4);
+    }
+    free(a);
+    free(b);
+    free(theirs.data);
+    return worst;
+}
+
+/* ---- scenes ---------------------------------------------------------------------------- */
+
+/* A map-like image: a flat sea, antialiased land and lines, a gradient, so
+ * thousands of colours. @opaque: on white; else on transparent, with
+ * translucent shapes. */
+static cairo_surface_t *
+many_colors(int w, int h, int opaque)
+{
+    cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, w, h);
+    cairo_t *cr = cairo_create(s);
+    if (opaque) {
+        cairo_set_source_rgb(cr, 0.86, 0.9, 0.93);
+        cairo_paint(cr);
+    }
+    cairo_pattern_t *g = cairo_pattern_create_linear(0, 0, w, h);
+    cairo_pattern_add_color_stop_rgba(g, 0, 0.9, 0.2, 0.1, opaque ? 1 : 0.3);
+    cairo_pattern_add_color_stop_rgba(g, 1, 0.1, 0.3, 0.9, opaque ? 1 : 0.9);
+    cairo_set_source(cr, g);
+    cairo_arc(cr, w * 0.4, h * 0.5, h * 0.35, 0, 6.283);
+    cairo_fill(cr);
+    cairo_pattern_destroy(g);
+    cairo_set_source_rgba(cr, 0.1, 0.1, 0.1, opaque ? 1 : 0.6);
+    cairo_set_line_width(cr, 1.3);
+    for (int i = 0; i < 12; i++) {
+        cairo_move_to(cr, 3.3 * i, 0);
+        cairo_curve_to(cr, w * 0.3, h * 0.2 + i, w * 0.6, h * 0.9 - 2 * i, w, h - 3.7 * i);
+    }
+    cairo_stroke(cr);
+    cairo_destroy(cr);
+    return s;
+}
+
+/* @n flat rectangles without antialiasing: exactly @n + 1 colours (with the
+ * background), translucent unless @opaque. */
+static cairo_surface_t *
+few_colors(int w, int h, int n, int opaque)
+{
+    cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, w, h);
+    cairo_t *cr = cairo_create(s);
+    cairo_set_antialias(cr, CAIRO_ANTIALIAS_NONE);
+    cairo_set_source_rgb(cr, 1, 1, 1);
+    if (opaque)
+        cairo_paint(cr);
+    for (int i = 0; i < n; i++) {
+        cairo_set_source_rgba(cr, (i * 37 % 256) / 255.0, (i * 91 % 256) / 255.0,
+                              (i * 13 % 256) / 255.0, opaque ? 1 : 0.25 + 0.5 * (i % 2));
+        int x0 = i * w / n, x1 = (i + 1) * w / n;   /* side by side, no overlap */
+        cairo_rectangle(cr, x0, i % 3, x1 - x0, h - i % 3);
+        cairo_fill(cr);
+    }
+    cairo_destroy(cr);
+    return s;
+}
+
+/* ---- tests ----------------------------------------------------------------------------- */
+
+static void
+test_opaque_is_rgb_and_exact(void)
+{
+    cairo_surface_t *s = many_colors(301, 203, 1);
+    buf b = encode(s, 0);
+    double mean = -1;
+    CHECK_INT(color_type(&b), 2);
+    CHECK_INT(bit_depth(&b), 8);
+    CHECK_INT(compare_with_cairo(s, &b, 1, &mean), 0);
+    free(b.data);
+    cairo_surface_destroy(s);
+}
+
+static void
+test_translucent_is_rgba_and_exact(void)
+{
+    cairo_surface_t *s = many_colors(257, 190, 0);
+    buf b = encode(s, 0);
+    double mean = -1;
+    CHECK_INT(color_type(&b), 6);
+    CHECK_INT(bit_depth(&b), 8);
+    CHECK_INT(compare_with_cairo(s, &b, 1, &mean), 0);
+    free(b.data);
+    cairo_surface_destroy(s);
+}
+
+/* Exact palettes at every bit depth, opaque and translucent (tRNS), with
+ * widths that leave part of a byte over. */
+static void
+test_few_colors_are_indexed_and_exact(void)
+{
+    static const struct { int n_rects, depth; } cases[] = {
+        { 1, 1 }, { 3, 2 }, { 15, 4 }, { 40, 8 }, { 255, 8 } };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+        for (int opaque = 0; opaque <= 1; opaque++) {
+            cairo_surface_t *s = few_colors(515, 37, cases[i].n_rects, opaque);
+            buf b = encode(s, 0);
+            double mean = -1;
+            CHECK_INT(color_type(&b), 3);
+            CHECK_INT(bit_depth(&b), cases[i].depth);
+            CHECK_INT(compare_with_cairo(s, &b, 1, &mean), 0);
+            CHECK_INT(has_chunk(&b, "tRNS"), !opaque);
+            free(b.data);
+            cairo_surface_destroy(s);
+        }
+}
+
+/* 257 colours are one too many for an exact palette. */
+static void
+test_257_colors_are_rgb(void)
+{
+    cairo_surface_t *s = few_colors(1028, 20, 256, 1);
+    buf b = encode(s, 0);
+    double mean = -1;
+    CHECK_INT(color_type(&b), 2);
+    CHECK_INT(compare_with_cairo(s, &b, 1, &mean), 0);
+    free(b.data);
+    cairo_surface_destroy(s);
+}
+
+/* --png-colors: libimagequant's palette, close to the original. */
+static void
+test_quantised(void)
+{
+    static const unsigned max_colors[] = { 256, 16 };
+    for (int opaque = 0; opaque <= 1; opaque++)
+        for (size_t k = 0; k < 2; k++) {
+            cairo_surface_t *s = many_colors(301, 203, opaque);
+            buf b = encode(s, max_colors[k]);
+            double mean = -1;
+            CHECK_INT(color_type(&b), 3);
+            CHECK_INT(bit_depth(&b), max_colors[k] == 16 ? 4 : 8);
+            int worst = compare_with_cairo(s, &b, 0, &mean);
+            CHECK(worst >= 0);
+            CHECK(mean < (max_colors[k] == 16 ? 4.0 : 1.5));
+            if (!(mean < (max_colors[k] == 16 ? 4.0 : 1.5)))
+                fprintf(stderr, "quantised to %u: mean error %.2f, worst %d\n",
+                        max_colors[k], mean, worst);
+            free(b.data);
+            cairo_surface_destroy(s);
+        }
+    /* Few colours stay exact even when a palette is asked for. */
+    cairo_surface_t *s = few_colors(200, 30, 20, 1);
+    buf b = encode(s, 64);
+    double mean = -1;
+    CHECK_INT(compare_with_cairo(s, &b, 1, &mean), 0);
+    free(b.data);
+    cairo_surface_destroy(s);
+}
+
+static void
+test_same_bytes_every_time(void)
+{
+    cairo_surface_t *s = many_colors(640, 480, 1);
+    for (unsigned colors = 0; colors <= 256; colors += 256) {
+        buf a = encode(s, colors), b = encode(s, colors);
+        CHECK(a.n == b.n && memcmp(a.data, b.data, a.n) == 0);
+        free(a.data);
+        free(b.data);
+    }
+    cairo_surface_destroy(s);
+}
+
+static void
+test_sink_failure_is_io(void)
+{
+    cairo_surface_t *s = many_colors(300, 200, 1);
+    buf whole = encode(s, 0);
+    free(whole.data);
+    CHECK(whole.n > 1000);
+    /* In the header, in the first IDAT, mid-image, in the last chunk. */
+    size_t afters[] = { 10, 100, whole.n / 2, whole.n - 1 };
+    for (size_t i = 0; i < 4; i++) {
+        size_t after = afters[i];
+        buf b = { 0 };
+        b.fail_after = after;
+        cm_png_params p = cm_png_default_params(0);
+        CHECK_INT(cm_png_encode(s, &p, buf_sink, &b), CM_ERR_IO);
+        free(b.data);
+    }
+    cairo_surface_destroy(s);
+}
+
+static int
+count_entries(const char *dir)
+{
+    int n = 0;
+    DIR *d = opendir(dir);
+    for (struct dirent *e; d && (e = readdir(d));)
+        n += e->d_name[0] != '.';
+    if (d)
+        closedir(d);
+    return n;
+}
+
+/* A disk that fills up mid-file (a file size limit, as tests/e2e/hostile.sh
+ * uses): CM_ERR_IO, and neither the file nor its temporary is left. */
+static void
+test_full_disk_leaves_nothing(void)
+{
+    char dir[] = "png-XXXXXX", path[64];
+    CHECK(mkdtemp(dir) != NULL);
+    snprintf(path, sizeof(path), "%s/map.png", dir);
+    cairo_surface_t *s = many_colors(800, 600, 1);
+    struct rlimit old, small = { 20000, 20000 };
+    getrlimit(RLIMIT_FSIZE, &old);
+    small.rlim_max = old.rlim_max;
+    signal(SIGXFSZ, SIG_IGN);
+    CHECK_INT(setrlimit(RLIMIT_FSIZE, &small), 0);
+    cm_outfile o;
+    cm_diag_list *diags = cm_diag_list_create();
+    CHECK_INT(cm_outfile_open(&o, path, diags), CM_OK);
+    CHECK_INT(cm_png_write(s, 0, &o), CM_ERR_IO);
+    CHECK_INT(cm_outfile_commit(&o, diags), CM_ERR_IO);
+    setrlimit(RLIMIT_FSIZE, &old);
+    CHECK_INT(count_entries(dir), 0);
+    CHECK(cm_diag_count(diags) == 1 && strstr(cm_diag_text(diags, 0), "map.png") != NULL);
+    cm_diag_list_destroy(diags);
+    cairo_surface_destroy(s);
+    rmdir(dir);
+}
+
+int
+main(void)
+{
+    test_opaque_is_rgb_and_exact();
+    test_translucent_is_rgba_and_exact();
+    test_few_colors_are_indexed_and_exact();
+    test_257_colors_are_rgb();
+    test_quantised();
+    test_same_bytes_every_time();
+    test_sink_failure_is_io();
+    test_full_disk_leaves_nothing();
+    return check_result("test_png");
+}
