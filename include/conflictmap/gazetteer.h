@@ -1,8 +1,8 @@
 /* The gazetteer: places with a primary name, names in other languages, aliases,
- * coordinates, country, kind and rank, read from line-oriented UTF-8 files
- * (gazetteer/README.md documents the format). Looking a name up folds case,
- * diacritics and common transliterations; choosing among namesakes prefers
- * the map's extent, then rank. */
+ * coordinates, country, kind and rank, read from line-oriented UTF-8 files:
+ * ours, or GeoNames dumps as downloaded (gazetteer/README.md documents both).
+ * Looking a name up folds case, diacritics and common transliterations;
+ * choosing among namesakes prefers the map's extent, then our files, then rank. */
 #ifndef CONFLICTMAP_GAZETTEER_H
 #define CONFLICTMAP_GAZETTEER_H
 
@@ -17,8 +17,13 @@ typedef struct cm_place cm_place;
 cm_status cm_gazetteer_create(cm_gazetteer **out);
 void      cm_gazetteer_destroy(cm_gazetteer *gaz);   /* NULL is fine */
 
-/* Adds every place in the file at @path. Every bad line is reported (FILE:LINE:COL)
- * and nothing of the file is added when any line is bad.
+/* Adds every place in the file at @path: a file of ours (a header line), or a
+ * GeoNames dump (XX.txt, cities1000.txt ...: 19 columns, no header), told apart
+ * by the first line. A GeoNames row that is a place already added (the same
+ * geonameid, or for a place without one the same name, country and
+ * neighbourhood) adds its names to that place and nothing else: the file added
+ * first wins, the shipped gazetteer before --gazetteer files. Every bad line is
+ * reported (FILE:LINE:COL) and nothing of the file is added when any line is bad.
  * Returns CM_OK, CM_ERR_INPUT, CM_ERR_IO (cannot read) or CM_ERR_NOMEM. */
 cm_status cm_gazetteer_add_file(cm_gazetteer *gaz, const char *path, cm_diag_list *diags);
 
@@ -28,7 +33,8 @@ const cm_place *cm_gazetteer_place(const cm_gazetteer *gaz, size_t i);   /* borr
 /* The place called @name (any of its names or aliases, ignoring case, diacritics,
  * punctuation and common transliterations such as kh/x, sh/ş, j/c), or NULL.
  * Where several places answer, the one inside @bbox_deg (west, south, east,
- * north; may be NULL) wins, then the higher rank. Borrowed. */
+ * north; may be NULL) wins, then one from a file of ours over one from a
+ * GeoNames dump, then the higher rank. Borrowed. */
 const cm_place *cm_gazetteer_find(const cm_gazetteer *gaz, const char *name,
                                   const double *bbox_deg);
 /* As cm_gazetteer_find(), but telling "no such place" (CM_OK, *out NULL) from

@@ -15,7 +15,8 @@
 
 #define CASE_DIR CM_SOURCE_DIR "/tests/alloc"
 
-static const char *const gazetteers[] = { CASE_DIR "/places.tsv" };
+/* A GeoNames dump too: Hadrut merges into places.tsv's, Qırmızı Bazar is new. */
+static const char *const gazetteers[] = { CASE_DIR "/places.tsv", CASE_DIR "/geonames.txt" };
 static const char *const shapes[] = { "lines=" CM_SOURCE_DIR "/shapes/lines.shp" };
 static const double bbox[4] = { 46.0, 39.0, 47.5, 40.0 };
 
@@ -48,7 +49,7 @@ render_once(const char *out_dir, char *first, size_t size)
     cm_render_options opt = {
         .events_path = CASE_DIR "/events.json", .out_dir = out_dir,
         .formats = CM_FORMAT_PNG | CM_FORMAT_SVG, .shapes = shapes, .n_shapes = 1,
-        .gazetteers = gazetteers, .n_gazetteers = 1, .width_px = 400, .height_px = 300,
+        .gazetteers = gazetteers, .n_gazetteers = 2, .width_px = 400, .height_px = 300,
         .scale = 1, .bbox_deg = bbox,
     };
     cm_diag_list *diags = cm_diag_list_create();
