@@ -15,5 +15,6 @@
 #include "conflictmap/draw.h"
 #include "conflictmap/render.h"
 #include "conflictmap/limits.h"
+#include "conflictmap/acled.h"
 
 #endif

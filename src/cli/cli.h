@@ -28,4 +28,11 @@ void cli_progress_end(cli_progress *p);   /* ends the bar's line, if one was dra
 void cli_progress_format(char *buf, size_t size, size_t done, size_t total,
                          double elapsed_s);
 
+/* --help (help.c): prints @command's usage and options, or the list of
+ * commands when @command is NULL, to stdout. Returns 0, or -1 for a command
+ * it does not know. */
+int cli_help(const char *command);
+/* 1 when an argument after the command is --help or -h. */
+int cli_wants_help(int argc, char **argv);
+
 #endif

@@ -28,7 +28,9 @@ static const char usage_text[] =
     "       conflictmap validate EVENTS.json [--gazetteer FILE]...\n"
     "       conflictmap slices EVENTS.json [--every DURATION | --at TIME,...]\n"
     "       conflictmap place NAME [--gazetteer FILE]...\n"
-    "       conflictmap merge-manifests DIR     # after render --shard 1/N .. N/N\n";
+    "       conflictmap merge-manifests DIR     # after render --shard 1/N .. N/N\n"
+    "       conflictmap import acled FILE.csv [-o OUT.json]\n"
+    "       conflictmap COMMAND --help           # the command's options\n";
 
 static int
 exit_code(cm_status st)
@@ -63,6 +65,7 @@ print_diags(cm_diag_list *diags)
 
 typedef struct args {
     const char *command, *input;
+    const char *import_file, *output;   /* import FORMAT FILE [-o OUTPUT] */
     cm_render_options opt;
     const char **shapes, **gazetteers;
     size_t n_shapes, n_gazetteers;
@@ -255,7 +258,7 @@ parse_option(args *a, const char *flag, const char *value)
 {
     double v;
     if (!strcmp(flag, "-o") || !strcmp(flag, "--output"))
-        a->opt.out_dir = value;
+        a->opt.out_dir = a->output = value;
     else if (!strcmp(flag, "--format"))
         return parse_formats(a, value);
     else if (!strcmp(flag, "--style"))
@@ -322,6 +325,8 @@ parse_args(args *a, int argc, char **argv)
                 return rc;
         } else if (!a->input) {
             a->input = arg;
+        } else if (!strcmp(a->command, "import") && !a->import_file) {
+            a->import_file = arg;
         } else {
             return usage_error("unexpected argument \"%s\"", arg);
         }
@@ -440,6 +445,60 @@ cmd_merge(args *a, cm_diag_list *diags, data *d)
     return exit_code(st);
 }
 
+/* ---- import ---------------------------------------------------------------------------- */
+
+/* FILE.csv becomes FILE.json beside it (any other name gets .json added). */
+static char *
+import_default_output(const char *input)
+{
+    size_t len = strlen(input);
+    char *out = malloc(len + 6);
+    if (!out)
+        return NULL;
+    if (len > 4 && !strcmp(input + len - 4, ".csv"))
+        len -= 4;
+    memcpy(out, input, len);
+    memcpy(out + len, ".json", 6);
+    return out;
+}
+
+static int
+import_to_stdout(const char *file, cm_diag_list *diags)
+{
+    char *json = NULL;
+    cm_status st = cm_acled_convert(file, &json, diags);
+    print_diags(diags);
+    if (st == CM_OK && (fputs(json, stdout) < 0 || putchar('\n') < 0 || fflush(stdout) != 0)) {
+        fprintf(stderr, "conflictmap: cannot write to standard output\n");
+        st = CM_ERR_IO;
+    }
+    free(json);
+    return exit_code(st);
+}
+
+static int
+cmd_import(args *a, cm_diag_list *diags, data *d)
+{
+    (void)d;
+    if (strcmp(a->input, "acled") != 0)
+        return usage_error("import knows one format, acled, not \"%s\"", a->input);
+    if (!a->import_file)
+        return usage_error("import acled needs the export: conflictmap import acled "
+                           "FILE.csv%s", "");
+    if (a->output && !strcmp(a->output, "-"))
+        return import_to_stdout(a->import_file, diags);
+    char *made = a->output ? NULL : import_default_output(a->import_file);
+    const char *out = a->output ? a->output : made;
+    if (!out)
+        return EXIT_IO;
+    cm_status st = cm_acled_import(a->import_file, out, diags);
+    print_diags(diags);
+    if (st == CM_OK && !a->quiet)
+        fprintf(stderr, "conflictmap: wrote %s\n", out);
+    free(made);
+    return exit_code(st);
+}
+
 static int
 cmd_validate(args *a, cm_diag_list *diags, data *d)
 {
@@ -522,15 +581,21 @@ main(int argc, char **argv)
         { "render", cmd_render, 1 }, { "validate", cmd_validate, 0 },
         { "slices", cmd_slices, 0 }, { "place", cmd_place, 0 },
         { "merge-manifests", cmd_merge, -1 },
+        { "import", cmd_import, -1 },
     };
     args a = { 0 };
     data d = { 0 };
     size_t k = 0, n = sizeof(commands) / sizeof(commands[0]);
 
-    if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
-        fputs(usage_text, argc < 2 ? stderr : stdout);
-        return argc < 2 ? EXIT_USAGE : EXIT_DONE;
+    if (argc < 2) {
+        fputs(usage_text, stderr);
+        return EXIT_USAGE;
     }
+    if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help"))
+        return cli_help(argc > 2 && strcmp(argv[1], "help") == 0 ? argv[2] : NULL) == 0
+                   ? EXIT_DONE : usage_error("unknown command \"%s\"", argv[2]);
+    if (cli_wants_help(argc, argv) && cli_help(argv[1]) == 0)
+        return EXIT_DONE;
     while (k < n && strcmp(argv[1], commands[k].name) != 0)
         k++;
     if (k == n)
