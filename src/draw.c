@@ -436,6 +436,8 @@ make_surface(cm_format format, cm_outfile *o, svg_buffer *svg, double w, double 
         return cairo_svg_surface_create_for_stream(write_to_buffer, svg, w, h);
     case CM_FORMAT_PDF:
         return cairo_pdf_surface_create_for_stream(write_to_outfile, o, w, h);
+    case CM_FORMAT_HTML:   /* not drawn by cairo: src/html.c writes the page */
+        break;
     }
     return NULL;
 }
@@ -487,6 +489,7 @@ cm_format_extension(cm_format format)
     case CM_FORMAT_PNG: return "png";
     case CM_FORMAT_SVG: return "svg";
     case CM_FORMAT_PDF: return "pdf";
+    case CM_FORMAT_HTML: return "html";
     }
     return "bin";
 }

@@ -8,6 +8,7 @@
 #include "conflictmap/projection.h"
 #include "conflictmap/scene.h"
 #include "conflictmap/style.h"
+#include "html.h"
 #include "manifest.h"
 
 #include <dirent.h>
@@ -38,6 +39,7 @@ typedef struct run {
     cm_slices *slices;
     cm_scene_base *base;
     cm_manifest *manifest;
+    cm_html_page *page;        /* with --format html */
     char stem[512];            /* output names: <stem>-<YYYYMMDDTHHMMZ>.<ext> */
     double bbox[4];
     /* Per slice, while drawing (see draw_all): */
@@ -297,6 +299,9 @@ prepare(run *r)
                                   r->events, r->bbox, o->width_px, o->height_px);
     if (st == CM_OK)
         cm_scene_base_set_lang(r->base, o->lang);
+    if (st == CM_OK && (o->formats & CM_FORMAT_HTML))
+        st = cm_html_page_create(&r->page, r->events, r->style, o->width_px, o->height_px,
+                                 o->scale, o->scale < 2 ? 2 : o->scale);
     if (st == CM_OK)
         st = cm_manifest_create(&r->manifest, r->events, o->width_px, o->height_px, o->scale,
                                 cm_projection_definition(r->proj), r->bbox);
@@ -349,6 +354,14 @@ stem_of(const char *path, char *buf, size_t size)
 static const cm_format slice_formats[] = { CM_FORMAT_PNG, CM_FORMAT_SVG, CM_FORMAT_PDF };
 enum { N_SLICE_FORMATS = sizeof(slice_formats) / sizeof(slice_formats[0]) };
 
+/* The page shows the PNGs, so html implies png. */
+static unsigned
+formats_of(const run *r)
+{
+    unsigned f = r->opt->formats;
+    return f & CM_FORMAT_HTML ? f | CM_FORMAT_PNG : f;
+}
+
 /* The base name of slice @i's file in @format: only the events file's name
  * and the slice's time go into it, never anything from the file's text. */
 static void
@@ -364,6 +377,32 @@ slice_file_path(const run *r, size_t i, cm_format format, char *buf, size_t size
 {
     char name[1024];
     slice_file_name(r, i, format, name, sizeof(name));
+    snprintf(buf, size, "%s/%s", r->opt->out_dir, name);
+}
+
+/* The page's images for high-density screens, drawn at scale 2 unless the
+ * slices' own PNGs already are: <stem>-<YYYYMMDDTHHMMZ>@2x.png. */
+enum { WROTE_PNG_2X = 1 << 7 };   /* in run.written, beside the cm_format bits */
+
+static int
+has_png_2x(const run *r)
+{
+    return (r->opt->formats & CM_FORMAT_HTML) && r->opt->scale < 2;
+}
+
+static void
+png_2x_name(const run *r, size_t i, char *buf, size_t size)
+{
+    char stamp[CM_TIME_BUF];
+    cm_time_format_stamp(cm_slice_time(cm_slices_get(r->slices, i)), stamp);
+    snprintf(buf, size, "%s-%s@2x.png", r->stem, stamp);
+}
+
+static void
+png_2x_path(const run *r, size_t i, char *buf, size_t size)
+{
+    char name[1024];
+    png_2x_name(r, i, name, sizeof(name));
     snprintf(buf, size, "%s/%s", r->opt->out_dir, name);
 }
 
@@ -384,13 +423,19 @@ draw_slice(run *r, size_t i, cm_diag_list *diags)
     char path[4096];
     cm_status st = CM_OK;
     for (size_t f = 0; st == CM_OK && f < N_SLICE_FORMATS; f++) {
-        if (!(r->opt->formats & slice_formats[f]))
+        if (!(formats_of(r) & slice_formats[f]))
             continue;
         slice_file_path(r, i, slice_formats[f], path, sizeof(path));
         st = cm_draw(r->scenes[i], slice_formats[f], r->opt->scale, r->opt->png_colors, path,
                      diags);
         if (st == CM_OK)
             r->written[i] |= (unsigned char)slice_formats[f];
+    }
+    if (st == CM_OK && has_png_2x(r)) {
+        png_2x_path(r, i, path, sizeof(path));
+        st = cm_draw(r->scenes[i], CM_FORMAT_PNG, 2, r->opt->png_colors, path, diags);
+        if (st == CM_OK)
+            r->written[i] |= WROTE_PNG_2X;
     }
     return st;
 }
@@ -403,7 +448,7 @@ add_to_manifest(run *r, size_t i)
     const char *exts[N_SLICE_FORMATS], *name_ptrs[N_SLICE_FORMATS];
     size_t n_files = 0;
     for (size_t f = 0; f < N_SLICE_FORMATS; f++) {
-        if (!(r->opt->formats & slice_formats[f]))
+        if (!(formats_of(r) & slice_formats[f]))
             continue;
         slice_file_name(r, i, slice_formats[f], names[n_files], sizeof(names[n_files]));
         exts[n_files] = cm_format_extension(slice_formats[f]);
@@ -412,6 +457,16 @@ add_to_manifest(run *r, size_t i)
     }
     return cm_manifest_add_slice(r->manifest, cm_slices_get(r->slices, i), r->scenes[i], exts,
                                  name_ptrs, n_files);
+}
+
+/* The page's entry for slice @i, taken while its scene is laid out. */
+static cm_status
+add_to_page(run *r, size_t i)
+{
+    char png[1024], png_2x[1024];
+    slice_file_name(r, i, CM_FORMAT_PNG, png, sizeof(png));
+    png_2x_name(r, i, png_2x, sizeof(png_2x));
+    return cm_html_page_add_slice(r->page, r->scenes[i], png, has_png_2x(r) ? png_2x : NULL);
 }
 
 /* manifest.json, or with --shard K/N its share, manifest.K-of-N.json, which
@@ -552,6 +607,8 @@ layout_all(run *r, size_t n_workers)
         laid = i + 1;
         if (st == CM_OK && in_share(r, i))
             st = add_to_manifest(r, i);
+        if (st == CM_OK && r->page && in_share(r, i))
+            st = add_to_page(r, i);
         if (st == CM_OK)
             queue_slice(r, i, n_workers);
         if (i)
@@ -665,6 +722,34 @@ roll_back(run *r)
                 slice_file_path(r, i, slice_formats[f], path, sizeof(path));
                 unlink(path);
             }
+    for (size_t i = 0; r->written && i < cm_slices_count(r->slices); i++)
+        if (r->written[i] & WROTE_PNG_2X) {
+            png_2x_path(r, i, path, sizeof(path));
+            unlink(path);
+        }
+}
+
+/* DIR/index.html and DIR/embed.html; on a failure neither is left. */
+static cm_status
+write_html(run *r)
+{
+    char page[4096], embed[4096];
+    snprintf(page, sizeof(page), "%s/index.html", r->opt->out_dir);
+    snprintf(embed, sizeof(embed), "%s/embed.html", r->opt->out_dir);
+    cm_status st = cm_html_page_write(r->page, page, r->diags);
+    if (st == CM_OK && (st = cm_html_write_embed(r->page, embed, "index.html", r->diags)))
+        unlink(page);
+    return st;
+}
+
+static void
+unlink_html(run *r)
+{
+    char path[4096];
+    snprintf(path, sizeof(path), "%s/index.html", r->opt->out_dir);
+    unlink(path);
+    snprintf(path, sizeof(path), "%s/embed.html", r->opt->out_dir);
+    unlink(path);
 }
 
 /* Bytes of the files this run wrote, and of the maps alone, for the report. */
@@ -693,9 +778,11 @@ write_all(run *r, cm_render_result *result)
     stem_of(cm_events_path(r->events), r->stem, sizeof(r->stem));
     if (st == CM_OK)
         st = draw_all(r);
+    if (st == CM_OK && r->page)
+        st = write_html(r);
     manifest_path(r, path, sizeof(path));
-    if (st == CM_OK)
-        st = cm_manifest_write(r->manifest, path, r->diags);
+    if (st == CM_OK && (st = cm_manifest_write(r->manifest, path, r->diags)) && r->page)
+        unlink_html(r);
     if (st != CM_OK) {
         roll_back(r);
         return st;
@@ -703,9 +790,10 @@ write_all(run *r, cm_render_result *result)
     if (result) {
         size_t n_formats = 0;
         for (size_t f = 0; f < N_SLICE_FORMATS; f++)
-            n_formats += (r->opt->formats & slice_formats[f]) != 0;
+            n_formats += (formats_of(r) & slice_formats[f]) != 0;
+        n_formats += (size_t)has_png_2x(r);
         result->n_slices = r->n_share;
-        result->n_files = r->n_share * n_formats + 1;
+        result->n_files = r->n_share * n_formats + 1 + (r->page ? 2 : 0);
         result->n_drawn = r->n_drawn;
         count_bytes(r, result);
     }
@@ -716,6 +804,7 @@ static void
 finish(run *r)
 {
     cm_manifest_destroy(r->manifest);
+    cm_html_page_destroy(r->page);
     free(r->scenes);
     free(r->refs);
     free(r->written);

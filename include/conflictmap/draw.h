@@ -9,7 +9,8 @@
 typedef enum cm_format {
     CM_FORMAT_PNG = 1 << 0,
     CM_FORMAT_SVG = 1 << 1,
-    CM_FORMAT_PDF = 1 << 2
+    CM_FORMAT_PDF = 1 << 2,
+    CM_FORMAT_HTML = 1 << 3    /* DIR/index.html and embed.html over the PNGs (src/html.c) */
 } cm_format;
 
 /* Draws @scene at @scale (1 = the scene's pixels; 2 for high-density screens)
@@ -21,7 +22,7 @@ typedef enum cm_format {
 cm_status cm_draw(const cm_scene *scene, cm_format format, double scale, unsigned png_colors,
                   const char *path, cm_diag_list *diags);
 
-/* The file extension for @format: "png", "svg", "pdf". */
+/* The file extension for @format: "png", "svg", "pdf", "html". */
 const char *cm_format_extension(cm_format format);
 
 #endif

@@ -17,7 +17,7 @@
 enum { EXIT_DONE = 0, EXIT_INPUT = 1, EXIT_USAGE = 2, EXIT_IO = 3, EXIT_BUG = 4 };
 
 static const char usage_text[] =
-    "usage: conflictmap render EVENTS.json [-o DIR] [--format png,svg,pdf]\n"
+    "usage: conflictmap render EVENTS.json [-o DIR] [--format png,svg,pdf,html]\n"
     "              [--style FILE|PRESET] [--shapes PATH]... [--gazetteer FILE]...\n"
     "              [--every DURATION | --at TIME[,TIME...]] [--window DURATION]\n"
     "              [--size WxH] [--scale N] [--bbox W,S,E,N] [--projection P]\n"
@@ -103,12 +103,11 @@ parse_formats(args *a, const char *list)
         else if (strcmp(f, "pdf") == 0)
             a->opt.formats |= CM_FORMAT_PDF;
         else if (strcmp(f, "html") == 0)
-            return usage_error("--format html is not available in this version; use "
-                               "png, svg or pdf%s", "");
+            a->opt.formats |= CM_FORMAT_HTML;
         else
-            return usage_error("--format \"%s\" is not one of png, svg, pdf", f);
+            return usage_error("--format \"%s\" is not one of png, svg, pdf, html", f);
     }
-    return a->opt.formats ? 0 : usage_error("--format needs at least one of png, svg, pdf%s",
+    return a->opt.formats ? 0 : usage_error("--format needs at least one of png, svg, pdf, html%s",
                                             "");
 }
 
@@ -413,6 +412,9 @@ cmd_render(args *a, cm_diag_list *diags, data *d)
 {
     cm_render_result result = { 0 };
     cli_progress progress;
+    if ((a->opt.formats & CM_FORMAT_HTML) && a->opt.shard_n > 1)
+        return usage_error("--format html needs every slice in one run; render the page "
+                           "without --shard%s", "");
     cli_progress_start(&progress, a->quiet);
     a->opt.progress = cli_progress_update;
     a->opt.progress_data = &progress;

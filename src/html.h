@@ -1,0 +1,44 @@
+/* The interactive page: DIR/index.html (a time slider over the slices' PNGs,
+ * tooltips placed from each scene's marker positions) and DIR/embed.html (an
+ * iframe snippet for a CMS). It shows the scenes as drawn; it lays out nothing.
+ * Like the manifest, it takes each slice as it is laid out, so that a scene
+ * can be freed once drawn. For other src/ files only. */
+#ifndef CM_SRC_HTML_H
+#define CM_SRC_HTML_H
+
+#include <stddef.h>
+#include "conflictmap/diag.h"
+#include "conflictmap/scene.h"
+
+typedef struct cm_html_page cm_html_page;
+
+/* A page over @events' slices, drawn with @style at @width_px x @height_px
+ * and @scale; @scale_2x is the scale of the 2x images (equal to @scale when
+ * there are none). Borrows @events and @style: they must outlive the page.
+ * On success *out is the caller's (cm_html_page_destroy). Returns CM_OK or
+ * CM_ERR_NOMEM. */
+cm_status cm_html_page_create(cm_html_page **out, const cm_events *events,
+                              const cm_style *style, int width_px, int height_px,
+                              double scale, double scale_2x);
+void      cm_html_page_destroy(cm_html_page *page);   /* NULL is fine */
+
+/* Adds the next slice, in time order: what the page needs of @scene (marker
+ * positions, labels, alt text) is copied, so the scene may go once this
+ * returns. @png and @png_2x (NULL when none) are its PNGs' file names,
+ * relative to the page. Returns CM_OK or CM_ERR_NOMEM. */
+cm_status cm_html_page_add_slice(cm_html_page *page, const cm_scene *scene, const char *png,
+                                 const char *png_2x);
+
+/* Writes the page to @path (all or nothing). Its style and script are inline
+ * and allowed by their SHA-256 in its Content-Security-Policy; every string
+ * from the events file is escaped for where it lands. Returns CM_OK, CM_ERR_IO
+ * (with a diagnostic), CM_ERR_NOMEM, or CM_ERR_INTERNAL with no slice added. */
+cm_status cm_html_page_write(const cm_html_page *page, const char *path, cm_diag_list *diags);
+
+/* Writes @path: a snippet to paste into an article, a responsive iframe
+ * titled after the map that shows @page_name (the page's file name, next to
+ * it). Returns CM_OK, CM_ERR_IO (with a diagnostic) or CM_ERR_NOMEM. */
+cm_status cm_html_write_embed(const cm_html_page *page, const char *path,
+                              const char *page_name, cm_diag_list *diags);
+
+#endif

@@ -1,0 +1,263 @@
+// Drives DIR/index.html in Debian's chromium through playwright-core, from
+// disk (file://): the slider, the arrow keys, permalinks, a marker's tooltip,
+// no console errors, no requests beyond the page's folder, and hostile
+// headlines that must show as text and run nothing. Writes screenshots at
+// 375 and 1280 px wide. Usage: node page.test.mjs OUT_DIR HOSTILE_DIR SHOT_DIR
+import { chromium } from 'playwright-core';
+import { readFileSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
+import path from 'node:path';
+
+const [outDir, hostileDir, shotDir] = process.argv.slice(2).map((p) => path.resolve(p));
+const executablePath = process.env.CM_CHROMIUM || '/usr/bin/chromium';
+let passed = 0, failed = 0;
+
+function check(ok, what, got) {
+  if (ok) {
+    passed++;
+  } else {
+    failed++;
+    console.log(`FAIL: ${what}${got === undefined ? '' : ` (got ${JSON.stringify(got)})`}`);
+  }
+}
+function eq(got, want, what) { check(got === want, `${what}: expected ${JSON.stringify(want)}`, got); }
+
+const manifest = JSON.parse(readFileSync(path.join(outDir, 'manifest.json'), 'utf8'));
+const slices = manifest.slices;
+const pageUrl = pathToFileURL(path.join(outDir, 'index.html')).href;
+const months = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August',
+  'September', 'October', 'November', 'December'];
+function human(iso) {   // what the map says: "9 October 2020, 08:22 GMT"
+  const d = new Date(iso);
+  const hh = String(d.getUTCHours()).padStart(2, '0'), mm = String(d.getUTCMinutes()).padStart(2, '0');
+  return `${d.getUTCDate()} ${months[d.getUTCMonth()]} ${d.getUTCFullYear()}, ${hh}:${mm} GMT`;
+}
+function permalink(iso) { return iso.replace(/:00Z$/, 'Z'); }
+
+// Everything a page does that the test must see: errors, dialogs, requests.
+function watch(page, dir, log) {
+  const folder = pathToFileURL(dir).href + '/';
+  page.on('console', (m) => { if (m.type() === 'error' || m.type() === 'warning') log.errors.push(m.text()); });
+  page.on('pageerror', (e) => log.errors.push(String(e)));
+  page.on('dialog', (d) => { log.dialogs.push(d.message()); d.dismiss().catch(() => {}); });
+  page.on('request', (r) => { if (!r.url().startsWith(folder)) log.requests.push(r.url()); });
+}
+const newLog = () => ({ errors: [], dialogs: [], requests: [] });
+
+async function state(page) {
+  return page.evaluate(() => ({
+    value: Number(document.getElementById('cm-slider').value),
+    src: document.getElementById('cm-img').getAttribute('src'),
+    current: document.getElementById('cm-img').currentSrc,
+    loaded: document.getElementById('cm-img').naturalWidth,
+    alt: document.getElementById('cm-img').alt,
+    moment: document.getElementById('cm-moment').textContent,
+    hash: location.hash,
+  }));
+}
+async function loaded(page) {
+  await page.waitForFunction(() => {
+    const img = document.getElementById('cm-img');
+    return img.complete && img.naturalWidth > 0;
+  });
+}
+
+const browser = await chromium.launch({ executablePath, chromiumSandbox: false,
+  args: ['--disable-gpu', '--no-first-run'] });
+try {
+  // ---- the example at 1280 px, reduced motion: it opens on the latest slice, still
+  const log = newLog();
+  const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 }, reducedMotion: 'reduce' });
+  const page = await ctx.newPage();
+  watch(page, outDir, log);
+  await page.goto(pageUrl);
+  await loaded(page);
+  let s = await state(page);
+  eq(s.value, slices.length - 1, 'reduced motion opens on the latest slice');
+  eq(await page.getAttribute('#cm-play', 'aria-pressed'), 'false', 'reduced motion: not playing');
+
+  // the fifth slice with the slider, by keyboard as a reader would
+  await page.focus('#cm-slider');
+  await page.keyboard.press('Home');
+  for (let i = 0; i < 4; i++) await page.keyboard.press('ArrowRight');
+  await loaded(page);
+  s = await state(page);
+  eq(s.value, 4, 'slider on the fifth slice');
+  eq(s.src, slices[4].files.png, 'fifth slice: image');
+  check(s.current.endsWith(slices[4].files.png) ||
+        s.current.endsWith(slices[4].files.png.replace(/\.png$/, '@2x.png')),
+        'fifth slice: the image shown is that slice\'s 1x or 2x PNG', s.current);
+  check(s.loaded > 0, 'fifth slice: the image loaded from file:// under the CSP', s.loaded);
+  eq(s.moment, human(slices[4].time), 'fifth slice: moment');
+  eq(s.alt, slices[4].alt, 'fifth slice: alt text is the manifest\'s');
+  eq(s.hash, '#t=' + permalink(slices[4].time), 'fifth slice: permalink in the address');
+  eq(await page.textContent('#cm-new-head'), 'New at ' + human(slices[4].time).slice(-9, -4),
+     'fifth slice: the heading of its new events');
+  eq(await page.locator('#cm-new li').count(), slices[4].new_events.length, 'fifth slice: its new events listed');
+
+  // arrow keys anywhere on the page (focus off the slider)
+  await page.locator('#cm-moment').click();
+  await page.keyboard.press('ArrowRight');
+  s = await state(page);
+  eq(s.value, 5, 'ArrowRight: next slice');
+  eq(s.moment, human(slices[5].time), 'ArrowRight: its moment');
+  await page.keyboard.press('ArrowLeft');
+  await page.keyboard.press('ArrowLeft');
+  s = await state(page);
+  eq(s.value, 3, 'ArrowLeft twice: two slices back');
+  eq(s.src, slices[3].files.png, 'ArrowLeft: image');
+  await page.click('#cm-next');
+  eq((await state(page)).value, 4, 'next button');
+  await page.click('#cm-prev');
+  eq((await state(page)).value, 3, 'previous button');
+
+  // a permalink opens its slice
+  const hadrutAt = slices.findIndex((sl) => sl.new_events.includes('hadrut-claimed-1515'));
+  check(hadrutAt >= 0, 'the example has the Hadrut claim');
+  const link = `${pageUrl}#t=${permalink(slices[hadrutAt].time)}`;
+  const page2 = await ctx.newPage();
+  watch(page2, outDir, log);
+  await page2.goto(link);
+  await loaded(page2);
+  s = await state(page2);
+  eq(s.value, hadrutAt, 'permalink: its slice');
+  eq(s.src, slices[hadrutAt].files.png, 'permalink: its image');
+  eq(s.moment, '9 October 2020, 15:15 GMT', 'permalink: its moment');
+
+  // the Hadrut marker: the spot sits where the manifest says, and hovering shows the tooltip
+  const [px, py] = slices[hadrutAt].positions['hadrut-claimed-1515'];
+  const box = await page2.locator('#cm-img').boundingBox();
+  const spot = page2.locator('.cm-spot', { hasText: '' }).filter({
+    has: page2.locator('xpath=self::*[contains(@aria-label, "Aliyev says Hadrut taken")]') });
+  eq(await spot.count(), 1, 'one marker for the Hadrut claim');
+  const sb = await spot.boundingBox();
+  const want = { x: box.x + px / manifest.width * box.width, y: box.y + py / manifest.height * box.height };
+  check(Math.abs(sb.x + sb.width / 2 - want.x) < 1 && Math.abs(sb.y + sb.height / 2 - want.y) < 1,
+        'Hadrut marker is placed from the scene position', [sb.x + sb.width / 2, sb.y + sb.height / 2, want]);
+  await page2.mouse.move(want.x, want.y);
+  await page2.waitForSelector('#cm-tip:not([hidden])');
+  const tipText = await page2.textContent('#cm-tip');
+  for (const part of ['Aliyev says Hadrut taken', '9 October 2020, 15:15 GMT', 'Hadrut', 'Claimed',
+    'by Azerbaijan', "Source: Azerbaijan's president, televised address", 'historic victory'])
+    check(tipText.includes(part), `Hadrut tooltip says "${part}"`, tipText);
+  console.log(`Hadrut tooltip: ${tipText}`);
+  await page2.mouse.move(5, 5);
+  await page2.waitForSelector('#cm-tip', { state: 'hidden' });
+  check(true, 'tooltip hides when the pointer leaves');
+  // every event shown has a marker to hover
+  const nSpotEvents = await page2.evaluate(() => [...document.querySelectorAll('.cm-spot')]
+    .reduce((n, b) => n + b.cmEvents.length, 0));
+  eq(nSpotEvents, slices[hadrutAt].events.length, 'every event of the slice has a marker with a tooltip');
+
+  // a high-density screen gets the 2x image
+  const dense = await browser.newContext({ viewport: { width: 1280, height: 900 }, deviceScaleFactor: 2,
+    reducedMotion: 'reduce' });
+  const page6 = await dense.newPage();
+  watch(page6, outDir, log);
+  await page6.goto(link);
+  await loaded(page6);
+  check((await state(page6)).current.endsWith(slices[hadrutAt].files.png.replace(/\.png$/, '@2x.png')),
+        '1280 px at 2x density: the 2x image', (await state(page6)).current);
+
+  // screenshot at 1280 px
+  await page2.screenshot({ path: path.join(shotDir, 'page-1280.png'), fullPage: true });
+  eq(await page2.isVisible('.cm-head'), false, '1280 px: the picture carries the title');
+
+  // ---- a phone, 375 px, touch: tap a marker; labels too small are listed below
+  const phone = await browser.newContext({ viewport: { width: 375, height: 740 }, isMobile: true,
+    hasTouch: true, deviceScaleFactor: 2, reducedMotion: 'reduce' });
+  const page3 = await phone.newPage();
+  watch(page3, outDir, log);
+  await page3.goto(link);
+  await loaded(page3);
+  eq(await page3.isVisible('.cm-head'), true, '375 px: the title is written out above the map');
+  const names = await page3.textContent('#cm-names-list');
+  check(await page3.isVisible('#cm-names') && names.includes('Hadrut'),
+        '375 px: the labels too small to read are listed below the map', names);
+  const box3 = await page3.locator('#cm-img').boundingBox();
+  await page3.touchscreen.tap(box3.x + px / manifest.width * box3.width, box3.y + py / manifest.height * box3.height);
+  await page3.waitForSelector('#cm-tip:not([hidden])');
+  check((await page3.textContent('#cm-tip')).includes('Aliyev says Hadrut taken'), 'tap opens the tooltip');
+  const covered = await page3.evaluate(([x, y]) => document.getElementById('cm-tip')
+    .contains(document.elementFromPoint(x, y)), [box3.x + px / manifest.width * box3.width,
+    box3.y + py / manifest.height * box3.height]);
+  eq(covered, false, '375 px: the tooltip does not cover the marker tapped');
+  eq(await page3.locator('.cm-spot[aria-expanded="true"]').count(), 1, 'tap: the tooltip stays open');
+  await page3.screenshot({ path: path.join(shotDir, 'page-375.png'), fullPage: true });
+  const width3 = await page3.evaluate(() => document.documentElement.scrollWidth);
+  check(width3 <= 375, '375 px: nothing wider than the screen', width3);
+
+  // ---- no reduced motion: the timeline plays from the start, and a button stops it
+  const moving = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page4 = await moving.newPage();
+  watch(page4, outDir, log);
+  await page4.goto(pageUrl);
+  await loaded(page4);
+  eq(await page4.getAttribute('#cm-play', 'aria-pressed'), 'true', 'autoplay without reduced motion');
+  await page4.click('#cm-play');
+  eq(await page4.getAttribute('#cm-play', 'aria-pressed'), 'false', 'pause stops it');
+  eq(await page4.getAttribute('#cm-play', 'aria-label'), 'Play', 'the button says what it will do');
+
+  // ---- embed.html: an iframe with a title showing index.html
+  const page5 = await ctx.newPage();
+  watch(page5, outDir, log);
+  await page5.goto(pathToFileURL(path.join(outDir, 'embed.html')).href);
+  const frame = page5.frameLocator('iframe');
+  await frame.locator('#cm-moment').waitFor();
+  check((await page5.getAttribute('iframe', 'title')).startsWith('Interactive map: '), 'embed: the iframe has a title');
+  check((await page5.locator('iframe').boundingBox()).height > 400, 'embed: the frame has room for the page');
+
+  eq(log.errors.join('\n'), '', 'no console errors or warnings');
+  eq(log.requests.join('\n'), '', 'no requests beyond the page\'s folder');
+  eq(log.dialogs.length, 0, 'no dialogs');
+
+  // ---- hostile headlines: shown as text, nothing runs
+  const hlog = newLog();
+  const hctx = await browser.newContext({ viewport: { width: 1280, height: 900 }, reducedMotion: 'reduce' });
+  const hp = await hctx.newPage();
+  watch(hp, hostileDir, hlog);
+  await hp.addInitScript(() => { window.__alerts = 0; window.alert = () => { window.__alerts++; }; });
+  await hp.goto(pathToFileURL(path.join(hostileDir, 'index.html')).href);
+  await loaded(hp);
+  const hm = JSON.parse(readFileSync(path.join(hostileDir, 'manifest.json'), 'utf8'));
+  const seen = [];
+  for (let i = 0; i < hm.slices.length; i++) {
+    await hp.evaluate((v) => { const sl = document.getElementById('cm-slider'); sl.value = v;
+      sl.dispatchEvent(new Event('input')); }, String(i));
+    for (const b of await hp.locator('.cm-spot').all()) {
+      await b.hover();
+      seen.push(await hp.textContent('#cm-tip'));
+      await b.click();
+      await hp.keyboard.press('Escape');
+    }
+    seen.push(await hp.textContent('#cm-new'));
+  }
+  const all = seen.join('\n');
+  for (const text of ['<script>alert(1)</script>', '"><img src=x onerror=alert(1)>', ']]>', '</script>',
+    '<![CDATA[ <svg onload=alert(1)> ]]>'])
+    check(all.includes(text), `hostile text shows as text: ${text}`);
+  eq(await hp.title(), '</script><script>alert(1)</script> & <!-- ]]>', 'hostile title shows as text');
+  const dom = await hp.evaluate(() => ({
+    imgs: document.querySelectorAll('img').length,
+    scripts: document.querySelectorAll('script').length,
+    svgs: document.querySelectorAll('svg').length,
+    handlers: [...document.querySelectorAll('*')].filter((e) => [...e.attributes].some((a) => /^on/i.test(a.name))).length,
+    links: [...document.querySelectorAll('a[href]')].map((a) => a.getAttribute('href')).filter((h) => !h.startsWith('#')),
+    alerts: window.__alerts,
+  }));
+  eq(dom.imgs, 1, 'hostile: no injected <img>');
+  eq(dom.scripts, 2, 'hostile: no injected <script>');
+  eq(dom.svgs, 4, 'hostile: no injected <svg> (the four button icons only)');
+  eq(dom.handlers, 0, 'hostile: no element with an on* attribute');
+  eq(dom.alerts, 0, 'hostile: alert never called');
+  eq(hlog.dialogs.length, 0, 'hostile: no dialogs');
+  check(!all.includes('javascript:') || !dom.links.some((h) => /^\s*(javascript|data):/i.test(h)),
+        'hostile: no javascript: or data: link', dom.links);
+  check(dom.links.every((h) => /^https?:\/\//i.test(h)), 'hostile: links only to http(s)', dom.links);
+  eq(hlog.requests.join('\n'), '', 'hostile: no requests beyond the folder (no x, no example.org)');
+  eq(hlog.errors.join('\n'), '', 'hostile: no console errors');
+} finally {
+  await browser.close();
+}
+console.log(`browser: ${passed} passed, ${failed} failed`);
+process.exit(failed ? 1 : 0);
