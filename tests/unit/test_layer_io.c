@@ -58,6 +58,17 @@ copy_set(const set *from)
     return s;
 }
 
+/* Replaces file @k of @s with @text. */
+static void
+set_text(set *s, int k, const char *text)
+{
+    free(s->data[k]);
+    s->size[k] = strlen(text);
+    s->data[k] = (unsigned char *)strdup(text);
+    if (!s->data[k])
+        exit(2);
+}
+
 static void
 free_set(set *s)
 {
@@ -193,14 +204,12 @@ test_broken_sets(const set *good)
     free_set(&s);
 
     s = copy_set(good);
-    memcpy(s.data[PRJ], "garbage", 7);
-    s.size[PRJ] = 7;
+    set_text(&s, PRJ, "garbage");
     CHECK_INT(check_both_ways(".prj garbage", &s, CM_ERR_INPUT), 1);
     free_set(&s);
 
     s = copy_set(good);
-    memcpy(s.data[CPG], "NO-SUCH-CODE-PAGE", 17);
-    s.size[CPG] = 17;
+    set_text(&s, CPG, "NO-SUCH-CODE-PAGE");
     CHECK_INT(check_both_ways("unknown .cpg", &s, CM_OK), 1);
     free_set(&s);
 
