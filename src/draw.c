@@ -320,26 +320,47 @@ draw_rects(cairo_t *cr, const cm_scene *sc, const char *group)
     }
 }
 
-/* The drawing order is the map's reading order: ground, boundaries, places,
- * control, events, their labels; then the frame and its boxes on top. */
+/* What every slice has under its own content: the water, then the base map's
+ * paths, clipped to the map. Drawn once per run into a cm_draw_cache for PNG. */
 static void
-draw_scene(cairo_t *cr, const cm_scene *sc, double scale)
+draw_ground(cairo_t *cr, const cm_scene_base *b)
 {
-    const cm_scene_base *b = sc->base;
     const double *r = b->map_rect;
-    cairo_font_options_t *opts = cairo_font_options_create();
-
-    cairo_font_options_set_hint_metrics(opts, CAIRO_HINT_METRICS_OFF);
-    cairo_font_options_set_hint_style(opts, CAIRO_HINT_STYLE_NONE);
-    cairo_set_font_options(cr, opts);
-    cairo_font_options_destroy(opts);
-    cairo_scale(cr, scale, scale);
     set_rgba(cr, b->style->water);
     cairo_paint(cr);
     cairo_save(cr);
     cairo_rectangle(cr, r[0], r[1], r[2], r[3]);
     cairo_clip(cr);
     draw_path_list(cr, b->paths, b->n_paths);
+    cairo_restore(cr);
+}
+
+static void
+set_up(cairo_t *cr, double scale)
+{
+    cairo_font_options_t *opts = cairo_font_options_create();
+    cairo_font_options_set_hint_metrics(opts, CAIRO_HINT_METRICS_OFF);
+    cairo_font_options_set_hint_style(opts, CAIRO_HINT_STYLE_NONE);
+    cairo_set_font_options(cr, opts);
+    cairo_font_options_destroy(opts);
+    cairo_scale(cr, scale, scale);
+}
+
+/* The drawing order is the map's reading order: ground, boundaries, places,
+ * control, events, their labels; then the frame and its boxes on top.
+ * @has_ground: the surface already holds draw_ground's pixels. */
+static void
+draw_scene(cairo_t *cr, const cm_scene *sc, double scale, int has_ground)
+{
+    const cm_scene_base *b = sc->base;
+    const double *r = b->map_rect;
+
+    set_up(cr, scale);
+    if (!has_ground)
+        draw_ground(cr, b);
+    cairo_save(cr);
+    cairo_rectangle(cr, r[0], r[1], r[2], r[3]);
+    cairo_clip(cr);
     draw_areas(cr, sc);
     draw_markers(cr, sc, "places");
     draw_markers(cr, sc, "control");
@@ -353,6 +374,68 @@ draw_scene(cairo_t *cr, const cm_scene *sc, double scale)
         draw_markers(cr, sc, boxes[i]);
         draw_labels(cr, sc, boxes[i]);
     }
+}
+
+/* ---- the cached ground ------------------------------------------------------------------- */
+
+struct cm_draw_cache {
+    const cm_scene_base *base;
+    double scale;
+    cairo_surface_t *ground;   /* only read once made, by any number of threads */
+};
+
+cm_status
+cm_draw_cache_create(cm_draw_cache **out, const cm_scene_base *base, double scale)
+{
+    cm_draw_cache *c = calloc(1, sizeof(*c));
+    *out = NULL;
+    if (!c)
+        return CM_ERR_NOMEM;
+    c->base = base;
+    c->scale = scale;
+    c->ground = cairo_image_surface_create(CAIRO_FORMAT_ARGB32,
+                                           (int)ceil(base->width_px * scale),
+                                           (int)ceil(base->height_px * scale));
+    cairo_t *cr = cairo_create(c->ground);
+    set_up(cr, scale);
+    draw_ground(cr, base);
+    cm_status st = cairo_status(cr) == CAIRO_STATUS_SUCCESS ? CM_OK : CM_ERR_NOMEM;
+    cairo_destroy(cr);
+    cairo_surface_flush(c->ground);
+    if (st != CM_OK) {
+        cm_draw_cache_destroy(c);
+        return st;
+    }
+    *out = c;
+    return CM_OK;
+}
+
+void
+cm_draw_cache_destroy(cm_draw_cache *cache)
+{
+    if (!cache)
+        return;
+    cairo_surface_destroy(cache->ground);
+    free(cache);
+}
+
+/* Copies the ground's pixels into @surface with memcpy, not with cairo, so
+ * that threads share nothing but memory they only read, and the result is
+ * exactly the pixels draw_ground would have made there. */
+static int
+put_ground(cairo_surface_t *surface, const cm_draw_cache *cache)
+{
+    int h = cairo_image_surface_get_height(surface);
+    int stride = cairo_image_surface_get_stride(surface);
+    unsigned char *dst = cairo_image_surface_get_data(surface);
+    const unsigned char *src = cairo_image_surface_get_data(cache->ground);
+    if (!dst || !src || stride != cairo_image_surface_get_stride(cache->ground) ||
+        h != cairo_image_surface_get_height(cache->ground))
+        return 0;
+    cairo_surface_flush(surface);
+    memcpy(dst, src, (size_t)stride * (size_t)h);
+    cairo_surface_mark_dirty(surface);
+    return 1;
 }
 
 /* ---- surfaces ------------------------------------------------------------------------------- */
@@ -442,9 +525,10 @@ make_surface(cm_format format, cm_outfile *o, svg_buffer *svg, double w, double 
     return NULL;
 }
 
-cm_status
-cm_draw(const cm_scene *scene, cm_format format, double scale, unsigned png_colors,
-        const char *path, cm_diag_list *diags)
+/* Draws @scene into @path; with @cache (PNG only), over its ground. */
+static cm_status
+draw_file(const cm_scene *scene, const cm_draw_cache *cache, cm_format format, double scale,
+          unsigned png_colors, const char *path, cm_diag_list *diags)
 {
     cm_outfile o;
     svg_buffer svg = { 0 };
@@ -459,7 +543,9 @@ cm_draw(const cm_scene *scene, cm_format format, double scale, unsigned png_colo
         goto cleanup;
     if (format == CM_FORMAT_PDF)
         date_pdf(surface, scene);
-    draw_scene(cr, scene, scale);
+    int has_ground = format == CM_FORMAT_PNG && cache && cache->base == scene->base &&
+                     cache->scale == scale && put_ground(surface, cache);
+    draw_scene(cr, scene, scale, has_ground);
     cairo_destroy(cr);
     cr = NULL;
     cm_status png_st = format == CM_FORMAT_PNG ? cm_png_write(surface, png_colors, &o) : CM_OK;
@@ -480,6 +566,20 @@ cleanup:
     }
     cm_outfile_abort(&o);
     return st;
+}
+
+cm_status
+cm_draw(const cm_scene *scene, cm_format format, double scale, unsigned png_colors,
+        const char *path, cm_diag_list *diags)
+{
+    return draw_file(scene, NULL, format, scale, png_colors, path, diags);
+}
+
+cm_status
+cm_draw_cached(const cm_scene *scene, const cm_draw_cache *cache, cm_format format,
+               double scale, unsigned png_colors, const char *path, cm_diag_list *diags)
+{
+    return draw_file(scene, cache, format, scale, png_colors, path, diags);
 }
 
 const char *

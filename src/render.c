@@ -38,6 +38,7 @@ typedef struct run {
     cm_projection *proj;
     cm_slices *slices;
     cm_scene_base *base;
+    cm_draw_cache *cache;      /* the ground every slice's PNG starts from */
     cm_manifest *manifest;
     cm_html_page *page;        /* with --format html */
     char stem[512];            /* output names: <stem>-<YYYYMMDDTHHMMZ>.<ext> */
@@ -426,8 +427,8 @@ draw_slice(run *r, size_t i, cm_diag_list *diags)
         if (!(formats_of(r) & slice_formats[f]))
             continue;
         slice_file_path(r, i, slice_formats[f], path, sizeof(path));
-        st = cm_draw(r->scenes[i], slice_formats[f], r->opt->scale, r->opt->png_colors, path,
-                     diags);
+        st = cm_draw_cached(r->scenes[i], r->cache, slice_formats[f], r->opt->scale,
+                            r->opt->png_colors, path, diags);
         if (st == CM_OK)
             r->written[i] |= (unsigned char)slice_formats[f];
     }
@@ -692,7 +693,10 @@ draw_all(run *r)
         return CM_ERR_NOMEM;
     }
     r->n_share = count_share(r);
-    cm_status st = n_workers > 1 ? start_workers(r, w, n_workers) : CM_OK;
+    cm_status st = r->opt->formats & CM_FORMAT_PNG
+                       ? cm_draw_cache_create(&r->cache, r->base, r->opt->scale) : CM_OK;
+    if (st == CM_OK && n_workers > 1)
+        st = start_workers(r, w, n_workers);
     if (st == CM_OK)
         st = layout_all(r, n_workers);
     if (st != CM_OK) {
@@ -809,6 +813,7 @@ finish(run *r)
     free(r->refs);
     free(r->written);
     free(r->queue);
+    cm_draw_cache_destroy(r->cache);
     cm_scene_base_destroy(r->base);
     cm_slices_destroy(r->slices);
     cm_projection_destroy(r->proj);

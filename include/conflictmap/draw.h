@@ -22,6 +22,22 @@ typedef enum cm_format {
 cm_status cm_draw(const cm_scene *scene, cm_format format, double scale, unsigned png_colors,
                   const char *path, cm_diag_list *diags);
 
+/* What does not change from one slice to the next, drawn once per run at
+ * @scale for the raster format: the water and the base map's paths. Borrows
+ * @base, which must outlive the cache. Once made, a cache is only read, so
+ * any number of threads may draw with it at once. On success *out is the
+ * caller's (cm_draw_cache_destroy). Returns CM_OK or CM_ERR_NOMEM. */
+typedef struct cm_draw_cache cm_draw_cache;
+cm_status cm_draw_cache_create(cm_draw_cache **out, const cm_scene_base *base, double scale);
+void      cm_draw_cache_destroy(cm_draw_cache *cache);   /* NULL is fine */
+
+/* cm_draw, but a PNG at the cache's scale starts from a copy of the cache's
+ * pixels instead of drawing them again, with exactly the same result.
+ * @cache may be NULL. */
+cm_status cm_draw_cached(const cm_scene *scene, const cm_draw_cache *cache, cm_format format,
+                         double scale, unsigned png_colors, const char *path,
+                         cm_diag_list *diags);
+
 /* The file extension for @format: "png", "svg", "pdf", "html". */
 const char *cm_format_extension(cm_format format);
 
