@@ -374,3 +374,125 @@ cm_manifest_merge(const char *dir, size_t *n_slices, cm_diag_list *diags)
     free(shares);
     return st;
 }
+
+/* ---- what a previous run drew, for an incremental run --------------------------------------- */
+
+cm_status
+cm_manifest_set_drawn(cm_manifest *m, size_t k, const char *const *exts,
+                      const char *const *hashes, const long long *bytes, size_t n_files)
+{
+    json_t *entry = json_array_get(m->slices, k), *h = json_object(), *b = json_object();
+    if (!entry || !h || !b) {
+        json_decref(h);
+        json_decref(b);
+        return entry ? CM_ERR_NOMEM : CM_ERR_INTERNAL;
+    }
+    for (size_t i = 0; i < n_files; i++) {
+        put(m, h, exts[i], json_string(hashes[i]));
+        put(m, b, exts[i], json_integer(bytes[i]));
+    }
+    put(m, entry, "scene_hash", h);
+    put(m, entry, "bytes", b);
+    return m->failed ? CM_ERR_NOMEM : CM_OK;
+}
+
+typedef struct drawn_file {
+    char *name;
+    char *hash;
+    long long bytes;
+} drawn_file;
+
+struct cm_manifest_drawn {
+    drawn_file *files;
+    size_t n, cap;
+};
+
+static int
+compare_drawn(const void *a, const void *b)
+{
+    return strcmp(((const drawn_file *)a)->name, ((const drawn_file *)b)->name);
+}
+
+static cm_status
+note_drawn(cm_manifest_drawn *d, const char *name, const char *hash, json_int_t bytes)
+{
+    if (d->n == d->cap) {
+        size_t cap = d->cap ? 2 * d->cap : 64;
+        drawn_file *f = realloc(d->files, cap * sizeof(*f));
+        if (!f)
+            return CM_ERR_NOMEM;
+        d->files = f;
+        d->cap = cap;
+    }
+    drawn_file *f = &d->files[d->n];
+    f->name = strdup(name);
+    f->hash = strdup(hash);
+    f->bytes = bytes;
+    if (!f->name || !f->hash) {
+        free(f->name);
+        free(f->hash);
+        return CM_ERR_NOMEM;
+    }
+    d->n++;
+    return CM_OK;
+}
+
+static cm_status
+note_slice(cm_manifest_drawn *d, json_t *slice)
+{
+    json_t *files = json_object_get(slice, "files"), *hashes = json_object_get(slice, "scene_hash");
+    json_t *bytes = json_object_get(slice, "bytes"), *name;
+    const char *ext;
+    cm_status st = CM_OK;
+    json_object_foreach(files, ext, name) {
+        json_t *h = json_object_get(hashes, ext), *b = json_object_get(bytes, ext);
+        if (st == CM_OK && json_is_string(name) && json_is_string(h) && json_is_integer(b))
+            st = note_drawn(d, json_string_value(name), json_string_value(h),
+                            json_integer_value(b));
+    }
+    return st;
+}
+
+cm_status
+cm_manifest_drawn_load(cm_manifest_drawn **out, const char *path)
+{
+    cm_manifest_drawn *d = calloc(1, sizeof(*d));
+    *out = NULL;
+    if (!d)
+        return CM_ERR_NOMEM;
+    json_t *root = json_load_file(path, 0, NULL), *slices = json_object_get(root, "slices");
+    cm_status st = CM_OK;
+    for (size_t i = 0; st == CM_OK && i < json_array_size(slices); i++)
+        st = note_slice(d, json_array_get(slices, i));
+    json_decref(root);
+    if (st != CM_OK) {
+        cm_manifest_drawn_destroy(d);
+        return st;
+    }
+    if (d->n)
+        qsort(d->files, d->n, sizeof(*d->files), compare_drawn);
+    *out = d;
+    return CM_OK;
+}
+
+void
+cm_manifest_drawn_destroy(cm_manifest_drawn *d)
+{
+    if (!d)
+        return;
+    for (size_t i = 0; i < d->n; i++) {
+        free(d->files[i].name);
+        free(d->files[i].hash);
+    }
+    free(d->files);
+    free(d);
+}
+
+long long
+cm_manifest_drawn_find(const cm_manifest_drawn *d, const char *name, const char *hash)
+{
+    drawn_file key = { (char *)name, NULL, 0 };
+    const drawn_file *f = d && d->n ? bsearch(&key, d->files, d->n, sizeof(key), compare_drawn)
+                                    : NULL;
+    return f && strcmp(f->hash, hash) == 0 ? f->bytes : -1;
+}

@@ -25,6 +25,23 @@ cm_status cm_manifest_add_slice(cm_manifest *m, const cm_slice *slice, const cm_
 /* Writes the manifest to @path, all or nothing. Returns CM_OK, CM_ERR_IO, CM_ERR_NOMEM. */
 cm_status cm_manifest_write(const cm_manifest *m, const char *path, cm_diag_list *diags);
 
+/* Records on the @k-th slice added what its files were drawn from
+ * (cm_draw_hash) and their sizes, for a later run into the same folder.
+ * Returns CM_OK or CM_ERR_NOMEM. */
+cm_status cm_manifest_set_drawn(cm_manifest *m, size_t k, const char *const *exts,
+                                const char *const *hashes, const long long *bytes,
+                                size_t n_files);
+
+/* What the manifest at @path says its files were drawn from: an empty list
+ * when there is no such file or it cannot be read (then everything is drawn
+ * again). On success *out is the caller's. Returns CM_OK or CM_ERR_NOMEM. */
+typedef struct cm_manifest_drawn cm_manifest_drawn;
+cm_status cm_manifest_drawn_load(cm_manifest_drawn **out, const char *path);
+void      cm_manifest_drawn_destroy(cm_manifest_drawn *drawn);   /* NULL is fine */
+/* The recorded size of the file @name when it was drawn from @hash, else -1. */
+long long cm_manifest_drawn_find(const cm_manifest_drawn *drawn, const char *name,
+                                 const char *hash);
+
 /* Joins the manifest.K-of-N.json files that render --shard K/N left in @dir
  * into @dir/manifest.json, the same bytes a single run writes, and removes
  * them. *n_slices is the number of slices in it. Returns CM_OK, CM_ERR_INPUT

@@ -47,6 +47,12 @@ typedef struct run {
     cm_scene **scenes;         /* laid out and not yet let go of */
     unsigned char *refs;       /* who still needs the scene: next layout, its drawing */
     unsigned char *written;    /* cm_format bits of the files this run put in place */
+    unsigned char *todo;       /* cm_format bits of the files to draw: not kept */
+    char (*hashes)[3][2 * CM_DRAW_HASH_BYTES + 1];   /* per format: cm_draw_hash */
+    long long (*bytes)[3];     /* per format: the file's size */
+    unsigned char base_hash[CM_DRAW_HASH_BYTES];
+    cm_manifest_drawn *drawn;  /* what the folder's manifest says was drawn before */
+    size_t n_kept;
     size_t *queue, q_head, q_tail;   /* slices laid out, waiting for a worker */
     pthread_mutex_t lock;      /* guards the above but written, and what follows */
     pthread_cond_t wake;       /* the queue or stop changed */
@@ -424,13 +430,16 @@ draw_slice(run *r, size_t i, cm_diag_list *diags)
     char path[4096];
     cm_status st = CM_OK;
     for (size_t f = 0; st == CM_OK && f < N_SLICE_FORMATS; f++) {
-        if (!(formats_of(r) & slice_formats[f]))
+        struct stat sb;
+        if (!(r->todo[i] & slice_formats[f]))
             continue;
         slice_file_path(r, i, slice_formats[f], path, sizeof(path));
         st = cm_draw_cached(r->scenes[i], r->cache, slice_formats[f], r->opt->scale,
                             r->opt->png_colors, path, diags);
         if (st == CM_OK)
             r->written[i] |= (unsigned char)slice_formats[f];
+        if (st == CM_OK)
+            r->bytes[i][f] = stat(path, &sb) == 0 ? (long long)sb.st_size : -1;
     }
     if (st == CM_OK && has_png_2x(r)) {
         png_2x_path(r, i, path, sizeof(path));
@@ -439,6 +448,51 @@ draw_slice(run *r, size_t i, cm_diag_list *diags)
             r->written[i] |= WROTE_PNG_2X;
     }
     return st;
+}
+
+/* An incremental run: a file stays when the folder's manifest says it was
+ * drawn from the same hash, and it is still there with the size it had. */
+static void
+choose_files(run *r, size_t i)
+{
+    char name[1024], path[4096];
+    struct stat sb;
+    r->todo[i] = 0;
+    if (has_png_2x(r)) {   /* not recorded itself: drawn with its slice, or when missing */
+        png_2x_path(r, i, path, sizeof(path));
+        if (stat(path, &sb) != 0)
+            r->todo[i] |= WROTE_PNG_2X;
+    }
+    for (size_t f = 0; f < N_SLICE_FORMATS; f++) {
+        if (!(formats_of(r) & slice_formats[f]))
+            continue;
+        cm_draw_hash(r->scenes[i], r->base_hash, slice_formats[f], r->opt->scale,
+                     r->opt->png_colors, r->hashes[i][f]);
+        slice_file_name(r, i, slice_formats[f], name, sizeof(name));
+        snprintf(path, sizeof(path), "%s/%s", r->opt->out_dir, name);
+        long long bytes = cm_manifest_drawn_find(r->drawn, name, r->hashes[i][f]);
+        if (bytes >= 0 && stat(path, &sb) == 0 && S_ISREG(sb.st_mode) && sb.st_size == bytes)
+            r->bytes[i][f] = bytes;
+        else
+            r->todo[i] |= (unsigned char)slice_formats[f];
+    }
+}
+
+/* The sizes and hashes of slice @i's files, on its manifest entry @k. */
+static cm_status
+note_drawn(run *r, size_t i, size_t k)
+{
+    const char *exts[N_SLICE_FORMATS], *hashes[N_SLICE_FORMATS];
+    long long bytes[N_SLICE_FORMATS];
+    size_t n = 0;
+    for (size_t f = 0; f < N_SLICE_FORMATS; f++) {
+        if (!(formats_of(r) & slice_formats[f]))
+            continue;
+        exts[n] = cm_format_extension(slice_formats[f]);
+        hashes[n] = r->hashes[i][f];
+        bytes[n++] = r->bytes[i][f];
+    }
+    return cm_manifest_set_drawn(r->manifest, k, exts, hashes, bytes, n);
 }
 
 /* The manifest's entry for slice @i: the files draw_slice writes for it. */
@@ -574,10 +628,15 @@ static void
 queue_slice(run *r, size_t i, size_t n_workers)
 {
     pthread_mutex_lock(&r->lock);
-    if (in_share(r, i)) {
+    if (in_share(r, i) && r->todo[i]) {
         r->refs[i]++;
         r->queue[r->q_tail++] = i;
         pthread_cond_broadcast(&r->wake);
+    } else if (in_share(r, i)) {   /* every file kept */
+        r->n_kept++;
+        r->n_done++;
+        if (r->opt->progress)
+            r->opt->progress(r->opt->progress_data, r->n_done, r->n_share);
     }
     while (n_workers > 1 && !r->stop && r->q_tail - r->q_head > 2 * n_workers)
         pthread_cond_wait(&r->wake, &r->lock);
@@ -606,8 +665,10 @@ layout_all(run *r, size_t n_workers)
         st = cm_scene_layout(&r->scenes[i], r->base, cm_slices_get(r->slices, i),
                              i ? r->scenes[i - 1] : NULL);
         laid = i + 1;
-        if (st == CM_OK && in_share(r, i))
+        if (st == CM_OK && in_share(r, i)) {
+            choose_files(r, i);
             st = add_to_manifest(r, i);
+        }
         if (st == CM_OK && r->page && in_share(r, i))
             st = add_to_page(r, i);
         if (st == CM_OK)
@@ -688,11 +749,16 @@ draw_all(run *r)
     r->refs = calloc(n ? n : 1, 1);
     r->written = calloc(n ? n : 1, 1);
     r->queue = calloc(n ? n : 1, sizeof(*r->queue));
-    if (!w || !r->scenes || !r->refs || !r->written || !r->queue) {
+    r->todo = calloc(n ? n : 1, 1);
+    r->hashes = calloc(n ? n : 1, sizeof(*r->hashes));
+    r->bytes = calloc(n ? n : 1, sizeof(*r->bytes));
+    if (!w || !r->scenes || !r->refs || !r->written || !r->queue || !r->todo || !r->hashes ||
+        !r->bytes) {
         free(w);
         return CM_ERR_NOMEM;
     }
     r->n_share = count_share(r);
+    cm_draw_base_hash(r->base, r->base_hash);
     cm_status st = r->opt->formats & CM_FORMAT_PNG
                        ? cm_draw_cache_create(&r->cache, r->base, r->opt->scale) : CM_OK;
     if (st == CM_OK && n_workers > 1)
@@ -773,6 +839,17 @@ count_bytes(const run *r, cm_render_result *result)
     result->n_bytes = result->n_slice_bytes + (stat(path, &sb) == 0 ? (size_t)sb.st_size : 0);
 }
 
+/* What the folder's manifest (a share's own, else the whole run's) says was
+ * drawn there before. */
+static cm_status
+load_drawn(run *r, const char *path)
+{
+    char whole[4096];
+    struct stat sb;
+    snprintf(whole, sizeof(whole), "%s/manifest.json", r->opt->out_dir);
+    return cm_manifest_drawn_load(&r->drawn, stat(path, &sb) == 0 ? path : whole);
+}
+
 /* Lay out every slice and draw each, then write what covers the whole timeline. */
 static cm_status
 write_all(run *r, cm_render_result *result)
@@ -780,11 +857,16 @@ write_all(run *r, cm_render_result *result)
     char path[4096];
     cm_status st = make_dir(r->opt->out_dir, r->diags);
     stem_of(cm_events_path(r->events), r->stem, sizeof(r->stem));
+    manifest_path(r, path, sizeof(path));
+    if (st == CM_OK)
+        st = load_drawn(r, path);
     if (st == CM_OK)
         st = draw_all(r);
+    for (size_t i = 0, k = 0; st == CM_OK && i < cm_slices_count(r->slices); i++)
+        if (in_share(r, i))
+            st = note_drawn(r, i, k++);
     if (st == CM_OK && r->page)
         st = write_html(r);
-    manifest_path(r, path, sizeof(path));
     if (st == CM_OK && (st = cm_manifest_write(r->manifest, path, r->diags)) && r->page)
         unlink_html(r);
     if (st != CM_OK) {
@@ -800,6 +882,7 @@ write_all(run *r, cm_render_result *result)
         result->n_files = r->n_share * n_formats + 1 + (r->page ? 2 : 0);
         result->n_drawn = r->n_drawn;
         count_bytes(r, result);
+        result->n_kept = r->n_kept;
     }
     return CM_OK;
 }
@@ -813,6 +896,10 @@ finish(run *r)
     free(r->refs);
     free(r->written);
     free(r->queue);
+    free(r->todo);
+    free(r->hashes);
+    free(r->bytes);
+    cm_manifest_drawn_destroy(r->drawn);
     cm_draw_cache_destroy(r->cache);
     cm_scene_base_destroy(r->base);
     cm_slices_destroy(r->slices);

@@ -38,6 +38,19 @@ cm_status cm_draw_cached(const cm_scene *scene, const cm_draw_cache *cache, cm_f
                          double scale, unsigned png_colors, const char *path,
                          cm_diag_list *diags);
 
+/* What a drawing of a slice depends on, hashed (SHA-256), so that a run into
+ * a folder that already holds a slice's file can keep it when nothing it
+ * shows has changed. cm_draw_base_hash hashes what all slices share (the
+ * base map, the inset, the style's colours and font, the size) once per run;
+ * cm_draw_hash adds what one slice's scene puts on top, its @format,
+ * @scale and @png_colors (as for cm_draw), and writes the result as lower-case hex. Fonts installed on the
+ * machine are not part of it. */
+enum { CM_DRAW_HASH_BYTES = 32 };
+void cm_draw_base_hash(const cm_scene_base *base, unsigned char digest[CM_DRAW_HASH_BYTES]);
+void cm_draw_hash(const cm_scene *scene, const unsigned char base[CM_DRAW_HASH_BYTES],
+                  cm_format format, double scale, unsigned png_colors,
+                  char hex[2 * CM_DRAW_HASH_BYTES + 1]);
+
 /* The file extension for @format: "png", "svg", "pdf", "html". */
 const char *cm_format_extension(cm_format format);
 

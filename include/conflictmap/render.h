@@ -43,10 +43,14 @@ typedef struct cm_render_result {
     size_t n_drawn;                    /* slices drawn by this run */
     size_t n_bytes;                    /* bytes of those files */
     size_t n_slice_bytes;              /* bytes of the maps alone, every format */
+    size_t n_kept;                     /* slices whose files were already there, drawn
+                                          from the same scene, and were kept */
 } cm_render_result;
 
-/* Loads, checks, slices, lays out and draws. Nothing is written unless every
- * input is valid; on a failure while writing, the files this run wrote are
+/* Loads, checks, slices, lays out and draws. Into a folder that holds an
+ * earlier run's manifest.json, only the files whose scene (or style, size,
+ * scale, format) changed are drawn again: each file's cm_draw_hash and size
+ * are recorded in the manifest. Nothing is written unless every input is valid; on a failure while writing, the files this run wrote are
  * removed again. Returns CM_OK, CM_ERR_INPUT, CM_ERR_IO or CM_ERR_NOMEM, with
  * every problem in @diags. @result may be NULL. */
 cm_status cm_render(const cm_render_options *opt, cm_diag_list *diags,

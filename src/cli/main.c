@@ -431,6 +431,9 @@ cmd_render(args *a, cm_diag_list *diags, data *d)
                 "to %s/\n", result.n_slices, result.n_files, result.n_bytes / 1e6,
                 result.n_slices ? result.n_slice_bytes / 1e3 / result.n_slices : 0.0,
                 a->opt.out_dir);
+    if (st == CM_OK && !a->quiet && result.n_kept)
+        fprintf(stderr, "conflictmap: %zu slices were unchanged and kept, %zu drawn\n",
+                result.n_kept, result.n_drawn);
     return exit_code(st);
 }
 
