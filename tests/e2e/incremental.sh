@@ -29,24 +29,24 @@ json.dump({"title": "Two hundred hours", "map": {"bbox": [45.8, 39.0, 48.2, 40.4
            "events": events}, open("timeline.json", "w"), indent=1)
 PY
 }
-run() {  # run DIR: renders timeline.json into DIR, prints the closing line
+run() {  # run DIR: renders timeline.json into DIR, prints what it says it kept
   "$bin" render timeline.json -o "$1" --every 1h --size 400x300 --format png -j 2 2>&1 |
-    tail -1
+    grep -v '^conflictmap: wrote 200 slices (201 files, '
 }
 
 timeline
 first=$(run out)
-[ "$first" = "conflictmap: wrote 200 slices (201 files) to out/" ] || fail "first run: $first"
+[ -z "$first" ] || fail "first run: $first"
 
 # Nothing changed: every slice kept.
 again=$(run out)
-want="conflictmap: wrote 200 slices (201 files) to out/; 200 of them were unchanged and kept, 0 drawn"
+want="conflictmap: 200 slices were unchanged and kept, 0 drawn"
 [ "$again" = "$want" ] || fail "second run: $again"
 
 # One event at the last hour, as a live blog adds one: only the last slice.
 timeline 199:late
 late=$(run out)
-want="conflictmap: wrote 200 slices (201 files) to out/; 199 of them were unchanged and kept, 1 drawn"
+want="conflictmap: 199 slices were unchanged and kept, 1 drawn"
 [ "$late" = "$want" ] || fail "an event at the end: $late"
 echo "incremental: an event at the end: $late"
 
@@ -54,7 +54,7 @@ echo "incremental: an event at the end: $late"
 # new and then older), none before it.
 timeline 199:late 100:middle
 middle=$(run out)
-want="conflictmap: wrote 200 slices (201 files) to out/; 100 of them were unchanged and kept, 100 drawn"
+want="conflictmap: 100 slices were unchanged and kept, 100 drawn"
 [ "$middle" = "$want" ] || fail "an event in the middle: $middle"
 echo "incremental: an event in the middle: $middle"
 
@@ -66,7 +66,7 @@ diff -r out fresh >diff.txt || fail "incremental and fresh runs differ: $(head -
 f=out/timeline-20201001T0500Z.png
 echo x >>"$f"
 fixed=$(run out)
-want="conflictmap: wrote 200 slices (201 files) to out/; 199 of them were unchanged and kept, 1 drawn"
+want="conflictmap: 199 slices were unchanged and kept, 1 drawn"
 [ "$fixed" = "$want" ] || fail "a changed file: $fixed"
 cmp "$f" fresh/timeline-20201001T0500Z.png || fail "the changed file was not drawn again"
 
