@@ -17,6 +17,12 @@ struct cm_manifest {
     json_t *root;
     json_t *slices;
     int failed;
+    /* Written as it goes (cm_manifest_begin): an entry leaves memory once it
+     * is in the file, so a run of thousands of slices holds only a few. */
+    cm_outfile out;
+    int is_open;
+    char *tail;                /* what comes after the slices, written at the end */
+    size_t n_out;              /* entries written */
 };
 
 /* Adds @value under @key, taking the reference; remembers a failure. */
@@ -141,6 +147,8 @@ cm_manifest_destroy(cm_manifest *m)
 {
     if (!m)
         return;
+    cm_manifest_abort(m);
+    free(m->tail);
     json_decref(m->slices);
     json_decref(m->root);
     free(m);
@@ -189,26 +197,158 @@ cm_manifest_add_slice(cm_manifest *m, const cm_slice *slice, const cm_scene *sce
     return m->failed ? CM_ERR_NOMEM : CM_OK;
 }
 
+/* The root goes to the file as jansson dumps it, with an empty slices list,
+ * up to that list's "[" (whose "\n  " says the root's own key: an event's
+ * keys sit deeper); what follows its "]" is kept for cm_manifest_end. */
+static const char slices_key[] = "\n  \"slices\": []";
+enum { SLICES_KEY_LEN = sizeof(slices_key) - 1 };
+
+typedef struct head_writer {
+    cm_manifest *m;
+    size_t matched;            /* bytes of slices_key seen last */
+    int found;
+    char *tail;
+    size_t tail_len, tail_cap;
+} head_writer;
+
 static int
-dump_to_outfile(const char *buffer, size_t size, void *data)
+keep_tail(head_writer *w, const char *p, size_t n)
 {
-    cm_outfile_write(data, buffer, size);
-    return ((cm_outfile *)data)->failed ? -1 : 0;
+    if (w->tail_len + n + 1 > w->tail_cap) {
+        size_t cap = 2 * (w->tail_len + n + 1);
+        char *t = realloc(w->tail, cap);
+        if (!t)
+            return -1;
+        w->tail = t;
+        w->tail_cap = cap;
+    }
+    memcpy(w->tail + w->tail_len, p, n);
+    w->tail_len += n;
+    w->tail[w->tail_len] = '\0';
+    return 0;
+}
+
+static int
+write_head(const char *buf, size_t size, void *data)
+{
+    head_writer *w = data;
+    cm_outfile *o = &w->m->out;
+    for (size_t i = 0; i < size; i++) {
+        if (w->found)
+            return keep_tail(w, buf + i, size - i);
+        if (buf[i] == slices_key[w->matched]) {
+            if (++w->matched == SLICES_KEY_LEN) {   /* up to "[" in the file, "]" kept */
+                cm_outfile_write(o, slices_key, SLICES_KEY_LEN - 1);
+                w->found = 1;
+                if (keep_tail(w, "]", 1) != 0)
+                    return -1;
+            }
+            continue;
+        }
+        cm_outfile_write(o, slices_key, w->matched);   /* not it after all */
+        w->matched = buf[i] == slices_key[0];
+        if (w->matched)
+            continue;
+        const char *nl = memchr(buf + i, '\n', size - i);
+        size_t run = nl ? (size_t)(nl - (buf + i)) : size - i;
+        cm_outfile_write(o, buf + i, run);
+        i += run - 1;
+    }
+    return o->failed ? -1 : 0;
 }
 
 cm_status
-cm_manifest_write(const cm_manifest *m, const char *path, cm_diag_list *diags)
+cm_manifest_begin(cm_manifest *m, const char *path, cm_diag_list *diags)
 {
-    cm_outfile o;
-    cm_status st = cm_outfile_open(&o, path, diags);
-    if (st != CM_OK)
+    head_writer w = { .m = m };
+    json_t *none = json_array();
+    cm_status st = none && json_object_set_new(m->root, "slices", none) == 0 ? CM_OK
+                                                                            : CM_ERR_NOMEM;
+    if (st == CM_OK)
+        st = cm_outfile_open(&m->out, path, diags);
+    if (st != CM_OK) {
+        json_object_set(m->root, "slices", m->slices);
         return st;
-    if (json_dump_callback(m->root, dump_to_outfile, &o, JSON_INDENT(2)) != 0 && !o.failed) {
-        cm_outfile_abort(&o);
-        return CM_ERR_NOMEM;
     }
-    cm_outfile_write(&o, "\n", 1);
-    return cm_outfile_commit(&o, diags);
+    m->is_open = 1;
+    if (json_dump_callback(m->root, write_head, &w, JSON_INDENT(2)) != 0 || !w.found)
+        st = m->out.failed ? CM_ERR_IO : !w.found && w.tail ? CM_ERR_INTERNAL : CM_ERR_NOMEM;
+    json_object_clear(m->root);   /* in the file now: the events may be many */
+    m->tail = w.tail;
+    if (st == CM_ERR_IO) {
+        cm_pos pos = { path, 0, 0 };
+        cm_diag_error(diags, &pos, "cannot write \"%s\": the disk may be full", path);
+    }
+    if (st != CM_OK)
+        cm_manifest_abort(m);
+    return st;
+}
+
+/* Each entry as jansson indents it inside the list: every line four spaces in. */
+static cm_status
+write_entry(cm_manifest *m, json_t *entry)
+{
+    char *text = json_dumps(entry, JSON_INDENT(2));
+    if (!text)
+        return CM_ERR_NOMEM;
+    cm_outfile_write(&m->out, m->n_out ? ",\n    " : "\n    ", m->n_out ? 6 : 5);
+    for (char *p = text, *nl; *p; p = nl + 1) {
+        nl = strchr(p, '\n');
+        if (!nl) {
+            cm_outfile_write(&m->out, p, strlen(p));
+            break;
+        }
+        cm_outfile_write(&m->out, p, (size_t)(nl - p));
+        cm_outfile_write(&m->out, "\n    ", 5);
+    }
+    free(text);
+    m->n_out++;
+    return CM_OK;
+}
+
+cm_status
+cm_manifest_flush(cm_manifest *m, size_t n_entries)
+{
+    cm_status st = CM_OK;
+    while (st == CM_OK && m->n_out < n_entries && m->n_out < json_array_size(m->slices)) {
+        size_t k = m->n_out;
+        st = write_entry(m, json_array_get(m->slices, k));
+        if (st == CM_OK && json_array_set_new(m->slices, k, json_null()) != 0)
+            st = CM_ERR_NOMEM;
+    }
+    return st;
+}
+
+cm_status
+cm_manifest_end(cm_manifest *m, cm_diag_list *diags)
+{
+    cm_status st = cm_manifest_flush(m, json_array_size(m->slices));
+    if (st != CM_OK) {
+        cm_manifest_abort(m);
+        return st;
+    }
+    if (m->n_out)
+        cm_outfile_write(&m->out, "\n  ", 3);
+    cm_outfile_write(&m->out, m->tail, strlen(m->tail));
+    cm_outfile_write(&m->out, "\n", 1);
+    m->is_open = 0;
+    return cm_outfile_commit(&m->out, diags);
+}
+
+void
+cm_manifest_abort(cm_manifest *m)
+{
+    if (m && m->is_open)
+        cm_outfile_abort(&m->out);
+    if (m)
+        m->is_open = 0;
+}
+
+cm_status
+cm_manifest_write(cm_manifest *m, const char *path, cm_diag_list *diags)
+{
+    cm_status st = cm_manifest_begin(m, path, diags);
+    return st == CM_OK ? cm_manifest_end(m, diags) : st;
 }
 
 /* ---- merging the shares of a sharded run ------------------------------------------------ */
@@ -327,13 +467,14 @@ write_merged(json_t **shares, int n, const char *dir, size_t *n_slices, cm_diag_
     if (st == CM_OK && json_object_set(root, "slices", all) != 0)
         st = CM_ERR_NOMEM;
     if (st == CM_OK) {
-        cm_manifest m = { root, all, 0 };
+        cm_manifest m = { .root = root, .slices = all };
         size_t len = strlen(dir) + 16;
         char *path = malloc(len);
         if (path) {
             snprintf(path, len, "%s/manifest.json", dir);
             st = cm_manifest_write(&m, path, diags);
         }
+        free(m.tail);
         st = path ? st : CM_ERR_NOMEM;
         free(path);
     }

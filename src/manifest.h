@@ -23,7 +23,19 @@ cm_status cm_manifest_add_slice(cm_manifest *m, const cm_slice *slice, const cm_
                                 size_t n_files);
 
 /* Writes the manifest to @path, all or nothing. Returns CM_OK, CM_ERR_IO, CM_ERR_NOMEM. */
-cm_status cm_manifest_write(const cm_manifest *m, const char *path, cm_diag_list *diags);
+cm_status cm_manifest_write(cm_manifest *m, const char *path, cm_diag_list *diags);
+
+/* The same file, written as the run goes: begin opens @path's temporary file
+ * and writes what comes before the slices (call it before adding any);
+ * flush writes the first @n_entries slices added, once complete, and frees
+ * them; end writes the rest and puts the file in place; abort removes it
+ * (destroy does too). The bytes are cm_manifest_write's. begin and end return
+ * CM_OK, CM_ERR_IO (with a diagnostic) or CM_ERR_NOMEM; flush CM_OK or
+ * CM_ERR_NOMEM. */
+cm_status cm_manifest_begin(cm_manifest *m, const char *path, cm_diag_list *diags);
+cm_status cm_manifest_flush(cm_manifest *m, size_t n_entries);
+cm_status cm_manifest_end(cm_manifest *m, cm_diag_list *diags);
+void      cm_manifest_abort(cm_manifest *m);
 
 /* Records on the @k-th slice added what its files were drawn from
  * (cm_draw_hash) and their sizes, for a later run into the same folder.

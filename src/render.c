@@ -48,6 +48,8 @@ typedef struct run {
     unsigned char *refs;       /* who still needs the scene: next layout, its drawing */
     unsigned char *written;    /* cm_format bits of the files this run put in place */
     unsigned char *todo;       /* cm_format bits of the files to draw: not kept */
+    unsigned char *finished;   /* drawn or kept: its manifest entry can be written */
+    size_t flush_i, flush_k;   /* the next slice, and entry, for the manifest */
     char (*hashes)[3][2 * CM_DRAW_HASH_BYTES + 1];   /* per format: cm_draw_hash */
     long long (*bytes)[3];     /* per format: the file's size */
     unsigned char base_hash[CM_DRAW_HASH_BYTES];
@@ -591,6 +593,7 @@ draw_queued(run *r, cm_diag_list *diags, int wait)
         pthread_mutex_lock(&r->lock);
         if (st != CM_OK)
             fail(r, st);
+        r->finished[i] = 1;
         r->n_done++;
         r->n_drawn++;
         if (r->opt->progress)
@@ -633,6 +636,7 @@ queue_slice(run *r, size_t i, size_t n_workers)
         r->queue[r->q_tail++] = i;
         pthread_cond_broadcast(&r->wake);
     } else if (in_share(r, i)) {   /* every file kept */
+        r->finished[i] = 1;
         r->n_kept++;
         r->n_done++;
         if (r->opt->progress)
@@ -653,6 +657,29 @@ stopped(run *r)
     int stop = r->stop;
     pthread_mutex_unlock(&r->lock);
     return stop;
+}
+
+/* Writes the manifest entries of the slices finished so far, in time order. */
+static cm_status
+flush_manifest(run *r)
+{
+    size_t n = cm_slices_count(r->slices);
+    cm_status st = CM_OK;
+    while (st == CM_OK && r->flush_i < n) {
+        size_t i = r->flush_i;
+        pthread_mutex_lock(&r->lock);
+        int ready = r->finished[i];
+        pthread_mutex_unlock(&r->lock);
+        if (in_share(r, i) && !ready)
+            break;
+        if (in_share(r, i)) {
+            st = note_drawn(r, i, r->flush_k++);
+            if (st == CM_OK)
+                st = cm_manifest_flush(r->manifest, r->flush_k);
+        }
+        r->flush_i++;
+    }
+    return st;
 }
 
 static cm_status
@@ -677,6 +704,8 @@ layout_all(run *r, size_t n_workers)
             release_scene(r, i - 1);
         if (st == CM_OK && n_workers <= 1)
             draw_queued(r, r->diags, 0);
+        if (st == CM_OK)
+            st = flush_manifest(r);
     }
     if (laid)
         release_scene(r, laid - 1);
@@ -750,9 +779,10 @@ draw_all(run *r)
     r->written = calloc(n ? n : 1, 1);
     r->queue = calloc(n ? n : 1, sizeof(*r->queue));
     r->todo = calloc(n ? n : 1, 1);
+    r->finished = calloc(n ? n : 1, 1);
     r->hashes = calloc(n ? n : 1, sizeof(*r->hashes));
     r->bytes = calloc(n ? n : 1, sizeof(*r->bytes));
-    if (!w || !r->scenes || !r->refs || !r->written || !r->queue || !r->todo || !r->hashes ||
+    if (!w || !r->scenes || !r->refs || !r->written || !r->queue || !r->todo || !r->finished || !r->hashes ||
         !r->bytes) {
         free(w);
         return CM_ERR_NOMEM;
@@ -861,13 +891,14 @@ write_all(run *r, cm_render_result *result)
     if (st == CM_OK)
         st = load_drawn(r, path);
     if (st == CM_OK)
+        st = cm_manifest_begin(r->manifest, path, r->diags);
+    if (st == CM_OK)
         st = draw_all(r);
-    for (size_t i = 0, k = 0; st == CM_OK && i < cm_slices_count(r->slices); i++)
-        if (in_share(r, i))
-            st = note_drawn(r, i, k++);
+    if (st == CM_OK)
+        st = flush_manifest(r);
     if (st == CM_OK && r->page)
         st = write_html(r);
-    if (st == CM_OK && (st = cm_manifest_write(r->manifest, path, r->diags)) && r->page)
+    if (st == CM_OK && (st = cm_manifest_end(r->manifest, r->diags)) && r->page)
         unlink_html(r);
     if (st != CM_OK) {
         roll_back(r);
@@ -897,6 +928,7 @@ finish(run *r)
     free(r->written);
     free(r->queue);
     free(r->todo);
+    free(r->finished);
     free(r->hashes);
     free(r->bytes);
     cm_manifest_drawn_destroy(r->drawn);
