@@ -68,13 +68,17 @@
   /* Markers closer together than a fingertip (Hadrut and its villages on a
    * phone) share one tooltip: the spot's own events first, then its neighbours'. */
   function eventsNear(spot) {
-    var r = spot.getBoundingClientRect(), out = spot.cmEvents.slice();
+    var r = spot.getBoundingClientRect(), out = spot.cmEvents.slice(), near = [];
     var cx = r.left + r.width / 2, cy = r.top + r.height / 2, all = spotsBox.children;
     for (var k = 0; k < all.length; k++) {
       var o = all[k].getBoundingClientRect();
-      if (all[k] !== spot && Math.hypot(o.left + o.width / 2 - cx, o.top + o.height / 2 - cy) < r.width / 2)
-        all[k].cmEvents.forEach(function (i) { if (out.indexOf(i) < 0) out.push(i); });
+      var d = Math.hypot(o.left + o.width / 2 - cx, o.top + o.height / 2 - cy);
+      if (all[k] !== spot && d < r.width / 2) near.push({ d: d, events: all[k].cmEvents });
     }
+    near.sort(function (a, b) { return a.d - b.d; });   /* nearest first */
+    near.forEach(function (n) {
+      n.events.forEach(function (i) { if (out.indexOf(i) < 0) out.push(i); });
+    });
     return out;
   }
   function showTip(spot, pin) {

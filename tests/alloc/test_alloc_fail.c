@@ -48,7 +48,8 @@ render_once(const char *out_dir, char *first, size_t size)
 {
     cm_render_options opt = {
         .events_path = CASE_DIR "/events.json", .out_dir = out_dir,
-        .formats = CM_FORMAT_PNG | CM_FORMAT_SVG, .shapes = shapes, .n_shapes = 1,
+        .formats = CM_FORMAT_PNG | CM_FORMAT_SVG | CM_FORMAT_HTML,
+        .shapes = shapes, .n_shapes = 1,
         .gazetteers = gazetteers, .n_gazetteers = 2, .width_px = 400, .height_px = 300,
         .scale = 1, .bbox_deg = bbox,
     };
@@ -69,7 +70,8 @@ main(void)
     failing_alloc_arm(0);
     CHECK_INT(render_once(out_dir, first, sizeof first), CM_OK);
     size_t total = failing_alloc_count();
-    CHECK_INT(empty_dir(out_dir, NULL, 0), 5);   /* 2 slices x PNG, SVG, and the manifest */
+    /* 2 slices x PNG, SVG and PNG@2x; the manifest, index.html and embed.html */
+    CHECK_INT(empty_dir(out_dir, NULL, 0), 9);
     CHECK(total > 100);
     size_t n_nomem = 0, n_ok = 0;
     for (size_t n = 1; n <= total; n++) {

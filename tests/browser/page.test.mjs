@@ -141,6 +141,7 @@ try {
     'by Azerbaijan', "Source: Azerbaijan's president, televised address", 'historic victory'])
     check(tipText.includes(part), `Hadrut tooltip says "${part}"`, tipText);
   console.log(`Hadrut tooltip: ${tipText}`);
+  await page2.screenshot({ path: path.join(shotDir, 'page-1280.png'), fullPage: true });
   await page2.mouse.move(5, 5);
   await page2.waitForSelector('#cm-tip', { state: 'hidden' });
   check(true, 'tooltip hides when the pointer leaves');
@@ -159,8 +160,6 @@ try {
   check((await state(page6)).current.endsWith(slices[hadrutAt].files.png.replace(/\.png$/, '@2x.png')),
         '1280 px at 2x density: the 2x image', (await state(page6)).current);
 
-  // screenshot at 1280 px
-  await page2.screenshot({ path: path.join(shotDir, 'page-1280.png'), fullPage: true });
   eq(await page2.isVisible('.cm-head'), false, '1280 px: the picture carries the title');
 
   // ---- a phone, 375 px, touch: tap a marker; labels too small are listed below
