@@ -101,6 +101,7 @@ cli_shipped_gazetteers(const char *data_dir, char ***paths, size_t n)
         snprintf(p[n++], len, "%s/%s", dir, de->d_name);
     }
     closedir(d);
-    qsort(*paths + first, n - first, sizeof(char *), compare_names);
+    if (n > first)   /* an empty gazetteer/ leaves *paths NULL, which qsort must not get */
+        qsort(*paths + first, n - first, sizeof(char *), compare_names);
     return n;
 }
