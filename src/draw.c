@@ -1,10 +1,9 @@
 /* The cairo backend: one drawing routine for every surface, so PNG, SVG and
  * PDF of a slice show the same map. Text goes through pango; strings are set
  * as plain text, never as markup. */
-#include "conflictmap/draw.h"
+#include "draw.h"
 #include "outfile.h"
 #include "png.h"
-#include "scene.h"
 
 #include <cairo-pdf.h>
 #include <cairo-svg.h>
@@ -517,14 +516,15 @@ make_surface(cm_format format, cm_outfile *o, svg_buffer *svg, double w, double 
     switch (format) {
     case CM_FORMAT_PNG:
         return cairo_image_surface_create(CAIRO_FORMAT_ARGB32, (int)ceil(w), (int)ceil(h));
-    case CM_FORMAT_SVG:
+    case CM_FORMAT_SVG_OUTLINES:
         return cairo_svg_surface_create_for_stream(write_to_buffer, svg, w, h);
     case CM_FORMAT_PDF:
         return cairo_pdf_surface_create_for_stream(write_to_outfile, o, w, h);
     case CM_FORMAT_HTML:   /* not drawn by cairo: src/html.c writes the page */
+    case CM_FORMAT_SVG: case CM_FORMAT_GIF: case CM_FORMAT_MP4:
         break;
     }
-    return NULL;
+    return cairo_image_surface_create(CAIRO_FORMAT_INVALID, 0, 0);   /* a nil surface */
 }
 
 /* Draws @scene into @path; with @cache (PNG only), over its ground. */
@@ -535,6 +535,8 @@ draw_file(const cm_scene *scene, const cm_draw_cache *cache, cm_format format, d
     cm_outfile o;
     svg_buffer svg = { 0 };
     double w = cm_scene_width_px(scene) * scale, h = cm_scene_height_px(scene) * scale;
+    if (format == CM_FORMAT_SVG)   /* text as <text>: its own writer */
+        return cm_draw_svg(scene, scale, path, diags);
     cm_status st = cm_outfile_open(&o, path, diags);
     if (st != CM_OK)
         return st;
@@ -552,7 +554,7 @@ draw_file(const cm_scene *scene, const cm_draw_cache *cache, cm_format format, d
     cr = NULL;
     cm_status png_st = format == CM_FORMAT_PNG ? cm_png_write(surface, png_colors, &o) : CM_OK;
     cairo_surface_finish(surface);
-    if (format == CM_FORMAT_SVG && !svg.failed)
+    if (format == CM_FORMAT_SVG_OUTLINES && !svg.failed)
         write_svg(&o, &svg);
     st = o.failed ? CM_ERR_IO : png_st != CM_OK ? png_st
          : cairo_surface_status(surface) == CAIRO_STATUS_SUCCESS ? CM_OK : CM_ERR_NOMEM;
@@ -592,6 +594,9 @@ cm_format_extension(cm_format format)
     case CM_FORMAT_SVG: return "svg";
     case CM_FORMAT_PDF: return "pdf";
     case CM_FORMAT_HTML: return "html";
+    case CM_FORMAT_SVG_OUTLINES: return "svg";
+    case CM_FORMAT_GIF: return "gif";
+    case CM_FORMAT_MP4: return "mp4";
     }
     return "bin";
 }
@@ -775,9 +780,35 @@ cm_draw_hash(const cm_scene *scene, const unsigned char base[CM_DRAW_HASH_BYTES]
         hash_size(h, png_colors);
     if (format == CM_FORMAT_PDF)   /* its creation date */
         hash_size(h, (size_t)cm_slice_time(scene->slice));
+    if (format == CM_FORMAT_SVG)   /* its <title> and <desc> */
+        hash_string(h, scene->alt);
     hash_markers(h, scene);
     hash_labels(h, scene);
     hash_rects_and_areas(h, scene);
     snprintf(hex, 2 * CM_DRAW_HASH_BYTES + 1, "%s", g_checksum_get_string(h));
     g_checksum_free(h);
+}
+
+/* ---- for the other backends ------------------------------------------------------------- */
+
+void cm_draw_trace_path(cairo_t *cr, const cm_scene_path *p) { trace_path(cr, p); }
+void cm_draw_trace_symbol(cairo_t *cr, const cm_scene_marker *m) { trace_symbol(cr, m); }
+
+cm_status
+cm_draw_raster(const cm_scene *scene, double scale, cairo_surface_t **out)
+{
+    cairo_surface_t *s = cairo_image_surface_create(
+        CAIRO_FORMAT_ARGB32, (int)ceil(cm_scene_width_px(scene) * scale),
+        (int)ceil(cm_scene_height_px(scene) * scale));
+    cairo_t *cr = cairo_create(s);
+    if (cairo_status(cr) == CAIRO_STATUS_SUCCESS)
+        draw_scene(cr, scene, scale, 0);
+    cairo_destroy(cr);
+    cairo_surface_flush(s);
+    if (cairo_surface_status(s) != CAIRO_STATUS_SUCCESS) {
+        cairo_surface_destroy(s);
+        return CM_ERR_NOMEM;
+    }
+    *out = s;
+    return CM_OK;
 }

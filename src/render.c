@@ -360,7 +360,8 @@ stem_of(const char *path, char *buf, size_t size)
 }
 
 /* The formats drawn per slice, in the order their files are listed. */
-static const cm_format slice_formats[] = { CM_FORMAT_PNG, CM_FORMAT_SVG, CM_FORMAT_PDF };
+static const cm_format slice_formats[] = { CM_FORMAT_PNG, CM_FORMAT_SVG, CM_FORMAT_PDF,
+                                           CM_FORMAT_SVG_OUTLINES };
 enum { N_SLICE_FORMATS = sizeof(slice_formats) / sizeof(slice_formats[0]) };
 
 /* The page shows the PNGs, so html implies png. */

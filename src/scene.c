@@ -591,6 +591,8 @@ make_inset(cm_scene_base *b, cm_layer *const *layers, size_t n_layers, const dou
     return CM_OK;
 }
 
+static void pick_region(cm_scene_base *b, const cm_gazetteer *gaz);   /* the alt text's */
+
 cm_status
 cm_scene_base_create(cm_scene_base **out, cm_layer *const *layers, size_t n_layers,
                      const cm_projection *proj, const cm_style *style,
@@ -606,6 +608,7 @@ cm_scene_base_create(cm_scene_base **out, cm_layer *const *layers, size_t n_laye
     b->style = style;
     b->proj = proj;
     b->events = events;
+    b->gaz = gaz;
     /* West > east: the extent crosses the antimeridian; east runs past 180. */
     double east = bbox_deg[2] < bbox_deg[0] ? bbox_deg[2] + 360 : bbox_deg[2];
     b->center_lon = fmod((bbox_deg[0] + east) / 2 + 540, 360) - 180;
@@ -628,6 +631,8 @@ cm_scene_base_create(cm_scene_base **out, cm_layer *const *layers, size_t n_laye
         st = pick_places(b, gaz);
     if (st == CM_OK)
         st = project_events(b);
+    if (st == CM_OK)
+        pick_region(b, gaz);
     if (st == CM_OK)
         st = make_pango(b);
     if (st == CM_OK)
@@ -2075,25 +2080,270 @@ layout_latest(layout *L)
 
 /* ---- the alt text ------------------------------------------------------------------------- */
 
+/* "Map of Nagorno-Karabakh, 9 October 2020, 15:15 GMT. New: Azerbaijan says it
+ * took Hadrut and eight villages. Shelling reported near Goranboy." What the
+ * slice shows, said as a reader of the map would say it: the region, the
+ * moment, the new events grouped as the map's callouts group them (claims as
+ * claims), small numbers in words, then how many earlier reports are shown. */
+
+typedef struct alt_buf {
+    char *s;
+    size_t len, cap;
+    cm_status status;
+} alt_buf;
+
 static void
-append(char **s, size_t *len, size_t *cap, const char *text)
+append(alt_buf *a, const char *text)
 {
     size_t n = strlen(text);
-    if (!*s)
+    if (a->status != CM_OK)
         return;
-    if (*len + n + 1 > *cap) {
-        size_t c = (*len + n + 1) * 2;
-        char *p = realloc(*s, c);
+    if (a->len + n + 1 > a->cap) {
+        size_t c = (a->len + n + 1) * 2;
+        char *p = realloc(a->s, c);
         if (!p) {
-            free(*s);
-            *s = NULL;
+            a->status = CM_ERR_NOMEM;
             return;
         }
-        *s = p;
-        *cap = c;
+        a->s = p;
+        a->cap = c;
     }
-    memcpy(*s + *len, text, n + 1);
-    *len += n;
+    memcpy(a->s + a->len, text, n + 1);
+    a->len += n;
+}
+
+/* A count as a reader says it: words below ten. */
+static const char *
+count_words(size_t n, char buf[32])
+{
+    static const char *const words[] = { "no", "one", "two", "three", "four", "five", "six",
+                                         "seven", "eight", "nine" };
+    if (n < 10)
+        return words[n];
+    snprintf(buf, 32, "%zu", n);
+    return buf;
+}
+
+static double
+alt_km(double lon1, double lat1, double lon2, double lat2)
+{
+    double dx = (lon2 - lon1) * cos((lat1 + lat2) / 2 * M_PI / 180) * 111.2;
+    return hypot(dx, (lat2 - lat1) * 111.2);
+}
+
+/* The region the map is about: of the gazetteer's places of kind "region" on
+ * the map, the one nearest the middle of the events on it (their median). */
+static void
+pick_region(cm_scene_base *b, const cm_gazetteer *gaz)
+{
+    size_t n = cm_events_count(b->events), k = 0;
+    double mx = b->map_rect[0] + b->map_rect[2] / 2, my = b->map_rect[1] + b->map_rect[3] / 2;
+    double best = INFINITY, *xs = malloc((n + 1) * sizeof(double)),
+           *ys = malloc((n + 1) * sizeof(double));
+    for (size_t i = 0; xs && ys && i < n; i++)
+        if (inside_rect(b->map_rect, b->event_xy[2 * i], b->event_xy[2 * i + 1], 0)) {
+            xs[k] = b->event_xy[2 * i];
+            ys[k++] = b->event_xy[2 * i + 1];
+        }
+    if (k) {   /* the median of each axis, by a partial selection sort up to the middle */
+        for (size_t i = 0; i <= k / 2; i++)
+            for (size_t j = i + 1; j < k; j++) {
+                double t;
+                if (xs[j] < xs[i])
+                    t = xs[i], xs[i] = xs[j], xs[j] = t;
+                if (ys[j] < ys[i])
+                    t = ys[i], ys[i] = ys[j], ys[j] = t;
+            }
+        mx = xs[k / 2];
+        my = ys[k / 2];
+    }
+    free(xs);
+    free(ys);
+    for (size_t i = 0; gaz && i < cm_gazetteer_n_places(gaz); i++) {
+        const cm_place *p = cm_gazetteer_place(gaz, i);
+        double xy[2] = { cm_place_lon(p), cm_place_lat(p) };
+        if (strcmp(cm_place_kind(p), "region") != 0)
+            continue;
+        cm_projection_forward(b->proj, xy, 1);
+        double d = hypot(xy[0] - mx, xy[1] - my);
+        if (inside_rect(b->map_rect, xy[0], xy[1], 0) && d < best) {
+            best = d;
+            b->region = p;
+        }
+    }
+}
+
+static int
+is_settlement(const cm_place *p)
+{
+    const char *kind = cm_place_kind(p);
+    return strcmp(kind, "town") == 0 || strcmp(kind, "city") == 0 ||
+           strcmp(kind, "capital") == 0;
+}
+
+/* Even-odd: the projected point is inside the polygon @p. */
+static int
+path_contains(const cm_scene_path *p, double x, double y)
+{
+    int inside = 0;
+    for (size_t k = 0; k < p->n_parts; k++)
+        for (size_t i = p->part_start[k], j = p->part_start[k + 1] - 1;
+             i < p->part_start[k + 1]; j = i++) {
+            double xi = p->xy[2 * i], yi = p->xy[2 * i + 1];
+            double xj = p->xy[2 * j], yj = p->xy[2 * j + 1];
+            if (isfinite(xi) && isfinite(xj) && (yi > y) != (yj > y) &&
+                x < (xj - xi) * (y - yi) / (yj - yi) + xi)
+                inside = !inside;
+        }
+    return inside;
+}
+
+/* The town a village is "near": of the towns and cities within 30 km, the one
+ * its district is named after (Qaracinar lies in Goranboy district), else the
+ * nearest. NULL when the event's place is itself a town, or none is near. */
+static const cm_place *
+near_town(const cm_scene *sc, const cm_event *e, alt_buf *a)
+{
+    const cm_scene_base *b = sc->base;
+    const cm_place *at = cm_event_place(e), *nearest = NULL, *seat = NULL;
+    const cm_scene_path *district = NULL;
+    double lon = cm_event_lon(e), lat = cm_event_lat(e), d_near = 30, d_seat = 30;
+    double x = b->event_xy[2 * cm_event_index(e)], y = b->event_xy[2 * cm_event_index(e) + 1];
+    if ((at && is_settlement(at)) || !b->gaz)
+        return NULL;
+    for (size_t i = 0; isfinite(x) && i < b->n_paths && !district; i++)
+        if (b->paths[i].is_polygon && strcmp(b->paths[i].group, "regions") == 0 &&
+            path_contains(&b->paths[i], x, y))
+            district = &b->paths[i];
+    for (size_t i = 0; i < cm_gazetteer_n_places(b->gaz) && a->status == CM_OK; i++) {
+        const cm_place *p = cm_gazetteer_place(b->gaz, i);
+        double d = alt_km(lon, lat, cm_place_lon(p), cm_place_lat(p));
+        if (!is_settlement(p) || d >= 30)
+            continue;
+        if (d < d_near)
+            d_near = d, nearest = p;
+        if (!district || d >= d_seat)
+            continue;
+        char *key = cm_name_key(cm_place_name(p));
+        if (!key)
+            a->status = CM_ERR_NOMEM;
+        else if (*key && region_named(district, key))
+            d_seat = d, seat = p;
+        free(key);
+    }
+    return seat ? seat : nearest;
+}
+
+/* "Hadrut and eight villages", "Hadrut and Chayli", "Hadrut, Sur and Chayli". */
+static void
+append_places(alt_buf *a, const cm_scene *sc, const cm_event *const *evs, size_t n)
+{
+    char buf[64], num[32];
+    const char *lang = sc->base->lang;
+    append(a, place_label_text(evs[0], lang, buf, sizeof(buf)));
+    if (n < 2)
+        return;
+    if (n > 3) {
+        const char *kind = NULL;
+        for (size_t i = 1; i < n; i++) {
+            const cm_place *p = cm_event_place(evs[i]);
+            const char *k = p ? cm_place_kind(p) : "";
+            kind = !kind || strcmp(kind, k) == 0 ? k : "";
+        }
+        const char *plural = !strcmp(kind, "village") ? "villages" : !strcmp(kind, "town")
+                             ? "towns" : !strcmp(kind, "city") ? "cities" : "other places";
+        append(a, " and ");
+        append(a, count_words(n - 1, num));
+        append(a, " ");
+        append(a, plural);
+        return;
+    }
+    for (size_t i = 1; i < n; i++) {
+        append(a, i + 1 == n ? " and " : ", ");
+        append(a, place_label_text(evs[i], lang, buf, sizeof(buf)));
+    }
+}
+
+static void
+end_sentence(alt_buf *a)
+{
+    char last = a->len ? a->s[a->len - 1] : '.';
+    if (last != '.' && last != '!' && last != '?')
+        append(a, ".");
+}
+
+/* New control changes to one side with one status, in one sentence, the
+ * place of highest rank first: "Azerbaijan says it took Hadrut and eight
+ * villages." @evs holds them, @n of them. */
+static void
+append_control(alt_buf *a, const cm_scene *sc, const cm_event **evs, size_t n)
+{
+    for (size_t i = 1; i < n; i++) {   /* the lead first, as the map's callout has it */
+        long r0 = cm_event_place(evs[0]) ? cm_place_rank(cm_event_place(evs[0])) : 0;
+        long ri = cm_event_place(evs[i]) ? cm_place_rank(cm_event_place(evs[i])) : 0;
+        if (ri > r0) {
+            const cm_event *t = evs[0];
+            evs[0] = evs[i];
+            evs[i] = t;
+        }
+    }
+    const cm_side *side = cm_events_find_side(sc->base->events, cm_event_control_to(evs[0]));
+    const char *who = side ? cm_side_name(side) : cm_event_control_to(evs[0]);
+    const char *status = cm_event_status(evs[0]);
+    size_t len = strlen(who);
+    int plural = len > 1 && who[len - 1] == 's';
+    if (strcmp(status, "disputed") == 0) {
+        append(a, "Control of ");
+        append_places(a, sc, evs, n);
+        append(a, " disputed");
+        return;
+    }
+    append(a, who);
+    append(a, strcmp(status, "confirmed") == 0 ? " took "
+              : plural ? " say they took " : " says it took ");
+    append_places(a, sc, evs, n);
+}
+
+/* Shelling, strikes and clashes are said by kind and place ("Shelling
+ * reported near Goranboy"), one sentence per kind; other events by headline. */
+static const char *
+reported_kind(const char *kind)
+{
+    static const char *const kinds[][2] = {
+        { "shelling", "Shelling" }, { "strike", "Strikes" }, { "clash", "Clashes" },
+    };
+    for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
+        if (strcmp(kind, kinds[i][0]) == 0)
+            return kinds[i][1];
+    return NULL;
+}
+
+static void
+append_reported(alt_buf *a, const cm_scene *sc, const cm_event **evs, size_t n)
+{
+    char buf[64];
+    append(a, reported_kind(cm_event_kind(evs[0])));
+    append(a, " reported");
+    for (size_t i = 0; i < n; i++) {
+        const cm_place *town = near_town(sc, evs[i], a);
+        append(a, i == 0 ? "" : i + 1 == n ? " and" : ",");
+        append(a, town ? " near " : " in ");
+        append(a, town ? cm_place_name_in(town, sc->base->lang)
+                       : place_label_text(evs[i], sc->base->lang, buf, sizeof(buf)));
+    }
+}
+
+/* Which sentence an event goes in: events of one group share it. */
+static int
+same_sentence(const cm_event *a, const cm_event *b)
+{
+    if (cm_event_control_to(a) || cm_event_control_to(b))   /* as control_cohort() */
+        return cm_event_control_to(a) && cm_event_control_to(b) &&
+               cm_event_time(a) == cm_event_time(b) &&
+               strcmp(cm_event_control_to(a), cm_event_control_to(b)) == 0 &&
+               strcmp(cm_event_status(a), cm_event_status(b)) == 0;
+    return reported_kind(cm_event_kind(a)) &&
+           strcmp(cm_event_kind(a), cm_event_kind(b)) == 0;
 }
 
 static cm_status
@@ -2101,39 +2351,67 @@ write_alt(cm_scene *sc)
 {
     const cm_slice *sl = sc->slice;
     const cm_events *ev = sc->base->events;
-    char moment[CM_TIME_BUF], buf[64];
-    size_t len = 0, cap = 256, n_new = 0, n_old = 0;
-    char *s = malloc(cap);
-    if (s)
-        s[0] = '\0';
-    append(&s, &len, &cap, "Map: ");
-    append(&s, &len, &cap, *cm_events_title(ev) ? cm_events_title(ev) : "reported events");
-    append(&s, &len, &cap, ", ");
-    append(&s, &len, &cap, cm_time_format_human(cm_slice_time(sl), moment));
-    append(&s, &len, &cap, ".");
-    for (size_t k = 0; k < cm_slice_n_events(sl); k++) {
+    size_t n = cm_slice_n_events(sl), n_new = 0, n_old = 0;
+    char moment[CM_TIME_BUF], num[32];
+    alt_buf a = { malloc(256), 0, 256, CM_OK };
+    const cm_event **fresh = malloc((n + 1) * sizeof(*fresh)),
+                   **group = malloc((n + 1) * sizeof(*group));
+    if (!a.s || !fresh || !group)
+        a.status = CM_ERR_NOMEM;
+    else
+        a.s[0] = '\0';
+    for (size_t k = 0; a.status == CM_OK && k < n; k++) {
         cm_event_state state;
         const cm_event *e = cm_slice_event(sl, k, &state);
-        if (state != CM_EVENT_NEW) {
+        if (state == CM_EVENT_NEW)
+            fresh[n_new++] = e;
+        else
             n_old++;
-            continue;
-        }
-        append(&s, &len, &cap, n_new++ ? "; " : " New: ");
-        append(&s, &len, &cap, *cm_event_headline(e) ? cm_event_headline(e)
-                                                     : cm_event_kind(e));
-        append(&s, &len, &cap, " (");
-        append(&s, &len, &cap, place_label_text(e, NULL, buf, sizeof(buf)));
-        append(&s, &len, &cap, ")");
     }
-    if (n_new)
-        append(&s, &len, &cap, ".");
+    if (sc->base->region) {
+        append(&a, "Map of ");
+        append(&a, cm_place_name_in(sc->base->region, sc->base->lang));
+    } else {
+        append(&a, *cm_events_title(ev) ? "Map: " : "Map of reported events");
+        append(&a, cm_events_title(ev));
+    }
+    append(&a, ", ");
+    append(&a, cm_time_format_human(cm_slice_time(sl), moment));
+    append(&a, ".");
+    for (size_t i = 0; a.status == CM_OK && i < n_new; i++) {
+        const cm_event *e = fresh[i];
+        size_t m = 0;
+        if (!e)
+            continue;   /* already said with an earlier one */
+        for (size_t j = i; j < n_new; j++)
+            if (fresh[j] && (j == i || same_sentence(e, fresh[j]))) {
+                group[m++] = fresh[j];
+                fresh[j] = NULL;
+            }
+        append(&a, i == 0 ? " New: " : " ");
+        if (cm_event_control_to(e))
+            append_control(&a, sc, group, m);
+        else if (m > 1 || reported_kind(cm_event_kind(e)))
+            append_reported(&a, sc, group, m);
+        else
+            append(&a, *cm_event_headline(e) ? cm_event_headline(e) : cm_event_kind(e));
+        end_sentence(&a);
+    }
+    if (n_new == 0)
+        append(&a, " Nothing new since the previous map.");
     if (n_old) {
-        snprintf(buf, sizeof(buf), " Also shown: %zu earlier report%s.", n_old,
-                 n_old == 1 ? "" : "s");
-        append(&s, &len, &cap, buf);
+        append(&a, " Also shown: ");
+        append(&a, count_words(n_old, num));
+        append(&a, n_old == 1 ? " earlier report." : " earlier reports.");
     }
-    sc->alt = s;
-    return s ? CM_OK : CM_ERR_NOMEM;
+    free(fresh);
+    free(group);
+    if (a.status != CM_OK) {
+        free(a.s);
+        return a.status;
+    }
+    sc->alt = a.s;
+    return CM_OK;
 }
 
 /* ---- laying out: the whole slice ------------------------------------------------------------ */

@@ -10,11 +10,15 @@ typedef enum cm_format {
     CM_FORMAT_PNG = 1 << 0,
     CM_FORMAT_SVG = 1 << 1,
     CM_FORMAT_PDF = 1 << 2,
-    CM_FORMAT_HTML = 1 << 3    /* DIR/index.html and embed.html over the PNGs (src/html.c) */
+    CM_FORMAT_HTML = 1 << 3,   /* DIR/index.html and embed.html over the PNGs (src/html.c) */
+    CM_FORMAT_SVG_OUTLINES = 1 << 4,   /* cairo's SVG: text as exact glyph outlines */
+    CM_FORMAT_GIF = 1 << 5,            /* the whole timeline, one file (animate.c) */
+    CM_FORMAT_MP4 = 1 << 6
 } cm_format;
 
 /* Draws @scene at @scale (1 = the scene's pixels; 2 for high-density screens)
- * into @path as @format, written to a temporary name and renamed into place,
+ * into @path as @format (PNG, SVG with text as <text>, SVG of glyph outlines,
+ * PDF), written to a temporary name and renamed into place,
  * so no partial file is ever left. A PNG is indexed when the map has at most
  * 256 colours, losslessly; with @png_colors from 2 to 256 it is indexed in any
  * case, quantised to that many colours when it has more (0: lossless RGB).
@@ -51,7 +55,7 @@ void cm_draw_hash(const cm_scene *scene, const unsigned char base[CM_DRAW_HASH_B
                   cm_format format, double scale, unsigned png_colors,
                   char hex[2 * CM_DRAW_HASH_BYTES + 1]);
 
-/* The file extension for @format: "png", "svg", "pdf", "html". */
+/* The file extension for @format: "png", "svg", "pdf", "html", "gif", "mp4". */
 const char *cm_format_extension(cm_format format);
 
 #endif

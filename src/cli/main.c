@@ -17,7 +17,8 @@
 enum { EXIT_DONE = 0, EXIT_INPUT = 1, EXIT_USAGE = 2, EXIT_IO = 3, EXIT_BUG = 4 };
 
 static const char usage_text[] =
-    "usage: conflictmap render EVENTS.json [-o DIR] [--format png,svg,pdf,html]\n"
+    "usage: conflictmap render EVENTS.json [-o DIR]\n"
+    "              [--format png,svg,pdf,html,svg-outlines,gif,mp4] [--hold SECONDS]\n"
     "              [--style FILE|PRESET] [--shapes PATH]... [--gazetteer FILE]...\n"
     "              [--every DURATION | --at TIME[,TIME...]] [--window DURATION]\n"
     "              [--size WxH] [--scale N] [--bbox W,S,E,N] [--projection P]\n"
@@ -92,23 +93,34 @@ push_str(const char ***list, size_t *n, const char *s)
 static int
 parse_formats(args *a, const char *list)
 {
+    static const struct {
+        const char *name;
+        cm_format format;
+    } names[] = {
+        { "png", CM_FORMAT_PNG }, { "svg", CM_FORMAT_SVG }, { "pdf", CM_FORMAT_PDF },
+        { "svg-outlines", CM_FORMAT_SVG_OUTLINES }, { "gif", CM_FORMAT_GIF },
+        { "mp4", CM_FORMAT_MP4 },
+    };
     char buf[256];
     snprintf(buf, sizeof(buf), "%s", list);
     a->opt.formats = 0;
     for (char *save = NULL, *f = strtok_r(buf, ",", &save); f; f = strtok_r(NULL, ",", &save)) {
-        if (strcmp(f, "png") == 0)
-            a->opt.formats |= CM_FORMAT_PNG;
-        else if (strcmp(f, "svg") == 0)
-            a->opt.formats |= CM_FORMAT_SVG;
-        else if (strcmp(f, "pdf") == 0)
-            a->opt.formats |= CM_FORMAT_PDF;
+        size_t k = 0, n = sizeof(names) / sizeof(names[0]);
+        while (k < n && strcmp(f, names[k].name) != 0)
+            k++;
+        if (k < n)
+            a->opt.formats |= names[k].format;
         else if (strcmp(f, "html") == 0)
             a->opt.formats |= CM_FORMAT_HTML;
         else
-            return usage_error("--format \"%s\" is not one of png, svg, pdf, html", f);
+            return usage_error("--format \"%s\" is not one of png, svg, pdf, html, "
+                               "svg-outlines, gif, mp4", f);
     }
-    return a->opt.formats ? 0 : usage_error("--format needs at least one of png, svg, pdf, html%s",
-                                            "");
+    if ((a->opt.formats & CM_FORMAT_SVG) && (a->opt.formats & CM_FORMAT_SVG_OUTLINES))
+        return usage_error("--format svg and svg-outlines both write the .svg files; give "
+                           "one of them%s", "");
+    return a->opt.formats ? 0 : usage_error("--format needs at least one of png, svg, pdf, "
+                                            "html, svg-outlines, gif, mp4%s", "");
 }
 
 static int

@@ -1,0 +1,37 @@
+#!/bin/bash
+# Alt text written from the slice's content (src/scene.c, write_alt): the exact
+# text of two slices of the example in manifest.json, and the 15:15 one in the
+# SVG's <title> and <desc>. Usage: alt_text.sh CONFLICTMAP SOURCE_DIR WORK_DIR
+set -u
+bin=$1 src=$2 work=$3
+rm -rf "$work" && mkdir -p "$work" && cd "$work" || exit 2
+command -v python3 >/dev/null || exit 77
+"$bin" render "$src/examples/karabakh-2020-10-09.json" -o out --quiet --format svg ||
+  { echo "FAIL: render"; exit 1; }
+python3 - <<'PY'
+import json, sys, xml.etree.ElementTree as ET
+want = {
+  "2020-10-09T08:00:00Z": "Map of Nagorno-Karabakh, 9 October 2020, 08:00 GMT. New: Shelling "
+      "reported near Goranboy. Also shown: three earlier reports.",
+  "2020-10-09T15:15:00Z": "Map of Nagorno-Karabakh, 9 October 2020, 15:15 GMT. New: Azerbaijan "
+      "says it took Hadrut and eight villages. Aliyev says Fuzuli province surrounded. "
+      "Also shown: 16 earlier reports.",
+}
+failures = 0
+m = json.load(open("out/manifest.json"))
+checked = [s for s in m["slices"] if s["time"] in want]
+if len(checked) != 2:
+    print("FAIL: slices %r" % [s["time"] for s in m["slices"]]); failures += 1
+for s in checked:
+    if s["alt"] != want[s["time"]]:
+        print("FAIL: %s: alt is\n  %r\nexpected\n  %r" % (s["time"], s["alt"], want[s["time"]]))
+        failures += 1
+ns = "{http://www.w3.org/2000/svg}"
+root = ET.parse("out/karabakh-2020-10-09-20201009T1515Z.svg").getroot()
+if root.find(ns + "desc").text != want["2020-10-09T15:15:00Z"]:
+    print("FAIL: SVG desc is %r" % root.find(ns + "desc").text); failures += 1
+if root.find(ns + "title").text != "Map of Nagorno-Karabakh, 9 October 2020, 15:15 GMT.":
+    print("FAIL: SVG title is %r" % root.find(ns + "title").text); failures += 1
+print("alt text: %d slices checked" % len(checked))
+sys.exit(1 if failures else 0)
+PY
