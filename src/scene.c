@@ -591,7 +591,7 @@ make_inset(cm_scene_base *b, cm_layer *const *layers, size_t n_layers, const dou
     return CM_OK;
 }
 
-static void pick_region(cm_scene_base *b, const cm_gazetteer *gaz);   /* the alt text's */
+static cm_status pick_region(cm_scene_base *b, const cm_gazetteer *gaz);   /* the alt text's */
 
 cm_status
 cm_scene_base_create(cm_scene_base **out, cm_layer *const *layers, size_t n_layers,
@@ -632,7 +632,7 @@ cm_scene_base_create(cm_scene_base **out, cm_layer *const *layers, size_t n_laye
     if (st == CM_OK)
         st = project_events(b);
     if (st == CM_OK)
-        pick_region(b, gaz);
+        st = pick_region(b, gaz);
     if (st == CM_OK)
         st = make_pango(b);
     if (st == CM_OK)
@@ -2133,14 +2133,19 @@ alt_km(double lon1, double lat1, double lon2, double lat2)
 
 /* The region the map is about: of the gazetteer's places of kind "region" on
  * the map, the one nearest the middle of the events on it (their median). */
-static void
+static cm_status
 pick_region(cm_scene_base *b, const cm_gazetteer *gaz)
 {
     size_t n = cm_events_count(b->events), k = 0;
     double mx = b->map_rect[0] + b->map_rect[2] / 2, my = b->map_rect[1] + b->map_rect[3] / 2;
     double best = INFINITY, *xs = malloc((n + 1) * sizeof(double)),
            *ys = malloc((n + 1) * sizeof(double));
-    for (size_t i = 0; xs && ys && i < n; i++)
+    if (!xs || !ys) {
+        free(xs);
+        free(ys);
+        return CM_ERR_NOMEM;
+    }
+    for (size_t i = 0; i < n; i++)
         if (inside_rect(b->map_rect, b->event_xy[2 * i], b->event_xy[2 * i + 1], 0)) {
             xs[k] = b->event_xy[2 * i];
             ys[k++] = b->event_xy[2 * i + 1];
@@ -2171,6 +2176,7 @@ pick_region(cm_scene_base *b, const cm_gazetteer *gaz)
             b->region = p;
         }
     }
+    return CM_OK;
 }
 
 static int
