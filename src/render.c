@@ -8,6 +8,7 @@
 #include "conflictmap/projection.h"
 #include "conflictmap/scene.h"
 #include "conflictmap/style.h"
+#include "animate.h"
 #include "html.h"
 #include "manifest.h"
 
@@ -882,11 +883,40 @@ load_drawn(run *r, const char *path)
 }
 
 /* Lay out every slice and draw each, then write what covers the whole timeline. */
+/* The animations, one file each for the whole timeline, after the slices:
+ * DIR/<stem>.gif, DIR/<stem>.mp4 (paths into @done, for rollback). */
+static cm_status
+animate_all(run *r, char done[2][4096], size_t *n_done, cm_render_result *result)
+{
+    static const cm_format formats[] = { CM_FORMAT_GIF, CM_FORMAT_MP4 };
+    cm_status st = CM_OK;
+    for (size_t f = 0; st == CM_OK && f < 2; f++) {
+        size_t frames = 0, skipped = 0;
+        if (!(r->opt->formats & formats[f]))
+            continue;
+        snprintf(done[*n_done], 4096, "%s/%s.%s", r->opt->out_dir, r->stem,
+                 cm_format_extension(formats[f]));
+        st = cm_animate(r->base, r->slices, r->opt->scale,
+                        r->opt->hold_s > 0 ? r->opt->hold_s : 1.5, formats[f],
+                        done[*n_done], &frames, &skipped, r->diags);
+        if (st == CM_OK)
+            (*n_done)++;
+        if (result) {
+            result->n_frames = frames;
+            result->n_identical = skipped;
+        }
+    }
+    return st;
+}
+
 static cm_status
 write_all(run *r, cm_render_result *result)
 {
-    char path[4096];
-    cm_status st = make_dir(r->opt->out_dir, r->diags);
+    char path[4096], animations[2][4096];
+    size_t n_animations = 0;
+    cm_status st = cm_animate_check(r->opt->formats, r->diags);
+    if (st == CM_OK)
+        st = make_dir(r->opt->out_dir, r->diags);
     stem_of(cm_events_path(r->events), r->stem, sizeof(r->stem));
     manifest_path(r, path, sizeof(path));
     if (st == CM_OK)
@@ -895,6 +925,8 @@ write_all(run *r, cm_render_result *result)
         st = cm_manifest_begin(r->manifest, path, r->diags);
     if (st == CM_OK)
         st = draw_all(r);
+    if (st == CM_OK && r->opt->shard_n <= 1)
+        st = animate_all(r, animations, &n_animations, result);
     if (st == CM_OK)
         st = flush_manifest(r);
     if (st == CM_OK && r->page)
@@ -903,6 +935,8 @@ write_all(run *r, cm_render_result *result)
         unlink_html(r);
     if (st != CM_OK) {
         roll_back(r);
+        for (size_t i = 0; i < n_animations; i++)
+            unlink(animations[i]);
         return st;
     }
     if (result) {
@@ -911,7 +945,7 @@ write_all(run *r, cm_render_result *result)
             n_formats += (formats_of(r) & slice_formats[f]) != 0;
         n_formats += (size_t)has_png_2x(r);
         result->n_slices = r->n_share;
-        result->n_files = r->n_share * n_formats + 1 + (r->page ? 2 : 0);
+        result->n_files = r->n_share * n_formats + 1 + (r->page ? 2 : 0) + n_animations;
         result->n_drawn = r->n_drawn;
         count_bytes(r, result);
         result->n_kept = r->n_kept;

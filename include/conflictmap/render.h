@@ -32,6 +32,7 @@ typedef struct cm_render_options {
                                           0, 0: all of them */
     /* Called after each slice of this run's share is drawn (or kept), from
      * whichever thread drew it, one call at a time; may be NULL. */
+    double hold_s;                     /* gif, mp4: seconds per slice; 0 for 1.5 */
     void (*progress)(void *data, size_t done, size_t total);
     void *progress_data;
     unsigned png_colors;               /* 0: lossless PNG; 2-256: a palette of that many */
@@ -45,6 +46,8 @@ typedef struct cm_render_result {
     size_t n_slice_bytes;              /* bytes of the maps alone, every format */
     size_t n_kept;                     /* slices whose files were already there, drawn
                                           from the same scene, and were kept */
+    size_t n_frames;                   /* gif, mp4: slices in the animation */
+    size_t n_identical;                /* gif, mp4: left out, same image as the one before */
 } cm_render_result;
 
 /* Loads, checks, slices, lays out and draws. Into a folder that holds an

@@ -248,6 +248,18 @@ parse_lang(args *a, const char *lang)
     return usage_error("--lang \"%s\" should be one of en, az, hy, ru, ar", lang);
 }
 
+/* "--hold 1.5s" or "--hold 2": how long each slice shows in gif and mp4. */
+static int
+parse_hold(args *a, const char *text)
+{
+    char buf[64];
+    size_t n = strlen(text);
+    snprintf(buf, sizeof(buf), "%s", text);
+    if (n > 0 && n < sizeof(buf) && buf[n - 1] == 's')
+        buf[n - 1] = '\0';
+    return parse_number("--hold (seconds per slice)", buf, 0.05, 60, &a->opt.hold_s);
+}
+
 /* "--shard K/N": this run draws the K-th of N shares of the slices. */
 static int
 parse_shard(args *a, const char *text)
@@ -308,6 +320,8 @@ parse_option(args *a, const char *flag, const char *value)
         a->opt.jobs = a->jobs;
     } else if (!strcmp(flag, "--shard"))
         return parse_shard(a, value);
+    else if (!strcmp(flag, "--hold"))
+        return parse_hold(a, value);
     else
         return parse_limit(a, flag, value);
     return 0;
@@ -344,6 +358,9 @@ parse_args(args *a, int argc, char **argv)
     }
     if (!a->input)
         return usage_error("%s needs a file or a name", a->command);
+    if (a->opt.shard_n > 1 && (a->opt.formats & (CM_FORMAT_GIF | CM_FORMAT_MP4)))
+        return usage_error("--format gif and mp4 make one file of the whole timeline; "
+                           "render them without --shard%s", "");
     if (a->opt.slicing.every_s && a->n_at)
         return usage_error("give --every or --at, not both%s", "");
     return 0;
@@ -446,6 +463,11 @@ cmd_render(args *a, cm_diag_list *diags, data *d)
     if (st == CM_OK && !a->quiet && result.n_kept)
         fprintf(stderr, "conflictmap: %zu slices were unchanged and kept, %zu drawn\n",
                 result.n_kept, result.n_drawn);
+    if (st == CM_OK && !a->quiet && (a->opt.formats & (CM_FORMAT_GIF | CM_FORMAT_MP4)))
+        fprintf(stderr, "conflictmap: the animation has %zu frame%s; %zu slice%s left out "
+                "(the same image as the one before)\n", result.n_frames,
+                result.n_frames == 1 ? "" : "s", result.n_identical,
+                result.n_identical == 1 ? "" : "s");
     return exit_code(st);
 }
 
