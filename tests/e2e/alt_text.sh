@@ -32,6 +32,12 @@ if root.find(ns + "desc").text != want["2020-10-09T15:15:00Z"]:
     print("FAIL: SVG desc is %r" % root.find(ns + "desc").text); failures += 1
 if root.find(ns + "title").text != "Map of Nagorno-Karabakh, 9 October 2020, 15:15 GMT.":
     print("FAIL: SVG title is %r" % root.find(ns + "title").text); failures += 1
-print("alt text: %d slices checked" % len(checked))
+import glob
+svgs = sorted(glob.glob("out/*.svg"))
+for f in svgs:
+    ET.parse(f)   # raises on anything not well-formed
+if len(svgs) != len(m["slices"]):
+    print("FAIL: %d SVGs for %d slices" % (len(svgs), len(m["slices"]))); failures += 1
+print("alt text: %d slices checked; %d SVGs well-formed" % (len(checked), len(svgs)))
 sys.exit(1 if failures else 0)
 PY

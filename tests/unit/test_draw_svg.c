@@ -130,17 +130,21 @@ channel_diff(const unsigned char *a, const unsigned char *b)
  * that share away from the text (more than 2 px from any pixel that the text
  * changes in Chromium's rendering), where only geometry and paint count. */
 static void
-compare_look(void)
+compare_look(const char *events, const char *dir, const char *stem)
 {
-    const char *png = "svg-look/karabakh-2020-10-09-20201009T1515Z.png";
-    const char *svg = "svg-look/karabakh-2020-10-09-20201009T1515Z.svg";
-    CHECK(render(CM_SOURCE_DIR "/examples/karabakh-2020-10-09.json", "2020-10-09T15:15:00Z",
-                 CM_FORMAT_PNG | CM_FORMAT_SVG, "svg-look"));
-    CHECK(screenshot(svg, "svg-look/chromium.png"));
-    CHECK(strip_text(svg, "svg-look/no-text.svg"));
-    CHECK(screenshot("svg-look/no-text.svg", "svg-look/chromium-no-text.png"));
-    cairo_surface_t *a = load(png), *b = load("svg-look/chromium.png"),
-                    *t = load("svg-look/chromium-no-text.png");
+    char png[512], svg[512], shot[512], no_text[512], no_text_shot[512], diff_png[512];
+    snprintf(png, sizeof(png), "%s/%s-20201009T1515Z.png", dir, stem);
+    snprintf(svg, sizeof(svg), "%s/%s-20201009T1515Z.svg", dir, stem);
+    snprintf(shot, sizeof(shot), "%s/chromium.png", dir);
+    snprintf(no_text, sizeof(no_text), "%s/no-text.svg", dir);
+    snprintf(no_text_shot, sizeof(no_text_shot), "%s/chromium-no-text.png", dir);
+    snprintf(diff_png, sizeof(diff_png), "%s/diff.png", dir);
+    mkdir(dir, 0777);
+    CHECK(render(events, "2020-10-09T15:15:00Z", CM_FORMAT_PNG | CM_FORMAT_SVG, dir));
+    CHECK(screenshot(svg, shot));
+    CHECK(strip_text(svg, no_text));
+    CHECK(screenshot(no_text, no_text_shot));
+    cairo_surface_t *a = load(png), *b = load(shot), *t = load(no_text_shot);
     if (!a || !b || !t) {
         check_failures++;
         return;
@@ -185,12 +189,12 @@ compare_look(void)
             }
         }
     cairo_surface_mark_dirty(diff);
-    cairo_surface_write_to_png(diff, "svg-look/diff.png");
+    cairo_surface_write_to_png(diff, diff_png);
     double n = (double)w * h, mean = sum / (3 * n);
-    printf("SVG (Chromium) vs PNG, 1600x1200: mean absolute difference %.3f per channel; "
+    printf("%s: SVG (Chromium) vs PNG, 1600x1200: mean absolute difference %.3f per channel; "
            "pixels off by more than 32: %.3f%% (%ld); away from text: %.4f%% (%ld of %ld "
            "pixels); near text: %.1f%% of pixels\n",
-           mean, 100 * off / n, off, 100 * off_geometry / (n - n_text), off_geometry,
+           stem, mean, 100 * off / n, off, 100 * off_geometry / (n - n_text), off_geometry,
            (long)(n - n_text), 100 * n_text / n);
     CHECK(mean < 2.5);
     CHECK(off / n < 0.025);
@@ -202,6 +206,15 @@ compare_look(void)
     cairo_surface_destroy(b);
     cairo_surface_destroy(t);
 }
+
+static const char hatch_json[] =
+    "{\"title\": \"Hatching\", \"map\": {\"bbox\": [45.5, 38.8, 48.5, 40.8]},\n"
+    " \"sides\": {\"AZ\": {\"name\": \"Azerbaijan\", \"color\": \"#2b6cb0\"},\n"
+    "           \"AM\": {\"name\": \"Armenian forces\", \"color\": \"#c53030\"}},\n"
+    " \"initial_control\": {\"Hadrut\": \"AM\"},\n"
+    " \"events\": [{\"id\": \"h\", \"time\": \"2020-10-09T15:15:00Z\", \"place\": \"Hadrut\",\n"
+    "   \"kind\": \"control\", \"control\": {\"from\": \"AM\", \"to\": \"AZ\"},\n"
+    "   \"status\": \"claimed\", \"area\": \"Xocav\u0259nd\", \"headline\": \"Claimed\"}]}\n";
 
 /* Checks with python3's XML parser (it refuses anything not well-formed). */
 static const char structure_py[] =
@@ -295,8 +308,22 @@ main(void)
         fprintf(stderr, "test_draw_svg: needs chromium and python3 (scripts/install-deps)\n");
         return 77;
     }
-    mkdir("svg-look", 0777);
-    compare_look();
+    compare_look(CM_SOURCE_DIR "/examples/karabakh-2020-10-09.json", "svg-look",
+                 "karabakh-2020-10-09");
+    /* A claimed area, hatched: the lines must fall where the PNG has them. */
+    FILE *f = fopen("svg-hatch.json", "wb");
+    if (f) {
+        fputs(hatch_json, f);
+        fclose(f);
+    }
+    compare_look("svg-hatch.json", "svg-hatch", "svg-hatch");
+    FILE *g = fopen("svg-hatch/svg-hatch-20201009T1515Z.svg", "rb");
+    static char doc[1 << 21];
+    size_t n = g ? fread(doc, 1, sizeof(doc) - 1, g) : 0;
+    doc[n] = '\0';
+    if (g)
+        fclose(g);
+    CHECK(strstr(doc, "<path clip-path=\"url(#clip") != NULL);   /* the hatching is there */
     check_structure();
     check_hostile();
     return check_result("test_draw_svg");
