@@ -560,12 +560,14 @@ put_title(svg *s, const char *alt)
 static void
 put_font_family(svg *s, const char *family)
 {
-    put(s, " font-family=\"'");
-    for (const char *p = family; *p; p++) {
-        char c[2] = { *p, '\0' };
+    char buf[256];
+    size_t n = 0;
+    for (const char *p = family; *p && n + 1 < sizeof(buf); p++)
         if (*p != '\'' && *p != '\\' && *p != ';')
-            put_text(s, c);
-    }
+            buf[n++] = *p;
+    buf[n] = '\0';
+    put(s, " font-family=\"'");
+    put_text(s, buf);
     put(s, "', sans-serif\"");
 }
 
