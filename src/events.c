@@ -54,7 +54,7 @@ typedef struct initial {
 
 struct cm_events {
     char *path;
-    char *settings_path;   /* a CSV's settings file, when it has one */
+    char *settings_path;   /* a CSV's STEM.settings.json, named even when absent */
     char *title, *subtitle, *source, *projection, *extra_json;
     double bbox[4];
     int has_bbox;
@@ -71,6 +71,7 @@ typedef struct loader {
     cm_events *ev;
     const char *file;      /* the file being read: the events file or its settings */
     int is_settings;       /* reading a CSV's settings file: no events in it */
+    int is_csv;            /* events from a CSV: hints name cells, not JSON */
     const cm_jsonpos *pos;
     const cm_gazetteer *gaz;
     cm_diag_list *diags;
@@ -312,6 +313,9 @@ static void ev_control(loader *ld, cm_event *e, json_t *v, cm_pos pos)
         take_string(ld, "from", from, e->control_pos, &e->control_from);
     if (to)
         take_string(ld, "to", to, e->control_pos, &e->control_to);
+    else if (ld->is_csv)
+        error_at(ld, e->control_pos, "\"control_from\" needs \"control_to\": the side that "
+                 "takes the place, such as AZ");
     else
         error_at(ld, e->control_pos, "\"control\" needs \"to\": the side that takes the "
                  "place, such as {\"from\": \"AM\", \"to\": \"AZ\"}");
@@ -656,6 +660,10 @@ check_side(loader *ld, const char *code, cm_pos pos, const char *what)
     if (ld->ev->n_sides)
         error_at(ld, pos, "%s \"%s\" is not a side in \"sides\"; the sides are %s", what,
                  code, known);
+    else if (ld->is_csv)
+        error_at(ld, pos, "%s \"%s\" names a side, but there are no \"sides\"; add "
+                 "\"sides\": {\"%s\": {\"name\": \"...\"}} to %s", what, code, code,
+                 ld->ev->settings_path);
     else
         error_at(ld, pos, "%s \"%s\" names a side, but the file has no \"sides\"; add "
                  "\"sides\": {\"%s\": {\"name\": \"...\"}}", what, code, code);
@@ -691,8 +699,9 @@ check_event(loader *ld, cm_event *e)
     if (e->reported & REPORTED_EVENT)
         return;
     if (!e->has_time && e->time_pos.line == 0)
-        error_at(ld, e->pos, "the event has no \"time\"; add one such as "
-                 "\"time\": \"2020-10-09T15:15:00Z\"");
+        error_at(ld, e->pos, ld->is_csv ? "the event has no \"time\"; fill in its time "
+                 "cell, such as 2020-10-09T15:15:00Z" : "the event has no \"time\"; add one "
+                 "such as \"time\": \"2020-10-09T15:15:00Z\"");
     if (e->lonlat_given == 1 || e->lonlat_given == 2)
         error_at(ld, e->pos, "the event has \"%s\" without \"%s\"; give both",
                  e->lonlat_given == 1 ? "lon" : "lat", e->lonlat_given == 1 ? "lat" : "lon");
@@ -706,13 +715,14 @@ check_event(loader *ld, cm_event *e)
     if (e->has_end && e->has_time && e->end < e->time)
         error_at(ld, e->pos, "the event ends before it starts: \"end\" is earlier than "
                  "\"time\"");
-    check_side(ld, e->control_from, e->from_pos, "\"from\"");
-    check_side(ld, e->control_to, e->to_pos, "\"to\"");
+    check_side(ld, e->control_from, e->from_pos, ld->is_csv ? "control_from" : "\"from\"");
+    check_side(ld, e->control_to, e->to_pos, ld->is_csv ? "control_to" : "\"to\"");
     check_side(ld, e->claimed_by, e->claimed_by_pos, "\"claimed_by\"");
     if (e->kind && strcmp(e->kind, "control") == 0 && !e->control_to &&
         e->control_pos.line == 0)
-        error_at(ld, e->pos, "a \"control\" event needs \"control\": {\"from\": \"AM\", "
-                 "\"to\": \"AZ\"} naming the sides");
+        error_at(ld, e->pos, ld->is_csv ? "a \"control\" event needs the sides in its "
+                 "control_from and control_to cells, such as AM and AZ" : "a \"control\" "
+                 "event needs \"control\": {\"from\": \"AM\", \"to\": \"AZ\"} naming the sides");
 }
 
 static int
@@ -1214,11 +1224,8 @@ load_settings(loader *ld)
         fail(ld, CM_ERR_NOMEM);
         return;
     }
-    if (access(ld->ev->settings_path, F_OK) != 0) {
-        free(ld->ev->settings_path);
-        ld->ev->settings_path = NULL;
-        return;
-    }
+    if (access(ld->ev->settings_path, F_OK) != 0)
+        return;   /* the name stays, for hints to say where sides would go */
     ld->file = ld->ev->settings_path;
     ld->is_settings = 1;
     parse_json_file(ld);
@@ -1230,6 +1237,7 @@ static void
 load_csv(loader *ld)
 {
     cm_csv *csv = NULL;
+    ld->is_csv = 1;
     load_settings(ld);
     if (ld->st != CM_OK && ld->st != CM_ERR_INPUT)
         return;

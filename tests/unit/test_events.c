@@ -254,8 +254,30 @@ test_csv(void)
     for (size_t i = 0; i < 6 && i < cm_diag_count(diags); i++)
         CHECK_STR(cm_diag_text(diags, i), want[i]);
     cm_diag_list_destroy(diags);
-    unlink("sheet.csv");
     unlink("sheet.settings.json");
+
+    /* Hints name the cells and the settings file, not JSON syntax. */
+    write_file("sheet.csv", "time,place,kind,control_from\n"
+               "2020-10-09T15:15:00Z,Hadrut,control,AM\n"
+               ",Hadrut,control,\n");
+    diags = cm_diag_list_create();
+    CHECK_INT(cm_events_load(&ev, "sheet.csv", gaz, diags), CM_ERR_INPUT);
+    static const char *const hints[] = {
+        "sheet.csv:2:37: \"control_from\" needs \"control_to\": the side that takes the "
+        "place, such as AZ",
+        "sheet.csv:2:37: control_from \"AM\" names a side, but there are no \"sides\"; add "
+        "\"sides\": {\"AM\": {\"name\": \"...\"}} to sheet.settings.json",
+        "sheet.csv:3:1: the event has no \"time\"; fill in its time cell, such as "
+        "2020-10-09T15:15:00Z",
+        "sheet.csv:3:1: a \"control\" event needs the sides in its control_from and "
+        "control_to cells, such as AM and AZ",
+    };
+    cm_diag_sort(diags);
+    CHECK_INT(cm_diag_count(diags), 4);
+    for (size_t i = 0; i < 4 && i < cm_diag_count(diags); i++)
+        CHECK_STR(cm_diag_text(diags, i), hints[i]);
+    cm_diag_list_destroy(diags);
+    unlink("sheet.csv");
     cm_gazetteer_destroy(gaz);
 }
 
