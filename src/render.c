@@ -51,8 +51,8 @@ typedef struct run {
     unsigned char *todo;       /* cm_format bits of the files to draw: not kept */
     unsigned char *finished;   /* drawn or kept: its manifest entry can be written */
     size_t flush_i, flush_k;   /* the next slice, and entry, for the manifest */
-    char (*hashes)[3][2 * CM_DRAW_HASH_BYTES + 1];   /* per format: cm_draw_hash */
-    long long (*bytes)[3];     /* per format: the file's size */
+    char (*hashes)[4][2 * CM_DRAW_HASH_BYTES + 1];   /* per format: cm_draw_hash */
+    long long (*bytes)[4];     /* per format: the file's size */
     unsigned char base_hash[CM_DRAW_HASH_BYTES];
     cm_manifest_drawn *drawn;  /* what the folder's manifest says was drawn before */
     size_t n_kept;
@@ -364,6 +364,7 @@ stem_of(const char *path, char *buf, size_t size)
 static const cm_format slice_formats[] = { CM_FORMAT_PNG, CM_FORMAT_SVG, CM_FORMAT_PDF,
                                            CM_FORMAT_SVG_OUTLINES };
 enum { N_SLICE_FORMATS = sizeof(slice_formats) / sizeof(slice_formats[0]) };
+_Static_assert(N_SLICE_FORMATS <= 4, "run's hashes and bytes hold 4 formats a slice");
 
 /* The page shows the PNGs, so html implies png. */
 static unsigned
