@@ -1,6 +1,6 @@
 /* bench/pngbench: PNG encoding alone, on the maps conflictmap drew.
- *   pngbench sweep FILE.png...    conflictmap's encoder (src/png.c) over zlib
- *                                 levels, filters and strategies: ms and bytes
+ *   pngbench sweep FILE.png...    conflictmap's encoder (src/png.c) over
+ *                                 libdeflate's levels and the filters: ms and bytes
  *   pngbench libpng LEVEL STRATEGY FILTER REPS FILE.png...
  *                                 libpng alone encoding the same pixels (RGB,
  *                                 8-bit) at that compression: median ms an image
@@ -71,26 +71,21 @@ static void
 sweep(cairo_surface_t **s, int n)
 {
     static const char *const filters[] = { "none", "sub", "up", "avg", "paeth", "adaptive" };
-    static const struct { int strategy; const char *name; } strategies[] = {
-        { Z_DEFAULT_STRATEGY, "default" }, { Z_RLE, "rle" }, { Z_FILTERED, "filtered" } };
-    printf("%-9s %-9s %5s %10s %12s\n", "strategy", "filter", "level", "ms/image", "bytes/image");
-    for (int k = 0; k < 3; k++)
-        for (int f = 0; f <= CM_PNG_FILTER_ADAPTIVE; f++)
-            for (int level = 1; level <= 9; level++) {
-                if ((strategies[k].strategy == Z_RLE && level > 1) || level == 7 || level == 8)
-                    continue;   /* Z_RLE ignores the level's match search */
-                cm_png_params p = { level, strategies[k].strategy, (cm_png_filter)f,
-                                    CM_PNG_FILTER_NONE, 0 };
-                size_t bytes;
-                double best = 1e30;
-                for (int rep = 0; rep < 3; rep++) {
-                    double ms = run_ours(s, n, &p, &bytes);
-                    best = ms < best ? ms : best;
-                }
-                printf("%-9s %-9s %5d %10.1f %12zu\n", strategies[k].name, filters[f], level,
-                       best / n, bytes / (size_t)n);
-                fflush(stdout);
+    printf("%-9s %5s %10s %12s\n", "filter", "level", "ms/image", "bytes/image");
+    for (int f = 0; f <= CM_PNG_FILTER_ADAPTIVE; f++)
+        for (int level = 1; level <= 12; level++) {
+            if (level > 9 && f != CM_PNG_FILTER_NONE)
+                continue;
+            cm_png_params p = { level, level, (cm_png_filter)f, CM_PNG_FILTER_NONE, 0 };
+            size_t bytes;
+            double best = 1e30;
+            for (int rep = 0; rep < 3; rep++) {
+                double ms = run_ours(s, n, &p, &bytes);
+                best = ms < best ? ms : best;
             }
+            printf("%-9s %5d %10.1f %12zu\n", filters[f], level, best / n, bytes / (size_t)n);
+            fflush(stdout);
+        }
 }
 
 /* ---- libpng alone ---------------------------------------------------------------------- */

@@ -21,8 +21,8 @@ typedef enum cm_png_filter {
 } cm_png_filter;
 
 typedef struct cm_png_params {
-    int level;                  /* zlib level, 1-9 */
-    int strategy;               /* Z_DEFAULT_STRATEGY, Z_RLE, Z_FILTERED */
+    int level;                  /* libdeflate's level, 1-12, for true-colour images */
+    int index_level;            /* the same for indexed images */
     cm_png_filter filter;       /* for true-colour images */
     cm_png_filter index_filter; /* for indexed images */
     unsigned max_colors;        /* 0: lossless; 2-256: quantise to that many when more */

@@ -11,6 +11,7 @@
 #include <dirent.h>
 #include <libpng16/png.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <sys/resource.h>
 #include <unistd.h>
@@ -266,6 +267,31 @@ test_quantised(void)
     cairo_surface_destroy(s);
 }
 
+/* A map of more colours than the histogram takes (2^18, here noise): the
+ * quantiser's own image path, still indexed. */
+static void
+test_quantised_noise(void)
+{
+    cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, 700, 500);
+    unsigned char *d = cairo_image_surface_get_data(s);
+    int stride = cairo_image_surface_get_stride(s);
+    uint32_t seed = 12345;
+    for (int y = 0; y < 500; y++)
+        for (int x = 0; x < 700; x++) {
+            seed = seed * 1664525u + 1013904223u;
+            ((uint32_t *)(void *)(d + (size_t)y * stride))[x] = 0xff000000u | (seed >> 8);
+        }
+    cairo_surface_mark_dirty(s);
+    buf b = encode(s, 256);
+    int w = 0, h = 0;
+    unsigned char *px = decode(&b, &w, &h);
+    CHECK_INT(color_type(&b), 3);
+    CHECK(px != NULL && w == 700 && h == 500);
+    free(px);
+    free(b.data);
+    cairo_surface_destroy(s);
+}
+
 static void
 test_same_bytes_every_time(void)
 {
@@ -346,6 +372,7 @@ main(void)
     test_few_colors_are_indexed_and_exact();
     test_257_colors_are_rgb();
     test_quantised();
+    test_quantised_noise();
     test_same_bytes_every_time();
     test_sink_failure_is_io();
     test_full_disk_leaves_nothing();
