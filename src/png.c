@@ -47,7 +47,9 @@ emit_chunk(writer *w, const char *type, const void *data, size_t n)
     put_be32(head, (uint32_t)n);
     memcpy(head + 4, type, 4);
     uint32_t c = libdeflate_crc32(0, type, 4);
-    put_be32(crc, libdeflate_crc32(c, data, n));
+    if (n)   /* libdeflate_crc32(c, NULL, 0) is 0, not c: IEND's CRC was wrong */
+        c = libdeflate_crc32(c, data, n);
+    put_be32(crc, c);
     emit(w, head, sizeof(head));
     emit(w, data, n);
     emit(w, crc, sizeof(crc));

@@ -75,6 +75,44 @@ has_chunk(const buf *b, const char *type)
     return 0;
 }
 
+static uint32_t
+crc32_of(const unsigned char *p, size_t n)
+{
+    uint32_t c = 0xffffffffu;
+    for (size_t i = 0; i < n; i++) {
+        c ^= p[i];
+        for (int k = 0; k < 8; k++)
+            c = (c >> 1) ^ (0xedb88320u & (0u - (c & 1)));
+    }
+    return ~c;
+}
+
+/* Signature, then chunks whose CRCs check out, ending with IEND: what strict
+ * readers (Mapnik's, cairo's) insist on, where libpng's simplified reader
+ * stops at the last IDAT. */
+static int
+well_formed(const buf *b)
+{
+    static const unsigned char sig[8] = { 137, 'P', 'N', 'G', '\r', '\n', 26, '\n' };
+    size_t i = 8;
+    if (b->n < 8 || memcmp(b->data, sig, 8) != 0)
+        return 0;
+    while (i + 12 <= b->n) {
+        const unsigned char *p = b->data + i;
+        size_t len = (size_t)p[0] << 24 | (size_t)p[1] << 16 | (size_t)p[2] << 8 | p[3];
+        if (i + 12 + len > b->n)
+            return 0;
+        const unsigned char *q = p + 8 + len;
+        uint32_t crc = (uint32_t)q[0] << 24 | (uint32_t)q[1] << 16 | (uint32_t)q[2] << 8 | q[3];
+        if (crc != crc32_of(p + 4, len + 4))
+            return 0;
+        i += 12 + len;
+        if (!memcmp(p + 4, "IEND", 4))
+            return i == b->n;
+    }
+    return 0;
+}
+
 static int bit_depth(const buf *b) { return b->n > 25 ? b->data[24] : -1; }
 static int color_type(const buf *b) { return b->n > 25 ? b->data[25] : -1; }
 
@@ -84,6 +122,7 @@ encode(cairo_surface_t *s, unsigned max_colors)
     buf b = { 0 };
     cm_png_params p = cm_png_default_params(max_colors);
     CHECK_INT(cm_png_encode(s, &p, buf_sink, &b), CM_OK);
+    CHECK(well_formed(&b));
     return b;
 }
 
