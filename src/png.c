@@ -363,6 +363,16 @@ scratch_init(void)
     scratch_key_ok = pthread_key_create(&scratch_key, scratch_free) == 0;
 }
 
+void
+cm_png_release(void)
+{
+    pthread_once(&scratch_once, scratch_init);
+    if (!scratch_key_ok)
+        return;
+    scratch_free(pthread_getspecific(scratch_key));
+    pthread_setspecific(scratch_key, NULL);
+}
+
 /* This thread's scratch with room for @raw_bytes at @level; NULL when out of
  * memory (what it already held stays consistent). */
 static scratch *

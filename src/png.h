@@ -46,4 +46,8 @@ cm_status cm_png_encode(cairo_surface_t *surface, const cm_png_params *p, cm_png
  * CM_ERR_IO (@o is marked failed) or CM_ERR_NOMEM. */
 cm_status cm_png_write(cairo_surface_t *surface, unsigned max_colors, cm_outfile *o);
 
+/* Frees the calling thread's encoding buffers, which cm_png_encode() keeps
+ * from one map to the next (other threads' go when they end). */
+void cm_png_release(void);
+
 #endif

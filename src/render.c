@@ -11,6 +11,7 @@
 #include "animate.h"
 #include "html.h"
 #include "manifest.h"
+#include "png.h"
 
 #include <dirent.h>
 #include <pango/pangocairo.h>
@@ -957,6 +958,7 @@ write_all(run *r, cm_render_result *result)
 static void
 finish(run *r)
 {
+    cm_png_release();   /* this thread's encoding buffers: a run leaves nothing behind */
     cm_manifest_destroy(r->manifest);
     cm_html_page_destroy(r->page);
     free(r->scenes);
