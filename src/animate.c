@@ -67,8 +67,9 @@ spawn_ffmpeg(const char *ffmpeg, cm_format format, int w, int h, double hold_s,
     pid_t pid;
     snprintf(size, sizeof(size), "%dx%d", w, h);
     snprintf(rate, sizeof(rate), "1000/%ld", lround(hold_s * 1000));
-    const char *gif[] = { "-vf", "split[a][b];[a]palettegen=stats_mode=full[p];[b][p]"
-                          "paletteuse=dither=sierra2_4a", "-loop", "0", "-f", "gif" };
+    static const char gif_filter[] =
+        "split[a][b];[a]palettegen=stats_mode=full[p];[b][p]paletteuse=dither=sierra2_4a";
+    const char *gif[] = { "-vf", gif_filter, "-loop", "0", "-f", "gif" };
     const char *mp4[] = { "-vf", "pad=ceil(iw/2)*2:ceil(ih/2)*2", "-c:v", "libx264",
                           "-pix_fmt", "yuv420p", "-tune", "stillimage", "-movflags", "+faststart",
                           "-f", "mp4" };
