@@ -9,7 +9,6 @@
 
 #include <math.h>
 #include <pango/pangocairo.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -30,19 +29,7 @@ typedef struct svg {
 static void
 put(svg *s, const char *text)
 {
-    cm_outfile_write(&s->o, text, strlen(text));
-}
-
-static void
-putf(svg *s, const char *fmt, ...)
-{
-    char buf[512];
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(buf, sizeof(buf), fmt, ap);
-    va_end(ap);
-    if (n > 0)
-        cm_outfile_write(&s->o, buf, (size_t)n < sizeof(buf) ? (size_t)n : sizeof(buf) - 1);
+    cm_outfile_puts(&s->o, text);
 }
 
 /* A coordinate to 0.01 px, without trailing zeros: "12.5", "-3", "0". */
@@ -67,7 +54,7 @@ static void
 put_num(svg *s, const char *name, double v)
 {
     char b[32];
-    putf(s, " %s=\"%s\"", name, num(v, b));
+    cm_outfile_printf(&s->o, " %s=\"%s\"", name, num(v, b));
 }
 
 /* The length of the UTF-8 sequence at @p that XML 1.0 can carry, or 0 when it
@@ -133,7 +120,7 @@ put_text(svg *s, const char *text)
 static void
 put_attr(svg *s, const char *name, const char *value)
 {
-    putf(s, " %s=\"", name);
+    cm_outfile_printf(&s->o, " %s=\"", name);
     put_text(s, value);
     put(s, "\"");
 }
@@ -149,13 +136,13 @@ static void
 put_paint(svg *s, const char *what, cm_rgba c)
 {
     if (c.a <= 0) {
-        putf(s, " %s=\"none\"", what);
+        cm_outfile_printf(&s->o, " %s=\"none\"", what);
         return;
     }
-    putf(s, " %s=\"#%02x%02x%02x\"", what, channel(c.r), channel(c.g), channel(c.b));
+    cm_outfile_printf(&s->o, " %s=\"#%02x%02x%02x\"", what, channel(c.r), channel(c.g), channel(c.b));
     if (c.a < 1) {
         char b[32];
-        putf(s, " %s-opacity=\"%s\"", what, num(c.a, b));
+        cm_outfile_printf(&s->o, " %s-opacity=\"%s\"", what, num(c.a, b));
     }
 }
 
@@ -170,7 +157,7 @@ put_stroke(svg *s, const cm_stroke *st)
     put_num(s, "stroke-width", st->width_px);
     if (st->dash_px[0] > 0) {
         char a[32], b[32];
-        putf(s, " stroke-dasharray=\"%s %s\"", num(st->dash_px[0], a), num(st->dash_px[1], b));
+        cm_outfile_printf(&s->o, " stroke-dasharray=\"%s %s\"", num(st->dash_px[0], a), num(st->dash_px[1], b));
     }
 }
 
@@ -193,18 +180,18 @@ put_traced(svg *s)
         switch (d->header.type) {
         case CAIRO_PATH_MOVE_TO:
             snprintf(pt, sizeof(pt), "%s %s", num(d[1].point.x, a), num(d[1].point.y, b));
-            putf(s, "M%s", pt);
+            cm_outfile_printf(&s->o, "M%s", pt);
             snprintf(prev, sizeof(prev), "%s", pt);
             break;
         case CAIRO_PATH_LINE_TO:
             snprintf(pt, sizeof(pt), "%s %s", num(d[1].point.x, a), num(d[1].point.y, b));
             if (strcmp(pt, prev) != 0)   /* a point that rounds onto the last adds nothing */
-                putf(s, "L%s", pt);
+                cm_outfile_printf(&s->o, "L%s", pt);
             snprintf(prev, sizeof(prev), "%s", pt);
             break;
         case CAIRO_PATH_CURVE_TO: {
             char c[32], e[32], f[32], g[32];
-            putf(s, "C%s %s %s %s %s %s", num(d[1].point.x, a), num(d[1].point.y, b),
+            cm_outfile_printf(&s->o, "C%s %s %s %s %s %s", num(d[1].point.x, a), num(d[1].point.y, b),
                  num(d[2].point.x, c), num(d[2].point.y, e), num(d[3].point.x, f),
                  num(d[3].point.y, g));
             snprintf(prev, sizeof(prev), "%s %s", f, g);
@@ -275,7 +262,7 @@ static size_t
 put_clip(svg *s, const char *rule)
 {
     size_t id = ++s->n_clips;
-    putf(s, "<clipPath id=\"clip%zu\"><path clip-rule=\"%s\"", id, rule);
+    cm_outfile_printf(&s->o, "<clipPath id=\"clip%zu\"><path clip-rule=\"%s\"", id, rule);
     put_traced(s);
     put(s, "/></clipPath>\n");
     return id;
@@ -318,7 +305,7 @@ put_areas(svg *s)
             cairo_move_to(cr, d, y1);
             cairo_line_to(cr, d + (y1 - y0), y0);
         }
-        putf(s, "<path clip-path=\"url(#clip%zu)\" fill=\"none\"", clip);
+        cm_outfile_printf(&s->o, "<path clip-path=\"url(#clip%zu)\" fill=\"none\"", clip);
         put_traced(s);
         put_paint(s, "stroke", (cm_rgba){ a->color.r, a->color.g, a->color.b, 0.6 });
         put(s, " stroke-width=\"1.6\"/>\n");
@@ -524,7 +511,7 @@ put_inset(svg *s)
     cairo_rectangle(s->cr, r[0], r[1], r[2], r[3]);
     size_t clip = put_clip(s, "nonzero");
     open_group(s, "inset");
-    putf(s, "<g clip-path=\"url(#clip%zu)\" fill-rule=\"evenodd\" stroke-linejoin=\"round\" "
+    cm_outfile_printf(&s->o, "<g clip-path=\"url(#clip%zu)\" fill-rule=\"evenodd\" stroke-linejoin=\"round\" "
             "stroke-linecap=\"round\">\n<path", clip);
     put_rect_path(s, r[0], r[1], r[2], r[3]);
     put_paint(s, "fill", b->style->water);
@@ -581,7 +568,7 @@ put_document(svg *s)
     char cw[32], ch[32];
 
     put(s, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-    putf(s, "<svg xmlns=\"http://www.w3.org/2000/svg\" version=\"1.1\" width=\"%s\" "
+    cm_outfile_printf(&s->o, "<svg xmlns=\"http://www.w3.org/2000/svg\" version=\"1.1\" width=\"%s\" "
             "height=\"%s\" viewBox=\"0 0 %d %d\" role=\"img\" "
             "aria-labelledby=\"title desc\"", num(w * s->scale, cw), num(h * s->scale, ch),
          w, h);
@@ -595,7 +582,7 @@ put_document(svg *s)
     cairo_rectangle(s->cr, r[0], r[1], r[2], r[3]);
     size_t clip = put_clip(s, "nonzero");
     /* On the map the cairo backend fills even-odd and joins and caps round. */
-    putf(s, "<g id=\"map\" clip-path=\"url(#clip%zu)\" fill-rule=\"evenodd\" "
+    cm_outfile_printf(&s->o, "<g id=\"map\" clip-path=\"url(#clip%zu)\" fill-rule=\"evenodd\" "
             "stroke-linejoin=\"round\" stroke-linecap=\"round\">\n", clip);
     put_path_list(s, b->paths, b->n_paths, 1);
     open_group(s, "control");

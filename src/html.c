@@ -12,7 +12,6 @@
 
 #include <jansson.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,24 +25,6 @@ static const double readable_label_px = 9;
 
 /* ---- writing text -------------------------------------------------------------------- */
 
-static void
-put(cm_outfile *o, const char *s)
-{
-    cm_outfile_write(o, s, strlen(s));
-}
-
-static void
-put_fmt(cm_outfile *o, const char *fmt, ...)
-{
-    char buf[512];
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(buf, sizeof(buf), fmt, ap);
-    va_end(ap);
-    if (n > 0)
-        cm_outfile_write(o, buf, (size_t)n < sizeof(buf) ? (size_t)n : sizeof(buf) - 1);
-}
-
 /* Text for HTML element content and for quoted attribute values alike. */
 static void
 put_html(cm_outfile *o, const char *s)
@@ -54,7 +35,7 @@ put_html(cm_outfile *o, const char *s)
         const char *rep = *p == '&' ? "&amp;" : *p == '<' ? "&lt;" : *p == '>' ? "&gt;"
                         : *p == '"' ? "&quot;" : *p == '\'' ? "&#39;" : NULL;
         if (rep)
-            put(o, rep);
+            cm_outfile_puts(o, rep);
         else
             cm_outfile_write(o, p, 1);
     }
@@ -70,13 +51,13 @@ put_json(cm_outfile *o, const char *s)
     for (const char *p = s; *p; p++) {
         const unsigned char *u = (const unsigned char *)p;
         if (*p == '<')
-            put(o, "\\u003c");
+            cm_outfile_puts(o, "\\u003c");
         else if (*p == '>')
-            put(o, "\\u003e");
+            cm_outfile_puts(o, "\\u003e");
         else if (*p == '&')
-            put(o, "\\u0026");
+            cm_outfile_puts(o, "\\u0026");
         else if (u[0] == 0xe2 && u[1] == 0x80 && (u[2] == 0xa8 || u[2] == 0xa9)) {
-            put(o, u[2] == 0xa8 ? "\\u2028" : "\\u2029");
+            cm_outfile_puts(o, u[2] == 0xa8 ? "\\u2028" : "\\u2029");
             p += 2;
         } else
             cm_outfile_write(o, p, 1);
@@ -448,7 +429,7 @@ put_csp(cm_outfile *o, const char *css, const char *js)
     cm_sha256_base64(js, strlen(js), js_hash);
     /* Images only from the page's own folder; nothing else is loaded, and only
      * this style sheet and this script may run. */
-    put_fmt(o, "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
+    cm_outfile_printf(o, "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
             "img-src 'self'; style-src 'sha256-%s'; script-src 'sha256-%s'; "
             "base-uri 'none'; form-action 'none'\">\n", css_hash, js_hash);
 }
@@ -456,14 +437,14 @@ put_csp(cm_outfile *o, const char *css, const char *js)
 static void
 put_head(cm_outfile *o, const char *title, const char *css)
 {
-    put(o, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");
+    cm_outfile_puts(o, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");
     put_csp(o, css, cm_html_js);
-    put(o, "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+    cm_outfile_puts(o, "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
            "<meta name=\"referrer\" content=\"no-referrer\">\n<title>");
     put_html(o, *title ? title : "Map of reported events");
-    put(o, "</title>\n<style>");
-    put(o, css);
-    put(o, "</style>\n</head>\n");
+    cm_outfile_puts(o, "</title>\n<style>");
+    cm_outfile_puts(o, css);
+    cm_outfile_puts(o, "</style>\n</head>\n");
 }
 
 static const char icons[] =
@@ -478,47 +459,47 @@ static void
 put_body(cm_outfile *o, const cm_html_page *p, json_t *last, size_t n)
 {
     const char *title = cm_events_title(p->events), *subtitle = cm_events_subtitle(p->events);
-    put(o, "<body>\n<main class=\"cm\" id=\"cm\">\n<header class=\"cm-head\"><h1>");
+    cm_outfile_puts(o, "<body>\n<main class=\"cm\" id=\"cm\">\n<header class=\"cm-head\"><h1>");
     put_html(o, *title ? title : "Map of reported events");
-    put(o, "</h1>");
+    cm_outfile_puts(o, "</h1>");
     if (*subtitle) {
-        put(o, "<p>");
+        cm_outfile_puts(o, "<p>");
         put_html(o, subtitle);
-        put(o, "</p>");
+        cm_outfile_puts(o, "</p>");
     }
-    put(o, "</header>\n<div class=\"cm-map\" id=\"cm-map\">\n<img id=\"cm-img\" src=\"");
+    cm_outfile_puts(o, "</header>\n<div class=\"cm-map\" id=\"cm-map\">\n<img id=\"cm-img\" src=\"");
     put_html(o, json_string_value(json_object_get(last, "png")));
-    put_fmt(o, "\" width=\"%d\" height=\"%d\" alt=\"", p->width_px, p->height_px);
+    cm_outfile_printf(o, "\" width=\"%d\" height=\"%d\" alt=\"", p->width_px, p->height_px);
     put_html(o, json_string_value(json_object_get(last, "alt")));
-    put(o, "\">\n<div class=\"cm-spots\" id=\"cm-spots\"></div>\n"
+    cm_outfile_puts(o, "\">\n<div class=\"cm-spots\" id=\"cm-spots\"></div>\n"
            "<div class=\"cm-tip\" id=\"cm-tip\" role=\"tooltip\" hidden></div>\n</div>\n"
            "<div class=\"cm-controls\" role=\"group\" aria-label=\"Moments\">\n"
            "<button type=\"button\" id=\"cm-prev\" aria-label=\"Previous moment\">"
            "<svg viewBox=\"0 0 20 20\" aria-hidden=\"true\" focusable=\"false\">"
            "<path d=\"M12.5 4L6.5 10l6 6\"/></svg></button>\n"
            "<button type=\"button\" id=\"cm-play\" aria-label=\"Play\" aria-pressed=\"false\">");
-    put(o, icons);
-    put(o, "</button>\n<button type=\"button\" id=\"cm-next\" aria-label=\"Next moment\">"
+    cm_outfile_puts(o, icons);
+    cm_outfile_puts(o, "</button>\n<button type=\"button\" id=\"cm-next\" aria-label=\"Next moment\">"
            "<svg viewBox=\"0 0 20 20\" aria-hidden=\"true\" focusable=\"false\">"
            "<path d=\"M7.5 4l6 6-6 6\"/></svg></button>\n<div class=\"cm-track\">");
-    put_fmt(o, "<input type=\"range\" id=\"cm-slider\" min=\"0\" max=\"%zu\" value=\"%zu\" "
+    cm_outfile_printf(o, "<input type=\"range\" id=\"cm-slider\" min=\"0\" max=\"%zu\" value=\"%zu\" "
             "step=\"1\" aria-label=\"Moment\">", n - 1, n - 1);
-    put(o, "<div class=\"cm-ends\"><span id=\"cm-first\"></span><span id=\"cm-count\">"
+    cm_outfile_puts(o, "<div class=\"cm-ends\"><span id=\"cm-first\"></span><span id=\"cm-count\">"
            "</span><span id=\"cm-last\"></span></div></div>\n</div>\n"
            "<p class=\"cm-moment\"><span id=\"cm-moment\" aria-live=\"polite\">");
     put_html(o, json_string_value(json_object_get(last, "moment")));
-    put(o, "</span> <a id=\"cm-link\" href=\"#\">Link to this moment</a></p>\n"
+    cm_outfile_puts(o, "</span> <a id=\"cm-link\" href=\"#\">Link to this moment</a></p>\n"
            "<section class=\"cm-new\" aria-labelledby=\"cm-new-head\"><h2 id=\"cm-new-head\">"
            "</h2><ul id=\"cm-new\"></ul></section>\n"
            "<section class=\"cm-names\" id=\"cm-names\" aria-labelledby=\"cm-names-head\" "
            "hidden><h2 id=\"cm-names-head\"></h2><ul id=\"cm-names-list\"></ul></section>\n"
            "<section class=\"cm-key\" id=\"cm-key\" aria-label=\"Key\"></section>\n");
     if (*cm_events_source(p->events)) {
-        put(o, "<footer class=\"cm-foot\">Source: ");
+        cm_outfile_puts(o, "<footer class=\"cm-foot\">Source: ");
         put_html(o, cm_events_source(p->events));
-        put(o, "</footer>\n");
+        cm_outfile_puts(o, "</footer>\n");
     }
-    put(o, "</main>\n");
+    cm_outfile_puts(o, "</main>\n");
 }
 
 static void
@@ -527,11 +508,11 @@ write_page(cm_outfile *o, const cm_html_page *p, const char *json, const char *c
     size_t n = json_array_size(p->slices);
     put_head(o, cm_events_title(p->events), css);
     put_body(o, p, json_array_get(p->slices, n - 1), n);
-    put(o, "<script type=\"application/json\" id=\"cm-data\">");
+    cm_outfile_puts(o, "<script type=\"application/json\" id=\"cm-data\">");
     put_json(o, json);
-    put(o, "</script>\n<script>");
-    put(o, cm_html_js);
-    put(o, "</script>\n</body>\n</html>\n");
+    cm_outfile_puts(o, "</script>\n<script>");
+    cm_outfile_puts(o, cm_html_js);
+    cm_outfile_puts(o, "</script>\n</body>\n</html>\n");
 }
 
 cm_status
@@ -567,17 +548,17 @@ cm_html_write_embed(const cm_html_page *p, const char *path, const char *page_na
         free(url);
         return st;
     }
-    put(&o, "<!-- conflictmap: paste into the article. Publish this folder as it is, and "
+    cm_outfile_puts(&o, "<!-- conflictmap: paste into the article. Publish this folder as it is, and "
             "change src to the address of its index.html if the snippet goes elsewhere. "
             "The frame is as tall as the map and its controls. -->\n"
             "<div style=\"position:relative;width:100%;max-width:1600px;margin:0 auto;");
-    put_fmt(&o, "padding-top:calc(%.2f%% + 13rem);height:0;overflow:hidden\">\n", ratio);
-    put(&o, "<iframe src=\"");
+    cm_outfile_printf(&o, "padding-top:calc(%.2f%% + 13rem);height:0;overflow:hidden\">\n", ratio);
+    cm_outfile_puts(&o, "<iframe src=\"");
     put_html(&o, url);
-    put(&o, "\" title=\"");
+    cm_outfile_puts(&o, "\" title=\"");
     put_html(&o, "Interactive map: ");
     put_html(&o, *title ? title : "reported events");
-    put(&o, "\" loading=\"lazy\" referrerpolicy=\"no-referrer\" "
+    cm_outfile_puts(&o, "\" loading=\"lazy\" referrerpolicy=\"no-referrer\" "
             "style=\"position:absolute;top:0;left:0;width:100%;height:100%;border:0\">"
             "</iframe>\n</div>\n");
     free(url);

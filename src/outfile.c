@@ -3,6 +3,7 @@
 #include "outfile.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
@@ -111,6 +112,24 @@ cm_outfile_write(cm_outfile *o, const void *data, size_t n)
 {
     if (!o->failed && fwrite(data, 1, n, o->f) != n)
         o->failed = errno ? errno : EIO;
+}
+
+void
+cm_outfile_puts(cm_outfile *o, const char *s)
+{
+    cm_outfile_write(o, s, strlen(s));
+}
+
+void
+cm_outfile_printf(cm_outfile *o, const char *fmt, ...)
+{
+    va_list ap;
+    if (o->failed)
+        return;
+    va_start(ap, fmt);
+    if (vfprintf(o->f, fmt, ap) < 0)
+        o->failed = errno ? errno : EIO;
+    va_end(ap);
 }
 
 cm_status

@@ -19,6 +19,10 @@ typedef struct cm_outfile {
 cm_status cm_outfile_open(cm_outfile *o, const char *path, cm_diag_list *diags);
 /* Writes @n bytes; a failure is remembered for commit. */
 void      cm_outfile_write(cm_outfile *o, const void *data, size_t n);
+/* Writes a string, or printf-formatted text (never cut short); likewise. */
+void      cm_outfile_puts(cm_outfile *o, const char *s);
+void      cm_outfile_printf(cm_outfile *o, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 /* Closes and renames into place; on any failure removes the temporary file.
  * Always releases @o. Returns CM_OK or CM_ERR_IO (with a diagnostic). */
 cm_status cm_outfile_commit(cm_outfile *o, cm_diag_list *diags);
