@@ -856,7 +856,8 @@ unlink_html(run *r)
     unlink(path);
 }
 
-/* Bytes of the files this run wrote, and of the maps alone, for the report. */
+/* Bytes of this run's maps in the folder (drawn now or kept from before), and
+ * with the manifest, for the report. */
 static void
 count_bytes(const run *r, cm_render_result *result)
 {
@@ -865,7 +866,7 @@ count_bytes(const run *r, cm_render_result *result)
     result->n_bytes = result->n_slice_bytes = 0;
     for (size_t i = 0; i < cm_slices_count(r->slices); i++)
         for (size_t f = 0; f < N_SLICE_FORMATS; f++)
-            if (r->written[i] & slice_formats[f]) {
+            if (in_share(r, i) && (formats_of(r) & slice_formats[f])) {
                 slice_file_path(r, i, slice_formats[f], path, sizeof(path));
                 result->n_slice_bytes += stat(path, &sb) == 0 ? (size_t)sb.st_size : 0;
             }

@@ -38,10 +38,16 @@ timeline
 first=$(run out)
 [ -z "$first" ] || fail "first run: $first"
 
-# Nothing changed: every slice kept.
+# Nothing changed: every slice kept, and the report counts the kept files' bytes.
+sizes() { "$bin" render timeline.json -o "$1" --every 1h --size 400x300 --format png -j 2 2>&1 |
+  sed -n 's|^\(conflictmap: wrote .*\) to .*$|\1|p'; }
+before=$(sizes once)
+[ -n "$before" ] || fail "no report from a run into an empty folder"
 again=$(run out)
 want="conflictmap: 200 slices were unchanged and kept, 0 drawn"
 [ "$again" = "$want" ] || fail "second run: $again"
+after=$(sizes out)
+[ "$after" = "$before" ] || fail "the report of a run that kept every file: $after, not $before"
 
 # One event at the last hour, as a live blog adds one: only the last slice.
 timeline 199:late
