@@ -59,12 +59,10 @@ static void error_at(conv *c, cm_pos pos, const char *fmt, ...)
 static void
 error_at(conv *c, cm_pos pos, const char *fmt, ...)
 {
-    char msg[1024];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof(msg), fmt, ap);
+    cm_diag_verror(c->diags, &pos, fmt, ap);
     va_end(ap);
-    cm_diag_error(c->diags, &pos, "%s", msg);
     fail(c, CM_ERR_INPUT);
 }
 

@@ -119,6 +119,12 @@ cm_diag_error(cm_diag_list *diags, const cm_pos *pos, const char *fmt, ...)
 }
 
 void
+cm_diag_verror(cm_diag_list *diags, const cm_pos *pos, const char *fmt, va_list ap)
+{
+    add(diags, CM_SEV_ERROR, pos, fmt, ap);
+}
+
+void
 cm_diag_warning(cm_diag_list *diags, const cm_pos *pos, const char *fmt, ...)
 {
     va_list ap;

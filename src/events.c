@@ -98,12 +98,10 @@ error_at(loader *ld, cm_pos pos, const char *fmt, ...) __attribute__((format(pri
 static void
 error_at(loader *ld, cm_pos pos, const char *fmt, ...)
 {
-    char msg[1024];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof(msg), fmt, ap);
+    cm_diag_verror(ld->diags, &pos, fmt, ap);
     va_end(ap);
-    cm_diag_error(ld->diags, &pos, "%s", msg);
     fail(ld, CM_ERR_INPUT);
 }
 

@@ -4,6 +4,7 @@
 #ifndef CONFLICTMAP_DIAG_H
 #define CONFLICTMAP_DIAG_H
 
+#include <stdarg.h>
 #include <stddef.h>
 
 typedef enum cm_status {
@@ -35,6 +36,9 @@ void cm_diag_error(cm_diag_list *diags, const cm_pos *pos, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 void cm_diag_warning(cm_diag_list *diags, const cm_pos *pos, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+/* cm_diag_error with the arguments as a va_list, for loaders' own wrappers. */
+void cm_diag_verror(cm_diag_list *diags, const cm_pos *pos, const char *fmt, va_list ap)
+    __attribute__((format(printf, 3, 0)));
 
 size_t cm_diag_count(const cm_diag_list *diags);
 size_t cm_diag_error_count(const cm_diag_list *diags);
