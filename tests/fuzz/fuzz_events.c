@@ -1,7 +1,13 @@
 /* libFuzzer harness: an events file, object or GeoJSON form, loaded against
- * the shipped gazetteer so that place look-ups and suggestions run too. */
+ * the shipped gazetteer so that place look-ups and suggestions run too. Built
+ * a second time as fuzz_csv with FUZZ_EVENTS_FILE "events.csv": the same load,
+ * through the spreadsheet front end. */
 #include "conflictmap/conflictmap.h"
 #include "fuzz.h"
+
+#ifndef FUZZ_EVENTS_FILE
+#define FUZZ_EVENTS_FILE "events.json"
+#endif
 
 static cm_gazetteer *gaz;
 
@@ -21,7 +27,7 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    const char *path = fuzz_write("events.json", data, size);
+    const char *path = fuzz_write(FUZZ_EVENTS_FILE, data, size);
     cm_diag_list *diags = cm_diag_list_create();
     cm_events *events = NULL;
     cm_status st = cm_events_load(&events, path, gaz, diags);
