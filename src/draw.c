@@ -4,6 +4,7 @@
 #include "draw.h"
 #include "outfile.h"
 #include "png.h"
+#include "sprite.h"
 
 #include <cairo-pdf.h>
 #include <cairo-svg.h>
@@ -251,27 +252,197 @@ draw_markers(cairo_t *cr, const cm_scene *sc, const char *group)
 
 /* ---- text ------------------------------------------------------------------------------- */
 
+/* Sets @pl, @lb's text, at (@x, @y): its halo first, then the text. */
 static void
-draw_label(cairo_t *cr, const cm_style *style, const cm_scene_label *lb)
+set_label(cairo_t *cr, const cm_style *style, const cm_scene_label *lb, PangoLayout *pl,
+          double x, double y)
 {
-    PangoLayout *pl = pango_cairo_create_layout(cr);
-    PangoFontDescription *fd = cm_scene_font(style, lb->size_px, lb->bold, lb->italic);
-    pango_layout_set_font_description(pl, fd);
-    cm_scene_left_to_right(pl);
-    pango_layout_set_text(pl, lb->text, -1);
     if (lb->has_halo) {
-        cairo_move_to(cr, lb->x, lb->y);
+        cairo_move_to(cr, x, y);
         pango_cairo_layout_path(cr, pl);
         set_rgba(cr, lb->halo);
         cairo_set_line_width(cr, style->halo_px);
         cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
         cairo_stroke(cr);
     }
-    cairo_move_to(cr, lb->x, lb->y);
+    cairo_move_to(cr, x, y);
     set_rgba(cr, lb->color);
     pango_cairo_show_layout(cr, pl);
+}
+
+static PangoLayout *
+label_layout(cairo_t *cr, const cm_style *style, const cm_scene_label *lb)
+{
+    PangoLayout *pl = pango_cairo_create_layout(cr);
+    PangoFontDescription *fd = cm_scene_font(style, lb->size_px, lb->bold, lb->italic);
+    pango_layout_set_font_description(pl, fd);
+    cm_scene_left_to_right(pl);
+    pango_layout_set_text(pl, lb->text, -1);
     pango_font_description_free(fd);
+    return pl;
+}
+
+/* Where a sprite goes on an image surface whose matrix is a scale and a
+ * shift: the device pixel holding the user point (@x, @y) and the point's
+ * offset inside that pixel. 0 when @cr is not such a surface. */
+typedef struct anchor {
+    double scale, fx, fy;
+    int ix, iy;
+} anchor;
+
+static int
+anchor_of(cairo_t *cr, double x, double y, anchor *a)
+{
+    cairo_matrix_t m;
+    cairo_get_matrix(cr, &m);
+    if (cairo_surface_get_type(cairo_get_target(cr)) != CAIRO_SURFACE_TYPE_IMAGE ||
+        m.xy != 0 || m.yx != 0 || m.xx != m.yy || !(m.xx > 0))
+        return 0;
+    double dx = m.xx * x + m.x0, dy = m.yy * y + m.y0;
+    if (!(fabs(dx) < 1e6 && fabs(dy) < 1e6))
+        return 0;
+    a->scale = m.xx;
+    a->ix = (int)floor(dx);
+    a->iy = (int)floor(dy);
+    a->fx = dx - a->ix;
+    a->fy = dy - a->iy;
+    return 1;
+}
+
+/* Copies @sp onto @cr at @a: a pixel-aligned rectangle, so pixman copies it. */
+static void
+paint_sprite(cairo_t *cr, const cm_sprite *sp, const anchor *a)
+{
+    double x = a->ix + sp->dx, y = a->iy + sp->dy;
+    cairo_save(cr);
+    cairo_identity_matrix(cr);
+    cairo_set_source_surface(cr, sp->surface, x, y);
+    cairo_rectangle(cr, x, y, cairo_image_surface_get_width(sp->surface),
+                    cairo_image_surface_get_height(sp->surface));
+    cairo_fill(cr);
+    cairo_restore(cr);
+}
+
+/* A new transparent surface covering the device box [@x0, @x1] x [@y0, @y1]
+ * around @a, whose user space is @cr's shifted by the anchor; NULL when the
+ * box is empty or too big to be worth it. */
+static cairo_t *
+sprite_context(cairo_t *cr, const anchor *a, double x0, double y0, double x1, double y1,
+               int *dx, int *dy)
+{
+    if (!(x1 > x0 && y1 > y0 && x1 - x0 < 4096 && y1 - y0 < 4096))
+        return NULL;
+    *dx = (int)floor(x0);
+    *dy = (int)floor(y0);
+    cairo_surface_t *sf = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, (int)ceil(x1) - *dx,
+                                                     (int)ceil(y1) - *dy);
+    cairo_t *scr = cairo_create(sf);
+    cairo_surface_destroy(sf);
+    cairo_font_options_t *opts = cairo_font_options_create();
+    cairo_get_font_options(cr, opts);
+    cairo_set_font_options(scr, opts);
+    cairo_font_options_destroy(opts);
+    cairo_translate(scr, a->fx - *dx, a->fy - *dy);
+    cairo_scale(scr, a->scale, a->scale);
+    if (cairo_status(scr) != CAIRO_STATUS_SUCCESS) {
+        cairo_destroy(scr);
+        return NULL;
+    }
+    return scr;
+}
+
+/* Ends drawing into @scr and hands its surface to the thread's cache. */
+static const cm_sprite *
+keep_sprite(cairo_t *scr, const void *key, size_t n, int dx, int dy)
+{
+    cairo_surface_t *sf = cairo_surface_reference(cairo_get_target(scr));
+    int ok = cairo_status(scr) == CAIRO_STATUS_SUCCESS;
+    cairo_destroy(scr);
+    cairo_surface_flush(sf);
+    if (!ok) {
+        cairo_surface_destroy(sf);
+        return NULL;
+    }
+    return cm_sprite_add(key, n, sf, dx, dy);
+}
+
+/* The bytes a label sprite's pixels depend on: the label's look, the scale,
+ * the position inside the pixel, the font family and the text. */
+typedef struct label_key {
+    double size_px, halo_px, scale, fx, fy;
+    cm_rgba color, halo;
+    int bold, italic, has_halo;
+} label_key;
+
+enum { LABEL_KEY_ROOM = 1024 };
+
+static size_t
+make_label_key(const cm_style *style, const cm_scene_label *lb, const anchor *a,
+               unsigned char out[LABEL_KEY_ROOM])
+{
+    label_key k;
+    memset(&k, 0, sizeof(k));   /* the padding too: the key is compared as bytes */
+    k.size_px = lb->size_px;
+    k.halo_px = lb->has_halo ? style->halo_px : 0;
+    k.scale = a->scale;
+    k.fx = a->fx;
+    k.fy = a->fy;
+    k.color = lb->color;
+    k.halo = lb->has_halo ? lb->halo : (cm_rgba){ 0, 0, 0, 0 };
+    k.bold = lb->bold;
+    k.italic = lb->italic;
+    k.has_halo = lb->has_halo;
+    const char *family = style->font_family;
+    size_t nf = strlen(family) + 1, nt = strlen(lb->text) + 1;
+    if (sizeof(k) + nf + nt > LABEL_KEY_ROOM)
+        return 0;
+    memcpy(out, &k, sizeof(k));
+    memcpy(out + sizeof(k), family, nf);
+    memcpy(out + sizeof(k) + nf, lb->text, nt);
+    return sizeof(k) + nf + nt;
+}
+
+/* On an image surface a label is set once a run at each spot it takes, and
+ * copied from then on (src/sprite.h); elsewhere (PDF, SVG) it is text.
+ * Returns 0 when out of memory: drawing it otherwise would give other pixels. */
+static int
+draw_label(cairo_t *cr, const cm_style *style, const cm_scene_label *lb)
+{
+    unsigned char key[LABEL_KEY_ROOM];
+    anchor a = { 0 };
+    size_t n = anchor_of(cr, lb->x, lb->y, &a) ? make_label_key(style, lb, &a, key) : 0;
+    const cm_sprite *sp = n ? cm_sprite_find(key, n) : NULL;
+    if (sp) {
+        paint_sprite(cr, sp, &a);
+        return 1;
+    }
+    PangoLayout *pl = label_layout(cr, style, lb);
+    cairo_t *scr = NULL;
+    int dx = 0, dy = 0;
+    if (n) {
+        PangoRectangle ink;
+        pango_layout_get_extents(pl, &ink, NULL);
+        double s = a.scale, pad = s * (style->halo_px / 2 + 1) + 1;
+        scr = sprite_context(cr, &a, a.fx + s * ink.x / PANGO_SCALE - pad,
+                             a.fy + s * ink.y / PANGO_SCALE - pad,
+                             a.fx + s * (ink.x + ink.width) / PANGO_SCALE + pad,
+                             a.fy + s * (ink.y + ink.height) / PANGO_SCALE + pad, &dx, &dy);
+    }
+    int ok = 1;
+    if (scr) {
+        pango_cairo_update_layout(scr, pl);
+        set_label(scr, style, lb, pl, 0, 0);
+        sp = keep_sprite(scr, key, n, dx, dy);
+        ok = sp != NULL;
+    }
+    if (sp) {
+        paint_sprite(cr, sp, &a);
+    } else if (ok) {   /* not an image, or a label too big for a sprite */
+        pango_cairo_update_layout(cr, pl);
+        set_label(cr, style, lb, pl, lb->x, lb->y);
+    }
     g_object_unref(pl);
+    return ok;
 }
 
 /* A leader line runs from the point to the nearest side of its label's box. */
@@ -292,15 +463,18 @@ draw_leader(cairo_t *cr, const cm_style *style, const cm_scene_label *lb)
     cairo_stroke(cr);
 }
 
-static void
+/* Returns 0 when out of memory. */
+static int
 draw_labels(cairo_t *cr, const cm_scene *sc, const char *group)
 {
+    int ok = 1;
     for (size_t i = 0; i < sc->n_labels; i++)
         if (sc->labels[i].has_leader && strcmp(sc->labels[i].group, group) == 0)
             draw_leader(cr, sc->base->style, &sc->labels[i]);
-    for (size_t i = 0; i < sc->n_labels; i++)
+    for (size_t i = 0; ok && i < sc->n_labels; i++)
         if (strcmp(sc->labels[i].group, group) == 0)
-            draw_label(cr, sc->base->style, &sc->labels[i]);
+            ok = draw_label(cr, sc->base->style, &sc->labels[i]);
+    return ok;
 }
 
 static void
@@ -347,18 +521,71 @@ set_up(cairo_t *cr, double scale)
     cairo_scale(cr, scale, scale);
 }
 
+struct cm_draw_cache {
+    const cm_scene_base *base;
+    double scale;
+    cairo_surface_t *ground;   /* only read once made, by any number of threads */
+    cairo_surface_t *inset;    /* the locator inset, drawn once; NULL without one */
+    int inset_x, inset_y;      /* where it goes, in device pixels */
+};
+
+/* The inset as the cache's sprite: drawn on its own transparent surface at
+ * the same device pixels, and copied on top of each slice where draw_scene
+ * would draw it. */
+static cm_status
+make_inset(cm_draw_cache *c)
+{
+    const cm_scene_base *b = c->base;
+    const double *r = b->inset_rect;
+    double s = c->scale;
+    if (r[2] <= 0)
+        return CM_OK;
+    c->inset_x = (int)floor(s * r[0]) - 2;
+    c->inset_y = (int)floor(s * r[1]) - 2;
+    c->inset = cairo_image_surface_create(CAIRO_FORMAT_ARGB32,
+                                          (int)ceil(s * (r[0] + r[2])) + 2 - c->inset_x,
+                                          (int)ceil(s * (r[1] + r[3])) + 2 - c->inset_y);
+    cairo_t *cr = cairo_create(c->inset);
+    cairo_translate(cr, -c->inset_x, -c->inset_y);
+    set_up(cr, s);
+    draw_inset(cr, b);
+    cm_status st = cairo_status(cr) == CAIRO_STATUS_SUCCESS ? CM_OK : CM_ERR_NOMEM;
+    cairo_destroy(cr);
+    cairo_surface_flush(c->inset);
+    return st;
+}
+
+static void
+put_inset(cairo_t *cr, const cm_draw_cache *c)
+{
+    if (!c->inset)
+        return;
+    cairo_save(cr);
+    cairo_identity_matrix(cr);
+    cairo_set_source_surface(cr, c->inset, c->inset_x, c->inset_y);
+    cairo_rectangle(cr, c->inset_x, c->inset_y, cairo_image_surface_get_width(c->inset),
+                    cairo_image_surface_get_height(c->inset));
+    cairo_fill(cr);
+    cairo_restore(cr);
+}
+
 /* The drawing order is the map's reading order: ground, boundaries, places,
  * control, events, their labels; then the frame and its boxes on top.
- * @has_ground: the surface already holds draw_ground's pixels. */
-static void
-draw_scene(cairo_t *cr, const cm_scene *sc, double scale, int has_ground)
+ * @cache: the surface already holds the cache's ground, and its inset is
+ * copied rather than drawn. Returns CM_OK or CM_ERR_NOMEM. */
+static cm_status
+draw_scene(cairo_t *cr, const cm_scene *sc, double scale, const cm_draw_cache *cache)
 {
     const cm_scene_base *b = sc->base;
     const double *r = b->map_rect;
 
     set_up(cr, scale);
-    if (!has_ground)
+    if (!cache)
         draw_ground(cr, b);
+    /* round joins and caps for everything, as the ground and the SVG have them,
+     * whether or not the ground was drawn on this surface */
+    cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
+    cairo_set_line_cap(cr, CAIRO_LINE_CAP_ROUND);
     cairo_save(cr);
     cairo_rectangle(cr, r[0], r[1], r[2], r[3]);
     cairo_clip(cr);
@@ -366,24 +593,22 @@ draw_scene(cairo_t *cr, const cm_scene *sc, double scale, int has_ground)
     draw_markers(cr, sc, "places");
     draw_markers(cr, sc, "control");
     draw_markers(cr, sc, "events");
-    draw_labels(cr, sc, "labels");
+    int ok = draw_labels(cr, sc, "labels");
     cairo_restore(cr);
-    draw_inset(cr, b);
+    if (cache)
+        put_inset(cr, cache);
+    else
+        draw_inset(cr, b);
     static const char *const boxes[] = { "frame", "legend", "latest" };
-    for (int i = 0; i < 3; i++) {
+    for (int i = 0; ok && i < 3; i++) {
         draw_rects(cr, sc, boxes[i]);
         draw_markers(cr, sc, boxes[i]);
-        draw_labels(cr, sc, boxes[i]);
+        ok = draw_labels(cr, sc, boxes[i]);
     }
+    return ok && cairo_status(cr) == CAIRO_STATUS_SUCCESS ? CM_OK : CM_ERR_NOMEM;
 }
 
 /* ---- the cached ground ------------------------------------------------------------------- */
-
-struct cm_draw_cache {
-    const cm_scene_base *base;
-    double scale;
-    cairo_surface_t *ground;   /* only read once made, by any number of threads */
-};
 
 cm_status
 cm_draw_cache_create(cm_draw_cache **out, const cm_scene_base *base, double scale)
@@ -403,6 +628,8 @@ cm_draw_cache_create(cm_draw_cache **out, const cm_scene_base *base, double scal
     cm_status st = cairo_status(cr) == CAIRO_STATUS_SUCCESS ? CM_OK : CM_ERR_NOMEM;
     cairo_destroy(cr);
     cairo_surface_flush(c->ground);
+    if (st == CM_OK)
+        st = make_inset(c);
     if (st != CM_OK) {
         cm_draw_cache_destroy(c);
         return st;
@@ -417,6 +644,7 @@ cm_draw_cache_destroy(cm_draw_cache *cache)
     if (!cache)
         return;
     cairo_surface_destroy(cache->ground);
+    cairo_surface_destroy(cache->inset);
     free(cache);
 }
 
@@ -540,20 +768,29 @@ draw_file(const cm_scene *scene, const cm_draw_cache *cache, cm_format format, d
     cm_status st = cm_outfile_open(&o, path, diags);
     if (st != CM_OK)
         return st;
-    cairo_surface_t *surface = make_surface(format, &o, &svg, w, h);
-    cairo_t *cr = cairo_create(surface);
+    int cached = format == CM_FORMAT_PNG && cache && cache->base == scene->base &&
+                 cache->scale == scale;
+    cairo_surface_t *surface = cached ? cm_sprite_canvas((int)ceil(w), (int)ceil(h))
+                                      : make_surface(format, &o, &svg, w, h);
+    cairo_t *cr = surface ? cairo_create(surface) : NULL;
     st = CM_ERR_NOMEM;
-    if (cairo_status(cr) != CAIRO_STATUS_SUCCESS)
+    if (!cr || cairo_status(cr) != CAIRO_STATUS_SUCCESS)
         goto cleanup;
     if (format == CM_FORMAT_PDF)
         date_pdf(surface, scene);
-    int has_ground = format == CM_FORMAT_PNG && cache && cache->base == scene->base &&
-                     cache->scale == scale && put_ground(surface, cache);
-    draw_scene(cr, scene, scale, has_ground);
+    if (cached && !put_ground(surface, cache)) {   /* never so: they have one size */
+        cached = 0;
+        cairo_set_operator(cr, CAIRO_OPERATOR_CLEAR);   /* not the last map's pixels */
+        cairo_paint(cr);
+        cairo_set_operator(cr, CAIRO_OPERATOR_OVER);
+    }
+    cm_status draw_st = draw_scene(cr, scene, scale, cached ? cache : NULL);
     cairo_destroy(cr);
     cr = NULL;
-    cm_status png_st = format == CM_FORMAT_PNG ? cm_png_write(surface, png_colors, &o) : CM_OK;
-    cairo_surface_finish(surface);
+    cm_status png_st = draw_st != CM_OK ? draw_st
+                       : format == CM_FORMAT_PNG ? cm_png_write(surface, png_colors, &o) : CM_OK;
+    if (format != CM_FORMAT_PNG)   /* a PNG's surface may be the thread's canvas, kept */
+        cairo_surface_finish(surface);
     if (format == CM_FORMAT_SVG_OUTLINES && !svg.failed)
         write_svg(&o, &svg);
     st = o.failed ? CM_ERR_IO : png_st != CM_OK ? png_st
@@ -606,7 +843,7 @@ cm_format_extension(cm_format format)
 /* Bump when drawing changes in a way the scene does not show (a new symbol
  * shape, another blend), so that files drawn by an older conflictmap are not
  * kept by an incremental run. */
-static const char draw_revision[] = "conflictmap draw 1";
+static const char draw_revision[] = "conflictmap draw 2";   /* 2: labels and inset as sprites */
 
 static void
 hash_bytes(GChecksum *h, const void *p, size_t n)
@@ -801,11 +1038,11 @@ cm_draw_raster(const cm_scene *scene, double scale, cairo_surface_t **out)
         CAIRO_FORMAT_ARGB32, (int)ceil(cm_scene_width_px(scene) * scale),
         (int)ceil(cm_scene_height_px(scene) * scale));
     cairo_t *cr = cairo_create(s);
-    if (cairo_status(cr) == CAIRO_STATUS_SUCCESS)
-        draw_scene(cr, scene, scale, 0);
+    cm_status st = cairo_status(cr) == CAIRO_STATUS_SUCCESS ? draw_scene(cr, scene, scale, NULL)
+                                                            : CM_ERR_NOMEM;
     cairo_destroy(cr);
     cairo_surface_flush(s);
-    if (cairo_surface_status(s) != CAIRO_STATUS_SUCCESS) {
+    if (st != CM_OK || cairo_surface_status(s) != CAIRO_STATUS_SUCCESS) {
         cairo_surface_destroy(s);
         return CM_ERR_NOMEM;
     }

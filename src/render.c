@@ -12,6 +12,7 @@
 #include "html.h"
 #include "manifest.h"
 #include "png.h"
+#include "sprite.h"
 
 #include <dirent.h>
 #include <pango/pangocairo.h>
@@ -959,7 +960,9 @@ write_all(run *r, cm_render_result *result)
 static void
 finish(run *r)
 {
-    cm_png_release();   /* this thread's encoding buffers: a run leaves nothing behind */
+    /* this thread's encoding buffers, sprites and canvas: a run leaves nothing behind */
+    cm_png_release();
+    cm_sprite_release();
     cm_manifest_destroy(r->manifest);
     cm_html_page_destroy(r->page);
     free(r->scenes);

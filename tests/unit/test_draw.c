@@ -1,8 +1,13 @@
 /* Drawing: a PNG drawn over the cached ground (the water and the base map,
  * drawn once per run) has exactly the bytes of one drawn from scratch, at
- * scale 1 and 2, on slices with and without shaded areas. */
+ * scale 1 and 2, on slices with and without shaded areas. Labels drawn as
+ * sprites (src/sprite.h) give the same pixels whatever the thread's cache
+ * held before, and a sprite is never reused for a label that looks different. */
 #include "check.h"
 #include "conflictmap/conflictmap.h"
+#include "draw.h"
+#include "scene.h"
+#include "sprite.h"
 
 #include <stdlib.h>
 #include <unistd.h>
@@ -49,6 +54,92 @@ check_same(const cm_scene *scene, const cm_scene_base *base, double scale)
     cm_draw_cache_destroy(cache);
 }
 
+/* @scene's pixels at scale 1 (the caller frees them), or NULL. */
+static unsigned char *
+raster(const cm_scene *scene, size_t *n)
+{
+    cairo_surface_t *s = NULL;
+    unsigned char *copy = NULL;
+    *n = 0;
+    if (cm_draw_raster(scene, 1, &s) != CM_OK)
+        return NULL;
+    *n = (size_t)cairo_image_surface_get_stride(s) * (size_t)cairo_image_surface_get_height(s);
+    copy = malloc(*n);
+    if (copy)
+        memcpy(copy, cairo_image_surface_get_data(s), *n);
+    cairo_surface_destroy(s);
+    return copy;
+}
+
+static int
+same_pixels(const unsigned char *a, size_t na, const unsigned char *b, size_t nb)
+{
+    return a && b && na == nb && memcmp(a, b, na) == 0;
+}
+
+/* @first and @last drawn in either order, and each with an empty cache,
+ * give the same pixels. */
+static void
+check_order(const cm_scene *first, const cm_scene *last)
+{
+    size_t n1, n2, n3, n4;
+    cm_sprite_release();
+    unsigned char *a = raster(first, &n1), *b = raster(last, &n2);
+    cm_sprite_release();
+    unsigned char *c = raster(last, &n3), *d = raster(first, &n4);
+    CHECK(n1 > 0 && !same_pixels(a, n1, b, n2));
+    CHECK(same_pixels(a, n1, d, n4));
+    CHECK(same_pixels(b, n2, c, n3));
+    free(a);
+    free(b);
+    free(c);
+    free(d);
+}
+
+/* Changing any one thing a label's look depends on changes the pixels (the
+ * old sprite is not reused), and changing it back gives the first pixels. */
+static void
+check_sprite_keys(cm_scene *scene)
+{
+    size_t n0, n;
+    cm_scene_label *lb = NULL;
+    for (size_t i = 0; i < scene->n_labels && !lb; i++)
+        if (scene->labels[i].has_halo && strlen(scene->labels[i].text) >= 4)
+            lb = &scene->labels[i];
+    CHECK(lb != NULL);
+    if (!lb)
+        return;
+    unsigned char *before = raster(scene, &n0);
+    cm_scene_label keep = *lb;
+    char *text = strdup(lb->text);
+    for (int change = 0; change < 8; change++) {
+        switch (change) {
+        case 0: lb->color = (cm_rgba){ 0.9, 0.1, 0.1, 1 }; break;
+        case 1: lb->halo = (cm_rgba){ 0.1, 0.9, 0.1, 1 }; break;
+        case 2: lb->size_px += 3; break;
+        case 3: lb->bold = !lb->bold; break;
+        case 4: lb->italic = !lb->italic; break;
+        case 5: lb->has_halo = 0; break;
+        case 6: lb->text[0] = lb->text[0] == 'X' ? 'Y' : 'X'; break;
+        case 7: lb->x += 0.25; break;
+        }
+        unsigned char *changed = raster(scene, &n);
+        if (same_pixels(before, n0, changed, n))
+            fprintf(stderr, "test_draw: change %d of a label left its pixels alone\n", change);
+        CHECK(changed && !same_pixels(before, n0, changed, n));
+        free(changed);
+        strcpy(lb->text, text);
+        char *owned = lb->text;
+        *lb = keep;
+        lb->text = owned;
+        unsigned char *again = raster(scene, &n);
+        CHECK(same_pixels(before, n0, again, n));
+        free(again);
+    }
+    free(text);
+    free(before);
+}
+
 int
 main(void)
 {
@@ -78,15 +169,22 @@ main(void)
     /* The first slice, and the last (Hadrut claimed: a hatched area). */
     cm_scene *scene = NULL, *next = NULL;
     size_t n = cm_slices_count(slices);
-    CHECK_INT(cm_scene_layout(&scene, base, cm_slices_get(slices, 0), NULL), CM_OK);
-    check_same(scene, base, 1);
+    cm_scene *first = NULL;
+    CHECK_INT(cm_scene_layout(&first, base, cm_slices_get(slices, 0), NULL), CM_OK);
+    check_same(first, base, 1);
+    scene = first;
     for (size_t i = 1; scene && i < n; i++) {
         CHECK_INT(cm_scene_layout(&next, base, cm_slices_get(slices, i), scene), CM_OK);
-        cm_scene_destroy(scene);
+        if (scene != first)
+            cm_scene_destroy(scene);
         scene = next;
     }
     check_same(scene, base, 1);
     check_same(scene, base, 2);
+    check_order(first, scene);
+    check_sprite_keys(scene);
+    cm_sprite_release();
+    cm_scene_destroy(first);
     cm_scene_destroy(scene);
     cm_scene_base_destroy(base);
     cm_slices_destroy(slices);
