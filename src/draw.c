@@ -3,6 +3,7 @@
  * as plain text, never as markup. */
 #include "draw.h"
 #include "outfile.h"
+#include "pages.h"
 #include "png.h"
 #include "sprite.h"
 
@@ -619,9 +620,8 @@ cm_draw_cache_create(cm_draw_cache **out, const cm_scene_base *base, double scal
         return CM_ERR_NOMEM;
     c->base = base;
     c->scale = scale;
-    c->ground = cairo_image_surface_create(CAIRO_FORMAT_ARGB32,
-                                           (int)ceil(base->width_px * scale),
-                                           (int)ceil(base->height_px * scale));
+    c->ground = cm_pages_surface((int)ceil(base->width_px * scale),
+                                 (int)ceil(base->height_px * scale));
     cairo_t *cr = cairo_create(c->ground);
     set_up(cr, scale);
     draw_ground(cr, base);

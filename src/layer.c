@@ -15,6 +15,7 @@
 #include <iconv.h>
 #include <math.h>
 #include <proj.h>
+#include <pthread.h>
 #include <shapefil.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -1027,8 +1028,46 @@ cleanup:
     return st;
 }
 
+/* .prj texts already found to be longitude/latitude on WGS84, which need no
+ * conversion. Most layers are; asking PROJ again costs each layer a database
+ * connection and 10-20 ms. Process-wide, without allocating: texts that do
+ * not fit are asked about every time. */
+enum { N_KNOWN_LONLAT = 8, KNOWN_LONLAT_ROOM = 1024 };
+static char known_lonlat[N_KNOWN_LONLAT][KNOWN_LONLAT_ROOM];
+static pthread_mutex_t known_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static int
+is_known_lonlat(const char *wkt)
+{
+    int known = 0;
+    pthread_mutex_lock(&known_lock);
+    for (size_t i = 0; i < N_KNOWN_LONLAT && !known && known_lonlat[i][0]; i++)
+        known = strcmp(known_lonlat[i], wkt) == 0;
+    pthread_mutex_unlock(&known_lock);
+    return known;
+}
+
+static void
+note_lonlat(const char *wkt)
+{
+    size_t n = strlen(wkt);
+    if (n == 0 || n >= KNOWN_LONLAT_ROOM)
+        return;
+    pthread_mutex_lock(&known_lock);
+    for (size_t i = 0; i < N_KNOWN_LONLAT; i++) {
+        if (strcmp(known_lonlat[i], wkt) == 0)
+            break;
+        if (!known_lonlat[i][0]) {
+            memcpy(known_lonlat[i], wkt, n + 1);
+            break;
+        }
+    }
+    pthread_mutex_unlock(&known_lock);
+}
+
 /* The operation from the .prj's CRS to EPSG:4326, both in lon/lat (x, y) order:
- * shapefiles store x first whatever the CRS's axis order says. */
+ * shapefiles store x first whatever the CRS's axis order says. *out stays
+ * NULL when the CRS is longitude/latitude on WGS84 already. */
 static cm_status
 make_transform(loader *ld, PJ_CONTEXT *ctx, const char *wkt, const cm_pos *prj, PJ **out)
 {
@@ -1046,6 +1085,12 @@ make_transform(loader *ld, PJ_CONTEXT *ctx, const char *wkt, const cm_pos *prj, 
         cm_diag_error(ld->diags, prj, "PROJ cannot find EPSG:4326 in its database (%s); "
                       "check the PROJ installation", tidy(ld->proj_message));
         st = CM_ERR_IO;
+        goto cleanup;
+    }
+    if (proj_is_equivalent_to_with_ctx(ctx, src, dst,
+                                       PJ_COMP_EQUIVALENT_EXCEPT_AXIS_ORDER_GEOGCRS)) {
+        note_lonlat(wkt);
+        st = CM_OK;
         goto cleanup;
     }
     op = proj_create_crs_to_crs_from_pj(ctx, src, dst, NULL, NULL);
@@ -1068,19 +1113,21 @@ cleanup:
 static cm_status
 reproject(loader *ld, const cm_pos *prj)
 {
-    cm_status st = CM_ERR_NOMEM;
     char *wkt = NULL;
     PJ *op = NULL;
-    PJ_CONTEXT *ctx = proj_context_create();   /* our own: loads may run in parallel */
+    PJ_CONTEXT *ctx = NULL;
     cm_layer *layer = ld->layer;
+    cm_status st = read_prj(ld, prj, &wkt);
 
-    if (!ctx)
+    if (st != CM_OK || is_known_lonlat(wkt))
         goto cleanup;
-    proj_log_func(ctx, ld, keep_proj_message);   /* PROJ never prints for us */
-    st = read_prj(ld, prj, &wkt);
+    ctx = proj_context_create();   /* our own: loads may run in parallel */
+    st = ctx ? CM_OK : CM_ERR_NOMEM;
+    if (ctx)
+        proj_log_func(ctx, ld, keep_proj_message);   /* PROJ never prints for us */
     if (st == CM_OK)
         st = make_transform(ld, ctx, wkt, prj, &op);
-    if (st == CM_OK && layer->n_points > 0)
+    if (st == CM_OK && op && layer->n_points > 0)
         proj_trans_generic(op, PJ_FWD, layer->xy, 2 * sizeof(double), layer->n_points,
                            layer->xy + 1, 2 * sizeof(double), layer->n_points,
                            NULL, 0, 0, NULL, 0, 0);

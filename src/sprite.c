@@ -1,6 +1,7 @@
 /* A per-thread cache of sprites (an open-addressing table from key bytes to
  * a small cairo image surface) and the thread's canvas. */
 #include "sprite.h"
+#include "pages.h"
 
 #include <pthread.h>
 #include <stdint.h>
@@ -175,7 +176,7 @@ cm_sprite_canvas(int width, int height)
         c->canvas = NULL;
     }
     if (!c->canvas) {
-        c->canvas = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, width, height);
+        c->canvas = cm_pages_surface(width, height);
         if (cairo_surface_status(c->canvas) != CAIRO_STATUS_SUCCESS) {
             cairo_surface_destroy(c->canvas);
             c->canvas = NULL;
