@@ -3,6 +3,7 @@
  * places off the map, and labels placed so that none overlaps another. The
  * backends draw what is here and decide nothing. */
 #include "scene.h"
+#include "memo.h"
 #include "clip.h"
 #include "simplify.h"
 
@@ -309,7 +310,8 @@ make_pango(cm_scene_base *b)
 {
     PangoFontMap *fm = pango_cairo_font_map_get_default();
     b->pango = fm ? pango_font_map_create_context(fm) : NULL;
-    if (!b->pango)
+    b->measured = cm_memo_create(2 * sizeof(double), NULL);
+    if (!b->pango || !b->measured)
         return CM_ERR_NOMEM;
     cairo_font_options_t *opts = cairo_font_options_create();
     cairo_font_options_set_hint_metrics(opts, CAIRO_HINT_METRICS_OFF);
@@ -679,6 +681,7 @@ cm_scene_base_destroy(cm_scene_base *b)
     free(b->event_xy);
     if (b->pango)
         g_object_unref(b->pango);
+    cm_memo_destroy(b->measured);
     free(b);
 }
 
@@ -725,10 +728,35 @@ reserved_by_other(const layout *L, box bx, const cm_scene_label *lb)
     return 0;
 }
 
+/* What a measurement depends on besides the base's style. */
+typedef struct measure_key {
+    double size_px;
+    int bold, italic;
+    char text[1000];
+} measure_key;
+
+/* The logical size of @text set at @size_px, measured once a run for each
+ * text and font: a label on every slice is measured on the first. */
 static void
-measure(const cm_scene_base *b, const char *text, double size_px, int bold, int italic,
-        double *w, double *h)
+measure(layout *L, const char *text, double size_px, int bold, int italic, double *w, double *h)
 {
+    const cm_scene_base *b = L->b;
+    measure_key key;
+    size_t n = strlen(text);
+    double *kept = NULL;
+    memset(&key, 0, sizeof(key));   /* the padding too: keys are compared as bytes */
+    key.size_px = size_px;
+    key.bold = bold;
+    key.italic = italic;
+    if (n < sizeof(key.text)) {
+        memcpy(key.text, text, n);
+        kept = cm_memo_find(b->measured, &key, offsetof(measure_key, text) + n);
+    }
+    if (kept) {
+        *w = kept[0];
+        *h = kept[1];
+        return;
+    }
     PangoLayout *pl = pango_layout_new(b->pango);
     PangoFontDescription *fd = cm_scene_font(b->style, size_px, bold, italic);
     PangoRectangle logical;
@@ -740,6 +768,10 @@ measure(const cm_scene_base *b, const char *text, double size_px, int bold, int 
     *h = logical.height;
     pango_font_description_free(fd);
     g_object_unref(pl);
+    double size[2] = { *w, *h };
+    if (n < sizeof(key.text) &&
+        !cm_memo_add(b->measured, &key, offsetof(measure_key, text) + n, size))
+        L->status = CM_ERR_NOMEM;
 }
 
 static void
@@ -771,7 +803,7 @@ add_label(layout *L, const char *text, const char *group, double size_px, int bo
     lb->bold = bold;
     lb->italic = italic;
     lb->color = color;
-    measure(L->b, text, size_px, bold, italic, &lb->w, &lb->h);
+    measure(L, text, size_px, bold, italic, &lb->w, &lb->h);
     return lb;
 }
 
@@ -1062,7 +1094,7 @@ layout_frame(layout *L)
     for (double size = st->title_px; lb && lb->w > W - 2 * m && size > st->title_px * 0.6;) {
         size -= 1;
         lb->size_px = size;
-        measure(L->b, lb->text, size, 1, 0, &lb->w, &lb->h);
+        measure(L, lb->text, size, 1, 0, &lb->w, &lb->h);
     }
     if (lb) {
         lb->x = m;
@@ -2015,7 +2047,7 @@ fit_width(layout *L, cm_scene_label *lb, double w_px)
         }
         free(lb->text);
         lb->text = copy;
-        measure(L->b, copy, lb->size_px, lb->bold, lb->italic, &lb->w, &lb->h);
+        measure(L, copy, lb->size_px, lb->bold, lb->italic, &lb->w, &lb->h);
     }
 }
 

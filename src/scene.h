@@ -87,6 +87,7 @@ struct cm_scene_base {
     double scale_bar_px;       /* its length on the map, measured where it is drawn */
     double inset_extent[4];    /* the map's bbox inside the inset, x, y, w, h */
     PangoContext *pango;       /* for measuring text */
+    struct cm_memo *measured;  /* text sizes already measured (memo.h) */
     const cm_gazetteer *gaz;   /* borrowed; read by the alt text */
     const cm_place *region;    /* the region the map is about (alt text); may be NULL */
 };
