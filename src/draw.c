@@ -352,9 +352,9 @@ sprite_context(cairo_t *cr, const anchor *a, double x0, double y0, double x1, do
     return scr;
 }
 
-/* Ends drawing into @scr and hands its surface to the thread's cache. */
-static const cm_sprite *
-keep_sprite(cairo_t *scr, const void *key, size_t n, int dx, int dy)
+/* Ends drawing into @scr and hands its surface to the cache; 0 when out of memory. */
+static int
+keep_sprite(cairo_t *scr, const void *key, size_t n, int dx, int dy, cm_sprite *out)
 {
     cairo_surface_t *sf = cairo_surface_reference(cairo_get_target(scr));
     int ok = cairo_status(scr) == CAIRO_STATUS_SUCCESS;
@@ -362,9 +362,9 @@ keep_sprite(cairo_t *scr, const void *key, size_t n, int dx, int dy)
     cairo_surface_flush(sf);
     if (!ok) {
         cairo_surface_destroy(sf);
-        return NULL;
+        return 0;
     }
-    return cm_sprite_add(key, n, sf, dx, dy);
+    return cm_sprite_add(key, n, sf, dx, dy, out);
 }
 
 /* The bytes a label sprite's pixels depend on: the label's look, the scale,
@@ -412,9 +412,10 @@ draw_label(cairo_t *cr, const cm_style *style, const cm_scene_label *lb)
     unsigned char key[LABEL_KEY_ROOM];
     anchor a = { 0 };
     size_t n = anchor_of(cr, lb->x, lb->y, &a) ? make_label_key(style, lb, &a, key) : 0;
-    const cm_sprite *sp = n ? cm_sprite_find(key, n) : NULL;
-    if (sp) {
-        paint_sprite(cr, sp, &a);
+    cm_sprite sp = { NULL, 0, 0 };
+    if (n && cm_sprite_find(key, n, &sp)) {
+        paint_sprite(cr, &sp, &a);
+        cairo_surface_destroy(sp.surface);
         return 1;
     }
     PangoLayout *pl = label_layout(cr, style, lb);
@@ -433,11 +434,11 @@ draw_label(cairo_t *cr, const cm_style *style, const cm_scene_label *lb)
     if (scr) {
         pango_cairo_update_layout(scr, pl);
         set_label(scr, style, lb, pl, 0, 0);
-        sp = keep_sprite(scr, key, n, dx, dy);
-        ok = sp != NULL;
+        ok = keep_sprite(scr, key, n, dx, dy, &sp);
     }
-    if (sp) {
-        paint_sprite(cr, sp, &a);
+    if (sp.surface) {
+        paint_sprite(cr, &sp, &a);
+        cairo_surface_destroy(sp.surface);
     } else if (ok) {   /* not an image, or a label too big for a sprite */
         pango_cairo_update_layout(cr, pl);
         set_label(cr, style, lb, pl, lb->x, lb->y);

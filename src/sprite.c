@@ -1,5 +1,5 @@
-/* Each thread's sprites (a memo from key bytes to a small cairo image
- * surface) and its canvas. */
+/* The process's sprites (a memo from key bytes to a small cairo image
+ * surface, behind a lock) and each thread's canvas. */
 #include "sprite.h"
 #include "memo.h"
 #include "pages.h"
@@ -9,15 +9,15 @@
 
 enum { BUDGET_BYTES = 48 << 20 };   /* a run's labels take a few megabytes */
 
-typedef struct cache {
-    cairo_surface_t *canvas;
-    cm_memo *sprites;
-    size_t bytes;   /* of the sprites' pixels */
-} cache;
+/* The sprites, everybody's. */
+static pthread_mutex_t sprites_lock = PTHREAD_MUTEX_INITIALIZER;
+static cm_memo *sprites;
+static size_t sprites_bytes;   /* of their pixels */
 
-static pthread_key_t cache_key;
-static int cache_key_ok;
-static pthread_once_t cache_once = PTHREAD_ONCE_INIT;
+/* Each thread's canvas. */
+static pthread_key_t canvas_key;
+static int canvas_key_ok;
+static pthread_once_t canvas_once = PTHREAD_ONCE_INIT;
 
 static void
 free_sprite(void *value)
@@ -26,101 +26,97 @@ free_sprite(void *value)
 }
 
 static void
-cache_free(void *p)
+take(const cm_sprite *kept, cm_sprite *out)
 {
-    cache *c = p;
-    if (!c)
-        return;
-    cm_memo_destroy(c->sprites);
-    cairo_surface_destroy(c->canvas);
-    free(c);
+    *out = *kept;
+    cairo_surface_reference(out->surface);
+}
+
+int
+cm_sprite_find(const void *key, size_t n, cm_sprite *out)
+{
+    pthread_mutex_lock(&sprites_lock);
+    const cm_sprite *kept = sprites ? cm_memo_find(sprites, key, n) : NULL;
+    if (kept)
+        take(kept, out);
+    pthread_mutex_unlock(&sprites_lock);
+    return kept != NULL;
+}
+
+int
+cm_sprite_add(const void *key, size_t n, cairo_surface_t *surface, int dx, int dy,
+              cm_sprite *out)
+{
+    size_t bytes = (size_t)cairo_image_surface_get_stride(surface) *
+                   (size_t)cairo_image_surface_get_height(surface);
+    cm_sprite sp = { surface, dx, dy };
+    const cm_sprite *kept = NULL;
+    pthread_mutex_lock(&sprites_lock);
+    if (!sprites)
+        sprites = cm_memo_create(sizeof(cm_sprite), free_sprite);
+    if (sprites && sprites_bytes + bytes > BUDGET_BYTES) {
+        cm_memo_clear(sprites);
+        sprites_bytes = 0;
+    }
+    if (sprites && cairo_surface_status(surface) == CAIRO_STATUS_SUCCESS)
+        kept = cm_memo_add(sprites, key, n, &sp);
+    if (kept && kept->surface == surface)
+        sprites_bytes += bytes;
+    else   /* not kept, or another thread's was there first */
+        cairo_surface_destroy(surface);
+    if (kept)
+        take(kept, out);
+    pthread_mutex_unlock(&sprites_lock);
+    return kept != NULL;
 }
 
 static void
-cache_init(void)
+canvas_free(void *p)
 {
-    cache_key_ok = pthread_key_create(&cache_key, cache_free) == 0;
+    cairo_surface_destroy(p);
 }
 
-/* This thread's cache, made when first needed; NULL without memory or a key. */
-static cache *
-this_cache(int make)
+static void
+canvas_init(void)
 {
-    pthread_once(&cache_once, cache_init);
-    if (!cache_key_ok)
-        return NULL;
-    cache *c = pthread_getspecific(cache_key);
-    if (c || !make)
-        return c;
-    c = calloc(1, sizeof(*c));
-    if (c && !(c->sprites = cm_memo_create(sizeof(cm_sprite), free_sprite))) {
-        free(c);
-        return NULL;
-    }
-    if (c && pthread_setspecific(cache_key, c) != 0) {
-        cache_free(c);
-        return NULL;
-    }
-    return c;
-}
-
-const cm_sprite *
-cm_sprite_find(const void *key, size_t n)
-{
-    cache *c = this_cache(0);
-    return c ? cm_memo_find(c->sprites, key, n) : NULL;
-}
-
-const cm_sprite *
-cm_sprite_add(const void *key, size_t n, cairo_surface_t *surface, int dx, int dy)
-{
-    cache *c = this_cache(1);
-    size_t bytes = (size_t)cairo_image_surface_get_stride(surface) *
-                   (size_t)cairo_image_surface_get_height(surface);
-    const cm_sprite *kept = NULL;
-    if (c && c->bytes + bytes > BUDGET_BYTES) {
-        cm_memo_clear(c->sprites);
-        c->bytes = 0;
-    }
-    if (c && cairo_surface_status(surface) == CAIRO_STATUS_SUCCESS) {
-        cm_sprite sp = { surface, dx, dy };
-        kept = cm_memo_add(c->sprites, key, n, &sp);
-    }
-    if (!kept || kept->surface != surface)   /* not kept, or the key had one already */
-        cairo_surface_destroy(surface);
-    else
-        c->bytes += bytes;
-    return kept;
+    canvas_key_ok = pthread_key_create(&canvas_key, canvas_free) == 0;
 }
 
 cairo_surface_t *
 cm_sprite_canvas(int width, int height)
 {
-    cache *c = this_cache(1);
-    if (!c)
+    pthread_once(&canvas_once, canvas_init);
+    if (!canvas_key_ok)
         return NULL;
-    if (c->canvas && (cairo_image_surface_get_width(c->canvas) != width ||
-                      cairo_image_surface_get_height(c->canvas) != height)) {
-        cairo_surface_destroy(c->canvas);
-        c->canvas = NULL;
+    cairo_surface_t *c = pthread_getspecific(canvas_key);
+    if (c && (cairo_image_surface_get_width(c) != width ||
+              cairo_image_surface_get_height(c) != height)) {
+        cairo_surface_destroy(c);
+        c = NULL;
+        pthread_setspecific(canvas_key, NULL);
     }
-    if (!c->canvas) {
-        c->canvas = cm_pages_surface(width, height);
-        if (cairo_surface_status(c->canvas) != CAIRO_STATUS_SUCCESS) {
-            cairo_surface_destroy(c->canvas);
-            c->canvas = NULL;
+    if (!c) {
+        c = cm_pages_surface(width, height);
+        if (cairo_surface_status(c) != CAIRO_STATUS_SUCCESS ||
+            pthread_setspecific(canvas_key, c) != 0) {
+            cairo_surface_destroy(c);
             return NULL;
         }
     }
-    return cairo_surface_reference(c->canvas);
+    return cairo_surface_reference(c);
 }
 
 void
 cm_sprite_release(void)
 {
-    cache *c = this_cache(0);
-    if (!c)
-        return;
-    cache_free(c);
-    pthread_setspecific(cache_key, NULL);
+    pthread_mutex_lock(&sprites_lock);
+    cm_memo_destroy(sprites);
+    sprites = NULL;
+    sprites_bytes = 0;
+    pthread_mutex_unlock(&sprites_lock);
+    pthread_once(&canvas_once, canvas_init);
+    if (canvas_key_ok) {
+        cairo_surface_destroy(pthread_getspecific(canvas_key));
+        pthread_setspecific(canvas_key, NULL);
+    }
 }

@@ -1,9 +1,10 @@
 /* Sprites: small images drawn once and then copied onto many maps. A label
  * that sits at the same spot on every slice of a run is set by Pango and
- * stroked for its halo once, not once a slice. Each thread has its own cache,
- * keyed by the bytes of everything its drawing depends on, so a sprite is a
- * pure function of its key: which thread drew it first, and whether it was
- * still cached, never changes a map's pixels. For src/ only. */
+ * stroked for its halo once, not once a slice. The cache is the process's,
+ * shared by the drawing threads and keyed by the bytes of everything a
+ * sprite's drawing depends on, so a sprite is a pure function of its key:
+ * which thread drew it first, and whether it was still cached, never changes
+ * a map's pixels. For src/ only. */
 #ifndef CM_SRC_SPRITE_H
 #define CM_SRC_SPRITE_H
 
@@ -11,19 +12,21 @@
 #include <stddef.h>
 
 typedef struct cm_sprite {
-    cairo_surface_t *surface;   /* ARGB32, premultiplied; the cache's */
+    cairo_surface_t *surface;   /* ARGB32, premultiplied */
     int dx, dy;                 /* its top-left, in device pixels from the anchor pixel */
 } cm_sprite;
 
-/* The calling thread's sprite for the @n bytes at @key, or NULL. */
-const cm_sprite *cm_sprite_find(const void *key, size_t n);
+/* The sprite for the @n bytes at @key into *out, whose surface is a reference
+ * of the caller's (cairo_surface_destroy it). 0 when there is none. */
+int cm_sprite_find(const void *key, size_t n, cm_sprite *out);
 
-/* Adds @surface (the cache takes it, whatever happens) as the calling
- * thread's sprite for @key. Returns the cached sprite, or NULL when out of
- * memory (then the caller draws without it). Past a few tens of megabytes a
- * thread's cache is emptied before adding. */
-const cm_sprite *cm_sprite_add(const void *key, size_t n, cairo_surface_t *surface, int dx,
-                               int dy);
+/* Adds @surface (the cache takes the caller's reference, whatever happens) as
+ * the sprite for @key, and puts the sprite kept for it into *out as
+ * cm_sprite_find() does: another thread may have added one first. Returns 0
+ * when out of memory. Past a few tens of megabytes the cache is emptied
+ * before adding. */
+int cm_sprite_add(const void *key, size_t n, cairo_surface_t *surface, int dx, int dy,
+                  cm_sprite *out);
 
 /* The calling thread's canvas of @width x @height (ARGB32), kept from one map
  * to the next so that a run does not pay for 7 MB of fresh pages a map; the
@@ -31,7 +34,8 @@ const cm_sprite *cm_sprite_add(const void *key, size_t n, cairo_surface_t *surfa
  * NULL when out of memory. */
 cairo_surface_t *cm_sprite_canvas(int width, int height);
 
-/* Frees the calling thread's sprites and canvas (other threads' go when they end). */
+/* Empties the sprite cache (a sprite still referenced lives on) and frees the
+ * calling thread's canvas (other threads' go when they end). */
 void cm_sprite_release(void);
 
 #endif
