@@ -62,6 +62,7 @@ typedef struct run {
     pthread_mutex_t lock;      /* guards the above but written, and what follows */
     pthread_cond_t wake;       /* the queue or stop changed */
     int laid_all, stop;
+    int ground_made;           /* with workers: the first has made the cache (or failed) */
     cm_status draw_st;         /* the first failure while drawing */
     size_t n_share, n_done, n_drawn;
 } run;
@@ -609,10 +610,19 @@ draw_queued(run *r, cm_diag_list *diags, int wait)
 
 typedef struct worker {
     run *r;
+    int first;                 /* the one that draws the ground */
     cm_diag_list *diags;       /* the worker's own: a list is not shared across threads */
     pthread_t thread;
     int started;
 } worker;
+
+/* The ground every slice's PNG starts from (src/draw.h), with PNG only. */
+static cm_status
+make_ground(run *r)
+{
+    return r->opt->formats & CM_FORMAT_PNG
+               ? cm_draw_cache_create(&r->cache, r->base, r->opt->scale) : CM_OK;
+}
 
 /* Each worker draws text with its own Pango font map (Pango's default font
  * map is per thread), set here so that it is released when the worker ends. */
@@ -620,12 +630,26 @@ static void *
 worker_main(void *arg)
 {
     worker *w = arg;
+    run *r = w->r;
     PangoFontMap *fm = pango_cairo_font_map_new();
     if (fm) {
         pango_cairo_font_map_set_default(PANGO_CAIRO_FONT_MAP(fm));
         g_object_unref(fm);
     }
-    draw_queued(w->r, w->diags, 1);
+    /* The first worker draws the ground while the run lays out the first
+     * slices; the others wait for it before drawing. */
+    cm_status st = w->first ? make_ground(r) : CM_OK;
+    pthread_mutex_lock(&r->lock);
+    if (w->first) {
+        if (st != CM_OK)
+            fail(r, st);
+        r->ground_made = 1;
+        pthread_cond_broadcast(&r->wake);
+    }
+    while (!r->ground_made && !r->stop)
+        pthread_cond_wait(&r->wake, &r->lock);
+    pthread_mutex_unlock(&r->lock);
+    draw_queued(r, w->diags, 1);
     pango_cairo_font_map_set_default(NULL);
     return NULL;
 }
@@ -731,6 +755,7 @@ start_workers(run *r, worker *w, size_t n_workers)
 {
     for (size_t k = 0; k < n_workers; k++) {
         w[k].r = r;
+        w[k].first = k == 0;
         w[k].diags = cm_diag_list_create();
         if (!w[k].diags)
             return CM_ERR_NOMEM;
@@ -794,10 +819,7 @@ draw_all(run *r)
     }
     r->n_share = count_share(r);
     cm_draw_base_hash(r->base, r->base_hash);
-    cm_status st = r->opt->formats & CM_FORMAT_PNG
-                       ? cm_draw_cache_create(&r->cache, r->base, r->opt->scale) : CM_OK;
-    if (st == CM_OK && n_workers > 1)
-        st = start_workers(r, w, n_workers);
+    cm_status st = n_workers > 1 ? start_workers(r, w, n_workers) : make_ground(r);
     if (st == CM_OK)
         st = layout_all(r, n_workers);
     if (st != CM_OK) {
