@@ -210,7 +210,7 @@ draw_line_symbol(cairo_t *cr, const cm_scene_marker *m)
 }
 
 static void
-draw_marker(cairo_t *cr, const cm_scene_marker *m, cm_rgba glow)
+set_marker(cairo_t *cr, const cm_scene_marker *m, cm_rgba glow)
 {
     if (m->symbol == CM_SYM_LINE) {
         draw_line_symbol(cr, m);
@@ -243,13 +243,6 @@ draw_marker(cairo_t *cr, const cm_scene_marker *m, cm_rgba glow)
     cairo_new_path(cr);
 }
 
-static void
-draw_markers(cairo_t *cr, const cm_scene *sc, const char *group)
-{
-    for (size_t i = 0; i < sc->n_markers; i++)
-        if (strcmp(sc->markers[i].group, group) == 0)
-            draw_marker(cr, &sc->markers[i], sc->base->style->new_glow);
-}
 
 /* ---- text ------------------------------------------------------------------------------- */
 
@@ -447,6 +440,80 @@ draw_label(cairo_t *cr, const cm_style *style, const cm_scene_label *lb)
     return ok;
 }
 
+/* The bytes a marker sprite's pixels depend on. */
+typedef struct marker_key {
+    double r, angle, stroke_px, dash_px[2], uncertainty_px, scale, fx, fy;
+    cm_rgba fill, stroke, glow;
+    int symbol, is_new, join, cap;
+} marker_key;
+
+/* A marker as a sprite on an image surface, as draw_label() does for a
+ * label; returns 0 when out of memory. */
+static int
+draw_marker(cairo_t *cr, const cm_scene_marker *m, cm_rgba glow)
+{
+    marker_key k;
+    anchor a = { 0 };
+    cm_sprite sp = { NULL, 0, 0 };
+    if (!anchor_of(cr, m->x, m->y, &a)) {
+        set_marker(cr, m, glow);
+        return 1;
+    }
+    memset(&k, 0, sizeof(k));   /* the padding too: the key is compared as bytes */
+    k.r = m->r;
+    k.angle = m->angle;
+    k.stroke_px = m->stroke_px;
+    k.dash_px[0] = m->dash_px[0];
+    k.dash_px[1] = m->dash_px[1];
+    k.uncertainty_px = m->uncertainty_px;
+    k.scale = a.scale;
+    k.fx = a.fx;
+    k.fy = a.fy;
+    k.fill = m->fill;
+    k.stroke = m->stroke;
+    k.glow = m->is_new ? glow : (cm_rgba){ 0, 0, 0, 0 };
+    k.symbol = (int)m->symbol;
+    k.is_new = m->is_new;
+    k.join = (int)cairo_get_line_join(cr);
+    k.cap = (int)cairo_get_line_cap(cr);
+    if (cm_sprite_find(&k, sizeof(k), &sp)) {
+        paint_sprite(cr, &sp, &a);
+        cairo_surface_destroy(sp.surface);
+        return 1;
+    }
+    /* everything drawn stays within this of the point: the widest symbol
+     * (1.6 r for a line), the glow, the ring, and half their strokes */
+    double reach = fmax(fmax(1.6 * m->r, m->r + 4.5), m->uncertainty_px) + m->stroke_px + 2;
+    int dx, dy;
+    cairo_t *scr = sprite_context(cr, &a, a.fx - a.scale * reach, a.fy - a.scale * reach,
+                                  a.fx + a.scale * reach, a.fy + a.scale * reach, &dx, &dy);
+    if (!scr) {   /* too big for a sprite */
+        set_marker(cr, m, glow);
+        return 1;
+    }
+    cm_scene_marker at_origin = *m;
+    at_origin.x = at_origin.y = 0;
+    cairo_set_line_join(scr, cairo_get_line_join(cr));
+    cairo_set_line_cap(scr, cairo_get_line_cap(cr));
+    set_marker(scr, &at_origin, glow);
+    if (!keep_sprite(scr, &k, sizeof(k), dx, dy, &sp))
+        return 0;
+    paint_sprite(cr, &sp, &a);
+    cairo_surface_destroy(sp.surface);
+    return 1;
+}
+
+/* Returns 0 when out of memory. */
+static int
+draw_markers(cairo_t *cr, const cm_scene *sc, const char *group)
+{
+    int ok = 1;
+    for (size_t i = 0; ok && i < sc->n_markers; i++)
+        if (strcmp(sc->markers[i].group, group) == 0)
+            ok = draw_marker(cr, &sc->markers[i], sc->base->style->new_glow);
+    return ok;
+}
+
 /* A leader line runs from the point to the nearest side of its label's box. */
 static void
 draw_leader(cairo_t *cr, const cm_style *style, const cm_scene_label *lb)
@@ -592,10 +659,8 @@ draw_scene(cairo_t *cr, const cm_scene *sc, double scale, const cm_draw_cache *c
     cairo_rectangle(cr, r[0], r[1], r[2], r[3]);
     cairo_clip(cr);
     draw_areas(cr, sc);
-    draw_markers(cr, sc, "places");
-    draw_markers(cr, sc, "control");
-    draw_markers(cr, sc, "events");
-    int ok = draw_labels(cr, sc, "labels");
+    int ok = draw_markers(cr, sc, "places") && draw_markers(cr, sc, "control") &&
+             draw_markers(cr, sc, "events") && draw_labels(cr, sc, "labels");
     cairo_restore(cr);
     if (cache)
         put_inset(cr, cache);
@@ -604,8 +669,7 @@ draw_scene(cairo_t *cr, const cm_scene *sc, double scale, const cm_draw_cache *c
     static const char *const boxes[] = { "frame", "legend", "latest" };
     for (int i = 0; ok && i < 3; i++) {
         draw_rects(cr, sc, boxes[i]);
-        draw_markers(cr, sc, boxes[i]);
-        ok = draw_labels(cr, sc, boxes[i]);
+        ok = draw_markers(cr, sc, boxes[i]) && draw_labels(cr, sc, boxes[i]);
     }
     return ok && cairo_status(cr) == CAIRO_STATUS_SUCCESS ? CM_OK : CM_ERR_NOMEM;
 }
@@ -844,7 +908,7 @@ cm_format_extension(cm_format format)
 /* Bump when drawing changes in a way the scene does not show (a new symbol
  * shape, another blend), so that files drawn by an older conflictmap are not
  * kept by an incremental run. */
-static const char draw_revision[] = "conflictmap draw 2";   /* 2: labels and inset as sprites */
+static const char draw_revision[] = "conflictmap draw 3";   /* 3: labels, markers, inset as sprites */
 
 static void
 hash_bytes(GChecksum *h, const void *p, size_t n)

@@ -1,8 +1,9 @@
 /* Drawing: a PNG drawn over the cached ground (the water and the base map,
  * drawn once per run) has exactly the bytes of one drawn from scratch, at
  * scale 1 and 2, on slices with and without shaded areas. Labels drawn as
- * sprites (src/sprite.h) give the same pixels whatever the thread's cache
- * held before, and a sprite is never reused for a label that looks different. */
+ * and markers drawn as sprites (src/sprite.h) give the same pixels whatever
+ * the cache held before, and a sprite is never reused for one that looks
+ * different. */
 #include "check.h"
 #include "conflictmap/conflictmap.h"
 #include "draw.h"
@@ -140,6 +141,45 @@ check_sprite_keys(cm_scene *scene)
     free(before);
 }
 
+/* The same for a marker on the map. */
+static void
+check_marker_keys(cm_scene *scene)
+{
+    size_t n0, n;
+    cm_scene_marker *m = NULL;
+    for (size_t i = 0; i < scene->n_markers && !m; i++)
+        if (strcmp(scene->markers[i].group, "events") == 0 && !scene->markers[i].is_offmap &&
+            scene->markers[i].symbol != CM_SYM_LINE)
+            m = &scene->markers[i];
+    CHECK(m != NULL);
+    if (!m)
+        return;
+    unsigned char *before = raster(scene, &n0);
+    cm_scene_marker keep = *m;
+    for (int change = 0; change < 8; change++) {
+        switch (change) {
+        case 0: m->fill = (cm_rgba){ 0.1, 0.8, 0.1, 1 }; break;
+        case 1: m->stroke = (cm_rgba){ 0.8, 0.1, 0.8, 1 }; break;
+        case 2: m->r += 2; break;
+        case 3: m->symbol = m->symbol == CM_SYM_SQUARE ? CM_SYM_CIRCLE : CM_SYM_SQUARE; break;
+        case 4: m->is_new = !m->is_new; break;
+        case 5: m->uncertainty_px = m->uncertainty_px > 0 ? 0 : 20; break;
+        case 6: m->stroke_px += 1.5; break;
+        case 7: m->y += 0.3; break;
+        }
+        unsigned char *changed = raster(scene, &n);
+        if (same_pixels(before, n0, changed, n))
+            fprintf(stderr, "test_draw: change %d of a marker left its pixels alone\n", change);
+        CHECK(changed && !same_pixels(before, n0, changed, n));
+        free(changed);
+        *m = keep;
+        unsigned char *again = raster(scene, &n);
+        CHECK(same_pixels(before, n0, again, n));
+        free(again);
+    }
+    free(before);
+}
+
 int
 main(void)
 {
@@ -183,6 +223,7 @@ main(void)
     check_same(scene, base, 2);
     check_order(first, scene);
     check_sprite_keys(scene);
+    check_marker_keys(scene);
     cm_sprite_release();
     cm_scene_destroy(first);
     cm_scene_destroy(scene);
