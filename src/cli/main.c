@@ -342,6 +342,20 @@ parse_args(args *a, int argc, char **argv)
         const char *arg = argv[i];
         if (!strcmp(arg, "--quiet") || !strcmp(arg, "-q")) {
             a->quiet = 1;
+        } else if (arg[0] == '-' && arg[1] == 'j' && arg[2] != '\0') {   /* -j4 */
+            int rc = parse_option(a, "-j", arg + 2);
+            if (rc)
+                return rc;
+        } else if (arg[0] == '-' && arg[1] == '-' && strchr(arg, '=')) {   /* --name=value */
+            char name[64];
+            size_t n = (size_t)(strchr(arg, '=') - arg);
+            if (n >= sizeof(name))
+                return usage_error("unknown option \"%s\"", arg);
+            memcpy(name, arg, n);
+            name[n] = '\0';
+            int rc = parse_option(a, name, arg + n + 1);
+            if (rc)
+                return rc;
         } else if (arg[0] == '-' && arg[1] != '\0') {
             if (i + 1 >= argc)
                 return usage_error("%s needs a value", arg);

@@ -20,6 +20,12 @@ done
 for j in 2 4; do
   diff -r j1 "j$j" >"diff$j.txt" || fail "-j $j differs from -j 1: $(head -3 "diff$j.txt")"
 done
+# The value attached, as make and GNU tools take it: -j2, --output=DIR.
+"$bin" render "$example" -o j2b -j2 "${common[@]}" 2>j2b.err || fail "-j2 exited $?: $(cat j2b.err)"
+diff -r j1 j2b >/dev/null || fail "-j2 differs from -j 1"
+"$bin" render "$example" --output=j2c --size=600x450 --format=png,svg,pdf -j2 --quiet \
+  2>j2c.err || fail "--output=... exited $?: $(cat j2c.err)"
+diff -r j1 j2c >/dev/null || fail "--name=value options differ from -j 1"
 
 # Three shares into one folder, then merge-manifests: the single run's bytes.
 for k in 1 2 3; do
