@@ -1069,6 +1069,25 @@ hash_rects_and_areas(GChecksum *h, const cm_scene *sc)
     }
 }
 
+/* What the SVG writer (draw_svg.c) says of each event beyond its drawing:
+ * the data-* attributes and the <title> of its marker, the data-id of its label. */
+static void
+hash_event_words(GChecksum *h, const cm_scene *sc)
+{
+    for (size_t i = 0; i < sc->n_markers; i++) {
+        const cm_event *e = sc->markers[i].event;
+        if (!e)
+            continue;
+        hash_string(h, cm_event_id(e));
+        hash_size(h, (size_t)cm_event_time(e));
+        hash_string(h, cm_event_kind(e));
+        hash_string(h, cm_event_status(e));
+        hash_string(h, cm_event_headline(e));
+    }
+    for (size_t i = 0; i < sc->n_labels; i++)
+        hash_string(h, sc->labels[i].event ? cm_event_id(sc->labels[i].event) : "");
+}
+
 void
 cm_draw_hash(const cm_scene *scene, const unsigned char base[CM_DRAW_HASH_BYTES],
              cm_format format, double scale, unsigned png_colors,
@@ -1082,8 +1101,10 @@ cm_draw_hash(const cm_scene *scene, const unsigned char base[CM_DRAW_HASH_BYTES]
         hash_size(h, png_colors);
     if (format == CM_FORMAT_PDF)   /* its creation date */
         hash_size(h, (size_t)cm_slice_time(scene->slice));
-    if (format == CM_FORMAT_SVG)   /* its <title> and <desc> */
+    if (format == CM_FORMAT_SVG) {   /* its <title> and <desc>, and what it says of each event */
         hash_string(h, scene->alt);
+        hash_event_words(h, scene);
+    }
     hash_markers(h, scene);
     hash_labels(h, scene);
     hash_rects_and_areas(h, scene);

@@ -76,6 +76,18 @@ want="conflictmap: 199 slices were unchanged and kept, 1 drawn"
 [ "$fixed" = "$want" ] || fail "a changed file: $fixed"
 cmp "$f" fresh/timeline-20201001T0500Z.png || fail "the changed file was not drawn again"
 
+# SVG: a headline corrected, and nothing else: the SVGs that name the event
+# in a marker's <title> (hour 150 and every later one) are drawn again.
+timeline
+"$bin" render timeline.json -o svg --every 1h --size 400x300 --format svg -j 2 2>/dev/null
+sed -i 's/"Report 150"/"Report 150, corrected"/' timeline.json
+corrected=$("$bin" render timeline.json -o svg --every 1h --size 400x300 --format svg -j 2 2>&1 |
+  grep -v '^conflictmap: wrote ')
+want="conflictmap: 150 slices were unchanged and kept, 50 drawn"
+[ "$corrected" = "$want" ] || fail "a corrected headline, SVG: $corrected"
+grep -q 'Report 150, corrected' svg/timeline-20201007T2300Z.svg \
+  || fail "the last SVG does not have the corrected headline"
+
 if [ "$failures" -ne 0 ]; then
   echo "$failures failure(s)" >&2
   exit 1
