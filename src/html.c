@@ -550,7 +550,8 @@ cm_html_write_embed(const cm_html_page *p, const char *path, const char *page_na
     }
     cm_outfile_puts(&o, "<!-- conflictmap: paste into the article. Publish this folder as it is, and "
             "change src to the address of its index.html if the snippet goes elsewhere. "
-            "The frame is as tall as the map and its controls. -->\n"
+            "The frame is as tall as the map and its controls; with the script, as tall "
+            "as the page in it says it is. -->\n"
             "<div style=\"position:relative;width:100%;max-width:1600px;margin:0 auto;");
     cm_outfile_printf(&o, "padding-top:calc(%.2f%% + 13rem);height:0;overflow:hidden\">\n", ratio);
     cm_outfile_puts(&o, "<iframe src=\"");
@@ -561,6 +562,20 @@ cm_html_write_embed(const cm_html_page *p, const char *path, const char *page_na
     cm_outfile_puts(&o, "\" loading=\"lazy\" referrerpolicy=\"no-referrer\" "
             "style=\"position:absolute;top:0;left:0;width:100%;height:100%;border:0\">"
             "</iframe>\n</div>\n");
+    /* Where the article allows a script: the frame takes the height the page
+     * says it has (html.js tellHeight), only from this frame, within reason. */
+    cm_outfile_puts(&o, "<script>(function () {\n"
+            "  var box = document.currentScript.previousElementSibling;\n"
+            "  var frame = box.querySelector('iframe');\n"
+            "  window.addEventListener('message', function (e) {\n"
+            "    if (e.source !== frame.contentWindow || !e.data || "
+            "e.data.conflictmap !== 'height') return;\n"
+            "    var h = Math.ceil(Number(e.data.height));\n"
+            "    if (!(h > 100 && h < 20000)) return;\n"
+            "    box.style.paddingTop = '0';\n"
+            "    box.style.height = h + 'px';\n"
+            "  });\n"
+            "})();</script>\n");
     free(url);
     return cm_outfile_commit(&o, diags);
 }

@@ -205,6 +205,11 @@ try {
   await frame.locator('#cm-moment').waitFor();
   check((await page5.getAttribute('iframe', 'title')).startsWith('Interactive map: '), 'embed: the iframe has a title');
   check((await page5.locator('iframe').boundingBox()).height > 400, 'embed: the frame has room for the page');
+  // the snippet's script sizes the frame to the height the page posts
+  await page5.waitForFunction(() => document.querySelector('iframe').parentNode.style.height !== '');
+  const inner = await frame.locator('html').evaluate((el) => el.scrollHeight);
+  const outer = (await page5.locator('iframe').boundingBox()).height;
+  check(Math.abs(outer - inner) <= 2, 'embed: the frame is as tall as the page in it', outer + ' vs ' + inner);
 
   eq(log.errors.join('\n'), '', 'no console errors or warnings');
   eq(log.requests.join('\n'), '', 'no requests beyond the page\'s folder');
