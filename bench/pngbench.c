@@ -4,7 +4,12 @@
  *   pngbench libpng LEVEL STRATEGY FILTER REPS FILE.png...
  *                                 libpng alone encoding the same pixels (RGB,
  *                                 8-bit) at that compression: median ms an image
- *   pngbench ours COLORS REPS FILE.png...   src/png.c's defaults, the same way
+ *   pngbench ours COLORS REPS FILE.png...   src/png.c's defaults, the same way: the
+ *                                 band encoder, each image after the one before
+ *                                 (bands reused; the first of each repetition fresh)
+ *   pngbench fresh COLORS REPS FILE.png...  the same, every band compressed afresh
+ *   pngbench libdeflate LEVEL REPS FILE.png...  src/png.c with libdeflate at LEVEL
+ *                                 (1-12) for true colour, as before the band encoder
  * Built by bench/run against the library; not part of ctest. */
 #include "png.h"
 
@@ -55,15 +60,19 @@ cmp_double(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
-/* Encodes every surface once with @p; total bytes into *bytes; ms. */
+/* Encodes every surface once with @p, in order, the first afresh; total
+ * bytes into *bytes; ms. */
 static double
 run_ours(cairo_surface_t **s, int n, const cm_png_params *p, size_t *bytes)
 {
     *bytes = 0;
     double t0 = now_ms();
-    for (int i = 0; i < n; i++)
-        if (cm_png_encode(s[i], p, count_sink, bytes) != CM_OK)
+    for (int i = 0; i < n; i++) {
+        cm_png_params q = *p;
+        q.fresh |= i == 0;
+        if (cm_png_encode(s[i], &q, count_sink, bytes) != CM_OK)
             exit(1);
+    }
     return now_ms() - t0;
 }
 
@@ -76,7 +85,7 @@ sweep(cairo_surface_t **s, int n)
         for (int level = 1; level <= 12; level++) {
             if (level > 9 && f != CM_PNG_FILTER_NONE)
                 continue;
-            cm_png_params p = { level, level, (cm_png_filter)f, CM_PNG_FILTER_NONE, 0 };
+            cm_png_params p = { level, level, (cm_png_filter)f, CM_PNG_FILTER_NONE, 0, 1 };
             size_t bytes;
             double best = 1e30;
             for (int rep = 0; rep < 3; rep++) {
@@ -194,18 +203,28 @@ main(int argc, char **argv)
         report("libpng", ms, reps, n, bytes);
         return 0;
     }
-    if (argc >= 5 && !strcmp(argv[1], "ours")) {
-        cm_png_params p = cm_png_default_params((unsigned)atoi(argv[2]));
+    if (argc >= 5 && (!strcmp(argv[1], "ours") || !strcmp(argv[1], "fresh") ||
+                      !strcmp(argv[1], "libdeflate"))) {
+        cm_png_params p = cm_png_default_params(0);
+        if (!strcmp(argv[1], "libdeflate"))
+            p.level = atoi(argv[2]);
+        else
+            p.max_colors = (unsigned)atoi(argv[2]);
+        p.fresh = strcmp(argv[1], "ours") != 0;
         int reps = atoi(argv[3]), n = argc - 4;
         cairo_surface_t **s = load(n, argv + 4);
         double *ms = calloc((size_t)reps, sizeof(*ms));
         size_t bytes = 0;
         for (int rep = 0; rep < reps; rep++)
             ms[rep] = run_ours(s, n, &p, &bytes);
-        report("conflictmap encoder", ms, reps, n, bytes);
+        report(!strcmp(argv[1], "ours") ? "conflictmap encoder"
+               : !strcmp(argv[1], "fresh") ? "conflictmap encoder, no band reused"
+                                           : "conflictmap with libdeflate",
+               ms, reps, n, bytes);
         return 0;
     }
     fprintf(stderr, "usage: pngbench sweep FILE.png... | libpng LEVEL STRATEGY FILTER REPS "
-                    "FILE.png... | ours COLORS REPS FILE.png...\n");
+                    "FILE.png... | ours|fresh COLORS REPS FILE.png... | libdeflate LEVEL REPS "
+                    "FILE.png...\n");
     return 2;
 }

@@ -3,6 +3,8 @@
  * single IDAT chunk (faster than zlib, and smaller: see bench/README.md). */
 #include "png.h"
 
+#include "deflate.h"
+
 #include <libdeflate.h>
 #include <libimagequant.h>
 #include <pthread.h>
@@ -294,51 +296,102 @@ typedef struct layout {
     const void *ctx;
 } layout;
 
-/* Every row filtered into @raw (1 + row_bytes a row). @work holds 3 rows of
- * room: the previous row and this one unfiltered, and a trial for ADAPTIVE. */
+/* Where filtered rows go: into @raw (1 + row_bytes a row) for libdeflate,
+ * or through the band encoder when @raw is NULL. */
+typedef struct rows_out {
+    unsigned char *raw;
+    cm_deflate *d;
+} rows_out;
+
+/* Every row filtered to @out. @work holds 3 rows of room: the previous row
+ * and this one unfiltered, and a trial for ADAPTIVE. */
 static void
-filter_rows(const image *im, const layout *l, unsigned char *work, unsigned char *raw)
+filter_rows(const image *im, const layout *l, unsigned char *work, const rows_out *out)
 {
     size_t n = l->row_bytes, room = l->room;
     unsigned char *prev = work, *cur = work + room, *trial = work + 2 * room;
     memset(work, 0, 3 * room);
-    for (int y = 0; y < im->height; y++, raw += n + 1) {
+    for (int y = 0; y < im->height; y++) {
+        unsigned char *raw = out->raw ? out->raw + (size_t)y * (n + 1)
+                                      : cm_deflate_row(out->d, (size_t)y);
         int type = l->filter;
         if (type == CM_PNG_FILTER_NONE && room == n) {   /* straight in, no copy */
             raw[0] = 0;
             l->fill(im, l->ctx, y, raw + 1);
-            continue;
-        }
-        l->fill(im, l->ctx, y, cur);
-        if (type == CM_PNG_FILTER_ADAPTIVE) {
-            size_t best = SIZE_MAX;
-            for (int t = CM_PNG_FILTER_NONE; t <= CM_PNG_FILTER_PAETH; t++) {
-                filter_row(t, cur, prev, trial, n, l->bpp);
-                size_t c = cost(trial, n);
-                if (c < best) {
-                    best = c;
-                    type = t;
-                    memcpy(raw + 1, trial, n);
-                }
-            }
         } else {
-            filter_row(type, cur, prev, raw + 1, n, l->bpp);
+            l->fill(im, l->ctx, y, cur);
+            if (type == CM_PNG_FILTER_ADAPTIVE) {
+                size_t best = SIZE_MAX;
+                for (int t = CM_PNG_FILTER_NONE; t <= CM_PNG_FILTER_PAETH; t++) {
+                    filter_row(t, cur, prev, trial, n, l->bpp);
+                    size_t c = cost(trial, n);
+                    if (c < best) {
+                        best = c;
+                        type = t;
+                        memcpy(raw + 1, trial, n);
+                    }
+                }
+            } else {
+                filter_row(type, cur, prev, raw + 1, n, l->bpp);
+            }
+            raw[0] = (unsigned char)type;
+            unsigned char *swap = prev;
+            prev = cur;
+            cur = swap;
         }
-        raw[0] = (unsigned char)type;
-        unsigned char *swap = prev;
-        prev = cur;
-        cur = swap;
+        if (!out->raw)
+            cm_deflate_row_done(out->d, (size_t)y);
     }
 }
 
-/* Each thread keeps its buffers and compressor from one map to the next: a
+/* The zlib stream as IDAT chunks of at most 2^31 - 1 bytes (PNG's limit),
+ * from pieces of any size. */
+typedef struct idat_writer {
+    writer *w;
+    size_t left, chunk_left;   /* bytes of the stream, of this chunk */
+    uint32_t crc;
+} idat_writer;
+
+static int
+idat_piece(void *closure, const void *data, size_t n)
+{
+    idat_writer *c = closure;
+    const unsigned char *p = data;
+    while (n > 0 && !c->w->failed) {
+        if (c->chunk_left == 0) {
+            unsigned char head[8];
+            c->chunk_left = c->left < 0x7fffffffu ? c->left : 0x7fffffffu;
+            put_be32(head, (uint32_t)c->chunk_left);
+            memcpy(head + 4, "IDAT", 4);
+            emit(c->w, head, 8);
+            c->crc = libdeflate_crc32(0, "IDAT", 4);
+        }
+        size_t k = n < c->chunk_left ? n : c->chunk_left;
+        c->crc = libdeflate_crc32(c->crc, p, k);
+        emit(c->w, p, k);
+        p += k;
+        n -= k;
+        c->left -= k;
+        c->chunk_left -= k;
+        if (c->chunk_left == 0) {
+            unsigned char crc[4];
+            put_be32(crc, c->crc);
+            emit(c->w, crc, 4);
+        }
+    }
+    return !c->w->failed;
+}
+
+/* Each thread keeps its buffers and compressors from one map to the next: a
  * fresh 6 MB buffer a map costs its page faults again, some 15% of the
- * encoding (measured with perf). Freed when the thread ends. */
+ * encoding (measured with perf), and the band encoder keeps the previous
+ * map's bands to reuse. Freed when the thread ends. */
 typedef struct scratch {
-    unsigned char *raw, *z;
+    unsigned char *raw, *z;             /* libdeflate's (levels 1-12) */
     size_t raw_cap, z_cap;
     struct libdeflate_compressor *c;
     int level;
+    cm_deflate *d;                      /* level 0 */
 } scratch;
 
 static pthread_key_t scratch_key;
@@ -352,6 +405,7 @@ scratch_free(void *p)
     if (!s)
         return;
     libdeflate_free_compressor(s->c);
+    cm_deflate_destroy(s->d);
     free(s->z);
     free(s->raw);
     free(s);
@@ -373,10 +427,9 @@ cm_png_release(void)
     pthread_setspecific(scratch_key, NULL);
 }
 
-/* This thread's scratch with room for @raw_bytes at @level; NULL when out of
- * memory (what it already held stays consistent). */
+/* This thread's scratch; NULL when out of memory. */
 static scratch *
-get_scratch(size_t raw_bytes, int level)
+get_scratch(void)
 {
     pthread_once(&scratch_once, scratch_init);
     scratch *s = scratch_key_ok ? pthread_getspecific(scratch_key) : NULL;
@@ -387,6 +440,14 @@ get_scratch(size_t raw_bytes, int level)
             return NULL;
         }
     }
+    return s;
+}
+
+/* @s with libdeflate's compressor at @level and room for @raw_bytes; 0 when
+ * out of memory (what it held stays consistent). */
+static int
+libdeflate_ready(scratch *s, size_t raw_bytes, int level)
+{
     if (!s->c || s->level != level) {
         libdeflate_free_compressor(s->c);
         s->c = libdeflate_alloc_compressor(level);
@@ -403,41 +464,73 @@ get_scratch(size_t raw_bytes, int level)
         s->z = malloc(bound);
         s->z_cap = s->z ? bound : 0;
     }
-    if (s->c && s->raw_cap >= raw_bytes && s->z_cap >= bound)
-        return s;
-    if (!scratch_key_ok)   /* no thread key: this scratch is nobody's */
-        scratch_free(s);
-    return NULL;
+    return s->c && s->raw_cap >= raw_bytes && s->z_cap >= bound;
+}
+
+/* The rows filtered and compressed, as a zlib stream of *packed bytes that
+ * put_stream() writes; level 0 is src/deflate.c's band encoder. */
+static cm_status
+compress(scratch *s, const image *im, const layout *l, const cm_png_params *p, size_t *packed)
+{
+    size_t raw_bytes = (size_t)im->height * (l->row_bytes + 1);
+    unsigned char *work = malloc(3 * l->room);
+    cm_status st = work ? CM_OK : CM_ERR_NOMEM;
+    *packed = 0;
+    if (st == CM_OK && p->level == 0) {
+        if (!s->d)
+            s->d = cm_deflate_create();
+        st = s->d ? cm_deflate_begin(s->d, (size_t)im->height, l->row_bytes + 1, l->bpp,
+                                     !p->fresh)
+                  : CM_ERR_NOMEM;
+        if (st == CM_OK) {
+            rows_out out = { NULL, s->d };
+            filter_rows(im, l, work, &out);
+            *packed = cm_deflate_end(s->d);
+        }
+    } else if (st == CM_OK) {
+        st = libdeflate_ready(s, raw_bytes, p->level) ? CM_OK : CM_ERR_NOMEM;
+        if (st == CM_OK) {
+            rows_out out = { s->raw, NULL };
+            filter_rows(im, l, work, &out);
+            *packed = libdeflate_zlib_compress(s->c, s->raw, raw_bytes, s->z, s->z_cap);
+        }
+    }
+    free(work);
+    /* packed == 0: the output outgrew its bound, a bug */
+    return st == CM_OK && *packed == 0 ? CM_ERR_INTERNAL : st;
+}
+
+static void
+put_stream(writer *w, scratch *s, const cm_png_params *p, size_t packed)
+{
+    idat_writer c = { w, packed, 0, 0 };
+    if (p->level == 0)
+        cm_deflate_emit(s->d, idat_piece, &c);
+    else
+        idat_piece(&c, s->z, packed);
 }
 
 static cm_status
 encode(writer *w, const image *im, const layout *l, const cm_png_params *p,
        const unsigned char *plte, const unsigned char *trns, size_t n_colors)
 {
-    size_t raw_bytes = (size_t)im->height * (l->row_bytes + 1);
-    unsigned char *work = malloc(3 * l->room);
-    scratch *s = work ? get_scratch(raw_bytes, p->level) : NULL;
-    if (!s) {
-        free(work);
+    scratch *s = get_scratch();
+    if (!s)
         return CM_ERR_NOMEM;
-    }
-    filter_rows(im, l, work, s->raw);
-    free(work);
-    size_t packed = libdeflate_zlib_compress(s->c, s->raw, raw_bytes, s->z, s->z_cap);
-    if (packed != 0)
+    size_t packed;
+    cm_status st = compress(s, im, l, p, &packed);
+    if (st == CM_OK) {
         emit_header(w, im->width, im->height, l->bit_depth, l->color_type);
-    if (packed != 0 && plte)
-        emit_chunk(w, "PLTE", plte, 3 * n_colors);
-    if (packed != 0 && trns)
-        emit_chunk(w, "tRNS", trns, n_colors);
-    if (packed != 0) {
-        emit_chunk(w, "IDAT", s->z, packed);
+        if (plte)
+            emit_chunk(w, "PLTE", plte, 3 * n_colors);
+        if (trns)
+            emit_chunk(w, "tRNS", trns, n_colors);
+        put_stream(w, s, p, packed);
         emit_chunk(w, "IEND", NULL, 0);
     }
-    if (!scratch_key_ok)
+    if (!scratch_key_ok)   /* no thread key: this scratch is nobody's */
         scratch_free(s);
-    /* packed == 0: the output outgrew libdeflate's own bound, a bug */
-    return packed == 0 ? CM_ERR_INTERNAL : w->failed ? CM_ERR_IO : CM_OK;
+    return st != CM_OK ? st : w->failed ? CM_ERR_IO : CM_OK;
 }
 
 static cm_status
@@ -737,7 +830,7 @@ cm_png_default_params(unsigned max_colors)
     /* bench/README.md: no filter at level 1 is the fastest and the smallest of
      * the fast ones (313 KB, 14 ms a map; libpng's fastest, 340 KB, 18 ms);
      * an indexed map is a third of the bytes, where level 6 is worth its time. */
-    cm_png_params p = { 1, 6, CM_PNG_FILTER_NONE, CM_PNG_FILTER_NONE, max_colors };
+    cm_png_params p = { 0, 6, CM_PNG_FILTER_NONE, CM_PNG_FILTER_NONE, max_colors, 0 };
     return p;
 }
 

@@ -21,11 +21,15 @@ typedef enum cm_png_filter {
 } cm_png_filter;
 
 typedef struct cm_png_params {
-    int level;                  /* libdeflate's level, 1-12, for true-colour images */
+    /* The compressor for true-colour images: 0, src/deflate.c's band encoder
+     * (no levels: it has one way of matching); 1-12, libdeflate at that level. */
+    int level;
     int index_level;            /* the same for indexed images */
     cm_png_filter filter;       /* for true-colour images */
     cm_png_filter index_filter; /* for indexed images */
     unsigned max_colors;        /* 0: lossless; 2-256: quantise to that many when more */
+    int fresh;                  /* level 0: compress every band, reusing none of the
+                                 * thread's previous map (the bytes are the same) */
 } cm_png_params;
 
 /* What conflictmap writes unless told otherwise; bench/ measured the choice. */
