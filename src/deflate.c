@@ -27,7 +27,8 @@ enum {
     MIN_MATCH = 3,
     MAX_MATCH = 258,
     WINDOW = 32768,
-    HASH_BITS = 12,
+    HASH_BITS = 14,    /* buckets of the hash, of 2 positions each */
+    HASH_BELOW = 16,   /* the hash is tried when the candidates found less */
     N_LITLEN = 286,
     N_DIST = 30,
     N_CL = 19,
@@ -99,11 +100,22 @@ dist_code(unsigned d)
 
 /* ---- Huffman codes ------------------------------------------------------------------------ */
 
-static int
-cmp_u64(const void *a, const void *b)
+/* Sorts @n keys in ascending order (Shell's sort: at most 286 keys, where
+ * qsort's calls cost more than the sorting). */
+static void
+sort_keys(uint64_t *key, unsigned n)
 {
-    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-    return x < y ? -1 : x > y;
+    static const unsigned gaps[] = { 132, 57, 23, 10, 4, 1 };
+    for (unsigned g = 0; g < sizeof(gaps) / sizeof(gaps[0]); g++) {
+        unsigned gap = gaps[g];
+        for (unsigned i = gap; i < n; i++) {
+            uint64_t v = key[i];
+            unsigned j = i;
+            for (; j >= gap && key[j - gap] > v; j -= gap)
+                key[j] = key[j - gap];
+            key[j] = v;
+        }
+    }
 }
 
 void
@@ -126,7 +138,7 @@ cm_deflate_code_lengths(const uint32_t *freq, unsigned n, unsigned limit, uint8_
         len[first == 0 ? 1 : 0] = 1;
         return;
     }
-    qsort(key, m, sizeof(key[0]), cmp_u64);
+    sort_keys(key, m);
     /* Huffman's tree with two queues: the sorted leaves 0..m-1, and the
      * internal nodes m..2m-2, made in order of weight. */
     for (unsigned i = 0; i < m; i++)
@@ -201,7 +213,7 @@ make_codes(tree *t, unsigned n)
 typedef struct bits {
     unsigned char *p, *end;   /* end: 8 bytes are stored at a time, so p + 8 <= end */
     uint64_t buf;
-    unsigned n;               /* bits in buf: at most 7 between symbols */
+    unsigned n;               /* bits in buf: at most 63; at most 7 after flush() */
     int overflow;             /* the bound was wrong: a bug */
 } bits;
 
@@ -373,22 +385,32 @@ dynamic_trees(block *b)
     return n;
 }
 
+/* Between symbols w->n < 48: a literal adds at most 15 bits; before a match
+ * (at most 20 + 28 bits) the buffer is flushed to at most 7 when it holds
+ * more than 15, so it never holds more than 63. */
 static void
 put_symbols(bits *w, const symbol *sym, size_t n, const tree *lit, const tree *dist)
 {
+    flush(w);
     for (size_t i = 0; i < n; i++) {
         uint32_t s = sym[i], d = s >> 16;
         if (d == 0) {
             put(w, lit->code[s], lit->len[s]);
+            if (w->n >= 48)
+                flush(w);
         } else {
+            if (w->n > 15)   /* 15 + 20 + 28 = 63 bits at most */
+                flush(w);
             unsigned l = s & 0xffff, lc = len_code[l], dc = dist_code(d);
             put(w, lit->code[257 + lc] | (uint64_t)(l - len_base[lc]) << lit->len[257 + lc],
                 lit->len[257 + lc] + len_extra[lc]);
             put(w, dist->code[dc] | (uint64_t)(d - dist_base[dc]) << dist->len[dc],
                 dist->len[dc] + (unsigned)dist_extra[dc]);
+            if (w->n >= 48)
+                flush(w);
         }
-        flush(w);
     }
+    flush(w);
     put(w, lit->code[END_OF_BLOCK], lit->len[END_OF_BLOCK]);
     flush(w);
 }
@@ -497,11 +519,20 @@ common(const unsigned char *a, const unsigned char *b, size_t max)
     return n;
 }
 
+/* The first three bytes of a load32(): a pixel of RGB. */
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define FIRST3 0x00ffffffu
+#else
+#define FIRST3 0xffffff00u
+#endif
+
 static unsigned
-hash4(uint32_t v)
+hash3(uint32_t first3)
 {
-    return (v * 2654435761u) >> (32 - HASH_BITS);
+    return (first3 * 2654435761u) >> (32 - HASH_BITS);
 }
+
+#define HEAD_BYTES (((size_t)2 << HASH_BITS) * sizeof(uint32_t))
 
 /* ---- the state ---------------------------------------------------------------------------- */
 
@@ -521,7 +552,7 @@ struct cm_deflate {
     size_t raw_cap, row_cap, z_cap, bands_cap;
     band *bands;
     symbol *sym;         /* MAX_BLOCK_SYMBOLS */
-    size_t *head;        /* 1 << HASH_BITS positions + 1; 0: none */
+    uint32_t *head;      /* 2 << HASH_BITS: positions + 1 (this image's); 0: none */
     block *blk;
     unsigned char tail[6];
 };
@@ -534,7 +565,7 @@ cm_deflate_create(void)
     if (!d)
         return NULL;
     d->sym = malloc(MAX_BLOCK_SYMBOLS * sizeof(*d->sym));
-    d->head = malloc(((size_t)1 << HASH_BITS) * sizeof(*d->head));
+    d->head = malloc(HEAD_BYTES);
     d->blk = calloc(1, sizeof(*d->blk));
     if (!d->sym || !d->head || !d->blk) {
         cm_deflate_destroy(d);
@@ -592,7 +623,7 @@ cm_deflate_begin(cm_deflate *d, size_t rows, size_t stride, size_t bpp, int reus
             d->bands[b].dirty = d->bands[b].last_changed = 0;
         return CM_OK;
     }
-    if (stride == 0 || bpp == 0 || bpp > 8 || rows > SIZE_MAX / stride)
+    if (stride == 0 || bpp == 0 || bpp > 8 || rows > (SIZE_MAX - 8) / stride)
         return CM_ERR_INTERNAL;
     d->rows = rows;
     d->stride = stride;
@@ -604,12 +635,13 @@ cm_deflate_begin(cm_deflate *d, size_t rows, size_t stride, size_t bpp, int reus
     if (d->n_bands && d->slot > SIZE_MAX / d->n_bands)
         return CM_ERR_NOMEM;
     size_t nb_bytes = d->n_bands * sizeof(band);
-    d->raw = room(d->raw, &d->raw_cap, rows * stride);
+    d->raw = room(d->raw, &d->raw_cap, rows * stride + 8);   /* matching loads 4 bytes */
     d->row = room(d->row, &d->row_cap, stride);
     d->z = room(d->z, &d->z_cap, d->n_bands * d->slot);
     d->bands = room(d->bands, &d->bands_cap, nb_bytes);
     if (!d->raw || !d->row || !d->z || !d->bands)
         return CM_ERR_NOMEM;
+    memset(d->raw + rows * stride, 0, 8);
     return CM_OK;
 }
 
@@ -646,27 +678,49 @@ compress_band(cm_deflate *d, size_t k)
     const unsigned char *raw = d->raw;
     block *b = d->blk;
     symbol *sym = d->sym;
-    size_t *head = d->head;
+    uint32_t *head = d->head;
     bits w = { d->z + k * d->slot, d->z + (k + 1) * d->slot, 0, 0, 0 };
-    size_t cand[4] = { bpp, bpp, 2 * bpp, stride <= WINDOW ? stride : 0 };
+    /* The last distance used, then a pixel back, a row back, and a row back
+     * and a pixel either way (lines a little off vertical). */
+    size_t cand[5] = { bpp, bpp }, n_cand = 2;
+    if (stride <= WINDOW)
+        cand[n_cand++] = stride;
+    if (stride > 2 * bpp && stride - bpp <= WINDOW)
+        cand[n_cand++] = stride - bpp;
+    if (stride + bpp <= WINDOW)
+        cand[n_cand++] = stride + bpp;
+    size_t far = 0;   /* the farthest candidate */
+    for (size_t c = 0; c < n_cand; c++)
+        far = cand[c] > far ? cand[c] : far;
+    int hashing = d->rows * stride < UINT32_MAX;
     size_t n = 0, pos = start, block_start = start;
     stored_run run = { NULL, 0 };
     memset(b->lfreq, 0, sizeof(b->lfreq));
     memset(b->dfreq, 0, sizeof(b->dfreq));
-    memset(head, 0, ((size_t)1 << HASH_BITS) * sizeof(*head));   /* this band's only */
     while (pos < end) {
         size_t avail = end - pos, best = 0, best_d = 0;
+        const unsigned char *p = raw + pos;
         if (avail >= MIN_MATCH) {
-            size_t max = avail < MAX_MATCH ? avail : MAX_MATCH;
-            const unsigned char *p = raw + pos;
-            for (int c = 0; c < 4; c++) {
+            /* p[3] may be the next band's or the slack's: masked out */
+            size_t max = avail < MAX_MATCH ? avail : MAX_MATCH, back = pos - lo;
+            uint32_t now = load32(p) & FIRST3;
+            /* Which candidates match a pixel, without a branch each: most
+             * positions that match none are antialiased edges, and there
+             * the branches would be mispredicted. */
+            unsigned hits = 0;
+            if (back >= far) {
+                for (size_t c = 0; c < n_cand; c++)
+                    hits |= (unsigned)((load32(p - cand[c]) & FIRST3) == now) << c;
+            } else {
+                for (size_t c = 0; c < n_cand; c++)
+                    hits |= (unsigned)(cand[c] <= back && (load32(p - cand[c]) & FIRST3) == now)
+                            << c;
+            }
+            for (size_t c = 0; hits; c++, hits >>= 1) {
                 size_t dd = cand[c];
-                if (dd == 0 || pos - lo < dd || (c > 0 && dd == cand[0]))
+                if (!(hits & 1) || (c > 0 && dd == cand[0]))
                     continue;
-                const unsigned char *q = p - dd;
-                if (p[0] != q[0] || p[1] != q[1] || p[2] != q[2])
-                    continue;
-                size_t l = MIN_MATCH + common(p + MIN_MATCH, q + MIN_MATCH, max - MIN_MATCH);
+                size_t l = MIN_MATCH + common(p + MIN_MATCH, p - dd + MIN_MATCH, max - MIN_MATCH);
                 if (l > best) {
                     best = l;
                     best_d = dd;
@@ -674,16 +728,22 @@ compress_band(cm_deflate *d, size_t k)
                         break;
                 }
             }
-            if (avail >= 4 && best < 8) {
-                unsigned h = hash4(load32(p));
-                size_t at = head[h];
-                head[h] = pos + 1;
-                if (at > start && pos + 1 - at <= WINDOW) {
-                    const unsigned char *q = raw + at - 1;
-                    size_t l = common(p, q, max);
-                    if (l > best && l >= 4) {
-                        best = l;
-                        best_d = pos + 1 - at;
+            if (best < HASH_BELOW && hashing) {
+                /* Positions before this band's are not used: they may be
+                 * from bands not compressed this time. */
+                uint32_t *slot = &head[2 * hash3(now)], here = (uint32_t)(pos + 1);
+                uint32_t ats[2] = { slot[0], slot[1] };
+                slot[1] = slot[0];
+                slot[0] = here;
+                for (int i = 0; i < 2; i++) {
+                    uint32_t at = ats[i];
+                    if (at > start && here - at <= WINDOW &&
+                        (load32(p - (here - at)) & FIRST3) == now) {
+                        size_t dd = here - at, l = common(p, p - dd, max);
+                        if (l > best) {
+                            best = l;
+                            best_d = dd;
+                        }
                     }
                 }
             }
@@ -693,6 +753,7 @@ compress_band(cm_deflate *d, size_t k)
             b->lfreq[257 + len_code[best]]++;
             b->dfreq[dist_code((unsigned)best_d)]++;
             cand[0] = best_d;
+            far = best_d > far ? best_d : far;
             pos += best;
         } else {
             sym[n++] = raw[pos];
@@ -734,6 +795,7 @@ cm_deflate_end(cm_deflate *d)
 {
     size_t total = 2 + 2 + 4;   /* zlib header; final empty block; Adler-32 */
     uint32_t adler = 1;
+    memset(d->head, 0, HEAD_BYTES);
     for (size_t k = 0; k < d->n_bands; k++) {
         band *b = &d->bands[k];
         int keep = d->comparing && !b->dirty && (k == 0 || !d->bands[k - 1].last_changed);

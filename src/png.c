@@ -129,6 +129,11 @@ analyse(image *im)
     int counting = 1, have_last = 0;
     for (int y = 0; y < im->height; y++) {
         const uint32_t *row = row_of(im, y);
+        if (!counting) {   /* past 256 colours: opacity alone, a loop that vectorises */
+            for (int x = 0; x < im->width; x++)
+                all &= row[x] | im->alpha_or;
+            continue;
+        }
         for (int x = 0; x < im->width; x++) {
             uint32_t p = row[x] | im->alpha_or;
             all &= p;
