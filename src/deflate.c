@@ -526,6 +526,18 @@ common(const unsigned char *a, const unsigned char *b, size_t max)
 #define FIRST3 0xffffff00u
 #endif
 
+/* A match at @dist from @p, whose first 3 bytes are known to match: taken
+ * when longer than *@best. */
+static void
+longer(const unsigned char *p, size_t dist, size_t max, size_t *best, size_t *best_d)
+{
+    size_t l = MIN_MATCH + common(p + MIN_MATCH, p - dist + MIN_MATCH, max - MIN_MATCH);
+    if (l > *best) {
+        *best = l;
+        *best_d = dist;
+    }
+}
+
 static unsigned
 hash3(uint32_t first3)
 {
@@ -681,16 +693,26 @@ compress_band(cm_deflate *d, size_t k)
     uint32_t *head = d->head;
     bits w = { d->z + k * d->slot, d->z + (k + 1) * d->slot, 0, 0, 0 };
     /* The last distance used, then a pixel back, a row back, and a row back
-     * and a pixel either way (lines a little off vertical). */
-    size_t cand[5] = { bpp, bpp }, n_cand = 2;
-    if (stride <= WINDOW)
-        cand[n_cand++] = stride;
-    if (stride > 2 * bpp && stride - bpp <= WINDOW)
-        cand[n_cand++] = stride - bpp;
-    if (stride + bpp <= WINDOW)
-        cand[n_cand++] = stride + bpp;
-    size_t far = 0;   /* the farthest candidate */
-    for (size_t c = 0; c < n_cand; c++)
+     * and a pixel either way (lines a little off vertical). One out of reach
+     * stays a pixel back, and @mask leaves it out, as it does the last
+     * distance when that is one of the others. */
+    size_t cand[5] = { bpp, bpp, bpp, bpp, bpp };
+    unsigned fixed = 1u << 1;
+    if (stride <= WINDOW) {
+        cand[2] = stride;
+        fixed |= 1u << 2;
+    }
+    if (stride > 2 * bpp && stride - bpp <= WINDOW) {
+        cand[3] = stride - bpp;
+        fixed |= 1u << 3;
+    }
+    if (stride + bpp <= WINDOW) {
+        cand[4] = stride + bpp;
+        fixed |= 1u << 4;
+    }
+    unsigned mask = fixed;        /* the last distance is a pixel back */
+    size_t far = bpp;             /* the farthest candidate */
+    for (int c = 1; c < 5; c++)
         far = cand[c] > far ? cand[c] : far;
     int hashing = d->rows * stride < UINT32_MAX;
     size_t n = 0, pos = start, block_start = start;
@@ -709,51 +731,45 @@ compress_band(cm_deflate *d, size_t k)
              * the branches would be mispredicted. */
             unsigned hits = 0;
             if (back >= far) {
-                for (size_t c = 0; c < n_cand; c++)
-                    hits |= (unsigned)((load32(p - cand[c]) & FIRST3) == now) << c;
+                hits = (unsigned)((load32(p - cand[0]) & FIRST3) == now) |
+                       (unsigned)((load32(p - cand[1]) & FIRST3) == now) << 1 |
+                       (unsigned)((load32(p - cand[2]) & FIRST3) == now) << 2 |
+                       (unsigned)((load32(p - cand[3]) & FIRST3) == now) << 3 |
+                       (unsigned)((load32(p - cand[4]) & FIRST3) == now) << 4;
             } else {
-                for (size_t c = 0; c < n_cand; c++)
+                for (int c = 0; c < 5; c++)
                     hits |= (unsigned)(cand[c] <= back && (load32(p - cand[c]) & FIRST3) == now)
                             << c;
             }
-            for (size_t c = 0; hits; c++, hits >>= 1) {
-                size_t dd = cand[c];
-                if (!(hits & 1) || (c > 0 && dd == cand[0]))
-                    continue;
-                size_t l = MIN_MATCH + common(p + MIN_MATCH, p - dd + MIN_MATCH, max - MIN_MATCH);
-                if (l > best) {
-                    best = l;
-                    best_d = dd;
-                    if (l == max)
-                        break;
-                }
-            }
+            for (hits &= mask; hits && best < max; hits &= hits - 1)
+                longer(p, cand[__builtin_ctz(hits)], max, &best, &best_d);
             if (best < HASH_BELOW && hashing) {
                 /* Positions before this band's are not used: they may be
                  * from bands not compressed this time. */
                 uint32_t *slot = &head[2 * hash3(now)], here = (uint32_t)(pos + 1);
-                uint32_t ats[2] = { slot[0], slot[1] };
-                slot[1] = slot[0];
+                uint32_t at0 = slot[0], at1 = slot[1];
+                slot[1] = at0;
                 slot[0] = here;
-                for (int i = 0; i < 2; i++) {
-                    uint32_t at = ats[i];
-                    if (at > start && here - at <= WINDOW &&
-                        (load32(p - (here - at)) & FIRST3) == now) {
-                        size_t dd = here - at, l = common(p, p - dd, max);
-                        if (l > best) {
-                            best = l;
-                            best_d = dd;
-                        }
-                    }
-                }
+                if (at0 > start && here - at0 <= WINDOW &&
+                    (load32(p - (here - at0)) & FIRST3) == now)
+                    longer(p, here - at0, max, &best, &best_d);
+                if (at1 > start && here - at1 <= WINDOW &&
+                    (load32(p - (here - at1)) & FIRST3) == now)
+                    longer(p, here - at1, max, &best, &best_d);
             }
         }
         if (best >= MIN_MATCH) {
             sym[n++] = (symbol)(best | best_d << 16);
             b->lfreq[257 + len_code[best]]++;
             b->dfreq[dist_code((unsigned)best_d)]++;
-            cand[0] = best_d;
-            far = best_d > far ? best_d : far;
+            if (best_d != cand[0]) {
+                cand[0] = best_d;
+                far = best_d > far ? best_d : far;
+                mask = fixed | 1u;
+                for (int c = 1; c < 5; c++)
+                    if (((fixed >> c) & 1) && cand[c] == best_d)
+                        mask = fixed;
+            }
             pos += best;
         } else {
             sym[n++] = raw[pos];
