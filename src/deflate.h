@@ -1,7 +1,7 @@
 /* A zlib stream (RFC 1950/1951) of PNG scanlines, specialised for flat-colour
- * maps: matches are looked for only a pixel or two back and a row back (the
- * byte just above), plus a small hash of recent positions, greedily, coded in
- * dynamic Huffman blocks (stored where that would be smaller).
+ * maps: matches are looked for only a pixel back and a row back (the byte
+ * just above), plus a small hash of recent pixels, greedily, coded in dynamic
+ * Huffman blocks (fixed or stored where that would be smaller).
  *
  * The image is compressed in bands of rows. A band's bytes depend only on its
  * own rows and the row above it (no match reaches further back), and each
@@ -35,12 +35,13 @@ void cm_deflate_destroy(cm_deflate *d);   /* NULL is fine */
 cm_status cm_deflate_begin(cm_deflate *d, size_t rows, size_t stride, size_t bpp, int reuse);
 
 /* Where row @y (0 to rows - 1, in order) is to be written, @stride bytes;
- * then call cm_deflate_row_done(). */
+ * then call cm_deflate_row_done(), which compresses a band once its last row
+ * is in. */
 unsigned char *cm_deflate_row(cm_deflate *d, size_t y);
 void cm_deflate_row_done(cm_deflate *d, size_t y);
 
-/* Compresses what changed. The stream's size in bytes, or 0 on a bug (the
- * encoder outgrew its bound; the previous image is then forgotten). */
+/* After every row: the stream's size in bytes, or 0 on a bug (a band outgrew
+ * its bound, or rows are missing; the previous image is then forgotten). */
 size_t cm_deflate_end(cm_deflate *d);
 
 /* The stream of the last cm_deflate_end() to @fn, in pieces, in order. Returns
