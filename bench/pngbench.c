@@ -62,16 +62,22 @@ cmp_double(const void *a, const void *b)
 
 /* Encodes every surface once with @p, in order, the first afresh; total
  * bytes into *bytes; ms. */
+static size_t reused, bands;   /* over the last run_ours() */
+
 static double
 run_ours(cairo_surface_t **s, int n, const cm_png_params *p, size_t *bytes)
 {
     *bytes = 0;
+    reused = bands = 0;
     double t0 = now_ms();
     for (int i = 0; i < n; i++) {
         cm_png_params q = *p;
         q.fresh |= i == 0;
         if (cm_png_encode(s[i], &q, count_sink, bytes) != CM_OK)
             exit(1);
+        size_t b;
+        reused += cm_png_bands_reused(&b);
+        bands += b;
     }
     return now_ms() - t0;
 }
@@ -221,6 +227,8 @@ main(int argc, char **argv)
                : !strcmp(argv[1], "fresh") ? "conflictmap encoder, no band reused"
                                            : "conflictmap with libdeflate",
                ms, reps, n, bytes);
+        if (p.level == 0)
+            printf("bands reused: %zu of %zu\n", reused, bands);
         return 0;
     }
     fprintf(stderr, "usage: pngbench sweep FILE.png... | libpng LEVEL STRATEGY FILTER REPS "

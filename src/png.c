@@ -445,6 +445,15 @@ cm_png_release(void)
     pthread_setspecific(scratch_key, NULL);
 }
 
+size_t
+cm_png_bands_reused(size_t *bands)
+{
+    pthread_once(&scratch_once, scratch_init);
+    scratch *s = scratch_key_ok ? pthread_getspecific(scratch_key) : NULL;
+    *bands = s && s->d ? cm_deflate_bands(s->d) : 0;
+    return s && s->d ? cm_deflate_reused(s->d) : 0;
+}
+
 /* This thread's scratch; NULL when out of memory. */
 static scratch *
 get_scratch(void)

@@ -50,6 +50,10 @@ cm_status cm_png_encode(cairo_surface_t *surface, const cm_png_params *p, cm_png
  * CM_ERR_IO (@o is marked failed) or CM_ERR_NOMEM. */
 cm_status cm_png_write(cairo_surface_t *surface, unsigned max_colors, cm_outfile *o);
 
+/* How many bands of the calling thread's last map the band encoder took
+ * from the map before, of how many (*@bands); for tests and bench/. */
+size_t cm_png_bands_reused(size_t *bands);
+
 /* Frees the calling thread's encoding buffers, which cm_png_encode() keeps
  * from one map to the next (other threads' go when they end). */
 void cm_png_release(void);

@@ -1,8 +1,9 @@
 /* src/png.c: what it writes decodes (with libpng) to exactly the pixels cairo's
  * own PNG writer gives for the same surface; the opaque map is RGB, a map of
  * few colours is indexed, --png-colors quantises within a small error; the
- * bytes are the same on every run; a failed write is CM_ERR_IO and leaves no
- * file. */
+ * bytes are the same on every run, and the same whether the band encoder
+ * reused the previous map's bands or not; a failed write is CM_ERR_IO and
+ * leaves no file. */
 #include "check.h"
 #include "outfile.h"
 #include "png.h"
@@ -344,6 +345,67 @@ test_same_bytes_every_time(void)
     cairo_surface_destroy(s);
 }
 
+static buf
+encode_with(cairo_surface_t *s, int level, int fresh)
+{
+    buf b = { 0 };
+    cm_png_params p = cm_png_default_params(0);
+    p.level = level;
+    p.fresh = fresh;
+    CHECK_INT(cm_png_encode(s, &p, buf_sink, &b), CM_OK);
+    CHECK(well_formed(&b));
+    return b;
+}
+
+static int
+same_bytes(const buf *a, const buf *b)
+{
+    return a->n == b->n && memcmp(a->data, b->data, a->n) == 0;
+}
+
+/* The band encoder (level 0, the default) and libdeflate (1) both give
+ * cairo's pixels; the band encoder, one map after another in this thread,
+ * reuses the bands the maps share and gives the same bytes as encoding the
+ * map alone; so do maps of another size or format in between. */
+static void
+test_band_reuse(void)
+{
+    for (int opaque = 1; opaque >= 0; opaque--) {
+        cairo_surface_t *a = many_colors(640, 480, opaque), *b = many_colors(640, 480, opaque);
+        cairo_t *cr = cairo_create(b);   /* a label drawn on b: a few bands differ */
+        cairo_set_source_rgba(cr, 0.8, 0.1, 0.1, opaque ? 1 : 0.5);
+        cairo_rectangle(cr, 100.5, 300.25, 60, 7);
+        cairo_fill(cr);
+        cairo_destroy(cr);
+        cairo_surface_t *other = many_colors(320, 479, opaque);
+        double mean = -1;
+        buf b_libdeflate = encode_with(b, 1, 1), b_alone = encode_with(b, 0, 1);
+        CHECK_INT(compare_with_cairo(b, &b_libdeflate, 1, &mean), 0);
+        CHECK_INT(compare_with_cairo(b, &b_alone, 1, &mean), 0);
+        CHECK_INT(color_type(&b_alone), opaque ? 2 : 6);
+        buf a1 = encode_with(a, 0, 0), b_after_a = encode_with(b, 0, 0);
+        size_t bands = 0, reused = cm_png_bands_reused(&bands);
+        CHECK(bands == 15 && reused >= 10 && reused < bands);   /* 32 rows a band */
+        buf a_after_b = encode_with(a, 0, 0), a_alone = encode_with(a, 0, 1);
+        buf o = encode_with(other, 0, 0), b_after_other = encode_with(b, 0, 0);
+        buf b_again = encode_with(b, 0, 0);
+        CHECK(same_bytes(&b_after_a, &b_alone));
+        CHECK(same_bytes(&a_after_b, &a_alone));
+        CHECK(same_bytes(&a1, &a_alone));
+        CHECK(same_bytes(&b_after_other, &b_alone));
+        CHECK(same_bytes(&b_again, &b_alone));
+        CHECK_INT(compare_with_cairo(b, &b_after_a, 1, &mean), 0);
+        CHECK(!same_bytes(&a_alone, &b_alone));
+        buf *all[] = { &b_libdeflate, &b_alone, &a1, &b_after_a, &a_after_b, &a_alone, &o,
+                       &b_after_other, &b_again };
+        for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++)
+            free(all[i]->data);
+        cairo_surface_destroy(a);
+        cairo_surface_destroy(b);
+        cairo_surface_destroy(other);
+    }
+}
+
 static void
 test_sink_failure_is_io(void)
 {
@@ -413,6 +475,7 @@ main(void)
     test_quantised();
     test_quantised_noise();
     test_same_bytes_every_time();
+    test_band_reuse();
     test_sink_failure_is_io();
     test_full_disk_leaves_nothing();
     return check_result("test_png");
