@@ -1,0 +1,113 @@
+/* libFuzzer harness: src/deflate.c, the band encoder of PNG scanlines. The
+ * first three bytes choose the geometry (a row of 1 to 4,096 bytes, 1 to 8
+ * bytes a pixel), the rest are the rows. They are encoded with the state the
+ * previous input left (its bands reused where they match), then afresh, then
+ * again with one byte changed: every stream must inflate (zlib) to the rows,
+ * and the streams of the same rows must be the same bytes. */
+#include "deflate.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <zlib.h>
+
+typedef struct out {
+    unsigned char *data;
+    size_t n, cap;
+} out;
+
+static int
+append(void *closure, const void *data, size_t n)
+{
+    out *o = closure;
+    if (o->n + n > o->cap) {
+        o->cap = 2 * (o->n + n);
+        o->data = realloc(o->data, o->cap);
+        if (!o->data)
+            abort();
+    }
+    if (n)
+        memcpy(o->data + o->n, data, n);
+    o->n += n;
+    return 1;
+}
+
+static out
+encode(cm_deflate *d, const uint8_t *rows, size_t n_rows, size_t stride, size_t bpp, int reuse)
+{
+    out o = { 0 };
+    if (cm_deflate_begin(d, n_rows, stride, bpp, reuse) != CM_OK)
+        abort();
+    for (size_t y = 0; y < n_rows; y++) {
+        memcpy(cm_deflate_row(d, y), rows + y * stride, stride);
+        cm_deflate_row_done(d, y);
+    }
+    size_t n = cm_deflate_end(d);
+    if (n == 0 || !cm_deflate_emit(d, append, &o) || o.n != n)
+        abort();
+    return o;
+}
+
+static void
+check_inflates(const out *z, const uint8_t *rows, size_t n)
+{
+    unsigned char *back = malloc(n + 1);
+    z_stream s;
+    memset(&s, 0, sizeof(s));
+    if (!back || inflateInit(&s) != Z_OK)
+        abort();
+    s.next_in = z->data;
+    s.avail_in = (uInt)z->n;
+    s.next_out = back;
+    s.avail_out = (uInt)(n + 1);
+    if (inflate(&s, Z_FINISH) != Z_STREAM_END || s.total_out != n || s.avail_in != 0 ||
+        (n && memcmp(back, rows, n) != 0))
+        abort();
+    inflateEnd(&s);
+    free(back);
+}
+
+static void
+check_same(const out *a, const out *b)
+{
+    if (a->n != b->n || memcmp(a->data, b->data, a->n) != 0)
+        abort();
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    static cm_deflate *kept;   /* from one input to the next, as a thread keeps it */
+    if (size < 3)
+        return 0;
+    size_t stride = 1 + (size_t)((data[0] | data[1] << 8) % 4096), bpp = 1 + data[2] % 8;
+    size_t n_rows = (size - 3) / stride, n = n_rows * stride;
+    if (!kept && !(kept = cm_deflate_create()))
+        abort();
+    cm_deflate *fresh = cm_deflate_create();
+    uint8_t *rows = malloc(n ? n : 1);
+    if (!fresh || !rows)
+        abort();
+    if (n)
+        memcpy(rows, data + 3, n);
+    out a = encode(kept, rows, n_rows, stride, bpp, 1);
+    out b = encode(fresh, rows, n_rows, stride, bpp, 1);
+    check_inflates(&a, rows, n);
+    check_same(&a, &b);
+    if (n) {   /* one byte changed: the bands below it reused, or not */
+        rows[(data[0] * 7919u + data[2]) % n] ^= 0x5a;
+        out c = encode(kept, rows, n_rows, stride, bpp, 1);
+        out e = encode(fresh, rows, n_rows, stride, bpp, 0);
+        check_inflates(&c, rows, n);
+        check_same(&c, &e);
+        if (cm_deflate_reused(kept) + 2 < cm_deflate_bands(kept))
+            abort();
+        free(c.data);
+        free(e.data);
+    }
+    free(a.data);
+    free(b.data);
+    free(rows);
+    cm_deflate_destroy(fresh);
+    return 0;
+}
