@@ -721,7 +721,7 @@ compress_band(cm_deflate *d, size_t k)
         fixed |= 1u << 2;
     }
     unsigned mask = fixed;        /* the last distance is a pixel back */
-    size_t far = cand[2];         /* the farthest candidate */
+    size_t far = cand[2] > bpp ? cand[2] : bpp;   /* the farthest candidate */
     int hashing = d->rows * stride < UINT32_MAX;
     size_t n = 0, pos = start, block_start = start;
     stored_run run = { NULL, 0 };
