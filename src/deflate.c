@@ -391,8 +391,11 @@ dynamic_trees(block *b)
  * (at most 20 + 28 bits) the buffer is flushed to at most 7 when it holds
  * more than 15, so it never holds more than 63. */
 static void
-put_symbols(bits *w, const symbol *sym, size_t n, const tree *lit, const tree *dist)
+put_symbols(bits *out, const symbol *sym, size_t n, const tree *lit, const tree *dist)
 {
+    /* A local copy: the bytes stored through out->p could alias *out, and
+     * the compiler would reload it after every store. */
+    bits local = *out, *w = &local;
     flush(w);
     for (size_t i = 0; i < n; i++) {
         uint32_t s = sym[i], d = s >> 16;
@@ -415,6 +418,7 @@ put_symbols(bits *w, const symbol *sym, size_t n, const tree *lit, const tree *d
     flush(w);
     put(w, lit->code[END_OF_BLOCK], lit->len[END_OF_BLOCK]);
     flush(w);
+    *out = local;
 }
 
 /* The bits that bring a block ending at bit @n_bits of a byte to a byte
@@ -711,17 +715,15 @@ compress_band(cm_deflate *d, size_t k)
     uint32_t *head = d->head;
     bits w = { d->z + k * d->slot, d->z + (k + 1) * d->slot, 0, 0, 0 };
     /* The last distance used, a pixel back and a row back (a row and a
-     * pixel either way found 0.4% more and cost 10% more time). A row back
-     * out of reach stays a pixel back, and @mask leaves it out, as it does
-     * the last distance when that is one of the others. */
-    size_t cand[3] = { bpp, bpp, bpp };
-    unsigned fixed = 1u << 1;
-    if (stride <= WINDOW) {
-        cand[2] = stride;
-        fixed |= 1u << 2;
-    }
-    unsigned mask = fixed;        /* the last distance is a pixel back */
-    size_t far = cand[2] > bpp ? cand[2] : bpp;   /* the farthest candidate */
+     * pixel either way found 0.4% more and cost 10% more time), in locals
+     * the compiler keeps in registers. A row back out of reach stays a pixel
+     * back and is left out, as the last distance is when it is one of the
+     * others. */
+    const size_t row_d = stride <= WINDOW ? stride : bpp;
+    const unsigned has_row = row_d != bpp;
+    size_t last = bpp;
+    unsigned use_last = 0;
+    size_t far = row_d > bpp ? row_d : bpp;   /* the farthest candidate */
     int hashing = d->rows * stride < UINT32_MAX;
     size_t n = 0, pos = start, block_start = start;
     stored_run run = { NULL, 0 };
@@ -737,18 +739,26 @@ compress_band(cm_deflate *d, size_t k)
             /* Which candidates match a pixel, without a branch each: most
              * positions that match none are antialiased edges, and there
              * the branches would be mispredicted. */
-            unsigned hits = 0;
+            unsigned h_last, h_px, h_row;
             if (back >= far) {
-                hits = (unsigned)((load32(p - cand[0]) & FIRST3) == now) |
-                       (unsigned)((load32(p - cand[1]) & FIRST3) == now) << 1 |
-                       (unsigned)((load32(p - cand[2]) & FIRST3) == now) << 2;
+                h_last = (load32(p - last) & FIRST3) == now;
+                h_px = (load32(p - bpp) & FIRST3) == now;
+                h_row = (load32(p - row_d) & FIRST3) == now;
             } else {
-                for (int c = 0; c < 3; c++)
-                    hits |= (unsigned)(cand[c] <= back && (load32(p - cand[c]) & FIRST3) == now)
-                            << c;
+                h_last = last <= back && (load32(p - last) & FIRST3) == now;
+                h_px = bpp <= back && (load32(p - bpp) & FIRST3) == now;
+                h_row = row_d <= back && (load32(p - row_d) & FIRST3) == now;
             }
-            for (hits &= mask; hits && best < max; hits &= hits - 1)
-                longer(p, cand[__builtin_ctz(hits)], max, &best, &best_d);
+            h_last &= use_last;
+            h_row &= has_row;
+            if (h_last | h_px | h_row) {
+                if (h_last)
+                    longer(p, last, max, &best, &best_d);
+                if (h_px && best < max)
+                    longer(p, bpp, max, &best, &best_d);
+                if (h_row && best < max)
+                    longer(p, row_d, max, &best, &best_d);
+            }
             if (best < HASH_BELOW && hashing) {
                 /* Positions before this band's are not used: they may be
                  * from bands not compressed this time. */
@@ -768,13 +778,10 @@ compress_band(cm_deflate *d, size_t k)
             sym[n++] = (symbol)(best | best_d << 16);
             b->lfreq[257 + len_code[best]]++;
             b->dfreq[dist_code((unsigned)best_d)]++;
-            if (best_d != cand[0]) {
-                cand[0] = best_d;
+            if (best_d != last) {
+                last = best_d;
                 far = best_d > far ? best_d : far;
-                mask = fixed | 1u;
-                for (int c = 1; c < 3; c++)
-                    if (((fixed >> c) & 1) && cand[c] == best_d)
-                        mask = fixed;
+                use_last = last != bpp && !(has_row && last == row_d);
             }
             pos += best;
         } else {

@@ -178,14 +178,18 @@ row_rgb(const image *im, const void *ctx, int y, unsigned char *dst)
     const int width = im->width;   /* a local: stores through dst may alias im */
     int x = 0;
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-    /* Four pixels as three words: bswap(p << 8) is a pixel's R, G, B, 0. */
-    for (; x + 4 <= width; x += 4, dst += 12) {
-        uint32_t a = __builtin_bswap32(row[x] << 8), b = __builtin_bswap32(row[x + 1] << 8);
-        uint32_t c = __builtin_bswap32(row[x + 2] << 8), d = __builtin_bswap32(row[x + 3] << 8);
-        uint32_t w0 = a | b << 24, w1 = b >> 8 | c << 16, w2 = c >> 16 | d << 8;
-        memcpy(dst, &w0, 4);
-        memcpy(dst + 4, &w1, 4);
-        memcpy(dst + 8, &w2, 4);
+    /* Eight pixels as three 64-bit words: bswap(p << 8) is a pixel's R, G, B
+     * and a zero byte. */
+    for (; x + 8 <= width; x += 8, dst += 24) {
+        uint64_t c[8];
+        for (int i = 0; i < 8; i++)
+            c[i] = __builtin_bswap32(row[x + i] << 8);
+        uint64_t w0 = c[0] | c[1] << 24 | c[2] << 48;
+        uint64_t w1 = c[2] >> 16 | c[3] << 8 | c[4] << 32 | c[5] << 56;
+        uint64_t w2 = c[5] >> 8 | c[6] << 16 | c[7] << 40;
+        memcpy(dst, &w0, 8);
+        memcpy(dst + 8, &w1, 8);
+        memcpy(dst + 16, &w2, 8);
     }
 #endif
     for (; x < width; x++, dst += 3) {
