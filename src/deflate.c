@@ -780,7 +780,8 @@ compress_band(cm_deflate *d, size_t k)
             b->dfreq[dist_code((unsigned)best_d)]++;
             if (best_d != last) {
                 last = best_d;
-                far = best_d > far ? best_d : far;
+                far = row_d > bpp ? row_d : bpp;
+                far = last > far ? last : far;
                 use_last = last != bpp && !(has_row && last == row_d);
             }
             pos += best;
