@@ -652,6 +652,8 @@ cm_deflate_begin(cm_deflate *d, size_t rows, size_t stride, size_t bpp, int reus
     d->band_rows = BAND_ROWS;
     d->n_bands = (rows + BAND_ROWS - 1) / BAND_ROWS;
     size_t band_bytes = (rows < BAND_ROWS ? rows : BAND_ROWS) * stride;
+    if (band_bytes > SIZE_MAX / 2)   /* slot_bytes() would overflow */
+        return CM_ERR_NOMEM;
     d->slot = slot_bytes(band_bytes);
     if (d->n_bands && d->slot > SIZE_MAX / d->n_bands)
         return CM_ERR_NOMEM;

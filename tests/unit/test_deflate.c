@@ -10,6 +10,7 @@
 #include "deflate.h"
 
 #include <cairo.h>
+#include <dirent.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -298,55 +299,54 @@ test_code_lengths(void)
 
 #define EXAMPLE CM_SOURCE_DIR "/examples/karabakh-2020-10-09.json"
 
-/* The example's first and last slice at 800x600, as PNG files read back by
- * cairo, as RGB scanlines (filter byte 0), as src/png.c writes them. */
+static int
+cmp_names(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The example rendered at 800x600 (cm_render into a temporary folder): its
+ * first slice (@last 0) or its last, read back by cairo, as RGB scanlines
+ * (filter byte 0), as src/png.c writes them. */
 static unsigned char *
 rendered(int last, size_t *rows, size_t *stride)
 {
-    static const char *const names[] = { "countries", "regions", "lines" };
-    cm_gazetteer *gaz = NULL;
-    cm_events *events = NULL;
-    cm_layer *layers[3] = { NULL };
-    cm_style *style = NULL;
-    cm_projection *proj = NULL;
-    cm_slices *slices = NULL;
-    cm_scene_base *base = NULL;
-    cm_scene *scene = NULL, *next = NULL;
-    double bbox[4] = { 45.4, 38.9, 48.0, 41.0 }, rect[4];
-    char path[512];
-    CHECK_INT(cm_gazetteer_create(&gaz), CM_OK);
-    CHECK_INT(cm_gazetteer_add_file(gaz, CM_SOURCE_DIR "/gazetteer/caucasus.tsv", NULL), CM_OK);
-    CHECK_INT(cm_events_load(&events, EXAMPLE, gaz, NULL), CM_OK);
-    for (int k = 0; k < 3; k++) {
-        snprintf(path, sizeof(path), "%s/shapes/%s.shp", CM_SOURCE_DIR, names[k]);
-        CHECK_INT(cm_layer_load(&layers[k], path, NULL, NULL), CM_OK);
+    static const char *const gazetteers[] = { CM_SOURCE_DIR "/gazetteer/caucasus.tsv" };
+    static const char *const shapes[] = { CM_SOURCE_DIR "/shapes" };
+    char dir[] = "deflate-maps-XXXXXX", path[512], *names[64];
+    size_t n = 0;
+    CHECK(mkdtemp(dir) != NULL);
+    cm_render_options o = { 0 };
+    o.events_path = EXAMPLE;
+    o.out_dir = dir;
+    o.formats = CM_FORMAT_PNG;
+    o.shapes = shapes;
+    o.n_shapes = 1;
+    o.gazetteers = gazetteers;
+    o.n_gazetteers = 1;
+    o.width_px = 800;
+    o.height_px = 600;
+    o.scale = 1;
+    CHECK_INT(cm_render(&o, NULL, NULL), CM_OK);
+    DIR *dd = opendir(dir);
+    for (struct dirent *e; dd && (e = readdir(dd));) {
+        snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+        size_t len = strlen(e->d_name);
+        if (len > 4 && !strcmp(e->d_name + len - 4, ".png") && n < 64)
+            names[n++] = strdup(path);
+        else if (e->d_name[0] != '.')
+            unlink(path);
     }
-    CHECK_INT(cm_style_preset(&style, "light", NULL), CM_OK);
-    cm_scene_map_rect(style, 800, 600, rect);
-    CHECK_INT(cm_projection_create(&proj, "auto", bbox, rect, NULL), CM_OK);
-    CHECK_INT(cm_slices_make(&slices, events, NULL, NULL), CM_OK);
-    CHECK_INT(cm_scene_base_create(&base, layers, 3, proj, style, gaz, events, bbox, 800, 600),
-              CM_OK);
-    size_t n = last ? cm_slices_count(slices) : 1;
-    CHECK_INT(cm_scene_layout(&scene, base, cm_slices_get(slices, 0), NULL), CM_OK);
-    for (size_t i = 1; scene && i < n; i++) {
-        CHECK_INT(cm_scene_layout(&next, base, cm_slices_get(slices, i), scene), CM_OK);
-        cm_scene_destroy(scene);
-        scene = next;
+    if (dd)
+        closedir(dd);
+    CHECK(n >= 2);
+    qsort(names, n, sizeof(names[0]), cmp_names);
+    cairo_surface_t *s = cairo_image_surface_create_from_png(names[last ? n - 1 : 0]);
+    for (size_t i = 0; i < n; i++) {
+        unlink(names[i]);
+        free(names[i]);
     }
-    CHECK_INT(cm_draw(scene, CM_FORMAT_PNG, 1, 0, "deflate-map.png", NULL), CM_OK);
-    cm_scene_destroy(scene);
-    cm_scene_base_destroy(base);
-    cm_slices_destroy(slices);
-    cm_projection_destroy(proj);
-    cm_style_destroy(style);
-    for (int k = 0; k < 3; k++)
-        cm_layer_destroy(layers[k]);
-    cm_events_destroy(events);
-    cm_gazetteer_destroy(gaz);
-
-    cairo_surface_t *s = cairo_image_surface_create_from_png("deflate-map.png");
-    unlink("deflate-map.png");
+    rmdir(dir);
     CHECK_INT(cairo_surface_status(s), CAIRO_STATUS_SUCCESS);
     int w = cairo_image_surface_get_width(s), h = cairo_image_surface_get_height(s);
     int cs = cairo_image_surface_get_stride(s);
@@ -355,14 +355,14 @@ rendered(int last, size_t *rows, size_t *stride)
     *stride = 1 + 3 * (size_t)w;
     unsigned char *img = malloc(*rows * *stride);
     for (size_t y = 0; y < *rows; y++) {
-        unsigned char *o = img + y * *stride;
-        *o++ = 0;
-        for (int x = 0; x < w; x++, o += 3) {
-            uint32_t p;
-            memcpy(&p, d + y * (size_t)cs + 4 * (size_t)x, 4);
-            o[0] = (unsigned char)(p >> 16);
-            o[1] = (unsigned char)(p >> 8);
-            o[2] = (unsigned char)p;
+        unsigned char *out = img + y * *stride;
+        *out++ = 0;
+        for (int x = 0; x < w; x++, out += 3) {
+            uint32_t px;
+            memcpy(&px, d + y * (size_t)cs + 4 * (size_t)x, 4);
+            out[0] = (unsigned char)(px >> 16);
+            out[1] = (unsigned char)(px >> 8);
+            out[2] = (unsigned char)px;
         }
     }
     cairo_surface_destroy(s);
