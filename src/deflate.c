@@ -17,6 +17,7 @@
  * flush does. The stream ends with an empty fixed block marked final and the
  * Adler-32 of all rows (each band's, combined). */
 #include "deflate.h"
+#include "pages.h"
 
 #include <libdeflate.h>
 #include <pthread.h>
@@ -617,15 +618,16 @@ slot_bytes(size_t n)
 }
 
 /* @p with room for @need bytes (at least 1): @p itself, or a new block (@p
- * freed), or NULL when out of memory (@p freed). */
+ * freed), or NULL when out of memory (@p freed). @pages: a block every byte
+ * of which will be written, from cm_pages_alloc() (src/pages.h). */
 static void *
-room(void *p, size_t *cap, size_t need)
+room(void *p, size_t *cap, size_t need, int pages)
 {
     need = need ? need : 1;
     if (*cap >= need)
         return p;
     free(p);
-    p = malloc(need);
+    p = pages ? cm_pages_alloc(need) : malloc(need);
     *cap = p ? need : 0;
     return p;
 }
@@ -658,10 +660,10 @@ cm_deflate_begin(cm_deflate *d, size_t rows, size_t stride, size_t bpp, int reus
     if (d->n_bands && d->slot > SIZE_MAX / d->n_bands)
         return CM_ERR_NOMEM;
     size_t nb_bytes = d->n_bands * sizeof(band);
-    d->raw = room(d->raw, &d->raw_cap, rows * stride + 8);   /* matching loads 4 bytes */
-    d->row = room(d->row, &d->row_cap, stride);
-    d->z = room(d->z, &d->z_cap, d->n_bands * d->slot);
-    d->bands = room(d->bands, &d->bands_cap, nb_bytes);
+    d->raw = room(d->raw, &d->raw_cap, rows * stride + 8, 1);   /* matching loads 4 bytes */
+    d->row = room(d->row, &d->row_cap, stride, 0);
+    d->z = room(d->z, &d->z_cap, d->n_bands * d->slot, 0);   /* a band's slot is mostly unused */
+    d->bands = room(d->bands, &d->bands_cap, nb_bytes, 0);
     if (!d->raw || !d->row || !d->z || !d->bands)
         return CM_ERR_NOMEM;
     memset(d->raw + rows * stride, 0, 8);
