@@ -1036,10 +1036,49 @@ enum { N_KNOWN_LONLAT = 8, KNOWN_LONLAT_ROOM = 1024 };
 static char known_lonlat[N_KNOWN_LONLAT][KNOWN_LONLAT_ROOM];
 static pthread_mutex_t known_lock = PTHREAD_MUTEX_INITIALIZER;
 
+/* The usual ways of writing it, as ogr2ogr, ArcGIS and pyshp do, known
+ * before PROJ is asked at all: a run whose layers all say one of these never
+ * opens PROJ's database for them. */
+static const char *const usual_lonlat[] = {
+    "GEOGCS[\"GCS_WGS_1984\",DATUM[\"D_WGS_1984\",SPHEROID[\"WGS_1984\",6378137.0,"
+    "298.257223563]],PRIMEM[\"Greenwich\",0.0],UNIT[\"Degree\",0.0174532925199433]]",
+    "GEOGCS[\"GCS_WGS_1984\",DATUM[\"D_WGS_1984\",SPHEROID[\"WGS_1984\",6378137,"
+    "298.257223563]],PRIMEM[\"Greenwich\",0],UNIT[\"Degree\",0.017453292519943295]]",
+    "GEOGCS[\"WGS 84\",DATUM[\"WGS_1984\",SPHEROID[\"WGS 84\",6378137,298.257223563,"
+    "AUTHORITY[\"EPSG\",\"7030\"]],AUTHORITY[\"EPSG\",\"6326\"]],PRIMEM[\"Greenwich\",0,"
+    "AUTHORITY[\"EPSG\",\"8901\"]],UNIT[\"degree\",0.0174532925199433,AUTHORITY[\"EPSG\","
+    "\"9122\"]],AUTHORITY[\"EPSG\",\"4326\"]]",
+    "GEOGCS[\"WGS 84\",DATUM[\"WGS_1984\",SPHEROID[\"WGS 84\",6378137,298.257223563,"
+    "AUTHORITY[\"EPSG\",\"7030\"]],AUTHORITY[\"EPSG\",\"6326\"]],PRIMEM[\"Greenwich\",0,"
+    "AUTHORITY[\"EPSG\",\"8901\"]],UNIT[\"degree\",0.01745329251994328,AUTHORITY[\"EPSG\","
+    "\"9122\"]],AUTHORITY[\"EPSG\",\"4326\"]]",
+};
+
+/* Whether @a and @b are the same text but for white space. */
+static int
+same_but_space(const char *a, const char *b)
+{
+    for (;;) {
+        while (isspace((unsigned char)*a))
+            a++;
+        while (isspace((unsigned char)*b))
+            b++;
+        if (*a != *b)
+            return 0;
+        if (!*a)
+            return 1;
+        a++;
+        b++;
+    }
+}
+
 static int
 is_known_lonlat(const char *wkt)
 {
     int known = 0;
+    for (size_t i = 0; i < sizeof(usual_lonlat) / sizeof(usual_lonlat[0]); i++)
+        if (same_but_space(usual_lonlat[i], wkt))
+            return 1;
     pthread_mutex_lock(&known_lock);
     for (size_t i = 0; i < N_KNOWN_LONLAT && !known && known_lonlat[i][0]; i++)
         known = strcmp(known_lonlat[i], wkt) == 0;
