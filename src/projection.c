@@ -13,6 +13,7 @@ struct cm_projection {
     PJ *pj;
     PJ *geod;              /* WGS84 longitude/latitude, for geodesic distances */
     char *definition;
+    int is_auto;           /* the definition is auto_definition's */
     double bbox[4];        /* as given; east < west when it crosses 180 degrees */
     double rect[4];
     double scale;          /* pixels per projected unit */
@@ -59,17 +60,40 @@ definition_for(const char *spec, const double bbox[4], char *buf, size_t size)
         snprintf(buf, size, "%s", spec);
 }
 
+/* For an auto definition (one projection of the WGS84 ellipsoid, written by
+ * auto_definition), the pipeline PROJ would choose from EPSG:4326, written
+ * out: asking PROJ to find it searches its database for operations, some
+ * 15 ms of every run. Checked: the same coordinates to the bit, both ways,
+ * for all four kinds. 0 when @def is not of that form. */
+static int
+auto_pipeline(const char *def, char *buf, size_t size)
+{
+    static const char datum[] = " +datum=WGS84", no_defs[] = " +no_defs";
+    const char *d = strstr(def, datum), *end = strstr(def, no_defs);
+    if (!d || !end || end < d || end[sizeof(no_defs) - 1] != '\0')
+        return 0;
+    int n = snprintf(buf, size, "+proj=pipeline +step +proj=unitconvert +xy_in=deg "
+                     "+xy_out=rad +step %.*s +ellps=WGS84%.*s", (int)(d - def), def,
+                     (int)(end - d - (sizeof(datum) - 1)), d + sizeof(datum) - 1);
+    return n > 0 && (size_t)n < size;
+}
+
 static cm_status
 make_transform(cm_projection *p, const char *spec, cm_diag_list *diags)
 {
+    char pipeline[640];
     p->ctx = proj_context_create();
     if (!p->ctx)
         return CM_ERR_NOMEM;
     proj_log_level(p->ctx, PJ_LOG_NONE);
-    PJ *raw = proj_create_crs_to_crs(p->ctx, "EPSG:4326", p->definition, NULL);
-    if (raw) {
-        p->pj = proj_normalize_for_visualization(p->ctx, raw);
-        proj_destroy(raw);
+    if (p->is_auto && auto_pipeline(p->definition, pipeline, sizeof(pipeline))) {
+        p->pj = proj_create(p->ctx, pipeline);
+    } else {
+        PJ *raw = proj_create_crs_to_crs(p->ctx, "EPSG:4326", p->definition, NULL);
+        if (raw) {
+            p->pj = proj_normalize_for_visualization(p->ctx, raw);
+            proj_destroy(raw);
+        }
     }
     p->geod = proj_create(p->ctx, "+proj=longlat +ellps=WGS84 +no_defs");
     if (!p->pj) {
@@ -205,6 +229,7 @@ cm_projection_create(cm_projection **out, const char *spec, const double bbox_de
     memcpy(p->rect, rect_px, sizeof(p->rect));
     memcpy(p->bbox, bbox_deg, sizeof(p->bbox));
     definition_for(spec, bbox_deg, def, sizeof(def));
+    p->is_auto = !spec || !*spec || strcmp(spec, "auto") == 0;
     p->definition = strdup(def);
     if (p->definition)
         st = make_transform(p, spec ? spec : "auto", diags);

@@ -140,9 +140,44 @@ test_pole_in_mercator(void)
     cm_diag_list_destroy(diags);
 }
 
+/* "auto" writes out the pipeline PROJ would choose (projection.c's
+ * auto_pipeline); the same definition given as a PROJ string goes through
+ * PROJ's own search: every point, both ways, the same to the bit. */
+static void
+test_auto_same_as_proj(void)
+{
+    static const double boxes[][4] = { { 45.4, 38.9, 48.0, 41.0 }, { 30, -5, 40, 5 },
+                                       { -180, 76, 180, 90 }, { -170, -55, 170, 70 } };
+    for (size_t b = 0; b < sizeof(boxes) / sizeof(boxes[0]); b++) {
+        const double *x = boxes[b];
+        cm_projection *a = make("auto", x[0], x[1], x[2], x[3]);
+        cm_projection *p = a ? make(cm_projection_definition(a), x[0], x[1], x[2], x[3]) : NULL;
+        CHECK(a && p);
+        if (!a || !p) {
+            cm_projection_destroy(a);
+            cm_projection_destroy(p);
+            continue;
+        }
+        double u[2 * 200], v[2 * 200];
+        for (int i = 0; i < 200; i++) {
+            u[2 * i] = v[2 * i] = x[0] + (x[2] > x[0] ? x[2] - x[0] : 10) * (i % 20) / 19.0;
+            u[2 * i + 1] = v[2 * i + 1] = x[1] + (x[3] - x[1]) * (i / 20) / 9.0 * 0.98;
+        }
+        cm_projection_forward(a, u, 200);
+        cm_projection_forward(p, v, 200);
+        CHECK(memcmp(u, v, sizeof(u)) == 0);
+        cm_projection_inverse(a, u, 200);
+        cm_projection_inverse(p, v, 200);
+        CHECK(memcmp(u, v, sizeof(u)) == 0);
+        cm_projection_destroy(a);
+        cm_projection_destroy(p);
+    }
+}
+
 int
 main(void)
 {
+    test_auto_same_as_proj();
     test_auto_choices();
     test_antimeridian();
     test_inverse_round_trip();
