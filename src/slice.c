@@ -1,34 +1,52 @@
 /* Slicing a timeline: choosing the moments, then walking the events in time
- * order once, applying control changes as they come, so each slice holds its
- * own copy of the control state and its list of events shown. */
+ * order once. Nothing is copied per slice: the slices share one time-sorted
+ * array of the events, and each slice is a few numbers into it (the events
+ * that happened by then, the first of those shown as a run, and the few
+ * ongoing ones before that run). Control changes go into one history per
+ * place or area, and a slice finds its side there by how many events it has
+ * seen. A slice costs the same whatever the size of the timeline. */
 #include "conflictmap/slice.h"
 
 #include <stdlib.h>
 #include <string.h>
 
+/* One place or area whose control is recorded, in the order first set. */
 typedef struct control {
     char *key;              /* folded name, owned */
     const char *name;       /* as first written, borrowed from the events */
-    const char *side;       /* borrowed from the events */
-    const cm_event *by;     /* NULL for initial control */
+    size_t first, n;        /* its entries: history[first .. first + n) */
 } control;
 
-typedef struct shown {
-    const cm_event *event;
-    cm_event_state state;
-} shown;
+/* A side set for a place or area: by initial_control (seen 0, by NULL), or by
+ * the control change that is the seen-th event in time order. */
+typedef struct change {
+    size_t control;         /* index into controls */
+    size_t seen;
+    const char *side;       /* borrowed from the events */
+    const cm_event *by;
+} change;
 
 struct cm_slice {
-    cm_time time;
-    shown *events;
-    size_t n_events;
-    control *control;
-    size_t n_control;
+    const cm_slices *all;
+    cm_time time, prev;     /* prev: the slice before's time; unused on the first */
+    size_t seen;            /* events at or before time: sorted[0 .. seen) */
+    size_t run;             /* sorted[run .. seen) are all shown */
+    size_t ongoing, n_ongoing;   /* shown before run: all->ongoing[ongoing ..] */
+    size_t n_control;       /* controls[0 .. n_control) are set by then */
+    int is_first;
 };
 
 struct cm_slices {
     cm_slice *items;
     size_t n;
+    const cm_event **sorted;     /* every event, oldest first (ties in file order) */
+    size_t n_events;
+    size_t *ongoing;             /* indices into sorted, each slice's run after another */
+    size_t n_ongoing, cap_ongoing;
+    control *controls;
+    size_t n_controls, cap_controls;
+    change *history;             /* by control, then in the order applied */
+    size_t n_history, cap_history;
 };
 
 static int
@@ -45,6 +63,21 @@ compare_times(const void *a, const void *b)
 {
     cm_time x = *(const cm_time *)a, y = *(const cm_time *)b;
     return x < y ? -1 : x > y;
+}
+
+/* @items (of @size bytes each, @cap of them) grown to hold one more than @n:
+ * @items itself when there is room, NULL when out of memory (then @items is
+ * left as it was). */
+static void *
+grow(void *items, size_t *cap, size_t n, size_t size)
+{
+    if (n < *cap)
+        return items;
+    size_t c = *cap ? *cap * 2 : 16;
+    void *bigger = realloc(items, c * size);
+    if (bigger)
+        *cap = c;
+    return bigger;
 }
 
 /* ---- choosing the moments ------------------------------------------------ */
@@ -105,43 +138,42 @@ choose_times(const cm_event **sorted, size_t n_events, const cm_slice_spec *spec
 
 /* ---- control state ---------------------------------------------------------- */
 
-typedef struct state {
-    control *items;
-    size_t n, cap;
-} state;
-
 static cm_status
-set_control(state *s, const char *name, const char *side, const cm_event *by)
+set_control(cm_slices *s, const char *name, const char *side, const cm_event *by,
+            size_t seen)
 {
     char *key = cm_name_fold(name);
+    size_t i = 0;
     if (!key)
         return CM_ERR_NOMEM;
     /* "Khojavend" in initial_control and "Xocavənd" in an event are one area. */
-    for (size_t i = 0; i < s->n; i++)
-        if (strcmp(s->items[i].key, key) == 0 || cm_name_same(s->items[i].name, name)) {
-            free(key);
-            s->items[i].side = side;
-            s->items[i].by = by;
-            return CM_OK;
-        }
-    if (s->n == s->cap) {
-        size_t cap = s->cap ? s->cap * 2 : 16;
-        control *items = realloc(s->items, cap * sizeof(*items));
-        if (!items) {
-            free(key);
-            return CM_ERR_NOMEM;
-        }
-        s->items = items;
-        s->cap = cap;
+    while (i < s->n_controls && strcmp(s->controls[i].key, key) != 0 &&
+           !cm_name_same(s->controls[i].name, name))
+        i++;
+    change *history = grow(s->history, &s->cap_history, s->n_history, sizeof(change));
+    if (history)
+        s->history = history;
+    control *controls = history ? grow(s->controls, &s->cap_controls, s->n_controls,
+                                       sizeof(control)) : NULL;
+    if (controls)
+        s->controls = controls;
+    if (!controls) {
+        free(key);
+        return CM_ERR_NOMEM;
     }
-    s->items[s->n++] = (control){ key, name, side, by };
+    if (i == s->n_controls)
+        s->controls[s->n_controls++] = (control){ key, name, 0, 0 };
+    else
+        free(key);
+    s->controls[i].n++;
+    s->history[s->n_history++] = (change){ i, seen, side, by };
     return CM_OK;
 }
 
 /* A control change sets its place (by the gazetteer's name, so "Hadrud" and
  * "Hadrut" are one place) and its area, when it names one. */
 static cm_status
-apply_change(state *s, const cm_event *e)
+apply_change(cm_slices *s, const cm_event *e, size_t seen)
 {
     const char *to = cm_event_control_to(e);
     const cm_place *place = cm_event_place(e);
@@ -151,23 +183,64 @@ apply_change(state *s, const cm_event *e)
     if (!to)
         return CM_OK;
     if (name && *name)
-        st = set_control(s, name, to, e);
+        st = set_control(s, name, to, e, seen);
     if (st == CM_OK && cm_event_area(e))
-        st = set_control(s, cm_event_area(e), to, e);
+        st = set_control(s, cm_event_area(e), to, e, seen);
     return st;
 }
 
 static cm_status
-initial_state(state *s, const cm_events *events)
+initial_state(cm_slices *s, const cm_events *events)
 {
     cm_status st = CM_OK;
     for (size_t i = 0; st == CM_OK && i < cm_events_n_initial(events); i++) {
         const char *name, *side;
         cm_events_initial(events, i, &name, &side);
         const cm_place *place = cm_events_initial_place(events, i);
-        st = set_control(s, place ? cm_place_name(place) : name, side, NULL);
+        st = set_control(s, place ? cm_place_name(place) : name, side, NULL, 0);
     }
     return st;
+}
+
+/* Orders the history by control (a stable counting sort, so each control's
+ * entries stay in the order applied) and notes where each control's begin. */
+static cm_status
+group_history(cm_slices *s)
+{
+    change *by_control = malloc((s->n_history + 1) * sizeof(*by_control));
+    if (!by_control)
+        return CM_ERR_NOMEM;
+    for (size_t i = 0, at = 0; i < s->n_controls; i++) {
+        s->controls[i].first = at;
+        at += s->controls[i].n;
+        s->controls[i].n = 0;
+    }
+    for (size_t k = 0; k < s->n_history; k++) {
+        control *c = &s->controls[s->history[k].control];
+        by_control[c->first + c->n++] = s->history[k];
+    }
+    free(s->history);
+    s->history = by_control;
+    s->cap_history = s->n_history + 1;
+    return CM_OK;
+}
+
+/* The entry of control @i in force once @seen events have happened: the last
+ * one applied by then (the control exists by then, so there is one). */
+static const change *
+control_entry(const cm_slice *sl, size_t i)
+{
+    const control *c = &sl->all->controls[i];
+    const change *h = sl->all->history + c->first;
+    size_t lo = 0, hi = c->n;   /* h[0 .. lo) applied, h[hi ..) not yet */
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (h[mid].seen <= sl->seen)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return &h[lo ? lo - 1 : 0];
 }
 
 /* ---- one slice -------------------------------------------------------------- */
@@ -183,53 +256,83 @@ state_of(const cm_event *e, cm_time t, cm_time prev, int is_first)
     return CM_EVENT_OLDER;
 }
 
-static cm_status
-fill_slice(cm_slice *sl, const cm_event **sorted, size_t n_upto, const state *s,
-           cm_time prev, int is_first, int64_t window_s)
+/* The first event in sorted[0 .. n) that is after @t (@strict) or at or
+ * after it. */
+static size_t
+first_from(const cm_event **sorted, size_t n, cm_time t, int strict)
 {
-    sl->events = malloc((n_upto + 1) * sizeof(shown));
-    sl->control = malloc((s->n + 1) * sizeof(control));
-    if (!sl->events || !sl->control)
-        return CM_ERR_NOMEM;
-    for (size_t i = 0; i < n_upto; i++) {
-        cm_event_state st = state_of(sorted[i], sl->time, prev, is_first);
-        if (window_s > 0 && st == CM_EVENT_OLDER &&
-            cm_event_time(sorted[i]) < sl->time - window_s)
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        cm_time x = cm_event_time(sorted[mid]);
+        if (strict ? x <= t : x < t)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+/* The events shown: all that happened by the slice, or with a window, the run
+ * of those new or within the window, and before it the ones still going on
+ * (an older event outside the window is hidden). @live: indices into sorted
+ * of the events with an end, not yet over at an earlier slice, in order. */
+static cm_status
+fill_slice(cm_slices *s, cm_slice *sl, size_t *live, size_t *n_live, int64_t window_s)
+{
+    sl->run = 0;
+    if (window_s > 0 && !sl->is_first) {
+        size_t fresh = first_from(s->sorted, sl->seen, sl->prev, 1);
+        size_t recent = first_from(s->sorted, sl->seen, sl->time - window_s, 0);
+        sl->run = fresh < recent ? fresh : recent;
+    }
+    size_t w = 0;
+    sl->ongoing = s->n_ongoing;
+    for (size_t k = 0; k < *n_live; k++) {
+        cm_time end;
+        cm_event_end(s->sorted[live[k]], &end);
+        if (sl->time >= end)
+            continue;   /* over, and so at every later slice */
+        live[w++] = live[k];
+        if (live[k] >= sl->run)
             continue;
-        sl->events[sl->n_events++] = (shown){ sorted[i], st };
-    }
-    for (size_t i = 0; i < s->n; i++) {
-        sl->control[i] = s->items[i];
-        sl->control[i].key = strdup(s->items[i].key);
-        if (!sl->control[i].key)
+        size_t *ongoing = grow(s->ongoing, &s->cap_ongoing, s->n_ongoing, sizeof(size_t));
+        if (!ongoing)
             return CM_ERR_NOMEM;
-        sl->n_control = i + 1;
+        s->ongoing = ongoing;
+        s->ongoing[s->n_ongoing++] = live[k];
     }
+    *n_live = w;
+    sl->n_ongoing = s->n_ongoing - sl->ongoing;
+    sl->n_control = s->n_controls;
     return CM_OK;
 }
 
 /* ---- the whole timeline -------------------------------------------------------- */
 
 static cm_status
-walk(cm_slices *slices, const cm_time *times, const cm_event **sorted, size_t n_events,
-     state *s, int64_t window_s)
+walk(cm_slices *s, const cm_time *times, int64_t window_s)
 {
-    size_t next = 0;
-    for (size_t i = 0; i < slices->n; i++) {
-        cm_slice *sl = &slices->items[i];
-        sl->time = times[i];
-        while (next < n_events && cm_event_time(sorted[next]) <= sl->time) {
-            cm_status st = apply_change(s, sorted[next]);
-            if (st != CM_OK)
-                return st;
+    size_t next = 0, n_live = 0;
+    size_t *live = malloc((s->n_events + 1) * sizeof(*live));
+    cm_status st = live ? CM_OK : CM_ERR_NOMEM;
+    for (size_t i = 0; st == CM_OK && i < s->n; i++) {
+        cm_slice *sl = &s->items[i];
+        *sl = (cm_slice){ .all = s, .time = times[i], .prev = i ? times[i - 1] : 0,
+                          .is_first = i == 0 };
+        while (st == CM_OK && next < s->n_events && cm_event_time(s->sorted[next]) <= sl->time) {
+            cm_time end;
+            if (cm_event_end(s->sorted[next], &end))
+                live[n_live++] = next;
+            st = apply_change(s, s->sorted[next], next + 1);
             next++;
         }
-        cm_status st = fill_slice(sl, sorted, next, s, i ? times[i - 1] : 0, i == 0,
-                                  window_s);
-        if (st != CM_OK)
-            return st;
+        sl->seen = next;
+        if (st == CM_OK)
+            st = fill_slice(s, sl, live, &n_live, window_s);
     }
-    return CM_OK;
+    free(live);
+    return st;
 }
 
 cm_status
@@ -237,77 +340,82 @@ cm_slices_make(cm_slices **out, const cm_events *events, const cm_slice_spec *sp
                cm_diag_list *diags)
 {
     size_t n_events = cm_events_count(events), n_times = 0;
-    const cm_event **sorted = malloc((n_events + 1) * sizeof(*sorted));
     cm_time *times = NULL;
-    state s = { 0 };
-    cm_slices *slices = calloc(1, sizeof(*slices));
+    cm_slices *s = calloc(1, sizeof(*s));
     cm_status st = CM_ERR_NOMEM;
 
     *out = NULL;
-    if (!sorted || !slices || n_events == 0)
+    if (!s || n_events == 0 || !(s->sorted = malloc(n_events * sizeof(*s->sorted))))
         goto cleanup;
+    s->n_events = n_events;
     for (size_t i = 0; i < n_events; i++)
-        sorted[i] = cm_events_get(events, i);
-    qsort(sorted, n_events, sizeof(*sorted), compare_events);
-    st = choose_times(sorted, n_events, spec, &times, &n_times, diags);
+        s->sorted[i] = cm_events_get(events, i);
+    qsort(s->sorted, n_events, sizeof(*s->sorted), compare_events);
+    st = choose_times(s->sorted, n_events, spec, &times, &n_times, diags);
     if (st != CM_OK)
         goto cleanup;
     st = CM_ERR_NOMEM;
-    slices->items = calloc(n_times, sizeof(cm_slice));
-    if (!slices->items)
+    s->items = calloc(n_times ? n_times : 1, sizeof(cm_slice));
+    if (!s->items)
         goto cleanup;
-    slices->n = n_times;
-    st = initial_state(&s, events);
+    s->n = n_times;
+    st = initial_state(s, events);
     if (st == CM_OK)
-        st = walk(slices, times, sorted, n_events, &s, spec ? spec->window_s : 0);
+        st = walk(s, times, spec ? spec->window_s : 0);
+    if (st == CM_OK)
+        st = group_history(s);
 cleanup:
-    for (size_t i = 0; i < s.n; i++)
-        free(s.items[i].key);
-    free(s.items);
     free(times);
-    free(sorted);
     if (st != CM_OK)
-        cm_slices_destroy(slices);
+        cm_slices_destroy(s);
     else
-        *out = slices;
+        *out = s;
     return st;
 }
 
 void
-cm_slices_destroy(cm_slices *slices)
+cm_slices_destroy(cm_slices *s)
 {
-    if (!slices)
+    if (!s)
         return;
-    for (size_t i = 0; i < slices->n; i++) {
-        cm_slice *sl = &slices->items[i];
-        for (size_t k = 0; k < sl->n_control; k++)
-            free(sl->control[k].key);
-        free(sl->control);
-        free(sl->events);
-    }
-    free(slices->items);
-    free(slices);
+    for (size_t i = 0; i < s->n_controls; i++)
+        free(s->controls[i].key);
+    free(s->controls);
+    free(s->history);
+    free(s->ongoing);
+    free(s->sorted);
+    free(s->items);
+    free(s);
 }
 
-size_t cm_slices_count(const cm_slices *slices) { return slices->n; }
+size_t cm_slices_count(const cm_slices *s) { return s->n; }
 
 const cm_slice *
-cm_slices_get(const cm_slices *slices, size_t i)
+cm_slices_get(const cm_slices *s, size_t i)
 {
-    return i < slices->n ? &slices->items[i] : NULL;
+    return i < s->n ? &s->items[i] : NULL;
 }
 
 cm_time cm_slice_time(const cm_slice *sl) { return sl->time; }
-size_t cm_slice_n_events(const cm_slice *sl) { return sl->n_events; }
+
+size_t
+cm_slice_n_events(const cm_slice *sl)
+{
+    return sl->n_ongoing + (sl->seen - sl->run);
+}
 
 const cm_event *
 cm_slice_event(const cm_slice *sl, size_t k, cm_event_state *state)
 {
-    if (k >= sl->n_events)
+    const cm_slices *s = sl->all;
+    const cm_event *e;
+    if (k >= cm_slice_n_events(sl))
         return NULL;
+    e = k < sl->n_ongoing ? s->sorted[s->ongoing[sl->ongoing + k]]
+                          : s->sorted[sl->run + (k - sl->n_ongoing)];
     if (state)
-        *state = sl->events[k].state;
-    return sl->events[k].event;
+        *state = state_of(e, sl->time, sl->prev, sl->is_first);
+    return e;
 }
 
 const char *
@@ -316,8 +424,9 @@ cm_slice_control(const cm_slice *sl, const char *name)
     char *key = cm_name_fold(name);
     const char *side = NULL;
     for (size_t i = 0; key && i < sl->n_control; i++)
-        if (strcmp(sl->control[i].key, key) == 0 || cm_name_same(sl->control[i].name, name))
-            side = sl->control[i].side;
+        if (strcmp(sl->all->controls[i].key, key) == 0 ||
+            cm_name_same(sl->all->controls[i].name, name))
+            side = control_entry(sl, i)->side;
     free(key);
     return side;
 }
@@ -328,7 +437,8 @@ void
 cm_slice_control_at(const cm_slice *sl, size_t i, const char **name, const char **side,
                     const cm_event **by)
 {
-    *name = i < sl->n_control ? sl->control[i].name : NULL;
-    *side = i < sl->n_control ? sl->control[i].side : NULL;
-    *by = i < sl->n_control ? sl->control[i].by : NULL;
+    const change *c = i < sl->n_control ? control_entry(sl, i) : NULL;
+    *name = c ? sl->all->controls[i].name : NULL;
+    *side = c ? c->side : NULL;
+    *by = c ? c->by : NULL;
 }
