@@ -6,6 +6,7 @@
 #include "csv.h"
 #include "input.h"
 #include "jsonpos.h"
+#include "jsonsplit.h"
 
 #include <jansson.h>
 #include <math.h>
@@ -77,6 +78,9 @@ typedef struct loader {
     cm_diag_list *diags;
     cm_status st;          /* the first problem met; later ones do not overwrite */
     json_t *extra;         /* unknown keys of the object being parsed */
+    /* The events file's list, when split to be parsed an item at a time: */
+    const cm_json_split *split;
+    const char *text;      /* the file's text, which the items are parts of */
 } loader;
 
 static void
@@ -582,6 +586,38 @@ static const struct {
     { "events", top_events }, { "features", top_features }, { "type", top_type },
 };
 
+/* The items of a split list, each parsed on its own with its own positions
+ * and freed before the next: the tree of the whole list is never held. */
+static void
+parse_split_events(loader *ld, int is_feature)
+{
+    const cm_jsonpos *top = ld->pos;
+    cm_jsonpos *table = NULL;
+    if (cm_jsonpos_create(&table, ld->file) != CM_OK) {
+        fail(ld, CM_ERR_NOMEM);
+        return;
+    }
+    for (size_t i = 0; i < ld->split->n_items; i++) {
+        const cm_json_item *it = &ld->split->items[i];
+        json_t *item = json_loadb(ld->text + it->offset, it->len, JSON_REJECT_DUPLICATES,
+                                  NULL);
+        cm_status st = item ? cm_jsonpos_rescan(table, ld->text + it->offset, item, it->line,
+                                                it->col)
+                            : CM_ERR_NOMEM;   /* it parsed before: memory ran out */
+        if (st != CM_OK) {
+            json_decref(item);
+            fail(ld, st);
+            break;
+        }
+        ld->pos = table;
+        ld->ev->events[i].index = i;
+        parse_event(ld, &ld->ev->events[i], item, is_feature);
+        ld->pos = top;
+        json_decref(item);
+    }
+    cm_jsonpos_destroy(table);
+}
+
 static void
 parse_event_list(loader *ld, json_t *v, cm_pos pos, int is_feature)
 {
@@ -592,7 +628,10 @@ parse_event_list(loader *ld, json_t *v, cm_pos pos, int is_feature)
                  type_name(v));
         return;
     }
-    size_t n = json_array_size(v), max = cm_limits_get()->max_events;
+    /* A split list is empty in the tree; its items are parsed one at a time. */
+    const cm_json_split *items = ld->split && strcmp(ld->split->key, key) == 0 ? ld->split
+                                                                              : NULL;
+    size_t n = items ? items->n_items : json_array_size(v), max = cm_limits_get()->max_events;
     if (n > max) {
         error_at(ld, at, "\"%s\" holds %zu events, more than %zu, the limit "
                  "(--max-events changes it); split the file", key, n, max);
@@ -609,6 +648,10 @@ parse_event_list(loader *ld, json_t *v, cm_pos pos, int is_feature)
         return;
     }
     ld->ev->n_events = n;
+    if (items) {
+        parse_split_events(ld, is_feature);
+        return;
+    }
     for (size_t i = 0; i < n; i++) {
         ld->ev->events[i].index = i;
         parse_event(ld, &ld->ev->events[i], json_array_get(v, i), is_feature);
@@ -904,6 +947,47 @@ report_blank(loader *ld, const char *text)
     return 1;
 }
 
+/* A file of thousands of events is not parsed as one tree (about 1 KB an
+ * event while it lasts): its list is split off (jsonsplit.h) and, when every
+ * item and the rest each parse, the rest is the tree (*root, with *table) and
+ * the items are parsed one at a time as the list is reached. Otherwise, or
+ * when the file is not of the plain shape, *root stays NULL and the text is
+ * parsed whole, so that a syntax error is reported exactly as jansson finds
+ * it in the whole text. Returns CM_OK or CM_ERR_NOMEM. */
+static cm_status
+load_split(loader *ld, const char *text, size_t len, cm_json_split *split, json_t **root,
+           cm_jsonpos **table)
+{
+    static const char *const keys[] = { "events", "features" };
+    *root = NULL;
+    *table = NULL;
+    cm_status st = cm_json_split_list(text, len, keys, 2, split);
+    if (st != CM_OK || !split->key)
+        return st;
+    /* Past jansson's own nesting limit, items could parse where the whole
+     * would not: leave such files to the whole parse. */
+    int ok = cm_limits_get()->max_depth <= 1000;
+    for (size_t i = 0; ok && i < split->n_items; i++) {
+        json_t *item = json_loadb(text + split->items[i].offset, split->items[i].len,
+                                  JSON_REJECT_DUPLICATES, NULL);
+        ok = item != NULL;
+        json_decref(item);
+    }
+    if (ok)
+        *root = json_loadb(split->top, split->top_len, JSON_REJECT_DUPLICATES, NULL);
+    if (*root)
+        st = cm_jsonpos_build(table, ld->file, split->top, *root);
+    if (st != CM_OK) {
+        json_decref(*root);
+        *root = NULL;
+    }
+    free(split->top);   /* its positions are in the table */
+    split->top = NULL;
+    if (!*root)
+        cm_json_split_free(split);
+    return st;
+}
+
 /* Reads the JSON file ld->file and parses its top level with positions; the
  * caller checks what needs the whole file. */
 static cm_status
@@ -922,17 +1006,31 @@ parse_json_file(loader *ld)
         free(text);
         return ld->st;
     }
-    json_t *root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &err);
+    cm_json_split split = { 0 };
+    json_t *root = NULL;
     cm_jsonpos *table = NULL;
+    st = ld->is_settings ? CM_OK : load_split(ld, text, len, &split, &root, &table);
+    if (st != CM_OK) {
+        fail(ld, st);
+        free(text);
+        return ld->st;
+    }
+    if (!root)
+        root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &err);
     if (!root)
         report_json_error(ld, text, &err);
-    else if ((st = cm_jsonpos_build(&table, ld->file, text, root)) != CM_OK)
+    else if (!table && (st = cm_jsonpos_build(&table, ld->file, text, root)) != CM_OK)
         fail(ld, st);
     else {
         ld->pos = table;
+        ld->split = split.key ? &split : NULL;
+        ld->text = text;
         parse_top(ld, root);
         ld->pos = NULL;
+        ld->split = NULL;
+        ld->text = NULL;
     }
+    cm_json_split_free(&split);
     cm_jsonpos_destroy(table);
     json_decref(root);
     free(text);

@@ -170,19 +170,27 @@ compare_entries(const void *a, const void *b)
 cm_status
 cm_jsonpos_build(cm_jsonpos **out, const char *file, const char *text, json_t *root)
 {
-    cm_jsonpos *t = calloc(1, sizeof(*t));
-    *out = NULL;
-    if (!t)
-        return CM_ERR_NOMEM;
-    t->file = file;
-    scanner s = { text, 1, 1, t, 0 };
+    cm_status st = cm_jsonpos_create(out, file);
+    if (st == CM_OK)
+        st = cm_jsonpos_rescan(*out, text, root, 1, 1);
+    if (st != CM_OK) {
+        cm_jsonpos_destroy(*out);
+        *out = NULL;
+    }
+    return st;
+}
+
+cm_status
+cm_jsonpos_rescan(cm_jsonpos *table, const char *text, json_t *root, int line, int col)
+{
+    scanner s = { text, line, col, table, 0 };
+    table->n = 0;
     scan_value(&s, root, 0, 0);
     if (s.failed) {
-        cm_jsonpos_destroy(t);
+        table->n = 0;
         return (cm_status)s.failed;
     }
-    qsort(t->items, t->n, sizeof(entry), compare_entries);
-    *out = t;
+    qsort(table->items, table->n, sizeof(entry), compare_entries);
     return CM_OK;
 }
 

@@ -16,6 +16,12 @@ typedef struct cm_jsonpos cm_jsonpos;
 cm_status cm_jsonpos_build(cm_jsonpos **out, const char *file, const char *text,
                            json_t *root);
 void      cm_jsonpos_destroy(cm_jsonpos *table);
+/* Empties @table (from cm_jsonpos_create or _build) and fills it for @root,
+ * parsed from @text, a part of the table's file whose first character stands
+ * at @line:@col there: one item of a long list at a time (jsonsplit.h).
+ * Returns as cm_jsonpos_build; on failure the table is left empty. */
+cm_status cm_jsonpos_rescan(cm_jsonpos *table, const char *text, json_t *root, int line,
+                            int col);
 
 /* A table for values built from another text (a CSV row's cells): create it,
  * add each value with where it was written, then sort before looking up.
