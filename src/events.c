@@ -7,6 +7,7 @@
 #include "input.h"
 #include "jsonpos.h"
 #include "jsonsplit.h"
+#include "strarena.h"
 
 #include <jansson.h>
 #include <math.h>
@@ -26,21 +27,29 @@ struct cm_side {
     cm_pos pos;
 };
 
+/* Where a value stands in the events file, which every event is read from:
+ * the file goes without saying (cm_pos's pointer would be 8 bytes of 16). */
+typedef struct where {
+    int line, col;
+} where;
+
+/* Strings are the events' arena's (cm_events.strings). Kept small: a file can
+ * hold a million events. */
 struct cm_event {
     char *id;
-    cm_pos pos, id_pos, place_pos, time_pos;
+    cm_pos pos;
+    where id_pos, place_pos, time_pos, control_pos, from_pos, to_pos, claimed_by_pos;
     cm_time time, end;
-    int has_time, has_end, has_lonlat, precision;
-    int lonlat_given;          /* bits: lon, lat present, valid or not */
     double lon, lat;
     char *place_name;
     const cm_place *place;
     char *kind, *status, *claimed_by, *headline, *text, *source, *area;
     char *control_from, *control_to;
-    cm_pos control_pos, from_pos, to_pos, claimed_by_pos;
     char *extra_json;
     size_t index;
-    unsigned reported;         /* REPORTED_* bits: said once, not again by the checks */
+    unsigned char has_time, has_end, has_lonlat, precision;
+    unsigned char lonlat_given;   /* bits: lon, lat present, valid or not */
+    unsigned char reported;       /* REPORTED_* bits: said once, not again by the checks */
 };
 
 /* What a parser has already reported, so that the whole-event checks do not
@@ -65,6 +74,7 @@ struct cm_events {
     size_t n_initials;
     cm_event *events;
     size_t n_events;
+    cm_strarena strings;   /* every string above but the two paths */
 };
 
 /* What the parsers share while one file loads. */
@@ -94,6 +104,30 @@ static cm_pos
 pos_of(const loader *ld, const json_t *v, cm_pos fallback)
 {
     return cm_jsonpos_of(ld->pos, v, fallback);
+}
+
+static where
+where_of(cm_pos pos)
+{
+    return (where){ pos.line, pos.col };
+}
+
+/* @w in the events file, which ld->file is whenever events are parsed or
+ * checked. */
+static cm_pos
+at(const loader *ld, where w)
+{
+    return (cm_pos){ ld->file, w.line, w.col };
+}
+
+/* A copy of @s in the events' arena; NULL (and the load fails) when out of memory. */
+static char *
+keep(loader *ld, const char *s)
+{
+    char *copy = cm_strarena_copy(&ld->ev->strings, s);
+    if (!copy)
+        fail(ld, CM_ERR_NOMEM);
+    return copy;
 }
 
 static void
@@ -133,13 +167,9 @@ take_string(loader *ld, const char *key, json_t *v, cm_pos fallback, char **out)
                  key, type_name(v));
         return;
     }
-    char *copy = strdup(json_string_value(v));
-    if (!copy) {
-        fail(ld, CM_ERR_NOMEM);
-        return;
-    }
-    free(*out);
-    *out = copy;
+    char *copy = keep(ld, json_string_value(v));
+    if (copy)
+        *out = copy;
 }
 
 static int
@@ -171,9 +201,11 @@ keep_unknown(loader *ld, const char *key, json_t *v)
 static char *
 dump_extra(loader *ld)
 {
-    char *s = ld->extra ? json_dumps(ld->extra, JSON_COMPACT) : strdup("{}");
+    char *dump = ld->extra ? json_dumps(ld->extra, JSON_COMPACT) : NULL;
+    char *s = ld->extra && !dump ? NULL : keep(ld, dump ? dump : "{}");
     json_decref(ld->extra);
     ld->extra = NULL;
+    free(dump);
     if (!s)
         fail(ld, CM_ERR_NOMEM);
     return s;
@@ -185,24 +217,22 @@ typedef void (*event_parser)(loader *ld, cm_event *e, json_t *v, cm_pos pos);
 
 static void ev_id(loader *ld, cm_event *e, json_t *v, cm_pos pos)
 {
-    e->id_pos = pos_of(ld, v, pos);
+    e->id_pos = where_of(pos_of(ld, v, pos));
     if (json_is_integer(v)) {
         char buf[32];
         snprintf(buf, sizeof(buf), "%lld", (long long)json_integer_value(v));
-        e->id = strdup(buf);
-        if (!e->id)
-            fail(ld, CM_ERR_NOMEM);
+        e->id = keep(ld, buf);
         return;
     }
     take_string(ld, "id", v, pos, &e->id);
     if (e->id && !e->id[0])
-        error_at(ld, e->id_pos, "\"id\" is empty; give the event a short name or leave "
+        error_at(ld, at(ld, e->id_pos), "\"id\" is empty; give the event a short name or leave "
                  "\"id\" out");
 }
 
 static void ev_time(loader *ld, cm_event *e, json_t *v, cm_pos pos)
 {
-    e->time_pos = pos_of(ld, v, pos);
+    e->time_pos = where_of(pos_of(ld, v, pos));
     e->has_time = take_time(ld, "time", v, pos, &e->time);
 }
 
@@ -213,7 +243,7 @@ static void ev_end(loader *ld, cm_event *e, json_t *v, cm_pos pos)
 
 static void ev_place(loader *ld, cm_event *e, json_t *v, cm_pos pos)
 {
-    e->place_pos = pos_of(ld, v, pos);
+    e->place_pos = where_of(pos_of(ld, v, pos));
     if (!json_is_string(v))
         e->reported |= REPORTED_LOCATION;
     take_string(ld, "place", v, pos, &e->place_name);
@@ -265,7 +295,7 @@ static void ev_status(loader *ld, cm_event *e, json_t *v, cm_pos pos)
 
 static void ev_claimed_by(loader *ld, cm_event *e, json_t *v, cm_pos pos)
 {
-    e->claimed_by_pos = pos_of(ld, v, pos);
+    e->claimed_by_pos = where_of(pos_of(ld, v, pos));
     take_string(ld, "claimed_by", v, pos, &e->claimed_by);
 }
 
@@ -302,24 +332,25 @@ static void ev_precision(loader *ld, cm_event *e, json_t *v, cm_pos pos)
 
 static void ev_control(loader *ld, cm_event *e, json_t *v, cm_pos pos)
 {
-    e->control_pos = pos_of(ld, v, pos);
+    cm_pos cpos = pos_of(ld, v, pos);
+    e->control_pos = where_of(cpos);
     if (!json_is_object(v)) {
-        error_at(ld, e->control_pos, "\"control\" should be an object such as "
+        error_at(ld, cpos, "\"control\" should be an object such as "
                  "{\"from\": \"AM\", \"to\": \"AZ\"}, not %s", type_name(v));
         return;
     }
     json_t *from = json_object_get(v, "from"), *to = json_object_get(v, "to");
-    e->from_pos = pos_of(ld, from, e->control_pos);
-    e->to_pos = pos_of(ld, to, e->control_pos);
+    e->from_pos = where_of(pos_of(ld, from, cpos));
+    e->to_pos = where_of(pos_of(ld, to, cpos));
     if (from)
-        take_string(ld, "from", from, e->control_pos, &e->control_from);
+        take_string(ld, "from", from, cpos, &e->control_from);
     if (to)
-        take_string(ld, "to", to, e->control_pos, &e->control_to);
+        take_string(ld, "to", to, cpos, &e->control_to);
     else if (ld->is_csv)
-        error_at(ld, e->control_pos, "\"control_from\" needs \"control_to\": the side that "
+        error_at(ld, cpos, "\"control_from\" needs \"control_to\": the side that "
                  "takes the place, such as AZ");
     else
-        error_at(ld, e->control_pos, "\"control\" needs \"to\": the side that takes the "
+        error_at(ld, cpos, "\"control\" needs \"to\": the side that takes the "
                  "place, such as {\"from\": \"AM\", \"to\": \"AZ\"}");
 }
 
@@ -477,11 +508,9 @@ static void
 parse_side(loader *ld, const char *code, json_t *v, cm_side *side)
 {
     side->pos = pos_of(ld, v, (cm_pos){ ld->file, 0, 0 });
-    side->code = strdup(code);
-    if (!side->code) {
-        fail(ld, CM_ERR_NOMEM);
+    side->code = keep(ld, code);
+    if (!side->code)
         return;
-    }
     if (!json_is_object(v)) {
         error_at(ld, side->pos, "side \"%s\" should be an object such as {\"name\": "
                  "\"Azerbaijan\", \"color\": \"#2b6cb0\"}", code);
@@ -490,8 +519,8 @@ parse_side(loader *ld, const char *code, json_t *v, cm_side *side)
     json_t *name = json_object_get(v, "name"), *color = json_object_get(v, "color");
     if (name)
         take_string(ld, "name", name, side->pos, &side->name);
-    else if (!(side->name = strdup(code)))
-        fail(ld, CM_ERR_NOMEM);
+    else
+        side->name = keep(ld, code);
     const char *c = color ? json_string_value(color)
                           : default_colors[ld->ev->n_sides % 6];
     if (!parse_color(c, side->rgb))
@@ -537,9 +566,7 @@ static void top_initial(loader *ld, json_t *v, cm_pos pos)
     json_object_foreach(v, name, side) {
         initial *in = &ld->ev->initials[ld->ev->n_initials++];
         in->pos = cm_jsonpos_key(ld->pos, side, pos_of(ld, side, pos));
-        in->name = strdup(name);
-        if (!in->name)
-            fail(ld, CM_ERR_NOMEM);
+        in->name = keep(ld, name);
         take_string(ld, name, side, pos, &in->side);
     }
 }
@@ -724,13 +751,13 @@ resolve_place(loader *ld, cm_event *e)
     const char *alt[3];
     size_t n = cm_gazetteer_suggest(ld->gaz, e->place_name, alt, 3);
     if (n == 0)
-        error_at(ld, e->place_pos, "unknown place \"%s\"; give \"lon\" and \"lat\", or add "
+        error_at(ld, at(ld, e->place_pos), "unknown place \"%s\"; give \"lon\" and \"lat\", or add "
                  "it to a gazetteer with --gazetteer", e->place_name);
     else if (n == 1)
-        error_at(ld, e->place_pos, "unknown place \"%s\"; did you mean \"%s\"?",
+        error_at(ld, at(ld, e->place_pos), "unknown place \"%s\"; did you mean \"%s\"?",
                  e->place_name, alt[0]);
     else
-        error_at(ld, e->place_pos, "unknown place \"%s\"; did you mean \"%s\" or \"%s\"?",
+        error_at(ld, at(ld, e->place_pos), "unknown place \"%s\"; did you mean \"%s\" or \"%s\"?",
                  e->place_name, alt[0], alt[1]);
 }
 
@@ -756,9 +783,9 @@ check_event(loader *ld, cm_event *e)
     if (e->has_end && e->has_time && e->end < e->time)
         error_at(ld, e->pos, "the event ends before it starts: \"end\" is earlier than "
                  "\"time\"");
-    check_side(ld, e->control_from, e->from_pos, ld->is_csv ? "control_from" : "\"from\"");
-    check_side(ld, e->control_to, e->to_pos, ld->is_csv ? "control_to" : "\"to\"");
-    check_side(ld, e->claimed_by, e->claimed_by_pos, "\"claimed_by\"");
+    check_side(ld, e->control_from, at(ld, e->from_pos), ld->is_csv ? "control_from" : "\"from\"");
+    check_side(ld, e->control_to, at(ld, e->to_pos), ld->is_csv ? "control_to" : "\"to\"");
+    check_side(ld, e->claimed_by, at(ld, e->claimed_by_pos), "\"claimed_by\"");
     if (e->kind && strcmp(e->kind, "control") == 0 && !e->control_to &&
         e->control_pos.line == 0)
         error_at(ld, e->pos, ld->is_csv ? "a \"control\" event needs the sides in its "
@@ -778,8 +805,8 @@ compare_ids(const void *a, const void *b)
 
 /* Ids for events without one: a hash of what the event says, so that adding
  * an event elsewhere in the file does not rename the others. */
-static char *
-generated_id(const cm_event *e, unsigned attempt)
+static void
+generated_id(const cm_event *e, unsigned attempt, char id[32])
 {
     uint64_t h = 1469598103934665603ULL;
     char buf[64];
@@ -791,8 +818,7 @@ generated_id(const cm_event *e, unsigned attempt)
     for (int i = 0; i < 4; i++)
         for (const char *p = parts[i] ? parts[i] : ""; *p; p++)
             h = (h ^ (unsigned char)*p) * 1099511628211ULL;
-    snprintf(buf, sizeof(buf), "ev-%08llx", (unsigned long long)(h >> 32));
-    return strdup(buf);
+    snprintf(id, 32, "ev-%08llx", (unsigned long long)(h >> 32));
 }
 
 static int
@@ -810,15 +836,10 @@ generate_ids(loader *ld)
     for (size_t i = 0; i < ld->ev->n_events; i++) {
         cm_event *e = &ld->ev->events[i];
         for (unsigned attempt = 0; !e->id; attempt++) {
-            char *id = generated_id(e, attempt);
-            if (!id) {
-                fail(ld, CM_ERR_NOMEM);
+            char id[32];
+            generated_id(e, attempt, id);
+            if (!id_taken(ld->ev, id) && !(e->id = keep(ld, id)))
                 return;
-            }
-            if (id_taken(ld->ev, id))
-                free(id);
-            else
-                e->id = id;
         }
     }
 }
@@ -838,7 +859,7 @@ check_ids(loader *ld)
     qsort(with_id, n, sizeof(*with_id), compare_ids);
     for (size_t i = 1; i < n; i++)
         if (strcmp(with_id[i]->id, with_id[i - 1]->id) == 0)
-            error_at(ld, with_id[i]->id_pos, "id \"%s\" is used twice; the first is on "
+            error_at(ld, at(ld, with_id[i]->id_pos), "id \"%s\" is used twice; the first is on "
                      "line %d; ids must be unique", with_id[i]->id,
                      with_id[i - 1]->id_pos.line);
     free(with_id);
@@ -1337,10 +1358,8 @@ load_csv(loader *ld)
     load_settings(ld);
     if (ld->st != CM_OK && ld->st != CM_ERR_INPUT)
         return;
-    if (!ld->ev->extra_json && !(ld->ev->extra_json = strdup("{}"))) {
-        fail(ld, CM_ERR_NOMEM);
+    if (!ld->ev->extra_json && !(ld->ev->extra_json = keep(ld, "{}")))
         return;
-    }
     cm_status st = cm_csv_load(&csv, ld->ev->path, ld->diags);
     if (st != CM_OK) {
         fail(ld, st);
@@ -1387,48 +1406,17 @@ cm_events_load(cm_events **out, const char *path, const cm_gazetteer *gaz,
     return CM_OK;
 }
 
-static void
-event_free(cm_event *e)
-{
-    free(e->id);
-    free(e->place_name);
-    free(e->kind);
-    free(e->status);
-    free(e->claimed_by);
-    free(e->headline);
-    free(e->text);
-    free(e->source);
-    free(e->area);
-    free(e->control_from);
-    free(e->control_to);
-    free(e->extra_json);
-}
-
 void
 cm_events_destroy(cm_events *ev)
 {
     if (!ev)
         return;
-    for (size_t i = 0; i < ev->n_events; i++)
-        event_free(&ev->events[i]);
     free(ev->events);
-    for (size_t i = 0; i < ev->n_sides; i++) {
-        free(ev->sides[i].code);
-        free(ev->sides[i].name);
-    }
     free(ev->sides);
-    for (size_t i = 0; i < ev->n_initials; i++) {
-        free(ev->initials[i].name);
-        free(ev->initials[i].side);
-    }
     free(ev->initials);
     free(ev->path);
     free(ev->settings_path);
-    free(ev->title);
-    free(ev->subtitle);
-    free(ev->source);
-    free(ev->projection);
-    free(ev->extra_json);
+    cm_strarena_free(&ev->strings);
     free(ev);
 }
 
