@@ -16,6 +16,9 @@
 struct cm_manifest {
     json_t *root;
     json_t *slices;
+    /* The events, listed one at a time as the root is written (when NULL, the
+     * root's own "events" are written as they are: a merge's). */
+    const cm_events *events;
     int failed;
     /* Written as it goes (cm_manifest_begin): an entry leaves memory once it
      * is in the file, so a run of thousands of slices holds only a few. */
@@ -110,6 +113,7 @@ cm_manifest_create(cm_manifest **out, const cm_events *ev, int width_px, int hei
     m->root = json_object();
     m->slices = json_array();
     json_t *events = json_array(), *extra = json_loads(cm_events_extra_json(ev), 0, NULL);
+    m->events = ev;
     if (!m->root || !m->slices || !events) {
         json_decref(events);
         json_decref(extra);
@@ -129,9 +133,7 @@ cm_manifest_create(cm_manifest **out, const cm_events *ev, int width_px, int hei
         put(m, m->root, "extra", extra);
     else
         json_decref(extra);
-    for (size_t i = 0; i < cm_events_count(ev); i++)
-        push(m, events, event_object(m, cm_events_get(ev, i)));
-    put(m, m->root, "events", events);
+    put(m, m->root, "events", events);   /* empty: cm_manifest_begin lists them */
     json_incref(m->slices);
     put(m, m->root, "slices", m->slices);
     if (m->failed) {
@@ -257,6 +259,81 @@ write_head(const char *buf, size_t size, void *data)
     return o->failed ? -1 : 0;
 }
 
+/* An item of one of the root's lists as jansson indents it there, every line
+ * four spaces in, after the one before (@first: none). */
+static cm_status
+write_item(cm_manifest *m, json_t *entry, int first)
+{
+    char *text = json_dumps(entry, JSON_INDENT(2));
+    if (!text)
+        return CM_ERR_NOMEM;
+    cm_outfile_write(&m->out, first ? "\n    " : ",\n    ", first ? 5 : 6);
+    for (char *p = text, *nl; *p; p = nl + 1) {
+        nl = strchr(p, '\n');
+        if (!nl) {
+            cm_outfile_write(&m->out, p, strlen(p));
+            break;
+        }
+        cm_outfile_write(&m->out, p, (size_t)(nl - p));
+        cm_outfile_write(&m->out, "\n    ", 5);
+    }
+    free(text);
+    return CM_OK;
+}
+
+static cm_status
+write_entry(cm_manifest *m, json_t *entry)
+{
+    cm_status st = write_item(m, entry, m->n_out == 0);
+    m->n_out += st == CM_OK;
+    return st;
+}
+
+/* The root's "events": [] written with every event in it, one event's tree at
+ * a time: the bytes jansson writes for the whole list in the root. */
+static const char events_key[] = "\n  \"events\": []";
+
+static cm_status
+write_events(cm_manifest *m)
+{
+    size_t n = cm_events_count(m->events);
+    cm_status st = CM_OK;
+    for (size_t i = 0; st == CM_OK && i < n; i++) {
+        json_t *o = event_object(m, cm_events_get(m->events, i));
+        st = o && !m->failed ? write_item(m, o, i == 0) : CM_ERR_NOMEM;
+        json_decref(o);
+    }
+    if (st == CM_OK)
+        cm_outfile_write(&m->out, n ? "\n  ]" : "]", n ? 4 : 1);
+    return st;
+}
+
+/* The root as jansson dumps it, the events listed where its empty "events"
+ * stands; the rest from the slices on is kept for cm_manifest_end. */
+static cm_status
+write_root(cm_manifest *m, head_writer *w)
+{
+    if (!m->events)
+        return json_dump_callback(m->root, write_head, w, JSON_INDENT(2)) == 0 ? CM_OK
+                                                                              : CM_ERR_NOMEM;
+    char *text = json_dumps(m->root, JSON_INDENT(2));
+    const char *at = text ? strstr(text, events_key) : NULL;
+    cm_status st = text ? CM_OK : CM_ERR_NOMEM;
+    if (st == CM_OK && !at)
+        st = CM_ERR_INTERNAL;
+    if (st == CM_OK) {
+        size_t head = (size_t)(at - text) + sizeof(events_key) - 2;   /* up to its "[" */
+        if (write_head(text, head, w) != 0)
+            st = CM_ERR_NOMEM;
+        if (st == CM_OK)
+            st = write_events(m);
+        if (st == CM_OK && write_head(text + head + 1, strlen(text + head + 1), w) != 0)
+            st = CM_ERR_NOMEM;
+    }
+    free(text);
+    return st;
+}
+
 cm_status
 cm_manifest_begin(cm_manifest *m, const char *path, cm_diag_list *diags)
 {
@@ -271,8 +348,11 @@ cm_manifest_begin(cm_manifest *m, const char *path, cm_diag_list *diags)
         return st;
     }
     m->is_open = 1;
-    if (json_dump_callback(m->root, write_head, &w, JSON_INDENT(2)) != 0 || !w.found)
-        st = m->out.failed ? CM_ERR_IO : !w.found && w.tail ? CM_ERR_INTERNAL : CM_ERR_NOMEM;
+    st = write_root(m, &w);
+    if (st == CM_OK && !w.found)
+        st = w.tail ? CM_ERR_INTERNAL : CM_ERR_NOMEM;
+    if (m->out.failed)
+        st = CM_ERR_IO;
     json_object_clear(m->root);   /* in the file now: the events may be many */
     m->tail = w.tail;
     if (st == CM_ERR_IO) {
@@ -282,28 +362,6 @@ cm_manifest_begin(cm_manifest *m, const char *path, cm_diag_list *diags)
     if (st != CM_OK)
         cm_manifest_abort(m);
     return st;
-}
-
-/* Each entry as jansson indents it inside the list: every line four spaces in. */
-static cm_status
-write_entry(cm_manifest *m, json_t *entry)
-{
-    char *text = json_dumps(entry, JSON_INDENT(2));
-    if (!text)
-        return CM_ERR_NOMEM;
-    cm_outfile_write(&m->out, m->n_out ? ",\n    " : "\n    ", m->n_out ? 6 : 5);
-    for (char *p = text, *nl; *p; p = nl + 1) {
-        nl = strchr(p, '\n');
-        if (!nl) {
-            cm_outfile_write(&m->out, p, strlen(p));
-            break;
-        }
-        cm_outfile_write(&m->out, p, (size_t)(nl - p));
-        cm_outfile_write(&m->out, "\n    ", 5);
-    }
-    free(text);
-    m->n_out++;
-    return CM_OK;
 }
 
 cm_status
