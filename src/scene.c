@@ -289,6 +289,8 @@ pick_places(cm_scene_base *b, const cm_gazetteer *gaz)
     return CM_OK;
 }
 
+static cm_status note_all_events(cm_scene_base *b);
+
 static cm_status
 project_events(cm_scene_base *b)
 {
@@ -634,6 +636,8 @@ cm_scene_base_create(cm_scene_base **out, cm_layer *const *layers, size_t n_laye
     if (st == CM_OK)
         st = project_events(b);
     if (st == CM_OK)
+        st = note_all_events(b);
+    if (st == CM_OK)
         st = pick_region(b, gaz);
     if (st == CM_OK)
         st = make_pango(b);
@@ -679,6 +683,7 @@ cm_scene_base_destroy(cm_scene_base *b)
     free(b->countries);
     free(b->places);
     free(b->event_xy);
+    free(b->all_present);
     if (b->pango)
         g_object_unref(b->pango);
     cm_memo_destroy(b->measured);
@@ -1792,17 +1797,17 @@ legend_row(legend *lg, const char *text)
     return m;
 }
 
-typedef struct present {
+typedef struct cm_legend_present {
     int sides[64], kinds[16], claimed, confirmed, disputed, uncertain, fresh, other;
 } present;
 
 static void
-note_present(const layout *L, const cm_event *e, cm_event_state state, present *p)
+note_present(const cm_events *ev, const cm_event *e, cm_event_state state, present *p)
 {
     const char *side = cm_event_control_to(e) ? cm_event_control_to(e) : cm_event_claimed_by(e);
     const char *status = cm_event_status(e);
-    for (size_t i = 0; i < cm_events_n_sides(L->b->events) && i < 64; i++)
-        if (side && strcmp(cm_side_code(cm_events_side(L->b->events, i)), side) == 0)
+    for (size_t i = 0; i < cm_events_n_sides(ev) && i < 64; i++)
+        if (side && strcmp(cm_side_code(cm_events_side(ev, i)), side) == 0)
             p->sides[i] = 1;
     size_t k = 0, nk = sizeof(kind_words) / sizeof(kind_words[0]);
     while (k < nk && strcmp(kind_words[k].kind, cm_event_kind(e)) != 0)
@@ -1816,6 +1821,19 @@ note_present(const layout *L, const cm_event *e, cm_event_state state, present *
     p->disputed |= strcmp(status, "disputed") == 0;
     p->uncertain |= cm_event_precision(e) >= 2;
     p->fresh |= state == CM_EVENT_NEW;
+}
+
+/* What every event of the timeline brings to the legend, noted once for all
+ * slices (a slice of a long timeline would otherwise go through them all). */
+static cm_status
+note_all_events(cm_scene_base *b)
+{
+    b->all_present = calloc(1, sizeof(*b->all_present));
+    if (!b->all_present)
+        return CM_ERR_NOMEM;
+    for (size_t i = 0; i < cm_events_count(b->events); i++)
+        note_present(b->events, cm_events_get(b->events, i), CM_EVENT_NEW, b->all_present);
+    return CM_OK;
 }
 
 /* Sides that hold a place or area on this slice belong in the legend too. */
@@ -1985,16 +2003,14 @@ layout_legend(layout *L)
     double w, h, w_all, h_all;
 
     memset(&now, 0, sizeof(now));
-    memset(&all, 0, sizeof(all));
+    all = *L->b->all_present;
     note_control_sides(L, &now);
     note_control_sides(L, &all);
     for (size_t k = 0; k < cm_slice_n_events(L->sc->slice); k++) {
         cm_event_state state;
         const cm_event *e = cm_slice_event(L->sc->slice, k, &state);
-        note_present(L, e, state, &now);
+        note_present(L->b->events, e, state, &now);
     }
-    for (size_t i = 0; i < cm_events_count(L->b->events); i++)
-        note_present(L, cm_events_get(L->b->events, i), CM_EVENT_NEW, &all);
     legend_rows(L, &lg, &all, &w_all, &h_all);
     drop_from(L, first_label, first_marker);
     legend_rows(L, &lg, &now, &w, &h);
