@@ -6,7 +6,6 @@
 #include "csv.h"
 #include "input.h"
 #include "jsonpos.h"
-#include "jsonsplit.h"
 #include "strarena.h"
 
 #include <jansson.h>
@@ -969,7 +968,7 @@ report_blank(loader *ld, const char *text)
 }
 
 /* A file of thousands of events is not parsed as one tree (about 1 KB an
- * event while it lasts): its list is split off (jsonsplit.h) and, when every
+ * event while it lasts): its list is split off (jsonpos.h) and, when every
  * item and the rest each parse, the rest is the tree (*root, with *table) and
  * the items are parsed one at a time as the list is reached. Otherwise, or
  * when the file is not of the plain shape, *root stays NULL and the text is
@@ -982,7 +981,7 @@ load_split(loader *ld, const char *text, size_t len, cm_json_split *split, json_
     static const char *const keys[] = { "events", "features" };
     *root = NULL;
     *table = NULL;
-    cm_status st = cm_json_split_list(text, len, keys, 2, split);
+    cm_status st = cm_jsonpos_split(text, len, keys, 2, split);
     if (st != CM_OK || !split->key)
         return st;
     /* Past jansson's own nesting limit, items could parse where the whole
@@ -1005,7 +1004,7 @@ load_split(loader *ld, const char *text, size_t len, cm_json_split *split, json_
     free(split->top);   /* its positions are in the table */
     split->top = NULL;
     if (!*root)
-        cm_json_split_free(split);
+        cm_jsonpos_split_free(split);
     return st;
 }
 
@@ -1051,7 +1050,7 @@ parse_json_file(loader *ld)
         ld->split = NULL;
         ld->text = NULL;
     }
-    cm_json_split_free(&split);
+    cm_jsonpos_split_free(&split);
     cm_jsonpos_destroy(table);
     json_decref(root);
     free(text);

@@ -1,7 +1,7 @@
-/* Splitting an events file's list: what is split and what is left to the
+/* Positions, here the split of an events file's list: what is split and what is left to the
  * whole parse, the items' places, and the rest keeping every column. */
 #include "check.h"
-#include "jsonsplit.h"
+#include "jsonpos.h"
 
 static const char *const keys[] = { "events", "features" };
 
@@ -9,9 +9,9 @@ static int
 splits(const char *text)
 {
     cm_json_split s;
-    CHECK_INT(cm_json_split_list(text, strlen(text), keys, 2, &s), CM_OK);
+    CHECK_INT(cm_jsonpos_split(text, strlen(text), keys, 2, &s), CM_OK);
     int split = s.key != NULL;
-    cm_json_split_free(&s);
+    cm_jsonpos_split_free(&s);
     return split;
 }
 
@@ -21,7 +21,7 @@ test_plain(void)
     const char *text = "{\"title\": \"T\u00e9\",\n \"events\": [{\"a\": \"]}\\\"\"},\n"
                        "  {\"b\": [1, {\"c\": 2}]}, \"\u00e9\", 3 ], \"x\": 1}\n";
     cm_json_split s;
-    CHECK_INT(cm_json_split_list(text, strlen(text), keys, 2, &s), CM_OK);
+    CHECK_INT(cm_jsonpos_split(text, strlen(text), keys, 2, &s), CM_OK);
     CHECK_STR(s.key, "events");
     CHECK_INT(s.n_items, 4);
     if (s.n_items == 4) {
@@ -38,7 +38,7 @@ test_plain(void)
     /* The list's characters are blanks, one per character: "x" keeps its column. */
     CHECK_STR(s.top, "{\"title\": \"T\u00e9\",\n \"events\": [" "              " "\n"
                      "                               " "], \"x\": 1}\n");
-    cm_json_split_free(&s);
+    cm_jsonpos_split_free(&s);
     CHECK(s.top == NULL && s.items == NULL && s.key == NULL);
     CHECK(splits("{\"features\": [{}], \"type\": \"FeatureCollection\"}"));
     CHECK(splits(" {\"events\":[1]} \n"));
@@ -71,5 +71,5 @@ main(void)
 {
     test_plain();
     test_left_whole();
-    return check_result("test_jsonsplit");
+    return check_result("test_jsonpos");
 }
