@@ -5,7 +5,7 @@
 #      density over 30 and 60 days (720 and 1,440 slices), to see time and
 #      memory grow with the slices;
 #   2. a regions layer of 250,000, 500,000 and 1,000,000 vertices, loaded and
-#      drawn on one slice.
+#      drawn on one slice, as GeoJSON and (with ogr2ogr) as a shapefile.
 # Usage: bench/scale.sh [BUILD_DIR]   (default build-rel; SIZE=400x300, JOBS=2,
 # WINDOW=1d, SKIP_TIMELINE=1 or SKIP_SHAPES=1 to run one half)
 set -eu
@@ -42,17 +42,21 @@ fi
 if [ -z "${SKIP_SHAPES:-}" ]; then
   echo "== a regions layer of N vertices (GeoJSON), one slice, --size $size"
   python3 "$here/scale-events.py" 100 1 "$work/few.json"
+  rm -rf "$work/out"
+  measure "no regions layer" "$bin" render "$work/few.json" -o "$work/out" --size "$size" \
+    --at 2020-10-01T12:00:00Z --format png --quiet
   for n in 250000 500000 1000000; do
     python3 "$here/scale-shape.py" "$n" "$work/regions.geojson"
     rm -rf "$work/out"
     measure "$n vertices" "$bin" render "$work/few.json" -o "$work/out" --size "$size" \
       --shapes "regions=$work/regions.geojson" --at 2020-10-01T12:00:00Z --format png --quiet
+    if command -v ogr2ogr >/dev/null; then   # the same vertices as a shapefile
+      rm -f "$work"/regions.shp "$work"/regions.shx "$work"/regions.dbf "$work"/regions.prj
+      ogr2ogr -f "ESRI Shapefile" "$work/regions.shp" "$work/regions.geojson"
+      rm -rf "$work/out"
+      measure "$n vertices (shapefile)" "$bin" render "$work/few.json" -o "$work/out" \
+        --size "$size" --shapes "regions=$work/regions.shp" --at 2020-10-01T12:00:00Z \
+        --format png --quiet
+    fi
   done
-  if command -v ogr2ogr >/dev/null; then   # the same 1,000,000 vertices as a shapefile
-    ogr2ogr -f "ESRI Shapefile" "$work/regions.shp" "$work/regions.geojson"
-    rm -rf "$work/out"
-    measure "1000000 vertices (shapefile)" "$bin" render "$work/few.json" -o "$work/out" \
-      --size "$size" --shapes "regions=$work/regions.shp" --at 2020-10-01T12:00:00Z \
-      --format png --quiet
-  fi
 fi
