@@ -1,6 +1,9 @@
-/* Loading the events file: JSON parsing (jansson), positions for every value
- * (jsonpos), a table of small parsers per key, then the checks that need the
- * whole file: unique ids, known sides, places found in the gazetteer. */
+/* Loading the events file: JSON parsing (jansson; the events list an event at
+ * a time where the file allows, so that a file of 100,000 events is never one
+ * tree), positions for every value (jsonpos), a table of small parsers per
+ * key, then the checks that need the whole file: unique ids, known sides,
+ * places found in the gazetteer. Events are kept small: strings in an arena,
+ * positions but the event's own as line and column. */
 #include "conflictmap/events.h"
 #include "conflictmap/limits.h"
 #include "csv.h"
