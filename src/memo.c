@@ -76,6 +76,12 @@ cm_memo_clear(cm_memo *m)
         m->used = 0;
 }
 
+size_t
+cm_memo_count(const cm_memo *m)
+{
+    return m->used;
+}
+
 void
 cm_memo_destroy(cm_memo *m)
 {

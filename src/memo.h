@@ -25,4 +25,7 @@ void *cm_memo_add(cm_memo *m, const void *key, size_t n, const void *value);
 /* Drops every value. */
 void cm_memo_clear(cm_memo *m);
 
+/* How many values are kept. */
+size_t cm_memo_count(const cm_memo *m);
+
 #endif

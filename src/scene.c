@@ -733,6 +733,9 @@ reserved_by_other(const layout *L, box bx, const cm_scene_label *lb)
     return 0;
 }
 
+/* Text sizes kept at most: some 4 MB of them. */
+enum { MAX_MEASURED = 1 << 15 };
+
 /* What a measurement depends on besides the base's style. */
 typedef struct measure_key {
     double size_px;
@@ -774,6 +777,8 @@ measure(layout *L, const char *text, double size_px, int bold, int italic, doubl
     pango_font_description_free(fd);
     g_object_unref(pl);
     double size[2] = { *w, *h };
+    if (cm_memo_count(b->measured) >= MAX_MEASURED)   /* a run of many distinct labels */
+        cm_memo_clear(b->measured);
     if (n < sizeof(key.text) &&
         !cm_memo_add(b->measured, &key, offsetof(measure_key, text) + n, size))
         L->status = CM_ERR_NOMEM;
