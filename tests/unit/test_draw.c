@@ -97,12 +97,35 @@ check_order(const cm_scene *first, const cm_scene *last)
     free(d);
 }
 
+/* The scene's pixels differ from @before (@what's change @change shows). */
+static void
+expect_changed(const cm_scene *scene, const unsigned char *before, size_t n0, const char *what,
+               int change)
+{
+    size_t n;
+    unsigned char *changed = raster(scene, &n);
+    if (same_pixels(before, n0, changed, n))
+        fprintf(stderr, "test_draw: change %d of a %s left its pixels alone\n", change, what);
+    CHECK(changed && !same_pixels(before, n0, changed, n));
+    free(changed);
+}
+
+/* The scene's pixels are @before again. */
+static void
+expect_same(const cm_scene *scene, const unsigned char *before, size_t n0)
+{
+    size_t n;
+    unsigned char *again = raster(scene, &n);
+    CHECK(same_pixels(before, n0, again, n));
+    free(again);
+}
+
 /* Changing any one thing a label's look depends on changes the pixels (the
  * old sprite is not reused), and changing it back gives the first pixels. */
 static void
 check_sprite_keys(cm_scene *scene)
 {
-    size_t n0, n;
+    size_t n0;
     cm_scene_label *lb = NULL;
     for (size_t i = 0; i < scene->n_labels && !lb; i++)
         if (scene->labels[i].has_halo && strlen(scene->labels[i].text) >= 4)
@@ -124,18 +147,12 @@ check_sprite_keys(cm_scene *scene)
         case 6: lb->text[0] = lb->text[0] == 'X' ? 'Y' : 'X'; break;
         case 7: lb->x += 0.25; break;
         }
-        unsigned char *changed = raster(scene, &n);
-        if (same_pixels(before, n0, changed, n))
-            fprintf(stderr, "test_draw: change %d of a label left its pixels alone\n", change);
-        CHECK(changed && !same_pixels(before, n0, changed, n));
-        free(changed);
+        expect_changed(scene, before, n0, "label", change);
         strcpy(lb->text, text);
         char *owned = lb->text;
         *lb = keep;
         lb->text = owned;
-        unsigned char *again = raster(scene, &n);
-        CHECK(same_pixels(before, n0, again, n));
-        free(again);
+        expect_same(scene, before, n0);
     }
     free(text);
     free(before);
@@ -145,7 +162,7 @@ check_sprite_keys(cm_scene *scene)
 static void
 check_marker_keys(cm_scene *scene)
 {
-    size_t n0, n;
+    size_t n0;
     cm_scene_marker *m = NULL;
     for (size_t i = 0; i < scene->n_markers && !m; i++)
         if (strcmp(scene->markers[i].group, "events") == 0 && !scene->markers[i].is_offmap &&
@@ -167,15 +184,9 @@ check_marker_keys(cm_scene *scene)
         case 6: m->stroke_px += 1.5; break;
         case 7: m->y += 0.3; break;
         }
-        unsigned char *changed = raster(scene, &n);
-        if (same_pixels(before, n0, changed, n))
-            fprintf(stderr, "test_draw: change %d of a marker left its pixels alone\n", change);
-        CHECK(changed && !same_pixels(before, n0, changed, n));
-        free(changed);
+        expect_changed(scene, before, n0, "marker", change);
         *m = keep;
-        unsigned char *again = raster(scene, &n);
-        CHECK(same_pixels(before, n0, again, n));
-        free(again);
+        expect_same(scene, before, n0);
     }
     free(before);
 }
