@@ -303,18 +303,37 @@ anchor_of(cairo_t *cr, double x, double y, anchor *a)
     return 1;
 }
 
-/* Copies @sp onto @cr at @a: a pixel-aligned rectangle, so pixman copies it. */
-static void
+/* Copies the pixels of @img, an image surface that other threads may be
+ * copying from at the same time, onto @cr with its top-left at device pixel
+ * (@x, @y): a pixel-aligned rectangle, so pixman copies it. Cairo and pixman
+ * keep state in a surface used as a source (pixman's reference count is not
+ * atomic; ThreadSanitizer saw the writes), so each copy reads the shared
+ * pixels through a surface of its own. Returns 0 when out of memory. */
+static int
+copy_image(cairo_t *cr, cairo_surface_t *img, int x, int y)
+{
+    int w = cairo_image_surface_get_width(img), h = cairo_image_surface_get_height(img);
+    cairo_surface_t *own = cairo_image_surface_create_for_data(
+        cairo_image_surface_get_data(img), CAIRO_FORMAT_ARGB32, w, h,
+        cairo_image_surface_get_stride(img));
+    int ok = cairo_surface_status(own) == CAIRO_STATUS_SUCCESS;
+    if (ok) {
+        cairo_save(cr);
+        cairo_identity_matrix(cr);
+        cairo_set_source_surface(cr, own, x, y);
+        cairo_rectangle(cr, x, y, w, h);
+        cairo_fill(cr);
+        cairo_restore(cr);
+    }
+    cairo_surface_destroy(own);
+    return ok;
+}
+
+/* Copies @sp onto @cr at @a; 0 when out of memory. */
+static int
 paint_sprite(cairo_t *cr, const cm_sprite *sp, const anchor *a)
 {
-    double x = a->ix + sp->dx, y = a->iy + sp->dy;
-    cairo_save(cr);
-    cairo_identity_matrix(cr);
-    cairo_set_source_surface(cr, sp->surface, x, y);
-    cairo_rectangle(cr, x, y, cairo_image_surface_get_width(sp->surface),
-                    cairo_image_surface_get_height(sp->surface));
-    cairo_fill(cr);
-    cairo_restore(cr);
+    return copy_image(cr, sp->surface, a->ix + sp->dx, a->iy + sp->dy);
 }
 
 /* A new transparent surface covering the device box [@x0, @x1] x [@y0, @y1]
@@ -407,9 +426,9 @@ draw_label(cairo_t *cr, const cm_style *style, const cm_scene_label *lb)
     size_t n = anchor_of(cr, lb->x, lb->y, &a) ? make_label_key(style, lb, &a, key) : 0;
     cm_sprite sp = { NULL, 0, 0 };
     if (n && cm_sprite_find(key, n, &sp)) {
-        paint_sprite(cr, &sp, &a);
+        int ok = paint_sprite(cr, &sp, &a);
         cairo_surface_destroy(sp.surface);
-        return 1;
+        return ok;
     }
     PangoLayout *pl = label_layout(cr, style, lb);
     cairo_t *scr = NULL;
@@ -430,7 +449,7 @@ draw_label(cairo_t *cr, const cm_style *style, const cm_scene_label *lb)
         ok = keep_sprite(scr, key, n, dx, dy, &sp);
     }
     if (sp.surface) {
-        paint_sprite(cr, &sp, &a);
+        ok = paint_sprite(cr, &sp, &a);
         cairo_surface_destroy(sp.surface);
     } else if (ok) {   /* not an image, or a label too big for a sprite */
         pango_cairo_update_layout(cr, pl);
@@ -477,9 +496,9 @@ draw_marker(cairo_t *cr, const cm_scene_marker *m, cm_rgba glow)
     k.join = (int)cairo_get_line_join(cr);
     k.cap = (int)cairo_get_line_cap(cr);
     if (cm_sprite_find(&k, sizeof(k), &sp)) {
-        paint_sprite(cr, &sp, &a);
+        int ok = paint_sprite(cr, &sp, &a);
         cairo_surface_destroy(sp.surface);
-        return 1;
+        return ok;
     }
     /* everything drawn stays within this of the point: the widest symbol
      * (1.6 r for a line), the glow, the ring, and half their strokes */
@@ -498,9 +517,9 @@ draw_marker(cairo_t *cr, const cm_scene_marker *m, cm_rgba glow)
     set_marker(scr, &at_origin, glow);
     if (!keep_sprite(scr, &k, sizeof(k), dx, dy, &sp))
         return 0;
-    paint_sprite(cr, &sp, &a);
+    int ok = paint_sprite(cr, &sp, &a);
     cairo_surface_destroy(sp.surface);
-    return 1;
+    return ok;
 }
 
 /* Returns 0 when out of memory. */
@@ -624,18 +643,10 @@ make_inset(cm_draw_cache *c)
     return st;
 }
 
-static void
+static int
 put_inset(cairo_t *cr, const cm_draw_cache *c)
 {
-    if (!c->inset)
-        return;
-    cairo_save(cr);
-    cairo_identity_matrix(cr);
-    cairo_set_source_surface(cr, c->inset, c->inset_x, c->inset_y);
-    cairo_rectangle(cr, c->inset_x, c->inset_y, cairo_image_surface_get_width(c->inset),
-                    cairo_image_surface_get_height(c->inset));
-    cairo_fill(cr);
-    cairo_restore(cr);
+    return !c->inset || copy_image(cr, c->inset, c->inset_x, c->inset_y);
 }
 
 /* The drawing order is the map's reading order: ground, boundaries, places,
@@ -663,7 +674,7 @@ draw_scene(cairo_t *cr, const cm_scene *sc, double scale, const cm_draw_cache *c
              draw_markers(cr, sc, "events") && draw_labels(cr, sc, "labels");
     cairo_restore(cr);
     if (cache)
-        put_inset(cr, cache);
+        ok = ok && put_inset(cr, cache);
     else
         draw_inset(cr, b);
     static const char *const boxes[] = { "frame", "legend", "latest" };
