@@ -281,10 +281,53 @@ test_csv(void)
     cm_gazetteer_destroy(gaz);
 }
 
+/* Events without ids get generated ones, unique among all the file's ids:
+ * two alike events get two ids, and an id a file already uses is not given
+ * again. */
+static void
+test_generated_ids(void)
+{
+    static const char alike[] =
+        "{\"events\": [\n"
+        " {\"time\": \"2020-10-09T08:00:00Z\", \"lon\": 46.5, \"lat\": 40.1, \"kind\": \"shelling\"},\n"
+        " {\"time\": \"2020-10-09T08:00:00Z\", \"lon\": 46.5, \"lat\": 40.1, \"kind\": \"shelling\"}\n"
+        "]}\n";
+    cm_gazetteer *gaz = fixture_gazetteer_load();
+    cm_events *ev = NULL;
+    cm_diag_list *diags;
+    char first[32] = "", second[32] = "", text[1024];
+    CHECK_INT(fixture_events(alike, gaz, &ev, &diags, NULL), CM_OK);
+    if (ev) {
+        snprintf(first, sizeof(first), "%s", cm_event_id(cm_events_get(ev, 0)));
+        snprintf(second, sizeof(second), "%s", cm_event_id(cm_events_get(ev, 1)));
+        CHECK(strncmp(first, "ev-", 3) == 0 && strncmp(second, "ev-", 3) == 0);
+        CHECK(strcmp(first, second) != 0);
+    }
+    cm_events_destroy(ev);
+    cm_diag_list_destroy(diags);
+    /* The first one's id taken by a third event: the first gets another. */
+    snprintf(text, sizeof(text),
+             "{\"events\": [\n"
+             " {\"time\": \"2020-10-09T08:00:00Z\", \"lon\": 46.5, \"lat\": 40.1, \"kind\": \"shelling\"},\n"
+             " {\"id\": \"%s\", \"time\": \"2020-10-09T09:00:00Z\", \"lon\": 46.6, \"lat\": 40.2, "
+             "\"kind\": \"shelling\"}\n]}\n", first);
+    ev = NULL;
+    CHECK_INT(fixture_events(text, gaz, &ev, &diags, NULL), CM_OK);
+    if (ev) {
+        CHECK_STR(cm_event_id(cm_events_get(ev, 1)), first);
+        CHECK(strcmp(cm_event_id(cm_events_get(ev, 0)), first) != 0);
+        CHECK_STR(cm_event_id(cm_events_get(ev, 0)), second);   /* the next attempt's */
+    }
+    cm_events_destroy(ev);
+    cm_diag_list_destroy(diags);
+    cm_gazetteer_destroy(gaz);
+}
+
 int
 main(void)
 {
     test_good();
+    test_generated_ids();
     test_bad();
     test_bom_and_geojson();
     test_unreadable();
