@@ -13,7 +13,6 @@ struct cm_projection {
     PJ *pj;
     PJ *geod;              /* WGS84 longitude/latitude, for geodesic distances */
     char *definition;
-    int is_auto;           /* the definition is auto_definition's */
     double bbox[4];        /* as given; east < west when it crosses 180 degrees */
     double rect[4];
     double scale;          /* pixels per projected unit */
@@ -49,10 +48,17 @@ auto_definition(const double b[4], char *buf, size_t size)
                  "+datum=WGS84 +units=m +no_defs", lat1, lat2, lat0, lon0);
 }
 
+/* Whether @spec asks for auto_definition's choice. */
+static int
+is_auto(const char *spec)
+{
+    return !spec || !*spec || strcmp(spec, "auto") == 0;
+}
+
 static void
 definition_for(const char *spec, const double bbox[4], char *buf, size_t size)
 {
-    if (!spec || !*spec || strcmp(spec, "auto") == 0)
+    if (is_auto(spec))
         auto_definition(bbox, buf, size);
     else if (strcmp(spec, "web") == 0)
         snprintf(buf, size, "EPSG:3857");
@@ -86,7 +92,7 @@ make_transform(cm_projection *p, const char *spec, cm_diag_list *diags)
     if (!p->ctx)
         return CM_ERR_NOMEM;
     proj_log_level(p->ctx, PJ_LOG_NONE);
-    if (p->is_auto && auto_pipeline(p->definition, pipeline, sizeof(pipeline))) {
+    if (is_auto(spec) && auto_pipeline(p->definition, pipeline, sizeof(pipeline))) {
         p->pj = proj_create(p->ctx, pipeline);
     } else {
         PJ *raw = proj_create_crs_to_crs(p->ctx, "EPSG:4326", p->definition, NULL);
@@ -229,7 +235,6 @@ cm_projection_create(cm_projection **out, const char *spec, const double bbox_de
     memcpy(p->rect, rect_px, sizeof(p->rect));
     memcpy(p->bbox, bbox_deg, sizeof(p->bbox));
     definition_for(spec, bbox_deg, def, sizeof(def));
-    p->is_auto = !spec || !*spec || strcmp(spec, "auto") == 0;
     p->definition = strdup(def);
     if (p->definition)
         st = make_transform(p, spec ? spec : "auto", diags);
