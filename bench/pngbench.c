@@ -1,17 +1,17 @@
 /* bench/pngbench: PNG encoding alone, on the maps conflictmap drew.
- *   pngbench sweep FILE.png...    conflictmap's encoder (src/png.c) over
+ *   pngbench sweep FILE.png...    conflictmap's encoder (src/draw/png.c) over
  *                                 libdeflate's levels and the filters: ms and bytes
  *   pngbench libpng LEVEL STRATEGY FILTER REPS FILE.png...
  *                                 libpng alone encoding the same pixels (RGB,
  *                                 8-bit) at that compression: median ms an image
- *   pngbench ours COLORS REPS FILE.png...   src/png.c's defaults, the same way: the
+ *   pngbench ours COLORS REPS FILE.png...   src/draw/png.c's defaults, the same way: the
  *                                 band encoder, each image after the one before
  *                                 (bands reused; the first of each repetition fresh)
  *   pngbench fresh COLORS REPS FILE.png...  the same, every band compressed afresh
- *   pngbench libdeflate LEVEL REPS FILE.png...  src/png.c with libdeflate at LEVEL
+ *   pngbench libdeflate LEVEL REPS FILE.png...  src/draw/png.c with libdeflate at LEVEL
  *                                 (1-12) for true colour, as before the band encoder
  * Built by bench/run against the library; not part of ctest. */
-#include "png.h"
+#include "draw/png.h"
 
 #include <cairo.h>
 #include <libpng16/png.h>

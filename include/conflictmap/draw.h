@@ -10,7 +10,7 @@ typedef enum cm_format {
     CM_FORMAT_PNG = 1 << 0,
     CM_FORMAT_SVG = 1 << 1,
     CM_FORMAT_PDF = 1 << 2,
-    CM_FORMAT_HTML = 1 << 3,   /* DIR/index.html and embed.html over the PNGs (src/html.c) */
+    CM_FORMAT_HTML = 1 << 3,   /* DIR/index.html and embed.html over the PNGs (src/output/html.c) */
     CM_FORMAT_SVG_OUTLINES = 1 << 4,   /* cairo's SVG: text as exact glyph outlines */
     CM_FORMAT_GIF = 1 << 5,            /* the whole timeline, one file (animate.c) */
     CM_FORMAT_MP4 = 1 << 6

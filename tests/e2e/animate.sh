@@ -1,5 +1,5 @@
 #!/bin/bash
-# --format gif,mp4 (src/animate.c): one file for the whole timeline through
+# --format gif,mp4 (src/output/animate.c): one file for the whole timeline through
 # ffmpeg, frames counted with ffprobe, identical slices left out, --hold, a
 # clear message when ffmpeg is missing or fails, nothing left half-written.
 # Usage: animate.sh CONFLICTMAP SOURCE_DIR WORK_DIR

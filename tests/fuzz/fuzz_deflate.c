@@ -1,10 +1,10 @@
-/* libFuzzer harness: src/deflate.c, the band encoder of PNG scanlines. The
+/* libFuzzer harness: src/draw/deflate.c, the band encoder of PNG scanlines. The
  * first three bytes choose the geometry (a row of 1 to 4,096 bytes, 1 to 8
  * bytes a pixel), the rest are the rows. They are encoded with the state the
  * previous input left (its bands reused where they match), then afresh, then
  * again with one byte changed: every stream must inflate (zlib) to the rows,
  * and the streams of the same rows must be the same bytes. */
-#include "deflate.h"
+#include "draw/deflate.h"
 
 #include <stdint.h>
 #include <stdlib.h>

@@ -5,7 +5,7 @@
  * with its top bit set, or input that ends before a blob, leaves that file out
  * of the set, which the loader must refuse or warn about plainly too. */
 #include "conflictmap/conflictmap.h"
-#include "layer.h"
+#include "load/layer.h"
 
 #include <stdint.h>
 #include <stdlib.h>

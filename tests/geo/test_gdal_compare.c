@@ -3,7 +3,7 @@
  * size and extent, gazetteer places against gdaltransform, and a UTM copy of a
  * layer against its WGS84 original. Skipped (77) without gdal-bin. */
 #include "check.h"
-#include "scene.h"
+#include "layout/scene.h"
 
 #include <cairo.h>
 #include <conflictmap/conflictmap.h>

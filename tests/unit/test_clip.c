@@ -2,8 +2,8 @@
  * exactly, what is outside goes, and simplification moves nothing by more than
  * its tolerance. */
 #include "check.h"
-#include "clip.h"
-#include "simplify.h"
+#include "geo/clip.h"
+#include "geo/simplify.h"
 
 #include <math.h>
 #include <stdlib.h>

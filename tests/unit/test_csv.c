@@ -1,7 +1,7 @@
 /* The CSV reader: cells, their positions, quoting, separators and line ends as
  * spreadsheets write them, and the exact message for what cannot be read. */
 #include "check.h"
-#include "csv.h"
+#include "common/csv.h"
 #include "conflictmap/limits.h"
 
 #include <stdlib.h>

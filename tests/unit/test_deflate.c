@@ -1,4 +1,4 @@
-/* src/deflate.c: every stream inflates (zlib's inflate) to exactly the rows
+/* src/draw/deflate.c: every stream inflates (zlib's inflate) to exactly the rows
  * given, whatever their size and content: empty, one byte, 10 MB of zeros,
  * random bytes (stored, no more than stored blocks' overhead), rendered maps,
  * rows longer than deflate's window, widths 1 to 9, bands of one row, symbol
@@ -7,7 +7,7 @@
  * bands, gives the same bytes as encoded alone, and bands are reused. */
 #include "check.h"
 #include "conflictmap/conflictmap.h"
-#include "deflate.h"
+#include "draw/deflate.h"
 
 #include <cairo.h>
 #include <dirent.h>
@@ -307,7 +307,7 @@ cmp_names(const void *a, const void *b)
 
 /* The example rendered at 800x600 (cm_render into a temporary folder): its
  * first slice (@last 0) or its last, read back by cairo, as RGB scanlines
- * (filter byte 0), as src/png.c writes them. */
+ * (filter byte 0), as src/draw/png.c writes them. */
 static unsigned char *
 rendered(int last, size_t *rows, size_t *stride)
 {

@@ -1,14 +1,14 @@
 /* Drawing: a PNG drawn over the cached ground (the water and the base map,
  * drawn once per run) has exactly the bytes of one drawn from scratch, at
  * scale 1 and 2, on slices with and without shaded areas. Labels drawn as
- * and markers drawn as sprites (src/sprite.h) give the same pixels whatever
+ * and markers drawn as sprites (src/draw/sprite.h) give the same pixels whatever
  * the cache held before, and a sprite is never reused for one that looks
  * different. */
 #include "check.h"
 #include "conflictmap/conflictmap.h"
-#include "draw.h"
-#include "scene.h"
-#include "sprite.h"
+#include "draw/draw.h"
+#include "layout/scene.h"
+#include "draw/sprite.h"
 
 #include <stdlib.h>
 #include <unistd.h>

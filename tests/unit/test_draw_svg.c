@@ -1,4 +1,4 @@
-/* The SVG writer (src/draw_svg.c): the SVG of the 15:15 slice, rasterised by
+/* The SVG writer (src/draw/draw_svg.c): the SVG of the 15:15 slice, rasterised by
  * headless Chromium, looks like the PNG of that slice; it is well-formed XML
  * with named layers, events that carry their data and text as <text>; hostile
  * headlines land as text. Skips (77) when Debian's chromium or python3 is

@@ -1,7 +1,7 @@
 /* Positions, here the split of an events file's list: what is split and what is left to the
  * whole parse, the items' places, and the rest keeping every column. */
 #include "check.h"
-#include "jsonpos.h"
+#include "common/jsonpos.h"
 
 static const char *const keys[] = { "events", "features" };
 

@@ -3,7 +3,7 @@
  * the valid ones must load and the broken ones must be refused. */
 #include "conflictmap/layer.h"
 #include "check.h"
-#include "input.h"
+#include "common/input.h"
 
 #include <dirent.h>
 #include <jansson.h>

@@ -3,8 +3,8 @@
  * messages word for word; shapelib's hooks seek and read memory as stdio does
  * a file. */
 #include "check.h"
-#include "layer.h"
-#include "layer_io.h"
+#include "load/layer.h"
+#include "load/layer_io.h"
 
 #include <errno.h>
 #include <stdio.h>

@@ -1,12 +1,12 @@
-/* src/png.c: what it writes decodes (with libpng) to exactly the pixels cairo's
+/* src/draw/png.c: what it writes decodes (with libpng) to exactly the pixels cairo's
  * own PNG writer gives for the same surface; the opaque map is RGB, a map of
  * few colours is indexed, --png-colors quantises within a small error; the
  * bytes are the same on every run, and the same whether the band encoder
  * reused the previous map's bands or not; a failed write is CM_ERR_IO and
  * leaves no file. */
 #include "check.h"
-#include "outfile.h"
-#include "png.h"
+#include "common/outfile.h"
+#include "draw/png.h"
 
 #include <cairo.h>
 #include <dirent.h>

@@ -2,7 +2,7 @@
  * a label present in two consecutive slices does not move. */
 #include "check.h"
 #include "conflictmap/conflictmap.h"
-#include "scene.h"
+#include "layout/scene.h"
 
 #include <math.h>
 #include <stdlib.h>

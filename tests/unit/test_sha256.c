@@ -1,7 +1,7 @@
 /* SHA-256 against the test vectors of FIPS 180-4 (NIST's examples) and the
  * base64 form the page's Content-Security-Policy uses. */
 #include "check.h"
-#include "sha256.h"
+#include "common/sha256.h"
 
 #include <stdlib.h>
 

@@ -2,7 +2,7 @@
  * broken style file gets. */
 #include "check.h"
 #include "fixture.h"
-#include "style.h"
+#include "load/style.h"
 
 static void
 test_presets(void)

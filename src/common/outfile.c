@@ -1,0 +1,165 @@
+/* All-or-nothing output files: nothing half-written is ever left under the
+ * final name, so a reader (or a CMS) never picks up a truncated map. */
+#include "common/outfile.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+/* Temporary files now open, for cm_remove_temporaries() to unlink from a
+ * signal handler: fixed slots holding copies of the paths, because a handler
+ * may neither lock nor follow pointers that the interrupted code is freeing.
+ * Slots are claimed with lock-free atomics, since slices are drawn by several
+ * threads at once (-j). A path too long for a slot, or a 65th open file, is
+ * simply not covered. States: 0 free, 1 claimed (path being copied, or the
+ * file being created), 2 the path is there to be removed. */
+enum { N_SLOTS = 64, SLOT_BYTES = 4096 };
+static atomic_int slot_state[N_SLOTS];
+static char slot_path[N_SLOTS][SLOT_BYTES];
+static atomic_int cancelled;
+
+static int
+remember(const char *tmp)
+{
+    size_t len = strlen(tmp);
+    for (int i = 0; len < SLOT_BYTES && i < N_SLOTS; i++) {
+        int free_slot = 0;
+        if (!atomic_compare_exchange_strong(&slot_state[i], &free_slot, 1))
+            continue;
+        memcpy(slot_path[i], tmp, len + 1);
+        return i;
+    }
+    return -1;
+}
+
+static void
+forget(int slot)
+{
+    if (slot >= 0)
+        atomic_store(&slot_state[slot], 0);
+}
+
+static int
+any_being_created(void)
+{
+    for (int i = 0; i < N_SLOTS; i++)
+        if (atomic_load(&slot_state[i]) == 1)
+            return 1;
+    return 0;
+}
+
+/* Another thread may be between claiming a slot and creating its file: wait
+ * for it a little (bounded, in case it is this very thread that the signal
+ * interrupted), so that the file is there to be removed, or is never made. */
+void
+cm_remove_temporaries(void)
+{
+    struct timespec ms = { 0, 1000000 };
+    atomic_store(&cancelled, 1);
+    for (int k = 0; k < 200 && any_being_created(); k++)
+        nanosleep(&ms, NULL);
+    for (int i = 0; i < N_SLOTS; i++)
+        if (atomic_load(&slot_state[i]) == 2)
+            unlink(slot_path[i]);
+}
+
+static void
+release(cm_outfile *o)
+{
+    forget(o->slot - 1);
+    o->slot = 0;
+    free(o->path);
+    free(o->tmp);
+    o->path = o->tmp = NULL;
+    o->f = NULL;
+}
+
+cm_status
+cm_outfile_open(cm_outfile *o, const char *path, cm_diag_list *diags)
+{
+    size_t len = strlen(path);
+    memset(o, 0, sizeof(*o));
+    o->path = strdup(path);
+    o->tmp = malloc(len + 5);
+    if (!o->path || !o->tmp) {
+        release(o);
+        return CM_ERR_NOMEM;
+    }
+    memcpy(o->tmp, path, len);
+    memcpy(o->tmp + len, ".tmp", 5);
+    /* Remembered before it exists, so no signal finds it created but unknown. */
+    o->slot = remember(o->tmp) + 1;
+    o->f = atomic_load(&cancelled) ? NULL : fopen(o->tmp, "wb");
+    if (o->f && o->slot > 0)
+        atomic_store(&slot_state[o->slot - 1], 2);
+    if (!o->f) {
+        if (atomic_load(&cancelled))
+            errno = EINTR;
+        cm_pos pos = { path, 0, 0 };
+        cm_diag_error(diags, &pos, "cannot write \"%s\": %s", o->tmp, strerror(errno));
+        release(o);
+        return CM_ERR_IO;
+    }
+    return CM_OK;
+}
+
+void
+cm_outfile_write(cm_outfile *o, const void *data, size_t n)
+{
+    if (!o->failed && fwrite(data, 1, n, o->f) != n)
+        o->failed = errno ? errno : EIO;
+}
+
+void
+cm_outfile_puts(cm_outfile *o, const char *s)
+{
+    cm_outfile_write(o, s, strlen(s));
+}
+
+void
+cm_outfile_printf(cm_outfile *o, const char *fmt, ...)
+{
+    va_list ap;
+    if (o->failed)
+        return;
+    va_start(ap, fmt);
+    if (vfprintf(o->f, fmt, ap) < 0)
+        o->failed = errno ? errno : EIO;
+    va_end(ap);
+}
+
+cm_status
+cm_outfile_commit(cm_outfile *o, cm_diag_list *diags)
+{
+    int err = o->failed;
+    if (fflush(o->f) != 0 && !err)
+        err = errno;
+    if (fclose(o->f) != 0 && !err)
+        err = errno;
+    o->f = NULL;
+    if (!err && rename(o->tmp, o->path) != 0)
+        err = errno;
+    if (err) {
+        cm_pos pos = { o->path, 0, 0 };
+        cm_diag_error(diags, &pos, "cannot write \"%s\": %s", o->path, strerror(err));
+        unlink(o->tmp);
+        release(o);
+        return CM_ERR_IO;
+    }
+    release(o);
+    return CM_OK;
+}
+
+void
+cm_outfile_abort(cm_outfile *o)
+{
+    if (o->f)
+        fclose(o->f);
+    if (o->tmp)
+        unlink(o->tmp);
+    release(o);
+}

@@ -1,0 +1,872 @@
+/* The zlib stream of PNG scanlines: deflate.h says what it does. How:
+ *
+ * Matching: at each position the last distance used, a pixel back and a row
+ * back are tried (a map is runs of one colour and rows like the one above),
+ * then, when they found less than HASH_BELOW bytes, the two last positions
+ * with the same 3 bytes (a pixel) in this band, from a hash; the longest
+ * wins, greedily. Only distances that stay inside the band and the row above
+ * it are tried, and positions of the hash before the band are not used, so
+ * a band's bytes are a function of those rows alone. A band is compressed
+ * as soon as its last row is in, while its rows are in the cache.
+ *
+ * Coding: up to MAX_BLOCK_SYMBOLS symbols a block; each block is dynamic
+ * Huffman (lengths limited to 15 bits, 7 for the code-length code, by moving
+ * the deepest leaves up as JPEG's Annex K.3 does), fixed Huffman or stored,
+ * whichever is fewest bits (counted exactly before writing). A band that does
+ * not end on a byte boundary ends with an empty stored block, as zlib's sync
+ * flush does. The stream ends with an empty fixed block marked final and the
+ * Adler-32 of all rows (each band's, combined). */
+#include "draw/deflate.h"
+#include "common/pages.h"
+
+#include <libdeflate.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum {
+    BAND_ROWS = 32,
+    MAX_BLOCK_SYMBOLS = 1 << 15,
+    MIN_MATCH = 3,
+    MAX_MATCH = 258,
+    WINDOW = 32768,
+    HASH_BITS = 14,    /* buckets of the hash, of 2 positions each */
+    HASH_BELOW = 16,   /* the hash is tried when the candidates found less */
+    N_LITLEN = 286,
+    N_DIST = 30,
+    N_CL = 19,
+    END_OF_BLOCK = 256,
+    ADLER_BASE = 65521
+};
+
+/* ---- tables (RFC 1951 3.2.5) ------------------------------------------------------------ */
+
+static const uint16_t len_base[29] = { 3,  4,  5,  6,  7,  8,  9,  10, 11,  13,
+                                       15, 17, 19, 23, 27, 31, 35, 43, 51,  59,
+                                       67, 83, 99, 115, 131, 163, 195, 227, 258 };
+static const uint8_t len_extra[29] = { 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2,
+                                       2, 3, 3, 3, 3, 4, 4, 4, 4, 5, 5, 5, 5, 0 };
+static const uint16_t dist_base[30] = { 1,    2,    3,    4,    5,    7,     9,     13,
+                                        17,   25,   33,   49,   65,   97,    129,   193,
+                                        257,  385,  513,  769,  1025, 1537,  2049,  3073,
+                                        4097, 6145, 8193, 12289, 16385, 24577 };
+static const uint8_t dist_extra[30] = { 0, 0, 0, 0, 1, 1, 2, 2,  3,  3,  4,  4,  5,  5,  6,
+                                        6, 7, 7, 8, 8, 9, 9, 10, 10, 11, 11, 12, 12, 13, 13 };
+/* The code-length code's lengths are sent in this order. */
+static const uint8_t cl_order[N_CL] = { 16, 17, 18, 0, 8, 7, 9, 6, 10, 5,
+                                        11, 4, 12, 3, 13, 2, 14, 1, 15 };
+
+typedef struct tree {
+    uint16_t code[288];   /* bit-reversed, to be written least significant bit first */
+    uint8_t len[288];     /* 288: the fixed code's, whose 286 and 287 shift its 9-bit codes */
+} tree;
+
+static uint8_t len_code[MAX_MATCH + 1];    /* length 3-258: index into len_base */
+static uint8_t dist_code_small[257];       /* distance 1-256 */
+static uint8_t dist_code_large[256];       /* distance 257-32768, by (d - 1) >> 7 */
+static tree fixed_litlen, fixed_dist;
+static pthread_once_t tables_once = PTHREAD_ONCE_INIT;
+
+static void make_codes(tree *t, unsigned n);
+
+static void
+tables_init(void)
+{
+    for (unsigned c = 0; c < 29; c++) {
+        unsigned end = c + 1 < 29 ? len_base[c + 1] : MAX_MATCH + 1;
+        for (unsigned l = len_base[c]; l < end && l <= MAX_MATCH; l++)
+            len_code[l] = (uint8_t)c;
+    }
+    len_code[MAX_MATCH] = 28;   /* 258 has its own code, not 227 + 31 */
+    for (unsigned c = 0; c < 30; c++) {
+        unsigned end = c + 1 < 30 ? dist_base[c + 1] : WINDOW + 1;
+        for (unsigned d = dist_base[c]; d < end; d++) {
+            if (d <= 256)
+                dist_code_small[d] = (uint8_t)c;
+            else
+                dist_code_large[(d - 1) >> 7] = (uint8_t)c;
+        }
+    }
+    for (unsigned s = 0; s < 288; s++)
+        fixed_litlen.len[s] = s < 144 ? 8 : s < 256 ? 9 : s < 280 ? 7 : 8;
+    make_codes(&fixed_litlen, 288);
+    for (unsigned s = 0; s < N_DIST; s++)
+        fixed_dist.len[s] = 5;
+    make_codes(&fixed_dist, N_DIST);
+}
+
+static unsigned
+dist_code(unsigned d)
+{
+    return d <= 256 ? dist_code_small[d] : dist_code_large[(d - 1) >> 7];
+}
+
+/* ---- Huffman codes ------------------------------------------------------------------------ */
+
+/* Sorts @n keys in ascending order (Shell's sort: at most 286 keys, where
+ * qsort's calls cost more than the sorting). */
+static void
+sort_keys(uint64_t *key, unsigned n)
+{
+    static const unsigned gaps[] = { 132, 57, 23, 10, 4, 1 };
+    for (unsigned g = 0; g < sizeof(gaps) / sizeof(gaps[0]); g++) {
+        unsigned gap = gaps[g];
+        for (unsigned i = gap; i < n; i++) {
+            uint64_t v = key[i];
+            unsigned j = i;
+            for (; j >= gap && key[j - gap] > v; j -= gap)
+                key[j] = key[j - gap];
+            key[j] = v;
+        }
+    }
+}
+
+void
+cm_deflate_code_lengths(const uint32_t *freq, unsigned n, unsigned limit, uint8_t *len)
+{
+    uint64_t key[N_LITLEN];                  /* frequency, then symbol: sorted */
+    uint64_t weight[2 * N_LITLEN];
+    uint16_t parent[2 * N_LITLEN], depth[2 * N_LITLEN];
+    unsigned count[2 * N_LITLEN] = { 0 };    /* leaves at each depth */
+    unsigned m = 0;
+    memset(len, 0, n);
+    for (unsigned s = 0; s < n && s < N_LITLEN; s++)
+        if (freq[s])
+            key[m++] = (uint64_t)freq[s] << 16 | s;
+    if (m < 2) {
+        /* One symbol or none: two codes of one bit, as zlib sends, since
+         * decoders reject a code that is not complete. */
+        unsigned first = m ? (unsigned)(key[0] & 0xffff) : 0;
+        len[first] = 1;
+        len[first == 0 ? 1 : 0] = 1;
+        return;
+    }
+    sort_keys(key, m);
+    /* Huffman's tree with two queues: the sorted leaves 0..m-1, and the
+     * internal nodes m..2m-2, made in order of weight. */
+    for (unsigned i = 0; i < m; i++)
+        weight[i] = key[i] >> 16;
+    unsigned leaf = 0, inner = m, next = m;
+    for (; next < 2 * m - 1; next++) {
+        unsigned pick[2];
+        for (int k = 0; k < 2; k++)
+            pick[k] = leaf < m && (inner >= next || weight[leaf] <= weight[inner]) ? leaf++
+                                                                                   : inner++;
+        weight[next] = weight[pick[0]] + weight[pick[1]];
+        parent[pick[0]] = parent[pick[1]] = (uint16_t)next;
+    }
+    unsigned root = 2 * m - 2, max_depth = 0;
+    depth[root] = 0;
+    for (unsigned i = root; i-- > 0;) {
+        depth[i] = (uint16_t)(depth[parent[i]] + 1);
+        if (i < m) {
+            count[depth[i]]++;
+            max_depth = depth[i] > max_depth ? depth[i] : max_depth;
+        }
+    }
+    /* Too deep: two sibling leaves at the deepest level go; their parent
+     * becomes a leaf, and a shallower leaf becomes the parent of itself and
+     * one of them. The code stays complete (m <= 2^limit, so a shallower
+     * leaf always exists). */
+    for (unsigned i = max_depth; i > limit; i--)
+        while (count[i] > 0) {
+            unsigned j = i - 2;
+            while (count[j] == 0)
+                j--;
+            count[i] -= 2;
+            count[i - 1] += 1;
+            count[j + 1] += 2;
+            count[j] -= 1;
+        }
+    /* The longest codes to the rarest symbols. */
+    unsigned s = 0;
+    for (unsigned d = max_depth < limit ? max_depth : limit; d >= 1; d--)
+        for (unsigned c = 0; c < count[d]; c++)
+            len[key[s++] & 0xffff] = (uint8_t)d;
+}
+
+static unsigned
+reverse_bits(unsigned code, unsigned n)
+{
+    unsigned r = 0;
+    for (unsigned i = 0; i < n; i++, code >>= 1)
+        r = (r << 1) | (code & 1);
+    return r;
+}
+
+/* Canonical codes from @t->len (RFC 1951 3.2.2). */
+static void
+make_codes(tree *t, unsigned n)
+{
+    unsigned count[16] = { 0 }, next[16];
+    for (unsigned s = 0; s < n; s++)
+        count[t->len[s]]++;
+    count[0] = 0;
+    unsigned code = 0;
+    for (unsigned b = 1; b < 16; b++) {
+        code = (code + count[b - 1]) << 1;
+        next[b] = code;
+    }
+    for (unsigned s = 0; s < n; s++)
+        t->code[s] = t->len[s] ? (uint16_t)reverse_bits(next[t->len[s]]++, t->len[s]) : 0;
+}
+
+/* ---- bits out ----------------------------------------------------------------------------- */
+
+typedef struct bits {
+    unsigned char *p, *end;   /* end: 8 bytes are stored at a time, so p + 8 <= end */
+    uint64_t buf;
+    unsigned n;               /* bits in buf: at most 63; at most 7 after flush() */
+    int overflow;             /* the bound was wrong: a bug */
+} bits;
+
+static void
+put(bits *w, uint64_t v, unsigned n)
+{
+    w->buf |= v << w->n;
+    w->n += n;
+}
+
+static void
+flush(bits *w)
+{
+    if (w->end - w->p < 8) {
+        w->overflow = 1;
+        w->buf = 0;
+        w->n = 0;
+        return;
+    }
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    memcpy(w->p, &w->buf, 8);
+#else
+    for (int i = 0; i < 8; i++)
+        w->p[i] = (unsigned char)(w->buf >> (8 * i));
+#endif
+    unsigned bytes = w->n >> 3;
+    w->p += bytes;
+    w->buf = bytes ? w->buf >> (8 * bytes) : w->buf;   /* bytes <= 7: no shift by 64 */
+    w->n &= 7;
+}
+
+/* To the next byte boundary, with zero bits. */
+static void
+align(bits *w)
+{
+    w->n = (w->n + 7) & ~7u;
+    flush(w);
+}
+
+static void
+put_bytes(bits *w, const unsigned char *src, size_t n)
+{
+    if ((size_t)(w->end - w->p) < n) {
+        w->overflow = 1;
+        return;
+    }
+    memcpy(w->p, src, n);
+    w->p += n;
+}
+
+/* Stored blocks of @data (none final), from any bit position. */
+static void
+put_stored(bits *w, const unsigned char *data, size_t n)
+{
+    do {
+        size_t k = n < 65535 ? n : 65535;
+        unsigned char head[4] = { (unsigned char)k, (unsigned char)(k >> 8),
+                                  (unsigned char)~k, (unsigned char)(~k >> 8) };
+        put(w, 0, 3);   /* not final, type 00 */
+        align(w);
+        put_bytes(w, head, 4);
+        put_bytes(w, data, k);
+        data += k;
+        n -= k;
+    } while (n > 0);
+}
+
+/* The bits put_stored() writes from a position @n_bits into a byte. */
+static uint64_t
+stored_bits(unsigned n_bits, size_t n)
+{
+    size_t pieces = n ? (n + 65534) / 65535 : 1;
+    uint64_t first = ((n_bits + 3 + 7) & ~7u) - n_bits;   /* header and padding */
+    return first + 8 * ((pieces - 1) + 4 * pieces + (uint64_t)n);
+}
+
+/* ---- blocks ------------------------------------------------------------------------------- */
+
+/* A symbol: a literal byte (distance 0), or length | distance << 16. */
+typedef uint32_t symbol;
+
+typedef struct block {
+    uint32_t lfreq[N_LITLEN], dfreq[N_DIST];
+    tree lit, dist, cl;
+    uint8_t cl_sym[N_LITLEN + N_DIST], cl_extra[N_LITLEN + N_DIST];
+    unsigned n_cl, hlit, hdist, hclen;
+} block;
+
+/* The code lengths of both trees as a dynamic block sends them (RFC 1951
+ * 3.2.7): runs of zeros as 17 and 18, runs of another length as 16. */
+static void
+run_lengths(block *b, uint32_t *cl_freq)
+{
+    uint8_t lens[N_LITLEN + N_DIST];
+    unsigned n = b->hlit + b->hdist, k = 0;
+    memcpy(lens, b->lit.len, b->hlit);
+    memcpy(lens + b->hlit, b->dist.len, b->hdist);
+    for (unsigned i = 0; i < n;) {
+        unsigned v = lens[i], run = 1;
+        while (i + run < n && lens[i + run] == v)
+            run++;
+        i += run;
+        if (v == 0) {
+            while (run >= 11) {
+                unsigned r = run < 138 ? run : 138;
+                b->cl_sym[k] = 18;
+                b->cl_extra[k++] = (uint8_t)(r - 11);
+                run -= r;
+            }
+            if (run >= 3) {
+                b->cl_sym[k] = 17;
+                b->cl_extra[k++] = (uint8_t)(run - 3);
+                run = 0;
+            }
+        } else {
+            b->cl_sym[k] = (uint8_t)v;
+            b->cl_extra[k++] = 0;
+            run--;
+            while (run >= 3) {
+                unsigned r = run < 6 ? run : 6;
+                b->cl_sym[k] = 16;
+                b->cl_extra[k++] = (uint8_t)(r - 3);
+                run -= r;
+            }
+        }
+        for (; run > 0; run--) {
+            b->cl_sym[k] = (uint8_t)v;
+            b->cl_extra[k++] = 0;
+        }
+    }
+    b->n_cl = k;
+    for (unsigned i = 0; i < k; i++)
+        cl_freq[b->cl_sym[i]]++;
+}
+
+/* Bits of the symbols' codes and extra bits with these trees. */
+static uint64_t
+data_bits(const block *b, const tree *lit, const tree *dist)
+{
+    uint64_t n = 0;
+    for (unsigned s = 0; s < N_LITLEN; s++)
+        n += (uint64_t)b->lfreq[s] * (lit->len[s] + (s > 256 ? len_extra[s - 257] : 0));
+    for (unsigned s = 0; s < N_DIST; s++)
+        n += (uint64_t)b->dfreq[s] * (dist->len[s] + dist_extra[s]);
+    return n;
+}
+
+/* The dynamic trees for @b's frequencies; the bits of its header. */
+static uint64_t
+dynamic_trees(block *b)
+{
+    cm_deflate_code_lengths(b->lfreq, N_LITLEN, 15, b->lit.len);
+    cm_deflate_code_lengths(b->dfreq, N_DIST, 15, b->dist.len);
+    make_codes(&b->lit, N_LITLEN);
+    make_codes(&b->dist, N_DIST);
+    for (b->hlit = N_LITLEN; b->hlit > 257 && b->lit.len[b->hlit - 1] == 0; b->hlit--)
+        ;
+    for (b->hdist = N_DIST; b->hdist > 1 && b->dist.len[b->hdist - 1] == 0; b->hdist--)
+        ;
+    uint32_t cl_freq[N_CL] = { 0 };
+    run_lengths(b, cl_freq);
+    cm_deflate_code_lengths(cl_freq, N_CL, 7, b->cl.len);
+    make_codes(&b->cl, N_CL);
+    for (b->hclen = N_CL; b->hclen > 4 && b->cl.len[cl_order[b->hclen - 1]] == 0; b->hclen--)
+        ;
+    uint64_t n = 3 + 5 + 5 + 4 + 3 * (uint64_t)b->hclen;
+    for (unsigned s = 0; s < N_CL; s++)
+        n += (uint64_t)cl_freq[s] * (b->cl.len[s] + (s == 16 ? 2 : s == 17 ? 3 : s == 18 ? 7 : 0));
+    return n;
+}
+
+/* Between symbols w->n < 48: a literal adds at most 15 bits; before a match
+ * (at most 20 + 28 bits) the buffer is flushed to at most 7 when it holds
+ * more than 15, so it never holds more than 63. */
+static void
+put_symbols(bits *out, const symbol *sym, size_t n, const tree *lit, const tree *dist)
+{
+    /* A local copy: the bytes stored through out->p could alias *out, and
+     * the compiler would reload it after every store. */
+    bits local = *out, *w = &local;
+    flush(w);
+    for (size_t i = 0; i < n; i++) {
+        uint32_t s = sym[i], d = s >> 16;
+        if (d == 0) {
+            put(w, lit->code[s], lit->len[s]);
+            if (w->n >= 48)
+                flush(w);
+        } else {
+            if (w->n > 15)   /* 15 + 20 + 28 = 63 bits at most */
+                flush(w);
+            unsigned l = s & 0xffff, lc = len_code[l], dc = dist_code(d);
+            put(w, lit->code[257 + lc] | (uint64_t)(l - len_base[lc]) << lit->len[257 + lc],
+                lit->len[257 + lc] + len_extra[lc]);
+            put(w, dist->code[dc] | (uint64_t)(d - dist_base[dc]) << dist->len[dc],
+                dist->len[dc] + (unsigned)dist_extra[dc]);
+            if (w->n >= 48)
+                flush(w);
+        }
+    }
+    flush(w);
+    put(w, lit->code[END_OF_BLOCK], lit->len[END_OF_BLOCK]);
+    flush(w);
+    *out = local;
+}
+
+/* The bits that bring a block ending at bit @n_bits of a byte to a byte
+ * boundary: none, or an empty stored block. */
+static uint64_t
+align_bits(uint64_t n_bits)
+{
+    return n_bits % 8 ? stored_bits((unsigned)(n_bits % 8), 0) : 0;
+}
+
+/* Stored blocks not yet written: a block chosen to be stored joins them, so
+ * that incompressible data takes 5 bytes per 65,535 and no more. */
+typedef struct stored_run {
+    const unsigned char *data;
+    size_t n;
+} stored_run;
+
+/* One block of @n symbols covering @data (@n_data bytes), not final: the
+ * fewest bits of dynamic, fixed and stored; @last: the band's last block,
+ * which must end on a byte boundary. */
+static void
+put_block(bits *w, block *b, const symbol *sym, size_t n, const unsigned char *data,
+          size_t n_data, stored_run *run, int last)
+{
+    unsigned at = run->n ? 0 : w->n;   /* after stored blocks: a byte boundary */
+    b->lfreq[END_OF_BLOCK] = 1;
+    uint64_t dyn = dynamic_trees(b) + data_bits(b, &b->lit, &b->dist);
+    uint64_t fixed = 3 + data_bits(b, &fixed_litlen, &fixed_dist);
+    uint64_t stored = stored_bits(at, n_data);
+    if (last) {
+        dyn += align_bits(at + dyn);
+        fixed += align_bits(at + fixed);
+    }
+    memset(b->lfreq, 0, sizeof(b->lfreq));
+    memset(b->dfreq, 0, sizeof(b->dfreq));
+    if (stored < dyn && stored < fixed) {
+        if (!run->n)
+            run->data = data;
+        run->n += n_data;   /* data follows the run's: blocks are in order */
+        return;
+    }
+    if (run->n) {
+        put_stored(w, run->data, run->n);
+        run->n = 0;
+    }
+    if (fixed <= dyn) {
+        put(w, 1 << 1, 3);   /* not final, type 01 */
+        put_symbols(w, sym, n, &fixed_litlen, &fixed_dist);
+        return;
+    }
+    put(w, 2 << 1, 3);   /* not final, type 10 */
+    put(w, b->hlit - 257, 5);
+    put(w, b->hdist - 1, 5);
+    put(w, b->hclen - 4, 4);
+    flush(w);
+    for (unsigned i = 0; i < b->hclen; i++) {
+        put(w, b->cl.len[cl_order[i]], 3);
+        flush(w);
+    }
+    for (unsigned i = 0; i < b->n_cl; i++) {
+        unsigned s = b->cl_sym[i];
+        put(w, b->cl.code[s], b->cl.len[s]);
+        put(w, b->cl_extra[i], s == 16 ? 2 : s == 17 ? 3 : s == 18 ? 7 : 0);
+        flush(w);
+    }
+    put_symbols(w, sym, n, &b->lit, &b->dist);
+}
+
+/* ---- matching ----------------------------------------------------------------------------- */
+
+static uint64_t
+load64(const unsigned char *p)
+{
+    uint64_t v;
+    memcpy(&v, p, 8);
+    return v;
+}
+
+static uint32_t
+load32(const unsigned char *p)
+{
+    uint32_t v;
+    memcpy(&v, p, 4);
+    return v;
+}
+
+/* How many of the first @max bytes of @a and @b are equal, from the start. */
+static size_t
+common(const unsigned char *a, const unsigned char *b, size_t max)
+{
+    size_t n = 0;
+    for (; n + 8 <= max; n += 8) {
+        uint64_t x = load64(a + n) ^ load64(b + n);
+        if (x) {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+            return n + (size_t)(__builtin_ctzll(x) >> 3);
+#else
+            return n + (size_t)(__builtin_clzll(x) >> 3);
+#endif
+        }
+    }
+    while (n < max && a[n] == b[n])
+        n++;
+    return n;
+}
+
+/* The first three bytes of a load32(): a pixel of RGB. */
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define FIRST3 0x00ffffffu
+#else
+#define FIRST3 0xffffff00u
+#endif
+
+/* A match at @dist from @p, whose first 3 bytes are known to match: taken
+ * when longer than *@best. */
+static void
+longer(const unsigned char *p, size_t dist, size_t max, size_t *best, size_t *best_d)
+{
+    size_t l = MIN_MATCH + common(p + MIN_MATCH, p - dist + MIN_MATCH, max - MIN_MATCH);
+    if (l > *best) {
+        *best = l;
+        *best_d = dist;
+    }
+}
+
+static unsigned
+hash3(uint32_t first3)
+{
+    return (first3 * 2654435761u) >> (32 - HASH_BITS);
+}
+
+#define HEAD_BYTES (((size_t)2 << HASH_BITS) * sizeof(uint32_t))
+
+/* ---- the state ---------------------------------------------------------------------------- */
+
+typedef struct band {
+    size_t n;            /* compressed bytes, in its slot */
+    uint32_t adler;      /* of its rows */
+    unsigned char dirty;         /* a row differs from the previous image's */
+    unsigned char last_changed;  /* its last row does */
+} band;
+
+struct cm_deflate {
+    size_t rows, stride, bpp, band_rows, n_bands, slot;
+    int have_prev;       /* raw and bands are the previous image's, of this geometry */
+    int comparing;       /* this image's rows go to @row and are compared */
+    int failed;          /* a band outgrew its bound: a bug */
+    size_t rows_done, reused;
+    unsigned char *raw, *row, *z;   /* rows * stride; a row; n_bands slots */
+    size_t raw_cap, row_cap, z_cap, bands_cap;
+    band *bands;
+    symbol *sym;         /* MAX_BLOCK_SYMBOLS */
+    uint32_t *head;      /* 2 << HASH_BITS: positions + 1 (this image's); 0: none */
+    block *blk;
+    unsigned char tail[6];
+};
+
+cm_deflate *
+cm_deflate_create(void)
+{
+    pthread_once(&tables_once, tables_init);
+    cm_deflate *d = calloc(1, sizeof(*d));
+    if (!d)
+        return NULL;
+    d->sym = malloc(MAX_BLOCK_SYMBOLS * sizeof(*d->sym));
+    d->head = malloc(HEAD_BYTES);
+    d->blk = calloc(1, sizeof(*d->blk));
+    if (!d->sym || !d->head || !d->blk) {
+        cm_deflate_destroy(d);
+        return NULL;
+    }
+    return d;
+}
+
+void
+cm_deflate_destroy(cm_deflate *d)
+{
+    if (!d)
+        return;
+    free(d->raw);
+    free(d->row);
+    free(d->z);
+    free(d->bands);
+    free(d->sym);
+    free(d->head);
+    free(d->blk);
+    free(d);
+}
+
+/* What a band of @n bytes compresses to at most (deflate.c's header says
+ * why), and the 8 bytes the bit writer stores past its end. */
+static size_t
+slot_bytes(size_t n)
+{
+    return n + 6 * (n / 1024 + 4) + 8;
+}
+
+/* @p with room for @need bytes (at least 1): @p itself, or a new block (@p
+ * freed), or NULL when out of memory (@p freed). @pages: a block every byte
+ * of which will be written, from cm_pages_alloc() (src/common/pages.h). */
+static void *
+room(void *p, size_t *cap, size_t need, int pages)
+{
+    need = need ? need : 1;
+    if (*cap >= need)
+        return p;
+    free(p);
+    p = pages ? cm_pages_alloc(need) : malloc(need);
+    *cap = p ? need : 0;
+    return p;
+}
+
+cm_status
+cm_deflate_begin(cm_deflate *d, size_t rows, size_t stride, size_t bpp, int reuse)
+{
+    int same = d->have_prev && reuse && rows == d->rows && stride == d->stride && bpp == d->bpp;
+    d->have_prev = 0;   /* until cm_deflate_end() succeeds */
+    d->comparing = same;
+    d->failed = 0;
+    d->rows_done = d->reused = 0;
+    memset(d->head, 0, HEAD_BYTES);
+    if (same) {
+        for (size_t b = 0; b < d->n_bands; b++)
+            d->bands[b].dirty = d->bands[b].last_changed = 0;
+        return CM_OK;
+    }
+    if (stride == 0 || bpp == 0 || bpp > 8 || rows > (SIZE_MAX - 8) / stride)
+        return CM_ERR_INTERNAL;
+    d->rows = rows;
+    d->stride = stride;
+    d->bpp = bpp;
+    d->band_rows = BAND_ROWS;
+    d->n_bands = (rows + BAND_ROWS - 1) / BAND_ROWS;
+    size_t band_bytes = (rows < BAND_ROWS ? rows : BAND_ROWS) * stride;
+    if (band_bytes > SIZE_MAX / 2)   /* slot_bytes() would overflow */
+        return CM_ERR_NOMEM;
+    d->slot = slot_bytes(band_bytes);
+    if (d->n_bands && d->slot > SIZE_MAX / d->n_bands)
+        return CM_ERR_NOMEM;
+    size_t nb_bytes = d->n_bands * sizeof(band);
+    d->raw = room(d->raw, &d->raw_cap, rows * stride + 8, 1);   /* matching loads 4 bytes */
+    d->row = room(d->row, &d->row_cap, stride, 0);
+    d->z = room(d->z, &d->z_cap, d->n_bands * d->slot, 0);   /* a band's slot is mostly unused */
+    d->bands = room(d->bands, &d->bands_cap, nb_bytes, 0);
+    if (!d->raw || !d->row || !d->z || !d->bands)
+        return CM_ERR_NOMEM;
+    memset(d->raw + rows * stride, 0, 8);
+    return CM_OK;
+}
+
+unsigned char *
+cm_deflate_row(cm_deflate *d, size_t y)
+{
+    return d->comparing ? d->row : d->raw + y * d->stride;
+}
+
+static int compress_band(cm_deflate *d, size_t k);
+
+/* Each band is compressed as soon as its last row is in, while its rows are
+ * still in the cache. */
+void
+cm_deflate_row_done(cm_deflate *d, size_t y)
+{
+    size_t k = y / d->band_rows;
+    band *b = &d->bands[k];
+    int last = y % d->band_rows == d->band_rows - 1 || y == d->rows - 1;
+    if (d->comparing) {
+        unsigned char *old = d->raw + y * d->stride;
+        int changed = memcmp(old, d->row, d->stride) != 0;
+        if (changed)
+            memcpy(old, d->row, d->stride);
+        b->dirty |= (unsigned char)changed;
+        if (last)
+            b->last_changed = (unsigned char)changed;
+    }
+    d->rows_done++;
+    if (!last)
+        return;
+    if (d->comparing && !b->dirty && (k == 0 || !d->bands[k - 1].last_changed))
+        d->reused++;
+    else if (!compress_band(d, k))
+        d->failed = 1;
+}
+
+/* Band @k's symbols into its slot; 0 when the bound was wrong. */
+static int
+compress_band(cm_deflate *d, size_t k)
+{
+    size_t stride = d->stride, bpp = d->bpp;
+    size_t start = k * d->band_rows * stride;
+    size_t end = start + d->band_rows * stride;
+    end = end < d->rows * stride ? end : d->rows * stride;
+    size_t lo = k ? start - stride : 0;   /* the row above: as far back as matches go */
+    const unsigned char *raw = d->raw;
+    block *b = d->blk;
+    symbol *sym = d->sym;
+    uint32_t *head = d->head;
+    bits w = { d->z + k * d->slot, d->z + (k + 1) * d->slot, 0, 0, 0 };
+    /* The last distance used, a pixel back and a row back (a row and a
+     * pixel either way found 0.4% more and cost 10% more time), in locals
+     * the compiler keeps in registers. A row back out of reach stays a pixel
+     * back and is left out, as the last distance is when it is one of the
+     * others. */
+    const size_t row_d = stride <= WINDOW ? stride : bpp;
+    const unsigned has_row = row_d != bpp;
+    size_t last = bpp;
+    unsigned use_last = 0;
+    size_t far = row_d > bpp ? row_d : bpp;   /* the farthest candidate */
+    int hashing = d->rows * stride < UINT32_MAX;
+    size_t n = 0, pos = start, block_start = start;
+    stored_run run = { NULL, 0 };
+    memset(b->lfreq, 0, sizeof(b->lfreq));
+    memset(b->dfreq, 0, sizeof(b->dfreq));
+    while (pos < end) {
+        size_t avail = end - pos, best = 0, best_d = 0;
+        const unsigned char *p = raw + pos;
+        if (avail >= MIN_MATCH) {
+            /* p[3] may be the next band's or the slack's: masked out */
+            size_t max = avail < MAX_MATCH ? avail : MAX_MATCH, back = pos - lo;
+            uint32_t now = load32(p) & FIRST3;
+            /* Which candidates match a pixel, without a branch each: most
+             * positions that match none are antialiased edges, and there
+             * the branches would be mispredicted. */
+            unsigned h_last, h_px, h_row;
+            if (back >= far) {
+                h_last = (load32(p - last) & FIRST3) == now;
+                h_px = (load32(p - bpp) & FIRST3) == now;
+                h_row = (load32(p - row_d) & FIRST3) == now;
+            } else {
+                h_last = last <= back && (load32(p - last) & FIRST3) == now;
+                h_px = bpp <= back && (load32(p - bpp) & FIRST3) == now;
+                h_row = row_d <= back && (load32(p - row_d) & FIRST3) == now;
+            }
+            h_last &= use_last;
+            h_row &= has_row;
+            if (h_last | h_px | h_row) {
+                if (h_last)
+                    longer(p, last, max, &best, &best_d);
+                if (h_px && best < max)
+                    longer(p, bpp, max, &best, &best_d);
+                if (h_row && best < max)
+                    longer(p, row_d, max, &best, &best_d);
+            }
+            if (best < HASH_BELOW && hashing) {
+                /* Positions before this band's are not used: they may be
+                 * from bands not compressed this time. */
+                uint32_t *slot = &head[2 * hash3(now)], here = (uint32_t)(pos + 1);
+                uint32_t at0 = slot[0], at1 = slot[1];
+                slot[1] = at0;
+                slot[0] = here;
+                if (at0 > start && here - at0 <= WINDOW &&
+                    (load32(p - (here - at0)) & FIRST3) == now)
+                    longer(p, here - at0, max, &best, &best_d);
+                if (at1 > start && here - at1 <= WINDOW &&
+                    (load32(p - (here - at1)) & FIRST3) == now)
+                    longer(p, here - at1, max, &best, &best_d);
+            }
+        }
+        if (best >= MIN_MATCH) {
+            sym[n++] = (symbol)(best | best_d << 16);
+            b->lfreq[257 + len_code[best]]++;
+            b->dfreq[dist_code((unsigned)best_d)]++;
+            if (best_d != last) {
+                last = best_d;
+                far = row_d > bpp ? row_d : bpp;
+                far = last > far ? last : far;
+                use_last = last != bpp && !(has_row && last == row_d);
+            }
+            pos += best;
+        } else {
+            sym[n++] = raw[pos];
+            b->lfreq[raw[pos]]++;
+            pos++;
+        }
+        if (n == MAX_BLOCK_SYMBOLS && pos < end) {
+            put_block(&w, b, sym, n, raw + block_start, pos - block_start, &run, 0);
+            n = 0;
+            block_start = pos;
+        }
+    }
+    put_block(&w, b, sym, n, raw + block_start, pos - block_start, &run, 1);
+    if (run.n)
+        put_stored(&w, run.data, run.n);
+    if (w.n) {   /* a byte boundary: an empty stored block */
+        put(&w, 0, 3);
+        align(&w);
+        put_bytes(&w, (const unsigned char[]){ 0, 0, 0xff, 0xff }, 4);
+    }
+    d->bands[k].n = (size_t)(w.p - (d->z + k * d->slot));
+    d->bands[k].adler = libdeflate_adler32(1, raw + start, end - start);
+    return !w.overflow;
+}
+
+/* The Adler-32 of A then B from theirs and B's length. */
+static uint32_t
+adler_combine(uint32_t a, uint32_t b, size_t n_b)
+{
+    uint64_t a1 = a & 0xffff, a2 = a >> 16, b1 = b & 0xffff, b2 = b >> 16;
+    uint64_t s1 = (a1 + b1 + ADLER_BASE - 1) % ADLER_BASE;
+    uint64_t s2 = (a2 + b2 + (n_b % ADLER_BASE) * ((a1 + ADLER_BASE - 1) % ADLER_BASE)) %
+                  ADLER_BASE;
+    return (uint32_t)(s2 << 16 | s1);
+}
+
+size_t
+cm_deflate_end(cm_deflate *d)
+{
+    size_t total = 2 + 2 + 4;   /* zlib header; final empty block; Adler-32 */
+    uint32_t adler = 1;
+    if (d->failed || d->rows_done != d->rows)
+        return 0;
+    for (size_t k = 0; k < d->n_bands; k++) {
+        band *b = &d->bands[k];
+        total += b->n;
+        size_t rows = k + 1 < d->n_bands ? d->band_rows : d->rows - k * d->band_rows;
+        adler = adler_combine(adler, b->adler, rows * d->stride);
+    }
+    d->tail[0] = 0x03;   /* final, fixed Huffman, end of block: 10 bits */
+    d->tail[1] = 0x00;
+    d->tail[2] = (unsigned char)(adler >> 24);
+    d->tail[3] = (unsigned char)(adler >> 16);
+    d->tail[4] = (unsigned char)(adler >> 8);
+    d->tail[5] = (unsigned char)adler;
+    d->have_prev = 1;
+    return total;
+}
+
+int
+cm_deflate_emit(const cm_deflate *d, cm_deflate_fn fn, void *closure)
+{
+    static const unsigned char zlib_head[2] = { 0x78, 0x01 };   /* 32K window, fastest */
+    if (!fn(closure, zlib_head, 2))
+        return 0;
+    for (size_t k = 0; k < d->n_bands; k++)
+        if (!fn(closure, d->z + k * d->slot, d->bands[k].n))
+            return 0;
+    return fn(closure, d->tail, sizeof(d->tail));
+}
+
+size_t
+cm_deflate_reused(const cm_deflate *d)
+{
+    return d->reused;
+}
+
+size_t
+cm_deflate_bands(const cm_deflate *d)
+{
+    return d->n_bands;
+}

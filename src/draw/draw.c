@@ -1,0 +1,1148 @@
+/* The cairo backend: one drawing routine for every surface, so PNG, SVG and
+ * PDF of a slice show the same map. Text goes through pango; strings are set
+ * as plain text, never as markup. */
+#include "draw/draw.h"
+#include "common/outfile.h"
+#include "common/pages.h"
+#include "draw/png.h"
+#include "draw/sprite.h"
+
+#include <cairo-pdf.h>
+#include <cairo-svg.h>
+#include <cairo.h>
+#include <math.h>
+#include <pango/pangocairo.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#ifndef M_PI
+#define M_PI 3.14159265358979323846
+#endif
+
+static void
+set_rgba(cairo_t *cr, cm_rgba c)
+{
+    cairo_set_source_rgba(cr, c.r, c.g, c.b, c.a);
+}
+
+static void
+set_stroke(cairo_t *cr, const cm_stroke *s)
+{
+    set_rgba(cr, s->color);
+    cairo_set_line_width(cr, s->width_px);
+    if (s->dash_px[0] > 0)
+        cairo_set_dash(cr, s->dash_px, 2, 0);
+    else
+        cairo_set_dash(cr, NULL, 0, 0);
+}
+
+/* ---- paths ------------------------------------------------------------------------------ */
+
+static void
+trace_path(cairo_t *cr, const cm_scene_path *p)
+{
+    for (size_t k = 0; k < p->n_parts; k++) {
+        int pen_down = 0;
+        for (size_t i = p->part_start[k]; i < p->part_start[k + 1]; i++) {
+            double x = p->xy[2 * i], y = p->xy[2 * i + 1];
+            if (!isfinite(x) || !isfinite(y)) {
+                pen_down = 0;
+                continue;
+            }
+            if (pen_down)
+                cairo_line_to(cr, x, y);
+            else
+                cairo_move_to(cr, x, y);
+            pen_down = 1;
+        }
+        if (p->is_polygon && pen_down)
+            cairo_close_path(cr);
+    }
+}
+
+static void
+draw_path_list(cairo_t *cr, const cm_scene_path *paths, size_t n)
+{
+    cairo_set_fill_rule(cr, CAIRO_FILL_RULE_EVEN_ODD);
+    cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
+    cairo_set_line_cap(cr, CAIRO_LINE_CAP_ROUND);
+    for (size_t i = 0; i < n; i++) {
+        const cm_scene_path *p = &paths[i];
+        cairo_new_path(cr);
+        trace_path(cr, p);
+        if (p->fill.a > 0) {
+            set_rgba(cr, p->fill);
+            cairo_fill_preserve(cr);
+        }
+        if (p->stroke.width_px > 0) {
+            set_stroke(cr, &p->stroke);
+            cairo_stroke(cr);
+        }
+        cairo_new_path(cr);
+    }
+    cairo_set_dash(cr, NULL, 0, 0);
+}
+
+/* Areas held by a side: a translucent fill, or diagonal hatching in the
+ * side's colour while the change is only claimed. */
+static void
+draw_areas(cairo_t *cr, const cm_scene *sc)
+{
+    for (size_t i = 0; i < sc->n_areas; i++) {
+        const cm_scene_area *a = &sc->areas[i];
+        cairo_new_path(cr);
+        trace_path(cr, &sc->base->paths[a->path]);
+        cairo_set_fill_rule(cr, CAIRO_FILL_RULE_EVEN_ODD);
+        if (!a->is_claimed) {
+            set_rgba(cr, a->color);
+            cairo_fill(cr);
+            continue;
+        }
+        cairo_save(cr);
+        cairo_clip(cr);
+        double x0, y0, x1, y1;
+        cairo_clip_extents(cr, &x0, &y0, &x1, &y1);
+        for (double d = x0 - (y1 - y0); d < x1; d += 7) {
+            cairo_move_to(cr, d, y1);
+            cairo_line_to(cr, d + (y1 - y0), y0);
+        }
+        cairo_set_source_rgba(cr, a->color.r, a->color.g, a->color.b, 0.6);
+        cairo_set_line_width(cr, 1.6);
+        cairo_stroke(cr);
+        cairo_restore(cr);
+    }
+}
+
+/* The locator inset: water, the world around the story, the map's extent. */
+static void
+draw_inset(cairo_t *cr, const cm_scene_base *b)
+{
+    const double *r = b->inset_rect, *e = b->inset_extent;
+    if (r[2] <= 0)
+        return;
+    cairo_save(cr);
+    cairo_rectangle(cr, r[0], r[1], r[2], r[3]);
+    set_rgba(cr, b->style->water);
+    cairo_fill_preserve(cr);
+    cairo_clip(cr);
+    draw_path_list(cr, b->inset, b->n_inset);
+    cairo_rectangle(cr, e[0], e[1], fmax(e[2], 3), fmax(e[3], 3));
+    cairo_set_source_rgb(cr, 0.80, 0.12, 0.12);
+    cairo_set_line_width(cr, 1.5);
+    cairo_stroke(cr);
+    cairo_restore(cr);
+    cairo_rectangle(cr, r[0], r[1], r[2], r[3]);
+    set_stroke(cr, &(cm_stroke){ b->style->rule, 1, { 0, 0 } });
+    cairo_stroke(cr);
+}
+
+/* ---- symbols -------------------------------------------------------------------------- */
+
+static void
+trace_polygon(cairo_t *cr, double x, double y, double r, int n, double start, double inner)
+{
+    int points = inner > 0 ? 2 * n : n;
+    for (int k = 0; k < points; k++) {
+        double a = start + 2 * M_PI * k / points;
+        double rr = inner > 0 && k % 2 ? inner : r;
+        if (k == 0)
+            cairo_move_to(cr, x + rr * cos(a), y + rr * sin(a));
+        else
+            cairo_line_to(cr, x + rr * cos(a), y + rr * sin(a));
+    }
+    cairo_close_path(cr);
+}
+
+static void
+trace_bar_cross(cairo_t *cr, double x, double y, double r, double angle)
+{
+    double w = r * 0.38;
+    for (int k = 0; k < 2; k++) {
+        double a = angle + k * M_PI / 2, c = cos(a), s = sin(a);
+        cairo_move_to(cr, x - r * c - w * s, y - r * s + w * c);
+        cairo_line_to(cr, x + r * c - w * s, y + r * s + w * c);
+        cairo_line_to(cr, x + r * c + w * s, y + r * s - w * c);
+        cairo_line_to(cr, x - r * c + w * s, y - r * s - w * c);
+        cairo_close_path(cr);
+    }
+}
+
+static void
+trace_symbol(cairo_t *cr, const cm_scene_marker *m)
+{
+    double x = m->x, y = m->y, r = m->r;
+    switch (m->symbol) {
+    case CM_SYM_CIRCLE: cairo_arc(cr, x, y, r, 0, 2 * M_PI); break;
+    case CM_SYM_SQUARE: cairo_rectangle(cr, x - r * 0.9, y - r * 0.9, r * 1.8, r * 1.8); break;
+    case CM_SYM_DIAMOND: trace_polygon(cr, x, y, r * 1.2, 4, -M_PI / 2, 0); break;
+    case CM_SYM_TRIANGLE: trace_polygon(cr, x, y + r * 0.2, r * 1.25, 3, -M_PI / 2, 0); break;
+    case CM_SYM_STAR: trace_polygon(cr, x, y, r * 1.3, 8, -M_PI / 2, r * 0.6); break;
+    case CM_SYM_CROSS: trace_bar_cross(cr, x, y, r * 1.1, M_PI / 4); break;
+    case CM_SYM_PLUS: trace_bar_cross(cr, x, y, r * 1.1, 0); break;
+    case CM_SYM_HEXAGON: trace_polygon(cr, x, y, r * 1.1, 6, 0, 0); break;
+    case CM_SYM_STAR4: trace_polygon(cr, x, y, r * 1.45, 4, -M_PI / 2, r * 0.45); break;
+    case CM_SYM_PENTAGON: trace_polygon(cr, x, y, r * 1.1, 5, -M_PI / 2, 0); break;
+    case CM_SYM_LINE:
+        break;
+    case CM_SYM_ARROW:
+        cairo_move_to(cr, x + r * 1.4 * cos(m->angle), y + r * 1.4 * sin(m->angle));
+        cairo_line_to(cr, x + r * cos(m->angle + 2.5), y + r * sin(m->angle + 2.5));
+        cairo_line_to(cr, x + r * 0.3 * cos(m->angle + M_PI), y + r * 0.3 * sin(m->angle + M_PI));
+        cairo_line_to(cr, x + r * cos(m->angle - 2.5), y + r * sin(m->angle - 2.5));
+        cairo_close_path(cr);
+        break;
+    }
+}
+
+static void
+draw_line_symbol(cairo_t *cr, const cm_scene_marker *m)
+{
+    cairo_move_to(cr, m->x - m->r * 1.6, m->y);
+    cairo_line_to(cr, m->x + m->r * 1.6, m->y);
+    set_rgba(cr, m->stroke);
+    cairo_set_line_width(cr, m->stroke_px);
+    if (m->dash_px[0] > 0)
+        cairo_set_dash(cr, m->dash_px, 2, 0);
+    cairo_stroke(cr);
+    cairo_set_dash(cr, NULL, 0, 0);
+}
+
+static void
+set_marker(cairo_t *cr, const cm_scene_marker *m, cm_rgba glow)
+{
+    if (m->symbol == CM_SYM_LINE) {
+        draw_line_symbol(cr, m);
+        return;
+    }
+    if (m->uncertainty_px > 0) {
+        cairo_arc(cr, m->x, m->y, m->uncertainty_px, 0, 2 * M_PI);
+        cairo_set_source_rgba(cr, m->fill.r, m->fill.g, m->fill.b, 0.10 * m->fill.a);
+        cairo_fill_preserve(cr);
+        cairo_set_source_rgba(cr, m->stroke.r, m->stroke.g, m->stroke.b, 0.5 * m->stroke.a);
+        cairo_set_line_width(cr, 1);
+        double dash[2] = { 3, 3 };
+        cairo_set_dash(cr, dash, 2, 0);
+        cairo_stroke(cr);
+        cairo_set_dash(cr, NULL, 0, 0);
+    }
+    if (m->is_new) {   /* a glow that says "this is new" */
+        cairo_arc(cr, m->x, m->y, m->r + 4.5, 0, 2 * M_PI);
+        set_rgba(cr, glow);
+        cairo_fill(cr);
+    }
+    trace_symbol(cr, m);
+    set_rgba(cr, m->fill);
+    cairo_fill_preserve(cr);
+    if (m->stroke_px > 0) {
+        set_rgba(cr, m->stroke);
+        cairo_set_line_width(cr, m->stroke_px);
+        cairo_stroke(cr);
+    }
+    cairo_new_path(cr);
+}
+
+
+/* ---- text ------------------------------------------------------------------------------- */
+
+/* Sets @pl, @lb's text, at (@x, @y): its halo first, then the text. */
+static void
+set_label(cairo_t *cr, const cm_style *style, const cm_scene_label *lb, PangoLayout *pl,
+          double x, double y)
+{
+    if (lb->has_halo) {
+        cairo_move_to(cr, x, y);
+        pango_cairo_layout_path(cr, pl);
+        set_rgba(cr, lb->halo);
+        cairo_set_line_width(cr, style->halo_px);
+        cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
+        cairo_stroke(cr);
+    }
+    cairo_move_to(cr, x, y);
+    set_rgba(cr, lb->color);
+    pango_cairo_show_layout(cr, pl);
+}
+
+static PangoLayout *
+label_layout(cairo_t *cr, const cm_style *style, const cm_scene_label *lb)
+{
+    PangoLayout *pl = pango_cairo_create_layout(cr);
+    PangoFontDescription *fd = cm_scene_font(style, lb->size_px, lb->bold, lb->italic);
+    pango_layout_set_font_description(pl, fd);
+    cm_scene_left_to_right(pl);
+    pango_layout_set_text(pl, lb->text, -1);
+    pango_font_description_free(fd);
+    return pl;
+}
+
+/* Where a sprite goes on an image surface whose matrix is a scale and a
+ * shift: the device pixel holding the user point (@x, @y) and the point's
+ * offset inside that pixel. 0 when @cr is not such a surface. */
+typedef struct anchor {
+    double scale, fx, fy;
+    int ix, iy;
+} anchor;
+
+static int
+anchor_of(cairo_t *cr, double x, double y, anchor *a)
+{
+    cairo_matrix_t m;
+    cairo_get_matrix(cr, &m);
+    if (cairo_surface_get_type(cairo_get_target(cr)) != CAIRO_SURFACE_TYPE_IMAGE ||
+        m.xy != 0 || m.yx != 0 || m.xx != m.yy || !(m.xx > 0))
+        return 0;
+    double dx = m.xx * x + m.x0, dy = m.yy * y + m.y0;
+    if (!(fabs(dx) < 1e6 && fabs(dy) < 1e6))
+        return 0;
+    a->scale = m.xx;
+    a->ix = (int)floor(dx);
+    a->iy = (int)floor(dy);
+    a->fx = dx - a->ix;
+    a->fy = dy - a->iy;
+    return 1;
+}
+
+/* Copies the pixels of @img, an image surface that other threads may be
+ * copying from at the same time, onto @cr with its top-left at device pixel
+ * (@x, @y): a pixel-aligned rectangle, so pixman copies it. Cairo and pixman
+ * keep state in a surface used as a source (pixman's reference count is not
+ * atomic; ThreadSanitizer saw the writes), so each copy reads the shared
+ * pixels through a surface of its own. Returns 0 when out of memory. */
+static int
+copy_image(cairo_t *cr, cairo_surface_t *img, int x, int y)
+{
+    int w = cairo_image_surface_get_width(img), h = cairo_image_surface_get_height(img);
+    cairo_surface_t *own = cairo_image_surface_create_for_data(
+        cairo_image_surface_get_data(img), CAIRO_FORMAT_ARGB32, w, h,
+        cairo_image_surface_get_stride(img));
+    int ok = cairo_surface_status(own) == CAIRO_STATUS_SUCCESS;
+    if (ok) {
+        cairo_save(cr);
+        cairo_identity_matrix(cr);
+        cairo_set_source_surface(cr, own, x, y);
+        cairo_rectangle(cr, x, y, w, h);
+        cairo_fill(cr);
+        cairo_restore(cr);
+    }
+    cairo_surface_destroy(own);
+    return ok;
+}
+
+/* Copies @sp onto @cr at @a; 0 when out of memory. */
+static int
+paint_sprite(cairo_t *cr, const cm_sprite *sp, const anchor *a)
+{
+    return copy_image(cr, sp->surface, a->ix + sp->dx, a->iy + sp->dy);
+}
+
+/* A new transparent surface covering the device box [@x0, @x1] x [@y0, @y1]
+ * around @a, whose user space is @cr's shifted by the anchor; NULL when the
+ * box is empty or too big to be worth it. */
+static cairo_t *
+sprite_context(cairo_t *cr, const anchor *a, double x0, double y0, double x1, double y1,
+               int *dx, int *dy)
+{
+    if (!(x1 > x0 && y1 > y0 && x1 - x0 < 4096 && y1 - y0 < 4096))
+        return NULL;
+    *dx = (int)floor(x0);
+    *dy = (int)floor(y0);
+    cairo_surface_t *sf = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, (int)ceil(x1) - *dx,
+                                                     (int)ceil(y1) - *dy);
+    cairo_t *scr = cairo_create(sf);
+    cairo_surface_destroy(sf);
+    cairo_font_options_t *opts = cairo_font_options_create();
+    cairo_get_font_options(cr, opts);
+    cairo_set_font_options(scr, opts);
+    cairo_font_options_destroy(opts);
+    cairo_translate(scr, a->fx - *dx, a->fy - *dy);
+    cairo_scale(scr, a->scale, a->scale);
+    if (cairo_status(scr) != CAIRO_STATUS_SUCCESS) {
+        cairo_destroy(scr);
+        return NULL;
+    }
+    return scr;
+}
+
+/* Ends drawing into @scr and hands its surface to the cache; 0 when out of memory. */
+static int
+keep_sprite(cairo_t *scr, const void *key, size_t n, int dx, int dy, cm_sprite *out)
+{
+    cairo_surface_t *sf = cairo_surface_reference(cairo_get_target(scr));
+    int ok = cairo_status(scr) == CAIRO_STATUS_SUCCESS;
+    cairo_destroy(scr);
+    cairo_surface_flush(sf);
+    if (!ok) {
+        cairo_surface_destroy(sf);
+        return 0;
+    }
+    return cm_sprite_add(key, n, sf, dx, dy, out);
+}
+
+/* The bytes a label sprite's pixels depend on: the label's look, the scale,
+ * the position inside the pixel, the font family and the text. */
+typedef struct label_key {
+    double size_px, halo_px, scale, fx, fy;
+    cm_rgba color, halo;
+    int bold, italic, has_halo;
+} label_key;
+
+enum { LABEL_KEY_ROOM = 1024 };
+
+static size_t
+make_label_key(const cm_style *style, const cm_scene_label *lb, const anchor *a,
+               unsigned char out[LABEL_KEY_ROOM])
+{
+    label_key k;
+    memset(&k, 0, sizeof(k));   /* the padding too: the key is compared as bytes */
+    k.size_px = lb->size_px;
+    k.halo_px = lb->has_halo ? style->halo_px : 0;
+    k.scale = a->scale;
+    k.fx = a->fx;
+    k.fy = a->fy;
+    k.color = lb->color;
+    k.halo = lb->has_halo ? lb->halo : (cm_rgba){ 0, 0, 0, 0 };
+    k.bold = lb->bold;
+    k.italic = lb->italic;
+    k.has_halo = lb->has_halo;
+    const char *family = style->font_family;
+    size_t nf = strlen(family) + 1, nt = strlen(lb->text) + 1;
+    if (sizeof(k) + nf + nt > LABEL_KEY_ROOM)
+        return 0;
+    memcpy(out, &k, sizeof(k));
+    memcpy(out + sizeof(k), family, nf);
+    memcpy(out + sizeof(k) + nf, lb->text, nt);
+    return sizeof(k) + nf + nt;
+}
+
+/* On an image surface a label is set once a run at each spot it takes, and
+ * copied from then on (src/draw/sprite.h); elsewhere (PDF, SVG) it is text.
+ * Returns 0 when out of memory: drawing it otherwise would give other pixels. */
+static int
+draw_label(cairo_t *cr, const cm_style *style, const cm_scene_label *lb)
+{
+    unsigned char key[LABEL_KEY_ROOM];
+    anchor a = { 0 };
+    size_t n = anchor_of(cr, lb->x, lb->y, &a) ? make_label_key(style, lb, &a, key) : 0;
+    cm_sprite sp = { NULL, 0, 0 };
+    if (n && cm_sprite_find(key, n, &sp)) {
+        int ok = paint_sprite(cr, &sp, &a);
+        cairo_surface_destroy(sp.surface);
+        return ok;
+    }
+    PangoLayout *pl = label_layout(cr, style, lb);
+    cairo_t *scr = NULL;
+    int dx = 0, dy = 0;
+    if (n) {
+        PangoRectangle ink;
+        pango_layout_get_extents(pl, &ink, NULL);
+        double s = a.scale, pad = s * (style->halo_px / 2 + 1) + 1;
+        scr = sprite_context(cr, &a, a.fx + s * ink.x / PANGO_SCALE - pad,
+                             a.fy + s * ink.y / PANGO_SCALE - pad,
+                             a.fx + s * (ink.x + ink.width) / PANGO_SCALE + pad,
+                             a.fy + s * (ink.y + ink.height) / PANGO_SCALE + pad, &dx, &dy);
+    }
+    int ok = 1;
+    if (scr) {
+        pango_cairo_update_layout(scr, pl);
+        set_label(scr, style, lb, pl, 0, 0);
+        ok = keep_sprite(scr, key, n, dx, dy, &sp);
+    }
+    if (sp.surface) {
+        ok = paint_sprite(cr, &sp, &a);
+        cairo_surface_destroy(sp.surface);
+    } else if (ok) {   /* not an image, or a label too big for a sprite */
+        pango_cairo_update_layout(cr, pl);
+        set_label(cr, style, lb, pl, lb->x, lb->y);
+    }
+    g_object_unref(pl);
+    return ok;
+}
+
+/* The bytes a marker sprite's pixels depend on. */
+typedef struct marker_key {
+    double r, angle, stroke_px, dash_px[2], uncertainty_px, scale, fx, fy;
+    cm_rgba fill, stroke, glow;
+    int symbol, is_new, join, cap;
+} marker_key;
+
+/* A marker as a sprite on an image surface, as draw_label() does for a
+ * label; returns 0 when out of memory. */
+static int
+draw_marker(cairo_t *cr, const cm_scene_marker *m, cm_rgba glow)
+{
+    marker_key k;
+    anchor a = { 0 };
+    cm_sprite sp = { NULL, 0, 0 };
+    if (!anchor_of(cr, m->x, m->y, &a)) {
+        set_marker(cr, m, glow);
+        return 1;
+    }
+    memset(&k, 0, sizeof(k));   /* the padding too: the key is compared as bytes */
+    k.r = m->r;
+    k.angle = m->angle;
+    k.stroke_px = m->stroke_px;
+    k.dash_px[0] = m->dash_px[0];
+    k.dash_px[1] = m->dash_px[1];
+    k.uncertainty_px = m->uncertainty_px;
+    k.scale = a.scale;
+    k.fx = a.fx;
+    k.fy = a.fy;
+    k.fill = m->fill;
+    k.stroke = m->stroke;
+    k.glow = m->is_new ? glow : (cm_rgba){ 0, 0, 0, 0 };
+    k.symbol = (int)m->symbol;
+    k.is_new = m->is_new;
+    k.join = (int)cairo_get_line_join(cr);
+    k.cap = (int)cairo_get_line_cap(cr);
+    if (cm_sprite_find(&k, sizeof(k), &sp)) {
+        int ok = paint_sprite(cr, &sp, &a);
+        cairo_surface_destroy(sp.surface);
+        return ok;
+    }
+    /* everything drawn stays within this of the point: the widest symbol
+     * (1.6 r for a line), the glow, the ring, and half their strokes */
+    double reach = fmax(fmax(1.6 * m->r, m->r + 4.5), m->uncertainty_px) + m->stroke_px + 2;
+    int dx, dy;
+    cairo_t *scr = sprite_context(cr, &a, a.fx - a.scale * reach, a.fy - a.scale * reach,
+                                  a.fx + a.scale * reach, a.fy + a.scale * reach, &dx, &dy);
+    if (!scr) {   /* too big for a sprite */
+        set_marker(cr, m, glow);
+        return 1;
+    }
+    cm_scene_marker at_origin = *m;
+    at_origin.x = at_origin.y = 0;
+    cairo_set_line_join(scr, cairo_get_line_join(cr));
+    cairo_set_line_cap(scr, cairo_get_line_cap(cr));
+    set_marker(scr, &at_origin, glow);
+    if (!keep_sprite(scr, &k, sizeof(k), dx, dy, &sp))
+        return 0;
+    int ok = paint_sprite(cr, &sp, &a);
+    cairo_surface_destroy(sp.surface);
+    return ok;
+}
+
+/* Returns 0 when out of memory. */
+static int
+draw_markers(cairo_t *cr, const cm_scene *sc, const char *group)
+{
+    int ok = 1;
+    for (size_t i = 0; ok && i < sc->n_markers; i++)
+        if (strcmp(sc->markers[i].group, group) == 0)
+            ok = draw_marker(cr, &sc->markers[i], sc->base->style->new_glow);
+    return ok;
+}
+
+/* A leader line runs from the point to the nearest side of its label's box. */
+static void
+draw_leader(cairo_t *cr, const cm_style *style, const cm_scene_label *lb)
+{
+    double tx = lb->leader_x < lb->x ? lb->x : lb->x + lb->w;
+    double ty = fmin(fmax(lb->leader_y, lb->y + 2), lb->y + lb->h - 2);
+    if (lb->leader_x >= lb->x && lb->leader_x <= lb->x + lb->w)
+        tx = lb->leader_x;
+    cairo_move_to(cr, lb->leader_x, lb->leader_y);
+    cairo_line_to(cr, tx, ty);
+    set_rgba(cr, style->halo);
+    cairo_set_line_width(cr, 2.6);
+    cairo_stroke_preserve(cr);
+    set_rgba(cr, style->text_muted);
+    cairo_set_line_width(cr, 0.9);
+    cairo_stroke(cr);
+}
+
+/* Returns 0 when out of memory. */
+static int
+draw_labels(cairo_t *cr, const cm_scene *sc, const char *group)
+{
+    int ok = 1;
+    for (size_t i = 0; i < sc->n_labels; i++)
+        if (sc->labels[i].has_leader && strcmp(sc->labels[i].group, group) == 0)
+            draw_leader(cr, sc->base->style, &sc->labels[i]);
+    for (size_t i = 0; ok && i < sc->n_labels; i++)
+        if (strcmp(sc->labels[i].group, group) == 0)
+            ok = draw_label(cr, sc->base->style, &sc->labels[i]);
+    return ok;
+}
+
+static void
+draw_rects(cairo_t *cr, const cm_scene *sc, const char *group)
+{
+    for (size_t i = 0; i < sc->n_rects; i++) {
+        const cm_scene_rect *r = &sc->rects[i];
+        if (strcmp(r->group, group) != 0)
+            continue;
+        cairo_rectangle(cr, r->x, r->y, r->w, r->h);
+        set_rgba(cr, r->fill);
+        cairo_fill_preserve(cr);
+        if (r->stroke.width_px > 0) {
+            set_stroke(cr, &r->stroke);
+            cairo_stroke(cr);
+        }
+        cairo_new_path(cr);
+    }
+}
+
+/* What every slice has under its own content: the water, then the base map's
+ * paths, clipped to the map. Drawn once per run into a cm_draw_cache for PNG. */
+static void
+draw_ground(cairo_t *cr, const cm_scene_base *b)
+{
+    const double *r = b->map_rect;
+    set_rgba(cr, b->style->water);
+    cairo_paint(cr);
+    cairo_save(cr);
+    cairo_rectangle(cr, r[0], r[1], r[2], r[3]);
+    cairo_clip(cr);
+    draw_path_list(cr, b->paths, b->n_paths);
+    cairo_restore(cr);
+}
+
+static void
+set_up(cairo_t *cr, double scale)
+{
+    cairo_font_options_t *opts = cairo_font_options_create();
+    cairo_font_options_set_hint_metrics(opts, CAIRO_HINT_METRICS_OFF);
+    cairo_font_options_set_hint_style(opts, CAIRO_HINT_STYLE_NONE);
+    cairo_set_font_options(cr, opts);
+    cairo_font_options_destroy(opts);
+    cairo_scale(cr, scale, scale);
+}
+
+struct cm_draw_cache {
+    const cm_scene_base *base;
+    double scale;
+    cairo_surface_t *ground;   /* only read once made, by any number of threads */
+    cairo_surface_t *inset;    /* the locator inset, drawn once; NULL without one */
+    int inset_x, inset_y;      /* where it goes, in device pixels */
+};
+
+/* The inset as the cache's sprite: drawn on its own transparent surface at
+ * the same device pixels, and copied on top of each slice where draw_scene
+ * would draw it. */
+static cm_status
+make_inset(cm_draw_cache *c)
+{
+    const cm_scene_base *b = c->base;
+    const double *r = b->inset_rect;
+    double s = c->scale;
+    if (r[2] <= 0)
+        return CM_OK;
+    c->inset_x = (int)floor(s * r[0]) - 2;
+    c->inset_y = (int)floor(s * r[1]) - 2;
+    c->inset = cairo_image_surface_create(CAIRO_FORMAT_ARGB32,
+                                          (int)ceil(s * (r[0] + r[2])) + 2 - c->inset_x,
+                                          (int)ceil(s * (r[1] + r[3])) + 2 - c->inset_y);
+    cairo_t *cr = cairo_create(c->inset);
+    cairo_translate(cr, -c->inset_x, -c->inset_y);
+    set_up(cr, s);
+    draw_inset(cr, b);
+    cm_status st = cairo_status(cr) == CAIRO_STATUS_SUCCESS ? CM_OK : CM_ERR_NOMEM;
+    cairo_destroy(cr);
+    cairo_surface_flush(c->inset);
+    return st;
+}
+
+static int
+put_inset(cairo_t *cr, const cm_draw_cache *c)
+{
+    return !c->inset || copy_image(cr, c->inset, c->inset_x, c->inset_y);
+}
+
+/* The drawing order is the map's reading order: ground, boundaries, places,
+ * control, events, their labels; then the frame and its boxes on top.
+ * @cache: the surface already holds the cache's ground, and its inset is
+ * copied rather than drawn. Returns CM_OK or CM_ERR_NOMEM. */
+static cm_status
+draw_scene(cairo_t *cr, const cm_scene *sc, double scale, const cm_draw_cache *cache)
+{
+    const cm_scene_base *b = sc->base;
+    const double *r = b->map_rect;
+
+    set_up(cr, scale);
+    if (!cache)
+        draw_ground(cr, b);
+    /* round joins and caps for everything, as the ground and the SVG have them,
+     * whether or not the ground was drawn on this surface */
+    cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
+    cairo_set_line_cap(cr, CAIRO_LINE_CAP_ROUND);
+    cairo_save(cr);
+    cairo_rectangle(cr, r[0], r[1], r[2], r[3]);
+    cairo_clip(cr);
+    draw_areas(cr, sc);
+    int ok = draw_markers(cr, sc, "places") && draw_markers(cr, sc, "control") &&
+             draw_markers(cr, sc, "events") && draw_labels(cr, sc, "labels");
+    cairo_restore(cr);
+    if (cache)
+        ok = ok && put_inset(cr, cache);
+    else
+        draw_inset(cr, b);
+    static const char *const boxes[] = { "frame", "legend", "latest" };
+    for (int i = 0; ok && i < 3; i++) {
+        draw_rects(cr, sc, boxes[i]);
+        ok = draw_markers(cr, sc, boxes[i]) && draw_labels(cr, sc, boxes[i]);
+    }
+    return ok && cairo_status(cr) == CAIRO_STATUS_SUCCESS ? CM_OK : CM_ERR_NOMEM;
+}
+
+/* ---- the cached ground ------------------------------------------------------------------- */
+
+cm_status
+cm_draw_cache_create(cm_draw_cache **out, const cm_scene_base *base, double scale)
+{
+    cm_draw_cache *c = calloc(1, sizeof(*c));
+    *out = NULL;
+    if (!c)
+        return CM_ERR_NOMEM;
+    c->base = base;
+    c->scale = scale;
+    c->ground = cm_pages_surface((int)ceil(base->width_px * scale),
+                                 (int)ceil(base->height_px * scale));
+    cairo_t *cr = cairo_create(c->ground);
+    set_up(cr, scale);
+    draw_ground(cr, base);
+    cm_status st = cairo_status(cr) == CAIRO_STATUS_SUCCESS ? CM_OK : CM_ERR_NOMEM;
+    cairo_destroy(cr);
+    cairo_surface_flush(c->ground);
+    if (st == CM_OK)
+        st = make_inset(c);
+    if (st != CM_OK) {
+        cm_draw_cache_destroy(c);
+        return st;
+    }
+    *out = c;
+    return CM_OK;
+}
+
+void
+cm_draw_cache_destroy(cm_draw_cache *cache)
+{
+    if (!cache)
+        return;
+    cairo_surface_destroy(cache->ground);
+    cairo_surface_destroy(cache->inset);
+    free(cache);
+}
+
+/* Copies the ground's pixels into @surface with memcpy, not with cairo, so
+ * that threads share nothing but memory they only read, and the result is
+ * exactly the pixels draw_ground would have made there. */
+static int
+put_ground(cairo_surface_t *surface, const cm_draw_cache *cache)
+{
+    int h = cairo_image_surface_get_height(surface);
+    int stride = cairo_image_surface_get_stride(surface);
+    unsigned char *dst = cairo_image_surface_get_data(surface);
+    const unsigned char *src = cairo_image_surface_get_data(cache->ground);
+    if (!dst || !src || stride != cairo_image_surface_get_stride(cache->ground) ||
+        h != cairo_image_surface_get_height(cache->ground))
+        return 0;
+    cairo_surface_flush(surface);
+    memcpy(dst, src, (size_t)stride * (size_t)h);
+    cairo_surface_mark_dirty(surface);
+    return 1;
+}
+
+/* ---- surfaces ------------------------------------------------------------------------------- */
+
+static cairo_status_t
+write_to_outfile(void *closure, const unsigned char *data, unsigned int length)
+{
+    cm_outfile *o = closure;
+    cm_outfile_write(o, data, length);
+    return o->failed ? CAIRO_STATUS_WRITE_ERROR : CAIRO_STATUS_SUCCESS;
+}
+
+/* An SVG document is kept in memory until it is complete, because cairo
+ * names its top group after a counter shared by the whole process
+ * (<g id="surface293">), which would make a slice's file depend on what was
+ * drawn before it, and on which thread drew it. */
+typedef struct svg_buffer {
+    unsigned char *data;
+    size_t len, cap;
+    int failed;
+} svg_buffer;
+
+static cairo_status_t
+write_to_buffer(void *closure, const unsigned char *data, unsigned int length)
+{
+    svg_buffer *b = closure;
+    if (b->len + length > b->cap) {
+        size_t cap = b->cap ? b->cap : 1 << 16;
+        while (cap < b->len + length)
+            cap *= 2;
+        unsigned char *p = realloc(b->data, cap);
+        if (!p) {
+            b->failed = 1;
+            return CAIRO_STATUS_NO_MEMORY;
+        }
+        b->data = p;
+        b->cap = cap;
+    }
+    memcpy(b->data + b->len, data, length);
+    b->len += length;
+    return CAIRO_STATUS_SUCCESS;
+}
+
+/* Writes the SVG with its process-wide surface number replaced by 1. */
+static void
+write_svg(cm_outfile *o, const svg_buffer *b)
+{
+    static const char tag[] = "<g id=\"surface";
+    size_t n = sizeof(tag) - 1, at = 0;
+    while (at + n <= b->len && memcmp(b->data + at, tag, n) != 0)
+        at++;
+    if (at + n > b->len) {
+        cm_outfile_write(o, b->data, b->len);
+        return;
+    }
+    size_t end = at + n;
+    while (end < b->len && b->data[end] >= '0' && b->data[end] <= '9')
+        end++;
+    cm_outfile_write(o, b->data, at + n);
+    cm_outfile_write(o, "1", 1);
+    cm_outfile_write(o, b->data + end, b->len - end);
+}
+
+/* A PDF says when it was made; the slice's moment, not the clock's, so that
+ * the same input gives the same bytes on every run. */
+static void
+date_pdf(cairo_surface_t *surface, const cm_scene *scene)
+{
+    char iso[CM_TIME_BUF];
+    cm_time_format_iso(cm_slice_time(scene->slice), iso);
+    cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_CREATE_DATE, iso);
+}
+
+static cairo_surface_t *
+make_surface(cm_format format, cm_outfile *o, svg_buffer *svg, double w, double h)
+{
+    switch (format) {
+    case CM_FORMAT_PNG:
+        return cairo_image_surface_create(CAIRO_FORMAT_ARGB32, (int)ceil(w), (int)ceil(h));
+    case CM_FORMAT_SVG_OUTLINES:
+        return cairo_svg_surface_create_for_stream(write_to_buffer, svg, w, h);
+    case CM_FORMAT_PDF:
+        return cairo_pdf_surface_create_for_stream(write_to_outfile, o, w, h);
+    case CM_FORMAT_HTML:   /* not drawn by cairo: src/output/html.c writes the page */
+    case CM_FORMAT_SVG: case CM_FORMAT_GIF: case CM_FORMAT_MP4:
+        break;
+    }
+    return cairo_image_surface_create(CAIRO_FORMAT_INVALID, 0, 0);   /* a nil surface */
+}
+
+/* Draws @scene into @path; with @cache (PNG only), over its ground. */
+static cm_status
+draw_file(const cm_scene *scene, const cm_draw_cache *cache, cm_format format, double scale,
+          unsigned png_colors, const char *path, cm_diag_list *diags)
+{
+    cm_outfile o;
+    svg_buffer svg = { 0 };
+    double w = cm_scene_width_px(scene) * scale, h = cm_scene_height_px(scene) * scale;
+    if (format == CM_FORMAT_SVG)   /* text as <text>: its own writer */
+        return cm_draw_svg(scene, scale, path, diags);
+    cm_status st = cm_outfile_open(&o, path, diags);
+    if (st != CM_OK)
+        return st;
+    int cached = format == CM_FORMAT_PNG && cache && cache->base == scene->base &&
+                 cache->scale == scale;
+    cairo_surface_t *surface = cached ? cm_sprite_canvas((int)ceil(w), (int)ceil(h))
+                                      : make_surface(format, &o, &svg, w, h);
+    cairo_t *cr = surface ? cairo_create(surface) : NULL;
+    st = CM_ERR_NOMEM;
+    if (!cr || cairo_status(cr) != CAIRO_STATUS_SUCCESS)
+        goto cleanup;
+    if (format == CM_FORMAT_PDF)
+        date_pdf(surface, scene);
+    if (cached && !put_ground(surface, cache)) {   /* never so: they have one size */
+        cached = 0;
+        cairo_set_operator(cr, CAIRO_OPERATOR_CLEAR);   /* not the last map's pixels */
+        cairo_paint(cr);
+        cairo_set_operator(cr, CAIRO_OPERATOR_OVER);
+    }
+    cm_status draw_st = draw_scene(cr, scene, scale, cached ? cache : NULL);
+    cairo_destroy(cr);
+    cr = NULL;
+    cm_status png_st = draw_st != CM_OK ? draw_st
+                       : format == CM_FORMAT_PNG ? cm_png_write(surface, png_colors, &o) : CM_OK;
+    if (format != CM_FORMAT_PNG)   /* a PNG's surface may be the thread's canvas, kept */
+        cairo_surface_finish(surface);
+    if (format == CM_FORMAT_SVG_OUTLINES && !svg.failed)
+        write_svg(&o, &svg);
+    st = o.failed ? CM_ERR_IO : png_st != CM_OK ? png_st
+         : cairo_surface_status(surface) == CAIRO_STATUS_SUCCESS ? CM_OK : CM_ERR_NOMEM;
+cleanup:
+    cairo_destroy(cr);
+    cairo_surface_destroy(surface);
+    free(svg.data);
+    if (st == CM_OK)
+        return cm_outfile_commit(&o, diags);
+    if (st == CM_ERR_IO) {
+        cm_pos pos = { path, 0, 0 };
+        cm_diag_error(diags, &pos, "cannot write \"%s\": the disk may be full", path);
+    }
+    cm_outfile_abort(&o);
+    return st;
+}
+
+cm_status
+cm_draw(const cm_scene *scene, cm_format format, double scale, unsigned png_colors,
+        const char *path, cm_diag_list *diags)
+{
+    return draw_file(scene, NULL, format, scale, png_colors, path, diags);
+}
+
+cm_status
+cm_draw_cached(const cm_scene *scene, const cm_draw_cache *cache, cm_format format,
+               double scale, unsigned png_colors, const char *path, cm_diag_list *diags)
+{
+    return draw_file(scene, cache, format, scale, png_colors, path, diags);
+}
+
+const char *
+cm_format_extension(cm_format format)
+{
+    switch (format) {
+    case CM_FORMAT_PNG: return "png";
+    case CM_FORMAT_SVG: return "svg";
+    case CM_FORMAT_PDF: return "pdf";
+    case CM_FORMAT_HTML: return "html";
+    case CM_FORMAT_SVG_OUTLINES: return "svg";
+    case CM_FORMAT_GIF: return "gif";
+    case CM_FORMAT_MP4: return "mp4";
+    }
+    return "bin";
+}
+
+/* ---- what a drawing depends on ----------------------------------------------------------- */
+
+/* Bump when drawing changes in a way the scene does not show (a new symbol
+ * shape, another blend), so that files drawn by an older conflictmap are not
+ * kept by an incremental run. */
+static const char draw_revision[] = "conflictmap draw 3";   /* 3: labels, markers, inset as sprites */
+
+static void
+hash_bytes(GChecksum *h, const void *p, size_t n)
+{
+    g_checksum_update(h, p, (gssize)n);
+}
+
+static void
+hash_double(GChecksum *h, double v)
+{
+    if (v == 0)
+        v = 0;   /* -0 and 0 draw alike */
+    hash_bytes(h, &v, sizeof(v));
+}
+
+static void
+hash_size(GChecksum *h, size_t v)
+{
+    uint64_t u = v;
+    hash_bytes(h, &u, sizeof(u));
+}
+
+static void
+hash_string(GChecksum *h, const char *s)
+{
+    s = s ? s : "";
+    hash_size(h, strlen(s));
+    hash_bytes(h, s, strlen(s));
+}
+
+static void
+hash_rgba(GChecksum *h, cm_rgba c)
+{
+    hash_double(h, c.r);
+    hash_double(h, c.g);
+    hash_double(h, c.b);
+    hash_double(h, c.a);
+}
+
+static void
+hash_stroke(GChecksum *h, const cm_stroke *s)
+{
+    hash_rgba(h, s->color);
+    hash_double(h, s->width_px);
+    hash_double(h, s->dash_px[0]);
+    hash_double(h, s->dash_px[1]);
+}
+
+static void
+hash_paths(GChecksum *h, const cm_scene_path *paths, size_t n)
+{
+    hash_size(h, n);
+    for (size_t i = 0; i < n; i++) {
+        const cm_scene_path *p = &paths[i];
+        hash_size(h, p->n_points);
+        hash_size(h, p->n_parts);
+        hash_size(h, (size_t)p->is_polygon);
+        hash_rgba(h, p->fill);
+        hash_stroke(h, &p->stroke);
+        for (size_t k = 0; k < 2 * p->n_points; k++)
+            hash_double(h, p->xy[k]);
+        for (size_t k = 0; k <= p->n_parts; k++)
+            hash_size(h, p->part_start[k]);
+    }
+}
+
+static void
+hash_style(GChecksum *h, const cm_style *st)
+{
+    const cm_rgba *colors[] = { &st->water, &st->land, &st->land_focus, &st->land_outside,
+                                &st->text, &st->text_muted, &st->halo, &st->frame_bg,
+                                &st->rule, &st->box_bg, &st->neutral, &st->new_glow,
+                                &st->water_text, &st->country_text };
+    hash_string(h, st->font_family);
+    for (size_t i = 0; i < sizeof(colors) / sizeof(colors[0]); i++)
+        hash_rgba(h, *colors[i]);
+    hash_double(h, st->halo_px);
+}
+
+void
+cm_draw_base_hash(const cm_scene_base *b, unsigned char digest[CM_DRAW_HASH_BYTES])
+{
+    GChecksum *h = g_checksum_new(G_CHECKSUM_SHA256);
+    gsize len = CM_DRAW_HASH_BYTES;
+    hash_string(h, draw_revision);
+    hash_size(h, (size_t)b->width_px);
+    hash_size(h, (size_t)b->height_px);
+    hash_style(h, b->style);
+    for (int k = 0; k < 4; k++) {
+        hash_double(h, b->map_rect[k]);
+        hash_double(h, b->inset_rect[k]);
+        hash_double(h, b->inset_extent[k]);
+    }
+    hash_paths(h, b->paths, b->n_paths);
+    hash_paths(h, b->inset, b->n_inset);
+    g_checksum_get_digest(h, digest, &len);
+    g_checksum_free(h);
+}
+
+static void
+hash_markers(GChecksum *h, const cm_scene *sc)
+{
+    hash_size(h, sc->n_markers);
+    for (size_t i = 0; i < sc->n_markers; i++) {
+        const cm_scene_marker *m = &sc->markers[i];
+        hash_string(h, m->group);
+        hash_double(h, m->x);
+        hash_double(h, m->y);
+        hash_double(h, m->r);
+        hash_double(h, m->angle);
+        hash_size(h, (size_t)m->symbol);
+        hash_rgba(h, m->fill);
+        hash_rgba(h, m->stroke);
+        hash_double(h, m->stroke_px);
+        hash_double(h, m->dash_px[0]);
+        hash_double(h, m->dash_px[1]);
+        hash_double(h, m->uncertainty_px);
+        hash_size(h, (size_t)m->is_new);
+    }
+}
+
+static void
+hash_labels(GChecksum *h, const cm_scene *sc)
+{
+    hash_size(h, sc->n_labels);
+    for (size_t i = 0; i < sc->n_labels; i++) {
+        const cm_scene_label *l = &sc->labels[i];
+        double v[] = { l->x, l->y, l->w, l->h, l->size_px, l->leader_x, l->leader_y };
+        hash_string(h, l->text);
+        hash_string(h, l->group);
+        for (size_t k = 0; k < sizeof(v) / sizeof(v[0]); k++)
+            hash_double(h, v[k]);
+        hash_size(h, (size_t)(l->bold | l->italic << 1 | l->has_halo << 2 | l->has_leader << 3));
+        hash_rgba(h, l->color);
+        hash_rgba(h, l->halo);
+    }
+}
+
+static void
+hash_rects_and_areas(GChecksum *h, const cm_scene *sc)
+{
+    hash_size(h, sc->n_rects);
+    for (size_t i = 0; i < sc->n_rects; i++) {
+        const cm_scene_rect *r = &sc->rects[i];
+        hash_string(h, r->group);
+        hash_double(h, r->x);
+        hash_double(h, r->y);
+        hash_double(h, r->w);
+        hash_double(h, r->h);
+        hash_rgba(h, r->fill);
+        hash_stroke(h, &r->stroke);
+    }
+    hash_size(h, sc->n_areas);
+    for (size_t i = 0; i < sc->n_areas; i++) {
+        hash_size(h, sc->areas[i].path);
+        hash_rgba(h, sc->areas[i].color);
+        hash_size(h, (size_t)sc->areas[i].is_claimed);
+    }
+}
+
+/* What the SVG writer (draw_svg.c) says of each event beyond its drawing:
+ * the data-* attributes and the <title> of its marker, the data-id of its label. */
+static void
+hash_event_words(GChecksum *h, const cm_scene *sc)
+{
+    for (size_t i = 0; i < sc->n_markers; i++) {
+        const cm_event *e = sc->markers[i].event;
+        if (!e)
+            continue;
+        hash_string(h, cm_event_id(e));
+        hash_size(h, (size_t)cm_event_time(e));
+        hash_string(h, cm_event_kind(e));
+        hash_string(h, cm_event_status(e));
+        hash_string(h, cm_event_headline(e));
+    }
+    for (size_t i = 0; i < sc->n_labels; i++)
+        hash_string(h, sc->labels[i].event ? cm_event_id(sc->labels[i].event) : "");
+}
+
+void
+cm_draw_hash(const cm_scene *scene, const unsigned char base[CM_DRAW_HASH_BYTES],
+             cm_format format, double scale, unsigned png_colors,
+             char hex[2 * CM_DRAW_HASH_BYTES + 1])
+{
+    GChecksum *h = g_checksum_new(G_CHECKSUM_SHA256);
+    hash_bytes(h, base, CM_DRAW_HASH_BYTES);
+    hash_size(h, (size_t)format);
+    hash_double(h, scale);
+    if (format == CM_FORMAT_PNG)
+        hash_size(h, png_colors);
+    if (format == CM_FORMAT_PDF)   /* its creation date */
+        hash_size(h, (size_t)cm_slice_time(scene->slice));
+    if (format == CM_FORMAT_SVG) {   /* its <title> and <desc>, and what it says of each event */
+        hash_string(h, scene->alt);
+        hash_event_words(h, scene);
+    }
+    hash_markers(h, scene);
+    hash_labels(h, scene);
+    hash_rects_and_areas(h, scene);
+    snprintf(hex, 2 * CM_DRAW_HASH_BYTES + 1, "%s", g_checksum_get_string(h));
+    g_checksum_free(h);
+}
+
+/* ---- for the other backends ------------------------------------------------------------- */
+
+void cm_draw_trace_path(cairo_t *cr, const cm_scene_path *p) { trace_path(cr, p); }
+void cm_draw_trace_symbol(cairo_t *cr, const cm_scene_marker *m) { trace_symbol(cr, m); }
+
+cm_status
+cm_draw_raster(const cm_scene *scene, double scale, cairo_surface_t **out)
+{
+    cairo_surface_t *s = cairo_image_surface_create(
+        CAIRO_FORMAT_ARGB32, (int)ceil(cm_scene_width_px(scene) * scale),
+        (int)ceil(cm_scene_height_px(scene) * scale));
+    cairo_t *cr = cairo_create(s);
+    cm_status st = cairo_status(cr) == CAIRO_STATUS_SUCCESS ? draw_scene(cr, scene, scale, NULL)
+                                                            : CM_ERR_NOMEM;
+    cairo_destroy(cr);
+    cairo_surface_flush(s);
+    if (st != CM_OK || cairo_surface_status(s) != CAIRO_STATUS_SUCCESS) {
+        cairo_surface_destroy(s);
+        return CM_ERR_NOMEM;
+    }
+    *out = s;
+    return CM_OK;
+}

@@ -1,0 +1,83 @@
+/* Douglas-Peucker simplification in pixel space, after projecting and before
+ * clipping; which tolerance to use is the caller's (the scene's) choice. */
+#include "geo/simplify.h"
+
+#include <math.h>
+#include <stdlib.h>
+
+/* Distance from p to the segment a-b. */
+static double
+distance(const double *p, const double *a, const double *b)
+{
+    double dx = b[0] - a[0], dy = b[1] - a[1], len2 = dx * dx + dy * dy;
+    double t = len2 > 0 ? ((p[0] - a[0]) * dx + (p[1] - a[1]) * dy) / len2 : 0;
+    t = fmax(0, fmin(1, t));
+    return hypot(p[0] - a[0] - t * dx, p[1] - a[1] - t * dy);
+}
+
+/* Marks in @keep the points of (lo, hi) that must stay; with an explicit
+ * stack, since a coastline of a million points would overflow recursion. */
+static void
+mark(const double *xy, unsigned char *keep, size_t *stack, size_t lo, size_t hi, double tol)
+{
+    size_t top = 0;
+    stack[top++] = lo;
+    stack[top++] = hi;
+    while (top > 0) {
+        size_t b = stack[--top], a = stack[--top], far = 0;
+        double worst = tol;
+        for (size_t i = a + 1; i < b; i++) {
+            double d = distance(xy + 2 * i, xy + 2 * a, xy + 2 * b);
+            if (d > worst) {
+                worst = d;
+                far = i;
+            }
+        }
+        if (!far)
+            continue;
+        keep[far] = 1;
+        stack[top++] = a;
+        stack[top++] = far;
+        stack[top++] = far;
+        stack[top++] = b;
+    }
+}
+
+cm_status
+cm_simplify(double *xy, size_t *n_points, double tol)
+{
+    size_t n = *n_points, m = 0;
+    if (n < 3)
+        return CM_OK;
+    unsigned char *keep = calloc(n + 1, 1);
+    size_t *stack = malloc((2 * n + 2) * sizeof(size_t));
+    if (!keep || !stack) {
+        free(keep);
+        free(stack);
+        return CM_ERR_NOMEM;
+    }
+    /* Runs of finite points are simplified separately; NaNs stay as breaks. */
+    for (size_t i = 0; i < n;) {
+        size_t j = i;
+        while (j < n && isfinite(xy[2 * j]) && isfinite(xy[2 * j + 1]))
+            j++;
+        if (j > i) {
+            keep[i] = keep[j - 1] = 1;
+            if (j - i > 2)
+                mark(xy, keep, stack, i, j - 1, tol);
+        }
+        if (j < n)
+            keep[j] = 1;
+        i = j + 1;
+    }
+    for (size_t i = 0; i < n; i++)
+        if (keep[i]) {
+            xy[2 * m] = xy[2 * i];
+            xy[2 * m + 1] = xy[2 * i + 1];
+            m++;
+        }
+    free(keep);
+    free(stack);
+    *n_points = m;
+    return CM_OK;
+}

@@ -1,0 +1,135 @@
+/* The scene's parts, for the backends that draw them. For other src/ files only. */
+#ifndef CM_SRC_SCENE_H
+#define CM_SRC_SCENE_H
+
+#include "conflictmap/scene.h"
+#include "load/style.h"
+#include <pango/pango.h>
+
+typedef enum cm_symbol {
+    CM_SYM_CIRCLE, CM_SYM_SQUARE, CM_SYM_DIAMOND, CM_SYM_TRIANGLE, CM_SYM_CROSS,
+    CM_SYM_STAR, CM_SYM_PLUS, CM_SYM_ARROW, CM_SYM_HEXAGON, CM_SYM_STAR4, CM_SYM_PENTAGON,
+    CM_SYM_LINE                /* a short stroke: a line style in the legend */
+} cm_symbol;
+
+typedef struct cm_scene_path {
+    const char *group;         /* the layer's role: countries, regions, lines, world */
+    const cm_shape *shape;     /* where it came from (borrowed from its layer) */
+    char *name_keys[4];        /* regions: cm_name_key of its name fields, owned */
+    double *xy;                /* n_points (x, y) pairs in pixels */
+    size_t *part_start;        /* n_parts + 1 offsets into the points */
+    size_t n_points, n_parts;
+    int is_polygon;
+    cm_rgba fill;              /* alpha 0: not filled */
+    cm_stroke stroke;          /* width 0: not stroked */
+} cm_scene_path;
+
+typedef struct cm_scene_marker {
+    const cm_event *event;     /* NULL for a control-state or context marker */
+    const char *group;         /* "events", "control", "places" */
+    double x, y, r, angle;     /* angle (radians) for an edge arrow */
+    cm_symbol symbol;
+    cm_rgba fill, stroke;
+    double stroke_px;
+    double dash_px[2];         /* for CM_SYM_LINE */
+    double uncertainty_px;     /* radius of the "somewhere near" ring; 0 for none */
+    int is_new, is_offmap;
+} cm_scene_marker;
+
+typedef struct cm_scene_label {
+    char *text;                /* owned */
+    const char *group;         /* "labels", "frame", "legend", "latest" */
+    const cm_event *event;
+    double x, y, w, h;         /* the text's box, top-left, in pixels */
+    double size_px;
+    int bold, italic, has_halo;
+    cm_rgba color, halo;
+    int has_leader;            /* a line from (leader_x, leader_y) to the box */
+    double leader_x, leader_y;
+} cm_scene_label;
+
+typedef struct cm_scene_rect {
+    const char *group;
+    double x, y, w, h;
+    cm_rgba fill;
+    cm_stroke stroke;
+} cm_scene_rect;
+
+typedef struct context_place {
+    const cm_place *place;
+    double x, y;
+} context_place;
+
+struct cm_scene_base {
+    int width_px, height_px;
+    char lang[8];              /* labels in this language where the gazetteer can */
+    const cm_style *style;
+    const cm_projection *proj;
+    const cm_events *events;
+    double map_rect[4];
+    double center_lon, center_lat;
+    double near_deg[4];        /* shapes outside this are not drawn */
+    double bbox_deg[4];        /* the extent the projection was fitted to */
+    cm_scene_path *paths;
+    size_t n_paths, n_paths_cap;
+    context_place *places;
+    size_t n_places, n_places_cap;
+    double *event_xy;          /* per event in file order: projected, or NaN */
+    struct cm_legend_present *all_present;   /* what the timeline's events bring to
+                                                the legend (scene.c) */
+    struct cm_country_label {
+        char text[128];        /* the name in spaced capitals */
+        double x, y;
+    } *countries;              /* where each country on the map is named */
+    size_t n_countries, cap_countries;
+    cm_scene_path *inset;      /* the locator inset: the world around the map */
+    size_t n_inset, cap_inset;
+    double inset_rect[4];      /* x, y, width, height; width 0 when there is none */
+    double scale_bar_m;        /* the scale bar's ground length; NaN for none */
+    double scale_bar_px;       /* its length on the map, measured where it is drawn */
+    double inset_extent[4];    /* the map's bbox inside the inset, x, y, w, h */
+    PangoContext *pango;       /* for measuring text */
+    struct cm_memo *measured;  /* text sizes already measured (memo.h) */
+    const cm_gazetteer *gaz;   /* borrowed; read by the alt text */
+    const cm_place *region;    /* the region the map is about (alt text); may be NULL */
+};
+
+/* An area (a region of the base map) shaded for the side that holds it. */
+typedef struct cm_scene_area {
+    size_t path;               /* index into the base's paths */
+    cm_rgba color;
+    int is_claimed;            /* hatched, not solid: only one side says so */
+} cm_scene_area;
+
+struct cm_scene {
+    const cm_scene_base *base;
+    cm_scene_area *areas;
+    size_t n_areas, cap_areas;
+    const cm_slice *slice;
+    const cm_scene *previous;  /* the slice before, for labels that stay put; may be NULL */
+    cm_scene_rect *rects;
+    size_t n_rects, cap_rects;
+    cm_scene_marker *markers;
+    size_t n_markers, cap_markers;
+    cm_scene_label *labels;
+    size_t n_labels, cap_labels;
+    char **dropped;
+    size_t n_dropped, cap_dropped;
+    struct cm_scene_position {
+        const cm_event *event;
+        double x, y;
+    } *positions;              /* every event shown, where its marker is */
+    size_t n_positions, cap_positions;
+    char *alt;
+};
+
+/* Labels read left to right as a whole ("موسكو 1,890 km" keeps its order on a
+ * map of the Caucasus); an Arabic or Hebrew name inside one is still shaped
+ * and set right to left. Measuring and drawing both call this. */
+void cm_scene_left_to_right(PangoLayout *layout);
+
+/* A Pango font description for a label: the style's family at @size_px. */
+PangoFontDescription *cm_scene_font(const cm_style *style, double size_px, int bold,
+                                    int italic);
+
+#endif

@@ -1,0 +1,581 @@
+/* The interactive page. Everything the page knows about the slices goes in as
+ * one inline JSON block, built with jansson and escaped so that no string can
+ * end the script element; the little markup written from the events file's
+ * text (title, alt text) is HTML-escaped. The script and style sheet are
+ * src/output/html.js and src/output/html.css, compiled in (html_assets.cmake), and allowed
+ * by their SHA-256 in the page's Content-Security-Policy. Drawing the PNGs is
+ * the draw module's job, naming them render's. */
+#include "output/html.h"
+#include "common/outfile.h"
+#include "layout/scene.h"
+#include "common/sha256.h"
+
+#include <jansson.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+extern const char cm_html_css[];   /* src/output/html.css, made into a string by the build */
+extern const char cm_html_js[];    /* src/output/html.js */
+
+/* Below this size in CSS pixels a label on the picture is listed under it. */
+static const double readable_label_px = 9;
+
+/* ---- writing text -------------------------------------------------------------------- */
+
+/* Text for HTML element content and for quoted attribute values alike. */
+static void
+put_html(cm_outfile *o, const char *s)
+{
+    if (!s)
+        return;
+    for (const char *p = s; *p; p++) {
+        const char *rep = *p == '&' ? "&amp;" : *p == '<' ? "&lt;" : *p == '>' ? "&gt;"
+                        : *p == '"' ? "&quot;" : *p == '\'' ? "&#39;" : NULL;
+        if (rep)
+            cm_outfile_puts(o, rep);
+        else
+            cm_outfile_write(o, p, 1);
+    }
+}
+
+/* JSON inside <script type="application/json">: "<", ">" and "&" become \u
+ * escapes, so "</script>" or "<!--" in a headline cannot end or change the
+ * element, and U+2028/U+2029 are escaped for older JavaScript parsers. jansson
+ * writes these bytes only inside strings, where the escapes mean the same. */
+static void
+put_json(cm_outfile *o, const char *s)
+{
+    for (const char *p = s; *p; p++) {
+        const unsigned char *u = (const unsigned char *)p;
+        if (*p == '<')
+            cm_outfile_puts(o, "\\u003c");
+        else if (*p == '>')
+            cm_outfile_puts(o, "\\u003e");
+        else if (*p == '&')
+            cm_outfile_puts(o, "\\u0026");
+        else if (u[0] == 0xe2 && u[1] == 0x80 && (u[2] == 0xa8 || u[2] == 0xa9)) {
+            cm_outfile_puts(o, u[2] == 0xa8 ? "\\u2028" : "\\u2029");
+            p += 2;
+        } else
+            cm_outfile_write(o, p, 1);
+    }
+}
+
+/* A file name as a relative URL: bytes other than letters, digits and
+ * "-._~@" are percent-encoded, so a name with "#", "?" or "%" still names
+ * the file. @out holds 3 * strlen(name) + 1. */
+static char *
+url_of_name(const char *name)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    char *out = malloc(3 * strlen(name) + 1), *q = out;
+    if (!out)
+        return NULL;
+    for (const unsigned char *p = (const unsigned char *)name; *p; p++) {
+        if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+            strchr("-._~@", *p)) {
+            *q++ = (char)*p;
+            continue;
+        }
+        *q++ = '%';
+        *q++ = hex[*p >> 4];
+        *q++ = hex[*p & 15];
+    }
+    *q = '\0';
+    return out;
+}
+
+/* ---- the page's data ----------------------------------------------------------------- */
+
+typedef struct builder {
+    int failed;
+} builder;
+
+/* Adds @value to @obj, taking the reference even on failure (jansson's _new
+ * calls do); a failure, or a NULL from an allocation, is remembered. */
+static void
+set(builder *b, json_t *obj, const char *key, json_t *value)
+{
+    if (!obj)
+        json_decref(value);
+    if (!value || !obj || json_object_set_new(obj, key, value) != 0)
+        b->failed = 1;
+}
+
+static void
+push(builder *b, json_t *arr, json_t *value)
+{
+    if (!arr)
+        json_decref(value);
+    if (!value || !arr || json_array_append_new(arr, value) != 0)
+        b->failed = 1;
+}
+
+/* Links are kept only to web pages: a "javascript:" or "data:" URL, or one
+ * with spaces or control characters, is left out. */
+static int
+is_web_url(const char *url)
+{
+    size_t scheme = strncasecmp(url, "http://", 7) == 0    ? 7
+                    : strncasecmp(url, "https://", 8) == 0 ? 8
+                                                            : 0;
+    if (!scheme || strlen(url) == scheme)
+        return 0;
+    for (const unsigned char *p = (const unsigned char *)url; *p; p++)
+        if (*p <= 0x20 || *p == 0x7f)
+            return 0;
+    return 1;
+}
+
+/* The event's "url", an unknown key to the events module, when it is a web page's. */
+static json_t *
+event_url(const cm_event *e, int *failed)
+{
+    json_error_t err;
+    json_t *extra = json_loads(cm_event_extra_json(e), 0, &err), *out = NULL;
+    if (!extra) {
+        *failed = 1;
+        return NULL;
+    }
+    const char *url = json_string_value(json_object_get(extra, "url"));
+    if (url && is_web_url(url)) {
+        out = json_string(url);
+        *failed |= out == NULL;
+    }
+    json_decref(extra);
+    return out;
+}
+
+static const char *
+side_name(const cm_events *ev, const char *code)
+{
+    const cm_side *side = code ? cm_events_find_side(ev, code) : NULL;
+    return side ? cm_side_name(side) : code;
+}
+
+static json_t *
+event_data(builder *b, const cm_events *ev, const cm_event *e)
+{
+    char when[CM_TIME_BUF];
+    json_t *o = json_object();
+    const char *by = cm_event_claimed_by(e) ? cm_event_claimed_by(e) : cm_event_control_to(e);
+    const cm_place *place = cm_event_place(e);
+    set(b, o, "id", json_string(cm_event_id(e)));
+    set(b, o, "headline", json_string(cm_event_headline(e)));
+    set(b, o, "time", json_string(cm_time_format_human(cm_event_time(e), when)));
+    set(b, o, "kind", json_string(cm_event_kind(e)));
+    set(b, o, "status", json_string(cm_event_status(e)));
+    if (by)
+        set(b, o, "by", json_string(side_name(ev, by)));
+    set(b, o, "place", json_string(place ? cm_place_name(place) : cm_event_place_name(e)));
+    set(b, o, "source", json_string(cm_event_source(e)));
+    set(b, o, "text", json_string(cm_event_text(e)));
+    json_t *url = event_url(e, &b->failed);
+    if (url)
+        set(b, o, "url", url);
+    return o;
+}
+
+static double
+percent(double v, int of)
+{
+    return round(v / of * 10000) / 100;
+}
+
+/* A spot is where one or more of the slice's event markers are (events at
+ * one edge arrow share it); its events go newest first. */
+static json_t *
+find_spot(json_t *spots, double x, double y)
+{
+    size_t i;
+    json_t *s;
+    json_array_foreach(spots, i, s) {
+        if (json_real_value(json_object_get(s, "x")) == x &&
+            json_real_value(json_object_get(s, "y")) == y)
+            return s;
+    }
+    return NULL;
+}
+
+static void
+add_spots(builder *b, json_t *entry, const cm_scene *sc)
+{
+    const cm_slice *sl = sc->slice;
+    json_t *spots = json_array(), *fresh = json_array();
+    int w = cm_scene_width_px(sc), h = cm_scene_height_px(sc);
+    for (size_t k = cm_slice_n_events(sl); !b->failed && k-- > 0;) {
+        cm_event_state state;
+        const cm_event *e = cm_slice_event(sl, k, &state);
+        json_t *index = json_integer((json_int_t)cm_event_index(e));
+        double x, y;
+        if (state == CM_EVENT_NEW)
+            push(b, fresh, json_integer((json_int_t)cm_event_index(e)));
+        if (!cm_scene_event_xy(sc, e, &x, &y)) {
+            json_decref(index);
+            continue;
+        }
+        json_t *spot = find_spot(spots, percent(x, w), percent(y, h));
+        if (!spot) {
+            spot = json_pack("{s:f, s:f, s:[], s:b}", "x", percent(x, w), "y", percent(y, h),
+                             "events", "new", 0);
+            push(b, spots, spot);
+        }
+        if (spot && state == CM_EVENT_NEW)
+            set(b, spot, "new", json_true());
+        push(b, spot ? json_object_get(spot, "events") : NULL, index);
+    }
+    set(b, entry, "spots", spots);
+    set(b, entry, "new", fresh);
+}
+
+/* A label's text without the left-to-right marks that are there for drawing. */
+static json_t *
+label_text(const char *text)
+{
+    char *copy = strdup(text);
+    if (!copy)
+        return NULL;
+    for (char *m; (m = strstr(copy, "\xe2\x80\x8e"));)
+        memmove(m, m + 3, strlen(m + 3) + 1);
+    json_t *s = json_string(copy);
+    free(copy);
+    return s;
+}
+
+/* The labels of the story (those of event markers) with their sizes, so the
+ * page can list the ones too small to read at the width it is shown; and the
+ * labels the layout could not place at all. */
+static void
+add_labels(builder *b, json_t *entry, const cm_scene *sc)
+{
+    json_t *labels = json_array(), *dropped = json_array();
+    for (size_t i = 0; i < sc->n_labels; i++) {
+        const cm_scene_label *lb = &sc->labels[i];
+        if (!lb->event || strcmp(lb->group, "labels") != 0)
+            continue;
+        json_t *pair = json_array();
+        push(b, pair, label_text(lb->text));
+        push(b, pair, json_real(lb->size_px));
+        push(b, labels, pair);
+    }
+    for (size_t i = 0; i < cm_scene_n_dropped(sc); i++)
+        push(b, dropped, label_text(cm_scene_dropped(sc, i)));
+    set(b, entry, "labels", labels);
+    set(b, entry, "dropped", dropped);
+}
+
+/* "2020-10-09T15:15Z" for the permalink; the seconds only when not zero. */
+static json_t *
+permalink_time(cm_time t)
+{
+    char iso[CM_TIME_BUF];
+    size_t n = strlen(cm_time_format_iso(t, iso));
+    if (n == 20 && strcmp(iso + 16, ":00Z") == 0)
+        memcpy(iso + 16, "Z", 2);
+    return json_string(iso);
+}
+
+static json_t *
+url_value(const char *name)
+{
+    char *url = name ? url_of_name(name) : NULL;
+    json_t *v = url ? json_string(url) : NULL;
+    free(url);
+    return v;
+}
+
+typedef struct cm_html_slice {
+    const cm_scene *scene;
+    const char *png, *png_2x;
+} cm_html_slice;
+
+static json_t *
+slice_data(builder *b, const cm_html_slice *hs)
+{
+    char buf[CM_TIME_BUF];
+    cm_time t = cm_slice_time(hs->scene->slice);
+    json_t *o = json_object();
+    set(b, o, "t", permalink_time(t));
+    set(b, o, "moment", json_string(cm_time_format_human(t, buf)));
+    set(b, o, "clock", json_string(cm_time_format_clock(t, buf)));
+    set(b, o, "png", url_value(hs->png));
+    if (hs->png_2x)
+        set(b, o, "png2x", url_value(hs->png_2x));
+    set(b, o, "alt", json_string(cm_scene_alt(hs->scene)));
+    add_spots(b, o, hs->scene);
+    add_labels(b, o, hs->scene);
+    return o;
+}
+
+static void
+hex_color(cm_rgba c, char out[8])
+{
+    snprintf(out, 8, "#%02x%02x%02x", (int)lround(c.r * 255), (int)lround(c.g * 255),
+             (int)lround(c.b * 255));
+}
+
+static json_t *
+sides_data(builder *b, const cm_events *ev)
+{
+    json_t *sides = json_array();
+    for (size_t i = 0; i < cm_events_n_sides(ev); i++) {
+        double rgb[3];
+        char color[8];
+        cm_side_rgb(cm_events_side(ev, i), rgb);
+        hex_color((cm_rgba){ rgb[0], rgb[1], rgb[2], 1 }, color);
+        push(b, sides, json_pack("{s:s, s:s}", "name", cm_side_name(cm_events_side(ev, i)),
+                                 "color", color));
+    }
+    return sides;
+}
+
+struct cm_html_page {
+    const cm_events *events;
+    const cm_style *style;
+    int width_px, height_px;
+    json_t *root, *slices;     /* the page's data block; slices is borrowed from root */
+};
+
+cm_status
+cm_html_page_create(cm_html_page **out, const cm_events *ev, const cm_style *style,
+                    int width_px, int height_px, double scale, double scale_2x)
+{
+    builder b = { 0 };
+    cm_html_page *p = calloc(1, sizeof(*p));
+    *out = NULL;
+    if (!p)
+        return CM_ERR_NOMEM;
+    p->events = ev;
+    p->style = style;
+    p->width_px = width_px;
+    p->height_px = height_px;
+    p->root = json_object();
+    json_t *events = json_array();
+    p->slices = json_array();
+    set(&b, p->root, "title", json_string(cm_events_title(ev)));
+    set(&b, p->root, "width", json_integer(width_px));
+    set(&b, p->root, "height", json_integer(height_px));
+    set(&b, p->root, "w1", json_integer((json_int_t)lround(width_px * scale)));
+    set(&b, p->root, "w2", json_integer((json_int_t)lround(width_px * scale_2x)));
+    set(&b, p->root, "readable", json_real(readable_label_px));
+    set(&b, p->root, "labelPx", json_real(style->label_px));
+    for (size_t i = 0; i < cm_events_count(ev) && !b.failed; i++)
+        push(&b, events, event_data(&b, ev, cm_events_get(ev, i)));
+    set(&b, p->root, "events", events);
+    set(&b, p->root, "sides", sides_data(&b, ev));
+    json_incref(p->slices);
+    set(&b, p->root, "slices", p->slices);
+    if (b.failed) {
+        cm_html_page_destroy(p);
+        return CM_ERR_NOMEM;
+    }
+    *out = p;
+    return CM_OK;
+}
+
+void
+cm_html_page_destroy(cm_html_page *p)
+{
+    if (!p)
+        return;
+    json_decref(p->slices);
+    json_decref(p->root);
+    free(p);
+}
+
+cm_status
+cm_html_page_add_slice(cm_html_page *p, const cm_scene *scene, const char *png,
+                       const char *png_2x)
+{
+    builder b = { 0 };
+    cm_html_slice hs = { scene, png, png_2x };
+    push(&b, p->slices, slice_data(&b, &hs));
+    return b.failed ? CM_ERR_NOMEM : CM_OK;
+}
+
+/* ---- the page ---------------------------------------------------------------------------- */
+
+/* The style sheet: the map style's colours as custom properties, so the page
+ * matches the map (light, dark, print), then src/output/html.css. */
+static char *
+style_sheet(const cm_style *st)
+{
+    char text[8], muted[8], bg[8], rule[8], box[8], glow[8], vars[512];
+    hex_color(st->text, text);
+    hex_color(st->text_muted, muted);
+    hex_color(st->frame_bg, bg);
+    hex_color(st->rule, rule);
+    hex_color(st->box_bg, box);
+    hex_color(st->new_glow, glow);
+    int n = snprintf(vars, sizeof(vars), ":root{--cm-text:%s;--cm-muted:%s;--cm-bg:%s;"
+                     "--cm-rule:%s;--cm-box:%s;--cm-new:%s}\n", text, muted, bg, rule, box,
+                     glow);
+    char *css = malloc((size_t)n + strlen(cm_html_css) + 1);
+    if (!css)
+        return NULL;
+    memcpy(css, vars, (size_t)n);
+    strcpy(css + n, cm_html_css);
+    return css;
+}
+
+static void
+put_csp(cm_outfile *o, const char *css, const char *js)
+{
+    char css_hash[CM_SHA256_BASE64_BUF], js_hash[CM_SHA256_BASE64_BUF];
+    cm_sha256_base64(css, strlen(css), css_hash);
+    cm_sha256_base64(js, strlen(js), js_hash);
+    /* Images only from the page's own folder; nothing else is loaded, and only
+     * this style sheet and this script may run. */
+    cm_outfile_printf(o, "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
+            "img-src 'self'; style-src 'sha256-%s'; script-src 'sha256-%s'; "
+            "base-uri 'none'; form-action 'none'\">\n", css_hash, js_hash);
+}
+
+static void
+put_head(cm_outfile *o, const char *title, const char *css)
+{
+    cm_outfile_puts(o, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");
+    put_csp(o, css, cm_html_js);
+    cm_outfile_puts(o, "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+           "<meta name=\"referrer\" content=\"no-referrer\">\n<title>");
+    put_html(o, *title ? title : "Map of reported events");
+    cm_outfile_puts(o, "</title>\n<style>");
+    cm_outfile_puts(o, css);
+    cm_outfile_puts(o, "</style>\n</head>\n");
+}
+
+static const char icons[] =
+    "<svg class=\"cm-i-play\" viewBox=\"0 0 20 20\" aria-hidden=\"true\" focusable=\"false\">"
+    "<path d=\"M6 4l10 6-10 6z\"/></svg>"
+    "<svg class=\"cm-i-pause\" viewBox=\"0 0 20 20\" aria-hidden=\"true\" focusable=\"false\">"
+    "<path d=\"M5 4h3.5v12H5zM11.5 4H15v12h-3.5z\"/></svg>";
+
+/* The picture and the controls. Without the script, the latest slice shows
+ * with its alt text; the script takes the rest from the data block. */
+static void
+put_body(cm_outfile *o, const cm_html_page *p, json_t *last, size_t n)
+{
+    const char *title = cm_events_title(p->events), *subtitle = cm_events_subtitle(p->events);
+    cm_outfile_puts(o, "<body>\n<main class=\"cm\" id=\"cm\">\n<header class=\"cm-head\"><h1>");
+    put_html(o, *title ? title : "Map of reported events");
+    cm_outfile_puts(o, "</h1>");
+    if (*subtitle) {
+        cm_outfile_puts(o, "<p>");
+        put_html(o, subtitle);
+        cm_outfile_puts(o, "</p>");
+    }
+    cm_outfile_puts(o, "</header>\n<div class=\"cm-map\" id=\"cm-map\">\n<img id=\"cm-img\" src=\"");
+    put_html(o, json_string_value(json_object_get(last, "png")));
+    cm_outfile_printf(o, "\" width=\"%d\" height=\"%d\" alt=\"", p->width_px, p->height_px);
+    put_html(o, json_string_value(json_object_get(last, "alt")));
+    cm_outfile_puts(o, "\">\n<div class=\"cm-spots\" id=\"cm-spots\"></div>\n"
+           "<div class=\"cm-tip\" id=\"cm-tip\" role=\"tooltip\" hidden></div>\n</div>\n"
+           "<div class=\"cm-controls\" role=\"group\" aria-label=\"Moments\">\n"
+           "<button type=\"button\" id=\"cm-prev\" aria-label=\"Previous moment\">"
+           "<svg viewBox=\"0 0 20 20\" aria-hidden=\"true\" focusable=\"false\">"
+           "<path d=\"M12.5 4L6.5 10l6 6\"/></svg></button>\n"
+           "<button type=\"button\" id=\"cm-play\" aria-label=\"Play\" aria-pressed=\"false\">");
+    cm_outfile_puts(o, icons);
+    cm_outfile_puts(o, "</button>\n<button type=\"button\" id=\"cm-next\" aria-label=\"Next moment\">"
+           "<svg viewBox=\"0 0 20 20\" aria-hidden=\"true\" focusable=\"false\">"
+           "<path d=\"M7.5 4l6 6-6 6\"/></svg></button>\n<div class=\"cm-track\">");
+    cm_outfile_printf(o, "<input type=\"range\" id=\"cm-slider\" min=\"0\" max=\"%zu\" value=\"%zu\" "
+            "step=\"1\" aria-label=\"Moment\">", n - 1, n - 1);
+    cm_outfile_puts(o, "<div class=\"cm-ends\"><span id=\"cm-first\"></span><span id=\"cm-count\">"
+           "</span><span id=\"cm-last\"></span></div></div>\n</div>\n"
+           "<p class=\"cm-moment\"><span id=\"cm-moment\" aria-live=\"polite\">");
+    put_html(o, json_string_value(json_object_get(last, "moment")));
+    cm_outfile_puts(o, "</span> <a id=\"cm-link\" href=\"#\">Link to this moment</a></p>\n"
+           "<section class=\"cm-new\" aria-labelledby=\"cm-new-head\"><h2 id=\"cm-new-head\">"
+           "</h2><ul id=\"cm-new\"></ul></section>\n"
+           "<section class=\"cm-names\" id=\"cm-names\" aria-labelledby=\"cm-names-head\" "
+           "hidden><h2 id=\"cm-names-head\"></h2><ul id=\"cm-names-list\"></ul></section>\n"
+           "<section class=\"cm-key\" id=\"cm-key\" aria-label=\"Key\"></section>\n");
+    if (*cm_events_source(p->events)) {
+        cm_outfile_puts(o, "<footer class=\"cm-foot\">Source: ");
+        put_html(o, cm_events_source(p->events));
+        cm_outfile_puts(o, "</footer>\n");
+    }
+    cm_outfile_puts(o, "</main>\n");
+}
+
+static void
+write_page(cm_outfile *o, const cm_html_page *p, const char *json, const char *css)
+{
+    size_t n = json_array_size(p->slices);
+    put_head(o, cm_events_title(p->events), css);
+    put_body(o, p, json_array_get(p->slices, n - 1), n);
+    cm_outfile_puts(o, "<script type=\"application/json\" id=\"cm-data\">");
+    put_json(o, json);
+    cm_outfile_puts(o, "</script>\n<script>");
+    cm_outfile_puts(o, cm_html_js);
+    cm_outfile_puts(o, "</script>\n</body>\n</html>\n");
+}
+
+cm_status
+cm_html_page_write(const cm_html_page *p, const char *path, cm_diag_list *diags)
+{
+    if (json_array_size(p->slices) == 0)
+        return CM_ERR_INTERNAL;
+    cm_outfile o;
+    char *json = json_dumps(p->root, JSON_COMPACT);
+    char *css = style_sheet(p->style);
+    cm_status st = json && css ? cm_outfile_open(&o, path, diags) : CM_ERR_NOMEM;
+    if (st == CM_OK) {
+        write_page(&o, p, json, css);
+        st = cm_outfile_commit(&o, diags);
+    }
+    free(css);
+    free(json);
+    return st;
+}
+
+/* ---- the embed snippet ------------------------------------------------------------------- */
+
+cm_status
+cm_html_write_embed(const cm_html_page *p, const char *path, const char *page_name,
+                    cm_diag_list *diags)
+{
+    const char *title = cm_events_title(p->events);
+    double ratio = 100.0 * p->height_px / p->width_px;
+    char *url = url_of_name(page_name);
+    cm_outfile o;
+    cm_status st = url ? cm_outfile_open(&o, path, diags) : CM_ERR_NOMEM;
+    if (st != CM_OK) {
+        free(url);
+        return st;
+    }
+    cm_outfile_puts(&o, "<!-- conflictmap: paste into the article. Publish this folder as it is, and "
+            "change src to the address of its index.html if the snippet goes elsewhere. "
+            "The frame is as tall as the map and its controls; with the script, as tall "
+            "as the page in it says it is. -->\n"
+            "<div style=\"position:relative;width:100%;max-width:1600px;margin:0 auto;");
+    cm_outfile_printf(&o, "padding-top:calc(%.2f%% + 13rem);height:0;overflow:hidden\">\n", ratio);
+    cm_outfile_puts(&o, "<iframe src=\"");
+    put_html(&o, url);
+    cm_outfile_puts(&o, "\" title=\"");
+    put_html(&o, "Interactive map: ");
+    put_html(&o, *title ? title : "reported events");
+    cm_outfile_puts(&o, "\" loading=\"lazy\" referrerpolicy=\"no-referrer\" "
+            "style=\"position:absolute;top:0;left:0;width:100%;height:100%;border:0\">"
+            "</iframe>\n</div>\n");
+    /* Where the article allows a script: the frame takes the height the page
+     * says it has (html.js tellHeight), only from this frame, within reason. */
+    cm_outfile_puts(&o, "<script>(function () {\n"
+            "  var box = document.currentScript.previousElementSibling;\n"
+            "  var frame = box.querySelector('iframe');\n"
+            "  window.addEventListener('message', function (e) {\n"
+            "    if (e.source !== frame.contentWindow || !e.data || "
+            "e.data.conflictmap !== 'height') return;\n"
+            "    var h = Math.ceil(Number(e.data.height));\n"
+            "    if (!(h > 100 && h < 20000)) return;\n"
+            "    box.style.paddingTop = '0';\n"
+            "    box.style.height = h + 'px';\n"
+            "  });\n"
+            "})();</script>\n");
+    free(url);
+    return cm_outfile_commit(&o, diags);
+}

@@ -1,0 +1,1062 @@
+/* The pipeline in one place: load (gazetteers, events, layers, style) ->
+ * project -> slice -> lay out each slice -> draw it, then the manifest. Each
+ * step is its module's; this file only orders them and owns what they make. */
+#include "conflictmap/render.h"
+#include "conflictmap/events.h"
+#include "conflictmap/gazetteer.h"
+#include "conflictmap/layer.h"
+#include "conflictmap/projection.h"
+#include "conflictmap/scene.h"
+#include "conflictmap/style.h"
+#include "output/animate.h"
+#include "output/html.h"
+#include "output/manifest.h"
+#include "draw/png.h"
+#include "draw/sprite.h"
+
+#include <dirent.h>
+#include <pango/pangocairo.h>
+#include <pthread.h>
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#ifndef M_PI
+#define M_PI 3.14159265358979323846
+#endif
+
+typedef struct run {
+    const cm_render_options *opt;
+    cm_diag_list *diags;
+    cm_gazetteer *gaz;
+    cm_events *events;
+    cm_layer **layers;
+    size_t n_layers, cap_layers;
+    cm_style *style;
+    cm_projection *proj;
+    cm_slices *slices;
+    cm_scene_base *base;
+    cm_draw_cache *cache;      /* the ground every slice's PNG starts from */
+    cm_manifest *manifest;
+    cm_html_page *page;        /* with --format html */
+    char stem[512];            /* output names: <stem>-<YYYYMMDDTHHMMZ>.<ext> */
+    double bbox[4];
+    /* Per slice, while drawing (see draw_all): */
+    cm_scene **scenes;         /* laid out and not yet let go of */
+    unsigned char *refs;       /* who still needs the scene: next layout, its drawing */
+    unsigned char *written;    /* cm_format bits of the files this run put in place */
+    unsigned char *todo;       /* cm_format bits of the files to draw: not kept */
+    unsigned char *finished;   /* drawn or kept: its manifest entry can be written */
+    size_t flush_i, flush_k;   /* the next slice, and entry, for the manifest */
+    char (*hashes)[4][2 * CM_DRAW_HASH_BYTES + 1];   /* per format: cm_draw_hash */
+    long long (*bytes)[4];     /* per format: the file's size */
+    unsigned char base_hash[CM_DRAW_HASH_BYTES];
+    cm_manifest_drawn *drawn;  /* what the folder's manifest says was drawn before */
+    size_t n_kept;
+    size_t *queue, q_head, q_tail;   /* slices laid out, waiting for a worker */
+    pthread_mutex_t lock;      /* guards the above but written, and what follows */
+    pthread_cond_t wake;       /* the queue or stop changed */
+    int laid_all, stop;
+    int ground_made;           /* with workers: the first has made the cache (or failed) */
+    cm_status draw_st;         /* the first failure while drawing */
+    size_t n_share, n_done, n_drawn;
+} run;
+
+/* ---- loading --------------------------------------------------------------------------- */
+
+static cm_status
+load_gazetteers(run *r, const char *const *paths, size_t n)
+{
+    cm_status st = cm_gazetteer_create(&r->gaz), first = CM_OK;
+    for (size_t i = 0; st == CM_OK && i < n; i++) {
+        cm_status s = cm_gazetteer_add_file(r->gaz, paths[i], r->diags);
+        if (s == CM_ERR_NOMEM)
+            return s;
+        if (first == CM_OK)
+            first = s;
+    }
+    return st != CM_OK ? st : first;
+}
+
+static cm_status
+add_layer(run *r, const char *path, const char *role)
+{
+    cm_layer *layer = NULL;
+    if (r->n_layers == r->cap_layers) {
+        size_t cap = r->cap_layers ? r->cap_layers * 2 : 8;
+        cm_layer **l = realloc(r->layers, cap * sizeof(*l));
+        if (!l)
+            return CM_ERR_NOMEM;
+        r->layers = l;
+        r->cap_layers = cap;
+    }
+    cm_status st = cm_layer_load(&layer, path, role, r->diags);
+    if (st == CM_OK)
+        r->layers[r->n_layers++] = layer;
+    return st;
+}
+
+static int
+compare_names(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int
+has_suffix(const char *s, const char *suffix)
+{
+    size_t n = strlen(s), k = strlen(suffix);
+    return n > k && strcasecmp(s + n - k, suffix) == 0;
+}
+
+/* Every shapefile in a folder, in name order so a run is reproducible. */
+static cm_status
+add_folder(run *r, const char *dir, const char *role)
+{
+    DIR *d = opendir(dir);
+    char **names = NULL;
+    size_t n = 0, cap = 0;
+    cm_status st = CM_OK;
+    struct dirent *de;
+
+    if (!d) {
+        cm_pos pos = { dir, 0, 0 };
+        cm_diag_error(r->diags, &pos, "cannot read the folder \"%s\": %s", dir,
+                      strerror(errno));
+        return CM_ERR_IO;
+    }
+    while (st == CM_OK && (de = readdir(d))) {
+        if (!has_suffix(de->d_name, ".shp") && !has_suffix(de->d_name, ".geojson"))
+            continue;
+        if (n == cap) {
+            cap = cap ? cap * 2 : 16;
+            char **p = realloc(names, cap * sizeof(*p));
+            if (!p) {
+                st = CM_ERR_NOMEM;
+                break;
+            }
+            names = p;
+        }
+        size_t len = strlen(dir) + strlen(de->d_name) + 2;
+        names[n] = malloc(len);
+        if (!names[n]) {
+            st = CM_ERR_NOMEM;
+            break;
+        }
+        snprintf(names[n++], len, "%s/%s", dir, de->d_name);
+    }
+    closedir(d);
+    if (st == CM_OK && n == 0) {
+        cm_pos pos = { dir, 0, 0 };
+        cm_diag_error(r->diags, &pos, "the folder has no shapefiles (.shp) or GeoJSON layers (.geojson)");
+        st = CM_ERR_INPUT;
+    }
+    if (n)
+        qsort(names, n, sizeof(*names), compare_names);
+    for (size_t i = 0; st == CM_OK && i < n; i++)
+        st = add_layer(r, names[i], role);
+    for (size_t i = 0; i < n; i++)
+        free(names[i]);
+    free(names);
+    return st;
+}
+
+/* "--shapes PATH" or "--shapes ROLE=PATH", a file or a folder. */
+static cm_status
+load_shapes(run *r, const char *spec)
+{
+    char role[64] = "";
+    const char *path = spec, *eq = strchr(spec, '=');
+    struct stat sb;
+
+    if (eq && (size_t)(eq - spec) < sizeof(role) && stat(spec, &sb) != 0) {
+        memcpy(role, spec, (size_t)(eq - spec));
+        role[eq - spec] = '\0';
+        path = eq + 1;
+    }
+    if (stat(path, &sb) == 0 && S_ISDIR(sb.st_mode))
+        return add_folder(r, path, role[0] ? role : NULL);
+    return add_layer(r, path, role[0] ? role : NULL);
+}
+
+static cm_status
+load_all_shapes(run *r)
+{
+    cm_status first = CM_OK;
+    for (size_t i = 0; i < r->opt->n_shapes; i++) {
+        cm_status st = load_shapes(r, r->opt->shapes[i]);
+        if (st == CM_ERR_NOMEM)
+            return st;
+        if (first == CM_OK)
+            first = st;
+    }
+    return first;
+}
+
+/* ---- the extent ----------------------------------------------------------------------------- */
+
+static int
+compare_doubles(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* A margin around the events' box @b: 12% of its span on every side (the span
+ * at least half a degree, so that one town gets its surroundings), and on the
+ * right and below the room a
+ * label takes beside its marker (about 220 x 40 px at scale 1), as a share of
+ * the map's size. The projection then widens one axis to the map's aspect. */
+static void
+pad_for_labels(const double b[4], int width_px, int height_px, double out[4])
+{
+    double dx = fmax(b[2] - b[0], 0.6), dy = fmax(b[3] - b[1], 0.45);
+    double label_x = width_px > 440 ? 220.0 / width_px : 0.5;
+    double label_y = height_px > 160 ? 40.0 / height_px : 0.25;
+    double pad_x = dx * 0.12, pad_y = dy * 0.12;
+    double span_x = (dx + 2 * pad_x) / (1 - label_x), span_y = (dy + 2 * pad_y) / (1 - label_y);
+    double cx = (b[0] + b[2]) / 2, cy = (b[1] + b[3]) / 2;
+    out[0] = fmax(-180, cx - dx / 2 - pad_x);
+    out[1] = fmax(-85, cy - dy / 2 - pad_y - span_y * label_y);
+    out[2] = fmin(180, cx + dx / 2 + pad_x + span_x * label_x);
+    out[3] = fmin(85, cy + dy / 2 + pad_y);
+}
+
+/* Without a bbox, the map fits the events around the middle of the story:
+ * those within 800 km of the median position, so that a statement in Moscow
+ * or Ottawa becomes an edge marker instead of shrinking the front to a dot. */
+static cm_status
+fit_events(run *r)
+{
+    size_t n = cm_events_count(r->events);
+    double *lon = malloc((n + 1) * sizeof(double)), *lat = malloc((n + 1) * sizeof(double));
+    if (!lon || !lat) {
+        free(lon);
+        free(lat);
+        return CM_ERR_NOMEM;
+    }
+    for (size_t i = 0; i < n; i++) {
+        lon[i] = cm_event_lon(cm_events_get(r->events, i));
+        lat[i] = cm_event_lat(cm_events_get(r->events, i));
+    }
+    qsort(lon, n, sizeof(double), compare_doubles);
+    qsort(lat, n, sizeof(double), compare_doubles);
+    double mlon = lon[n / 2], mlat = lat[n / 2], b[4] = { 180, 90, -180, -90 };
+    free(lon);
+    free(lat);
+    for (size_t i = 0; i < n; i++) {
+        const cm_event *e = cm_events_get(r->events, i);
+        double dx = (cm_event_lon(e) - mlon) * cos(mlat * M_PI / 180) * 111.2;
+        double dy = (cm_event_lat(e) - mlat) * 111.2;
+        if (hypot(dx, dy) > 800)
+            continue;
+        b[0] = fmin(b[0], cm_event_lon(e));
+        b[1] = fmin(b[1], cm_event_lat(e));
+        b[2] = fmax(b[2], cm_event_lon(e));
+        b[3] = fmax(b[3], cm_event_lat(e));
+    }
+    pad_for_labels(b, r->opt->width_px, r->opt->height_px, r->bbox);
+    return CM_OK;
+}
+
+static cm_status
+choose_extent(run *r)
+{
+    if (r->opt->bbox_deg) {
+        memcpy(r->bbox, r->opt->bbox_deg, sizeof(r->bbox));
+        return CM_OK;
+    }
+    if (cm_events_bbox(r->events, r->bbox))
+        return CM_OK;
+    return fit_events(r);
+}
+
+/* ---- preparing ------------------------------------------------------------------------------ */
+
+static cm_status
+check_lang(run *r, const char *lang)
+{
+    static const char *const langs[] = { "en", "az", "hy", "ru", "ar" };
+    for (size_t i = 0; !lang || i < sizeof(langs) / sizeof(langs[0]); i++)
+        if (!lang || strcmp(lang, langs[i]) == 0)
+            return CM_OK;
+    cm_diag_error(r->diags, NULL, "there is no language \"%s\" for place names; use en, az, "
+                  "hy, ru or ar", lang);
+    return CM_ERR_INPUT;
+}
+
+static cm_status
+prepare(run *r)
+{
+    const cm_render_options *o = r->opt;
+    const char *projection = o->projection ? o->projection : cm_events_projection(r->events);
+    double rect[4];
+    cm_status st = check_lang(r, o->lang);
+    if (st == CM_OK)
+        st = choose_extent(r);
+    if (st == CM_OK)
+        st = cm_style_load(&r->style, o->style, r->diags);
+    if (st != CM_OK)
+        return st;
+    cm_scene_map_rect(r->style, o->width_px, o->height_px, rect);
+    st = cm_projection_create(&r->proj, projection, r->bbox, rect, r->diags);
+    if (st == CM_OK)
+        st = cm_slices_make(&r->slices, r->events, &o->slicing, r->diags);
+    if (st == CM_OK)
+        st = cm_scene_base_create(&r->base, r->layers, r->n_layers, r->proj, r->style, r->gaz,
+                                  r->events, r->bbox, o->width_px, o->height_px);
+    if (st == CM_OK)
+        cm_scene_base_set_lang(r->base, o->lang);
+    if (st == CM_OK && (o->formats & CM_FORMAT_HTML))
+        st = cm_html_page_create(&r->page, r->events, r->style, o->width_px, o->height_px,
+                                 o->scale, o->scale < 2 ? 2 : o->scale);
+    if (st == CM_OK)
+        st = cm_manifest_create(&r->manifest, r->events, o->width_px, o->height_px, o->scale,
+                                cm_projection_definition(r->proj), r->bbox);
+    return st;
+}
+
+/* mkdir -p: the output folder and any parent that is missing. */
+static cm_status
+make_dir(const char *dir, cm_diag_list *diags)
+{
+    char *path = strdup(dir);
+    cm_status st = CM_OK;
+    if (!path)
+        return CM_ERR_NOMEM;
+    for (char *p = path + 1; ; p++) {
+        if (*p != '/' && *p != '\0')
+            continue;
+        char c = *p;
+        *p = '\0';
+        if (mkdir(path, 0777) != 0 && errno != EEXIST) {
+            cm_pos pos = { dir, 0, 0 };
+            cm_diag_error(diags, &pos, "cannot create the output folder \"%s\": %s", path,
+                          strerror(errno));
+            st = CM_ERR_IO;
+            break;
+        }
+        *p = c;
+        if (c == '\0')
+            break;
+    }
+    free(path);
+    return st;
+}
+
+/* ---- writing ----------------------------------------------------------------------------- */
+
+static const char *
+stem_of(const char *path, char *buf, size_t size)
+{
+    const char *base = strrchr(path, '/');
+    base = base ? base + 1 : path;
+    snprintf(buf, size, "%s", base);
+    char *dot = strrchr(buf, '.');
+    if (dot && dot != buf)
+        *dot = '\0';
+    return buf;
+}
+
+/* The formats drawn per slice, in the order their files are listed. */
+static const cm_format slice_formats[] = { CM_FORMAT_PNG, CM_FORMAT_SVG, CM_FORMAT_PDF,
+                                           CM_FORMAT_SVG_OUTLINES };
+enum { N_SLICE_FORMATS = sizeof(slice_formats) / sizeof(slice_formats[0]) };
+_Static_assert(N_SLICE_FORMATS <= 4, "run's hashes and bytes hold 4 formats a slice");
+
+/* The page shows the PNGs, so html implies png. */
+static unsigned
+formats_of(const run *r)
+{
+    unsigned f = r->opt->formats;
+    return f & CM_FORMAT_HTML ? f | CM_FORMAT_PNG : f;
+}
+
+/* The base name of slice @i's file in @format: only the events file's name
+ * and the slice's time go into it, never anything from the file's text. */
+static void
+slice_file_name(const run *r, size_t i, cm_format format, char *buf, size_t size)
+{
+    char stamp[CM_TIME_BUF];
+    cm_time_format_stamp(cm_slice_time(cm_slices_get(r->slices, i)), stamp);
+    snprintf(buf, size, "%s-%s.%s", r->stem, stamp, cm_format_extension(format));
+}
+
+static void
+slice_file_path(const run *r, size_t i, cm_format format, char *buf, size_t size)
+{
+    char name[1024];
+    slice_file_name(r, i, format, name, sizeof(name));
+    snprintf(buf, size, "%s/%s", r->opt->out_dir, name);
+}
+
+/* The page's images for high-density screens, drawn at scale 2 unless the
+ * slices' own PNGs already are: <stem>-<YYYYMMDDTHHMMZ>@2x.png. */
+enum { WROTE_PNG_2X = 1 << 7 };   /* in run.written, beside the cm_format bits */
+
+static int
+has_png_2x(const run *r)
+{
+    return (r->opt->formats & CM_FORMAT_HTML) && r->opt->scale < 2;
+}
+
+static void
+png_2x_name(const run *r, size_t i, char *buf, size_t size)
+{
+    char stamp[CM_TIME_BUF];
+    cm_time_format_stamp(cm_slice_time(cm_slices_get(r->slices, i)), stamp);
+    snprintf(buf, size, "%s-%s@2x.png", r->stem, stamp);
+}
+
+static void
+png_2x_path(const run *r, size_t i, char *buf, size_t size)
+{
+    char name[1024];
+    png_2x_name(r, i, name, sizeof(name));
+    snprintf(buf, size, "%s/%s", r->opt->out_dir, name);
+}
+
+/* Whether slice @i is this run's to draw: all of them, or with --shard K/N
+ * every N-th, starting from the K-th (round robin, so that each shard gets
+ * early and late slices alike, and the same share of the busy ones). */
+static int
+in_share(const run *r, size_t i)
+{
+    return r->opt->shard_n <= 1 || i % (size_t)r->opt->shard_n == (size_t)r->opt->shard_k - 1;
+}
+
+/* Draws slice @i in every per-slice format the options ask for, noting each
+ * file it puts in place so that a failure later can take it back. */
+static cm_status
+draw_slice(run *r, size_t i, cm_diag_list *diags)
+{
+    char path[4096];
+    cm_status st = CM_OK;
+    for (size_t f = 0; st == CM_OK && f < N_SLICE_FORMATS; f++) {
+        struct stat sb;
+        if (!(r->todo[i] & slice_formats[f]))
+            continue;
+        slice_file_path(r, i, slice_formats[f], path, sizeof(path));
+        st = cm_draw_cached(r->scenes[i], r->cache, slice_formats[f], r->opt->scale,
+                            r->opt->png_colors, path, diags);
+        if (st == CM_OK)
+            r->written[i] |= (unsigned char)slice_formats[f];
+        if (st == CM_OK)
+            r->bytes[i][f] = stat(path, &sb) == 0 ? (long long)sb.st_size : -1;
+    }
+    if (st == CM_OK && has_png_2x(r)) {
+        png_2x_path(r, i, path, sizeof(path));
+        st = cm_draw(r->scenes[i], CM_FORMAT_PNG, 2, r->opt->png_colors, path, diags);
+        if (st == CM_OK)
+            r->written[i] |= WROTE_PNG_2X;
+    }
+    return st;
+}
+
+/* An incremental run: a file stays when the folder's manifest says it was
+ * drawn from the same hash, and it is still there with the size it had. */
+static void
+choose_files(run *r, size_t i)
+{
+    char name[1024], path[4096];
+    struct stat sb;
+    r->todo[i] = 0;
+    if (has_png_2x(r)) {   /* not recorded itself: drawn with its slice, or when missing */
+        png_2x_path(r, i, path, sizeof(path));
+        if (stat(path, &sb) != 0)
+            r->todo[i] |= WROTE_PNG_2X;
+    }
+    for (size_t f = 0; f < N_SLICE_FORMATS; f++) {
+        if (!(formats_of(r) & slice_formats[f]))
+            continue;
+        cm_draw_hash(r->scenes[i], r->base_hash, slice_formats[f], r->opt->scale,
+                     r->opt->png_colors, r->hashes[i][f]);
+        slice_file_name(r, i, slice_formats[f], name, sizeof(name));
+        snprintf(path, sizeof(path), "%s/%s", r->opt->out_dir, name);
+        long long bytes = cm_manifest_drawn_find(r->drawn, name, r->hashes[i][f]);
+        if (bytes >= 0 && stat(path, &sb) == 0 && S_ISREG(sb.st_mode) && sb.st_size == bytes)
+            r->bytes[i][f] = bytes;
+        else
+            r->todo[i] |= (unsigned char)slice_formats[f];
+    }
+}
+
+/* The sizes and hashes of slice @i's files, on its manifest entry @k. */
+static cm_status
+note_drawn(run *r, size_t i, size_t k)
+{
+    const char *exts[N_SLICE_FORMATS], *hashes[N_SLICE_FORMATS];
+    long long bytes[N_SLICE_FORMATS];
+    size_t n = 0;
+    for (size_t f = 0; f < N_SLICE_FORMATS; f++) {
+        if (!(formats_of(r) & slice_formats[f]))
+            continue;
+        exts[n] = cm_format_extension(slice_formats[f]);
+        hashes[n] = r->hashes[i][f];
+        bytes[n++] = r->bytes[i][f];
+    }
+    return cm_manifest_set_drawn(r->manifest, k, exts, hashes, bytes, n);
+}
+
+/* The manifest's entry for slice @i: the files draw_slice writes for it. */
+static cm_status
+add_to_manifest(run *r, size_t i)
+{
+    char names[N_SLICE_FORMATS][1024];
+    const char *exts[N_SLICE_FORMATS], *name_ptrs[N_SLICE_FORMATS];
+    size_t n_files = 0;
+    for (size_t f = 0; f < N_SLICE_FORMATS; f++) {
+        if (!(formats_of(r) & slice_formats[f]))
+            continue;
+        slice_file_name(r, i, slice_formats[f], names[n_files], sizeof(names[n_files]));
+        exts[n_files] = cm_format_extension(slice_formats[f]);
+        name_ptrs[n_files] = names[n_files];
+        n_files++;
+    }
+    return cm_manifest_add_slice(r->manifest, cm_slices_get(r->slices, i), r->scenes[i], exts,
+                                 name_ptrs, n_files);
+}
+
+/* The page's entry for slice @i, taken while its scene is laid out. */
+static cm_status
+add_to_page(run *r, size_t i)
+{
+    char png[1024], png_2x[1024];
+    slice_file_name(r, i, CM_FORMAT_PNG, png, sizeof(png));
+    png_2x_name(r, i, png_2x, sizeof(png_2x));
+    return cm_html_page_add_slice(r->page, r->scenes[i], png, has_png_2x(r) ? png_2x : NULL);
+}
+
+/* manifest.json, or with --shard K/N its share, manifest.K-of-N.json, which
+ * cm_render_merge_manifests() joins into the manifest.json of a single run. */
+static void
+manifest_path(const run *r, char *buf, size_t size)
+{
+    if (r->opt->shard_n > 1)
+        snprintf(buf, size, "%s/manifest.%d-of-%d.json", r->opt->out_dir, r->opt->shard_k,
+                 r->opt->shard_n);
+    else
+        snprintf(buf, size, "%s/manifest.json", r->opt->out_dir);
+}
+
+/* ---- drawing in parallel ------------------------------------------------------------------ */
+
+/* The main thread lays slices out in time order and queues those of this run's
+ * share; workers draw them in any order. A scene is freed by whoever lets go
+ * of it last: the layout of the next slice (which reads it) or its drawing. */
+static void
+release_scene(run *r, size_t i)
+{
+    cm_scene *sc = NULL;
+    pthread_mutex_lock(&r->lock);
+    if (--r->refs[i] == 0) {
+        sc = r->scenes[i];
+        r->scenes[i] = NULL;
+    }
+    pthread_mutex_unlock(&r->lock);
+    cm_scene_destroy(sc);
+}
+
+/* Keeps the first failure; the other workers stop at their next slice. */
+static void
+fail(run *r, cm_status st)
+{
+    if (r->draw_st == CM_OK)
+        r->draw_st = st;
+    r->stop = 1;
+    pthread_cond_broadcast(&r->wake);
+}
+
+/* Takes the next queued slice, waiting for one while layout goes on.
+ * Returns 0 when there is nothing left to draw. Called with the lock held. */
+static int
+take_slice(run *r, size_t *i, int wait)
+{
+    while (!r->stop && r->q_head == r->q_tail && !r->laid_all && wait)
+        pthread_cond_wait(&r->wake, &r->lock);
+    if (r->stop || r->q_head == r->q_tail)
+        return 0;
+    *i = r->queue[r->q_head++];
+    pthread_cond_broadcast(&r->wake);   /* room for the layout to go on */
+    return 1;
+}
+
+/* Draws queued slices until none is left (@wait: until layout is done too). */
+static void
+draw_queued(run *r, cm_diag_list *diags, int wait)
+{
+    size_t i;
+    pthread_mutex_lock(&r->lock);
+    while (take_slice(r, &i, wait)) {
+        pthread_mutex_unlock(&r->lock);
+        cm_status st = draw_slice(r, i, diags);
+        release_scene(r, i);
+        pthread_mutex_lock(&r->lock);
+        if (st != CM_OK)
+            fail(r, st);
+        r->finished[i] = 1;
+        r->n_done++;
+        r->n_drawn++;
+        if (r->opt->progress)
+            r->opt->progress(r->opt->progress_data, r->n_done, r->n_share);
+    }
+    pthread_mutex_unlock(&r->lock);
+}
+
+typedef struct worker {
+    run *r;
+    int first;                 /* the one that draws the ground */
+    cm_diag_list *diags;       /* the worker's own: a list is not shared across threads */
+    pthread_t thread;
+    int started;
+} worker;
+
+/* The ground every slice's PNG starts from (src/draw/draw.h), with PNG only. */
+static cm_status
+make_ground(run *r)
+{
+    return r->opt->formats & CM_FORMAT_PNG
+               ? cm_draw_cache_create(&r->cache, r->base, r->opt->scale) : CM_OK;
+}
+
+/* Each worker draws text with its own Pango font map (Pango's default font
+ * map is per thread), set here so that it is released when the worker ends. */
+static void *
+worker_main(void *arg)
+{
+    worker *w = arg;
+    run *r = w->r;
+    PangoFontMap *fm = pango_cairo_font_map_new();
+    if (fm) {
+        pango_cairo_font_map_set_default(PANGO_CAIRO_FONT_MAP(fm));
+        g_object_unref(fm);
+    }
+    /* The first worker draws the ground while the run lays out the first
+     * slices; the others wait for it before drawing. */
+    cm_status st = w->first ? make_ground(r) : CM_OK;
+    pthread_mutex_lock(&r->lock);
+    if (w->first) {
+        if (st != CM_OK)
+            fail(r, st);
+        r->ground_made = 1;
+        pthread_cond_broadcast(&r->wake);
+    }
+    while (!r->ground_made && !r->stop)
+        pthread_cond_wait(&r->wake, &r->lock);
+    pthread_mutex_unlock(&r->lock);
+    draw_queued(r, w->diags, 1);
+    pango_cairo_font_map_set_default(NULL);
+    return NULL;
+}
+
+/* Queues slice @i for drawing once laid out, or lets it go. Waits while the
+ * queue is long, so that only a few scenes are held at any time. */
+static void
+queue_slice(run *r, size_t i, size_t n_workers)
+{
+    pthread_mutex_lock(&r->lock);
+    if (in_share(r, i) && r->todo[i]) {
+        r->refs[i]++;
+        r->queue[r->q_tail++] = i;
+        pthread_cond_broadcast(&r->wake);
+    } else if (in_share(r, i)) {   /* every file kept */
+        r->finished[i] = 1;
+        r->n_kept++;
+        r->n_done++;
+        if (r->opt->progress)
+            r->opt->progress(r->opt->progress_data, r->n_done, r->n_share);
+    }
+    while (n_workers > 1 && !r->stop && r->q_tail - r->q_head > 2 * n_workers)
+        pthread_cond_wait(&r->wake, &r->lock);
+    pthread_mutex_unlock(&r->lock);
+}
+
+/* Lays out every slice in time order (a label keeps the spot it had on the
+ * previous slice, so this cannot be split up), adding each to the manifest
+ * and queueing it for the workers; with one job, draws it right away. */
+static int
+stopped(run *r)
+{
+    pthread_mutex_lock(&r->lock);
+    int stop = r->stop;
+    pthread_mutex_unlock(&r->lock);
+    return stop;
+}
+
+/* Writes the manifest entries of the slices finished so far, in time order. */
+static cm_status
+flush_manifest(run *r)
+{
+    size_t n = cm_slices_count(r->slices);
+    cm_status st = CM_OK;
+    while (st == CM_OK && r->flush_i < n) {
+        size_t i = r->flush_i;
+        pthread_mutex_lock(&r->lock);
+        int ready = r->finished[i];
+        pthread_mutex_unlock(&r->lock);
+        if (in_share(r, i) && !ready)
+            break;
+        if (in_share(r, i)) {
+            st = note_drawn(r, i, r->flush_k++);
+            if (st == CM_OK)
+                st = cm_manifest_flush(r->manifest, r->flush_k);
+        }
+        r->flush_i++;
+    }
+    return st;
+}
+
+static cm_status
+layout_all(run *r, size_t n_workers)
+{
+    size_t n = cm_slices_count(r->slices), laid = 0;
+    cm_status st = CM_OK;
+    for (size_t i = 0; st == CM_OK && i < n && !stopped(r); i++) {
+        r->refs[i] = 1;   /* held until the next slice is laid out */
+        st = cm_scene_layout(&r->scenes[i], r->base, cm_slices_get(r->slices, i),
+                             i ? r->scenes[i - 1] : NULL);
+        laid = i + 1;
+        if (st == CM_OK && in_share(r, i)) {
+            choose_files(r, i);
+            st = add_to_manifest(r, i);
+        }
+        if (st == CM_OK && r->page && in_share(r, i))
+            st = add_to_page(r, i);
+        if (st == CM_OK)
+            queue_slice(r, i, n_workers);
+        if (i)
+            release_scene(r, i - 1);
+        if (st == CM_OK && n_workers <= 1)
+            draw_queued(r, r->diags, 0);
+        if (st == CM_OK)
+            st = flush_manifest(r);
+    }
+    if (laid)
+        release_scene(r, laid - 1);
+    return st;
+}
+
+static size_t
+count_share(const run *r)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < cm_slices_count(r->slices); i++)
+        n += (size_t)in_share(r, i);
+    return n;
+}
+
+static cm_status
+start_workers(run *r, worker *w, size_t n_workers)
+{
+    for (size_t k = 0; k < n_workers; k++) {
+        w[k].r = r;
+        w[k].first = k == 0;
+        w[k].diags = cm_diag_list_create();
+        if (!w[k].diags)
+            return CM_ERR_NOMEM;
+        if (pthread_create(&w[k].thread, NULL, worker_main, &w[k]) != 0)
+            return CM_ERR_NOMEM;
+        w[k].started = 1;
+    }
+    return CM_OK;
+}
+
+/* Waits for the workers and moves what they reported into the run's list. */
+static void
+join_workers(run *r, worker *w, size_t n_workers)
+{
+    pthread_mutex_lock(&r->lock);
+    r->laid_all = 1;
+    pthread_cond_broadcast(&r->wake);
+    pthread_mutex_unlock(&r->lock);
+    for (size_t k = 0; k < n_workers; k++) {
+        if (w[k].started)
+            pthread_join(w[k].thread, NULL);
+        for (size_t d = 0; w[k].diags && d < cm_diag_count(w[k].diags); d++) {
+            cm_pos pos = cm_diag_pos(w[k].diags, d);
+            if (cm_diag_severity(w[k].diags, d) == CM_SEV_ERROR)
+                cm_diag_error(r->diags, &pos, "%s", cm_diag_message(w[k].diags, d));
+            else
+                cm_diag_warning(r->diags, &pos, "%s", cm_diag_message(w[k].diags, d));
+        }
+        cm_diag_list_destroy(w[k].diags);
+    }
+}
+
+static size_t
+worker_count(const run *r)
+{
+    size_t n = cm_slices_count(r->slices);
+    size_t jobs = r->opt->jobs > 1 ? (size_t)r->opt->jobs : 1;
+    if (jobs > CM_MAX_JOBS)
+        jobs = CM_MAX_JOBS;
+    return jobs < n ? jobs : (n ? n : 1);
+}
+
+/* Lays out and draws every slice of this run's share, with n workers. */
+static cm_status
+draw_all(run *r)
+{
+    size_t n = cm_slices_count(r->slices), n_workers = worker_count(r);
+    worker *w = calloc(n_workers, sizeof(*w));
+    r->scenes = calloc(n ? n : 1, sizeof(*r->scenes));
+    r->refs = calloc(n ? n : 1, 1);
+    r->written = calloc(n ? n : 1, 1);
+    r->queue = calloc(n ? n : 1, sizeof(*r->queue));
+    r->todo = calloc(n ? n : 1, 1);
+    r->finished = calloc(n ? n : 1, 1);
+    r->hashes = calloc(n ? n : 1, sizeof(*r->hashes));
+    r->bytes = calloc(n ? n : 1, sizeof(*r->bytes));
+    if (!w || !r->scenes || !r->refs || !r->written || !r->queue || !r->todo || !r->finished || !r->hashes ||
+        !r->bytes) {
+        free(w);
+        return CM_ERR_NOMEM;
+    }
+    r->n_share = count_share(r);
+    cm_draw_base_hash(r->base, r->base_hash);
+    cm_status st = n_workers > 1 ? start_workers(r, w, n_workers) : make_ground(r);
+    if (st == CM_OK)
+        st = layout_all(r, n_workers);
+    if (st != CM_OK) {
+        pthread_mutex_lock(&r->lock);
+        fail(r, st);
+        pthread_mutex_unlock(&r->lock);
+    }
+    if (n_workers > 1)
+        join_workers(r, w, n_workers);
+    free(w);
+    for (size_t i = 0; i < n; i++)   /* what a stop left queued */
+        if (r->scenes[i]) {
+            cm_scene_destroy(r->scenes[i]);
+            r->scenes[i] = NULL;
+        }
+    return st != CM_OK ? st : r->draw_st;
+}
+
+/* All or nothing: takes back every file this run put in place. */
+static void
+roll_back(run *r)
+{
+    char path[4096];
+    for (size_t i = 0; r->written && i < cm_slices_count(r->slices); i++)
+        for (size_t f = 0; f < N_SLICE_FORMATS; f++)
+            if (r->written[i] & slice_formats[f]) {
+                slice_file_path(r, i, slice_formats[f], path, sizeof(path));
+                unlink(path);
+            }
+    for (size_t i = 0; r->written && i < cm_slices_count(r->slices); i++)
+        if (r->written[i] & WROTE_PNG_2X) {
+            png_2x_path(r, i, path, sizeof(path));
+            unlink(path);
+        }
+}
+
+/* DIR/index.html and DIR/embed.html; on a failure neither is left. */
+static cm_status
+write_html(run *r)
+{
+    char page[4096], embed[4096];
+    snprintf(page, sizeof(page), "%s/index.html", r->opt->out_dir);
+    snprintf(embed, sizeof(embed), "%s/embed.html", r->opt->out_dir);
+    cm_status st = cm_html_page_write(r->page, page, r->diags);
+    if (st == CM_OK && (st = cm_html_write_embed(r->page, embed, "index.html", r->diags)))
+        unlink(page);
+    return st;
+}
+
+static void
+unlink_html(run *r)
+{
+    char path[4096];
+    snprintf(path, sizeof(path), "%s/index.html", r->opt->out_dir);
+    unlink(path);
+    snprintf(path, sizeof(path), "%s/embed.html", r->opt->out_dir);
+    unlink(path);
+}
+
+/* Bytes of this run's maps in the folder (drawn now or kept from before), and
+ * with the manifest, for the report. */
+static void
+count_bytes(const run *r, cm_render_result *result)
+{
+    char path[4096];
+    struct stat sb;
+    result->n_bytes = result->n_slice_bytes = 0;
+    for (size_t i = 0; i < cm_slices_count(r->slices); i++)
+        for (size_t f = 0; f < N_SLICE_FORMATS; f++)
+            if (in_share(r, i) && (formats_of(r) & slice_formats[f])) {
+                slice_file_path(r, i, slice_formats[f], path, sizeof(path));
+                result->n_slice_bytes += stat(path, &sb) == 0 ? (size_t)sb.st_size : 0;
+            }
+    manifest_path(r, path, sizeof(path));
+    result->n_bytes = result->n_slice_bytes + (stat(path, &sb) == 0 ? (size_t)sb.st_size : 0);
+}
+
+/* What the folder's manifest (a share's own, else the whole run's) says was
+ * drawn there before. */
+static cm_status
+load_drawn(run *r, const char *path)
+{
+    char whole[4096];
+    struct stat sb;
+    snprintf(whole, sizeof(whole), "%s/manifest.json", r->opt->out_dir);
+    return cm_manifest_drawn_load(&r->drawn, stat(path, &sb) == 0 ? path : whole);
+}
+
+/* Lay out every slice and draw each, then write what covers the whole timeline. */
+/* The animations, one file each for the whole timeline, after the slices:
+ * DIR/<stem>.gif, DIR/<stem>.mp4 (paths into @done, for rollback). */
+static cm_status
+animate_all(run *r, char done[2][4096], size_t *n_done, cm_render_result *result)
+{
+    static const cm_format formats[] = { CM_FORMAT_GIF, CM_FORMAT_MP4 };
+    cm_status st = CM_OK;
+    for (size_t f = 0; st == CM_OK && f < 2; f++) {
+        size_t frames = 0, skipped = 0;
+        if (!(r->opt->formats & formats[f]))
+            continue;
+        snprintf(done[*n_done], 4096, "%s/%s.%s", r->opt->out_dir, r->stem,
+                 cm_format_extension(formats[f]));
+        st = cm_animate(r->base, r->slices, r->opt->scale,
+                        r->opt->hold_s > 0 ? r->opt->hold_s : 1.5, formats[f],
+                        done[*n_done], &frames, &skipped, r->diags);
+        if (st == CM_OK)
+            (*n_done)++;
+        if (result) {
+            result->n_frames = frames;
+            result->n_identical = skipped;
+        }
+    }
+    return st;
+}
+
+static cm_status
+write_all(run *r, cm_render_result *result)
+{
+    char path[4096], animations[2][4096];
+    size_t n_animations = 0;
+    cm_status st = cm_animate_check(r->opt->formats, r->diags);
+    if (st == CM_OK)
+        st = make_dir(r->opt->out_dir, r->diags);
+    stem_of(cm_events_path(r->events), r->stem, sizeof(r->stem));
+    manifest_path(r, path, sizeof(path));
+    if (st == CM_OK)
+        st = load_drawn(r, path);
+    if (st == CM_OK)
+        st = cm_manifest_begin(r->manifest, path, r->diags);
+    if (st == CM_OK)
+        st = draw_all(r);
+    if (st == CM_OK && r->opt->shard_n <= 1)
+        st = animate_all(r, animations, &n_animations, result);
+    if (st == CM_OK)
+        st = flush_manifest(r);
+    if (st == CM_OK && r->page)
+        st = write_html(r);
+    if (st == CM_OK && (st = cm_manifest_end(r->manifest, r->diags)) && r->page)
+        unlink_html(r);
+    if (st != CM_OK) {
+        roll_back(r);
+        for (size_t i = 0; i < n_animations; i++)
+            unlink(animations[i]);
+        return st;
+    }
+    if (result) {
+        size_t n_formats = 0;
+        for (size_t f = 0; f < N_SLICE_FORMATS; f++)
+            n_formats += (formats_of(r) & slice_formats[f]) != 0;
+        n_formats += (size_t)has_png_2x(r);
+        result->n_slices = r->n_share;
+        result->n_files = r->n_share * n_formats + 1 + (r->page ? 2 : 0) + n_animations;
+        result->n_drawn = r->n_drawn;
+        count_bytes(r, result);
+        result->n_kept = r->n_kept;
+    }
+    return CM_OK;
+}
+
+static void
+finish(run *r)
+{
+    /* this thread's encoding buffers, sprites and canvas: a run leaves nothing behind */
+    cm_png_release();
+    cm_sprite_release();
+    cm_manifest_destroy(r->manifest);
+    cm_html_page_destroy(r->page);
+    free(r->scenes);
+    free(r->refs);
+    free(r->written);
+    free(r->queue);
+    free(r->todo);
+    free(r->finished);
+    free(r->hashes);
+    free(r->bytes);
+    cm_manifest_drawn_destroy(r->drawn);
+    cm_draw_cache_destroy(r->cache);
+    cm_scene_base_destroy(r->base);
+    cm_slices_destroy(r->slices);
+    cm_projection_destroy(r->proj);
+    cm_style_destroy(r->style);
+    for (size_t i = 0; i < r->n_layers; i++)
+        cm_layer_destroy(r->layers[i]);
+    free(r->layers);
+    cm_events_destroy(r->events);
+    cm_gazetteer_destroy(r->gaz);
+    pthread_mutex_destroy(&r->lock);
+    pthread_cond_destroy(&r->wake);
+}
+
+/* Every input is loaded and checked before anything is written, and all of
+ * their problems are reported together, not just the first. */
+cm_status
+cm_render(const cm_render_options *opt, cm_diag_list *diags, cm_render_result *result)
+{
+    run r = { 0 };
+    r.opt = opt;
+    r.diags = diags;
+    pthread_mutex_init(&r.lock, NULL);
+    pthread_cond_init(&r.wake, NULL);
+    cm_status st = load_gazetteers(&r, opt->gazetteers, opt->n_gazetteers);
+    if (st != CM_ERR_NOMEM) {
+        cm_status s = r.gaz ? cm_events_load(&r.events, opt->events_path, r.gaz, diags)
+                            : CM_ERR_NOMEM;
+        st = st != CM_OK ? st : s;
+    }
+    if (st != CM_ERR_NOMEM) {
+        cm_status s = load_all_shapes(&r);
+        st = st != CM_OK ? st : s;
+    }
+    if (st == CM_OK)
+        st = prepare(&r);
+    if (st == CM_OK)
+        st = write_all(&r, result);
+    finish(&r);
+    return st;
+}
+
+cm_status
+cm_render_merge_manifests(const char *out_dir, size_t *n_slices, cm_diag_list *diags)
+{
+    return cm_manifest_merge(out_dir, n_slices, diags);
+}
+
+cm_status
+cm_validate(const char *events_path, const char *const *gazetteers, size_t n_gazetteers,
+            cm_diag_list *diags)
+{
+    run r = { 0 };
+    r.diags = diags;
+    pthread_mutex_init(&r.lock, NULL);
+    pthread_cond_init(&r.wake, NULL);
+    cm_status st = load_gazetteers(&r, gazetteers, n_gazetteers);
+    if (st != CM_ERR_NOMEM && r.gaz) {
+        cm_status s = cm_events_load(&r.events, events_path, r.gaz, diags);
+        st = st != CM_OK ? st : s;
+    }
+    finish(&r);
+    return st;
+}
