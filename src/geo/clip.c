@@ -2,30 +2,15 @@
  * along the rectangle's edge, which a fill draws as nothing visible) and
  * Liang-Barsky for lines. Projection and simplification are done before. */
 #include "geo/clip.h"
+#include "common/grow.h"
 
 #include <math.h>
 #include <stdlib.h>
 
-static int
-reserve(void **items, size_t *cap, size_t need, size_t size)
-{
-    if (need <= *cap)
-        return 1;
-    size_t c = *cap ? *cap : 64;
-    while (c < need)
-        c *= 2;
-    void *p = realloc(*items, c * size);
-    if (!p)
-        return 0;
-    *items = p;
-    *cap = c;
-    return 1;
-}
-
 static cm_status
 start_part(cm_pathbuf *b)
 {
-    if (!reserve((void **)&b->part_start, &b->cap_parts, b->n_parts + 2, sizeof(size_t)))
+    if (!cm_reserve((void **)&b->part_start, &b->cap_parts, b->n_parts + 2, sizeof(size_t)))
         return CM_ERR_NOMEM;
     b->part_start[b->n_parts++] = b->n_points;
     return CM_OK;
@@ -34,7 +19,7 @@ start_part(cm_pathbuf *b)
 static cm_status
 add_point(cm_pathbuf *b, double x, double y)
 {
-    if (!reserve((void **)&b->xy, &b->cap_points, 2 * (b->n_points + 1), sizeof(double)))
+    if (!cm_reserve((void **)&b->xy, &b->cap_points, 2 * (b->n_points + 1), sizeof(double)))
         return CM_ERR_NOMEM;
     b->xy[2 * b->n_points] = x;
     b->xy[2 * b->n_points + 1] = y;
@@ -191,7 +176,7 @@ cm_clip_line(cm_pathbuf *out, const double *xy, size_t n, const double r[4])
 cm_status
 cm_pathbuf_end(cm_pathbuf *b)
 {
-    if (!reserve((void **)&b->part_start, &b->cap_parts, b->n_parts + 1, sizeof(size_t)))
+    if (!cm_reserve((void **)&b->part_start, &b->cap_parts, b->n_parts + 1, sizeof(size_t)))
         return CM_ERR_NOMEM;
     b->part_start[b->n_parts] = b->n_points;
     return CM_OK;

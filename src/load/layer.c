@@ -6,6 +6,7 @@
 #include "load/layer.h"
 #include "conflictmap/layer.h"
 #include "conflictmap/limits.h"
+#include "common/grow.h"
 #include "common/input.h"
 #include "load/layer_geojson.h"
 #include "load/layer_io.h"
@@ -126,23 +127,6 @@ keep_proj_message(void *data, int level, const char *message)
 }
 
 /* ---- small helpers ------------------------------------------------------------------ */
-
-/* Grows *items (each @size bytes) to hold at least @need, doubling. */
-static int
-reserve(void **items, size_t *cap, size_t need, size_t size)
-{
-    if (need <= *cap)
-        return 1;
-    size_t cap2 = *cap ? *cap : 16;
-    while (cap2 < need)
-        cap2 *= 2;
-    void *p = realloc(*items, cap2 * size);
-    if (!p)
-        return 0;
-    *items = p;
-    *cap = cap2;
-    return 1;
-}
 
 static int
 le32(const unsigned char *p)
@@ -764,11 +748,11 @@ add_geometry(cm_layer *layer, const SHPObject *obj, cm_shape_kind kind, int reco
     size_t first_point = layer->n_points, first_part = layer->n_parts;
     size_t nv = (size_t)obj->nVertices, np = obj->nParts > 0 ? (size_t)obj->nParts : 1;
 
-    if (!reserve((void **)&layer->xy, &layer->cap_xy, 2 * (first_point + nv),
+    if (!cm_reserve((void **)&layer->xy, &layer->cap_xy, 2 * (first_point + nv),
                  sizeof(double)) ||
-        !reserve((void **)&layer->part_start, &layer->cap_parts, first_part + np,
+        !cm_reserve((void **)&layer->part_start, &layer->cap_parts, first_part + np,
                  sizeof(size_t)) ||
-        !reserve((void **)&layer->shapes, &layer->cap_shapes, layer->n_shapes + 1,
+        !cm_reserve((void **)&layer->shapes, &layer->cap_shapes, layer->n_shapes + 1,
                  sizeof(cm_shape)))
         return CM_ERR_NOMEM;
     for (size_t j = 0; j < nv; j++) {

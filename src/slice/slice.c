@@ -6,6 +6,7 @@
  * place or area, and a slice finds its side there by how many events it has
  * seen. A slice costs the same whatever the size of the timeline. */
 #include "conflictmap/slice.h"
+#include "common/grow.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -63,21 +64,6 @@ compare_times(const void *a, const void *b)
 {
     cm_time x = *(const cm_time *)a, y = *(const cm_time *)b;
     return x < y ? -1 : x > y;
-}
-
-/* @items (of @size bytes each, @cap of them) grown to hold one more than @n:
- * @items itself when there is room, NULL when out of memory (then @items is
- * left as it was). */
-static void *
-grow(void *items, size_t *cap, size_t n, size_t size)
-{
-    if (n < *cap)
-        return items;
-    size_t c = *cap ? *cap * 2 : 16;
-    void *bigger = realloc(items, c * size);
-    if (bigger)
-        *cap = c;
-    return bigger;
 }
 
 /* ---- choosing the moments ------------------------------------------------ */
@@ -150,14 +136,8 @@ set_control(cm_slices *s, const char *name, const char *side, const cm_event *by
     while (i < s->n_controls && strcmp(s->controls[i].key, key) != 0 &&
            !cm_name_same(s->controls[i].name, name))
         i++;
-    change *history = grow(s->history, &s->cap_history, s->n_history, sizeof(change));
-    if (history)
-        s->history = history;
-    control *controls = history ? grow(s->controls, &s->cap_controls, s->n_controls,
-                                       sizeof(control)) : NULL;
-    if (controls)
-        s->controls = controls;
-    if (!controls) {
+    if (!CM_GROW(s->history, s->n_history, s->cap_history) ||
+        !CM_GROW(s->controls, s->n_controls, s->cap_controls)) {
         free(key);
         return CM_ERR_NOMEM;
     }
@@ -296,10 +276,8 @@ fill_slice(cm_slices *s, cm_slice *sl, size_t *live, size_t *n_live, int64_t win
         live[w++] = live[k];
         if (live[k] >= sl->run)
             continue;
-        size_t *ongoing = grow(s->ongoing, &s->cap_ongoing, s->n_ongoing, sizeof(size_t));
-        if (!ongoing)
+        if (!CM_GROW(s->ongoing, s->n_ongoing, s->cap_ongoing))
             return CM_ERR_NOMEM;
-        s->ongoing = ongoing;
         s->ongoing[s->n_ongoing++] = live[k];
     }
     *n_live = w;
