@@ -458,6 +458,12 @@ cmd_render(args *a, cm_diag_list *diags, data *d)
     if ((a->opt.formats & CM_FORMAT_HTML) && a->opt.shard_n > 1)
         return usage_error("--format html needs every slice in one run; render the page "
                            "without --shard%s", "");
+    if (cm_render_check_options(&a->opt, diags) != CM_OK) {   /* the options' fault: usage */
+        cm_diag_sort(diags);
+        for (size_t i = 0; i < cm_diag_count(diags); i++)
+            fprintf(stderr, "conflictmap: %s\n", cm_diag_message(diags, i));
+        return EXIT_USAGE;
+    }
     cli_progress_start(&progress, a->quiet);
     a->opt.progress = cli_progress_update;
     a->opt.progress_data = &progress;

@@ -951,6 +951,8 @@ cm_render(const cm_render_options *opt, cm_diag_list *diags, cm_render_result *r
     run r = { 0 };
     r.opt = opt;
     r.diags = diags;
+    if (cm_render_check_options(opt, diags) != CM_OK)
+        return CM_ERR_INPUT;
     pthread_mutex_init(&r.lock, NULL);
     pthread_cond_init(&r.wake, NULL);
     cm_status st = load_gazetteers(&r, opt->gazetteers, opt->n_gazetteers);
