@@ -57,6 +57,12 @@ for dir in file: pipe:; do
   [ -s "cwd/$dir/karabakh-2020-10-09.gif" ] || fail "-o $dir: no cwd/$dir/karabakh-2020-10-09.gif"
 done
 [ -e /karabakh-2020-10-09.gif ] && fail "a GIF was written at the root of the file system"
+# A second gif-only run draws the animation anew: it does not say that
+# slices were "unchanged and kept" (issue 17), and counts its 2 files.
+(cd cwd && FFMPEG_ARGS="$work/args" PATH="$work/fakebin:$PATH" \
+   "$bin" render "$example" -o file: --at "$at" --format gif) 2>again.err
+grep -q "kept" again.err && fail "a gif-only run said: $(cat again.err)"
+grep -q "^conflictmap: wrote 2 slices (2 files, " again.err || fail "gif-only summary: $(cat again.err)"
 
 echo "outdir: $failures failures"
 [ "$failures" -eq 0 ]

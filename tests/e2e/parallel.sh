@@ -78,7 +78,7 @@ grep -Eq '^twice/manifest\.0?1-of-2\.json: twice/manifest\.0?1-of-2\.json is sha
 "$bin" render "$example" -o plain -j 2 --size 600x450 --at 2020-10-09T15:15:00Z \
   2>plain.err
 [ "$(wc -l <plain.err)" -eq 1 ] && grep -Eq \
-  '^conflictmap: wrote 1 slices \(3 files, [0-9.]+ MB, [0-9]+ KB a slice\) to plain/$' plain.err \
+  '^conflictmap: wrote 1 slice \(3 files, [0-9.]+ MB, [0-9]+ KB a slice\) to plain/$' plain.err \
   || fail "not a terminal: stderr was $(od -c plain.err | head -3)"
 # ...a bar on a terminal (script gives the command a pty), and nothing with --quiet.
 if command -v script >/dev/null; then
