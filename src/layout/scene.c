@@ -3,6 +3,7 @@
  * places off the map, and labels placed so that none overlaps another. The
  * backends draw what is here and decide nothing. */
 #include "layout/scene.h"
+#include "common/grow.h"
 #include "common/memo.h"
 #include "geo/clip.h"
 #include "geo/simplify.h"
@@ -17,21 +18,6 @@
 #ifndef M_PI
 #define M_PI 3.14159265358979323846
 #endif
-
-#define GROW(arr, n, cap) \
-    ((n) < (cap) || grow((void **)&(arr), &(cap), sizeof(*(arr))))
-
-static int
-grow(void **arr, size_t *cap, size_t size)
-{
-    size_t c = *cap ? *cap * 2 : 32;
-    void *p = realloc(*arr, c * size);
-    if (!p)
-        return 0;
-    *arr = p;
-    *cap = c;
-    return 1;
-}
 
 void
 cm_scene_map_rect(const cm_style *style, int width_px, int height_px, double rect_px[4])
@@ -169,7 +155,7 @@ project_shape(cm_scene_base *b, const char *role, const cm_shape *shape)
     if (st != CM_OK || buf.n_parts == 0)
         goto cleanup;
     st = CM_ERR_NOMEM;
-    if (!GROW(b->paths, b->n_paths, b->n_paths_cap))
+    if (!CM_GROW(b->paths, b->n_paths, b->n_paths_cap))
         goto cleanup;
     cm_scene_path *p = &b->paths[b->n_paths++];
     memset(p, 0, sizeof(*p));
@@ -281,7 +267,7 @@ pick_places(cm_scene_base *b, const cm_gazetteer *gaz)
         cm_projection_forward(b->proj, xy, 1);
         if (!inside_rect(b->map_rect, xy[0], xy[1], 8))
             continue;
-        if (!GROW(b->places, b->n_places, b->n_places_cap))
+        if (!CM_GROW(b->places, b->n_places, b->n_places_cap))
             return CM_ERR_NOMEM;
         b->places[b->n_places++] = (context_place){ p, xy[0], xy[1] };
     }
@@ -453,7 +439,7 @@ country_point(cm_scene_base *b, const cm_shape *shape)
     int found = largest_ring_centroid(b, shape, &x, &y) && inside_rect(b->map_rect, x, y, 60);
     if (!*cm_shape_name(shape) || (!found && !visible_mean(b, shape, &x, &y)))
         return CM_OK;
-    if (!GROW(b->countries, b->n_countries, b->cap_countries))
+    if (!CM_GROW(b->countries, b->n_countries, b->cap_countries))
         return CM_ERR_NOMEM;
     struct cm_country_label *c = &b->countries[b->n_countries++];
     spaced_caps(cm_shape_name(shape), c->text, sizeof(c->text));
@@ -519,7 +505,7 @@ inset_shape(cm_scene_base *b, const inset_frame *f, const cm_shape *shape)
         cm_shape_part(shape, k, &np);
         total += np;
     }
-    if (!GROW(b->inset, b->n_inset, b->cap_inset))
+    if (!CM_GROW(b->inset, b->n_inset, b->cap_inset))
         return CM_ERR_NOMEM;
     cm_scene_path *p = &b->inset[b->n_inset];
     memset(p, 0, sizeof(*p));
@@ -788,7 +774,7 @@ measure(layout *L, const char *text, double size_px, int bold, int italic, doubl
 static void
 add_obstacle(layout *L, box bx)
 {
-    if (!GROW(L->obstacles, L->n_obstacles, L->cap_obstacles)) {
+    if (!CM_GROW(L->obstacles, L->n_obstacles, L->cap_obstacles)) {
         L->status = CM_ERR_NOMEM;
         return;
     }
@@ -801,7 +787,7 @@ add_label(layout *L, const char *text, cm_group group, double size_px, int bold,
 {
     cm_scene *sc = L->sc;
     char *copy = strdup(text);
-    if (!copy || !GROW(sc->labels, sc->n_labels, sc->cap_labels)) {
+    if (!copy || !CM_GROW(sc->labels, sc->n_labels, sc->cap_labels)) {
         free(copy);
         L->status = CM_ERR_NOMEM;
         return NULL;
@@ -822,7 +808,7 @@ static cm_scene_rect *
 add_rect(layout *L, cm_group group, box bx, cm_rgba fill, cm_stroke stroke)
 {
     cm_scene *sc = L->sc;
-    if (!GROW(sc->rects, sc->n_rects, sc->cap_rects)) {
+    if (!CM_GROW(sc->rects, sc->n_rects, sc->cap_rects)) {
         L->status = CM_ERR_NOMEM;
         return NULL;
     }
@@ -835,7 +821,7 @@ static cm_scene_marker *
 add_marker(layout *L, cm_group group, const cm_event *ev, double x, double y, double r)
 {
     cm_scene *sc = L->sc;
-    if (!GROW(sc->markers, sc->n_markers, sc->cap_markers)) {
+    if (!CM_GROW(sc->markers, sc->n_markers, sc->cap_markers)) {
         L->status = CM_ERR_NOMEM;
         return NULL;
     }
@@ -857,7 +843,7 @@ note_dropped(layout *L, const char *text)
     /* The left-to-right mark inside edge labels is for drawing, not for readers. */
     for (char *m; copy && (m = strstr(copy, "\xe2\x80\x8e"));)
         memmove(m, m + 3, strlen(m + 3) + 1);
-    if (!copy || !GROW(sc->dropped, sc->n_dropped, sc->cap_dropped)) {
+    if (!copy || !CM_GROW(sc->dropped, sc->n_dropped, sc->cap_dropped)) {
         free(copy);
         L->status = CM_ERR_NOMEM;
         return;
@@ -1235,7 +1221,7 @@ static void
 add_position(layout *L, const cm_event *e, double x, double y)
 {
     cm_scene *sc = L->sc;
-    if (!GROW(sc->positions, sc->n_positions, sc->cap_positions)) {
+    if (!CM_GROW(sc->positions, sc->n_positions, sc->cap_positions)) {
         L->status = CM_ERR_NOMEM;
         return;
     }
@@ -1612,7 +1598,7 @@ static void
 shade_area(layout *L, size_t path, const char *side, const cm_event *by)
 {
     cm_scene *sc = L->sc;
-    if (!GROW(sc->areas, sc->n_areas, sc->cap_areas)) {
+    if (!CM_GROW(sc->areas, sc->n_areas, sc->cap_areas)) {
         L->status = CM_ERR_NOMEM;
         return;
     }
@@ -2153,15 +2139,9 @@ append(alt_buf *a, const char *text)
     size_t n = strlen(text);
     if (a->status != CM_OK)
         return;
-    if (a->len + n + 1 > a->cap) {
-        size_t c = (a->len + n + 1) * 2;
-        char *p = realloc(a->s, c);
-        if (!p) {
-            a->status = CM_ERR_NOMEM;
-            return;
-        }
-        a->s = p;
-        a->cap = c;
+    if (!CM_RESERVE(a->s, a->cap, a->len + n + 1)) {
+        a->status = CM_ERR_NOMEM;
+        return;
     }
     memcpy(a->s + a->len, text, n + 1);
     a->len += n;
@@ -2415,13 +2395,11 @@ write_alt(cm_scene *sc)
     const cm_events *ev = sc->base->events;
     size_t n = cm_slice_n_events(sl), n_new = 0, n_old = 0;
     char moment[CM_TIME_BUF], num[32];
-    alt_buf a = { malloc(256), 0, 256, CM_OK };
+    alt_buf a = { NULL, 0, 0, CM_OK };
     const cm_event **fresh = malloc((n + 1) * sizeof(*fresh)),
                    **group = malloc((n + 1) * sizeof(*group));
-    if (!a.s || !fresh || !group)
+    if (!fresh || !group)
         a.status = CM_ERR_NOMEM;
-    else
-        a.s[0] = '\0';
     for (size_t k = 0; a.status == CM_OK && k < n; k++) {
         cm_event_state state;
         const cm_event *e = cm_slice_event(sl, k, &state);
