@@ -19,6 +19,55 @@
 #define M_PI 3.14159265358979323846
 #endif
 
+/* ---- what the events bring to the legend --------------------------------------- */
+
+static const struct {
+    const char *kind, *words;
+} kind_words[] = {
+    { "control", "Control change" }, { "shelling", "Shelling" }, { "strike", "Strike" },
+    { "clash", "Clash" }, { "casualties", "Casualties" }, { "protest", "Protest" },
+    { "talks", "Talks" }, { "statement", "Statement" }, { "humanitarian", "Humanitarian" },
+};
+
+typedef struct cm_legend_present {
+    int sides[64], kinds[16], claimed, confirmed, disputed, uncertain, fresh, other;
+} present;
+
+static void
+note_present(const cm_events *ev, const cm_event *e, cm_event_state state, present *p)
+{
+    const char *side = cm_event_control_to(e) ? cm_event_control_to(e) : cm_event_claimed_by(e);
+    const char *status = cm_event_status(e);
+    for (size_t i = 0; i < cm_events_n_sides(ev) && i < 64; i++)
+        if (side && strcmp(cm_side_code(cm_events_side(ev, i)), side) == 0)
+            p->sides[i] = 1;
+    size_t k = 0, nk = sizeof(kind_words) / sizeof(kind_words[0]);
+    while (k < nk && strcmp(kind_words[k].kind, cm_event_kind(e)) != 0)
+        k++;
+    if (k < nk)
+        p->kinds[k] = 1;
+    else
+        p->other = 1;
+    p->claimed |= strcmp(status, "claimed") == 0;
+    p->confirmed |= strcmp(status, "confirmed") == 0;
+    p->disputed |= strcmp(status, "disputed") == 0;
+    p->uncertain |= cm_event_precision(e) >= 2;
+    p->fresh |= state == CM_EVENT_NEW;
+}
+
+/* What every event of the timeline brings to the legend, noted once for all
+ * slices (a slice of a long timeline would otherwise go through them all). */
+static cm_status
+note_all_events(cm_scene_base *b)
+{
+    b->all_present = calloc(1, sizeof(*b->all_present));
+    if (!b->all_present)
+        return CM_ERR_NOMEM;
+    for (size_t i = 0; i < cm_events_count(b->events); i++)
+        note_present(b->events, cm_events_get(b->events, i), CM_EVENT_NEW, b->all_present);
+    return CM_OK;
+}
+
 void
 cm_scene_map_rect(const cm_style *style, int width_px, int height_px, double rect_px[4])
 {
@@ -275,8 +324,6 @@ pick_places(cm_scene_base *b, const cm_gazetteer *gaz)
         qsort(b->places, b->n_places, sizeof(context_place), compare_context);
     return CM_OK;
 }
-
-static cm_status note_all_events(cm_scene_base *b);
 
 static cm_status
 project_events(cm_scene_base *b)
@@ -582,7 +629,56 @@ make_inset(cm_scene_base *b, cm_layer *const *layers, size_t n_layers, const dou
     return CM_OK;
 }
 
-static cm_status pick_region(cm_scene_base *b, const cm_gazetteer *gaz);   /* the alt text's */
+/* ---- the base: the region the map is about ------------------------------------ */
+
+static int
+compare_doubles(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* The region the map is about: of the gazetteer's places of kind "region" on
+ * the map, the one nearest the middle of the events on it (their median). */
+static cm_status
+pick_region(cm_scene_base *b, const cm_gazetteer *gaz)
+{
+    size_t n = cm_events_count(b->events), k = 0;
+    double mx = b->map_rect[0] + b->map_rect[2] / 2, my = b->map_rect[1] + b->map_rect[3] / 2;
+    double best = INFINITY, *xs = malloc((n + 1) * sizeof(double)),
+           *ys = malloc((n + 1) * sizeof(double));
+    if (!xs || !ys) {
+        free(xs);
+        free(ys);
+        return CM_ERR_NOMEM;
+    }
+    for (size_t i = 0; i < n; i++)
+        if (inside_rect(b->map_rect, b->event_xy[2 * i], b->event_xy[2 * i + 1], 0)) {
+            xs[k] = b->event_xy[2 * i];
+            ys[k++] = b->event_xy[2 * i + 1];
+        }
+    if (k) {   /* the median of each axis (sorted: a selection went quadratic at 100,000) */
+        qsort(xs, k, sizeof(double), compare_doubles);
+        qsort(ys, k, sizeof(double), compare_doubles);
+        mx = xs[k / 2];
+        my = ys[k / 2];
+    }
+    free(xs);
+    free(ys);
+    for (size_t i = 0; gaz && i < cm_gazetteer_n_places(gaz); i++) {
+        const cm_place *p = cm_gazetteer_place(gaz, i);
+        double xy[2] = { cm_place_lon(p), cm_place_lat(p) };
+        if (strcmp(cm_place_kind(p), "region") != 0)
+            continue;
+        cm_projection_forward(b->proj, xy, 1);
+        double d = hypot(xy[0] - mx, xy[1] - my);
+        if (inside_rect(b->map_rect, xy[0], xy[1], 0) && d < best) {
+            best = d;
+            b->region = p;
+        }
+    }
+    return CM_OK;
+}
 
 cm_status
 cm_scene_base_create(cm_scene_base **out, cm_layer *const *layers, size_t n_layers,
@@ -870,6 +966,16 @@ fits(const layout *L, box bx)
     return 1;
 }
 
+/* Nothing placed so far overlaps @bx. */
+static int
+box_free(const layout *L, box bx)
+{
+    for (size_t i = 0; i < L->n_obstacles; i++)
+        if (overlaps(bx, L->obstacles[i]))
+            return 0;
+    return 1;
+}
+
 static int
 try_box(layout *L, cm_scene_label *lb, double x, double y)
 {
@@ -1004,6 +1110,29 @@ label_point(layout *L, const char *text, const cm_event *ev, double x, double y,
         free(lb->text);
         L->sc->n_labels--;
     }
+}
+
+/* A name set on its point (seas, lakes, countries): centred, or a little
+ * above or below; no symbol. */
+static void
+label_area(layout *L, const char *text, double x, double y, double size_px, int bold,
+           int italic, cm_rgba color)
+{
+    cm_scene_label *lb = add_label(L, text, CM_GROUP_LABELS, size_px, bold, italic, color);
+    if (!lb)
+        return;
+    lb->has_halo = 1;
+    lb->halo = L->st->halo;
+    const cm_scene_label *prev = previous_label(L, lb);
+    if (prev && try_box(L, lb, prev->x, prev->y))
+        return;
+    for (int k = 0; !prev && k < 5; k++) {
+        double dy = (k % 2 ? 1 : -1) * ((k + 1) / 2) * lb->h;
+        if (try_box(L, lb, x - lb->w / 2, y - lb->h / 2 + dy))
+            return;
+    }
+    free(lb->text);
+    L->sc->n_labels--;
 }
 
 /* ---- laying out: the frame ---------------------------------------------------------- */
@@ -1406,16 +1535,6 @@ label_groups(layout *L, const group *groups, size_t n_groups)
     }
 }
 
-/* Nothing placed so far overlaps @bx. */
-static int
-box_free(const layout *L, box bx)
-{
-    for (size_t i = 0; i < L->n_obstacles; i++)
-        if (overlaps(bx, L->obstacles[i]))
-            return 0;
-    return 1;
-}
-
 /* ---- laying out: places off the map ---------------------------------------------------- */
 
 static double
@@ -1579,7 +1698,7 @@ layout_off_map(layout *L, const entry *off, size_t n_off)
     }
 }
 
-/* ---- laying out: control state and context ------------------------------------------------- */
+/* ---- laying out: control state ------------------------------------------------------------- */
 
 /* Regions whose name is the name of a controlled place or area are shaded in
  * the holder's colour; hatched while the change that gave it is only claimed.
@@ -1681,28 +1800,7 @@ layout_control(layout *L)
     }
 }
 
-/* A name set on its point (seas, lakes, countries): centred, or a little
- * above or below; no symbol. */
-static void
-label_area(layout *L, const char *text, double x, double y, double size_px, int bold,
-           int italic, cm_rgba color)
-{
-    cm_scene_label *lb = add_label(L, text, CM_GROUP_LABELS, size_px, bold, italic, color);
-    if (!lb)
-        return;
-    lb->has_halo = 1;
-    lb->halo = L->st->halo;
-    const cm_scene_label *prev = previous_label(L, lb);
-    if (prev && try_box(L, lb, prev->x, prev->y))
-        return;
-    for (int k = 0; !prev && k < 5; k++) {
-        double dy = (k % 2 ? 1 : -1) * ((k + 1) / 2) * lb->h;
-        if (try_box(L, lb, x - lb->w / 2, y - lb->h / 2 + dy))
-            return;
-    }
-    free(lb->text);
-    L->sc->n_labels--;
-}
+/* ---- laying out: context ------------------------------------------------------------------- */
 
 /* Country names only where there is room for them: not on phone-sized maps. */
 static void
@@ -1755,14 +1853,6 @@ layout_context(layout *L)
 
 /* ---- the legend: only what this slice shows ---------------------------------------- */
 
-static const struct {
-    const char *kind, *words;
-} kind_words[] = {
-    { "control", "Control change" }, { "shelling", "Shelling" }, { "strike", "Strike" },
-    { "clash", "Clash" }, { "casualties", "Casualties" }, { "protest", "Protest" },
-    { "talks", "Talks" }, { "statement", "Statement" }, { "humanitarian", "Humanitarian" },
-};
-
 typedef struct legend {
     layout *L;
     double x0, pad, row, sw;
@@ -1788,45 +1878,6 @@ legend_row(legend *lg, const char *text)
     m->stroke_px = 1;
     lg->n_rows++;
     return m;
-}
-
-typedef struct cm_legend_present {
-    int sides[64], kinds[16], claimed, confirmed, disputed, uncertain, fresh, other;
-} present;
-
-static void
-note_present(const cm_events *ev, const cm_event *e, cm_event_state state, present *p)
-{
-    const char *side = cm_event_control_to(e) ? cm_event_control_to(e) : cm_event_claimed_by(e);
-    const char *status = cm_event_status(e);
-    for (size_t i = 0; i < cm_events_n_sides(ev) && i < 64; i++)
-        if (side && strcmp(cm_side_code(cm_events_side(ev, i)), side) == 0)
-            p->sides[i] = 1;
-    size_t k = 0, nk = sizeof(kind_words) / sizeof(kind_words[0]);
-    while (k < nk && strcmp(kind_words[k].kind, cm_event_kind(e)) != 0)
-        k++;
-    if (k < nk)
-        p->kinds[k] = 1;
-    else
-        p->other = 1;
-    p->claimed |= strcmp(status, "claimed") == 0;
-    p->confirmed |= strcmp(status, "confirmed") == 0;
-    p->disputed |= strcmp(status, "disputed") == 0;
-    p->uncertain |= cm_event_precision(e) >= 2;
-    p->fresh |= state == CM_EVENT_NEW;
-}
-
-/* What every event of the timeline brings to the legend, noted once for all
- * slices (a slice of a long timeline would otherwise go through them all). */
-static cm_status
-note_all_events(cm_scene_base *b)
-{
-    b->all_present = calloc(1, sizeof(*b->all_present));
-    if (!b->all_present)
-        return CM_ERR_NOMEM;
-    for (size_t i = 0; i < cm_events_count(b->events); i++)
-        note_present(b->events, cm_events_get(b->events, i), CM_EVENT_NEW, b->all_present);
-    return CM_OK;
 }
 
 /* Sides that hold a place or area on this slice belong in the legend too. */
@@ -2164,55 +2215,6 @@ alt_km(double lon1, double lat1, double lon2, double lat2)
 {
     double dx = (lon2 - lon1) * cos((lat1 + lat2) / 2 * M_PI / 180) * 111.2;
     return hypot(dx, (lat2 - lat1) * 111.2);
-}
-
-static int
-compare_doubles(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return x < y ? -1 : x > y;
-}
-
-/* The region the map is about: of the gazetteer's places of kind "region" on
- * the map, the one nearest the middle of the events on it (their median). */
-static cm_status
-pick_region(cm_scene_base *b, const cm_gazetteer *gaz)
-{
-    size_t n = cm_events_count(b->events), k = 0;
-    double mx = b->map_rect[0] + b->map_rect[2] / 2, my = b->map_rect[1] + b->map_rect[3] / 2;
-    double best = INFINITY, *xs = malloc((n + 1) * sizeof(double)),
-           *ys = malloc((n + 1) * sizeof(double));
-    if (!xs || !ys) {
-        free(xs);
-        free(ys);
-        return CM_ERR_NOMEM;
-    }
-    for (size_t i = 0; i < n; i++)
-        if (inside_rect(b->map_rect, b->event_xy[2 * i], b->event_xy[2 * i + 1], 0)) {
-            xs[k] = b->event_xy[2 * i];
-            ys[k++] = b->event_xy[2 * i + 1];
-        }
-    if (k) {   /* the median of each axis (sorted: a selection went quadratic at 100,000) */
-        qsort(xs, k, sizeof(double), compare_doubles);
-        qsort(ys, k, sizeof(double), compare_doubles);
-        mx = xs[k / 2];
-        my = ys[k / 2];
-    }
-    free(xs);
-    free(ys);
-    for (size_t i = 0; gaz && i < cm_gazetteer_n_places(gaz); i++) {
-        const cm_place *p = cm_gazetteer_place(gaz, i);
-        double xy[2] = { cm_place_lon(p), cm_place_lat(p) };
-        if (strcmp(cm_place_kind(p), "region") != 0)
-            continue;
-        cm_projection_forward(b->proj, xy, 1);
-        double d = hypot(xy[0] - mx, xy[1] - my);
-        if (inside_rect(b->map_rect, xy[0], xy[1], 0) && d < best) {
-            best = d;
-            b->region = p;
-        }
-    }
-    return CM_OK;
 }
 
 static int
