@@ -2,8 +2,7 @@
  * per slice the frame, the control state, the event markers, edge markers for
  * places off the map, and labels placed so that none overlaps another. The
  * backends draw what is here and decide nothing. */
-#include "layout/scene.h"
-#include "common/grow.h"
+#include "layout/layout.h"
 #include "common/memo.h"
 #include "geo/clip.h"
 #include "geo/simplify.h"
@@ -15,34 +14,24 @@
 #include <stdlib.h>
 #include <string.h>
 
-#ifndef M_PI
-#define M_PI 3.14159265358979323846
-#endif
-
 /* ---- what the events bring to the legend --------------------------------------- */
 
-static const struct {
-    const char *kind, *words;
-} kind_words[] = {
+const layout_kind_word layout_kind_words[] = {
     { "control", "Control change" }, { "shelling", "Shelling" }, { "strike", "Strike" },
     { "clash", "Clash" }, { "casualties", "Casualties" }, { "protest", "Protest" },
     { "talks", "Talks" }, { "statement", "Statement" }, { "humanitarian", "Humanitarian" },
 };
 
-typedef struct cm_legend_present {
-    int sides[64], kinds[16], claimed, confirmed, disputed, uncertain, fresh, other;
-} present;
-
-static void
-note_present(const cm_events *ev, const cm_event *e, cm_event_state state, present *p)
+void
+layout_note_present(const cm_events *ev, const cm_event *e, cm_event_state state, present *p)
 {
     const char *side = cm_event_control_to(e) ? cm_event_control_to(e) : cm_event_claimed_by(e);
     const char *status = cm_event_status(e);
     for (size_t i = 0; i < cm_events_n_sides(ev) && i < 64; i++)
         if (side && strcmp(cm_side_code(cm_events_side(ev, i)), side) == 0)
             p->sides[i] = 1;
-    size_t k = 0, nk = sizeof(kind_words) / sizeof(kind_words[0]);
-    while (k < nk && strcmp(kind_words[k].kind, cm_event_kind(e)) != 0)
+    size_t k = 0, nk = sizeof(layout_kind_words) / sizeof(layout_kind_words[0]);
+    while (k < nk && strcmp(layout_kind_words[k].kind, cm_event_kind(e)) != 0)
         k++;
     if (k < nk)
         p->kinds[k] = 1;
@@ -57,14 +46,14 @@ note_present(const cm_events *ev, const cm_event *e, cm_event_state state, prese
 
 /* What every event of the timeline brings to the legend, noted once for all
  * slices (a slice of a long timeline would otherwise go through them all). */
-static cm_status
-note_all_events(cm_scene_base *b)
+cm_status
+layout_note_all_events(cm_scene_base *b)
 {
     b->all_present = calloc(1, sizeof(*b->all_present));
     if (!b->all_present)
         return CM_ERR_NOMEM;
     for (size_t i = 0; i < cm_events_count(b->events); i++)
-        note_present(b->events, cm_events_get(b->events, i), CM_EVENT_NEW, b->all_present);
+        layout_note_present(b->events, cm_events_get(b->events, i), CM_EVENT_NEW, b->all_present);
     return CM_OK;
 }
 
@@ -273,13 +262,6 @@ project_layers(cm_scene_base *b, cm_layer *const *layers, size_t n_layers)
 
 /* ---- the base: places ----------------------------------------------------------- */
 
-static int
-inside_rect(const double r[4], double x, double y, double inset)
-{
-    return isfinite(x) && isfinite(y) && x >= r[0] + inset && x <= r[0] + r[2] - inset &&
-           y >= r[1] + inset && y <= r[1] + r[3] - inset;
-}
-
 /* Context places are towns worth naming on a locator map: capitals and cities
  * always, towns when populous; the most important first, so that when labels
  * collide the smaller town gives way. */
@@ -314,7 +296,7 @@ pick_places(cm_scene_base *b, const cm_gazetteer *gaz)
         if (!is_context(p))
             continue;
         cm_projection_forward(b->proj, xy, 1);
-        if (!inside_rect(b->map_rect, xy[0], xy[1], 8))
+        if (!layout_inside_rect(b->map_rect, xy[0], xy[1], 8))
             continue;
         if (!CM_GROW(b->places, b->n_places, b->n_places_cap))
             return CM_ERR_NOMEM;
@@ -387,7 +369,8 @@ country_has_events(const cm_scene_base *b, const char *iso)
         const cm_event *e = cm_events_get(b->events, i);
         const cm_place *p = cm_event_place(e);
         const double *xy = &b->event_xy[2 * i];
-        if (p && strcmp(cm_place_country(p), iso) == 0 && inside_rect(b->map_rect, xy[0], xy[1], 0))
+        if (p && strcmp(cm_place_country(p), iso) == 0 &&
+            layout_inside_rect(b->map_rect, xy[0], xy[1], 0))
             return 1;
     }
     return 0;
@@ -467,7 +450,7 @@ visible_mean(const cm_scene_base *b, const cm_shape *shape, double *x, double *y
         for (size_t i = 0; i < np; i++) {
             double xy[2] = { pts[2 * i], pts[2 * i + 1] };
             cm_projection_forward(b->proj, xy, 1);
-            if (inside_rect(b->map_rect, xy[0], xy[1], 60)) {
+            if (layout_inside_rect(b->map_rect, xy[0], xy[1], 60)) {
                 sx += xy[0];
                 sy += xy[1];
                 n++;
@@ -483,7 +466,8 @@ static cm_status
 country_point(cm_scene_base *b, const cm_shape *shape)
 {
     double x = 0, y = 0;
-    int found = largest_ring_centroid(b, shape, &x, &y) && inside_rect(b->map_rect, x, y, 60);
+    int found = largest_ring_centroid(b, shape, &x, &y) &&
+                layout_inside_rect(b->map_rect, x, y, 60);
     if (!*cm_shape_name(shape) || (!found && !visible_mean(b, shape, &x, &y)))
         return CM_OK;
     if (!CM_GROW(b->countries, b->n_countries, b->cap_countries))
@@ -653,7 +637,7 @@ pick_region(cm_scene_base *b, const cm_gazetteer *gaz)
         return CM_ERR_NOMEM;
     }
     for (size_t i = 0; i < n; i++)
-        if (inside_rect(b->map_rect, b->event_xy[2 * i], b->event_xy[2 * i + 1], 0)) {
+        if (layout_inside_rect(b->map_rect, b->event_xy[2 * i], b->event_xy[2 * i + 1], 0)) {
             xs[k] = b->event_xy[2 * i];
             ys[k++] = b->event_xy[2 * i + 1];
         }
@@ -672,7 +656,7 @@ pick_region(cm_scene_base *b, const cm_gazetteer *gaz)
             continue;
         cm_projection_forward(b->proj, xy, 1);
         double d = hypot(xy[0] - mx, xy[1] - my);
-        if (inside_rect(b->map_rect, xy[0], xy[1], 0) && d < best) {
+        if (layout_inside_rect(b->map_rect, xy[0], xy[1], 0) && d < best) {
             best = d;
             b->region = p;
         }
@@ -719,7 +703,7 @@ cm_scene_base_create(cm_scene_base **out, cm_layer *const *layers, size_t n_laye
     if (st == CM_OK)
         st = project_events(b);
     if (st == CM_OK)
-        st = note_all_events(b);
+        st = layout_note_all_events(b);
     if (st == CM_OK)
         st = pick_region(b, gaz);
     if (st == CM_OK)
@@ -775,19 +759,6 @@ cm_scene_base_destroy(cm_scene_base *b)
 
 /* ---- laying out: primitives ------------------------------------------------------ */
 
-typedef struct box {
-    double x, y, w, h;
-} box;
-
-typedef struct layout {
-    cm_scene *sc;
-    const cm_scene_base *b;
-    const cm_style *st;
-    box *obstacles;
-    size_t n_obstacles, cap_obstacles;
-    cm_status status;
-} layout;
-
 /* The previous slice's labels hold their boxes for themselves: a new label
  * finds room around them instead of pushing them, so names already on the
  * map stay where the reader saw them. */
@@ -828,8 +799,9 @@ typedef struct measure_key {
 
 /* The logical size of @text set at @size_px, measured once a run for each
  * text and font: a label on every slice is measured on the first. */
-static void
-measure(layout *L, const char *text, double size_px, int bold, int italic, double *w, double *h)
+void
+layout_measure(layout *L, const char *text, double size_px, int bold, int italic, double *w,
+               double *h)
 {
     const cm_scene_base *b = L->b;
     measure_key key;
@@ -867,19 +839,9 @@ measure(layout *L, const char *text, double size_px, int bold, int italic, doubl
         L->status = CM_ERR_NOMEM;
 }
 
-static void
-add_obstacle(layout *L, box bx)
-{
-    if (!CM_GROW(L->obstacles, L->n_obstacles, L->cap_obstacles)) {
-        L->status = CM_ERR_NOMEM;
-        return;
-    }
-    L->obstacles[L->n_obstacles++] = bx;
-}
-
-static cm_scene_label *
-add_label(layout *L, const char *text, cm_group group, double size_px, int bold,
-          int italic, cm_rgba color)
+cm_scene_label *
+layout_add_label(layout *L, const char *text, cm_group group, double size_px, int bold,
+                 int italic, cm_rgba color)
 {
     cm_scene *sc = L->sc;
     char *copy = strdup(text);
@@ -896,12 +858,12 @@ add_label(layout *L, const char *text, cm_group group, double size_px, int bold,
     lb->bold = bold;
     lb->italic = italic;
     lb->color = color;
-    measure(L, text, size_px, bold, italic, &lb->w, &lb->h);
+    layout_measure(L, text, size_px, bold, italic, &lb->w, &lb->h);
     return lb;
 }
 
-static cm_scene_rect *
-add_rect(layout *L, cm_group group, box bx, cm_rgba fill, cm_stroke stroke)
+cm_scene_rect *
+layout_add_rect(layout *L, cm_group group, box bx, cm_rgba fill, cm_stroke stroke)
 {
     cm_scene *sc = L->sc;
     if (!CM_GROW(sc->rects, sc->n_rects, sc->cap_rects)) {
@@ -913,8 +875,8 @@ add_rect(layout *L, cm_group group, box bx, cm_rgba fill, cm_stroke stroke)
     return r;
 }
 
-static cm_scene_marker *
-add_marker(layout *L, cm_group group, const cm_event *ev, double x, double y, double r)
+cm_scene_marker *
+layout_add_marker(layout *L, cm_group group, const cm_event *ev, double x, double y, double r)
 {
     cm_scene *sc = L->sc;
     if (!CM_GROW(sc->markers, sc->n_markers, sc->cap_markers)) {
@@ -931,8 +893,8 @@ add_marker(layout *L, cm_group group, const cm_event *ev, double x, double y, do
     return m;
 }
 
-static void
-note_dropped(layout *L, const char *text)
+void
+layout_note_dropped(layout *L, const char *text)
 {
     cm_scene *sc = L->sc;
     char *copy = strdup(text);
@@ -948,12 +910,6 @@ note_dropped(layout *L, const char *text)
 }
 
 static int
-overlaps(box a, box b)
-{
-    return a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h;
-}
-
-static int
 fits(const layout *L, box bx)
 {
     const double *r = L->b->map_rect;
@@ -961,17 +917,7 @@ fits(const layout *L, box bx)
         bx.y + bx.h > r[1] + r[3] - 2)
         return 0;
     for (size_t i = 0; i < L->n_obstacles; i++)
-        if (overlaps(bx, L->obstacles[i]))
-            return 0;
-    return 1;
-}
-
-/* Nothing placed so far overlaps @bx. */
-static int
-box_free(const layout *L, box bx)
-{
-    for (size_t i = 0; i < L->n_obstacles; i++)
-        if (overlaps(bx, L->obstacles[i]))
+        if (layout_overlaps(bx, L->obstacles[i]))
             return 0;
     return 1;
 }
@@ -984,7 +930,7 @@ try_box(layout *L, cm_scene_label *lb, double x, double y)
         return 0;
     lb->x = x;
     lb->y = y;
-    add_obstacle(L, (box){ bx.x - 2, bx.y - 1, bx.w + 4, bx.h + 2 });
+    layout_add_obstacle(L, (box){ bx.x - 2, bx.y - 1, bx.w + 4, bx.h + 2 });
     return 1;
 }
 
@@ -1024,12 +970,6 @@ place_with_leader(layout *L, cm_scene_label *lb, double x, double y, double r)
     return 0;
 }
 
-/* How a label may be placed: an event's may take a leader line, an edge
- * marker's may move along the edge with its arrow; any label that was on the
- * previous slice keeps its spot or is left out (a name that jumps about
- * distracts more than one that is briefly not shown). */
-enum { LABEL_EVENT, LABEL_EDGE, LABEL_CONTEXT };
-
 /* The @k-th position beside a point, in the order cartographers prefer:
  * right, left, above, below, then the diagonals. */
 static void
@@ -1062,8 +1002,8 @@ candidate_of(const cm_scene_label *prev, double x, double y, double gap)
  * was on the previous slice, else right, left, above, below, then the
  * diagonals, the order cartographers prefer; then, for an event, further out
  * with a leader line. */
-static int
-place_label(layout *L, cm_scene_label *lb, double x, double y, double r, int mode)
+int
+layout_place_label(layout *L, cm_scene_label *lb, double x, double y, double r, int mode)
 {
     int leader = mode == LABEL_EVENT;
     double gap = r + 3;
@@ -1095,18 +1035,18 @@ place_label(layout *L, cm_scene_label *lb, double x, double y, double r, int mod
 }
 
 /* A label that must go beside a point or not at all. */
-static void
-label_point(layout *L, const char *text, const cm_event *ev, double x, double y, double r,
-            double size_px, int bold, cm_rgba color, int mode)
+void
+layout_label_point(layout *L, const char *text, const cm_event *ev, double x, double y, double r,
+                   double size_px, int bold, cm_rgba color, int mode)
 {
-    cm_scene_label *lb = add_label(L, text, CM_GROUP_LABELS, size_px, bold, 0, color);
+    cm_scene_label *lb = layout_add_label(L, text, CM_GROUP_LABELS, size_px, bold, 0, color);
     if (!lb)
         return;
     lb->event = ev;
     lb->has_halo = 1;
     lb->halo = L->st->halo;
-    if (!place_label(L, lb, x, y, r, mode)) {
-        note_dropped(L, text);
+    if (!layout_place_label(L, lb, x, y, r, mode)) {
+        layout_note_dropped(L, text);
         free(lb->text);
         L->sc->n_labels--;
     }
@@ -1114,11 +1054,11 @@ label_point(layout *L, const char *text, const cm_event *ev, double x, double y,
 
 /* A name set on its point (seas, lakes, countries): centred, or a little
  * above or below; no symbol. */
-static void
-label_area(layout *L, const char *text, double x, double y, double size_px, int bold,
-           int italic, cm_rgba color)
+void
+layout_label_area(layout *L, const char *text, double x, double y, double size_px, int bold,
+                  int italic, cm_rgba color)
 {
-    cm_scene_label *lb = add_label(L, text, CM_GROUP_LABELS, size_px, bold, italic, color);
+    cm_scene_label *lb = layout_add_label(L, text, CM_GROUP_LABELS, size_px, bold, italic, color);
     if (!lb)
         return;
     lb->has_halo = 1;
@@ -1149,14 +1089,15 @@ layout_footer(layout *L)
     char source[1024];
     snprintf(source, sizeof(source), "%s%s", *cm_events_source(ev) ? "Source: " : "",
              cm_events_source(ev));
-    cm_scene_label *src = add_label(L, source, CM_GROUP_FRAME, st->note_px, 0, 0, st->text_muted);
+    cm_scene_label *src = layout_add_label(L, source, CM_GROUP_FRAME, st->note_px, 0, 0,
+                                           st->text_muted);
     if (!src)
         return;
     src->x = m;
     src->y = H - st->footer_px + (st->footer_px - src->h) / 2;
-    cm_scene_label *credit = add_label(L, "Map: conflictmap \xc2\xb7 Boundaries: Natural "
-                                       "Earth \xc2\xb7 Places: GeoNames", CM_GROUP_FRAME,
-                                       st->note_px, 0, 0, st->text_muted);
+    cm_scene_label *credit = layout_add_label(L, "Map: conflictmap \xc2\xb7 Boundaries: Natural "
+                                              "Earth \xc2\xb7 Places: GeoNames", CM_GROUP_FRAME,
+                                              st->note_px, 0, 0, st->text_muted);
     if (!credit)
         return;
     credit->x = W - m - credit->w;
@@ -1182,7 +1123,7 @@ layout_scale_bar(layout *L)
         snprintf(text, sizeof text, "%g km", m_len / 1000);
     else
         snprintf(text, sizeof text, "%g m", m_len);
-    cm_scene_label *lb = add_label(L, text, CM_GROUP_FRAME, st->note_px, 0, 0, st->text);
+    cm_scene_label *lb = layout_add_label(L, text, CM_GROUP_FRAME, st->note_px, 0, 0, st->text);
     if (!lb)
         return;
     double x = r[0] + st->margin_px, y = r[1] + st->margin_px + lb->h + 2;
@@ -1191,12 +1132,12 @@ layout_scale_bar(layout *L)
     lb->has_halo = 1;
     lb->halo = st->halo;
     cm_stroke edge = { st->text, 1, { 0, 0 } };
-    add_rect(L, CM_GROUP_FRAME, (box){ x, y, len / 2, 4 }, st->text, edge);
-    add_rect(L, CM_GROUP_FRAME, (box){ x + len / 2, y, len / 2, 4 }, st->halo, edge);
-    add_obstacle(L, (box){ x - 4, lb->y - 2, fmax(len, lb->w) + 8, y + 8 - lb->y });
+    layout_add_rect(L, CM_GROUP_FRAME, (box){ x, y, len / 2, 4 }, st->text, edge);
+    layout_add_rect(L, CM_GROUP_FRAME, (box){ x + len / 2, y, len / 2, 4 }, st->halo, edge);
+    layout_add_obstacle(L, (box){ x - 4, lb->y - 2, fmax(len, lb->w) + 8, y + 8 - lb->y });
 }
 
-static void
+void
 layout_frame(layout *L)
 {
     const cm_style *st = L->st;
@@ -1204,23 +1145,23 @@ layout_frame(layout *L)
     double W = L->b->width_px, H = L->b->height_px, m = st->margin_px;
     char moment[CM_TIME_BUF];
 
-    add_rect(L, CM_GROUP_FRAME, (box){ 0, 0, W, st->header_px }, st->frame_bg, no_stroke);
-    add_rect(L, CM_GROUP_FRAME, (box){ 0, H - st->footer_px, W, st->footer_px }, st->frame_bg,
-             no_stroke);
-    add_rect(L, CM_GROUP_FRAME, (box){ 0, st->header_px - 1, W, 1 }, st->rule, no_stroke);
+    layout_add_rect(L, CM_GROUP_FRAME, (box){ 0, 0, W, st->header_px }, st->frame_bg, no_stroke);
+    layout_add_rect(L, CM_GROUP_FRAME, (box){ 0, H - st->footer_px, W, st->footer_px },
+                    st->frame_bg, no_stroke);
+    layout_add_rect(L, CM_GROUP_FRAME, (box){ 0, st->header_px - 1, W, 1 }, st->rule, no_stroke);
     cm_time_format_human(cm_slice_time(L->sc->slice), moment);
-    cm_scene_label *lb = add_label(L, moment, CM_GROUP_FRAME, st->moment_px, 1, 0, st->text);
+    cm_scene_label *lb = layout_add_label(L, moment, CM_GROUP_FRAME, st->moment_px, 1, 0, st->text);
     if (lb) {
         lb->x = W - m - lb->w;
         lb->y = m;
     }
     double right = lb ? lb->x - m : W - m, below_moment = m + st->moment_px + 6;
-    lb = add_label(L, cm_events_title(ev), CM_GROUP_FRAME, st->title_px, 1, 0, st->text);
+    lb = layout_add_label(L, cm_events_title(ev), CM_GROUP_FRAME, st->title_px, 1, 0, st->text);
     /* A long title on a narrow map shrinks (to 60% at most) before it runs off. */
     for (double size = st->title_px; lb && lb->w > W - 2 * m && size > st->title_px * 0.6;) {
         size -= 1;
         lb->size_px = size;
-        measure(L, lb->text, size, 1, 0, &lb->w, &lb->h);
+        layout_measure(L, lb->text, size, 1, 0, &lb->w, &lb->h);
     }
     if (lb) {
         lb->x = m;
@@ -1229,8 +1170,8 @@ layout_frame(layout *L)
             lb->y = below_moment;
     }
     double below = lb ? lb->y + lb->h + 2 : m;
-    lb = add_label(L, cm_events_subtitle(ev), CM_GROUP_FRAME, st->subtitle_px, 0, 0,
-                   st->text_muted);
+    lb = layout_add_label(L, cm_events_subtitle(ev), CM_GROUP_FRAME, st->subtitle_px, 0, 0,
+                          st->text_muted);
     if (lb) {
         lb->x = m;
         lb->y = below;
@@ -1241,19 +1182,8 @@ layout_frame(layout *L)
 
 /* ---- laying out: markers ------------------------------------------------------------- */
 
-static cm_rgba
-side_color(const cm_events *ev, const char *code, cm_rgba fallback)
-{
-    const cm_side *side = cm_events_find_side(ev, code);
-    double rgb[3];
-    if (!side)
-        return fallback;
-    cm_side_rgb(side, rgb);
-    return (cm_rgba){ rgb[0], rgb[1], rgb[2], 1 };
-}
-
-static cm_symbol
-symbol_for(const char *kind)
+cm_symbol
+layout_symbol_for(const char *kind)
 {
     static const struct { const char *kind; cm_symbol sym; } table[] = {
         { "control", CM_SYM_SQUARE }, { "shelling", CM_SYM_STAR }, { "strike", CM_SYM_STAR4 },
@@ -1267,8 +1197,6 @@ symbol_for(const char *kind)
     return CM_SYM_PENTAGON;   /* any other word: a generic symbol of its own */
 }
 
-static const cm_rgba white = { 1, 1, 1, 1 };
-
 /* Claimed events are hollow (a ring in the side's colour), confirmed ones
  * solid, disputed ones solid but pale: a reader sees at once which is which. */
 static void
@@ -1276,15 +1204,15 @@ paint_marker(layout *L, cm_scene_marker *m, const cm_event *e, cm_event_state st
 {
     const char *side = cm_event_control_to(e) ? cm_event_control_to(e)
                                               : cm_event_claimed_by(e);
-    cm_rgba c = side_color(L->b->events, side, L->st->neutral);
+    cm_rgba c = layout_side_color(L->b->events, side, L->st->neutral);
     const char *status = cm_event_status(e);
 
-    m->symbol = symbol_for(cm_event_kind(e));
+    m->symbol = layout_symbol_for(cm_event_kind(e));
     m->fill = c;
-    m->stroke = white;
+    m->stroke = layout_white;
     m->stroke_px = 1.5;
     if (strcmp(status, "claimed") == 0) {
-        m->fill = white;
+        m->fill = layout_white;
         m->stroke = c;
         m->stroke_px = 2.5;
     } else if (strcmp(status, "disputed") == 0) {
@@ -1303,13 +1231,6 @@ paint_marker(layout *L, cm_scene_marker *m, const cm_event *e, cm_event_state st
                                                        : 6 * L->st->marker_px;
 }
 
-typedef struct group {
-    double x, y;               /* where the place is */
-    size_t first, n;           /* into the slice's events, in the sorted order */
-    int has_new, has_control;
-    const cm_event *label_event;
-} group;
-
 /* Events at one place share it: the markers are spread on a small ring so
  * that each stays visible, the newest drawn last (on top). */
 static void
@@ -1319,21 +1240,14 @@ layout_group(layout *L, const cm_event *const *evs, const cm_event_state *states
     double r0 = L->st->marker_px, ring = n > 1 ? r0 * 1.6 : 0;
     for (size_t k = 0; k < n; k++) {
         double a = n > 1 ? -M_PI / 2 + 2 * M_PI * (double)k / (double)n : 0;
-        cm_scene_marker *m = add_marker(L, CM_GROUP_EVENTS, evs[k], x + ring * cos(a),
-                                        y + ring * sin(a), r0);
+        cm_scene_marker *m = layout_add_marker(L, CM_GROUP_EVENTS, evs[k], x + ring * cos(a),
+                                               y + ring * sin(a), r0);
         if (m)
             paint_marker(L, m, evs[k], states[k]);
     }
-    add_obstacle(L, (box){ x - ring - r0 - 2, y - ring - r0 - 2, 2 * (ring + r0 + 2),
-                           2 * (ring + r0 + 2) });
+    layout_add_obstacle(L, (box){ x - ring - r0 - 2, y - ring - r0 - 2, 2 * (ring + r0 + 2),
+                                  2 * (ring + r0 + 2) });
 }
-
-typedef struct entry {
-    const cm_event *event;
-    cm_event_state state;
-    double x, y;
-    size_t order;              /* position in the slice, oldest first */
-} entry;
 
 static int
 compare_entries(const void *pa, const void *pb)
@@ -1346,21 +1260,10 @@ compare_entries(const void *pa, const void *pb)
     return a->order < b->order ? -1 : a->order > b->order;
 }
 
-static void
-add_position(layout *L, const cm_event *e, double x, double y)
-{
-    cm_scene *sc = L->sc;
-    if (!CM_GROW(sc->positions, sc->n_positions, sc->cap_positions)) {
-        L->status = CM_ERR_NOMEM;
-        return;
-    }
-    sc->positions[sc->n_positions++] = (struct cm_scene_position){ e, x, y };
-}
-
 /* The slice's events split into those on the map and those off it, each list
  * sorted by place so that events at one place are neighbours. */
-static cm_status
-collect(layout *L, entry **on, size_t *n_on, entry **off, size_t *n_off)
+cm_status
+layout_collect(layout *L, entry **on, size_t *n_on, entry **off, size_t *n_off)
 {
     const cm_slice *sl = L->sc->slice;
     size_t n = cm_slice_n_events(sl);
@@ -1374,7 +1277,7 @@ collect(layout *L, entry **on, size_t *n_on, entry **off, size_t *n_off)
         const cm_event *e = cm_slice_event(sl, k, &state);
         const double *xy = &L->b->event_xy[2 * cm_event_index(e)];
         entry en = { e, state, round(xy[0] * 2) / 2, round(xy[1] * 2) / 2, k };
-        if (inside_rect(L->b->map_rect, xy[0], xy[1], 4)) {
+        if (layout_inside_rect(L->b->map_rect, xy[0], xy[1], 4)) {
             (*on)[(*n_on)++] = en;
         } else {
             en.x = cm_event_lon(e);
@@ -1388,8 +1291,8 @@ collect(layout *L, entry **on, size_t *n_on, entry **off, size_t *n_off)
 }
 
 /* The place's name in @lang where the gazetteer has one (NULL: English). */
-static const char *
-place_label_text(const cm_event *e, const char *lang, char *buf, size_t size)
+const char *
+layout_place_name(const cm_event *e, const char *lang, char *buf, size_t size)
 {
     const cm_place *p = cm_event_place(e);
     if (p)
@@ -1400,8 +1303,8 @@ place_label_text(const cm_event *e, const char *lang, char *buf, size_t size)
     return buf;
 }
 
-static int
-group_rank(const group *g)
+int
+layout_group_rank(const group *g)
 {
     return (g->has_new ? 0 : 2) + (g->has_control ? 0 : 1);
 }
@@ -1410,8 +1313,8 @@ static int
 compare_groups(const void *pa, const void *pb)
 {
     const group *a = pa, *b = pb;
-    if (group_rank(a) != group_rank(b))
-        return group_rank(a) - group_rank(b);
+    if (layout_group_rank(a) != layout_group_rank(b))
+        return layout_group_rank(a) - layout_group_rank(b);
     cm_time ta = cm_event_time(a->label_event), tb = cm_event_time(b->label_event);
     if (ta != tb)
         return ta > tb ? -1 : 1;
@@ -1420,7 +1323,7 @@ compare_groups(const void *pa, const void *pb)
 
 /* Markers for the events on the map, one small cluster per place; returns the
  * places in label priority order (new control changes first). */
-static group *
+group *
 layout_on_map(layout *L, entry *on, size_t n_on, size_t *n_groups)
 {
     group *groups = malloc((n_on + 1) * sizeof(group));
@@ -1448,8 +1351,8 @@ layout_on_map(layout *L, entry *on, size_t n_on, size_t *n_groups)
         size_t first_marker = L->sc->n_markers;
         layout_group(L, evs, states, g.n, g.x, g.y);
         for (size_t k = first_marker; k < L->sc->n_markers; k++)
-            add_position(L, L->sc->markers[k].event, L->sc->markers[k].x,
-                         L->sc->markers[k].y);
+            layout_add_position(L, L->sc->markers[k].event, L->sc->markers[k].x,
+                                L->sc->markers[k].y);
         groups[(*n_groups)++] = g;
         i = j;
     }
@@ -1500,7 +1403,7 @@ callout_text(const layout *L, const cm_event *e, char *buf, size_t size)
 
     if (n >= 3 && lead != e)
         return 0;
-    snprintf(place, sizeof(place), "%s", place_label_text(e, L->b->lang, more, sizeof(more)));
+    snprintf(place, sizeof(place), "%s", layout_place_name(e, L->b->lang, more, sizeof(more)));
     more[0] = '\0';
     if (n >= 3)
         snprintf(more, sizeof(more), " and %zu other places", n - 1);
@@ -1515,8 +1418,8 @@ callout_text(const layout *L, const cm_event *e, char *buf, size_t size)
     return 1;
 }
 
-static void
-label_groups(layout *L, const group *groups, size_t n_groups)
+void
+layout_label_groups(layout *L, const group *groups, size_t n_groups)
 {
     char buf[64], callout[512];
     for (size_t i = 0; i < n_groups && L->status == CM_OK; i++) {
@@ -1525,13 +1428,13 @@ label_groups(layout *L, const group *groups, size_t n_groups)
         /* As if the place already had several events, so its label need not
          * move when a second report arrives there. */
         double reach = L->st->marker_px * 2.6;
-        const char *text = place_label_text(e, L->b->lang, buf, sizeof(buf));
+        const char *text = layout_place_name(e, L->b->lang, buf, sizeof(buf));
         int is_callout = g->has_new && cm_event_control_to(e) &&
                          cm_event_time(e) == cm_slice_time(L->sc->slice) &&
                          callout_text(L, e, callout, sizeof(callout));
-        label_point(L, is_callout ? callout : text, e, g->x, g->y, reach,
-                    g->has_new ? L->st->label_event_px : L->st->label_px, g->has_new,
-                    L->st->text, LABEL_EVENT);
+        layout_label_point(L, is_callout ? callout : text, e, g->x, g->y, reach,
+                           g->has_new ? L->st->label_event_px : L->st->label_px, g->has_new,
+                           L->st->text, LABEL_EVENT);
     }
 }
 
@@ -1591,12 +1494,12 @@ static int
 edge_spot_free(const layout *L, double lon, double lat, box bx)
 {
     const cm_scene *prev = L->sc->previous;
-    if (!box_free(L, bx))
+    if (!layout_box_free(L, bx))
         return 0;
     for (size_t i = 0; prev && i < prev->n_markers; i++) {
         const cm_scene_marker *m = &prev->markers[i];
         box mb = { m->x - m->r - 2, m->y - m->r - 2, 2 * m->r + 4, 2 * m->r + 4 };
-        if (m->is_offmap && !same_place(m->event, lon, lat) && overlaps(bx, mb))
+        if (m->is_offmap && !same_place(m->event, lon, lat) && layout_overlaps(bx, mb))
             return 0;
     }
     return 1;
@@ -1626,8 +1529,8 @@ place_edge(layout *L, const entry *en, const char *text, const cm_event *newest,
     double r = L->st->marker_px, step = 2 * r + 8, x0 = *x, y0 = *y, px = 0, py = 0;
     int horizontal = fabs(cos(angle)) * rc[3] > fabs(sin(angle)) * rc[2];
     int have_spot = 0, have_prev = previous_edge_spot(L, en->x, en->y, &px, &py);
-    cm_scene_label *lb = add_label(L, text, CM_GROUP_LABELS, L->st->label_px, is_new, 0,
-                                   L->st->text);
+    cm_scene_label *lb = layout_add_label(L, text, CM_GROUP_LABELS, L->st->label_px, is_new, 0,
+                                          L->st->text);
     if (!lb)
         return;
     lb->event = newest;
@@ -1638,27 +1541,27 @@ place_edge(layout *L, const entry *en, const char *text, const cm_event *newest,
         double cx = k < 0 ? px : horizontal ? x0 : x0 + off;
         double cy = k < 0 ? py : horizontal ? y0 + off : y0;
         box mb = { cx - r - 2, cy - r - 2, 2 * r + 4, 2 * r + 4 };
-        if (!inside_rect(rc, cx, cy, r + 2) || !edge_spot_free(L, en->x, en->y, mb))
+        if (!layout_inside_rect(rc, cx, cy, r + 2) || !edge_spot_free(L, en->x, en->y, mb))
             continue;
         if (!have_spot) {
             *x = cx;
             *y = cy;
             have_spot = 1;
         }
-        add_obstacle(L, mb);   /* the label must not cover its own arrow */
-        if (place_label(L, lb, cx, cy, r, LABEL_EDGE)) {
+        layout_add_obstacle(L, mb);   /* the label must not cover its own arrow */
+        if (layout_place_label(L, lb, cx, cy, r, LABEL_EDGE)) {
             *x = cx;
             *y = cy;
             return;
         }
         L->n_obstacles--;
     }
-    note_dropped(L, text);
+    layout_note_dropped(L, text);
     free(lb->text);
     L->sc->n_labels--;
 }
 
-static void
+void
 layout_off_map(layout *L, const entry *off, size_t n_off)
 {
     double r = L->st->marker_px;
@@ -1679,21 +1582,21 @@ layout_off_map(layout *L, const entry *off, size_t n_off)
                   sizeof(dist));
         /* The left-to-right mark keeps an Arabic name and its distance apart. */
         snprintf(text, sizeof(text), "%s\xe2\x80\x8e %s",
-                 place_label_text(newest, L->b->lang, buf, sizeof(buf)), dist);
+                 layout_place_name(newest, L->b->lang, buf, sizeof(buf)), dist);
         place_edge(L, &off[i], text, newest, is_new, &x, &y, angle);
-        cm_scene_marker *m = add_marker(L, CM_GROUP_EVENTS, newest, x, y, r);
+        cm_scene_marker *m = layout_add_marker(L, CM_GROUP_EVENTS, newest, x, y, r);
         if (m) {
             m->symbol = CM_SYM_ARROW;
             m->angle = angle;
-            m->fill = side_color(L->b->events, cm_event_claimed_by(newest), L->st->neutral);
-            m->stroke = white;
+            m->fill = layout_side_color(L->b->events, cm_event_claimed_by(newest), L->st->neutral);
+            m->stroke = layout_white;
             m->stroke_px = 1.2;
             m->is_offmap = 1;
             m->is_new = is_new;
         }
         for (size_t k = i; k < j; k++)
-            add_position(L, off[k].event, x, y);
-        add_obstacle(L, (box){ x - r - 2, y - r - 2, 2 * r + 4, 2 * r + 4 });
+            layout_add_position(L, off[k].event, x, y);
+        layout_add_obstacle(L, (box){ x - r - 2, y - r - 2, 2 * r + 4, 2 * r + 4 });
         i = j;
     }
 }
@@ -1704,8 +1607,8 @@ layout_off_map(layout *L, const entry *off, size_t n_off)
  * the holder's colour; hatched while the change that gave it is only claimed.
  * Region names are keyed once per run (key_regions), the control names once
  * per slice, so a slice costs string compares only. */
-static int
-region_named(const cm_scene_path *p, const char *key)
+int
+layout_region_named(const cm_scene_path *p, const char *key)
 {
     for (size_t k = 0; k < 4; k++)
         if (p->name_keys[k] && *p->name_keys[k] && strcmp(p->name_keys[k], key) == 0)
@@ -1721,13 +1624,13 @@ shade_area(layout *L, size_t path, const char *side, const cm_event *by)
         L->status = CM_ERR_NOMEM;
         return;
     }
-    cm_rgba c = side_color(L->b->events, side, L->st->neutral);
+    cm_rgba c = layout_side_color(L->b->events, side, L->st->neutral);
     c.a = 0.28;
     sc->areas[sc->n_areas++] = (cm_scene_area){
         path, c, by && strcmp(cm_event_status(by), "claimed") == 0 };
 }
 
-static void
+void
 layout_areas(layout *L)
 {
     const cm_slice *sl = L->sc->slice;
@@ -1741,7 +1644,7 @@ layout_areas(layout *L)
             return;
         }
         for (size_t k = 0; *key && k < L->b->n_paths && L->status == CM_OK; k++)
-            if (L->b->paths[k].is_polygon && region_named(&L->b->paths[k], key))
+            if (L->b->paths[k].is_polygon && layout_region_named(&L->b->paths[k], key))
                 shade_area(L, k, side, by);
         free(key);
     }
@@ -1769,7 +1672,7 @@ control_lonlat(const layout *L, size_t i, double *lon, double *lat)
     return 0;   /* an area: shaded by the cartography work, not marked here */
 }
 
-static void
+void
 layout_control(layout *L)
 {
     const cm_slice *sl = L->sc->slice;
@@ -1781,40 +1684,40 @@ layout_control(layout *L)
         if (!control_lonlat(L, i, &xy[0], &xy[1]))
             continue;
         cm_projection_forward(L->b->proj, xy, 1);
-        if (!inside_rect(L->b->map_rect, xy[0], xy[1], 4))
+        if (!layout_inside_rect(L->b->map_rect, xy[0], xy[1], 4))
             continue;
-        cm_scene_marker *m = add_marker(L, CM_GROUP_CONTROL, by, xy[0], xy[1], 4.5);
+        cm_scene_marker *m = layout_add_marker(L, CM_GROUP_CONTROL, by, xy[0], xy[1], 4.5);
         if (!m)
             return;
         m->event = NULL;
         m->symbol = CM_SYM_SQUARE;
-        m->fill = side_color(L->b->events, side, L->st->neutral);
-        m->stroke = white;
+        m->fill = layout_side_color(L->b->events, side, L->st->neutral);
+        m->stroke = layout_white;
         m->stroke_px = 1;
         if (by && strcmp(cm_event_status(by), "claimed") == 0) {
             m->stroke = m->fill;
-            m->fill = white;
+            m->fill = layout_white;
             m->stroke_px = 1.6;
         }
-        add_obstacle(L, (box){ xy[0] - 6, xy[1] - 6, 12, 12 });
+        layout_add_obstacle(L, (box){ xy[0] - 6, xy[1] - 6, 12, 12 });
     }
 }
 
 /* ---- laying out: context ------------------------------------------------------------------- */
 
 /* Country names only where there is room for them: not on phone-sized maps. */
-static void
+void
 layout_countries(layout *L)
 {
     for (size_t i = 0; L->b->width_px >= 900 && i < L->b->n_countries && L->status == CM_OK;
          i++)
-        label_area(L, L->b->countries[i].text, L->b->countries[i].x, L->b->countries[i].y,
-                   L->st->label_px + 1, 0, 0, L->st->country_text);
+        layout_label_area(L, L->b->countries[i].text, L->b->countries[i].x, L->b->countries[i].y,
+                          L->st->label_px + 1, 0, 0, L->st->country_text);
 }
 
 /* Context places by importance: capitals bold with a square, cities, then
  * towns smaller; waters in italics with no symbol. */
-static void
+void
 layout_context(layout *L)
 {
     const cm_style *st = L->st;
@@ -1823,29 +1726,29 @@ layout_context(layout *L)
         const char *kind = cm_place_kind(cp->place);
         double dot = st->place_dot_px + 2;
         if (strcmp(kind, "water") == 0) {
-            label_area(L, cm_place_name_in(cp->place, L->b->lang), cp->x, cp->y, st->label_px, 0, 1,
-                       st->water_text);
+            layout_label_area(L, cm_place_name_in(cp->place, L->b->lang), cp->x, cp->y,
+                              st->label_px, 0, 1, st->water_text);
             continue;
         }
-        if (!box_free(L, (box){ cp->x - dot, cp->y - dot, 2 * dot, 2 * dot }))
+        if (!layout_box_free(L, (box){ cp->x - dot, cp->y - dot, 2 * dot, 2 * dot }))
             continue;
         int capital = strcmp(kind, "capital") == 0, city = strcmp(kind, "city") == 0;
         size_t before = L->sc->n_labels;
-        label_point(L, cm_place_name_in(cp->place, L->b->lang), NULL, cp->x, cp->y,
-                    st->place_dot_px + 1,
-                    capital ? st->label_px + 1 : city ? st->label_px : st->label_px - 1,
-                    capital, capital ? st->text : st->text_muted, LABEL_CONTEXT);
+        layout_label_point(L, cm_place_name_in(cp->place, L->b->lang), NULL, cp->x, cp->y,
+                           st->place_dot_px + 1,
+                           capital ? st->label_px + 1 : city ? st->label_px : st->label_px - 1,
+                           capital, capital ? st->text : st->text_muted, LABEL_CONTEXT);
         if (L->sc->n_labels == before)
             continue;   /* no room for its name: leave the dot out too */
-        cm_scene_marker *m = add_marker(L, CM_GROUP_PLACES, NULL, cp->x, cp->y,
-                                        capital ? st->place_dot_px + 1 : st->place_dot_px);
+        cm_scene_marker *m = layout_add_marker(L, CM_GROUP_PLACES, NULL, cp->x, cp->y,
+                                               capital ? st->place_dot_px + 1 : st->place_dot_px);
         if (!m)
             return;
         m->symbol = capital ? CM_SYM_SQUARE : CM_SYM_CIRCLE;
         m->fill = capital ? st->text : st->text_muted;
-        m->stroke = white;
+        m->stroke = layout_white;
         m->stroke_px = 0.8;
-        add_obstacle(L, (box){ cp->x - 4, cp->y - 4, 8, 8 });
+        layout_add_obstacle(L, (box){ cp->x - 4, cp->y - 4, 8, 8 });
     }
 }
 
@@ -1866,15 +1769,17 @@ legend_row(legend *lg, const char *text)
 {
     layout *L = lg->L;
     double y = lg->pad + lg->row * (double)lg->n_rows;
-    cm_scene_label *lb = add_label(L, text, CM_GROUP_LEGEND, L->st->note_px, 0, 0, L->st->text);
-    cm_scene_marker *m = lb ? add_marker(L, CM_GROUP_LEGEND, NULL, lg->x0 + lg->pad + lg->sw / 2,
-                                         y + lg->row / 2, lg->sw / 2) : NULL;
+    cm_scene_label *lb = layout_add_label(L, text, CM_GROUP_LEGEND, L->st->note_px, 0, 0,
+                                          L->st->text);
+    cm_scene_marker *m = lb ? layout_add_marker(L, CM_GROUP_LEGEND, NULL,
+                                                lg->x0 + lg->pad + lg->sw / 2, y + lg->row / 2,
+                                                lg->sw / 2) : NULL;
     if (!m)
         return NULL;
     lb->x = lg->x0 + lg->pad + lg->sw + 6;
     lb->y = y + (lg->row - lb->h) / 2;
     m->fill = L->st->neutral;
-    m->stroke = white;
+    m->stroke = layout_white;
     m->stroke_px = 1;
     lg->n_rows++;
     return m;
@@ -1904,13 +1809,13 @@ legend_sides_and_kinds(legend *lg, const present *p)
                                          : NULL;
         if (m) {
             m->symbol = CM_SYM_SQUARE;
-            m->fill = side_color(ev, cm_side_code(cm_events_side(ev, i)), L->st->neutral);
+            m->fill = layout_side_color(ev, cm_side_code(cm_events_side(ev, i)), L->st->neutral);
         }
     }
-    for (size_t k = 0; k < sizeof(kind_words) / sizeof(kind_words[0]); k++) {
-        cm_scene_marker *m = p->kinds[k] ? legend_row(lg, kind_words[k].words) : NULL;
+    for (size_t k = 0; k < sizeof(layout_kind_words) / sizeof(layout_kind_words[0]); k++) {
+        cm_scene_marker *m = p->kinds[k] ? legend_row(lg, layout_kind_words[k].words) : NULL;
         if (m)
-            m->symbol = symbol_for(kind_words[k].kind);
+            m->symbol = layout_symbol_for(layout_kind_words[k].kind);
     }
     cm_scene_marker *m = p->other ? legend_row(lg, "Other report") : NULL;
     if (m)
@@ -1928,7 +1833,7 @@ legend_states(legend *lg, const present *p)
     if (p->claimed && (m = legend_row(lg, brief ? "Hollow: claimed"
                                                 : "Hollow: claimed by one side, not verified"))) {
         m->symbol = CM_SYM_CIRCLE;
-        m->fill = white;
+        m->fill = layout_white;
         m->stroke = L->st->neutral;
         m->stroke_px = 2;
     }
@@ -2036,7 +1941,7 @@ drop_from(layout *L, size_t n_labels, size_t n_markers)
  * event, what solid, hollow and pale mean, and the disputed lines. Labels keep
  * clear of the largest legend the timeline will need, so that the legend
  * growing from one slice to the next never pushes a label. */
-static void
+void
 layout_legend(layout *L)
 {
     const cm_style *st = L->st;
@@ -2053,7 +1958,7 @@ layout_legend(layout *L)
     for (size_t k = 0; k < cm_slice_n_events(L->sc->slice); k++) {
         cm_event_state state;
         const cm_event *e = cm_slice_event(L->sc->slice, k, &state);
-        note_present(L->b->events, e, state, &now);
+        layout_note_present(L->b->events, e, state, &now);
     }
     legend_rows(L, &lg, &all, &w_all, &h_all);
     drop_from(L, first_label, first_marker);
@@ -2063,10 +1968,10 @@ layout_legend(layout *L)
         L->sc->labels[i].y += y0;
     for (size_t i = first_marker; i < L->sc->n_markers; i++)
         L->sc->markers[i].y += y0;
-    add_rect(L, CM_GROUP_LEGEND, (box){ lg.x0, y0, w, h }, st->box_bg,
-             (cm_stroke){ st->rule, 1, { 0, 0 } });
-    add_obstacle(L, (box){ lg.x0 - 4, r[1] + r[3] - st->margin_px - h_all - 4, w_all + 8,
-                           h_all + 8 });
+    layout_add_rect(L, CM_GROUP_LEGEND, (box){ lg.x0, y0, w, h }, st->box_bg,
+                    (cm_stroke){ st->rule, 1, { 0, 0 } });
+    layout_add_obstacle(L, (box){ lg.x0 - 4, r[1] + r[3] - st->margin_px - h_all - 4, w_all + 8,
+                                  h_all + 8 });
 }
 
 /* At most @max code points of @s, with an ellipsis when cut. */
@@ -2107,14 +2012,14 @@ fit_width(layout *L, cm_scene_label *lb, double w_px)
         }
         free(lb->text);
         lb->text = copy;
-        measure(L, copy, lb->size_px, lb->bold, lb->italic, &lb->w, &lb->h);
+        layout_measure(L, copy, lb->size_px, lb->bold, lb->italic, &lb->w, &lb->h);
     }
 }
 
 /* The reports new in this slice, newest first, bottom right: what changed.
  * The box has one width and labels keep clear of its tallest form, so that
  * it changing from slice to slice never pushes a label on the map. */
-static void
+void
 layout_latest(layout *L)
 {
     const cm_style *st = L->st;
@@ -2132,13 +2037,14 @@ layout_latest(layout *L)
         cm_slice_event(sl, k, &state);
         n_new += state == CM_EVENT_NEW;
     }
-    add_obstacle(L, (box){ r[0] + r[2] - st->margin_px - inner - 2 * pad - 4,
-                           r[1] + r[3] - st->margin_px - tallest - 2 * pad - 4,
-                           inner + 2 * pad + 8, tallest + 2 * pad + 8 });
+    layout_add_obstacle(L, (box){ r[0] + r[2] - st->margin_px - inner - 2 * pad - 4,
+                                  r[1] + r[3] - st->margin_px - tallest - 2 * pad - 4,
+                                  inner + 2 * pad + 8, tallest + 2 * pad + 8 });
     if (n_new == 0)
         return;
     snprintf(line, sizeof(line), "New at %s", cm_time_format_clock(cm_slice_time(sl), clock));
-    cm_scene_label *lb = add_label(L, line, CM_GROUP_LATEST, st->note_px + 1, 1, 0, st->text);
+    cm_scene_label *lb = layout_add_label(L, line, CM_GROUP_LATEST, st->note_px + 1, 1, 0,
+                                          st->text);
     if (!lb)
         return;
     y = lb->h + 4;
@@ -2152,7 +2058,7 @@ layout_latest(layout *L)
         else
             snprintf(line, sizeof(line), "%s", *cm_event_headline(e) ? cm_event_headline(e)
                                                                       : cm_event_kind(e));
-        lb = add_label(L, line, CM_GROUP_LATEST, st->note_px, 0, 0, st->text);
+        lb = layout_add_label(L, line, CM_GROUP_LATEST, st->note_px, 0, 0, st->text);
         if (!lb)
             return;
         fit_width(L, lb, inner);
@@ -2167,7 +2073,7 @@ layout_latest(layout *L)
         L->sc->labels[i].x = bx.x + pad;
         L->sc->labels[i].y += bx.y + pad;
     }
-    add_rect(L, CM_GROUP_LATEST, bx, st->box_bg, (cm_stroke){ st->rule, 1, { 0, 0 } });
+    layout_add_rect(L, CM_GROUP_LATEST, bx, st->box_bg, (cm_stroke){ st->rule, 1, { 0, 0 } });
 }
 
 /* ---- the alt text ------------------------------------------------------------------------- */
@@ -2271,7 +2177,7 @@ near_town(const cm_scene *sc, const cm_event *e, alt_buf *a)
         char *key = cm_name_key(cm_place_name(p));
         if (!key)
             a->status = CM_ERR_NOMEM;
-        else if (*key && region_named(district, key))
+        else if (*key && layout_region_named(district, key))
             d_seat = d, seat = p;
         free(key);
     }
@@ -2284,7 +2190,7 @@ append_places(alt_buf *a, const cm_scene *sc, const cm_event *const *evs, size_t
 {
     char buf[64], num[32];
     const char *lang = sc->base->lang;
-    append(a, place_label_text(evs[0], lang, buf, sizeof(buf)));
+    append(a, layout_place_name(evs[0], lang, buf, sizeof(buf)));
     if (n < 2)
         return;
     if (n > 3) {
@@ -2304,7 +2210,7 @@ append_places(alt_buf *a, const cm_scene *sc, const cm_event *const *evs, size_t
     }
     for (size_t i = 1; i < n; i++) {
         append(a, i + 1 == n ? " and " : ", ");
-        append(a, place_label_text(evs[i], lang, buf, sizeof(buf)));
+        append(a, layout_place_name(evs[i], lang, buf, sizeof(buf)));
     }
 }
 
@@ -2373,7 +2279,7 @@ append_reported(alt_buf *a, const cm_scene *sc, const cm_event **evs, size_t n)
         append(a, i == 0 ? "" : i + 1 == n ? " and" : ",");
         append(a, town ? " near " : " in ");
         append(a, town ? cm_place_name_in(town, sc->base->lang)
-                       : place_label_text(evs[i], sc->base->lang, buf, sizeof(buf)));
+                       : layout_place_name(evs[i], sc->base->lang, buf, sizeof(buf)));
     }
 }
 
@@ -2390,8 +2296,8 @@ same_sentence(const cm_event *a, const cm_event *b)
            strcmp(cm_event_kind(a), cm_event_kind(b)) == 0;
 }
 
-static cm_status
-write_alt(cm_scene *sc)
+cm_status
+layout_write_alt(cm_scene *sc)
 {
     const cm_slice *sl = sc->slice;
     const cm_events *ev = sc->base->events;
@@ -2481,29 +2387,29 @@ cm_scene_layout(cm_scene **out, const cm_scene_base *base, const cm_slice *slice
     L.st = base->style;
     layout_frame(&L);
     if (base->inset_rect[2] > 0)
-        add_obstacle(&L, (box){ base->inset_rect[0] - 4, base->inset_rect[1] - 4,
-                                base->inset_rect[2] + 8, base->inset_rect[3] + 8 });
+        layout_add_obstacle(&L, (box){ base->inset_rect[0] - 4, base->inset_rect[1] - 4,
+                                       base->inset_rect[2] + 8, base->inset_rect[3] + 8 });
     layout_legend(&L);
     layout_latest(&L);
     layout_areas(&L);
     layout_control(&L);
-    L.status = L.status ? L.status : collect(&L, &on, &n_on, &off, &n_off);
+    L.status = L.status ? L.status : layout_collect(&L, &on, &n_on, &off, &n_off);
     if (L.status == CM_OK)
         groups = layout_on_map(&L, on, n_on, &n_groups);
-    for (n_first = 0; n_first < n_groups && group_rank(&groups[n_first]) < 2; n_first++)
+    for (n_first = 0; n_first < n_groups && layout_group_rank(&groups[n_first]) < 2; n_first++)
         ;
     if (L.status == CM_OK)
-        label_groups(&L, groups, n_first);
+        layout_label_groups(&L, groups, n_first);
     if (L.status == CM_OK)
         layout_off_map(&L, off, n_off);
     if (L.status == CM_OK)
-        label_groups(&L, groups + n_first, n_groups - n_first);
+        layout_label_groups(&L, groups + n_first, n_groups - n_first);
     if (L.status == CM_OK)
         layout_countries(&L);
     if (L.status == CM_OK)
         layout_context(&L);
     if (L.status == CM_OK)
-        L.status = write_alt(L.sc);
+        L.status = layout_write_alt(L.sc);
     free(groups);
     free(on);
     free(off);
