@@ -1,6 +1,7 @@
 /* What the files of src/layout/ share, for them only (the backends read the
- * scene through layout/scene.h). Everything here starts with layout_; the
- * small helpers called per label, marker or obstacle are static inline.
+ * scene through layout/scene.h). Its functions start with layout_, so that
+ * none clashes with a name outside the library; the small ones called per
+ * label, marker or obstacle are static inline. Its types keep short names.
  *
  * The files, each using only what comes before it in this list:
  *   present.c  what the events bring to the legend (for the base and the legend)

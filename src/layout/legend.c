@@ -227,6 +227,8 @@ layout_legend(layout *L)
                                   h_all + 8 });
 }
 
+/* ---- the latest reports: the "New at" box ---------------------------------------- */
+
 /* At most @max code points of @s, with an ellipsis when cut. */
 static void
 shorten(const char *s, size_t max, char *buf, size_t size)

@@ -1,20 +1,10 @@
-/* Laying a slice out: the base (layers projected once, context places), then
- * per slice the frame, the control state, the event markers, edge markers for
- * places off the map, and labels placed so that none overlaps another. The
- * backends draw what is here and decide nothing. */
+/* Laying a slice out over the base: the order its parts are placed in, which
+ * decides who yields, and the scene's accessors. Each part is laid out by its
+ * own file of src/layout/ (layout.h lists them); the backends draw what is
+ * here and decide nothing. */
 #include "layout/layout.h"
-#include "common/memo.h"
-#include "geo/clip.h"
-#include "geo/simplify.h"
 
-#include <ctype.h>
-#include <math.h>
-#include <pango/pangocairo.h>
-#include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
-
-/* ---- laying out: the whole slice ------------------------------------------------------------ */
 
 /* The order decides who yields: the frame, legend and latest box are fixed;
  * then new events and control changes claim their label first, then places
