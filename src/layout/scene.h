@@ -86,7 +86,7 @@ struct cm_scene_base {
     size_t n_places, n_places_cap;
     double *event_xy;          /* per event in file order: projected, or NaN */
     struct cm_legend_present *all_present;   /* what the timeline's events bring to
-                                                the legend (scene.c) */
+                                                the legend (present.c) */
     struct cm_country_label {
         char text[128];        /* the name in spaced capitals */
         double x, y;
