@@ -22,11 +22,13 @@ layout_footer(layout *L)
         return;
     src->x = m;
     src->y = H - st->footer_px + (st->footer_px - src->h) / 2;
+    size_t src_i = (size_t)(src - L->sc->labels);   /* adding the credit may move the array */
     cm_scene_label *credit = layout_add_label(L, "Map: conflictmap \xc2\xb7 Boundaries: Natural "
                                               "Earth \xc2\xb7 Places: GeoNames", CM_GROUP_FRAME,
                                               st->note_px, 0, 0, st->text_muted);
     if (!credit)
         return;
+    src = &L->sc->labels[src_i];
     credit->x = W - m - credit->w;
     credit->y = src->y;
     if (credit->x < src->x + src->w + m) {
