@@ -6,6 +6,7 @@
 #include "common/pages.h"
 #include "draw/png.h"
 #include "draw/sprite.h"
+#include "draw/trace.h"
 
 #include <cairo-pdf.h>
 #include <cairo-svg.h>
@@ -16,10 +17,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#ifndef M_PI
-#define M_PI 3.14159265358979323846
-#endif
 
 static void
 set_rgba(cairo_t *cr, cm_rgba c)
@@ -41,28 +38,6 @@ set_stroke(cairo_t *cr, const cm_stroke *s)
 /* ---- paths ------------------------------------------------------------------------------ */
 
 static void
-trace_path(cairo_t *cr, const cm_scene_path *p)
-{
-    for (size_t k = 0; k < p->n_parts; k++) {
-        int pen_down = 0;
-        for (size_t i = p->part_start[k]; i < p->part_start[k + 1]; i++) {
-            double x = p->xy[2 * i], y = p->xy[2 * i + 1];
-            if (!isfinite(x) || !isfinite(y)) {
-                pen_down = 0;
-                continue;
-            }
-            if (pen_down)
-                cairo_line_to(cr, x, y);
-            else
-                cairo_move_to(cr, x, y);
-            pen_down = 1;
-        }
-        if (p->is_polygon && pen_down)
-            cairo_close_path(cr);
-    }
-}
-
-static void
 draw_path_list(cairo_t *cr, const cm_scene_path *paths, size_t n)
 {
     cairo_set_fill_rule(cr, CAIRO_FILL_RULE_EVEN_ODD);
@@ -71,7 +46,7 @@ draw_path_list(cairo_t *cr, const cm_scene_path *paths, size_t n)
     for (size_t i = 0; i < n; i++) {
         const cm_scene_path *p = &paths[i];
         cairo_new_path(cr);
-        trace_path(cr, p);
+        cm_trace_path(cr, p);
         if (p->fill.a > 0) {
             set_rgba(cr, p->fill);
             cairo_fill_preserve(cr);
@@ -93,7 +68,7 @@ draw_areas(cairo_t *cr, const cm_scene *sc)
     for (size_t i = 0; i < sc->n_areas; i++) {
         const cm_scene_area *a = &sc->areas[i];
         cairo_new_path(cr);
-        trace_path(cr, &sc->base->paths[a->path]);
+        cm_trace_path(cr, &sc->base->paths[a->path]);
         cairo_set_fill_rule(cr, CAIRO_FILL_RULE_EVEN_ODD);
         if (!a->is_claimed) {
             set_rgba(cr, a->color);
@@ -141,62 +116,6 @@ draw_inset(cairo_t *cr, const cm_scene_base *b)
 /* ---- symbols -------------------------------------------------------------------------- */
 
 static void
-trace_polygon(cairo_t *cr, double x, double y, double r, int n, double start, double inner)
-{
-    int points = inner > 0 ? 2 * n : n;
-    for (int k = 0; k < points; k++) {
-        double a = start + 2 * M_PI * k / points;
-        double rr = inner > 0 && k % 2 ? inner : r;
-        if (k == 0)
-            cairo_move_to(cr, x + rr * cos(a), y + rr * sin(a));
-        else
-            cairo_line_to(cr, x + rr * cos(a), y + rr * sin(a));
-    }
-    cairo_close_path(cr);
-}
-
-static void
-trace_bar_cross(cairo_t *cr, double x, double y, double r, double angle)
-{
-    double w = r * 0.38;
-    for (int k = 0; k < 2; k++) {
-        double a = angle + k * M_PI / 2, c = cos(a), s = sin(a);
-        cairo_move_to(cr, x - r * c - w * s, y - r * s + w * c);
-        cairo_line_to(cr, x + r * c - w * s, y + r * s + w * c);
-        cairo_line_to(cr, x + r * c + w * s, y + r * s - w * c);
-        cairo_line_to(cr, x - r * c + w * s, y - r * s - w * c);
-        cairo_close_path(cr);
-    }
-}
-
-static void
-trace_symbol(cairo_t *cr, const cm_scene_marker *m)
-{
-    double x = m->x, y = m->y, r = m->r;
-    switch (m->symbol) {
-    case CM_SYM_CIRCLE: cairo_arc(cr, x, y, r, 0, 2 * M_PI); break;
-    case CM_SYM_SQUARE: cairo_rectangle(cr, x - r * 0.9, y - r * 0.9, r * 1.8, r * 1.8); break;
-    case CM_SYM_DIAMOND: trace_polygon(cr, x, y, r * 1.2, 4, -M_PI / 2, 0); break;
-    case CM_SYM_TRIANGLE: trace_polygon(cr, x, y + r * 0.2, r * 1.25, 3, -M_PI / 2, 0); break;
-    case CM_SYM_STAR: trace_polygon(cr, x, y, r * 1.3, 8, -M_PI / 2, r * 0.6); break;
-    case CM_SYM_CROSS: trace_bar_cross(cr, x, y, r * 1.1, M_PI / 4); break;
-    case CM_SYM_PLUS: trace_bar_cross(cr, x, y, r * 1.1, 0); break;
-    case CM_SYM_HEXAGON: trace_polygon(cr, x, y, r * 1.1, 6, 0, 0); break;
-    case CM_SYM_STAR4: trace_polygon(cr, x, y, r * 1.45, 4, -M_PI / 2, r * 0.45); break;
-    case CM_SYM_PENTAGON: trace_polygon(cr, x, y, r * 1.1, 5, -M_PI / 2, 0); break;
-    case CM_SYM_LINE:
-        break;
-    case CM_SYM_ARROW:
-        cairo_move_to(cr, x + r * 1.4 * cos(m->angle), y + r * 1.4 * sin(m->angle));
-        cairo_line_to(cr, x + r * cos(m->angle + 2.5), y + r * sin(m->angle + 2.5));
-        cairo_line_to(cr, x + r * 0.3 * cos(m->angle + M_PI), y + r * 0.3 * sin(m->angle + M_PI));
-        cairo_line_to(cr, x + r * cos(m->angle - 2.5), y + r * sin(m->angle - 2.5));
-        cairo_close_path(cr);
-        break;
-    }
-}
-
-static void
 draw_line_symbol(cairo_t *cr, const cm_scene_marker *m)
 {
     cairo_move_to(cr, m->x - m->r * 1.6, m->y);
@@ -232,7 +151,7 @@ set_marker(cairo_t *cr, const cm_scene_marker *m, cm_rgba glow)
         set_rgba(cr, glow);
         cairo_fill(cr);
     }
-    trace_symbol(cr, m);
+    cm_trace_symbol(cr, m);
     set_rgba(cr, m->fill);
     cairo_fill_preserve(cr);
     if (m->stroke_px > 0) {
@@ -1124,9 +1043,6 @@ cm_draw_hash(const cm_scene *scene, const unsigned char base[CM_DRAW_HASH_BYTES]
 }
 
 /* ---- for the other backends ------------------------------------------------------------- */
-
-void cm_draw_trace_path(cairo_t *cr, const cm_scene_path *p) { trace_path(cr, p); }
-void cm_draw_trace_symbol(cairo_t *cr, const cm_scene_marker *m) { trace_symbol(cr, m); }
 
 cm_status
 cm_draw_raster(const cm_scene *scene, double scale, cairo_surface_t **out)

@@ -9,11 +9,6 @@
 
 #include <cairo.h>
 
-/* Adds the outline of @p (every part; gaps at non-finite points) or of @m's
- * symbol to @cr's current path, in the scene's pixels. */
-void cm_draw_trace_path(cairo_t *cr, const cm_scene_path *p);
-void cm_draw_trace_symbol(cairo_t *cr, const cm_scene_marker *m);
-
 /* Draws @scene at @scale into a new ARGB32 image surface (*out, the caller's).
  * Returns CM_OK or CM_ERR_NOMEM. */
 cm_status cm_draw_raster(const cm_scene *scene, double scale, cairo_surface_t **out);

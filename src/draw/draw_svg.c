@@ -1,11 +1,12 @@
 /* The SVG writer: the scene as an SVG document whose text is text (<text>
  * elements a reader can search, translate or edit), whose layers are named
  * groups and whose events carry their data. It draws what the cairo backend
- * draws, in the same order and with the same geometry (traced by draw.c), so
+ * draws, in the same order and with the same geometry (traced in trace.h), so
  * that it looks like the PNG of the slice. Every string from the input is
  * escaped for XML, and characters XML 1.0 cannot carry are dropped. */
 #include "draw/draw.h"
 #include "common/outfile.h"
+#include "draw/trace.h"
 
 #include <math.h>
 #include <pango/pangocairo.h>
@@ -231,7 +232,7 @@ open_group(svg *s, const char *name)
 static void
 put_path(svg *s, const cm_scene_path *p)
 {
-    cm_draw_trace_path(s->cr, p);
+    cm_trace_path(s->cr, p);
     put(s, "<path");
     put_traced(s);
     put_paint(s, "fill", p->fill);
@@ -280,7 +281,7 @@ put_areas(svg *s)
         const cm_scene_area *a = &sc->areas[i];
         const cm_scene_path *p = &s->b->paths[a->path];
         if (!a->is_claimed) {
-            cm_draw_trace_path(s->cr, p);
+            cm_trace_path(s->cr, p);
             put(s, "<path");
             put_traced(s);
             put_paint(s, "fill", a->color);
@@ -293,13 +294,13 @@ put_areas(svg *s)
         cairo_scale(cr, s->scale, s->scale);
         cairo_rectangle(cr, r[0], r[1], r[2], r[3]);
         cairo_clip(cr);
-        cm_draw_trace_path(cr, p);
+        cm_trace_path(cr, p);
         cairo_set_fill_rule(cr, CAIRO_FILL_RULE_EVEN_ODD);
         cairo_clip(cr);
         cairo_clip_extents(cr, &x0, &y0, &x1, &y1);
         cairo_restore(cr);
         cairo_new_path(cr);
-        cm_draw_trace_path(cr, p);
+        cm_trace_path(cr, p);
         size_t clip = put_clip(s, "evenodd");
         for (double d = x0 - (y1 - y0); d < x1; d += 7) {
             cairo_move_to(cr, d, y1);
@@ -348,7 +349,7 @@ put_marker(svg *s, const cm_scene_marker *m)
     if (m->symbol == CM_SYM_CIRCLE) {
         put_circle(s, m->x, m->y, m->r);
     } else {
-        cm_draw_trace_symbol(s->cr, m);
+        cm_trace_symbol(s->cr, m);
         put(s, "<path");
         put_traced(s);
     }
