@@ -660,6 +660,31 @@ put_ground(cairo_surface_t *surface, const cm_draw_cache *cache)
     return 1;
 }
 
+int
+cm_draw_cache_fits(const cm_draw_cache *cache, const cm_scene *scene, double scale)
+{
+    return cache && cache->base == scene->base && cache->scale == scale;
+}
+
+cm_status
+cm_draw_surface(cairo_surface_t *surface, const cm_scene *scene, double scale,
+                const cm_draw_cache *cache)
+{
+    cairo_t *cr = cairo_create(surface);
+    cm_status st = CM_ERR_NOMEM;
+    if (cairo_status(cr) == CAIRO_STATUS_SUCCESS) {
+        if (cache && !put_ground(surface, cache)) {   /* never so: they have one size */
+            cache = NULL;
+            cairo_set_operator(cr, CAIRO_OPERATOR_CLEAR);   /* not the last map's pixels */
+            cairo_paint(cr);
+            cairo_set_operator(cr, CAIRO_OPERATOR_OVER);
+        }
+        st = draw_scene(cr, scene, scale, cache);
+    }
+    cairo_destroy(cr);
+    return st;
+}
+
 /* ---- surfaces ------------------------------------------------------------------------------- */
 
 static cairo_status_t
@@ -761,25 +786,15 @@ draw_file(const cm_scene *scene, const cm_draw_cache *cache, cm_format format, d
     cm_status st = cm_outfile_open(&o, path, diags);
     if (st != CM_OK)
         return st;
-    int cached = format == CM_FORMAT_PNG && cache && cache->base == scene->base &&
-                 cache->scale == scale;
+    int cached = format == CM_FORMAT_PNG && cm_draw_cache_fits(cache, scene, scale);
     cairo_surface_t *surface = cached ? cm_sprite_canvas((int)ceil(w), (int)ceil(h))
                                       : make_surface(format, &o, &svg, w, h);
-    cairo_t *cr = surface ? cairo_create(surface) : NULL;
     st = CM_ERR_NOMEM;
-    if (!cr || cairo_status(cr) != CAIRO_STATUS_SUCCESS)
+    if (!surface || cairo_surface_status(surface) != CAIRO_STATUS_SUCCESS)
         goto cleanup;
     if (format == CM_FORMAT_PDF)
         date_pdf(surface, scene);
-    if (cached && !put_ground(surface, cache)) {   /* never so: they have one size */
-        cached = 0;
-        cairo_set_operator(cr, CAIRO_OPERATOR_CLEAR);   /* not the last map's pixels */
-        cairo_paint(cr);
-        cairo_set_operator(cr, CAIRO_OPERATOR_OVER);
-    }
-    cm_status draw_st = draw_scene(cr, scene, scale, cached ? cache : NULL);
-    cairo_destroy(cr);
-    cr = NULL;
+    cm_status draw_st = cm_draw_surface(surface, scene, scale, cached ? cache : NULL);
     cm_status png_st = draw_st != CM_OK ? draw_st
                        : format == CM_FORMAT_PNG ? cm_png_write(surface, png_colors, &o) : CM_OK;
     if (format != CM_FORMAT_PNG)   /* a PNG's surface may be the thread's canvas, kept */
@@ -789,7 +804,6 @@ draw_file(const cm_scene *scene, const cm_draw_cache *cache, cm_format format, d
     st = o.failed ? CM_ERR_IO : png_st != CM_OK ? png_st
          : cairo_surface_status(surface) == CAIRO_STATUS_SUCCESS ? CM_OK : CM_ERR_NOMEM;
 cleanup:
-    cairo_destroy(cr);
     cairo_surface_destroy(surface);
     free(svg.data);
     if (st == CM_OK)
@@ -839,10 +853,7 @@ cm_draw_raster(const cm_scene *scene, double scale, cairo_surface_t **out)
     cairo_surface_t *s = cairo_image_surface_create(
         CAIRO_FORMAT_ARGB32, (int)ceil(cm_scene_width_px(scene) * scale),
         (int)ceil(cm_scene_height_px(scene) * scale));
-    cairo_t *cr = cairo_create(s);
-    cm_status st = cairo_status(cr) == CAIRO_STATUS_SUCCESS ? draw_scene(cr, scene, scale, NULL)
-                                                            : CM_ERR_NOMEM;
-    cairo_destroy(cr);
+    cm_status st = cm_draw_surface(s, scene, scale, NULL);
     cairo_surface_flush(s);
     if (st != CM_OK || cairo_surface_status(s) != CAIRO_STATUS_SUCCESS) {
         cairo_surface_destroy(s);

@@ -9,6 +9,15 @@
 
 #include <cairo.h>
 
+/* Whether @cache (NULL is fine) holds the ground of @scene at @scale. */
+int cm_draw_cache_fits(const cm_draw_cache *cache, const cm_scene *scene, double scale);
+
+/* Draws @scene at @scale on @surface, any cairo surface. With @cache (or NULL),
+ * @surface is an image of the cache's size that starts from the cache's
+ * ground (cm_draw_cache_fits). Returns CM_OK or CM_ERR_NOMEM. */
+cm_status cm_draw_surface(cairo_surface_t *surface, const cm_scene *scene, double scale,
+                          const cm_draw_cache *cache);
+
 /* Draws @scene at @scale into a new ARGB32 image surface (*out, the caller's).
  * Returns CM_OK or CM_ERR_NOMEM. */
 cm_status cm_draw_raster(const cm_scene *scene, double scale, cairo_surface_t **out);
