@@ -4,9 +4,10 @@
  * draws, in the same order and with the same geometry (traced in trace.h), so
  * that it looks like the PNG of the slice. Every string from the input is
  * escaped for XML, and characters XML 1.0 cannot carry are dropped. */
-#include "draw/draw.h"
+#include "draw/draw_svg.h"
 #include "common/outfile.h"
 #include "draw/trace.h"
+#include "layout/scene.h"
 
 #include <math.h>
 #include <pango/pangocairo.h>
