@@ -3,6 +3,7 @@
  * and the SVG writer (draw_svg.c), which know nothing of each other or of the
  * files of other formats. */
 #include "draw/format.h"
+#include "common/grow.h"
 #include "common/outfile.h"
 #include "draw/draw.h"
 #include "draw/draw_svg.h"
@@ -40,17 +41,9 @@ static cairo_status_t
 write_to_buffer(void *closure, const unsigned char *data, unsigned int length)
 {
     svg_buffer *b = closure;
-    if (b->len + length > b->cap) {
-        size_t cap = b->cap ? b->cap : 1 << 16;
-        while (cap < b->len + length)
-            cap *= 2;
-        unsigned char *p = realloc(b->data, cap);
-        if (!p) {
-            b->failed = 1;
-            return CAIRO_STATUS_NO_MEMORY;
-        }
-        b->data = p;
-        b->cap = cap;
+    if (!CM_RESERVE(b->data, b->cap, b->len + length)) {
+        b->failed = 1;
+        return CAIRO_STATUS_NO_MEMORY;
     }
     memcpy(b->data + b->len, data, length);
     b->len += length;
