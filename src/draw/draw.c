@@ -438,11 +438,11 @@ draw_marker(cairo_t *cr, const cm_scene_marker *m, cm_rgba glow)
 
 /* Returns 0 when out of memory. */
 static int
-draw_markers(cairo_t *cr, const cm_scene *sc, const char *group)
+draw_markers(cairo_t *cr, const cm_scene *sc, cm_group group)
 {
     int ok = 1;
     for (size_t i = 0; ok && i < sc->n_markers; i++)
-        if (strcmp(sc->markers[i].group, group) == 0)
+        if (sc->markers[i].group == group)
             ok = draw_marker(cr, &sc->markers[i], sc->base->style->new_glow);
     return ok;
 }
@@ -467,24 +467,24 @@ draw_leader(cairo_t *cr, const cm_style *style, const cm_scene_label *lb)
 
 /* Returns 0 when out of memory. */
 static int
-draw_labels(cairo_t *cr, const cm_scene *sc, const char *group)
+draw_labels(cairo_t *cr, const cm_scene *sc, cm_group group)
 {
     int ok = 1;
     for (size_t i = 0; i < sc->n_labels; i++)
-        if (sc->labels[i].has_leader && strcmp(sc->labels[i].group, group) == 0)
+        if (sc->labels[i].has_leader && sc->labels[i].group == group)
             draw_leader(cr, sc->base->style, &sc->labels[i]);
     for (size_t i = 0; ok && i < sc->n_labels; i++)
-        if (strcmp(sc->labels[i].group, group) == 0)
+        if (sc->labels[i].group == group)
             ok = draw_label(cr, sc->base->style, &sc->labels[i]);
     return ok;
 }
 
 static void
-draw_rects(cairo_t *cr, const cm_scene *sc, const char *group)
+draw_rects(cairo_t *cr, const cm_scene *sc, cm_group group)
 {
     for (size_t i = 0; i < sc->n_rects; i++) {
         const cm_scene_rect *r = &sc->rects[i];
-        if (strcmp(r->group, group) != 0)
+        if (r->group != group)
             continue;
         cairo_rectangle(cr, r->x, r->y, r->w, r->h);
         set_rgba(cr, r->fill);
@@ -584,14 +584,14 @@ draw_scene(cairo_t *cr, const cm_scene *sc, double scale, const cm_draw_cache *c
     cairo_rectangle(cr, r[0], r[1], r[2], r[3]);
     cairo_clip(cr);
     draw_areas(cr, sc);
-    int ok = draw_markers(cr, sc, "places") && draw_markers(cr, sc, "control") &&
-             draw_markers(cr, sc, "events") && draw_labels(cr, sc, "labels");
+    int ok = draw_markers(cr, sc, CM_GROUP_PLACES) && draw_markers(cr, sc, CM_GROUP_CONTROL) &&
+             draw_markers(cr, sc, CM_GROUP_EVENTS) && draw_labels(cr, sc, CM_GROUP_LABELS);
     cairo_restore(cr);
     if (cache)
         ok = ok && put_inset(cr, cache);
     else
         draw_inset(cr, b);
-    static const char *const boxes[] = { "frame", "legend", "latest" };
+    static const cm_group boxes[] = { CM_GROUP_FRAME, CM_GROUP_LEGEND, CM_GROUP_LATEST };
     for (int i = 0; ok && i < 3; i++) {
         draw_rects(cr, sc, boxes[i]);
         ok = draw_markers(cr, sc, boxes[i]) && draw_labels(cr, sc, boxes[i]);

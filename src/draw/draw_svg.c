@@ -247,10 +247,10 @@ put_path_list(svg *s, const cm_scene_path *paths, size_t n, int named)
 {
     const char *group = NULL;
     for (size_t i = 0; i < n; i++) {
-        if (named && (!group || strcmp(group, paths[i].group) != 0)) {
+        if (named && (!group || strcmp(group, cm_scene_path_group(&paths[i])) != 0)) {
             if (group)
                 put(s, "</g>\n");
-            group = paths[i].group;
+            group = cm_scene_path_group(&paths[i]);
             open_group(s, group);
         }
         put_path(s, &paths[i]);
@@ -364,13 +364,13 @@ put_marker(svg *s, const cm_scene_marker *m)
 
 /* Each event's marker is a group that says what the event is. */
 static void
-put_markers(svg *s, const char *group)
+put_markers(svg *s, cm_group group)
 {
     char when[CM_TIME_BUF];
     for (size_t i = 0; i < s->sc->n_markers; i++) {
         const cm_scene_marker *m = &s->sc->markers[i];
         const cm_event *e = m->event;
-        if (strcmp(m->group, group) != 0)
+        if (m->group != group)
             continue;
         if (!e) {
             put_marker(s, m);
@@ -467,22 +467,22 @@ put_leader(svg *s, const cm_scene_label *lb)
 }
 
 static void
-put_labels(svg *s, const char *group)
+put_labels(svg *s, cm_group group)
 {
     for (size_t i = 0; i < s->sc->n_labels; i++)
-        if (s->sc->labels[i].has_leader && strcmp(s->sc->labels[i].group, group) == 0)
+        if (s->sc->labels[i].has_leader && s->sc->labels[i].group == group)
             put_leader(s, &s->sc->labels[i]);
     for (size_t i = 0; i < s->sc->n_labels; i++)
-        if (strcmp(s->sc->labels[i].group, group) == 0)
+        if (s->sc->labels[i].group == group)
             put_label(s, &s->sc->labels[i]);
 }
 
 static void
-put_rects(svg *s, const char *group)
+put_rects(svg *s, cm_group group)
 {
     for (size_t i = 0; i < s->sc->n_rects; i++) {
         const cm_scene_rect *r = &s->sc->rects[i];
-        if (strcmp(r->group, group) != 0)
+        if (r->group != group)
             continue;
         put(s, "<rect");
         put_num(s, "x", r->x);
@@ -591,21 +591,21 @@ put_document(svg *s)
     put_areas(s);
     put(s, "</g>\n");
     open_group(s, "places");
-    put_markers(s, "places");
+    put_markers(s, CM_GROUP_PLACES);
     put(s, "</g>\n");
     open_group(s, "control-markers");
-    put_markers(s, "control");
+    put_markers(s, CM_GROUP_CONTROL);
     put(s, "</g>\n");
     open_group(s, "events");
-    put_markers(s, "events");
+    put_markers(s, CM_GROUP_EVENTS);
     put(s, "</g>\n");
     open_group(s, "labels");
-    put_labels(s, "labels");
+    put_labels(s, CM_GROUP_LABELS);
     put(s, "</g>\n</g>\n");
     put_inset(s);
-    static const char *const boxes[] = { "frame", "legend", "latest" };
+    static const cm_group boxes[] = { CM_GROUP_FRAME, CM_GROUP_LEGEND, CM_GROUP_LATEST };
     for (int i = 0; i < 3; i++) {
-        open_group(s, boxes[i]);
+        open_group(s, cm_group_name(boxes[i]));
         put_rects(s, boxes[i]);
         put_markers(s, boxes[i]);
         put_labels(s, boxes[i]);

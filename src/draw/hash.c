@@ -118,7 +118,7 @@ hash_markers(GChecksum *h, const cm_scene *sc)
     hash_size(h, sc->n_markers);
     for (size_t i = 0; i < sc->n_markers; i++) {
         const cm_scene_marker *m = &sc->markers[i];
-        hash_string(h, m->group);
+        hash_string(h, cm_group_name(m->group));
         hash_double(h, m->x);
         hash_double(h, m->y);
         hash_double(h, m->r);
@@ -142,7 +142,7 @@ hash_labels(GChecksum *h, const cm_scene *sc)
         const cm_scene_label *l = &sc->labels[i];
         double v[] = { l->x, l->y, l->w, l->h, l->size_px, l->leader_x, l->leader_y };
         hash_string(h, l->text);
-        hash_string(h, l->group);
+        hash_string(h, cm_group_name(l->group));
         for (size_t k = 0; k < sizeof(v) / sizeof(v[0]); k++)
             hash_double(h, v[k]);
         hash_size(h, (size_t)(l->bold | l->italic << 1 | l->has_halo << 2 | l->has_leader << 3));
@@ -157,7 +157,7 @@ hash_rects_and_areas(GChecksum *h, const cm_scene *sc)
     hash_size(h, sc->n_rects);
     for (size_t i = 0; i < sc->n_rects; i++) {
         const cm_scene_rect *r = &sc->rects[i];
-        hash_string(h, r->group);
+        hash_string(h, cm_group_name(r->group));
         hash_double(h, r->x);
         hash_double(h, r->y);
         hash_double(h, r->w);

@@ -67,20 +67,20 @@ cm_scene_font(const cm_style *style, double size_px, int bold, int italic)
 
 /* Paint for a layer's role; lines are told apart by their "kind" field. */
 static void
-paint_for(const cm_style *st, const char *role, const cm_shape *shape, cm_scene_path *p)
+paint_for(const cm_style *st, cm_group role, const cm_shape *shape, cm_scene_path *p)
 {
     const char *kind = cm_shape_attr(shape, "kind");
     p->fill.a = 0;
     p->stroke.width_px = 0;
-    if (strcmp(role, "world") == 0) {
+    if (role == CM_GROUP_WORLD) {
         p->fill = st->land_outside;
         p->stroke = st->region_border;
-    } else if (strcmp(role, "countries") == 0) {
+    } else if (role == CM_GROUP_COUNTRIES) {
         p->fill = st->land;
         p->stroke = st->country_border;
-    } else if (strcmp(role, "regions") == 0) {
+    } else if (role == CM_GROUP_REGIONS) {
         p->stroke = st->region_border;
-    } else if (strcmp(role, "water") == 0) {
+    } else if (role == CM_GROUP_WATER) {
         p->fill = st->water;
     } else if (kind && strstr(kind, "ceasefire")) {
         p->stroke = st->ceasefire_line;
@@ -93,14 +93,12 @@ paint_for(const cm_style *st, const char *role, const cm_shape *shape, cm_scene_
         p->fill.a = 0;
 }
 
+/* The pass a layer's shapes are projected in: world, countries, water,
+ * regions (the order cm_group lists them in), then lines and the rest. */
 static int
-role_order(const char *role)
+role_order(cm_group role)
 {
-    static const char *const order[] = { "world", "countries", "water", "regions" };
-    for (int i = 0; i < 4; i++)
-        if (strcmp(role, order[i]) == 0)
-            return i;
-    return 4;
+    return role <= CM_GROUP_REGIONS ? (int)role : 4;
 }
 
 /* Shapes far from the map are left out before projecting: besides costing
@@ -175,7 +173,8 @@ project_shape(cm_scene_base *b, const char *role, const cm_shape *shape)
         goto cleanup;
     cm_scene_path *p = &b->paths[b->n_paths++];
     memset(p, 0, sizeof(*p));
-    p->group = role;
+    p->group = cm_group_of_role(role);
+    p->role = role;
     p->shape = shape;
     p->is_polygon = cm_shape_kind_of(shape) == CM_SHAPE_POLYGON;
     p->xy = buf.xy;
@@ -184,7 +183,7 @@ project_shape(cm_scene_base *b, const char *role, const cm_shape *shape)
     p->n_parts = buf.n_parts;
     buf.xy = NULL;
     buf.part_start = NULL;
-    paint_for(b->style, role, shape, p);
+    paint_for(b->style, p->group, shape, p);
     st = CM_OK;
 cleanup:
     cm_pathbuf_free(&buf);
@@ -203,7 +202,8 @@ drawn_by_countries(const cm_scene_base *b, cm_layer *const *layers, size_t n_lay
     const double *m = b->bbox_deg;
     for (size_t i = 0; iso && *iso && strcmp(iso, "-99") != 0 && i < n_layers; i++) {
         double lb[4];
-        if (strcmp(cm_layer_role(layers[i]), "countries") != 0 || !cm_layer_bbox(layers[i], lb) ||
+        if (cm_group_of_role(cm_layer_role(layers[i])) != CM_GROUP_COUNTRIES ||
+            !cm_layer_bbox(layers[i], lb) ||
             m[0] > m[2] || m[0] < lb[0] || m[2] > lb[2] || m[1] < lb[1] || m[3] > lb[3])
             continue;
         for (size_t s = 0; s < cm_layer_n_shapes(layers[i]); s++) {
@@ -221,11 +221,12 @@ project_layers(cm_scene_base *b, cm_layer *const *layers, size_t n_layers)
     for (int pass = 0; pass <= 4; pass++)
         for (size_t i = 0; i < n_layers; i++) {
             const char *role = cm_layer_role(layers[i]);
-            if (role_order(role) != pass)
+            cm_group group = cm_group_of_role(role);
+            if (role_order(group) != pass)
                 continue;
             for (size_t s = 0; s < cm_layer_n_shapes(layers[i]); s++) {
                 const cm_shape *shape = cm_layer_shape(layers[i], s);
-                if (strcmp(role, "world") == 0 && drawn_by_countries(b, layers, n_layers, shape))
+                if (group == CM_GROUP_WORLD && drawn_by_countries(b, layers, n_layers, shape))
                     continue;
                 cm_status st = project_shape(b, role, shape);
                 if (st != CM_OK)
@@ -331,7 +332,7 @@ key_regions(cm_scene_base *b)
     static const char *const fields[4] = { "name", "name_en", "name_ne", "name_local" };
     for (size_t i = 0; i < b->n_paths; i++) {
         cm_scene_path *p = &b->paths[i];
-        if (strcmp(p->group, "regions") != 0 || !p->shape)
+        if (p->group != CM_GROUP_REGIONS || !p->shape)
             continue;
         for (size_t k = 0; k < 4; k++) {
             const char *v = cm_shape_attr(p->shape, fields[k]);
@@ -365,7 +366,7 @@ emphasise_countries(cm_scene_base *b)
     for (size_t i = 0; i < b->n_paths; i++) {
         cm_scene_path *p = &b->paths[i];
         const char *iso = p->shape ? cm_shape_attr(p->shape, "iso_a2") : NULL;
-        if (strcmp(p->group, "countries") == 0 && country_has_events(b, iso))
+        if (p->group == CM_GROUP_COUNTRIES && country_has_events(b, iso))
             p->fill = b->style->land_focus;
     }
 }
@@ -465,7 +466,7 @@ static cm_status
 place_countries(cm_scene_base *b, cm_layer *const *layers, size_t n_layers)
 {
     for (size_t i = 0; i < n_layers; i++) {
-        if (strcmp(cm_layer_role(layers[i]), "countries") != 0)
+        if (cm_group_of_role(cm_layer_role(layers[i])) != CM_GROUP_COUNTRIES)
             continue;
         for (size_t s = 0; s < cm_layer_n_shapes(layers[i]); s++) {
             const cm_shape *shape = cm_layer_shape(layers[i], s);
@@ -530,7 +531,7 @@ inset_shape(cm_scene_base *b, const inset_frame *f, const cm_shape *shape)
         return CM_ERR_NOMEM;
     }
     b->n_inset++;
-    p->group = "inset";
+    p->group = CM_GROUP_INSET;
     p->is_polygon = cm_shape_kind_of(shape) == CM_SHAPE_POLYGON;
     p->n_parts = n_parts;
     p->fill = b->style->land;
@@ -558,7 +559,7 @@ make_inset(cm_scene_base *b, cm_layer *const *layers, size_t n_layers, const dou
 {
     const cm_layer *world = NULL;
     for (size_t i = 0; i < n_layers; i++)
-        if (strcmp(cm_layer_role(layers[i]), "world") == 0)
+        if (cm_group_of_role(cm_layer_role(layers[i])) == CM_GROUP_WORLD)
             world = layers[i];
     if (!world || b->width_px < 500 || bbox[2] - bbox[0] > 40 || bbox[2] < bbox[0] ||
         fabs(b->center_lat) > 60)
@@ -714,7 +715,7 @@ reserved_by_other(const layout *L, box bx, const cm_scene_label *lb)
     const cm_scene *prev = L->sc->previous;
     for (size_t i = 0; prev && i < prev->n_labels; i++) {
         const cm_scene_label *p = &prev->labels[i];
-        if (strcmp(p->group, "labels") == 0 && strcmp(p->text, lb->text) != 0 &&
+        if (p->group == CM_GROUP_LABELS && strcmp(p->text, lb->text) != 0 &&
             bx.x < p->x + p->w && p->x < bx.x + bx.w && bx.y < p->y + p->h &&
             p->y < bx.y + bx.h)
             return 1;
@@ -795,7 +796,7 @@ add_obstacle(layout *L, box bx)
 }
 
 static cm_scene_label *
-add_label(layout *L, const char *text, const char *group, double size_px, int bold,
+add_label(layout *L, const char *text, cm_group group, double size_px, int bold,
           int italic, cm_rgba color)
 {
     cm_scene *sc = L->sc;
@@ -818,7 +819,7 @@ add_label(layout *L, const char *text, const char *group, double size_px, int bo
 }
 
 static cm_scene_rect *
-add_rect(layout *L, const char *group, box bx, cm_rgba fill, cm_stroke stroke)
+add_rect(layout *L, cm_group group, box bx, cm_rgba fill, cm_stroke stroke)
 {
     cm_scene *sc = L->sc;
     if (!GROW(sc->rects, sc->n_rects, sc->cap_rects)) {
@@ -831,7 +832,7 @@ add_rect(layout *L, const char *group, box bx, cm_rgba fill, cm_stroke stroke)
 }
 
 static cm_scene_marker *
-add_marker(layout *L, const char *group, const cm_event *ev, double x, double y, double r)
+add_marker(layout *L, cm_group group, const cm_event *ev, double x, double y, double r)
 {
     cm_scene *sc = L->sc;
     if (!GROW(sc->markers, sc->n_markers, sc->cap_markers)) {
@@ -902,7 +903,7 @@ previous_label(const layout *L, const cm_scene_label *lb)
 {
     const cm_scene *prev = L->sc->previous;
     for (size_t i = 0; prev && i < prev->n_labels; i++)
-        if (strcmp(prev->labels[i].group, lb->group) == 0 &&
+        if (prev->labels[i].group == lb->group &&
             strcmp(prev->labels[i].text, lb->text) == 0)
             return &prev->labels[i];
     return NULL;
@@ -1006,7 +1007,7 @@ static void
 label_point(layout *L, const char *text, const cm_event *ev, double x, double y, double r,
             double size_px, int bold, cm_rgba color, int mode)
 {
-    cm_scene_label *lb = add_label(L, text, "labels", size_px, bold, 0, color);
+    cm_scene_label *lb = add_label(L, text, CM_GROUP_LABELS, size_px, bold, 0, color);
     if (!lb)
         return;
     lb->event = ev;
@@ -1033,13 +1034,13 @@ layout_footer(layout *L)
     char source[1024];
     snprintf(source, sizeof(source), "%s%s", *cm_events_source(ev) ? "Source: " : "",
              cm_events_source(ev));
-    cm_scene_label *src = add_label(L, source, "frame", st->note_px, 0, 0, st->text_muted);
+    cm_scene_label *src = add_label(L, source, CM_GROUP_FRAME, st->note_px, 0, 0, st->text_muted);
     if (!src)
         return;
     src->x = m;
     src->y = H - st->footer_px + (st->footer_px - src->h) / 2;
     cm_scene_label *credit = add_label(L, "Map: conflictmap \xc2\xb7 Boundaries: Natural "
-                                       "Earth \xc2\xb7 Places: GeoNames", "frame",
+                                       "Earth \xc2\xb7 Places: GeoNames", CM_GROUP_FRAME,
                                        st->note_px, 0, 0, st->text_muted);
     if (!credit)
         return;
@@ -1066,7 +1067,7 @@ layout_scale_bar(layout *L)
         snprintf(text, sizeof text, "%g km", m_len / 1000);
     else
         snprintf(text, sizeof text, "%g m", m_len);
-    cm_scene_label *lb = add_label(L, text, "frame", st->note_px, 0, 0, st->text);
+    cm_scene_label *lb = add_label(L, text, CM_GROUP_FRAME, st->note_px, 0, 0, st->text);
     if (!lb)
         return;
     double x = r[0] + st->margin_px, y = r[1] + st->margin_px + lb->h + 2;
@@ -1075,8 +1076,8 @@ layout_scale_bar(layout *L)
     lb->has_halo = 1;
     lb->halo = st->halo;
     cm_stroke edge = { st->text, 1, { 0, 0 } };
-    add_rect(L, "frame", (box){ x, y, len / 2, 4 }, st->text, edge);
-    add_rect(L, "frame", (box){ x + len / 2, y, len / 2, 4 }, st->halo, edge);
+    add_rect(L, CM_GROUP_FRAME, (box){ x, y, len / 2, 4 }, st->text, edge);
+    add_rect(L, CM_GROUP_FRAME, (box){ x + len / 2, y, len / 2, 4 }, st->halo, edge);
     add_obstacle(L, (box){ x - 4, lb->y - 2, fmax(len, lb->w) + 8, y + 8 - lb->y });
 }
 
@@ -1088,18 +1089,18 @@ layout_frame(layout *L)
     double W = L->b->width_px, H = L->b->height_px, m = st->margin_px;
     char moment[CM_TIME_BUF];
 
-    add_rect(L, "frame", (box){ 0, 0, W, st->header_px }, st->frame_bg, no_stroke);
-    add_rect(L, "frame", (box){ 0, H - st->footer_px, W, st->footer_px }, st->frame_bg,
+    add_rect(L, CM_GROUP_FRAME, (box){ 0, 0, W, st->header_px }, st->frame_bg, no_stroke);
+    add_rect(L, CM_GROUP_FRAME, (box){ 0, H - st->footer_px, W, st->footer_px }, st->frame_bg,
              no_stroke);
-    add_rect(L, "frame", (box){ 0, st->header_px - 1, W, 1 }, st->rule, no_stroke);
+    add_rect(L, CM_GROUP_FRAME, (box){ 0, st->header_px - 1, W, 1 }, st->rule, no_stroke);
     cm_time_format_human(cm_slice_time(L->sc->slice), moment);
-    cm_scene_label *lb = add_label(L, moment, "frame", st->moment_px, 1, 0, st->text);
+    cm_scene_label *lb = add_label(L, moment, CM_GROUP_FRAME, st->moment_px, 1, 0, st->text);
     if (lb) {
         lb->x = W - m - lb->w;
         lb->y = m;
     }
     double right = lb ? lb->x - m : W - m, below_moment = m + st->moment_px + 6;
-    lb = add_label(L, cm_events_title(ev), "frame", st->title_px, 1, 0, st->text);
+    lb = add_label(L, cm_events_title(ev), CM_GROUP_FRAME, st->title_px, 1, 0, st->text);
     /* A long title on a narrow map shrinks (to 60% at most) before it runs off. */
     for (double size = st->title_px; lb && lb->w > W - 2 * m && size > st->title_px * 0.6;) {
         size -= 1;
@@ -1113,7 +1114,7 @@ layout_frame(layout *L)
             lb->y = below_moment;
     }
     double below = lb ? lb->y + lb->h + 2 : m;
-    lb = add_label(L, cm_events_subtitle(ev), "frame", st->subtitle_px, 0, 0,
+    lb = add_label(L, cm_events_subtitle(ev), CM_GROUP_FRAME, st->subtitle_px, 0, 0,
                    st->text_muted);
     if (lb) {
         lb->x = m;
@@ -1203,7 +1204,7 @@ layout_group(layout *L, const cm_event *const *evs, const cm_event_state *states
     double r0 = L->st->marker_px, ring = n > 1 ? r0 * 1.6 : 0;
     for (size_t k = 0; k < n; k++) {
         double a = n > 1 ? -M_PI / 2 + 2 * M_PI * (double)k / (double)n : 0;
-        cm_scene_marker *m = add_marker(L, "events", evs[k], x + ring * cos(a),
+        cm_scene_marker *m = add_marker(L, CM_GROUP_EVENTS, evs[k], x + ring * cos(a),
                                         y + ring * sin(a), r0);
         if (m)
             paint_marker(L, m, evs[k], states[k]);
@@ -1520,7 +1521,8 @@ place_edge(layout *L, const entry *en, const char *text, const cm_event *newest,
     double r = L->st->marker_px, step = 2 * r + 8, x0 = *x, y0 = *y, px = 0, py = 0;
     int horizontal = fabs(cos(angle)) * rc[3] > fabs(sin(angle)) * rc[2];
     int have_spot = 0, have_prev = previous_edge_spot(L, en->x, en->y, &px, &py);
-    cm_scene_label *lb = add_label(L, text, "labels", L->st->label_px, is_new, 0, L->st->text);
+    cm_scene_label *lb = add_label(L, text, CM_GROUP_LABELS, L->st->label_px, is_new, 0,
+                                   L->st->text);
     if (!lb)
         return;
     lb->event = newest;
@@ -1574,7 +1576,7 @@ layout_off_map(layout *L, const entry *off, size_t n_off)
         snprintf(text, sizeof(text), "%s\xe2\x80\x8e %s",
                  place_label_text(newest, L->b->lang, buf, sizeof(buf)), dist);
         place_edge(L, &off[i], text, newest, is_new, &x, &y, angle);
-        cm_scene_marker *m = add_marker(L, "events", newest, x, y, r);
+        cm_scene_marker *m = add_marker(L, CM_GROUP_EVENTS, newest, x, y, r);
         if (m) {
             m->symbol = CM_SYM_ARROW;
             m->angle = angle;
@@ -1676,7 +1678,7 @@ layout_control(layout *L)
         cm_projection_forward(L->b->proj, xy, 1);
         if (!inside_rect(L->b->map_rect, xy[0], xy[1], 4))
             continue;
-        cm_scene_marker *m = add_marker(L, "control", by, xy[0], xy[1], 4.5);
+        cm_scene_marker *m = add_marker(L, CM_GROUP_CONTROL, by, xy[0], xy[1], 4.5);
         if (!m)
             return;
         m->event = NULL;
@@ -1699,7 +1701,7 @@ static void
 label_area(layout *L, const char *text, double x, double y, double size_px, int bold,
            int italic, cm_rgba color)
 {
-    cm_scene_label *lb = add_label(L, text, "labels", size_px, bold, italic, color);
+    cm_scene_label *lb = add_label(L, text, CM_GROUP_LABELS, size_px, bold, italic, color);
     if (!lb)
         return;
     lb->has_halo = 1;
@@ -1751,7 +1753,7 @@ layout_context(layout *L)
                     capital, capital ? st->text : st->text_muted, LABEL_CONTEXT);
         if (L->sc->n_labels == before)
             continue;   /* no room for its name: leave the dot out too */
-        cm_scene_marker *m = add_marker(L, "places", NULL, cp->x, cp->y,
+        cm_scene_marker *m = add_marker(L, CM_GROUP_PLACES, NULL, cp->x, cp->y,
                                         capital ? st->place_dot_px + 1 : st->place_dot_px);
         if (!m)
             return;
@@ -1788,8 +1790,8 @@ legend_row(legend *lg, const char *text)
 {
     layout *L = lg->L;
     double y = lg->pad + lg->row * (double)lg->n_rows;
-    cm_scene_label *lb = add_label(L, text, "legend", L->st->note_px, 0, 0, L->st->text);
-    cm_scene_marker *m = lb ? add_marker(L, "legend", NULL, lg->x0 + lg->pad + lg->sw / 2,
+    cm_scene_label *lb = add_label(L, text, CM_GROUP_LEGEND, L->st->note_px, 0, 0, L->st->text);
+    cm_scene_marker *m = lb ? add_marker(L, CM_GROUP_LEGEND, NULL, lg->x0 + lg->pad + lg->sw / 2,
                                          y + lg->row / 2, lg->sw / 2) : NULL;
     if (!m)
         return NULL;
@@ -2024,7 +2026,7 @@ layout_legend(layout *L)
         L->sc->labels[i].y += y0;
     for (size_t i = first_marker; i < L->sc->n_markers; i++)
         L->sc->markers[i].y += y0;
-    add_rect(L, "legend", (box){ lg.x0, y0, w, h }, st->box_bg,
+    add_rect(L, CM_GROUP_LEGEND, (box){ lg.x0, y0, w, h }, st->box_bg,
              (cm_stroke){ st->rule, 1, { 0, 0 } });
     add_obstacle(L, (box){ lg.x0 - 4, r[1] + r[3] - st->margin_px - h_all - 4, w_all + 8,
                            h_all + 8 });
@@ -2099,7 +2101,7 @@ layout_latest(layout *L)
     if (n_new == 0)
         return;
     snprintf(line, sizeof(line), "New at %s", cm_time_format_clock(cm_slice_time(sl), clock));
-    cm_scene_label *lb = add_label(L, line, "latest", st->note_px + 1, 1, 0, st->text);
+    cm_scene_label *lb = add_label(L, line, CM_GROUP_LATEST, st->note_px + 1, 1, 0, st->text);
     if (!lb)
         return;
     y = lb->h + 4;
@@ -2113,7 +2115,7 @@ layout_latest(layout *L)
         else
             snprintf(line, sizeof(line), "%s", *cm_event_headline(e) ? cm_event_headline(e)
                                                                       : cm_event_kind(e));
-        lb = add_label(L, line, "latest", st->note_px, 0, 0, st->text);
+        lb = add_label(L, line, CM_GROUP_LATEST, st->note_px, 0, 0, st->text);
         if (!lb)
             return;
         fit_width(L, lb, inner);
@@ -2128,7 +2130,7 @@ layout_latest(layout *L)
         L->sc->labels[i].x = bx.x + pad;
         L->sc->labels[i].y += bx.y + pad;
     }
-    add_rect(L, "latest", bx, st->box_bg, (cm_stroke){ st->rule, 1, { 0, 0 } });
+    add_rect(L, CM_GROUP_LATEST, bx, st->box_bg, (cm_stroke){ st->rule, 1, { 0, 0 } });
 }
 
 /* ---- the alt text ------------------------------------------------------------------------- */
@@ -2272,7 +2274,7 @@ near_town(const cm_scene *sc, const cm_event *e, alt_buf *a)
     if ((at && is_settlement(at)) || !b->gaz)
         return NULL;
     for (size_t i = 0; isfinite(x) && i < b->n_paths && !district; i++)
-        if (b->paths[i].is_polygon && strcmp(b->paths[i].group, "regions") == 0 &&
+        if (b->paths[i].is_polygon && b->paths[i].group == CM_GROUP_REGIONS &&
             path_contains(&b->paths[i], x, y))
             district = &b->paths[i];
     for (size_t i = 0; i < cm_gazetteer_n_places(b->gaz) && a->status == CM_OK; i++) {

@@ -8,6 +8,7 @@
 #include "conflictmap/projection.h"
 #include "conflictmap/scene.h"
 #include "conflictmap/style.h"
+#include "geo/extent.h"
 #include "output/animate.h"
 #include "output/html.h"
 #include "output/manifest.h"
@@ -26,10 +27,6 @@
 #include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-#ifndef M_PI
-#define M_PI 3.14159265358979323846
-#endif
 
 typedef struct run {
     const cm_render_options *opt;
@@ -201,70 +198,6 @@ load_all_shapes(run *r)
 
 /* ---- the extent ----------------------------------------------------------------------------- */
 
-static int
-compare_doubles(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return x < y ? -1 : x > y;
-}
-
-/* A margin around the events' box @b: 12% of its span on every side (the span
- * at least half a degree, so that one town gets its surroundings), and on the
- * right and below the room a
- * label takes beside its marker (about 220 x 40 px at scale 1), as a share of
- * the map's size. The projection then widens one axis to the map's aspect. */
-static void
-pad_for_labels(const double b[4], int width_px, int height_px, double out[4])
-{
-    double dx = fmax(b[2] - b[0], 0.6), dy = fmax(b[3] - b[1], 0.45);
-    double label_x = width_px > 440 ? 220.0 / width_px : 0.5;
-    double label_y = height_px > 160 ? 40.0 / height_px : 0.25;
-    double pad_x = dx * 0.12, pad_y = dy * 0.12;
-    double span_x = (dx + 2 * pad_x) / (1 - label_x), span_y = (dy + 2 * pad_y) / (1 - label_y);
-    double cx = (b[0] + b[2]) / 2, cy = (b[1] + b[3]) / 2;
-    out[0] = fmax(-180, cx - dx / 2 - pad_x);
-    out[1] = fmax(-85, cy - dy / 2 - pad_y - span_y * label_y);
-    out[2] = fmin(180, cx + dx / 2 + pad_x + span_x * label_x);
-    out[3] = fmin(85, cy + dy / 2 + pad_y);
-}
-
-/* Without a bbox, the map fits the events around the middle of the story:
- * those within 800 km of the median position, so that a statement in Moscow
- * or Ottawa becomes an edge marker instead of shrinking the front to a dot. */
-static cm_status
-fit_events(run *r)
-{
-    size_t n = cm_events_count(r->events);
-    double *lon = malloc((n + 1) * sizeof(double)), *lat = malloc((n + 1) * sizeof(double));
-    if (!lon || !lat) {
-        free(lon);
-        free(lat);
-        return CM_ERR_NOMEM;
-    }
-    for (size_t i = 0; i < n; i++) {
-        lon[i] = cm_event_lon(cm_events_get(r->events, i));
-        lat[i] = cm_event_lat(cm_events_get(r->events, i));
-    }
-    qsort(lon, n, sizeof(double), compare_doubles);
-    qsort(lat, n, sizeof(double), compare_doubles);
-    double mlon = lon[n / 2], mlat = lat[n / 2], b[4] = { 180, 90, -180, -90 };
-    free(lon);
-    free(lat);
-    for (size_t i = 0; i < n; i++) {
-        const cm_event *e = cm_events_get(r->events, i);
-        double dx = (cm_event_lon(e) - mlon) * cos(mlat * M_PI / 180) * 111.2;
-        double dy = (cm_event_lat(e) - mlat) * 111.2;
-        if (hypot(dx, dy) > 800)
-            continue;
-        b[0] = fmin(b[0], cm_event_lon(e));
-        b[1] = fmin(b[1], cm_event_lat(e));
-        b[2] = fmax(b[2], cm_event_lon(e));
-        b[3] = fmax(b[3], cm_event_lat(e));
-    }
-    pad_for_labels(b, r->opt->width_px, r->opt->height_px, r->bbox);
-    return CM_OK;
-}
-
 static cm_status
 choose_extent(run *r)
 {
@@ -274,7 +207,7 @@ choose_extent(run *r)
     }
     if (cm_events_bbox(r->events, r->bbox))
         return CM_OK;
-    return fit_events(r);
+    return cm_extent_fit_events(r->events, r->opt->width_px, r->opt->height_px, r->bbox);
 }
 
 /* ---- preparing ------------------------------------------------------------------------------ */
@@ -1019,6 +952,8 @@ cm_render(const cm_render_options *opt, cm_diag_list *diags, cm_render_result *r
     run r = { 0 };
     r.opt = opt;
     r.diags = diags;
+    if (cm_render_check_options(opt, diags) != CM_OK)
+        return CM_ERR_INPUT;
     pthread_mutex_init(&r.lock, NULL);
     pthread_cond_init(&r.wake, NULL);
     cm_status st = load_gazetteers(&r, opt->gazetteers, opt->n_gazetteers);

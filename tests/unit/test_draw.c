@@ -167,7 +167,7 @@ check_marker_keys(cm_scene *scene)
     size_t n0;
     cm_scene_marker *m = NULL;
     for (size_t i = 0; i < scene->n_markers && !m; i++)
-        if (strcmp(scene->markers[i].group, "events") == 0 && !scene->markers[i].is_offmap &&
+        if (scene->markers[i].group == CM_GROUP_EVENTS && !scene->markers[i].is_offmap &&
             scene->markers[i].symbol != CM_SYM_LINE)
             m = &scene->markers[i];
     CHECK(m != NULL);

@@ -1,0 +1,13 @@
+/* The extent a map shows without map.bbox or --bbox (extent.c). */
+#ifndef CM_SRC_EXTENT_H
+#define CM_SRC_EXTENT_H
+
+#include "conflictmap/events.h"
+
+/* @out (west, south, east, north in degrees): the events within 800 km of
+ * their median position, with a margin and room for a label right of and below
+ * each, for a map of @width_px x @height_px. CM_OK, or CM_ERR_NOMEM. */
+cm_status cm_extent_fit_events(const cm_events *events, int width_px, int height_px,
+                               double out[4]);
+
+#endif
