@@ -4,6 +4,7 @@
  * set as plain text, never as markup. */
 #include "draw/draw.h"
 #include "common/pages.h"
+#include "draw/paint.h"
 #include "draw/sprite.h"
 #include "draw/trace.h"
 
@@ -563,39 +564,65 @@ put_inset(cairo_t *cr, const cm_draw_cache *c)
     return !c->inset || copy_image(cr, c->inset, c->inset_x, c->inset_y);
 }
 
-/* The drawing order is the map's reading order: ground, boundaries, places,
- * control, events, their labels; then the frame and its boxes on top.
- * @cache: the surface already holds the cache's ground, and its inset is
- * copied rather than drawn. Returns CM_OK or CM_ERR_NOMEM. */
+/* Paints @st, one step of the paint order. @cache: the surface already
+ * holds the cache's ground, and its inset is copied rather than drawn.
+ * Returns 0 when out of memory. */
+static int
+paint_step(cairo_t *cr, const cm_scene *sc, const cm_paint_step *st, const cm_draw_cache *cache)
+{
+    switch (st->what) {
+    case CM_PAINT_WATER:   /* and the base map with it: the cache holds both */
+        if (!cache)
+            draw_ground(cr, sc->base);
+        /* round joins and caps for everything, as the ground and the SVG have them,
+         * whether or not the ground was drawn on this surface */
+        cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
+        cairo_set_line_cap(cr, CAIRO_LINE_CAP_ROUND);
+        return 1;
+    case CM_PAINT_BASE_MAP:   /* drawn with the water */
+        return 1;
+    case CM_PAINT_AREAS:
+        draw_areas(cr, sc);
+        return 1;
+    case CM_PAINT_MARKERS:
+        return draw_markers(cr, sc, st->group);
+    case CM_PAINT_LABELS:
+        return draw_labels(cr, sc, st->group);
+    case CM_PAINT_INSET:
+        if (cache)
+            return put_inset(cr, cache);
+        draw_inset(cr, sc->base);
+        return 1;
+    case CM_PAINT_BOX:
+        draw_rects(cr, sc, st->group);
+        return draw_markers(cr, sc, st->group) && draw_labels(cr, sc, st->group);
+    }
+    return 1;
+}
+
+/* Draws @sc in the paint order (paint.h), the steps on the map clipped to it.
+ * Returns CM_OK or CM_ERR_NOMEM. */
 static cm_status
 draw_scene(cairo_t *cr, const cm_scene *sc, double scale, const cm_draw_cache *cache)
 {
-    const cm_scene_base *b = sc->base;
-    const double *r = b->map_rect;
+    const double *r = sc->base->map_rect;
+    int ok = 1, on_map = 0;
 
     set_up(cr, scale);
-    if (!cache)
-        draw_ground(cr, b);
-    /* round joins and caps for everything, as the ground and the SVG have them,
-     * whether or not the ground was drawn on this surface */
-    cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
-    cairo_set_line_cap(cr, CAIRO_LINE_CAP_ROUND);
-    cairo_save(cr);
-    cairo_rectangle(cr, r[0], r[1], r[2], r[3]);
-    cairo_clip(cr);
-    draw_areas(cr, sc);
-    int ok = draw_markers(cr, sc, CM_GROUP_PLACES) && draw_markers(cr, sc, CM_GROUP_CONTROL) &&
-             draw_markers(cr, sc, CM_GROUP_EVENTS) && draw_labels(cr, sc, CM_GROUP_LABELS);
-    cairo_restore(cr);
-    if (cache)
-        ok = ok && put_inset(cr, cache);
-    else
-        draw_inset(cr, b);
-    static const cm_group boxes[] = { CM_GROUP_FRAME, CM_GROUP_LEGEND, CM_GROUP_LATEST };
-    for (int i = 0; ok && i < 3; i++) {
-        draw_rects(cr, sc, boxes[i]);
-        ok = draw_markers(cr, sc, boxes[i]) && draw_labels(cr, sc, boxes[i]);
+    for (size_t i = 0; ok && i < CM_N_PAINT_STEPS; i++) {
+        const cm_paint_step *st = &cm_paint_order[i];
+        if (st->on_map && !on_map) {
+            cairo_save(cr);
+            cairo_rectangle(cr, r[0], r[1], r[2], r[3]);
+            cairo_clip(cr);
+        } else if (!st->on_map && on_map) {
+            cairo_restore(cr);
+        }
+        on_map = st->on_map;
+        ok = paint_step(cr, sc, st, cache);
     }
+    if (on_map)
+        cairo_restore(cr);
     return ok && cairo_status(cr) == CAIRO_STATUS_SUCCESS ? CM_OK : CM_ERR_NOMEM;
 }
 
