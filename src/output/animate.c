@@ -5,6 +5,7 @@
  * ffmpeg succeeded. */
 #include "output/animate.h"
 #include "draw/draw.h"
+#include "draw/format.h"
 #include "common/outfile.h"
 
 #include <errno.h>
@@ -38,21 +39,28 @@ find_ffmpeg(char *buf, size_t size)
     return 0;
 }
 
+/* The animations among @formats as --format names them: "gif,mp4". */
 static const char *
-format_name(unsigned formats)
+format_names(unsigned formats, char *buf, size_t size)
 {
-    return (formats & CM_FORMAT_GIF) && (formats & CM_FORMAT_MP4) ? "gif,mp4"
-           : formats & CM_FORMAT_GIF ? "gif" : "mp4";
+    size_t n = 0;
+    buf[0] = '\0';
+    for (size_t i = 0; i < CM_N_FORMATS; i++)
+        if (cm_formats[i].made == CM_MADE_TIMELINE && (formats & cm_formats[i].format) &&
+            n < size)
+            n += (size_t)snprintf(buf + n, size - n, "%s%s", n ? "," : "",
+                                  cm_formats[i].extension);
+    return buf;
 }
 
 cm_status
 cm_animate_check(unsigned formats, cm_diag_list *diags)
 {
     char buf[4096];
-    if (!(formats & (CM_FORMAT_GIF | CM_FORMAT_MP4)) || find_ffmpeg(buf, sizeof(buf)))
+    if (!(formats & cm_formats_made(CM_MADE_TIMELINE)) || find_ffmpeg(buf, sizeof(buf)))
         return CM_OK;
     cm_diag_error(diags, NULL, "--format %s needs ffmpeg, which is not installed (Debian: "
-                  "apt-get install ffmpeg)", format_name(formats));
+                  "apt-get install ffmpeg)", format_names(formats, buf, sizeof(buf)));
     return CM_ERR_IO;
 }
 

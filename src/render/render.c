@@ -12,6 +12,7 @@
 #include "output/animate.h"
 #include "output/html.h"
 #include "output/manifest.h"
+#include "draw/format.h"
 #include "draw/png.h"
 #include "draw/sprite.h"
 
@@ -50,8 +51,8 @@ typedef struct run {
     unsigned char *todo;       /* cm_format bits of the files to draw: not kept */
     unsigned char *finished;   /* drawn or kept: its manifest entry can be written */
     size_t flush_i, flush_k;   /* the next slice, and entry, for the manifest */
-    char (*hashes)[4][2 * CM_DRAW_HASH_BYTES + 1];   /* per format: cm_draw_hash */
-    long long (*bytes)[4];     /* per format: the file's size */
+    char (*hashes)[CM_N_SLICE_FORMATS][2 * CM_DRAW_HASH_BYTES + 1];   /* cm_draw_hash */
+    long long (*bytes)[CM_N_SLICE_FORMATS];   /* per format: the file's size */
     unsigned char base_hash[CM_DRAW_HASH_BYTES];
     cm_manifest_drawn *drawn;  /* what the folder's manifest says was drawn before */
     size_t n_kept;
@@ -296,18 +297,19 @@ stem_of(const char *path, char *buf, size_t size)
     return buf;
 }
 
-/* The formats drawn per slice, in the order their files are listed. */
-static const cm_format slice_formats[] = { CM_FORMAT_PNG, CM_FORMAT_SVG, CM_FORMAT_PDF,
-                                           CM_FORMAT_SVG_OUTLINES };
-enum { N_SLICE_FORMATS = sizeof(slice_formats) / sizeof(slice_formats[0]) };
-_Static_assert(N_SLICE_FORMATS <= 4, "run's hashes and bytes hold 4 formats a slice");
+/* The formats drawn per slice are the first CM_N_SLICE_FORMATS of the table
+ * (src/draw/format.h), in the order their files are listed. */
+static cm_format
+slice_format(size_t f)
+{
+    return cm_formats[f].format;
+}
 
-/* The page shows the PNGs, so html implies png. */
+/* The formats asked for, with those they need: the page shows the PNGs. */
 static unsigned
 formats_of(const run *r)
 {
-    unsigned f = r->opt->formats;
-    return f & CM_FORMAT_HTML ? f | CM_FORMAT_PNG : f;
+    return cm_formats_needed(r->opt->formats);
 }
 
 /* The base name of slice @i's file in @format: only the events file's name
@@ -370,15 +372,15 @@ draw_slice(run *r, size_t i, cm_diag_list *diags)
 {
     char path[4096];
     cm_status st = CM_OK;
-    for (size_t f = 0; st == CM_OK && f < N_SLICE_FORMATS; f++) {
+    for (size_t f = 0; st == CM_OK && f < CM_N_SLICE_FORMATS; f++) {
         struct stat sb;
-        if (!(r->todo[i] & slice_formats[f]))
+        if (!(r->todo[i] & slice_format(f)))
             continue;
-        slice_file_path(r, i, slice_formats[f], path, sizeof(path));
-        st = cm_draw_cached(r->scenes[i], r->cache, slice_formats[f], r->opt->scale,
+        slice_file_path(r, i, slice_format(f), path, sizeof(path));
+        st = cm_draw_cached(r->scenes[i], r->cache, slice_format(f), r->opt->scale,
                             r->opt->png_colors, path, diags);
         if (st == CM_OK)
-            r->written[i] |= (unsigned char)slice_formats[f];
+            r->written[i] |= (unsigned char)slice_format(f);
         if (st == CM_OK)
             r->bytes[i][f] = stat(path, &sb) == 0 ? (long long)sb.st_size : -1;
     }
@@ -404,18 +406,18 @@ choose_files(run *r, size_t i)
         if (stat(path, &sb) != 0)
             r->todo[i] |= WROTE_PNG_2X;
     }
-    for (size_t f = 0; f < N_SLICE_FORMATS; f++) {
-        if (!(formats_of(r) & slice_formats[f]))
+    for (size_t f = 0; f < CM_N_SLICE_FORMATS; f++) {
+        if (!(formats_of(r) & slice_format(f)))
             continue;
-        cm_draw_hash(r->scenes[i], r->base_hash, slice_formats[f], r->opt->scale,
+        cm_draw_hash(r->scenes[i], r->base_hash, slice_format(f), r->opt->scale,
                      r->opt->png_colors, r->hashes[i][f]);
-        slice_file_name(r, i, slice_formats[f], name, sizeof(name));
+        slice_file_name(r, i, slice_format(f), name, sizeof(name));
         snprintf(path, sizeof(path), "%s/%s", r->opt->out_dir, name);
         long long bytes = cm_manifest_drawn_find(r->drawn, name, r->hashes[i][f]);
         if (bytes >= 0 && stat(path, &sb) == 0 && S_ISREG(sb.st_mode) && sb.st_size == bytes)
             r->bytes[i][f] = bytes;
         else
-            r->todo[i] |= (unsigned char)slice_formats[f];
+            r->todo[i] |= (unsigned char)slice_format(f);
     }
 }
 
@@ -423,13 +425,13 @@ choose_files(run *r, size_t i)
 static cm_status
 note_drawn(run *r, size_t i, size_t k)
 {
-    const char *exts[N_SLICE_FORMATS], *hashes[N_SLICE_FORMATS];
-    long long bytes[N_SLICE_FORMATS];
+    const char *exts[CM_N_SLICE_FORMATS], *hashes[CM_N_SLICE_FORMATS];
+    long long bytes[CM_N_SLICE_FORMATS];
     size_t n = 0;
-    for (size_t f = 0; f < N_SLICE_FORMATS; f++) {
-        if (!(formats_of(r) & slice_formats[f]))
+    for (size_t f = 0; f < CM_N_SLICE_FORMATS; f++) {
+        if (!(formats_of(r) & slice_format(f)))
             continue;
-        exts[n] = cm_format_extension(slice_formats[f]);
+        exts[n] = cm_formats[f].extension;
         hashes[n] = r->hashes[i][f];
         bytes[n++] = r->bytes[i][f];
     }
@@ -440,14 +442,14 @@ note_drawn(run *r, size_t i, size_t k)
 static cm_status
 add_to_manifest(run *r, size_t i)
 {
-    char names[N_SLICE_FORMATS][1024];
-    const char *exts[N_SLICE_FORMATS], *name_ptrs[N_SLICE_FORMATS];
+    char names[CM_N_SLICE_FORMATS][1024];
+    const char *exts[CM_N_SLICE_FORMATS], *name_ptrs[CM_N_SLICE_FORMATS];
     size_t n_files = 0;
-    for (size_t f = 0; f < N_SLICE_FORMATS; f++) {
-        if (!(formats_of(r) & slice_formats[f]))
+    for (size_t f = 0; f < CM_N_SLICE_FORMATS; f++) {
+        if (!(formats_of(r) & slice_format(f)))
             continue;
-        slice_file_name(r, i, slice_formats[f], names[n_files], sizeof(names[n_files]));
-        exts[n_files] = cm_format_extension(slice_formats[f]);
+        slice_file_name(r, i, slice_format(f), names[n_files], sizeof(names[n_files]));
+        exts[n_files] = cm_formats[f].extension;
         name_ptrs[n_files] = names[n_files];
         n_files++;
     }
@@ -777,9 +779,9 @@ roll_back(run *r)
 {
     char path[4096];
     for (size_t i = 0; r->written && i < cm_slices_count(r->slices); i++)
-        for (size_t f = 0; f < N_SLICE_FORMATS; f++)
-            if (r->written[i] & slice_formats[f]) {
-                slice_file_path(r, i, slice_formats[f], path, sizeof(path));
+        for (size_t f = 0; f < CM_N_SLICE_FORMATS; f++)
+            if (r->written[i] & slice_format(f)) {
+                slice_file_path(r, i, slice_format(f), path, sizeof(path));
                 unlink(path);
             }
     for (size_t i = 0; r->written && i < cm_slices_count(r->slices); i++)
@@ -821,9 +823,9 @@ count_bytes(const run *r, cm_render_result *result)
     struct stat sb;
     result->n_bytes = result->n_slice_bytes = 0;
     for (size_t i = 0; i < cm_slices_count(r->slices); i++)
-        for (size_t f = 0; f < N_SLICE_FORMATS; f++)
-            if (in_share(r, i) && (formats_of(r) & slice_formats[f])) {
-                slice_file_path(r, i, slice_formats[f], path, sizeof(path));
+        for (size_t f = 0; f < CM_N_SLICE_FORMATS; f++)
+            if (in_share(r, i) && (formats_of(r) & slice_format(f))) {
+                slice_file_path(r, i, slice_format(f), path, sizeof(path));
                 result->n_slice_bytes += stat(path, &sb) == 0 ? (size_t)sb.st_size : 0;
             }
     manifest_path(r, path, sizeof(path));
@@ -845,18 +847,17 @@ load_drawn(run *r, const char *path)
 /* The animations, one file each for the whole timeline, after the slices:
  * DIR/<stem>.gif, DIR/<stem>.mp4 (paths into @done, for rollback). */
 static cm_status
-animate_all(run *r, char done[2][4096], size_t *n_done, cm_render_result *result)
+animate_all(run *r, char done[CM_N_TIMELINE_FORMATS][4096], size_t *n_done, cm_render_result *result)
 {
-    static const cm_format formats[] = { CM_FORMAT_GIF, CM_FORMAT_MP4 };
     cm_status st = CM_OK;
-    for (size_t f = 0; st == CM_OK && f < 2; f++) {
+    for (size_t f = 0; st == CM_OK && f < CM_N_FORMATS; f++) {
+        const cm_format_info *fmt = &cm_formats[f];
         size_t frames = 0, skipped = 0;
-        if (!(r->opt->formats & formats[f]))
+        if (fmt->made != CM_MADE_TIMELINE || !(r->opt->formats & fmt->format))
             continue;
-        snprintf(done[*n_done], 4096, "%s/%s.%s", r->opt->out_dir, r->stem,
-                 cm_format_extension(formats[f]));
+        snprintf(done[*n_done], 4096, "%s/%s.%s", r->opt->out_dir, r->stem, fmt->extension);
         st = cm_animate(r->base, r->slices, r->opt->scale,
-                        r->opt->hold_s > 0 ? r->opt->hold_s : 1.5, formats[f],
+                        r->opt->hold_s > 0 ? r->opt->hold_s : 1.5, fmt->format,
                         done[*n_done], &frames, &skipped, r->diags);
         if (st == CM_OK)
             (*n_done)++;
@@ -871,7 +872,7 @@ animate_all(run *r, char done[2][4096], size_t *n_done, cm_render_result *result
 static cm_status
 write_all(run *r, cm_render_result *result)
 {
-    char path[4096], animations[2][4096];
+    char path[4096], animations[CM_N_TIMELINE_FORMATS][4096];
     size_t n_animations = 0;
     cm_status st = cm_animate_check(r->opt->formats, r->diags);
     if (st == CM_OK)
@@ -900,8 +901,8 @@ write_all(run *r, cm_render_result *result)
     }
     if (result) {
         size_t n_formats = 0;
-        for (size_t f = 0; f < N_SLICE_FORMATS; f++)
-            n_formats += (formats_of(r) & slice_formats[f]) != 0;
+        for (size_t f = 0; f < CM_N_SLICE_FORMATS; f++)
+            n_formats += (formats_of(r) & slice_format(f)) != 0;
         n_formats += (size_t)has_png_2x(r);
         result->n_slices = r->n_share;
         result->n_files = r->n_share * n_formats + 1 + (r->page ? 2 : 0) + n_animations;
