@@ -1,0 +1,143 @@
+/* Loading a run's inputs: the gazetteers, then the layers named by --shapes
+ * (files, folders of them, ROLE=PATH). The events file is loaded by
+ * render.c, which needs the gazetteer first; checking each input is its
+ * loader's job (src/load/). */
+#include "render/run.h"
+#include "common/grow.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+
+cm_status
+run_load_gazetteers(run *r, const char *const *paths, size_t n)
+{
+    cm_status st = cm_gazetteer_create(&r->in.gaz), first = CM_OK;
+    for (size_t i = 0; st == CM_OK && i < n; i++) {
+        cm_status s = cm_gazetteer_add_file(r->in.gaz, paths[i], r->diags);
+        if (s == CM_ERR_NOMEM)
+            return s;
+        if (first == CM_OK)
+            first = s;
+    }
+    return st != CM_OK ? st : first;
+}
+
+static cm_status
+add_layer(run *r, const char *path, const char *role)
+{
+    cm_layer *layer = NULL;
+    if (r->in.n_layers == r->in.cap_layers) {
+        size_t cap = r->in.cap_layers ? r->in.cap_layers * 2 : 8;
+        cm_layer **l = realloc(r->in.layers, cap * sizeof(*l));
+        if (!l)
+            return CM_ERR_NOMEM;
+        r->in.layers = l;
+        r->in.cap_layers = cap;
+    }
+    cm_status st = cm_layer_load(&layer, path, role, r->diags);
+    if (st == CM_OK)
+        r->in.layers[r->in.n_layers++] = layer;
+    return st;
+}
+
+static int
+compare_names(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int
+has_suffix(const char *s, const char *suffix)
+{
+    size_t n = strlen(s), k = strlen(suffix);
+    return n > k && strcasecmp(s + n - k, suffix) == 0;
+}
+
+/* Every shapefile in a folder, in name order so a run is reproducible. */
+static cm_status
+add_folder(run *r, const char *dir, const char *role)
+{
+    DIR *d = opendir(dir);
+    char **names = NULL;
+    size_t n = 0, cap = 0;
+    cm_status st = CM_OK;
+    struct dirent *de;
+
+    if (!d) {
+        cm_pos pos = { dir, 0, 0 };
+        cm_diag_error(r->diags, &pos, "cannot read the folder \"%s\": %s", dir,
+                      strerror(errno));
+        return CM_ERR_IO;
+    }
+    while (st == CM_OK && (de = readdir(d))) {
+        if (!has_suffix(de->d_name, ".shp") && !has_suffix(de->d_name, ".geojson"))
+            continue;
+        if (n == cap) {
+            cap = cap ? cap * 2 : 16;
+            char **p = realloc(names, cap * sizeof(*p));
+            if (!p) {
+                st = CM_ERR_NOMEM;
+                break;
+            }
+            names = p;
+        }
+        size_t len = strlen(dir) + strlen(de->d_name) + 2;
+        names[n] = malloc(len);
+        if (!names[n]) {
+            st = CM_ERR_NOMEM;
+            break;
+        }
+        snprintf(names[n++], len, "%s/%s", dir, de->d_name);
+    }
+    closedir(d);
+    if (st == CM_OK && n == 0) {
+        cm_pos pos = { dir, 0, 0 };
+        cm_diag_error(r->diags, &pos, "the folder has no shapefiles (.shp) or GeoJSON layers (.geojson)");
+        st = CM_ERR_INPUT;
+    }
+    if (n)
+        qsort(names, n, sizeof(*names), compare_names);
+    for (size_t i = 0; st == CM_OK && i < n; i++)
+        st = add_layer(r, names[i], role);
+    for (size_t i = 0; i < n; i++)
+        free(names[i]);
+    free(names);
+    return st;
+}
+
+/* "--shapes PATH" or "--shapes ROLE=PATH", a file or a folder. */
+static cm_status
+load_shapes(run *r, const char *spec)
+{
+    char role[64] = "";
+    const char *path = spec, *eq = strchr(spec, '=');
+    struct stat sb;
+
+    if (eq && (size_t)(eq - spec) < sizeof(role) && stat(spec, &sb) != 0) {
+        memcpy(role, spec, (size_t)(eq - spec));
+        role[eq - spec] = '\0';
+        path = eq + 1;
+    }
+    if (stat(path, &sb) == 0 && S_ISDIR(sb.st_mode))
+        return add_folder(r, path, role[0] ? role : NULL);
+    return add_layer(r, path, role[0] ? role : NULL);
+}
+
+cm_status
+run_load_all_shapes(run *r)
+{
+    cm_status first = CM_OK;
+    for (size_t i = 0; i < r->opt->n_shapes; i++) {
+        cm_status st = load_shapes(r, r->opt->shapes[i]);
+        if (st == CM_ERR_NOMEM)
+            return st;
+        if (first == CM_OK)
+            first = st;
+    }
+    return first;
+}

@@ -1,0 +1,150 @@
+/* One run of the pipeline, shared by the files of src/render/ only: what it
+ * loads, what it lays the slices out on, and what the layout and the workers
+ * share while drawing; and the steps each file does for render.c, which
+ * orders them. */
+#ifndef CM_SRC_RUN_H
+#define CM_SRC_RUN_H
+
+#include "conflictmap/render.h"
+#include "conflictmap/events.h"
+#include "conflictmap/gazetteer.h"
+#include "conflictmap/layer.h"
+#include "conflictmap/projection.h"
+#include "conflictmap/scene.h"
+#include "conflictmap/style.h"
+#include "output/html.h"
+#include "output/manifest.h"
+#include "draw/format.h"
+
+#include <pthread.h>
+
+/* What is loaded: the inputs, each checked by its loader. Filled by cm_render's
+ * loading step; valid from there until finish(). */
+typedef struct run_loaded {
+    cm_gazetteer *gaz;
+    cm_events *events;
+    cm_layer **layers;
+    size_t n_layers, cap_layers;
+    cm_style *style;
+} run_loaded;
+
+/* What the slices are laid out on and listed in: made by prepare() and
+ * write_all() before the first slice is laid out; valid until finish(). */
+typedef struct run_plan {
+    double bbox[4];            /* the extent the projection is fitted to */
+    cm_projection *proj;
+    cm_slices *slices;
+    cm_scene_base *base;       /* what every slice shares: layers projected, places */
+    cm_manifest *manifest;
+    cm_html_page *page;        /* with --format html */
+    char stem[512];            /* output names: <stem>-<YYYYMMDDTHHMMZ>.<ext> */
+    cm_manifest_drawn *drawn;  /* what the folder's manifest says was drawn before */
+    unsigned char base_hash[CM_DRAW_HASH_BYTES];
+} run_plan;
+
+/* What the layout and the workers share while slices are drawn: allocated by
+ * draw_all(), per slice where an array; valid until finish(). Fields marked
+ * "locked" are read and written with .lock held once workers run; the rest
+ * are written by one side only (noted) before the other reads them. */
+typedef struct run_shared {
+    cm_draw_cache *cache;      /* the ground every slice's PNG starts from (first worker) */
+    cm_scene **scenes;         /* locked: laid out and not yet let go of */
+    unsigned char *refs;       /* locked: who still needs the scene: next layout, its drawing */
+    unsigned char *written;    /* cm_format bits of the files this run put in place (worker) */
+    unsigned char *todo;       /* cm_format bits of the files to draw, not kept (layout) */
+    unsigned char *finished;   /* locked: drawn or kept: its manifest entry can be written */
+    size_t flush_i, flush_k;   /* the next slice, and entry, for the manifest (layout) */
+    char (*hashes)[CM_N_SLICE_FORMATS][2 * CM_DRAW_HASH_BYTES + 1];   /* cm_draw_hash (layout) */
+    long long (*bytes)[CM_N_SLICE_FORMATS];   /* per format: the file's size (either) */
+    size_t *queue, q_head, q_tail;   /* locked: slices laid out, waiting for a worker */
+    pthread_mutex_t lock;
+    pthread_cond_t wake;       /* the queue or stop changed */
+    int laid_all, stop;        /* locked */
+    int ground_made;           /* locked: with workers, the first has made the cache (or failed) */
+    cm_status draw_st;         /* locked: the first failure while drawing */
+    size_t n_share, n_done, n_drawn, n_kept;   /* locked, but n_share (set before) */
+} run_shared;
+
+/* One call of cm_render() or cm_validate(). */
+typedef struct run {
+    const cm_render_options *opt;
+    cm_diag_list *diags;
+    run_loaded in;
+    run_plan plan;
+    run_shared sh;
+} run;
+
+/* ---- the slices' files (files.c) --------------------------------------------------------- */
+
+/* The page's images for high-density screens, drawn at scale 2 unless the
+ * slices' own PNGs already are: <stem>-<YYYYMMDDTHHMMZ>@2x.png. */
+enum { WROTE_PNG_2X = 1 << 7 };   /* in run.written, beside the cm_format bits */
+
+/* The formats drawn per slice are the first CM_N_SLICE_FORMATS of the table
+ * (src/draw/format.h), in the order their files are listed. */
+static inline cm_format
+slice_format(size_t f)
+{
+    return cm_formats[f].format;
+}
+
+/* The formats asked for, with those they need: the page shows the PNGs. */
+static inline unsigned
+formats_of(const run *r)
+{
+    return cm_formats_needed(r->opt->formats);
+}
+
+/* Whether slice @i is this run's to draw: all of them, or with --shard K/N
+ * every N-th, starting from the K-th (round robin, so that each shard gets
+ * early and late slices alike, and the same share of the busy ones). */
+static inline int
+in_share(const run *r, size_t i)
+{
+    return r->opt->shard_n <= 1 || i % (size_t)r->opt->shard_n == (size_t)r->opt->shard_k - 1;
+}
+
+static inline int
+has_png_2x(const run *r)
+{
+    return (r->opt->formats & CM_FORMAT_HTML) && r->opt->scale < 2;
+}
+
+/* mkdir -p: the output folder and any parent that is missing. */
+cm_status run_make_dir(const char *dir, cm_diag_list *diags);
+/* The events file's base name without its extension, into @buf. */
+const char *run_stem_of(const char *path, char *buf, size_t size);
+/* Which of slice @i's files must be drawn (run.sh.todo), its hashes, the kept sizes. */
+void run_choose_files(run *r, size_t i);
+/* Draws slice @i's files marked to do, noting each put in place. */
+cm_status run_draw_slice(run *r, size_t i, cm_diag_list *diags);
+/* Slice @i's entry in the manifest, and its page entry, while its scene is held. */
+cm_status run_add_to_manifest(run *r, size_t i);
+cm_status run_add_to_page(run *r, size_t i);
+/* The sizes and hashes of slice @i's files, on its manifest entry @k. */
+cm_status run_note_drawn(run *r, size_t i, size_t k);
+/* manifest.json, or a share's manifest.K-of-N.json. */
+void run_manifest_path(const run *r, char *buf, size_t size);
+/* What the folder's manifest says was drawn there before (run.plan.drawn). */
+cm_status run_load_drawn(run *r, const char *path);
+/* index.html and embed.html, both or neither; and taking them back. */
+cm_status run_write_html(run *r);
+void run_unlink_html(run *r);
+/* All or nothing: takes back every slice file this run put in place. */
+void run_roll_back(run *r);
+/* Bytes of this run's maps in the folder, and with the manifest. */
+void run_count_bytes(const run *r, cm_render_result *result);
+
+/* ---- loading (load.c) ---------------------------------------------------------------------- */
+
+cm_status run_load_gazetteers(run *r, const char *const *paths, size_t n);
+cm_status run_load_all_shapes(run *r);
+
+/* ---- laying out and drawing every slice (workers.c) --------------------------------------- */
+
+/* Lays out every slice in order and draws this run's share with the workers. */
+cm_status run_draw_all(run *r);
+/* Writes the manifest entries of the slices finished so far, in time order. */
+cm_status run_flush_manifest(run *r);
+
+#endif
