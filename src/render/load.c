@@ -31,14 +31,8 @@ static cm_status
 add_layer(run *r, const char *path, const char *role)
 {
     cm_layer *layer = NULL;
-    if (r->in.n_layers == r->in.cap_layers) {
-        size_t cap = r->in.cap_layers ? r->in.cap_layers * 2 : 8;
-        cm_layer **l = realloc(r->in.layers, cap * sizeof(*l));
-        if (!l)
-            return CM_ERR_NOMEM;
-        r->in.layers = l;
-        r->in.cap_layers = cap;
-    }
+    if (!CM_GROW(r->in.layers, r->in.n_layers, r->in.cap_layers))
+        return CM_ERR_NOMEM;
     cm_status st = cm_layer_load(&layer, path, role, r->diags);
     if (st == CM_OK)
         r->in.layers[r->in.n_layers++] = layer;
@@ -77,14 +71,9 @@ add_folder(run *r, const char *dir, const char *role)
     while (st == CM_OK && (de = readdir(d))) {
         if (!has_suffix(de->d_name, ".shp") && !has_suffix(de->d_name, ".geojson"))
             continue;
-        if (n == cap) {
-            cap = cap ? cap * 2 : 16;
-            char **p = realloc(names, cap * sizeof(*p));
-            if (!p) {
-                st = CM_ERR_NOMEM;
-                break;
-            }
-            names = p;
+        if (!CM_GROW(names, n, cap)) {
+            st = CM_ERR_NOMEM;
+            break;
         }
         size_t len = strlen(dir) + strlen(de->d_name) + 2;
         names[n] = malloc(len);

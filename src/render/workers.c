@@ -82,7 +82,7 @@ typedef struct worker {
 static cm_status
 make_ground(run *r)
 {
-    return r->opt->formats & CM_FORMAT_PNG
+    return formats_of(r) & CM_FORMAT_PNG   /* html alone draws PNGs too */
                ? cm_draw_cache_create(&r->sh.cache, r->plan.base, r->opt->scale) : CM_OK;
 }
 
