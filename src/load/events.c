@@ -4,7 +4,7 @@
  * key, then the checks that need the whole file: unique ids, known sides,
  * places found in the gazetteer. Events are kept small: strings in an arena,
  * positions but the event's own as line and column. */
-#include "conflictmap/events.h"
+#include "load/events_load.h"
 #include "conflictmap/limits.h"
 #include "common/csv.h"
 #include "common/input.h"
@@ -30,79 +30,6 @@ struct cm_side {
     cm_pos pos;
 };
 
-/* Where a value stands in the events file, which every event is read from:
- * the file goes without saying (cm_pos's pointer would be 8 bytes of 16). */
-typedef struct where {
-    int line, col;
-} where;
-
-/* Strings are the events' arena's (cm_events.strings). Kept small: a file can
- * hold a million events. */
-struct cm_event {
-    char *id;
-    cm_pos pos;
-    where id_pos, place_pos, time_pos, control_pos, from_pos, to_pos, claimed_by_pos;
-    cm_time time, end;
-    double lon, lat;
-    char *place_name;
-    const cm_place *place;
-    char *kind, *status, *claimed_by, *headline, *text, *source, *area;
-    char *control_from, *control_to;
-    char *extra_json;
-    size_t index;
-    unsigned char has_time, has_end, has_lonlat, precision;
-    unsigned char lonlat_given;   /* bits: lon, lat present, valid or not */
-    unsigned char reported;       /* REPORTED_* bits: said once, not again by the checks */
-};
-
-/* What a parser has already reported, so that the whole-event checks do not
- * add "no location" under "\"place\" should be text". */
-enum { REPORTED_LOCATION = 1, REPORTED_EVENT = 2 };
-
-typedef struct initial {
-    char *name, *side;
-    cm_pos pos;
-    const cm_place *place;   /* NULL when the name is an area's, not a place's */
-} initial;
-
-struct cm_events {
-    char *path;
-    char *settings_path;   /* a CSV's STEM.settings.json, named even when absent */
-    char *title, *subtitle, *source, *projection, *extra_json;
-    double bbox[4];
-    int has_bbox;
-    cm_side *sides;
-    size_t n_sides;
-    initial *initials;
-    size_t n_initials;
-    cm_event *events;
-    size_t n_events;
-    cm_strarena strings;   /* every string above but the two paths */
-};
-
-/* What the parsers share while one file loads. */
-typedef struct loader {
-    cm_events *ev;
-    const char *file;      /* the file being read: the events file or its settings */
-    int is_settings;       /* reading a CSV's settings file: no events in it */
-    int is_csv;            /* events from a CSV: hints name cells, not JSON */
-    const cm_jsonpos *pos;
-    const cm_gazetteer *gaz;
-    cm_diag_list *diags;
-    cm_status st;          /* the first problem met; later ones do not overwrite */
-    json_t *extra;         /* unknown keys of the object being parsed */
-    /* The events file's list, when split to be parsed an item at a time: */
-    const cm_json_split *split;
-    const char *text;      /* the file's text, which the items are parts of */
-} loader;
-
-static void
-fail(loader *ld, cm_status st)
-{
-    if (ld->st == CM_OK)
-        ld->st = st;
-}
-
 static cm_pos
 pos_of(const loader *ld, const json_t *v, cm_pos fallback)
 {
@@ -121,29 +48,6 @@ static cm_pos
 at(const loader *ld, where w)
 {
     return (cm_pos){ ld->file, w.line, w.col };
-}
-
-/* A copy of @s in the events' arena; NULL (and the load fails) when out of memory. */
-static char *
-keep(loader *ld, const char *s)
-{
-    char *copy = cm_strarena_copy(&ld->ev->strings, s);
-    if (!copy)
-        fail(ld, CM_ERR_NOMEM);
-    return copy;
-}
-
-static void
-error_at(loader *ld, cm_pos pos, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-
-static void
-error_at(loader *ld, cm_pos pos, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    cm_diag_verror(ld->diags, &pos, fmt, ap);
-    va_end(ap);
-    fail(ld, CM_ERR_INPUT);
 }
 
 static const char *
@@ -368,6 +272,18 @@ static const struct {
     { "control", ev_control },
 };
 
+size_t
+cm_event_n_keys(void)
+{
+    return sizeof(event_keys) / sizeof(event_keys[0]);
+}
+
+const char *
+cm_event_key_name(size_t k)
+{
+    return event_keys[k].key;
+}
+
 static void
 parse_event_members(loader *ld, cm_event *e, json_t *obj)
 {
@@ -414,8 +330,8 @@ parse_feature(loader *ld, cm_event *e, json_t *feature)
     ev_lat(ld, e, json_array_get(coords, 1), e->pos);
 }
 
-static void
-parse_event(loader *ld, cm_event *e, json_t *v, int is_feature)
+void
+cm_event_parse(loader *ld, cm_event *e, json_t *v, int is_feature)
 {
     e->pos = pos_of(ld, v, (cm_pos){ ld->file, 0, 0 });
     e->precision = 1;
@@ -641,7 +557,7 @@ parse_split_events(loader *ld, int is_feature)
         }
         ld->pos = table;
         ld->ev->events[i].index = i;
-        parse_event(ld, &ld->ev->events[i], item, is_feature);
+        cm_event_parse(ld, &ld->ev->events[i], item, is_feature);
         ld->pos = top;
         json_decref(item);
     }
@@ -684,7 +600,7 @@ parse_event_list(loader *ld, json_t *v, cm_pos pos, int is_feature)
     }
     for (size_t i = 0; i < n; i++) {
         ld->ev->events[i].index = i;
-        parse_event(ld, &ld->ev->events[i], json_array_get(v, i), is_feature);
+        cm_event_parse(ld, &ld->ev->events[i], json_array_get(v, i), is_feature);
     }
 }
 
@@ -1034,8 +950,8 @@ load_split(loader *ld, const char *text, size_t len, cm_json_split *split, json_
 
 /* Reads the JSON file ld->file and parses its top level with positions; the
  * caller checks what needs the whole file. */
-static cm_status
-parse_json_file(loader *ld)
+cm_status
+cm_events_parse_json(loader *ld)
 {
     json_error_t err;
     char *text = NULL;
@@ -1095,7 +1011,7 @@ static const struct {
 };
 
 typedef struct csv_column {
-    int key;             /* index into event_keys, or a COL_* value */
+    int key;             /* index into the event keys, or a COL_* value */
     char *name;          /* the key an unknown column keeps, as the header has it */
 } csv_column;
 
@@ -1114,8 +1030,8 @@ csv_column_key(const cm_csv_cell *cell)
         return COL_FROM;
     if (strcmp(name, "control_to") == 0)
         return COL_TO;
-    for (size_t k = 0; k < sizeof(event_keys) / sizeof(event_keys[0]); k++)
-        if (strcmp(name, event_keys[k].key) == 0)
+    for (size_t k = 0; k < cm_event_n_keys(); k++)
+        if (strcmp(name, cm_event_key_name(k)) == 0)
             return (int)k;
     return COL_EXTRA;
 }
@@ -1132,7 +1048,7 @@ static int
 has_column(const csv_column *cols, size_t n, const char *key)
 {
     for (size_t i = 0; i < n; i++)
-        if (cols[i].key >= 0 && strcmp(event_keys[cols[i].key].key, key) == 0)
+        if (cols[i].key >= 0 && strcmp(cm_event_key_name(cols[i].key), key) == 0)
             return 1;
     return 0;
 }
@@ -1151,7 +1067,7 @@ csv_header(loader *ld, const cm_csv *csv, csv_column *cols, size_t n)
             fail(ld, CM_ERR_NOMEM);
             break;
         }
-        if (cols[i].key >= 0 && strcmp(event_keys[cols[i].key].key, "control") == 0)
+        if (cols[i].key >= 0 && strcmp(cm_event_key_name(cols[i].key), "control") == 0)
             error_at(ld, cell->pos, "a CSV gives a control change in two columns, "
                      "control_from and control_to, holding side codes; rename this one");
         for (size_t j = 0; j < i; j++)
@@ -1201,7 +1117,7 @@ csv_value(int key, const cm_csv_cell *cell)
 {
     json_t *v = NULL;
     if (key >= 0) {
-        const char *k = event_keys[key].key;
+        const char *k = cm_event_key_name(key);
         if (!strcmp(k, "lon") || !strcmp(k, "lat"))
             v = csv_number(cell->text, cell->len, 0);
         else if (!strcmp(k, "precision"))
@@ -1230,7 +1146,7 @@ csv_key_name(const csv_column *col)
     case COL_EXTRA: return col->name;
     case COL_FROM: return "from";
     case COL_TO: return "to";
-    default: return event_keys[col->key].key;
+    default: return cm_event_key_name(col->key);
     }
 }
 
@@ -1285,7 +1201,7 @@ csv_row(loader *ld, const cm_csv *csv, size_t r, const csv_column *cols, size_t 
     else {
         cm_jsonpos_sort(table);
         ld->pos = table;
-        parse_event(ld, e, obj, 0);
+        cm_event_parse(ld, e, obj, 0);
         ld->pos = NULL;
     }
     cm_jsonpos_clear(table);
@@ -1368,13 +1284,13 @@ load_settings(loader *ld)
         return;   /* the name stays, for hints to say where sides would go */
     ld->file = ld->ev->settings_path;
     ld->is_settings = 1;
-    parse_json_file(ld);
+    cm_events_parse_json(ld);
     ld->is_settings = 0;
     ld->file = ld->ev->path;
 }
 
-static void
-load_csv(loader *ld)
+void
+cm_events_load_csv(loader *ld)
 {
     cm_csv *csv = NULL;
     ld->is_csv = 1;
@@ -1415,9 +1331,9 @@ cm_events_load(cm_events **out, const char *path, const cm_gazetteer *gaz,
     ld.gaz = gaz;
     ld.diags = diags;
     if (is_csv_path(path))
-        load_csv(&ld);
+        cm_events_load_csv(&ld);
     else
-        parse_json_file(&ld);
+        cm_events_parse_json(&ld);
     if (ld.st == CM_OK || ld.st == CM_ERR_INPUT)
         check_all(&ld);
     if (ld.st != CM_OK) {
