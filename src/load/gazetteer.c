@@ -5,6 +5,7 @@
 #include "conflictmap/gazetteer.h"
 #include "conflictmap/limits.h"
 #include "common/input.h"
+#include "load/fold.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -145,8 +146,8 @@ cm_name_fold(const char *name)
  * and Azerbaijani or Russian spelling disagree on (Khankendi/Xankəndi,
  * Shusha/Şuşa, Jabrayil/Cəbrayıl, Qaraçinar/Garachinar), and doubled letters.
  * Written to @out, which has room for @folded; returns the length. */
-static size_t
-loosen_into(const char *folded, char *out)
+size_t
+cm_name_loosen_into(const char *folded, char *out)
 {
     static const struct { const char *from, *to; } pairs[] = {
         { "dzh", "c" }, { "kh", "x" }, { "sh", "s" }, { "ch", "c" }, { "zh", "j" },
@@ -176,12 +177,12 @@ loosen_into(const char *folded, char *out)
     return w;
 }
 
-static char *
-loosen(const char *folded)
+char *
+cm_name_loosen(const char *folded)
 {
     char *out = malloc(strlen(folded) + 1);
     if (out)
-        loosen_into(folded, out);
+        cm_name_loosen_into(folded, out);
     return out;
 }
 
@@ -870,7 +871,7 @@ add_key(cm_gazetteer *gaz, const char *shown, size_t place)
     memcpy(stored, folded, len + 1);
     free(folded);
     char *loose = stored + len + 1;
-    unstore(gaz, len - loosen_into(stored, loose));
+    unstore(gaz, len - cm_name_loosen_into(stored, loose));
     gaz->keys[gaz->n_keys++] = (key){ stored, shown, prefix_of(stored), (uint32_t)place };
     gaz->loose[gaz->n_loose++] = (key){ loose, shown, prefix_of(loose), (uint32_t)place };
     return CM_OK;
@@ -1128,7 +1129,7 @@ cm_gazetteer_lookup(const cm_gazetteer *gaz, const char *name, const double *bbo
     if (!name)
         return CM_OK;
     char *folded = cm_name_fold(name);
-    char *loose = folded ? loosen(folded) : NULL;
+    char *loose = folded ? cm_name_loosen(folded) : NULL;
     cm_status st = folded && loose ? CM_OK : CM_ERR_NOMEM;
 
     if (st == CM_OK && *folded) {
@@ -1258,7 +1259,7 @@ char *
 cm_name_key(const char *name)
 {
     char *folded = name ? cm_name_fold(name) : NULL;
-    char *key = folded ? loosen(folded) : NULL;
+    char *key = folded ? cm_name_loosen(folded) : NULL;
     free(folded);
     return key;
 }
