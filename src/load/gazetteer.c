@@ -6,6 +6,7 @@
 #include "conflictmap/limits.h"
 #include "common/input.h"
 #include "load/fold.h"
+#include "load/gazetteer_load.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -16,58 +17,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { LANG_AZ, LANG_HY, LANG_RU, LANG_AR, N_LANGS };
 static const char *const lang_codes[N_LANGS] = { "az", "hy", "ru", "ar" };
-
-/* Names given to a place by a later file (a GeoNames row that is the same place). */
-typedef struct names_block {
-    struct names_block *next;
-    char text[];                /* NUL-separated names, ended by an empty one */
-} names_block;
-
-struct cm_place {
-    char *name;
-    char *name_lang[N_LANGS];   /* NULL where the file has none */
-    double lon, lat;
-    char *country, *kind;
-    char *aliases;              /* owned; NUL-separated names, ended by an empty one */
-    names_block *more;          /* owned */
-    long rank;
-    long geonameid;             /* 0 when not known */
-    int is_dump;                /* from a GeoNames dump, not a file of ours */
-    cm_pos pos;                 /* pos.file points into the gazetteer's file list */
-};
-
-typedef struct key {
-    const char *folded;         /* in the gazetteer's string store */
-    const char *shown;          /* the name as written, borrowed from the place */
-    uint32_t prefix;            /* folded's first 4 bytes, big-endian: most of the
-                                 * comparisons sorting a dump's million keys end here */
-    uint32_t place;
-} key;
-
-/* Folded keys live in large blocks, freed with the gazetteer: a dump has a
- * million of them, too many to allocate one by one. */
-typedef struct store_block {
-    struct store_block *next;
-    size_t used, size;
-    char text[];
-} store_block;
-
-struct cm_gazetteer {
-    cm_place **places;
-    size_t n_places, cap_places;
-    char **files;
-    size_t n_files;
-    key *keys, *loose;          /* sorted by folded text */
-    size_t n_keys, n_loose, cap_keys;   /* n_loose <= n_keys: loose keys merge more */
-    store_block *store;
-};
 
 /* ---- places ------------------------------------------------------------- */
 
-static void
-place_free(cm_place *p)
+void
+cm_place_free(cm_place *p)
 {
     if (!p)
         return;
@@ -122,7 +77,7 @@ cm_gazetteer_destroy(cm_gazetteer *gaz)
     if (!gaz)
         return;
     for (size_t i = 0; i < gaz->n_places; i++)
-        place_free(gaz->places[i]);
+        cm_place_free(gaz->places[i]);
     free(gaz->places);
     for (size_t i = 0; i < gaz->n_files; i++)
         free(gaz->files[i]);
@@ -136,12 +91,9 @@ cm_gazetteer_destroy(cm_gazetteer *gaz)
     free(gaz);
 }
 
-/* A list of names: each NUL-terminated, the list ended by an empty one. The
- * @n_parts texts are copied in turn into @list, which has name_list_size()
- * bytes; a text is cut into several names at @seps[i] (0: kept whole). Empty
- * names are left out. */
-static size_t
-name_list_size(const char *const *parts, size_t n_parts)
+/* Name lists: gazetteer_load.h says what they hold. */
+size_t
+cm_name_list_size(const char *const *parts, size_t n_parts)
 {
     size_t size = 1;
     for (size_t i = 0; i < n_parts; i++)
@@ -149,8 +101,8 @@ name_list_size(const char *const *parts, size_t n_parts)
     return size;
 }
 
-static void
-name_list_fill(char *list, const char *const *parts, const char *seps, size_t n_parts)
+void
+cm_name_list_fill(char *list, const char *const *parts, const char *seps, size_t n_parts)
 {
     char *w = list;
     for (size_t i = 0; i < n_parts; i++) {
@@ -166,56 +118,21 @@ name_list_fill(char *list, const char *const *parts, const char *seps, size_t n_
     *w = '\0';
 }
 
-/* As name_list_fill(), into a new allocation; NULL when out of memory. */
-static char *
-name_list(const char *const *parts, const char *seps, size_t n_parts)
+char *
+cm_name_list(const char *const *parts, const char *seps, size_t n_parts)
 {
-    char *list = malloc(name_list_size(parts, n_parts));
+    char *list = malloc(cm_name_list_size(parts, n_parts));
     if (list)
-        name_list_fill(list, parts, seps, n_parts);
+        cm_name_list_fill(list, parts, seps, n_parts);
     return list;
 }
 
 /* ---- reading lines ------------------------------------------------------ */
 
-typedef struct field {
-    const char *text;     /* NUL-terminated in the line buffer */
-    size_t offset;        /* byte offset in the file, for positions */
-} field;
-
-/* A GeoNames row that is a place already loaded: its names join that place. */
-typedef struct merge {
-    size_t place;
-    names_block *names;   /* owned until the file is accepted */
-} merge;
-
-typedef struct id_place {
-    long id;
-    size_t place;
-} id_place;
-
-enum col { C_NAME, C_AZ, C_HY, C_RU, C_AR, C_ALIASES, C_LON, C_LAT, C_COUNTRY, C_KIND,
-           C_RANK, C_SOURCE, N_COLS };
 static const char *const col_names[N_COLS] = {
     "name", "name_az", "name_hy", "name_ru", "name_ar", "aliases", "lon", "lat",
     "country", "kind", "rank", "source"
 };
-
-typedef struct parser {
-    const char *path;     /* the gazetteer's own copy */
-    const char *text;
-    int is_geonames;
-    int col_of[N_COLS];   /* our format: index of each column in a line, -1 if absent */
-    int line;             /* the line being read, 1-based */
-    size_t line_offset;   /* where it starts in text */
-    size_t first_place;
-    cm_diag_list *diags;
-    int n_errors;
-    id_place *ids;        /* GeoNames: places loaded before this file, by geonameid */
-    size_t n_ids;
-    merge *merges;
-    size_t n_merges, cap_merges;
-} parser;
 
 /* Splits @line (modified in place) at tabs. Returns the number of fields, which
  * may be more than @max; only the first @max are stored. */
@@ -239,49 +156,8 @@ split_tabs(char *line, size_t line_offset, field *fields, size_t max)
     return n;
 }
 
-/* The position of byte @offset of the current line. Counted from the line's
- * start, not the file's: a 30 MB GeoNames dump has 150,000 places, and every
- * one keeps its position. The line's tabs may have become NULs by now, which
- * does not change the count. */
-static cm_pos
-pos_at(const parser *ps, size_t offset)
-{
-    cm_pos pos = { ps->path, ps->line, 1 };
-    for (size_t i = ps->line_offset; i < offset; i++)
-        if (((unsigned char)ps->text[i] & 0xC0) != 0x80)
-            pos.col++;
-    return pos;
-}
-
-static void
-error_at(parser *ps, size_t offset, const char *fmt, ...)
-{
-    char msg[512];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
-    cm_pos pos = pos_at(ps, offset);
-    cm_diag_error(ps->diags, &pos, "%s", msg);
-    ps->n_errors++;
-}
-
-/* Quotes at most 40 bytes of @text in messages, cut at a character boundary:
- * a shifted column can put a whole list of names where a number belongs. */
-static int
-quote_len(const char *text)
-{
-    size_t n = strlen(text);
-    if (n <= 40)
-        return (int)n;
-    n = 40;
-    while (n > 0 && ((unsigned char)text[n] & 0xC0) == 0x80)
-        n--;
-    return (int)n;
-}
-
-static cm_status
-push_place(cm_gazetteer *gaz, cm_place *p)
+cm_status
+cm_gazetteer_push_place(cm_gazetteer *gaz, cm_place *p)
 {
     if (gaz->n_places == gaz->cap_places) {
         size_t cap = gaz->cap_places ? gaz->cap_places * 2 : 256;
@@ -338,15 +214,6 @@ parse_degrees(parser *ps, const field *f, double limit, double *out)
     return 0;
 }
 
-/* Copies an optional column into *out (NULL when empty); 0 when out of memory,
- * which must not pass for an empty column (found by test_alloc_fail). */
-static int
-dup_or_null(const field *f, char **out)
-{
-    *out = f && f->text[0] ? strdup(f->text) : NULL;
-    return !(f && f->text[0]) || *out;
-}
-
 /* "geonames:146970" in the source column: the row is that GeoNames place. */
 static long
 source_geonameid(const field *f)
@@ -385,13 +252,13 @@ parse_place(cm_gazetteer *gaz, parser *ps, const field *fields, size_t n)
     copied &= dup_or_null(column(ps, fields, n, C_COUNTRY), &p->country);
     copied &= dup_or_null(column(ps, fields, n, C_KIND), &p->kind);
     const char *alias_text = aliases ? aliases->text : NULL;
-    p->aliases = name_list(&alias_text, "|", 1);
+    p->aliases = cm_name_list(&alias_text, "|", 1);
     copied &= p->aliases != NULL;
     const field *rank = column(ps, fields, n, C_RANK);
     p->rank = rank ? strtol(rank->text, NULL, 10) : 0;
     p->geonameid = source_geonameid(column(ps, fields, n, C_SOURCE));
-    if (!copied || push_place(gaz, p) != CM_OK) {
-        place_free(p);
+    if (!copied || cm_gazetteer_push_place(gaz, p) != CM_OK) {
+        cm_place_free(p);
         return CM_ERR_NOMEM;
     }
     return CM_OK;
@@ -406,8 +273,8 @@ enum { G_ID = 0, G_NAME = 1, G_ASCII = 2, G_ALTERNATE = 3, G_LAT = 4, G_LON = 5,
 
 /* A GeoNames dump starts with a geonameid and a tab; a file of ours starts with
  * a comment or a header, whose first column is a word. */
-static int
-looks_like_geonames(const char *text)
+int
+cm_geonames_is_dump(const char *text)
 {
     while (*text == '\n' || *text == '\r')
         text++;
@@ -543,8 +410,8 @@ compare_ids(const void *a, const void *b)
 
 /* The geonameids of the places loaded before this file, sorted, so that each
  * row of a dump finds its twin in log time. */
-static cm_status
-index_ids(const cm_gazetteer *gaz, parser *ps)
+cm_status
+cm_geonames_index_ids(const cm_gazetteer *gaz, parser *ps)
 {
     ps->ids = malloc((gaz->n_places + 1) * sizeof(*ps->ids));
     if (!ps->ids)
@@ -556,8 +423,6 @@ index_ids(const cm_gazetteer *gaz, parser *ps)
         qsort(ps->ids, ps->n_ids, sizeof(*ps->ids), compare_ids);
     return CM_OK;
 }
-
-static size_t keys_from(const key *keys, size_t n, const char *folded);
 
 /* A place loaded before with no geonameid, with the row's name, in the same
  * country and near: the same place written by hand. Near is about 11 km for a
@@ -602,11 +467,11 @@ static cm_status
 merge_into(parser *ps, size_t twin, const geonames_row *r)
 {
     const char *parts[] = { r->f[G_NAME].text, r->f[G_ASCII].text, r->f[G_ALTERNATE].text };
-    names_block *b = malloc(sizeof(*b) + name_list_size(parts, 3));
+    names_block *b = malloc(sizeof(*b) + cm_name_list_size(parts, 3));
     if (!b)
         return CM_ERR_NOMEM;
     b->next = NULL;
-    name_list_fill(b->text, parts, "\0\0,", 3);
+    cm_name_list_fill(b->text, parts, "\0\0,", 3);
     if (ps->n_merges == ps->cap_merges) {
         size_t cap = ps->cap_merges ? ps->cap_merges * 2 : 16;
         merge *m = realloc(ps->merges, cap * sizeof(*m));
@@ -637,18 +502,18 @@ new_geonames_place(cm_gazetteer *gaz, parser *ps, const geonames_row *r)
     p->pos = pos_at(ps, f[G_NAME].offset);
     p->name = strdup(f[G_NAME].text);
     p->kind = strdup(r->kind);
-    p->aliases = name_list(parts, "\0,", 2);
+    p->aliases = cm_name_list(parts, "\0,", 2);
     int copied = p->name && p->kind && p->aliases &&
                  dup_or_null(&f[G_COUNTRY], &p->country);
-    if (!copied || push_place(gaz, p) != CM_OK) {
-        place_free(p);
+    if (!copied || cm_gazetteer_push_place(gaz, p) != CM_OK) {
+        cm_place_free(p);
         return CM_ERR_NOMEM;
     }
     return CM_OK;
 }
 
-static cm_status
-parse_geonames_row(cm_gazetteer *gaz, parser *ps, const field *fields, size_t n)
+cm_status
+cm_geonames_parse_row(cm_gazetteer *gaz, parser *ps, const field *fields, size_t n)
 {
     geonames_row r = { .f = fields };
     size_t twin;
@@ -685,21 +550,6 @@ compare_keys(const void *a, const void *b)
     if (ka->place != kb->place)
         return ka->place < kb->place ? -1 : 1;
     return strcmp(ka->shown, kb->shown);
-}
-
-/* The first key in @keys (sorted) whose folded text is @folded, or where it would be. */
-static size_t
-keys_from(const key *keys, size_t n, const char *folded)
-{
-    size_t lo = 0, hi = n;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (strcmp(keys[mid].folded, folded) < 0)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo;
 }
 
 static uint32_t
@@ -842,7 +692,7 @@ parse_line(cm_gazetteer *gaz, parser *ps, char *line, int *have_header)
     size_t n = split_tabs(line, ps->line_offset, fields, max);
 
     if (ps->is_geonames)
-        return parse_geonames_row(gaz, ps, fields, n);
+        return cm_geonames_parse_row(gaz, ps, fields, n);
     if (n > max)
         n = max;
     if (*have_header)
@@ -887,7 +737,7 @@ static void
 drop_places_from(cm_gazetteer *gaz, size_t first)
 {
     for (size_t i = first; i < gaz->n_places; i++)
-        place_free(gaz->places[i]);
+        cm_place_free(gaz->places[i]);
     gaz->n_places = first;
 }
 
@@ -921,8 +771,8 @@ static cm_status
 load_text(cm_gazetteer *gaz, parser *ps, char *text)
 {
     ps->text = text;
-    ps->is_geonames = looks_like_geonames(text);
-    cm_status st = ps->is_geonames ? index_ids(gaz, ps) : CM_OK;
+    ps->is_geonames = cm_geonames_is_dump(text);
+    cm_status st = ps->is_geonames ? cm_geonames_index_ids(gaz, ps) : CM_OK;
     if (st == CM_OK)
         st = parse_lines(gaz, ps, text);
     free(text);
