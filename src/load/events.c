@@ -3,7 +3,8 @@
  * tree), positions for every value (jsonpos), a table of small parsers per
  * key, then the checks that need the whole file: unique ids, known sides,
  * places found in the gazetteer. Events are kept small: strings in an arena,
- * positions but the event's own as line and column. */
+ * positions but the event's own as line and column. A CSV events file is read
+ * in events_csv.c and its rows go through the same parsers. */
 #include "load/events_load.h"
 #include "conflictmap/limits.h"
 #include "common/input.h"

@@ -12,8 +12,6 @@
 #include <string.h>
 #include <unistd.h>
 
-/* ---- events as CSV -------------------------------------------------------------- */
-
 /* A spreadsheet's columns are the JSON form's keys; the control change is two
  * columns, and a few other words a desk types are taken too. */
 enum { COL_SKIP = -1, COL_EXTRA = -2, COL_FROM = -3, COL_TO = -4 };

@@ -1,7 +1,8 @@
-/* The gazetteer: loading place files (ours, and GeoNames dumps as they are
- * downloaded), folding names for matching, finding a place by any of its names,
- * and suggesting near misses. Which place an event means is decided here; where
- * it lands on the map is the projection's job. */
+/* The gazetteer: loading place files (ours here, GeoNames dumps in
+ * geonames.c), indexing every name by its folded and loose keys (fold.c),
+ * finding a place by any of its names, and suggesting near misses. Which place
+ * an event means is decided here; where it lands on the map is the
+ * projection's job. */
 #include "conflictmap/gazetteer.h"
 #include "conflictmap/limits.h"
 #include "common/input.h"

@@ -10,8 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* ---- GeoNames dumps ------------------------------------------------------ */
-
 /* The columns of a GeoNames dump (readme.txt of download.geonames.org/export/dump),
  * numbered from 0; 19 in all, no header. */
 enum { G_ID = 0, G_NAME = 1, G_ASCII = 2, G_ALTERNATE = 3, G_LAT = 4, G_LON = 5,
