@@ -5,6 +5,7 @@
  * projection's job. */
 #include "conflictmap/gazetteer.h"
 #include "conflictmap/limits.h"
+#include "common/grow.h"
 #include "common/input.h"
 #include "load/fold.h"
 #include "load/gazetteer_load.h"
@@ -157,14 +158,8 @@ split_tabs(char *line, size_t line_offset, field *fields, size_t max)
 cm_status
 cm_gazetteer_push_place(cm_gazetteer *gaz, cm_place *p)
 {
-    if (gaz->n_places == gaz->cap_places) {
-        size_t cap = gaz->cap_places ? gaz->cap_places * 2 : 256;
-        cm_place **places = realloc(gaz->places, cap * sizeof(*places));
-        if (!places)
-            return CM_ERR_NOMEM;
-        gaz->places = places;
-        gaz->cap_places = cap;
-    }
+    if (!CM_GROW(gaz->places, gaz->n_places, gaz->cap_places))
+        return CM_ERR_NOMEM;
     gaz->places[gaz->n_places++] = p;
     return CM_OK;
 }
@@ -472,14 +467,12 @@ drop_places_from(cm_gazetteer *gaz, size_t first)
 static cm_status
 remember_file(cm_gazetteer *gaz, const char *path, const char **copy)
 {
-    char **files = realloc(gaz->files, (gaz->n_files + 1) * sizeof(*files));
-    if (!files)
+    if (!CM_GROW(gaz->files, gaz->n_files, gaz->cap_files))
         return CM_ERR_NOMEM;
-    gaz->files = files;
-    files[gaz->n_files] = strdup(path);
-    if (!files[gaz->n_files])
+    gaz->files[gaz->n_files] = strdup(path);
+    if (!gaz->files[gaz->n_files])
         return CM_ERR_NOMEM;
-    *copy = files[gaz->n_files++];
+    *copy = gaz->files[gaz->n_files++];
     return CM_OK;
 }
 

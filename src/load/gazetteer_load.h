@@ -54,7 +54,7 @@ struct cm_gazetteer {
     cm_place **places;
     size_t n_places, cap_places;
     char **files;
-    size_t n_files;
+    size_t n_files, cap_files;
     key *keys, *loose;          /* sorted by folded text */
     size_t n_keys, n_loose, cap_keys;   /* n_loose <= n_keys: loose keys merge more */
     store_block *store;

@@ -2,6 +2,7 @@
  * checked, given one of our kinds, and either a new place or more names for a
  * place loaded before. Indexing and looking up are the gazetteer's job. */
 #include "load/gazetteer_load.h"
+#include "common/grow.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -216,15 +217,9 @@ merge_into(parser *ps, size_t twin, const geonames_row *r)
         return CM_ERR_NOMEM;
     b->next = NULL;
     cm_name_list_fill(b->text, parts, "\0\0,", 3);
-    if (ps->n_merges == ps->cap_merges) {
-        size_t cap = ps->cap_merges ? ps->cap_merges * 2 : 16;
-        merge *m = realloc(ps->merges, cap * sizeof(*m));
-        if (!m) {
-            free(b);
-            return CM_ERR_NOMEM;
-        }
-        ps->merges = m;
-        ps->cap_merges = cap;
+    if (!CM_GROW(ps->merges, ps->n_merges, ps->cap_merges)) {
+        free(b);
+        return CM_ERR_NOMEM;
     }
     ps->merges[ps->n_merges++] = (merge){ twin, b };
     return CM_OK;
