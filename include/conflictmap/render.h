@@ -11,6 +11,9 @@
 
 /* At most this many slices are drawn at once, whatever jobs asks for. */
 enum { CM_MAX_JOBS = 64 };
+/* The most pixels one image may have (width x scale times height x scale):
+ * 200 megapixels, 800 MB of canvas, already 12800x9600 at 1600x1200 x 8. */
+#define CM_MAX_PIXELS 200000000.0
 
 typedef struct cm_render_options {
     const char *events_path;
@@ -49,6 +52,12 @@ typedef struct cm_render_result {
     size_t n_frames;                   /* gif, mp4: slices in the animation */
     size_t n_identical;                /* gif, mp4: left out, same image as the one before */
 } cm_render_result;
+
+/* Checks the options themselves, before anything is read: an output folder
+ * is named (not ""), the size and scale make an image within CM_MAX_PIXELS.
+ * CM_OK, or CM_ERR_INPUT with every problem in @diags. cm_render() calls it
+ * first; a program may call it to tell a usage error from an input error. */
+cm_status cm_render_check_options(const cm_render_options *opt, cm_diag_list *diags);
 
 /* Loads, checks, slices, lays out and draws. Into a folder that holds an
  * earlier run's manifest.json, only the files whose scene (or style, size,

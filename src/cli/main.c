@@ -45,6 +45,15 @@ exit_code(cm_status st)
     return EXIT_BUG;
 }
 
+enum { ANIMATIONS = CM_FORMAT_GIF | CM_FORMAT_MP4 };
+
+/* "s" after a count that is not 1. */
+static const char *
+plural(size_t n)
+{
+    return n == 1 ? "" : "s";
+}
+
 static int
 usage_error(const char *fmt, const char *arg)
 {
@@ -458,6 +467,12 @@ cmd_render(args *a, cm_diag_list *diags, data *d)
     if ((a->opt.formats & CM_FORMAT_HTML) && a->opt.shard_n > 1)
         return usage_error("--format html needs every slice in one run; render the page "
                            "without --shard%s", "");
+    if (cm_render_check_options(&a->opt, diags) != CM_OK) {   /* the options' fault: usage */
+        cm_diag_sort(diags);
+        for (size_t i = 0; i < cm_diag_count(diags); i++)
+            fprintf(stderr, "conflictmap: %s\n", cm_diag_message(diags, i));
+        return EXIT_USAGE;
+    }
     cli_progress_start(&progress, a->quiet);
     a->opt.progress = cli_progress_update;
     a->opt.progress_data = &progress;
@@ -470,18 +485,20 @@ cmd_render(args *a, cm_diag_list *diags, data *d)
     cli_progress_end(&progress);
     print_diags(diags);
     if (st == CM_OK && !a->quiet)
-        fprintf(stderr, "conflictmap: wrote %zu slices (%zu files, %.1f MB, %.0f KB a slice) "
-                "to %s/\n", result.n_slices, result.n_files, result.n_bytes / 1e6,
+        fprintf(stderr, "conflictmap: wrote %zu slice%s (%zu file%s, %.1f MB, %.0f KB a slice) "
+                "to %s/\n", result.n_slices, plural(result.n_slices), result.n_files,
+                plural(result.n_files), result.n_bytes / 1e6,
                 result.n_slices ? result.n_slice_bytes / 1e3 / result.n_slices : 0.0,
                 a->opt.out_dir);
-    if (st == CM_OK && !a->quiet && result.n_kept)
-        fprintf(stderr, "conflictmap: %zu slices were unchanged and kept, %zu drawn\n",
-                result.n_kept, result.n_drawn);
+    /* Only files drawn per slice can be kept; an animation is always made anew. */
+    if (st == CM_OK && !a->quiet && result.n_kept && (a->opt.formats & ~ANIMATIONS))
+        fprintf(stderr, "conflictmap: %zu slice%s %s unchanged and kept, %zu drawn\n",
+                result.n_kept, plural(result.n_kept), result.n_kept == 1 ? "was" : "were",
+                result.n_drawn);
     if (st == CM_OK && !a->quiet && (a->opt.formats & (CM_FORMAT_GIF | CM_FORMAT_MP4)))
         fprintf(stderr, "conflictmap: the animation has %zu frame%s; %zu slice%s left out "
                 "(the same image as the one before)\n", result.n_frames,
-                result.n_frames == 1 ? "" : "s", result.n_identical,
-                result.n_identical == 1 ? "" : "s");
+                plural(result.n_frames), result.n_identical, plural(result.n_identical));
     return exit_code(st);
 }
 

@@ -1,6 +1,6 @@
 /* A memo: a hash table from byte strings (a key made of everything a result
  * depends on) to fixed-size values, for results worth keeping from one slice
- * to the next: label sprites (sprite.c), text measurements (scene.c). Not
+ * to the next: label sprites (sprite.c), text measurements (layout/collide.c). Not
  * locked: one thread at a time. For src/ only. */
 #ifndef CM_SRC_MEMO_H
 #define CM_SRC_MEMO_H

@@ -1,12 +1,17 @@
 /* All-or-nothing output files: nothing half-written is ever left under the
- * final name, so a reader (or a CMS) never picks up a truncated map. */
+ * final name, so a reader (or a CMS) never picks up a truncated map. The
+ * temporary file is created afresh under a name nobody can guess (O_EXCL,
+ * O_NOFOLLOW), so a link planted in a shared folder is never written through;
+ * renaming replaces whatever has the final name, a link included. */
 #include "common/outfile.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -78,29 +83,79 @@ release(cm_outfile *o)
     o->f = NULL;
 }
 
+/* @path with ".XXXXXXXXXXXX.tmp" added: twelve characters drawn from the
+ * kernel's random source (or, failing that, the clock and a counter), so
+ * that nobody can plant anything at the name beforehand. */
+static void
+temporary_name(char *tmp, const char *path, size_t len)
+{
+    static const char digits[] = "abcdefghijklmnopqrstuvwxyz0123456789";
+    static atomic_uint counter;
+    unsigned char r[12];
+    if (getrandom(r, sizeof r, GRND_NONBLOCK) != (ssize_t)sizeof r) {
+        struct timespec t;
+        clock_gettime(CLOCK_MONOTONIC, &t);
+        unsigned long x = (unsigned long)t.tv_nsec ^ ((unsigned long)getpid() << 20) ^
+                          atomic_fetch_add(&counter, 1) * 2654435761u;
+        for (size_t i = 0; i < sizeof r; i++, x = x * 6364136223846793005u + 1442695040888963407u)
+            r[i] = (unsigned char)(x >> 33);
+    }
+    memcpy(tmp, path, len);
+    tmp[len] = '.';
+    for (size_t i = 0; i < sizeof r; i++)
+        tmp[len + 1 + i] = digits[r[i] % (sizeof digits - 1)];
+    memcpy(tmp + len + 1 + sizeof r, ".tmp", 5);
+}
+
+/* Creates @o->tmp: a new regular file, never an existing one or a link's
+ * target; another name is drawn if one is taken. NULL with errno set. */
+static FILE *
+create_temporary(cm_outfile *o, size_t len)
+{
+    for (int tries = 0; tries < 16; tries++) {
+        temporary_name(o->tmp, o->path, len);
+        int fd = open(o->tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
+        if (fd < 0 && errno == EEXIST)
+            continue;
+        if (fd < 0)
+            return NULL;
+        FILE *f = fdopen(fd, "wb");
+        if (!f) {
+            int err = errno;
+            close(fd);
+            unlink(o->tmp);
+            errno = err;
+        }
+        return f;
+    }
+    return NULL;
+}
+
 cm_status
 cm_outfile_open(cm_outfile *o, const char *path, cm_diag_list *diags)
 {
     size_t len = strlen(path);
     memset(o, 0, sizeof(*o));
     o->path = strdup(path);
-    o->tmp = malloc(len + 5);
+    o->tmp = malloc(len + 18);
     if (!o->path || !o->tmp) {
         release(o);
         return CM_ERR_NOMEM;
     }
-    memcpy(o->tmp, path, len);
-    memcpy(o->tmp + len, ".tmp", 5);
-    /* Remembered before it exists, so no signal finds it created but unknown. */
+    temporary_name(o->tmp, path, len);
+    /* Remembered before it exists, so no signal finds it created but unknown;
+     * the slot is given the final name drawn once the file is made. */
     o->slot = remember(o->tmp) + 1;
-    o->f = atomic_load(&cancelled) ? NULL : fopen(o->tmp, "wb");
-    if (o->f && o->slot > 0)
+    o->f = atomic_load(&cancelled) ? NULL : create_temporary(o, len);
+    if (o->f && o->slot > 0) {
+        memcpy(slot_path[o->slot - 1], o->tmp, len + 18);
         atomic_store(&slot_state[o->slot - 1], 2);
+    }
     if (!o->f) {
         if (atomic_load(&cancelled))
             errno = EINTR;
         cm_pos pos = { path, 0, 0 };
-        cm_diag_error(diags, &pos, "cannot write \"%s\": %s", o->tmp, strerror(errno));
+        cm_diag_error(diags, &pos, "cannot write \"%s\": %s", path, strerror(errno));
         release(o);
         return CM_ERR_IO;
     }

@@ -1,25 +1,18 @@
-/* The cairo backend: one drawing routine for every surface, so PNG, SVG and
- * PDF of a slice show the same map. Text goes through pango; strings are set
- * as plain text, never as markup. */
+/* The cairo backend: one drawing routine for every surface, so PNG, PDF and
+ * the SVG of glyph outlines of a slice show the same map. Which surface, and
+ * the file it becomes, is format.c's. Text goes through pango; strings are
+ * set as plain text, never as markup. */
 #include "draw/draw.h"
-#include "common/outfile.h"
 #include "common/pages.h"
-#include "draw/png.h"
+#include "draw/paint.h"
 #include "draw/sprite.h"
+#include "draw/trace.h"
 
-#include <cairo-pdf.h>
-#include <cairo-svg.h>
 #include <cairo.h>
 #include <math.h>
 #include <pango/pangocairo.h>
-#include <stdint.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#ifndef M_PI
-#define M_PI 3.14159265358979323846
-#endif
 
 static void
 set_rgba(cairo_t *cr, cm_rgba c)
@@ -41,28 +34,6 @@ set_stroke(cairo_t *cr, const cm_stroke *s)
 /* ---- paths ------------------------------------------------------------------------------ */
 
 static void
-trace_path(cairo_t *cr, const cm_scene_path *p)
-{
-    for (size_t k = 0; k < p->n_parts; k++) {
-        int pen_down = 0;
-        for (size_t i = p->part_start[k]; i < p->part_start[k + 1]; i++) {
-            double x = p->xy[2 * i], y = p->xy[2 * i + 1];
-            if (!isfinite(x) || !isfinite(y)) {
-                pen_down = 0;
-                continue;
-            }
-            if (pen_down)
-                cairo_line_to(cr, x, y);
-            else
-                cairo_move_to(cr, x, y);
-            pen_down = 1;
-        }
-        if (p->is_polygon && pen_down)
-            cairo_close_path(cr);
-    }
-}
-
-static void
 draw_path_list(cairo_t *cr, const cm_scene_path *paths, size_t n)
 {
     cairo_set_fill_rule(cr, CAIRO_FILL_RULE_EVEN_ODD);
@@ -71,7 +42,7 @@ draw_path_list(cairo_t *cr, const cm_scene_path *paths, size_t n)
     for (size_t i = 0; i < n; i++) {
         const cm_scene_path *p = &paths[i];
         cairo_new_path(cr);
-        trace_path(cr, p);
+        cm_trace_path(cr, p);
         if (p->fill.a > 0) {
             set_rgba(cr, p->fill);
             cairo_fill_preserve(cr);
@@ -93,7 +64,7 @@ draw_areas(cairo_t *cr, const cm_scene *sc)
     for (size_t i = 0; i < sc->n_areas; i++) {
         const cm_scene_area *a = &sc->areas[i];
         cairo_new_path(cr);
-        trace_path(cr, &sc->base->paths[a->path]);
+        cm_trace_path(cr, &sc->base->paths[a->path]);
         cairo_set_fill_rule(cr, CAIRO_FILL_RULE_EVEN_ODD);
         if (!a->is_claimed) {
             set_rgba(cr, a->color);
@@ -141,62 +112,6 @@ draw_inset(cairo_t *cr, const cm_scene_base *b)
 /* ---- symbols -------------------------------------------------------------------------- */
 
 static void
-trace_polygon(cairo_t *cr, double x, double y, double r, int n, double start, double inner)
-{
-    int points = inner > 0 ? 2 * n : n;
-    for (int k = 0; k < points; k++) {
-        double a = start + 2 * M_PI * k / points;
-        double rr = inner > 0 && k % 2 ? inner : r;
-        if (k == 0)
-            cairo_move_to(cr, x + rr * cos(a), y + rr * sin(a));
-        else
-            cairo_line_to(cr, x + rr * cos(a), y + rr * sin(a));
-    }
-    cairo_close_path(cr);
-}
-
-static void
-trace_bar_cross(cairo_t *cr, double x, double y, double r, double angle)
-{
-    double w = r * 0.38;
-    for (int k = 0; k < 2; k++) {
-        double a = angle + k * M_PI / 2, c = cos(a), s = sin(a);
-        cairo_move_to(cr, x - r * c - w * s, y - r * s + w * c);
-        cairo_line_to(cr, x + r * c - w * s, y + r * s + w * c);
-        cairo_line_to(cr, x + r * c + w * s, y + r * s - w * c);
-        cairo_line_to(cr, x - r * c + w * s, y - r * s - w * c);
-        cairo_close_path(cr);
-    }
-}
-
-static void
-trace_symbol(cairo_t *cr, const cm_scene_marker *m)
-{
-    double x = m->x, y = m->y, r = m->r;
-    switch (m->symbol) {
-    case CM_SYM_CIRCLE: cairo_arc(cr, x, y, r, 0, 2 * M_PI); break;
-    case CM_SYM_SQUARE: cairo_rectangle(cr, x - r * 0.9, y - r * 0.9, r * 1.8, r * 1.8); break;
-    case CM_SYM_DIAMOND: trace_polygon(cr, x, y, r * 1.2, 4, -M_PI / 2, 0); break;
-    case CM_SYM_TRIANGLE: trace_polygon(cr, x, y + r * 0.2, r * 1.25, 3, -M_PI / 2, 0); break;
-    case CM_SYM_STAR: trace_polygon(cr, x, y, r * 1.3, 8, -M_PI / 2, r * 0.6); break;
-    case CM_SYM_CROSS: trace_bar_cross(cr, x, y, r * 1.1, M_PI / 4); break;
-    case CM_SYM_PLUS: trace_bar_cross(cr, x, y, r * 1.1, 0); break;
-    case CM_SYM_HEXAGON: trace_polygon(cr, x, y, r * 1.1, 6, 0, 0); break;
-    case CM_SYM_STAR4: trace_polygon(cr, x, y, r * 1.45, 4, -M_PI / 2, r * 0.45); break;
-    case CM_SYM_PENTAGON: trace_polygon(cr, x, y, r * 1.1, 5, -M_PI / 2, 0); break;
-    case CM_SYM_LINE:
-        break;
-    case CM_SYM_ARROW:
-        cairo_move_to(cr, x + r * 1.4 * cos(m->angle), y + r * 1.4 * sin(m->angle));
-        cairo_line_to(cr, x + r * cos(m->angle + 2.5), y + r * sin(m->angle + 2.5));
-        cairo_line_to(cr, x + r * 0.3 * cos(m->angle + M_PI), y + r * 0.3 * sin(m->angle + M_PI));
-        cairo_line_to(cr, x + r * cos(m->angle - 2.5), y + r * sin(m->angle - 2.5));
-        cairo_close_path(cr);
-        break;
-    }
-}
-
-static void
 draw_line_symbol(cairo_t *cr, const cm_scene_marker *m)
 {
     cairo_move_to(cr, m->x - m->r * 1.6, m->y);
@@ -232,7 +147,7 @@ set_marker(cairo_t *cr, const cm_scene_marker *m, cm_rgba glow)
         set_rgba(cr, glow);
         cairo_fill(cr);
     }
-    trace_symbol(cr, m);
+    cm_trace_symbol(cr, m);
     set_rgba(cr, m->fill);
     cairo_fill_preserve(cr);
     if (m->stroke_px > 0) {
@@ -524,11 +439,11 @@ draw_marker(cairo_t *cr, const cm_scene_marker *m, cm_rgba glow)
 
 /* Returns 0 when out of memory. */
 static int
-draw_markers(cairo_t *cr, const cm_scene *sc, const char *group)
+draw_markers(cairo_t *cr, const cm_scene *sc, cm_group group)
 {
     int ok = 1;
     for (size_t i = 0; ok && i < sc->n_markers; i++)
-        if (strcmp(sc->markers[i].group, group) == 0)
+        if (sc->markers[i].group == group)
             ok = draw_marker(cr, &sc->markers[i], sc->base->style->new_glow);
     return ok;
 }
@@ -553,24 +468,24 @@ draw_leader(cairo_t *cr, const cm_style *style, const cm_scene_label *lb)
 
 /* Returns 0 when out of memory. */
 static int
-draw_labels(cairo_t *cr, const cm_scene *sc, const char *group)
+draw_labels(cairo_t *cr, const cm_scene *sc, cm_group group)
 {
     int ok = 1;
     for (size_t i = 0; i < sc->n_labels; i++)
-        if (sc->labels[i].has_leader && strcmp(sc->labels[i].group, group) == 0)
+        if (sc->labels[i].has_leader && sc->labels[i].group == group)
             draw_leader(cr, sc->base->style, &sc->labels[i]);
     for (size_t i = 0; ok && i < sc->n_labels; i++)
-        if (strcmp(sc->labels[i].group, group) == 0)
+        if (sc->labels[i].group == group)
             ok = draw_label(cr, sc->base->style, &sc->labels[i]);
     return ok;
 }
 
 static void
-draw_rects(cairo_t *cr, const cm_scene *sc, const char *group)
+draw_rects(cairo_t *cr, const cm_scene *sc, cm_group group)
 {
     for (size_t i = 0; i < sc->n_rects; i++) {
         const cm_scene_rect *r = &sc->rects[i];
-        if (strcmp(r->group, group) != 0)
+        if (r->group != group)
             continue;
         cairo_rectangle(cr, r->x, r->y, r->w, r->h);
         set_rgba(cr, r->fill);
@@ -649,39 +564,65 @@ put_inset(cairo_t *cr, const cm_draw_cache *c)
     return !c->inset || copy_image(cr, c->inset, c->inset_x, c->inset_y);
 }
 
-/* The drawing order is the map's reading order: ground, boundaries, places,
- * control, events, their labels; then the frame and its boxes on top.
- * @cache: the surface already holds the cache's ground, and its inset is
- * copied rather than drawn. Returns CM_OK or CM_ERR_NOMEM. */
+/* Paints @st, one step of the paint order. @cache: the surface already
+ * holds the cache's ground, and its inset is copied rather than drawn.
+ * Returns 0 when out of memory. */
+static int
+paint_step(cairo_t *cr, const cm_scene *sc, const cm_paint_step *st, const cm_draw_cache *cache)
+{
+    switch (st->what) {
+    case CM_PAINT_WATER:   /* and the base map with it: the cache holds both */
+        if (!cache)
+            draw_ground(cr, sc->base);
+        /* round joins and caps for everything, as the ground and the SVG have them,
+         * whether or not the ground was drawn on this surface */
+        cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
+        cairo_set_line_cap(cr, CAIRO_LINE_CAP_ROUND);
+        return 1;
+    case CM_PAINT_BASE_MAP:   /* drawn with the water */
+        return 1;
+    case CM_PAINT_AREAS:
+        draw_areas(cr, sc);
+        return 1;
+    case CM_PAINT_MARKERS:
+        return draw_markers(cr, sc, st->group);
+    case CM_PAINT_LABELS:
+        return draw_labels(cr, sc, st->group);
+    case CM_PAINT_INSET:
+        if (cache)
+            return put_inset(cr, cache);
+        draw_inset(cr, sc->base);
+        return 1;
+    case CM_PAINT_BOX:
+        draw_rects(cr, sc, st->group);
+        return draw_markers(cr, sc, st->group) && draw_labels(cr, sc, st->group);
+    }
+    return 1;
+}
+
+/* Draws @sc in the paint order (paint.h), the steps on the map clipped to it.
+ * Returns CM_OK or CM_ERR_NOMEM. */
 static cm_status
 draw_scene(cairo_t *cr, const cm_scene *sc, double scale, const cm_draw_cache *cache)
 {
-    const cm_scene_base *b = sc->base;
-    const double *r = b->map_rect;
+    const double *r = sc->base->map_rect;
+    int ok = 1, on_map = 0;
 
     set_up(cr, scale);
-    if (!cache)
-        draw_ground(cr, b);
-    /* round joins and caps for everything, as the ground and the SVG have them,
-     * whether or not the ground was drawn on this surface */
-    cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
-    cairo_set_line_cap(cr, CAIRO_LINE_CAP_ROUND);
-    cairo_save(cr);
-    cairo_rectangle(cr, r[0], r[1], r[2], r[3]);
-    cairo_clip(cr);
-    draw_areas(cr, sc);
-    int ok = draw_markers(cr, sc, "places") && draw_markers(cr, sc, "control") &&
-             draw_markers(cr, sc, "events") && draw_labels(cr, sc, "labels");
-    cairo_restore(cr);
-    if (cache)
-        ok = ok && put_inset(cr, cache);
-    else
-        draw_inset(cr, b);
-    static const char *const boxes[] = { "frame", "legend", "latest" };
-    for (int i = 0; ok && i < 3; i++) {
-        draw_rects(cr, sc, boxes[i]);
-        ok = draw_markers(cr, sc, boxes[i]) && draw_labels(cr, sc, boxes[i]);
+    for (size_t i = 0; ok && i < CM_N_PAINT_STEPS; i++) {
+        const cm_paint_step *st = &cm_paint_order[i];
+        if (st->on_map && !on_map) {
+            cairo_save(cr);
+            cairo_rectangle(cr, r[0], r[1], r[2], r[3]);
+            cairo_clip(cr);
+        } else if (!st->on_map && on_map) {
+            cairo_restore(cr);
+        }
+        on_map = st->on_map;
+        ok = paint_step(cr, sc, st, cache);
     }
+    if (on_map)
+        cairo_restore(cr);
     return ok && cairo_status(cr) == CAIRO_STATUS_SUCCESS ? CM_OK : CM_ERR_NOMEM;
 }
 
@@ -743,390 +684,32 @@ put_ground(cairo_surface_t *surface, const cm_draw_cache *cache)
     return 1;
 }
 
-/* ---- surfaces ------------------------------------------------------------------------------- */
-
-static cairo_status_t
-write_to_outfile(void *closure, const unsigned char *data, unsigned int length)
+int
+cm_draw_cache_fits(const cm_draw_cache *cache, const cm_scene *scene, double scale)
 {
-    cm_outfile *o = closure;
-    cm_outfile_write(o, data, length);
-    return o->failed ? CAIRO_STATUS_WRITE_ERROR : CAIRO_STATUS_SUCCESS;
+    return cache && cache->base == scene->base && cache->scale == scale;
 }
 
-/* An SVG document is kept in memory until it is complete, because cairo
- * names its top group after a counter shared by the whole process
- * (<g id="surface293">), which would make a slice's file depend on what was
- * drawn before it, and on which thread drew it. */
-typedef struct svg_buffer {
-    unsigned char *data;
-    size_t len, cap;
-    int failed;
-} svg_buffer;
-
-static cairo_status_t
-write_to_buffer(void *closure, const unsigned char *data, unsigned int length)
+cm_status
+cm_draw_surface(cairo_surface_t *surface, const cm_scene *scene, double scale,
+                const cm_draw_cache *cache)
 {
-    svg_buffer *b = closure;
-    if (b->len + length > b->cap) {
-        size_t cap = b->cap ? b->cap : 1 << 16;
-        while (cap < b->len + length)
-            cap *= 2;
-        unsigned char *p = realloc(b->data, cap);
-        if (!p) {
-            b->failed = 1;
-            return CAIRO_STATUS_NO_MEMORY;
+    cairo_t *cr = cairo_create(surface);
+    cm_status st = CM_ERR_NOMEM;
+    if (cairo_status(cr) == CAIRO_STATUS_SUCCESS) {
+        if (cache && !put_ground(surface, cache)) {   /* never so: they have one size */
+            cache = NULL;
+            cairo_set_operator(cr, CAIRO_OPERATOR_CLEAR);   /* not the last map's pixels */
+            cairo_paint(cr);
+            cairo_set_operator(cr, CAIRO_OPERATOR_OVER);
         }
-        b->data = p;
-        b->cap = cap;
+        st = draw_scene(cr, scene, scale, cache);
     }
-    memcpy(b->data + b->len, data, length);
-    b->len += length;
-    return CAIRO_STATUS_SUCCESS;
-}
-
-/* Writes the SVG with its process-wide surface number replaced by 1. */
-static void
-write_svg(cm_outfile *o, const svg_buffer *b)
-{
-    static const char tag[] = "<g id=\"surface";
-    size_t n = sizeof(tag) - 1, at = 0;
-    while (at + n <= b->len && memcmp(b->data + at, tag, n) != 0)
-        at++;
-    if (at + n > b->len) {
-        cm_outfile_write(o, b->data, b->len);
-        return;
-    }
-    size_t end = at + n;
-    while (end < b->len && b->data[end] >= '0' && b->data[end] <= '9')
-        end++;
-    cm_outfile_write(o, b->data, at + n);
-    cm_outfile_write(o, "1", 1);
-    cm_outfile_write(o, b->data + end, b->len - end);
-}
-
-/* A PDF says when it was made; the slice's moment, not the clock's, so that
- * the same input gives the same bytes on every run. */
-static void
-date_pdf(cairo_surface_t *surface, const cm_scene *scene)
-{
-    char iso[CM_TIME_BUF];
-    cm_time_format_iso(cm_slice_time(scene->slice), iso);
-    cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_CREATE_DATE, iso);
-}
-
-static cairo_surface_t *
-make_surface(cm_format format, cm_outfile *o, svg_buffer *svg, double w, double h)
-{
-    switch (format) {
-    case CM_FORMAT_PNG:
-        return cairo_image_surface_create(CAIRO_FORMAT_ARGB32, (int)ceil(w), (int)ceil(h));
-    case CM_FORMAT_SVG_OUTLINES:
-        return cairo_svg_surface_create_for_stream(write_to_buffer, svg, w, h);
-    case CM_FORMAT_PDF:
-        return cairo_pdf_surface_create_for_stream(write_to_outfile, o, w, h);
-    case CM_FORMAT_HTML:   /* not drawn by cairo: src/output/html.c writes the page */
-    case CM_FORMAT_SVG: case CM_FORMAT_GIF: case CM_FORMAT_MP4:
-        break;
-    }
-    return cairo_image_surface_create(CAIRO_FORMAT_INVALID, 0, 0);   /* a nil surface */
-}
-
-/* Draws @scene into @path; with @cache (PNG only), over its ground. */
-static cm_status
-draw_file(const cm_scene *scene, const cm_draw_cache *cache, cm_format format, double scale,
-          unsigned png_colors, const char *path, cm_diag_list *diags)
-{
-    cm_outfile o;
-    svg_buffer svg = { 0 };
-    double w = cm_scene_width_px(scene) * scale, h = cm_scene_height_px(scene) * scale;
-    if (format == CM_FORMAT_SVG)   /* text as <text>: its own writer */
-        return cm_draw_svg(scene, scale, path, diags);
-    cm_status st = cm_outfile_open(&o, path, diags);
-    if (st != CM_OK)
-        return st;
-    int cached = format == CM_FORMAT_PNG && cache && cache->base == scene->base &&
-                 cache->scale == scale;
-    cairo_surface_t *surface = cached ? cm_sprite_canvas((int)ceil(w), (int)ceil(h))
-                                      : make_surface(format, &o, &svg, w, h);
-    cairo_t *cr = surface ? cairo_create(surface) : NULL;
-    st = CM_ERR_NOMEM;
-    if (!cr || cairo_status(cr) != CAIRO_STATUS_SUCCESS)
-        goto cleanup;
-    if (format == CM_FORMAT_PDF)
-        date_pdf(surface, scene);
-    if (cached && !put_ground(surface, cache)) {   /* never so: they have one size */
-        cached = 0;
-        cairo_set_operator(cr, CAIRO_OPERATOR_CLEAR);   /* not the last map's pixels */
-        cairo_paint(cr);
-        cairo_set_operator(cr, CAIRO_OPERATOR_OVER);
-    }
-    cm_status draw_st = draw_scene(cr, scene, scale, cached ? cache : NULL);
     cairo_destroy(cr);
-    cr = NULL;
-    cm_status png_st = draw_st != CM_OK ? draw_st
-                       : format == CM_FORMAT_PNG ? cm_png_write(surface, png_colors, &o) : CM_OK;
-    if (format != CM_FORMAT_PNG)   /* a PNG's surface may be the thread's canvas, kept */
-        cairo_surface_finish(surface);
-    if (format == CM_FORMAT_SVG_OUTLINES && !svg.failed)
-        write_svg(&o, &svg);
-    st = o.failed ? CM_ERR_IO : png_st != CM_OK ? png_st
-         : cairo_surface_status(surface) == CAIRO_STATUS_SUCCESS ? CM_OK : CM_ERR_NOMEM;
-cleanup:
-    cairo_destroy(cr);
-    cairo_surface_destroy(surface);
-    free(svg.data);
-    if (st == CM_OK)
-        return cm_outfile_commit(&o, diags);
-    if (st == CM_ERR_IO) {
-        cm_pos pos = { path, 0, 0 };
-        cm_diag_error(diags, &pos, "cannot write \"%s\": the disk may be full", path);
-    }
-    cm_outfile_abort(&o);
     return st;
 }
 
-cm_status
-cm_draw(const cm_scene *scene, cm_format format, double scale, unsigned png_colors,
-        const char *path, cm_diag_list *diags)
-{
-    return draw_file(scene, NULL, format, scale, png_colors, path, diags);
-}
-
-cm_status
-cm_draw_cached(const cm_scene *scene, const cm_draw_cache *cache, cm_format format,
-               double scale, unsigned png_colors, const char *path, cm_diag_list *diags)
-{
-    return draw_file(scene, cache, format, scale, png_colors, path, diags);
-}
-
-const char *
-cm_format_extension(cm_format format)
-{
-    switch (format) {
-    case CM_FORMAT_PNG: return "png";
-    case CM_FORMAT_SVG: return "svg";
-    case CM_FORMAT_PDF: return "pdf";
-    case CM_FORMAT_HTML: return "html";
-    case CM_FORMAT_SVG_OUTLINES: return "svg";
-    case CM_FORMAT_GIF: return "gif";
-    case CM_FORMAT_MP4: return "mp4";
-    }
-    return "bin";
-}
-
-/* ---- what a drawing depends on ----------------------------------------------------------- */
-
-/* Bump when drawing changes in a way the scene does not show (a new symbol
- * shape, another blend), so that files drawn by an older conflictmap are not
- * kept by an incremental run. */
-static const char draw_revision[] = "conflictmap draw 3";   /* 3: labels, markers, inset as sprites */
-
-static void
-hash_bytes(GChecksum *h, const void *p, size_t n)
-{
-    g_checksum_update(h, p, (gssize)n);
-}
-
-static void
-hash_double(GChecksum *h, double v)
-{
-    if (v == 0)
-        v = 0;   /* -0 and 0 draw alike */
-    hash_bytes(h, &v, sizeof(v));
-}
-
-static void
-hash_size(GChecksum *h, size_t v)
-{
-    uint64_t u = v;
-    hash_bytes(h, &u, sizeof(u));
-}
-
-static void
-hash_string(GChecksum *h, const char *s)
-{
-    s = s ? s : "";
-    hash_size(h, strlen(s));
-    hash_bytes(h, s, strlen(s));
-}
-
-static void
-hash_rgba(GChecksum *h, cm_rgba c)
-{
-    hash_double(h, c.r);
-    hash_double(h, c.g);
-    hash_double(h, c.b);
-    hash_double(h, c.a);
-}
-
-static void
-hash_stroke(GChecksum *h, const cm_stroke *s)
-{
-    hash_rgba(h, s->color);
-    hash_double(h, s->width_px);
-    hash_double(h, s->dash_px[0]);
-    hash_double(h, s->dash_px[1]);
-}
-
-static void
-hash_paths(GChecksum *h, const cm_scene_path *paths, size_t n)
-{
-    hash_size(h, n);
-    for (size_t i = 0; i < n; i++) {
-        const cm_scene_path *p = &paths[i];
-        hash_size(h, p->n_points);
-        hash_size(h, p->n_parts);
-        hash_size(h, (size_t)p->is_polygon);
-        hash_rgba(h, p->fill);
-        hash_stroke(h, &p->stroke);
-        for (size_t k = 0; k < 2 * p->n_points; k++)
-            hash_double(h, p->xy[k]);
-        for (size_t k = 0; k <= p->n_parts; k++)
-            hash_size(h, p->part_start[k]);
-    }
-}
-
-static void
-hash_style(GChecksum *h, const cm_style *st)
-{
-    const cm_rgba *colors[] = { &st->water, &st->land, &st->land_focus, &st->land_outside,
-                                &st->text, &st->text_muted, &st->halo, &st->frame_bg,
-                                &st->rule, &st->box_bg, &st->neutral, &st->new_glow,
-                                &st->water_text, &st->country_text };
-    hash_string(h, st->font_family);
-    for (size_t i = 0; i < sizeof(colors) / sizeof(colors[0]); i++)
-        hash_rgba(h, *colors[i]);
-    hash_double(h, st->halo_px);
-}
-
-void
-cm_draw_base_hash(const cm_scene_base *b, unsigned char digest[CM_DRAW_HASH_BYTES])
-{
-    GChecksum *h = g_checksum_new(G_CHECKSUM_SHA256);
-    gsize len = CM_DRAW_HASH_BYTES;
-    hash_string(h, draw_revision);
-    hash_size(h, (size_t)b->width_px);
-    hash_size(h, (size_t)b->height_px);
-    hash_style(h, b->style);
-    for (int k = 0; k < 4; k++) {
-        hash_double(h, b->map_rect[k]);
-        hash_double(h, b->inset_rect[k]);
-        hash_double(h, b->inset_extent[k]);
-    }
-    hash_paths(h, b->paths, b->n_paths);
-    hash_paths(h, b->inset, b->n_inset);
-    g_checksum_get_digest(h, digest, &len);
-    g_checksum_free(h);
-}
-
-static void
-hash_markers(GChecksum *h, const cm_scene *sc)
-{
-    hash_size(h, sc->n_markers);
-    for (size_t i = 0; i < sc->n_markers; i++) {
-        const cm_scene_marker *m = &sc->markers[i];
-        hash_string(h, m->group);
-        hash_double(h, m->x);
-        hash_double(h, m->y);
-        hash_double(h, m->r);
-        hash_double(h, m->angle);
-        hash_size(h, (size_t)m->symbol);
-        hash_rgba(h, m->fill);
-        hash_rgba(h, m->stroke);
-        hash_double(h, m->stroke_px);
-        hash_double(h, m->dash_px[0]);
-        hash_double(h, m->dash_px[1]);
-        hash_double(h, m->uncertainty_px);
-        hash_size(h, (size_t)m->is_new);
-    }
-}
-
-static void
-hash_labels(GChecksum *h, const cm_scene *sc)
-{
-    hash_size(h, sc->n_labels);
-    for (size_t i = 0; i < sc->n_labels; i++) {
-        const cm_scene_label *l = &sc->labels[i];
-        double v[] = { l->x, l->y, l->w, l->h, l->size_px, l->leader_x, l->leader_y };
-        hash_string(h, l->text);
-        hash_string(h, l->group);
-        for (size_t k = 0; k < sizeof(v) / sizeof(v[0]); k++)
-            hash_double(h, v[k]);
-        hash_size(h, (size_t)(l->bold | l->italic << 1 | l->has_halo << 2 | l->has_leader << 3));
-        hash_rgba(h, l->color);
-        hash_rgba(h, l->halo);
-    }
-}
-
-static void
-hash_rects_and_areas(GChecksum *h, const cm_scene *sc)
-{
-    hash_size(h, sc->n_rects);
-    for (size_t i = 0; i < sc->n_rects; i++) {
-        const cm_scene_rect *r = &sc->rects[i];
-        hash_string(h, r->group);
-        hash_double(h, r->x);
-        hash_double(h, r->y);
-        hash_double(h, r->w);
-        hash_double(h, r->h);
-        hash_rgba(h, r->fill);
-        hash_stroke(h, &r->stroke);
-    }
-    hash_size(h, sc->n_areas);
-    for (size_t i = 0; i < sc->n_areas; i++) {
-        hash_size(h, sc->areas[i].path);
-        hash_rgba(h, sc->areas[i].color);
-        hash_size(h, (size_t)sc->areas[i].is_claimed);
-    }
-}
-
-/* What the SVG writer (draw_svg.c) says of each event beyond its drawing:
- * the data-* attributes and the <title> of its marker, the data-id of its label. */
-static void
-hash_event_words(GChecksum *h, const cm_scene *sc)
-{
-    for (size_t i = 0; i < sc->n_markers; i++) {
-        const cm_event *e = sc->markers[i].event;
-        if (!e)
-            continue;
-        hash_string(h, cm_event_id(e));
-        hash_size(h, (size_t)cm_event_time(e));
-        hash_string(h, cm_event_kind(e));
-        hash_string(h, cm_event_status(e));
-        hash_string(h, cm_event_headline(e));
-    }
-    for (size_t i = 0; i < sc->n_labels; i++)
-        hash_string(h, sc->labels[i].event ? cm_event_id(sc->labels[i].event) : "");
-}
-
-void
-cm_draw_hash(const cm_scene *scene, const unsigned char base[CM_DRAW_HASH_BYTES],
-             cm_format format, double scale, unsigned png_colors,
-             char hex[2 * CM_DRAW_HASH_BYTES + 1])
-{
-    GChecksum *h = g_checksum_new(G_CHECKSUM_SHA256);
-    hash_bytes(h, base, CM_DRAW_HASH_BYTES);
-    hash_size(h, (size_t)format);
-    hash_double(h, scale);
-    if (format == CM_FORMAT_PNG)
-        hash_size(h, png_colors);
-    if (format == CM_FORMAT_PDF)   /* its creation date */
-        hash_size(h, (size_t)cm_slice_time(scene->slice));
-    if (format == CM_FORMAT_SVG) {   /* its <title> and <desc>, and what it says of each event */
-        hash_string(h, scene->alt);
-        hash_event_words(h, scene);
-    }
-    hash_markers(h, scene);
-    hash_labels(h, scene);
-    hash_rects_and_areas(h, scene);
-    snprintf(hex, 2 * CM_DRAW_HASH_BYTES + 1, "%s", g_checksum_get_string(h));
-    g_checksum_free(h);
-}
-
 /* ---- for the other backends ------------------------------------------------------------- */
-
-void cm_draw_trace_path(cairo_t *cr, const cm_scene_path *p) { trace_path(cr, p); }
-void cm_draw_trace_symbol(cairo_t *cr, const cm_scene_marker *m) { trace_symbol(cr, m); }
 
 cm_status
 cm_draw_raster(const cm_scene *scene, double scale, cairo_surface_t **out)
@@ -1134,10 +717,7 @@ cm_draw_raster(const cm_scene *scene, double scale, cairo_surface_t **out)
     cairo_surface_t *s = cairo_image_surface_create(
         CAIRO_FORMAT_ARGB32, (int)ceil(cm_scene_width_px(scene) * scale),
         (int)ceil(cm_scene_height_px(scene) * scale));
-    cairo_t *cr = cairo_create(s);
-    cm_status st = cairo_status(cr) == CAIRO_STATUS_SUCCESS ? draw_scene(cr, scene, scale, NULL)
-                                                            : CM_ERR_NOMEM;
-    cairo_destroy(cr);
+    cm_status st = cm_draw_surface(s, scene, scale, NULL);
     cairo_surface_flush(s);
     if (st != CM_OK || cairo_surface_status(s) != CAIRO_STATUS_SUCCESS) {
         cairo_surface_destroy(s);

@@ -1,6 +1,6 @@
-/* What the drawing backends share: the cairo backend (draw.c) traces every
- * shape, and the SVG writer (draw_svg.c) and the animation (animate.c) reuse
- * it, so a marker or a border has one geometry in every format. For src/ only. */
+/* The cairo backend (draw.c): a scene drawn on a cairo surface, for the
+ * formats drawn through cairo (format.c makes their surfaces and files) and
+ * for the animation's frames (animate.c). For src/ only. */
 #ifndef CM_SRC_DRAW_H
 #define CM_SRC_DRAW_H
 
@@ -9,17 +9,17 @@
 
 #include <cairo.h>
 
-/* Adds the outline of @p (every part; gaps at non-finite points) or of @m's
- * symbol to @cr's current path, in the scene's pixels. */
-void cm_draw_trace_path(cairo_t *cr, const cm_scene_path *p);
-void cm_draw_trace_symbol(cairo_t *cr, const cm_scene_marker *m);
+/* Whether @cache (NULL is fine) holds the ground of @scene at @scale. */
+int cm_draw_cache_fits(const cm_draw_cache *cache, const cm_scene *scene, double scale);
+
+/* Draws @scene at @scale on @surface, any cairo surface. With @cache (or NULL),
+ * @surface is an image of the cache's size that starts from the cache's
+ * ground (cm_draw_cache_fits). Returns CM_OK or CM_ERR_NOMEM. */
+cm_status cm_draw_surface(cairo_surface_t *surface, const cm_scene *scene, double scale,
+                          const cm_draw_cache *cache);
 
 /* Draws @scene at @scale into a new ARGB32 image surface (*out, the caller's).
  * Returns CM_OK or CM_ERR_NOMEM. */
 cm_status cm_draw_raster(const cm_scene *scene, double scale, cairo_surface_t **out);
-
-/* Writes @scene as SVG whose text is text (draw_svg.c), to @path all or nothing. */
-cm_status cm_draw_svg(const cm_scene *scene, double scale, const char *path,
-                      cm_diag_list *diags);
 
 #endif

@@ -1,11 +1,14 @@
 /* The SVG writer: the scene as an SVG document whose text is text (<text>
  * elements a reader can search, translate or edit), whose layers are named
  * groups and whose events carry their data. It draws what the cairo backend
- * draws, in the same order and with the same geometry (traced by draw.c), so
+ * draws, in the same order (paint.h) and with the same geometry (trace.h), so
  * that it looks like the PNG of the slice. Every string from the input is
  * escaped for XML, and characters XML 1.0 cannot carry are dropped. */
-#include "draw/draw.h"
+#include "draw/draw_svg.h"
 #include "common/outfile.h"
+#include "draw/paint.h"
+#include "draw/trace.h"
+#include "layout/scene.h"
 
 #include <math.h>
 #include <pango/pangocairo.h>
@@ -231,7 +234,7 @@ open_group(svg *s, const char *name)
 static void
 put_path(svg *s, const cm_scene_path *p)
 {
-    cm_draw_trace_path(s->cr, p);
+    cm_trace_path(s->cr, p);
     put(s, "<path");
     put_traced(s);
     put_paint(s, "fill", p->fill);
@@ -245,10 +248,10 @@ put_path_list(svg *s, const cm_scene_path *paths, size_t n, int named)
 {
     const char *group = NULL;
     for (size_t i = 0; i < n; i++) {
-        if (named && (!group || strcmp(group, paths[i].group) != 0)) {
+        if (named && (!group || strcmp(group, cm_scene_path_group(&paths[i])) != 0)) {
             if (group)
                 put(s, "</g>\n");
-            group = paths[i].group;
+            group = cm_scene_path_group(&paths[i]);
             open_group(s, group);
         }
         put_path(s, &paths[i]);
@@ -280,7 +283,7 @@ put_areas(svg *s)
         const cm_scene_area *a = &sc->areas[i];
         const cm_scene_path *p = &s->b->paths[a->path];
         if (!a->is_claimed) {
-            cm_draw_trace_path(s->cr, p);
+            cm_trace_path(s->cr, p);
             put(s, "<path");
             put_traced(s);
             put_paint(s, "fill", a->color);
@@ -293,13 +296,13 @@ put_areas(svg *s)
         cairo_scale(cr, s->scale, s->scale);
         cairo_rectangle(cr, r[0], r[1], r[2], r[3]);
         cairo_clip(cr);
-        cm_draw_trace_path(cr, p);
+        cm_trace_path(cr, p);
         cairo_set_fill_rule(cr, CAIRO_FILL_RULE_EVEN_ODD);
         cairo_clip(cr);
         cairo_clip_extents(cr, &x0, &y0, &x1, &y1);
         cairo_restore(cr);
         cairo_new_path(cr);
-        cm_draw_trace_path(cr, p);
+        cm_trace_path(cr, p);
         size_t clip = put_clip(s, "evenodd");
         for (double d = x0 - (y1 - y0); d < x1; d += 7) {
             cairo_move_to(cr, d, y1);
@@ -348,7 +351,7 @@ put_marker(svg *s, const cm_scene_marker *m)
     if (m->symbol == CM_SYM_CIRCLE) {
         put_circle(s, m->x, m->y, m->r);
     } else {
-        cm_draw_trace_symbol(s->cr, m);
+        cm_trace_symbol(s->cr, m);
         put(s, "<path");
         put_traced(s);
     }
@@ -362,13 +365,13 @@ put_marker(svg *s, const cm_scene_marker *m)
 
 /* Each event's marker is a group that says what the event is. */
 static void
-put_markers(svg *s, const char *group)
+put_markers(svg *s, cm_group group)
 {
     char when[CM_TIME_BUF];
     for (size_t i = 0; i < s->sc->n_markers; i++) {
         const cm_scene_marker *m = &s->sc->markers[i];
         const cm_event *e = m->event;
-        if (strcmp(m->group, group) != 0)
+        if (m->group != group)
             continue;
         if (!e) {
             put_marker(s, m);
@@ -465,22 +468,22 @@ put_leader(svg *s, const cm_scene_label *lb)
 }
 
 static void
-put_labels(svg *s, const char *group)
+put_labels(svg *s, cm_group group)
 {
     for (size_t i = 0; i < s->sc->n_labels; i++)
-        if (s->sc->labels[i].has_leader && strcmp(s->sc->labels[i].group, group) == 0)
+        if (s->sc->labels[i].has_leader && s->sc->labels[i].group == group)
             put_leader(s, &s->sc->labels[i]);
     for (size_t i = 0; i < s->sc->n_labels; i++)
-        if (strcmp(s->sc->labels[i].group, group) == 0)
+        if (s->sc->labels[i].group == group)
             put_label(s, &s->sc->labels[i]);
 }
 
 static void
-put_rects(svg *s, const char *group)
+put_rects(svg *s, cm_group group)
 {
     for (size_t i = 0; i < s->sc->n_rects; i++) {
         const cm_scene_rect *r = &s->sc->rects[i];
-        if (strcmp(r->group, group) != 0)
+        if (r->group != group)
             continue;
         put(s, "<rect");
         put_num(s, "x", r->x);
@@ -502,7 +505,7 @@ put_rect_path(svg *s, double x, double y, double w, double h)
 
 /* The locator inset: water, the world around the story, the map's extent. */
 static void
-put_inset(svg *s)
+put_inset(svg *s, const char *id)
 {
     const cm_scene_base *b = s->b;
     const double *r = b->inset_rect, *e = b->inset_extent;
@@ -510,7 +513,7 @@ put_inset(svg *s)
         return;
     cairo_rectangle(s->cr, r[0], r[1], r[2], r[3]);
     size_t clip = put_clip(s, "nonzero");
-    open_group(s, "inset");
+    open_group(s, id);
     cm_outfile_printf(&s->o, "<g clip-path=\"url(#clip%zu)\" fill-rule=\"evenodd\" stroke-linejoin=\"round\" "
             "stroke-linecap=\"round\">\n<path", clip);
     put_rect_path(s, r[0], r[1], r[2], r[3]);
@@ -558,13 +561,64 @@ put_font_family(svg *s, const char *family)
     put(s, "', sans-serif\"");
 }
 
-/* The document, in the cairo backend's drawing order. */
+/* Opens the group of what is clipped to the map. */
+static void
+open_map(svg *s)
+{
+    const double *r = s->b->map_rect;
+    cairo_rectangle(s->cr, r[0], r[1], r[2], r[3]);
+    size_t clip = put_clip(s, "nonzero");
+    /* On the map the cairo backend fills even-odd and joins and caps round. */
+    cm_outfile_printf(&s->o, "<g id=\"map\" clip-path=\"url(#clip%zu)\" fill-rule=\"evenodd\" "
+            "stroke-linejoin=\"round\" stroke-linecap=\"round\">\n", clip);
+}
+
+/* Writes @st, one step of the paint order: the markers, labels and boxes of a
+ * group, and the areas, in an SVG group of the step's id. */
+static void
+put_step(svg *s, const cm_paint_step *st)
+{
+    const cm_scene_base *b = s->b;
+    switch (st->what) {
+    case CM_PAINT_WATER:
+        put(s, "<rect class=\"water\" width=\"100%\" height=\"100%\"");
+        put_paint(s, "fill", b->style->water);
+        put(s, "/>\n");
+        return;
+    case CM_PAINT_BASE_MAP:
+        put_path_list(s, b->paths, b->n_paths, 1);
+        return;
+    case CM_PAINT_INSET:   /* its group inside its clip path */
+        put_inset(s, st->svg_id);
+        return;
+    case CM_PAINT_AREAS:
+        open_group(s, st->svg_id);
+        put_areas(s);
+        break;
+    case CM_PAINT_MARKERS:
+        open_group(s, st->svg_id);
+        put_markers(s, st->group);
+        break;
+    case CM_PAINT_LABELS:
+        open_group(s, st->svg_id);
+        put_labels(s, st->group);
+        break;
+    case CM_PAINT_BOX:
+        open_group(s, st->svg_id);
+        put_rects(s, st->group);
+        put_markers(s, st->group);
+        put_labels(s, st->group);
+        break;
+    }
+    put(s, "</g>\n");
+}
+
+/* The document, in the paint order (paint.h) that the cairo backend draws. */
 static void
 put_document(svg *s)
 {
     const cm_scene_base *b = s->b;
-    const double *r = b->map_rect;
-    int w = b->width_px, h = b->height_px;
+    int w = b->width_px, h = b->height_px, on_map = 0;
     char cw[32], ch[32];
 
     put(s, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
@@ -576,40 +630,16 @@ put_document(svg *s)
     put(s, " text-rendering=\"geometricPrecision\" stroke-miterlimit=\"10\" "
            "xml:space=\"preserve\">\n");
     put_title(s, cm_scene_alt(s->sc) ? cm_scene_alt(s->sc) : "");
-    put(s, "<rect class=\"water\" width=\"100%\" height=\"100%\"");
-    put_paint(s, "fill", b->style->water);
-    put(s, "/>\n");
-    cairo_rectangle(s->cr, r[0], r[1], r[2], r[3]);
-    size_t clip = put_clip(s, "nonzero");
-    /* On the map the cairo backend fills even-odd and joins and caps round. */
-    cm_outfile_printf(&s->o, "<g id=\"map\" clip-path=\"url(#clip%zu)\" fill-rule=\"evenodd\" "
-            "stroke-linejoin=\"round\" stroke-linecap=\"round\">\n", clip);
-    put_path_list(s, b->paths, b->n_paths, 1);
-    open_group(s, "control");
-    put_areas(s);
-    put(s, "</g>\n");
-    open_group(s, "places");
-    put_markers(s, "places");
-    put(s, "</g>\n");
-    open_group(s, "control-markers");
-    put_markers(s, "control");
-    put(s, "</g>\n");
-    open_group(s, "events");
-    put_markers(s, "events");
-    put(s, "</g>\n");
-    open_group(s, "labels");
-    put_labels(s, "labels");
-    put(s, "</g>\n</g>\n");
-    put_inset(s);
-    static const char *const boxes[] = { "frame", "legend", "latest" };
-    for (int i = 0; i < 3; i++) {
-        open_group(s, boxes[i]);
-        put_rects(s, boxes[i]);
-        put_markers(s, boxes[i]);
-        put_labels(s, boxes[i]);
-        put(s, "</g>\n");
+    for (size_t i = 0; i < CM_N_PAINT_STEPS; i++) {
+        const cm_paint_step *st = &cm_paint_order[i];
+        if (st->on_map && !on_map)
+            open_map(s);
+        else if (!st->on_map && on_map)
+            put(s, "</g>\n");
+        on_map = st->on_map;
+        put_step(s, st);
     }
-    put(s, "</svg>\n");
+    put(s, on_map ? "</g>\n</svg>\n" : "</svg>\n");
 }
 
 cm_status

@@ -3,6 +3,7 @@
 #define CM_SRC_SCENE_H
 
 #include "conflictmap/scene.h"
+#include "layout/group.h"
 #include "load/style.h"
 #include <pango/pango.h>
 
@@ -13,7 +14,9 @@ typedef enum cm_symbol {
 } cm_symbol;
 
 typedef struct cm_scene_path {
-    const char *group;         /* the layer's role: countries, regions, lines, world */
+    cm_group group;            /* the layer's role: countries, regions, lines, world */
+    const char *role;          /* the role as the layer has it (borrowed), the name of
+                                  an other group; NULL in the inset */
     const cm_shape *shape;     /* where it came from (borrowed from its layer) */
     char *name_keys[4];        /* regions: cm_name_key of its name fields, owned */
     double *xy;                /* n_points (x, y) pairs in pixels */
@@ -26,7 +29,7 @@ typedef struct cm_scene_path {
 
 typedef struct cm_scene_marker {
     const cm_event *event;     /* NULL for a control-state or context marker */
-    const char *group;         /* "events", "control", "places" */
+    cm_group group;            /* events, control, places, legend */
     double x, y, r, angle;     /* angle (radians) for an edge arrow */
     cm_symbol symbol;
     cm_rgba fill, stroke;
@@ -38,7 +41,7 @@ typedef struct cm_scene_marker {
 
 typedef struct cm_scene_label {
     char *text;                /* owned */
-    const char *group;         /* "labels", "frame", "legend", "latest" */
+    cm_group group;            /* labels, frame, legend, latest */
     const cm_event *event;
     double x, y, w, h;         /* the text's box, top-left, in pixels */
     double size_px;
@@ -49,11 +52,18 @@ typedef struct cm_scene_label {
 } cm_scene_label;
 
 typedef struct cm_scene_rect {
-    const char *group;
+    cm_group group;            /* frame, legend, latest */
     double x, y, w, h;
     cm_rgba fill;
     cm_stroke stroke;
 } cm_scene_rect;
+
+/* The path's group name: its SVG id and class. */
+static inline const char *
+cm_scene_path_group(const cm_scene_path *p)
+{
+    return p->group == CM_GROUP_OTHER ? p->role : cm_group_name(p->group);
+}
 
 typedef struct context_place {
     const cm_place *place;
@@ -76,7 +86,7 @@ struct cm_scene_base {
     size_t n_places, n_places_cap;
     double *event_xy;          /* per event in file order: projected, or NaN */
     struct cm_legend_present *all_present;   /* what the timeline's events bring to
-                                                the legend (scene.c) */
+                                                the legend (present.c) */
     struct cm_country_label {
         char text[128];        /* the name in spaced capitals */
         double x, y;

@@ -5,6 +5,7 @@
  * ffmpeg succeeded. */
 #include "output/animate.h"
 #include "draw/draw.h"
+#include "draw/format.h"
 #include "common/outfile.h"
 
 #include <errno.h>
@@ -38,22 +39,43 @@ find_ffmpeg(char *buf, size_t size)
     return 0;
 }
 
+/* The animations among @formats as --format names them: "gif,mp4". */
 static const char *
-format_name(unsigned formats)
+format_names(unsigned formats, char *buf, size_t size)
 {
-    return (formats & CM_FORMAT_GIF) && (formats & CM_FORMAT_MP4) ? "gif,mp4"
-           : formats & CM_FORMAT_GIF ? "gif" : "mp4";
+    size_t n = 0;
+    buf[0] = '\0';
+    for (size_t i = 0; i < CM_N_FORMATS; i++)
+        if (cm_formats[i].made == CM_MADE_TIMELINE && (formats & cm_formats[i].format) &&
+            n < size)
+            n += (size_t)snprintf(buf + n, size - n, "%s%s", n ? "," : "",
+                                  cm_formats[i].extension);
+    return buf;
 }
 
 cm_status
 cm_animate_check(unsigned formats, cm_diag_list *diags)
 {
     char buf[4096];
-    if (!(formats & (CM_FORMAT_GIF | CM_FORMAT_MP4)) || find_ffmpeg(buf, sizeof(buf)))
+    if (!(formats & cm_formats_made(CM_MADE_TIMELINE)) || find_ffmpeg(buf, sizeof(buf)))
         return CM_OK;
     cm_diag_error(diags, NULL, "--format %s needs ffmpeg, which is not installed (Debian: "
-                  "apt-get install ffmpeg)", format_name(formats));
+                  "apt-get install ffmpeg)", format_names(formats, buf, sizeof(buf)));
     return CM_ERR_IO;
+}
+
+/* @path as ffmpeg must get it to take it as a file: ffmpeg reads "file:x",
+ * "pipe:" or "http://..." as URLs, so a relative path is given as "./path"
+ * (an absolute one starts with "/" already). 0 with errno set if too long. */
+static int
+as_file_path(const char *path, char *out, size_t size)
+{
+    int n = snprintf(out, size, "%s%s", path[0] == '/' ? "" : "./", path);
+    if (n < 0 || (size_t)n >= size) {
+        errno = ENAMETOOLONG;
+        return 0;
+    }
+    return 1;
 }
 
 /* ffmpeg reading raw BGRA frames (cairo's ARGB32 on a little-endian machine)
@@ -82,7 +104,7 @@ spawn_ffmpeg(const char *ffmpeg, cm_format format, int w, int h, double hold_s,
                                            : sizeof(mp4) / sizeof(mp4[0]);
     for (size_t i = 0; i < n_enc; i++)
         argv[n++] = enc[i];
-    argv[n++] = out;
+    argv[n++] = out;   /* a path, never a URL: see as_file_path() */
     argv[n] = NULL;
 
     if (pipe(fds) != 0)
@@ -199,7 +221,9 @@ cm_animate(const cm_scene_base *base, const cm_slices *slices, double scale, dou
     sigemptyset(&pipe_set);
     sigaddset(&pipe_set, SIGPIPE);
     pthread_sigmask(SIG_BLOCK, &pipe_set, &old_set);
-    pid_t pid = spawn_ffmpeg(ffmpeg, format, w, h, hold_s, o.tmp, &fd);
+    char out[4096 + 2];
+    pid_t pid = as_file_path(o.tmp, out, sizeof out)
+                    ? spawn_ffmpeg(ffmpeg, format, w, h, hold_s, out, &fd) : -1;
     if (pid < 0) {
         cm_diag_error(diags, &pos, "cannot run %s: %s", ffmpeg, strerror(errno));
         st = CM_ERR_IO;

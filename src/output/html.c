@@ -254,7 +254,7 @@ add_labels(builder *b, json_t *entry, const cm_scene *sc)
     json_t *labels = json_array(), *dropped = json_array();
     for (size_t i = 0; i < sc->n_labels; i++) {
         const cm_scene_label *lb = &sc->labels[i];
-        if (!lb->event || strcmp(lb->group, "labels") != 0)
+        if (!lb->event || lb->group != CM_GROUP_LABELS)
             continue;
         json_t *pair = json_array();
         push(b, pair, label_text(lb->text));

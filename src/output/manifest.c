@@ -444,6 +444,13 @@ find_shares(const char *dir, char ***paths, int *n, cm_diag_list *diags)
         }
         *n = total;
         size_t len = strlen(dir) + strlen(de->d_name) + 2;
+        if ((*paths)[k - 1]) {   /* manifest.1-of-2.json and manifest.01-of-2.json */
+            cm_pos other = { (*paths)[k - 1], 0, 0 };
+            cm_diag_error(diags, &other, "%s/%s is share %d of %d too; keep one of the two "
+                          "files", dir, de->d_name, k, total);
+            st = CM_ERR_INPUT;
+            break;
+        }
         if (!((*paths)[k - 1] = malloc(len))) {
             st = CM_ERR_NOMEM;
             break;
@@ -494,18 +501,27 @@ same_run(json_t *a, json_t *b)
 }
 
 /* Slice i of the whole run is slice i / N of share i % N (render.c's round
- * robin), so dealing them back out restores the single run's order. */
+ * robin), so dealing them back out restores the single run's order. Shares
+ * of one slicing then have the counts the round robin gives and times that
+ * only increase; shares of different slicings (--every 1h and 2h) do not. */
 static cm_status
 interleave(json_t **shares, int n, json_t *all, size_t *n_slices)
 {
     size_t total = 0;
+    const char *last = NULL;
     for (int k = 0; k < n; k++)
         total += json_array_size(json_object_get(shares[k], "slices"));
+    for (int k = 0; k < n; k++)
+        if (json_array_size(json_object_get(shares[k], "slices")) !=
+            (total + (size_t)(n - 1 - k)) / (size_t)n)
+            return CM_ERR_INPUT;
     for (size_t i = 0; i < total; i++) {
         json_t *s = json_array_get(json_object_get(shares[i % (size_t)n], "slices"),
                                    i / (size_t)n);
-        if (!s)
+        const char *t = json_string_value(json_object_get(s, "time"));
+        if (!s || !t || (last && strcmp(last, t) >= 0))
             return CM_ERR_INPUT;
+        last = t;
         if (json_array_append(all, s) != 0)
             return CM_ERR_NOMEM;
     }
@@ -520,8 +536,9 @@ write_merged(json_t **shares, int n, const char *dir, size_t *n_slices, cm_diag_
     json_t *all = json_array(), *root = json_copy(shares[0]);
     cm_status st = all && root ? interleave(shares, n, all, n_slices) : CM_ERR_NOMEM;
     if (st == CM_ERR_INPUT)
-        cm_diag_error(diags, &pos, "the shares' slices do not add up to one run; render "
-                      "every share again into an empty folder");
+        cm_diag_error(diags, &pos, "the shares' slices do not add up to one run (slice "
+                      "times out of order or missing: shares of different --every, --at or "
+                      "--window?); render every share again into an empty folder");
     if (st == CM_OK && json_object_set(root, "slices", all) != 0)
         st = CM_ERR_NOMEM;
     if (st == CM_OK) {

@@ -12,6 +12,7 @@
 #include "output/animate.h"
 #include "output/html.h"
 #include "output/manifest.h"
+#include "draw/format.h"
 #include "draw/png.h"
 #include "draw/sprite.h"
 
@@ -27,41 +28,60 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-typedef struct run {
-    const cm_render_options *opt;
-    cm_diag_list *diags;
+/* What is loaded: the inputs, each checked by its loader. Filled by cm_render's
+ * loading step; valid from there until finish(). */
+typedef struct run_loaded {
     cm_gazetteer *gaz;
     cm_events *events;
     cm_layer **layers;
     size_t n_layers, cap_layers;
     cm_style *style;
+} run_loaded;
+
+/* What the slices are laid out on and listed in: made by prepare() and
+ * write_all() before the first slice is laid out; valid until finish(). */
+typedef struct run_plan {
+    double bbox[4];            /* the extent the projection is fitted to */
     cm_projection *proj;
     cm_slices *slices;
-    cm_scene_base *base;
-    cm_draw_cache *cache;      /* the ground every slice's PNG starts from */
+    cm_scene_base *base;       /* what every slice shares: layers projected, places */
     cm_manifest *manifest;
     cm_html_page *page;        /* with --format html */
     char stem[512];            /* output names: <stem>-<YYYYMMDDTHHMMZ>.<ext> */
-    double bbox[4];
-    /* Per slice, while drawing (see draw_all): */
-    cm_scene **scenes;         /* laid out and not yet let go of */
-    unsigned char *refs;       /* who still needs the scene: next layout, its drawing */
-    unsigned char *written;    /* cm_format bits of the files this run put in place */
-    unsigned char *todo;       /* cm_format bits of the files to draw: not kept */
-    unsigned char *finished;   /* drawn or kept: its manifest entry can be written */
-    size_t flush_i, flush_k;   /* the next slice, and entry, for the manifest */
-    char (*hashes)[4][2 * CM_DRAW_HASH_BYTES + 1];   /* per format: cm_draw_hash */
-    long long (*bytes)[4];     /* per format: the file's size */
-    unsigned char base_hash[CM_DRAW_HASH_BYTES];
     cm_manifest_drawn *drawn;  /* what the folder's manifest says was drawn before */
-    size_t n_kept;
-    size_t *queue, q_head, q_tail;   /* slices laid out, waiting for a worker */
-    pthread_mutex_t lock;      /* guards the above but written, and what follows */
+    unsigned char base_hash[CM_DRAW_HASH_BYTES];
+} run_plan;
+
+/* What the layout and the workers share while slices are drawn: allocated by
+ * draw_all(), per slice where an array; valid until finish(). Fields marked
+ * "locked" are read and written with .lock held once workers run; the rest
+ * are written by one side only (noted) before the other reads them. */
+typedef struct run_shared {
+    cm_draw_cache *cache;      /* the ground every slice's PNG starts from (first worker) */
+    cm_scene **scenes;         /* locked: laid out and not yet let go of */
+    unsigned char *refs;       /* locked: who still needs the scene: next layout, its drawing */
+    unsigned char *written;    /* cm_format bits of the files this run put in place (worker) */
+    unsigned char *todo;       /* cm_format bits of the files to draw, not kept (layout) */
+    unsigned char *finished;   /* locked: drawn or kept: its manifest entry can be written */
+    size_t flush_i, flush_k;   /* the next slice, and entry, for the manifest (layout) */
+    char (*hashes)[CM_N_SLICE_FORMATS][2 * CM_DRAW_HASH_BYTES + 1];   /* cm_draw_hash (layout) */
+    long long (*bytes)[CM_N_SLICE_FORMATS];   /* per format: the file's size (either) */
+    size_t *queue, q_head, q_tail;   /* locked: slices laid out, waiting for a worker */
+    pthread_mutex_t lock;
     pthread_cond_t wake;       /* the queue or stop changed */
-    int laid_all, stop;
-    int ground_made;           /* with workers: the first has made the cache (or failed) */
-    cm_status draw_st;         /* the first failure while drawing */
-    size_t n_share, n_done, n_drawn;
+    int laid_all, stop;        /* locked */
+    int ground_made;           /* locked: with workers, the first has made the cache (or failed) */
+    cm_status draw_st;         /* locked: the first failure while drawing */
+    size_t n_share, n_done, n_drawn, n_kept;   /* locked, but n_share (set before) */
+} run_shared;
+
+/* One call of cm_render() or cm_validate(). */
+typedef struct run {
+    const cm_render_options *opt;
+    cm_diag_list *diags;
+    run_loaded in;
+    run_plan plan;
+    run_shared sh;
 } run;
 
 /* ---- loading --------------------------------------------------------------------------- */
@@ -69,9 +89,9 @@ typedef struct run {
 static cm_status
 load_gazetteers(run *r, const char *const *paths, size_t n)
 {
-    cm_status st = cm_gazetteer_create(&r->gaz), first = CM_OK;
+    cm_status st = cm_gazetteer_create(&r->in.gaz), first = CM_OK;
     for (size_t i = 0; st == CM_OK && i < n; i++) {
-        cm_status s = cm_gazetteer_add_file(r->gaz, paths[i], r->diags);
+        cm_status s = cm_gazetteer_add_file(r->in.gaz, paths[i], r->diags);
         if (s == CM_ERR_NOMEM)
             return s;
         if (first == CM_OK)
@@ -84,17 +104,17 @@ static cm_status
 add_layer(run *r, const char *path, const char *role)
 {
     cm_layer *layer = NULL;
-    if (r->n_layers == r->cap_layers) {
-        size_t cap = r->cap_layers ? r->cap_layers * 2 : 8;
-        cm_layer **l = realloc(r->layers, cap * sizeof(*l));
+    if (r->in.n_layers == r->in.cap_layers) {
+        size_t cap = r->in.cap_layers ? r->in.cap_layers * 2 : 8;
+        cm_layer **l = realloc(r->in.layers, cap * sizeof(*l));
         if (!l)
             return CM_ERR_NOMEM;
-        r->layers = l;
-        r->cap_layers = cap;
+        r->in.layers = l;
+        r->in.cap_layers = cap;
     }
     cm_status st = cm_layer_load(&layer, path, role, r->diags);
     if (st == CM_OK)
-        r->layers[r->n_layers++] = layer;
+        r->in.layers[r->in.n_layers++] = layer;
     return st;
 }
 
@@ -201,12 +221,12 @@ static cm_status
 choose_extent(run *r)
 {
     if (r->opt->bbox_deg) {
-        memcpy(r->bbox, r->opt->bbox_deg, sizeof(r->bbox));
+        memcpy(r->plan.bbox, r->opt->bbox_deg, sizeof(r->plan.bbox));
         return CM_OK;
     }
-    if (cm_events_bbox(r->events, r->bbox))
+    if (cm_events_bbox(r->in.events, r->plan.bbox))
         return CM_OK;
-    return cm_extent_fit_events(r->events, r->opt->width_px, r->opt->height_px, r->bbox);
+    return cm_extent_fit_events(r->in.events, r->opt->width_px, r->opt->height_px, r->plan.bbox);
 }
 
 /* ---- preparing ------------------------------------------------------------------------------ */
@@ -227,30 +247,30 @@ static cm_status
 prepare(run *r)
 {
     const cm_render_options *o = r->opt;
-    const char *projection = o->projection ? o->projection : cm_events_projection(r->events);
+    const char *projection = o->projection ? o->projection : cm_events_projection(r->in.events);
     double rect[4];
     cm_status st = check_lang(r, o->lang);
     if (st == CM_OK)
         st = choose_extent(r);
     if (st == CM_OK)
-        st = cm_style_load(&r->style, o->style, r->diags);
+        st = cm_style_load(&r->in.style, o->style, r->diags);
     if (st != CM_OK)
         return st;
-    cm_scene_map_rect(r->style, o->width_px, o->height_px, rect);
-    st = cm_projection_create(&r->proj, projection, r->bbox, rect, r->diags);
+    cm_scene_map_rect(r->in.style, o->width_px, o->height_px, rect);
+    st = cm_projection_create(&r->plan.proj, projection, r->plan.bbox, rect, r->diags);
     if (st == CM_OK)
-        st = cm_slices_make(&r->slices, r->events, &o->slicing, r->diags);
+        st = cm_slices_make(&r->plan.slices, r->in.events, &o->slicing, r->diags);
     if (st == CM_OK)
-        st = cm_scene_base_create(&r->base, r->layers, r->n_layers, r->proj, r->style, r->gaz,
-                                  r->events, r->bbox, o->width_px, o->height_px);
+        st = cm_scene_base_create(&r->plan.base, r->in.layers, r->in.n_layers, r->plan.proj, r->in.style, r->in.gaz,
+                                  r->in.events, r->plan.bbox, o->width_px, o->height_px);
     if (st == CM_OK)
-        cm_scene_base_set_lang(r->base, o->lang);
+        cm_scene_base_set_lang(r->plan.base, o->lang);
     if (st == CM_OK && (o->formats & CM_FORMAT_HTML))
-        st = cm_html_page_create(&r->page, r->events, r->style, o->width_px, o->height_px,
+        st = cm_html_page_create(&r->plan.page, r->in.events, r->in.style, o->width_px, o->height_px,
                                  o->scale, o->scale < 2 ? 2 : o->scale);
     if (st == CM_OK)
-        st = cm_manifest_create(&r->manifest, r->events, o->width_px, o->height_px, o->scale,
-                                cm_projection_definition(r->proj), r->bbox);
+        st = cm_manifest_create(&r->plan.manifest, r->in.events, o->width_px, o->height_px, o->scale,
+                                cm_projection_definition(r->plan.proj), r->plan.bbox);
     return st;
 }
 
@@ -296,18 +316,19 @@ stem_of(const char *path, char *buf, size_t size)
     return buf;
 }
 
-/* The formats drawn per slice, in the order their files are listed. */
-static const cm_format slice_formats[] = { CM_FORMAT_PNG, CM_FORMAT_SVG, CM_FORMAT_PDF,
-                                           CM_FORMAT_SVG_OUTLINES };
-enum { N_SLICE_FORMATS = sizeof(slice_formats) / sizeof(slice_formats[0]) };
-_Static_assert(N_SLICE_FORMATS <= 4, "run's hashes and bytes hold 4 formats a slice");
+/* The formats drawn per slice are the first CM_N_SLICE_FORMATS of the table
+ * (src/draw/format.h), in the order their files are listed. */
+static cm_format
+slice_format(size_t f)
+{
+    return cm_formats[f].format;
+}
 
-/* The page shows the PNGs, so html implies png. */
+/* The formats asked for, with those they need: the page shows the PNGs. */
 static unsigned
 formats_of(const run *r)
 {
-    unsigned f = r->opt->formats;
-    return f & CM_FORMAT_HTML ? f | CM_FORMAT_PNG : f;
+    return cm_formats_needed(r->opt->formats);
 }
 
 /* The base name of slice @i's file in @format: only the events file's name
@@ -316,8 +337,8 @@ static void
 slice_file_name(const run *r, size_t i, cm_format format, char *buf, size_t size)
 {
     char stamp[CM_TIME_BUF];
-    cm_time_format_stamp(cm_slice_time(cm_slices_get(r->slices, i)), stamp);
-    snprintf(buf, size, "%s-%s.%s", r->stem, stamp, cm_format_extension(format));
+    cm_time_format_stamp(cm_slice_time(cm_slices_get(r->plan.slices, i)), stamp);
+    snprintf(buf, size, "%s-%s.%s", r->plan.stem, stamp, cm_format_extension(format));
 }
 
 static void
@@ -342,8 +363,8 @@ static void
 png_2x_name(const run *r, size_t i, char *buf, size_t size)
 {
     char stamp[CM_TIME_BUF];
-    cm_time_format_stamp(cm_slice_time(cm_slices_get(r->slices, i)), stamp);
-    snprintf(buf, size, "%s-%s@2x.png", r->stem, stamp);
+    cm_time_format_stamp(cm_slice_time(cm_slices_get(r->plan.slices, i)), stamp);
+    snprintf(buf, size, "%s-%s@2x.png", r->plan.stem, stamp);
 }
 
 static void
@@ -370,23 +391,23 @@ draw_slice(run *r, size_t i, cm_diag_list *diags)
 {
     char path[4096];
     cm_status st = CM_OK;
-    for (size_t f = 0; st == CM_OK && f < N_SLICE_FORMATS; f++) {
+    for (size_t f = 0; st == CM_OK && f < CM_N_SLICE_FORMATS; f++) {
         struct stat sb;
-        if (!(r->todo[i] & slice_formats[f]))
+        if (!(r->sh.todo[i] & slice_format(f)))
             continue;
-        slice_file_path(r, i, slice_formats[f], path, sizeof(path));
-        st = cm_draw_cached(r->scenes[i], r->cache, slice_formats[f], r->opt->scale,
+        slice_file_path(r, i, slice_format(f), path, sizeof(path));
+        st = cm_draw_cached(r->sh.scenes[i], r->sh.cache, slice_format(f), r->opt->scale,
                             r->opt->png_colors, path, diags);
         if (st == CM_OK)
-            r->written[i] |= (unsigned char)slice_formats[f];
+            r->sh.written[i] |= (unsigned char)slice_format(f);
         if (st == CM_OK)
-            r->bytes[i][f] = stat(path, &sb) == 0 ? (long long)sb.st_size : -1;
+            r->sh.bytes[i][f] = stat(path, &sb) == 0 ? (long long)sb.st_size : -1;
     }
     if (st == CM_OK && has_png_2x(r)) {
         png_2x_path(r, i, path, sizeof(path));
-        st = cm_draw(r->scenes[i], CM_FORMAT_PNG, 2, r->opt->png_colors, path, diags);
+        st = cm_draw(r->sh.scenes[i], CM_FORMAT_PNG, 2, r->opt->png_colors, path, diags);
         if (st == CM_OK)
-            r->written[i] |= WROTE_PNG_2X;
+            r->sh.written[i] |= WROTE_PNG_2X;
     }
     return st;
 }
@@ -398,24 +419,24 @@ choose_files(run *r, size_t i)
 {
     char name[1024], path[4096];
     struct stat sb;
-    r->todo[i] = 0;
+    r->sh.todo[i] = 0;
     if (has_png_2x(r)) {   /* not recorded itself: drawn with its slice, or when missing */
         png_2x_path(r, i, path, sizeof(path));
         if (stat(path, &sb) != 0)
-            r->todo[i] |= WROTE_PNG_2X;
+            r->sh.todo[i] |= WROTE_PNG_2X;
     }
-    for (size_t f = 0; f < N_SLICE_FORMATS; f++) {
-        if (!(formats_of(r) & slice_formats[f]))
+    for (size_t f = 0; f < CM_N_SLICE_FORMATS; f++) {
+        if (!(formats_of(r) & slice_format(f)))
             continue;
-        cm_draw_hash(r->scenes[i], r->base_hash, slice_formats[f], r->opt->scale,
-                     r->opt->png_colors, r->hashes[i][f]);
-        slice_file_name(r, i, slice_formats[f], name, sizeof(name));
+        cm_draw_hash(r->sh.scenes[i], r->plan.base_hash, slice_format(f), r->opt->scale,
+                     r->opt->png_colors, r->sh.hashes[i][f]);
+        slice_file_name(r, i, slice_format(f), name, sizeof(name));
         snprintf(path, sizeof(path), "%s/%s", r->opt->out_dir, name);
-        long long bytes = cm_manifest_drawn_find(r->drawn, name, r->hashes[i][f]);
+        long long bytes = cm_manifest_drawn_find(r->plan.drawn, name, r->sh.hashes[i][f]);
         if (bytes >= 0 && stat(path, &sb) == 0 && S_ISREG(sb.st_mode) && sb.st_size == bytes)
-            r->bytes[i][f] = bytes;
+            r->sh.bytes[i][f] = bytes;
         else
-            r->todo[i] |= (unsigned char)slice_formats[f];
+            r->sh.todo[i] |= (unsigned char)slice_format(f);
     }
 }
 
@@ -423,35 +444,35 @@ choose_files(run *r, size_t i)
 static cm_status
 note_drawn(run *r, size_t i, size_t k)
 {
-    const char *exts[N_SLICE_FORMATS], *hashes[N_SLICE_FORMATS];
-    long long bytes[N_SLICE_FORMATS];
+    const char *exts[CM_N_SLICE_FORMATS], *hashes[CM_N_SLICE_FORMATS];
+    long long bytes[CM_N_SLICE_FORMATS];
     size_t n = 0;
-    for (size_t f = 0; f < N_SLICE_FORMATS; f++) {
-        if (!(formats_of(r) & slice_formats[f]))
+    for (size_t f = 0; f < CM_N_SLICE_FORMATS; f++) {
+        if (!(formats_of(r) & slice_format(f)))
             continue;
-        exts[n] = cm_format_extension(slice_formats[f]);
-        hashes[n] = r->hashes[i][f];
-        bytes[n++] = r->bytes[i][f];
+        exts[n] = cm_formats[f].extension;
+        hashes[n] = r->sh.hashes[i][f];
+        bytes[n++] = r->sh.bytes[i][f];
     }
-    return cm_manifest_set_drawn(r->manifest, k, exts, hashes, bytes, n);
+    return cm_manifest_set_drawn(r->plan.manifest, k, exts, hashes, bytes, n);
 }
 
 /* The manifest's entry for slice @i: the files draw_slice writes for it. */
 static cm_status
 add_to_manifest(run *r, size_t i)
 {
-    char names[N_SLICE_FORMATS][1024];
-    const char *exts[N_SLICE_FORMATS], *name_ptrs[N_SLICE_FORMATS];
+    char names[CM_N_SLICE_FORMATS][1024];
+    const char *exts[CM_N_SLICE_FORMATS], *name_ptrs[CM_N_SLICE_FORMATS];
     size_t n_files = 0;
-    for (size_t f = 0; f < N_SLICE_FORMATS; f++) {
-        if (!(formats_of(r) & slice_formats[f]))
+    for (size_t f = 0; f < CM_N_SLICE_FORMATS; f++) {
+        if (!(formats_of(r) & slice_format(f)))
             continue;
-        slice_file_name(r, i, slice_formats[f], names[n_files], sizeof(names[n_files]));
-        exts[n_files] = cm_format_extension(slice_formats[f]);
+        slice_file_name(r, i, slice_format(f), names[n_files], sizeof(names[n_files]));
+        exts[n_files] = cm_formats[f].extension;
         name_ptrs[n_files] = names[n_files];
         n_files++;
     }
-    return cm_manifest_add_slice(r->manifest, cm_slices_get(r->slices, i), r->scenes[i], exts,
+    return cm_manifest_add_slice(r->plan.manifest, cm_slices_get(r->plan.slices, i), r->sh.scenes[i], exts,
                                  name_ptrs, n_files);
 }
 
@@ -462,7 +483,7 @@ add_to_page(run *r, size_t i)
     char png[1024], png_2x[1024];
     slice_file_name(r, i, CM_FORMAT_PNG, png, sizeof(png));
     png_2x_name(r, i, png_2x, sizeof(png_2x));
-    return cm_html_page_add_slice(r->page, r->scenes[i], png, has_png_2x(r) ? png_2x : NULL);
+    return cm_html_page_add_slice(r->plan.page, r->sh.scenes[i], png, has_png_2x(r) ? png_2x : NULL);
 }
 
 /* manifest.json, or with --shard K/N its share, manifest.K-of-N.json, which
@@ -486,12 +507,12 @@ static void
 release_scene(run *r, size_t i)
 {
     cm_scene *sc = NULL;
-    pthread_mutex_lock(&r->lock);
-    if (--r->refs[i] == 0) {
-        sc = r->scenes[i];
-        r->scenes[i] = NULL;
+    pthread_mutex_lock(&r->sh.lock);
+    if (--r->sh.refs[i] == 0) {
+        sc = r->sh.scenes[i];
+        r->sh.scenes[i] = NULL;
     }
-    pthread_mutex_unlock(&r->lock);
+    pthread_mutex_unlock(&r->sh.lock);
     cm_scene_destroy(sc);
 }
 
@@ -499,10 +520,10 @@ release_scene(run *r, size_t i)
 static void
 fail(run *r, cm_status st)
 {
-    if (r->draw_st == CM_OK)
-        r->draw_st = st;
-    r->stop = 1;
-    pthread_cond_broadcast(&r->wake);
+    if (r->sh.draw_st == CM_OK)
+        r->sh.draw_st = st;
+    r->sh.stop = 1;
+    pthread_cond_broadcast(&r->sh.wake);
 }
 
 /* Takes the next queued slice, waiting for one while layout goes on.
@@ -510,12 +531,12 @@ fail(run *r, cm_status st)
 static int
 take_slice(run *r, size_t *i, int wait)
 {
-    while (!r->stop && r->q_head == r->q_tail && !r->laid_all && wait)
-        pthread_cond_wait(&r->wake, &r->lock);
-    if (r->stop || r->q_head == r->q_tail)
+    while (!r->sh.stop && r->sh.q_head == r->sh.q_tail && !r->sh.laid_all && wait)
+        pthread_cond_wait(&r->sh.wake, &r->sh.lock);
+    if (r->sh.stop || r->sh.q_head == r->sh.q_tail)
         return 0;
-    *i = r->queue[r->q_head++];
-    pthread_cond_broadcast(&r->wake);   /* room for the layout to go on */
+    *i = r->sh.queue[r->sh.q_head++];
+    pthread_cond_broadcast(&r->sh.wake);   /* room for the layout to go on */
     return 1;
 }
 
@@ -524,21 +545,21 @@ static void
 draw_queued(run *r, cm_diag_list *diags, int wait)
 {
     size_t i;
-    pthread_mutex_lock(&r->lock);
+    pthread_mutex_lock(&r->sh.lock);
     while (take_slice(r, &i, wait)) {
-        pthread_mutex_unlock(&r->lock);
+        pthread_mutex_unlock(&r->sh.lock);
         cm_status st = draw_slice(r, i, diags);
         release_scene(r, i);
-        pthread_mutex_lock(&r->lock);
+        pthread_mutex_lock(&r->sh.lock);
         if (st != CM_OK)
             fail(r, st);
-        r->finished[i] = 1;
-        r->n_done++;
-        r->n_drawn++;
+        r->sh.finished[i] = 1;
+        r->sh.n_done++;
+        r->sh.n_drawn++;
         if (r->opt->progress)
-            r->opt->progress(r->opt->progress_data, r->n_done, r->n_share);
+            r->opt->progress(r->opt->progress_data, r->sh.n_done, r->sh.n_share);
     }
-    pthread_mutex_unlock(&r->lock);
+    pthread_mutex_unlock(&r->sh.lock);
 }
 
 typedef struct worker {
@@ -554,7 +575,7 @@ static cm_status
 make_ground(run *r)
 {
     return r->opt->formats & CM_FORMAT_PNG
-               ? cm_draw_cache_create(&r->cache, r->base, r->opt->scale) : CM_OK;
+               ? cm_draw_cache_create(&r->sh.cache, r->plan.base, r->opt->scale) : CM_OK;
 }
 
 /* Each worker draws text with its own Pango font map (Pango's default font
@@ -572,16 +593,16 @@ worker_main(void *arg)
     /* The first worker draws the ground while the run lays out the first
      * slices; the others wait for it before drawing. */
     cm_status st = w->first ? make_ground(r) : CM_OK;
-    pthread_mutex_lock(&r->lock);
+    pthread_mutex_lock(&r->sh.lock);
     if (w->first) {
         if (st != CM_OK)
             fail(r, st);
-        r->ground_made = 1;
-        pthread_cond_broadcast(&r->wake);
+        r->sh.ground_made = 1;
+        pthread_cond_broadcast(&r->sh.wake);
     }
-    while (!r->ground_made && !r->stop)
-        pthread_cond_wait(&r->wake, &r->lock);
-    pthread_mutex_unlock(&r->lock);
+    while (!r->sh.ground_made && !r->sh.stop)
+        pthread_cond_wait(&r->sh.wake, &r->sh.lock);
+    pthread_mutex_unlock(&r->sh.lock);
     draw_queued(r, w->diags, 1);
     pango_cairo_font_map_set_default(NULL);
     return NULL;
@@ -592,21 +613,21 @@ worker_main(void *arg)
 static void
 queue_slice(run *r, size_t i, size_t n_workers)
 {
-    pthread_mutex_lock(&r->lock);
-    if (in_share(r, i) && r->todo[i]) {
-        r->refs[i]++;
-        r->queue[r->q_tail++] = i;
-        pthread_cond_broadcast(&r->wake);
+    pthread_mutex_lock(&r->sh.lock);
+    if (in_share(r, i) && r->sh.todo[i]) {
+        r->sh.refs[i]++;
+        r->sh.queue[r->sh.q_tail++] = i;
+        pthread_cond_broadcast(&r->sh.wake);
     } else if (in_share(r, i)) {   /* every file kept */
-        r->finished[i] = 1;
-        r->n_kept++;
-        r->n_done++;
+        r->sh.finished[i] = 1;
+        r->sh.n_kept++;
+        r->sh.n_done++;
         if (r->opt->progress)
-            r->opt->progress(r->opt->progress_data, r->n_done, r->n_share);
+            r->opt->progress(r->opt->progress_data, r->sh.n_done, r->sh.n_share);
     }
-    while (n_workers > 1 && !r->stop && r->q_tail - r->q_head > 2 * n_workers)
-        pthread_cond_wait(&r->wake, &r->lock);
-    pthread_mutex_unlock(&r->lock);
+    while (n_workers > 1 && !r->sh.stop && r->sh.q_tail - r->sh.q_head > 2 * n_workers)
+        pthread_cond_wait(&r->sh.wake, &r->sh.lock);
+    pthread_mutex_unlock(&r->sh.lock);
 }
 
 /* Lays out every slice in time order (a label keeps the spot it had on the
@@ -615,9 +636,9 @@ queue_slice(run *r, size_t i, size_t n_workers)
 static int
 stopped(run *r)
 {
-    pthread_mutex_lock(&r->lock);
-    int stop = r->stop;
-    pthread_mutex_unlock(&r->lock);
+    pthread_mutex_lock(&r->sh.lock);
+    int stop = r->sh.stop;
+    pthread_mutex_unlock(&r->sh.lock);
     return stop;
 }
 
@@ -625,21 +646,21 @@ stopped(run *r)
 static cm_status
 flush_manifest(run *r)
 {
-    size_t n = cm_slices_count(r->slices);
+    size_t n = cm_slices_count(r->plan.slices);
     cm_status st = CM_OK;
-    while (st == CM_OK && r->flush_i < n) {
-        size_t i = r->flush_i;
-        pthread_mutex_lock(&r->lock);
-        int ready = r->finished[i];
-        pthread_mutex_unlock(&r->lock);
+    while (st == CM_OK && r->sh.flush_i < n) {
+        size_t i = r->sh.flush_i;
+        pthread_mutex_lock(&r->sh.lock);
+        int ready = r->sh.finished[i];
+        pthread_mutex_unlock(&r->sh.lock);
         if (in_share(r, i) && !ready)
             break;
         if (in_share(r, i)) {
-            st = note_drawn(r, i, r->flush_k++);
+            st = note_drawn(r, i, r->sh.flush_k++);
             if (st == CM_OK)
-                st = cm_manifest_flush(r->manifest, r->flush_k);
+                st = cm_manifest_flush(r->plan.manifest, r->sh.flush_k);
         }
-        r->flush_i++;
+        r->sh.flush_i++;
     }
     return st;
 }
@@ -647,18 +668,18 @@ flush_manifest(run *r)
 static cm_status
 layout_all(run *r, size_t n_workers)
 {
-    size_t n = cm_slices_count(r->slices), laid = 0;
+    size_t n = cm_slices_count(r->plan.slices), laid = 0;
     cm_status st = CM_OK;
     for (size_t i = 0; st == CM_OK && i < n && !stopped(r); i++) {
-        r->refs[i] = 1;   /* held until the next slice is laid out */
-        st = cm_scene_layout(&r->scenes[i], r->base, cm_slices_get(r->slices, i),
-                             i ? r->scenes[i - 1] : NULL);
+        r->sh.refs[i] = 1;   /* held until the next slice is laid out */
+        st = cm_scene_layout(&r->sh.scenes[i], r->plan.base, cm_slices_get(r->plan.slices, i),
+                             i ? r->sh.scenes[i - 1] : NULL);
         laid = i + 1;
         if (st == CM_OK && in_share(r, i)) {
             choose_files(r, i);
             st = add_to_manifest(r, i);
         }
-        if (st == CM_OK && r->page && in_share(r, i))
+        if (st == CM_OK && r->plan.page && in_share(r, i))
             st = add_to_page(r, i);
         if (st == CM_OK)
             queue_slice(r, i, n_workers);
@@ -678,7 +699,7 @@ static size_t
 count_share(const run *r)
 {
     size_t n = 0;
-    for (size_t i = 0; i < cm_slices_count(r->slices); i++)
+    for (size_t i = 0; i < cm_slices_count(r->plan.slices); i++)
         n += (size_t)in_share(r, i);
     return n;
 }
@@ -703,10 +724,10 @@ start_workers(run *r, worker *w, size_t n_workers)
 static void
 join_workers(run *r, worker *w, size_t n_workers)
 {
-    pthread_mutex_lock(&r->lock);
-    r->laid_all = 1;
-    pthread_cond_broadcast(&r->wake);
-    pthread_mutex_unlock(&r->lock);
+    pthread_mutex_lock(&r->sh.lock);
+    r->sh.laid_all = 1;
+    pthread_cond_broadcast(&r->sh.wake);
+    pthread_mutex_unlock(&r->sh.lock);
     for (size_t k = 0; k < n_workers; k++) {
         if (w[k].started)
             pthread_join(w[k].thread, NULL);
@@ -724,7 +745,7 @@ join_workers(run *r, worker *w, size_t n_workers)
 static size_t
 worker_count(const run *r)
 {
-    size_t n = cm_slices_count(r->slices);
+    size_t n = cm_slices_count(r->plan.slices);
     size_t jobs = r->opt->jobs > 1 ? (size_t)r->opt->jobs : 1;
     if (jobs > CM_MAX_JOBS)
         jobs = CM_MAX_JOBS;
@@ -735,40 +756,40 @@ worker_count(const run *r)
 static cm_status
 draw_all(run *r)
 {
-    size_t n = cm_slices_count(r->slices), n_workers = worker_count(r);
+    size_t n = cm_slices_count(r->plan.slices), n_workers = worker_count(r);
     worker *w = calloc(n_workers, sizeof(*w));
-    r->scenes = calloc(n ? n : 1, sizeof(*r->scenes));
-    r->refs = calloc(n ? n : 1, 1);
-    r->written = calloc(n ? n : 1, 1);
-    r->queue = calloc(n ? n : 1, sizeof(*r->queue));
-    r->todo = calloc(n ? n : 1, 1);
-    r->finished = calloc(n ? n : 1, 1);
-    r->hashes = calloc(n ? n : 1, sizeof(*r->hashes));
-    r->bytes = calloc(n ? n : 1, sizeof(*r->bytes));
-    if (!w || !r->scenes || !r->refs || !r->written || !r->queue || !r->todo || !r->finished || !r->hashes ||
-        !r->bytes) {
+    r->sh.scenes = calloc(n ? n : 1, sizeof(*r->sh.scenes));
+    r->sh.refs = calloc(n ? n : 1, 1);
+    r->sh.written = calloc(n ? n : 1, 1);
+    r->sh.queue = calloc(n ? n : 1, sizeof(*r->sh.queue));
+    r->sh.todo = calloc(n ? n : 1, 1);
+    r->sh.finished = calloc(n ? n : 1, 1);
+    r->sh.hashes = calloc(n ? n : 1, sizeof(*r->sh.hashes));
+    r->sh.bytes = calloc(n ? n : 1, sizeof(*r->sh.bytes));
+    if (!w || !r->sh.scenes || !r->sh.refs || !r->sh.written || !r->sh.queue || !r->sh.todo || !r->sh.finished || !r->sh.hashes ||
+        !r->sh.bytes) {
         free(w);
         return CM_ERR_NOMEM;
     }
-    r->n_share = count_share(r);
-    cm_draw_base_hash(r->base, r->base_hash);
+    r->sh.n_share = count_share(r);
+    cm_draw_base_hash(r->plan.base, r->plan.base_hash);
     cm_status st = n_workers > 1 ? start_workers(r, w, n_workers) : make_ground(r);
     if (st == CM_OK)
         st = layout_all(r, n_workers);
     if (st != CM_OK) {
-        pthread_mutex_lock(&r->lock);
+        pthread_mutex_lock(&r->sh.lock);
         fail(r, st);
-        pthread_mutex_unlock(&r->lock);
+        pthread_mutex_unlock(&r->sh.lock);
     }
     if (n_workers > 1)
         join_workers(r, w, n_workers);
     free(w);
     for (size_t i = 0; i < n; i++)   /* what a stop left queued */
-        if (r->scenes[i]) {
-            cm_scene_destroy(r->scenes[i]);
-            r->scenes[i] = NULL;
+        if (r->sh.scenes[i]) {
+            cm_scene_destroy(r->sh.scenes[i]);
+            r->sh.scenes[i] = NULL;
         }
-    return st != CM_OK ? st : r->draw_st;
+    return st != CM_OK ? st : r->sh.draw_st;
 }
 
 /* All or nothing: takes back every file this run put in place. */
@@ -776,14 +797,14 @@ static void
 roll_back(run *r)
 {
     char path[4096];
-    for (size_t i = 0; r->written && i < cm_slices_count(r->slices); i++)
-        for (size_t f = 0; f < N_SLICE_FORMATS; f++)
-            if (r->written[i] & slice_formats[f]) {
-                slice_file_path(r, i, slice_formats[f], path, sizeof(path));
+    for (size_t i = 0; r->sh.written && i < cm_slices_count(r->plan.slices); i++)
+        for (size_t f = 0; f < CM_N_SLICE_FORMATS; f++)
+            if (r->sh.written[i] & slice_format(f)) {
+                slice_file_path(r, i, slice_format(f), path, sizeof(path));
                 unlink(path);
             }
-    for (size_t i = 0; r->written && i < cm_slices_count(r->slices); i++)
-        if (r->written[i] & WROTE_PNG_2X) {
+    for (size_t i = 0; r->sh.written && i < cm_slices_count(r->plan.slices); i++)
+        if (r->sh.written[i] & WROTE_PNG_2X) {
             png_2x_path(r, i, path, sizeof(path));
             unlink(path);
         }
@@ -796,8 +817,8 @@ write_html(run *r)
     char page[4096], embed[4096];
     snprintf(page, sizeof(page), "%s/index.html", r->opt->out_dir);
     snprintf(embed, sizeof(embed), "%s/embed.html", r->opt->out_dir);
-    cm_status st = cm_html_page_write(r->page, page, r->diags);
-    if (st == CM_OK && (st = cm_html_write_embed(r->page, embed, "index.html", r->diags)))
+    cm_status st = cm_html_page_write(r->plan.page, page, r->diags);
+    if (st == CM_OK && (st = cm_html_write_embed(r->plan.page, embed, "index.html", r->diags)))
         unlink(page);
     return st;
 }
@@ -820,10 +841,10 @@ count_bytes(const run *r, cm_render_result *result)
     char path[4096];
     struct stat sb;
     result->n_bytes = result->n_slice_bytes = 0;
-    for (size_t i = 0; i < cm_slices_count(r->slices); i++)
-        for (size_t f = 0; f < N_SLICE_FORMATS; f++)
-            if (in_share(r, i) && (formats_of(r) & slice_formats[f])) {
-                slice_file_path(r, i, slice_formats[f], path, sizeof(path));
+    for (size_t i = 0; i < cm_slices_count(r->plan.slices); i++)
+        for (size_t f = 0; f < CM_N_SLICE_FORMATS; f++)
+            if (in_share(r, i) && (formats_of(r) & slice_format(f))) {
+                slice_file_path(r, i, slice_format(f), path, sizeof(path));
                 result->n_slice_bytes += stat(path, &sb) == 0 ? (size_t)sb.st_size : 0;
             }
     manifest_path(r, path, sizeof(path));
@@ -838,25 +859,24 @@ load_drawn(run *r, const char *path)
     char whole[4096];
     struct stat sb;
     snprintf(whole, sizeof(whole), "%s/manifest.json", r->opt->out_dir);
-    return cm_manifest_drawn_load(&r->drawn, stat(path, &sb) == 0 ? path : whole);
+    return cm_manifest_drawn_load(&r->plan.drawn, stat(path, &sb) == 0 ? path : whole);
 }
 
 /* Lay out every slice and draw each, then write what covers the whole timeline. */
 /* The animations, one file each for the whole timeline, after the slices:
  * DIR/<stem>.gif, DIR/<stem>.mp4 (paths into @done, for rollback). */
 static cm_status
-animate_all(run *r, char done[2][4096], size_t *n_done, cm_render_result *result)
+animate_all(run *r, char done[CM_N_TIMELINE_FORMATS][4096], size_t *n_done, cm_render_result *result)
 {
-    static const cm_format formats[] = { CM_FORMAT_GIF, CM_FORMAT_MP4 };
     cm_status st = CM_OK;
-    for (size_t f = 0; st == CM_OK && f < 2; f++) {
+    for (size_t f = 0; st == CM_OK && f < CM_N_FORMATS; f++) {
+        const cm_format_info *fmt = &cm_formats[f];
         size_t frames = 0, skipped = 0;
-        if (!(r->opt->formats & formats[f]))
+        if (fmt->made != CM_MADE_TIMELINE || !(r->opt->formats & fmt->format))
             continue;
-        snprintf(done[*n_done], 4096, "%s/%s.%s", r->opt->out_dir, r->stem,
-                 cm_format_extension(formats[f]));
-        st = cm_animate(r->base, r->slices, r->opt->scale,
-                        r->opt->hold_s > 0 ? r->opt->hold_s : 1.5, formats[f],
+        snprintf(done[*n_done], 4096, "%s/%s.%s", r->opt->out_dir, r->plan.stem, fmt->extension);
+        st = cm_animate(r->plan.base, r->plan.slices, r->opt->scale,
+                        r->opt->hold_s > 0 ? r->opt->hold_s : 1.5, fmt->format,
                         done[*n_done], &frames, &skipped, r->diags);
         if (st == CM_OK)
             (*n_done)++;
@@ -871,26 +891,26 @@ animate_all(run *r, char done[2][4096], size_t *n_done, cm_render_result *result
 static cm_status
 write_all(run *r, cm_render_result *result)
 {
-    char path[4096], animations[2][4096];
+    char path[4096], animations[CM_N_TIMELINE_FORMATS][4096];
     size_t n_animations = 0;
     cm_status st = cm_animate_check(r->opt->formats, r->diags);
     if (st == CM_OK)
         st = make_dir(r->opt->out_dir, r->diags);
-    stem_of(cm_events_path(r->events), r->stem, sizeof(r->stem));
+    stem_of(cm_events_path(r->in.events), r->plan.stem, sizeof(r->plan.stem));
     manifest_path(r, path, sizeof(path));
     if (st == CM_OK)
         st = load_drawn(r, path);
     if (st == CM_OK)
-        st = cm_manifest_begin(r->manifest, path, r->diags);
+        st = cm_manifest_begin(r->plan.manifest, path, r->diags);
     if (st == CM_OK)
         st = draw_all(r);
     if (st == CM_OK && r->opt->shard_n <= 1)
         st = animate_all(r, animations, &n_animations, result);
     if (st == CM_OK)
         st = flush_manifest(r);
-    if (st == CM_OK && r->page)
+    if (st == CM_OK && r->plan.page)
         st = write_html(r);
-    if (st == CM_OK && (st = cm_manifest_end(r->manifest, r->diags)) && r->page)
+    if (st == CM_OK && (st = cm_manifest_end(r->plan.manifest, r->diags)) && r->plan.page)
         unlink_html(r);
     if (st != CM_OK) {
         roll_back(r);
@@ -900,14 +920,14 @@ write_all(run *r, cm_render_result *result)
     }
     if (result) {
         size_t n_formats = 0;
-        for (size_t f = 0; f < N_SLICE_FORMATS; f++)
-            n_formats += (formats_of(r) & slice_formats[f]) != 0;
+        for (size_t f = 0; f < CM_N_SLICE_FORMATS; f++)
+            n_formats += (formats_of(r) & slice_format(f)) != 0;
         n_formats += (size_t)has_png_2x(r);
-        result->n_slices = r->n_share;
-        result->n_files = r->n_share * n_formats + 1 + (r->page ? 2 : 0) + n_animations;
-        result->n_drawn = r->n_drawn;
+        result->n_slices = r->sh.n_share;
+        result->n_files = r->sh.n_share * n_formats + 1 + (r->plan.page ? 2 : 0) + n_animations;
+        result->n_drawn = r->sh.n_drawn;
         count_bytes(r, result);
-        result->n_kept = r->n_kept;
+        result->n_kept = r->sh.n_kept;
     }
     return CM_OK;
 }
@@ -918,29 +938,29 @@ finish(run *r)
     /* this thread's encoding buffers, sprites and canvas: a run leaves nothing behind */
     cm_png_release();
     cm_sprite_release();
-    cm_manifest_destroy(r->manifest);
-    cm_html_page_destroy(r->page);
-    free(r->scenes);
-    free(r->refs);
-    free(r->written);
-    free(r->queue);
-    free(r->todo);
-    free(r->finished);
-    free(r->hashes);
-    free(r->bytes);
-    cm_manifest_drawn_destroy(r->drawn);
-    cm_draw_cache_destroy(r->cache);
-    cm_scene_base_destroy(r->base);
-    cm_slices_destroy(r->slices);
-    cm_projection_destroy(r->proj);
-    cm_style_destroy(r->style);
-    for (size_t i = 0; i < r->n_layers; i++)
-        cm_layer_destroy(r->layers[i]);
-    free(r->layers);
-    cm_events_destroy(r->events);
-    cm_gazetteer_destroy(r->gaz);
-    pthread_mutex_destroy(&r->lock);
-    pthread_cond_destroy(&r->wake);
+    cm_manifest_destroy(r->plan.manifest);
+    cm_html_page_destroy(r->plan.page);
+    free(r->sh.scenes);
+    free(r->sh.refs);
+    free(r->sh.written);
+    free(r->sh.queue);
+    free(r->sh.todo);
+    free(r->sh.finished);
+    free(r->sh.hashes);
+    free(r->sh.bytes);
+    cm_manifest_drawn_destroy(r->plan.drawn);
+    cm_draw_cache_destroy(r->sh.cache);
+    cm_scene_base_destroy(r->plan.base);
+    cm_slices_destroy(r->plan.slices);
+    cm_projection_destroy(r->plan.proj);
+    cm_style_destroy(r->in.style);
+    for (size_t i = 0; i < r->in.n_layers; i++)
+        cm_layer_destroy(r->in.layers[i]);
+    free(r->in.layers);
+    cm_events_destroy(r->in.events);
+    cm_gazetteer_destroy(r->in.gaz);
+    pthread_mutex_destroy(&r->sh.lock);
+    pthread_cond_destroy(&r->sh.wake);
 }
 
 /* Every input is loaded and checked before anything is written, and all of
@@ -951,11 +971,13 @@ cm_render(const cm_render_options *opt, cm_diag_list *diags, cm_render_result *r
     run r = { 0 };
     r.opt = opt;
     r.diags = diags;
-    pthread_mutex_init(&r.lock, NULL);
-    pthread_cond_init(&r.wake, NULL);
+    if (cm_render_check_options(opt, diags) != CM_OK)
+        return CM_ERR_INPUT;
+    pthread_mutex_init(&r.sh.lock, NULL);
+    pthread_cond_init(&r.sh.wake, NULL);
     cm_status st = load_gazetteers(&r, opt->gazetteers, opt->n_gazetteers);
     if (st != CM_ERR_NOMEM) {
-        cm_status s = r.gaz ? cm_events_load(&r.events, opt->events_path, r.gaz, diags)
+        cm_status s = r.in.gaz ? cm_events_load(&r.in.events, opt->events_path, r.in.gaz, diags)
                             : CM_ERR_NOMEM;
         st = st != CM_OK ? st : s;
     }
@@ -983,11 +1005,11 @@ cm_validate(const char *events_path, const char *const *gazetteers, size_t n_gaz
 {
     run r = { 0 };
     r.diags = diags;
-    pthread_mutex_init(&r.lock, NULL);
-    pthread_cond_init(&r.wake, NULL);
+    pthread_mutex_init(&r.sh.lock, NULL);
+    pthread_cond_init(&r.sh.wake, NULL);
     cm_status st = load_gazetteers(&r, gazetteers, n_gazetteers);
-    if (st != CM_ERR_NOMEM && r.gaz) {
-        cm_status s = cm_events_load(&r.events, events_path, r.gaz, diags);
+    if (st != CM_ERR_NOMEM && r.in.gaz) {
+        cm_status s = cm_events_load(&r.in.events, events_path, r.in.gaz, diags);
         st = st != CM_OK ? st : s;
     }
     finish(&r);

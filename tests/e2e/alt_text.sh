@@ -1,5 +1,5 @@
 #!/bin/bash
-# Alt text written from the slice's content (src/layout/scene.c, write_alt): the exact
+# Alt text written from the slice's content (src/layout/alt.c, layout_write_alt): the exact
 # text of two slices of the example in manifest.json, and the 15:15 one in the
 # SVG's <title> and <desc>. Usage: alt_text.sh CONFLICTMAP SOURCE_DIR WORK_DIR
 set -u

@@ -68,7 +68,7 @@ printf '#!/bin/sh\nexec cat >/dev/null\n' >badbin/ffmpeg
 PATH="$work/badbin:$PATH" "$bin" render "$example" -o killed --format gif --quiet 2>/dev/null &
 pid=$!
 for _ in $(seq 1 1000); do
-  [ -e killed/karabakh-2020-10-09.gif.tmp ] && break
+  [ -n "$(find killed -name "karabakh-2020-10-09.gif.*.tmp" 2>/dev/null)" ] && break
   sleep 0.01
 done
 kill -TERM "$pid"

@@ -25,6 +25,18 @@ expect 2 - -- "$bin"
 expect 2 - -- "$bin" draw x.json
 expect 2 - -- "$bin" render "$src/examples/karabakh-2020-10-09.json" --size 10x10
 expect 2 - -- "$bin" render "$src/examples/karabakh-2020-10-09.json" --every 1w
+# Options no input can make right, refused before anything is read or made
+# (issue 15): an empty output folder name (read past a buffer before), and an
+# image too large to hold (exit 3 with nothing said, after using 8 GB).
+printf 'conflictmap: the output folder%ss name is empty; name a folder, such as out\n' "'" \
+  >want-empty.txt
+expect 2 want-empty.txt -- "$bin" render "$src/examples/karabakh-2020-10-09.json" -o ""
+echo "conflictmap: a map of 10000x10000 at scale 8 is an image of 80000x80000 pixels (6400 \
+megapixels), more than the 200 megapixels one image may have; make the size or the scale \
+smaller, or use svg or pdf for print" | tr -d '\n' >want-pixels.txt && echo >>want-pixels.txt
+expect 2 want-pixels.txt -- "$bin" render "$src/examples/karabakh-2020-10-09.json" \
+  --size 10000x10000 --scale 8 -o big
+[ -e big ] && fail "a refused render made its output folder"
 
 # The example: one PNG and one SVG per distinct time, and the manifest.
 expect 0 - -- "$bin" render "$src/examples/karabakh-2020-10-09.json" -o out --quiet

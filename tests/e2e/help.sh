@@ -37,6 +37,25 @@ check_help "usage: conflictmap COMMAND" -- -h
 check_help "usage: conflictmap render" -o --format --style --shapes --gazetteer --every --at \
   --window --size --scale --bbox --projection --lang --png-colors -j --shard --quiet --max-file-size \
   --max-events --max-string --max-depth --max-vertices -- render --help
+# Every option the command takes (each flag src/cli/main.c compares with),
+# and every format --format takes, is in render --help: a new one without
+# its line fails here.
+mapfile -t taken < <(grep -o 'strcmp(flag, "[^"]*")' "$src/src/cli/main.c" |
+  sed 's/.*"\(.*\)")/\1/' | sort -u)
+[ "${#taken[@]}" -ge 15 ] || fail "found only ${#taken[@]} options in src/cli/main.c"
+check_help "usage: conflictmap render" "${taken[@]}" -- render --help
+"$bin" render --help >render-help.txt
+formats=$(sed -n '/^  --format LIST/,/^  --[a-z]/p' render-help.txt | sed '$d')
+for f in png svg pdf html svg-outlines gif mp4; do
+  printf '%s' "$formats" | grep -Eq "(^|[ ,])$f(,|[ ]|$)" ||
+    fail "render --help's --format lines do not name $f: $formats"
+done
+# The man page: each option its own paragraph (.TP before every .BI line
+# that names one), so no two run together when rendered.
+awk '/^\.SH/ { in_opts = ($2 == "OPTIONS") }
+     in_opts && /^\.BI \\-/ && prev != ".TP" { print FILENAME ":" NR ": " $0 }
+     { prev = $0 }' "$man" >man-runs.txt
+[ -s man-runs.txt ] && fail "options in docs/conflictmap.1 without .TP before them: $(cat man-runs.txt)"
 check_help "usage: conflictmap validate" --gazetteer --quiet -- validate --help
 check_help "usage: conflictmap slices" --every --at --gazetteer -- slices --help
 check_help "usage: conflictmap place" --gazetteer -- place --help

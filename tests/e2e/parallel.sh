@@ -47,6 +47,30 @@ status=$?
 want='partial: shard 2 of 2 is missing (manifest.2-of-2.json); run conflictmap render --shard 2/2 into this folder first'
 [ "$(cat missing.err)" = "$want" ] || fail "merge with a share missing said: $(cat missing.err)"
 [ -e partial/manifest.json ] && fail "merge with a share missing wrote manifest.json"
+# Shares of different slicings (each --at four moments, not the same four):
+# refused, no manifest.json, the shares left for a corrected run (issue 15:
+# merged with slice times out of order, exit 0).
+"$bin" render "$example" -o mixed --shard 1/2 -j 1 "${common[@]}" \
+  --at 2020-10-09T08:00:00Z,2020-10-09T09:00:00Z,2020-10-09T10:00:00Z,2020-10-09T11:00:00Z 2>/dev/null
+"$bin" render "$example" -o mixed --shard 2/2 -j 1 "${common[@]}" \
+  --at 2020-10-09T12:00:00Z,2020-10-09T13:00:00Z,2020-10-09T14:00:00Z,2020-10-09T15:00:00Z 2>/dev/null
+"$bin" merge-manifests mixed 2>mixed.err
+status=$?
+[ "$status" -eq 1 ] || fail "merge of different slicings exited $status, expected 1"
+grep -q "^mixed: the shares' slices do not add up to one run (slice times out of order" \
+  mixed.err || fail "merge of different slicings said: $(cat mixed.err)"
+[ -e mixed/manifest.json ] && fail "merge of different slicings wrote manifest.json"
+[ -e mixed/manifest.1-of-2.json ] || fail "merge of different slicings removed a share"
+# A share twice under two spellings of its number: refused, naming both.
+"$bin" render "$example" -o twice --shard 1/2 -j 1 "${common[@]}" 2>/dev/null
+"$bin" render "$example" -o twice --shard 2/2 -j 1 "${common[@]}" 2>/dev/null
+cp twice/manifest.1-of-2.json twice/manifest.01-of-2.json
+"$bin" merge-manifests twice 2>twice.err
+status=$?
+[ "$status" -eq 1 ] || fail "merge with a share twice exited $status, expected 1"
+grep -Eq '^twice/manifest\.0?1-of-2\.json: twice/manifest\.0?1-of-2\.json is share 1 of 2 too; keep one of the two files$' \
+  twice.err || fail "merge with a share twice said: $(cat twice.err)"
+[ -e twice/manifest.json ] && fail "merge with a share twice wrote manifest.json"
 "$bin" render "$example" -o bad --shard 3/2 2>/dev/null
 [ $? -eq 2 ] || fail "--shard 3/2 is not a usage error"
 
@@ -54,7 +78,7 @@ want='partial: shard 2 of 2 is missing (manifest.2-of-2.json); run conflictmap r
 "$bin" render "$example" -o plain -j 2 --size 600x450 --at 2020-10-09T15:15:00Z \
   2>plain.err
 [ "$(wc -l <plain.err)" -eq 1 ] && grep -Eq \
-  '^conflictmap: wrote 1 slices \(3 files, [0-9.]+ MB, [0-9]+ KB a slice\) to plain/$' plain.err \
+  '^conflictmap: wrote 1 slice \(3 files, [0-9.]+ MB, [0-9]+ KB a slice\) to plain/$' plain.err \
   || fail "not a terminal: stderr was $(od -c plain.err | head -3)"
 # ...a bar on a terminal (script gives the command a pty), and nothing with --quiet.
 if command -v script >/dev/null; then

@@ -3,10 +3,12 @@
  * scale 1 and 2, on slices with and without shaded areas. Labels drawn as
  * and markers drawn as sprites (src/draw/sprite.h) give the same pixels whatever
  * the cache held before, and a sprite is never reused for one that looks
- * different. */
+ * different. The table of formats (src/draw/format.h) lists each format once,
+ * those drawn per slice first, each with a way to draw it. */
 #include "check.h"
 #include "conflictmap/conflictmap.h"
 #include "draw/draw.h"
+#include "draw/format.h"
 #include "layout/scene.h"
 #include "draw/sprite.h"
 
@@ -165,7 +167,7 @@ check_marker_keys(cm_scene *scene)
     size_t n0;
     cm_scene_marker *m = NULL;
     for (size_t i = 0; i < scene->n_markers && !m; i++)
-        if (strcmp(scene->markers[i].group, "events") == 0 && !scene->markers[i].is_offmap &&
+        if (scene->markers[i].group == CM_GROUP_EVENTS && !scene->markers[i].is_offmap &&
             scene->markers[i].symbol != CM_SYM_LINE)
             m = &scene->markers[i];
     CHECK(m != NULL);
@@ -189,6 +191,41 @@ check_marker_keys(cm_scene *scene)
         expect_same(scene, before, n0);
     }
     free(before);
+}
+
+/* The table's order is what render.c counts on: the per-slice formats
+ * first (a hash and a size each per slice), and the animations it counts. */
+static void
+check_formats(void)
+{
+    static const struct { cm_format format; const char *ext; } want[] = {
+        { CM_FORMAT_PNG, "png" }, { CM_FORMAT_SVG, "svg" }, { CM_FORMAT_PDF, "pdf" },
+        { CM_FORMAT_HTML, "html" }, { CM_FORMAT_SVG_OUTLINES, "svg" },
+        { CM_FORMAT_GIF, "gif" }, { CM_FORMAT_MP4, "mp4" },
+    };
+    size_t n_timeline = 0;
+    unsigned seen = 0;
+    CHECK_INT(sizeof(want) / sizeof(want[0]), CM_N_FORMATS);
+    for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++)
+        CHECK_STR(cm_format_extension(want[i].format), want[i].ext);
+    CHECK_STR(cm_format_extension((cm_format)0), "bin");
+    CHECK_STR(cm_format_extension(CM_FORMAT_PNG | CM_FORMAT_SVG), "bin");
+    for (size_t i = 0; i < CM_N_FORMATS; i++) {
+        const cm_format_info *f = &cm_formats[i];
+        int per_slice = f->made == CM_MADE_PER_SLICE;
+        CHECK_INT(per_slice, i < CM_N_SLICE_FORMATS);
+        int through_cairo = f->surface && f->write && !f->draw;
+        int own_writer = !f->surface && !f->write && f->draw;
+        CHECK_INT(per_slice, through_cairo || own_writer);
+        CHECK_INT(seen & f->format, 0);
+        CHECK(cm_format_info_of(f->format) == f);
+        seen |= f->format;
+        n_timeline += f->made == CM_MADE_TIMELINE;
+    }
+    CHECK_INT(n_timeline, CM_N_TIMELINE_FORMATS);
+    CHECK_INT(cm_formats_made(CM_MADE_TIMELINE), CM_FORMAT_GIF | CM_FORMAT_MP4);
+    CHECK_INT(cm_formats_needed(CM_FORMAT_HTML), CM_FORMAT_HTML | CM_FORMAT_PNG);
+    CHECK_INT(cm_formats_needed(CM_FORMAT_SVG), CM_FORMAT_SVG);
 }
 
 int
@@ -235,6 +272,7 @@ main(void)
     check_order(first, scene);
     check_sprite_keys(scene);
     check_marker_keys(scene);
+    check_formats();
     cm_sprite_release();
     cm_scene_destroy(first);
     cm_scene_destroy(scene);

@@ -81,11 +81,11 @@ count_overlaps(const cm_scene *sc, const char *slice_name)
     size_t n = 0;
     for (size_t i = 0; i < sc->n_labels; i++) {
         const cm_scene_label *a = &sc->labels[i];
-        if (strcmp(a->group, "labels") != 0)
+        if (a->group != CM_GROUP_LABELS)
             continue;
         for (size_t k = i + 1; k < sc->n_labels; k++) {
             const cm_scene_label *b = &sc->labels[k];
-            if (strcmp(b->group, "labels") == 0 &&
+            if (b->group == CM_GROUP_LABELS &&
                 boxes_overlap(a->x, a->y, a->w, a->h, b->x, b->y, b->w, b->h)) {
                 fprintf(stderr, "%s: \"%s\" overlaps \"%s\"\n", slice_name, a->text, b->text);
                 n++;
@@ -93,7 +93,7 @@ count_overlaps(const cm_scene *sc, const char *slice_name)
         }
         for (size_t m = 0; m < sc->n_markers; m++) {
             const cm_scene_marker *mk = &sc->markers[m];
-            if (strcmp(mk->group, "legend") == 0)
+            if (mk->group == CM_GROUP_LEGEND)
                 continue;
             if (boxes_overlap(a->x, a->y, a->w, a->h, mk->x - mk->r, mk->y - mk->r, 2 * mk->r,
                               2 * mk->r)) {
@@ -112,9 +112,9 @@ count_moved(const cm_scene *prev, const cm_scene *sc, const char *slice_name)
     size_t n = 0;
     for (size_t i = 0; i < sc->n_labels; i++) {
         const cm_scene_label *a = &sc->labels[i];
-        for (size_t k = 0; strcmp(a->group, "labels") == 0 && k < prev->n_labels; k++) {
+        for (size_t k = 0; a->group == CM_GROUP_LABELS && k < prev->n_labels; k++) {
             const cm_scene_label *b = &prev->labels[k];
-            if (strcmp(b->group, "labels") == 0 && strcmp(a->text, b->text) == 0 &&
+            if (b->group == CM_GROUP_LABELS && strcmp(a->text, b->text) == 0 &&
                 fabs(a->w - b->w) < 0.5 && (fabs(a->x - b->x) > 0.01 || fabs(a->y - b->y) > 0.01)) {
                 fprintf(stderr, "%s: \"%s\" moved from (%.1f, %.1f) to (%.1f, %.1f)%s\n",
                         slice_name, a->text, b->x, b->y, a->x, a->y,

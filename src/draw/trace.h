@@ -1,0 +1,99 @@
+/* Tracing: the outline of a scene path or of a marker's symbol added to a
+ * cairo path, in the scene's pixels. Below both writers: the cairo backend
+ * (draw.c) fills and strokes what is traced here, the SVG writer (draw_svg.c)
+ * copies it out as path data, so a shape has one geometry in every format.
+ * Inline, as they were static in draw.c: called per path and per marker. */
+#ifndef CM_SRC_TRACE_H
+#define CM_SRC_TRACE_H
+
+#include "layout/scene.h"
+
+#include <cairo.h>
+#include <math.h>
+
+#ifndef M_PI
+#define M_PI 3.14159265358979323846
+#endif
+
+/* Adds the outline of @p (every part; gaps at non-finite points) to @cr's
+ * current path. */
+static inline void
+cm_trace_path(cairo_t *cr, const cm_scene_path *p)
+{
+    for (size_t k = 0; k < p->n_parts; k++) {
+        int pen_down = 0;
+        for (size_t i = p->part_start[k]; i < p->part_start[k + 1]; i++) {
+            double x = p->xy[2 * i], y = p->xy[2 * i + 1];
+            if (!isfinite(x) || !isfinite(y)) {
+                pen_down = 0;
+                continue;
+            }
+            if (pen_down)
+                cairo_line_to(cr, x, y);
+            else
+                cairo_move_to(cr, x, y);
+            pen_down = 1;
+        }
+        if (p->is_polygon && pen_down)
+            cairo_close_path(cr);
+    }
+}
+
+static inline void
+trace_polygon(cairo_t *cr, double x, double y, double r, int n, double start, double inner)
+{
+    int points = inner > 0 ? 2 * n : n;
+    for (int k = 0; k < points; k++) {
+        double a = start + 2 * M_PI * k / points;
+        double rr = inner > 0 && k % 2 ? inner : r;
+        if (k == 0)
+            cairo_move_to(cr, x + rr * cos(a), y + rr * sin(a));
+        else
+            cairo_line_to(cr, x + rr * cos(a), y + rr * sin(a));
+    }
+    cairo_close_path(cr);
+}
+
+static inline void
+trace_bar_cross(cairo_t *cr, double x, double y, double r, double angle)
+{
+    double w = r * 0.38;
+    for (int k = 0; k < 2; k++) {
+        double a = angle + k * M_PI / 2, c = cos(a), s = sin(a);
+        cairo_move_to(cr, x - r * c - w * s, y - r * s + w * c);
+        cairo_line_to(cr, x + r * c - w * s, y + r * s + w * c);
+        cairo_line_to(cr, x + r * c + w * s, y + r * s - w * c);
+        cairo_line_to(cr, x - r * c + w * s, y - r * s - w * c);
+        cairo_close_path(cr);
+    }
+}
+
+/* Adds the outline of @m's symbol to @cr's current path (nothing for a line). */
+static inline void
+cm_trace_symbol(cairo_t *cr, const cm_scene_marker *m)
+{
+    double x = m->x, y = m->y, r = m->r;
+    switch (m->symbol) {
+    case CM_SYM_CIRCLE: cairo_arc(cr, x, y, r, 0, 2 * M_PI); break;
+    case CM_SYM_SQUARE: cairo_rectangle(cr, x - r * 0.9, y - r * 0.9, r * 1.8, r * 1.8); break;
+    case CM_SYM_DIAMOND: trace_polygon(cr, x, y, r * 1.2, 4, -M_PI / 2, 0); break;
+    case CM_SYM_TRIANGLE: trace_polygon(cr, x, y + r * 0.2, r * 1.25, 3, -M_PI / 2, 0); break;
+    case CM_SYM_STAR: trace_polygon(cr, x, y, r * 1.3, 8, -M_PI / 2, r * 0.6); break;
+    case CM_SYM_CROSS: trace_bar_cross(cr, x, y, r * 1.1, M_PI / 4); break;
+    case CM_SYM_PLUS: trace_bar_cross(cr, x, y, r * 1.1, 0); break;
+    case CM_SYM_HEXAGON: trace_polygon(cr, x, y, r * 1.1, 6, 0, 0); break;
+    case CM_SYM_STAR4: trace_polygon(cr, x, y, r * 1.45, 4, -M_PI / 2, r * 0.45); break;
+    case CM_SYM_PENTAGON: trace_polygon(cr, x, y, r * 1.1, 5, -M_PI / 2, 0); break;
+    case CM_SYM_LINE:
+        break;
+    case CM_SYM_ARROW:
+        cairo_move_to(cr, x + r * 1.4 * cos(m->angle), y + r * 1.4 * sin(m->angle));
+        cairo_line_to(cr, x + r * cos(m->angle + 2.5), y + r * sin(m->angle + 2.5));
+        cairo_line_to(cr, x + r * 0.3 * cos(m->angle + M_PI), y + r * 0.3 * sin(m->angle + M_PI));
+        cairo_line_to(cr, x + r * cos(m->angle - 2.5), y + r * sin(m->angle - 2.5));
+        cairo_close_path(cr);
+        break;
+    }
+}
+
+#endif

@@ -1,0 +1,292 @@
+/* The alt text: what the slice shows, in the sentences a reader of the map
+ * would say, written from the slice and the base (its region, its regions'
+ * outlines, the gazetteer) rather than from where labels were placed. */
+#include "layout/layout.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* "Map of Nagorno-Karabakh, 9 October 2020, 15:15 GMT. New: Azerbaijan says it
+ * took Hadrut and eight villages. Shelling reported near Goranboy." What the
+ * slice shows, said as a reader of the map would say it: the region, the
+ * moment, the new events grouped as the map's callouts group them (claims as
+ * claims), small numbers in words, then how many earlier reports are shown. */
+
+typedef struct alt_buf {
+    char *s;
+    size_t len, cap;
+    cm_status status;
+} alt_buf;
+
+static void
+append(alt_buf *a, const char *text)
+{
+    size_t n = strlen(text);
+    if (a->status != CM_OK)
+        return;
+    if (!CM_RESERVE(a->s, a->cap, a->len + n + 1)) {
+        a->status = CM_ERR_NOMEM;
+        return;
+    }
+    memcpy(a->s + a->len, text, n + 1);
+    a->len += n;
+}
+
+/* A count as a reader says it: words below ten. */
+static const char *
+count_words(size_t n, char buf[32])
+{
+    static const char *const words[] = { "no", "one", "two", "three", "four", "five", "six",
+                                         "seven", "eight", "nine" };
+    if (n < 10)
+        return words[n];
+    snprintf(buf, 32, "%zu", n);
+    return buf;
+}
+
+static double
+alt_km(double lon1, double lat1, double lon2, double lat2)
+{
+    double dx = (lon2 - lon1) * cos((lat1 + lat2) / 2 * M_PI / 180) * 111.2;
+    return hypot(dx, (lat2 - lat1) * 111.2);
+}
+
+static int
+is_settlement(const cm_place *p)
+{
+    const char *kind = cm_place_kind(p);
+    return strcmp(kind, "town") == 0 || strcmp(kind, "city") == 0 ||
+           strcmp(kind, "capital") == 0;
+}
+
+/* Even-odd: the projected point is inside the polygon @p. */
+static int
+path_contains(const cm_scene_path *p, double x, double y)
+{
+    int inside = 0;
+    for (size_t k = 0; k < p->n_parts; k++)
+        for (size_t i = p->part_start[k], j = p->part_start[k + 1] - 1;
+             i < p->part_start[k + 1]; j = i++) {
+            double xi = p->xy[2 * i], yi = p->xy[2 * i + 1];
+            double xj = p->xy[2 * j], yj = p->xy[2 * j + 1];
+            if (isfinite(xi) && isfinite(xj) && (yi > y) != (yj > y) &&
+                x < (xj - xi) * (y - yi) / (yj - yi) + xi)
+                inside = !inside;
+        }
+    return inside;
+}
+
+/* The town a village is "near": of the towns and cities within 30 km, the one
+ * its district is named after (Qaracinar lies in Goranboy district), else the
+ * nearest. NULL when the event's place is itself a town, or none is near. */
+static const cm_place *
+near_town(const cm_scene *sc, const cm_event *e, alt_buf *a)
+{
+    const cm_scene_base *b = sc->base;
+    const cm_place *at = cm_event_place(e), *nearest = NULL, *seat = NULL;
+    const cm_scene_path *district = NULL;
+    double lon = cm_event_lon(e), lat = cm_event_lat(e), d_near = 30, d_seat = 30;
+    double x = b->event_xy[2 * cm_event_index(e)], y = b->event_xy[2 * cm_event_index(e) + 1];
+    if ((at && is_settlement(at)) || !b->gaz)
+        return NULL;
+    for (size_t i = 0; isfinite(x) && i < b->n_paths && !district; i++)
+        if (b->paths[i].is_polygon && b->paths[i].group == CM_GROUP_REGIONS &&
+            path_contains(&b->paths[i], x, y))
+            district = &b->paths[i];
+    for (size_t i = 0; i < cm_gazetteer_n_places(b->gaz) && a->status == CM_OK; i++) {
+        const cm_place *p = cm_gazetteer_place(b->gaz, i);
+        double d = alt_km(lon, lat, cm_place_lon(p), cm_place_lat(p));
+        if (!is_settlement(p) || d >= 30)
+            continue;
+        if (d < d_near)
+            d_near = d, nearest = p;
+        if (!district || d >= d_seat)
+            continue;
+        char *key = cm_name_key(cm_place_name(p));
+        if (!key)
+            a->status = CM_ERR_NOMEM;
+        else if (*key && layout_region_named(district, key))
+            d_seat = d, seat = p;
+        free(key);
+    }
+    return seat ? seat : nearest;
+}
+
+/* "Hadrut and eight villages", "Hadrut and Chayli", "Hadrut, Sur and Chayli". */
+static void
+append_places(alt_buf *a, const cm_scene *sc, const cm_event *const *evs, size_t n)
+{
+    char buf[64], num[32];
+    const char *lang = sc->base->lang;
+    append(a, layout_place_name(evs[0], lang, buf, sizeof(buf)));
+    if (n < 2)
+        return;
+    if (n > 3) {
+        const char *kind = NULL;
+        for (size_t i = 1; i < n; i++) {
+            const cm_place *p = cm_event_place(evs[i]);
+            const char *k = p ? cm_place_kind(p) : "";
+            kind = !kind || strcmp(kind, k) == 0 ? k : "";
+        }
+        const char *plural = !strcmp(kind, "village") ? "villages" : !strcmp(kind, "town")
+                             ? "towns" : !strcmp(kind, "city") ? "cities" : "other places";
+        append(a, " and ");
+        append(a, count_words(n - 1, num));
+        append(a, " ");
+        append(a, plural);
+        return;
+    }
+    for (size_t i = 1; i < n; i++) {
+        append(a, i + 1 == n ? " and " : ", ");
+        append(a, layout_place_name(evs[i], lang, buf, sizeof(buf)));
+    }
+}
+
+static void
+end_sentence(alt_buf *a)
+{
+    char last = a->len ? a->s[a->len - 1] : '.';
+    if (last != '.' && last != '!' && last != '?')
+        append(a, ".");
+}
+
+/* New control changes to one side with one status, in one sentence, the
+ * place of highest rank first: "Azerbaijan says it took Hadrut and eight
+ * villages." @evs holds them, @n of them. */
+static void
+append_control(alt_buf *a, const cm_scene *sc, const cm_event **evs, size_t n)
+{
+    for (size_t i = 1; i < n; i++) {   /* the lead first, as the map's callout has it */
+        long r0 = cm_event_place(evs[0]) ? cm_place_rank(cm_event_place(evs[0])) : 0;
+        long ri = cm_event_place(evs[i]) ? cm_place_rank(cm_event_place(evs[i])) : 0;
+        if (ri > r0) {
+            const cm_event *t = evs[0];
+            evs[0] = evs[i];
+            evs[i] = t;
+        }
+    }
+    const cm_side *side = cm_events_find_side(sc->base->events, cm_event_control_to(evs[0]));
+    const char *who = side ? cm_side_name(side) : cm_event_control_to(evs[0]);
+    const char *status = cm_event_status(evs[0]);
+    size_t len = strlen(who);
+    int plural = len > 1 && who[len - 1] == 's';
+    if (strcmp(status, "disputed") == 0) {
+        append(a, "Control of ");
+        append_places(a, sc, evs, n);
+        append(a, " disputed");
+        return;
+    }
+    append(a, who);
+    append(a, strcmp(status, "confirmed") == 0 ? " took "
+              : plural ? " say they took " : " says it took ");
+    append_places(a, sc, evs, n);
+}
+
+/* Shelling, strikes and clashes are said by kind and place ("Shelling
+ * reported near Goranboy"), one sentence per kind; other events by headline. */
+static const char *
+reported_kind(const char *kind)
+{
+    static const char *const kinds[][2] = {
+        { "shelling", "Shelling" }, { "strike", "Strikes" }, { "clash", "Clashes" },
+    };
+    for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
+        if (strcmp(kind, kinds[i][0]) == 0)
+            return kinds[i][1];
+    return NULL;
+}
+
+static void
+append_reported(alt_buf *a, const cm_scene *sc, const cm_event **evs, size_t n)
+{
+    char buf[64];
+    append(a, reported_kind(cm_event_kind(evs[0])));
+    append(a, " reported");
+    for (size_t i = 0; i < n; i++) {
+        const cm_place *town = near_town(sc, evs[i], a);
+        append(a, i == 0 ? "" : i + 1 == n ? " and" : ",");
+        append(a, town ? " near " : " in ");
+        append(a, town ? cm_place_name_in(town, sc->base->lang)
+                       : layout_place_name(evs[i], sc->base->lang, buf, sizeof(buf)));
+    }
+}
+
+/* Which sentence an event goes in: events of one group share it. */
+static int
+same_sentence(const cm_event *a, const cm_event *b)
+{
+    if (cm_event_control_to(a) || cm_event_control_to(b))   /* as control_cohort() */
+        return cm_event_control_to(a) && cm_event_control_to(b) &&
+               cm_event_time(a) == cm_event_time(b) &&
+               strcmp(cm_event_control_to(a), cm_event_control_to(b)) == 0 &&
+               strcmp(cm_event_status(a), cm_event_status(b)) == 0;
+    return reported_kind(cm_event_kind(a)) &&
+           strcmp(cm_event_kind(a), cm_event_kind(b)) == 0;
+}
+
+cm_status
+layout_write_alt(cm_scene *sc)
+{
+    const cm_slice *sl = sc->slice;
+    const cm_events *ev = sc->base->events;
+    size_t n = cm_slice_n_events(sl), n_new = 0, n_old = 0;
+    char moment[CM_TIME_BUF], num[32];
+    alt_buf a = { NULL, 0, 0, CM_OK };
+    const cm_event **fresh = malloc((n + 1) * sizeof(*fresh)),
+                   **group = malloc((n + 1) * sizeof(*group));
+    if (!fresh || !group)
+        a.status = CM_ERR_NOMEM;
+    for (size_t k = 0; a.status == CM_OK && k < n; k++) {
+        cm_event_state state;
+        const cm_event *e = cm_slice_event(sl, k, &state);
+        if (state == CM_EVENT_NEW)
+            fresh[n_new++] = e;
+        else
+            n_old++;
+    }
+    if (sc->base->region) {
+        append(&a, "Map of ");
+        append(&a, cm_place_name_in(sc->base->region, sc->base->lang));
+    } else {
+        append(&a, *cm_events_title(ev) ? "Map: " : "Map of reported events");
+        append(&a, cm_events_title(ev));
+    }
+    append(&a, ", ");
+    append(&a, cm_time_format_human(cm_slice_time(sl), moment));
+    append(&a, ".");
+    for (size_t i = 0; a.status == CM_OK && i < n_new; i++) {
+        const cm_event *e = fresh[i];
+        size_t m = 0;
+        if (!e)
+            continue;   /* already said with an earlier one */
+        for (size_t j = i; j < n_new; j++)
+            if (fresh[j] && (j == i || same_sentence(e, fresh[j]))) {
+                group[m++] = fresh[j];
+                fresh[j] = NULL;
+            }
+        append(&a, i == 0 ? " New: " : " ");
+        if (cm_event_control_to(e))
+            append_control(&a, sc, group, m);
+        else if (m > 1 || reported_kind(cm_event_kind(e)))
+            append_reported(&a, sc, group, m);
+        else
+            append(&a, *cm_event_headline(e) ? cm_event_headline(e) : cm_event_kind(e));
+        end_sentence(&a);
+    }
+    if (n_new == 0)
+        append(&a, " Nothing new since the previous map.");
+    if (n_old) {
+        append(&a, " Also shown: ");
+        append(&a, count_words(n_old, num));
+        append(&a, n_old == 1 ? " earlier report." : " earlier reports.");
+    }
+    free(fresh);
+    free(group);
+    if (a.status != CM_OK) {
+        free(a.s);
+        return a.status;
+    }
+    sc->alt = a.s;
+    return CM_OK;
+}

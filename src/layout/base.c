@@ -1,0 +1,714 @@
+/* The scene base: what every slice of a run shares, made once: the layers
+ * projected and painted, the context places, the events projected, the
+ * countries' names, the locator inset and the region the map is about.
+ * Laying each slice out over it is for the other files of src/layout/. */
+#include "layout/layout.h"
+#include "common/memo.h"
+#include "geo/clip.h"
+#include "geo/simplify.h"
+
+#include <ctype.h>
+#include <pango/pangocairo.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void
+cm_scene_map_rect(const cm_style *style, int width_px, int height_px, double rect_px[4])
+{
+    rect_px[0] = 0;
+    rect_px[1] = style->header_px;
+    rect_px[2] = width_px;
+    rect_px[3] = height_px - style->header_px - style->footer_px;
+    if (rect_px[3] < 50)
+        rect_px[3] = 50;
+}
+
+void
+cm_scene_left_to_right(PangoLayout *pl)
+{
+    pango_layout_set_auto_dir(pl, FALSE);
+    pango_context_set_base_dir(pango_layout_get_context(pl), PANGO_DIRECTION_LTR);
+    pango_layout_context_changed(pl);
+}
+
+PangoFontDescription *
+cm_scene_font(const cm_style *style, double size_px, int bold, int italic)
+{
+    PangoFontDescription *d = pango_font_description_new();
+    pango_font_description_set_family(d, style->font_family);
+    pango_font_description_set_absolute_size(d, size_px * PANGO_SCALE);
+    pango_font_description_set_weight(d, bold ? PANGO_WEIGHT_BOLD : PANGO_WEIGHT_NORMAL);
+    pango_font_description_set_style(d, italic ? PANGO_STYLE_ITALIC : PANGO_STYLE_NORMAL);
+    return d;
+}
+
+/* ---- the base: layers ---------------------------------------------------------- */
+
+/* Paint for a layer's role; lines are told apart by their "kind" field. */
+static void
+paint_for(const cm_style *st, cm_group role, const cm_shape *shape, cm_scene_path *p)
+{
+    const char *kind = cm_shape_attr(shape, "kind");
+    p->fill.a = 0;
+    p->stroke.width_px = 0;
+    if (role == CM_GROUP_WORLD) {
+        p->fill = st->land_outside;
+        p->stroke = st->region_border;
+    } else if (role == CM_GROUP_COUNTRIES) {
+        p->fill = st->land;
+        p->stroke = st->country_border;
+    } else if (role == CM_GROUP_REGIONS) {
+        p->stroke = st->region_border;
+    } else if (role == CM_GROUP_WATER) {
+        p->fill = st->water;
+    } else if (kind && strstr(kind, "ceasefire")) {
+        p->stroke = st->ceasefire_line;
+    } else if (kind && strstr(kind, "oblast")) {
+        p->stroke = st->oblast_line;
+    } else {
+        p->stroke = st->other_line;
+    }
+    if (!p->is_polygon)
+        p->fill.a = 0;
+}
+
+/* The pass a layer's shapes are projected in: world, countries, water,
+ * regions (the order cm_group lists them in), then lines and the rest. */
+static int
+role_order(cm_group role)
+{
+    return role <= CM_GROUP_REGIONS ? (int)role : 4;
+}
+
+/* Shapes far from the map are left out before projecting: besides costing
+ * time, a conic projection sends Antarctica or the far side of the world to
+ * huge coordinates. The longitudes compare modulo 360, for an extent across
+ * the antimeridian. */
+static int
+is_near(const cm_scene_base *b, const cm_shape *shape)
+{
+    double w = INFINITY, s = INFINITY, e = -INFINITY, n = -INFINITY;
+    size_t np;
+    for (size_t k = 0; k < cm_shape_n_parts(shape); k++) {
+        const double *pts = cm_shape_part(shape, k, &np);
+        for (size_t i = 0; i < np; i++) {
+            w = fmin(w, pts[2 * i]);
+            e = fmax(e, pts[2 * i]);
+            s = fmin(s, pts[2 * i + 1]);
+            n = fmax(n, pts[2 * i + 1]);
+        }
+    }
+    if (s > b->near_deg[3] || n < b->near_deg[1])
+        return 0;
+    double nw = b->near_deg[0], ne = b->near_deg[2];
+    if (ne - nw >= 360)
+        return 1;
+    for (double shift = -360; shift <= 360; shift += 360)
+        if (w + shift <= ne && e + shift >= nw)
+            return 1;
+    return 0;
+}
+
+/* The shape's parts, projected, simplified to well under a pixel and clipped to
+ * the map (with room for a stroke), into @out. */
+static cm_status
+project_parts(cm_scene_base *b, const cm_shape *shape, cm_pathbuf *out)
+{
+    size_t n_parts = cm_shape_n_parts(shape), np, max = 0;
+    int is_polygon = cm_shape_kind_of(shape) == CM_SHAPE_POLYGON;
+    double r[4] = { b->map_rect[0] - 16, b->map_rect[1] - 16, b->map_rect[2] + 32,
+                    b->map_rect[3] + 32 };
+    for (size_t k = 0; k < n_parts; k++)
+        if (cm_shape_part(shape, k, &np), np > max)
+            max = np;
+    double *xy = malloc((max + 1) * 2 * sizeof(double));
+    cm_status st = xy ? CM_OK : CM_ERR_NOMEM;
+    for (size_t k = 0; st == CM_OK && k < n_parts; k++) {
+        const double *pts = cm_shape_part(shape, k, &np);
+        memcpy(xy, pts, np * 2 * sizeof(double));
+        cm_projection_forward(b->proj, xy, np);
+        st = cm_simplify(xy, &np, CM_SIMPLIFY_TOLERANCE_PX);
+        if (st == CM_OK)
+            st = is_polygon ? cm_clip_ring(out, xy, np, r) : cm_clip_line(out, xy, np, r);
+    }
+    free(xy);
+    if (st == CM_OK)
+        st = cm_pathbuf_end(out);
+    return st;
+}
+
+static cm_status
+project_shape(cm_scene_base *b, const char *role, const cm_shape *shape)
+{
+    cm_pathbuf buf = { 0 };
+    if (cm_shape_kind_of(shape) == CM_SHAPE_POINT || cm_shape_n_parts(shape) == 0 ||
+        !is_near(b, shape))
+        return CM_OK;
+    cm_status st = project_parts(b, shape, &buf);
+    if (st != CM_OK || buf.n_parts == 0)
+        goto cleanup;
+    st = CM_ERR_NOMEM;
+    if (!CM_GROW(b->paths, b->n_paths, b->n_paths_cap))
+        goto cleanup;
+    cm_scene_path *p = &b->paths[b->n_paths++];
+    memset(p, 0, sizeof(*p));
+    p->group = cm_group_of_role(role);
+    p->role = role;
+    p->shape = shape;
+    p->is_polygon = cm_shape_kind_of(shape) == CM_SHAPE_POLYGON;
+    p->xy = buf.xy;
+    p->part_start = buf.part_start;
+    p->n_points = buf.n_points;
+    p->n_parts = buf.n_parts;
+    buf.xy = NULL;
+    buf.part_start = NULL;
+    paint_for(b->style, p->group, shape, p);
+    st = CM_OK;
+cleanup:
+    cm_pathbuf_free(&buf);
+    return st;
+}
+
+/* The world layer is coarse: where the countries layer has the same country
+ * and covers the whole map, the world's outline would only show as a rim of
+ * land beyond the true coast. (Beyond the countries layer's clip, as for
+ * Chukotka, the world layer is all there is.) */
+static int
+drawn_by_countries(const cm_scene_base *b, cm_layer *const *layers, size_t n_layers,
+                   const cm_shape *world_shape)
+{
+    const char *iso = cm_shape_attr(world_shape, "iso_a2");
+    const double *m = b->bbox_deg;
+    for (size_t i = 0; iso && *iso && strcmp(iso, "-99") != 0 && i < n_layers; i++) {
+        double lb[4];
+        if (cm_group_of_role(cm_layer_role(layers[i])) != CM_GROUP_COUNTRIES ||
+            !cm_layer_bbox(layers[i], lb) ||
+            m[0] > m[2] || m[0] < lb[0] || m[2] > lb[2] || m[1] < lb[1] || m[3] > lb[3])
+            continue;
+        for (size_t s = 0; s < cm_layer_n_shapes(layers[i]); s++) {
+            const char *other = cm_shape_attr(cm_layer_shape(layers[i], s), "iso_a2");
+            if (other && strcmp(other, iso) == 0)
+                return 1;
+        }
+    }
+    return 0;
+}
+
+static cm_status
+project_layers(cm_scene_base *b, cm_layer *const *layers, size_t n_layers)
+{
+    for (int pass = 0; pass <= 4; pass++)
+        for (size_t i = 0; i < n_layers; i++) {
+            const char *role = cm_layer_role(layers[i]);
+            cm_group group = cm_group_of_role(role);
+            if (role_order(group) != pass)
+                continue;
+            for (size_t s = 0; s < cm_layer_n_shapes(layers[i]); s++) {
+                const cm_shape *shape = cm_layer_shape(layers[i], s);
+                if (group == CM_GROUP_WORLD && drawn_by_countries(b, layers, n_layers, shape))
+                    continue;
+                cm_status st = project_shape(b, role, shape);
+                if (st != CM_OK)
+                    return st;
+            }
+        }
+    return CM_OK;
+}
+
+/* ---- the base: places ----------------------------------------------------------- */
+
+/* Context places are towns worth naming on a locator map: capitals and cities
+ * always, towns when populous; the most important first, so that when labels
+ * collide the smaller town gives way. */
+static int
+is_context(const cm_place *p)
+{
+    const char *kind = cm_place_kind(p);
+    return strcmp(kind, "capital") == 0 || strcmp(kind, "city") == 0 ||
+           strcmp(kind, "water") == 0 ||
+           (strcmp(kind, "town") == 0 && cm_place_rank(p) >= 15000);
+}
+
+static int
+compare_context(const void *a, const void *b)
+{
+    const context_place *x = a, *y = b;
+    int cx = strcmp(cm_place_kind(x->place), "capital") == 0;
+    int cy = strcmp(cm_place_kind(y->place), "capital") == 0;
+    if (cx != cy)
+        return cy - cx;
+    if (cm_place_rank(x->place) != cm_place_rank(y->place))
+        return cm_place_rank(x->place) > cm_place_rank(y->place) ? -1 : 1;
+    return strcmp(cm_place_name(x->place), cm_place_name(y->place));
+}
+
+static cm_status
+pick_places(cm_scene_base *b, const cm_gazetteer *gaz)
+{
+    for (size_t i = 0; gaz && i < cm_gazetteer_n_places(gaz); i++) {
+        const cm_place *p = cm_gazetteer_place(gaz, i);
+        double xy[2] = { cm_place_lon(p), cm_place_lat(p) };
+        if (!is_context(p))
+            continue;
+        cm_projection_forward(b->proj, xy, 1);
+        if (!layout_inside_rect(b->map_rect, xy[0], xy[1], 8))
+            continue;
+        if (!CM_GROW(b->places, b->n_places, b->n_places_cap))
+            return CM_ERR_NOMEM;
+        b->places[b->n_places++] = (context_place){ p, xy[0], xy[1] };
+    }
+    if (b->n_places)
+        qsort(b->places, b->n_places, sizeof(context_place), compare_context);
+    return CM_OK;
+}
+
+static cm_status
+project_events(cm_scene_base *b)
+{
+    size_t n = cm_events_count(b->events);
+    b->event_xy = malloc((n + 1) * 2 * sizeof(double));
+    if (!b->event_xy)
+        return CM_ERR_NOMEM;
+    for (size_t i = 0; i < n; i++) {
+        const cm_event *e = cm_events_get(b->events, i);
+        b->event_xy[2 * i] = cm_event_lon(e);
+        b->event_xy[2 * i + 1] = cm_event_lat(e);
+    }
+    cm_projection_forward(b->proj, b->event_xy, n);
+    return CM_OK;
+}
+
+static cm_status
+make_pango(cm_scene_base *b)
+{
+    PangoFontMap *fm = pango_cairo_font_map_get_default();
+    b->pango = fm ? pango_font_map_create_context(fm) : NULL;
+    b->measured = cm_memo_create(2 * sizeof(double), NULL);
+    if (!b->pango || !b->measured)
+        return CM_ERR_NOMEM;
+    cairo_font_options_t *opts = cairo_font_options_create();
+    cairo_font_options_set_hint_metrics(opts, CAIRO_HINT_METRICS_OFF);
+    cairo_font_options_set_hint_style(opts, CAIRO_HINT_STYLE_NONE);
+    pango_cairo_context_set_font_options(b->pango, opts);
+    cairo_font_options_destroy(opts);
+    return CM_OK;
+}
+
+/* ---- the base: region names ---------------------------------------------------- */
+
+static cm_status
+key_regions(cm_scene_base *b)
+{
+    static const char *const fields[4] = { "name", "name_en", "name_ne", "name_local" };
+    for (size_t i = 0; i < b->n_paths; i++) {
+        cm_scene_path *p = &b->paths[i];
+        if (p->group != CM_GROUP_REGIONS || !p->shape)
+            continue;
+        for (size_t k = 0; k < 4; k++) {
+            const char *v = cm_shape_attr(p->shape, fields[k]);
+            if (v && !(p->name_keys[k] = cm_name_key(v)))
+                return CM_ERR_NOMEM;
+        }
+    }
+    return CM_OK;
+}
+
+/* ---- the base: the story's countries --------------------------------------------- */
+
+/* The countries the events on the map happen in are drawn a shade lighter
+ * than their neighbours, so the eye goes to where the story is. */
+static int
+country_has_events(const cm_scene_base *b, const char *iso)
+{
+    for (size_t i = 0; iso && *iso && i < cm_events_count(b->events); i++) {
+        const cm_event *e = cm_events_get(b->events, i);
+        const cm_place *p = cm_event_place(e);
+        const double *xy = &b->event_xy[2 * i];
+        if (p && strcmp(cm_place_country(p), iso) == 0 &&
+            layout_inside_rect(b->map_rect, xy[0], xy[1], 0))
+            return 1;
+    }
+    return 0;
+}
+
+static void
+emphasise_countries(cm_scene_base *b)
+{
+    for (size_t i = 0; i < b->n_paths; i++) {
+        cm_scene_path *p = &b->paths[i];
+        const char *iso = p->shape ? cm_shape_attr(p->shape, "iso_a2") : NULL;
+        if (p->group == CM_GROUP_COUNTRIES && country_has_events(b, iso))
+            p->fill = b->style->land_focus;
+    }
+}
+
+/* ---- the base: country names ------------------------------------------------------ */
+
+/* A country is named at the middle of its largest part, when that is on the
+ * map. The name is set in capitals with thin spaces between the letters, as
+ * atlases do. */
+static void
+spaced_caps(const char *name, char *out, size_t size)
+{
+    size_t w = 0;
+    for (const unsigned char *p = (const unsigned char *)name; *p && w + 8 < size; p++) {
+        if (w > 0 && (*p & 0xC0) != 0x80) {
+            memcpy(out + w, *p == ' ' ? "\xe2\x80\x83" : "\xe2\x80\x89", 3);   /* em / thin */
+            w += 3;
+            if (*p == ' ')
+                continue;
+        }
+        out[w++] = (char)(*p < 0x80 ? toupper(*p) : *p);
+    }
+    out[w] = '\0';
+}
+
+/* The area centroid of the largest ring once projected (the mainland, not an
+ * exclave or island), or 0 when the shape has no ring with an area. */
+static int
+largest_ring_centroid(const cm_scene_base *b, const cm_shape *shape, double *cx, double *cy)
+{
+    double best = 0;
+    size_t np;
+    for (size_t k = 0; k < cm_shape_n_parts(shape); k++) {
+        const double *pts = cm_shape_part(shape, k, &np);
+        double *xy = malloc((np + 1) * 2 * sizeof(double)), a = 0, sx = 0, sy = 0;
+        if (!xy)
+            return 0;
+        memcpy(xy, pts, np * 2 * sizeof(double));
+        cm_projection_forward(b->proj, xy, np);
+        for (size_t i = 0; i + 1 < np; i++) {
+            double c = xy[2 * i] * xy[2 * i + 3] - xy[2 * i + 2] * xy[2 * i + 1];
+            a += c;
+            sx += (xy[2 * i] + xy[2 * i + 2]) * c;
+            sy += (xy[2 * i + 1] + xy[2 * i + 3]) * c;
+        }
+        free(xy);
+        if (isfinite(a) && fabs(a) > best) {
+            best = fabs(a);
+            *cx = sx / (3 * a);
+            *cy = sy / (3 * a);
+        }
+    }
+    return best > 0;
+}
+
+/* For a country whose middle is off the map (Russia seen from the Caucasus):
+ * the mean of its outline's points that are on the map, when there are enough. */
+static int
+visible_mean(const cm_scene_base *b, const cm_shape *shape, double *x, double *y)
+{
+    double sx = 0, sy = 0;
+    size_t n = 0, np;
+    for (size_t k = 0; k < cm_shape_n_parts(shape); k++) {
+        const double *pts = cm_shape_part(shape, k, &np);
+        for (size_t i = 0; i < np; i++) {
+            double xy[2] = { pts[2 * i], pts[2 * i + 1] };
+            cm_projection_forward(b->proj, xy, 1);
+            if (layout_inside_rect(b->map_rect, xy[0], xy[1], 60)) {
+                sx += xy[0];
+                sy += xy[1];
+                n++;
+            }
+        }
+    }
+    *x = n ? sx / (double)n : 0;
+    *y = n ? sy / (double)n : 0;
+    return n >= 12;
+}
+
+static cm_status
+country_point(cm_scene_base *b, const cm_shape *shape)
+{
+    double x = 0, y = 0;
+    int found = largest_ring_centroid(b, shape, &x, &y) &&
+                layout_inside_rect(b->map_rect, x, y, 60);
+    if (!*cm_shape_name(shape) || (!found && !visible_mean(b, shape, &x, &y)))
+        return CM_OK;
+    if (!CM_GROW(b->countries, b->n_countries, b->cap_countries))
+        return CM_ERR_NOMEM;
+    struct cm_country_label *c = &b->countries[b->n_countries++];
+    spaced_caps(cm_shape_name(shape), c->text, sizeof(c->text));
+    c->x = x;
+    c->y = y;
+    return CM_OK;
+}
+
+static cm_status
+place_countries(cm_scene_base *b, cm_layer *const *layers, size_t n_layers)
+{
+    for (size_t i = 0; i < n_layers; i++) {
+        if (cm_group_of_role(cm_layer_role(layers[i])) != CM_GROUP_COUNTRIES)
+            continue;
+        for (size_t s = 0; s < cm_layer_n_shapes(layers[i]); s++) {
+            const cm_shape *shape = cm_layer_shape(layers[i], s);
+            if (cm_shape_kind_of(shape) != CM_SHAPE_POLYGON || !is_near(b, shape))
+                continue;
+            cm_status st = country_point(b, shape);
+            if (st != CM_OK)
+                return st;
+        }
+    }
+    return CM_OK;
+}
+
+/* ---- the base: locator inset ------------------------------------------------------- */
+
+/* A small equirectangular map of the world around the story, 60 degrees of
+ * longitude wide, with the map's extent marked: where in the world this is. */
+typedef struct inset_frame {
+    double lon0, lat0, coslat, scale, cx, cy;
+    double lon_span, lat_span;
+} inset_frame;
+
+static void
+inset_point(const inset_frame *f, double lon, double lat, double *x, double *y)
+{
+    *x = f->cx + (lon - f->lon0) * f->coslat * f->scale;
+    *y = f->cy - (lat - f->lat0) * f->scale;
+}
+
+static int
+shape_in_inset(const inset_frame *f, const cm_shape *shape)
+{
+    size_t np;
+    for (size_t k = 0; k < cm_shape_n_parts(shape); k++) {
+        const double *pts = cm_shape_part(shape, k, &np);
+        for (size_t i = 0; i < np; i++)
+            if (fabs(pts[2 * i] - f->lon0) < f->lon_span && fabs(pts[2 * i + 1] - f->lat0) <
+                f->lat_span)
+                return 1;
+    }
+    return 0;
+}
+
+/* Points closer than about a pixel to the last one kept add nothing at this size. */
+static cm_status
+inset_shape(cm_scene_base *b, const inset_frame *f, const cm_shape *shape)
+{
+    size_t n_parts = cm_shape_n_parts(shape), total = 0, np;
+    for (size_t k = 0; k < n_parts; k++) {
+        cm_shape_part(shape, k, &np);
+        total += np;
+    }
+    if (!CM_GROW(b->inset, b->n_inset, b->cap_inset))
+        return CM_ERR_NOMEM;
+    cm_scene_path *p = &b->inset[b->n_inset];
+    memset(p, 0, sizeof(*p));
+    p->xy = malloc((total + 1) * 2 * sizeof(double));
+    p->part_start = malloc((n_parts + 1) * sizeof(size_t));
+    if (!p->xy || !p->part_start) {
+        free(p->xy);
+        free(p->part_start);
+        return CM_ERR_NOMEM;
+    }
+    b->n_inset++;
+    p->group = CM_GROUP_INSET;
+    p->is_polygon = cm_shape_kind_of(shape) == CM_SHAPE_POLYGON;
+    p->n_parts = n_parts;
+    p->fill = b->style->land;
+    p->stroke = (cm_stroke){ b->style->country_border.color, 0.4, { 0, 0 } };
+    for (size_t k = 0; k < n_parts; k++) {
+        const double *pts = cm_shape_part(shape, k, &np);
+        p->part_start[k] = p->n_points;
+        for (size_t i = 0; i < np; i++) {
+            double x, y;
+            inset_point(f, pts[2 * i], pts[2 * i + 1], &x, &y);
+            double *last = p->n_points > p->part_start[k] ? &p->xy[2 * (p->n_points - 1)] : NULL;
+            if (last && i + 1 < np && fabs(last[0] - x) < 0.8 && fabs(last[1] - y) < 0.8)
+                continue;
+            p->xy[2 * p->n_points] = x;
+            p->xy[2 * p->n_points + 1] = y;
+            p->n_points++;
+        }
+    }
+    p->part_start[n_parts] = p->n_points;
+    return CM_OK;
+}
+
+static cm_status
+make_inset(cm_scene_base *b, cm_layer *const *layers, size_t n_layers, const double bbox[4])
+{
+    const cm_layer *world = NULL;
+    for (size_t i = 0; i < n_layers; i++)
+        if (cm_group_of_role(cm_layer_role(layers[i])) == CM_GROUP_WORLD)
+            world = layers[i];
+    if (!world || b->width_px < 500 || bbox[2] - bbox[0] > 40 || bbox[2] < bbox[0] ||
+        fabs(b->center_lat) > 60)
+        return CM_OK;   /* no world layer, no room, or a map that is its own locator */
+    double w = b->width_px < 900 ? 110 : 170, h = w * 0.7, m = b->style->margin_px;
+    inset_frame f;
+    f.lon0 = b->center_lon;
+    f.lat0 = b->center_lat;
+    f.coslat = cos(f.lat0 * M_PI / 180);
+    f.lon_span = 30;
+    f.scale = w / (2 * f.lon_span * f.coslat);
+    f.lat_span = h / 2 / f.scale;
+    b->inset_rect[0] = b->map_rect[0] + b->map_rect[2] - m - w;
+    b->inset_rect[1] = b->map_rect[1] + m;
+    b->inset_rect[2] = w;
+    b->inset_rect[3] = h;
+    f.cx = b->inset_rect[0] + w / 2;
+    f.cy = b->inset_rect[1] + h / 2;
+    double x0, y0, x1, y1;
+    inset_point(&f, bbox[0], bbox[3], &x0, &y0);
+    inset_point(&f, bbox[2], bbox[1], &x1, &y1);
+    b->inset_extent[0] = x0;
+    b->inset_extent[1] = y0;
+    b->inset_extent[2] = x1 - x0;
+    b->inset_extent[3] = y1 - y0;
+    for (size_t s = 0; s < cm_layer_n_shapes(world); s++) {
+        const cm_shape *shape = cm_layer_shape(world, s);
+        if (cm_shape_kind_of(shape) == CM_SHAPE_POINT || !shape_in_inset(&f, shape))
+            continue;
+        cm_status st = inset_shape(b, &f, shape);
+        if (st != CM_OK)
+            return st;
+    }
+    return CM_OK;
+}
+
+/* ---- the base: the region the map is about ------------------------------------ */
+
+static int
+compare_doubles(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* The region the map is about: of the gazetteer's places of kind "region" on
+ * the map, the one nearest the middle of the events on it (their median). */
+static cm_status
+pick_region(cm_scene_base *b, const cm_gazetteer *gaz)
+{
+    size_t n = cm_events_count(b->events), k = 0;
+    double mx = b->map_rect[0] + b->map_rect[2] / 2, my = b->map_rect[1] + b->map_rect[3] / 2;
+    double best = INFINITY, *xs = malloc((n + 1) * sizeof(double)),
+           *ys = malloc((n + 1) * sizeof(double));
+    if (!xs || !ys) {
+        free(xs);
+        free(ys);
+        return CM_ERR_NOMEM;
+    }
+    for (size_t i = 0; i < n; i++)
+        if (layout_inside_rect(b->map_rect, b->event_xy[2 * i], b->event_xy[2 * i + 1], 0)) {
+            xs[k] = b->event_xy[2 * i];
+            ys[k++] = b->event_xy[2 * i + 1];
+        }
+    if (k) {   /* the median of each axis (sorted: a selection went quadratic at 100,000) */
+        qsort(xs, k, sizeof(double), compare_doubles);
+        qsort(ys, k, sizeof(double), compare_doubles);
+        mx = xs[k / 2];
+        my = ys[k / 2];
+    }
+    free(xs);
+    free(ys);
+    for (size_t i = 0; gaz && i < cm_gazetteer_n_places(gaz); i++) {
+        const cm_place *p = cm_gazetteer_place(gaz, i);
+        double xy[2] = { cm_place_lon(p), cm_place_lat(p) };
+        if (strcmp(cm_place_kind(p), "region") != 0)
+            continue;
+        cm_projection_forward(b->proj, xy, 1);
+        double d = hypot(xy[0] - mx, xy[1] - my);
+        if (layout_inside_rect(b->map_rect, xy[0], xy[1], 0) && d < best) {
+            best = d;
+            b->region = p;
+        }
+    }
+    return CM_OK;
+}
+
+cm_status
+cm_scene_base_create(cm_scene_base **out, cm_layer *const *layers, size_t n_layers,
+                     const cm_projection *proj, const cm_style *style,
+                     const cm_gazetteer *gaz, const cm_events *events,
+                     const double bbox_deg[4], int width_px, int height_px)
+{
+    cm_scene_base *b = calloc(1, sizeof(*b));
+    *out = NULL;
+    if (!b)
+        return CM_ERR_NOMEM;
+    b->width_px = width_px;
+    b->height_px = height_px;
+    b->style = style;
+    b->proj = proj;
+    b->events = events;
+    b->gaz = gaz;
+    /* West > east: the extent crosses the antimeridian; east runs past 180. */
+    double east = bbox_deg[2] < bbox_deg[0] ? bbox_deg[2] + 360 : bbox_deg[2];
+    b->center_lon = fmod((bbox_deg[0] + east) / 2 + 540, 360) - 180;
+    b->center_lat = (bbox_deg[1] + bbox_deg[3]) / 2;
+    /* No more than 30 degrees of latitude beyond the extent: a polar map must
+     * not take in the other pole, which its projection wraps around the map. */
+    double span = fmax(east - bbox_deg[0], bbox_deg[3] - bbox_deg[1]);
+    b->near_deg[0] = bbox_deg[0] - span;
+    b->near_deg[1] = fmax(-90, bbox_deg[1] - fmin(span, 30));
+    b->near_deg[2] = east + span;
+    b->near_deg[3] = fmin(90, bbox_deg[3] + fmin(span, 30));
+    memcpy(b->bbox_deg, bbox_deg, sizeof(b->bbox_deg));
+    cm_projection_rect(proj, b->map_rect);
+    /* Measured once here: PROJ objects are not for the threads that lay out slices. */
+    b->scale_bar_m = cm_projection_scale_bar(proj, b->map_rect[0] + style->margin_px,
+                                             b->map_rect[1] + style->margin_px + 20,
+                                             fmin(200, b->map_rect[2] / 4), &b->scale_bar_px);
+    cm_status st = project_layers(b, layers, n_layers);
+    if (st == CM_OK)
+        st = pick_places(b, gaz);
+    if (st == CM_OK)
+        st = project_events(b);
+    if (st == CM_OK)
+        st = layout_note_all_events(b);
+    if (st == CM_OK)
+        st = pick_region(b, gaz);
+    if (st == CM_OK)
+        st = make_pango(b);
+    if (st == CM_OK)
+        emphasise_countries(b);
+    if (st == CM_OK)
+        st = key_regions(b);
+    if (st == CM_OK)
+        st = make_inset(b, layers, n_layers, bbox_deg);
+    if (st == CM_OK)
+        st = place_countries(b, layers, n_layers);
+    if (st != CM_OK) {
+        cm_scene_base_destroy(b);
+        return st;
+    }
+    *out = b;
+    return CM_OK;
+}
+
+void
+cm_scene_base_set_lang(cm_scene_base *b, const char *lang)
+{
+    snprintf(b->lang, sizeof(b->lang), "%s", lang && *lang ? lang : "en");
+}
+
+void
+cm_scene_base_destroy(cm_scene_base *b)
+{
+    if (!b)
+        return;
+    for (size_t i = 0; i < b->n_paths; i++) {
+        free(b->paths[i].xy);
+        free(b->paths[i].part_start);
+        for (size_t k = 0; k < 4; k++)
+            free(b->paths[i].name_keys[k]);
+    }
+    free(b->paths);
+    for (size_t i = 0; i < b->n_inset; i++) {
+        free(b->inset[i].xy);
+        free(b->inset[i].part_start);
+    }
+    free(b->inset);
+    free(b->countries);
+    free(b->places);
+    free(b->event_xy);
+    free(b->all_present);
+    if (b->pango)
+        g_object_unref(b->pango);
+    cm_memo_destroy(b->measured);
+    free(b);
+}

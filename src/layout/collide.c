@@ -1,0 +1,326 @@
+/* The label-collision engine: labels, markers and boxes added to the scene,
+ * text measured, and labels placed where they overlap nothing placed before
+ * them and keep the spot they had on the previous slice. What is placed, and
+ * in which order, is for the files that call it. */
+#include "layout/layout.h"
+#include "common/memo.h"
+
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* The previous slice's labels hold their boxes for themselves: a new label
+ * finds room around them instead of pushing them, so names already on the
+ * map stay where the reader saw them. */
+static int
+reserved_by_other(const layout *L, box bx, const cm_scene_label *lb)
+{
+    const cm_scene *prev = L->sc->previous;
+    for (size_t i = 0; prev && i < prev->n_labels; i++) {
+        const cm_scene_label *p = &prev->labels[i];
+        if (p->group == CM_GROUP_LABELS && strcmp(p->text, lb->text) != 0 &&
+            bx.x < p->x + p->w && p->x < bx.x + bx.w && bx.y < p->y + p->h &&
+            p->y < bx.y + bx.h)
+            return 1;
+    }
+    /* Arrows at the edge keep their spots too. */
+    for (size_t i = 0; prev && i < prev->n_markers; i++) {
+        const cm_scene_marker *m = &prev->markers[i];
+        if (!m->is_offmap || (lb->event && m->event &&
+                              cm_event_lon(m->event) == cm_event_lon(lb->event) &&
+                              cm_event_lat(m->event) == cm_event_lat(lb->event)))
+            continue;
+        if (bx.x < m->x + m->r + 2 && m->x - m->r - 2 < bx.x + bx.w &&
+            bx.y < m->y + m->r + 2 && m->y - m->r - 2 < bx.y + bx.h)
+            return 1;
+    }
+    return 0;
+}
+
+/* Text sizes kept at most: some 4 MB of them. */
+enum { MAX_MEASURED = 1 << 15 };
+
+/* What a measurement depends on besides the base's style. */
+typedef struct measure_key {
+    double size_px;
+    int bold, italic;
+    char text[1000];
+} measure_key;
+
+/* The logical size of @text set at @size_px, measured once a run for each
+ * text and font: a label on every slice is measured on the first. */
+void
+layout_measure(layout *L, const char *text, double size_px, int bold, int italic, double *w,
+               double *h)
+{
+    const cm_scene_base *b = L->b;
+    measure_key key;
+    size_t n = strlen(text);
+    double *kept = NULL;
+    memset(&key, 0, sizeof(key));   /* the padding too: keys are compared as bytes */
+    key.size_px = size_px;
+    key.bold = bold;
+    key.italic = italic;
+    if (n < sizeof(key.text)) {
+        memcpy(key.text, text, n);
+        kept = cm_memo_find(b->measured, &key, offsetof(measure_key, text) + n);
+    }
+    if (kept) {
+        *w = kept[0];
+        *h = kept[1];
+        return;
+    }
+    PangoLayout *pl = pango_layout_new(b->pango);
+    PangoFontDescription *fd = cm_scene_font(b->style, size_px, bold, italic);
+    PangoRectangle logical;
+    pango_layout_set_font_description(pl, fd);
+    cm_scene_left_to_right(pl);
+    pango_layout_set_text(pl, text, -1);
+    pango_layout_get_pixel_extents(pl, NULL, &logical);
+    *w = logical.width;
+    *h = logical.height;
+    pango_font_description_free(fd);
+    g_object_unref(pl);
+    double size[2] = { *w, *h };
+    if (cm_memo_count(b->measured) >= MAX_MEASURED)   /* a run of many distinct labels */
+        cm_memo_clear(b->measured);
+    if (n < sizeof(key.text) &&
+        !cm_memo_add(b->measured, &key, offsetof(measure_key, text) + n, size))
+        L->status = CM_ERR_NOMEM;
+}
+
+cm_scene_label *
+layout_add_label(layout *L, const char *text, cm_group group, double size_px, int bold,
+                 int italic, cm_rgba color)
+{
+    cm_scene *sc = L->sc;
+    char *copy = strdup(text);
+    if (!copy || !CM_GROW(sc->labels, sc->n_labels, sc->cap_labels)) {
+        free(copy);
+        L->status = CM_ERR_NOMEM;
+        return NULL;
+    }
+    cm_scene_label *lb = &sc->labels[sc->n_labels++];
+    memset(lb, 0, sizeof(*lb));
+    lb->text = copy;
+    lb->group = group;
+    lb->size_px = size_px;
+    lb->bold = bold;
+    lb->italic = italic;
+    lb->color = color;
+    layout_measure(L, text, size_px, bold, italic, &lb->w, &lb->h);
+    return lb;
+}
+
+cm_scene_rect *
+layout_add_rect(layout *L, cm_group group, box bx, cm_rgba fill, cm_stroke stroke)
+{
+    cm_scene *sc = L->sc;
+    if (!CM_GROW(sc->rects, sc->n_rects, sc->cap_rects)) {
+        L->status = CM_ERR_NOMEM;
+        return NULL;
+    }
+    cm_scene_rect *r = &sc->rects[sc->n_rects++];
+    *r = (cm_scene_rect){ group, bx.x, bx.y, bx.w, bx.h, fill, stroke };
+    return r;
+}
+
+cm_scene_marker *
+layout_add_marker(layout *L, cm_group group, const cm_event *ev, double x, double y, double r)
+{
+    cm_scene *sc = L->sc;
+    if (!CM_GROW(sc->markers, sc->n_markers, sc->cap_markers)) {
+        L->status = CM_ERR_NOMEM;
+        return NULL;
+    }
+    cm_scene_marker *m = &sc->markers[sc->n_markers++];
+    memset(m, 0, sizeof(*m));
+    m->group = group;
+    m->event = ev;
+    m->x = x;
+    m->y = y;
+    m->r = r;
+    return m;
+}
+
+void
+layout_note_dropped(layout *L, const char *text)
+{
+    cm_scene *sc = L->sc;
+    char *copy = strdup(text);
+    /* The left-to-right mark inside edge labels is for drawing, not for readers. */
+    for (char *m; copy && (m = strstr(copy, "\xe2\x80\x8e"));)
+        memmove(m, m + 3, strlen(m + 3) + 1);
+    if (!copy || !CM_GROW(sc->dropped, sc->n_dropped, sc->cap_dropped)) {
+        free(copy);
+        L->status = CM_ERR_NOMEM;
+        return;
+    }
+    sc->dropped[sc->n_dropped++] = copy;
+}
+
+static int
+fits(const layout *L, box bx)
+{
+    const double *r = L->b->map_rect;
+    if (bx.x < r[0] + 2 || bx.y < r[1] + 2 || bx.x + bx.w > r[0] + r[2] - 2 ||
+        bx.y + bx.h > r[1] + r[3] - 2)
+        return 0;
+    for (size_t i = 0; i < L->n_obstacles; i++)
+        if (layout_overlaps(bx, L->obstacles[i]))
+            return 0;
+    return 1;
+}
+
+static int
+try_box(layout *L, cm_scene_label *lb, double x, double y)
+{
+    box bx = { x, y, lb->w, lb->h };
+    if (!fits(L, bx) || reserved_by_other(L, bx, lb))
+        return 0;
+    lb->x = x;
+    lb->y = y;
+    layout_add_obstacle(L, (box){ bx.x - 2, bx.y - 1, bx.w + 4, bx.h + 2 });
+    return 1;
+}
+
+/* Where the previous slice put a label with the same text and group, if it
+ * did: keeping it there is what stops a sequence of maps from jittering. */
+static const cm_scene_label *
+previous_label(const layout *L, const cm_scene_label *lb)
+{
+    const cm_scene *prev = L->sc->previous;
+    for (size_t i = 0; prev && i < prev->n_labels; i++)
+        if (prev->labels[i].group == lb->group &&
+            strcmp(prev->labels[i].text, lb->text) == 0)
+            return &prev->labels[i];
+    return NULL;
+}
+
+/* Further out, with a leader line back to the point: for places so close
+ * together (Hadrut and its villages) that their names cannot sit beside them.
+ * Directions alternate right and left, nearest first. */
+static int
+place_with_leader(layout *L, cm_scene_label *lb, double x, double y, double r)
+{
+    static const double angles_deg[] = { 0, 180, -30, 150, 30, -150, -60, 120, 60, -120,
+                                         -90, 90 };
+    for (double d = r + 22; d <= r + 110; d += 22)
+        for (size_t k = 0; k < sizeof(angles_deg) / sizeof(angles_deg[0]); k++) {
+            double a = angles_deg[k] * M_PI / 180, c = cos(a), s = sin(a);
+            double bx = c >= 0 ? x + d * c : x + d * c - lb->w;
+            double by = y + d * s - lb->h / 2;
+            if (!try_box(L, lb, bx, by))
+                continue;
+            lb->has_leader = 1;
+            lb->leader_x = x + r * c;
+            lb->leader_y = y + r * s;
+            return 1;
+        }
+    return 0;
+}
+
+/* The @k-th position beside a point, in the order cartographers prefer:
+ * right, left, above, below, then the diagonals. */
+static void
+candidate(int k, double x, double y, double gap, double w, double h, double *cx, double *cy)
+{
+    const double c[8][2] = {
+        { x + gap, y - h / 2 }, { x - gap - w, y - h / 2 }, { x - w / 2, y - gap - h },
+        { x - w / 2, y + gap }, { x + gap * 0.7, y - gap * 0.7 - h },
+        { x + gap * 0.7, y + gap * 0.7 }, { x - gap * 0.7 - w, y - gap * 0.7 - h },
+        { x - gap * 0.7 - w, y + gap * 0.7 },
+    };
+    *cx = c[k][0];
+    *cy = c[k][1];
+}
+
+/* Which of the positions beside (x, y) @prev was in; 0 when none. */
+static int
+candidate_of(const cm_scene_label *prev, double x, double y, double gap)
+{
+    for (int k = 0; k < 8; k++) {
+        double cx, cy;
+        candidate(k, x, y, gap, prev->w, prev->h, &cx, &cy);
+        if (fabs(cx - prev->x) < 0.5 && fabs(cy - prev->y) < 0.5)
+            return k;
+    }
+    return 0;
+}
+
+/* Puts a label beside the point (x, y) with a symbol of radius @r: where it
+ * was on the previous slice, else right, left, above, below, then the
+ * diagonals, the order cartographers prefer; then, for an event, further out
+ * with a leader line. */
+int
+layout_place_label(layout *L, cm_scene_label *lb, double x, double y, double r, int mode)
+{
+    int leader = mode == LABEL_EVENT;
+    double gap = r + 3;
+    const cm_scene_label *prev = previous_label(L, lb);
+    int same_size = prev && fabs(prev->w - lb->w) < 0.5 && fabs(prev->h - lb->h) < 0.5;
+    if (same_size && !prev->has_leader && try_box(L, lb, prev->x, prev->y))
+        return 1;
+    if (prev && prev->has_leader && leader && fabs(prev->leader_x - x) < r + 1 &&
+        fabs(prev->leader_y - y) < r + 1 && try_box(L, lb, prev->x, prev->y)) {
+        lb->has_leader = 1;
+        lb->leader_x = prev->leader_x;
+        lb->leader_y = prev->leader_y;
+        return 1;
+    }
+    /* A name already on the map stays where the reader saw it, or leaves the
+     * map for this slice; it never jumps (an edge arrow's name moves with it). */
+    if (same_size && mode != LABEL_EDGE)
+        return 0;
+    /* A name that changed size (bold while new, regular after) keeps its side. */
+    int first = prev && !prev->has_leader ? candidate_of(prev, x, y, gap) : 0;
+    for (int i = 0; i < 8; i++) {
+        int k = i == 0 ? first : i <= first ? i - 1 : i;
+        double cx, cy;
+        candidate(k, x, y, gap, lb->w, lb->h, &cx, &cy);
+        if (try_box(L, lb, cx, cy))
+            return 1;
+    }
+    return leader && place_with_leader(L, lb, x, y, r);
+}
+
+/* A label that must go beside a point or not at all. */
+void
+layout_label_point(layout *L, const char *text, const cm_event *ev, double x, double y, double r,
+                   double size_px, int bold, cm_rgba color, int mode)
+{
+    cm_scene_label *lb = layout_add_label(L, text, CM_GROUP_LABELS, size_px, bold, 0, color);
+    if (!lb)
+        return;
+    lb->event = ev;
+    lb->has_halo = 1;
+    lb->halo = L->st->halo;
+    if (!layout_place_label(L, lb, x, y, r, mode)) {
+        layout_note_dropped(L, text);
+        free(lb->text);
+        L->sc->n_labels--;
+    }
+}
+
+/* A name set on its point (seas, lakes, countries): centred, or a little
+ * above or below; no symbol. */
+void
+layout_label_area(layout *L, const char *text, double x, double y, double size_px, int bold,
+                  int italic, cm_rgba color)
+{
+    cm_scene_label *lb = layout_add_label(L, text, CM_GROUP_LABELS, size_px, bold, italic, color);
+    if (!lb)
+        return;
+    lb->has_halo = 1;
+    lb->halo = L->st->halo;
+    const cm_scene_label *prev = previous_label(L, lb);
+    if (prev && try_box(L, lb, prev->x, prev->y))
+        return;
+    for (int k = 0; !prev && k < 5; k++) {
+        double dy = (k % 2 ? 1 : -1) * ((k + 1) / 2) * lb->h;
+        if (try_box(L, lb, x - lb->w / 2, y - lb->h / 2 + dy))
+            return;
+    }
+    free(lb->text);
+    L->sc->n_labels--;
+}

@@ -1,0 +1,52 @@
+/* Context: the country names and the towns and waters that give a reader
+ * their bearings, placed last, where the story's labels left room. */
+#include "layout/layout.h"
+
+#include <string.h>
+
+/* Country names only where there is room for them: not on phone-sized maps. */
+void
+layout_countries(layout *L)
+{
+    for (size_t i = 0; L->b->width_px >= 900 && i < L->b->n_countries && L->status == CM_OK;
+         i++)
+        layout_label_area(L, L->b->countries[i].text, L->b->countries[i].x, L->b->countries[i].y,
+                          L->st->label_px + 1, 0, 0, L->st->country_text);
+}
+
+/* Context places by importance: capitals bold with a square, cities, then
+ * towns smaller; waters in italics with no symbol. */
+void
+layout_context(layout *L)
+{
+    const cm_style *st = L->st;
+    for (size_t i = 0; i < L->b->n_places && L->status == CM_OK; i++) {
+        const context_place *cp = &L->b->places[i];
+        const char *kind = cm_place_kind(cp->place);
+        double dot = st->place_dot_px + 2;
+        if (strcmp(kind, "water") == 0) {
+            layout_label_area(L, cm_place_name_in(cp->place, L->b->lang), cp->x, cp->y,
+                              st->label_px, 0, 1, st->water_text);
+            continue;
+        }
+        if (!layout_box_free(L, (box){ cp->x - dot, cp->y - dot, 2 * dot, 2 * dot }))
+            continue;
+        int capital = strcmp(kind, "capital") == 0, city = strcmp(kind, "city") == 0;
+        size_t before = L->sc->n_labels;
+        layout_label_point(L, cm_place_name_in(cp->place, L->b->lang), NULL, cp->x, cp->y,
+                           st->place_dot_px + 1,
+                           capital ? st->label_px + 1 : city ? st->label_px : st->label_px - 1,
+                           capital, capital ? st->text : st->text_muted, LABEL_CONTEXT);
+        if (L->sc->n_labels == before)
+            continue;   /* no room for its name: leave the dot out too */
+        cm_scene_marker *m = layout_add_marker(L, CM_GROUP_PLACES, NULL, cp->x, cp->y,
+                                               capital ? st->place_dot_px + 1 : st->place_dot_px);
+        if (!m)
+            return;
+        m->symbol = capital ? CM_SYM_SQUARE : CM_SYM_CIRCLE;
+        m->fill = capital ? st->text : st->text_muted;
+        m->stroke = layout_white;
+        m->stroke_px = 0.8;
+        layout_add_obstacle(L, (box){ cp->x - 4, cp->y - 4, 8, 8 });
+    }
+}

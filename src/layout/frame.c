@@ -1,0 +1,110 @@
+/* The frame around the map: the header with the title and the moment, the
+ * footer with the source and the credit, and the scale bar on the map. */
+#include "layout/layout.h"
+
+#include <stdio.h>
+
+static const cm_stroke no_stroke = { { 0, 0, 0, 0 }, 0, { 0, 0 } };
+
+/* Source left, credit right; on a narrow map the credit takes a second line. */
+static void
+layout_footer(layout *L)
+{
+    const cm_style *st = L->st;
+    const cm_events *ev = L->b->events;
+    double W = L->b->width_px, H = L->b->height_px, m = st->margin_px;
+    char source[1024];
+    snprintf(source, sizeof(source), "%s%s", *cm_events_source(ev) ? "Source: " : "",
+             cm_events_source(ev));
+    cm_scene_label *src = layout_add_label(L, source, CM_GROUP_FRAME, st->note_px, 0, 0,
+                                           st->text_muted);
+    if (!src)
+        return;
+    src->x = m;
+    src->y = H - st->footer_px + (st->footer_px - src->h) / 2;
+    size_t src_i = (size_t)(src - L->sc->labels);   /* adding the credit may move the array */
+    cm_scene_label *credit = layout_add_label(L, "Map: conflictmap \xc2\xb7 Boundaries: Natural "
+                                              "Earth \xc2\xb7 Places: GeoNames", CM_GROUP_FRAME,
+                                              st->note_px, 0, 0, st->text_muted);
+    if (!credit)
+        return;
+    src = &L->sc->labels[src_i];
+    credit->x = W - m - credit->w;
+    credit->y = src->y;
+    if (credit->x < src->x + src->w + m) {
+        src->y = H - st->footer_px + 2;
+        credit->y = src->y + src->h;
+    }
+}
+
+/* The scale bar at the map's top left, in two halves like a surveyor's bar.
+ * Its length comes from the base, measured there with PROJ's geodesic. */
+static void
+layout_scale_bar(layout *L)
+{
+    const cm_style *st = L->st;
+    const double *r = L->b->map_rect;
+    double m_len = L->b->scale_bar_m, len = L->b->scale_bar_px;
+    char text[32];
+    if (!isfinite(m_len) || !isfinite(len) || len < 10)
+        return;
+    if (m_len >= 1000)
+        snprintf(text, sizeof text, "%g km", m_len / 1000);
+    else
+        snprintf(text, sizeof text, "%g m", m_len);
+    cm_scene_label *lb = layout_add_label(L, text, CM_GROUP_FRAME, st->note_px, 0, 0, st->text);
+    if (!lb)
+        return;
+    double x = r[0] + st->margin_px, y = r[1] + st->margin_px + lb->h + 2;
+    lb->x = x;
+    lb->y = y - lb->h - 2;
+    lb->has_halo = 1;
+    lb->halo = st->halo;
+    cm_stroke edge = { st->text, 1, { 0, 0 } };
+    layout_add_rect(L, CM_GROUP_FRAME, (box){ x, y, len / 2, 4 }, st->text, edge);
+    layout_add_rect(L, CM_GROUP_FRAME, (box){ x + len / 2, y, len / 2, 4 }, st->halo, edge);
+    layout_add_obstacle(L, (box){ x - 4, lb->y - 2, fmax(len, lb->w) + 8, y + 8 - lb->y });
+}
+
+void
+layout_frame(layout *L)
+{
+    const cm_style *st = L->st;
+    const cm_events *ev = L->b->events;
+    double W = L->b->width_px, H = L->b->height_px, m = st->margin_px;
+    char moment[CM_TIME_BUF];
+
+    layout_add_rect(L, CM_GROUP_FRAME, (box){ 0, 0, W, st->header_px }, st->frame_bg, no_stroke);
+    layout_add_rect(L, CM_GROUP_FRAME, (box){ 0, H - st->footer_px, W, st->footer_px },
+                    st->frame_bg, no_stroke);
+    layout_add_rect(L, CM_GROUP_FRAME, (box){ 0, st->header_px - 1, W, 1 }, st->rule, no_stroke);
+    cm_time_format_human(cm_slice_time(L->sc->slice), moment);
+    cm_scene_label *lb = layout_add_label(L, moment, CM_GROUP_FRAME, st->moment_px, 1, 0, st->text);
+    if (lb) {
+        lb->x = W - m - lb->w;
+        lb->y = m;
+    }
+    double right = lb ? lb->x - m : W - m, below_moment = m + st->moment_px + 6;
+    lb = layout_add_label(L, cm_events_title(ev), CM_GROUP_FRAME, st->title_px, 1, 0, st->text);
+    /* A long title on a narrow map shrinks (to 60% at most) before it runs off. */
+    for (double size = st->title_px; lb && lb->w > W - 2 * m && size > st->title_px * 0.6;) {
+        size -= 1;
+        lb->size_px = size;
+        layout_measure(L, lb->text, size, 1, 0, &lb->w, &lb->h);
+    }
+    if (lb) {
+        lb->x = m;
+        lb->y = m - 4;
+        if (lb->x + lb->w > right)   /* no room beside the moment: under it */
+            lb->y = below_moment;
+    }
+    double below = lb ? lb->y + lb->h + 2 : m;
+    lb = layout_add_label(L, cm_events_subtitle(ev), CM_GROUP_FRAME, st->subtitle_px, 0, 0,
+                          st->text_muted);
+    if (lb) {
+        lb->x = m;
+        lb->y = below;
+    }
+    layout_footer(L);
+    layout_scale_bar(L);
+}

@@ -1,0 +1,195 @@
+/* What the files of src/layout/ share, for them only (the backends read the
+ * scene through layout/scene.h). Its functions start with layout_, so that
+ * none clashes with a name outside the library; the small ones called per
+ * label, marker or obstacle are static inline. Its types keep short names.
+ *
+ * The files, each using only what comes before it in this list:
+ *   present.c  what the events bring to the legend (for the base and the legend)
+ *   base.c     the scene base: layers projected, places, countries, inset, region
+ *   collide.c  the label-collision engine: obstacles, labels placed beside points
+ *   frame.c    the header, footer and scale bar
+ *   markers.c  the events on the map and their labels
+ *   offmap.c   arrows at the map's edge for places off it
+ *   control.c  areas shaded and places marked for the side that holds them
+ *   context.c  country names and the towns that give the reader bearings
+ *   legend.c   the legend and the "New at" box
+ *   alt.c      the alt text
+ *   scene.c    cm_scene_layout: the order the parts are laid out in */
+#ifndef CM_SRC_LAYOUT_H
+#define CM_SRC_LAYOUT_H
+
+#include "layout/scene.h"
+#include "common/grow.h"
+
+#include <math.h>
+
+#ifndef M_PI
+#define M_PI 3.14159265358979323846
+#endif
+
+/* ---- present.c ---------------------------------------------------------------------------- */
+
+typedef struct layout_kind_word {
+    const char *kind, *words;
+} layout_kind_word;
+
+/* The kinds of event the legend names, in its order, with the words it uses. */
+extern const layout_kind_word layout_kind_words[9];
+
+typedef struct cm_legend_present {
+    int sides[64], kinds[16], claimed, confirmed, disputed, uncertain, fresh, other;
+} present;
+
+/* Notes in @p what @e (in @state) brings to the legend. */
+void layout_note_present(const cm_events *ev, const cm_event *e, cm_event_state state,
+                         present *p);
+/* Fills @b->all_present from every event of the timeline. CM_OK or CM_ERR_NOMEM. */
+cm_status layout_note_all_events(cm_scene_base *b);
+
+/* ---- collide.c ---------------------------------------------------------------------------- */
+
+typedef struct box {
+    double x, y, w, h;
+} box;
+
+typedef struct layout {
+    cm_scene *sc;
+    const cm_scene_base *b;
+    const cm_style *st;
+    box *obstacles;
+    size_t n_obstacles, cap_obstacles;
+    cm_status status;
+} layout;
+
+static inline int
+layout_inside_rect(const double r[4], double x, double y, double inset)
+{
+    return isfinite(x) && isfinite(y) && x >= r[0] + inset && x <= r[0] + r[2] - inset &&
+           y >= r[1] + inset && y <= r[1] + r[3] - inset;
+}
+
+static inline int
+layout_overlaps(box a, box b)
+{
+    return a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h;
+}
+
+/* Nothing placed so far overlaps @bx. */
+static inline int
+layout_box_free(const layout *L, box bx)
+{
+    for (size_t i = 0; i < L->n_obstacles; i++)
+        if (layout_overlaps(bx, L->obstacles[i]))
+            return 0;
+    return 1;
+}
+
+static inline void
+layout_add_obstacle(layout *L, box bx)
+{
+    if (!CM_GROW(L->obstacles, L->n_obstacles, L->cap_obstacles)) {
+        L->status = CM_ERR_NOMEM;
+        return;
+    }
+    L->obstacles[L->n_obstacles++] = bx;
+}
+
+/* How a label may be placed: an event's may take a leader line, an edge
+ * marker's may move along the edge with its arrow; any label that was on the
+ * previous slice keeps its spot or is left out (a name that jumps about
+ * distracts more than one that is briefly not shown). */
+enum { LABEL_EVENT, LABEL_EDGE, LABEL_CONTEXT };
+
+/* The size of @text set at @size_px into *@w, *@h. */
+void layout_measure(layout *L, const char *text, double size_px, int bold, int italic,
+                    double *w, double *h);
+/* A label, marker or box added to the scene, not placed yet (labels are
+ * measured); NULL, with L->status set, when out of memory. */
+cm_scene_label *layout_add_label(layout *L, const char *text, cm_group group, double size_px,
+                                 int bold, int italic, cm_rgba color);
+cm_scene_rect *layout_add_rect(layout *L, cm_group group, box bx, cm_rgba fill,
+                               cm_stroke stroke);
+cm_scene_marker *layout_add_marker(layout *L, cm_group group, const cm_event *ev, double x,
+                                   double y, double r);
+/* @text noted as a label the layout left out. */
+void layout_note_dropped(layout *L, const char *text);
+/* Places @lb beside (x, y), a symbol of radius @r there, as @mode allows; 0
+ * when it fits nowhere. */
+int layout_place_label(layout *L, cm_scene_label *lb, double x, double y, double r, int mode);
+/* A label beside (x, y), or none (then noted as dropped). */
+void layout_label_point(layout *L, const char *text, const cm_event *ev, double x, double y,
+                        double r, double size_px, int bold, cm_rgba color, int mode);
+/* A label centred on (x, y), or a little above or below it, or none. */
+void layout_label_area(layout *L, const char *text, double x, double y, double size_px,
+                       int bold, int italic, cm_rgba color);
+
+/* ---- frame.c ------------------------------------------------------------------------------ */
+
+void layout_frame(layout *L);
+
+/* ---- markers.c ---------------------------------------------------------------------------- */
+
+static const cm_rgba layout_white = { 1, 1, 1, 1 };
+
+/* The colour of the side @code, or @fallback when there is no such side. */
+static inline cm_rgba
+layout_side_color(const cm_events *ev, const char *code, cm_rgba fallback)
+{
+    const cm_side *side = cm_events_find_side(ev, code);
+    double rgb[3];
+    if (!side)
+        return fallback;
+    cm_side_rgb(side, rgb);
+    return (cm_rgba){ rgb[0], rgb[1], rgb[2], 1 };
+}
+
+/* An event of the slice, where it is. */
+typedef struct entry {
+    const cm_event *event;
+    cm_event_state state;
+    double x, y;
+    size_t order;              /* position in the slice, oldest first */
+} entry;
+
+/* The events of the slice at one place on the map. */
+typedef struct group {
+    double x, y;               /* where the place is */
+    size_t first, n;           /* into the slice's events, in the sorted order */
+    int has_new, has_control;
+    const cm_event *label_event;
+} group;
+
+static inline void
+layout_add_position(layout *L, const cm_event *e, double x, double y)
+{
+    cm_scene *sc = L->sc;
+    if (!CM_GROW(sc->positions, sc->n_positions, sc->cap_positions)) {
+        L->status = CM_ERR_NOMEM;
+        return;
+    }
+    sc->positions[sc->n_positions++] = (struct cm_scene_position){ e, x, y };
+}
+
+cm_symbol layout_symbol_for(const char *kind);
+const char *layout_place_name(const cm_event *e, const char *lang, char *buf, size_t size);
+cm_status layout_collect(layout *L, entry **on, size_t *n_on, entry **off, size_t *n_off);
+/* 0 for a place with new events and a control change, up to 3 for one with neither. */
+int layout_group_rank(const group *g);
+group *layout_on_map(layout *L, entry *on, size_t n_on, size_t *n_groups);
+void layout_label_groups(layout *L, const group *groups, size_t n_groups);
+
+/* ---- offmap.c, control.c, context.c, legend.c, alt.c -------------------------------------- */
+
+void layout_off_map(layout *L, const entry *off, size_t n_off);
+/* 1 when one of the region @p's name keys is @key. */
+int layout_region_named(const cm_scene_path *p, const char *key);
+void layout_areas(layout *L);
+void layout_control(layout *L);
+void layout_countries(layout *L);
+void layout_context(layout *L);
+void layout_legend(layout *L);
+void layout_latest(layout *L);
+/* The alt text of @sc into sc->alt. CM_OK or CM_ERR_NOMEM. */
+cm_status layout_write_alt(cm_scene *sc);
+
+#endif

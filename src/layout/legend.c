@@ -1,0 +1,332 @@
+/* The boxes in the map's bottom corners: the legend of only what the slice
+ * shows (bottom left) and the reports new in it (bottom right). What events
+ * bring to the legend is noted in present.c. */
+#include "layout/layout.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- the legend: only what this slice shows ---------------------------------------- */
+
+typedef struct legend {
+    layout *L;
+    double x0, pad, row, sw;
+    size_t n_rows, first_label;
+} legend;
+
+/* One row: a symbol and what it means. The rows are stacked bottom-up later,
+ * once the box's height is known; here they are numbered from the top. */
+static cm_scene_marker *
+legend_row(legend *lg, const char *text)
+{
+    layout *L = lg->L;
+    double y = lg->pad + lg->row * (double)lg->n_rows;
+    cm_scene_label *lb = layout_add_label(L, text, CM_GROUP_LEGEND, L->st->note_px, 0, 0,
+                                          L->st->text);
+    cm_scene_marker *m = lb ? layout_add_marker(L, CM_GROUP_LEGEND, NULL,
+                                                lg->x0 + lg->pad + lg->sw / 2, y + lg->row / 2,
+                                                lg->sw / 2) : NULL;
+    if (!m)
+        return NULL;
+    lb->x = lg->x0 + lg->pad + lg->sw + 6;
+    lb->y = y + (lg->row - lb->h) / 2;
+    m->fill = L->st->neutral;
+    m->stroke = layout_white;
+    m->stroke_px = 1;
+    lg->n_rows++;
+    return m;
+}
+
+/* Sides that hold a place or area on this slice belong in the legend too. */
+static void
+note_control_sides(const layout *L, present *p)
+{
+    for (size_t i = 0; i < cm_slice_n_control(L->sc->slice); i++) {
+        const char *name, *side;
+        const cm_event *by;
+        cm_slice_control_at(L->sc->slice, i, &name, &side, &by);
+        for (size_t k = 0; side && k < cm_events_n_sides(L->b->events) && k < 64; k++)
+            if (strcmp(cm_side_code(cm_events_side(L->b->events, k)), side) == 0)
+                p->sides[k] = 1;
+    }
+}
+
+static void
+legend_sides_and_kinds(legend *lg, const present *p)
+{
+    layout *L = lg->L;
+    const cm_events *ev = L->b->events;
+    for (size_t i = 0; i < cm_events_n_sides(ev) && i < 64; i++) {
+        cm_scene_marker *m = p->sides[i] ? legend_row(lg, cm_side_name(cm_events_side(ev, i)))
+                                         : NULL;
+        if (m) {
+            m->symbol = CM_SYM_SQUARE;
+            m->fill = layout_side_color(ev, cm_side_code(cm_events_side(ev, i)), L->st->neutral);
+        }
+    }
+    for (size_t k = 0; k < sizeof(layout_kind_words) / sizeof(layout_kind_words[0]); k++) {
+        cm_scene_marker *m = p->kinds[k] ? legend_row(lg, layout_kind_words[k].words) : NULL;
+        if (m)
+            m->symbol = layout_symbol_for(layout_kind_words[k].kind);
+    }
+    cm_scene_marker *m = p->other ? legend_row(lg, "Other report") : NULL;
+    if (m)
+        m->symbol = CM_SYM_PENTAGON;
+}
+
+static void
+legend_states(legend *lg, const present *p)
+{
+    layout *L = lg->L;
+    cm_scene_marker *m;
+    if (p->confirmed && (m = legend_row(lg, "Solid: confirmed")))
+        m->symbol = CM_SYM_CIRCLE;
+    int brief = L->b->width_px < 900;
+    if (p->claimed && (m = legend_row(lg, brief ? "Hollow: claimed"
+                                                : "Hollow: claimed by one side, not verified"))) {
+        m->symbol = CM_SYM_CIRCLE;
+        m->fill = layout_white;
+        m->stroke = L->st->neutral;
+        m->stroke_px = 2;
+    }
+    if (p->disputed && (m = legend_row(lg, "Pale: disputed"))) {
+        m->symbol = CM_SYM_CIRCLE;
+        m->fill.a = 0.45;
+        m->stroke = L->st->neutral;
+    }
+    if (p->uncertain && (m = legend_row(lg, "Ring: somewhere in the area"))) {
+        m->symbol = CM_SYM_CIRCLE;
+        m->uncertainty_px = m->r * 1.6;
+        m->r *= 0.5;
+    }
+    if (p->fresh && (m = legend_row(lg, "Glow: new in this map"))) {
+        m->symbol = CM_SYM_CIRCLE;
+        m->is_new = 1;
+        m->r *= 0.7;
+    }
+}
+
+/* The disputed lines of the lines layer, when the map draws them. */
+static void
+legend_lines(legend *lg)
+{
+    layout *L = lg->L;
+    const cm_style *st = L->st;
+    int oblast = 0, ceasefire = 0;
+    for (size_t i = 0; i < L->b->n_paths; i++) {
+        const cm_scene_path *p = &L->b->paths[i];
+        oblast |= memcmp(&p->stroke, &st->oblast_line, sizeof(cm_stroke)) == 0;
+        ceasefire |= memcmp(&p->stroke, &st->ceasefire_line, sizeof(cm_stroke)) == 0;
+    }
+    const struct { int shown; const char *words; const cm_stroke *stroke; } rows[2] = {
+        { oblast, "Former Nagorno-Karabakh oblast", &st->oblast_line },
+        { ceasefire, "1994 ceasefire line", &st->ceasefire_line },
+    };
+    for (int k = 0; k < 2; k++) {
+        cm_scene_marker *m = rows[k].shown ? legend_row(lg, rows[k].words) : NULL;
+        if (!m)
+            continue;
+        m->symbol = CM_SYM_LINE;
+        m->stroke = rows[k].stroke->color;
+        m->stroke_px = rows[k].stroke->width_px;
+        memcpy(m->dash_px, rows[k].stroke->dash_px, sizeof(m->dash_px));
+    }
+}
+
+/* On a small map the rows go in two columns, so the legend stays low and
+ * leaves the map's middle to the story. Each row is one marker and one label,
+ * made in the same order. */
+static void
+legend_columns(layout *L, legend *lg, size_t first_marker, double *w, double *h)
+{
+    size_t n = lg->n_rows, per_col = (n + 1) / 2;
+    double col_w = 0;
+    for (size_t i = 0; i < n; i++)
+        col_w = fmax(col_w, L->sc->labels[lg->first_label + i].w);
+    col_w += lg->sw + 6 + 10;
+    for (size_t i = 0; i < n; i++) {
+        double dx = i >= per_col ? col_w : 0, dy = i >= per_col ? -lg->row * (double)per_col : 0;
+        L->sc->labels[lg->first_label + i].x += dx;
+        L->sc->labels[lg->first_label + i].y += dy;
+        L->sc->markers[first_marker + i].x += dx;
+        L->sc->markers[first_marker + i].y += dy;
+    }
+    *w = lg->pad * 2 + col_w * (n > 1 ? 2 : 1) - 10;
+    *h = lg->pad * 2 + lg->row * (double)per_col;
+}
+
+/* Lays the rows out for @p and returns the box's size; @first_marker and the
+ * legend's first label say where its parts start. */
+static void
+legend_rows(layout *L, legend *lg, const present *p, double *w, double *h)
+{
+    size_t first_marker = L->sc->n_markers;
+    lg->n_rows = 0;
+    lg->first_label = L->sc->n_labels;
+    if (L->b->width_px < 900) {   /* a phone-sized map: what the markers mean */
+        present brief = *p;
+        brief.uncertain = brief.fresh = 0;
+        legend_sides_and_kinds(lg, &brief);
+        legend_states(lg, &brief);
+        legend_columns(L, lg, first_marker, w, h);
+        return;
+    }
+    legend_sides_and_kinds(lg, p);
+    legend_states(lg, p);
+    legend_lines(lg);
+    *w = 0;
+    for (size_t i = lg->first_label; i < L->sc->n_labels; i++)
+        *w = fmax(*w, L->sc->labels[i].w);
+    *w += lg->pad * 2 + lg->sw + 6;
+    *h = lg->pad * 2 + lg->row * (double)lg->n_rows;
+}
+
+static void
+drop_from(layout *L, size_t n_labels, size_t n_markers)
+{
+    while (L->sc->n_labels > n_labels)
+        free(L->sc->labels[--L->sc->n_labels].text);
+    L->sc->n_markers = n_markers;
+}
+
+/* A legend of only what the slice shows, bottom left: the sides, the kinds of
+ * event, what solid, hollow and pale mean, and the disputed lines. Labels keep
+ * clear of the largest legend the timeline will need, so that the legend
+ * growing from one slice to the next never pushes a label. */
+void
+layout_legend(layout *L)
+{
+    const cm_style *st = L->st;
+    const double *r = L->b->map_rect;
+    present now, all;
+    size_t first_marker = L->sc->n_markers, first_label = L->sc->n_labels;
+    legend lg = { L, r[0] + st->margin_px, 8, st->note_px + 7, 10, 0, 0 };
+    double w, h, w_all, h_all;
+
+    memset(&now, 0, sizeof(now));
+    all = *L->b->all_present;
+    note_control_sides(L, &now);
+    note_control_sides(L, &all);
+    for (size_t k = 0; k < cm_slice_n_events(L->sc->slice); k++) {
+        cm_event_state state;
+        const cm_event *e = cm_slice_event(L->sc->slice, k, &state);
+        layout_note_present(L->b->events, e, state, &now);
+    }
+    legend_rows(L, &lg, &all, &w_all, &h_all);
+    drop_from(L, first_label, first_marker);
+    legend_rows(L, &lg, &now, &w, &h);
+    double y0 = r[1] + r[3] - st->margin_px - h;
+    for (size_t i = first_label; i < L->sc->n_labels; i++)
+        L->sc->labels[i].y += y0;
+    for (size_t i = first_marker; i < L->sc->n_markers; i++)
+        L->sc->markers[i].y += y0;
+    layout_add_rect(L, CM_GROUP_LEGEND, (box){ lg.x0, y0, w, h }, st->box_bg,
+                    (cm_stroke){ st->rule, 1, { 0, 0 } });
+    layout_add_obstacle(L, (box){ lg.x0 - 4, r[1] + r[3] - st->margin_px - h_all - 4, w_all + 8,
+                                  h_all + 8 });
+}
+
+/* ---- the latest reports: the "New at" box ---------------------------------------- */
+
+/* At most @max code points of @s, with an ellipsis when cut. */
+static void
+shorten(const char *s, size_t max, char *buf, size_t size)
+{
+    size_t i = 0, cps = 0;
+    while (s[i] && cps < max && i + 4 < size) {
+        i++;
+        while (((unsigned char)s[i] & 0xC0) == 0x80)
+            i++;
+        cps++;
+    }
+    if (i + 4 >= size)
+        i = 0;
+    memcpy(buf, s, i);
+    if (s[i]) {
+        memcpy(buf + i, "\xe2\x80\xa6", 3);
+        i += 3;
+    }
+    buf[i] = '\0';
+}
+
+/* @text shortened (by whole characters, with an ellipsis) until it fits @w_px. */
+static void
+fit_width(layout *L, cm_scene_label *lb, double w_px)
+{
+    size_t chars = 0;
+    for (const char *p = lb->text; *p; p++)
+        chars += ((unsigned char)*p & 0xC0) != 0x80;
+    while (lb->w > w_px && chars > 4) {
+        char shorter[512];
+        shorten(lb->text, --chars - 1, shorter, sizeof(shorter));
+        char *copy = strdup(shorter);
+        if (!copy) {
+            L->status = CM_ERR_NOMEM;
+            return;
+        }
+        free(lb->text);
+        lb->text = copy;
+        layout_measure(L, copy, lb->size_px, lb->bold, lb->italic, &lb->w, &lb->h);
+    }
+}
+
+/* The reports new in this slice, newest first, bottom right: what changed.
+ * The box has one width and labels keep clear of its tallest form, so that
+ * it changing from slice to slice never pushes a label on the map. */
+void
+layout_latest(layout *L)
+{
+    const cm_style *st = L->st;
+    int compact = L->b->width_px < 900;   /* a phone-sized map keeps the box small */
+    size_t max_lines = compact ? 2 : 5, n_new = 0, shown = 0;
+    const cm_slice *sl = L->sc->slice;
+    const double *r = L->b->map_rect;
+    size_t first_label = L->sc->n_labels;
+    char line[512], clock[CM_TIME_BUF];
+    double pad = 8, inner = fmin(r[2] * (compact ? 0.4 : 0.3), 420), y;
+    double line_h = st->note_px * 1.4 + 2, tallest = st->note_px * 1.5 + 4 + line_h * max_lines;
+
+    for (size_t k = 0; k < cm_slice_n_events(sl); k++) {
+        cm_event_state state;
+        cm_slice_event(sl, k, &state);
+        n_new += state == CM_EVENT_NEW;
+    }
+    layout_add_obstacle(L, (box){ r[0] + r[2] - st->margin_px - inner - 2 * pad - 4,
+                                  r[1] + r[3] - st->margin_px - tallest - 2 * pad - 4,
+                                  inner + 2 * pad + 8, tallest + 2 * pad + 8 });
+    if (n_new == 0)
+        return;
+    snprintf(line, sizeof(line), "New at %s", cm_time_format_clock(cm_slice_time(sl), clock));
+    cm_scene_label *lb = layout_add_label(L, line, CM_GROUP_LATEST, st->note_px + 1, 1, 0,
+                                          st->text);
+    if (!lb)
+        return;
+    y = lb->h + 4;
+    for (size_t k = cm_slice_n_events(sl); k-- > 0 && shown < max_lines;) {
+        cm_event_state state;
+        const cm_event *e = cm_slice_event(sl, k, &state);
+        if (state != CM_EVENT_NEW)
+            continue;
+        if (shown == max_lines - 1 && n_new > max_lines)
+            snprintf(line, sizeof(line), "and %zu more", n_new - shown);
+        else
+            snprintf(line, sizeof(line), "%s", *cm_event_headline(e) ? cm_event_headline(e)
+                                                                      : cm_event_kind(e));
+        lb = layout_add_label(L, line, CM_GROUP_LATEST, st->note_px, 0, 0, st->text);
+        if (!lb)
+            return;
+        fit_width(L, lb, inner);
+        lb->event = e;
+        lb->y = y;
+        y += lb->h + 2;
+        shown++;
+    }
+    box bx = { r[0] + r[2] - st->margin_px - inner - 2 * pad,
+               r[1] + r[3] - st->margin_px - y - 2 * pad, inner + 2 * pad, y + 2 * pad };
+    for (size_t i = first_label; i < L->sc->n_labels; i++) {
+        L->sc->labels[i].x = bx.x + pad;
+        L->sc->labels[i].y += bx.y + pad;
+    }
+    layout_add_rect(L, CM_GROUP_LATEST, bx, st->box_bg, (cm_stroke){ st->rule, 1, { 0, 0 } });
+}

@@ -1,0 +1,264 @@
+/* The events on the map: their markers, clustered per place and painted for
+ * side, kind and status, and their labels, new control changes said in words.
+ * Events off the map are offmap.c's. */
+#include "layout/layout.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+cm_symbol
+layout_symbol_for(const char *kind)
+{
+    static const struct { const char *kind; cm_symbol sym; } table[] = {
+        { "control", CM_SYM_SQUARE }, { "shelling", CM_SYM_STAR }, { "strike", CM_SYM_STAR4 },
+        { "clash", CM_SYM_CROSS }, { "casualties", CM_SYM_DIAMOND },
+        { "protest", CM_SYM_TRIANGLE }, { "humanitarian", CM_SYM_PLUS },
+        { "talks", CM_SYM_HEXAGON }, { "statement", CM_SYM_CIRCLE },
+    };
+    for (size_t i = 0; i < sizeof(table) / sizeof(table[0]); i++)
+        if (strcmp(kind, table[i].kind) == 0)
+            return table[i].sym;
+    return CM_SYM_PENTAGON;   /* any other word: a generic symbol of its own */
+}
+
+/* Claimed events are hollow (a ring in the side's colour), confirmed ones
+ * solid, disputed ones solid but pale: a reader sees at once which is which. */
+static void
+paint_marker(layout *L, cm_scene_marker *m, const cm_event *e, cm_event_state state)
+{
+    const char *side = cm_event_control_to(e) ? cm_event_control_to(e)
+                                              : cm_event_claimed_by(e);
+    cm_rgba c = layout_side_color(L->b->events, side, L->st->neutral);
+    const char *status = cm_event_status(e);
+
+    m->symbol = layout_symbol_for(cm_event_kind(e));
+    m->fill = c;
+    m->stroke = layout_white;
+    m->stroke_px = 1.5;
+    if (strcmp(status, "claimed") == 0) {
+        m->fill = layout_white;
+        m->stroke = c;
+        m->stroke_px = 2.5;
+    } else if (strcmp(status, "disputed") == 0) {
+        m->fill.a = 0.45;
+        m->stroke = c;
+        m->stroke_px = 1.5;
+    }
+    m->is_new = state == CM_EVENT_NEW;
+    if (state == CM_EVENT_OLDER) {
+        m->r *= 0.75;
+        m->fill.a *= 0.5;
+        m->stroke.a *= 0.5;
+    }
+    if (cm_event_precision(e) >= 2)
+        m->uncertainty_px = cm_event_precision(e) == 2 ? 3 * L->st->marker_px
+                                                       : 6 * L->st->marker_px;
+}
+
+/* Events at one place share it: the markers are spread on a small ring so
+ * that each stays visible, the newest drawn last (on top). */
+static void
+layout_group(layout *L, const cm_event *const *evs, const cm_event_state *states, size_t n,
+             double x, double y)
+{
+    double r0 = L->st->marker_px, ring = n > 1 ? r0 * 1.6 : 0;
+    for (size_t k = 0; k < n; k++) {
+        double a = n > 1 ? -M_PI / 2 + 2 * M_PI * (double)k / (double)n : 0;
+        cm_scene_marker *m = layout_add_marker(L, CM_GROUP_EVENTS, evs[k], x + ring * cos(a),
+                                               y + ring * sin(a), r0);
+        if (m)
+            paint_marker(L, m, evs[k], states[k]);
+    }
+    layout_add_obstacle(L, (box){ x - ring - r0 - 2, y - ring - r0 - 2, 2 * (ring + r0 + 2),
+                                  2 * (ring + r0 + 2) });
+}
+
+static int
+compare_entries(const void *pa, const void *pb)
+{
+    const entry *a = pa, *b = pb;
+    if (a->x != b->x)
+        return a->x < b->x ? -1 : 1;
+    if (a->y != b->y)
+        return a->y < b->y ? -1 : 1;
+    return a->order < b->order ? -1 : a->order > b->order;
+}
+
+/* The slice's events split into those on the map and those off it, each list
+ * sorted by place so that events at one place are neighbours. */
+cm_status
+layout_collect(layout *L, entry **on, size_t *n_on, entry **off, size_t *n_off)
+{
+    const cm_slice *sl = L->sc->slice;
+    size_t n = cm_slice_n_events(sl);
+    *on = malloc((n + 1) * sizeof(entry));
+    *off = malloc((n + 1) * sizeof(entry));
+    *n_on = *n_off = 0;
+    if (!*on || !*off)
+        return CM_ERR_NOMEM;
+    for (size_t k = 0; k < n; k++) {
+        cm_event_state state;
+        const cm_event *e = cm_slice_event(sl, k, &state);
+        const double *xy = &L->b->event_xy[2 * cm_event_index(e)];
+        entry en = { e, state, round(xy[0] * 2) / 2, round(xy[1] * 2) / 2, k };
+        if (layout_inside_rect(L->b->map_rect, xy[0], xy[1], 4)) {
+            (*on)[(*n_on)++] = en;
+        } else {
+            en.x = cm_event_lon(e);
+            en.y = cm_event_lat(e);
+            (*off)[(*n_off)++] = en;
+        }
+    }
+    qsort(*on, *n_on, sizeof(entry), compare_entries);
+    qsort(*off, *n_off, sizeof(entry), compare_entries);
+    return CM_OK;
+}
+
+/* The place's name in @lang where the gazetteer has one (NULL: English). */
+const char *
+layout_place_name(const cm_event *e, const char *lang, char *buf, size_t size)
+{
+    const cm_place *p = cm_event_place(e);
+    if (p)
+        return cm_place_name_in(p, lang);
+    if (*cm_event_place_name(e))
+        return cm_event_place_name(e);
+    snprintf(buf, size, "%.2f\xc2\xb0, %.2f\xc2\xb0", cm_event_lat(e), cm_event_lon(e));
+    return buf;
+}
+
+int
+layout_group_rank(const group *g)
+{
+    return (g->has_new ? 0 : 2) + (g->has_control ? 0 : 1);
+}
+
+static int
+compare_groups(const void *pa, const void *pb)
+{
+    const group *a = pa, *b = pb;
+    if (layout_group_rank(a) != layout_group_rank(b))
+        return layout_group_rank(a) - layout_group_rank(b);
+    cm_time ta = cm_event_time(a->label_event), tb = cm_event_time(b->label_event);
+    if (ta != tb)
+        return ta > tb ? -1 : 1;
+    return cm_event_index(a->label_event) < cm_event_index(b->label_event) ? -1 : 1;
+}
+
+/* Markers for the events on the map, one small cluster per place; returns the
+ * places in label priority order (new control changes first). */
+group *
+layout_on_map(layout *L, entry *on, size_t n_on, size_t *n_groups)
+{
+    group *groups = malloc((n_on + 1) * sizeof(group));
+    const cm_event **evs = malloc((n_on + 1) * sizeof(*evs));
+    cm_event_state *states = malloc((n_on + 1) * sizeof(*states));
+    *n_groups = 0;
+    if (!groups || !evs || !states) {
+        L->status = CM_ERR_NOMEM;
+        free(evs);
+        free(states);
+        free(groups);
+        return NULL;
+    }
+    for (size_t i = 0; i < n_on;) {
+        size_t j = i;
+        group g = { on[i].x, on[i].y, i, 0, 0, 0, on[i].event };
+        for (; j < n_on && on[j].x == on[i].x && on[j].y == on[i].y; j++) {
+            evs[j - i] = on[j].event;
+            states[j - i] = on[j].state;
+            g.has_new |= on[j].state == CM_EVENT_NEW;
+            g.has_control |= cm_event_control_to(on[j].event) != NULL;
+            g.label_event = on[j].event;   /* the newest names the place */
+        }
+        g.n = j - i;
+        size_t first_marker = L->sc->n_markers;
+        layout_group(L, evs, states, g.n, g.x, g.y);
+        for (size_t k = first_marker; k < L->sc->n_markers; k++)
+            layout_add_position(L, L->sc->markers[k].event, L->sc->markers[k].x,
+                                L->sc->markers[k].y);
+        groups[(*n_groups)++] = g;
+        i = j;
+    }
+    free(evs);
+    free(states);
+    qsort(groups, *n_groups, sizeof(group), compare_groups);
+    return groups;
+}
+
+/* New control changes reported at one moment for one side, e.g. the nine
+ * places Azerbaijan claimed at 15:15: how many, and which leads (the place of
+ * highest rank, then the first in the file). */
+static size_t
+control_cohort(const cm_slice *sl, const cm_event *e, const cm_event **lead)
+{
+    size_t n = 0;
+    *lead = e;
+    for (size_t k = 0; k < cm_slice_n_events(sl); k++) {
+        cm_event_state state;
+        const cm_event *o = cm_slice_event(sl, k, &state);
+        if (state != CM_EVENT_NEW || !cm_event_control_to(o) ||
+            cm_event_time(o) != cm_event_time(e) ||
+            strcmp(cm_event_control_to(o), cm_event_control_to(e)) != 0)
+            continue;
+        n++;
+        long ro = cm_event_place(o) ? cm_place_rank(cm_event_place(o)) : 0;
+        long rl = cm_event_place(*lead) ? cm_place_rank(cm_event_place(*lead)) : 0;
+        if (ro > rl || (ro == rl && cm_event_index(o) < cm_event_index(*lead)))
+            *lead = o;
+    }
+    return n;
+}
+
+/* "Azerbaijan says it took Hadrut and 8 other places · 15:15": a control change
+ * said in words, claims as claims. Returns 0 when the place keeps a plain name
+ * label (it is one of a cohort that another place's callout speaks for). */
+static int
+callout_text(const layout *L, const cm_event *e, char *buf, size_t size)
+{
+    const cm_event *lead;
+    size_t n = control_cohort(L->sc->slice, e, &lead);
+    const cm_side *side = cm_events_find_side(L->b->events, cm_event_control_to(e));
+    const char *who = side ? cm_side_name(side) : cm_event_control_to(e);
+    const char *status = cm_event_status(e);
+    char place[128], more[64] = "", clock[CM_TIME_BUF];
+    size_t len = strlen(who);
+    int plural = len > 1 && who[len - 1] == 's';   /* "Armenian forces say they took" */
+
+    if (n >= 3 && lead != e)
+        return 0;
+    snprintf(place, sizeof(place), "%s", layout_place_name(e, L->b->lang, more, sizeof(more)));
+    more[0] = '\0';
+    if (n >= 3)
+        snprintf(more, sizeof(more), " and %zu other places", n - 1);
+    cm_time_format_clock(cm_event_time(e), clock);
+    if (strcmp(status, "confirmed") == 0)
+        snprintf(buf, size, "%s took %s%s \xc2\xb7 %s", who, place, more, clock);
+    else if (strcmp(status, "disputed") == 0)
+        snprintf(buf, size, "%s%s: control disputed \xc2\xb7 %s", place, more, clock);
+    else
+        snprintf(buf, size, "%s %s %s%s \xc2\xb7 %s", who, plural ? "say they took"
+                 : "says it took", place, more, clock);
+    return 1;
+}
+
+void
+layout_label_groups(layout *L, const group *groups, size_t n_groups)
+{
+    char buf[64], callout[512];
+    for (size_t i = 0; i < n_groups && L->status == CM_OK; i++) {
+        const group *g = &groups[i];
+        const cm_event *e = g->label_event;
+        /* As if the place already had several events, so its label need not
+         * move when a second report arrives there. */
+        double reach = L->st->marker_px * 2.6;
+        const char *text = layout_place_name(e, L->b->lang, buf, sizeof(buf));
+        int is_callout = g->has_new && cm_event_control_to(e) &&
+                         cm_event_time(e) == cm_slice_time(L->sc->slice) &&
+                         callout_text(L, e, callout, sizeof(callout));
+        layout_label_point(L, is_callout ? callout : text, e, g->x, g->y, reach,
+                           g->has_new ? L->st->label_event_px : L->st->label_px, g->has_new,
+                           L->st->text, LABEL_EVENT);
+    }
+}
