@@ -1,5 +1,5 @@
 /* The events file: a timeline of reported events with the map's title, sides
- * and initial control, in the object form of PRODUCT.md or as a GeoJSON
+ * and initial control, in the object form of docs/events.md or as a GeoJSON
  * FeatureCollection. Loading checks every value and resolves every place
  * through the gazetteer; slicing the timeline is the slice module's job. */
 #ifndef CONFLICTMAP_EVENTS_H

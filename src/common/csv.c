@@ -3,6 +3,7 @@
  * journalist at the cell that is wrong. Meanings of columns are theirs. */
 #include "common/csv.h"
 #include "conflictmap/limits.h"
+#include "common/grow.h"
 #include "common/input.h"
 
 #include <stdlib.h>
@@ -93,14 +94,8 @@ push_cell(scanner *s, const char *text, size_t len, cm_pos pos)
                       "(--max-string changes it); shorten it", len, max);
         return CM_ERR_INPUT;
     }
-    if (c->n_cells == c->cap_cells) {
-        size_t cap = c->cap_cells ? c->cap_cells * 2 : 256;
-        cm_csv_cell *cells = realloc(c->cells, cap * sizeof(*cells));
-        if (!cells)
-            return CM_ERR_NOMEM;
-        c->cells = cells;
-        c->cap_cells = cap;
-    }
+    if (!CM_GROW(c->cells, c->n_cells, c->cap_cells))
+        return CM_ERR_NOMEM;
     c->cells[c->n_cells++] = (cm_csv_cell){ text, len, pos };
     return CM_OK;
 }
@@ -175,14 +170,8 @@ end_row(scanner *s, cm_pos pos, size_t first)
         c->n_cells = first;
         return CM_OK;
     }
-    if (c->n_rows == c->cap_rows) {
-        size_t cap = c->cap_rows ? c->cap_rows * 2 : 64;
-        row *rows = realloc(c->rows, cap * sizeof(*rows));
-        if (!rows)
-            return CM_ERR_NOMEM;
-        c->rows = rows;
-        c->cap_rows = cap;
-    }
+    if (!CM_GROW(c->rows, c->n_rows, c->cap_rows))
+        return CM_ERR_NOMEM;
     c->rows[c->n_rows++] = (row){ pos, first, c->n_cells - first };
     return CM_OK;
 }

@@ -2,6 +2,7 @@
  * can print them all, sorted. Formatting for people lives here too; deciding
  * what to do about them is the caller's job. */
 #include "conflictmap/diag.h"
+#include "common/grow.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -81,14 +82,8 @@ add(cm_diag_list *diags, cm_severity sev, const cm_pos *pos, const char *fmt, va
 {
     if (!diags)
         return;
-    if (diags->n == diags->cap) {
-        size_t cap = diags->cap ? diags->cap * 2 : 16;
-        entry *items = realloc(diags->items, cap * sizeof(*items));
-        if (!items)
-            return;
-        diags->items = items;
-        diags->cap = cap;
-    }
+    if (!CM_GROW(diags->items, diags->n, diags->cap))
+        return;
     entry e = { 0 };
     e.sev = sev;
     e.seq = diags->n;

@@ -3,6 +3,7 @@
  * Jansson has already accepted the text, so the scanner trusts its syntax;
  * the split at the end does not, and checks every separator it follows. */
 #include "common/jsonpos.h"
+#include "common/grow.h"
 #include "common/input.h"
 
 #include <stdint.h>
@@ -81,15 +82,9 @@ record(scanner *s, const json_t *v, int line, int col, int key_line, int key_col
     cm_jsonpos *t = s->table;
     if (json_is_true(v) || json_is_false(v) || json_is_null(v))
         return;
-    if (t->n == t->cap) {
-        size_t cap = t->cap ? t->cap * 2 : 1024;
-        entry *items = realloc(t->items, cap * sizeof(*items));
-        if (!items) {
-            stop(s, CM_ERR_NOMEM);
-            return;
-        }
-        t->items = items;
-        t->cap = cap;
+    if (!CM_GROW(t->items, t->n, t->cap)) {
+        stop(s, CM_ERR_NOMEM);
+        return;
     }
     t->items[t->n++] = (entry){ v, line, col, key_line, key_col };
 }
@@ -379,14 +374,8 @@ scan_items(scanner *s, const char *text, cm_json_split *out, int *ok)
     if (at_end(s) || *s->p == ']')
         return CM_OK;
     for (;;) {
-        if (out->n_items == cap) {
-            size_t c = cap ? cap * 2 : 1024;
-            cm_json_item *items = realloc(out->items, c * sizeof(*items));
-            if (!items)
-                return CM_ERR_NOMEM;
-            out->items = items;
-            cap = c;
-        }
+        if (!CM_GROW(out->items, out->n_items, cap))
+            return CM_ERR_NOMEM;
         cm_json_item item = { (size_t)(s->p - text), 0, s->line, s->col };
         if (!skip_value(s))
             return CM_OK;

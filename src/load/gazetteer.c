@@ -1,194 +1,27 @@
-/* The gazetteer: loading place files (ours, and GeoNames dumps as they are
- * downloaded), folding names for matching, finding a place by any of its names,
- * and suggesting near misses. Which place an event means is decided here; where
- * it lands on the map is the projection's job. */
+/* The gazetteer: loading place files (ours here, GeoNames dumps in
+ * geonames.c), indexing every name by its folded and loose keys (fold.c),
+ * finding a place by any of its names, and suggesting near misses. Which place
+ * an event means is decided here; where it lands on the map is the
+ * projection's job. */
 #include "conflictmap/gazetteer.h"
 #include "conflictmap/limits.h"
+#include "common/grow.h"
 #include "common/input.h"
+#include "load/fold.h"
+#include "load/gazetteer_load.h"
 
-#include <ctype.h>
 #include <errno.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stdint.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <utf8proc.h>
 
-enum { LANG_AZ, LANG_HY, LANG_RU, LANG_AR, N_LANGS };
 static const char *const lang_codes[N_LANGS] = { "az", "hy", "ru", "ar" };
-
-/* Names given to a place by a later file (a GeoNames row that is the same place). */
-typedef struct names_block {
-    struct names_block *next;
-    char text[];                /* NUL-separated names, ended by an empty one */
-} names_block;
-
-struct cm_place {
-    char *name;
-    char *name_lang[N_LANGS];   /* NULL where the file has none */
-    double lon, lat;
-    char *country, *kind;
-    char *aliases;              /* owned; NUL-separated names, ended by an empty one */
-    names_block *more;          /* owned */
-    long rank;
-    long geonameid;             /* 0 when not known */
-    int is_dump;                /* from a GeoNames dump, not a file of ours */
-    cm_pos pos;                 /* pos.file points into the gazetteer's file list */
-};
-
-typedef struct key {
-    const char *folded;         /* in the gazetteer's string store */
-    const char *shown;          /* the name as written, borrowed from the place */
-    uint32_t prefix;            /* folded's first 4 bytes, big-endian: most of the
-                                 * comparisons sorting a dump's million keys end here */
-    uint32_t place;
-} key;
-
-/* Folded keys live in large blocks, freed with the gazetteer: a dump has a
- * million of them, too many to allocate one by one. */
-typedef struct store_block {
-    struct store_block *next;
-    size_t used, size;
-    char text[];
-} store_block;
-
-struct cm_gazetteer {
-    cm_place **places;
-    size_t n_places, cap_places;
-    char **files;
-    size_t n_files;
-    key *keys, *loose;          /* sorted by folded text */
-    size_t n_keys, n_loose, cap_keys;   /* n_loose <= n_keys: loose keys merge more */
-    store_block *store;
-};
-
-/* ---- folding ------------------------------------------------------------ */
-
-static utf8proc_int32_t
-fold_letter(utf8proc_int32_t c, void *data)
-{
-    (void)data;
-    switch (c) {
-    case 0x0259: case 0x018F: return 'e';          /* ə Ə */
-    case 0x0131: return 'i';                       /* dotless ı */
-    case '-': case 0x2010: case 0x2011: case 0x2013: case 0x2014: case '_':
-    case '/': case ',': case '.': case '(': case ')':
-        return ' ';
-    case '\'': case 0x2018: case 0x2019: case 0x02BC: case 0x02BB: case '`': case '"':
-        return 0x00AD;   /* a soft hyphen, which UTF8PROC_IGNORE drops */
-    default: return c;
-    }
-}
-
-/* Printable ASCII with nothing utf8proc would change but case: most names in a
- * GeoNames dump, folded here without the library (the same result, checked by
- * test_gazetteer), which makes loading a dump twice as fast. */
-static int
-is_plain_ascii(const char *s)
-{
-    for (; *s; s++)
-        if ((unsigned char)*s < 0x20 || (unsigned char)*s > 0x7E)
-            return 0;
-    return 1;
-}
-
-static char *
-fold_ascii(const char *name)
-{
-    char *s = malloc(strlen(name) + 1), *w = s;
-    if (!s)
-        return NULL;
-    for (const char *r = name; *r; r++) {
-        int c = fold_letter((unsigned char)*r, NULL);
-        if (c != 0x00AD)
-            *w++ = (char)tolower(c);
-    }
-    *w = '\0';
-    return s;
-}
-
-static char *
-fold_unicode(const char *name)
-{
-    utf8proc_uint8_t *mapped = NULL;
-    utf8proc_ssize_t n = utf8proc_map_custom(
-        (const utf8proc_uint8_t *)name, 0, &mapped,
-        UTF8PROC_NULLTERM | UTF8PROC_STABLE | UTF8PROC_COMPAT | UTF8PROC_CASEFOLD |
-            UTF8PROC_DECOMPOSE | UTF8PROC_STRIPMARK | UTF8PROC_IGNORE,
-        fold_letter, NULL);
-    return n < 0 ? NULL : (char *)mapped;
-}
-
-char *
-cm_name_fold(const char *name)
-{
-    char *s = is_plain_ascii(name) ? fold_ascii(name) : fold_unicode(name);
-    if (!s)
-        return NULL;
-    /* Squeeze runs of space into one and trim both ends. */
-    size_t w = 0;
-    for (size_t r = 0; s[r]; r++) {
-        int space = isspace((unsigned char)s[r]);
-        if (space && (w == 0 || s[w - 1] == ' '))
-            continue;
-        s[w++] = space ? ' ' : s[r];
-    }
-    while (w > 0 && s[w - 1] == ' ')
-        w--;
-    s[w] = '\0';
-    return s;
-}
-
-/* A looser key for a second try: transliteration pairs that English wire copy
- * and Azerbaijani or Russian spelling disagree on (Khankendi/Xankəndi,
- * Shusha/Şuşa, Jabrayil/Cəbrayıl, Qaraçinar/Garachinar), and doubled letters.
- * Written to @out, which has room for @folded; returns the length. */
-static size_t
-loosen_into(const char *folded, char *out)
-{
-    static const struct { const char *from, *to; } pairs[] = {
-        { "dzh", "c" }, { "kh", "x" }, { "sh", "s" }, { "ch", "c" }, { "zh", "j" },
-        { "gh", "g" }, { "ou", "u" }, { "j", "c" }, { "q", "g" }, { "w", "v" }, { "y", "i" },
-    };
-    size_t len = strlen(folded), w = 0;
-
-    for (size_t r = 0; r < len;) {
-        size_t k = 0, np = sizeof(pairs) / sizeof(pairs[0]);
-        if (!strchr("dkscgzojqwy", folded[r]))
-            k = np;   /* no pair starts with this letter */
-        for (; k < np; k++)
-            if (strncmp(folded + r, pairs[k].from, strlen(pairs[k].from)) == 0)
-                break;
-        const char *piece = k < np ? pairs[k].to : NULL;
-        size_t adv = k < np ? strlen(pairs[k].from) : 1;
-        char c = piece ? piece[0] : folded[r];
-        if (c == ' ') {
-            r += adv;
-            continue;
-        }
-        if (!(w > 0 && out[w - 1] == c && (unsigned char)c < 0x80))
-            out[w++] = c;
-        r += adv;
-    }
-    out[w] = '\0';
-    return w;
-}
-
-static char *
-loosen(const char *folded)
-{
-    char *out = malloc(strlen(folded) + 1);
-    if (out)
-        loosen_into(folded, out);
-    return out;
-}
 
 /* ---- places ------------------------------------------------------------- */
 
-static void
-place_free(cm_place *p)
+void
+cm_place_free(cm_place *p)
 {
     if (!p)
         return;
@@ -243,7 +76,7 @@ cm_gazetteer_destroy(cm_gazetteer *gaz)
     if (!gaz)
         return;
     for (size_t i = 0; i < gaz->n_places; i++)
-        place_free(gaz->places[i]);
+        cm_place_free(gaz->places[i]);
     free(gaz->places);
     for (size_t i = 0; i < gaz->n_files; i++)
         free(gaz->files[i]);
@@ -257,12 +90,9 @@ cm_gazetteer_destroy(cm_gazetteer *gaz)
     free(gaz);
 }
 
-/* A list of names: each NUL-terminated, the list ended by an empty one. The
- * @n_parts texts are copied in turn into @list, which has name_list_size()
- * bytes; a text is cut into several names at @seps[i] (0: kept whole). Empty
- * names are left out. */
-static size_t
-name_list_size(const char *const *parts, size_t n_parts)
+/* Name lists: gazetteer_load.h says what they hold. */
+size_t
+cm_name_list_size(const char *const *parts, size_t n_parts)
 {
     size_t size = 1;
     for (size_t i = 0; i < n_parts; i++)
@@ -270,8 +100,8 @@ name_list_size(const char *const *parts, size_t n_parts)
     return size;
 }
 
-static void
-name_list_fill(char *list, const char *const *parts, const char *seps, size_t n_parts)
+void
+cm_name_list_fill(char *list, const char *const *parts, const char *seps, size_t n_parts)
 {
     char *w = list;
     for (size_t i = 0; i < n_parts; i++) {
@@ -287,56 +117,21 @@ name_list_fill(char *list, const char *const *parts, const char *seps, size_t n_
     *w = '\0';
 }
 
-/* As name_list_fill(), into a new allocation; NULL when out of memory. */
-static char *
-name_list(const char *const *parts, const char *seps, size_t n_parts)
+char *
+cm_name_list(const char *const *parts, const char *seps, size_t n_parts)
 {
-    char *list = malloc(name_list_size(parts, n_parts));
+    char *list = malloc(cm_name_list_size(parts, n_parts));
     if (list)
-        name_list_fill(list, parts, seps, n_parts);
+        cm_name_list_fill(list, parts, seps, n_parts);
     return list;
 }
 
 /* ---- reading lines ------------------------------------------------------ */
 
-typedef struct field {
-    const char *text;     /* NUL-terminated in the line buffer */
-    size_t offset;        /* byte offset in the file, for positions */
-} field;
-
-/* A GeoNames row that is a place already loaded: its names join that place. */
-typedef struct merge {
-    size_t place;
-    names_block *names;   /* owned until the file is accepted */
-} merge;
-
-typedef struct id_place {
-    long id;
-    size_t place;
-} id_place;
-
-enum col { C_NAME, C_AZ, C_HY, C_RU, C_AR, C_ALIASES, C_LON, C_LAT, C_COUNTRY, C_KIND,
-           C_RANK, C_SOURCE, N_COLS };
 static const char *const col_names[N_COLS] = {
     "name", "name_az", "name_hy", "name_ru", "name_ar", "aliases", "lon", "lat",
     "country", "kind", "rank", "source"
 };
-
-typedef struct parser {
-    const char *path;     /* the gazetteer's own copy */
-    const char *text;
-    int is_geonames;
-    int col_of[N_COLS];   /* our format: index of each column in a line, -1 if absent */
-    int line;             /* the line being read, 1-based */
-    size_t line_offset;   /* where it starts in text */
-    size_t first_place;
-    cm_diag_list *diags;
-    int n_errors;
-    id_place *ids;        /* GeoNames: places loaded before this file, by geonameid */
-    size_t n_ids;
-    merge *merges;
-    size_t n_merges, cap_merges;
-} parser;
 
 /* Splits @line (modified in place) at tabs. Returns the number of fields, which
  * may be more than @max; only the first @max are stored. */
@@ -360,58 +155,11 @@ split_tabs(char *line, size_t line_offset, field *fields, size_t max)
     return n;
 }
 
-/* The position of byte @offset of the current line. Counted from the line's
- * start, not the file's: a 30 MB GeoNames dump has 150,000 places, and every
- * one keeps its position. The line's tabs may have become NULs by now, which
- * does not change the count. */
-static cm_pos
-pos_at(const parser *ps, size_t offset)
+cm_status
+cm_gazetteer_push_place(cm_gazetteer *gaz, cm_place *p)
 {
-    cm_pos pos = { ps->path, ps->line, 1 };
-    for (size_t i = ps->line_offset; i < offset; i++)
-        if (((unsigned char)ps->text[i] & 0xC0) != 0x80)
-            pos.col++;
-    return pos;
-}
-
-static void
-error_at(parser *ps, size_t offset, const char *fmt, ...)
-{
-    char msg[512];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
-    cm_pos pos = pos_at(ps, offset);
-    cm_diag_error(ps->diags, &pos, "%s", msg);
-    ps->n_errors++;
-}
-
-/* Quotes at most 40 bytes of @text in messages, cut at a character boundary:
- * a shifted column can put a whole list of names where a number belongs. */
-static int
-quote_len(const char *text)
-{
-    size_t n = strlen(text);
-    if (n <= 40)
-        return (int)n;
-    n = 40;
-    while (n > 0 && ((unsigned char)text[n] & 0xC0) == 0x80)
-        n--;
-    return (int)n;
-}
-
-static cm_status
-push_place(cm_gazetteer *gaz, cm_place *p)
-{
-    if (gaz->n_places == gaz->cap_places) {
-        size_t cap = gaz->cap_places ? gaz->cap_places * 2 : 256;
-        cm_place **places = realloc(gaz->places, cap * sizeof(*places));
-        if (!places)
-            return CM_ERR_NOMEM;
-        gaz->places = places;
-        gaz->cap_places = cap;
-    }
+    if (!CM_GROW(gaz->places, gaz->n_places, gaz->cap_places))
+        return CM_ERR_NOMEM;
     gaz->places[gaz->n_places++] = p;
     return CM_OK;
 }
@@ -459,15 +207,6 @@ parse_degrees(parser *ps, const field *f, double limit, double *out)
     return 0;
 }
 
-/* Copies an optional column into *out (NULL when empty); 0 when out of memory,
- * which must not pass for an empty column (found by test_alloc_fail). */
-static int
-dup_or_null(const field *f, char **out)
-{
-    *out = f && f->text[0] ? strdup(f->text) : NULL;
-    return !(f && f->text[0]) || *out;
-}
-
 /* "geonames:146970" in the source column: the row is that GeoNames place. */
 static long
 source_geonameid(const field *f)
@@ -506,288 +245,16 @@ parse_place(cm_gazetteer *gaz, parser *ps, const field *fields, size_t n)
     copied &= dup_or_null(column(ps, fields, n, C_COUNTRY), &p->country);
     copied &= dup_or_null(column(ps, fields, n, C_KIND), &p->kind);
     const char *alias_text = aliases ? aliases->text : NULL;
-    p->aliases = name_list(&alias_text, "|", 1);
+    p->aliases = cm_name_list(&alias_text, "|", 1);
     copied &= p->aliases != NULL;
     const field *rank = column(ps, fields, n, C_RANK);
     p->rank = rank ? strtol(rank->text, NULL, 10) : 0;
     p->geonameid = source_geonameid(column(ps, fields, n, C_SOURCE));
-    if (!copied || push_place(gaz, p) != CM_OK) {
-        place_free(p);
+    if (!copied || cm_gazetteer_push_place(gaz, p) != CM_OK) {
+        cm_place_free(p);
         return CM_ERR_NOMEM;
     }
     return CM_OK;
-}
-
-/* ---- GeoNames dumps ------------------------------------------------------ */
-
-/* The columns of a GeoNames dump (readme.txt of download.geonames.org/export/dump),
- * numbered from 0; 19 in all, no header. */
-enum { G_ID = 0, G_NAME = 1, G_ASCII = 2, G_ALTERNATE = 3, G_LAT = 4, G_LON = 5,
-       G_CLASS = 6, G_CODE = 7, G_COUNTRY = 8, G_POPULATION = 14, N_GEONAMES_COLS = 19 };
-
-/* A GeoNames dump starts with a geonameid and a tab; a file of ours starts with
- * a comment or a header, whose first column is a word. */
-static int
-looks_like_geonames(const char *text)
-{
-    while (*text == '\n' || *text == '\r')
-        text++;
-    size_t digits = strspn(text, "0123456789");
-    return digits > 0 && text[digits] == '\t';
-}
-
-/* Large waters get the water kind and are labelled on the map as the shipped
- * seas and lakes are; streams, springs, wells and the like stay findable by
- * name but are not drawn unless an event names them. */
-static int
-is_large_water(const char *code)
-{
-    static const char *const codes[] = { "OCN", "SEA", "GULF", "BAY", "STRT", "SD", "LGN",
-                                         "LK", "LKS", "LKN", "LKSN", "RSV" };
-    for (size_t i = 0; i < sizeof(codes) / sizeof(codes[0]); i++)
-        if (strcmp(code, codes[i]) == 0)
-            return 1;
-    return 0;
-}
-
-/* Neighbourhoods (PPLX) and places that no longer exist (historical, abandoned,
- * destroyed) are villages whatever their figure: findable, never drawn as
- * context on their own. */
-static const char *
-populated_kind(const char *code, long population)
-{
-    static const char *const minor[] = { "PPLX", "PPLH", "PPLQ", "PPLW", "PPLCH" };
-    if (strcmp(code, "PPLC") == 0)
-        return "capital";
-    if (strcmp(code, "PPLA") == 0 || strcmp(code, "PPLA2") == 0)
-        return population >= 50000 ? "city" : "town";
-    for (size_t i = 0; i < sizeof(minor) / sizeof(minor[0]); i++)
-        if (strcmp(code, minor[i]) == 0)
-            return "village";
-    return population >= 1000 ? "town" : "village";
-}
-
-/* Our kinds from GeoNames' feature class and code; see gazetteer/README.md. */
-static const char *
-geonames_kind(const char *class, const char *code, long population)
-{
-    if (strcmp(class, "P") == 0)
-        return populated_kind(code, population);
-    if (strcmp(class, "H") == 0)
-        return is_large_water(code) ? "water" : "other";
-    if (strcmp(class, "A") == 0)
-        return "region";
-    return "other";
-}
-
-typedef struct geonames_row {
-    long id, population;
-    double lat, lon;
-    const char *kind;     /* ours, from the feature class and code */
-    const field *f;       /* the 19 columns */
-} geonames_row;
-
-static int
-whole_number(const char *text, long *out)
-{
-    char *end = NULL;
-    errno = 0;
-    long v = strtol(text, &end, 10);
-    if (end == text || *end != '\0' || errno || v < 0 || !isdigit((unsigned char)text[0]))
-        return -1;
-    *out = v;
-    return 0;
-}
-
-static int
-decimal(const char *text, double limit, double *out)
-{
-    char *end = NULL;
-    errno = 0;
-    double v = strtod(text, &end);
-    if (end == text || *end != '\0' || errno || !isfinite(v) || fabs(v) > limit)
-        return -1;
-    *out = v;
-    return 0;
-}
-
-static int
-is_country_code(const char *text)
-{
-    return !text[0] || (strlen(text) == 2 && isupper((unsigned char)text[0]) &&
-                        isupper((unsigned char)text[1]));
-}
-
-/* Checks one row's columns; every problem in it is reported. 0 when it is good. */
-static int
-check_geonames_row(parser *ps, geonames_row *r)
-{
-    const field *f = r->f;
-    int before = ps->n_errors;
-
-    if (whole_number(f[G_ID].text, &r->id) || r->id == 0)
-        error_at(ps, f[G_ID].offset, "\"%.*s\" is not a geonameid (column 1 of a GeoNames "
-                 "line is a whole number)", quote_len(f[G_ID].text), f[G_ID].text);
-    if (!f[G_NAME].text[0])
-        error_at(ps, f[G_NAME].offset, "the place has no name (column 2 of a GeoNames line)");
-    if (decimal(f[G_LAT].text, 90, &r->lat))
-        error_at(ps, f[G_LAT].offset, "\"%.*s\" is not a latitude (column 5 of a GeoNames "
-                 "line: decimal degrees, -90..90, north positive)",
-                 quote_len(f[G_LAT].text), f[G_LAT].text);
-    if (decimal(f[G_LON].text, 180, &r->lon))
-        error_at(ps, f[G_LON].offset, "\"%.*s\" is not a longitude (column 6 of a GeoNames "
-                 "line: decimal degrees, -180..180, east positive)",
-                 quote_len(f[G_LON].text), f[G_LON].text);
-    if (f[G_CLASS].text[0] && (strlen(f[G_CLASS].text) != 1 ||
-                               !strchr("AHLPRSTUV", f[G_CLASS].text[0])))
-        error_at(ps, f[G_CLASS].offset, "\"%.*s\" is not a GeoNames feature class (column 7: "
-                 "one of the letters A, H, L, P, R, S, T, U, V)",
-                 quote_len(f[G_CLASS].text), f[G_CLASS].text);
-    if (!is_country_code(f[G_COUNTRY].text))
-        error_at(ps, f[G_COUNTRY].offset, "\"%.*s\" is not a country code (column 9 of a "
-                 "GeoNames line: two capital letters, such as AZ)",
-                 quote_len(f[G_COUNTRY].text), f[G_COUNTRY].text);
-    r->population = 0;
-    if (f[G_POPULATION].text[0] && whole_number(f[G_POPULATION].text, &r->population))
-        error_at(ps, f[G_POPULATION].offset, "\"%.*s\" is not a population (column 15 of a "
-                 "GeoNames line: a whole number, digits only)",
-                 quote_len(f[G_POPULATION].text), f[G_POPULATION].text);
-    return ps->n_errors != before;
-}
-
-static int
-compare_ids(const void *a, const void *b)
-{
-    const id_place *x = a, *y = b;
-    return x->id < y->id ? -1 : x->id > y->id;
-}
-
-/* The geonameids of the places loaded before this file, sorted, so that each
- * row of a dump finds its twin in log time. */
-static cm_status
-index_ids(const cm_gazetteer *gaz, parser *ps)
-{
-    ps->ids = malloc((gaz->n_places + 1) * sizeof(*ps->ids));
-    if (!ps->ids)
-        return CM_ERR_NOMEM;
-    for (size_t i = 0; i < gaz->n_places; i++)
-        if (gaz->places[i]->geonameid > 0)
-            ps->ids[ps->n_ids++] = (id_place){ gaz->places[i]->geonameid, i };
-    if (ps->n_ids)
-        qsort(ps->ids, ps->n_ids, sizeof(*ps->ids), compare_ids);
-    return CM_OK;
-}
-
-static size_t keys_from(const key *keys, size_t n, const char *folded);
-
-/* A place loaded before with no geonameid, with the row's name, in the same
- * country and near: the same place written by hand. Near is about 11 km for a
- * town; for a sea or lake 5 degrees, as its point is only where the label goes
- * (our Caspian Sea is 250 km from GeoNames'). */
-static int
-same_unnumbered(const cm_place *p, const geonames_row *r)
-{
-    int waters = strcmp(r->kind, "water") == 0 && p->kind && strcmp(p->kind, "water") == 0;
-    double near_deg = waters ? 5 : 0.1;
-    double lon_scale = cos(r->lat * 3.14159265358979323846 / 180);
-    return p->geonameid == 0 && strcmp(p->country ? p->country : "", r->f[G_COUNTRY].text) == 0 &&
-           fabs(p->lat - r->lat) <= near_deg && fabs(p->lon - r->lon) * lon_scale <= near_deg;
-}
-
-/* Which place loaded before this file @r is, or SIZE_MAX for none: the same
- * geonameid, or else the same name nearby (same_unnumbered). */
-static cm_status
-loaded_twin(const cm_gazetteer *gaz, const parser *ps, const geonames_row *r, size_t *twin)
-{
-    id_place want = { r->id, 0 };
-    const id_place *hit = ps->n_ids ? bsearch(&want, ps->ids, ps->n_ids, sizeof(want),
-                                              compare_ids) : NULL;
-    *twin = hit ? hit->place : SIZE_MAX;
-    if (hit || gaz->n_keys == 0)
-        return CM_OK;
-    char *folded = cm_name_fold(r->f[G_NAME].text);
-    if (!folded)
-        return CM_ERR_NOMEM;
-    for (size_t i = keys_from(gaz->keys, gaz->n_keys, folded);
-         i < gaz->n_keys && strcmp(gaz->keys[i].folded, folded) == 0; i++)
-        if (same_unnumbered(gaz->places[gaz->keys[i].place], r)) {
-            *twin = gaz->keys[i].place;
-            break;
-        }
-    free(folded);
-    return CM_OK;
-}
-
-/* Our place keeps its name, point, kind, rank and line; the dump adds its names. */
-static cm_status
-merge_into(parser *ps, size_t twin, const geonames_row *r)
-{
-    const char *parts[] = { r->f[G_NAME].text, r->f[G_ASCII].text, r->f[G_ALTERNATE].text };
-    names_block *b = malloc(sizeof(*b) + name_list_size(parts, 3));
-    if (!b)
-        return CM_ERR_NOMEM;
-    b->next = NULL;
-    name_list_fill(b->text, parts, "\0\0,", 3);
-    if (ps->n_merges == ps->cap_merges) {
-        size_t cap = ps->cap_merges ? ps->cap_merges * 2 : 16;
-        merge *m = realloc(ps->merges, cap * sizeof(*m));
-        if (!m) {
-            free(b);
-            return CM_ERR_NOMEM;
-        }
-        ps->merges = m;
-        ps->cap_merges = cap;
-    }
-    ps->merges[ps->n_merges++] = (merge){ twin, b };
-    return CM_OK;
-}
-
-static cm_status
-new_geonames_place(cm_gazetteer *gaz, parser *ps, const geonames_row *r)
-{
-    const field *f = r->f;
-    const char *parts[] = { f[G_ASCII].text, f[G_ALTERNATE].text };
-    cm_place *p = calloc(1, sizeof(*p));
-    if (!p)
-        return CM_ERR_NOMEM;
-    p->lon = r->lon;
-    p->lat = r->lat;
-    p->rank = r->population;
-    p->geonameid = r->id;
-    p->is_dump = 1;
-    p->pos = pos_at(ps, f[G_NAME].offset);
-    p->name = strdup(f[G_NAME].text);
-    p->kind = strdup(r->kind);
-    p->aliases = name_list(parts, "\0,", 2);
-    int copied = p->name && p->kind && p->aliases &&
-                 dup_or_null(&f[G_COUNTRY], &p->country);
-    if (!copied || push_place(gaz, p) != CM_OK) {
-        place_free(p);
-        return CM_ERR_NOMEM;
-    }
-    return CM_OK;
-}
-
-static cm_status
-parse_geonames_row(cm_gazetteer *gaz, parser *ps, const field *fields, size_t n)
-{
-    geonames_row r = { .f = fields };
-    size_t twin;
-
-    if (n != N_GEONAMES_COLS) {
-        error_at(ps, ps->line_offset, "this line has %zu tab-separated columns, a GeoNames "
-                 "line has 19 (geonameid, name, asciiname, alternatenames, latitude, "
-                 "longitude, ...); a tab is missing or extra, or the file was cut short",
-                 n);
-        return CM_OK;
-    }
-    if (check_geonames_row(ps, &r))
-        return CM_OK;
-    r.kind = geonames_kind(fields[G_CLASS].text, fields[G_CODE].text, r.population);
-    cm_status st = loaded_twin(gaz, ps, &r, &twin);
-    if (st != CM_OK)
-        return st;
-    return twin != SIZE_MAX ? merge_into(ps, twin, &r) : new_geonames_place(gaz, ps, &r);
 }
 
 /* ---- the index ---------------------------------------------------------- */
@@ -806,21 +273,6 @@ compare_keys(const void *a, const void *b)
     if (ka->place != kb->place)
         return ka->place < kb->place ? -1 : 1;
     return strcmp(ka->shown, kb->shown);
-}
-
-/* The first key in @keys (sorted) whose folded text is @folded, or where it would be. */
-static size_t
-keys_from(const key *keys, size_t n, const char *folded)
-{
-    size_t lo = 0, hi = n;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (strcmp(keys[mid].folded, folded) < 0)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo;
 }
 
 static uint32_t
@@ -870,7 +322,7 @@ add_key(cm_gazetteer *gaz, const char *shown, size_t place)
     memcpy(stored, folded, len + 1);
     free(folded);
     char *loose = stored + len + 1;
-    unstore(gaz, len - loosen_into(stored, loose));
+    unstore(gaz, len - cm_name_loosen_into(stored, loose));
     gaz->keys[gaz->n_keys++] = (key){ stored, shown, prefix_of(stored), (uint32_t)place };
     gaz->loose[gaz->n_loose++] = (key){ loose, shown, prefix_of(loose), (uint32_t)place };
     return CM_OK;
@@ -963,7 +415,7 @@ parse_line(cm_gazetteer *gaz, parser *ps, char *line, int *have_header)
     size_t n = split_tabs(line, ps->line_offset, fields, max);
 
     if (ps->is_geonames)
-        return parse_geonames_row(gaz, ps, fields, n);
+        return cm_geonames_parse_row(gaz, ps, fields, n);
     if (n > max)
         n = max;
     if (*have_header)
@@ -1008,21 +460,19 @@ static void
 drop_places_from(cm_gazetteer *gaz, size_t first)
 {
     for (size_t i = first; i < gaz->n_places; i++)
-        place_free(gaz->places[i]);
+        cm_place_free(gaz->places[i]);
     gaz->n_places = first;
 }
 
 static cm_status
 remember_file(cm_gazetteer *gaz, const char *path, const char **copy)
 {
-    char **files = realloc(gaz->files, (gaz->n_files + 1) * sizeof(*files));
-    if (!files)
+    if (!CM_GROW(gaz->files, gaz->n_files, gaz->cap_files))
         return CM_ERR_NOMEM;
-    gaz->files = files;
-    files[gaz->n_files] = strdup(path);
-    if (!files[gaz->n_files])
+    gaz->files[gaz->n_files] = strdup(path);
+    if (!gaz->files[gaz->n_files])
         return CM_ERR_NOMEM;
-    *copy = files[gaz->n_files++];
+    *copy = gaz->files[gaz->n_files++];
     return CM_OK;
 }
 
@@ -1042,8 +492,8 @@ static cm_status
 load_text(cm_gazetteer *gaz, parser *ps, char *text)
 {
     ps->text = text;
-    ps->is_geonames = looks_like_geonames(text);
-    cm_status st = ps->is_geonames ? index_ids(gaz, ps) : CM_OK;
+    ps->is_geonames = cm_geonames_is_dump(text);
+    cm_status st = ps->is_geonames ? cm_geonames_index_ids(gaz, ps) : CM_OK;
     if (st == CM_OK)
         st = parse_lines(gaz, ps, text);
     free(text);
@@ -1128,7 +578,7 @@ cm_gazetteer_lookup(const cm_gazetteer *gaz, const char *name, const double *bbo
     if (!name)
         return CM_OK;
     char *folded = cm_name_fold(name);
-    char *loose = folded ? loosen(folded) : NULL;
+    char *loose = folded ? cm_name_loosen(folded) : NULL;
     cm_status st = folded && loose ? CM_OK : CM_ERR_NOMEM;
 
     if (st == CM_OK && *folded) {
@@ -1252,25 +702,4 @@ cm_place_name_in(const cm_place *p, const char *lang)
         if (strcmp(lang, lang_codes[l]) == 0 && p->name_lang[l])
             return p->name_lang[l];
     return p->name;
-}
-
-char *
-cm_name_key(const char *name)
-{
-    char *folded = name ? cm_name_fold(name) : NULL;
-    char *key = folded ? loosen(folded) : NULL;
-    free(folded);
-    return key;
-}
-
-/* Folded names that are equal are equal once loosened too, so the loose key
- * alone decides. */
-int
-cm_name_same(const char *a, const char *b)
-{
-    char *ka = cm_name_key(a), *kb = cm_name_key(b);
-    int same = ka && kb && *ka && strcmp(ka, kb) == 0;
-    free(ka);
-    free(kb);
-    return same;
 }

@@ -748,12 +748,9 @@ add_geometry(cm_layer *layer, const SHPObject *obj, cm_shape_kind kind, int reco
     size_t first_point = layer->n_points, first_part = layer->n_parts;
     size_t nv = (size_t)obj->nVertices, np = obj->nParts > 0 ? (size_t)obj->nParts : 1;
 
-    if (!cm_reserve((void **)&layer->xy, &layer->cap_xy, 2 * (first_point + nv),
-                 sizeof(double)) ||
-        !cm_reserve((void **)&layer->part_start, &layer->cap_parts, first_part + np,
-                 sizeof(size_t)) ||
-        !cm_reserve((void **)&layer->shapes, &layer->cap_shapes, layer->n_shapes + 1,
-                 sizeof(cm_shape)))
+    if (!CM_RESERVE(layer->xy, layer->cap_xy, 2 * (first_point + nv)) ||
+        !CM_RESERVE(layer->part_start, layer->cap_parts, first_part + np) ||
+        !CM_GROW(layer->shapes, layer->n_shapes, layer->cap_shapes))
         return CM_ERR_NOMEM;
     for (size_t j = 0; j < nv; j++) {
         layer->xy[2 * (first_point + j)] = obj->padfX[j];

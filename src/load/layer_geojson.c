@@ -2,6 +2,7 @@
  * (UTF-8 .dbf, WGS84 .prj) for the layer module to load. Which features mean
  * what (names, roles) is the layer and scene modules' business. */
 #include "load/layer_geojson.h"
+#include "common/grow.h"
 
 #include <errno.h>
 #include <jansson.h>
@@ -29,7 +30,8 @@ typedef struct writer {
     int n_fields, n_records, n_points_skipped;
     double *x, *y;               /* one shape's vertices */
     int *part_start;
-    int n_points, cap_points, n_parts, cap_parts;
+    int n_points, n_parts;       /* ints, as shapelib counts */
+    size_t cap_x, cap_y, cap_parts;
 } writer;
 
 int
@@ -50,17 +52,9 @@ bad(writer *w, int feature, const char *why)
 static cm_status
 add_vertex(writer *w, double lon, double lat)
 {
-    if (w->n_points == w->cap_points) {
-        int cap = w->cap_points ? 2 * w->cap_points : 256;
-        double *x = realloc(w->x, (size_t)cap * sizeof(double));
-        if (x)
-            w->x = x;
-        double *y = x ? realloc(w->y, (size_t)cap * sizeof(double)) : NULL;
-        if (!y)
-            return CM_ERR_NOMEM;
-        w->y = y;
-        w->cap_points = cap;
-    }
+    size_t n = (size_t)w->n_points;
+    if (!CM_GROW(w->x, n, w->cap_x) || !CM_GROW(w->y, n, w->cap_y))
+        return CM_ERR_NOMEM;
     w->x[w->n_points] = lon;
     w->y[w->n_points++] = lat;
     return CM_OK;
@@ -69,14 +63,8 @@ add_vertex(writer *w, double lon, double lat)
 static cm_status
 start_part(writer *w)
 {
-    if (w->n_parts == w->cap_parts) {
-        int cap = w->cap_parts ? 2 * w->cap_parts : 16;
-        int *p = realloc(w->part_start, (size_t)cap * sizeof(int));
-        if (!p)
-            return CM_ERR_NOMEM;
-        w->part_start = p;
-        w->cap_parts = cap;
-    }
+    if (!CM_GROW(w->part_start, (size_t)w->n_parts, w->cap_parts))
+        return CM_ERR_NOMEM;
     w->part_start[w->n_parts++] = w->n_points;
     return CM_OK;
 }

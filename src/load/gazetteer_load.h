@@ -1,0 +1,195 @@
+/* What the gazetteer's readers share, the one of our own files (gazetteer.c)
+ * and the one of GeoNames dumps (geonames.c): places and keys as they are
+ * kept, the state of one file being read, and the helpers both build places
+ * with. For src/load/gazetteer.c and geonames.c only. */
+#ifndef CM_SRC_GAZETTEER_LOAD_H
+#define CM_SRC_GAZETTEER_LOAD_H
+
+#include "conflictmap/gazetteer.h"
+
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum { LANG_AZ, LANG_HY, LANG_RU, LANG_AR, N_LANGS };
+
+/* Names given to a place by a later file (a GeoNames row that is the same place). */
+typedef struct names_block {
+    struct names_block *next;
+    char text[];                /* NUL-separated names, ended by an empty one */
+} names_block;
+
+struct cm_place {
+    char *name;
+    char *name_lang[N_LANGS];   /* NULL where the file has none */
+    double lon, lat;
+    char *country, *kind;
+    char *aliases;              /* owned; NUL-separated names, ended by an empty one */
+    names_block *more;          /* owned */
+    long rank;
+    long geonameid;             /* 0 when not known */
+    int is_dump;                /* from a GeoNames dump, not a file of ours */
+    cm_pos pos;                 /* pos.file points into the gazetteer's file list */
+};
+
+typedef struct key {
+    const char *folded;         /* in the gazetteer's string store */
+    const char *shown;          /* the name as written, borrowed from the place */
+    uint32_t prefix;            /* folded's first 4 bytes, big-endian: most of the
+                                 * comparisons sorting a dump's million keys end here */
+    uint32_t place;
+} key;
+
+/* Folded keys live in large blocks, freed with the gazetteer: a dump has a
+ * million of them, too many to allocate one by one. */
+typedef struct store_block {
+    struct store_block *next;
+    size_t used, size;
+    char text[];
+} store_block;
+
+struct cm_gazetteer {
+    cm_place **places;
+    size_t n_places, cap_places;
+    char **files;
+    size_t n_files, cap_files;
+    key *keys, *loose;          /* sorted by folded text */
+    size_t n_keys, n_loose, cap_keys;   /* n_loose <= n_keys: loose keys merge more */
+    store_block *store;
+};
+
+/* ---- reading lines ------------------------------------------------------ */
+
+typedef struct field {
+    const char *text;     /* NUL-terminated in the line buffer */
+    size_t offset;        /* byte offset in the file, for positions */
+} field;
+
+/* A GeoNames row that is a place already loaded: its names join that place. */
+typedef struct merge {
+    size_t place;
+    names_block *names;   /* owned until the file is accepted */
+} merge;
+
+typedef struct id_place {
+    long id;
+    size_t place;
+} id_place;
+
+enum col { C_NAME, C_AZ, C_HY, C_RU, C_AR, C_ALIASES, C_LON, C_LAT, C_COUNTRY, C_KIND,
+           C_RANK, C_SOURCE, N_COLS };
+
+typedef struct parser {
+    const char *path;     /* the gazetteer's own copy */
+    const char *text;
+    int is_geonames;
+    int col_of[N_COLS];   /* our format: index of each column in a line, -1 if absent */
+    int line;             /* the line being read, 1-based */
+    size_t line_offset;   /* where it starts in text */
+    size_t first_place;
+    cm_diag_list *diags;
+    int n_errors;
+    id_place *ids;        /* GeoNames: places loaded before this file, by geonameid */
+    size_t n_ids;
+    merge *merges;
+    size_t n_merges, cap_merges;
+} parser;
+
+/* The position of byte @offset of the current line. Counted from the line's
+ * start, not the file's: a 30 MB GeoNames dump has 150,000 places, and every
+ * one keeps its position. The line's tabs may have become NULs by now, which
+ * does not change the count. */
+static inline cm_pos
+pos_at(const parser *ps, size_t offset)
+{
+    cm_pos pos = { ps->path, ps->line, 1 };
+    for (size_t i = ps->line_offset; i < offset; i++)
+        if (((unsigned char)ps->text[i] & 0xC0) != 0x80)
+            pos.col++;
+    return pos;
+}
+
+static inline void
+error_at(parser *ps, size_t offset, const char *fmt, ...)
+{
+    char msg[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    cm_pos pos = pos_at(ps, offset);
+    cm_diag_error(ps->diags, &pos, "%s", msg);
+    ps->n_errors++;
+}
+
+/* Quotes at most 40 bytes of @text in messages, cut at a character boundary:
+ * a shifted column can put a whole list of names where a number belongs. */
+static inline int
+quote_len(const char *text)
+{
+    size_t n = strlen(text);
+    if (n <= 40)
+        return (int)n;
+    n = 40;
+    while (n > 0 && ((unsigned char)text[n] & 0xC0) == 0x80)
+        n--;
+    return (int)n;
+}
+
+/* Copies an optional column into *out (NULL when empty); 0 when out of memory,
+ * which must not pass for an empty column (found by test_alloc_fail). */
+static inline int
+dup_or_null(const field *f, char **out)
+{
+    *out = f && f->text[0] ? strdup(f->text) : NULL;
+    return !(f && f->text[0]) || *out;
+}
+
+/* The first key in @keys (sorted) whose folded text is @folded, or where it would be. */
+static inline size_t
+keys_from(const key *keys, size_t n, const char *folded)
+{
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (strcmp(keys[mid].folded, folded) < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+/* Frees @p and all it owns; NULL is fine. */
+void cm_place_free(cm_place *p);
+
+/* Appends @p to the places; CM_OK, or CM_ERR_NOMEM with @p still the caller's. */
+cm_status cm_gazetteer_push_place(cm_gazetteer *gaz, cm_place *p);
+
+/* A list of names: each NUL-terminated, the list ended by an empty one. The
+ * @n_parts texts are copied in turn into @list, which has cm_name_list_size()
+ * bytes; a text is cut into several names at @seps[i] (0: kept whole). Empty
+ * names are left out. */
+size_t cm_name_list_size(const char *const *parts, size_t n_parts);
+void cm_name_list_fill(char *list, const char *const *parts, const char *seps,
+                       size_t n_parts);
+/* As cm_name_list_fill(), into a new allocation; NULL when out of memory. */
+char *cm_name_list(const char *const *parts, const char *seps, size_t n_parts);
+
+/* ---- GeoNames dumps (geonames.c) ------------------------------------------ */
+
+/* Whether @text is a GeoNames dump rather than a file of ours. */
+int cm_geonames_is_dump(const char *text);
+
+/* Readies @ps to find, by geonameid, the places loaded before this file. */
+cm_status cm_geonames_index_ids(const cm_gazetteer *gaz, parser *ps);
+
+/* One line of a dump, cut into its @n @fields: a new place, or more names for
+ * one loaded before. A bad line is reported and skipped (CM_OK); CM_ERR_NOMEM
+ * stops the file. */
+cm_status cm_geonames_parse_row(cm_gazetteer *gaz, parser *ps, const field *fields,
+                                size_t n);
+
+#endif
