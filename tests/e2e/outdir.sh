@@ -3,11 +3,7 @@
 # planted at any temporary name, or at a final name, is never written
 # through; a folder named like a URL ("file:", "pipe:") reaches ffmpeg as a
 # path. Usage: outdir.sh CONFLICTMAP SOURCE_DIR WORK_DIR
-set -u
-bin=$1 src=$2 work=$3
-rm -rf "$work" && mkdir -p "$work" && cd "$work" || exit 2
-failures=0
-fail() { echo "FAIL: $*" >&2; failures=$((failures + 1)); }
+. "$(dirname "$0")/common.bash"
 example="$src/examples/karabakh-2020-10-09.json"
 at=2020-10-09T07:25:00Z,2020-10-09T15:15:00Z
 
@@ -64,5 +60,4 @@ done
 grep -q "kept" again.err && fail "a gif-only run said: $(cat again.err)"
 grep -q "^conflictmap: wrote 2 slices (2 files, " again.err || fail "gif-only summary: $(cat again.err)"
 
-echo "outdir: $failures failures"
-[ "$failures" -eq 0 ]
+finish outdir

@@ -54,23 +54,24 @@ want='partial: shard 2 of 2 is missing (manifest.2-of-2.json); run conflictmap r
   --at 2020-10-09T08:00:00Z,2020-10-09T09:00:00Z,2020-10-09T10:00:00Z,2020-10-09T11:00:00Z 2>/dev/null
 "$bin" render "$example" -o mixed --shard 2/2 -j 1 "${common[@]}" \
   --at 2020-10-09T12:00:00Z,2020-10-09T13:00:00Z,2020-10-09T14:00:00Z,2020-10-09T15:00:00Z 2>/dev/null
-"$bin" merge-manifests mixed 2>mixed.err
-status=$?
-[ "$status" -eq 1 ] || fail "merge of different slicings exited $status, expected 1"
-grep -q "^mixed: the shares' slices do not add up to one run (slice times out of order" \
-  mixed.err || fail "merge of different slicings said: $(cat mixed.err)"
-[ -e mixed/manifest.json ] && fail "merge of different slicings wrote manifest.json"
+# refused DIR WHAT PATTERN: merge-manifests DIR exits 1 with a message that
+# matches PATTERN (grep -E) and writes no manifest.json.
+refused() {
+  "$bin" merge-manifests "$1" 2>"$1.err"
+  local status=$?
+  [ "$status" -eq 1 ] || fail "merge $2 exited $status, expected 1"
+  grep -Eq "$3" "$1.err" || fail "merge $2 said: $(cat "$1.err")"
+  [ -e "$1/manifest.json" ] && fail "merge $2 wrote manifest.json"
+}
+refused mixed "of different slicings" \
+  "^mixed: the shares' slices do not add up to one run \\(slice times out of order"
 [ -e mixed/manifest.1-of-2.json ] || fail "merge of different slicings removed a share"
 # A share twice under two spellings of its number: refused, naming both.
 "$bin" render "$example" -o twice --shard 1/2 -j 1 "${common[@]}" 2>/dev/null
 "$bin" render "$example" -o twice --shard 2/2 -j 1 "${common[@]}" 2>/dev/null
 cp twice/manifest.1-of-2.json twice/manifest.01-of-2.json
-"$bin" merge-manifests twice 2>twice.err
-status=$?
-[ "$status" -eq 1 ] || fail "merge with a share twice exited $status, expected 1"
-grep -Eq '^twice/manifest\.0?1-of-2\.json: twice/manifest\.0?1-of-2\.json is share 1 of 2 too; keep one of the two files$' \
-  twice.err || fail "merge with a share twice said: $(cat twice.err)"
-[ -e twice/manifest.json ] && fail "merge with a share twice wrote manifest.json"
+refused twice "with a share twice" \
+  '^twice/manifest\.0?1-of-2\.json: twice/manifest\.0?1-of-2\.json is share 1 of 2 too; keep one of the two files$'
 "$bin" render "$example" -o bad --shard 3/2 2>/dev/null
 [ $? -eq 2 ] || fail "--shard 3/2 is not a usage error"
 
