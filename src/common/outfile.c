@@ -83,28 +83,36 @@ release(cm_outfile *o)
     o->f = NULL;
 }
 
-/* @path with ".XXXXXXXXXXXX.tmp" added: twelve characters drawn from the
- * kernel's random source (or, failing that, the clock and a counter), so
- * that nobody can plant anything at the name beforehand. */
-static void
-temporary_name(char *tmp, const char *path, size_t len)
+void
+cm_random_name(char *out, size_t n)
 {
     static const char digits[] = "abcdefghijklmnopqrstuvwxyz0123456789";
     static atomic_uint counter;
-    unsigned char r[12];
-    if (getrandom(r, sizeof r, GRND_NONBLOCK) != (ssize_t)sizeof r) {
+    unsigned char r[64];
+    if (n > sizeof r)
+        n = sizeof r;
+    if (getrandom(r, n, GRND_NONBLOCK) != (ssize_t)n) {
         struct timespec t;
         clock_gettime(CLOCK_MONOTONIC, &t);
         unsigned long x = (unsigned long)t.tv_nsec ^ ((unsigned long)getpid() << 20) ^
                           atomic_fetch_add(&counter, 1) * 2654435761u;
-        for (size_t i = 0; i < sizeof r; i++, x = x * 6364136223846793005u + 1442695040888963407u)
+        for (size_t i = 0; i < n; i++, x = x * 6364136223846793005u + 1442695040888963407u)
             r[i] = (unsigned char)(x >> 33);
     }
+    for (size_t i = 0; i < n; i++)
+        out[i] = digits[r[i] % (sizeof digits - 1)];
+    out[n] = '\0';
+}
+
+/* @path with ".XXXXXXXXXXXX.tmp" added: twelve characters nobody can
+ * guess, so that nobody can plant anything at the name beforehand. */
+static void
+temporary_name(char *tmp, const char *path, size_t len)
+{
     memcpy(tmp, path, len);
     tmp[len] = '.';
-    for (size_t i = 0; i < sizeof r; i++)
-        tmp[len + 1 + i] = digits[r[i] % (sizeof digits - 1)];
-    memcpy(tmp + len + 1 + sizeof r, ".tmp", 5);
+    cm_random_name(tmp + len + 1, 12);
+    memcpy(tmp + len + 13, ".tmp", 5);
 }
 
 /* Creates @o->tmp: a new regular file, never an existing one or a link's

@@ -14,6 +14,11 @@ typedef struct cm_outfile {
     int slot;        /* 1 + where cm_remove_temporaries() finds tmp; 0: nowhere */
 } cm_outfile;
 
+/* @n (at most 64) characters from a-z and 0-9 that nobody can guess (the
+ * kernel's random source, else the clock and a counter), then a NUL: for
+ * names that must not be planted beforehand. */
+void cm_random_name(char *out, size_t n);
+
 /* Opens @path's temporary file for writing. Returns CM_OK, CM_ERR_IO (with a
  * diagnostic) or CM_ERR_NOMEM. */
 cm_status cm_outfile_open(cm_outfile *o, const char *path, cm_diag_list *diags);

@@ -396,6 +396,31 @@ cm_html_page_add_slice(cm_html_page *p, const cm_scene *scene, const char *png,
     return b.failed ? CM_ERR_NOMEM : CM_OK;
 }
 
+cm_status
+cm_html_page_set_folder(cm_html_page *p, const char *folder)
+{
+    static const char *const keys[] = { "png", "png2x" };
+    size_t i;
+    json_t *slice;
+    json_array_foreach(p->slices, i, slice) {
+        for (size_t k = 0; k < sizeof(keys) / sizeof(keys[0]); k++) {
+            const char *name = json_string_value(json_object_get(slice, keys[k]));
+            if (!name)
+                continue;
+            size_t len = strlen(folder) + strlen(name) + 1;
+            char *url = malloc(len);
+            if (!url)
+                return CM_ERR_NOMEM;
+            snprintf(url, len, "%s%s", folder, name);
+            int failed = json_object_set_new(slice, keys[k], json_string(url)) != 0;
+            free(url);
+            if (failed)
+                return CM_ERR_NOMEM;
+        }
+    }
+    return CM_OK;
+}
+
 /* ---- the page ---------------------------------------------------------------------------- */
 
 /* The style sheet: the map style's colours as custom properties, so the page

@@ -29,6 +29,12 @@ void      cm_html_page_destroy(cm_html_page *page);   /* NULL is fine */
 cm_status cm_html_page_add_slice(cm_html_page *page, const cm_scene *scene, const char *png,
                                  const char *png_2x);
 
+/* The slices' images are in @folder ("sets/0123456789ab/"), relative to the
+ * page, not beside it: the published set's own copies, which no later run
+ * changes, so a reader who loaded this page never gets another set's image.
+ * Call after the last slice is added. Returns CM_OK or CM_ERR_NOMEM. */
+cm_status cm_html_page_set_folder(cm_html_page *page, const char *folder);
+
 /* Writes the page to @path (all or nothing). Its style and script are inline
  * and allowed by their SHA-256 in its Content-Security-Policy; every string
  * from the events file is escaped for where it lands. Returns CM_OK, CM_ERR_IO

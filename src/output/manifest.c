@@ -530,7 +530,8 @@ interleave(json_t **shares, int n, json_t *all, size_t *n_slices)
 }
 
 static cm_status
-write_merged(json_t **shares, int n, const char *dir, size_t *n_slices, cm_diag_list *diags)
+write_merged(json_t **shares, int n, const char *dir, const char *out_dir, size_t *n_slices,
+             cm_diag_list *diags)
 {
     cm_pos pos = { dir, 0, 0 };
     json_t *all = json_array(), *root = json_copy(shares[0]);
@@ -543,10 +544,10 @@ write_merged(json_t **shares, int n, const char *dir, size_t *n_slices, cm_diag_
         st = CM_ERR_NOMEM;
     if (st == CM_OK) {
         cm_manifest m = { .root = root, .slices = all };
-        size_t len = strlen(dir) + 16;
+        size_t len = strlen(out_dir) + 16;
         char *path = malloc(len);
         if (path) {
-            snprintf(path, len, "%s/manifest.json", dir);
+            snprintf(path, len, "%s/manifest.json", out_dir);
             st = cm_manifest_write(&m, path, diags);
         }
         free(m.tail);
@@ -559,7 +560,8 @@ write_merged(json_t **shares, int n, const char *dir, size_t *n_slices, cm_diag_
 }
 
 cm_status
-cm_manifest_merge(const char *dir, size_t *n_slices, cm_diag_list *diags)
+cm_manifest_merge(const char *dir, const char *out_dir, int *n_shares, size_t *n_slices,
+                  cm_diag_list *diags)
 {
     char **paths = NULL;
     json_t **shares = NULL;
@@ -578,10 +580,9 @@ cm_manifest_merge(const char *dir, size_t *n_slices, cm_diag_list *diags)
             st = CM_ERR_INPUT;
         }
     if (st == CM_OK)
-        st = write_merged(shares, n, dir, n_slices, diags);
+        st = write_merged(shares, n, dir, out_dir, n_slices, diags);
+    *n_shares = n;
     for (int k = 0; k < n; k++) {
-        if (st == CM_OK)
-            unlink(paths[k]);   /* manifest.json now says it all */
         free(paths[k]);
         if (shares)
             json_decref(shares[k]);

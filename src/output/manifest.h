@@ -55,9 +55,11 @@ long long cm_manifest_drawn_find(const cm_manifest_drawn *drawn, const char *nam
                                  const char *hash);
 
 /* Joins the manifest.K-of-N.json files that render --shard K/N left in @dir
- * into @dir/manifest.json, the same bytes a single run writes, and removes
- * them. *n_slices is the number of slices in it. Returns CM_OK, CM_ERR_INPUT
- * (a share missing, or from another run), CM_ERR_IO or CM_ERR_NOMEM. */
-cm_status cm_manifest_merge(const char *dir, size_t *n_slices, cm_diag_list *diags);
+ * into @out_dir/manifest.json, the same bytes a single run writes. *n_shares
+ * is N, *n_slices the number of slices. Returns CM_OK, CM_ERR_INPUT (a share
+ * missing, twice, or from another run or slicing), CM_ERR_IO or
+ * CM_ERR_NOMEM. */
+cm_status cm_manifest_merge(const char *dir, const char *out_dir, int *n_shares,
+                            size_t *n_slices, cm_diag_list *diags);
 
 #endif

@@ -1,7 +1,8 @@
 /* The files of a run's slices: their names (only the events file's name and
  * the slice's time go into them), which to draw again and which to keep
  * (the incremental cache), drawing them, listing them in the manifest and
- * the page, and taking them back when the run fails. */
+ * the page. They are written into the run's staging folder, published whole
+ * or not at all (output/publish.c). */
 #include "render/run.h"
 #include "draw/png.h"
 
@@ -10,35 +11,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <unistd.h>
-
-/* mkdir -p: the output folder and any parent that is missing. */
-cm_status
-run_make_dir(const char *dir, cm_diag_list *diags)
-{
-    char *path = strdup(dir);
-    cm_status st = CM_OK;
-    if (!path)
-        return CM_ERR_NOMEM;
-    for (char *p = path + 1; ; p++) {
-        if (*p != '/' && *p != '\0')
-            continue;
-        char c = *p;
-        *p = '\0';
-        if (mkdir(path, 0777) != 0 && errno != EEXIST) {
-            cm_pos pos = { dir, 0, 0 };
-            cm_diag_error(diags, &pos, "cannot create the output folder \"%s\": %s", path,
-                          strerror(errno));
-            st = CM_ERR_IO;
-            break;
-        }
-        *p = c;
-        if (c == '\0')
-            break;
-    }
-    free(path);
-    return st;
-}
 
 const char *
 run_stem_of(const char *path, char *buf, size_t size)
@@ -67,7 +39,7 @@ slice_file_path(const run *r, size_t i, cm_format format, char *buf, size_t size
 {
     char name[1024];
     slice_file_name(r, i, format, name, sizeof(name));
-    snprintf(buf, size, "%s/%s", r->opt->out_dir, name);
+    snprintf(buf, size, "%s/%s", r->plan.dir, name);
 }
 
 static void
@@ -83,11 +55,11 @@ png_2x_path(const run *r, size_t i, char *buf, size_t size)
 {
     char name[1024];
     png_2x_name(r, i, name, sizeof(name));
-    snprintf(buf, size, "%s/%s", r->opt->out_dir, name);
+    snprintf(buf, size, "%s/%s", r->plan.dir, name);
 }
 
-/* Draws slice @i in every per-slice format the options ask for, noting each
- * file it puts in place so that a failure later can take it back. */
+/* Draws slice @i in every per-slice format the options ask for, into the
+ * staging folder. */
 cm_status
 run_draw_slice(run *r, size_t i, cm_diag_list *diags)
 {
@@ -101,30 +73,30 @@ run_draw_slice(run *r, size_t i, cm_diag_list *diags)
         st = cm_draw_cached(r->sh.scenes[i], r->sh.cache, slice_format(f), r->opt->scale,
                             r->opt->png_colors, path, diags);
         if (st == CM_OK)
-            r->sh.written[i] |= (unsigned char)slice_format(f);
-        if (st == CM_OK)
             r->sh.bytes[i][f] = stat(path, &sb) == 0 ? (long long)sb.st_size : -1;
     }
     if (st == CM_OK && has_png_2x(r)) {
         png_2x_path(r, i, path, sizeof(path));
         st = cm_draw(r->sh.scenes[i], CM_FORMAT_PNG, 2, r->opt->png_colors, path, diags);
-        if (st == CM_OK)
-            r->sh.written[i] |= WROTE_PNG_2X;
     }
     return st;
 }
 
-/* An incremental run: a file stays when the folder's manifest says it was
- * drawn from the same hash, and it is still there with the size it had. */
+/* An incremental run: a file stays when the published set's manifest says
+ * it was drawn from the same hash, and the set's copy has the size it had:
+ * it is linked into the staging folder as it is. Files of the published set
+ * are complete and never change (output/publish.h), so nothing an
+ * interrupted run left is ever kept. */
 void
 run_choose_files(run *r, size_t i)
 {
     char name[1024], path[4096];
     struct stat sb;
+    const char *set = cm_publish_current(r->plan.pub);
     r->sh.todo[i] = 0;
-    if (has_png_2x(r)) {   /* not recorded itself: drawn with its slice, or when missing */
-        png_2x_path(r, i, path, sizeof(path));
-        if (stat(path, &sb) != 0)
+    if (has_png_2x(r)) {   /* not recorded itself: kept with its slice's PNG, or drawn */
+        png_2x_name(r, i, name, sizeof(name));
+        if (!cm_publish_keep(r->plan.pub, name))
             r->sh.todo[i] |= WROTE_PNG_2X;
     }
     for (size_t f = 0; f < CM_N_SLICE_FORMATS; f++) {
@@ -133,9 +105,10 @@ run_choose_files(run *r, size_t i)
         cm_draw_hash(r->sh.scenes[i], r->plan.base_hash, slice_format(f), r->opt->scale,
                      r->opt->png_colors, r->sh.hashes[i][f]);
         slice_file_name(r, i, slice_format(f), name, sizeof(name));
-        snprintf(path, sizeof(path), "%s/%s", r->opt->out_dir, name);
+        snprintf(path, sizeof(path), "%s/%s", set ? set : "", name);
         long long bytes = cm_manifest_drawn_find(r->plan.drawn, name, r->sh.hashes[i][f]);
-        if (bytes >= 0 && stat(path, &sb) == 0 && S_ISREG(sb.st_mode) && sb.st_size == bytes)
+        if (set && bytes >= 0 && stat(path, &sb) == 0 && S_ISREG(sb.st_mode) &&
+            sb.st_size == bytes && cm_publish_keep(r->plan.pub, name))
             r->sh.bytes[i][f] = bytes;
         else
             r->sh.todo[i] |= (unsigned char)slice_format(f);
@@ -191,54 +164,36 @@ run_add_to_page(run *r, size_t i)
 /* manifest.json, or with --shard K/N its share, manifest.K-of-N.json, which
  * cm_render_merge_manifests() joins into the manifest.json of a single run. */
 void
-run_manifest_path(const run *r, char *buf, size_t size)
+run_manifest_name(const run *r, char *buf, size_t size)
 {
     if (r->opt->shard_n > 1)
-        snprintf(buf, size, "%s/manifest.%d-of-%d.json", r->opt->out_dir, r->opt->shard_k,
-                 r->opt->shard_n);
+        snprintf(buf, size, "manifest.%d-of-%d.json", r->opt->shard_k, r->opt->shard_n);
     else
-        snprintf(buf, size, "%s/manifest.json", r->opt->out_dir);
+        snprintf(buf, size, "manifest.json");
 }
 
-/* All or nothing: takes back every file this run put in place. */
 void
-run_roll_back(run *r)
+run_manifest_path(const run *r, char *buf, size_t size)
 {
-    char path[4096];
-    for (size_t i = 0; r->sh.written && i < cm_slices_count(r->plan.slices); i++)
-        for (size_t f = 0; f < CM_N_SLICE_FORMATS; f++)
-            if (r->sh.written[i] & slice_format(f)) {
-                slice_file_path(r, i, slice_format(f), path, sizeof(path));
-                unlink(path);
-            }
-    for (size_t i = 0; r->sh.written && i < cm_slices_count(r->plan.slices); i++)
-        if (r->sh.written[i] & WROTE_PNG_2X) {
-            png_2x_path(r, i, path, sizeof(path));
-            unlink(path);
-        }
+    char name[64];
+    run_manifest_name(r, name, sizeof(name));
+    snprintf(buf, size, "%s/%s", r->plan.dir, name);
 }
 
-/* DIR/index.html and DIR/embed.html; on a failure neither is left. */
+/* index.html and embed.html, the page showing the images of set @id. */
 cm_status
-run_write_html(run *r)
+run_write_html(run *r, const char *id)
 {
-    char page[4096], embed[4096];
-    snprintf(page, sizeof(page), "%s/index.html", r->opt->out_dir);
-    snprintf(embed, sizeof(embed), "%s/embed.html", r->opt->out_dir);
-    cm_status st = cm_html_page_write(r->plan.page, page, r->diags);
-    if (st == CM_OK && (st = cm_html_write_embed(r->plan.page, embed, "index.html", r->diags)))
-        unlink(page);
+    char page[4096], embed[4096], folder[64];
+    snprintf(page, sizeof(page), "%s/index.html", r->plan.dir);
+    snprintf(embed, sizeof(embed), "%s/embed.html", r->plan.dir);
+    snprintf(folder, sizeof(folder), "sets/%s/", id);
+    cm_status st = cm_html_page_set_folder(r->plan.page, folder);
+    if (st == CM_OK)
+        st = cm_html_page_write(r->plan.page, page, r->diags);
+    if (st == CM_OK)
+        st = cm_html_write_embed(r->plan.page, embed, "index.html", r->diags);
     return st;
-}
-
-void
-run_unlink_html(run *r)
-{
-    char path[4096];
-    snprintf(path, sizeof(path), "%s/index.html", r->opt->out_dir);
-    unlink(path);
-    snprintf(path, sizeof(path), "%s/embed.html", r->opt->out_dir);
-    unlink(path);
 }
 
 /* Bytes of this run's maps in the folder (drawn now or kept from before), and
@@ -259,13 +214,17 @@ run_count_bytes(const run *r, cm_render_result *result)
     result->n_bytes = result->n_slice_bytes + (stat(path, &sb) == 0 ? (size_t)sb.st_size : 0);
 }
 
-/* What the folder's manifest (a share's own, else the whole run's) says was
- * drawn there before. */
+/* What the published set's manifest (a share's own, else the whole run's)
+ * says was drawn. */
 cm_status
-run_load_drawn(run *r, const char *path)
+run_load_drawn(run *r)
 {
-    char whole[4096];
+    char name[64], path[4096];
     struct stat sb;
-    snprintf(whole, sizeof(whole), "%s/manifest.json", r->opt->out_dir);
-    return cm_manifest_drawn_load(&r->plan.drawn, stat(path, &sb) == 0 ? path : whole);
+    const char *set = cm_publish_current(r->plan.pub);
+    run_manifest_name(r, name, sizeof(name));
+    snprintf(path, sizeof(path), "%s/%s", set ? set : "", name);
+    if (!set || stat(path, &sb) != 0)
+        snprintf(path, sizeof(path), "%s/manifest.json", set ? set : "");
+    return cm_manifest_drawn_load(&r->plan.drawn, set ? path : "");
 }

@@ -73,22 +73,22 @@ prepare(run *r)
 
 /* ---- writing ----------------------------------------------------------------------------- */
 
-/* Lay out every slice and draw each, then write what covers the whole timeline. */
 /* The animations, one file each for the whole timeline, after the slices:
- * DIR/<stem>.gif, DIR/<stem>.mp4 (paths into @done, for rollback). */
+ * <stem>.gif, <stem>.mp4 in the staging folder. */
 static cm_status
-animate_all(run *r, char done[CM_N_TIMELINE_FORMATS][4096], size_t *n_done, cm_render_result *result)
+animate_all(run *r, size_t *n_done, cm_render_result *result)
 {
+    char path[4096];
     cm_status st = CM_OK;
     for (size_t f = 0; st == CM_OK && f < CM_N_FORMATS; f++) {
         const cm_format_info *fmt = &cm_formats[f];
         size_t frames = 0, skipped = 0;
         if (fmt->made != CM_MADE_TIMELINE || !(r->opt->formats & fmt->format))
             continue;
-        snprintf(done[*n_done], 4096, "%s/%s.%s", r->opt->out_dir, r->plan.stem, fmt->extension);
+        snprintf(path, sizeof(path), "%s/%s.%s", r->plan.dir, r->plan.stem, fmt->extension);
         st = cm_animate(r->plan.base, r->plan.slices, r->opt->scale,
-                        r->opt->hold_s > 0 ? r->opt->hold_s : 1.5, fmt->format,
-                        done[*n_done], &frames, &skipped, r->diags);
+                        r->opt->hold_s > 0 ? r->opt->hold_s : 1.5, fmt->format, path, &frames,
+                        &skipped, r->diags);
         if (st == CM_OK)
             (*n_done)++;
         if (result) {
@@ -99,36 +99,56 @@ animate_all(run *r, char done[CM_N_TIMELINE_FORMATS][4096], size_t *n_done, cm_r
     return st;
 }
 
+/* Publishes what the run staged as the folder's new set: the page, which
+ * names the set, is written once its id is known. A --shard run adds its
+ * share to the shares already published. */
+static cm_status
+publish(run *r)
+{
+    static const char *const page_files[] = { "index.html", "embed.html", NULL };
+    char id[13];
+    if (r->opt->shard_n > 1)
+        return cm_publish_commit(r->plan.pub, NULL, 1, NULL, r->diags);
+    cm_status st = cm_publish_id(r->plan.pub, r->plan.page ? page_files : NULL, id, r->diags);
+    if (st == CM_OK && r->plan.page)
+        st = run_write_html(r, id);
+    return st == CM_OK ? cm_publish_commit(r->plan.pub, id, 0, NULL, r->diags) : st;
+}
+
+/* Lays out every slice and draws each into the staging folder, then what
+ * covers the whole timeline, then publishes it all at once. On a failure
+ * nothing is published: cm_publish_close() (in finish) removes the staging. */
 static cm_status
 write_all(run *r, cm_render_result *result)
 {
-    char path[4096], animations[CM_N_TIMELINE_FORMATS][4096];
+    char path[4096];
     size_t n_animations = 0;
     cm_status st = cm_animate_check(r->opt->formats, r->diags);
     if (st == CM_OK)
-        st = run_make_dir(r->opt->out_dir, r->diags);
+        st = cm_publish_open(&r->plan.pub, r->opt->out_dir,
+                             r->opt->shard_n > 1 ? CM_PUBLISH_SHARE : CM_PUBLISH_ALONE, r->diags);
+    if (st != CM_OK)
+        return st;
+    r->plan.dir = cm_publish_staging(r->plan.pub);
     run_stem_of(cm_events_path(r->in.events), r->plan.stem, sizeof(r->plan.stem));
     run_manifest_path(r, path, sizeof(path));
-    if (st == CM_OK)
-        st = run_load_drawn(r, path);
+    st = run_load_drawn(r);
     if (st == CM_OK)
         st = cm_manifest_begin(r->plan.manifest, path, r->diags);
     if (st == CM_OK)
         st = run_draw_all(r);
     if (st == CM_OK && r->opt->shard_n <= 1)
-        st = animate_all(r, animations, &n_animations, result);
+        st = animate_all(r, &n_animations, result);
     if (st == CM_OK)
         st = run_flush_manifest(r);
-    if (st == CM_OK && r->plan.page)
-        st = run_write_html(r);
-    if (st == CM_OK && (st = cm_manifest_end(r->plan.manifest, r->diags)) && r->plan.page)
-        run_unlink_html(r);
-    if (st != CM_OK) {
-        run_roll_back(r);
-        for (size_t i = 0; i < n_animations; i++)
-            unlink(animations[i]);
+    if (st == CM_OK)
+        st = cm_manifest_end(r->plan.manifest, r->diags);
+    if (st == CM_OK && result)
+        run_count_bytes(r, result);
+    if (st == CM_OK)
+        st = publish(r);
+    if (st != CM_OK)
         return st;
-    }
     if (result) {
         size_t n_formats = 0;
         for (size_t f = 0; f < CM_N_SLICE_FORMATS; f++)
@@ -137,7 +157,6 @@ write_all(run *r, cm_render_result *result)
         result->n_slices = r->sh.n_share;
         result->n_files = r->sh.n_share * n_formats + 1 + (r->plan.page ? 2 : 0) + n_animations;
         result->n_drawn = r->sh.n_drawn;
-        run_count_bytes(r, result);
         result->n_kept = r->sh.n_kept;
     }
     return CM_OK;
@@ -153,13 +172,13 @@ finish(run *r)
     cm_html_page_destroy(r->plan.page);
     free(r->sh.scenes);
     free(r->sh.refs);
-    free(r->sh.written);
     free(r->sh.queue);
     free(r->sh.todo);
     free(r->sh.finished);
     free(r->sh.hashes);
     free(r->sh.bytes);
     cm_manifest_drawn_destroy(r->plan.drawn);
+    cm_publish_close(r->plan.pub);
     cm_draw_cache_destroy(r->sh.cache);
     cm_scene_base_destroy(r->plan.base);
     cm_slices_destroy(r->plan.slices);
@@ -204,10 +223,31 @@ cm_render(const cm_render_options *opt, cm_diag_list *diags, cm_render_result *r
     return st;
 }
 
+/* The shares' manifests are read where every share published them, the
+ * merged one is staged and published with the shares' files, without the
+ * shares' manifests: manifest.json now says it all. */
 cm_status
 cm_render_merge_manifests(const char *out_dir, size_t *n_slices, cm_diag_list *diags)
 {
-    return cm_manifest_merge(out_dir, n_slices, diags);
+    cm_publish *pub = NULL;
+    int n = 0;
+    cm_status st = cm_publish_open(&pub, out_dir, CM_PUBLISH_ALONE, diags);
+    if (st == CM_OK)
+        st = cm_manifest_merge(out_dir, cm_publish_staging(pub), &n, n_slices, diags);
+    char (*names)[48] = st == CM_OK ? calloc((size_t)n, sizeof(*names)) : NULL;
+    const char **drop = names ? calloc((size_t)n + 1, sizeof(*drop)) : NULL;
+    if (st == CM_OK && !drop)
+        st = CM_ERR_NOMEM;
+    for (int k = 0; st == CM_OK && k < n; k++) {
+        snprintf(names[k], sizeof(names[k]), "manifest.%d-of-%d.json", k + 1, n);
+        drop[k] = names[k];
+    }
+    if (st == CM_OK)
+        st = cm_publish_commit(pub, NULL, 1, drop, diags);
+    free(drop);
+    free(names);
+    cm_publish_close(pub);
+    return st;
 }
 
 cm_status

@@ -14,6 +14,7 @@
 #include "conflictmap/style.h"
 #include "output/html.h"
 #include "output/manifest.h"
+#include "output/publish.h"
 #include "draw/format.h"
 
 #include <pthread.h>
@@ -38,7 +39,9 @@ typedef struct run_plan {
     cm_manifest *manifest;
     cm_html_page *page;        /* with --format html */
     char stem[512];            /* output names: <stem>-<YYYYMMDDTHHMMZ>.<ext> */
-    cm_manifest_drawn *drawn;  /* what the folder's manifest says was drawn before */
+    cm_manifest_drawn *drawn;  /* what the published set's manifest says was drawn */
+    cm_publish *pub;           /* the output folder, taken for this run */
+    const char *dir;           /* where the run writes: the staging folder (pub's) */
     unsigned char base_hash[CM_DRAW_HASH_BYTES];
 } run_plan;
 
@@ -50,7 +53,6 @@ typedef struct run_shared {
     cm_draw_cache *cache;      /* the ground every slice's PNG starts from (first worker) */
     cm_scene **scenes;         /* locked: laid out and not yet let go of */
     unsigned char *refs;       /* locked: who still needs the scene: next layout, its drawing */
-    unsigned char *written;    /* cm_format bits of the files this run put in place (worker) */
     unsigned char *todo;       /* cm_format bits of the files to draw, not kept (layout) */
     unsigned char *finished;   /* locked: drawn or kept: its manifest entry can be written */
     size_t flush_i, flush_k;   /* the next slice, and entry, for the manifest (layout) */
@@ -78,7 +80,7 @@ typedef struct run {
 
 /* The page's images for high-density screens, drawn at scale 2 unless the
  * slices' own PNGs already are: <stem>-<YYYYMMDDTHHMMZ>@2x.png. */
-enum { WROTE_PNG_2X = 1 << 7 };   /* in run.written, beside the cm_format bits */
+enum { WROTE_PNG_2X = 1 << 7 };   /* in run.sh.todo, beside the cm_format bits */
 
 /* The formats drawn per slice are the first CM_N_SLICE_FORMATS of the table
  * (src/draw/format.h), in the order their files are listed. */
@@ -110,8 +112,6 @@ has_png_2x(const run *r)
     return (r->opt->formats & CM_FORMAT_HTML) && r->opt->scale < 2;
 }
 
-/* mkdir -p: the output folder and any parent that is missing. */
-cm_status run_make_dir(const char *dir, cm_diag_list *diags);
 /* The events file's base name without its extension, into @buf. */
 const char *run_stem_of(const char *path, char *buf, size_t size);
 /* Which of slice @i's files must be drawn (run.sh.todo), its hashes, the kept sizes. */
@@ -123,15 +123,14 @@ cm_status run_add_to_manifest(run *r, size_t i);
 cm_status run_add_to_page(run *r, size_t i);
 /* The sizes and hashes of slice @i's files, on its manifest entry @k. */
 cm_status run_note_drawn(run *r, size_t i, size_t k);
-/* manifest.json, or a share's manifest.K-of-N.json. */
+/* manifest.json, or a share's manifest.K-of-N.json: its name, its path in
+ * the staging folder. */
+void run_manifest_name(const run *r, char *buf, size_t size);
 void run_manifest_path(const run *r, char *buf, size_t size);
-/* What the folder's manifest says was drawn there before (run.plan.drawn). */
-cm_status run_load_drawn(run *r, const char *path);
-/* index.html and embed.html, both or neither; and taking them back. */
-cm_status run_write_html(run *r);
-void run_unlink_html(run *r);
-/* All or nothing: takes back every slice file this run put in place. */
-void run_roll_back(run *r);
+/* What the published set's manifest says was drawn (run.plan.drawn). */
+cm_status run_load_drawn(run *r);
+/* index.html and embed.html, showing the images of the set @id. */
+cm_status run_write_html(run *r, const char *id);
 /* Bytes of this run's maps in the folder, and with the manifest. */
 void run_count_bytes(const run *r, cm_render_result *result);
 

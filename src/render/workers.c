@@ -268,13 +268,12 @@ run_draw_all(run *r)
     worker *w = calloc(n_workers, sizeof(*w));
     r->sh.scenes = calloc(n ? n : 1, sizeof(*r->sh.scenes));
     r->sh.refs = calloc(n ? n : 1, 1);
-    r->sh.written = calloc(n ? n : 1, 1);
     r->sh.queue = calloc(n ? n : 1, sizeof(*r->sh.queue));
     r->sh.todo = calloc(n ? n : 1, 1);
     r->sh.finished = calloc(n ? n : 1, 1);
     r->sh.hashes = calloc(n ? n : 1, sizeof(*r->sh.hashes));
     r->sh.bytes = calloc(n ? n : 1, sizeof(*r->sh.bytes));
-    if (!w || !r->sh.scenes || !r->sh.refs || !r->sh.written || !r->sh.queue || !r->sh.todo || !r->sh.finished || !r->sh.hashes ||
+    if (!w || !r->sh.scenes || !r->sh.refs || !r->sh.queue || !r->sh.todo || !r->sh.finished || !r->sh.hashes ||
         !r->sh.bytes) {
         free(w);
         return CM_ERR_NOMEM;

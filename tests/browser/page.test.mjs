@@ -24,6 +24,9 @@ function eq(got, want, what) { check(got === want, `${what}: expected ${JSON.str
 
 const manifest = JSON.parse(readFileSync(path.join(outDir, 'manifest.json'), 'utf8'));
 const slices = manifest.slices;
+// The page shows the published set's own copies of the images (sets/<id>/),
+// which no later run changes, not the names at the top of the folder.
+const setDir = 'sets/' + readFileSync(path.join(outDir, 'sets', 'current'), 'utf8').trim() + '/';
 const pageUrl = pathToFileURL(path.join(outDir, 'index.html')).href;
 const months = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August',
   'September', 'October', 'November', 'December'];
@@ -83,7 +86,7 @@ try {
   await loaded(page);
   s = await state(page);
   eq(s.value, 4, 'slider on the fifth slice');
-  eq(s.src, slices[4].files.png, 'fifth slice: image');
+  eq(s.src, setDir + slices[4].files.png, 'fifth slice: image');
   check(s.current.endsWith(slices[4].files.png) ||
         s.current.endsWith(slices[4].files.png.replace(/\.png$/, '@2x.png')),
         'fifth slice: the image shown is that slice\'s 1x or 2x PNG', s.current);
@@ -105,7 +108,7 @@ try {
   await page.keyboard.press('ArrowLeft');
   s = await state(page);
   eq(s.value, 3, 'ArrowLeft twice: two slices back');
-  eq(s.src, slices[3].files.png, 'ArrowLeft: image');
+  eq(s.src, setDir + slices[3].files.png, 'ArrowLeft: image');
   await page.click('#cm-next');
   eq((await state(page)).value, 4, 'next button');
   await page.click('#cm-prev');
@@ -121,7 +124,7 @@ try {
   await loaded(page2);
   s = await state(page2);
   eq(s.value, hadrutAt, 'permalink: its slice');
-  eq(s.src, slices[hadrutAt].files.png, 'permalink: its image');
+  eq(s.src, setDir + slices[hadrutAt].files.png, 'permalink: its image');
   eq(s.moment, '9 October 2020, 15:15 GMT', 'permalink: its moment');
 
   // the Hadrut marker: the spot sits where the manifest says, and hovering shows the tooltip

@@ -38,7 +38,7 @@ done
 n=$(frames all/karabakh-2020-10-09.gif)
 echo "gif, whole timeline: $n frames, $(duration all/karabakh-2020-10-09.gif) s"
 [ "$n" = 23 ] || fail "whole timeline: $n frames, expected 23"
-[ "$(ls all)" = "$(printf 'karabakh-2020-10-09.gif\nmanifest.json')" ] || fail "all/: $(ls all)"
+[ "$(ls all)" = "$(printf 'karabakh-2020-10-09.gif\nmanifest.json\nsets')" ] || fail "all/: $(ls all)"
 
 # No ffmpeg on PATH: exit 3, the message, nothing written (not even the folder).
 mkdir -p nopath

@@ -73,7 +73,7 @@ JSON
 status=$?
 [ "$status" -eq 0 ] || fail "names: exit status $status: $(cat names.err)"
 got=$(cd names && ls | sort | tr '\n' ' ')
-want="manifest.json names-20201009T1500Z.png names-20201009T1500Z.svg names-20201009T1515Z.png names-20201009T1515Z.svg "
+want="manifest.json names-20201009T1500Z.png names-20201009T1500Z.svg names-20201009T1515Z.png names-20201009T1515Z.svg sets "
 [ "$got" = "$want" ] || fail "names: wrote \"$got\", expected \"$want\""
 [ ! -e "$work/tmp" ] && [ ! -e /tmp/owned ] || fail "names: an id became a path"
 

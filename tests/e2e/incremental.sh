@@ -64,9 +64,15 @@ want="conflictmap: 100 slices were unchanged and kept, 100 drawn"
 [ "$middle" = "$want" ] || fail "an event in the middle: $middle"
 echo "incremental: an event in the middle: $middle"
 
-# The folder is what a fresh run writes, byte for byte.
+# The folder is what a fresh run writes, byte for byte: the names at the top
+# and the published set (the same id: the same maps); out/ also keeps the
+# sets published before, for readers still loading them.
 run fresh >/dev/null
-diff -r out fresh >diff.txt || fail "incremental and fresh runs differ: $(head -3 diff.txt)"
+diff -r -x sets out fresh >diff.txt || fail "incremental and fresh runs differ: $(head -3 diff.txt)"
+[ "$(cat out/sets/current)" = "$(cat fresh/sets/current)" ] ||
+  fail "published sets: $(cat out/sets/current) and $(cat fresh/sets/current)"
+diff -r "out/sets/$(cat out/sets/current)" "fresh/sets/$(cat fresh/sets/current)" >diff.txt ||
+  fail "the published sets differ: $(head -3 diff.txt)"
 
 # A kept file that was changed since (another size) is drawn again.
 f=out/timeline-20201001T0500Z.png

@@ -47,7 +47,7 @@ for dir in file: pipe:; do
     fail "-o $dir --format gif failed: $(cat "err-$dir")"
   last=$(tail -1 args)
   case "$last" in
-    "./$dir/karabakh-2020-10-09.gif."*.tmp) ;;
+    "./$dir/sets/.staging-"*"/karabakh-2020-10-09.gif."*.tmp) ;;
     *) fail "-o $dir: ffmpeg was given \"$last\", not a path inside ./$dir/" ;;
   esac
   [ -s "cwd/$dir/karabakh-2020-10-09.gif" ] || fail "-o $dir: no cwd/$dir/karabakh-2020-10-09.gif"

@@ -16,7 +16,7 @@ for j in 1 2 4; do
   "$bin" render "$example" -o "j$j" -j "$j" "${common[@]}" 2>"j$j.err" \
     || fail "-j $j exited $?: $(cat "j$j.err")"
 done
-[ "$(ls j1 | wc -l)" -eq 70 ] || fail "-j 1 wrote $(ls j1 | wc -l) files, expected 70"
+[ "$(ls j1 | wc -l)" -eq 71 ] || fail "-j 1 wrote $(ls j1 | wc -l) files and folders, expected 70 and sets/"
 for j in 2 4; do
   diff -r j1 "j$j" >"diff$j.txt" || fail "-j $j differs from -j 1: $(head -3 "diff$j.txt")"
 done
@@ -37,7 +37,9 @@ done
 "$bin" merge-manifests shards 2>merge.err || fail "merge-manifests exited $?: $(cat merge.err)"
 [ "$(cat merge.err)" = "conflictmap: merged 23 slices into shards/manifest.json" ] \
   || fail "merge-manifests said: $(cat merge.err)"
-diff -r j1 shards >diffs.txt || fail "the merged shares differ from one run: $(head -3 diffs.txt)"
+diff -r -x sets j1 shards >diffs.txt || fail "the merged shares differ from one run: $(head -3 diffs.txt)"
+[ "$(cat j1/sets/current)" = "$(cat shards/sets/current)" ] ||
+  fail "the merged shares were published as set $(cat shards/sets/current), one run as $(cat j1/sets/current)"
 
 # A share missing: exit 1, a message that says which, no manifest.json.
 "$bin" render "$example" -o partial --shard 1/2 -j 1 "${common[@]}" 2>/dev/null

@@ -21,5 +21,5 @@ if [ "$status" -ne 0 ]; then
     | head -80 >&2
   exit 1
 fi
-[ "$(ls out | wc -l)" -eq 4 ] || { echo "FAIL: expected 3 maps and a manifest" >&2; exit 1; }
+[ "$(ls out | wc -l)" -eq 5 ] || { echo "FAIL: expected 3 maps, a manifest and sets/" >&2; exit 1; }
 echo "valgrind: no errors, no leaks"
