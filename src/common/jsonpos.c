@@ -270,8 +270,8 @@ string_end(const char *text, size_t len, size_t i)
 }
 
 cm_status
-cm_jsonpos_check_limits(const char *file, const char *text, size_t len, size_t max_depth,
-                        size_t max_string_bytes, cm_diag_list *diags)
+cm_jsonpos_check_limits(const char *file, const char *kind, const char *text, size_t len,
+                        size_t max_depth, size_t max_string_bytes, cm_diag_list *diags)
 {
     size_t depth = 0;
     for (size_t i = 0; i < len; i++) {
@@ -290,8 +290,8 @@ cm_jsonpos_check_limits(const char *file, const char *text, size_t len, size_t m
             if (++depth > max_depth) {
                 cm_pos pos = cm_input_pos(file, text, i);
                 cm_diag_error(diags, &pos, "the JSON is nested more than %zu levels deep "
-                              "here, the limit (--max-depth changes it); an events file "
-                              "needs only a few", max_depth);
+                              "here, the limit (--max-depth changes it); %s needs only a few",
+                              max_depth, kind);
                 return CM_ERR_INPUT;
             }
         } else if ((c == ']' || c == '}') && depth > 0) {

@@ -41,10 +41,11 @@ cm_pos cm_jsonpos_key(const cm_jsonpos *table, const json_t *value, cm_pos fallb
 
 /* Checks @text (@len bytes, before parsing) against the nesting and string
  * length limits, so that a hostile file is refused before jansson builds a
- * tree for it; the error points at the bracket or the string's opening quote.
+ * tree for it; the error points at the bracket or the string's opening quote
+ * and names @kind ("an events file", "a style file").
  * Syntax is left to jansson. Returns CM_OK or CM_ERR_INPUT. */
-cm_status cm_jsonpos_check_limits(const char *file, const char *text, size_t len,
-                                  size_t max_depth, size_t max_string_bytes,
+cm_status cm_jsonpos_check_limits(const char *file, const char *kind, const char *text,
+                                  size_t len, size_t max_depth, size_t max_string_bytes,
                                   cm_diag_list *diags);
 
 /* Splitting a document at its one long list, the top-level object's member

@@ -957,8 +957,8 @@ cm_events_parse_json(loader *ld)
     const cm_limits *lim = cm_limits_get();
     cm_status st = cm_input_read_text(ld->file, lim->max_file_bytes, &text, &len, ld->diags);
     if (st == CM_OK)
-        st = cm_jsonpos_check_limits(ld->file, text, len, lim->max_depth,
-                                     lim->max_string_bytes, ld->diags);
+        st = cm_jsonpos_check_limits(ld->file, "an events file", text, len,
+                                     lim->max_depth, lim->max_string_bytes, ld->diags);
     if (st != CM_OK || report_blank(ld, text)) {
         fail(ld, st);
         free(text);

@@ -310,8 +310,8 @@ parse_style(cm_style *s, style_file *sf, const char *text, size_t len)
 {
     json_error_t err;
     const cm_limits *lim = cm_limits_get();
-    cm_status st = cm_jsonpos_check_limits(sf->path, text, len, lim->max_depth,
-                                           lim->max_string_bytes, sf->diags);
+    cm_status st = cm_jsonpos_check_limits(sf->path, "a style file", text, len,
+                                           lim->max_depth, lim->max_string_bytes, sf->diags);
     if (st != CM_OK)
         return st;
     json_t *root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &err);
