@@ -29,8 +29,10 @@ const char *cm_events_subtitle(const cm_events *events);   /* "" when absent */
 const char *cm_events_source(const cm_events *events);     /* "" when absent */
 /* The file's "map.bbox" (west, south, east, north in degrees); 0 when absent. */
 int         cm_events_bbox(const cm_events *events, double bbox[4]);
-/* The file's "map.projection", "auto" when absent. */
+/* The file's "map.projection", "auto" when absent; and where it is in the
+ * file (line 0 when absent), for a projection PROJ does not know. */
 const char *cm_events_projection(const cm_events *events);
+cm_pos      cm_events_projection_pos(const cm_events *events);
 /* Members of the file's top level that conflictmap does not use, as a compact
  * JSON object text ("{}" when none). Borrowed. */
 const char *cm_events_extra_json(const cm_events *events);

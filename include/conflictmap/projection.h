@@ -19,11 +19,14 @@ typedef struct cm_projection cm_projection;
  * an extent across the antimeridian, e.g. 160, 55, -150, 72 for Chukotka and
  * Alaska) into @rect_px (x, y, width, height), centred,
  * keeping the aspect ratio: the visible extent grows on one axis to fill the
- * rectangle. On success *out is the caller's (cm_projection_destroy).
- * Returns CM_OK, CM_ERR_INPUT (a projection PROJ does not know, or an extent it
- * cannot project) or CM_ERR_NOMEM. */
-cm_status cm_projection_create(cm_projection **out, const char *spec, const double bbox_deg[4],
-                               const double rect_px[4], cm_diag_list *diags);
+ * rectangle. A projection PROJ does not know is reported at @where (where
+ * @spec was written, e.g. an events file's map.projection; NULL for none).
+ * On success *out is the caller's (cm_projection_destroy). Returns CM_OK,
+ * CM_ERR_INPUT (a projection PROJ does not know, or an extent it cannot
+ * project) or CM_ERR_NOMEM. */
+cm_status cm_projection_create(cm_projection **out, const char *spec, const cm_pos *where,
+                               const double bbox_deg[4], const double rect_px[4],
+                               cm_diag_list *diags);
 void      cm_projection_destroy(cm_projection *proj);   /* NULL is fine */
 
 /* Projects @n (lon, lat) pairs in @xy, in place, to (x_px, y_px) with y down.

@@ -85,7 +85,7 @@ auto_pipeline(const char *def, char *buf, size_t size)
 }
 
 static cm_status
-make_transform(cm_projection *p, const char *spec, cm_diag_list *diags)
+make_transform(cm_projection *p, const char *spec, const cm_pos *where, cm_diag_list *diags)
 {
     char pipeline[640];
     p->ctx = proj_context_create();
@@ -103,7 +103,7 @@ make_transform(cm_projection *p, const char *spec, cm_diag_list *diags)
     }
     p->geod = proj_create(p->ctx, "+proj=longlat +ellps=WGS84 +no_defs");
     if (!p->pj) {
-        cm_diag_error(diags, NULL, "the projection \"%s\" is not one PROJ knows; use "
+        cm_diag_error(diags, where, "the projection \"%s\" is not one PROJ knows; use "
                       "\"auto\", \"web\", an EPSG code such as \"EPSG:32638\" or a PROJ "
                       "string such as \"+proj=lcc +lat_1=39 +lat_2=41 +lon_0=46\"", spec);
         return CM_ERR_INPUT;
@@ -222,8 +222,8 @@ fit(cm_projection *p, const double bbox[4], cm_diag_list *diags)
 }
 
 cm_status
-cm_projection_create(cm_projection **out, const char *spec, const double bbox_deg[4],
-                     const double rect_px[4], cm_diag_list *diags)
+cm_projection_create(cm_projection **out, const char *spec, const cm_pos *where,
+                     const double bbox_deg[4], const double rect_px[4], cm_diag_list *diags)
 {
     char def[512];
     cm_projection *p = calloc(1, sizeof(*p));
@@ -237,7 +237,7 @@ cm_projection_create(cm_projection **out, const char *spec, const double bbox_de
     definition_for(spec, bbox_deg, def, sizeof(def));
     p->definition = strdup(def);
     if (p->definition)
-        st = make_transform(p, spec ? spec : "auto", diags);
+        st = make_transform(p, spec ? spec : "auto", where, diags);
     if (st == CM_OK)
         st = fit(p, bbox_deg, diags);
     if (st != CM_OK) {

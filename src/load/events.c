@@ -399,8 +399,10 @@ static void top_map(loader *ld, json_t *v, cm_pos pos)
     json_t *bbox = json_object_get(v, "bbox"), *proj = json_object_get(v, "projection");
     if (bbox)
         parse_bbox(ld, bbox, pos);
-    if (proj)
+    if (proj) {
         take_string(ld, "projection", proj, pos, &ld->ev->projection);
+        ld->ev->projection_pos = pos_of(ld, proj, pos);
+    }
 }
 
 static int
@@ -1055,6 +1057,12 @@ const char *cm_events_title(const cm_events *ev) { return or_empty(ev->title); }
 const char *cm_events_subtitle(const cm_events *ev) { return or_empty(ev->subtitle); }
 const char *cm_events_source(const cm_events *ev) { return or_empty(ev->source); }
 const char *cm_events_extra_json(const cm_events *ev) { return ev->extra_json; }
+
+cm_pos
+cm_events_projection_pos(const cm_events *ev)
+{
+    return ev->projection_pos;
+}
 
 const char *
 cm_events_projection(const cm_events *ev)

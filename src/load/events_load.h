@@ -50,6 +50,7 @@ struct cm_events {
     char *path;
     char *settings_path;   /* a CSV's STEM.settings.json, named even when absent */
     char *title, *subtitle, *source, *projection, *extra_json;
+    cm_pos projection_pos; /* where map.projection is; line 0 when it is not there */
     double bbox[4];
     int has_bbox;
     cm_side *sides;

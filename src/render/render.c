@@ -40,12 +40,22 @@ check_lang(run *r, const char *lang)
     return CM_ERR_INPUT;
 }
 
+/* Where the projection was named: the events file's map.projection, or
+ * nowhere (--projection, or "auto" by default). */
+static const cm_pos *
+projection_pos(const run *r, cm_pos *buf)
+{
+    *buf = cm_events_projection_pos(r->in.events);
+    return r->opt->projection || buf->line == 0 ? NULL : buf;
+}
+
 static cm_status
 prepare(run *r)
 {
     const cm_render_options *o = r->opt;
     const char *projection = o->projection ? o->projection : cm_events_projection(r->in.events);
     double rect[4];
+    cm_pos where;
     cm_status st = check_lang(r, o->lang);
     if (st == CM_OK)
         st = choose_extent(r);
@@ -54,7 +64,8 @@ prepare(run *r)
     if (st != CM_OK)
         return st;
     cm_scene_map_rect(r->in.style, o->width_px, o->height_px, rect);
-    st = cm_projection_create(&r->plan.proj, projection, r->plan.bbox, rect, r->diags);
+    st = cm_projection_create(&r->plan.proj, projection, projection_pos(r, &where), r->plan.bbox,
+                              rect, r->diags);
     if (st == CM_OK)
         st = cm_slices_make(&r->plan.slices, r->in.events, &o->slicing, r->diags);
     if (st == CM_OK)
@@ -193,6 +204,25 @@ finish(run *r)
     pthread_cond_destroy(&r->sh.wake);
 }
 
+/* validate: the file's map.projection is one PROJ knows, as render will
+ * find, on the extent render would draw at its default size. */
+static cm_status
+check_projection(run *r)
+{
+    static const cm_render_options defaults = { .width_px = 1600, .height_px = 1200 };
+    static const double rect[4] = { 0, 0, 1600, 1200 };
+    cm_projection *proj = NULL;
+    cm_pos where;
+    r->opt = &defaults;
+    cm_status st = choose_extent(r);
+    if (st == CM_OK)
+        st = cm_projection_create(&proj, cm_events_projection(r->in.events),
+                                  projection_pos(r, &where), r->plan.bbox, rect, r->diags);
+    cm_projection_destroy(proj);
+    r->opt = NULL;
+    return st;
+}
+
 /* Every input is loaded and checked before anything is written, and all of
  * their problems are reported together, not just the first. */
 cm_status
@@ -263,6 +293,8 @@ cm_validate(const char *events_path, const char *const *gazetteers, size_t n_gaz
         cm_status s = cm_events_load(&r.in.events, events_path, r.in.gaz, diags);
         st = st != CM_OK ? st : s;
     }
+    if (st == CM_OK)
+        st = check_projection(&r);
     finish(&r);
     return st;
 }

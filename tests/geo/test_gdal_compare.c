@@ -173,7 +173,7 @@ make_base(cm_scene_base **base, cm_projection **proj, cm_layer *layer, const geo
           const cm_style *style, const cm_events *events, cm_diag_list *diags)
 {
     double rect[4] = { 0, 0, W, H };
-    cm_status st = cm_projection_create(proj, c->projection, c->bbox, rect, diags);
+    cm_status st = cm_projection_create(proj, c->projection, NULL, c->bbox, rect, diags);
     if (st == CM_OK)
         st = cm_scene_base_create(base, &layer, 1, *proj, style, NULL, events, c->bbox, W, H);
     return st;

@@ -250,7 +250,7 @@ main(void)
     }
     CHECK_INT(cm_style_preset(&style, "light", NULL), CM_OK);
     cm_scene_map_rect(style, 800, 600, rect);
-    CHECK_INT(cm_projection_create(&proj, "auto", bbox, rect, NULL), CM_OK);
+    CHECK_INT(cm_projection_create(&proj, "auto", NULL, bbox, rect, NULL), CM_OK);
     CHECK_INT(cm_slices_make(&slices, events, NULL, NULL), CM_OK);
     CHECK_INT(cm_scene_base_create(&base, layers, 3, proj, style, gaz, events, bbox, 800, 600),
               CM_OK);

@@ -16,7 +16,7 @@ make(const char *spec, double w, double s, double e, double n)
     double bbox[4] = { w, s, e, n };
     cm_diag_list *diags = cm_diag_list_create();
     cm_projection *p = NULL;
-    cm_status st = cm_projection_create(&p, spec, bbox, rect, diags);
+    cm_status st = cm_projection_create(&p, spec, NULL, bbox, rect, diags);
     if (st != CM_OK)
         fprintf(stderr, "%s: %s\n", spec, cm_diag_count(diags) ? cm_diag_text(diags, 0) : "?");
     cm_diag_list_destroy(diags);
@@ -118,7 +118,7 @@ test_bad_extent(void)
     double bbox[4] = { 40, 45, 50, 44 };   /* south above north */
     cm_diag_list *diags = cm_diag_list_create();
     cm_projection *p = NULL;
-    CHECK_INT(cm_projection_create(&p, "auto", bbox, rect, diags), CM_ERR_INPUT);
+    CHECK_INT(cm_projection_create(&p, "auto", NULL, bbox, rect, diags), CM_ERR_INPUT);
     CHECK(p == NULL);
     CHECK(cm_diag_count(diags) == 1 &&
           strstr(cm_diag_message(diags, 0), "is not west, south, east, north"));
@@ -133,7 +133,7 @@ test_pole_in_mercator(void)
     double bbox[4] = { -180, 80, 180, 90 };
     cm_diag_list *diags = cm_diag_list_create();
     cm_projection *p = NULL;
-    CHECK_INT(cm_projection_create(&p, "web", bbox, rect, diags), CM_ERR_INPUT);
+    CHECK_INT(cm_projection_create(&p, "web", NULL, bbox, rect, diags), CM_ERR_INPUT);
     CHECK(cm_diag_count(diags) == 1 &&
           strstr(cm_diag_message(diags, 0), "choose another --projection"));
     cm_projection_destroy(p);

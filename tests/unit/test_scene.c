@@ -41,7 +41,7 @@ setup(fixture *f, const char *events, const char *gazetteer, const char *const *
     CHECK_INT(f->n_layers, n_shapes);
     cm_style_preset(&f->style, "light", NULL);
     cm_scene_map_rect(f->style, width, height, rect);
-    cm_projection_create(&f->proj, "auto", bbox, rect, NULL);
+    cm_projection_create(&f->proj, "auto", NULL, bbox, rect, NULL);
     cm_slices_make(&f->slices, f->events, NULL, NULL);
     cm_scene_base_create(&f->base, f->layers, f->n_layers, f->proj, f->style, f->gaz,
                          f->events, bbox, width, height);
