@@ -2,9 +2,10 @@
  * (UTF-8 .dbf, WGS84 .prj) for the layer module to load. Which features mean
  * what (names, roles) is the layer and scene modules' business. */
 #include "load/layer_geojson.h"
+#include "conflictmap/limits.h"
 #include "common/grow.h"
+#include "common/input.h"
 
-#include <errno.h>
 #include <jansson.h>
 #include <shapefil.h>
 #include <stdio.h>
@@ -278,20 +279,59 @@ write_all(writer *w, json_t *features)
     return st;
 }
 
+/* Positions counted in the text before jansson parses it (an array that
+ * starts with a number: a position, or now and then a "bbox"), since the
+ * parsed tree takes some ten times the file's size: the --max-vertices limit
+ * must be met before that, and said where it is passed. */
+static cm_status
+count_positions(const char *path, const char *text, cm_diag_list *diags)
+{
+    size_t max = cm_limits_get()->max_vertices, n = 0;
+    for (const char *c = text; *c; c++) {
+        if (*c == '"') {
+            while (*++c && *c != '"')
+                if (*c == '\\' && c[1])
+                    c++;
+            if (!*c)
+                break;
+            continue;
+        }
+        if (*c != '[')
+            continue;
+        const char *next = c + 1 + strspn(c + 1, " \t\r\n");
+        if ((*next == '-' || (*next >= '0' && *next <= '9')) && ++n > max) {
+            cm_pos pos = cm_input_pos(path, text, (size_t)(c - text));
+            cm_diag_error(diags, &pos, "the layer has more than %zu points, the limit "
+                          "(--max-vertices changes it); simplify it (for example with "
+                          "mapshaper -simplify)", max);
+            return CM_ERR_INPUT;
+        }
+    }
+    return CM_OK;
+}
+
+/* Held to what every input file is (its kind, --max-file-size), then parsed;
+ * jansson checks the UTF-8 that RFC 7946 requires. */
 static cm_status
 read_json(const char *path, json_t **root, cm_diag_list *diags)
 {
     json_error_t err;
-    *root = json_load_file(path, JSON_REJECT_DUPLICATES, &err);
-    if (*root)
-        return CM_OK;
-    cm_pos pos = { path, err.line > 0 ? err.line : 0, err.column > 0 ? err.column : 0 };
-    if (json_error_code(&err) == json_error_cannot_open_file) {
-        cm_diag_error(diags, &pos, "cannot read the layer: %s", strerror(errno));
-        return CM_ERR_IO;
+    char *text = NULL;
+    size_t len = 0;
+    cm_status st = cm_input_read(path, cm_limits_get()->max_file_bytes,
+                                 "simplify it (for example with mapshaper -simplify)", &text,
+                                 &len, diags);
+
+    *root = NULL;
+    if (st == CM_OK)
+        st = count_positions(path, text, diags);
+    if (st == CM_OK && !(*root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &err))) {
+        cm_pos pos = { path, err.line > 0 ? err.line : 0, err.column > 0 ? err.column : 0 };
+        cm_diag_error(diags, &pos, "not valid GeoJSON: %s", err.text);
+        st = CM_ERR_INPUT;
     }
-    cm_diag_error(diags, &pos, "not valid GeoJSON: %s", err.text);
-    return CM_ERR_INPUT;
+    free(text);
+    return st;
 }
 
 cm_status

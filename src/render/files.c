@@ -267,5 +267,6 @@ run_load_drawn(run *r, const char *path)
     char whole[4096];
     struct stat sb;
     snprintf(whole, sizeof(whole), "%s/manifest.json", r->opt->out_dir);
-    return cm_manifest_drawn_load(&r->plan.drawn, stat(path, &sb) == 0 ? path : whole);
+    return cm_manifest_drawn_load(&r->plan.drawn, stat(path, &sb) == 0 ? path : whole,
+                                  r->diags);
 }
