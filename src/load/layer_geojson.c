@@ -1,10 +1,12 @@
 /* GeoJSON layers: polygons and lines from a GeoJSON file, written as a shapefile
- * (UTF-8 .dbf, WGS84 .prj) for the layer module to load. Which features mean
+ * (UTF-8 .dbf, WGS84 .prj) in a folder under $TMPDIR for the layer module to
+ * load. Which features mean
  * what (names, roles) is the layer and scene modules' business. */
 #include "load/layer_geojson.h"
 #include "conflictmap/limits.h"
 #include "common/grow.h"
 #include "common/input.h"
+#include "common/tempdir.h"
 
 #include <jansson.h>
 #include <shapefil.h>
@@ -12,7 +14,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <unistd.h>
 
 enum { MAX_FIELDS = 64, FIELD_WIDTH = 254 };
 
@@ -339,7 +340,6 @@ cm_geojson_to_shapefile(const char *path, char **shp_path, char **dir, cm_diag_l
 {
     writer w = { .path = path, .diags = diags };
     json_t *root = NULL, *features = NULL;
-    char tmpl[] = "/tmp/conflictmap-geojson-XXXXXX";
     cm_status st = read_json(path, &root, diags);
 
     *shp_path = *dir = NULL;
@@ -359,10 +359,9 @@ cm_geojson_to_shapefile(const char *path, char **shp_path, char **dir, cm_diag_l
                       "in it; a boundary layer needs at least one");
         goto cleanup;
     }
-    st = CM_ERR_IO;
-    if (!mkdtemp(tmpl) || !(*dir = strdup(tmpl)))
-        goto cleanup;
-    st = open_files(&w, *dir, shp_path);
+    st = cm_tempdir_create("conflictmap-geojson", path, dir, diags);
+    if (st == CM_OK)
+        st = open_files(&w, *dir, shp_path);
     if (st == CM_OK)
         st = write_all(&w, features);
 cleanup:
@@ -387,12 +386,5 @@ cleanup:
 void
 cm_geojson_remove(const char *dir)
 {
-    static const char *const names[] = { "layer.shp", "layer.shx", "layer.dbf", "layer.prj",
-                                         "layer.cpg" };
-    char path[4096];
-    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
-        snprintf(path, sizeof path, "%s/%s", dir, names[i]);
-        unlink(path);
-    }
-    rmdir(dir);
+    cm_tempdir_remove(dir);
 }
