@@ -8,12 +8,14 @@
 #include "common/input.h"
 #include "common/tempdir.h"
 
+#include <errno.h>
 #include <jansson.h>
 #include <shapefil.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 enum { MAX_FIELDS = 64, FIELD_WIDTH = 254 };
 
@@ -280,58 +282,108 @@ write_all(writer *w, json_t *features)
     return st;
 }
 
-/* Positions counted in the text before jansson parses it (an array that
- * starts with a number: a position, or now and then a "bbox"), since the
- * parsed tree takes some ten times the file's size: the --max-vertices limit
- * must be met before that, and said where it is passed. */
-static cm_status
-count_positions(const char *path, const char *text, cm_diag_list *diags)
+/* The positions in a GeoJSON file are counted before jansson parses it (an
+ * array that starts with a number: a position, or now and then a "bbox"),
+ * since the parsed tree takes some ten times the file's size: --max-vertices
+ * is met before that, and said where it is passed. The file is read in
+ * blocks, so what the scan has seen carries from one to the next. */
+typedef struct scan {
+    size_t n_positions;
+    int line, col;               /* of the next byte */
+    int in_string, escaped;
+    int after_bracket;           /* a '[' seen, and only blanks since */
+    int bracket_line, bracket_col;
+} scan;
+
+static int
+is_blank(unsigned c)
 {
-    size_t max = cm_limits_get()->max_vertices, n = 0;
-    for (const char *c = text; *c; c++) {
-        if (*c == '"') {
-            while (*++c && *c != '"')
-                if (*c == '\\' && c[1])
-                    c++;
-            if (!*c)
-                break;
-            continue;
+    return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+/* 1 when the position at the last '[' is one more than @max. */
+static int
+scan_block(scan *s, const unsigned char *b, size_t n, size_t max)
+{
+    for (size_t i = 0; i < n; i++) {
+        unsigned c = b[i];
+        if (s->in_string) {
+            s->in_string = s->escaped || c != '"';
+            s->escaped = !s->escaped && c == '\\';
+        } else {
+            if (s->after_bracket && !is_blank(c)) {
+                s->after_bracket = 0;
+                if ((c == '-' || (c >= '0' && c <= '9')) && ++s->n_positions > max)
+                    return 1;
+            }
+            s->in_string = c == '"';
+            if (c == '[') {
+                s->after_bracket = 1;
+                s->bracket_line = s->line;
+                s->bracket_col = s->col;
+            }
         }
-        if (*c != '[')
-            continue;
-        const char *next = c + 1 + strspn(c + 1, " \t\r\n");
-        if ((*next == '-' || (*next >= '0' && *next <= '9')) && ++n > max) {
-            cm_pos pos = cm_input_pos(path, text, (size_t)(c - text));
+        if (c == '\n') {
+            s->line++;
+            s->col = 1;
+        } else if ((c & 0xC0) != 0x80) {
+            s->col++;
+        }
+    }
+    return 0;
+}
+
+static cm_status
+count_positions(FILE *f, const char *path, cm_diag_list *diags)
+{
+    unsigned char buf[65536];
+    size_t max = cm_limits_get()->max_vertices, got;
+    scan s = { .line = 1, .col = 1 };
+
+    while ((got = fread(buf, 1, sizeof buf, f)) > 0)
+        if (scan_block(&s, buf, got, max)) {
+            cm_pos pos = { path, s.bracket_line, s.bracket_col };
             cm_diag_error(diags, &pos, "the layer has more than %zu points, the limit "
                           "(--max-vertices changes it); simplify it (for example with "
                           "mapshaper -simplify)", max);
             return CM_ERR_INPUT;
         }
-    }
-    return CM_OK;
+    return ferror(f) ? CM_ERR_IO : CM_OK;
 }
 
-/* Held to what every input file is (its kind, --max-file-size), then parsed;
- * jansson checks the UTF-8 that RFC 7946 requires. */
+/* Held to what every input file is (its kind, --max-file-size) and counted,
+ * then parsed from the start (json_loadf: json_loadfd reads a byte a system
+ * call); jansson checks the UTF-8 RFC 7946 requires. */
 static cm_status
 read_json(const char *path, json_t **root, cm_diag_list *diags)
 {
     json_error_t err;
-    char *text = NULL;
-    size_t len = 0;
-    cm_status st = cm_input_read(path, cm_limits_get()->max_file_bytes,
-                                 "simplify it (for example with mapshaper -simplify)", &text,
-                                 &len, diags);
+    int fd = -1;
+    FILE *f = NULL;
+    cm_status st = cm_input_open(path, cm_limits_get()->max_file_bytes,
+                                 "simplify it (for example with mapshaper -simplify)", &fd,
+                                 diags);
 
     *root = NULL;
+    if (st == CM_OK && !(f = fdopen(fd, "rb"))) {
+        close(fd);
+        st = CM_ERR_NOMEM;
+    }
     if (st == CM_OK)
-        st = count_positions(path, text, diags);
-    if (st == CM_OK && !(*root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &err))) {
+        st = count_positions(f, path, diags);
+    if (st == CM_OK && fseek(f, 0, SEEK_SET) != 0)
+        st = CM_ERR_IO;
+    if (st == CM_OK && !(*root = json_loadf(f, JSON_REJECT_DUPLICATES, &err))) {
         cm_pos pos = { path, err.line > 0 ? err.line : 0, err.column > 0 ? err.column : 0 };
         cm_diag_error(diags, &pos, "not valid GeoJSON: %s", err.text);
         st = CM_ERR_INPUT;
     }
-    free(text);
+    if (st == CM_ERR_IO) {
+        cm_pos pos = { path, 0, 0 };
+        cm_diag_error(diags, &pos, "cannot read \"%s\": %s", path, strerror(errno));
+    }
+    if (f)
+        fclose(f);
     return st;
 }
 
