@@ -30,6 +30,17 @@ write_bytes(const char *path, size_t n)
         fclose(f);
 }
 
+/* cm_input_check(@path, @max, @advice) returns @want with @message alone. */
+static void
+expect_check(const char *path, size_t max, const char *advice, cm_status want,
+             const char *message)
+{
+    cm_diag_list *diags = cm_diag_list_create();
+    CHECK_INT(cm_input_check(path, max, advice, diags), want);
+    CHECK_STR(only(diags), message);
+    cm_diag_list_destroy(diags);
+}
+
 static void
 test_kinds(void)
 {
@@ -43,11 +54,9 @@ test_kinds(void)
               "not a regular file; conflictmap reads only regular files");
     cm_diag_list_destroy(diags);
 
-    diags = cm_diag_list_create();
-    CHECK_INT(cm_input_check("/dev/null", 100, NULL, diags), CM_ERR_INPUT);
-    CHECK_STR(only(diags), "/dev/null: cannot read \"/dev/null\": it is a device, not a "
-              "regular file; conflictmap reads only regular files");
-    cm_diag_list_destroy(diags);
+    expect_check("/dev/null", 100, NULL, CM_ERR_INPUT, "/dev/null: cannot read "
+                 "\"/dev/null\": it is a device, not a regular file; conflictmap reads "
+                 "only regular files");
 
     diags = cm_diag_list_create();
     char *text = NULL;
@@ -75,10 +84,9 @@ test_size(void)
     CHECK(data && data[100] == '\0');
     free(data);
     CHECK_INT(cm_diag_count(diags), 0);
-    CHECK_INT(cm_input_check("hundred.txt", 99, "split it", diags), CM_ERR_INPUT);
-    CHECK_STR(only(diags), "hundred.txt: the file is larger than 99 bytes, the limit "
-              "(--max-file-size changes it); split it");
     cm_diag_list_destroy(diags);
+    expect_check("hundred.txt", 99, "split it", CM_ERR_INPUT, "hundred.txt: the file is "
+                 "larger than 99 bytes, the limit (--max-file-size changes it); split it");
 
     diags = cm_diag_list_create();
     CHECK_INT(cm_input_read("hundred.txt", 99, NULL, &data, &len, diags), CM_ERR_INPUT);
@@ -87,11 +95,8 @@ test_size(void)
               "(--max-file-size changes it)");
     cm_diag_list_destroy(diags);
 
-    diags = cm_diag_list_create();
-    CHECK_INT(cm_input_check("no-such-file", 99, NULL, diags), CM_ERR_IO);
-    CHECK_STR(only(diags), "no-such-file: cannot read \"no-such-file\": No such file or "
-              "directory");
-    cm_diag_list_destroy(diags);
+    expect_check("no-such-file", 99, NULL, CM_ERR_IO, "no-such-file: cannot read "
+                 "\"no-such-file\": No such file or directory");
     unlink("hundred.txt");
 }
 
