@@ -26,18 +26,24 @@ static atomic_int slot_state[N_SLOTS];
 static char slot_path[N_SLOTS][SLOT_BYTES];
 static atomic_int cancelled;
 
+static int
+is_dots(const char *name)
+{
+    return name[0] == '.' && (name[1] == '\0' || (name[1] == '.' && name[2] == '\0'));
+}
+
 /* Empties and removes @dir, with async-signal-safe calls only. */
 static void
 remove_folder(const char *dir)
 {
-    char buf[4096];
+    _Alignas(struct dirent64) char buf[4096];   /* the kernel aligns each entry */
     long n;
     int fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 
     while (fd >= 0 && (n = (long)getdents64(fd, buf, sizeof buf)) > 0)
         for (long off = 0; off < n;) {
             struct dirent64 *de = (struct dirent64 *)(buf + off);
-            if (strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, "..") != 0)
+            if (!is_dots(de->d_name))
                 unlinkat(fd, de->d_name, 0);
             off += de->d_reclen;
         }
