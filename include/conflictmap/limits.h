@@ -7,13 +7,16 @@
 #include <stddef.h>
 
 typedef struct cm_limits {
-    size_t max_file_bytes;     /* one text input file; default 256 MB */
+    size_t max_file_bytes;     /* any one input file: events, style, gazetteer,
+                                * each file of a layer, a previous manifest;
+                                * default 256 MB */
     size_t max_events;         /* events in one events file; default 1,000,000 */
     size_t max_string_bytes;   /* one JSON string, in bytes; default 1 MB */
     size_t max_depth;          /* JSON nesting of [ and {; default 64 */
-    size_t max_vertices;       /* points in one layer; default 50,000,000 (about
-                                * 800 MB of coordinates), which also bounds what a
-                                * lying shapefile header can make us allocate */
+    size_t max_vertices;       /* points in one layer, counted as it is read;
+                                * default 50,000,000 (about 800 MB of
+                                * coordinates), which also bounds what a lying
+                                * shapefile header can make us allocate */
 } cm_limits;
 
 /* The defaults above. */

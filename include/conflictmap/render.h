@@ -76,7 +76,8 @@ cm_status cm_render(const cm_render_options *opt, cm_diag_list *diags,
 cm_status cm_render_merge_manifests(const char *out_dir, size_t *n_slices,
                                     cm_diag_list *diags);
 
-/* Removes every temporary output file this process has open; nothing else.
+/* Removes every temporary output file this process has open, and every
+ * temporary folder it made under $TMPDIR (a GeoJSON layer's); nothing else.
  * Async-signal-safe: meant for a SIGINT or SIGTERM handler, which then ends
  * the process, so that an interrupted run leaves no half-written file. */
 void cm_remove_temporaries(void);

@@ -7,7 +7,8 @@
 
 static const char limits_help[] =
     "limits (every command):\n"
-    "  --max-file-size BYTES  largest input file read (default 268435456, 256 MB)\n"
+    "  --max-file-size BYTES  largest file read, each file of a layer and the previous\n"
+    "                         manifest.json included (default 268435456, 256 MB)\n"
     "  --max-events N         most events in one file (default 1000000)\n"
     "  --max-string BYTES     longest text value or CSV cell (default 1048576)\n"
     "  --max-depth N          deepest JSON nesting (default 64)\n"

@@ -1,11 +1,15 @@
-/* Text input files: read whole with a size limit, encoding checked once here so
- * every parser after it can rely on valid UTF-8 and report errors by position. */
+/* Input files: only regular files, within the size limit, checked before they
+ * are read; text read whole with its encoding checked once here, so every
+ * parser after it can rely on valid UTF-8 and report errors by position. */
 #include "common/input.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 size_t
 cm_utf8_sequence_length(const unsigned char *s, size_t avail)
@@ -77,20 +81,116 @@ check_encoding(const char *path, const char *text, size_t len, cm_diag_list *dia
 }
 
 static void
-too_big(const char *path, size_t max_bytes, cm_diag_list *diags)
+too_big(const char *path, size_t max_bytes, const char *advice, cm_diag_list *diags)
 {
     cm_pos whole = { path, 0, 0 };
     cm_diag_error(diags, &whole, "the file is larger than %zu bytes, the limit "
-                  "(--max-file-size changes it); split it", max_bytes);
+                  "(--max-file-size changes it)%s%s", max_bytes, advice ? "; " : "",
+                  advice ? advice : "");
+}
+
+static const char *
+kind_of(mode_t mode)
+{
+    if (S_ISFIFO(mode))
+        return "a named pipe (FIFO)";
+    if (S_ISCHR(mode) || S_ISBLK(mode))
+        return "a device";
+    if (S_ISSOCK(mode))
+        return "a socket";
+    if (S_ISDIR(mode))
+        return "a folder";
+    return "a special file";
 }
 
 static cm_status
-read_all(FILE *f, const char *path, size_t max_bytes, char **out, size_t *len,
-         cm_diag_list *diags)
+cannot_read(const char *path, int err, cm_diag_list *diags)
+{
+    cm_pos whole = { path, 0, 0 };
+    cm_diag_error(diags, &whole, "cannot read \"%s\": %s", path, strerror(err));
+    return CM_ERR_IO;
+}
+
+/* What a pipe or a device gives may never end, or never come (opening a
+ * FIFO waits for a writer: found when a FIFO named out/manifest.json hung a
+ * render), so only regular files are read, and their size is known first. */
+static cm_status
+check_stat(const char *path, const struct stat *sb, size_t max_bytes, const char *advice,
+           cm_diag_list *diags)
+{
+    cm_pos whole = { path, 0, 0 };
+    if (!S_ISREG(sb->st_mode)) {
+        cm_diag_error(diags, &whole, "cannot read \"%s\": it is %s, not a regular file; "
+                      "conflictmap reads only regular files", path, kind_of(sb->st_mode));
+        return CM_ERR_INPUT;
+    }
+    if ((unsigned long long)sb->st_size > max_bytes) {
+        too_big(path, max_bytes, advice, diags);
+        return CM_ERR_INPUT;
+    }
+    return CM_OK;
+}
+
+cm_status
+cm_input_check(const char *path, size_t max_bytes, const char *advice, cm_diag_list *diags)
+{
+    struct stat sb;
+    if (stat(path, &sb) != 0)
+        return cannot_read(path, errno, diags);
+    return check_stat(path, &sb, max_bytes, advice, diags);
+}
+
+/* O_NONBLOCK so that opening a FIFO returns at once, for fstat() to refuse.
+ * On a regular file the flag changes nothing, so it is left set. */
+static int
+open_nonblocking(const char *path, struct stat *sb)
+{
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    if (fd >= 0 && fstat(fd, sb) != 0) {
+        int err = errno;
+        close(fd);
+        errno = err;
+        return -1;
+    }
+    return fd;
+}
+
+int
+cm_input_open_regular(const char *path)
+{
+    struct stat sb;
+    int fd = open_nonblocking(path, &sb);
+    if (fd >= 0 && !S_ISREG(sb.st_mode)) {
+        close(fd);
+        errno = S_ISDIR(sb.st_mode) ? EISDIR : EINVAL;
+        return -1;
+    }
+    return fd;
+}
+
+cm_status
+cm_input_open(const char *path, size_t max_bytes, const char *advice, int *fd,
+              cm_diag_list *diags)
+{
+    struct stat sb;
+    *fd = open_nonblocking(path, &sb);
+    if (*fd < 0)
+        return cannot_read(path, errno, diags);
+    cm_status st = check_stat(path, &sb, max_bytes, advice, diags);
+    if (st != CM_OK) {
+        close(*fd);
+        *fd = -1;
+    }
+    return st;
+}
+
+/* Reads to the end even so: the file may have grown since fstat(). */
+static cm_status
+read_all(int fd, const char *path, size_t max_bytes, const char *advice, char **out,
+         size_t *len, cm_diag_list *diags)
 {
     size_t cap = 65536, n = 0;
     char *buf = malloc(cap);
-    cm_pos whole = { path, 0, 0 };
 
     if (!buf)
         return CM_ERR_NOMEM;
@@ -98,7 +198,7 @@ read_all(FILE *f, const char *path, size_t max_bytes, char **out, size_t *len,
         if (n + 1 >= cap) {
             if (cap > max_bytes) {
                 free(buf);
-                too_big(path, max_bytes, diags);
+                too_big(path, max_bytes, advice, diags);
                 return CM_ERR_INPUT;
             }
             char *bigger = realloc(buf, cap * 2);
@@ -109,20 +209,21 @@ read_all(FILE *f, const char *path, size_t max_bytes, char **out, size_t *len,
             buf = bigger;
             cap *= 2;
         }
-        size_t got = fread(buf + n, 1, cap - n - 1, f);
-        n += got;
+        ssize_t got = read(fd, buf + n, cap - n - 1);
+        if (got < 0 && errno == EINTR)
+            continue;
+        if (got < 0) {
+            int err = errno;
+            free(buf);
+            return cannot_read(path, err, diags);
+        }
         if (got == 0)
             break;
-    }
-    if (ferror(f)) {
-        int err = errno;
-        free(buf);
-        cm_diag_error(diags, &whole, "cannot read \"%s\": %s", path, strerror(err));
-        return CM_ERR_IO;
+        n += (size_t)got;
     }
     if (n > max_bytes) {
         free(buf);
-        too_big(path, max_bytes, diags);
+        too_big(path, max_bytes, advice, diags);
         return CM_ERR_INPUT;
     }
     buf[n] = '\0';
@@ -132,22 +233,30 @@ read_all(FILE *f, const char *path, size_t max_bytes, char **out, size_t *len,
 }
 
 cm_status
+cm_input_read(const char *path, size_t max_bytes, const char *advice, char **data,
+              size_t *len, cm_diag_list *diags)
+{
+    int fd;
+    *data = NULL;
+    *len = 0;
+    cm_status st = cm_input_open(path, max_bytes, advice, &fd, diags);
+    if (st != CM_OK)
+        return st;
+    st = read_all(fd, path, max_bytes, advice, data, len, diags);
+    close(fd);
+    return st;
+}
+
+cm_status
 cm_input_read_text(const char *path, size_t max_bytes, char **text, size_t *len,
                    cm_diag_list *diags)
 {
     char *buf = NULL;
     size_t n = 0;
-    FILE *f = fopen(path, "rb");
+    cm_status st = cm_input_read(path, max_bytes, "split it", &buf, &n, diags);
 
     *text = NULL;
     *len = 0;
-    if (!f) {
-        cm_pos whole = { path, 0, 0 };
-        cm_diag_error(diags, &whole, "cannot read \"%s\": %s", path, strerror(errno));
-        return CM_ERR_IO;
-    }
-    cm_status st = read_all(f, path, max_bytes, &buf, &n, diags);
-    fclose(f);
     if (st != CM_OK)
         return st;
     if (n >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0) {

@@ -4,6 +4,7 @@
  * O_NOFOLLOW), so a link planted in a shared folder is never written through;
  * renaming replaces whatever has the final name, a link included. */
 #include "common/outfile.h"
+#include "common/tempdir.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -70,6 +71,7 @@ cm_remove_temporaries(void)
     for (int i = 0; i < N_SLOTS; i++)
         if (atomic_load(&slot_state[i]) == 2)
             unlink(slot_path[i]);
+    cm_tempdir_remove_all();
 }
 
 static void

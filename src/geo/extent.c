@@ -2,6 +2,7 @@
  * fitted to the events around the middle of the story, with room for labels.
  * Projecting to that extent is projection.c's job. */
 #include "geo/extent.h"
+#include "geo/projection.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -23,7 +24,7 @@ compare_doubles(const void *a, const void *b)
  * label takes beside its marker (about 220 x 40 px at scale 1), as a share of
  * the map's size. The projection then widens one axis to the map's aspect. */
 static void
-pad_for_labels(const double b[4], int width_px, int height_px, double out[4])
+pad_for_labels(const double b[4], int width_px, int height_px, double max_lat, double out[4])
 {
     double dx = fmax(b[2] - b[0], 0.6), dy = fmax(b[3] - b[1], 0.45);
     double label_x = width_px > 440 ? 220.0 / width_px : 0.5;
@@ -32,16 +33,23 @@ pad_for_labels(const double b[4], int width_px, int height_px, double out[4])
     double span_x = (dx + 2 * pad_x) / (1 - label_x), span_y = (dy + 2 * pad_y) / (1 - label_y);
     double cx = (b[0] + b[2]) / 2, cy = (b[1] + b[3]) / 2;
     out[0] = fmax(-180, cx - dx / 2 - pad_x);
-    out[1] = fmax(-85, cy - dy / 2 - pad_y - span_y * label_y);
+    out[1] = fmax(-max_lat, cy - dy / 2 - pad_y - span_y * label_y);
     out[2] = fmin(180, cx + dx / 2 + pad_x + span_x * label_x);
-    out[3] = fmin(85, cy + dy / 2 + pad_y);
+    out[3] = fmin(max_lat, cy + dy / 2 + pad_y);
+    /* Events all beyond the limit: the band next to it, so that south stays
+     * below north and they show as places off the map. */
+    if (out[3] - out[1] < 0.45) {
+        out[1] = cy > 0 ? max_lat - 0.45 : -max_lat;
+        out[3] = cy > 0 ? max_lat : -max_lat + 0.45;
+    }
 }
 
 /* Without a bbox, the map fits the events around the middle of the story:
  * those within 800 km of the median position, so that a statement in Moscow
  * or Ottawa becomes an edge marker instead of shrinking the front to a dot. */
 cm_status
-cm_extent_fit_events(const cm_events *events, int width_px, int height_px, double out[4])
+cm_extent_fit_events(const cm_events *events, const char *projection, int width_px,
+                     int height_px, double out[4])
 {
     size_t n = cm_events_count(events);
     double *lon = malloc((n + 1) * sizeof(double)), *lat = malloc((n + 1) * sizeof(double));
@@ -70,6 +78,9 @@ cm_extent_fit_events(const cm_events *events, int width_px, int height_px, doubl
         b[2] = fmax(b[2], cm_event_lon(e));
         b[3] = fmax(b[3], cm_event_lat(e));
     }
-    pad_for_labels(b, width_px, height_px, out);
+    /* Found when events past 85.2 degrees passed validate and made render
+     * refuse an extent of south 85.7, north 85: the auto projection is polar
+     * stereographic there, which shows the pole; Mercator has none. */
+    pad_for_labels(b, width_px, height_px, cm_projection_is_auto(projection) ? 90 : 85, out);
     return CM_OK;
 }

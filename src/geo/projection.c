@@ -1,6 +1,7 @@
 /* Projections through PROJ: one transformation from WGS84 per run, points
  * projected in batches, and an affine step from projected metres to pixels. */
 #include "conflictmap/projection.h"
+#include "geo/projection.h"
 
 #include <math.h>
 #include <proj.h>
@@ -49,8 +50,8 @@ auto_definition(const double b[4], char *buf, size_t size)
 }
 
 /* Whether @spec asks for auto_definition's choice. */
-static int
-is_auto(const char *spec)
+int
+cm_projection_is_auto(const char *spec)
 {
     return !spec || !*spec || strcmp(spec, "auto") == 0;
 }
@@ -58,7 +59,7 @@ is_auto(const char *spec)
 static void
 definition_for(const char *spec, const double bbox[4], char *buf, size_t size)
 {
-    if (is_auto(spec))
+    if (cm_projection_is_auto(spec))
         auto_definition(bbox, buf, size);
     else if (strcmp(spec, "web") == 0)
         snprintf(buf, size, "EPSG:3857");
@@ -92,7 +93,7 @@ make_transform(cm_projection *p, const char *spec, const cm_pos *where, cm_diag_
     if (!p->ctx)
         return CM_ERR_NOMEM;
     proj_log_level(p->ctx, PJ_LOG_NONE);
-    if (is_auto(spec) && auto_pipeline(p->definition, pipeline, sizeof(pipeline))) {
+    if (cm_projection_is_auto(spec) && auto_pipeline(p->definition, pipeline, sizeof(pipeline))) {
         p->pj = proj_create(p->ctx, pipeline);
     } else {
         PJ *raw = proj_create_crs_to_crs(p->ctx, "EPSG:4326", p->definition, NULL);

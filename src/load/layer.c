@@ -18,6 +18,7 @@
 #include <proj.h>
 #include <pthread.h>
 #include <shapefil.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -64,6 +65,7 @@ typedef struct loader {
     DBFHandle dbf;
     char *dbf_path;
     unsigned long long shp_bytes;
+    size_t max_file_bytes;       /* each file of the set, --max-file-size */
     int *field_index;            /* .dbf field of each kept field */
     iconv_t cd;                  /* to UTF-8; (iconv_t)-1 when the text is UTF-8 */
     int try_utf8;                /* code page unknown: valid UTF-8 is taken as such */
@@ -276,6 +278,25 @@ check_shp_header(loader *ld)
         return CM_ERR_INPUT;
     }
     return CM_OK;
+}
+
+/* Every file of the set that is there, held to --max-file-size and refused
+ * when it is not a regular file, before shapelib or our checks open one. */
+static cm_status
+check_files(loader *ld)
+{
+    static const char *const sidecars[] = { "shx", "dbf", "cpg", "prj" };
+    const char *advice = "simplify it (for example with mapshaper -simplify)";
+    cm_status st = cm_layer_io_check(ld->io, ld->pos.file, ld->max_file_bytes, advice,
+                                     ld->diags);
+    for (size_t i = 0; st == CM_OK && i < sizeof sidecars / sizeof sidecars[0]; i++) {
+        char *path = NULL;
+        st = find_sidecar(ld, sidecars[i], &path);
+        if (st == CM_OK && path)
+            st = cm_layer_io_check(ld->io, path, ld->max_file_bytes, advice, ld->diags);
+        free(path);
+    }
+    return st;
 }
 
 static void
@@ -1244,17 +1265,24 @@ layer_create(cm_layer **out, const char *path, const char *role)
     return CM_OK;
 }
 
+static cm_status load_set(cm_layer **out, const char *path, cm_layer_io *io, const char *role,
+                          size_t max_file_bytes, cm_diag_list *diags);
+
 /* A GeoJSON layer goes through a temporary shapefile, so that one loader
- * checks, names and decodes both; the layer keeps the GeoJSON file's path. */
+ * checks, names and decodes both; the layer keeps the GeoJSON file's path.
+ * The limits were applied to the GeoJSON file; the shapefile made from it is
+ * ours, and its .dbf may well be larger. */
 static cm_status
 load_geojson(cm_layer **out, const char *path, const char *role, cm_diag_list *diags)
 {
     char *shp = NULL, *dir = NULL, derived[256];
+    cm_layer_io io;
     cm_status st = cm_geojson_to_shapefile(path, &shp, &dir, diags);
     if (st != CM_OK)
         return st;
     cm_layer_role_from_path(path, derived, sizeof derived);
-    st = cm_layer_load(out, shp, role ? role : derived, diags);
+    cm_layer_io_init_disk(&io);
+    st = load_set(out, shp, &io, role ? role : derived, SIZE_MAX, diags);
     char *copy = st == CM_OK ? strdup(path) : NULL;
     if (st == CM_OK && !copy) {
         cm_layer_destroy(*out);
@@ -1274,13 +1302,14 @@ load_geojson(cm_layer **out, const char *path, const char *role, cm_diag_list *d
 /* The one loader of shapefile sets, on disk or in memory alike. */
 static cm_status
 load_set(cm_layer **out, const char *path, cm_layer_io *io, const char *role,
-         cm_diag_list *diags)
+         size_t max_file_bytes, cm_diag_list *diags)
 {
     static cm_status (*const steps[])(loader *) = {
-        check_extension, check_shp_header, check_sidecars, open_shp, open_dbf, choose_code_page,
+        check_extension, check_files, check_shp_header, check_sidecars, open_shp, open_dbf, choose_code_page,
         read_fields, read_shapes, warn_skipped, convert_coordinates,
     };
-    loader ld = { .diags = diags, .io = io, .pos = { path, 0, 0 }, .cd = NO_ICONV };
+    loader ld = { .diags = diags, .io = io, .pos = { path, 0, 0 }, .cd = NO_ICONV,
+                  .max_file_bytes = max_file_bytes };
     cm_status st = layer_create(&ld.layer, path, role);
 
     *out = NULL;
@@ -1313,7 +1342,7 @@ cm_layer_load(cm_layer **out, const char *path, const char *role, cm_diag_list *
     if (cm_geojson_is_layer(path))
         return load_geojson(out, path, role, diags);
     cm_layer_io_init_disk(&io);
-    return load_set(out, path, &io, role, diags);
+    return load_set(out, path, &io, role, cm_limits_get()->max_file_bytes, diags);
 }
 
 cm_status
@@ -1323,7 +1352,7 @@ cm_layer_load_files(cm_layer **out, const char *shp_path, const cm_layer_file *f
     cm_layer_io io;
 
     cm_layer_io_init_memory(&io, files, n_files);
-    return load_set(out, shp_path, &io, role, diags);
+    return load_set(out, shp_path, &io, role, SIZE_MAX, diags);
 }
 
 void

@@ -1,8 +1,12 @@
 /* GeoJSON layers: polygons and lines from a GeoJSON file, written as a shapefile
- * (UTF-8 .dbf, WGS84 .prj) for the layer module to load. Which features mean
+ * (UTF-8 .dbf, WGS84 .prj) in a folder under $TMPDIR for the layer module to
+ * load. Which features mean
  * what (names, roles) is the layer and scene modules' business. */
 #include "load/layer_geojson.h"
+#include "conflictmap/limits.h"
 #include "common/grow.h"
+#include "common/input.h"
+#include "common/tempdir.h"
 
 #include <errno.h>
 #include <jansson.h>
@@ -278,20 +282,109 @@ write_all(writer *w, json_t *features)
     return st;
 }
 
+/* The positions in a GeoJSON file are counted before jansson parses it (an
+ * array that starts with a number: a position, or now and then a "bbox"),
+ * since the parsed tree takes some ten times the file's size: --max-vertices
+ * is met before that, and said where it is passed. The file is read in
+ * blocks, so what the scan has seen carries from one to the next. */
+typedef struct scan {
+    size_t n_positions;
+    int line, col;               /* of the next byte */
+    int in_string, escaped;
+    int after_bracket;           /* a '[' seen, and only blanks since */
+    int bracket_line, bracket_col;
+} scan;
+
+static int
+is_blank(unsigned c)
+{
+    return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+/* 1 when the position at the last '[' is one more than @max. */
+static int
+scan_block(scan *s, const unsigned char *b, size_t n, size_t max)
+{
+    for (size_t i = 0; i < n; i++) {
+        unsigned c = b[i];
+        if (s->in_string) {
+            s->in_string = s->escaped || c != '"';
+            s->escaped = !s->escaped && c == '\\';
+        } else {
+            if (s->after_bracket && !is_blank(c)) {
+                s->after_bracket = 0;
+                if ((c == '-' || (c >= '0' && c <= '9')) && ++s->n_positions > max)
+                    return 1;
+            }
+            s->in_string = c == '"';
+            if (c == '[') {
+                s->after_bracket = 1;
+                s->bracket_line = s->line;
+                s->bracket_col = s->col;
+            }
+        }
+        if (c == '\n') {
+            s->line++;
+            s->col = 1;
+        } else if ((c & 0xC0) != 0x80) {
+            s->col++;
+        }
+    }
+    return 0;
+}
+
+static cm_status
+count_positions(FILE *f, const char *path, cm_diag_list *diags)
+{
+    unsigned char buf[65536];
+    size_t max = cm_limits_get()->max_vertices, got;
+    scan s = { .line = 1, .col = 1 };
+
+    while ((got = fread(buf, 1, sizeof buf, f)) > 0)
+        if (scan_block(&s, buf, got, max)) {
+            cm_pos pos = { path, s.bracket_line, s.bracket_col };
+            cm_diag_error(diags, &pos, "the layer has more than %zu points, the limit "
+                          "(--max-vertices changes it); simplify it (for example with "
+                          "mapshaper -simplify)", max);
+            return CM_ERR_INPUT;
+        }
+    return ferror(f) ? CM_ERR_IO : CM_OK;
+}
+
+/* Held to what every input file is (its kind, --max-file-size) and counted,
+ * then parsed from the start (json_loadf: json_loadfd reads a byte a system
+ * call); jansson checks the UTF-8 RFC 7946 requires. */
 static cm_status
 read_json(const char *path, json_t **root, cm_diag_list *diags)
 {
     json_error_t err;
-    *root = json_load_file(path, JSON_REJECT_DUPLICATES, &err);
-    if (*root)
-        return CM_OK;
-    cm_pos pos = { path, err.line > 0 ? err.line : 0, err.column > 0 ? err.column : 0 };
-    if (json_error_code(&err) == json_error_cannot_open_file) {
-        cm_diag_error(diags, &pos, "cannot read the layer: %s", strerror(errno));
-        return CM_ERR_IO;
+    int fd = -1;
+    FILE *f = NULL;
+    cm_status st = cm_input_open(path, cm_limits_get()->max_file_bytes,
+                                 "simplify it (for example with mapshaper -simplify)", &fd,
+                                 diags);
+
+    *root = NULL;
+    if (st == CM_OK && !(f = fdopen(fd, "rb"))) {
+        close(fd);
+        st = CM_ERR_NOMEM;
     }
-    cm_diag_error(diags, &pos, "not valid GeoJSON: %s", err.text);
-    return CM_ERR_INPUT;
+    if (st == CM_OK)
+        st = count_positions(f, path, diags);
+    if (st == CM_OK && fseek(f, 0, SEEK_SET) != 0)
+        st = CM_ERR_IO;
+    if (st == CM_OK && !(*root = json_loadf(f, JSON_REJECT_DUPLICATES, &err))) {
+        cm_pos pos = { path, err.line > 0 ? err.line : 0, err.column > 0 ? err.column : 0 };
+        cm_diag_error(diags, &pos, "not valid GeoJSON: %s", err.text);
+        st = CM_ERR_INPUT;
+    }
+    if (st == CM_ERR_IO) {
+        cm_pos pos = { path, 0, 0 };
+        cm_diag_error(diags, &pos, "cannot read \"%s\": %s", path, strerror(errno));
+    }
+    if (f)
+        fclose(f);
+    return st;
 }
 
 cm_status
@@ -299,7 +392,6 @@ cm_geojson_to_shapefile(const char *path, char **shp_path, char **dir, cm_diag_l
 {
     writer w = { .path = path, .diags = diags };
     json_t *root = NULL, *features = NULL;
-    char tmpl[] = "/tmp/conflictmap-geojson-XXXXXX";
     cm_status st = read_json(path, &root, diags);
 
     *shp_path = *dir = NULL;
@@ -319,10 +411,9 @@ cm_geojson_to_shapefile(const char *path, char **shp_path, char **dir, cm_diag_l
                       "in it; a boundary layer needs at least one");
         goto cleanup;
     }
-    st = CM_ERR_IO;
-    if (!mkdtemp(tmpl) || !(*dir = strdup(tmpl)))
-        goto cleanup;
-    st = open_files(&w, *dir, shp_path);
+    st = cm_tempdir_create("conflictmap-geojson", path, dir, diags);
+    if (st == CM_OK)
+        st = open_files(&w, *dir, shp_path);
     if (st == CM_OK)
         st = write_all(&w, features);
 cleanup:
@@ -347,12 +438,5 @@ cleanup:
 void
 cm_geojson_remove(const char *dir)
 {
-    static const char *const names[] = { "layer.shp", "layer.shx", "layer.dbf", "layer.prj",
-                                         "layer.cpg" };
-    char path[4096];
-    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
-        snprintf(path, sizeof path, "%s/%s", dir, names[i]);
-        unlink(path);
-    }
-    rmdir(dir);
+    cm_tempdir_remove(dir);
 }

@@ -11,7 +11,9 @@ int cm_geojson_is_layer(const char *path);
 
 /* Converts the GeoJSON file at @path (a FeatureCollection, a Feature or a bare
  * geometry: Polygon, MultiPolygon, LineString, MultiLineString; coordinates
- * WGS84 as RFC 7946 says) to a shapefile in a new temporary folder. On success
+ * WGS84 as RFC 7946 says) to a shapefile in a new temporary folder under
+ * $TMPDIR, which a signal does not leave behind (common/tempdir.h). The file is
+ * held to --max-file-size and --max-vertices before it is parsed. On success
  * *shp_path (the .shp) and *dir are the caller's: free them, and remove the
  * folder with cm_geojson_remove(). Point features are skipped with a warning;
  * polygons and lines mixed in one file are refused.

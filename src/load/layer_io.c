@@ -2,6 +2,7 @@
  * that let shapelib read either; what the bytes mean is the layer module's
  * business. A set in memory is how the fuzzer feeds whole sets without files. */
 #include "load/layer_io.h"
+#include "common/input.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -10,6 +11,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/types.h>
+#include <unistd.h>
 
 void
 cm_layer_io_init_disk(cm_layer_io *io)
@@ -57,7 +59,13 @@ open_mode(cm_layer_io *io, const char *path, const char *mode)
     }
     *s = (cm_layer_stream){ .in_use = 1 };
     if (!io->files) {
-        s->f = fopen(path, mode);
+        int fd = cm_input_open_regular(path);   /* never blocks on a pipe */
+        s->f = fd >= 0 ? fdopen(fd, "rb") : NULL;
+        if (fd >= 0 && !s->f) {
+            int err = errno;
+            close(fd);
+            errno = err;
+        }
         s->in_use = s->f != NULL;
         return s->f ? s : NULL;
     }
@@ -150,6 +158,13 @@ cm_layer_io_size(cm_layer_io *io, const char *path, unsigned long long *size)
         return ENOENT;
     *size = file->size;
     return 0;
+}
+
+cm_status
+cm_layer_io_check(cm_layer_io *io, const char *path, size_t max_bytes, const char *advice,
+                  cm_diag_list *diags)
+{
+    return io->files ? CM_OK : cm_input_check(path, max_bytes, advice, diags);
 }
 
 /* ---- shapelib's hooks ------------------------------------------------------------------ */

@@ -9,6 +9,7 @@
 #include <shapefil.h>
 #include <stddef.h>
 #include <stdio.h>
+#include "conflictmap/diag.h"
 
 /* One file of a set held in memory. */
 typedef struct cm_layer_file {
@@ -55,6 +56,12 @@ void cm_layer_io_close(cm_layer_stream *s);
 
 /* The size of @path in *size: 0, or an errno (ENOENT when it is not there). */
 int cm_layer_io_size(cm_layer_io *io, const char *path, unsigned long long *size);
+
+/* Checks @path's kind and size (cm_input_check()) before anything opens it:
+ * a file of a set on disk must be a regular file of at most @max_bytes. A set
+ * in memory was read by its caller, under its own limits: CM_OK. */
+cm_status cm_layer_io_check(cm_layer_io *io, const char *path, size_t max_bytes,
+                            const char *advice, cm_diag_list *diags);
 
 /* Hooks through which shapelib reads @io, with @error for its messages. @io
  * must outlive every handle opened through them, and the hooks serve one

@@ -2,6 +2,8 @@
  * in as a JSON string value, so jansson escapes it; unknown keys are passed
  * through as they were parsed. */
 #include "output/manifest.h"
+#include "conflictmap/limits.h"
+#include "common/input.h"
 #include "common/outfile.h"
 
 #include <dirent.h>
@@ -11,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 struct cm_manifest {
@@ -473,11 +476,28 @@ find_shares(const char *dir, char ***paths, int *n, cm_diag_list *diags)
     return st;
 }
 
+/* A manifest read as any input file is: a FIFO in its place would block the
+ * run, and one of 93 MB took 2.46 GB once parsed. @advice as cm_input_read's. */
+static cm_status
+read_manifest(const char *path, const char *advice, json_t **root, json_error_t *err,
+              cm_diag_list *diags)
+{
+    char *text = NULL;
+    size_t len = 0;
+    cm_status st = cm_input_read(path, cm_limits_get()->max_file_bytes, advice, &text, &len,
+                                 diags);
+    *root = st == CM_OK ? json_loadb(text, len, 0, err) : NULL;
+    free(text);
+    return st;
+}
+
 static cm_status
 load_share(const char *path, json_t **out, cm_diag_list *diags)
 {
     json_error_t err;
-    *out = json_load_file(path, 0, &err);
+    cm_status st = read_manifest(path, NULL, out, &err, diags);
+    if (st != CM_OK)
+        return st;
     if (*out && json_is_array(json_object_get(*out, "slices")))
         return CM_OK;
     cm_pos pos = { path, *out ? 0 : err.line, *out ? 0 : err.column };
@@ -671,14 +691,19 @@ note_slice(cm_manifest_drawn *d, json_t *slice)
 }
 
 cm_status
-cm_manifest_drawn_load(cm_manifest_drawn **out, const char *path)
+cm_manifest_drawn_load(cm_manifest_drawn **out, const char *path, cm_diag_list *diags)
 {
+    struct stat sb;
+    json_t *root = NULL;
+    cm_status st = CM_OK;
     cm_manifest_drawn *d = calloc(1, sizeof(*d));
     *out = NULL;
     if (!d)
         return CM_ERR_NOMEM;
-    json_t *root = json_load_file(path, 0, NULL), *slices = json_object_get(root, "slices");
-    cm_status st = CM_OK;
+    if (stat(path, &sb) == 0 || errno != ENOENT)   /* none: the first run */
+        st = read_manifest(path, "move it away, and every map is drawn afresh", &root, NULL,
+                           diags);
+    json_t *slices = json_object_get(root, "slices");
     for (size_t i = 0; st == CM_OK && i < json_array_size(slices); i++)
         st = note_slice(d, json_array_get(slices, i));
     json_decref(root);

@@ -45,10 +45,13 @@ cm_status cm_manifest_set_drawn(cm_manifest *m, size_t k, const char *const *ext
                                 size_t n_files);
 
 /* What the manifest at @path says its files were drawn from: an empty list
- * when there is no such file or it cannot be read (then everything is drawn
- * again). On success *out is the caller's. Returns CM_OK or CM_ERR_NOMEM. */
+ * when there is no such file or it does not parse (then everything is drawn
+ * again). A file that is not a regular one, or is over --max-file-size, is
+ * refused before it is read. On success *out is the caller's. Returns CM_OK,
+ * CM_ERR_INPUT, CM_ERR_IO (each with a diagnostic) or CM_ERR_NOMEM. */
 typedef struct cm_manifest_drawn cm_manifest_drawn;
-cm_status cm_manifest_drawn_load(cm_manifest_drawn **out, const char *path);
+cm_status cm_manifest_drawn_load(cm_manifest_drawn **out, const char *path,
+                                 cm_diag_list *diags);
 void      cm_manifest_drawn_destroy(cm_manifest_drawn *drawn);   /* NULL is fine */
 /* The recorded size of the file @name when it was drawn from @hash, else -1. */
 long long cm_manifest_drawn_find(const cm_manifest_drawn *drawn, const char *name,

@@ -226,5 +226,5 @@ run_load_drawn(run *r)
     snprintf(path, sizeof(path), "%s/%s", set ? set : "", name);
     if (!set || stat(path, &sb) != 0)
         snprintf(path, sizeof(path), "%s/manifest.json", set ? set : "");
-    return cm_manifest_drawn_load(&r->plan.drawn, set ? path : "");
+    return cm_manifest_drawn_load(&r->plan.drawn, set ? path : "", r->diags);
 }

@@ -15,7 +15,7 @@
 /* ---- the extent ----------------------------------------------------------------------------- */
 
 static cm_status
-choose_extent(run *r)
+choose_extent(run *r, const char *projection)
 {
     if (r->opt->bbox_deg) {
         memcpy(r->plan.bbox, r->opt->bbox_deg, sizeof(r->plan.bbox));
@@ -23,7 +23,8 @@ choose_extent(run *r)
     }
     if (cm_events_bbox(r->in.events, r->plan.bbox))
         return CM_OK;
-    return cm_extent_fit_events(r->in.events, r->opt->width_px, r->opt->height_px, r->plan.bbox);
+    return cm_extent_fit_events(r->in.events, projection, r->opt->width_px, r->opt->height_px,
+                                r->plan.bbox);
 }
 
 /* ---- preparing ------------------------------------------------------------------------------ */
@@ -58,7 +59,7 @@ prepare(run *r)
     cm_pos where;
     cm_status st = check_lang(r, o->lang);
     if (st == CM_OK)
-        st = choose_extent(r);
+        st = choose_extent(r, projection);
     if (st == CM_OK)
         st = cm_style_load(&r->in.style, o->style, r->diags);
     if (st != CM_OK)
@@ -214,7 +215,7 @@ check_projection(run *r)
     cm_projection *proj = NULL;
     cm_pos where;
     r->opt = &defaults;
-    cm_status st = choose_extent(r);
+    cm_status st = choose_extent(r, cm_events_projection(r->in.events));
     if (st == CM_OK)
         st = cm_projection_create(&proj, cm_events_projection(r->in.events),
                                   projection_pos(r, &where), r->plan.bbox, rect, r->diags);
