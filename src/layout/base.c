@@ -5,6 +5,7 @@
 #include "layout/layout.h"
 #include "common/memo.h"
 #include "geo/clip.h"
+#include "geo/extent.h"
 #include "geo/simplify.h"
 
 #include <ctype.h>
@@ -640,13 +641,7 @@ cm_scene_base_create(cm_scene_base **out, cm_layer *const *layers, size_t n_laye
     double east = bbox_deg[2] < bbox_deg[0] ? bbox_deg[2] + 360 : bbox_deg[2];
     b->center_lon = fmod((bbox_deg[0] + east) / 2 + 540, 360) - 180;
     b->center_lat = (bbox_deg[1] + bbox_deg[3]) / 2;
-    /* No more than 30 degrees of latitude beyond the extent: a polar map must
-     * not take in the other pole, which its projection wraps around the map. */
-    double span = fmax(east - bbox_deg[0], bbox_deg[3] - bbox_deg[1]);
-    b->near_deg[0] = bbox_deg[0] - span;
-    b->near_deg[1] = fmax(-90, bbox_deg[1] - fmin(span, 30));
-    b->near_deg[2] = east + span;
-    b->near_deg[3] = fmin(90, bbox_deg[3] + fmin(span, 30));
+    cm_extent_near(bbox_deg, b->near_deg);
     memcpy(b->bbox_deg, bbox_deg, sizeof(b->bbox_deg));
     cm_projection_rect(proj, b->map_rect);
     /* Measured once here: PROJ objects are not for the threads that lay out slices. */

@@ -48,8 +48,6 @@ prepare(run *r)
     double rect[4];
     cm_status st = check_lang(r, o->lang);
     if (st == CM_OK)
-        st = choose_extent(r);
-    if (st == CM_OK)
         st = cm_style_load(&r->in.style, o->style, r->diags);
     if (st != CM_OK)
         return st;
@@ -192,8 +190,11 @@ cm_render(const cm_render_options *opt, cm_diag_list *diags, cm_render_result *r
                             : CM_ERR_NOMEM;
         st = st != CM_OK ? st : s;
     }
+    /* the extent first, so that the layers are read only near it */
+    if (st == CM_OK)
+        st = choose_extent(&r);
     if (st != CM_ERR_NOMEM) {
-        cm_status s = run_load_all_shapes(&r);
+        cm_status s = run_load_all_shapes(&r, st == CM_OK ? r.plan.bbox : NULL);
         st = st != CM_OK ? st : s;
     }
     if (st == CM_OK)
