@@ -197,6 +197,21 @@ drawn_by_countries(const cm_scene_base *b, cm_layer *const *layers, size_t n_lay
     return 0;
 }
 
+/* The map's width on the ground in km, measured along the scale bar. */
+static double
+km_wide(const cm_scene_base *b)
+{
+    return b->map_rect[2] * b->scale_bar_m / 1000 / b->scale_bar_px;
+}
+
+/* On a map of a continent or the world, the first-level regions' borders
+ * would be a grey mesh over the countries: they are drawn up to 5000 km. */
+static int
+draws_regions(const cm_scene_base *b)
+{
+    return !isfinite(km_wide(b)) || km_wide(b) < 5000;
+}
+
 static cm_status
 project_layers(cm_scene_base *b, cm_layer *const *layers, size_t n_layers)
 {
@@ -204,7 +219,7 @@ project_layers(cm_scene_base *b, cm_layer *const *layers, size_t n_layers)
         for (size_t i = 0; i < n_layers; i++) {
             const char *role = cm_layer_role(layers[i]);
             cm_group group = cm_group_of_role(role);
-            if (role_order(group) != pass)
+            if (role_order(group) != pass || (group == CM_GROUP_REGIONS && !draws_regions(b)))
                 continue;
             for (size_t s = 0; s < cm_layer_n_shapes(layers[i]); s++) {
                 const cm_shape *shape = cm_layer_shape(layers[i], s);
@@ -503,8 +518,7 @@ name_areas(cm_scene_base *b, cm_group group, double size_px, size_t max)
 static int
 is_regional(const cm_scene_base *b)
 {
-    double km_wide = b->map_rect[2] * b->scale_bar_m / 1000 / b->scale_bar_px;
-    return isfinite(km_wide) && km_wide < 1500 && b->width_px >= 900;
+    return isfinite(km_wide(b)) && km_wide(b) < 1500 && b->width_px >= 900;
 }
 
 static cm_status
