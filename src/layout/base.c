@@ -649,13 +649,6 @@ make_inset(cm_scene_base *b, cm_layer *const *layers, size_t n_layers, const dou
 
 /* ---- the base: the region the map is about ------------------------------------ */
 
-static int
-compare_doubles(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return x < y ? -1 : x > y;
-}
-
 /* The region the map is about: of the gazetteer's places of kind "region" on
  * the map, the one nearest the middle of the events on it (their median). */
 static cm_status
@@ -676,8 +669,8 @@ pick_region(cm_scene_base *b, const cm_gazetteer *gaz)
             ys[k++] = b->event_xy[2 * i + 1];
         }
     if (k) {   /* the median of each axis (sorted: a selection went quadratic at 100,000) */
-        qsort(xs, k, sizeof(double), compare_doubles);
-        qsort(ys, k, sizeof(double), compare_doubles);
+        qsort(xs, k, sizeof(double), layout_compare_doubles);
+        qsort(ys, k, sizeof(double), layout_compare_doubles);
         mx = xs[k / 2];
         my = ys[k / 2];
     }

@@ -55,6 +55,8 @@ cm_status layout_note_all_events(cm_scene_base *b);
  * no memory to look). */
 int layout_room_for(const cm_scene_path *p, const double map_rect[4], double w, double h,
                     double *x, double *y);
+/* qsort's comparison of doubles, ascending. */
+int layout_compare_doubles(const void *a, const void *b);
 /* 1 when (@x, @y) is inside the polygon @p (even-odd, as it is filled). */
 int layout_path_contains(const cm_scene_path *p, double x, double y);
 

@@ -16,8 +16,8 @@ typedef struct grid {
     unsigned short *dist;        /* per cell: 0 outside, else chamfer steps to outside x3 */
 } grid;
 
-static int
-cmp_double(const void *a, const void *b)
+int
+layout_compare_doubles(const void *a, const void *b)
 {
     double x = *(const double *)a, y = *(const double *)b;
     return x < y ? -1 : x > y;
@@ -42,7 +42,7 @@ fill(grid *g, const cm_scene_path *p)
             }
         }
         if (n > 1)
-            qsort(xs, n, sizeof(double), cmp_double);
+            qsort(xs, n, sizeof(double), layout_compare_doubles);
         for (size_t m = 0; m + 1 < n; m += 2)
             for (int i = 0; i < g->nx; i++) {
                 double x = g->x0 + (i + 0.5) * CELL_PX;
@@ -105,15 +105,14 @@ typedef struct candidate {
     int cell;
 } candidate;
 
+/* Roomier first, then nearer the middle, then in cell order. */
 static int
 cmp_candidate(const void *a, const void *b)
 {
     const candidate *x = a, *y = b;
-    if (x->dist != y->dist)
-        return x->dist > y->dist ? -1 : 1;
-    if (x->off != y->off)
-        return x->off < y->off ? -1 : 1;
-    return x->cell - y->cell;
+    int by_room = (x->dist < y->dist) - (x->dist > y->dist);
+    int by_middle = (x->off > y->off) - (x->off < y->off);
+    return by_room ? by_room : by_middle ? by_middle : x->cell - y->cell;
 }
 
 /* The roomiest cells first, the middlemost of equally roomy ones first; the
