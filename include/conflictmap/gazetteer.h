@@ -30,6 +30,14 @@ cm_status cm_gazetteer_add_file(cm_gazetteer *gaz, const char *path, cm_diag_lis
 size_t          cm_gazetteer_n_places(const cm_gazetteer *gaz);
 const cm_place *cm_gazetteer_place(const cm_gazetteer *gaz, size_t i);   /* borrowed */
 
+/* The places inside @bbox_deg (west, south, east, north; west greater than
+ * east for a box across the antimeridian), most important first: capitals,
+ * then by rank (population), then by name; at most @max of them. *out is an
+ * array of *n_out borrowed places, the caller's to free (NULL when none).
+ * Returns CM_OK or CM_ERR_NOMEM. */
+cm_status cm_gazetteer_within(const cm_gazetteer *gaz, const double bbox_deg[4], size_t max,
+                              const cm_place ***out, size_t *n_out);
+
 /* The place called @name (any of its names or aliases, ignoring case, diacritics,
  * punctuation and common transliterations such as kh/x, sh/ş, j/c), or NULL.
  * Where several places answer, the one inside @bbox_deg (west, south, east,

@@ -28,6 +28,17 @@ typedef enum cm_shape_kind {
  * be read), CM_ERR_NOMEM. */
 cm_status cm_layer_load(cm_layer **out, const char *path, const char *role,
                         cm_diag_list *diags);
+/* As cm_layer_load(), but reads only the records whose bounding box meets
+ * @extent_deg (west, south, east, north in degrees; west greater than east
+ * for an extent across the antimeridian): the others are neither read nor
+ * checked, so a map of Gaza does not pay for Russia. The boxes are the ones
+ * each record of the .shp carries in its header (a GeoJSON layer, WGS84 by
+ * definition, is filtered the same way). A shapefile whose .prj is not WGS84
+ * longitude/latitude written in one of the usual ways is read whole. NULL
+ * reads every record.
+ * Statuses as cm_layer_load(). */
+cm_status cm_layer_load_within(cm_layer **out, const char *path, const char *role,
+                               const double *extent_deg, cm_diag_list *diags);
 void      cm_layer_destroy(cm_layer *layer);   /* NULL is fine */
 
 /* The role a file name implies: its base name without extension, lower-cased,
@@ -37,6 +48,8 @@ void cm_layer_role_from_path(const char *path, char *role, size_t size);
 const char *cm_layer_role(const cm_layer *layer);       /* borrowed */
 const char *cm_layer_path(const cm_layer *layer);       /* borrowed */
 size_t      cm_layer_n_shapes(const cm_layer *layer);
+/* The records cm_layer_load_within() left unread, outside its extent. */
+size_t      cm_layer_n_unread(const cm_layer *layer);
 /* Borrowed, valid while @layer lives; NULL when @i is out of range. */
 const cm_shape *cm_layer_shape(const cm_layer *layer, size_t i);
 /* Bounding box of every shape in degrees: west, south, east, north.

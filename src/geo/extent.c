@@ -84,3 +84,14 @@ cm_extent_fit_events(const cm_events *events, const char *projection, int width_
     pad_for_labels(b, width_px, height_px, cm_projection_is_auto(projection) ? 90 : 85, out);
     return CM_OK;
 }
+
+void
+cm_extent_near(const double bbox_deg[4], double near[4])
+{
+    double east = bbox_deg[2] < bbox_deg[0] ? bbox_deg[2] + 360 : bbox_deg[2];
+    double span = fmax(east - bbox_deg[0], bbox_deg[3] - bbox_deg[1]);
+    near[0] = bbox_deg[0] - span;
+    near[1] = fmax(-90, bbox_deg[1] - fmin(span, 30));
+    near[2] = east + span;
+    near[3] = fmin(90, bbox_deg[3] + fmin(span, 30));
+}

@@ -5,10 +5,12 @@
 #include "layout/layout.h"
 #include "common/memo.h"
 #include "geo/clip.h"
+#include "geo/extent.h"
 #include "geo/simplify.h"
 
 #include <ctype.h>
 #include <pango/pangocairo.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -195,6 +197,21 @@ drawn_by_countries(const cm_scene_base *b, cm_layer *const *layers, size_t n_lay
     return 0;
 }
 
+/* The map's width on the ground in km, measured along the scale bar. */
+static double
+km_wide(const cm_scene_base *b)
+{
+    return b->map_rect[2] * b->scale_bar_m / 1000 / b->scale_bar_px;
+}
+
+/* On a map of a continent or the world, the first-level regions' borders
+ * would be a grey mesh over the countries: they are drawn up to 5000 km. */
+static int
+draws_regions(const cm_scene_base *b)
+{
+    return !isfinite(km_wide(b)) || km_wide(b) < 5000;
+}
+
 static cm_status
 project_layers(cm_scene_base *b, cm_layer *const *layers, size_t n_layers)
 {
@@ -202,7 +219,7 @@ project_layers(cm_scene_base *b, cm_layer *const *layers, size_t n_layers)
         for (size_t i = 0; i < n_layers; i++) {
             const char *role = cm_layer_role(layers[i]);
             cm_group group = cm_group_of_role(role);
-            if (role_order(group) != pass)
+            if (role_order(group) != pass || (group == CM_GROUP_REGIONS && !draws_regions(b)))
                 continue;
             for (size_t s = 0; s < cm_layer_n_shapes(layers[i]); s++) {
                 const cm_shape *shape = cm_layer_shape(layers[i], s);
@@ -218,49 +235,81 @@ project_layers(cm_scene_base *b, cm_layer *const *layers, size_t n_layers)
 
 /* ---- the base: places ----------------------------------------------------------- */
 
-/* Context places are towns worth naming on a locator map: capitals and cities
- * always, towns when populous; the most important first, so that when labels
- * collide the smaller town gives way. */
+/* Context places are towns worth naming on a locator map, capitals and cities
+ * before towns, and waters; villages never. */
 static int
 is_context(const cm_place *p)
 {
     const char *kind = cm_place_kind(p);
     return strcmp(kind, "capital") == 0 || strcmp(kind, "city") == 0 ||
-           strcmp(kind, "water") == 0 ||
-           (strcmp(kind, "town") == 0 && cm_place_rank(p) >= 15000);
+           strcmp(kind, "town") == 0 || strcmp(kind, "water") == 0;
 }
 
-static int
-compare_context(const void *a, const void *b)
+/* @near as cm_gazetteer_within takes a box: longitudes within -180..180. */
+static void
+wrap_box(const double near[4], double box[4])
 {
-    const context_place *x = a, *y = b;
-    int cx = strcmp(cm_place_kind(x->place), "capital") == 0;
-    int cy = strcmp(cm_place_kind(y->place), "capital") == 0;
-    if (cx != cy)
-        return cy - cx;
-    if (cm_place_rank(x->place) != cm_place_rank(y->place))
-        return cm_place_rank(x->place) > cm_place_rank(y->place) ? -1 : 1;
-    return strcmp(cm_place_name(x->place), cm_place_name(y->place));
+    memcpy(box, near, 4 * sizeof(double));
+    if (box[2] - box[0] >= 360) {
+        box[0] = -180;
+        box[2] = 180;
+        return;
+    }
+    if (box[0] < -180)
+        box[0] += 360;
+    if (box[2] > 180)
+        box[2] -= 360;
 }
 
+/* Whether a town at (@x, @y) keeps its distance: from the towns already
+ * chosen, and from the events, whose own places their labels name. */
+static int
+has_room(const cm_scene_base *b, double x, double y, double spacing)
+{
+    for (size_t i = 0; i < b->n_places; i++)
+        if (strcmp(cm_place_kind(b->places[i].place), "water") != 0 &&
+            hypot(b->places[i].x - x, b->places[i].y - y) < spacing)
+            return 0;
+    for (size_t i = 0; i < cm_events_count(b->events); i++)
+        if (hypot(b->event_xy[2 * i] - x, b->event_xy[2 * i + 1] - y) < 14)
+            return 0;
+    return 1;
+}
+
+/* The towns that give a reader their bearings, chosen once for the whole run
+ * (so every slice names the same ones): the most important first, each at
+ * least @spacing from the others, so that they spread over the map and stop
+ * at about one per 42,000 square pixels (38 on a 1600x1200 map), never a
+ * carpet; waters are named whenever they are on the map. */
 static cm_status
 pick_places(cm_scene_base *b, const cm_gazetteer *gaz)
 {
-    for (size_t i = 0; gaz && i < cm_gazetteer_n_places(gaz); i++) {
-        const cm_place *p = cm_gazetteer_place(gaz, i);
+    const cm_place **found = NULL;
+    size_t n = 0, n_towns = 0;
+    double box[4], area = b->map_rect[2] * b->map_rect[3];
+    double target = fmax(6, fmin(40, floor(area / 42000)));
+    double spacing = 0.5 * sqrt(area / target);
+
+    wrap_box(b->near_deg, box);
+    cm_status st = gaz ? cm_gazetteer_within(gaz, box, SIZE_MAX, &found, &n) : CM_OK;
+    for (size_t i = 0; st == CM_OK && i < n; i++) {
+        const cm_place *p = found[i];
         double xy[2] = { cm_place_lon(p), cm_place_lat(p) };
-        if (!is_context(p))
+        int water = strcmp(cm_place_kind(p), "water") == 0;
+        if (!is_context(p) || (!water && n_towns >= target))
             continue;
         cm_projection_forward(b->proj, xy, 1);
-        if (!layout_inside_rect(b->map_rect, xy[0], xy[1], 8))
+        if (!layout_inside_rect(b->map_rect, xy[0], xy[1], 8) ||
+            (!water && !has_room(b, xy[0], xy[1], spacing)))
             continue;
         if (!CM_GROW(b->places, b->n_places, b->n_places_cap))
-            return CM_ERR_NOMEM;
-        b->places[b->n_places++] = (context_place){ p, xy[0], xy[1] };
+            st = CM_ERR_NOMEM;
+        else
+            b->places[b->n_places++] = (context_place){ p, xy[0], xy[1] };
+        n_towns += !water;
     }
-    if (b->n_places)
-        qsort(b->places, b->n_places, sizeof(context_place), compare_context);
-    return CM_OK;
+    free(found);
+    return st;
 }
 
 static cm_status
@@ -317,16 +366,20 @@ key_regions(cm_scene_base *b)
 /* ---- the base: the story's countries --------------------------------------------- */
 
 /* The countries the events on the map happen in are drawn a shade lighter
- * than their neighbours, so the eye goes to where the story is. */
+ * than their neighbours, so the eye goes to where the story is: the country
+ * of the event's place, or for an event given by longitude and latitude, the
+ * country whose outline it is in. */
 static int
-country_has_events(const cm_scene_base *b, const char *iso)
+country_has_events(const cm_scene_base *b, const cm_scene_path *country, const char *iso)
 {
     for (size_t i = 0; iso && *iso && i < cm_events_count(b->events); i++) {
         const cm_event *e = cm_events_get(b->events, i);
         const cm_place *p = cm_event_place(e);
         const double *xy = &b->event_xy[2 * i];
-        if (p && strcmp(cm_place_country(p), iso) == 0 &&
-            layout_inside_rect(b->map_rect, xy[0], xy[1], 0))
+        if (!layout_inside_rect(b->map_rect, xy[0], xy[1], 0))
+            continue;
+        if (p ? strcmp(cm_place_country(p), iso) == 0
+              : layout_path_contains(country, xy[0], xy[1]))
             return 1;
     }
     return 0;
@@ -338,7 +391,7 @@ emphasise_countries(cm_scene_base *b)
     for (size_t i = 0; i < b->n_paths; i++) {
         cm_scene_path *p = &b->paths[i];
         const char *iso = p->shape ? cm_shape_attr(p->shape, "iso_a2") : NULL;
-        if (p->group == CM_GROUP_COUNTRIES && country_has_events(b, iso))
+        if (p->group == CM_GROUP_COUNTRIES && country_has_events(b, p, iso))
             p->fill = b->style->land_focus;
     }
 }
@@ -352,6 +405,10 @@ static void
 spaced_caps(const char *name, char *out, size_t size)
 {
     size_t w = 0;
+    /* capitals of every script, not ASCII's alone: Ağdam is AĞDAM, Bakı BAKI */
+    char *upper = g_utf8_validate(name, -1, NULL) ? g_utf8_strup(name, -1) : NULL;
+    if (upper)
+        name = upper;
     for (const unsigned char *p = (const unsigned char *)name; *p && w + 8 < size; p++) {
         if (w > 0 && (*p & 0xC0) != 0x80) {
             memcpy(out + w, *p == ' ' ? "\xe2\x80\x83" : "\xe2\x80\x89", 3);   /* em / thin */
@@ -362,95 +419,116 @@ spaced_caps(const char *name, char *out, size_t size)
         out[w++] = (char)(*p < 0x80 ? toupper(*p) : *p);
     }
     out[w] = '\0';
+    g_free(upper);
 }
 
-/* The area centroid of the largest ring once projected (the mainland, not an
- * exclave or island), or 0 when the shape has no ring with an area. */
-static int
-largest_ring_centroid(const cm_scene_base *b, const cm_shape *shape, double *cx, double *cy)
+/* The box a name in spaced capitals takes at @size_px, estimated from its
+ * letters (the base has no layout to measure with; a little over rather than
+ * under, so that a name said to fit does). */
+static void
+caps_box(const char *name, double size_px, double *w, double *h)
 {
-    double best = 0;
-    size_t np;
-    for (size_t k = 0; k < cm_shape_n_parts(shape); k++) {
-        const double *pts = cm_shape_part(shape, k, &np);
-        double *xy = malloc((np + 1) * 2 * sizeof(double)), a = 0, sx = 0, sy = 0;
-        if (!xy)
-            return 0;
-        memcpy(xy, pts, np * 2 * sizeof(double));
-        cm_projection_forward(b->proj, xy, np);
-        for (size_t i = 0; i + 1 < np; i++) {
-            double c = xy[2 * i] * xy[2 * i + 3] - xy[2 * i + 2] * xy[2 * i + 1];
-            a += c;
-            sx += (xy[2 * i] + xy[2 * i + 2]) * c;
-            sy += (xy[2 * i + 1] + xy[2 * i + 3]) * c;
-        }
-        free(xy);
-        if (isfinite(a) && fabs(a) > best) {
-            best = fabs(a);
-            *cx = sx / (3 * a);
-            *cy = sy / (3 * a);
-        }
-    }
-    return best > 0;
+    size_t letters = 0;
+    for (const unsigned char *p = (const unsigned char *)name; *p; p++)
+        letters += (*p & 0xC0) != 0x80;
+    *w = (double)letters * 0.86 * size_px + 4;
+    *h = 1.35 * size_px;
 }
 
-/* For a country whose middle is off the map (Russia seen from the Caucasus):
- * the mean of its outline's points that are on the map, when there are enough. */
+/* Names the polygons of @group on the map, the largest first and at most
+ * @max, each at the roomiest spot of its visible part, where the whole name
+ * fits inside it; an area too small or too cut by the map's edge for its
+ * name is not named. */
+typedef struct area_order {
+    size_t path;
+    double px2;                  /* the outline's box on the map, square pixels */
+} area_order;
+
 static int
-visible_mean(const cm_scene_base *b, const cm_shape *shape, double *x, double *y)
+compare_area(const void *a, const void *b)
 {
-    double sx = 0, sy = 0;
-    size_t n = 0, np;
-    for (size_t k = 0; k < cm_shape_n_parts(shape); k++) {
-        const double *pts = cm_shape_part(shape, k, &np);
-        for (size_t i = 0; i < np; i++) {
-            double xy[2] = { pts[2 * i], pts[2 * i + 1] };
-            cm_projection_forward(b->proj, xy, 1);
-            if (layout_inside_rect(b->map_rect, xy[0], xy[1], 60)) {
-                sx += xy[0];
-                sy += xy[1];
-                n++;
-            }
-        }
-    }
-    *x = n ? sx / (double)n : 0;
-    *y = n ? sy / (double)n : 0;
-    return n >= 12;
+    const area_order *x = a, *y = b;
+    if (x->px2 != y->px2)
+        return x->px2 > y->px2 ? -1 : 1;
+    return x->path < y->path ? -1 : x->path > y->path;
 }
 
+/* The paths of @group, the largest on the map first, into *@out. */
 static cm_status
-country_point(cm_scene_base *b, const cm_shape *shape)
+by_size(const cm_scene_base *b, cm_group group, area_order **out, size_t *n)
 {
-    double x = 0, y = 0;
-    int found = largest_ring_centroid(b, shape, &x, &y) &&
-                layout_inside_rect(b->map_rect, x, y, 60);
-    if (!*cm_shape_name(shape) || (!found && !visible_mean(b, shape, &x, &y)))
-        return CM_OK;
-    if (!CM_GROW(b->countries, b->n_countries, b->cap_countries))
+    const double *r = b->map_rect;
+    *n = 0;
+    if (!(*out = malloc((b->n_paths + 1) * sizeof(area_order))))
         return CM_ERR_NOMEM;
-    struct cm_country_label *c = &b->countries[b->n_countries++];
-    spaced_caps(cm_shape_name(shape), c->text, sizeof(c->text));
-    c->x = x;
-    c->y = y;
+    for (size_t i = 0; i < b->n_paths; i++) {
+        const cm_scene_path *p = &b->paths[i];
+        double x0 = INFINITY, y0 = INFINITY, x1 = -INFINITY, y1 = -INFINITY;
+        if (p->group != group)
+            continue;
+        for (size_t k = 0; k < p->n_points; k++) {
+            x0 = fmin(x0, p->xy[2 * k]);
+            x1 = fmax(x1, p->xy[2 * k]);
+            y0 = fmin(y0, p->xy[2 * k + 1]);
+            y1 = fmax(y1, p->xy[2 * k + 1]);
+        }
+        double w = fmin(x1, r[0] + r[2]) - fmax(x0, r[0]), h = fmin(y1, r[1] + r[3]) - fmax(y0, r[1]);
+        (*out)[(*n)++] = (area_order){ i, w > 0 && h > 0 ? w * h : 0 };
+    }
+    if (*n > 1)
+        qsort(*out, *n, sizeof(area_order), compare_area);
     return CM_OK;
 }
 
 static cm_status
-place_countries(cm_scene_base *b, cm_layer *const *layers, size_t n_layers)
+name_areas(cm_scene_base *b, cm_group group, double size_px, size_t max)
 {
-    for (size_t i = 0; i < n_layers; i++) {
-        if (cm_group_of_role(cm_layer_role(layers[i])) != CM_GROUP_COUNTRIES)
+    size_t named = 0, n;
+    area_order *order = NULL;
+    cm_status st = by_size(b, group, &order, &n);
+    for (size_t j = 0; st == CM_OK && j < n && named < max; j++) {
+        const cm_scene_path *p = &b->paths[order[j].path];
+        const char *name = p->shape ? cm_shape_name(p->shape) : "";
+        char text[128];
+        double w, h, x, y;
+        if (order[j].px2 <= 0 || !p->is_polygon || !*name)
             continue;
-        for (size_t s = 0; s < cm_layer_n_shapes(layers[i]); s++) {
-            const cm_shape *shape = cm_layer_shape(layers[i], s);
-            if (cm_shape_kind_of(shape) != CM_SHAPE_POLYGON || !is_near(b, shape))
-                continue;
-            cm_status st = country_point(b, shape);
-            if (st != CM_OK)
-                return st;
+        spaced_caps(name, text, sizeof(text));
+        caps_box(name, size_px, &w, &h);
+        if (!layout_room_for(p, b->map_rect, w, h, &x, &y))
+            continue;
+        if (!CM_GROW(b->countries, b->n_countries, b->cap_countries)) {
+            st = CM_ERR_NOMEM;
+            break;
         }
+        struct cm_country_label *c = &b->countries[b->n_countries++];
+        memcpy(c->text, text, sizeof(text));
+        c->x = x;
+        c->y = y;
+        c->is_region = group == CM_GROUP_REGIONS;
+        named++;
     }
-    return CM_OK;
+    free(order);
+    return st;
+}
+
+/* Region names are for a map of a region, a few hundred kilometres across,
+ * where they tell the reader which province a place is in; on a map of a
+ * continent they would be a carpet. */
+static int
+is_regional(const cm_scene_base *b)
+{
+    return isfinite(km_wide(b)) && km_wide(b) < 1500 && b->width_px >= 900;
+}
+
+static cm_status
+place_countries(cm_scene_base *b)
+{
+    const cm_style *st = b->style;
+    cm_status s = name_areas(b, CM_GROUP_COUNTRIES, st->label_px + 1, SIZE_MAX);
+    if (s == CM_OK && is_regional(b))
+        s = name_areas(b, CM_GROUP_REGIONS, st->label_px - 1, 16);
+    return s;
 }
 
 /* ---- the base: locator inset ------------------------------------------------------- */
@@ -571,13 +649,6 @@ make_inset(cm_scene_base *b, cm_layer *const *layers, size_t n_layers, const dou
 
 /* ---- the base: the region the map is about ------------------------------------ */
 
-static int
-compare_doubles(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return x < y ? -1 : x > y;
-}
-
 /* The region the map is about: of the gazetteer's places of kind "region" on
  * the map, the one nearest the middle of the events on it (their median). */
 static cm_status
@@ -598,8 +669,8 @@ pick_region(cm_scene_base *b, const cm_gazetteer *gaz)
             ys[k++] = b->event_xy[2 * i + 1];
         }
     if (k) {   /* the median of each axis (sorted: a selection went quadratic at 100,000) */
-        qsort(xs, k, sizeof(double), compare_doubles);
-        qsort(ys, k, sizeof(double), compare_doubles);
+        qsort(xs, k, sizeof(double), layout_compare_doubles);
+        qsort(ys, k, sizeof(double), layout_compare_doubles);
         mx = xs[k / 2];
         my = ys[k / 2];
     }
@@ -640,13 +711,7 @@ cm_scene_base_create(cm_scene_base **out, cm_layer *const *layers, size_t n_laye
     double east = bbox_deg[2] < bbox_deg[0] ? bbox_deg[2] + 360 : bbox_deg[2];
     b->center_lon = fmod((bbox_deg[0] + east) / 2 + 540, 360) - 180;
     b->center_lat = (bbox_deg[1] + bbox_deg[3]) / 2;
-    /* No more than 30 degrees of latitude beyond the extent: a polar map must
-     * not take in the other pole, which its projection wraps around the map. */
-    double span = fmax(east - bbox_deg[0], bbox_deg[3] - bbox_deg[1]);
-    b->near_deg[0] = bbox_deg[0] - span;
-    b->near_deg[1] = fmax(-90, bbox_deg[1] - fmin(span, 30));
-    b->near_deg[2] = east + span;
-    b->near_deg[3] = fmin(90, bbox_deg[3] + fmin(span, 30));
+    cm_extent_near(bbox_deg, b->near_deg);
     memcpy(b->bbox_deg, bbox_deg, sizeof(b->bbox_deg));
     cm_projection_rect(proj, b->map_rect);
     /* Measured once here: PROJ objects are not for the threads that lay out slices. */
@@ -655,9 +720,9 @@ cm_scene_base_create(cm_scene_base **out, cm_layer *const *layers, size_t n_laye
                                              fmin(200, b->map_rect[2] / 4), &b->scale_bar_px);
     cm_status st = project_layers(b, layers, n_layers);
     if (st == CM_OK)
-        st = pick_places(b, gaz);
-    if (st == CM_OK)
         st = project_events(b);
+    if (st == CM_OK)
+        st = pick_places(b, gaz);
     if (st == CM_OK)
         st = layout_note_all_events(b);
     if (st == CM_OK)
@@ -671,7 +736,7 @@ cm_scene_base_create(cm_scene_base **out, cm_layer *const *layers, size_t n_laye
     if (st == CM_OK)
         st = make_inset(b, layers, n_layers, bbox_deg);
     if (st == CM_OK)
-        st = place_countries(b, layers, n_layers);
+        st = place_countries(b);
     if (st != CM_OK) {
         cm_scene_base_destroy(b);
         return st;

@@ -10,8 +10,23 @@ layout_countries(layout *L)
 {
     for (size_t i = 0; L->b->width_px >= 900 && i < L->b->n_countries && L->status == CM_OK;
          i++)
-        layout_label_area(L, L->b->countries[i].text, L->b->countries[i].x, L->b->countries[i].y,
-                          L->st->label_px + 1, 0, 0, L->st->country_text);
+        if (!L->b->countries[i].is_region)
+            layout_label_area(L, L->b->countries[i].text, L->b->countries[i].x,
+                              L->b->countries[i].y, L->st->label_px + 1, 0, 0,
+                              L->st->country_text);
+}
+
+/* Region names last, smaller and fainter than the countries', in the room the
+ * story's labels and the towns left: they fill, never crowd. */
+void
+layout_regions(layout *L)
+{
+    cm_rgba faint = L->st->country_text;
+    faint.a *= 0.8;
+    for (size_t i = 0; i < L->b->n_countries && L->status == CM_OK; i++)
+        if (L->b->countries[i].is_region)
+            layout_label_area(L, L->b->countries[i].text, L->b->countries[i].x,
+                              L->b->countries[i].y, L->st->label_px - 1, 0, 0, faint);
 }
 
 /* Context places by importance: capitals bold with a square, cities, then

@@ -5,6 +5,7 @@
  *
  * The files, each using only what comes before it in this list:
  *   present.c  what the events bring to the legend (for the base and the legend)
+ *   room.c     where a name fits inside an area: the roomiest spot of its visible part
  *   base.c     the scene base: layers projected, places, countries, inset, region
  *   collide.c  the label-collision engine: obstacles, labels placed beside points
  *   frame.c    the header, footer and scale bar
@@ -45,6 +46,19 @@ void layout_note_present(const cm_events *ev, const cm_event *e, cm_event_state 
                          present *p);
 /* Fills @b->all_present from every event of the timeline. CM_OK or CM_ERR_NOMEM. */
 cm_status layout_note_all_events(cm_scene_base *b);
+
+/* ---- room.c ------------------------------------------------------------------------------- */
+
+/* The spot inside the polygon @p, within @map_rect, with the most room around
+ * it where a box of @w x @h pixels centred there lies wholly inside the part
+ * of @p on the map: 1 and the spot in *@x, *@y, or 0 when there is none (or
+ * no memory to look). */
+int layout_room_for(const cm_scene_path *p, const double map_rect[4], double w, double h,
+                    double *x, double *y);
+/* qsort's comparison of doubles, ascending. */
+int layout_compare_doubles(const void *a, const void *b);
+/* 1 when (@x, @y) is inside the polygon @p (even-odd, as it is filled). */
+int layout_path_contains(const cm_scene_path *p, double x, double y);
 
 /* ---- collide.c ---------------------------------------------------------------------------- */
 
@@ -187,6 +201,7 @@ void layout_areas(layout *L);
 void layout_control(layout *L);
 void layout_countries(layout *L);
 void layout_context(layout *L);
+void layout_regions(layout *L);
 void layout_legend(layout *L);
 void layout_latest(layout *L);
 /* The alt text of @sc into sc->alt. CM_OK or CM_ERR_NOMEM. */

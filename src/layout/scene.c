@@ -51,6 +51,8 @@ cm_scene_layout(cm_scene **out, const cm_scene_base *base, const cm_slice *slice
     if (L.status == CM_OK)
         layout_context(&L);
     if (L.status == CM_OK)
+        layout_regions(&L);
+    if (L.status == CM_OK)
         L.status = layout_write_alt(L.sc);
     free(groups);
     free(on);

@@ -90,7 +90,8 @@ struct cm_scene_base {
     struct cm_country_label {
         char text[128];        /* the name in spaced capitals */
         double x, y;
-    } *countries;              /* where each country on the map is named */
+        int is_region;         /* a first-level region's (an oblast's), not a country's */
+    } *countries;              /* where each country and region on the map is named */
     size_t n_countries, cap_countries;
     cm_scene_path *inset;      /* the locator inset: the world around the map */
     size_t n_inset, cap_inset;

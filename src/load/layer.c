@@ -52,6 +52,7 @@ struct cm_layer {
     char **fields;               /* .dbf field names kept, UTF-8 */
     size_t n_fields;
     double bbox[4];
+    size_t n_unread;             /* records left unread: outside the extent */
 };
 
 /* What one cm_layer_load() holds while it reads. */
@@ -71,6 +72,8 @@ typedef struct loader {
     int try_utf8;                /* code page unknown: valid UTF-8 is taken as such */
     int n_null, n_multipatch;
     int n_not_utf8;              /* values declared UTF-8 that were not */
+    const double *extent;        /* lon/lat box of the records wanted, or NULL for all */
+    cm_layer_stream *boxes;      /* the .shp, for the records' boxes when @extent is set */
     char proj_message[256];
 } loader;
 
@@ -931,14 +934,13 @@ check_record_bounds(loader *ld, int i)
     return CM_ERR_INPUT;
 }
 
+/* Record @i, whose bounds check_record_bounds() has checked. */
 static cm_status
 read_record(loader *ld, int i)
 {
     char why[160];
-    cm_status st = check_record_bounds(ld, i);
+    cm_status st;
 
-    if (st != CM_OK)
-        return st;
     shapelib_message[0] = '\0';
     SHPObject *obj = SHPReadObject(ld->shp, i);
     if (!obj) {
@@ -951,15 +953,120 @@ read_record(loader *ld, int i)
     return st;
 }
 
+/* ---- reading only what the map needs ------------------------------------------------ */
+
+static cm_status read_prj(loader *ld, const cm_pos *prj, char **out);
+static int is_known_lonlat(const char *wkt);
+
+/* Whether the box @b (west, south, east, north) meets @ext, whose west may be
+ * greater than its east (an extent across the antimeridian): longitudes
+ * compare modulo 360. */
+static int
+box_meets(const double b[4], const double ext[4])
+{
+    double w = ext[0], e = ext[2] < ext[0] ? ext[2] + 360 : ext[2];
+
+    if (b[1] > ext[3] || b[3] < ext[1])
+        return 0;
+    if (e - w >= 360)
+        return 1;
+    for (double shift = -360; shift <= 360; shift += 360)
+        if (b[0] + shift <= e && b[2] + shift >= w)
+            return 1;
+    return 0;
+}
+
+static double
+le_double(const unsigned char *p)
+{
+    unsigned long long u = 0;
+    double d;
+
+    for (int k = 7; k >= 0; k--)
+        u = u << 8 | p[k];
+    memcpy(&d, &u, sizeof d);
+    return d;
+}
+
+/* Whether record @i's box, read from its header in the .shp (the box shapelib
+ * would give only after reading every point), meets the extent. A record whose
+ * header cannot be read is wanted, so that reading it says what is wrong. */
+static int
+record_wanted(loader *ld, int i)
+{
+    unsigned char h[36];
+    double box[4];
+
+    if (!ld->extent || !ld->boxes)
+        return 1;
+    if (cm_layer_io_seek(ld->boxes, (unsigned long long)ld->shp->panRecOffset[i] + 8) != 0 ||
+        cm_layer_io_read(ld->boxes, h, sizeof h) != sizeof h)
+        return 1;
+    int type = le32(h);
+    if (type == SHPT_NULL || !known_type(type))
+        return 1;                          /* skipped or refused by read_record */
+    if (header_bytes(type) == 20) {        /* a point: x, y */
+        box[0] = box[2] = le_double(h + 4);
+        box[1] = box[3] = le_double(h + 12);
+    } else {
+        for (int k = 0; k < 4; k++)
+            box[k] = le_double(h + 4 + 8 * k);
+    }
+    for (int k = 0; k < 4; k++)
+        if (!isfinite(box[k]))
+            return 1;
+    return box_meets(box, ld->extent);
+}
+
+/* Longitude and latitude on WGS84, as the extent is given in: a .prj that says
+ * so in one of the usual ways, or none. Any other layer is read whole rather
+ * than have its boxes converted. */
+static cm_status
+decide_extent(loader *ld)
+{
+    char *prj_path = NULL, *wkt = NULL;
+    cm_status st;
+
+    if (!ld->extent)
+        return CM_OK;
+    if ((st = find_sidecar(ld, "prj", &prj_path)) != CM_OK)
+        return st;
+    if (prj_path) {
+        cm_pos prj = { prj_path, 0, 0 };
+        cm_diag_list *quiet = cm_diag_list_create();   /* read_prj's errors come later */
+        loader probe = *ld;
+        probe.diags = quiet;
+        st = quiet ? read_prj(&probe, &prj, &wkt) : CM_ERR_NOMEM;
+        cm_diag_list_destroy(quiet);
+        if (st == CM_ERR_NOMEM) {
+            free(prj_path);
+            return st;
+        }
+        if (st != CM_OK || !is_known_lonlat(wkt))
+            ld->extent = NULL;
+        free(wkt);
+        free(prj_path);
+    }
+    if (ld->extent && !(ld->boxes = cm_layer_io_open(ld->io, ld->pos.file)))
+        ld->extent = NULL;
+    return CM_OK;
+}
+
 static cm_status
 read_shapes(loader *ld)
 {
-    for (int i = 0; i < ld->shp->nRecords; i++) {
-        cm_status st = read_record(ld, i);
-        if (st != CM_OK)
-            return st;
+    cm_status st = decide_extent(ld);
+
+    for (int i = 0; st == CM_OK && i < ld->shp->nRecords; i++) {
+        st = check_record_bounds(ld, i);
+        if (st == CM_OK && record_wanted(ld, i))
+            st = read_record(ld, i);
+        else if (st == CM_OK)
+            ld->layer->n_unread++;
     }
-    return CM_OK;
+    cm_layer_io_close(ld->boxes);
+    ld->boxes = NULL;
+    return st;
 }
 
 /* One warning per layer, not one per record: a file of 400 multipatches would
@@ -1266,14 +1373,15 @@ layer_create(cm_layer **out, const char *path, const char *role)
 }
 
 static cm_status load_set(cm_layer **out, const char *path, cm_layer_io *io, const char *role,
-                          size_t max_file_bytes, cm_diag_list *diags);
+                          size_t max_file_bytes, const double *extent_deg, cm_diag_list *diags);
 
 /* A GeoJSON layer goes through a temporary shapefile, so that one loader
  * checks, names and decodes both; the layer keeps the GeoJSON file's path.
  * The limits were applied to the GeoJSON file; the shapefile made from it is
  * ours, and its .dbf may well be larger. */
 static cm_status
-load_geojson(cm_layer **out, const char *path, const char *role, cm_diag_list *diags)
+load_geojson(cm_layer **out, const char *path, const char *role, const double *extent_deg,
+             cm_diag_list *diags)
 {
     char *shp = NULL, *dir = NULL, derived[256];
     cm_layer_io io;
@@ -1282,7 +1390,7 @@ load_geojson(cm_layer **out, const char *path, const char *role, cm_diag_list *d
         return st;
     cm_layer_role_from_path(path, derived, sizeof derived);
     cm_layer_io_init_disk(&io);
-    st = load_set(out, shp, &io, role ? role : derived, SIZE_MAX, diags);
+    st = load_set(out, shp, &io, role ? role : derived, SIZE_MAX, extent_deg, diags);
     char *copy = st == CM_OK ? strdup(path) : NULL;
     if (st == CM_OK && !copy) {
         cm_layer_destroy(*out);
@@ -1302,14 +1410,14 @@ load_geojson(cm_layer **out, const char *path, const char *role, cm_diag_list *d
 /* The one loader of shapefile sets, on disk or in memory alike. */
 static cm_status
 load_set(cm_layer **out, const char *path, cm_layer_io *io, const char *role,
-         size_t max_file_bytes, cm_diag_list *diags)
+         size_t max_file_bytes, const double *extent_deg, cm_diag_list *diags)
 {
     static cm_status (*const steps[])(loader *) = {
         check_extension, check_files, check_shp_header, check_sidecars, open_shp, open_dbf, choose_code_page,
         read_fields, read_shapes, warn_skipped, convert_coordinates,
     };
     loader ld = { .diags = diags, .io = io, .pos = { path, 0, 0 }, .cd = NO_ICONV,
-                  .max_file_bytes = max_file_bytes };
+                  .max_file_bytes = max_file_bytes, .extent = extent_deg };
     cm_status st = layer_create(&ld.layer, path, role);
 
     *out = NULL;
@@ -1335,14 +1443,21 @@ load_set(cm_layer **out, const char *path, cm_layer_io *io, const char *role,
 }
 
 cm_status
-cm_layer_load(cm_layer **out, const char *path, const char *role, cm_diag_list *diags)
+cm_layer_load_within(cm_layer **out, const char *path, const char *role,
+                     const double *extent_deg, cm_diag_list *diags)
 {
     cm_layer_io io;
 
     if (cm_geojson_is_layer(path))
-        return load_geojson(out, path, role, diags);
+        return load_geojson(out, path, role, extent_deg, diags);
     cm_layer_io_init_disk(&io);
-    return load_set(out, path, &io, role, cm_limits_get()->max_file_bytes, diags);
+    return load_set(out, path, &io, role, cm_limits_get()->max_file_bytes, extent_deg, diags);
+}
+
+cm_status
+cm_layer_load(cm_layer **out, const char *path, const char *role, cm_diag_list *diags)
+{
+    return cm_layer_load_within(out, path, role, NULL, diags);
 }
 
 cm_status
@@ -1352,7 +1467,7 @@ cm_layer_load_files(cm_layer **out, const char *shp_path, const cm_layer_file *f
     cm_layer_io io;
 
     cm_layer_io_init_memory(&io, files, n_files);
-    return load_set(out, shp_path, &io, role, SIZE_MAX, diags);
+    return load_set(out, shp_path, &io, role, SIZE_MAX, NULL, diags);
 }
 
 void
@@ -1398,6 +1513,12 @@ const cm_shape *
 cm_layer_shape(const cm_layer *layer, size_t i)
 {
     return i < layer->n_shapes ? &layer->shapes[i] : NULL;
+}
+
+size_t
+cm_layer_n_unread(const cm_layer *layer)
+{
+    return layer->n_unread;
 }
 
 int

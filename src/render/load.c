@@ -4,6 +4,7 @@
  * loader's job (src/load/). */
 #include "render/run.h"
 #include "common/grow.h"
+#include "geo/extent.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -31,9 +32,13 @@ static cm_status
 add_layer(run *r, const char *path, const char *role)
 {
     cm_layer *layer = NULL;
+    char derived[64];
     if (!CM_GROW(r->in.layers, r->in.n_layers, r->in.cap_layers))
         return CM_ERR_NOMEM;
-    cm_status st = cm_layer_load(&layer, path, role, r->diags);
+    cm_layer_role_from_path(path, derived, sizeof derived);
+    const char *as = role ? role : derived;
+    const double *within = r->in.has_near && strcmp(as, "world") != 0 ? r->in.near_deg : NULL;
+    cm_status st = cm_layer_load_within(&layer, path, role, within, r->diags);
     if (st == CM_OK)
         r->in.layers[r->in.n_layers++] = layer;
     return st;
@@ -118,9 +123,12 @@ load_shapes(run *r, const char *spec)
 }
 
 cm_status
-run_load_all_shapes(run *r)
+run_load_all_shapes(run *r, const double *bbox_deg)
 {
     cm_status first = CM_OK;
+    r->in.has_near = bbox_deg != NULL;
+    if (bbox_deg)
+        cm_extent_near(bbox_deg, r->in.near_deg);
     for (size_t i = 0; i < r->opt->n_shapes; i++) {
         cm_status st = load_shapes(r, r->opt->shapes[i]);
         if (st == CM_ERR_NOMEM)

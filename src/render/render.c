@@ -59,8 +59,6 @@ prepare(run *r)
     cm_pos where;
     cm_status st = check_lang(r, o->lang);
     if (st == CM_OK)
-        st = choose_extent(r, projection);
-    if (st == CM_OK)
         st = cm_style_load(&r->in.style, o->style, r->diags);
     if (st != CM_OK)
         return st;
@@ -242,8 +240,12 @@ cm_render(const cm_render_options *opt, cm_diag_list *diags, cm_render_result *r
                             : CM_ERR_NOMEM;
         st = st != CM_OK ? st : s;
     }
+    /* the extent first, so that the layers are read only near it */
+    if (st == CM_OK)
+        st = choose_extent(&r, opt->projection ? opt->projection
+                                               : cm_events_projection(r.in.events));
     if (st != CM_ERR_NOMEM) {
-        cm_status s = run_load_all_shapes(&r);
+        cm_status s = run_load_all_shapes(&r, st == CM_OK ? r.plan.bbox : NULL);
         st = st != CM_OK ? st : s;
     }
     if (st == CM_OK)

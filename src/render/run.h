@@ -26,6 +26,8 @@ typedef struct run_loaded {
     cm_events *events;
     cm_layer **layers;
     size_t n_layers, cap_layers;
+    double near_deg[4];        /* the layers are read within it (cm_extent_near)... */
+    int has_near;              /* ...when the extent was known before they were read */
     cm_style *style;
 } run_loaded;
 
@@ -137,7 +139,10 @@ void run_count_bytes(const run *r, cm_render_result *result);
 /* ---- loading (load.c) ---------------------------------------------------------------------- */
 
 cm_status run_load_gazetteers(run *r, const char *const *paths, size_t n);
-cm_status run_load_all_shapes(run *r);
+/* Every layer --shapes names; with @bbox_deg (the map's extent), only the
+ * records near it (cm_extent_near), but the world layer whole: the locator
+ * inset and the places off the map need all of it. */
+cm_status run_load_all_shapes(run *r, const double *bbox_deg);
 
 /* ---- laying out and drawing every slice (workers.c) --------------------------------------- */
 

@@ -31,15 +31,18 @@ echo "$set_dir/manifest.json: cannot read \"$set_dir/manifest.json\": it is a na
 cmp -s fifo.expected fifo.err || fail "a FIFO as the set's manifest.json: $(cat fifo.err)"
 [ -p "$set_dir/manifest.json" ] || fail "a FIFO as the set's manifest.json: the FIFO was replaced"
 
-# The previous manifest over --max-file-size (600,000 bytes, above the
-# shipped world.shp's 0.5 MB): refused before it is parsed, the folder left
-# as it was.
-"$bin" render "$example" -o big --quiet --format svg || fail "the first render of big/ failed"
+# The previous manifest over --max-file-size (600,000 bytes, with only the
+# small shipped lines.shp as a layer): refused before it is parsed, the
+# folder left as it was.
+lines=(--shapes "$src/shapes/lines.shp")
+"$bin" render "$example" -o big --quiet --format svg "${lines[@]}" ||
+  fail "the first render of big/ failed"
 set_dir="big/sets/$(cat big/sets/current)"
 { head -c -2 "$set_dir/manifest.json"; head -c 700000 /dev/zero | tr '\0' ' '; printf '}\n'; } >padded
 cat padded >"$set_dir/manifest.json"   # in place: the top name is the same file
 sums=$(cd big && find . -type f ! -name .lock -exec sha256sum {} + | sort)
-"$bin" render "$example" -o big --quiet --format svg --max-file-size 600000 2>big.err
+"$bin" render "$example" -o big --quiet --format svg "${lines[@]}" --max-file-size 600000 \
+  2>big.err
 status=$?
 [ "$status" -eq 1 ] || fail "a manifest over the limit: exit status $status, expected 1"
 echo "$set_dir/manifest.json: the file is larger than 600000 bytes, the limit (--max-file-size changes it); move it away, and every map is drawn afresh" >big.expected

@@ -248,16 +248,18 @@ compare_case(const geo_case *c, cm_layer *world, const char *shp, const cm_style
     cm_diag_list_destroy(diags);
 }
 
-/* A UTM copy of the regional countries layer draws onto the WGS84 original's
- * pixels: the .prj is honoured and the round trip through PROJ loses nothing. */
+/* A UTM copy of the countries layer, cut to the region (UTM cannot take the
+ * whole world), draws onto the WGS84 cut's pixels: the .prj is honoured and
+ * the round trip through PROJ loses nothing. */
 static void
 compare_utm(const cm_style *style, const cm_events *events)
 {
-    char cmd[2048], utm[512], wgs[512];
-    snprintf(wgs, sizeof wgs, "%s/shapes/countries.shp", CM_SOURCE_DIR);
+    char cmd[4096], utm[512], wgs[512];
+    snprintf(wgs, sizeof wgs, "%s/utm38/wgs84.shp", tmp_dir);
     snprintf(utm, sizeof utm, "%s/utm38/countries.shp", tmp_dir);
-    snprintf(cmd, sizeof cmd, "rm -rf %s/utm38 && mkdir -p %s/utm38 && ogr2ogr -q -t_srs "
-             "EPSG:32638 %s %s", tmp_dir, tmp_dir, utm, wgs);
+    snprintf(cmd, sizeof cmd, "rm -rf %s/utm38 && mkdir -p %s/utm38 && ogr2ogr -q -clipsrc "
+             "30 28 62 52 %s %s/shapes/countries.shp && ogr2ogr -q -t_srs EPSG:32638 %s %s",
+             tmp_dir, tmp_dir, wgs, CM_SOURCE_DIR, utm, wgs);
     cm_diag_list *diags = cm_diag_list_create();
     cm_layer *a = NULL, *b = NULL;
     CHECK(run(cmd));

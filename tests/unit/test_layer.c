@@ -1,6 +1,7 @@
 /* Layer loading on shapefiles this test writes itself with shapelib's writer:
  * rings and holes, a UTM layer back to lon/lat, code pages, Z/M types, skipped
- * shapes, missing and damaged files, and roles from file names. */
+ * shapes, missing and damaged files, roles from file names, and reading only
+ * the records within an extent. */
 #include "conflictmap/layer.h"
 #include "check.h"
 
@@ -556,6 +557,72 @@ test_roles(void)
     cm_diag_list_destroy(diags);
 }
 
+/* ---- (k) reading only within an extent ------------------------------------------ */
+
+/* A square of @size degrees with its south-west corner at (@x, @y). */
+static SHPObject *
+square(double x, double y, double size)
+{
+    double xs[] = { x, x, x + size, x + size, x }, ys[] = { y, y + size, y + size, y, y };
+    return SHPCreateSimpleObject(SHPT_POLYGON, 5, xs, ys, NULL);
+}
+
+/* Gaza, Russia (damaged: its point count is far more than its bytes hold), Fiji
+ * by the antimeridian, and Sudan. A map of Gaza reads Gaza only and never
+ * meets the damage; a map across the antimeridian finds Fiji. */
+static void
+test_within(void)
+{
+    static const char *const names[] = { "Gaza", "Russia", "Fiji", "Sudan" };
+    SHPObject *objs[] = { square(34.2, 31.2, 0.4), square(60, 50, 40), square(179.2, -17, 0.6),
+                          square(22, 9, 14) };
+    const double gaza[4] = { 34.0, 31.0, 35.0, 32.0 }, pacific[4] = { 175, -20, -175, -10 };
+    const unsigned char huge[4] = { 0xff, 0xff, 0xff, 0x7f };
+    const long second = 100 + 8 + 44 + 4 + 16 * 5;   /* record 2: after the header and record 1 */
+    cm_diag_list *diags = cm_diag_list_create();
+    cm_layer *layer = NULL;
+
+    write_shapes("within", SHPT_POLYGON, objs, 4);
+    write_names("within", "UTF-8", names, 4);
+    write_text("within", ".prj", "GEOGCS[\"GCS_WGS_1984\",DATUM[\"D_WGS_1984\",SPHEROID["
+               "\"WGS_1984\",6378137.0,298.257223563]],PRIMEM[\"Greenwich\",0.0],UNIT["
+               "\"Degree\",0.0174532925199433]]");
+    patch("within", ".shp", second + 8 + 40, huge, 4);   /* its number of points */
+
+    CHECK_INT(cm_layer_load(&layer, in_dir("within", ".shp"), NULL, diags), CM_ERR_INPUT);
+    CHECK(strstr(only_error(diags), "record 2 says it has 1 parts and 2147483647 points") != NULL);
+    cm_diag_list_destroy(diags);
+
+    diags = cm_diag_list_create();
+    CHECK_INT(cm_layer_load_within(&layer, in_dir("within", ".shp"), NULL, gaza, diags), CM_OK);
+    CHECK_INT(cm_diag_count(diags), 0);
+    if (layer) {
+        CHECK_INT(cm_layer_n_shapes(layer), 1);
+        CHECK_INT(cm_layer_n_unread(layer), 3);
+        CHECK_STR(cm_shape_name(cm_layer_shape(layer, 0)), "Gaza");
+    }
+    cm_layer_destroy(layer);
+    layer = NULL;
+
+    CHECK_INT(cm_layer_load_within(&layer, in_dir("within", ".shp"), NULL, pacific, diags),
+              CM_OK);
+    if (layer) {
+        CHECK_INT(cm_layer_n_shapes(layer), 1);
+        CHECK_STR(cm_shape_name(cm_layer_shape(layer, 0)), "Fiji");
+    }
+    cm_layer_destroy(layer);
+    layer = NULL;
+
+    /* a layer in UTM is read whole: its records' boxes are not in degrees */
+    CHECK_INT(cm_layer_load_within(&layer, in_dir("utm", ".shp"), NULL, gaza, diags), CM_OK);
+    if (layer) {
+        CHECK_INT(cm_layer_n_shapes(layer), 4);
+        CHECK_INT(cm_layer_n_unread(layer), 0);
+    }
+    cm_layer_destroy(layer);
+    cm_diag_list_destroy(diags);
+}
+
 int
 main(void)
 {
@@ -574,6 +641,7 @@ main(void)
     test_missing();
     test_damaged();
     test_roles();
+    test_within();
     remove_dir();
     return check_result("test_layer");
 }
