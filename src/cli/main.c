@@ -603,12 +603,16 @@ cmd_slices(args *a, cm_diag_list *diags, data *d)
     return exit_code(st);
 }
 
+/* A place of the world database has no line: its file alone. */
 static void
 print_place(const cm_place *p)
 {
     cm_pos pos = cm_place_pos(p);
-    printf("%s\t%.4f\t%.4f\t%s\t%s\t%s:%d\n", cm_place_name(p), cm_place_lon(p),
-           cm_place_lat(p), cm_place_country(p), cm_place_kind(p), pos.file, pos.line);
+    printf("%s\t%.4f\t%.4f\t%s\t%s\t%s", cm_place_name(p), cm_place_lon(p),
+           cm_place_lat(p), cm_place_country(p), cm_place_kind(p), pos.file);
+    if (pos.line > 0)
+        printf(":%d", pos.line);
+    putchar('\n');
 }
 
 static int
@@ -624,20 +628,23 @@ cmd_place(args *a, cm_diag_list *diags, data *d)
         cm_gazetteer_destroy(gaz);
         return exit_code(st);
     }
-    const cm_place *exact = cm_gazetteer_find(gaz, a->input, NULL);
-    if (exact)
-        print_place(exact);
-    size_t n = cm_gazetteer_suggest(gaz, a->input, names, 5);
+    /* The places of that name, namesakes too, in the order an event prefers
+     * them; else the near misses. */
+    const cm_place *exact[10];
+    size_t n_exact = cm_gazetteer_find_all(gaz, a->input, NULL, exact, 10);
+    for (size_t i = 0; i < n_exact; i++)
+        print_place(exact[i]);
+    size_t n = n_exact ? 0 : cm_gazetteer_suggest(gaz, a->input, names, 5);
     for (size_t i = 0; i < n; i++) {
         const cm_place *p = cm_gazetteer_find(gaz, names[i], NULL);
-        if (p && p != exact)
+        if (p)
             print_place(p);
     }
-    if (!exact && n == 0)
+    if (!n_exact && n == 0)
         fprintf(stderr, "conflictmap: no place in the gazetteer is called \"%s\" or "
                         "anything close\n", a->input);
     cm_gazetteer_destroy(gaz);
-    return exact || n ? EXIT_DONE : EXIT_INPUT;
+    return n_exact || n ? EXIT_DONE : EXIT_INPUT;
 }
 
 int
