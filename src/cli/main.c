@@ -82,7 +82,7 @@ typedef struct args {
     int no_shipped_shapes;
     cm_time *at;
     size_t n_at;
-    int jobs, quiet;
+    int jobs, quiet, explain;
     double bbox[4];
     int has_bbox;
     cm_limits limits;   /* zero: the default */
@@ -351,6 +351,8 @@ parse_args(args *a, int argc, char **argv)
         const char *arg = argv[i];
         if (!strcmp(arg, "--quiet") || !strcmp(arg, "-q")) {
             a->quiet = 1;
+        } else if (!strcmp(arg, "--explain") && !strcmp(a->command, "validate")) {
+            a->explain = 1;
         } else if (arg[0] == '-' && arg[1] == 'j' && arg[2] != '\0') {   /* -j4 */
             int rc = parse_option(a, "-j", arg + 2);
             if (rc)
@@ -569,9 +571,42 @@ cmd_import(args *a, cm_diag_list *diags, data *d)
     return exit_code(st);
 }
 
+/* validate --explain: each name of the file once, the place it resolved to
+ * and why, on standard output. */
+static int
+explain_places(args *a, cm_diag_list *diags, data *d)
+{
+    cm_gazetteer *gaz = NULL;
+    cm_events *events = NULL;
+    cm_status st = cm_gazetteer_create(&gaz);
+    for (size_t i = 0; st == CM_OK && i < d->n_gazetteers; i++)
+        st = cm_gazetteer_add_file(gaz, d->gazetteers[i], diags);
+    if (st == CM_OK)
+        st = cm_events_load(&events, a->input, gaz, diags);
+    for (size_t i = 0; st == CM_OK && i < cm_events_count(events); i++) {
+        const cm_event *e = cm_events_get(events, i);
+        const cm_place *p = cm_event_place(e);
+        int seen = 0;
+        for (size_t k = 0; p && k < i && !seen; k++)
+            seen = !strcmp(cm_event_place_name(cm_events_get(events, k)), cm_event_place_name(e));
+        if (!p || seen)
+            continue;
+        cm_pos pos = cm_event_pos(e);
+        printf("%s:%d:%d: \"%s\" is %s (%s) at %.4f, %.4f: %s\n", pos.file, pos.line, pos.col,
+               cm_event_place_name(e), cm_place_name(p), cm_place_country(p), cm_place_lon(p),
+               cm_place_lat(p), cm_event_place_why(e));
+    }
+    print_diags(diags);
+    cm_events_destroy(events);
+    cm_gazetteer_destroy(gaz);
+    return exit_code(st);
+}
+
 static int
 cmd_validate(args *a, cm_diag_list *diags, data *d)
 {
+    if (a->explain)
+        return explain_places(a, diags, d);
     cm_status st = cm_validate(a->input, (const char *const *)d->gazetteers, d->n_gazetteers,
                                diags);
     print_diags(diags);
