@@ -339,6 +339,18 @@ kept_miss(const cm_gazetteer *gaz, const near_miss *m, cm_suggestion *out)
     return out->shown && out->place.name && out->place.country && out->place.kind;
 }
 
+/* Two to four capital letters: a code (GeoNames lists airports' among a
+ * city's names), no help to someone who misspelt a town. */
+static int
+is_code(const char *s)
+{
+    size_t n = 0;
+    for (; s[n]; n++)
+        if (s[n] < 'A' || s[n] > 'Z')
+            return 0;
+    return n >= 2 && n <= 4;
+}
+
 size_t
 cm_gazetteer_suggestions(const cm_gazetteer *gaz, const char *name, cm_suggestion *out,
                          size_t max)
@@ -357,7 +369,7 @@ cm_gazetteer_suggestions(const cm_gazetteer *gaz, const char *name, cm_suggestio
      * "Goranboy" and its alias "Geranboy" are one place, not two choices. */
     size_t n = 0;
     for (size_t i = 0; st == CM_OK && i < s.n && n < max; i++) {
-        int seen = 0;
+        int seen = is_code(s.items[i].shown) && !is_code(name);
         for (size_t k = 0; k < i; k++)
             seen |= same_place(&s.items[k].place, &s.items[i].place) ||
                     strcmp(s.items[k].shown, s.items[i].shown) == 0;

@@ -229,23 +229,47 @@ inside_bbox(const context *cx, double lon, double lat)
     return lon_in && lat >= b[1] && lat <= b[3];
 }
 
-/* The one place @q can mean before the file's area is known (one in the
- * country given, or one inside the bbox), or NULL. */
+/* Whether @c is among those sure_place() weighs: inside the bbox when any
+ * of @q's places is. */
+static int
+weighed(const context *cx, const query *q, const cm_candidate *c)
+{
+    int any_inside = 0;
+    for (size_t i = 0; cx->bbox && i < q->n_kept && !any_inside; i++)
+        any_inside = inside_bbox(cx, q->all.items[q->kept[i]].lon, q->all.items[q->kept[i]].lat);
+    return !any_inside || inside_bbox(cx, c->lon, c->lat);
+}
+
+/* The place @q means beyond doubt, before the file's area is known: the only
+ * one (in the country given, or inside the bbox), or a city twenty times the
+ * size of any other of that name (Beirut, not Bierutów in Poland, which
+ * GeoNames also calls Beirut) unless a curated place, which would be taken
+ * over it, shares the name; NULL when in doubt. */
 static const cm_candidate *
 sure_place(const context *cx, const query *q)
 {
-    const cm_candidate *only = NULL;
-    size_t n_in = 0;
-    if (q->n_kept == 1)
-        return &q->all.items[q->kept[0]];
-    for (size_t i = 0; cx->bbox && i < q->n_kept; i++) {
+    const cm_candidate *best = NULL;
+    long second = -1;
+    size_t n = 0;
+    int any_curated = 0;
+    for (size_t i = 0; i < q->n_kept; i++) {
         const cm_candidate *c = &q->all.items[q->kept[i]];
-        if (inside_bbox(cx, c->lon, c->lat)) {
-            only = c;
-            n_in++;
+        if (!weighed(cx, q, c))
+            continue;
+        n++;
+        any_curated |= c->is_curated;
+        if (!best || c->rank > best->rank) {
+            second = best ? best->rank : -1;
+            best = c;
+        } else if (c->rank > second) {
+            second = c->rank;
         }
     }
-    return n_in == 1 ? only : NULL;
+    if (n == 1)
+        return best;
+    if (!best || (any_curated && !best->is_curated))
+        return NULL;
+    return best->rank >= 10000 && best->rank >= 20 * second ? best : NULL;
 }
 
 static int
