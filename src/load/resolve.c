@@ -355,7 +355,9 @@ see(const context *cx, size_t qi, const cm_candidate *c, size_t order)
     seen s = { c, order, cx->bbox && inside_bbox(cx, c->lon, c->lat), 0, HUGE_VAL, NULL };
     s.in_area = cx->has_area &&
                 km_between(cx->core_lon, cx->core_lat, c->lon, c->lat) <= cx->radius_km;
-    for (size_t i = 0; i < cx->n_anchors; i++) {
+    /* Nearness counts only inside the area (beats()): a file of a thousand
+     * names would otherwise measure every namesake against every name. */
+    for (size_t i = 0; s.in_area && i < cx->n_anchors; i++) {
         const anchor *a = &cx->anchors[i];
         if (a->query == qi)
             continue;
