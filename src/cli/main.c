@@ -26,7 +26,7 @@ static const char usage_text[] =
     "              [-j N] [--shard K/N] [--quiet]\n"
     "       limits, for every command: [--max-file-size BYTES] [--max-events N]\n"
     "              [--max-string BYTES] [--max-depth N] [--max-vertices N]\n"
-    "       conflictmap validate EVENTS.json [--gazetteer FILE]...\n"
+    "       conflictmap validate EVENTS.json [--explain] [--gazetteer FILE]...\n"
     "       conflictmap slices EVENTS.json [--every DURATION | --at TIME,...]\n"
     "       conflictmap place NAME [--gazetteer FILE]...\n"
     "       conflictmap merge-manifests DIR     # after render --shard 1/N .. N/N\n"
