@@ -571,13 +571,9 @@ row_pos(reading *rd, const cm_gazdb_row *r, cm_pos *pos)
 static cm_status
 place_of_row(reading *rd, const cm_gazdb_row *r, cm_place **out)
 {
-    cm_place *p = calloc(1, sizeof(*p));
+    cm_place *p = cm_place_new(r->lon, r->lat, r->rank, source_geonameid(r->source));
     if (!p)
         return CM_ERR_NOMEM;
-    p->lon = r->lon;
-    p->lat = r->lat;
-    p->rank = r->rank;
-    p->geonameid = source_geonameid(r->source);
     p->db_id = r->id;
     p->is_db = 1;
     p->is_dump = r->file == NULL;

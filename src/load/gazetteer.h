@@ -58,6 +58,9 @@ size_t cm_gazetteer_suggestions(const cm_gazetteer *gaz, const char *name, cm_su
 cm_status cm_gazetteer_countries(const cm_gazetteer *gaz, const char *text,
                                  char (*codes)[3], size_t max, size_t *n);
 
+/* Great-circle distance in kilometres between two points in degrees. */
+double cm_km_between(double lon1, double lat1, double lon2, double lat2);
+
 /* "Lebanon" for "LB" into @buf, or the code itself when the gazetteer has no
  * name for it. */
 void cm_gazetteer_country_name(const cm_gazetteer *gaz, const char *code, char *buf,

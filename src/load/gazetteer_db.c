@@ -94,6 +94,18 @@ uri_of(const char *path)
     return uri;
 }
 
+const char *
+cm_gazdb_path(const cm_gazdb *db)
+{
+    return db->path;
+}
+
+const char *
+cm_gazdb_error(const cm_gazdb *db)
+{
+    return sqlite3_errmsg(db->db);
+}
+
 static sqlite3_stmt *
 stmt(cm_gazdb *db, enum stmt s, cm_status *st)
 {
@@ -161,12 +173,11 @@ cm_gazdb_open(cm_gazdb **out, const char *path, cm_diag_list *diags)
         return st;
     }
     cm_status st = check_format(db, diags);
-    if (st != CM_OK) {
+    if (st == CM_OK)
+        *out = db;
+    else
         cm_gazdb_close(db);
-        return st;
-    }
-    *out = db;
-    return CM_OK;
+    return st;
 }
 
 void
@@ -179,18 +190,6 @@ cm_gazdb_close(cm_gazdb *db)
     sqlite3_close(db->db);
     free(db->path);
     free(db);
-}
-
-const char *
-cm_gazdb_path(const cm_gazdb *db)
-{
-    return db->path;
-}
-
-const char *
-cm_gazdb_error(const cm_gazdb *db)
-{
-    return sqlite3_errmsg(db->db);
 }
 
 /* ---- places ------------------------------------------------------------- */

@@ -442,9 +442,8 @@ cm_gazetteer_add_extent(cm_gazetteer *gaz, const double *bbox_deg, size_t max)
     return gaz->db ? cm_gazdb_in_extent(gaz->db, bbox_deg, max, read_extent_row, gaz) : CM_OK;
 }
 
-/* Great-circle distance in kilometres. */
-static double
-km_between(double lon1, double lat1, double lon2, double lat2)
+double
+cm_km_between(double lon1, double lat1, double lon2, double lat2)
 {
     const double rad = 3.14159265358979323846 / 180;
     double dlat = (lat2 - lat1) * rad, dlon = (lon2 - lon1) * rad;
@@ -463,7 +462,7 @@ static cm_status
 near_row(void *data, const cm_gazdb_row *r)
 {
     nearest *n = data;
-    double km = km_between(n->lon, n->lat, r->lon, r->lat);
+    double km = cm_km_between(n->lon, n->lat, r->lon, r->lat);
     if (km < n->km || (km == n->km && n->id && r->id < n->id)) {
         n->km = km;
         n->id = r->id;
@@ -483,7 +482,7 @@ cm_gazetteer_nearest(const cm_gazetteer *gaz, double lon, double lat, double max
         st = cm_gazdb_near(gaz->db, lon, lat, max_km, min_rank, near_row, &n);
     for (size_t i = 0; st == CM_OK && i < gaz->n_places; i++) {
         const cm_place *p = gaz->places[i];
-        double d = p->rank >= min_rank ? km_between(lon, lat, p->lon, p->lat) : HUGE_VAL;
+        double d = p->rank >= min_rank ? cm_km_between(lon, lat, p->lon, p->lat) : HUGE_VAL;
         if (d < n.km) {
             n.km = d;
             n.place = p;

@@ -175,6 +175,21 @@ keys_from(const key *keys, size_t n, const char *folded)
 /* Frees @p and all it owns; NULL is fine. */
 void cm_place_free(cm_place *p);
 
+/* A new place at @lon, @lat of rank @rank and GeoNames id @geonameid (0 for
+ * none), the rest zero; NULL when out of memory. */
+static inline cm_place *
+cm_place_new(double lon, double lat, long rank, long geonameid)
+{
+    cm_place *p = calloc(1, sizeof(*p));
+    if (p) {
+        p->lon = lon;
+        p->lat = lat;
+        p->rank = rank;
+        p->geonameid = geonameid;
+    }
+    return p;
+}
+
 /* Appends @p to the places; CM_OK, or CM_ERR_NOMEM with @p still the caller's. */
 cm_status cm_gazetteer_push_place(cm_gazetteer *gaz, cm_place *p);
 

@@ -237,13 +237,9 @@ new_geonames_place(cm_gazetteer *gaz, parser *ps, const geonames_row *r)
 {
     const field *f = r->f;
     const char *parts[] = { f[G_ASCII].text, f[G_ALTERNATE].text };
-    cm_place *p = calloc(1, sizeof(*p));
+    cm_place *p = cm_place_new(r->lon, r->lat, r->population, r->id);
     if (!p)
         return CM_ERR_NOMEM;
-    p->lon = r->lon;
-    p->lat = r->lat;
-    p->rank = r->population;
-    p->geonameid = r->id;
     p->is_dump = 1;
     p->pos = pos_at(ps, f[G_NAME].offset);
     p->name = strdup(f[G_NAME].text);

@@ -80,16 +80,6 @@ typedef struct context {
 
 typedef enum reason { R_ONLY, R_BBOX, R_AREA, R_NEAR, R_CURATED, R_RANK, R_ORDER } reason;
 
-static double
-km_between(double lon1, double lat1, double lon2, double lat2)
-{
-    const double rad = 3.14159265358979323846 / 180;
-    double dlat = (lat2 - lat1) * rad, dlon = (lon2 - lon1) * rad;
-    double a = sin(dlat / 2) * sin(dlat / 2) +
-               cos(lat1 * rad) * cos(lat2 * rad) * sin(dlon / 2) * sin(dlon / 2);
-    return 6371.0 * 2 * atan2(sqrt(a), sqrt(1 - a));
-}
-
 static cm_pos
 at(const loader *ld, where w)
 {
@@ -212,12 +202,14 @@ query_of(context *cx, cm_memo *index, const char *name, const char *country, cm_
 
 /* ---- the file's area ------------------------------------------------------ */
 
+/* A landmark of the file's area: @weight events at @lon, @lat, at the place
+ * @name of query @query (NULL and SIZE_MAX for events given by lon/lat). */
 static cm_status
-add_anchor(context *cx, const anchor *a)
+add_anchor(context *cx, double lon, double lat, size_t weight, const char *name, size_t query)
 {
     if (!CM_GROW(cx->anchors, cx->n_anchors, cx->cap_anchors))
         return CM_ERR_NOMEM;
-    cx->anchors[cx->n_anchors++] = *a;
+    cx->anchors[cx->n_anchors++] = (anchor){ lon, lat, weight, name, query };
     return CM_OK;
 }
 
@@ -316,7 +308,7 @@ find_area(context *cx)
     n = 0;
     for (size_t i = 0; i < cx->n_anchors; i++)
         for (size_t k = 0; k < cx->anchors[i].weight; k++)
-            v[n++] = km_between(cx->core_lon, cx->core_lat, cx->anchors[i].lon,
+            v[n++] = cm_km_between(cx->core_lon, cx->core_lat, cx->anchors[i].lon,
                                 cx->anchors[i].lat);
     double r = 2 * weighted_median(v, n);
     cx->radius_km = r < AREA_MIN_KM ? AREA_MIN_KM : r > AREA_MAX_KM ? AREA_MAX_KM : r;
@@ -331,18 +323,14 @@ gather_anchors(context *cx)
     const cm_events *ev = cx->ld->ev;
     for (size_t i = 0; st == CM_OK && i < ev->n_events; i++) {
         const cm_event *e = &ev->events[i];
-        if (e->has_lonlat == 3) {
-            anchor a = { e->lon, e->lat, 1, NULL, SIZE_MAX };
-            st = add_anchor(cx, &a);
-        }
+        if (e->has_lonlat == 3)
+            st = add_anchor(cx, e->lon, e->lat, 1, NULL, SIZE_MAX);
     }
     for (size_t i = 0; st == CM_OK && i < cx->n_queries; i++) {
         const cm_candidate *c = cx->queries[i].for_event ? sure_place(cx, &cx->queries[i])
                                                          : NULL;
-        if (c) {
-            anchor a = { c->lon, c->lat, cx->queries[i].weight, c->name, i };
-            st = add_anchor(cx, &a);
-        }
+        if (c)
+            st = add_anchor(cx, c->lon, c->lat, cx->queries[i].weight, c->name, i);
     }
     return st;
 }
@@ -354,14 +342,14 @@ see(const context *cx, size_t qi, const cm_candidate *c, size_t order)
 {
     seen s = { c, order, cx->bbox && inside_bbox(cx, c->lon, c->lat), 0, HUGE_VAL, NULL };
     s.in_area = cx->has_area &&
-                km_between(cx->core_lon, cx->core_lat, c->lon, c->lat) <= cx->radius_km;
+                cm_km_between(cx->core_lon, cx->core_lat, c->lon, c->lat) <= cx->radius_km;
     /* Nearness counts only inside the area (beats()): a file of a thousand
      * names would otherwise measure every namesake against every name. */
     for (size_t i = 0; s.in_area && i < cx->n_anchors; i++) {
         const anchor *a = &cx->anchors[i];
         if (a->query == qi)
             continue;
-        double d = km_between(a->lon, a->lat, c->lon, c->lat);
+        double d = cm_km_between(a->lon, a->lat, c->lon, c->lat);
         if (d < s.near_km) {
             s.near_km = d;
             s.near_name = a->name;
@@ -457,7 +445,7 @@ explain(const context *cx, const query *q, const seen *w, const seen *r, reason 
         snprintf(buf, size, "inside the map's bbox; %s is not", other);
     else if (why == R_AREA)
         snprintf(buf, size, "among the file's other events; %s is %.0f km from them", other,
-                 km_between(cx->core_lon, cx->core_lat, r->c->lon, r->c->lat));
+                 cm_km_between(cx->core_lon, cx->core_lat, r->c->lon, r->c->lat));
     else if (why == R_NEAR)
         snprintf(buf, size, "%.0f km from %s, named in the file; %s is %.0f km from %s",
                  w->near_km, w->near_name ? w->near_name : "an event given by lon/lat",
