@@ -51,6 +51,18 @@ places = sorted(e["place"] for e in m["events"])
 assert places == ["Bakhmut", "Kherson", "Kyiv", "Snihurivka"], places
 PY
 
+# Four continents in one file: each name found, in its country, and drawn.
+cat > continents.json <<JSON
+{"events": [$(ev Kyiv), $(ev Gaza), $(ev Khartoum), $(ev Port-au-Prince), $(ev Omdurman)]}
+JSON
+run 0 -- "$bin" validate --explain continents.json
+for want in '"Kyiv" is Kyiv (UA)' '"Gaza" is Gaza (PS)' '"Khartoum" is Khartoum (SD)' \
+            '"Port-au-Prince" is Port-au-Prince (HT)' '"Omdurman" is Omdurman (SD)'; do
+  grep -qF "$want" stdout.txt || fail "four continents: no '$want' in $(cat stdout.txt)"
+done
+run 0 -- "$bin" render continents.json -o out-continents --format svg --quiet
+[ "$(ls out-continents/*.svg 2>/dev/null | wc -l)" -eq 1 ] || fail "four continents: $(ls out-continents)"
+
 # Martuni: Karabakh's in a Karabakh file (Armenia's was taken before), with
 # Armenia's, the larger, named; Armenia's when the event says so.
 cat > karabakh.json <<JSON
