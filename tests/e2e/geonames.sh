@@ -75,8 +75,9 @@ grep -q 'events.json:3:61: unknown place "Karmir Shuka"' stderr.txt ||
 # The world gazetteer (when built) knows it by the same names, at the dump's point.
 if [ -f "$src/gazetteer/world.sqlite" ]; then
   run 0 -- "$bin" place "Karmir Shuka"
-  want="Qırmızı Bazar${tab}46.9512${tab}39.6767${tab}AZ${tab}town${tab}$src/gazetteer/world.sqlite"
-  [ "$(head -1 stdout.txt | sed "s|/build/\.\./|/|")" = "$want" ] ||
+  want="Qırmızı Bazar${tab}46.9512${tab}39.6767${tab}AZ${tab}town"
+  [ "$(head -1 stdout.txt | cut -f1-5)" = "$want" ] &&
+    head -1 stdout.txt | cut -f6 | grep -q '/gazetteer/world\.sqlite$' ||
     fail "place Karmir Shuka (world): $(head -1 stdout.txt)"
 fi
 
