@@ -73,6 +73,12 @@ const char *cm_event_source(const cm_event *ev);      /* "" when absent */
  * gazetteer's place it resolved to (NULL when given by coordinates). */
 const char     *cm_event_place_name(const cm_event *ev);
 const cm_place *cm_event_place(const cm_event *ev);
+/* How the place was chosen among those of its name, in words ("inside the
+ * map's bbox; Tripoli in Libya (LY) is not"), what validate --explain prints;
+ * NULL for an event given by lon/lat. */
+const char     *cm_event_place_why(const cm_event *ev);
+/* The event's "country", as given (NULL when absent). */
+const char     *cm_event_country(const cm_event *ev);
 /* Where the event is, in degrees: its own coordinates, else its place's. */
 double      cm_event_lon(const cm_event *ev);
 double      cm_event_lat(const cm_event *ev);

@@ -1,8 +1,13 @@
 /* The gazetteer: places with a primary name, names in other languages, aliases,
- * coordinates, country, kind and rank, read from line-oriented UTF-8 files:
- * ours, or GeoNames dumps as downloaded (gazetteer/README.md documents both).
+ * coordinates, country, kind and rank, read from line-oriented UTF-8 files
+ * (ours, or GeoNames dumps as downloaded) and from the world gazetteer's
+ * database (gazetteer/world.sqlite); gazetteer/README.md documents all three.
  * Looking a name up folds case, diacritics and common transliterations;
- * choosing among namesakes prefers the map's extent, then our files, then rank. */
+ * choosing among namesakes prefers the map's extent, then our files, then rank.
+ *
+ * A database is read as it is needed: a place it holds becomes one of the
+ * gazetteer's places (cm_gazetteer_place) when it is first looked up, so
+ * looking up is for one thread at a time, even through a const gazetteer. */
 #ifndef CONFLICTMAP_GAZETTEER_H
 #define CONFLICTMAP_GAZETTEER_H
 
@@ -24,9 +29,15 @@ void      cm_gazetteer_destroy(cm_gazetteer *gaz);   /* NULL is fine */
  * neighbourhood) adds its names to that place and nothing else: the file added
  * first wins, the shipped gazetteer before --gazetteer files. Every bad line is
  * reported (FILE:LINE:COL) and nothing of the file is added when any line is bad.
+ * An SQLite file is the world gazetteer's database (one at most): opened
+ * read-only, its curated rows read at once (they are places as the files they
+ * were made from would give, positions included), its other 200,000 places
+ * only when a name, an extent or a point asks for them.
  * Returns CM_OK, CM_ERR_INPUT, CM_ERR_IO (cannot read) or CM_ERR_NOMEM. */
 cm_status cm_gazetteer_add_file(cm_gazetteer *gaz, const char *path, cm_diag_list *diags);
 
+/* The places in memory: those of the files added, and those read from the
+ * database so far. */
 size_t          cm_gazetteer_n_places(const cm_gazetteer *gaz);
 const cm_place *cm_gazetteer_place(const cm_gazetteer *gaz, size_t i);   /* borrowed */
 
@@ -38,6 +49,19 @@ const cm_place *cm_gazetteer_place(const cm_gazetteer *gaz, size_t i);   /* borr
 cm_status cm_gazetteer_within(const cm_gazetteer *gaz, const double bbox_deg[4], size_t max,
                               const cm_place ***out, size_t *n_out);
 
+/* Reads from the database the @max places of highest rank inside @bbox_deg
+ * (west, south, east, north; west > east crosses the antimeridian), so that
+ * cm_gazetteer_place() lists them: the towns a map of that extent may name.
+ * Does nothing without a database. Returns CM_OK, CM_ERR_IO or CM_ERR_NOMEM. */
+cm_status cm_gazetteer_add_extent(cm_gazetteer *gaz, const double *bbox_deg, size_t max);
+
+/* The place nearest @lon, @lat, of rank @min_rank or more, within @max_km
+ * (great-circle): in *out (borrowed; NULL when none is that near) and its
+ * distance in *km (may be NULL). Looks in memory and in the database.
+ * Returns CM_OK, CM_ERR_IO or CM_ERR_NOMEM. */
+cm_status cm_gazetteer_nearest(const cm_gazetteer *gaz, double lon, double lat, double max_km,
+                               long min_rank, const cm_place **out, double *km);
+
 /* The place called @name (any of its names or aliases, ignoring case, diacritics,
  * punctuation and common transliterations such as kh/x, sh/ş, j/c), or NULL.
  * Where several places answer, the one inside @bbox_deg (west, south, east,
@@ -45,6 +69,11 @@ cm_status cm_gazetteer_within(const cm_gazetteer *gaz, const double bbox_deg[4],
  * GeoNames dump, then the higher rank. Borrowed. */
 const cm_place *cm_gazetteer_find(const cm_gazetteer *gaz, const char *name,
                                   const double *bbox_deg);
+/* Every place called @name, as cm_gazetteer_find() matches names, the one it
+ * would choose first and the others in the order it prefers them: up to @max
+ * in @places (borrowed). Returns how many. */
+size_t cm_gazetteer_find_all(const cm_gazetteer *gaz, const char *name, const double *bbox_deg,
+                             const cm_place **places, size_t max);
 /* As cm_gazetteer_find(), but telling "no such place" (CM_OK, *out NULL) from
  * running out of memory while folding the name (CM_ERR_NOMEM). */
 cm_status cm_gazetteer_lookup(const cm_gazetteer *gaz, const char *name,

@@ -10,9 +10,10 @@
  * Returns NULL when none of them has the data. Static storage. */
 const char *cli_data_dir(void);
 
-/* The shipped gazetteer files of @data_dir (*.tsv but not *.in.tsv), sorted,
- * as malloc'd paths appended to *paths. Returns the new count, or (size_t)-1
- * when out of memory. */
+/* The shipped gazetteer of @data_dir: its world database (gazetteer/world.sqlite,
+ * which holds the curated files too) when it was built, else the files it is
+ * built from (*.tsv but not *.in.tsv), sorted; malloc'd paths appended to
+ * *paths. Returns the new count, or (size_t)-1 when out of memory. */
 size_t cli_shipped_gazetteers(const char *data_dir, char ***paths, size_t n);
 
 /* The progress bar (progress.c): on stderr only when it is a terminal and

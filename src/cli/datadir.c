@@ -75,11 +75,28 @@ is_gazetteer(const char *name)
            !(n > 7 && strcmp(name + n - 7, ".in.tsv") == 0);
 }
 
+/* Appends a copy of @path to *paths; 0 when out of memory. */
+static int
+push_path(char ***paths, size_t n, const char *path)
+{
+    char **p = realloc(*paths, (n + 1) * sizeof(*p));
+    if (!p)
+        return 0;
+    *paths = p;
+    return (p[n] = strdup(path)) != NULL;
+}
+
 size_t
 cli_shipped_gazetteers(const char *data_dir, char ***paths, size_t n)
 {
-    char dir[PATH_MAX];
+    char dir[PATH_MAX], world[PATH_MAX];
     size_t first = n;
+    struct stat sb;
+    /* The world gazetteer, made by gazetteer/make-world-db from the curated
+     * files and GeoNames: it replaces them, as it holds them. */
+    if (join(world, sizeof(world), data_dir, "/gazetteer/world.sqlite") &&
+        stat(world, &sb) == 0 && S_ISREG(sb.st_mode))
+        return push_path(paths, n, world) ? n + 1 : (size_t)-1;
     DIR *d = join(dir, sizeof(dir), data_dir, "/gazetteer") ? opendir(dir) : NULL;
     struct dirent *de;
     if (!d)

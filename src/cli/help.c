@@ -72,6 +72,8 @@ static const char validate_help[] =
     "FILE:LINE:COL: message; exits 1 if there is any.\n"
     "\n"
     "options:\n"
+    "  --explain              print each place name's resolution: the place\n"
+    "                         chosen, its country and point, and why\n"
     "  --gazetteer FILE       adds places to the shipped gazetteer (repeatable)\n"
     "  -q, --quiet            print nothing when there is no problem\n"
     "  -h, --help             print this help\n";

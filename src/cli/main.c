@@ -26,7 +26,7 @@ static const char usage_text[] =
     "              [-j N] [--shard K/N] [--quiet]\n"
     "       limits, for every command: [--max-file-size BYTES] [--max-events N]\n"
     "              [--max-string BYTES] [--max-depth N] [--max-vertices N]\n"
-    "       conflictmap validate EVENTS.json [--gazetteer FILE]...\n"
+    "       conflictmap validate EVENTS.json [--explain] [--gazetteer FILE]...\n"
     "       conflictmap slices EVENTS.json [--every DURATION | --at TIME,...]\n"
     "       conflictmap place NAME [--gazetteer FILE]...\n"
     "       conflictmap merge-manifests DIR     # after render --shard 1/N .. N/N\n"
@@ -82,7 +82,7 @@ typedef struct args {
     int no_shipped_shapes;
     cm_time *at;
     size_t n_at;
-    int jobs, quiet;
+    int jobs, quiet, explain;
     double bbox[4];
     int has_bbox;
     cm_limits limits;   /* zero: the default */
@@ -351,6 +351,8 @@ parse_args(args *a, int argc, char **argv)
         const char *arg = argv[i];
         if (!strcmp(arg, "--quiet") || !strcmp(arg, "-q")) {
             a->quiet = 1;
+        } else if (!strcmp(arg, "--explain") && !strcmp(a->command, "validate")) {
+            a->explain = 1;
         } else if (arg[0] == '-' && arg[1] == 'j' && arg[2] != '\0') {   /* -j4 */
             int rc = parse_option(a, "-j", arg + 2);
             if (rc)
@@ -569,9 +571,42 @@ cmd_import(args *a, cm_diag_list *diags, data *d)
     return exit_code(st);
 }
 
+/* validate --explain: each name of the file once, the place it resolved to
+ * and why, on standard output. */
+static int
+explain_places(args *a, cm_diag_list *diags, data *d)
+{
+    cm_gazetteer *gaz = NULL;
+    cm_events *events = NULL;
+    cm_status st = cm_gazetteer_create(&gaz);
+    for (size_t i = 0; st == CM_OK && i < d->n_gazetteers; i++)
+        st = cm_gazetteer_add_file(gaz, d->gazetteers[i], diags);
+    if (st == CM_OK)
+        st = cm_events_load(&events, a->input, gaz, diags);
+    for (size_t i = 0; st == CM_OK && i < cm_events_count(events); i++) {
+        const cm_event *e = cm_events_get(events, i);
+        const cm_place *p = cm_event_place(e);
+        int seen = 0;
+        for (size_t k = 0; p && k < i && !seen; k++)
+            seen = !strcmp(cm_event_place_name(cm_events_get(events, k)), cm_event_place_name(e));
+        if (!p || seen)
+            continue;
+        cm_pos pos = cm_event_pos(e);
+        printf("%s:%d:%d: \"%s\" is %s (%s) at %.4f, %.4f: %s\n", pos.file, pos.line, pos.col,
+               cm_event_place_name(e), cm_place_name(p), cm_place_country(p), cm_place_lon(p),
+               cm_place_lat(p), cm_event_place_why(e));
+    }
+    print_diags(diags);
+    cm_events_destroy(events);
+    cm_gazetteer_destroy(gaz);
+    return exit_code(st);
+}
+
 static int
 cmd_validate(args *a, cm_diag_list *diags, data *d)
 {
+    if (a->explain)
+        return explain_places(a, diags, d);
     cm_status st = cm_validate(a->input, (const char *const *)d->gazetteers, d->n_gazetteers,
                                diags);
     print_diags(diags);
@@ -603,12 +638,16 @@ cmd_slices(args *a, cm_diag_list *diags, data *d)
     return exit_code(st);
 }
 
+/* A place of the world database has no line: its file alone. */
 static void
 print_place(const cm_place *p)
 {
     cm_pos pos = cm_place_pos(p);
-    printf("%s\t%.4f\t%.4f\t%s\t%s\t%s:%d\n", cm_place_name(p), cm_place_lon(p),
-           cm_place_lat(p), cm_place_country(p), cm_place_kind(p), pos.file, pos.line);
+    printf("%s\t%.4f\t%.4f\t%s\t%s\t%s", cm_place_name(p), cm_place_lon(p),
+           cm_place_lat(p), cm_place_country(p), cm_place_kind(p), pos.file);
+    if (pos.line > 0)
+        printf(":%d", pos.line);
+    putchar('\n');
 }
 
 static int
@@ -624,20 +663,23 @@ cmd_place(args *a, cm_diag_list *diags, data *d)
         cm_gazetteer_destroy(gaz);
         return exit_code(st);
     }
-    const cm_place *exact = cm_gazetteer_find(gaz, a->input, NULL);
-    if (exact)
-        print_place(exact);
-    size_t n = cm_gazetteer_suggest(gaz, a->input, names, 5);
+    /* The places of that name, namesakes too, in the order an event prefers
+     * them; else the near misses. */
+    const cm_place *exact[10];
+    size_t n_exact = cm_gazetteer_find_all(gaz, a->input, NULL, exact, 10);
+    for (size_t i = 0; i < n_exact; i++)
+        print_place(exact[i]);
+    size_t n = n_exact ? 0 : cm_gazetteer_suggest(gaz, a->input, names, 5);
     for (size_t i = 0; i < n; i++) {
         const cm_place *p = cm_gazetteer_find(gaz, names[i], NULL);
-        if (p && p != exact)
+        if (p)
             print_place(p);
     }
-    if (!exact && n == 0)
+    if (!n_exact && n == 0)
         fprintf(stderr, "conflictmap: no place in the gazetteer is called \"%s\" or "
                         "anything close\n", a->input);
     cm_gazetteer_destroy(gaz);
-    return exact || n ? EXIT_DONE : EXIT_INPUT;
+    return n_exact || n ? EXIT_DONE : EXIT_INPUT;
 }
 
 int

@@ -6,6 +6,7 @@
  * positions but the event's own as line and column. A CSV events file is read
  * in events_csv.c and its rows go through the same parsers. */
 #include "load/events_load.h"
+#include "load/resolve.h"
 #include "conflictmap/limits.h"
 #include "common/input.h"
 #include "common/jsonpos.h"
@@ -219,6 +220,12 @@ static void ev_source(loader *ld, cm_event *e, json_t *v, cm_pos pos)
     take_string(ld, "source", v, pos, &e->source);
 }
 
+static void ev_country(loader *ld, cm_event *e, json_t *v, cm_pos pos)
+{
+    e->country_pos = where_of(pos_of(ld, v, pos));
+    take_string(ld, "country", v, pos, &e->country);
+}
+
 static void ev_area(loader *ld, cm_event *e, json_t *v, cm_pos pos)
 {
     take_string(ld, "area", v, pos, &e->area);
@@ -267,7 +274,7 @@ static const struct {
     { "lon", ev_lon }, { "lat", ev_lat }, { "kind", ev_kind }, { "status", ev_status },
     { "claimed_by", ev_claimed_by }, { "headline", ev_headline }, { "text", ev_text },
     { "source", ev_source }, { "area", ev_area }, { "precision", ev_precision },
-    { "control", ev_control },
+    { "control", ev_control }, { "country", ev_country },
 };
 
 size_t
@@ -352,6 +359,12 @@ typedef void (*top_parser)(loader *ld, json_t *v, cm_pos pos);
 static void top_title(loader *ld, json_t *v, cm_pos pos)
 {
     take_string(ld, "title", v, pos, &ld->ev->title);
+}
+
+static void top_country(loader *ld, json_t *v, cm_pos pos)
+{
+    ld->ev->country_pos = pos_of(ld, v, pos);
+    take_string(ld, "country", v, pos, &ld->ev->country);
 }
 
 static void top_subtitle(loader *ld, json_t *v, cm_pos pos)
@@ -530,6 +543,7 @@ static const struct {
     { "title", top_title }, { "subtitle", top_subtitle }, { "source", top_source },
     { "map", top_map }, { "sides", top_sides }, { "initial_control", top_initial },
     { "events", top_events }, { "features", top_features }, { "type", top_type },
+    { "country", top_country },
 };
 
 /* The items of a split list, each parsed on its own with its own positions
@@ -657,30 +671,6 @@ check_side(loader *ld, const char *code, cm_pos pos, const char *what)
 }
 
 static void
-resolve_place(loader *ld, cm_event *e)
-{
-    const double *bbox = ld->ev->has_bbox ? ld->ev->bbox : NULL;
-    cm_status st = cm_gazetteer_lookup(ld->gaz, e->place_name, bbox, &e->place);
-    if (st != CM_OK) {
-        fail(ld, st);
-        return;
-    }
-    if (e->place)
-        return;
-    const char *alt[3];
-    size_t n = cm_gazetteer_suggest(ld->gaz, e->place_name, alt, 3);
-    if (n == 0)
-        error_at(ld, at(ld, e->place_pos), "unknown place \"%s\"; give \"lon\" and \"lat\", or add "
-                 "it to a gazetteer with --gazetteer", e->place_name);
-    else if (n == 1)
-        error_at(ld, at(ld, e->place_pos), "unknown place \"%s\"; did you mean \"%s\"?",
-                 e->place_name, alt[0]);
-    else
-        error_at(ld, at(ld, e->place_pos), "unknown place \"%s\"; did you mean \"%s\" or \"%s\"?",
-                 e->place_name, alt[0], alt[1]);
-}
-
-static void
 check_event(loader *ld, cm_event *e)
 {
     if (e->reported & REPORTED_EVENT)
@@ -695,7 +685,7 @@ check_event(loader *ld, cm_event *e)
     else if (e->lonlat_given || (e->reported & REPORTED_LOCATION))
         ;   /* given but wrong: already reported where it is */
     else if (e->place_name && e->place_name[0])
-        resolve_place(ld, e);
+        ;   /* placed by cm_resolve_places, which reports names it cannot */
     else
         error_at(ld, e->pos, "the event has no location; add \"place\" (a name from the "
                  "gazetteer) or \"lon\" and \"lat\"");
@@ -807,16 +797,12 @@ check_ids(loader *ld)
 static void
 check_all(loader *ld)
 {
+    cm_resolve_places(ld);
     for (size_t i = 0; i < ld->ev->n_events; i++)
         check_event(ld, &ld->ev->events[i]);
-    for (size_t i = 0; i < ld->ev->n_initials; i++) {
-        initial *in = &ld->ev->initials[i];
-        check_side(ld, in->side, in->pos, "initial_control side");
-        cm_status st = cm_gazetteer_lookup(ld->gaz, in->name,
-                                           ld->ev->has_bbox ? ld->ev->bbox : NULL, &in->place);
-        if (st != CM_OK)
-            fail(ld, st);
-    }
+    for (size_t i = 0; i < ld->ev->n_initials; i++)
+        check_side(ld, ld->ev->initials[i].side, ld->ev->initials[i].pos,
+                   "initial_control side");
     check_ids(ld);
     if (ld->st == CM_OK)
         generate_ids(ld);
@@ -1136,6 +1122,8 @@ const char *cm_event_text(const cm_event *e) { return or_empty(e->text); }
 const char *cm_event_source(const cm_event *e) { return or_empty(e->source); }
 const char *cm_event_place_name(const cm_event *e) { return or_empty(e->place_name); }
 const cm_place *cm_event_place(const cm_event *e) { return e->place; }
+const char *cm_event_place_why(const cm_event *e) { return e->place_why; }
+const char *cm_event_country(const cm_event *e) { return e->country; }
 int cm_event_precision(const cm_event *e) { return e->precision; }
 const char *cm_event_control_from(const cm_event *e) { return e->control_from; }
 const char *cm_event_control_to(const cm_event *e) { return e->control_to; }

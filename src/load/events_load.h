@@ -22,11 +22,14 @@ typedef struct where {
 struct cm_event {
     char *id;
     cm_pos pos;
-    where id_pos, place_pos, time_pos, control_pos, from_pos, to_pos, claimed_by_pos;
+    where id_pos, place_pos, time_pos, control_pos, from_pos, to_pos, claimed_by_pos,
+          country_pos;
     cm_time time, end;
     double lon, lat;
     char *place_name;
+    char *country;                /* which country the place is in, as given */
     const cm_place *place;
+    const char *place_why;        /* how the place was chosen (resolve.c) */
     char *kind, *status, *claimed_by, *headline, *text, *source, *area;
     char *control_from, *control_to;
     char *extra_json;
@@ -51,6 +54,8 @@ struct cm_events {
     char *settings_path;   /* a CSV's STEM.settings.json, named even when absent */
     char *title, *subtitle, *source, *projection, *extra_json;
     cm_pos projection_pos; /* where map.projection is; line 0 when it is not there */
+    char *country;         /* the country of the file's places, as given */
+    cm_pos country_pos;
     double bbox[4];
     int has_bbox;
     cm_side *sides;
@@ -106,6 +111,15 @@ error_at(loader *ld, cm_pos pos, const char *fmt, ...)
     cm_diag_verror(ld->diags, &pos, fmt, ap);
     va_end(ap);
     fail(ld, CM_ERR_INPUT);
+}
+
+/* Whether event @e is placed by its name, which the gazetteer resolves: no
+ * "lon"/"lat", and nothing wrong reported about it or its location yet. */
+static inline int
+cm_event_needs_place(const cm_event *e)
+{
+    return !(e->reported & (REPORTED_EVENT | REPORTED_LOCATION)) && !e->lonlat_given &&
+           e->place_name && e->place_name[0];
 }
 
 /* Parses @v, one event of the list (a GeoJSON Feature when @is_feature), into

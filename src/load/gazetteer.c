@@ -1,13 +1,14 @@
 /* The gazetteer: loading place files (ours here, GeoNames dumps in
- * geonames.c), indexing every name by its folded and loose keys (fold.c),
- * finding a place by any of its names, and suggesting near misses. Which place
- * an event means is decided here; where it lands on the map is the
- * projection's job. */
+ * geonames.c) and indexing every name by its folded and loose keys (fold.c).
+ * Finding a place by any of its names, and suggesting near misses, is
+ * gazetteer_find.c's; where it lands on the map is the projection's job. */
 #include "conflictmap/gazetteer.h"
 #include "conflictmap/limits.h"
 #include "common/grow.h"
 #include "common/input.h"
+#include "common/memo.h"
 #include "load/fold.h"
+#include "load/gazetteer_db.h"
 #include "load/gazetteer_load.h"
 
 #include <errno.h>
@@ -47,8 +48,8 @@ cm_gazetteer_create(cm_gazetteer **out)
 
 /* Room for @size bytes in the string store; NULL when out of memory. What is
  * not used is handed back with unstore(). */
-static char *
-store(cm_gazetteer *gaz, size_t size)
+char *
+cm_gazetteer_store(cm_gazetteer *gaz, size_t size)
 {
     store_block *b = gaz->store;
     if (!b || b->size - b->used < size) {
@@ -87,6 +88,8 @@ cm_gazetteer_destroy(cm_gazetteer *gaz)
         next = b->next;
         free(b);
     }
+    cm_gazdb_close(gaz->db);
+    cm_memo_destroy(gaz->read);
     free(gaz);
 }
 
@@ -209,13 +212,13 @@ parse_degrees(parser *ps, const field *f, double limit, double *out)
 
 /* "geonames:146970" in the source column: the row is that GeoNames place. */
 static long
-source_geonameid(const field *f)
+source_geonameid(const char *source)
 {
-    if (!f || strncmp(f->text, "geonames:", 9) != 0)
+    if (!source || strncmp(source, "geonames:", 9) != 0)
         return 0;
     char *end = NULL;
-    long id = strtol(f->text + 9, &end, 10);
-    return end != f->text + 9 && *end == '\0' && id > 0 ? id : 0;
+    long id = strtol(source + 9, &end, 10);
+    return end != source + 9 && *end == '\0' && id > 0 ? id : 0;
 }
 
 static cm_status
@@ -249,7 +252,8 @@ parse_place(cm_gazetteer *gaz, parser *ps, const field *fields, size_t n)
     copied &= p->aliases != NULL;
     const field *rank = column(ps, fields, n, C_RANK);
     p->rank = rank ? strtol(rank->text, NULL, 10) : 0;
-    p->geonameid = source_geonameid(column(ps, fields, n, C_SOURCE));
+    const field *source = column(ps, fields, n, C_SOURCE);
+    p->geonameid = source_geonameid(source ? source->text : NULL);
     if (!copied || cm_gazetteer_push_place(gaz, p) != CM_OK) {
         cm_place_free(p);
         return CM_ERR_NOMEM;
@@ -314,7 +318,7 @@ add_key(cm_gazetteer *gaz, const char *shown, size_t place)
     cm_status st = reserve_keys(gaz, 1);
     char *folded = st == CM_OK ? cm_name_fold(shown) : NULL;
     size_t len = folded ? strlen(folded) : 0;
-    char *stored = folded ? store(gaz, 2 * (len + 1)) : NULL;
+    char *stored = folded ? cm_gazetteer_store(gaz, 2 * (len + 1)) : NULL;
     if (!stored) {
         free(folded);
         return CM_ERR_NOMEM;
@@ -373,18 +377,40 @@ sort_keys(key *keys, size_t n)
     return w;
 }
 
+/* The database places that rows of a dump are (merges with a db_id), read
+ * now that the dump is accepted. */
+static cm_status
+read_twins(cm_gazetteer *gaz, parser *ps)
+{
+    cm_status st = CM_OK;
+    for (size_t i = 0; st == CM_OK && i < ps->n_merges; i++) {
+        merge *m = &ps->merges[i];
+        int found = 0;
+        if (m->db_id)
+            st = cm_gazetteer_read_row(gaz, m->db_id, &m->place, &found);
+        if (st == CM_OK && m->db_id && !found)
+            st = CM_ERR_INTERNAL;   /* cm_gazetteer_db_has() said it was there */
+    }
+    return st;
+}
+
 static cm_status
 build_index(cm_gazetteer *gaz, parser *ps)
 {
     cm_status st = CM_OK;
+    /* The file's places: database rows read for its merges come after, and
+     * are found through the database, not these keys. */
+    size_t end = gaz->n_places;
     size_t n_keys_before = gaz->n_keys, n_loose_before = gaz->n_loose, n_new = 0;
-    for (size_t i = ps->first_place; i < gaz->n_places; i++)
+    for (size_t i = ps->first_place; i < end; i++)
         n_new += 1 + N_LANGS + count_names(gaz->places[i]->aliases);
     for (size_t i = 0; i < ps->n_merges; i++)
         n_new += count_names(ps->merges[i].names->text);
     st = reserve_keys(gaz, n_new);
-    for (size_t i = ps->first_place; st == CM_OK && i < gaz->n_places; i++)
+    for (size_t i = ps->first_place; st == CM_OK && i < end; i++)
         st = index_place(gaz, i);
+    if (st == CM_OK)
+        st = read_twins(gaz, ps);
     for (size_t i = 0; st == CM_OK && i < ps->n_merges; i++)
         st = add_keys(gaz, ps->merges[i].names->text, ps->merges[i].place);
     if (st != CM_OK) {
@@ -505,6 +531,152 @@ load_text(cm_gazetteer *gaz, parser *ps, char *text)
     return st;
 }
 
+/* ---- the database ------------------------------------------------------- */
+
+/* Rows of the database becoming places. */
+typedef struct reading {
+    cm_gazetteer *gaz;
+    const char *file, *path;   /* the last curated file met, and its path as kept */
+    size_t index;              /* where the last row went in gaz->places */
+} reading;
+
+/* Where a row comes from: a curated row from its file beside the database
+ * (caucasus.tsv:42, as when the file itself is loaded), a GeoNames row from
+ * the database. */
+static cm_status
+row_pos(reading *rd, const cm_gazdb_row *r, cm_pos *pos)
+{
+    const char *db_path = cm_gazdb_path(rd->gaz->db);
+    *pos = (cm_pos){ db_path, 0, 0 };
+    if (!r->file)
+        return CM_OK;
+    if (!rd->file || strcmp(rd->file, r->file) != 0) {
+        const char *slash = strrchr(db_path, '/');
+        int dir_len = slash ? (int)(slash - db_path) : 0;
+        size_t size = (size_t)dir_len + strlen(r->file) + 2;
+        char *path = malloc(size);
+        if (!path)
+            return CM_ERR_NOMEM;
+        snprintf(path, size, "%.*s%s%s", dir_len, db_path, slash ? "/" : "", r->file);
+        cm_status st = remember_file(rd->gaz, path, &rd->path);
+        free(path);
+        if (st != CM_OK)
+            return st;
+        rd->file = rd->path + strlen(rd->path) - strlen(r->file);
+    }
+    *pos = (cm_pos){ rd->path, r->line, 1 };
+    return CM_OK;
+}
+
+static cm_status
+place_of_row(reading *rd, const cm_gazdb_row *r, cm_place **out)
+{
+    cm_place *p = cm_place_new(r->lon, r->lat, r->rank, source_geonameid(r->source));
+    if (!p)
+        return CM_ERR_NOMEM;
+    p->db_id = r->id;
+    p->is_db = 1;
+    p->is_dump = r->file == NULL;
+    p->name = strdup(r->name);
+    int copied = p->name != NULL;
+    for (int l = 0; l < N_LANGS; l++)
+        copied &= !r->name_lang[l] || (p->name_lang[l] = strdup(r->name_lang[l]));
+    copied &= !r->country[0] || (p->country = strdup(r->country));
+    copied &= !r->kind[0] || (p->kind = strdup(r->kind));
+    copied &= !r->aliases || (p->aliases = cm_name_list(&r->aliases, "|", 1));
+    cm_status st = copied ? row_pos(rd, r, &p->pos) : CM_ERR_NOMEM;
+    if (st != CM_OK) {
+        cm_place_free(p);
+        return st;
+    }
+    *out = p;
+    return CM_OK;
+}
+
+/* A row read: a place from now on, known by its id. */
+static cm_status
+add_row(void *data, const cm_gazdb_row *r)
+{
+    reading *rd = data;
+    cm_place *p = NULL;
+    cm_status st = place_of_row(rd, r, &p);
+    if (st == CM_OK && (st = cm_gazetteer_push_place(rd->gaz, p)) != CM_OK)
+        cm_place_free(p);
+    if (st != CM_OK)
+        return st;
+    rd->index = rd->gaz->n_places - 1;
+    size_t *kept = cm_memo_add(rd->gaz->read, &r->id, sizeof(r->id), &rd->index);
+    if (!kept)
+        return CM_ERR_NOMEM;
+    *kept = rd->index;   /* a row read again after its place was dropped */
+    return CM_OK;
+}
+
+cm_status
+cm_gazetteer_read_row(cm_gazetteer *gaz, long id, size_t *index, int *found)
+{
+    const size_t *known = cm_memo_find(gaz->read, &id, sizeof(id));
+    /* Places are dropped when a file after them fails: check it is still there. */
+    if (known && *known < gaz->n_places && gaz->places[*known]->is_db &&
+        gaz->places[*known]->db_id == id) {
+        *index = *known;
+        *found = 1;
+        return CM_OK;
+    }
+    reading rd = { gaz, NULL, NULL, 0 };
+    cm_status st = cm_gazdb_by_id(gaz->db, id, add_row, &rd, found);
+    *index = rd.index;
+    return st;
+}
+
+static cm_status
+ignore_row(void *data, const cm_gazdb_row *r)
+{
+    (void)data;
+    (void)r;
+    return CM_OK;
+}
+
+cm_status
+cm_gazetteer_db_has(const cm_gazetteer *gaz, long id, int *has)
+{
+    *has = 0;
+    return gaz->db ? cm_gazdb_by_id(gaz->db, id, ignore_row, NULL, has) : CM_OK;
+}
+
+/* The world gazetteer: its curated rows are read whole and indexed as the
+ * files they come from would be; the others are read as they are needed. */
+static cm_status
+attach_db(cm_gazetteer *gaz, parser *ps)
+{
+    cm_pos whole = { ps->path, 0, 0 };
+    if (gaz->db) {
+        cm_diag_error(ps->diags, &whole, "conflictmap reads one gazetteer database, and "
+                      "\"%s\" is already one; make one database of both with "
+                      "gazetteer/make-world-db", cm_gazdb_path(gaz->db));
+        return CM_ERR_INPUT;
+    }
+    cm_status st = cm_gazdb_open(&gaz->db, ps->path, ps->diags);
+    if (st != CM_OK)
+        return st;
+    if (!gaz->read && !(gaz->read = cm_memo_create(sizeof(size_t), NULL)))
+        st = CM_ERR_NOMEM;
+    reading rd = { gaz, NULL, NULL, 0 };
+    if (st == CM_OK)
+        st = cm_gazdb_curated(gaz->db, add_row, &rd);
+    if (st == CM_OK)
+        st = build_index(gaz, ps);
+    if (st != CM_OK) {
+        if (st == CM_ERR_IO)
+            cm_diag_error(ps->diags, &whole, "cannot read \"%s\": %s", ps->path,
+                          cm_gazdb_error(gaz->db));
+        drop_places_from(gaz, ps->first_place);
+        cm_gazdb_close(gaz->db);
+        gaz->db = NULL;
+    }
+    return st;
+}
+
 cm_status
 cm_gazetteer_add_file(cm_gazetteer *gaz, const char *path, cm_diag_list *diags)
 {
@@ -515,6 +687,11 @@ cm_gazetteer_add_file(cm_gazetteer *gaz, const char *path, cm_diag_list *diags)
 
     if (st != CM_OK)
         return st;
+    if (cm_gazdb_is_db(path)) {
+        ps.diags = diags;
+        ps.first_place = gaz->n_places;
+        return attach_db(gaz, &ps);
+    }
     st = cm_input_read_text(path, cm_limits_get()->max_file_bytes, &text, &len, diags);
     if (st != CM_OK)
         return st;
@@ -523,154 +700,6 @@ cm_gazetteer_add_file(cm_gazetteer *gaz, const char *path, cm_diag_list *diags)
     st = load_text(gaz, &ps, text);
     parser_free(&ps);
     return st;
-}
-
-/* ---- looking up ----------------------------------------------------------- */
-
-static int
-inside(const cm_place *p, const double *bbox)
-{
-    return bbox && p->lon >= bbox[0] && p->lon <= bbox[2] && p->lat >= bbox[1] &&
-           p->lat <= bbox[3];
-}
-
-/* Which of two places answering the same name an event more likely means: the
- * one on the map, then one from a file of ours (curated) over a GeoNames dump's,
- * then the higher rank. */
-static int
-better(const cm_place *p, const cm_place *best, const double *bbox)
-{
-    if (inside(p, bbox) != inside(best, bbox))
-        return inside(p, bbox);
-    if (p->is_dump != best->is_dump)
-        return !p->is_dump;
-    return p->rank > best->rank;
-}
-
-/* Of the keys equal to @folded in @keys, the place an event most likely means. */
-static const cm_place *
-best_match(const cm_gazetteer *gaz, const key *keys, size_t n, const char *folded,
-           const double *bbox)
-{
-    const cm_place *best = NULL;
-    for (size_t i = keys_from(keys, n, folded); i < n && strcmp(keys[i].folded, folded) == 0;
-         i++) {
-        const cm_place *p = gaz->places[keys[i].place];
-        if (!best || better(p, best, bbox))
-            best = p;
-    }
-    return best;
-}
-
-const cm_place *
-cm_gazetteer_find(const cm_gazetteer *gaz, const char *name, const double *bbox_deg)
-{
-    const cm_place *p = NULL;
-    cm_gazetteer_lookup(gaz, name, bbox_deg, &p);
-    return p;
-}
-
-cm_status
-cm_gazetteer_lookup(const cm_gazetteer *gaz, const char *name, const double *bbox_deg,
-                    const cm_place **out)
-{
-    *out = NULL;
-    if (!name)
-        return CM_OK;
-    char *folded = cm_name_fold(name);
-    char *loose = folded ? cm_name_loosen(folded) : NULL;
-    cm_status st = folded && loose ? CM_OK : CM_ERR_NOMEM;
-
-    if (st == CM_OK && *folded) {
-        *out = best_match(gaz, gaz->keys, gaz->n_keys, folded, bbox_deg);
-        if (!*out)
-            *out = best_match(gaz, gaz->loose, gaz->n_loose, loose, bbox_deg);
-    }
-    free(folded);
-    free(loose);
-    return st;
-}
-
-/* Levenshtein distance, with the rows capped: names are short. */
-static size_t
-edit_distance(const char *a, const char *b)
-{
-    enum { MAX = 64 };
-    size_t la = strlen(a), lb = strlen(b), row[MAX + 1];
-    if (la > MAX || lb > MAX)
-        return MAX;
-    for (size_t j = 0; j <= lb; j++)
-        row[j] = j;
-    for (size_t i = 1; i <= la; i++) {
-        size_t diag = row[0];
-        row[0] = i;
-        for (size_t j = 1; j <= lb; j++) {
-            size_t up = row[j];
-            size_t best = diag + (a[i - 1] != b[j - 1]);
-            if (up + 1 < best)
-                best = up + 1;
-            if (row[j - 1] + 1 < best)
-                best = row[j - 1] + 1;
-            row[j] = best;
-            diag = up;
-        }
-    }
-    return row[lb];
-}
-
-typedef struct candidate {
-    size_t distance;
-    long rank;
-    const char *shown;
-    size_t place;
-} candidate;
-
-static int
-compare_candidates(const void *pa, const void *pb)
-{
-    const candidate *a = pa, *b = pb;
-    if (a->distance != b->distance)
-        return a->distance < b->distance ? -1 : 1;
-    if (a->rank != b->rank)
-        return a->rank > b->rank ? -1 : 1;
-    return strcmp(a->shown, b->shown);
-}
-
-size_t
-cm_gazetteer_suggest(const cm_gazetteer *gaz, const char *name, const char **names,
-                     size_t max)
-{
-    char *folded = name ? cm_name_fold(name) : NULL;
-    candidate *c = folded ? malloc((gaz->n_keys + 1) * sizeof(*c)) : NULL;
-    size_t n = 0, len = folded ? strlen(folded) : 0;
-    size_t limit = len <= 4 ? 1 : len <= 8 ? 2 : 3;
-
-    for (size_t i = 0; c && i < gaz->n_keys; i++) {
-        /* The distance is at least the difference in length: most of a dump's
-         * million names are ruled out without the full comparison. */
-        size_t klen = strlen(gaz->keys[i].folded);
-        if ((klen > len ? klen - len : len - klen) > limit)
-            continue;
-        size_t d = edit_distance(folded, gaz->keys[i].folded);
-        if (d <= limit && d < len)
-            c[n++] = (candidate){ d, gaz->places[gaz->keys[i].place]->rank,
-                                  gaz->keys[i].shown, gaz->keys[i].place };
-    }
-    if (c)
-        qsort(c, n, sizeof(*c), compare_candidates);
-    /* One suggestion per place, in the spelling closest to what was typed:
-     * "Goranboy" and its alias "Geranboy" are one place, not two choices. */
-    size_t out = 0;
-    for (size_t i = 0; i < n && out < max; i++) {
-        int seen = 0;
-        for (size_t k = 0; k < i; k++)
-            seen |= c[k].place == c[i].place || strcmp(c[k].shown, c[i].shown) == 0;
-        if (!seen)
-            names[out++] = c[i].shown;
-    }
-    free(c);
-    free(folded);
-    return out;
 }
 
 /* ---- accessors ---------------------------------------------------------- */

@@ -30,7 +30,9 @@ struct cm_place {
     names_block *more;          /* owned */
     long rank;
     long geonameid;             /* 0 when not known */
+    long db_id;                 /* the database row it was read from, when is_db */
     int is_dump;                /* from a GeoNames dump, not a file of ours */
+    int is_db;                  /* read from the database (gazetteer_db.c) */
     cm_pos pos;                 /* pos.file points into the gazetteer's file list */
 };
 
@@ -51,6 +53,9 @@ typedef struct store_block {
 } store_block;
 
 struct cm_gazetteer {
+    /* The places in memory: those of the files added, and those read from the
+     * database (its curated rows when it is added, the others as they are
+     * looked up), which alone are not in the keys below. */
     cm_place **places;
     size_t n_places, cap_places;
     char **files;
@@ -58,6 +63,8 @@ struct cm_gazetteer {
     key *keys, *loose;          /* sorted by folded text */
     size_t n_keys, n_loose, cap_keys;   /* n_loose <= n_keys: loose keys merge more */
     store_block *store;
+    struct cm_gazdb *db;        /* the world gazetteer, or NULL */
+    struct cm_memo *read;       /* database id -> index in places, of those read */
 };
 
 /* ---- reading lines ------------------------------------------------------ */
@@ -67,9 +74,12 @@ typedef struct field {
     size_t offset;        /* byte offset in the file, for positions */
 } field;
 
-/* A GeoNames row that is a place already loaded: its names join that place. */
+/* A GeoNames row that is a place already loaded: its names join that place,
+ * which may be a database row not yet read (db_id, read when the file is
+ * accepted). */
 typedef struct merge {
     size_t place;
+    long db_id;           /* 0: the place is places[place] */
     names_block *names;   /* owned until the file is accepted */
 } merge;
 
@@ -165,8 +175,33 @@ keys_from(const key *keys, size_t n, const char *folded)
 /* Frees @p and all it owns; NULL is fine. */
 void cm_place_free(cm_place *p);
 
+/* A new place at @lon, @lat of rank @rank and GeoNames id @geonameid (0 for
+ * none), the rest zero; NULL when out of memory. */
+static inline cm_place *
+cm_place_new(double lon, double lat, long rank, long geonameid)
+{
+    cm_place *p = calloc(1, sizeof(*p));
+    if (p) {
+        p->lon = lon;
+        p->lat = lat;
+        p->rank = rank;
+        p->geonameid = geonameid;
+    }
+    return p;
+}
+
 /* Appends @p to the places; CM_OK, or CM_ERR_NOMEM with @p still the caller's. */
 cm_status cm_gazetteer_push_place(cm_gazetteer *gaz, cm_place *p);
+
+/* Room for @size bytes that live as long as @gaz; NULL when out of memory. */
+char *cm_gazetteer_store(cm_gazetteer *gaz, size_t size);
+
+/* Whether the database has a place with geonameid @id (0 without a database). */
+cm_status cm_gazetteer_db_has(const cm_gazetteer *gaz, long id, int *has);
+
+/* The place of database row @id, read into gaz->places unless it was already:
+ * its index in *index, *found 0 when the database has no such row. */
+cm_status cm_gazetteer_read_row(cm_gazetteer *gaz, long id, size_t *index, int *found);
 
 /* A list of names: each NUL-terminated, the list ended by an empty one. The
  * @n_parts texts are copied in turn into @list, which has cm_name_list_size()

@@ -184,16 +184,23 @@ same_unnumbered(const cm_place *p, const geonames_row *r)
 }
 
 /* Which place loaded before this file @r is, or SIZE_MAX for none: the same
- * geonameid, or else the same name nearby (same_unnumbered). */
+ * geonameid, or else the same name nearby (same_unnumbered). A place of the
+ * database not read yet is *db_twin (its id), read once the file is accepted. */
 static cm_status
-loaded_twin(const cm_gazetteer *gaz, const parser *ps, const geonames_row *r, size_t *twin)
+loaded_twin(const cm_gazetteer *gaz, const parser *ps, const geonames_row *r, size_t *twin,
+            long *db_twin)
 {
     id_place want = { r->id, 0 };
     const id_place *hit = ps->n_ids ? bsearch(&want, ps->ids, ps->n_ids, sizeof(want),
                                               compare_ids) : NULL;
+    int in_db = 0;
     *twin = hit ? hit->place : SIZE_MAX;
-    if (hit || gaz->n_keys == 0)
-        return CM_OK;
+    *db_twin = 0;
+    cm_status st = hit ? CM_OK : cm_gazetteer_db_has(gaz, r->id, &in_db);
+    if (in_db)
+        *db_twin = r->id;
+    if (st != CM_OK || hit || in_db || gaz->n_keys == 0)
+        return st;
     char *folded = cm_name_fold(r->f[G_NAME].text);
     if (!folded)
         return CM_ERR_NOMEM;
@@ -209,7 +216,7 @@ loaded_twin(const cm_gazetteer *gaz, const parser *ps, const geonames_row *r, si
 
 /* Our place keeps its name, point, kind, rank and line; the dump adds its names. */
 static cm_status
-merge_into(parser *ps, size_t twin, const geonames_row *r)
+merge_into(parser *ps, size_t twin, long db_twin, const geonames_row *r)
 {
     const char *parts[] = { r->f[G_NAME].text, r->f[G_ASCII].text, r->f[G_ALTERNATE].text };
     names_block *b = malloc(sizeof(*b) + cm_name_list_size(parts, 3));
@@ -221,7 +228,7 @@ merge_into(parser *ps, size_t twin, const geonames_row *r)
         free(b);
         return CM_ERR_NOMEM;
     }
-    ps->merges[ps->n_merges++] = (merge){ twin, b };
+    ps->merges[ps->n_merges++] = (merge){ twin, db_twin, b };
     return CM_OK;
 }
 
@@ -230,13 +237,9 @@ new_geonames_place(cm_gazetteer *gaz, parser *ps, const geonames_row *r)
 {
     const field *f = r->f;
     const char *parts[] = { f[G_ASCII].text, f[G_ALTERNATE].text };
-    cm_place *p = calloc(1, sizeof(*p));
+    cm_place *p = cm_place_new(r->lon, r->lat, r->population, r->id);
     if (!p)
         return CM_ERR_NOMEM;
-    p->lon = r->lon;
-    p->lat = r->lat;
-    p->rank = r->population;
-    p->geonameid = r->id;
     p->is_dump = 1;
     p->pos = pos_at(ps, f[G_NAME].offset);
     p->name = strdup(f[G_NAME].text);
@@ -256,6 +259,7 @@ cm_geonames_parse_row(cm_gazetteer *gaz, parser *ps, const field *fields, size_t
 {
     geonames_row r = { .f = fields };
     size_t twin;
+    long db_twin;
 
     if (n != N_GEONAMES_COLS) {
         error_at(ps, ps->line_offset, "this line has %zu tab-separated columns, a GeoNames "
@@ -267,8 +271,9 @@ cm_geonames_parse_row(cm_gazetteer *gaz, parser *ps, const field *fields, size_t
     if (check_geonames_row(ps, &r))
         return CM_OK;
     r.kind = geonames_kind(fields[G_CLASS].text, fields[G_CODE].text, r.population);
-    cm_status st = loaded_twin(gaz, ps, &r, &twin);
+    cm_status st = loaded_twin(gaz, ps, &r, &twin, &db_twin);
     if (st != CM_OK)
         return st;
-    return twin != SIZE_MAX ? merge_into(ps, twin, &r) : new_geonames_place(gaz, ps, &r);
+    return twin != SIZE_MAX || db_twin ? merge_into(ps, twin, db_twin, &r)
+                                       : new_geonames_place(gaz, ps, &r);
 }

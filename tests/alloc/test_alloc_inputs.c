@@ -1,6 +1,7 @@
 /* Allocation failure while reading the inputs newsrooms bring: a CSV events
- * file with its settings beside it, and an ACLED export turned into an events
- * file. Each of conflictmap's allocations is failed in turn; every run must end
+ * file with its settings beside it, an ACLED export turned into an events
+ * file, and an events file whose names the world gazetteer's database
+ * resolves by context (tests/CMakeLists.txt builds small-world.sqlite). Each of conflictmap's allocations is failed in turn; every run must end
  * with CM_ERR_NOMEM and nothing made (the sanitizer build checks for leaks). */
 #include "check.h"
 #include "failing_alloc.h"
@@ -46,6 +47,31 @@ convert_acled(void)
     return st;
 }
 
+/* The database opened, its curated rows read, and world.json's names (a
+ * country given, qualified, namesakes told apart by the file) resolved. */
+static cm_status
+world_names(void)
+{
+    cm_gazetteer *world = NULL;
+    cm_events *events = NULL;
+    cm_diag_list *diags = cm_diag_list_create();
+    cm_status st = diags ? cm_gazetteer_create(&world) : CM_ERR_NOMEM;
+    if (st == CM_OK)
+        st = cm_gazetteer_add_file(world, CM_SMALL_WORLD, diags);
+    if (st == CM_OK)
+        st = cm_events_load(&events, CASE_DIR "/world.json", world, diags);
+    if (st == CM_OK && (cm_events_count(events) != 5 || cm_diag_count(diags) != 0 ||
+                        strcmp(cm_place_name(cm_event_place(cm_events_get(events, 3))),
+                               "Tyre") != 0))
+        st = CM_ERR_INTERNAL;
+    if (st != CM_OK && events)
+        st = CM_ERR_INTERNAL;   /* a failure must not hand out a result */
+    cm_events_destroy(events);
+    cm_gazetteer_destroy(world);
+    cm_diag_list_destroy(diags);
+    return st;
+}
+
 /* Runs @step once to count its allocations, then once per allocation. */
 static void
 fail_each(const char *name, cm_status (*step)(void))
@@ -79,6 +105,7 @@ main(void)
         return 2;
     fail_each("csv events", load_csv);
     fail_each("acled import", convert_acled);
+    fail_each("world gazetteer", world_names);
     cm_gazetteer_destroy(gaz);
     return check_result("test_alloc_inputs");
 }

@@ -3,7 +3,7 @@
 # data by itself, and another C program builds against libconflictmap through
 # pkg-config and uses it. Usage: install.sh CONFLICTMAP SOURCE_DIR WORK_DIR
 set -u
-bin=$1 work=$3
+bin=$1 src=$2 work=$3
 build=$(dirname "$bin")
 rm -rf "$work" && mkdir -p "$work" && cd "$work" || exit 2
 fail() { echo "FAIL: $*" >&2; exit 1; }
@@ -18,6 +18,17 @@ out=$(cd / && env -u CONFLICTMAP_DATA "$work/prefix/bin/conflictmap" place Hadru
   fail "installed conflictmap place Hadrud failed"
 case "$out" in Hadrut*share/conflictmap/gazetteer/caucasus.tsv:*) ;;
   *) fail "installed tool did not use the installed gazetteer: $out" ;; esac
+# The world gazetteer, when it was built, is installed beside it and used.
+if [ -f "$src/gazetteer/world.sqlite" ]; then
+  cmp -s "$src/gazetteer/world.sqlite" "$work/prefix/share/conflictmap/gazetteer/world.sqlite" ||
+    fail "gazetteer/world.sqlite was not installed"
+  out=$(cd / && env -u CONFLICTMAP_DATA "$work/prefix/bin/conflictmap" place Kyiv) ||
+    fail "installed conflictmap place Kyiv failed"
+  case "$out" in Kyiv*UA*share/conflictmap/gazetteer/world.sqlite*) ;;
+    *) fail "installed tool did not use the installed world gazetteer: $out" ;; esac
+fi
+[ -e "$work/prefix/share/conflictmap/gazetteer/fold-names.c" ] && fail "a build tool's source was installed"
+[ -e "$work/prefix/share/conflictmap/gazetteer/npm" ] && fail "gazetteer/npm was installed"
 
 # Another program, built against the installed library.
 cat > uses-library.c <<'C'
