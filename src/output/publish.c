@@ -367,6 +367,23 @@ repair(cm_publish *p, cm_diag_list *diags)
 
 /* ---- the run's side ---------------------------------------------------------------------- */
 
+/* DIR/sets must be a folder of its own, not a link: one planted in a shared
+ * folder would have every set written wherever it points. */
+static cm_status
+check_sets(cm_publish *p, cm_diag_list *diags)
+{
+    struct stat sb;
+    if (lstat(p->sets, &sb) != 0)
+        return io_error(diags, p->dir, "read", p->sets);
+    if (S_ISDIR(sb.st_mode))
+        return CM_OK;
+    cm_pos pos = { p->dir, 0, 0 };
+    cm_diag_error(diags, &pos, "\"%s\" is %s, not a folder; conflictmap keeps its sets of "
+                  "maps there and follows no link: remove it, or render into another folder",
+                  p->sets, S_ISLNK(sb.st_mode) ? "a link" : "a file");
+    return CM_ERR_IO;
+}
+
 /* DIR/sets/.staging-<12 random letters or digits>, made with the permissions any
  * folder of the user's gets (mkdtemp's 0700 would hide the published set
  * from a web server running as another user). */
@@ -408,6 +425,8 @@ cm_publish_open(cm_publish **out, const char *dir, cm_publish_mode mode, cm_diag
     cm_status st = make_dir(dir, diags);
     if (st == CM_OK && mkdir(p->sets, 0777) != 0 && errno != EEXIST)
         st = io_error(diags, dir, "create the folder", p->sets);
+    if (st == CM_OK)
+        st = check_sets(p, diags);
     if (st == CM_OK)
         st = take_lock(p, diags);
     if (st == CM_OK) {

@@ -29,6 +29,17 @@ sed 's/Azerbaijan says it took Hadrut/Azerbaijan says it has taken Hadrut/' "$ex
 grep -q "<svg" "out/$svg" || fail "out/$svg is not the new SVG"
 for n in $names; do [ -L "out/$n.tmp" ] || fail "the planted out/$n.tmp was touched"; done
 
+# A link planted at sets/, where every set is written: refused (exit 3),
+# nothing written where it points.
+mkdir -p elsewhere linked
+ln -s "$work/elsewhere" linked/sets
+"$bin" render "$example" -o linked --at "$at" --format png 2>linked.err
+status=$?
+[ "$status" -eq 3 ] || fail "a link at sets/: exit status $status, expected 3"
+grep -q '^linked: "linked/sets" is a link, not a folder; conflictmap keeps its sets of maps there and follows no link: remove it, or render into another folder$' \
+  linked.err || fail "a link at sets/: $(cat linked.err)"
+[ -z "$(ls -A elsewhere)" ] || fail "a link at sets/: wrote $(ls -A elsewhere) where it points"
+
 # -o 'file:' and -o 'pipe:' with an animation: ffmpeg (a stand-in that
 # records its arguments) is given a path that starts with ./, inside the
 # folder, never a URL, and nothing is written outside the working folder.
