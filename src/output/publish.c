@@ -174,7 +174,8 @@ is_id(const char *s)
     return n == ID_LEN && s[n] == '\0';
 }
 
-/* p->current from DIR/sets/current, when it names a set that is there. */
+/* p->current from DIR/sets/current, when it names a set that is there (a
+ * folder, not a link to one). */
 static void
 read_current(cm_publish *p)
 {
@@ -191,7 +192,7 @@ read_current(cm_publish *p)
     if (!is_id(id))
         return;
     snprintf(p->current, sizeof(p->current), "%s/%.12s", p->sets, id);
-    if (stat(p->current, &sb) != 0 || !S_ISDIR(sb.st_mode))
+    if (lstat(p->current, &sb) != 0 || !S_ISDIR(sb.st_mode))
         p->current[0] = '\0';
 }
 
@@ -355,8 +356,10 @@ repair(cm_publish *p, cm_diag_list *diags)
     names sets;
     cm_status st = list_names(p->sets, &sets);
     for (size_t i = 0; st == CM_OK && i < sets.n; i++) {
+        struct stat sb;
         snprintf(path, sizeof(path), "%s/%s", p->sets, sets.v[i]);
-        if (is_id(sets.v[i]) && strcmp(path, p->current) != 0)
+        if (is_id(sets.v[i]) && strcmp(path, p->current) != 0 && lstat(path, &sb) == 0 &&
+            S_ISDIR(sb.st_mode))
             st = switch_top(p, p->current, path, diags);
     }
     if (st == CM_OK)
@@ -562,7 +565,8 @@ inherit_current(cm_publish *p, const char *const *drop, cm_diag_list *diags)
 }
 
 /* Of the sets in DIR/sets, the published one and the @keep published
- * before it stay (by the time they were published); the rest go. Called
+ * before it stay (by the time they were published); the rest go. Only
+ * folders are sets: a link planted among them is never followed. Called
  * before a new set is published, so that what follows the moment of
  * publication cannot fail for want of memory. CM_OK or CM_ERR_NOMEM. */
 static cm_status
@@ -578,7 +582,7 @@ prune(cm_publish *p, size_t keep)
     for (size_t i = 0; i < l.n && n < 64; i++) {
         struct stat sb;
         snprintf(path, sizeof(path), "%s/%s", p->sets, l.v[i]);
-        if (!is_id(l.v[i]) || strcmp(path, p->current) == 0 || stat(path, &sb) != 0 ||
+        if (!is_id(l.v[i]) || strcmp(path, p->current) == 0 || lstat(path, &sb) != 0 ||
             !S_ISDIR(sb.st_mode))
             continue;
         memcpy(sets[n].id, l.v[i], ID_LEN + 1);

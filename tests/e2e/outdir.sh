@@ -40,6 +40,17 @@ grep -q '^linked: "linked/sets" is a link, not a folder; conflictmap keeps its s
   linked.err || fail "a link at sets/: $(cat linked.err)"
 [ -z "$(ls -A elsewhere)" ] || fail "a link at sets/: wrote $(ls -A elsewhere) where it points"
 
+# A link planted among the sets, named like one, pointing at a folder of
+# someone else's: never followed, never pruned into.
+"$bin" render "$example" -o planted --at "$at" --format png --quiet || fail "planted: render"
+mkdir -p victims && echo keep >victims/file
+ln -s "$work/victims" planted/sets/000000000000
+for style in dark print light; do   # three more sets: the oldest are pruned
+  "$bin" render "$example" -o planted --at "$at" --format png --quiet --style "$style" ||
+    fail "planted: render with $style"
+done
+[ "$(cat victims/file 2>/dev/null)" = keep ] || fail "planted: a file behind a planted link was removed"
+
 # -o 'file:' and -o 'pipe:' with an animation: ffmpeg (a stand-in that
 # records its arguments) is given a path that starts with ./, inside the
 # folder, never a URL, and nothing is written outside the working folder.
