@@ -2,6 +2,7 @@
  * are read; text read whole with its encoding checked once here, so every
  * parser after it can rely on valid UTF-8 and report errors by position. */
 #include "common/input.h"
+#include "common/grow.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -201,13 +202,10 @@ read_all(int fd, const char *path, size_t max_bytes, const char *advice, char **
                 too_big(path, max_bytes, advice, diags);
                 return CM_ERR_INPUT;
             }
-            char *bigger = realloc(buf, cap * 2);
-            if (!bigger) {
+            if (!CM_RESERVE(buf, cap, cap * 2)) {
                 free(buf);
                 return CM_ERR_NOMEM;
             }
-            buf = bigger;
-            cap *= 2;
         }
         ssize_t got = read(fd, buf + n, cap - n - 1);
         if (got < 0 && errno == EINTR)

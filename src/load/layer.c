@@ -574,13 +574,10 @@ convert(iconv_t cd, const char *s, size_t len, char **out)
         if (r != (size_t)-1)
             break;
         if (errno == E2BIG) {
-            char *bigger = realloc(buf, cap * 2);
-            if (!bigger) {
+            if (!CM_RESERVE(buf, cap, cap * 2)) {
                 free(buf);
                 return CM_ERR_NOMEM;
             }
-            buf = bigger;
-            cap *= 2;
             continue;
         }
         memcpy(buf + used, replacement, 3);

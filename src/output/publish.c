@@ -5,9 +5,9 @@
 #include "output/publish.h"
 #include "common/grow.h"
 #include "common/outfile.h"
-#include "common/sha256.h"
 
 #include <dirent.h>
+#include <glib.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -470,26 +470,19 @@ cm_publish_keep(cm_publish *p, const char *name)
     return link(from, to) == 0;
 }
 
-/* Appends the file @path to @buf (grown as needed). */
+/* Adds the bytes of the file @path to @h, a block at a time (a manifest may
+ * be large: it is never held whole). */
 static cm_status
-append_file(const char *path, char **buf, size_t *n, size_t *cap)
+hash_file(GChecksum *h, const char *path)
 {
+    unsigned char block[65536];
     FILE *f = fopen(path, "rb");
     if (!f)
         return CM_ERR_IO;
-    cm_status st = CM_OK;
-    for (;;) {
-        if (!CM_RESERVE(*buf, *cap, *n + 65536)) {
-            st = CM_ERR_NOMEM;
-            break;
-        }
-        size_t k = fread(*buf + *n, 1, 65536, f);
-        *n += k;
-        if (k < 65536)
-            break;
-    }
-    if (ferror(f))
-        st = CM_ERR_IO;
+    size_t k;
+    while ((k = fread(block, 1, sizeof(block), f)) > 0)
+        g_checksum_update(h, block, (gssize)k);
+    cm_status st = ferror(f) ? CM_ERR_IO : CM_OK;
     fclose(f);
     return st;
 }
@@ -498,8 +491,7 @@ cm_status
 cm_publish_id(cm_publish *p, const char *const *extra, char id[13], cm_diag_list *diags)
 {
     names l;
-    char *buf = NULL, path[PATH_BUF * 2];
-    size_t n = 0, cap = 0;
+    char path[PATH_BUF * 2];
     cm_status st = list_names(p->staging, &l);
     for (size_t k = 0; st == CM_OK && extra && extra[k]; k++) {
         char *copy = strdup(extra[k]);
@@ -512,26 +504,19 @@ cm_publish_id(cm_publish *p, const char *const *extra, char id[13], cm_diag_list
     }
     if (st == CM_OK && l.n)
         qsort(l.v, l.n, sizeof(*l.v), compare_names);
-    for (size_t i = 0; st == CM_OK && i < l.n; i++) {
+    GChecksum *h = st == CM_OK ? g_checksum_new(G_CHECKSUM_SHA256) : NULL;
+    for (size_t i = 0; h && st == CM_OK && i < l.n; i++) {
         size_t len = strlen(l.v[i]);
-        if (!CM_RESERVE(buf, cap, n + len + 1)) {
-            st = CM_ERR_NOMEM;
-            break;
-        }
-        memcpy(buf + n, l.v[i], len + 1);
-        n += len + 1;
+        g_checksum_update(h, (const guchar *)l.v[i], (gssize)len + 1);   /* the NUL too */
         if (len > 5 && strcmp(l.v[i] + len - 5, ".json") == 0) {
             snprintf(path, sizeof(path), "%s/%s", p->staging, l.v[i]);
-            st = append_file(path, &buf, &n, &cap);
+            st = hash_file(h, path);
         }
     }
-    if (st == CM_OK) {
-        unsigned char d[CM_SHA256_BYTES];
-        cm_sha256(buf ? buf : "", n, d);
-        for (int i = 0; i < ID_LEN / 2; i++)
-            snprintf(id + 2 * i, 3, "%02x", d[i]);
-    }
-    free(buf);
+    if (h && st == CM_OK)
+        snprintf(id, ID_LEN + 1, "%s", g_checksum_get_string(h));
+    if (h)
+        g_checksum_free(h);
     names_free(&l);
     return st == CM_ERR_IO ? io_error(diags, p->dir, "read the staged files in", p->staging)
                            : st;
