@@ -486,6 +486,14 @@ name_areas(cm_scene_base *b, cm_group group, double size_px, size_t max)
     size_t named = 0, n;
     area_order *order = NULL;
     cm_status st = by_size(b, group, &order, &n);
+    /* the inset and the scale bar, with the room a label keeps from them */
+    const double m = 6, avoid[2][4] = {
+        { b->map_rect[0], b->map_rect[1], b->style->margin_px + b->scale_bar_px + m,
+          b->style->margin_px + 20 + m },
+        { b->inset_rect[0] - m, b->inset_rect[1] - m, b->inset_rect[2] + 2 * m,
+          b->inset_rect[3] + 2 * m },
+    };
+    size_t n_avoid = b->inset_rect[2] > 0 ? 2 : 1;
     for (size_t j = 0; st == CM_OK && j < n && named < max; j++) {
         const cm_scene_path *p = &b->paths[order[j].path];
         const char *name = p->shape ? cm_shape_name(p->shape) : "";
@@ -495,7 +503,7 @@ name_areas(cm_scene_base *b, cm_group group, double size_px, size_t max)
             continue;
         spaced_caps(name, text, sizeof(text));
         caps_box(name, size_px, &w, &h);
-        if (!layout_room_for(p, b->map_rect, w, h, &x, &y))
+        if (!layout_room_for(p, b->map_rect, avoid, n_avoid, w, h, &x, &y))
             continue;
         if (!CM_GROW(b->countries, b->n_countries, b->cap_countries)) {
             st = CM_ERR_NOMEM;
