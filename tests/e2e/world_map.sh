@@ -74,6 +74,18 @@ else
   fail "named Ukraine map: no SVG written"
 fi
 
+# Crimea (Simferopol, 34.10E 44.95N) is drawn inside Ukraine's recognised
+# borders in every shipped layer, Russia's polygon no longer holds it
+for layer in countries world; do
+  who=$(ogrinfo -q -ro "$src/shapes/$layer.shp" -dialect SQLite \
+        -sql "SELECT iso_a2 FROM $layer WHERE ST_Contains(geometry, MakePoint(34.10, 44.95))" |
+        sed -n 's/.*iso_a2 (String) = //p' | tr '\n' ' ')
+  [ "$who" = "UA " ] || fail "$layer.shp: Simferopol is in '$who', expected UA alone"
+done
+who=$(ogrinfo -q -ro "$src/shapes/regions.shp" -sql "SELECT country FROM regions WHERE name IN ('Crimea', 'Sevastopol')" |
+      sed -n 's/.*country (String) = //p' | tr '\n' ' ')
+[ "$who" = "UA UA " ] || fail "regions.shp: Crimea and Sevastopol are in '$who', expected UA UA"
+
 # a slice of the whole world: every country read, no region names at that scale
 "$bin" render ukraine.json -o world --format svg --quiet --bbox -180,-56,180,74 \
   || fail "world render: exit $?"
