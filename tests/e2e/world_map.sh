@@ -95,4 +95,11 @@ for name in BRAZIL CHINA CANADA AUSTRALIA; do
 done
 grep -q ">$(spaced KHERSON)<" "$wsvg" && fail "world map: region names on a map of the world"
 sed -n '/<g id="regions"/,/<\/g>/p' "$wsvg" | grep -q '<path' && fail "world map: region borders on a map of the world"
+# nor the Karabakh lines (and their legend entries), nor the shipped lakes
+grep -q 'ceasefire\|Nagorno-Karabakh oblast' "$wsvg" && fail "world map: the Karabakh lines or their legend entries on a map of the world"
+# and the alt text does not call a map of Ukraine's events a map of Karabakh
+grep -q '<title id="title">Map of Nagorno' "$wsvg" && fail "world map: the alt text names Nagorno-Karabakh"
+grep -q 'Lake Sevan\|Caspian' "$wsvg" && fail "world map: lakes named on a map of the world"
+# the coarse world layer is not drawn under the countries that cover the map
+sed -n '/<g id="world"/,/<\/g>/p' "$wsvg" | grep -q '<path' && fail "world map: the world layer drawn under the countries"
 finish world
