@@ -38,7 +38,7 @@ typedef struct layout_kind_word {
 extern const layout_kind_word layout_kind_words[9];
 
 typedef struct cm_legend_present {
-    int sides[64], kinds[16], claimed, confirmed, disputed, uncertain, fresh, other;
+    int sides[64], kinds[16], reported, claimed, confirmed, disputed, uncertain, fresh, other;
 } present;
 
 /* Notes in @p what @e (in @state) brings to the legend. */

@@ -273,6 +273,12 @@ cm_render(const cm_render_options *opt, cm_diag_list *diags, cm_render_result *r
     }
     if (st == CM_OK)
         st = add_context_places(&r);
+    if (st == CM_OK && opt->strict && cm_diag_count(diags) > cm_diag_error_count(diags)) {
+        size_t n = cm_diag_count(diags) - cm_diag_error_count(diags);
+        cm_diag_error(diags, NULL, "%zu warning%s above, which --strict makes errors: "
+                      "nothing was written", n, n == 1 ? "" : "s");
+        st = CM_ERR_INPUT;
+    }
     if (st == CM_OK)
         st = prepare(&r);
     if (st == CM_OK)
