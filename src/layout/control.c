@@ -6,7 +6,8 @@
 #include <string.h>
 
 /* Regions whose name is the name of a controlled place or area are shaded in
- * the holder's colour; hatched while the change that gave it is only claimed.
+ * the holder's colour; hatched while the change that gave it is not confirmed
+ * (claimed, or disputed: a denied claim must not look surer than a claim).
  * Region names are keyed once per run (key_regions), the control names once
  * per slice, so a slice costs string compares only. */
 int
@@ -29,7 +30,7 @@ shade_area(layout *L, size_t path, const char *side, const cm_event *by)
     cm_rgba c = layout_side_color(L->b->events, side, L->st->neutral);
     c.a = 0.28;
     sc->areas[sc->n_areas++] = (cm_scene_area){
-        path, c, by && strcmp(cm_event_status(by), "claimed") == 0 };
+        path, c, by && strcmp(cm_event_status(by), "confirmed") != 0 };
 }
 
 void
