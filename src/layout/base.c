@@ -276,8 +276,43 @@ has_room(const cm_scene_base *b, double x, double y, double spacing)
     return 1;
 }
 
+static int
+is_picked(const cm_scene_base *b, const cm_place *p)
+{
+    for (size_t i = 0; i < b->n_places; i++)
+        if (b->places[i].place == p)
+            return 1;
+    return 0;
+}
+
+/* The events' own towns come first, whatever their rank and however near one
+ * another: each is named on a slice where no event is drawn on it (before its
+ * event, or after it has aged off the map), so that Mykolaiv is on the map
+ * before the strike on it is, and El Fasher before its first report. Where an
+ * event is drawn, its marker keeps the town's name out (context.c). */
+static cm_status
+pick_event_places(cm_scene_base *b, size_t *n_towns)
+{
+    for (size_t i = 0; i < cm_events_count(b->events); i++) {
+        const cm_place *p = cm_event_place(cm_events_get(b->events, i));
+        double xy[2];
+        if (!p || !is_context(p) || strcmp(cm_place_kind(p), "water") == 0 || is_picked(b, p))
+            continue;
+        xy[0] = cm_place_lon(p);
+        xy[1] = cm_place_lat(p);
+        cm_projection_forward(b->proj, xy, 1);
+        if (!layout_inside_rect(b->map_rect, xy[0], xy[1], 8))
+            continue;
+        if (!CM_GROW(b->places, b->n_places, b->n_places_cap))
+            return CM_ERR_NOMEM;
+        b->places[b->n_places++] = (context_place){ p, xy[0], xy[1] };
+        (*n_towns)++;
+    }
+    return CM_OK;
+}
+
 /* The towns that give a reader their bearings, chosen once for the whole run
- * (so every slice names the same ones): the most important first, each at
+ * (so every slice names the same ones): the events' own first, then the most important, each at
  * least @spacing from the others, so that they spread over the map and stop
  * at about one per 42,000 square pixels (38 on a 1600x1200 map), never a
  * carpet; waters are named whenever they are on the map. */
@@ -291,12 +326,14 @@ pick_places(cm_scene_base *b, const cm_gazetteer *gaz)
     double spacing = 0.5 * sqrt(area / target);
 
     wrap_box(b->near_deg, box);
-    cm_status st = gaz ? cm_gazetteer_within(gaz, box, SIZE_MAX, &found, &n) : CM_OK;
+    cm_status st = pick_event_places(b, &n_towns);
+    if (st == CM_OK && gaz)
+        st = cm_gazetteer_within(gaz, box, SIZE_MAX, &found, &n);
     for (size_t i = 0; st == CM_OK && i < n; i++) {
         const cm_place *p = found[i];
         double xy[2] = { cm_place_lon(p), cm_place_lat(p) };
         int water = strcmp(cm_place_kind(p), "water") == 0;
-        if (!is_context(p) || (!water && n_towns >= target))
+        if (!is_context(p) || (!water && n_towns >= target) || is_picked(b, p))
             continue;
         cm_projection_forward(b->proj, xy, 1);
         if (!layout_inside_rect(b->map_rect, xy[0], xy[1], 8) ||
