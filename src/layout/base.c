@@ -445,9 +445,8 @@ is_caseless(const char *name)
     if (!g_utf8_validate(name, -1, NULL))
         return 0;
     for (const char *p = name; *p; p = g_utf8_next_char(p)) {
-        gunichar c = g_utf8_get_char(p);
-        if (g_unichar_isalpha(c) && !g_unichar_isupper(c) && !g_unichar_islower(c) &&
-            !g_unichar_istitle(c))
+        /* a letter of no case (Lo); not a modifier letter such as Uzbek's ʻ */
+        if (g_unichar_type(g_utf8_get_char(p)) == G_UNICODE_OTHER_LETTER)
             return 1;
     }
     return 0;
