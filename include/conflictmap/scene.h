@@ -32,9 +32,10 @@ cm_status cm_scene_base_create(cm_scene_base **out, cm_layer *const *layers, siz
                                const double bbox_deg[4], int width_px, int height_px);
 void      cm_scene_base_destroy(cm_scene_base *base);   /* NULL is fine */
 
-/* Labels places in @lang ("en", "az", "hy", "ru", "ar") where the gazetteer
- * has a name in it, else in English; the default is "en". */
-void cm_scene_base_set_lang(cm_scene_base *base, const char *lang);
+/* Labels places and countries in @lang ("en", "az", "hy", "ru", "ar") where
+ * the gazetteer has a name in it, else in English; the default is "en".
+ * Returns CM_OK or CM_ERR_NOMEM (the countries are named again). */
+cm_status cm_scene_base_set_lang(cm_scene_base *base, const char *lang);
 
 /* Lays out @slice over @base. @previous (may be NULL) is the scene of the
  * slice before: a label it placed keeps its position where it still fits, so a

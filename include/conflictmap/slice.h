@@ -53,5 +53,8 @@ const char *cm_slice_control(const cm_slice *slice, const char *name);
 size_t cm_slice_n_control(const cm_slice *slice);
 void   cm_slice_control_at(const cm_slice *slice, size_t i, const char **name,
                            const char **side, const cm_event **by);
+/* Whether entry @i is an area's (a district named by an event's "area" or by
+ * initial_control), shaded on the map, rather than a place's, marked. */
+int    cm_slice_control_is_area(const cm_slice *slice, size_t i);
 
 #endif

@@ -295,8 +295,43 @@ has_room(const cm_scene_base *b, double x, double y, double spacing)
     return 1;
 }
 
+static int
+is_picked(const cm_scene_base *b, const cm_place *p)
+{
+    for (size_t i = 0; i < b->n_places; i++)
+        if (b->places[i].place == p)
+            return 1;
+    return 0;
+}
+
+/* The events' own towns come first, whatever their rank and however near one
+ * another: each is named on a slice where no event is drawn on it (before its
+ * event, or after it has aged off the map), so that Mykolaiv is on the map
+ * before the strike on it is, and El Fasher before its first report. Where an
+ * event is drawn, its marker keeps the town's name out (context.c). */
+static cm_status
+pick_event_places(cm_scene_base *b, size_t *n_towns)
+{
+    for (size_t i = 0; i < cm_events_count(b->events); i++) {
+        const cm_place *p = cm_event_place(cm_events_get(b->events, i));
+        double xy[2];
+        if (!p || !is_context(p) || strcmp(cm_place_kind(p), "water") == 0 || is_picked(b, p))
+            continue;
+        xy[0] = cm_place_lon(p);
+        xy[1] = cm_place_lat(p);
+        cm_projection_forward(b->proj, xy, 1);
+        if (!layout_inside_rect(b->map_rect, xy[0], xy[1], 8))
+            continue;
+        if (!CM_GROW(b->places, b->n_places, b->n_places_cap))
+            return CM_ERR_NOMEM;
+        b->places[b->n_places++] = (context_place){ p, xy[0], xy[1] };
+        (*n_towns)++;
+    }
+    return CM_OK;
+}
+
 /* The towns that give a reader their bearings, chosen once for the whole run
- * (so every slice names the same ones): the most important first, each at
+ * (so every slice names the same ones): the events' own first, then the most important, each at
  * least @spacing from the others, so that they spread over the map and stop
  * at about one per 42,000 square pixels (38 on a 1600x1200 map), never a
  * carpet; waters are named whenever they are on the map. */
@@ -310,12 +345,15 @@ pick_places(cm_scene_base *b, const cm_gazetteer *gaz)
     double spacing = 0.5 * sqrt(area / target);
 
     wrap_box(b->near_deg, box);
-    cm_status st = gaz ? cm_gazetteer_within(gaz, box, SIZE_MAX, &found, &n) : CM_OK;
+    cm_status st = pick_event_places(b, &n_towns);
+    if (st == CM_OK && gaz)
+        st = cm_gazetteer_within(gaz, box, SIZE_MAX, &found, &n);
     for (size_t i = 0; st == CM_OK && i < n; i++) {
         const cm_place *p = found[i];
         double xy[2] = { cm_place_lon(p), cm_place_lat(p) };
         int water = strcmp(cm_place_kind(p), "water") == 0;
-        if (!is_context(p) || (!water && n_towns >= target) || (water && !names_waters(b)))
+        if (!is_context(p) || (!water && n_towns >= target) || (water && !names_waters(b)) ||
+            is_picked(b, p))
             continue;
         cm_projection_forward(b->proj, xy, 1);
         if (!layout_inside_rect(b->map_rect, xy[0], xy[1], 8) ||
@@ -417,13 +455,48 @@ emphasise_countries(cm_scene_base *b)
 
 /* ---- the base: country names ------------------------------------------------------ */
 
+/* Whether @name has a letter of a script without capitals (Arabic, Hebrew,
+ * Chinese...): such a name is set as it is written, neither capitalised nor
+ * spaced, as spacing would break the joined letters of Arabic. */
+static int
+is_caseless(const char *name)
+{
+    if (!g_utf8_validate(name, -1, NULL))
+        return 0;
+    for (const char *p = name; *p; p = g_utf8_next_char(p)) {
+        /* a letter of no case (Lo); not a modifier letter such as Uzbek's ʻ */
+        if (g_unichar_type(g_utf8_get_char(p)) == G_UNICODE_OTHER_LETTER)
+            return 1;
+    }
+    return 0;
+}
+
 /* A country is named at the middle of its largest part, when that is on the
  * map. The name is set in capitals with thin spaces between the letters, as
- * atlases do. */
+ * atlases do: Latin, Cyrillic and Armenian alike (Р О С С И Я); a name in a
+ * script without capitals as it is written (روسيا). */
 static void
-spaced_caps(const char *name, char *out, size_t size)
+spaced_caps(const char *name, int dotted_i, char *out, size_t size)
 {
     size_t w = 0;
+    char dotted[256];
+    if (is_caseless(name)) {
+        snprintf(out, size, "%s", name);
+        return;
+    }
+    /* Azerbaijani's i has its dot in capitals: Ermənistan is ERMƏNİSTAN */
+    for (size_t i = 0, k = 0; dotted_i && k + 3 < sizeof(dotted); i++) {
+        if (name[i] == 'i') {
+            memcpy(dotted + k, "\xc4\xb0", 2);   /* İ */
+            k += 2;
+        } else {
+            dotted[k++] = name[i];
+        }
+        if (!name[i]) {
+            name = dotted;
+            break;
+        }
+    }
     /* capitals of every script, not ASCII's alone: Ağdam is AĞDAM, Bakı BAKI */
     char *upper = g_utf8_validate(name, -1, NULL) ? g_utf8_strup(name, -1) : NULL;
     if (upper)
@@ -450,7 +523,7 @@ caps_box(const char *name, double size_px, double *w, double *h)
     size_t letters = 0;
     for (const unsigned char *p = (const unsigned char *)name; *p; p++)
         letters += (*p & 0xC0) != 0x80;
-    *w = (double)letters * 0.86 * size_px + 4;
+    *w = (double)letters * (is_caseless(name) ? 0.6 : 0.86) * size_px + 4;
     *h = 1.35 * size_px;
 }
 
@@ -516,11 +589,17 @@ name_areas(cm_scene_base *b, cm_group group, double size_px, size_t max)
     for (size_t j = 0; st == CM_OK && j < n && named < max; j++) {
         const cm_scene_path *p = &b->paths[order[j].path];
         const char *name = p->shape ? cm_shape_name(p->shape) : "";
-        char text[128];
+        const char *iso = p->shape && group == CM_GROUP_COUNTRIES
+                              ? cm_shape_attr(p->shape, "iso_a2") : NULL;
+        char text[128], in_lang[128];
+        /* a country in the map's language where the gazetteer has its name */
+        if (iso && strcmp(b->lang, "en") != 0 &&
+            cm_gazetteer_country_name_in(b->gaz, iso, b->lang, in_lang, sizeof(in_lang)))
+            name = in_lang;
         double w, h, x, y;
         if (order[j].px2 <= 0 || !p->is_polygon || !*name)
             continue;
-        spaced_caps(name, text, sizeof(text));
+        spaced_caps(name, name == in_lang && strcmp(b->lang, "az") == 0, text, sizeof(text));
         caps_box(name, size_px, &w, &h);
         if (!layout_room_for(p, b->map_rect, avoid, n_avoid, w, h, &x, &y))
             continue;
@@ -733,6 +812,7 @@ cm_scene_base_create(cm_scene_base **out, cm_layer *const *layers, size_t n_laye
     b->proj = proj;
     b->events = events;
     b->gaz = gaz;
+    snprintf(b->lang, sizeof(b->lang), "en");
     /* West > east: the extent crosses the antimeridian; east runs past 180. */
     double east = bbox_deg[2] < bbox_deg[0] ? bbox_deg[2] + 360 : bbox_deg[2];
     b->center_lon = fmod((bbox_deg[0] + east) / 2 + 540, 360) - 180;
@@ -771,10 +851,16 @@ cm_scene_base_create(cm_scene_base **out, cm_layer *const *layers, size_t n_laye
     return CM_OK;
 }
 
-void
+cm_status
 cm_scene_base_set_lang(cm_scene_base *b, const char *lang)
 {
+    char was[sizeof(b->lang)];
+    snprintf(was, sizeof(was), "%s", b->lang);
     snprintf(b->lang, sizeof(b->lang), "%s", lang && *lang ? lang : "en");
+    if (strcmp(was, b->lang) == 0)
+        return CM_OK;
+    b->n_countries = 0;   /* the countries named again, in this language */
+    return place_countries(b);
 }
 
 void

@@ -2,6 +2,7 @@
  * their bearings, placed last, where the story's labels left room. */
 #include "layout/layout.h"
 
+#include <math.h>
 #include <string.h>
 
 /* Country names only where there is room for them: not on phone-sized maps. */
@@ -29,8 +30,26 @@ layout_regions(layout *L)
                               L->b->countries[i].y, L->st->label_px - 1, 0, 0, faint);
 }
 
+/* What is drawn on a context town at (@x, @y): 2 an event (whose label names
+ * the place), 1 only the square of the side holding it, 0 nothing. */
+static int
+drawn_on(const layout *L, double x, double y)
+{
+    int what = 0;
+    for (size_t i = 0; i < L->sc->n_markers; i++) {
+        const cm_scene_marker *m = &L->sc->markers[i];
+        if (fabs(m->x - x) > 1 || fabs(m->y - y) > 1)
+            continue;
+        if (m->group == CM_GROUP_EVENTS)
+            return 2;
+        what |= m->group == CM_GROUP_CONTROL;
+    }
+    return what;
+}
+
 /* Context places by importance: capitals bold with a square, cities, then
- * towns smaller; waters in italics with no symbol. */
+ * towns smaller; waters in italics with no symbol. A town marked for the
+ * side that holds it is named beside its square, with no dot of its own. */
 void
 layout_context(layout *L)
 {
@@ -44,15 +63,17 @@ layout_context(layout *L)
                               st->label_px, 0, 1, st->water_text);
             continue;
         }
-        if (!layout_box_free(L, (box){ cp->x - dot, cp->y - dot, 2 * dot, 2 * dot }))
+        int held = 0;
+        if (!layout_box_free(L, (box){ cp->x - dot, cp->y - dot, 2 * dot, 2 * dot }) &&
+            !(held = drawn_on(L, cp->x, cp->y) == 1))
             continue;
         int capital = strcmp(kind, "capital") == 0, city = strcmp(kind, "city") == 0;
         size_t before = L->sc->n_labels;
         layout_label_point(L, cm_place_name_in(cp->place, L->b->lang), NULL, cp->x, cp->y,
-                           st->place_dot_px + 1,
+                           held ? 6 : st->place_dot_px + 1,
                            capital ? st->label_px + 1 : city ? st->label_px : st->label_px - 1,
                            capital, capital ? st->text : st->text_muted, LABEL_CONTEXT);
-        if (L->sc->n_labels == before)
+        if (L->sc->n_labels == before || held)
             continue;   /* no room for its name: leave the dot out too */
         cm_scene_marker *m = layout_add_marker(L, CM_GROUP_PLACES, NULL, cp->x, cp->y,
                                                capital ? st->place_dot_px + 1 : st->place_dot_px);

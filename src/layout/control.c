@@ -6,7 +6,8 @@
 #include <string.h>
 
 /* Regions whose name is the name of a controlled place or area are shaded in
- * the holder's colour; hatched while the change that gave it is only claimed.
+ * the holder's colour; hatched while the change that gave it is not confirmed
+ * (claimed, or disputed: a denied claim must not look surer than a claim).
  * Region names are keyed once per run (key_regions), the control names once
  * per slice, so a slice costs string compares only. */
 int
@@ -29,7 +30,7 @@ shade_area(layout *L, size_t path, const char *side, const cm_event *by)
     cm_rgba c = layout_side_color(L->b->events, side, L->st->neutral);
     c.a = 0.28;
     sc->areas[sc->n_areas++] = (cm_scene_area){
-        path, c, by && strcmp(cm_event_status(by), "claimed") == 0 };
+        path, c, by && strcmp(cm_event_status(by), "confirmed") != 0 };
 }
 
 void
@@ -39,6 +40,8 @@ layout_areas(layout *L)
     for (size_t i = 0; i < cm_slice_n_control(sl) && L->status == CM_OK; i++) {
         const char *name, *side;
         const cm_event *by;
+        if (!cm_slice_control_is_area(sl, i))
+            continue;
         cm_slice_control_at(sl, i, &name, &side, &by);
         char *key = cm_name_key(name);
         if (!key) {
@@ -82,6 +85,8 @@ layout_control(layout *L)
         const char *name, *side;
         const cm_event *by;
         double xy[2];
+        if (cm_slice_control_is_area(sl, i))
+            continue;   /* shaded by layout_areas, not marked */
         cm_slice_control_at(sl, i, &name, &side, &by);
         if (!control_lonlat(L, i, &xy[0], &xy[1]))
             continue;

@@ -65,5 +65,10 @@ double cm_km_between(double lon1, double lat1, double lon2, double lat2);
  * name for it. */
 void cm_gazetteer_country_name(const cm_gazetteer *gaz, const char *code, char *buf,
                                size_t size);
+/* Country @code's name in @lang (az, hy, ru, ar) into @buf, as a map in that
+ * language writes it ("Россия"): 1, or 0 when the gazetteer has none (no world
+ * database, or no name in that language), @buf then untouched. */
+int cm_gazetteer_country_name_in(const cm_gazetteer *gaz, const char *code, const char *lang,
+                                 char *buf, size_t size);
 
 #endif

@@ -14,7 +14,7 @@
 #include <unistd.h>
 
 /* The schema this file reads: make-world-db's FORMAT. */
-#define DB_FORMAT "1"
+#define DB_FORMAT "2"
 
 #define PLACE_COLUMNS "p.id, p.name, p.name_az, p.name_hy, p.name_ru, p.name_ar, p.lon, " \
                       "p.lat, p.country, p.kind, p.rank, p.source, p.aliases, p.file, p.line"
@@ -51,7 +51,8 @@ static const char *const sql[N_STMTS] = {
     [S_KEY_NAMES] = "SELECT " PLACE_COLUMNS ", n.name FROM names n JOIN places p "
                     "ON p.id = n.place WHERE n.key = ?1 ORDER BY n.place",
     [S_COUNTRIES] = "SELECT code FROM countries WHERE key = ?1 ORDER BY code",
-    [S_COUNTRY_NAME] = "SELECT name FROM country_names WHERE code = ?1",
+    [S_COUNTRY_NAME] = "SELECT name, name_az, name_hy, name_ru, name_ar FROM country_names "
+                       "WHERE code = ?1",
 };
 
 struct cm_gazdb {
@@ -506,14 +507,25 @@ cm_gazdb_countries(cm_gazdb *db, const char *key, char (*codes)[3], size_t max, 
 int
 cm_gazdb_country_name(cm_gazdb *db, const char *code, char *buf, size_t size)
 {
+    return cm_gazdb_country_name_in(db, code, NULL, buf, size);
+}
+
+int
+cm_gazdb_country_name_in(cm_gazdb *db, const char *code, const char *lang, char *buf,
+                         size_t size)
+{
+    static const char *const langs[] = { "az", "hy", "ru", "ar" };   /* the columns' order */
     cm_status st = CM_OK;
     sqlite3_stmt *q = stmt(db, S_COUNTRY_NAME, &st);
-    int found = 0;
+    int column = 0, found = 0;
+    for (int l = 0; lang && l < 4; l++)
+        if (strcmp(lang, langs[l]) == 0)
+            column = l + 1;
     if (!q)
         return 0;
     sqlite3_bind_text(q, 1, code, -1, SQLITE_STATIC);
-    if (sqlite3_step(q) == SQLITE_ROW) {
-        snprintf(buf, size, "%s", text_or_empty(q, 0));
+    if (sqlite3_step(q) == SQLITE_ROW && (column == 0 || *text_or_empty(q, column))) {
+        snprintf(buf, size, "%s", text_or_empty(q, column));
         found = 1;
     }
     sqlite3_reset(q);

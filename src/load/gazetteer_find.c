@@ -425,6 +425,18 @@ cm_gazetteer_country_name(const cm_gazetteer *gaz, const char *code, char *buf, 
         snprintf(buf, size, "%s", code);
 }
 
+int
+cm_gazetteer_country_name_in(const cm_gazetteer *gaz, const char *code, const char *lang,
+                             char *buf, size_t size)
+{
+    char name[256];
+    if (!gaz || !gaz->db || !lang || !cm_gazdb_country_name_in(gaz->db, code, lang, name,
+                                                               sizeof(name)))
+        return 0;
+    snprintf(buf, size, "%s", name);
+    return 1;
+}
+
 /* ---- extents and the nearest place ---------------------------------------- */
 
 static cm_status

@@ -94,7 +94,7 @@ prepare(run *r)
         st = cm_scene_base_create(&r->plan.base, r->in.layers, r->in.n_layers, r->plan.proj, r->in.style, r->in.gaz,
                                   r->in.events, r->plan.bbox, o->width_px, o->height_px);
     if (st == CM_OK)
-        cm_scene_base_set_lang(r->plan.base, o->lang);
+        st = cm_scene_base_set_lang(r->plan.base, o->lang);
     if (st == CM_OK && (o->formats & CM_FORMAT_HTML))
         st = cm_html_page_create(&r->plan.page, r->in.events, r->in.style, o->width_px, o->height_px,
                                  o->scale, o->scale < 2 ? 2 : o->scale);

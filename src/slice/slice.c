@@ -15,6 +15,8 @@
 typedef struct control {
     char *key;              /* folded name, owned */
     const char *name;       /* as first written, borrowed from the events */
+    int is_area;            /* an area (a district): an event's area, initial_control;
+                               else a place: an event's place, initial_control */
     size_t first, n;        /* its entries: history[first .. first + n) */
 } control;
 
@@ -124,17 +126,20 @@ choose_times(const cm_event **sorted, size_t n_events, const cm_slice_spec *spec
 
 /* ---- control state ---------------------------------------------------------- */
 
+/* A place and the area of the same name are recorded apart: Ukraine's
+ * taking Kherson the city is not its taking the Kherson oblast. */
 static cm_status
-set_control(cm_slices *s, const char *name, const char *side, const cm_event *by,
-            size_t seen)
+set_control(cm_slices *s, const char *name, int is_area, const char *side,
+            const cm_event *by, size_t seen)
 {
     char *key = cm_name_fold(name);
     size_t i = 0;
     if (!key)
         return CM_ERR_NOMEM;
     /* "Khojavend" in initial_control and "Xocavənd" in an event are one area. */
-    while (i < s->n_controls && strcmp(s->controls[i].key, key) != 0 &&
-           !cm_name_same(s->controls[i].name, name))
+    while (i < s->n_controls &&
+           (s->controls[i].is_area != is_area ||
+            (strcmp(s->controls[i].key, key) != 0 && !cm_name_same(s->controls[i].name, name))))
         i++;
     if (!CM_GROW(s->history, s->n_history, s->cap_history) ||
         !CM_GROW(s->controls, s->n_controls, s->cap_controls)) {
@@ -142,7 +147,7 @@ set_control(cm_slices *s, const char *name, const char *side, const cm_event *by
         return CM_ERR_NOMEM;
     }
     if (i == s->n_controls)
-        s->controls[s->n_controls++] = (control){ key, name, 0, 0 };
+        s->controls[s->n_controls++] = (control){ key, name, is_area, 0, 0 };
     else
         free(key);
     s->controls[i].n++;
@@ -151,7 +156,8 @@ set_control(cm_slices *s, const char *name, const char *side, const cm_event *by
 }
 
 /* A control change sets its place (by the gazetteer's name, so "Hadrud" and
- * "Hadrut" are one place) and its area, when it names one. */
+ * "Hadrut" are one place) and its area, when it names one ("area"): only
+ * then does a district change hands. */
 static cm_status
 apply_change(cm_slices *s, const cm_event *e, size_t seen)
 {
@@ -163,9 +169,9 @@ apply_change(cm_slices *s, const cm_event *e, size_t seen)
     if (!to)
         return CM_OK;
     if (name && *name)
-        st = set_control(s, name, to, e, seen);
+        st = set_control(s, name, 0, to, e, seen);
     if (st == CM_OK && cm_event_area(e))
-        st = set_control(s, cm_event_area(e), to, e, seen);
+        st = set_control(s, cm_event_area(e), 1, to, e, seen);
     return st;
 }
 
@@ -177,7 +183,11 @@ initial_state(cm_slices *s, const cm_events *events)
         const char *name, *side;
         cm_events_initial(events, i, &name, &side);
         const cm_place *place = cm_events_initial_place(events, i);
-        st = set_control(s, place ? cm_place_name(place) : name, side, NULL, 0);
+        /* a name that is both a place's and an area's applies to both */
+        if (place)
+            st = set_control(s, cm_place_name(place), 0, side, NULL, 0);
+        if (st == CM_OK)
+            st = set_control(s, name, 1, side, NULL, 0);
     }
     return st;
 }
@@ -401,10 +411,14 @@ cm_slice_control(const cm_slice *sl, const char *name)
 {
     char *key = cm_name_fold(name);
     const char *side = NULL;
+    int found_place = 0;   /* a place's side wins over its area's */
     for (size_t i = 0; key && i < sl->n_control; i++)
-        if (strcmp(sl->all->controls[i].key, key) == 0 ||
-            cm_name_same(sl->all->controls[i].name, name))
+        if ((strcmp(sl->all->controls[i].key, key) == 0 ||
+             cm_name_same(sl->all->controls[i].name, name)) &&
+            (!found_place || !sl->all->controls[i].is_area)) {
             side = control_entry(sl, i)->side;
+            found_place |= !sl->all->controls[i].is_area;
+        }
     free(key);
     return side;
 }
@@ -419,4 +433,10 @@ cm_slice_control_at(const cm_slice *sl, size_t i, const char **name, const char 
     *name = c ? sl->all->controls[i].name : NULL;
     *side = c ? c->side : NULL;
     *by = c ? c->by : NULL;
+}
+
+int
+cm_slice_control_is_area(const cm_slice *sl, size_t i)
+{
+    return i < sl->n_control && sl->all->controls[i].is_area;
 }

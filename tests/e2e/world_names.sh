@@ -115,4 +115,22 @@ head -1 stdout.txt | grep -q "^Mingachevir${tab}47.0595${tab}40.7640${tab}AZ${ta
 run 0 -- "$bin" validate "$src/examples/karabakh-2020-10-09.json"
 [ -s stderr.txt ] && fail "the example gave: $(cat stderr.txt)"
 
+# Countries in the map's language (--lang), from CLDR through the database:
+# Russian in spaced capitals as Latin is (Р О С С И Я, not the iso-codes
+# "Российская Федерация"), Arabic as it is written, joined, with no letter
+# spacing (روسيا).
+thin=$'\u2009'
+run 0 -- "$bin" render "$src/examples/karabakh-2020-10-09.json" -o lang-ru --format svg --quiet \
+  --lang ru --at 2020-10-09T15:15:00Z
+for name in "Р${thin}О${thin}С${thin}С${thin}И${thin}Я" "А${thin}Р${thin}М${thin}Е${thin}Н${thin}И${thin}Я"; do
+  grep -q ">$name<" lang-ru/*.svg || fail "--lang ru: no country name $name"
+done
+grep -q ">R${thin}U${thin}S${thin}S${thin}I${thin}A<" lang-ru/*.svg && fail "--lang ru: RUSSIA in English"
+run 0 -- "$bin" render "$src/examples/karabakh-2020-10-09.json" -o lang-ar --format svg --quiet \
+  --lang ar --at 2020-10-09T15:15:00Z
+for name in روسيا أرمينيا إيران; do
+  grep -q ">$name<" lang-ar/*.svg || fail "--lang ar: no country name $name"
+done
+grep -q ">ر${thin}و" lang-ar/*.svg && fail "--lang ar: letters spaced apart"
+
 finish world

@@ -216,14 +216,14 @@ test_not_ours(void)
     CHECK(write(fd, junk, sizeof(junk)) == (ssize_t)sizeof(junk));
     close(fd);
     CHECK_INT(add_expecting(path, "this is not a gazetteer database this version of "
-                            "conflictmap reads (format unknown, it reads format 1); rebuild "
+                            "conflictmap reads (format unknown, it reads format 2); rebuild "
                             "it with gazetteer/make-world-db"), CM_ERR_INPUT);
     /* A real SQLite database, of something else. */
     unlink(path);
     sqlite3 *db = NULL;
     sqlite3_open(path, &db);
     sqlite3_exec(db, "CREATE TABLE meta (key TEXT, value TEXT);"
-                     "INSERT INTO meta VALUES ('format', '1')", NULL, NULL, NULL);
+                     "INSERT INTO meta VALUES ('format', '2')", NULL, NULL, NULL);
     sqlite3_close(db);
     cm_status st = add_expecting(path, "the gazetteer database lacks a table this version of "
                                  "conflictmap reads (no such table: places); rebuild it with "

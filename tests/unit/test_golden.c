@@ -2,7 +2,10 @@
  * how to render one slice of it; the PNG must match expected-<W>x<H>@<scale>.png
  * within tests/golden/tolerance.h. A failure writes actual.png and diff.png to
  * the build folder; a missing reference fails. CM_UPDATE_GOLDEN=1 rewrites the
- * references (look at them before committing). */
+ * references (look at them before committing). A case reads the curated
+ * gazetteer alone, or with "gazetteer": "world" the world database the command
+ * ships (gazetteer/world.sqlite, made by gazetteer/make-world-db), as an
+ * example named by place anywhere needs. */
 #include "check.h"
 #include "conflictmap/conflictmap.h"
 #include "../golden/tolerance.h"
@@ -17,6 +20,7 @@
 #define GOLDEN_DIR CM_SOURCE_DIR "/tests/golden"
 
 static const char *const gazetteers[] = { CM_SOURCE_DIR "/gazetteer/caucasus.tsv" };
+static const char *const world[] = { CM_SOURCE_DIR "/gazetteer/world.sqlite" };
 static const char *const shapes[] = { CM_SOURCE_DIR "/shapes" };
 
 typedef struct golden_case {
@@ -24,6 +28,7 @@ typedef struct golden_case {
     cm_time at[2];           /* the slice before (what is "new" is new since it), the slice */
     int width, height;
     double scale;
+    int is_world;            /* the world database, not the curated file */
 } golden_case;
 
 static int
@@ -45,6 +50,8 @@ read_case(const char *name, golden_case *c)
     snprintf(c->name, sizeof(c->name), "%.200s", name);
     snprintf(c->events, sizeof(c->events), GOLDEN_DIR "/%.200s/%.1000s", name, events);
     json_t *style = json_object_get(j, "style"), *lang = json_object_get(j, "lang");
+    const char *gaz = json_string_value(json_object_get(j, "gazetteer"));
+    c->is_world = gaz && strcmp(gaz, "world") == 0;
     snprintf(c->style, sizeof(c->style), "%s", style ? json_string_value(style) : "light");
     snprintf(c->lang, sizeof(c->lang), "%s", lang ? json_string_value(lang) : "en");
     c->width = json_object_get(j, "width") ? (int)json_integer_value(json_object_get(j, "width")) : 1600;
@@ -65,7 +72,7 @@ render_case(const golden_case *c, const char *out_dir, char *png, size_t size)
     o.lang = c->lang;
     o.shapes = shapes;
     o.n_shapes = 1;
-    o.gazetteers = gazetteers;
+    o.gazetteers = c->is_world ? world : gazetteers;
     o.n_gazetteers = 1;
     o.slicing.at = c->at;
     o.slicing.n_at = 2;

@@ -191,7 +191,8 @@ test_dense(void)
 }
 
 /* A rayon named in initial_control is shaded for its holder, and a claimed
- * capture that names it as its area hatches it in the taker's colour. */
+ * capture that names it as its area hatches it in the taker's colour; a
+ * disputed one (the other side denies it) is hatched too, never solid. */
 static void
 test_areas(void)
 {
@@ -202,20 +203,22 @@ test_areas(void)
           " \"events\": [\n"
           "  {\"time\": \"2020-10-09T08:00:00Z\", \"lon\": 47.5, \"lat\": 40.2, \"kind\": \"clash\"},\n"
           "  {\"time\": \"2020-10-09T15:15:00Z\", \"lon\": 47.03, \"lat\": 39.52,\n"
-          "   \"area\": \"Xocav\xc9\x99nd\", \"control\": {\"from\": \"AM\", \"to\": \"AZ\"}}]}\n", f);
+          "   \"area\": \"Xocav\xc9\x99nd\", \"control\": {\"from\": \"AM\", \"to\": \"AZ\"}},\n"
+          "  {\"time\": \"2020-10-09T16:00:00Z\", \"lon\": 47.03, \"lat\": 39.52, \"status\": \"disputed\",\n"
+          "   \"area\": \"Xocav\xc9\x99nd\", \"control\": {\"from\": \"AZ\", \"to\": \"AM\"}}]}\n", f);
     fclose(f);
     static const char *const shapes[] = { "regions" };
     fixture fx;
     setup(&fx, "area-events.json", NULL, shapes, 1, 1200, 900);
-    for (size_t i = 0; i < 2; i++) {
+    for (size_t i = 0; i < 3; i++) {
         cm_scene *sc = NULL;
         CHECK_INT(cm_scene_layout(&sc, fx.base, cm_slices_get(fx.slices, i), NULL), CM_OK);
         CHECK_INT(sc->n_areas, 1);
         if (sc->n_areas == 1) {
             CHECK_STR(cm_shape_name(fx.base->paths[sc->areas[0].path].shape),
                       "Xocav\xc9\x99nd");
-            CHECK_NEAR(sc->areas[0].color.r, i == 0 ? 0xc5 / 255.0 : 0x2b / 255.0, 1e-9);
-            CHECK_INT(sc->areas[0].is_claimed, i == 1);
+            CHECK_NEAR(sc->areas[0].color.r, i == 1 ? 0x2b / 255.0 : 0xc5 / 255.0, 1e-9);
+            CHECK_INT(sc->areas[0].is_claimed, i >= 1);
         }
         cm_scene_destroy(sc);
     }

@@ -70,6 +70,24 @@ test_default(cm_events *ev)
     /* "Hadrud" is the gazetteer's Hadrut: the change applies to the same place. */
     CHECK_STR(cm_slice_control(at1335, "Hadrut"), "AZ");
     CHECK(cm_slice_control(at1335, "Goranboy") == NULL);
+    /* initial_control's "Hadrut" is a place and an area (both recorded); the
+     * 13:35 event names the place only: the area of that name stays AM, so a
+     * district named like a town does not change hands with the town */
+    size_t n_place = 0, n_area = 0;
+    for (size_t i = 0; i < cm_slice_n_control(at1335); i++) {
+        const char *name, *side;
+        const cm_event *by;
+        cm_slice_control_at(at1335, i, &name, &side, &by);
+        if (cm_name_same(name, "Hadrut") && !cm_slice_control_is_area(at1335, i)) {
+            n_place++;
+            CHECK_STR(side, "AZ");
+        } else if (cm_name_same(name, "Hadrut")) {
+            n_area++;
+            CHECK_STR(side, "AM");
+        }
+    }
+    CHECK_INT(n_place, 1);
+    CHECK_INT(n_area, 1);
 
     CHECK_INT(cm_slice_n_events(first), 1);
     CHECK_STR(state_of(first, "shell"), "new");
