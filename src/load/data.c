@@ -1,9 +1,14 @@
 /* Finding the data conflictmap ships (shapes/, gazetteer/) for a run that
- * names none: the library takes explicit paths, the tool finds the defaults. */
-#include "cli.h"
+ * names none, the same for the command and for any program using the
+ * library; reading it is the gazetteer's and the layers' job. */
+#define _GNU_SOURCE   /* dladdr */
+#include "load/data.h"
+#include "common/grow.h"
 
 #include <dirent.h>
+#include <dlfcn.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,33 +37,104 @@ has_data(const char *dir)
     return is_dir(dir, "/gazetteer") && is_dir(dir, "/shapes");
 }
 
-const char *
-cli_data_dir(void)
+/* The folder @file is in, resolved, into @dir; 0 when it cannot be. */
+static int
+folder_of(const char *file, char dir[PATH_MAX])
 {
-    static char found[PATH_MAX];
-    char exe[PATH_MAX];
+    if (!realpath(file, dir))
+        return 0;
+    char *slash = strrchr(dir, '/');
+    if (slash)
+        *slash = '\0';
+    return slash != NULL;
+}
+
+/* @dir + @rel into @found when that holds the data. */
+static int
+try_at(char found[PATH_MAX], const char *dir, const char *rel)
+{
+    return join(found, PATH_MAX, dir, rel) && has_data(found);
+}
+
+/* 1 when @dir is the build folder or inside it. */
+static int
+is_in_build(const char *dir)
+{
+    char build[PATH_MAX];
+    size_t n;
+    if (!realpath(CM_BUILD_DIR, build))
+        return 0;
+    n = strlen(build);
+    return strncmp(dir, build, n) == 0 && (dir[n] == '\0' || dir[n] == '/');
+}
+
+static char found_dir[PATH_MAX];
+static const char *found;
+
+static void
+look(void)
+{
+    char exe[PATH_MAX] = "", lib[PATH_MAX] = "";
     const char *env = getenv("CONFLICTMAP_DATA");
+    Dl_info info;
 
     if (env && *env) {
-        snprintf(found, sizeof(found), "%s", env);
-        return has_data(found) ? found : NULL;
+        if (join(found_dir, sizeof(found_dir), env, "") && has_data(found_dir))
+            found = found_dir;
+        return;
     }
-    ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-    if (n > 0) {
-        exe[n] = '\0';
-        char *slash = strrchr(exe, '/');
-        if (slash)
-            *slash = '\0';
-        if (join(found, sizeof(found), exe, "/../share/conflictmap") && has_data(found))
-            return found;
-        if (join(found, sizeof(found), exe, "/..") && has_data(found))
-            return found;
+    if (folder_of("/proc/self/exe", exe) && (try_at(found_dir, exe, "/../share/conflictmap") ||
+                                             try_at(found_dir, exe, "/.."))) {
+        found = found_dir;
+        return;
     }
-    snprintf(found, sizeof(found), "%s", CM_INSTALL_DATA_DIR);
-    if (has_data(found))
-        return found;
-    snprintf(found, sizeof(found), "%s", CM_SOURCE_DATA_DIR);
-    return has_data(found) ? found : NULL;
+    /* The shared library's own folder; linked into the program, it is the
+     * program's, already looked beside. */
+    if (dladdr((void *)cm_data_dir, &info) && info.dli_fname &&
+        folder_of(info.dli_fname, lib) && strcmp(lib, exe) != 0 &&
+        try_at(found_dir, lib, "/" CM_LIB_TO_DATA)) {
+        found = found_dir;
+        return;
+    }
+    if (try_at(found_dir, CM_INSTALL_DATA_DIR, "")) {
+        found = found_dir;
+        return;
+    }
+    /* Never for an installed copy: the tree it was built from is none of its business. */
+    if ((is_in_build(exe) || (lib[0] && is_in_build(lib))) &&
+        try_at(found_dir, CM_SOURCE_DATA_DIR, ""))
+        found = found_dir;
+}
+
+const char *
+cm_data_dir(void)
+{
+    static pthread_once_t once = PTHREAD_ONCE_INIT;
+    pthread_once(&once, look);
+    return found;
+}
+
+const char *
+cm_data_find(const char *given, cm_diag_list *diags)
+{
+    const char *env = getenv("CONFLICTMAP_DATA");
+    if (given) {
+        if (has_data(given))
+            return given;
+        cm_diag_error(diags, NULL, "the data folder \"%s\" has no shapes/ and gazetteer/ "
+                      "folders; name the folder that holds them", given);
+        return NULL;
+    }
+    const char *dir = cm_data_dir();
+    if (dir)
+        return dir;
+    if (env && *env)
+        cm_diag_error(diags, NULL, "CONFLICTMAP_DATA is \"%s\", which has no shapes/ and "
+                      "gazetteer/ folders; set it to the folder that holds them", env);
+    else
+        cm_diag_error(diags, NULL, "cannot find the shipped shapes/ and gazetteer/ folders; "
+                      "set CONFLICTMAP_DATA to the folder that holds them");
+    return NULL;
 }
 
 static int
@@ -75,50 +151,60 @@ is_gazetteer(const char *name)
            !(n > 7 && strcmp(name + n - 7, ".in.tsv") == 0);
 }
 
-/* Appends a copy of @path to *paths; 0 when out of memory. */
-static int
-push_path(char ***paths, size_t n, const char *path)
+/* The .tsv files of @dir, sorted, into *paths (the caller frees each and the
+ * array); *n how many. Returns CM_OK or CM_ERR_NOMEM. */
+static cm_status
+list_files(const char *dir, char ***paths, size_t *n)
 {
-    char **p = realloc(*paths, (n + 1) * sizeof(*p));
-    if (!p)
-        return 0;
-    *paths = p;
-    return (p[n] = strdup(path)) != NULL;
-}
-
-size_t
-cli_shipped_gazetteers(const char *data_dir, char ***paths, size_t n)
-{
-    char dir[PATH_MAX], world[PATH_MAX];
-    size_t first = n;
-    struct stat sb;
-    /* The world gazetteer, made by gazetteer/make-world-db from the curated
-     * files and GeoNames: it replaces them, as it holds them. */
-    if (join(world, sizeof(world), data_dir, "/gazetteer/world.sqlite") &&
-        stat(world, &sb) == 0 && S_ISREG(sb.st_mode))
-        return push_path(paths, n, world) ? n + 1 : (size_t)-1;
-    DIR *d = join(dir, sizeof(dir), data_dir, "/gazetteer") ? opendir(dir) : NULL;
+    DIR *d = opendir(dir);
     struct dirent *de;
+    size_t cap = 0;
+    cm_status st = CM_OK;
     if (!d)
-        return n;
-    while ((de = readdir(d))) {
+        return CM_OK;
+    while (st == CM_OK && (de = readdir(d))) {
         if (!is_gazetteer(de->d_name))
             continue;
-        char **p = realloc(*paths, (n + 1) * sizeof(*p));
         size_t len = strlen(dir) + strlen(de->d_name) + 2;
-        if (!p) {
-            closedir(d);
-            return (size_t)-1;
+        if (!CM_GROW(*paths, *n, cap) || !((*paths)[*n] = malloc(len))) {
+            st = CM_ERR_NOMEM;
+            break;
         }
-        *paths = p;
-        if (!(p[n] = malloc(len))) {
-            closedir(d);
-            return (size_t)-1;
-        }
-        snprintf(p[n++], len, "%s/%s", dir, de->d_name);
+        snprintf((*paths)[(*n)++], len, "%s/%s", dir, de->d_name);
     }
     closedir(d);
-    if (n > first)   /* an empty gazetteer/ leaves *paths NULL, which qsort must not get */
-        qsort(*paths + first, n - first, sizeof(char *), compare_names);
-    return n;
+    if (*n)   /* an empty gazetteer/ leaves *paths NULL, which qsort must not get */
+        qsort(*paths, *n, sizeof(char *), compare_names);
+    return st;
+}
+
+cm_status
+cm_gazetteer_add_shipped(cm_gazetteer *gaz, const char *data_dir, cm_diag_list *diags)
+{
+    char dir[PATH_MAX], world[PATH_MAX];
+    char **paths = NULL;
+    size_t n = 0;
+    struct stat sb;
+    cm_status st = CM_OK;
+    const char *data = cm_data_find(data_dir, diags);
+
+    if (!data)
+        return CM_ERR_IO;
+    /* The world gazetteer, made by gazetteer/make-world-db from the curated
+     * files and GeoNames: it replaces them, as it holds them. */
+    if (join(world, sizeof(world), data, "/gazetteer/world.sqlite") &&
+        stat(world, &sb) == 0 && S_ISREG(sb.st_mode))
+        return cm_gazetteer_add_file(gaz, world, diags);
+    if (!join(dir, sizeof(dir), data, "/gazetteer")) {
+        cm_diag_error(diags, NULL, "the data folder's name is too long: \"%s\"", data);
+        return CM_ERR_IO;
+    }
+    st = list_files(dir, &paths, &n);
+    for (size_t i = 0; i < n; i++) {
+        cm_status s = st == CM_ERR_NOMEM ? st : cm_gazetteer_add_file(gaz, paths[i], diags);
+        st = st != CM_OK ? st : s;
+        free(paths[i]);
+    }
+    free(paths);
+    return st;
 }

@@ -212,13 +212,14 @@ check_projection(run *r)
     static const double rect[4] = { 0, 0, 1600, 1200 };
     cm_projection *proj = NULL;
     cm_pos where;
+    const cm_render_options *given = r->opt;
     r->opt = &defaults;
     cm_status st = choose_extent(r, cm_events_projection(r->in.events));
     if (st == CM_OK)
         st = cm_projection_create(&proj, cm_events_projection(r->in.events),
                                   projection_pos(r, &where), r->plan.bbox, rect, r->diags);
     cm_projection_destroy(proj);
-    r->opt = NULL;
+    r->opt = given;
     return st;
 }
 
@@ -234,10 +235,12 @@ cm_render(const cm_render_options *opt, cm_diag_list *diags, cm_render_result *r
         return CM_ERR_INPUT;
     pthread_mutex_init(&r.sh.lock, NULL);
     pthread_cond_init(&r.sh.wake, NULL);
-    cm_status st = run_load_gazetteers(&r, opt->gazetteers, opt->n_gazetteers);
-    if (st != CM_ERR_NOMEM) {
-        cm_status s = r.in.gaz ? cm_events_load(&r.in.events, opt->events_path, r.in.gaz, diags)
-                            : CM_ERR_NOMEM;
+    /* without the shipped gazetteer, every place would be reported unknown */
+    cm_status st = run_find_data(&r);
+    if (st == CM_OK)
+        st = run_load_gazetteers(&r);
+    if (st != CM_ERR_NOMEM && r.in.gaz) {
+        cm_status s = cm_events_load(&r.in.events, opt->events_path, r.in.gaz, diags);
         st = st != CM_OK ? st : s;
     }
     /* the extent first, so that the layers are read only near it */
@@ -284,16 +287,18 @@ cm_render_merge_manifests(const char *out_dir, size_t *n_slices, cm_diag_list *d
 }
 
 cm_status
-cm_validate(const char *events_path, const char *const *gazetteers, size_t n_gazetteers,
-            cm_diag_list *diags)
+cm_validate(const cm_render_options *opt, cm_diag_list *diags)
 {
     run r = { 0 };
+    r.opt = opt;
     r.diags = diags;
     pthread_mutex_init(&r.sh.lock, NULL);
     pthread_cond_init(&r.sh.wake, NULL);
-    cm_status st = run_load_gazetteers(&r, gazetteers, n_gazetteers);
+    cm_status st = run_find_data(&r);
+    if (st == CM_OK)
+        st = run_load_gazetteers(&r);
     if (st != CM_ERR_NOMEM && r.in.gaz) {
-        cm_status s = cm_events_load(&r.in.events, events_path, r.in.gaz, diags);
+        cm_status s = cm_events_load(&r.in.events, opt->events_path, r.in.gaz, diags);
         st = st != CM_OK ? st : s;
     }
     if (st == CM_OK)
