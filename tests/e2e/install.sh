@@ -39,26 +39,35 @@ fi
 readelf -d "$prefix/bin/conflictmap" | grep -q 'libconflictmap' &&
   fail "the installed tool needs the shared library; it links the archive"
 
-# The shared library: libconflictmap.so.MAJOR by its SONAME, the development
-# link beside it, and the public API as its only symbols: every function the
-# installed headers mark CM_API, and nothing else.
-so=$(ls "$libdir"/libconflictmap.so.*.*.* 2>/dev/null | head -1)
+# The shared library (unless built with CM_SHARED=OFF):
+# libconflictmap.so.MAJOR by its SONAME, the development link beside it, and
+# the public API as its only symbols: every function the installed headers
+# mark CM_API, and nothing else.
 must test -f "$libdir/libconflictmap.a"
-must test -n "$so"
-major=${so#"$libdir/libconflictmap.so."}; major=${major%%.*}
-soname=$(readelf -d "$so" | sed -n 's/.*(SONAME).*\[\(.*\)\]/\1/p')
-[ "$soname" = "libconflictmap.so.$major" ] || fail "SONAME is '$soname', not libconflictmap.so.$major"
-[ "$(readlink "$libdir/libconflictmap.so.$major")" = "$(basename "$so")" ] ||
-  fail "libconflictmap.so.$major does not link to $(basename "$so")"
-[ -L "$libdir/libconflictmap.so" ] || fail "no libconflictmap.so to link with"
-nm -D --defined-only "$so" | awk '{print $3}' | sort >exported.txt
-grep -v '^cm_' exported.txt >foreign.txt && fail "symbols exported that are not cm_: $(paste -sd' ' foreign.txt)"
-grep -ho '^CM_API[^(]*(' "$prefix"/include/conflictmap/*.h | sed 's/($//; s/.*[ *]//' | sort >declared.txt
-[ "$(wc -l <declared.txt)" -gt 100 ] || fail "only $(wc -l <declared.txt) CM_API declarations found"
-comm -23 exported.txt declared.txt >extra.txt
-[ -s extra.txt ] && fail "exported but in no public header: $(paste -sd' ' extra.txt)"
-comm -13 exported.txt declared.txt >missing.txt
-[ -s missing.txt ] && fail "declared CM_API but not exported: $(paste -sd' ' missing.txt)"
+so=$(ls "$libdir"/libconflictmap.so.*.*.* 2>/dev/null | head -1)
+if grep -q '^CM_SHARED:BOOL=OFF' "$build/CMakeCache.txt"; then
+  [ -z "$so" ] || fail "built with CM_SHARED=OFF, but $so was installed"
+  so=""
+else
+  must test -n "$so"
+fi
+shared_library() {
+  major=${so#"$libdir/libconflictmap.so."}; major=${major%%.*}
+  soname=$(readelf -d "$so" | sed -n 's/.*(SONAME).*\[\(.*\)\]/\1/p')
+  [ "$soname" = "libconflictmap.so.$major" ] || fail "SONAME is '$soname', not libconflictmap.so.$major"
+  [ "$(readlink "$libdir/libconflictmap.so.$major")" = "$(basename "$so")" ] ||
+    fail "libconflictmap.so.$major does not link to $(basename "$so")"
+  [ -L "$libdir/libconflictmap.so" ] || fail "no libconflictmap.so to link with"
+  nm -D --defined-only "$so" | awk '{print $3}' | sort >exported.txt
+  grep -v '^cm_' exported.txt >foreign.txt && fail "symbols exported that are not cm_: $(paste -sd' ' foreign.txt)"
+  grep -ho '^CM_API[^(]*(' "$prefix"/include/conflictmap/*.h | sed 's/($//; s/.*[ *]//' | sort >declared.txt
+  [ "$(wc -l <declared.txt)" -gt 100 ] || fail "only $(wc -l <declared.txt) CM_API declarations found"
+  comm -23 exported.txt declared.txt >extra.txt
+  [ -s extra.txt ] && fail "exported but in no public header: $(paste -sd' ' extra.txt)"
+  comm -13 exported.txt declared.txt >missing.txt
+  [ -s missing.txt ] && fail "declared CM_API but not exported: $(paste -sd' ' missing.txt)"
+}
+[ -n "$so" ] && shared_library
 # A function at the start of a line in a public header is part of the API.
 grep -n '^[a-z].*\bcm_[a-z0-9_]*(' "$prefix"/include/conflictmap/*.h | grep -v ':typedef ' >unmarked.txt
 [ -s unmarked.txt ] && fail "public functions without CM_API: $(cat unmarked.txt)"
@@ -125,24 +134,27 @@ PY
 }
 
 # Shared: found by the run-time linker through the prefix's lib folder.
-must cc -std=c11 $sanitize "$src/tests/install/mymap.c" $(pkg-config --cflags --libs conflictmap) \
-  -o mymap-shared
-readelf -d mymap-shared | grep -q "NEEDED.*\[libconflictmap.so.$major\]" ||
-  fail "mymap-shared does not need libconflictmap.so.$major"
-renders "$work/mymap-shared" out-shared LD_LIBRARY_PATH="$libdir"
-# The library's own message when told to look where there is no data: one
-# problem, saying what to set, and no command-line flag.
-(cd / && LD_LIBRARY_PATH="$libdir" CONFLICTMAP_DATA=/nonexistent "$work/mymap-shared" \
-   "$work/events.json" "$work/out-nodata" >/dev/null 2>"$work/nodata.err")
-rc=$?
-[ "$rc" -eq 2 ] || fail "with CONFLICTMAP_DATA=/nonexistent: expected CM_ERR_IO (2), got $rc"
-expected='CONFLICTMAP_DATA is "/nonexistent", which has no shapes/ and gazetteer/ folders; set it to the folder that holds them'
-[ "$(cat nodata.err)" = "$expected" ] ||
-  fail "with CONFLICTMAP_DATA=/nonexistent: $(cat nodata.err)"
+shared_program() {
+  must cc -std=c11 $sanitize "$src/tests/install/mymap.c" $(pkg-config --cflags --libs conflictmap) \
+    -o mymap-shared
+  readelf -d mymap-shared | grep -q "NEEDED.*\[libconflictmap.so.$major\]" ||
+    fail "mymap-shared does not need libconflictmap.so.$major"
+  renders "$work/mymap-shared" out-shared LD_LIBRARY_PATH="$libdir"
+  # The library's own message when told to look where there is no data: one
+  # problem, saying what to set, and no command-line flag.
+  (cd / && LD_LIBRARY_PATH="$libdir" CONFLICTMAP_DATA=/nonexistent "$work/mymap-shared" \
+     "$work/events.json" "$work/out-nodata" >/dev/null 2>"$work/nodata.err")
+  rc=$?
+  [ "$rc" -eq 2 ] || fail "with CONFLICTMAP_DATA=/nonexistent: expected CM_ERR_IO (2), got $rc"
+  expected='CONFLICTMAP_DATA is "/nonexistent", which has no shapes/ and gazetteer/ folders; set it to the folder that holds them'
+  [ "$(cat nodata.err)" = "$expected" ] ||
+    fail "with CONFLICTMAP_DATA=/nonexistent: $(cat nodata.err)"
+}
+[ -n "$so" ] && shared_program
 
-# Static: a prefix with the archive alone, as a program that wants no
-# run-time dependency on conflictmap links it; the program lives in the
-# prefix's bin/, and finds the data beside it.
+# Static: a prefix with the archive alone (as CM_SHARED=OFF installs), which
+# a program that wants no run-time dependency on conflictmap links; the
+# program lives in the prefix's bin/, and finds the data beside it.
 rm -f "$libdir"/libconflictmap.so*
 must cc -std=c11 $sanitize "$src/tests/install/mymap.c" \
   $(pkg-config --static --cflags --libs conflictmap) -o "$prefix/bin/mymap-static"
