@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/auxv.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -56,6 +57,22 @@ try_at(char found[PATH_MAX], const char *dir, const char *rel)
     return join(found, PATH_MAX, dir, rel) && has_data(found);
 }
 
+/* The folder of the shared library this code is in, into @dir; 0 when it is
+ * linked into the program (whose folder is already looked in) or cannot be
+ * told. The program is the object that holds its own program headers. */
+static int
+library_folder(char dir[PATH_MAX])
+{
+    Dl_info mine, program;
+    if (!dladdr((void *)cm_data_dir, &mine) || !mine.dli_fname ||
+        !dladdr((void *)getauxval(AT_PHDR), &program) ||
+        mine.dli_fbase == program.dli_fbase || !folder_of(mine.dli_fname, dir)) {
+        dir[0] = '\0';
+        return 0;
+    }
+    return 1;
+}
+
 /* 1 when @dir is the build folder or inside it. */
 static int
 is_in_build(const char *dir)
@@ -76,7 +93,6 @@ look(void)
 {
     char exe[PATH_MAX] = "", lib[PATH_MAX] = "";
     const char *env = getenv("CONFLICTMAP_DATA");
-    Dl_info info;
 
     if (env && *env) {
         if (join(found_dir, sizeof(found_dir), env, "") && has_data(found_dir))
@@ -88,11 +104,7 @@ look(void)
         found = found_dir;
         return;
     }
-    /* The shared library's own folder; linked into the program, it is the
-     * program's, already looked beside. */
-    if (dladdr((void *)cm_data_dir, &info) && info.dli_fname &&
-        folder_of(info.dli_fname, lib) && strcmp(lib, exe) != 0 &&
-        try_at(found_dir, lib, "/" CM_LIB_TO_DATA)) {
+    if (library_folder(lib) && try_at(found_dir, lib, "/" CM_LIB_TO_DATA)) {
         found = found_dir;
         return;
     }
