@@ -42,8 +42,10 @@ has_data(const char *dir)
 static int
 folder_of(const char *file, char dir[PATH_MAX])
 {
-    if (!realpath(file, dir))
+    if (!realpath(file, dir)) {
+        dir[0] = '\0';
         return 0;
+    }
     char *slash = strrchr(dir, '/');
     if (slash)
         *slash = '\0';
@@ -66,20 +68,20 @@ library_folder(char dir[PATH_MAX])
     Dl_info mine, program;
     if (!dladdr((void *)cm_data_dir, &mine) || !mine.dli_fname ||
         !dladdr((void *)getauxval(AT_PHDR), &program) ||
-        mine.dli_fbase == program.dli_fbase || !folder_of(mine.dli_fname, dir)) {
+        mine.dli_fbase == program.dli_fbase) {
         dir[0] = '\0';
         return 0;
     }
-    return 1;
+    return folder_of(mine.dli_fname, dir);
 }
 
-/* 1 when @dir is the build folder or inside it. */
+/* 1 when @dir is the build folder or inside it; 0 for "". */
 static int
 is_in_build(const char *dir)
 {
     char build[PATH_MAX];
     size_t n;
-    if (!realpath(CM_BUILD_DIR, build))
+    if (!dir[0] || !realpath(CM_BUILD_DIR, build))
         return 0;
     n = strlen(build);
     return strncmp(dir, build, n) == 0 && (dir[n] == '\0' || dir[n] == '/');
@@ -88,34 +90,28 @@ is_in_build(const char *dir)
 static char found_dir[PATH_MAX];
 static const char *found;
 
+/* In the order cm_data_dir() documents; the first folder that holds the data. */
 static void
 look(void)
 {
-    char exe[PATH_MAX] = "", lib[PATH_MAX] = "";
+    char exe[PATH_MAX], lib[PATH_MAX];
     const char *env = getenv("CONFLICTMAP_DATA");
+    int is_found;
 
     if (env && *env) {
-        if (join(found_dir, sizeof(found_dir), env, "") && has_data(found_dir))
-            found = found_dir;
-        return;
+        is_found = try_at(found_dir, env, "");
+    } else {
+        int has_exe = folder_of("/proc/self/exe", exe), has_lib = library_folder(lib);
+        is_found = (has_exe && (try_at(found_dir, exe, "/../share/conflictmap") ||
+                                try_at(found_dir, exe, "/.."))) ||
+                   (has_lib && try_at(found_dir, lib, "/" CM_LIB_TO_DATA)) ||
+                   try_at(found_dir, CM_INSTALL_DATA_DIR, "") ||
+                   /* never for an installed copy: the tree it was built from is
+                    * none of its business */
+                   ((is_in_build(exe) || is_in_build(lib)) &&
+                    try_at(found_dir, CM_SOURCE_DATA_DIR, ""));
     }
-    if (folder_of("/proc/self/exe", exe) && (try_at(found_dir, exe, "/../share/conflictmap") ||
-                                             try_at(found_dir, exe, "/.."))) {
-        found = found_dir;
-        return;
-    }
-    if (library_folder(lib) && try_at(found_dir, lib, "/" CM_LIB_TO_DATA)) {
-        found = found_dir;
-        return;
-    }
-    if (try_at(found_dir, CM_INSTALL_DATA_DIR, "")) {
-        found = found_dir;
-        return;
-    }
-    /* Never for an installed copy: the tree it was built from is none of its business. */
-    if ((is_in_build(exe) || (lib[0] && is_in_build(lib))) &&
-        try_at(found_dir, CM_SOURCE_DATA_DIR, ""))
-        found = found_dir;
+    found = is_found ? found_dir : NULL;
 }
 
 const char *
