@@ -16,5 +16,6 @@
 #include "conflictmap/render.h"
 #include "conflictmap/limits.h"
 #include "conflictmap/acled.h"
+#include "conflictmap/data.h"
 
 #endif

@@ -6,6 +6,7 @@
 
 #include <stdarg.h>
 #include <stddef.h>
+#include "conflictmap/api.h"
 
 typedef enum cm_status {
     CM_OK = 0,
@@ -27,35 +28,35 @@ typedef enum cm_severity { CM_SEV_WARNING, CM_SEV_ERROR } cm_severity;
 typedef struct cm_diag_list cm_diag_list;
 
 /* An empty list, or NULL when out of memory. Free with cm_diag_list_destroy(). */
-cm_diag_list *cm_diag_list_create(void);
-void          cm_diag_list_destroy(cm_diag_list *diags);   /* NULL is fine */
+CM_API cm_diag_list *cm_diag_list_create(void);
+CM_API void          cm_diag_list_destroy(cm_diag_list *diags);   /* NULL is fine */
 
 /* Adds a message at @pos (which may be NULL). The file name is copied. A NULL
  * @diags is accepted and ignores the message, so helpers can run without one. */
-void cm_diag_error(cm_diag_list *diags, const cm_pos *pos, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-void cm_diag_warning(cm_diag_list *diags, const cm_pos *pos, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
+CM_API void cm_diag_error(cm_diag_list *diags, const cm_pos *pos, const char *fmt, ...)
+           __attribute__((format(printf, 3, 4)));
+CM_API void cm_diag_warning(cm_diag_list *diags, const cm_pos *pos, const char *fmt, ...)
+           __attribute__((format(printf, 3, 4)));
 /* cm_diag_error with the arguments as a va_list, for loaders' own wrappers. */
-void cm_diag_verror(cm_diag_list *diags, const cm_pos *pos, const char *fmt, va_list ap)
-    __attribute__((format(printf, 3, 0)));
+CM_API void cm_diag_verror(cm_diag_list *diags, const cm_pos *pos, const char *fmt, va_list ap)
+           __attribute__((format(printf, 3, 0)));
 
-size_t cm_diag_count(const cm_diag_list *diags);
-size_t cm_diag_error_count(const cm_diag_list *diags);
+CM_API size_t cm_diag_count(const cm_diag_list *diags);
+CM_API size_t cm_diag_error_count(const cm_diag_list *diags);
 
 /* Sorts by file, line and column; ties keep the order they were added in. */
-void cm_diag_sort(cm_diag_list *diags);
+CM_API void cm_diag_sort(cm_diag_list *diags);
 
 /* The @i-th message, formatted as "FILE:LINE:COL: message" (or "FILE: message"
  * without a line, or "warning: ..." prefixed for warnings). Borrowed: valid
  * until the list changes. */
-const char  *cm_diag_text(const cm_diag_list *diags, size_t i);
-cm_severity  cm_diag_severity(const cm_diag_list *diags, size_t i);
+CM_API const char  *cm_diag_text(const cm_diag_list *diags, size_t i);
+CM_API cm_severity  cm_diag_severity(const cm_diag_list *diags, size_t i);
 /* The message alone, without position. Borrowed. */
-const char  *cm_diag_message(const cm_diag_list *diags, size_t i);
-cm_pos       cm_diag_pos(const cm_diag_list *diags, size_t i);
+CM_API const char  *cm_diag_message(const cm_diag_list *diags, size_t i);
+CM_API cm_pos       cm_diag_pos(const cm_diag_list *diags, size_t i);
 
 /* A short English phrase for @st, e.g. "invalid input". Static storage. */
-const char *cm_status_text(cm_status st);
+CM_API const char *cm_status_text(cm_status st);
 
 #endif

@@ -1,11 +1,13 @@
 /* The events file: a timeline of reported events with the map's title, sides
- * and initial control, in the object form of docs/events.md or as a GeoJSON
+ * and initial control, in the object form of events.md (installed in
+ * share/doc/conflictmap, with events.schema.json) or as a GeoJSON
  * FeatureCollection. Loading checks every value and resolves every place
  * through the gazetteer; slicing the timeline is the slice module's job. */
 #ifndef CONFLICTMAP_EVENTS_H
 #define CONFLICTMAP_EVENTS_H
 
 #include <stddef.h>
+#include "conflictmap/api.h"
 #include "conflictmap/diag.h"
 #include "conflictmap/gazetteer.h"
 #include "conflictmap/timestamp.h"
@@ -19,80 +21,81 @@ typedef struct cm_side cm_side;
  * FILE:LINE:COL; the first status met is returned. On success *out is the
  * caller's (cm_events_destroy); on failure NULL.
  * Returns CM_OK, CM_ERR_INPUT, CM_ERR_IO (cannot read) or CM_ERR_NOMEM. */
-cm_status cm_events_load(cm_events **out, const char *path, const cm_gazetteer *gaz,
-                         cm_diag_list *diags);
-void      cm_events_destroy(cm_events *events);   /* NULL is fine */
+CM_API cm_status cm_events_load(cm_events **out, const char *path, const cm_gazetteer *gaz,
+                                cm_diag_list *diags);
+CM_API void      cm_events_destroy(cm_events *events);   /* NULL is fine */
 
-const char *cm_events_path(const cm_events *events);
-const char *cm_events_title(const cm_events *events);      /* "" when absent */
-const char *cm_events_subtitle(const cm_events *events);   /* "" when absent */
-const char *cm_events_source(const cm_events *events);     /* "" when absent */
+CM_API const char *cm_events_path(const cm_events *events);
+CM_API const char *cm_events_title(const cm_events *events);      /* "" when absent */
+CM_API const char *cm_events_subtitle(const cm_events *events);   /* "" when absent */
+CM_API const char *cm_events_source(const cm_events *events);     /* "" when absent */
 /* The file's "map.bbox" (west, south, east, north in degrees); 0 when absent. */
-int         cm_events_bbox(const cm_events *events, double bbox[4]);
+CM_API int         cm_events_bbox(const cm_events *events, double bbox[4]);
 /* The file's "map.projection", "auto" when absent; and where it is in the
  * file (line 0 when absent), for a projection PROJ does not know. */
-const char *cm_events_projection(const cm_events *events);
-cm_pos      cm_events_projection_pos(const cm_events *events);
+CM_API const char *cm_events_projection(const cm_events *events);
+CM_API cm_pos      cm_events_projection_pos(const cm_events *events);
 /* Members of the file's top level that conflictmap does not use, as a compact
  * JSON object text ("{}" when none). Borrowed. */
-const char *cm_events_extra_json(const cm_events *events);
+CM_API const char *cm_events_extra_json(const cm_events *events);
 
-size_t        cm_events_n_sides(const cm_events *events);
-const cm_side *cm_events_side(const cm_events *events, size_t i);
-const cm_side *cm_events_find_side(const cm_events *events, const char *code);
-const char   *cm_side_code(const cm_side *side);
-const char   *cm_side_name(const cm_side *side);
+CM_API size_t        cm_events_n_sides(const cm_events *events);
+CM_API const cm_side *cm_events_side(const cm_events *events, size_t i);
+CM_API const cm_side *cm_events_find_side(const cm_events *events, const char *code);
+CM_API const char   *cm_side_code(const cm_side *side);
+CM_API const char   *cm_side_name(const cm_side *side);
 /* The side's colour, red, green and blue in 0..1. */
-void          cm_side_rgb(const cm_side *side, double rgb[3]);
+CM_API void          cm_side_rgb(const cm_side *side, double rgb[3]);
 
 /* The initial_control entries in file order: @name as written, @side a code. */
-size_t cm_events_n_initial(const cm_events *events);
-void   cm_events_initial(const cm_events *events, size_t i, const char **name,
-                         const char **side);
+CM_API size_t cm_events_n_initial(const cm_events *events);
+CM_API void   cm_events_initial(const cm_events *events, size_t i, const char **name,
+                                const char **side);
 /* The gazetteer's place the @i-th initial_control name is, or NULL when it is
  * not a place (an area's name). Borrowed. */
-const cm_place *cm_events_initial_place(const cm_events *events, size_t i);
+CM_API const cm_place *cm_events_initial_place(const cm_events *events, size_t i);
 
 /* Events in file order. Borrowed, valid while @events lives. */
-size_t          cm_events_count(const cm_events *events);
-const cm_event *cm_events_get(const cm_events *events, size_t i);
+CM_API size_t          cm_events_count(const cm_events *events);
+CM_API const cm_event *cm_events_get(const cm_events *events, size_t i);
 
-const char *cm_event_id(const cm_event *ev);         /* given, or generated stably */
-cm_time     cm_event_time(const cm_event *ev);
+CM_API const char *cm_event_id(const cm_event *ev);         /* given, or generated stably */
+CM_API cm_time     cm_event_time(const cm_event *ev);
 /* 1 and *end set when the event has an "end" time. */
-int         cm_event_end(const cm_event *ev, cm_time *end);
-const char *cm_event_kind(const cm_event *ev);  /* absent: "control" with "control", else "other" */
+CM_API int         cm_event_end(const cm_event *ev, cm_time *end);
+/* As given; when absent, "control" for an event with "control", else "other". */
+CM_API const char *cm_event_kind(const cm_event *ev);
 /* "claimed", "confirmed" or "disputed"; control changes default to claimed,
  * other events to confirmed. */
-const char *cm_event_status(const cm_event *ev);
-const char *cm_event_claimed_by(const cm_event *ev);  /* side code or NULL */
-const char *cm_event_headline(const cm_event *ev);    /* "" when absent */
-const char *cm_event_text(const cm_event *ev);        /* "" when absent */
-const char *cm_event_source(const cm_event *ev);      /* "" when absent */
+CM_API const char *cm_event_status(const cm_event *ev);
+CM_API const char *cm_event_claimed_by(const cm_event *ev);  /* side code or NULL */
+CM_API const char *cm_event_headline(const cm_event *ev);    /* "" when absent */
+CM_API const char *cm_event_text(const cm_event *ev);        /* "" when absent */
+CM_API const char *cm_event_source(const cm_event *ev);      /* "" when absent */
 /* The place as the file names it ("" when it gives only coordinates), and the
  * gazetteer's place it resolved to (NULL when given by coordinates). */
-const char     *cm_event_place_name(const cm_event *ev);
-const cm_place *cm_event_place(const cm_event *ev);
+CM_API const char     *cm_event_place_name(const cm_event *ev);
+CM_API const cm_place *cm_event_place(const cm_event *ev);
 /* How the place was chosen among those of its name, in words ("inside the
  * map's bbox; Tripoli in Libya (LY) is not"), what validate --explain prints;
  * NULL for an event given by lon/lat. */
-const char     *cm_event_place_why(const cm_event *ev);
+CM_API const char     *cm_event_place_why(const cm_event *ev);
 /* The event's "country", as given (NULL when absent). */
-const char     *cm_event_country(const cm_event *ev);
+CM_API const char     *cm_event_country(const cm_event *ev);
 /* Where the event is, in degrees: its own coordinates, else its place's. */
-double      cm_event_lon(const cm_event *ev);
-double      cm_event_lat(const cm_event *ev);
-int         cm_event_precision(const cm_event *ev);   /* 1, 2 or 3 */
+CM_API double      cm_event_lon(const cm_event *ev);
+CM_API double      cm_event_lat(const cm_event *ev);
+CM_API int         cm_event_precision(const cm_event *ev);   /* 1, 2 or 3 */
 /* For a control change, the sides it is from (may be NULL) and to; NULL
  * "to" means the event is not a control change. */
-const char *cm_event_control_from(const cm_event *ev);
-const char *cm_event_control_to(const cm_event *ev);
-const char *cm_event_area(const cm_event *ev);        /* NULL when absent */
+CM_API const char *cm_event_control_from(const cm_event *ev);
+CM_API const char *cm_event_control_to(const cm_event *ev);
+CM_API const char *cm_event_area(const cm_event *ev);        /* NULL when absent */
 /* Keys the file gives that conflictmap does not use, as a compact JSON object
  * text ("{}" when none). */
-const char *cm_event_extra_json(const cm_event *ev);
-cm_pos      cm_event_pos(const cm_event *ev);
+CM_API const char *cm_event_extra_json(const cm_event *ev);
+CM_API cm_pos      cm_event_pos(const cm_event *ev);
 /* The event's index in file order. */
-size_t      cm_event_index(const cm_event *ev);
+CM_API size_t      cm_event_index(const cm_event *ev);
 
 #endif

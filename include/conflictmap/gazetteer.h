@@ -1,7 +1,8 @@
 /* The gazetteer: places with a primary name, names in other languages, aliases,
  * coordinates, country, kind and rank, read from line-oriented UTF-8 files
  * (ours, or GeoNames dumps as downloaded) and from the world gazetteer's
- * database (gazetteer/world.sqlite); gazetteer/README.md documents all three.
+ * database (gazetteer/world.sqlite); the README.md of the shipped gazetteer/
+ * folder (share/conflictmap/gazetteer) documents all three.
  * Looking a name up folds case, diacritics and common transliterations;
  * choosing among namesakes prefers the map's extent, then our files, then rank.
  *
@@ -12,6 +13,7 @@
 #define CONFLICTMAP_GAZETTEER_H
 
 #include <stddef.h>
+#include "conflictmap/api.h"
 #include "conflictmap/diag.h"
 
 typedef struct cm_gazetteer cm_gazetteer;
@@ -19,96 +21,99 @@ typedef struct cm_place cm_place;
 
 /* An empty gazetteer in *out (the caller's: cm_gazetteer_destroy).
  * Returns CM_OK or CM_ERR_NOMEM. */
-cm_status cm_gazetteer_create(cm_gazetteer **out);
-void      cm_gazetteer_destroy(cm_gazetteer *gaz);   /* NULL is fine */
+CM_API cm_status cm_gazetteer_create(cm_gazetteer **out);
+CM_API void      cm_gazetteer_destroy(cm_gazetteer *gaz);   /* NULL is fine */
 
 /* Adds every place in the file at @path: a file of ours (a header line), or a
  * GeoNames dump (XX.txt, cities1000.txt ...: 19 columns, no header), told apart
  * by the first line. A GeoNames row that is a place already added (the same
  * geonameid, or for a place without one the same name, country and
  * neighbourhood) adds its names to that place and nothing else: the file added
- * first wins, the shipped gazetteer before --gazetteer files. Every bad line is
- * reported (FILE:LINE:COL) and nothing of the file is added when any line is bad.
+ * first wins, so add the shipped gazetteer (cm_gazetteer_add_shipped, data.h)
+ * before files of your own. Every bad line is reported (FILE:LINE:COL) and
+ * nothing of the file is added when any line is bad.
  * An SQLite file is the world gazetteer's database (one at most): opened
  * read-only, its curated rows read at once (they are places as the files they
  * were made from would give, positions included), its other 200,000 places
  * only when a name, an extent or a point asks for them.
  * Returns CM_OK, CM_ERR_INPUT, CM_ERR_IO (cannot read) or CM_ERR_NOMEM. */
-cm_status cm_gazetteer_add_file(cm_gazetteer *gaz, const char *path, cm_diag_list *diags);
+CM_API cm_status cm_gazetteer_add_file(cm_gazetteer *gaz, const char *path, cm_diag_list *diags);
 
 /* The places in memory: those of the files added, and those read from the
  * database so far. */
-size_t          cm_gazetteer_n_places(const cm_gazetteer *gaz);
-const cm_place *cm_gazetteer_place(const cm_gazetteer *gaz, size_t i);   /* borrowed */
+CM_API size_t          cm_gazetteer_n_places(const cm_gazetteer *gaz);
+CM_API const cm_place *cm_gazetteer_place(const cm_gazetteer *gaz, size_t i);   /* borrowed */
 
 /* The places inside @bbox_deg (west, south, east, north; west greater than
  * east for a box across the antimeridian), most important first: capitals,
  * then by rank (population), then by name; at most @max of them. *out is an
  * array of *n_out borrowed places, the caller's to free (NULL when none).
  * Returns CM_OK or CM_ERR_NOMEM. */
-cm_status cm_gazetteer_within(const cm_gazetteer *gaz, const double bbox_deg[4], size_t max,
-                              const cm_place ***out, size_t *n_out);
+CM_API cm_status cm_gazetteer_within(const cm_gazetteer *gaz, const double bbox_deg[4], size_t max,
+                                     const cm_place ***out, size_t *n_out);
 
 /* Reads from the database the @max places of highest rank inside @bbox_deg
  * (west, south, east, north; west > east crosses the antimeridian), so that
  * cm_gazetteer_place() lists them: the towns a map of that extent may name.
  * Does nothing without a database. Returns CM_OK, CM_ERR_IO or CM_ERR_NOMEM. */
-cm_status cm_gazetteer_add_extent(cm_gazetteer *gaz, const double *bbox_deg, size_t max);
+CM_API cm_status cm_gazetteer_add_extent(cm_gazetteer *gaz, const double *bbox_deg, size_t max);
 
 /* The place nearest @lon, @lat, of rank @min_rank or more, within @max_km
  * (great-circle): in *out (borrowed; NULL when none is that near) and its
  * distance in *km (may be NULL). Looks in memory and in the database.
  * Returns CM_OK, CM_ERR_IO or CM_ERR_NOMEM. */
-cm_status cm_gazetteer_nearest(const cm_gazetteer *gaz, double lon, double lat, double max_km,
-                               long min_rank, const cm_place **out, double *km);
+CM_API cm_status cm_gazetteer_nearest(const cm_gazetteer *gaz, double lon, double lat,
+                                      double max_km, long min_rank, const cm_place **out,
+                                      double *km);
 
 /* The place called @name (any of its names or aliases, ignoring case, diacritics,
  * punctuation and common transliterations such as kh/x, sh/ş, j/c), or NULL.
  * Where several places answer, the one inside @bbox_deg (west, south, east,
  * north; may be NULL) wins, then one from a file of ours over one from a
  * GeoNames dump, then the higher rank. Borrowed. */
-const cm_place *cm_gazetteer_find(const cm_gazetteer *gaz, const char *name,
-                                  const double *bbox_deg);
+CM_API const cm_place *cm_gazetteer_find(const cm_gazetteer *gaz, const char *name,
+                                         const double *bbox_deg);
 /* Every place called @name, as cm_gazetteer_find() matches names, the one it
  * would choose first and the others in the order it prefers them: up to @max
  * in @places (borrowed). Returns how many. */
-size_t cm_gazetteer_find_all(const cm_gazetteer *gaz, const char *name, const double *bbox_deg,
-                             const cm_place **places, size_t max);
+CM_API size_t cm_gazetteer_find_all(const cm_gazetteer *gaz, const char *name,
+                                    const double *bbox_deg, const cm_place **places,
+                                    size_t max);
 /* As cm_gazetteer_find(), but telling "no such place" (CM_OK, *out NULL) from
  * running out of memory while folding the name (CM_ERR_NOMEM). */
-cm_status cm_gazetteer_lookup(const cm_gazetteer *gaz, const char *name,
-                              const double *bbox_deg, const cm_place **out);
+CM_API cm_status cm_gazetteer_lookup(const cm_gazetteer *gaz, const char *name,
+                                     const double *bbox_deg, const cm_place **out);
 
 /* Up to @max names that are close to @name (by edit distance over folded names),
  * closest first; only genuinely close names are offered. The strings are
  * borrowed from the gazetteer. Returns how many were written to @names. */
-size_t cm_gazetteer_suggest(const cm_gazetteer *gaz, const char *name,
-                            const char **names, size_t max);
+CM_API size_t cm_gazetteer_suggest(const cm_gazetteer *gaz, const char *name,
+                                   const char **names, size_t max);
 
 /* @name folded for matching: NFKD, case-folded, marks stripped, Azerbaijani ə
  * and ı as e and i, punctuation and runs of space as one space. The caller
  * frees the result; NULL when out of memory or @name is not valid UTF-8. */
-char *cm_name_fold(const char *name);
+CM_API char *cm_name_fold(const char *name);
 
 /* 1 when @a and @b name the same thing by the rules cm_gazetteer_find uses
  * (case, diacritics, punctuation, kh/x, sh/ş, j/c ...): "Khojavend" and
  * "Xocavənd". 0 otherwise, or when out of memory. */
-int cm_name_same(const char *a, const char *b);
+CM_API int cm_name_same(const char *a, const char *b);
 
 /* The key cm_name_same compares: names with equal non-empty keys are the same.
  * For callers that compare one name with many: fold each once. The caller
  * frees the result; NULL when out of memory. */
-char *cm_name_key(const char *name);
+CM_API char *cm_name_key(const char *name);
 
-const char *cm_place_name(const cm_place *place);
+CM_API const char *cm_place_name(const cm_place *place);
 /* The name in @lang ("az", "hy", "ru", "ar", "en"), or the primary name when
  * the gazetteer has none in that language. */
-const char *cm_place_name_in(const cm_place *place, const char *lang);
-double      cm_place_lon(const cm_place *place);
-double      cm_place_lat(const cm_place *place);
-const char *cm_place_country(const cm_place *place);
-const char *cm_place_kind(const cm_place *place);
-long        cm_place_rank(const cm_place *place);
-cm_pos      cm_place_pos(const cm_place *place);
+CM_API const char *cm_place_name_in(const cm_place *place, const char *lang);
+CM_API double      cm_place_lon(const cm_place *place);
+CM_API double      cm_place_lat(const cm_place *place);
+CM_API const char *cm_place_country(const cm_place *place);
+CM_API const char *cm_place_kind(const cm_place *place);
+CM_API long        cm_place_rank(const cm_place *place);
+CM_API cm_pos      cm_place_pos(const cm_place *place);
 
 #endif

@@ -5,6 +5,7 @@
 #define CONFLICTMAP_LAYER_H
 
 #include <stddef.h>
+#include "conflictmap/api.h"
 #include "conflictmap/diag.h"
 
 typedef struct cm_layer cm_layer;
@@ -26,8 +27,8 @@ typedef enum cm_shape_kind {
  * On success *out is the caller's (cm_layer_destroy). On failure *out is NULL.
  * Returns CM_OK, CM_ERR_INPUT (broken or unsupported file), CM_ERR_IO (cannot
  * be read), CM_ERR_NOMEM. */
-cm_status cm_layer_load(cm_layer **out, const char *path, const char *role,
-                        cm_diag_list *diags);
+CM_API cm_status cm_layer_load(cm_layer **out, const char *path, const char *role,
+                               cm_diag_list *diags);
 /* As cm_layer_load(), but reads only the records whose bounding box meets
  * @extent_deg (west, south, east, north in degrees; west greater than east
  * for an extent across the antimeridian): the others are neither read nor
@@ -37,35 +38,35 @@ cm_status cm_layer_load(cm_layer **out, const char *path, const char *role,
  * longitude/latitude written in one of the usual ways is read whole. NULL
  * reads every record.
  * Statuses as cm_layer_load(). */
-cm_status cm_layer_load_within(cm_layer **out, const char *path, const char *role,
-                               const double *extent_deg, cm_diag_list *diags);
-void      cm_layer_destroy(cm_layer *layer);   /* NULL is fine */
+CM_API cm_status cm_layer_load_within(cm_layer **out, const char *path, const char *role,
+                                      const double *extent_deg, cm_diag_list *diags);
+CM_API void      cm_layer_destroy(cm_layer *layer);   /* NULL is fine */
 
 /* The role a file name implies: its base name without extension, lower-cased,
  * e.g. "shapes/countries.shp" -> "countries". Writes at most @size bytes. */
-void cm_layer_role_from_path(const char *path, char *role, size_t size);
+CM_API void cm_layer_role_from_path(const char *path, char *role, size_t size);
 
-const char *cm_layer_role(const cm_layer *layer);       /* borrowed */
-const char *cm_layer_path(const cm_layer *layer);       /* borrowed */
-size_t      cm_layer_n_shapes(const cm_layer *layer);
+CM_API const char *cm_layer_role(const cm_layer *layer);       /* borrowed */
+CM_API const char *cm_layer_path(const cm_layer *layer);       /* borrowed */
+CM_API size_t      cm_layer_n_shapes(const cm_layer *layer);
 /* The records cm_layer_load_within() left unread, outside its extent. */
-size_t      cm_layer_n_unread(const cm_layer *layer);
+CM_API size_t      cm_layer_n_unread(const cm_layer *layer);
 /* Borrowed, valid while @layer lives; NULL when @i is out of range. */
-const cm_shape *cm_layer_shape(const cm_layer *layer, size_t i);
+CM_API const cm_shape *cm_layer_shape(const cm_layer *layer, size_t i);
 /* Bounding box of every shape in degrees: west, south, east, north.
  * Returns 0 for an empty layer (and leaves @bbox alone). */
-int cm_layer_bbox(const cm_layer *layer, double bbox[4]);
+CM_API int cm_layer_bbox(const cm_layer *layer, double bbox[4]);
 
-cm_shape_kind cm_shape_kind_of(const cm_shape *shape);
-size_t        cm_shape_n_parts(const cm_shape *shape);
+CM_API cm_shape_kind cm_shape_kind_of(const cm_shape *shape);
+CM_API size_t        cm_shape_n_parts(const cm_shape *shape);
 /* The @k-th part (ring, line or point group) as @n_points (lon, lat) pairs,
  * interleaved: lon0, lat0, lon1, lat1, ... Borrowed. */
-const double *cm_shape_part(const cm_shape *shape, size_t k, size_t *n_points);
+CM_API const double *cm_shape_part(const cm_shape *shape, size_t k, size_t *n_points);
 /* The shape's name from the .dbf (the first of NAME, name, NAME_EN, ... that
  * is present), decoded to UTF-8; "" when there is none. Borrowed. */
-const char   *cm_shape_name(const cm_shape *shape);
+CM_API const char   *cm_shape_name(const cm_shape *shape);
 /* The value of the .dbf field @field (case-insensitive) decoded to UTF-8, or
  * NULL when the layer has no such field. Borrowed. */
-const char   *cm_shape_attr(const cm_shape *shape, const char *field);
+CM_API const char   *cm_shape_attr(const cm_shape *shape, const char *field);
 
 #endif

@@ -5,6 +5,7 @@
 #define CONFLICTMAP_LIMITS_H
 
 #include <stddef.h>
+#include "conflictmap/api.h"
 
 typedef struct cm_limits {
     size_t max_file_bytes;     /* any one input file: events, style, gazetteer,
@@ -20,14 +21,14 @@ typedef struct cm_limits {
 } cm_limits;
 
 /* The defaults above. */
-cm_limits cm_limits_default(void);
+CM_API cm_limits cm_limits_default(void);
 
 /* The limits every loader in this process uses from now on. Process-wide so
  * that a program sets them once, before loading, without threading them through
  * every call; a zero member keeps its default. Not safe to call while another
  * thread loads. */
-void cm_limits_set(const cm_limits *limits);
+CM_API void cm_limits_set(const cm_limits *limits);
 /* The limits in force. Borrowed. */
-const cm_limits *cm_limits_get(void);
+CM_API const cm_limits *cm_limits_get(void);
 
 #endif

@@ -1,10 +1,20 @@
 /* Rendering a timeline: the whole pipeline in one call, from the events file
  * to one map per slice and manifest.json. The command-line tool fills the
- * options from its arguments; other programs can do the same. */
+ * options from its arguments; another program starts from
+ * cm_render_options_default(), names the events file and calls cm_render():
+ *
+ *     cm_render_options opt = cm_render_options_default();
+ *     opt.events_path = "events.json";
+ *     opt.out_dir = "maps";
+ *     cm_status st = cm_render(&opt, diags, NULL);
+ *
+ * The shipped layers and gazetteer are found as the command finds them
+ * (cm_data_dir() in conflictmap/data.h). */
 #ifndef CONFLICTMAP_RENDER_H
 #define CONFLICTMAP_RENDER_H
 
 #include <stddef.h>
+#include "conflictmap/api.h"
 #include "conflictmap/diag.h"
 #include "conflictmap/draw.h"
 #include "conflictmap/slice.h"
@@ -20,10 +30,16 @@ typedef struct cm_render_options {
     const char *out_dir;               /* created when missing */
     unsigned formats;                  /* cm_format bits */
     const char *style;                 /* preset name; NULL for "light" */
-    const char *const *shapes;         /* files or folders, "ROLE=PATH" allowed */
+    const char *const *shapes;         /* files or folders, "ROLE=PATH" allowed; they
+                                          replace the shipped layers */
     size_t n_shapes;
-    const char *const *gazetteers;     /* gazetteer files, all loaded */
+    const char *const *gazetteers;     /* gazetteer files, all loaded, added to the
+                                          shipped gazetteer (after it) */
     size_t n_gazetteers;
+    const char *data_dir;              /* the folder of the shipped shapes/ and
+                                          gazetteer/; NULL: cm_data_dir() */
+    int no_shipped_data;               /* 1: neither the shipped layers nor the shipped
+                                          gazetteer, only those named above */
     cm_slice_spec slicing;
     int width_px, height_px;           /* the scene's size at scale 1 */
     double scale;                      /* 1 or more */
@@ -33,14 +49,21 @@ typedef struct cm_render_options {
     int jobs;                          /* slices drawn at once; 0 or 1: one at a time */
     int shard_k, shard_n;              /* 1..N of N: draw only slices i with i % N == K-1;
                                           0, 0: all of them */
+    double hold_s;                     /* gif, mp4: seconds per slice; 0 for 1.5 */
     /* Called after each slice of this run's share is drawn (or kept), from
      * whichever thread drew it, one call at a time; may be NULL. */
-    double hold_s;                     /* gif, mp4: seconds per slice; 0 for 1.5 */
     void (*progress)(void *data, size_t done, size_t total);
     void *progress_data;
     unsigned png_colors;               /* 0: lossless PNG; 2-256: a palette of that many */
     int strict;                        /* warnings are errors: nothing is written */
 } cm_render_options;
+
+/* The options the command renders with when given none: out_dir "out",
+ * formats PNG and SVG, 1600x1200 at scale 1, the "light" style, one slice per
+ * distinct event time, the shipped layers and gazetteer, as many jobs as the
+ * machine has cores (at most CM_MAX_JOBS). events_path is left NULL: name
+ * the events file. */
+CM_API cm_render_options cm_render_options_default(void);
 
 typedef struct cm_render_result {
     size_t n_slices;
@@ -58,34 +81,38 @@ typedef struct cm_render_result {
  * is named (not ""), the size and scale make an image within CM_MAX_PIXELS.
  * CM_OK, or CM_ERR_INPUT with every problem in @diags. cm_render() calls it
  * first; a program may call it to tell a usage error from an input error. */
-cm_status cm_render_check_options(const cm_render_options *opt, cm_diag_list *diags);
+CM_API cm_status cm_render_check_options(const cm_render_options *opt, cm_diag_list *diags);
 
 /* Loads, checks, slices, lays out and draws. Into a folder that holds an
  * earlier run's manifest.json, only the files whose scene (or style, size,
  * scale, format) changed are drawn again: each file's cm_draw_hash and size
- * are recorded in the manifest. Nothing is written unless every input is valid; on a failure while writing, the files this run wrote are
- * removed again. Returns CM_OK, CM_ERR_INPUT, CM_ERR_IO or CM_ERR_NOMEM, with
- * every problem in @diags. @result may be NULL. */
-cm_status cm_render(const cm_render_options *opt, cm_diag_list *diags,
-                    cm_render_result *result);
+ * are recorded in the manifest. Nothing is written unless every input is
+ * valid; on a failure while writing, the files this run wrote are removed
+ * again. Without the shipped data (unless no_shipped_data), nothing is
+ * loaded: CM_ERR_IO, with a message that says how to point to it.
+ * Returns CM_OK, CM_ERR_INPUT, CM_ERR_IO or CM_ERR_NOMEM, with every problem
+ * in @diags. @result may be NULL. */
+CM_API cm_status cm_render(const cm_render_options *opt, cm_diag_list *diags,
+                           cm_render_result *result);
 
-/* After every share of a run was rendered into @out_dir with --shard K/N
- * (shard_k, shard_n), joins their manifest.K-of-N.json into manifest.json,
- * byte for byte what a single run writes, and removes them. *n_slices: the
- * slices in it. Returns CM_OK, CM_ERR_INPUT (a share is missing or from
- * another run, with a message), CM_ERR_IO or CM_ERR_NOMEM. */
-cm_status cm_render_merge_manifests(const char *out_dir, size_t *n_slices,
-                                    cm_diag_list *diags);
+/* After every share of a run was rendered into @out_dir with shard_k and
+ * shard_n (the command's --shard K/N), joins their manifest.K-of-N.json into
+ * manifest.json, byte for byte what a single run writes, and removes them.
+ * *n_slices: the slices in it. Returns CM_OK, CM_ERR_INPUT (a share is
+ * missing or from another run, with a message), CM_ERR_IO or CM_ERR_NOMEM. */
+CM_API cm_status cm_render_merge_manifests(const char *out_dir, size_t *n_slices,
+                                           cm_diag_list *diags);
 
 /* Removes every temporary output file this process has open, and every
  * temporary folder it made under $TMPDIR (a GeoJSON layer's); nothing else.
  * Async-signal-safe: meant for a SIGINT or SIGTERM handler, which then ends
  * the process, so that an interrupted run leaves no half-written file. */
-void cm_remove_temporaries(void);
+CM_API void cm_remove_temporaries(void);
 
-/* Loads only what validate needs (gazetteers, events) and checks them.
+/* Loads only what validate needs, the gazetteers and the events file, as
+ * cm_render() would with @opt (events_path, gazetteers, data_dir,
+ * no_shipped_data; the rest is not looked at), and checks them.
  * Returns CM_OK or the first problem's status, with every problem in @diags. */
-cm_status cm_validate(const char *events_path, const char *const *gazetteers,
-                      size_t n_gazetteers, cm_diag_list *diags);
+CM_API cm_status cm_validate(const cm_render_options *opt, cm_diag_list *diags);
 
 #endif

@@ -6,6 +6,7 @@
 #define CONFLICTMAP_SCENE_H
 
 #include <stddef.h>
+#include "conflictmap/api.h"
 #include "conflictmap/diag.h"
 #include "conflictmap/events.h"
 #include "conflictmap/gazetteer.h"
@@ -19,44 +20,45 @@ typedef struct cm_scene cm_scene;
 
 /* Where the map goes on a @width_px x @height_px canvas with @style's frame:
  * the rectangle (x, y, width, height) the projection should fit the extent into. */
-void cm_scene_map_rect(const cm_style *style, int width_px, int height_px, double rect_px[4]);
+CM_API void cm_scene_map_rect(const cm_style *style, int width_px, int height_px,
+                              double rect_px[4]);
 
 /* Projects @layers with @proj and picks the context places of @gaz that fall
  * on the map; @bbox_deg is the extent the projection was fitted to (its centre
  * is where distances to places off the map are measured from). Borrows @layers, @proj, @style, @gaz and @events: they must
  * outlive the base. On success *out is the caller's (cm_scene_base_destroy).
  * Returns CM_OK or CM_ERR_NOMEM. */
-cm_status cm_scene_base_create(cm_scene_base **out, cm_layer *const *layers, size_t n_layers,
-                               const cm_projection *proj, const cm_style *style,
-                               const cm_gazetteer *gaz, const cm_events *events,
-                               const double bbox_deg[4], int width_px, int height_px);
-void      cm_scene_base_destroy(cm_scene_base *base);   /* NULL is fine */
+CM_API cm_status cm_scene_base_create(cm_scene_base **out, cm_layer *const *layers, size_t n_layers,
+                                      const cm_projection *proj, const cm_style *style,
+                                      const cm_gazetteer *gaz, const cm_events *events,
+                                      const double bbox_deg[4], int width_px, int height_px);
+CM_API void      cm_scene_base_destroy(cm_scene_base *base);   /* NULL is fine */
 
 /* Labels places and countries in @lang ("en", "az", "hy", "ru", "ar") where
  * the gazetteer has a name in it, else in English; the default is "en".
  * Returns CM_OK or CM_ERR_NOMEM (the countries are named again). */
-cm_status cm_scene_base_set_lang(cm_scene_base *base, const char *lang);
+CM_API cm_status cm_scene_base_set_lang(cm_scene_base *base, const char *lang);
 
 /* Lays out @slice over @base. @previous (may be NULL) is the scene of the
  * slice before: a label it placed keeps its position where it still fits, so a
  * sequence of slices does not jitter; it is only read, and may be destroyed
  * once this returns. On success *out is the caller's (cm_scene_destroy).
  * Returns CM_OK or CM_ERR_NOMEM. */
-cm_status cm_scene_layout(cm_scene **out, const cm_scene_base *base, const cm_slice *slice,
-                          const cm_scene *previous);
-void      cm_scene_destroy(cm_scene *scene);   /* NULL is fine */
+CM_API cm_status cm_scene_layout(cm_scene **out, const cm_scene_base *base, const cm_slice *slice,
+                                 const cm_scene *previous);
+CM_API void      cm_scene_destroy(cm_scene *scene);   /* NULL is fine */
 
-int cm_scene_width_px(const cm_scene *scene);
-int cm_scene_height_px(const cm_scene *scene);
+CM_API int cm_scene_width_px(const cm_scene *scene);
+CM_API int cm_scene_height_px(const cm_scene *scene);
 /* The alt text: what the slice shows, in a sentence or three. Borrowed. */
-const char *cm_scene_alt(const cm_scene *scene);
+CM_API const char *cm_scene_alt(const cm_scene *scene);
 
 /* Where each event shown is drawn: its marker's centre, or its edge marker's
  * for an event off the map. Returns 0 when @event is not in the scene. */
-int cm_scene_event_xy(const cm_scene *scene, const cm_event *event, double *x_px,
-                      double *y_px);
+CM_API int cm_scene_event_xy(const cm_scene *scene, const cm_event *event, double *x_px,
+                             double *y_px);
 /* Labels that could not be placed without overlapping, by their text. */
-size_t      cm_scene_n_dropped(const cm_scene *scene);
-const char *cm_scene_dropped(const cm_scene *scene, size_t i);
+CM_API size_t      cm_scene_n_dropped(const cm_scene *scene);
+CM_API const char *cm_scene_dropped(const cm_scene *scene, size_t i);
 
 #endif

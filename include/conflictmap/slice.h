@@ -6,6 +6,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include "conflictmap/api.h"
 #include "conflictmap/diag.h"
 #include "conflictmap/events.h"
 
@@ -33,28 +34,28 @@ enum { CM_MAX_SLICES = 100000 };
 /* Slices @events (which must outlive the result) per @spec (NULL for the
  * default). On success *out is the caller's (cm_slices_destroy).
  * Returns CM_OK, CM_ERR_INPUT (e.g. too many slices) or CM_ERR_NOMEM. */
-cm_status cm_slices_make(cm_slices **out, const cm_events *events, const cm_slice_spec *spec,
-                         cm_diag_list *diags);
-void      cm_slices_destroy(cm_slices *slices);   /* NULL is fine */
+CM_API cm_status cm_slices_make(cm_slices **out, const cm_events *events, const cm_slice_spec *spec,
+                                cm_diag_list *diags);
+CM_API void      cm_slices_destroy(cm_slices *slices);   /* NULL is fine */
 
-size_t          cm_slices_count(const cm_slices *slices);
-const cm_slice *cm_slices_get(const cm_slices *slices, size_t i);   /* borrowed */
+CM_API size_t          cm_slices_count(const cm_slices *slices);
+CM_API const cm_slice *cm_slices_get(const cm_slices *slices, size_t i);   /* borrowed */
 
-cm_time cm_slice_time(const cm_slice *slice);
+CM_API cm_time cm_slice_time(const cm_slice *slice);
 /* The events shown, oldest first (ties in file order). */
-size_t          cm_slice_n_events(const cm_slice *slice);
-const cm_event *cm_slice_event(const cm_slice *slice, size_t k, cm_event_state *state);
+CM_API size_t          cm_slice_n_events(const cm_slice *slice);
+CM_API const cm_event *cm_slice_event(const cm_slice *slice, size_t k, cm_event_state *state);
 
 /* Control as of the slice: the side code holding the place or area @name
  * (matched like place names), or NULL when nobody is recorded as holding it. */
-const char *cm_slice_control(const cm_slice *slice, const char *name);
+CM_API const char *cm_slice_control(const cm_slice *slice, const char *name);
 /* The control entries: @name as first written, @side, and the control change
  * that set it (NULL when it comes from initial_control). */
-size_t cm_slice_n_control(const cm_slice *slice);
-void   cm_slice_control_at(const cm_slice *slice, size_t i, const char **name,
-                           const char **side, const cm_event **by);
+CM_API size_t cm_slice_n_control(const cm_slice *slice);
+CM_API void   cm_slice_control_at(const cm_slice *slice, size_t i, const char **name,
+                                  const char **side, const cm_event **by);
 /* Whether entry @i is an area's (a district named by an event's "area" or by
  * initial_control), shaded on the map, rather than a place's, marked. */
-int    cm_slice_control_is_area(const cm_slice *slice, size_t i);
+CM_API int    cm_slice_control_is_area(const cm_slice *slice, size_t i);
 
 #endif

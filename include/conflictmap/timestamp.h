@@ -6,6 +6,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include "conflictmap/api.h"
 
 typedef int64_t cm_time;   /* seconds since 1970-01-01T00:00:00Z */
 
@@ -14,21 +15,21 @@ typedef int64_t cm_time;   /* seconds since 1970-01-01T00:00:00Z */
  * Returns NULL on success, with *out set; otherwise a static English reason
  * fit to follow the quoted text, e.g. "has no time zone; add \"Z\" for GMT or
  * an offset such as \"+04:00\"". */
-const char *cm_time_parse(const char *text, cm_time *out);
+CM_API const char *cm_time_parse(const char *text, cm_time *out);
 
 /* Parses a duration such as "30m", "1h", "1d", "90s" or "1h30m" to seconds
  * (> 0). Returns NULL on success, otherwise a static reason. */
-const char *cm_duration_parse(const char *text, int64_t *seconds);
+CM_API const char *cm_duration_parse(const char *text, int64_t *seconds);
 
 enum { CM_TIME_BUF = 48 };
 
 /* "2020-10-09T15:15:00Z". Returns @buf. */
-char *cm_time_format_iso(cm_time t, char buf[CM_TIME_BUF]);
+CM_API char *cm_time_format_iso(cm_time t, char buf[CM_TIME_BUF]);
 /* "20201009T1515Z", or "20201009T151530Z" when the seconds are not zero. */
-char *cm_time_format_stamp(cm_time t, char buf[CM_TIME_BUF]);
+CM_API char *cm_time_format_stamp(cm_time t, char buf[CM_TIME_BUF]);
 /* "9 October 2020, 15:15 GMT". */
-char *cm_time_format_human(cm_time t, char buf[CM_TIME_BUF]);
+CM_API char *cm_time_format_human(cm_time t, char buf[CM_TIME_BUF]);
 /* "15:15". */
-char *cm_time_format_clock(cm_time t, char buf[CM_TIME_BUF]);
+CM_API char *cm_time_format_clock(cm_time t, char buf[CM_TIME_BUF]);
 
 #endif

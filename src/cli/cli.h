@@ -1,20 +1,8 @@
-/* The command-line tool's own pieces: finding the shipped data, the progress bar. */
+/* The command-line tool's own pieces: the progress bar, --help. */
 #ifndef CM_CLI_H
 #define CM_CLI_H
 
 #include <stddef.h>
-
-/* The folder holding shapes/ and gazetteer/: $CONFLICTMAP_DATA, next to the
- * binary (its ../share/conflictmap, or its parent for a build folder inside the
- * source tree), the install prefix, or the source tree it was built from.
- * Returns NULL when none of them has the data. Static storage. */
-const char *cli_data_dir(void);
-
-/* The shipped gazetteer of @data_dir: its world database (gazetteer/world.sqlite,
- * which holds the curated files too) when it was built, else the files it is
- * built from (*.tsv but not *.in.tsv), sorted; malloc'd paths appended to
- * *paths. Returns the new count, or (size_t)-1 when out of memory. */
-size_t cli_shipped_gazetteers(const char *data_dir, char ***paths, size_t n);
 
 /* The progress bar (progress.c): on stderr only when it is a terminal and
  * --quiet was not given. cli_progress_update is a cm_render_options.progress. */

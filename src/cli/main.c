@@ -79,7 +79,6 @@ typedef struct args {
     cm_render_options opt;
     const char **shapes, **gazetteers;
     size_t n_shapes, n_gazetteers;
-    int no_shipped_shapes;
     cm_time *at;
     size_t n_at;
     int jobs, quiet, explain;
@@ -339,13 +338,8 @@ parse_option(args *a, const char *flag, const char *value)
 static int
 parse_args(args *a, int argc, char **argv)
 {
-    a->opt.out_dir = "out";
-    a->opt.formats = CM_FORMAT_PNG | CM_FORMAT_SVG;
-    a->opt.width_px = 1600;
-    a->opt.height_px = 1200;
-    a->opt.scale = 1;
-    long cores = sysconf(_SC_NPROCESSORS_ONLN);
-    a->jobs = a->opt.jobs = cores > 1 ? (int)(cores < CM_MAX_JOBS ? cores : CM_MAX_JOBS) : 1;
+    a->opt = cm_render_options_default();
+    a->jobs = a->opt.jobs;
     a->command = argv[1];
     for (int i = 2; i < argc; i++) {
         const char *arg = argv[i];
@@ -391,51 +385,24 @@ parse_args(args *a, int argc, char **argv)
                            "render them without --shard%s", "");
     if (a->opt.slicing.every_s && a->n_at)
         return usage_error("give --every or --at, not both%s", "");
+    a->opt.events_path = a->input;
+    a->opt.shapes = a->shapes;
+    a->opt.n_shapes = a->n_shapes;
+    a->opt.gazetteers = a->gazetteers;
+    a->opt.n_gazetteers = a->n_gazetteers;
     return 0;
 }
 
-/* ---- shipped data ---------------------------------------------------------------------------- */
-
-typedef struct data {
-    char **gazetteers;
-    size_t n_gazetteers;
-    char *shapes;
-} data;
-
-static int
-add_shipped(args *a, data *d, int want_shapes)
+/* The shipped gazetteer and those --gazetteer names, in *gaz (the caller's). */
+static cm_status
+load_gazetteer(const args *a, cm_gazetteer **gaz, cm_diag_list *diags)
 {
-    const char *dir = cli_data_dir();
-    if (!dir) {
-        fprintf(stderr, "conflictmap: cannot find the shipped shapes/ and gazetteer/ "
-                        "folders; set CONFLICTMAP_DATA to the folder that holds them\n");
-        return EXIT_IO;
-    }
-    d->n_gazetteers = cli_shipped_gazetteers(dir, &d->gazetteers, 0);
-    if (d->n_gazetteers == (size_t)-1)
-        return EXIT_IO;
-    for (size_t i = 0; i < a->n_gazetteers; i++)
-        if (!push_str((const char ***)&d->gazetteers, &d->n_gazetteers, a->gazetteers[i]))
-            return EXIT_IO;
-    if (want_shapes && a->n_shapes == 0) {
-        size_t len = strlen(dir) + 8;
-        d->shapes = malloc(len);
-        if (!d->shapes)
-            return EXIT_IO;
-        snprintf(d->shapes, len, "%s/shapes", dir);
-        if (!push_str(&a->shapes, &a->n_shapes, d->shapes))
-            return EXIT_IO;
-    }
-    return 0;
-}
-
-static void
-free_data(data *d, size_t n_shipped)
-{
-    for (size_t i = 0; i < n_shipped; i++)
-        free(d->gazetteers[i]);
-    free(d->gazetteers);
-    free(d->shapes);
+    cm_status st = cm_gazetteer_create(gaz);
+    if (st == CM_OK)
+        st = cm_gazetteer_add_shipped(*gaz, NULL, diags);
+    for (size_t i = 0; st == CM_OK && i < a->n_gazetteers; i++)
+        st = cm_gazetteer_add_file(*gaz, a->gazetteers[i], diags);
+    return st;
 }
 
 /* ---- signals ---------------------------------------------------------------------------- */
@@ -465,7 +432,7 @@ catch_signals(void)
 /* ---- commands ---------------------------------------------------------------------------- */
 
 static int
-cmd_render(args *a, cm_diag_list *diags, data *d)
+cmd_render(args *a, cm_diag_list *diags)
 {
     cm_render_result result = { 0 };
     cli_progress progress;
@@ -481,11 +448,6 @@ cmd_render(args *a, cm_diag_list *diags, data *d)
     cli_progress_start(&progress, a->quiet);
     a->opt.progress = cli_progress_update;
     a->opt.progress_data = &progress;
-    a->opt.events_path = a->input;
-    a->opt.shapes = a->shapes;
-    a->opt.n_shapes = a->n_shapes;
-    a->opt.gazetteers = (const char *const *)d->gazetteers;
-    a->opt.n_gazetteers = d->n_gazetteers;
     cm_status st = cm_render(&a->opt, diags, &result);
     cli_progress_end(&progress);
     print_diags(diags);
@@ -508,9 +470,8 @@ cmd_render(args *a, cm_diag_list *diags, data *d)
 }
 
 static int
-cmd_merge(args *a, cm_diag_list *diags, data *d)
+cmd_merge(args *a, cm_diag_list *diags)
 {
-    (void)d;
     size_t n_slices = 0;
     cm_status st = cm_render_merge_manifests(a->input, &n_slices, diags);
     print_diags(diags);
@@ -552,9 +513,8 @@ import_to_stdout(const char *file, cm_diag_list *diags)
 }
 
 static int
-cmd_import(args *a, cm_diag_list *diags, data *d)
+cmd_import(args *a, cm_diag_list *diags)
 {
-    (void)d;
     if (strcmp(a->input, "acled") != 0)
         return usage_error("import knows one format, acled, not \"%s\"", a->input);
     if (!a->import_file)
@@ -577,13 +537,11 @@ cmd_import(args *a, cm_diag_list *diags, data *d)
 /* validate --explain: each name of the file once, the place it resolved to
  * and why, on standard output. */
 static int
-explain_places(args *a, cm_diag_list *diags, data *d)
+explain_places(args *a, cm_diag_list *diags)
 {
     cm_gazetteer *gaz = NULL;
     cm_events *events = NULL;
-    cm_status st = cm_gazetteer_create(&gaz);
-    for (size_t i = 0; st == CM_OK && i < d->n_gazetteers; i++)
-        st = cm_gazetteer_add_file(gaz, d->gazetteers[i], diags);
+    cm_status st = load_gazetteer(a, &gaz, diags);
     if (st == CM_OK)
         st = cm_events_load(&events, a->input, gaz, diags);
     for (size_t i = 0; st == CM_OK && i < cm_events_count(events); i++) {
@@ -606,18 +564,12 @@ explain_places(args *a, cm_diag_list *diags, data *d)
 }
 
 static int
-cmd_validate(args *a, cm_diag_list *diags, data *d)
+cmd_validate(args *a, cm_diag_list *diags)
 {
     if (a->explain)
-        return explain_places(a, diags, d);
-    cm_status st = cm_validate(a->input, (const char *const *)d->gazetteers, d->n_gazetteers,
-                               diags);
+        return explain_places(a, diags);
+    cm_status st = cm_validate(&a->opt, diags);
     size_t n_warnings = cm_diag_count(diags) - cm_diag_error_count(diags);
-    if (st == CM_OK && a->opt.strict && n_warnings) {
-        cm_diag_error(diags, NULL, "%zu warning%s above, which --strict makes errors",
-                      n_warnings, plural(n_warnings));
-        st = CM_ERR_INPUT;
-    }
     print_diags(diags);
     if (st == CM_OK && !a->quiet)
         printf(n_warnings ? "%s: no errors, %zu warning%s\n" : "%s: no problems found\n",
@@ -626,15 +578,13 @@ cmd_validate(args *a, cm_diag_list *diags, data *d)
 }
 
 static int
-cmd_slices(args *a, cm_diag_list *diags, data *d)
+cmd_slices(args *a, cm_diag_list *diags)
 {
     cm_gazetteer *gaz = NULL;
     cm_events *events = NULL;
     cm_slices *slices = NULL;
     char buf[CM_TIME_BUF];
-    cm_status st = cm_gazetteer_create(&gaz);
-    for (size_t i = 0; st == CM_OK && i < d->n_gazetteers; i++)
-        st = cm_gazetteer_add_file(gaz, d->gazetteers[i], diags);
+    cm_status st = load_gazetteer(a, &gaz, diags);
     if (st == CM_OK)
         st = cm_events_load(&events, a->input, gaz, diags);
     if (st == CM_OK)
@@ -661,13 +611,11 @@ print_place(const cm_place *p)
 }
 
 static int
-cmd_place(args *a, cm_diag_list *diags, data *d)
+cmd_place(args *a, cm_diag_list *diags)
 {
     cm_gazetteer *gaz = NULL;
     const char *names[5];
-    cm_status st = cm_gazetteer_create(&gaz);
-    for (size_t i = 0; st == CM_OK && i < d->n_gazetteers; i++)
-        st = cm_gazetteer_add_file(gaz, d->gazetteers[i], diags);
+    cm_status st = load_gazetteer(a, &gaz, diags);
     print_diags(diags);
     if (st != CM_OK) {
         cm_gazetteer_destroy(gaz);
@@ -697,16 +645,13 @@ main(int argc, char **argv)
 {
     static const struct {
         const char *name;
-        int (*run)(args *, cm_diag_list *, data *);
-        int needs_shapes;
+        int (*run)(args *, cm_diag_list *);
     } commands[] = {
-        { "render", cmd_render, 1 }, { "validate", cmd_validate, 0 },
-        { "slices", cmd_slices, 0 }, { "place", cmd_place, 0 },
-        { "merge-manifests", cmd_merge, -1 },
-        { "import", cmd_import, -1 },
+        { "render", cmd_render }, { "validate", cmd_validate },
+        { "slices", cmd_slices }, { "place", cmd_place },
+        { "merge-manifests", cmd_merge }, { "import", cmd_import },
     };
     args a = { 0 };
-    data d = { 0 };
     size_t k = 0, n = sizeof(commands) / sizeof(commands[0]);
 
     if (argc < 2) {
@@ -725,14 +670,10 @@ main(int argc, char **argv)
     int rc = parse_args(&a, argc, argv);
     cm_limits_set(&a.limits);
     catch_signals();
-    if (rc == 0 && commands[k].needs_shapes >= 0)   /* -1: needs no shipped data */
-        rc = add_shipped(&a, &d, commands[k].needs_shapes);
-    size_t n_shipped = d.n_gazetteers - (rc == 0 && d.gazetteers ? a.n_gazetteers : 0);
     cm_diag_list *diags = cm_diag_list_create();
     if (rc == 0)
-        rc = diags ? commands[k].run(&a, diags, &d) : EXIT_IO;
+        rc = diags ? commands[k].run(&a, diags) : EXIT_IO;
     cm_diag_list_destroy(diags);
-    free_data(&d, d.n_gazetteers == (size_t)-1 ? 0 : n_shipped);
     free(a.shapes);
     free(a.gazetteers);
     free(a.at);

@@ -5,6 +5,7 @@
  * renaming replaces whatever has the final name, a link included. */
 #include "common/outfile.h"
 #include "common/tempdir.h"
+#include "conflictmap/api.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -60,8 +61,9 @@ any_being_created(void)
 
 /* Another thread may be between claiming a slot and creating its file: wait
  * for it a little (bounded, in case it is this very thread that the signal
- * interrupted), so that the file is there to be removed, or is never made. */
-void
+ * interrupted), so that the file is there to be removed, or is never made.
+ * Declared in conflictmap/render.h, a later stage: exported here. */
+CM_API void
 cm_remove_temporaries(void)
 {
     struct timespec ms = { 0, 1000000 };

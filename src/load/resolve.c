@@ -560,7 +560,7 @@ unknown_place(context *cx, const query *q, cm_pos pos)
         suggested(&alt[1], two, sizeof(two));
     if (n == 0)
         error_at(cx->ld, pos, "unknown place \"%s\"; give \"lon\" and \"lat\", or add it to a "
-                 "gazetteer with --gazetteer", q->name);
+                 "gazetteer file of your own", q->name);
     else if (n == 1 || alt[1].distance > alt[0].distance)
         error_at(cx->ld, pos, "unknown place \"%s\"; did you mean %s?", q->name, one);
     else
@@ -597,7 +597,7 @@ not_in_country(context *cx, const query *q, cm_pos pos)
     country_name(cx, q->codes[0], qual, sizeof(qual));
     countries_of(q, list, sizeof(list));
     error_at(cx->ld, pos, "no place called \"%s\" in %s; the gazetteer has one in %s; give "
-             "\"lon\" and \"lat\", or add it to a gazetteer with --gazetteer",
+             "\"lon\" and \"lat\", or add it to a gazetteer file of your own",
              q->base ? q->base : q->name, qual, list);
 }
 

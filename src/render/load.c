@@ -1,10 +1,11 @@
-/* Loading a run's inputs: the gazetteers, then the layers named by --shapes
- * (files, folders of them, ROLE=PATH). The events file is loaded by
- * render.c, which needs the gazetteer first; checking each input is its
- * loader's job (src/load/). */
+/* Loading a run's inputs: the gazetteers, then the layers named by the
+ * options (files, folders of them, ROLE=PATH) or else the shipped ones. The
+ * events file is loaded by render.c, which needs the gazetteer first;
+ * checking each input is its loader's job (src/load/). */
 #include "render/run.h"
 #include "common/grow.h"
 #include "geo/extent.h"
+#include "load/data.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -15,11 +16,25 @@
 #include <sys/stat.h>
 
 cm_status
-run_load_gazetteers(run *r, const char *const *paths, size_t n)
+run_find_data(run *r)
+{
+    if (r->opt->no_shipped_data)
+        return CM_OK;
+    r->in.data_dir = cm_data_find(r->opt->data_dir, r->diags);
+    return r->in.data_dir ? CM_OK : CM_ERR_IO;
+}
+
+cm_status
+run_load_gazetteers(run *r)
 {
     cm_status st = cm_gazetteer_create(&r->in.gaz), first = CM_OK;
-    for (size_t i = 0; st == CM_OK && i < n; i++) {
-        cm_status s = cm_gazetteer_add_file(r->in.gaz, paths[i], r->diags);
+    if (st == CM_OK && r->in.data_dir) {
+        first = cm_gazetteer_add_shipped(r->in.gaz, r->in.data_dir, r->diags);
+        if (first == CM_ERR_NOMEM)
+            return first;
+    }
+    for (size_t i = 0; st == CM_OK && i < r->opt->n_gazetteers; i++) {
+        cm_status s = cm_gazetteer_add_file(r->in.gaz, r->opt->gazetteers[i], r->diags);
         if (s == CM_ERR_NOMEM)
             return s;
         if (first == CM_OK)
@@ -104,7 +119,7 @@ add_folder(run *r, const char *dir, const char *role)
     return st;
 }
 
-/* "--shapes PATH" or "--shapes ROLE=PATH", a file or a folder. */
+/* "PATH" or "ROLE=PATH" (the command's --shapes), a file or a folder. */
 static cm_status
 load_shapes(run *r, const char *spec)
 {
@@ -135,6 +150,15 @@ run_load_all_shapes(run *r, const double *bbox_deg)
             return st;
         if (first == CM_OK)
             first = st;
+    }
+    if (r->opt->n_shapes == 0 && r->in.data_dir) {
+        size_t len = strlen(r->in.data_dir) + sizeof("/shapes");
+        char *shipped = malloc(len);
+        if (!shipped)
+            return CM_ERR_NOMEM;
+        snprintf(shipped, len, "%s/shapes", r->in.data_dir);
+        first = load_shapes(r, shipped);
+        free(shipped);
     }
     return first;
 }

@@ -1,9 +1,26 @@
-/* The render options checked on their own, before any file is read: what no
- * input can make right (an empty output folder name, an image too large to
- * hold in memory). Checking the inputs themselves is the loaders' job. */
+/* The render options: their defaults, and the options checked on their own,
+ * before any file is read: what no input can make right (an empty output
+ * folder name, an image too large to hold in memory). Checking the inputs
+ * themselves is the loaders' job. */
 #include "conflictmap/render.h"
 
 #include <math.h>
+#include <unistd.h>
+
+cm_render_options
+cm_render_options_default(void)
+{
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    cm_render_options o = {
+        .out_dir = "out",
+        .formats = CM_FORMAT_PNG | CM_FORMAT_SVG,
+        .width_px = 1600,
+        .height_px = 1200,
+        .scale = 1,
+        .jobs = cores > 1 ? (int)(cores < CM_MAX_JOBS ? cores : CM_MAX_JOBS) : 1,
+    };
+    return o;
+}
 
 cm_status
 cm_render_check_options(const cm_render_options *opt, cm_diag_list *diags)

@@ -50,6 +50,19 @@ add_context_places(run *r)
     return cm_gazetteer_add_extent(r->in.gaz, box, 600);
 }
 
+/* With opt->strict, the warnings so far are errors: CM_ERR_INPUT and one
+ * error more saying so (@then ends it), else CM_OK. */
+static cm_status
+refuse_warnings(run *r, const char *then)
+{
+    size_t n = cm_diag_count(r->diags) - cm_diag_error_count(r->diags);
+    if (!r->opt->strict || n == 0)
+        return CM_OK;
+    cm_diag_error(r->diags, NULL, "%zu warning%s above, which --strict makes errors%s", n,
+                  n == 1 ? "" : "s", then);
+    return CM_ERR_INPUT;
+}
+
 /* ---- preparing ------------------------------------------------------------------------------ */
 
 static cm_status
@@ -235,13 +248,14 @@ check_projection(run *r)
     static const double rect[4] = { 0, 0, 1600, 1200 };
     cm_projection *proj = NULL;
     cm_pos where;
+    const cm_render_options *given = r->opt;
     r->opt = &defaults;
     cm_status st = choose_extent(r, cm_events_projection(r->in.events));
     if (st == CM_OK)
         st = cm_projection_create(&proj, cm_events_projection(r->in.events),
                                   projection_pos(r, &where), r->plan.bbox, rect, r->diags);
     cm_projection_destroy(proj);
-    r->opt = NULL;
+    r->opt = given;
     return st;
 }
 
@@ -257,10 +271,12 @@ cm_render(const cm_render_options *opt, cm_diag_list *diags, cm_render_result *r
         return CM_ERR_INPUT;
     pthread_mutex_init(&r.sh.lock, NULL);
     pthread_cond_init(&r.sh.wake, NULL);
-    cm_status st = run_load_gazetteers(&r, opt->gazetteers, opt->n_gazetteers);
-    if (st != CM_ERR_NOMEM) {
-        cm_status s = r.in.gaz ? cm_events_load(&r.in.events, opt->events_path, r.in.gaz, diags)
-                            : CM_ERR_NOMEM;
+    /* without the shipped gazetteer, every place would be reported unknown */
+    cm_status st = run_find_data(&r);
+    if (st == CM_OK)
+        st = run_load_gazetteers(&r);
+    if (st != CM_ERR_NOMEM && r.in.gaz) {
+        cm_status s = cm_events_load(&r.in.events, opt->events_path, r.in.gaz, diags);
         st = st != CM_OK ? st : s;
     }
     /* the extent first, so that the layers are read only near it */
@@ -273,12 +289,8 @@ cm_render(const cm_render_options *opt, cm_diag_list *diags, cm_render_result *r
     }
     if (st == CM_OK)
         st = add_context_places(&r);
-    if (st == CM_OK && opt->strict && cm_diag_count(diags) > cm_diag_error_count(diags)) {
-        size_t n = cm_diag_count(diags) - cm_diag_error_count(diags);
-        cm_diag_error(diags, NULL, "%zu warning%s above, which --strict makes errors: "
-                      "nothing was written", n, n == 1 ? "" : "s");
-        st = CM_ERR_INPUT;
-    }
+    if (st == CM_OK)
+        st = refuse_warnings(&r, ": nothing was written");
     if (st == CM_OK)
         st = prepare(&r);
     if (st == CM_OK)
@@ -315,20 +327,24 @@ cm_render_merge_manifests(const char *out_dir, size_t *n_slices, cm_diag_list *d
 }
 
 cm_status
-cm_validate(const char *events_path, const char *const *gazetteers, size_t n_gazetteers,
-            cm_diag_list *diags)
+cm_validate(const cm_render_options *opt, cm_diag_list *diags)
 {
     run r = { 0 };
+    r.opt = opt;
     r.diags = diags;
     pthread_mutex_init(&r.sh.lock, NULL);
     pthread_cond_init(&r.sh.wake, NULL);
-    cm_status st = run_load_gazetteers(&r, gazetteers, n_gazetteers);
+    cm_status st = run_find_data(&r);
+    if (st == CM_OK)
+        st = run_load_gazetteers(&r);
     if (st != CM_ERR_NOMEM && r.in.gaz) {
-        cm_status s = cm_events_load(&r.in.events, events_path, r.in.gaz, diags);
+        cm_status s = cm_events_load(&r.in.events, opt->events_path, r.in.gaz, diags);
         st = st != CM_OK ? st : s;
     }
     if (st == CM_OK)
         st = check_projection(&r);
+    if (st == CM_OK)
+        st = refuse_warnings(&r, "");
     finish(&r);
     return st;
 }

@@ -22,6 +22,7 @@
 /* What is loaded: the inputs, each checked by its loader. Filled by cm_render's
  * loading step; valid from there until finish(). */
 typedef struct run_loaded {
+    const char *data_dir;      /* the shipped data's folder; NULL: none is used */
     cm_gazetteer *gaz;
     cm_events *events;
     cm_layer **layers;
@@ -138,10 +139,14 @@ void run_count_bytes(const run *r, cm_render_result *result);
 
 /* ---- loading (load.c) ---------------------------------------------------------------------- */
 
-cm_status run_load_gazetteers(run *r, const char *const *paths, size_t n);
-/* Every layer --shapes names; with @bbox_deg (the map's extent), only the
- * records near it (cm_extent_near), but the world layer whole: the locator
- * inset and the places off the map need all of it. */
+/* The shipped data's folder into r->in.data_dir, unless the options want
+ * none of it; CM_ERR_IO, with a message, when it cannot be found. */
+cm_status run_find_data(run *r);
+/* The shipped gazetteer, then the options' gazetteer files. */
+cm_status run_load_gazetteers(run *r);
+/* Every layer the options name, else the shipped ones; with @bbox_deg (the
+ * map's extent), only the records near it (cm_extent_near), but the world
+ * layer whole: the locator inset and the places off the map need all of it. */
 cm_status run_load_all_shapes(run *r, const double *bbox_deg);
 
 /* ---- laying out and drawing every slice (workers.c) --------------------------------------- */

@@ -72,7 +72,7 @@ render_once(const char *out_dir, char *first, size_t size)
         .formats = CM_FORMAT_PNG | CM_FORMAT_SVG | CM_FORMAT_HTML,
         .shapes = shapes, .n_shapes = 1,
         .gazetteers = gazetteers, .n_gazetteers = 2, .width_px = 400, .height_px = 300,
-        .scale = 1, .bbox_deg = bbox,
+        .scale = 1, .bbox_deg = bbox, .no_shipped_data = 1,
     };
     cm_diag_list *diags = cm_diag_list_create();
     cm_status st = diags ? cm_render(&opt, diags, NULL) : CM_ERR_NOMEM;

@@ -9,7 +9,7 @@ src=$2
 order="common load geo slice layout draw output render cli"
 # The stage of each public header in include/conflictmap/.
 declare -A public=(
-  [diag.h]=common [limits.h]=common [timestamp.h]=common
+  [api.h]=common [diag.h]=common [limits.h]=common [timestamp.h]=common [data.h]=load
   [events.h]=load [gazetteer.h]=load [layer.h]=load [style.h]=load [acled.h]=load
   [projection.h]=geo [slice.h]=slice [scene.h]=layout [draw.h]=draw
   [render.h]=render [conflictmap.h]=cli

@@ -74,6 +74,7 @@ main(void)
     o.n_shapes = 1;
     o.gazetteers = gaz_list;
     o.n_gazetteers = 1;
+    o.no_shipped_data = 1;   /* these files only, whatever is installed */
     cm_time at = 0;
     CHECK(cm_time_parse("2020-10-09T21:00:00Z", &at) == NULL);
     o.slicing.at = &at;   /* one slice, with every event of the day */

@@ -324,6 +324,7 @@ rendered(int last, size_t *rows, size_t *stride)
     o.n_shapes = 1;
     o.gazetteers = gazetteers;
     o.n_gazetteers = 1;
+    o.no_shipped_data = 1;   /* these files only, whatever is installed */
     o.width_px = 800;
     o.height_px = 600;
     o.scale = 1;

@@ -56,6 +56,7 @@ render(const char *events, const char *at, unsigned formats, const char *out_dir
     o.n_shapes = 1;
     o.gazetteers = gazetteers;
     o.n_gazetteers = 1;
+    o.no_shipped_data = 1;   /* these files only, whatever is installed */
     o.slicing.at = t;
     o.slicing.n_at = 1;
     o.width_px = 1600;

@@ -74,6 +74,7 @@ render_case(const golden_case *c, const char *out_dir, char *png, size_t size)
     o.n_shapes = 1;
     o.gazetteers = c->is_world ? world : gazetteers;
     o.n_gazetteers = 1;
+    o.no_shipped_data = 1;   /* these files only, whatever is installed */
     o.slicing.at = c->at;
     o.slicing.n_at = 2;
     o.width_px = c->width;

@@ -57,6 +57,7 @@ options(const char *out_dir)
     o.n_shapes = 1;
     o.gazetteers = shipped_gazetteer;
     o.n_gazetteers = 1;
+    o.no_shipped_data = 1;   /* these files only, whatever is installed */
     o.width_px = 1600;
     o.height_px = 1200;
     o.scale = 1;

@@ -132,13 +132,13 @@ test_qualifiers(void)
     expect_place("\"country\": \"GR\",", EVC("Tripoli", "LY"), "LY", 13.18733, NULL, NULL);
     expect_error("", EV("Tripoli, Syria"),
                  "no place called \"Tripoli\" in Syria (SY); the gazetteer has one in LY, LB, "
-                 "GR, US; give \"lon\" and \"lat\", or add it to a gazetteer with --gazetteer");
+                 "GR, US; give \"lon\" and \"lat\", or add it to a gazetteer file of your own");
     expect_error("", EVC("Tripoli", "Lebanonn"),
                  "\"country\" \"Lebanonn\" is not a country the gazetteer knows; give its "
                  "name, such as \"Lebanon\", or its two-letter code, such as \"LB\"");
     /* A comma that is no country's is part of the name. */
     expect_error("", EV("Tripoli, Old Town"), "unknown place \"Tripoli, Old Town\"; give "
-                 "\"lon\" and \"lat\", or add it to a gazetteer with --gazetteer");
+                 "\"lon\" and \"lat\", or add it to a gazetteer file of your own");
 }
 
 static void
