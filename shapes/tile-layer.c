@@ -3,14 +3,16 @@
  * records whose box meets its map (src/load/layer.c) reads a few tiles, not a
  * continent. shapes/make-coasts runs it; a build tool, not installed.
  *
- *   cm_tile_layer [--cut] OUT.shp CREDIT IN.geo.json...
+ *   cm_tile_layer [--cut | --min-km2 AREA] OUT.shp CREDIT IN.geo.json...
  *
  * --cut (the land): every ring is cut at the tile edges with the library's
  * own clipping (src/geo/clip.c, Sutherland-Hodgman), so Eurasia becomes a few
  * thousand pieces; the cuts run exactly along whole degrees, which is how the
  * layout tells them from the coast (src/layout/base.c). Without --cut (lakes,
  * rivers): a polygon is not cut but goes whole into the tile of its box's
- * middle, one record a tile and input file, so nothing shows a seam.
+ * middle, one record a tile and input file, so nothing shows a seam; with
+ * --min-km2, polygons smaller than AREA are left out (at 1 km resolution a
+ * pond is a triangle a few hundred metres across, noise on any map).
  * Each record's .dbf row says CREDIT (the data's licence asks for it on the
  * map) and the input's file name. Rings are written as the source has them;
  * the map fills with the even-odd rule. Same input, same bytes. */
@@ -37,7 +39,8 @@ typedef struct tile {
 typedef struct tiler {
     tile *tiles;                  /* N_ROWS * N_COLS, row 0 at the south pole */
     int cut;
-    size_t n_in_points;
+    double min_km2;               /* smaller polygons are left out (not with cut) */
+    size_t n_in_points, n_dropped;
 } tiler;
 
 static void
@@ -168,6 +171,18 @@ ring_points(json_t *coords, size_t *n)
     return xy;
 }
 
+/* The ring's area in square kilometres, near enough for a threshold. */
+static double
+area_km2(const double *xy, size_t n)
+{
+    double a = 0, lat = 0;
+    for (size_t i = 0; i + 1 < n; i++) {
+        a += xy[2 * i] * xy[2 * i + 3] - xy[2 * i + 2] * xy[2 * i + 1];
+        lat += xy[2 * i + 1] / (double)(n - 1);
+    }
+    return fabs(a) / 2 * 111.32 * 111.32 * cos(lat * 3.14159265358979 / 180);
+}
+
 /* One polygon: its outer ring, then its holes. */
 static void
 add_polygon(tiler *T, json_t *rings, tile *bucket_row)
@@ -182,6 +197,11 @@ add_polygon(tiler *T, json_t *rings, tile *bucket_row)
             continue;
         }
         ring_box(xy, n, box);
+        if (k == 0 && T->min_km2 > 0 && area_km2(xy, n) < T->min_km2) {
+            T->n_dropped++;
+            free(xy);
+            return;
+        }
         if (k == 0)
             memcpy(outer, box, sizeof outer);
         if (T->cut)
@@ -299,9 +319,13 @@ main(int argc, char **argv)
     if (a < argc && strcmp(argv[a], "--cut") == 0) {
         T.cut = 1;
         a++;
+    } else if (a + 1 < argc && strcmp(argv[a], "--min-km2") == 0) {
+        T.min_km2 = atof(argv[a + 1]);
+        a += 2;
     }
     if (argc - a < 3 || strlen(argv[a]) < 5 || strcmp(argv[a] + strlen(argv[a]) - 4, ".shp")) {
-        fprintf(stderr, "usage: cm_tile_layer [--cut] OUT.shp CREDIT IN.geo.json...\n");
+        fprintf(stderr, "usage: cm_tile_layer [--cut | --min-km2 AREA] OUT.shp CREDIT "
+                        "IN.geo.json...\n");
         return 2;
     }
     const char *out = argv[a], *credit = argv[a + 1];
@@ -328,7 +352,8 @@ main(int argc, char **argv)
     SHPClose(shp);
     DBFClose(dbf);
     write_prj(out);
-    printf("cm_tile_layer: %s: %zu records from %zu points\n", out, n_records, T.n_in_points);
+    printf("cm_tile_layer: %s: %zu records from %zu points, %zu polygons under %g km2 left out\n",
+           out, n_records, T.n_in_points, T.n_dropped, T.min_km2);
     free(T.tiles);
     return 0;
 }
