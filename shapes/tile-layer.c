@@ -3,16 +3,17 @@
  * records whose box meets its map (src/load/layer.c) reads a few tiles, not a
  * continent. shapes/make-coasts runs it; a build tool, not installed.
  *
- *   cm_tile_layer [--cut | --min-km2 AREA] OUT.shp CREDIT IN.geo.json...
+ *   cm_tile_layer [--cut] [--min-km2 AREA] OUT.shp CREDIT IN.geo.json...
  *
  * --cut (the land): every ring is cut at the tile edges with the library's
  * own clipping (src/geo/clip.c, Sutherland-Hodgman), so Eurasia becomes a few
  * thousand pieces; the cuts run exactly along whole degrees, which is how the
  * layout tells them from the coast (src/layout/base.c). Without --cut (lakes,
  * rivers): a polygon is not cut but goes whole into the tile of its box's
- * middle, one record a tile and input file, so nothing shows a seam; with
- * --min-km2, polygons smaller than AREA are left out (at 1 km resolution a
- * pond is a triangle a few hundred metres across, noise on any map).
+ * middle, one record a tile and input file, so nothing shows a seam.
+ * --min-km2 leaves out the polygons smaller than AREA, or with --cut the
+ * holes (lakes) smaller than AREA: the packages' lakes are simplified, and a
+ * pond is a triangle a few hundred metres across, noise on any map.
  * Each record's .dbf row says CREDIT (the data's licence asks for it on the
  * map) and the input's file name. Rings are written as the source has them;
  * the map fills with the even-odd rule. Same input, same bytes. */
@@ -39,7 +40,7 @@ typedef struct tile {
 typedef struct tiler {
     tile *tiles;                  /* N_ROWS * N_COLS, row 0 at the south pole */
     int cut;
-    double min_km2;               /* smaller polygons are left out (not with cut) */
+    double min_km2;               /* smaller polygons (with cut: holes) are left out */
     size_t n_in_points, n_dropped;
 } tiler;
 
@@ -197,10 +198,12 @@ add_polygon(tiler *T, json_t *rings, tile *bucket_row)
             continue;
         }
         ring_box(xy, n, box);
-        if (k == 0 && T->min_km2 > 0 && area_km2(xy, n) < T->min_km2) {
+        if ((T->cut ? k > 0 : k == 0) && T->min_km2 > 0 && area_km2(xy, n) < T->min_km2) {
             T->n_dropped++;
             free(xy);
-            return;
+            if (k == 0 && !T->cut)
+                return;
+            continue;
         }
         if (k == 0)
             memcpy(outer, box, sizeof outer);
@@ -319,12 +322,13 @@ main(int argc, char **argv)
     if (a < argc && strcmp(argv[a], "--cut") == 0) {
         T.cut = 1;
         a++;
-    } else if (a + 1 < argc && strcmp(argv[a], "--min-km2") == 0) {
+    }
+    if (a + 1 < argc && strcmp(argv[a], "--min-km2") == 0) {
         T.min_km2 = atof(argv[a + 1]);
         a += 2;
     }
     if (argc - a < 3 || strlen(argv[a]) < 5 || strcmp(argv[a] + strlen(argv[a]) - 4, ".shp")) {
-        fprintf(stderr, "usage: cm_tile_layer [--cut | --min-km2 AREA] OUT.shp CREDIT "
+        fprintf(stderr, "usage: cm_tile_layer [--cut] [--min-km2 AREA] OUT.shp CREDIT "
                         "IN.geo.json...\n");
         return 2;
     }
@@ -352,8 +356,8 @@ main(int argc, char **argv)
     SHPClose(shp);
     DBFClose(dbf);
     write_prj(out);
-    printf("cm_tile_layer: %s: %zu records from %zu points, %zu polygons under %g km2 left out\n",
-           out, n_records, T.n_in_points, T.n_dropped, T.min_km2);
+    printf("cm_tile_layer: %s: %zu records from %zu points, %zu %s under %g km2 left out\n",
+           out, n_records, T.n_in_points, T.n_dropped, T.cut ? "holes" : "polygons", T.min_km2);
     free(T.tiles);
     return 0;
 }
