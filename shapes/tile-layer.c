@@ -3,7 +3,7 @@
  * records whose box meets its map (src/load/layer.c) reads a few tiles, not a
  * continent. shapes/make-coasts runs it; a build tool, not installed.
  *
- *   cm_tile_layer [--cut] [--min-km2 AREA] OUT.shp CREDIT IN.geo.json...
+ *   cm_tile_layer [--cut] OUT.shp CREDIT [--min-km2 AREA] IN.geo.json...
  *
  * --cut (the land): every ring is cut at the tile edges with the library's
  * own clipping (src/geo/clip.c, Sutherland-Hodgman), so Eurasia becomes a few
@@ -11,8 +11,8 @@
  * layout tells them from the coast (src/layout/base.c). Without --cut (lakes,
  * rivers): a polygon is not cut but goes whole into the tile of its box's
  * middle, one record a tile and input file, so nothing shows a seam.
- * --min-km2 leaves out the polygons smaller than AREA, or with --cut the
- * holes (lakes) smaller than AREA: the packages' lakes are simplified, and a
+ * --min-km2 leaves out of the inputs after it the polygons smaller than AREA,
+ * or with --cut the holes (lakes) smaller than AREA: the packages' lakes are simplified, and a
  * pond is a triangle a few hundred metres across, noise on any map.
  * Each record's .dbf row says CREDIT (the data's licence asks for it on the
  * map) and the input's file name. Rings are written as the source has them;
@@ -323,12 +323,8 @@ main(int argc, char **argv)
         T.cut = 1;
         a++;
     }
-    if (a + 1 < argc && strcmp(argv[a], "--min-km2") == 0) {
-        T.min_km2 = atof(argv[a + 1]);
-        a += 2;
-    }
     if (argc - a < 3 || strlen(argv[a]) < 5 || strcmp(argv[a] + strlen(argv[a]) - 4, ".shp")) {
-        fprintf(stderr, "usage: cm_tile_layer [--cut] [--min-km2 AREA] OUT.shp CREDIT "
+        fprintf(stderr, "usage: cm_tile_layer [--cut] OUT.shp CREDIT [--min-km2 AREA] "
                         "IN.geo.json...\n");
         return 2;
     }
@@ -343,6 +339,10 @@ main(int argc, char **argv)
     for (int i = a + 2; i < argc; i++) {
         json_error_t err;
         char source[33];
+        if (strcmp(argv[i], "--min-km2") == 0 && i + 1 < argc) {
+            T.min_km2 = atof(argv[++i]);
+            continue;
+        }
         json_t *root = json_load_file(argv[i], 0, &err);
         if (!root) {
             fprintf(stderr, "cm_tile_layer: %s:%d: %s\n", argv[i], err.line, err.text);
@@ -356,8 +356,8 @@ main(int argc, char **argv)
     SHPClose(shp);
     DBFClose(dbf);
     write_prj(out);
-    printf("cm_tile_layer: %s: %zu records from %zu points, %zu %s under %g km2 left out\n",
-           out, n_records, T.n_in_points, T.n_dropped, T.cut ? "holes" : "polygons", T.min_km2);
+    printf("cm_tile_layer: %s: %zu records from %zu points, %zu %s too small left out\n",
+           out, n_records, T.n_in_points, T.n_dropped, T.cut ? "holes" : "polygons");
     free(T.tiles);
     return 0;
 }
