@@ -1,7 +1,8 @@
 /* The fine coast (src/layout/coast.c, shapes/land.shp from shapes/make-coasts):
  * the tiles are built and a map of Gaza reads only those near it; on that
  * map the sea is sea and the land is land where OpenStreetMap's coast says
- * so, at points where Natural Earth's generalised coast is off by over 300 m. */
+ * so, at points where Natural Earth's generalised coast is off by over 300 m,
+ * also when the Gaza Strip is shaded as held by a side. */
 #include "check.h"
 #include "conflictmap/conflictmap.h"
 #include "geo/extent.h"
@@ -68,16 +69,20 @@ test_reads_near(void)
 
 /* ---- a map of Gaza -------------------------------------------------------------------- */
 
+/* @held: the event is a control change of the region Gaza Strip, whose
+ * area is shaded in the side's colour. */
 static int
-render_gaza(char *png, size_t size)
+render_gaza(int held, char *png, size_t size)
 {
     static const char *const shapes[] = { CM_SOURCE_DIR "/shapes" };
     FILE *f = fopen("coast-gaza.json", "w");
     if (!f)
         return 0;
-    fputs("{ \"title\": \"Gaza\", \"events\": [ { \"time\": \"2023-11-01T10:00:00Z\", "
-          "\"lon\": 34.4667, \"lat\": 31.5, \"kind\": \"shelling\", "
-          "\"headline\": \"Strikes in Gaza City\" } ] }\n", f);
+    fprintf(f, "{ \"title\": \"Gaza\", \"sides\": { \"a\": { \"name\": \"A\" } }, \"events\": [ { \"time\": \"2023-11-01T10:00:00Z\", "
+            "\"lon\": 34.4667, \"lat\": 31.5, \"headline\": \"Strikes in Gaza City\", %s } ] }\n",
+            held ? "\"kind\": \"control\", \"control\": { \"to\": \"a\" }, "
+                   "\"status\": \"confirmed\", \"area\": \"Gaza Strip\""
+                 : "\"kind\": \"shelling\"");
     fclose(f);
     mkdir("coast-out", 0777);
     cm_render_options o = { 0 };
@@ -133,14 +138,14 @@ check_colour(cairo_surface_t *s, const cm_projection *proj, double lon, double l
  * coast, where OpenStreetMap's says sea, 140 and 180 m out (6 and 7 pixels).
  * Half a kilometre inland the map is Palestine's (the story's, a shade lighter). */
 static void
-test_gaza_map(void)
+test_gaza_map(int held)
 {
     char png[256];
     cm_style *style = NULL;
     cm_projection *proj = NULL;
     cm_diag_list *diags = cm_diag_list_create();
     double rect[4];
-    CHECK(render_gaza(png, sizeof png));
+    CHECK(render_gaza(held, png, sizeof png));
     CHECK_INT(cm_style_load(&style, "light", diags), CM_OK);
     cm_scene_map_rect(style, 1600, 1200, rect);
     CHECK_INT(cm_projection_create(&proj, "auto", NULL, gaza, rect, diags), CM_OK);
@@ -150,9 +155,14 @@ test_gaza_map(void)
         const unsigned sea = 0xdbe6ee, focus = 0xfdfcfa, land = 0xefece5;
         check_colour(s, proj, 34.236, 31.340, sea, "fine sea, coarse land");
         check_colour(s, proj, 34.260, 31.360, sea, "fine sea, coarse land");
-        check_colour(s, proj, 34.2415, 31.3365, focus, "land 500 m inland");
-        check_colour(s, proj, 34.266, 31.357, focus, "land 450 m inland");
-        check_colour(s, proj, 34.420, 31.480, focus, "Gaza City");
+        if (!held) {
+            check_colour(s, proj, 34.2415, 31.3365, focus, "land 500 m inland");
+            check_colour(s, proj, 34.266, 31.357, focus, "land 450 m inland");
+            check_colour(s, proj, 34.420, 31.480, focus, "Gaza City");
+        } else {   /* shaded: not the land's colour, and not the sea's */
+            unsigned got = pixel_at(s, proj, 34.2415, 31.3365);
+            CHECK(got != focus && got != sea);
+        }
         check_colour(s, proj, 34.100, 31.500, sea, "open sea");
         check_colour(s, proj, 34.600, 31.300, land, "Israel");
     }
@@ -167,6 +177,7 @@ main(void)
 {
     test_tiles_built();
     test_reads_near();
-    test_gaza_map();
+    test_gaza_map(0);
+    test_gaza_map(1);   /* the Gaza Strip's area held: its shade stops at the fine coast too */
     return check_result("test_coast");
 }
