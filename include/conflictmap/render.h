@@ -39,6 +39,7 @@ typedef struct cm_render_options {
     void (*progress)(void *data, size_t done, size_t total);
     void *progress_data;
     unsigned png_colors;               /* 0: lossless PNG; 2-256: a palette of that many */
+    int strict;                        /* warnings are errors: nothing is written */
 } cm_render_options;
 
 typedef struct cm_render_result {

@@ -62,6 +62,7 @@ static const char render_help[] =
     "  --png-colors N         PNGs with a palette of at most N colours (2 to 256)\n"
     "  -j N                   slices drawn at once (default: the number of cores)\n"
     "  --shard K/N            draw only the K-th of N shares of the slices\n"
+    "  --strict               treat warnings as errors: write nothing, exit 1\n"
     "  -q, --quiet            print nothing but problems\n"
     "  -h, --help             print this help\n";
 
@@ -69,12 +70,13 @@ static const char validate_help[] =
     "usage: conflictmap validate EVENTS.json|EVENTS.csv [options]\n"
     "\n"
     "Prints every problem in the events file, sorted by position, as\n"
-    "FILE:LINE:COL: message; exits 1 if there is any.\n"
+    "FILE:LINE:COL: message (warnings too); exits 1 if there is any error.\n"
     "\n"
     "options:\n"
     "  --explain              print each place name's resolution: the place\n"
     "                         chosen, its country and point, and why\n"
     "  --gazetteer FILE       adds places to the shipped gazetteer (repeatable)\n"
+    "  --strict               treat warnings as errors: exit 1 if there is any\n"
     "  -q, --quiet            print nothing when there is no problem\n"
     "  -h, --help             print this help\n";
 

@@ -353,6 +353,9 @@ parse_args(args *a, int argc, char **argv)
             a->quiet = 1;
         } else if (!strcmp(arg, "--explain") && !strcmp(a->command, "validate")) {
             a->explain = 1;
+        } else if (!strcmp(arg, "--strict") &&
+                   (!strcmp(a->command, "validate") || !strcmp(a->command, "render"))) {
+            a->opt.strict = 1;
         } else if (arg[0] == '-' && arg[1] == 'j' && arg[2] != '\0') {   /* -j4 */
             int rc = parse_option(a, "-j", arg + 2);
             if (rc)
@@ -609,9 +612,16 @@ cmd_validate(args *a, cm_diag_list *diags, data *d)
         return explain_places(a, diags, d);
     cm_status st = cm_validate(a->input, (const char *const *)d->gazetteers, d->n_gazetteers,
                                diags);
+    size_t n_warnings = cm_diag_count(diags) - cm_diag_error_count(diags);
+    if (st == CM_OK && a->opt.strict && n_warnings) {
+        cm_diag_error(diags, NULL, "%zu warning%s above, which --strict makes errors",
+                      n_warnings, plural(n_warnings));
+        st = CM_ERR_INPUT;
+    }
     print_diags(diags);
     if (st == CM_OK && !a->quiet)
-        printf("%s: no problems found\n", a->input);
+        printf(n_warnings ? "%s: no errors, %zu warning%s\n" : "%s: no problems found\n",
+               a->input, n_warnings, plural(n_warnings));
     return exit_code(st);
 }
 

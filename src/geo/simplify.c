@@ -5,14 +5,16 @@
 #include <math.h>
 #include <stdlib.h>
 
-/* Distance from p to the segment a-b. */
+/* Squared distance from p to the segment a-b (compared squared: no square
+ * root per point). */
 static double
-distance(const double *p, const double *a, const double *b)
+distance2(const double *p, const double *a, const double *b)
 {
     double dx = b[0] - a[0], dy = b[1] - a[1], len2 = dx * dx + dy * dy;
     double t = len2 > 0 ? ((p[0] - a[0]) * dx + (p[1] - a[1]) * dy) / len2 : 0;
     t = fmax(0, fmin(1, t));
-    return hypot(p[0] - a[0] - t * dx, p[1] - a[1] - t * dy);
+    double ex = p[0] - a[0] - t * dx, ey = p[1] - a[1] - t * dy;
+    return ex * ex + ey * ey;
 }
 
 /* Marks in @keep the points of (lo, hi) that must stay; with an explicit
@@ -25,9 +27,9 @@ mark(const double *xy, unsigned char *keep, size_t *stack, size_t lo, size_t hi,
     stack[top++] = hi;
     while (top > 0) {
         size_t b = stack[--top], a = stack[--top], far = 0;
-        double worst = tol;
+        double worst = tol * tol;
         for (size_t i = a + 1; i < b; i++) {
-            double d = distance(xy + 2 * i, xy + 2 * a, xy + 2 * b);
+            double d = distance2(xy + 2 * i, xy + 2 * a, xy + 2 * b);
             if (d > worst) {
                 worst = d;
                 far = i;

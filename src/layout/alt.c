@@ -178,8 +178,10 @@ append_control(alt_buf *a, const cm_scene *sc, const cm_event **evs, size_t n)
         return;
     }
     append(a, who);
-    append(a, strcmp(status, "confirmed") == 0 ? " took "
-              : plural ? " say they took " : " says it took ");
+    append(a, strcmp(status, "confirmed") == 0  ? " took "
+              : strcmp(status, "reported") == 0 ? " reportedly took "
+              : plural                          ? " say they took "
+                                                : " says it took ");
     append_places(a, sc, evs, n);
 }
 

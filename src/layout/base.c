@@ -7,6 +7,7 @@
 #include "geo/clip.h"
 #include "geo/extent.h"
 #include "geo/simplify.h"
+#include "load/gazetteer.h"
 
 #include <ctype.h>
 #include <pango/pangocairo.h>
@@ -183,6 +184,11 @@ cleanup:
     return st;
 }
 
+/* How far a map may reach past the countries layer's box and still count as
+ * covered by it: a whole-world layer ends at 179.9 degrees, a map of the world
+ * at 180 (no land lies between). */
+#define WORLD_SLACK_DEG 0.5
+
 /* The world layer is coarse: where the countries layer has the same country
  * and covers the whole map, the world's outline would only show as a rim of
  * land beyond the true coast. (Beyond the countries layer's clip, as for
@@ -196,8 +202,9 @@ drawn_by_countries(const cm_scene_base *b, cm_layer *const *layers, size_t n_lay
     for (size_t i = 0; iso && *iso && strcmp(iso, "-99") != 0 && i < n_layers; i++) {
         double lb[4];
         if (cm_group_of_role(cm_layer_role(layers[i])) != CM_GROUP_COUNTRIES ||
-            !cm_layer_bbox(layers[i], lb) ||
-            m[0] > m[2] || m[0] < lb[0] || m[2] > lb[2] || m[1] < lb[1] || m[3] > lb[3])
+            !cm_layer_bbox(layers[i], lb) || m[0] > m[2] ||
+            m[0] < lb[0] - WORLD_SLACK_DEG || m[2] > lb[2] + WORLD_SLACK_DEG ||
+            m[1] < lb[1] - WORLD_SLACK_DEG || m[3] > lb[3] + WORLD_SLACK_DEG)
             continue;
         for (size_t s = 0; s < cm_layer_n_shapes(layers[i]); s++) {
             const char *other = cm_shape_attr(cm_layer_shape(layers[i], s), "iso_a2");
@@ -216,11 +223,22 @@ km_wide(const cm_scene_base *b)
 }
 
 /* On a map of a continent or the world, the first-level regions' borders
- * would be a grey mesh over the countries: they are drawn up to 5000 km. */
+ * would be a grey mesh over the countries, and a region's own lines (a
+ * ceasefire line, a former oblast's border) a smudge with a legend entry: both
+ * are drawn up to 5000 km. */
 static int
 draws_regions(const cm_scene_base *b)
 {
     return !isfinite(km_wide(b)) || km_wide(b) < 5000;
+}
+
+/* Lakes and seas are named on maps of a region or a country, up to 2500 km:
+ * beyond, the shipped waters (a few, where the data is detailed) would name
+ * Lake Sevan on a map of the world and no ocean. */
+static int
+names_waters(const cm_scene_base *b)
+{
+    return !isfinite(km_wide(b)) || km_wide(b) < 2500;
 }
 
 /* ---- the base: at the scale of a front ---------------------------------------- */
@@ -337,7 +355,8 @@ project_passes(cm_scene_base *b, cm_layer *const *layers, size_t n_layers, int f
         for (size_t i = 0; i < n_layers; i++) {
             const char *role = cm_layer_role(layers[i]);
             cm_group group = cm_group_of_role(role);
-            if (role_order(group) != pass || (group == CM_GROUP_REGIONS && !draws_regions(b)) ||
+            if (role_order(group) != pass ||
+                ((group == CM_GROUP_REGIONS || group == CM_GROUP_LINES) && !draws_regions(b)) ||
                 group == CM_GROUP_LAND || (skip_water && group == CM_GROUP_WATER))
                 continue;
             for (size_t s = 0; s < cm_layer_n_shapes(layers[i]); s++) {
@@ -415,7 +434,7 @@ pick_places(cm_scene_base *b, const cm_gazetteer *gaz)
         const cm_place *p = found[i];
         double xy[2] = { cm_place_lon(p), cm_place_lat(p) };
         int water = strcmp(cm_place_kind(p), "water") == 0;
-        if (!is_context(p) || (!water && n_towns >= target))
+        if (!is_context(p) || (!water && n_towns >= target) || (water && !names_waters(b)))
             continue;
         cm_projection_forward(b->proj, xy, 1);
         if (!layout_inside_rect(b->map_rect, xy[0], xy[1], 8) ||
@@ -610,6 +629,14 @@ name_areas(cm_scene_base *b, cm_group group, double size_px, size_t max)
     size_t named = 0, n;
     area_order *order = NULL;
     cm_status st = by_size(b, group, &order, &n);
+    /* the inset and the scale bar, with the room a label keeps from them */
+    const double m = 6, avoid[2][4] = {
+        { b->map_rect[0], b->map_rect[1], b->style->margin_px + b->scale_bar_px + m,
+          b->style->margin_px + 20 + m },
+        { b->inset_rect[0] - m, b->inset_rect[1] - m, b->inset_rect[2] + 2 * m,
+          b->inset_rect[3] + 2 * m },
+    };
+    size_t n_avoid = b->inset_rect[2] > 0 ? 2 : 1;
     for (size_t j = 0; st == CM_OK && j < n && named < max; j++) {
         const cm_scene_path *p = &b->paths[order[j].path];
         const char *name = p->shape ? cm_shape_name(p->shape) : "";
@@ -619,7 +646,7 @@ name_areas(cm_scene_base *b, cm_group group, double size_px, size_t max)
             continue;
         spaced_caps(name, text, sizeof(text));
         caps_box(name, size_px, &w, &h);
-        if (!layout_room_for(p, b->map_rect, w, h, &x, &y))
+        if (!layout_room_for(p, b->map_rect, avoid, n_avoid, w, h, &x, &y))
             continue;
         if (!CM_GROW(b->countries, b->n_countries, b->cap_countries)) {
             st = CM_ERR_NOMEM;
@@ -773,41 +800,40 @@ make_inset(cm_scene_base *b, cm_layer *const *layers, size_t n_layers, const dou
 
 /* ---- the base: the region the map is about ------------------------------------ */
 
-/* The region the map is about: of the gazetteer's places of kind "region" on
- * the map, the one nearest the middle of the events on it (their median). */
+/* The region the map is about: of the gazetteer's places of kind "region",
+ * the one nearest the middle of the events on the map (their median), if it
+ * is within REGION_NEAR_KM of it: a map of Ukraine that shows the Caucasus is
+ * not a map of Nagorno-Karabakh. */
+#define REGION_NEAR_KM 150.0
+
 static cm_status
 pick_region(cm_scene_base *b, const cm_gazetteer *gaz)
 {
     size_t n = cm_events_count(b->events), k = 0;
-    double mx = b->map_rect[0] + b->map_rect[2] / 2, my = b->map_rect[1] + b->map_rect[3] / 2;
-    double best = INFINITY, *xs = malloc((n + 1) * sizeof(double)),
-           *ys = malloc((n + 1) * sizeof(double));
-    if (!xs || !ys) {
-        free(xs);
-        free(ys);
+    double best = REGION_NEAR_KM, *lons = malloc((n + 1) * sizeof(double)),
+           *lats = malloc((n + 1) * sizeof(double));
+    if (!lons || !lats) {
+        free(lons);
+        free(lats);
         return CM_ERR_NOMEM;
     }
     for (size_t i = 0; i < n; i++)
         if (layout_inside_rect(b->map_rect, b->event_xy[2 * i], b->event_xy[2 * i + 1], 0)) {
-            xs[k] = b->event_xy[2 * i];
-            ys[k++] = b->event_xy[2 * i + 1];
+            lons[k] = cm_event_lon(cm_events_get(b->events, i));
+            lats[k++] = cm_event_lat(cm_events_get(b->events, i));
         }
-    if (k) {   /* the median of each axis (sorted: a selection went quadratic at 100,000) */
-        qsort(xs, k, sizeof(double), layout_compare_doubles);
-        qsort(ys, k, sizeof(double), layout_compare_doubles);
-        mx = xs[k / 2];
-        my = ys[k / 2];
-    }
-    free(xs);
-    free(ys);
+    /* the median of each axis (sorted: a selection went quadratic at 100,000) */
+    qsort(lons, k, sizeof(double), layout_compare_doubles);
+    qsort(lats, k, sizeof(double), layout_compare_doubles);
+    double mlon = k ? lons[k / 2] : b->center_lon, mlat = k ? lats[k / 2] : b->center_lat;
+    free(lons);
+    free(lats);
     for (size_t i = 0; gaz && i < cm_gazetteer_n_places(gaz); i++) {
         const cm_place *p = cm_gazetteer_place(gaz, i);
-        double xy[2] = { cm_place_lon(p), cm_place_lat(p) };
         if (strcmp(cm_place_kind(p), "region") != 0)
             continue;
-        cm_projection_forward(b->proj, xy, 1);
-        double d = hypot(xy[0] - mx, xy[1] - my);
-        if (layout_inside_rect(b->map_rect, xy[0], xy[1], 0) && d < best) {
+        double d = cm_km_between(mlon, mlat, cm_place_lon(p), cm_place_lat(p));
+        if (d < best) {
             best = d;
             b->region = p;
         }

@@ -39,7 +39,7 @@ typedef struct layout_kind_word {
 extern const layout_kind_word layout_kind_words[9];
 
 typedef struct cm_legend_present {
-    int sides[64], kinds[16], claimed, confirmed, disputed, uncertain, fresh, other;
+    int sides[64], kinds[16], reported, claimed, confirmed, disputed, uncertain, fresh, other;
 } present;
 
 /* Notes in @p what @e (in @state) brings to the legend. */
@@ -52,9 +52,11 @@ cm_status layout_note_all_events(cm_scene_base *b);
 
 /* The spot inside the polygon @p, within @map_rect, with the most room around
  * it where a box of @w x @h pixels centred there lies wholly inside the part
- * of @p on the map: 1 and the spot in *@x, *@y, or 0 when there is none (or
- * no memory to look). */
-int layout_room_for(const cm_scene_path *p, const double map_rect[4], double w, double h,
+ * of @p on the map and outside the @n_avoid boxes @avoid (x, y, width, height
+ * each: what sits on the map for every slice, the inset, the scale bar): 1 and
+ * the spot in *@x, *@y, or 0 when there is none (or no memory to look). */
+int layout_room_for(const cm_scene_path *p, const double map_rect[4], const double (*avoid)[4],
+                    size_t n_avoid, double w, double h,
                     double *x, double *y);
 /* qsort's comparison of doubles, ascending. */
 int layout_compare_doubles(const void *a, const void *b);

@@ -80,9 +80,15 @@ legend_states(legend *lg, const present *p)
 {
     layout *L = lg->L;
     cm_scene_marker *m;
-    if (p->confirmed && (m = legend_row(lg, "Solid: confirmed")))
-        m->symbol = CM_SYM_CIRCLE;
     int brief = L->b->width_px < 900;
+    if (p->reported && (m = legend_row(lg, brief ? "Solid: reported"
+                                                 : "Solid: reported, not verified")))
+        m->symbol = CM_SYM_CIRCLE;
+    if (p->confirmed && (m = legend_row(lg, "Dark edge: confirmed"))) {
+        m->symbol = CM_SYM_CIRCLE;
+        m->stroke = L->st->text;
+        m->stroke_px = 2;
+    }
     if (p->claimed && (m = legend_row(lg, brief ? "Hollow: claimed"
                                                 : "Hollow: claimed by one side, not verified"))) {
         m->symbol = CM_SYM_CIRCLE;

@@ -22,8 +22,10 @@ layout_symbol_for(const char *kind)
     return CM_SYM_PENTAGON;   /* any other word: a generic symbol of its own */
 }
 
-/* Claimed events are hollow (a ring in the side's colour), confirmed ones
- * solid, disputed ones solid but pale: a reader sees at once which is which. */
+/* Reported events (the default, which claims no verification) are solid,
+ * confirmed ones solid with a dark edge, claimed ones hollow (a ring in the
+ * side's colour), disputed ones solid but pale: a reader sees at once which
+ * is which. */
 static void
 paint_marker(layout *L, cm_scene_marker *m, const cm_event *e, cm_event_state state)
 {
@@ -44,6 +46,9 @@ paint_marker(layout *L, cm_scene_marker *m, const cm_event *e, cm_event_state st
         m->fill.a = 0.45;
         m->stroke = c;
         m->stroke_px = 1.5;
+    } else if (strcmp(status, "confirmed") == 0) {
+        m->stroke = L->st->text;
+        m->stroke_px = 2;
     }
     m->is_new = state == CM_EVENT_NEW;
     if (state == CM_EVENT_OLDER) {
@@ -235,6 +240,8 @@ callout_text(const layout *L, const cm_event *e, char *buf, size_t size)
     cm_time_format_clock(cm_event_time(e), clock);
     if (strcmp(status, "confirmed") == 0)
         snprintf(buf, size, "%s took %s%s \xc2\xb7 %s", who, place, more, clock);
+    else if (strcmp(status, "reported") == 0)
+        snprintf(buf, size, "%s reportedly took %s%s \xc2\xb7 %s", who, place, more, clock);
     else if (strcmp(status, "disputed") == 0)
         snprintf(buf, size, "%s%s: control disputed \xc2\xb7 %s", place, more, clock);
     else

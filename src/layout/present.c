@@ -27,6 +27,7 @@ layout_note_present(const cm_events *ev, const cm_event *e, cm_event_state state
         p->kinds[k] = 1;
     else
         p->other = 1;
+    p->reported |= strcmp(status, "reported") == 0;
     p->claimed |= strcmp(status, "claimed") == 0;
     p->confirmed |= strcmp(status, "confirmed") == 0;
     p->disputed |= strcmp(status, "disputed") == 0;

@@ -157,9 +157,23 @@ choose(const grid *g, double w, double h, double *x, double *y)
     return found;
 }
 
+/* The cells a box of @avoid touches count as outside. */
+static void
+keep_out(grid *g, const double avoid[4])
+{
+    int i0 = (int)floor((avoid[0] - g->x0) / CELL_PX), j0 = (int)floor((avoid[1] - g->y0) / CELL_PX);
+    int i1 = (int)floor((avoid[0] + avoid[2] - g->x0) / CELL_PX);
+    int j1 = (int)floor((avoid[1] + avoid[3] - g->y0) / CELL_PX);
+    if (!(avoid[2] > 0 && avoid[3] > 0))
+        return;
+    for (int j = j0 < 0 ? 0 : j0; j <= j1 && j < g->ny; j++)
+        for (int i = i0 < 0 ? 0 : i0; i <= i1 && i < g->nx; i++)
+            g->dist[j * g->nx + i] = 0;
+}
+
 int
-layout_room_for(const cm_scene_path *p, const double map_rect[4], double w, double h,
-                double *x, double *y)
+layout_room_for(const cm_scene_path *p, const double map_rect[4], const double (*avoid)[4],
+                size_t n_avoid, double w, double h, double *x, double *y)
 {
     grid g = { 0 };
     double bx0 = INFINITY, by0 = INFINITY, bx1 = -INFINITY, by1 = -INFINITY;
@@ -183,6 +197,8 @@ layout_room_for(const cm_scene_path *p, const double map_rect[4], double w, doub
     if (g.nx < 1 || g.ny < 1 || !(g.dist = calloc((size_t)g.nx * g.ny, sizeof(*g.dist))))
         return 0;
     int found = fill(&g, p);
+    for (size_t k = 0; found && k < n_avoid; k++)
+        keep_out(&g, avoid[k]);
     if (found) {
         measure(&g);
         found = choose(&g, w, h, x, y);

@@ -7,6 +7,7 @@
  * in events_csv.c and its rows go through the same parsers. */
 #include "load/events_load.h"
 #include "load/resolve.h"
+#include "load/gazetteer_db.h"
 #include "conflictmap/limits.h"
 #include "common/input.h"
 #include "common/jsonpos.h"
@@ -93,6 +94,31 @@ take_time(loader *ld, const char *key, json_t *v, cm_pos fallback, cm_time *out)
         return 0;
     }
     return 1;
+}
+
+/* A key the format does not have is kept and passed on; but one edit away
+ * from a key it has (two for keys of five letters or more: "headlien",
+ * "stauts", "contol") it is most likely a typo, and the value it holds is
+ * missing from the map without a word: a warning names the key it resembles. */
+static void
+warn_resembling(loader *ld, const char *key, const json_t *v, cm_pos fallback,
+                const char *const *known, size_t n_known, const char *where, int kept)
+{
+    const char *best = NULL;
+    size_t best_d = SIZE_MAX, limit = strlen(key) >= 5 ? 2 : 1;
+    for (size_t i = 0; i < n_known; i++) {
+        size_t d = cm_name_distance(key, known[i]);
+        if (d < best_d) {
+            best_d = d;
+            best = known[i];
+        }
+    }
+    if (best && best_d > 0 && best_d <= limit) {
+        cm_pos at = cm_jsonpos_key(ld->pos, v, fallback);
+        cm_diag_warning(ld->diags, &at, "\"%s\" is not a key of %s; did you mean \"%s\"? %s",
+                        key, where, best, kept ? "It is kept for the manifest, but the map "
+                        "does not use it" : "It is ignored");
+    }
 }
 
 static void
@@ -190,13 +216,26 @@ static void ev_kind(loader *ld, cm_event *e, json_t *v, cm_pos pos)
     take_string(ld, "kind", v, pos, &e->kind);
 }
 
+/* Whether @s is a status: what the map may say of a report. */
+static int
+is_status(const char *s)
+{
+    return !strcmp(s, "reported") || !strcmp(s, "claimed") || !strcmp(s, "confirmed") ||
+           !strcmp(s, "disputed");
+}
+
+static void
+check_status(loader *ld, const char *key, const char *status, json_t *v, cm_pos pos)
+{
+    if (status && !is_status(status))
+        error_at(ld, pos_of(ld, v, pos), "%s \"%s\" is not one of \"reported\", "
+                 "\"claimed\", \"confirmed\" or \"disputed\"", key, status);
+}
+
 static void ev_status(loader *ld, cm_event *e, json_t *v, cm_pos pos)
 {
     take_string(ld, "status", v, pos, &e->status);
-    if (e->status && strcmp(e->status, "claimed") && strcmp(e->status, "confirmed") &&
-        strcmp(e->status, "disputed"))
-        error_at(ld, pos_of(ld, v, pos), "status \"%s\" is not one of \"claimed\", "
-                 "\"confirmed\" or \"disputed\"", e->status);
+    check_status(ld, "status", e->status, v, pos);
 }
 
 static void ev_claimed_by(loader *ld, cm_event *e, json_t *v, cm_pos pos)
@@ -298,10 +337,15 @@ parse_event_members(loader *ld, cm_event *e, json_t *obj)
         size_t k = 0, n = sizeof(event_keys) / sizeof(event_keys[0]);
         while (k < n && strcmp(key, event_keys[k].key) != 0)
             k++;
-        if (k < n)
+        if (k < n) {
             event_keys[k].parse(ld, e, v, e->pos);
-        else
-            keep_unknown(ld, key, v);
+            continue;
+        }
+        const char *known[sizeof(event_keys) / sizeof(event_keys[0])];
+        for (size_t i = 0; i < n; i++)
+            known[i] = event_keys[i].key;
+        warn_resembling(ld, key, v, e->pos, known, n, "an event", 1);
+        keep_unknown(ld, key, v);
     }
 }
 
@@ -367,6 +411,12 @@ static void top_country(loader *ld, json_t *v, cm_pos pos)
     take_string(ld, "country", v, pos, &ld->ev->country);
 }
 
+static void top_default_status(loader *ld, json_t *v, cm_pos pos)
+{
+    take_string(ld, "default_status", v, pos, &ld->ev->default_status);
+    check_status(ld, "default_status", ld->ev->default_status, v, pos);
+}
+
 static void top_subtitle(loader *ld, json_t *v, cm_pos pos)
 {
     take_string(ld, "subtitle", v, pos, &ld->ev->subtitle);
@@ -409,7 +459,12 @@ static void top_map(loader *ld, json_t *v, cm_pos pos)
                  "{\"bbox\": [45.4, 38.9, 48.0, 41.0]}");
         return;
     }
-    json_t *bbox = json_object_get(v, "bbox"), *proj = json_object_get(v, "projection");
+    json_t *bbox = json_object_get(v, "bbox"), *proj = json_object_get(v, "projection"), *m;
+    static const char *const map_keys[] = { "bbox", "projection" };
+    const char *key;
+    json_object_foreach(v, key, m)
+        if (strcmp(key, "bbox") != 0 && strcmp(key, "projection") != 0)
+            warn_resembling(ld, key, m, pos, map_keys, 2, "\"map\"", 0);
     if (bbox)
         parse_bbox(ld, bbox, pos);
     if (proj) {
@@ -448,7 +503,12 @@ parse_side(loader *ld, const char *code, json_t *v, cm_side *side)
                  "\"Azerbaijan\", \"color\": \"#2b6cb0\"}", code);
         return;
     }
-    json_t *name = json_object_get(v, "name"), *color = json_object_get(v, "color");
+    json_t *name = json_object_get(v, "name"), *color = json_object_get(v, "color"), *m;
+    static const char *const side_keys[] = { "name", "color" };
+    const char *key;
+    json_object_foreach(v, key, m)
+        if (strcmp(key, "name") != 0 && strcmp(key, "color") != 0)
+            warn_resembling(ld, key, m, side->pos, side_keys, 2, "a side", 0);
     if (name)
         take_string(ld, "name", name, side->pos, &side->name);
     else
@@ -543,7 +603,7 @@ static const struct {
     { "title", top_title }, { "subtitle", top_subtitle }, { "source", top_source },
     { "map", top_map }, { "sides", top_sides }, { "initial_control", top_initial },
     { "events", top_events }, { "features", top_features }, { "type", top_type },
-    { "country", top_country },
+    { "country", top_country }, { "default_status", top_default_status },
 };
 
 /* The items of a split list, each parsed on its own with its own positions
@@ -634,10 +694,15 @@ parse_top(loader *ld, json_t *root)
         size_t k = 0, n = sizeof(top_keys) / sizeof(top_keys[0]);
         while (k < n && strcmp(key, top_keys[k].key) != 0)
             k++;
-        if (k < n)
+        if (k < n) {
             top_keys[k].parse(ld, v, cm_jsonpos_key(ld->pos, v, file_pos));
-        else
-            keep_unknown(ld, key, v);
+            continue;
+        }
+        const char *known[sizeof(top_keys) / sizeof(top_keys[0])];
+        for (size_t i = 0; i < n; i++)
+            known[i] = top_keys[i].key;
+        warn_resembling(ld, key, v, file_pos, known, n, "the file", 1);
+        keep_unknown(ld, key, v);
     }
     ld->ev->extra_json = dump_extra(ld);
     if (!ld->ev->events && ld->st == CM_OK && !ld->is_settings)
@@ -673,6 +738,7 @@ check_side(loader *ld, const char *code, cm_pos pos, const char *what)
 static void
 check_event(loader *ld, cm_event *e)
 {
+    e->default_status = ld->ev->default_status;
     if (e->reported & REPORTED_EVENT)
         return;
     if (!e->has_time && e->time_pos.line == 0)
@@ -1145,7 +1211,7 @@ cm_event_status(const cm_event *e)
 {
     if (e->status)
         return e->status;
-    return e->control_to ? "claimed" : "confirmed";
+    return e->control_to ? "claimed" : e->default_status ? e->default_status : "reported";
 }
 
 double

@@ -31,6 +31,7 @@ struct cm_event {
     const cm_place *place;
     const char *place_why;        /* how the place was chosen (resolve.c) */
     char *kind, *status, *claimed_by, *headline, *text, *source, *area;
+    const char *default_status;   /* the file's default_status, borrowed; NULL: none */
     char *control_from, *control_to;
     char *extra_json;
     size_t index;
@@ -55,6 +56,7 @@ struct cm_events {
     char *title, *subtitle, *source, *projection, *extra_json;
     cm_pos projection_pos; /* where map.projection is; line 0 when it is not there */
     char *country;         /* the country of the file's places, as given */
+    char *default_status;  /* the status of an event that gives none, but a control change */
     cm_pos country_pos;
     double bbox[4];
     int has_bbox;

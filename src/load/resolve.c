@@ -526,24 +526,46 @@ choose(context *cx, size_t qi)
 
 /* ---- what cannot be found ------------------------------------------------- */
 
+/* A suggestion as a reader should write it: the place's primary name, and the
+ * spelling that came close when it is another ("Mingachevir" (also written
+ * "Mingacevir")). */
+static void
+suggested(const cm_suggestion *s, char *buf, size_t size)
+{
+    const char *primary = s->place.name && *s->place.name ? s->place.name : s->shown;
+    if (strcmp(primary, s->shown) == 0)
+        snprintf(buf, size, "\"%s\"", primary);
+    else
+        snprintf(buf, size, "\"%s\" (also written \"%s\")", primary, s->shown);
+}
+
 static void
 unknown_place(context *cx, const query *q, cm_pos pos)
 {
     cm_suggestion alt[3];
+    char one[256], two[256];
     size_t n = cm_gazetteer_suggestions(cx->ld->gaz, q->name, alt, 3);
     /* A second suggestion only as close as the first: "Goranbay" is one edit
      * from Goranboy, and Granby in Quebec, two edits away, is no help. */
     if (n == 2 && alt[1].distance > alt[0].distance)
         n = 1;
+    /* two spellings of one place are one suggestion */
+    if (n >= 2 && alt[0].place.name && alt[1].place.name &&
+        strcmp(alt[0].place.name, alt[1].place.name) == 0 && alt[0].place.country &&
+        alt[1].place.country && strcmp(alt[0].place.country, alt[1].place.country) == 0)
+        n = 1;
+    if (n >= 1)
+        suggested(&alt[0], one, sizeof(one));
+    if (n >= 2)
+        suggested(&alt[1], two, sizeof(two));
     if (n == 0)
         error_at(cx->ld, pos, "unknown place \"%s\"; give \"lon\" and \"lat\", or add it to a "
                  "gazetteer with --gazetteer", q->name);
     else if (n == 1 || alt[1].distance > alt[0].distance)
-        error_at(cx->ld, pos, "unknown place \"%s\"; did you mean \"%s\"?", q->name,
-                 alt[0].shown);
+        error_at(cx->ld, pos, "unknown place \"%s\"; did you mean %s?", q->name, one);
     else
-        error_at(cx->ld, pos, "unknown place \"%s\"; did you mean \"%s\" or \"%s\"?", q->name,
-                 alt[0].shown, alt[1].shown);
+        error_at(cx->ld, pos, "unknown place \"%s\"; did you mean %s or %s?", q->name, one,
+                 two);
 }
 
 /* The countries of @q's candidates, the largest place's first, at most 4,

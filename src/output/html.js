@@ -22,7 +22,7 @@
   function clear(e) { while (e.firstChild) e.removeChild(e.firstChild); }
 
   /* ---- tooltips ---- */
-  var statusWords = { claimed: 'Claimed', confirmed: 'Confirmed', disputed: 'Disputed' };
+  var statusWords = { reported: 'Reported', claimed: 'Claimed', confirmed: 'Confirmed', disputed: 'Disputed' };
   function eventCard(ev) {
     var card = el('div', 'cm-ev');
     card.appendChild(el('p', 'cm-ev-head', ev.headline || ev.kind));

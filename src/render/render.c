@@ -7,6 +7,7 @@
 #include "draw/png.h"
 #include "draw/sprite.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,6 +26,28 @@ choose_extent(run *r, const char *projection)
         return CM_OK;
     return cm_extent_fit_events(r->in.events, projection, r->opt->width_px, r->opt->height_px,
                                 r->plan.bbox);
+}
+
+/* The places that may name the map's surroundings (layout/base.c picks the
+ * context towns among them): the best ranked places of the world gazetteer in
+ * the extent and a quarter of its span around it, read once for the run. A
+ * gazetteer without the world database adds nothing. */
+static cm_status
+add_context_places(run *r)
+{
+    const double *b = r->plan.bbox;
+    double east = b[2] < b[0] ? b[2] + 360 : b[2];
+    double dlon = (east - b[0]) / 4, dlat = (b[3] - b[1]) / 4;
+    double box[4] = { b[0] - dlon, fmax(-90, b[1] - dlat), east + dlon, fmin(90, b[3] + dlat) };
+    if (box[2] - box[0] >= 360) {
+        box[0] = -180;
+        box[2] = 180;
+    }
+    if (box[0] < -180)
+        box[0] += 360;
+    if (box[2] > 180)
+        box[2] -= 360;
+    return cm_gazetteer_add_extent(r->in.gaz, box, 600);
 }
 
 /* ---- preparing ------------------------------------------------------------------------------ */
@@ -247,6 +270,14 @@ cm_render(const cm_render_options *opt, cm_diag_list *diags, cm_render_result *r
     if (st != CM_ERR_NOMEM) {
         cm_status s = run_load_all_shapes(&r, st == CM_OK ? r.plan.bbox : NULL);
         st = st != CM_OK ? st : s;
+    }
+    if (st == CM_OK)
+        st = add_context_places(&r);
+    if (st == CM_OK && opt->strict && cm_diag_count(diags) > cm_diag_error_count(diags)) {
+        size_t n = cm_diag_count(diags) - cm_diag_error_count(diags);
+        cm_diag_error(diags, NULL, "%zu warning%s above, which --strict makes errors: "
+                      "nothing was written", n, n == 1 ? "" : "s");
+        st = CM_ERR_INPUT;
     }
     if (st == CM_OK)
         st = prepare(&r);

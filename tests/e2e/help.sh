@@ -35,7 +35,7 @@ check_help() {   # check_help WANT_FIRST_LINE_PREFIX OPTION... -- ARGS...
 check_help "usage: conflictmap COMMAND" render validate slices place import -- --help
 check_help "usage: conflictmap COMMAND" -- -h
 check_help "usage: conflictmap render" -o --format --style --shapes --gazetteer --every --at \
-  --window --size --scale --bbox --projection --lang --png-colors -j --shard --quiet --max-file-size \
+  --window --size --scale --bbox --projection --lang --png-colors -j --shard --strict --quiet --max-file-size \
   --max-events --max-string --max-depth --max-vertices -- render --help
 # Every option the command takes (each flag src/cli/main.c compares with),
 # and every format --format takes, is in render --help: a new one without
@@ -56,7 +56,7 @@ awk '/^\.SH/ { in_opts = ($2 == "OPTIONS") }
      in_opts && /^\.BI \\-/ && prev != ".TP" { print FILENAME ":" NR ": " $0 }
      { prev = $0 }' "$man" >man-runs.txt
 [ -s man-runs.txt ] && fail "options in docs/conflictmap.1 without .TP before them: $(cat man-runs.txt)"
-check_help "usage: conflictmap validate" --gazetteer --quiet -- validate --help
+check_help "usage: conflictmap validate" --gazetteer --strict --quiet -- validate --help
 check_help "usage: conflictmap slices" --every --at --gazetteer -- slices --help
 check_help "usage: conflictmap place" --gazetteer -- place --help
 check_help "usage: conflictmap import acled" --output --quiet -- import --help

@@ -44,7 +44,7 @@ test_good(void)
         CHECK_INT(cm_event_pos(e).line, 7);
         CHECK_INT(cm_event_pos(e).col, 5);
         e = cm_events_get(ev, 1);
-        CHECK_STR(cm_event_status(e), "confirmed");
+        CHECK_STR(cm_event_status(e), "reported");      /* others to reported, not confirmed */
         CHECK_INT(cm_event_precision(e), 2);
         CHECK(cm_event_place(e) == NULL);
         CHECK(strncmp(cm_event_id(e), "ev-", 3) == 0);   /* generated */
@@ -244,7 +244,7 @@ test_csv(void)
         "sheet.csv:2:18: unknown place \"Goranbay\"; did you mean \"Goranboy\"?",
         "sheet.csv:2:30: \"claimed_by\" \"XX\" is not a side in \"sides\"; the sides are AZ, AM",
         "sheet.csv:3:23: \"lon\" should be a number of degrees, not text",
-        "sheet.csv:3:31: status \"rumoured\" is not one of \"claimed\", \"confirmed\" or "
+        "sheet.csv:3:31: status \"rumoured\" is not one of \"reported\", \"claimed\", \"confirmed\" or "
         "\"disputed\"",
         "sheet.csv:4:1: the event has no location; add \"place\" (a name from the gazetteer) "
         "or \"lon\" and \"lat\"",
