@@ -498,6 +498,18 @@ draw_rects(cairo_t *cr, const cm_scene *sc, cm_group group)
     }
 }
 
+/* The fine coast's sea and coastline again, over the areas held: a coarse
+ * region held by a side must not tint the sea past the fine coast
+ * (layout/coast.c). Nothing without areas or without the fine coast. */
+static void
+draw_sea_again(cairo_t *cr, const cm_scene *sc)
+{
+    const cm_scene_base *b = sc->base;
+    for (size_t i = 0; sc->n_areas && i < b->n_paths; i++)
+        if (b->paths[i].group == CM_GROUP_SEA || b->paths[i].group == CM_GROUP_COAST)
+            draw_path_list(cr, &b->paths[i], 1);
+}
+
 /* What every slice has under its own content: the water, then the base map's
  * paths, clipped to the map. Drawn once per run into a cm_draw_cache for PNG. */
 static void
@@ -583,6 +595,7 @@ paint_step(cairo_t *cr, const cm_scene *sc, const cm_paint_step *st, const cm_dr
         return 1;
     case CM_PAINT_AREAS:
         draw_areas(cr, sc);
+        draw_sea_again(cr, sc);
         return 1;
     case CM_PAINT_MARKERS:
         return draw_markers(cr, sc, st->group);

@@ -313,6 +313,10 @@ put_areas(svg *s)
         put_paint(s, "stroke", (cm_rgba){ a->color.r, a->color.g, a->color.b, 0.6 });
         put(s, " stroke-width=\"1.6\"/>\n");
     }
+    /* the fine coast's sea and coastline over them, as draw.c paints them */
+    for (size_t i = 0; sc->n_areas && i < s->b->n_paths; i++)
+        if (s->b->paths[i].group == CM_GROUP_SEA || s->b->paths[i].group == CM_GROUP_COAST)
+            put_path(s, &s->b->paths[i]);
 }
 
 static void

@@ -95,3 +95,12 @@ cm_extent_near(const double bbox_deg[4], double near[4])
     near[2] = east + span;
     near[3] = fmin(90, bbox_deg[3] + fmin(span, 30));
 }
+
+double
+cm_extent_m_per_px(const double bbox_deg[4], int width_px, int height_px)
+{
+    double east = bbox_deg[2] < bbox_deg[0] ? bbox_deg[2] + 360 : bbox_deg[2];
+    double lat = (bbox_deg[1] + bbox_deg[3]) / 2 * M_PI / 180;
+    double w_m = (east - bbox_deg[0]) * 111320 * cos(lat), h_m = (bbox_deg[3] - bbox_deg[1]) * 110574;
+    return fmax(w_m / fmax(width_px, 1), h_m / fmax(height_px, 1));
+}

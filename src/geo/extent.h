@@ -21,4 +21,18 @@ cm_status cm_extent_fit_events(const cm_events *events, const char *projection, 
  * layers are read (cm_layer_load_within) and projected (layout/base.c) within it. */
 void cm_extent_near(const double bbox_deg[4], double near[4]);
 
+/* About how many metres of ground a pixel shows on a map of @bbox_deg fitted
+ * into @width_px x @height_px (the larger of the two directions' figures; an
+ * extent across the antimeridian is fine). For choosing what a scale reads
+ * before anything is projected; the layout measures the real scale. */
+double cm_extent_m_per_px(const double bbox_deg[4], int width_px, int height_px);
+
+/* The coarsest scales (metres a pixel) the fine layers are read and drawn at:
+ * the land (shapes/land.shp, OpenStreetMap's coast at 10 m) where Natural
+ * Earth's generalised coast would be off by several pixels, a map up to
+ * about 300 km across at 1600 pixels; the water (lakes, reservoirs, rivers)
+ * on a map of a region or a country, up to about 3000 km across. */
+#define CM_FINE_COAST_M_PER_PX 200.0
+#define CM_WATER_M_PER_PX 2000.0
+
 #endif

@@ -141,6 +141,16 @@ project_parts(cm_scene_base *b, const cm_shape *shape, cm_pathbuf *out)
     return st;
 }
 
+void
+layout_note_credit(cm_scene_base *b, const cm_shape *shape)
+{
+    const char *credit = shape ? cm_shape_attr(shape, "credit") : NULL;
+    size_t n = strlen(b->credits);
+    if (!credit || !*credit || strstr(b->credits, credit))
+        return;
+    snprintf(b->credits + n, sizeof(b->credits) - n, "%s%s", n ? " \xc2\xb7 " : "", credit);
+}
+
 static cm_status
 project_shape(cm_scene_base *b, const char *role, const cm_shape *shape)
 {
@@ -167,6 +177,7 @@ project_shape(cm_scene_base *b, const char *role, const cm_shape *shape)
     buf.xy = NULL;
     buf.part_start = NULL;
     paint_for(b->style, p->group, shape, p);
+    layout_note_credit(b, shape);
     st = CM_OK;
 cleanup:
     cm_pathbuf_free(&buf);
@@ -230,15 +241,123 @@ names_waters(const cm_scene_base *b)
     return !isfinite(km_wide(b)) || km_wide(b) < 2500;
 }
 
+/* ---- the base: at the scale of a front ---------------------------------------- */
+
+/* How far Natural Earth's generalised coast may lie from the true one. Each
+ * country's fill is widened by as much along its coarse coast (a rim drawn
+ * under the fills), so that the land between the two coasts takes the
+ * country's shade, not the neighbours'; the sea painted after the countries
+ * covers whatever reaches past the true coast. */
+#define COARSE_COAST_M 1500.0
+#define RIM_MAX_PX 80.0
+
+static double
+rim_px(const cm_scene_base *b)
+{
+    double m_per_px = b->scale_bar_m / b->scale_bar_px;
+    if (!isfinite(m_per_px) || m_per_px <= 0)
+        return 0;
+    return fmin(RIM_MAX_PX, 2 * COARSE_COAST_M / m_per_px);
+}
+
+/* The shapes of the layers of @group, filled as ever but not stroked: their
+ * borders are drawn from the edges they share (project_runs). */
+static cm_status
+project_unstroked(cm_scene_base *b, cm_layer *const *layers, size_t n_layers, cm_group group)
+{
+    for (size_t i = 0; i < n_layers; i++) {
+        const char *role = cm_layer_role(layers[i]);
+        if (cm_group_of_role(role) != group)
+            continue;
+        for (size_t s = 0; s < cm_layer_n_shapes(layers[i]); s++) {
+            size_t before = b->n_paths;
+            cm_status st = project_shape(b, role, cm_layer_shape(layers[i], s));
+            if (st != CM_OK)
+                return st;
+            if (b->n_paths > before)
+                b->paths[before].stroke.width_px = 0;
+        }
+    }
+    return CM_OK;
+}
+
+/* The runs @which of the outlines of the layers of @group, stroked with @stroke. */
+static cm_status
+project_runs(cm_scene_base *b, cm_layer *const *layers, size_t n_layers, cm_group group,
+             layout_runs which, cm_stroke stroke, int is_rim)
+{
+    cm_status st = CM_OK;
+    for (size_t i = 0; st == CM_OK && i < n_layers; i++) {
+        const char *role = cm_layer_role(layers[i]);
+        layout_shared shared;
+        if (cm_group_of_role(role) != group)
+            continue;
+        st = layout_shared_make(&shared, layers[i]);
+        for (size_t s = 0; st == CM_OK && s < cm_layer_n_shapes(layers[i]); s++) {
+            const cm_shape *shape = cm_layer_shape(layers[i], s);
+            if (cm_shape_kind_of(shape) == CM_SHAPE_POLYGON && is_near(b, shape))
+                st = layout_add_runs(b, role, shape, which, &shared, stroke, is_rim);
+        }
+        layout_shared_free(&shared);
+    }
+    return st;
+}
+
+/* The passes of project_layers for @groups only. */
+static cm_status project_passes(cm_scene_base *b, cm_layer *const *layers, size_t n_layers,
+                                int first_pass, int last_pass, int skip_water);
+
+/* With the fine land: the world, the land, the countries' rims, fills and
+ * borders, the regions' borders, the sea over them all, the coastline, then
+ * the lines. The water layer is not drawn: the land has the lakes and rivers
+ * cut out at 10 m, where the water layer's are simplified to 1 km. */
+static cm_status
+project_fine(cm_scene_base *b, cm_layer *const *layers, size_t n_layers, const cm_layer *land)
+{
+    const cm_style *sty = b->style;
+    cm_stroke rim = { sty->land, rim_px(b), { 0, 0 } };
+    cm_status st = project_passes(b, layers, n_layers, 0, 0, 1);
+    if (st == CM_OK)
+        st = layout_add_land(b, land);
+    if (st == CM_OK && rim.width_px > 0)
+        st = project_runs(b, layers, n_layers, CM_GROUP_COUNTRIES, LAYOUT_RUNS_UNSHARED, rim, 1);
+    if (st == CM_OK)
+        st = project_unstroked(b, layers, n_layers, CM_GROUP_COUNTRIES);
+    if (st == CM_OK)
+        st = project_runs(b, layers, n_layers, CM_GROUP_COUNTRIES, LAYOUT_RUNS_SHARED,
+                          sty->country_border, 0);
+    if (st == CM_OK && draws_regions(b))
+        st = project_unstroked(b, layers, n_layers, CM_GROUP_REGIONS);
+    if (st == CM_OK && draws_regions(b))
+        st = project_runs(b, layers, n_layers, CM_GROUP_REGIONS, LAYOUT_RUNS_SHARED,
+                          sty->region_border, 0);
+    if (st == CM_OK)
+        st = layout_add_sea_and_coast(b, land);
+    if (st == CM_OK)
+        st = project_passes(b, layers, n_layers, 4, 4, 1);
+    return st;
+}
+
 static cm_status
 project_layers(cm_scene_base *b, cm_layer *const *layers, size_t n_layers)
 {
-    for (int pass = 0; pass <= 4; pass++)
+    const cm_layer *land = NULL;
+    if (layout_has_land((const cm_layer *const *)layers, n_layers, &land))
+        return project_fine(b, layers, n_layers, land);
+    return project_passes(b, layers, n_layers, 0, 4, 0);
+}
+
+static cm_status
+project_passes(cm_scene_base *b, cm_layer *const *layers, size_t n_layers, int first_pass,
+               int last_pass, int skip_water)
+{
+    for (int pass = first_pass; pass <= last_pass; pass++)
         for (size_t i = 0; i < n_layers; i++) {
             const char *role = cm_layer_role(layers[i]);
             cm_group group = cm_group_of_role(role);
             if (role_order(group) != pass ||
-                ((group == CM_GROUP_REGIONS || group == CM_GROUP_LINES) && !draws_regions(b)))
+                ((group == CM_GROUP_REGIONS || group == CM_GROUP_LINES) && !draws_regions(b)) ||
+                group == CM_GROUP_LAND || (skip_water && group == CM_GROUP_WATER))
                 continue;
             for (size_t s = 0; s < cm_layer_n_shapes(layers[i]); s++) {
                 const cm_shape *shape = cm_layer_shape(layers[i], s);
@@ -448,9 +567,14 @@ emphasise_countries(cm_scene_base *b)
     for (size_t i = 0; i < b->n_paths; i++) {
         cm_scene_path *p = &b->paths[i];
         const char *iso = p->shape ? cm_shape_attr(p->shape, "iso_a2") : NULL;
-        if (p->group == CM_GROUP_COUNTRIES && country_has_events(b, p, iso))
+        if (p->group == CM_GROUP_COUNTRIES && p->is_polygon && country_has_events(b, p, iso))
             p->fill = b->style->land_focus;
     }
+    /* a rim takes its country's shade */
+    for (size_t i = 0; i < b->n_paths; i++)
+        for (size_t k = 0; b->paths[i].is_rim && k < b->n_paths; k++)
+            if (b->paths[k].is_polygon && b->paths[k].shape == b->paths[i].shape)
+                b->paths[i].stroke.color = b->paths[k].fill;
 }
 
 /* ---- the base: country names ------------------------------------------------------ */

@@ -23,9 +23,12 @@ layout_footer(layout *L)
     src->x = m;
     src->y = H - st->footer_px + (st->footer_px - src->h) / 2;
     size_t src_i = (size_t)(src - L->sc->labels);   /* adding the credit may move the array */
-    cm_scene_label *credit = layout_add_label(L, "Map: conflictmap \xc2\xb7 Boundaries: Natural "
-                                              "Earth \xc2\xb7 Places: GeoNames", CM_GROUP_FRAME,
-                                              st->note_px, 0, 0, st->text_muted);
+    char text[512];
+    /* and what the layers drawn ask for: OpenStreetMap's coast and waters */
+    snprintf(text, sizeof text, "Map: conflictmap \xc2\xb7 Boundaries: Natural Earth \xc2\xb7 "
+             "Places: GeoNames%s%s", *L->b->credits ? " \xc2\xb7 " : "", L->b->credits);
+    cm_scene_label *credit = layout_add_label(L, text, CM_GROUP_FRAME, st->note_px, 0, 0,
+                                              st->text_muted);
     if (!credit)
         return;
     src = &L->sc->labels[src_i];

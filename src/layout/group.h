@@ -10,8 +10,10 @@
 typedef enum cm_group {
     /* layer roles, the ones the layout knows by name */
     CM_GROUP_WORLD, CM_GROUP_COUNTRIES, CM_GROUP_WATER, CM_GROUP_REGIONS, CM_GROUP_LINES,
+    CM_GROUP_LAND,             /* the fine land, at the scale of a front (layout/coast.c) */
     CM_GROUP_OTHER,            /* any other role: its name is the role, kept beside it */
     CM_GROUP_INSET,            /* the locator inset's paths */
+    CM_GROUP_SEA, CM_GROUP_COAST,   /* made from the fine land: its sea and its coastline */
     /* markers, labels and boxes */
     CM_GROUP_PLACES, CM_GROUP_CONTROL, CM_GROUP_EVENTS, CM_GROUP_LABELS,
     CM_GROUP_FRAME, CM_GROUP_LEGEND, CM_GROUP_LATEST
@@ -23,7 +25,7 @@ static inline const char *
 cm_group_name(cm_group g)
 {
     static const char *const names[] = {
-        "world", "countries", "water", "regions", "lines", "other", "inset",
+        "world", "countries", "water", "regions", "lines", "land", "other", "inset", "sea", "coast",
         "places", "control", "events", "labels", "frame", "legend", "latest",
     };
     return names[g];

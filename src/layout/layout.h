@@ -6,6 +6,7 @@
  * The files, each using only what comes before it in this list:
  *   present.c  what the events bring to the legend (for the base and the legend)
  *   room.c     where a name fits inside an area: the roomiest spot of its visible part
+ *   coast.c    the fine coast: land, sea and coastline from the land layer, borders inland
  *   base.c     the scene base: layers projected, places, countries, inset, region
  *   collide.c  the label-collision engine: obstacles, labels placed beside points
  *   frame.c    the header, footer and scale bar
@@ -61,6 +62,43 @@ int layout_room_for(const cm_scene_path *p, const double map_rect[4], const doub
 int layout_compare_doubles(const void *a, const void *b);
 /* 1 when (@x, @y) is inside the polygon @p (even-odd, as it is filled). */
 int layout_path_contains(const cm_scene_path *p, double x, double y);
+
+/* ---- base.c (for coast.c) ------------------------------------------------------------------ */
+
+/* Notes the "credit" field of @shape, drawn on the map, in @b->credits (once). */
+void layout_note_credit(cm_scene_base *b, const cm_shape *shape);
+
+/* ---- coast.c ------------------------------------------------------------------------------ */
+
+/* The edges two outlines of one layer share: a border, where an edge only one
+ * outline has is a coast. */
+typedef struct layout_shared {
+    struct edge_key *keys;     /* sorted */
+    size_t n;
+} layout_shared;
+
+/* Which edges of an outline a run is made of. */
+typedef enum layout_runs {
+    LAYOUT_RUNS_SHARED,        /* the borders */
+    LAYOUT_RUNS_UNSHARED,      /* the coarse coast */
+    LAYOUT_RUNS_COAST          /* of the land layer: all but the tiles' cuts */
+} layout_runs;
+
+/* The shared edges of @layer's shapes into @s (layout_shared_free). CM_OK or CM_ERR_NOMEM. */
+cm_status layout_shared_make(layout_shared *s, const cm_layer *layer);
+void      layout_shared_free(layout_shared *s);
+/* 1 and the land layer in *@land when one of @layers has the role land and shapes. */
+int       layout_has_land(const cm_layer *const *layers, size_t n_layers, const cm_layer **land);
+/* Adds the runs @which of @shape's outline (@s: its layer's shared edges) as one
+ * path of lines stroked with @stroke; @is_rim marks a rim (scene.h). Nothing
+ * when no run is on the map. CM_OK or CM_ERR_NOMEM. */
+cm_status layout_add_runs(cm_scene_base *b, const char *role, const cm_shape *shape,
+                          layout_runs which, const layout_shared *s, cm_stroke stroke, int is_rim);
+/* Adds all of @land as one path filled with the land's colour (one path: tiles
+ * drawn apart would show their seams). CM_OK or CM_ERR_NOMEM. */
+cm_status layout_add_land(cm_scene_base *b, const cm_layer *land);
+/* Adds the sea (the map less @land, in the water's colour) and the coastline. */
+cm_status layout_add_sea_and_coast(cm_scene_base *b, const cm_layer *land);
 
 /* ---- collide.c ---------------------------------------------------------------------------- */
 

@@ -23,6 +23,8 @@ typedef struct cm_scene_path {
     size_t *part_start;        /* n_parts + 1 offsets into the points */
     size_t n_points, n_parts;
     int is_polygon;
+    int is_rim;                /* a country's coarse coast stroked in its fill's colour, which
+                                  widens it up to the fine coast (layout/coast.c) */
     cm_rgba fill;              /* alpha 0: not filled */
     cm_stroke stroke;          /* width 0: not stroked */
 } cm_scene_path;
@@ -103,6 +105,8 @@ struct cm_scene_base {
     struct cm_memo *measured;  /* text sizes already measured (memo.h) */
     const cm_gazetteer *gaz;   /* borrowed; read by the alt text */
     const cm_place *region;    /* the region the map is about (alt text); may be NULL */
+    char credits[256];         /* what the layers drawn ask to be credited with (their
+                                  "credit" field), " · " between, for the footer */
 };
 
 /* An area (a region of the base map) shaded for the side that holds it. */

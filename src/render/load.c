@@ -8,6 +8,7 @@
 #include "load/data.h"
 
 #include <dirent.h>
+#include <math.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -43,6 +44,21 @@ run_load_gazetteers(run *r)
     return st != CM_OK ? st : first;
 }
 
+/* The fine land is read only at the scale of a front and the water at the
+ * scale of a region or a country (geo/extent.h), neither without an extent:
+ * a map of the world would read all of them, 130 MB, to draw specks. */
+static int
+read_at_this_scale(const run *r, const char *role)
+{
+    double limit = strcmp(role, "land") == 0    ? CM_FINE_COAST_M_PER_PX
+                   : strcmp(role, "water") == 0 ? CM_WATER_M_PER_PX
+                                                : INFINITY;
+    if (isinf(limit))
+        return 1;
+    return r->in.has_near &&
+           cm_extent_m_per_px(r->in.bbox_deg, r->opt->width_px, r->opt->height_px) <= limit;
+}
+
 static cm_status
 add_layer(run *r, const char *path, const char *role)
 {
@@ -52,6 +68,8 @@ add_layer(run *r, const char *path, const char *role)
         return CM_ERR_NOMEM;
     cm_layer_role_from_path(path, derived, sizeof derived);
     const char *as = role ? role : derived;
+    if (!read_at_this_scale(r, as))
+        return CM_OK;
     const double *within = r->in.has_near && strcmp(as, "world") != 0 ? r->in.near_deg : NULL;
     cm_status st = cm_layer_load_within(&layer, path, role, within, r->diags);
     if (st == CM_OK)
@@ -142,8 +160,10 @@ run_load_all_shapes(run *r, const double *bbox_deg)
 {
     cm_status first = CM_OK;
     r->in.has_near = bbox_deg != NULL;
-    if (bbox_deg)
+    if (bbox_deg) {
         cm_extent_near(bbox_deg, r->in.near_deg);
+        memcpy(r->in.bbox_deg, bbox_deg, sizeof r->in.bbox_deg);
+    }
     for (size_t i = 0; i < r->opt->n_shapes; i++) {
         cm_status st = load_shapes(r, r->opt->shapes[i]);
         if (st == CM_ERR_NOMEM)

@@ -46,7 +46,7 @@ check() {
   grep -q ">$(spaced "$country")<" <<<"$labels" || fail "$name: no country name $country"
   towns=$(sed -n '/<g id="places"/,/<\/g>/p' "$svg" | grep -c '<circle\|<path')
   [ "$towns" -ge 15 ] && [ "$towns" -le 40 ] || fail "$name: $towns context towns, expected 15 to 40"
-  grep -q '>Map: conflictmap · Boundaries: Natural Earth · Places: GeoNames<' "$svg" ||
+  grep -q '>Map: conflictmap · Boundaries: Natural Earth · Places: GeoNames\( · © OpenStreetMap contributors\)\?<' "$svg" ||
     fail "$name: no credit line"
 }
 
