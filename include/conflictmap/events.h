@@ -77,6 +77,22 @@ const cm_place *cm_event_place(const cm_event *ev);
  * map's bbox; Tripoli in Libya (LY) is not"), what validate --explain prints;
  * NULL for an event given by lon/lat. */
 const char     *cm_event_place_why(const cm_event *ev);
+/* Names every event given only by lon/lat (no "place") after the place it
+ * is at or near (cm_gazetteer_near: one look-up per distinct point), for
+ * cm_event_where(); render does it once before laying out, validate has no
+ * need to. @gaz must outlive @events. Returns CM_OK, CM_ERR_IO or
+ * CM_ERR_NOMEM. */
+cm_status cm_events_name_points(cm_events *events, const cm_gazetteer *gaz);
+/* What an event given only by lon/lat is named after, once
+ * cm_events_name_points() ran; NULL for any other event. Borrowed. */
+const cm_near  *cm_event_near(const cm_event *ev);
+/* Where the event is, in words: what the map's labels, tooltips, alt text
+ * and the manifest say. Its place's name (in @lang, "en" or NULL for the
+ * primary name, where the gazetteer has one), the name as the file gives
+ * it, or for an event given only by lon/lat, cm_near_words(): "Kherson",
+ * "12 km SE of Kherson", "46.97°N 32.00°E". Returns a borrowed string or
+ * @buf (@size bytes; a name too long for it is cut between characters). */
+const char     *cm_event_where(const cm_event *ev, const char *lang, char *buf, size_t size);
 /* The event's "country", as given (NULL when absent). */
 const char     *cm_event_country(const cm_event *ev);
 /* Where the event is, in degrees: its own coordinates, else its place's. */

@@ -1092,6 +1092,7 @@ cm_events_destroy(cm_events *ev)
     if (!ev)
         return;
     free(ev->events);
+    free(ev->nears);
     free(ev->sides);
     free(ev->initials);
     free(ev->path);

@@ -30,6 +30,7 @@ struct cm_event {
     char *country;                /* which country the place is in, as given */
     const cm_place *place;
     const char *place_why;        /* how the place was chosen (resolve.c) */
+    const cm_near *near;          /* given only by lon/lat: named after (events_where.c) */
     char *kind, *status, *claimed_by, *headline, *text, *source, *area;
     const char *default_status;   /* the file's default_status, borrowed; NULL: none */
     char *control_from, *control_to;
@@ -66,6 +67,8 @@ struct cm_events {
     size_t n_initials;
     cm_event *events;
     size_t n_events;
+    cm_near *nears;        /* what the events given only by lon/lat are named after */
+    size_t n_nears;
     cm_strarena strings;   /* every string above but the two paths */
 };
 

@@ -263,6 +263,10 @@ cm_render(const cm_render_options *opt, cm_diag_list *diags, cm_render_result *r
                             : CM_ERR_NOMEM;
         st = st != CM_OK ? st : s;
     }
+    /* Events given only by lon/lat are named after the places near them,
+     * once for the run: the labels, the alt text and the manifest say it. */
+    if (st == CM_OK)
+        st = cm_events_name_points(r.in.events, r.in.gaz);
     /* the extent first, so that the layers are read only near it */
     if (st == CM_OK)
         st = choose_extent(&r, opt->projection ? opt->projection
