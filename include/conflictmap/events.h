@@ -21,6 +21,11 @@ typedef struct cm_side cm_side;
  * Returns CM_OK, CM_ERR_INPUT, CM_ERR_IO (cannot read) or CM_ERR_NOMEM. */
 cm_status cm_events_load(cm_events **out, const char *path, const cm_gazetteer *gaz,
                          cm_diag_list *diags);
+/* As cm_events_load(), for a map of the extent @bbox_deg (west, south,
+ * east, north; the command's --bbox), which names are resolved by in place
+ * of the file's "map.bbox" (a place inside it wins); NULL: the file's. */
+cm_status cm_events_load_within(cm_events **out, const char *path, const cm_gazetteer *gaz,
+                                const double *bbox_deg, cm_diag_list *diags);
 void      cm_events_destroy(cm_events *events);   /* NULL is fine */
 
 const char *cm_events_path(const cm_events *events);

@@ -80,6 +80,7 @@ typedef struct loader {
     int is_csv;            /* events from a CSV: hints name cells, not JSON */
     const cm_jsonpos *pos;
     const cm_gazetteer *gaz;
+    const double *bbox;    /* the map's extent given to the loader (--bbox), over map.bbox */
     cm_diag_list *diags;
     cm_status st;          /* the first problem met; later ones do not overwrite */
     json_t *extra;         /* unknown keys of the object being parsed */

@@ -685,7 +685,9 @@ hand_out(context *cx, const size_t *of, const size_t *of_initial)
 void
 cm_resolve_places(loader *ld)
 {
-    context cx = { .ld = ld, .bbox = ld->ev->has_bbox ? ld->ev->bbox : NULL };
+    /* The map's extent, as render will draw it: --bbox, else map.bbox. */
+    context cx = { .ld = ld, .bbox = ld->bbox ? ld->bbox : ld->ev->has_bbox ? ld->ev->bbox
+                                                                             : NULL };
     size_t *of = malloc((ld->ev->n_events + ld->ev->n_initials + 1) * sizeof(*of));
     if (!of) {
         fail(ld, CM_ERR_NOMEM);

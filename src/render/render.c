@@ -259,7 +259,8 @@ cm_render(const cm_render_options *opt, cm_diag_list *diags, cm_render_result *r
     pthread_cond_init(&r.sh.wake, NULL);
     cm_status st = run_load_gazetteers(&r, opt->gazetteers, opt->n_gazetteers);
     if (st != CM_ERR_NOMEM) {
-        cm_status s = r.in.gaz ? cm_events_load(&r.in.events, opt->events_path, r.in.gaz, diags)
+        cm_status s = r.in.gaz ? cm_events_load_within(&r.in.events, opt->events_path, r.in.gaz,
+                                                       opt->bbox_deg, diags)
                             : CM_ERR_NOMEM;
         st = st != CM_OK ? st : s;
     }
