@@ -418,6 +418,35 @@ cm_gazetteer_countries(const cm_gazetteer *gaz, const char *text, char (*codes)[
     return st;
 }
 
+cm_status
+cm_gazetteer_qualifier(const cm_gazetteer *gaz, const char *name, char *base,
+                       char (*codes)[3], size_t max, size_t *n)
+{
+    size_t len = strlen(name), cut = 0;
+    char tail[128];
+    const char *comma = strrchr(name, ',');
+    const char *paren = len > 2 && name[len - 1] == ')' ? strrchr(name, '(') : NULL;
+    *n = 0;
+    if (paren && paren > name) {
+        snprintf(tail, sizeof(tail), "%.*s", (int)(len - 2 - (size_t)(paren - name)),
+                 paren + 1);
+        cut = (size_t)(paren - name);
+    } else if (comma && comma > name) {
+        snprintf(tail, sizeof(tail), "%s", comma + 1 + strspn(comma + 1, " "));
+        cut = (size_t)(comma - name);
+    }
+    while (cut > 0 && name[cut - 1] == ' ')
+        cut--;
+    if (cut == 0 || !tail[0] || strlen(tail) >= sizeof(tail) - 1)
+        return CM_OK;
+    cm_status st = cm_gazetteer_countries(gaz, tail, codes, max, n);
+    if (st == CM_OK && *n) {
+        memcpy(base, name, cut);
+        base[cut] = '\0';
+    }
+    return st;
+}
+
 void
 cm_gazetteer_country_name(const cm_gazetteer *gaz, const char *code, char *buf, size_t size)
 {
