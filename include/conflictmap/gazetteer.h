@@ -92,6 +92,8 @@ const char *cm_compass_point(double bearing_deg);
 
 /* The place called @name (any of its names or aliases, ignoring case, diacritics,
  * punctuation and common transliterations such as kh/x, sh/ş, j/c), or NULL.
+ * A name that ends in a country, "Tripoli, Lebanon" or "Tripoli (LB)", is
+ * the place of that name in that country, as an event's "place" is.
  * Where several places answer, the one inside @bbox_deg (west, south, east,
  * north; may be NULL) wins, then one from a file of ours over one from a
  * GeoNames dump, then the higher rank. Borrowed. */

@@ -112,6 +112,15 @@ test_read_as_needed(void)
     CHECK_INT(cm_gazetteer_find_all(gaz, "Tripoli", NULL, all, 8), 4);
     CHECK_STR(cm_place_country(all[1]), "LB");
     CHECK_STR(cm_place_country(all[2]), "GR");
+    /* A country in the name, as an event's "place" reads it (conflictmap
+     * place "Tripoli, Lebanon"); a country with no such place finds none. */
+    CHECK_INT(cm_gazetteer_find_all(gaz, "Tripoli, Lebanon", NULL, all, 8), 1);
+    CHECK_STR(cm_place_country(all[0]), "LB");
+    CHECK_INT(cm_gazetteer_find_all(gaz, "Tripoli (LB)", NULL, all, 8), 1);
+    CHECK_STR(cm_place_country(all[0]), "LB");
+    t = cm_gazetteer_find(gaz, "Tripoli (GR)", lebanon);
+    CHECK(t && strcmp(cm_place_country(t), "GR") == 0);
+    CHECK_INT(cm_gazetteer_find_all(gaz, "Tripoli, Syria", NULL, all, 8), 0);
     CHECK(cm_gazetteer_find(gaz, "Lilliput", NULL) == NULL);
     cm_gazetteer_destroy(gaz);
 }
