@@ -23,6 +23,12 @@ typedef struct cm_side cm_side;
  * Returns CM_OK, CM_ERR_INPUT, CM_ERR_IO (cannot read) or CM_ERR_NOMEM. */
 CM_API cm_status cm_events_load(cm_events **out, const char *path, const cm_gazetteer *gaz,
                                 cm_diag_list *diags);
+/* As cm_events_load(), for a map of the extent @bbox_deg (west, south,
+ * east, north; the command's --bbox), which names are resolved by in place
+ * of the file's "map.bbox" (a place inside it wins); NULL: the file's. */
+CM_API cm_status cm_events_load_within(cm_events **out, const char *path,
+                                       const cm_gazetteer *gaz, const double *bbox_deg,
+                                       cm_diag_list *diags);
 CM_API void      cm_events_destroy(cm_events *events);   /* NULL is fine */
 
 CM_API const char *cm_events_path(const cm_events *events);
@@ -80,6 +86,22 @@ CM_API const cm_place *cm_event_place(const cm_event *ev);
  * map's bbox; Tripoli in Libya (LY) is not"), what validate --explain prints;
  * NULL for an event given by lon/lat. */
 CM_API const char     *cm_event_place_why(const cm_event *ev);
+/* Names every event given only by lon/lat (no "place") after the place it
+ * is at or near (cm_gazetteer_near: one look-up per distinct point), for
+ * cm_event_where(); render does it once before laying out, validate has no
+ * need to. @gaz must outlive @events. Returns CM_OK, CM_ERR_IO or
+ * CM_ERR_NOMEM. */
+CM_API cm_status cm_events_name_points(cm_events *events, const cm_gazetteer *gaz);
+/* What an event given only by lon/lat is named after, once
+ * cm_events_name_points() ran; NULL for any other event. Borrowed. */
+CM_API const cm_near  *cm_event_near(const cm_event *ev);
+/* Where the event is, in words: what the map's labels, tooltips, alt text
+ * and the manifest say. Its place's name (in @lang, "en" or NULL for the
+ * primary name, where the gazetteer has one), the name as the file gives
+ * it, or for an event given only by lon/lat, cm_near_words(): "Kherson",
+ * "12 km SE of Kherson", "46.97°N 32.00°E". Returns a borrowed string or
+ * @buf (@size bytes; a name too long for it is cut between characters). */
+CM_API const char     *cm_event_where(const cm_event *ev, const char *lang, char *buf, size_t size);
 /* The event's "country", as given (NULL when absent). */
 CM_API const char     *cm_event_country(const cm_event *ev);
 /* Where the event is, in degrees: its own coordinates, else its place's. */

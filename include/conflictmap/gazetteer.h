@@ -66,8 +66,38 @@ CM_API cm_status cm_gazetteer_nearest(const cm_gazetteer *gaz, double lon, doubl
                                       double max_km, long min_rank, const cm_place **out,
                                       double *km);
 
+/* What a point is named after: the settlement it is at (the nearest within
+ * 3 km), or the one it is near (within 50 km, the most important weighed
+ * by distance: a city 12 km away before a village 4 km away), or none. */
+typedef struct cm_near {
+    const cm_place *place;   /* borrowed, valid while the gazetteer lives; NULL: none */
+    double km;               /* from the place to the point, great-circle */
+    double bearing_deg;      /* the way from the place to the point, clockwise from north */
+    int is_at;               /* within 3 km: the point is called by the place's name */
+} cm_near;
+
+/* Names the point @lon, @lat after the settlements around it, into *out
+ * (its place NULL when none is within 50 km). Looks in memory and through
+ * the database's R*Tree; a place it reads from the database is kept aside,
+ * not added to cm_gazetteer_place()'s list (the towns a map may name).
+ * Returns CM_OK, CM_ERR_IO or CM_ERR_NOMEM. */
+CM_API cm_status cm_gazetteer_near(const cm_gazetteer *gaz, double lon, double lat, cm_near *out);
+
+/* The point in words, as a desk writes it: the place's name (in @lang where
+ * the gazetteer has it) when the point is at it, "12 km SE of Kherson" when
+ * near it, else "46.97°N 32.00°E". Returns the place's name (borrowed) or
+ * @buf, which holds @size bytes. @near may be NULL: the coordinates. */
+CM_API const char *cm_near_words(const cm_near *near, double lon, double lat, const char *lang,
+                          char *buf, size_t size);
+
+/* One of the 8 points of the compass ("N", "NE", ... "NW") for a bearing in
+ * degrees clockwise from north, each point 45 degrees wide. */
+CM_API const char *cm_compass_point(double bearing_deg);
+
 /* The place called @name (any of its names or aliases, ignoring case, diacritics,
  * punctuation and common transliterations such as kh/x, sh/ş, j/c), or NULL.
+ * A name that ends in a country, "Tripoli, Lebanon" or "Tripoli (LB)", is
+ * the place of that name in that country, as an event's "place" is.
  * Where several places answer, the one inside @bbox_deg (west, south, east,
  * north; may be NULL) wins, then one from a file of ours over one from a
  * GeoNames dump, then the higher rank. Borrowed. */

@@ -371,7 +371,7 @@ put_marker(svg *s, const cm_scene_marker *m)
 static void
 put_markers(svg *s, cm_group group)
 {
-    char when[CM_TIME_BUF];
+    char when[CM_TIME_BUF], where[160];
     for (size_t i = 0; i < s->sc->n_markers; i++) {
         const cm_scene_marker *m = &s->sc->markers[i];
         const cm_event *e = m->event;
@@ -388,8 +388,12 @@ put_markers(svg *s, cm_group group)
         put_attr(s, "data-status", cm_event_status(e));
         if (m->is_new)
             put(s, " data-new=\"true\"");
+        /* "Shelling reported · 12 km SE of Kherson": what, and where in the
+         * words of the map's labels (src/load/events_where.c). */
         put(s, "><title>");
         put_text(s, *cm_event_headline(e) ? cm_event_headline(e) : cm_event_kind(e));
+        put(s, " \xc2\xb7 ");
+        put_text(s, cm_event_where(e, s->sc->base->lang, where, sizeof(where)));
         put(s, "</title>\n");
         put_marker(s, m);
         put(s, "</g>\n");

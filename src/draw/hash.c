@@ -178,6 +178,7 @@ hash_rects_and_areas(GChecksum *h, const cm_scene *sc)
 static void
 hash_event_words(GChecksum *h, const cm_scene *sc)
 {
+    char where[160];
     for (size_t i = 0; i < sc->n_markers; i++) {
         const cm_event *e = sc->markers[i].event;
         if (!e)
@@ -187,6 +188,7 @@ hash_event_words(GChecksum *h, const cm_scene *sc)
         hash_string(h, cm_event_kind(e));
         hash_string(h, cm_event_status(e));
         hash_string(h, cm_event_headline(e));
+        hash_string(h, cm_event_where(e, sc->base->lang, where, sizeof(where)));
     }
     for (size_t i = 0; i < sc->n_labels; i++)
         hash_string(h, sc->labels[i].event ? cm_event_id(sc->labels[i].event) : "");

@@ -117,9 +117,9 @@ near_town(const cm_scene *sc, const cm_event *e, alt_buf *a)
 static void
 append_places(alt_buf *a, const cm_scene *sc, const cm_event *const *evs, size_t n)
 {
-    char buf[64], num[32];
+    char buf[160], num[32];
     const char *lang = sc->base->lang;
-    append(a, layout_place_name(evs[0], lang, buf, sizeof(buf)));
+    append(a, cm_event_where(evs[0], lang, buf, sizeof(buf)));
     if (n < 2)
         return;
     if (n > 3) {
@@ -139,7 +139,7 @@ append_places(alt_buf *a, const cm_scene *sc, const cm_event *const *evs, size_t
     }
     for (size_t i = 1; i < n; i++) {
         append(a, i + 1 == n ? " and " : ", ");
-        append(a, layout_place_name(evs[i], lang, buf, sizeof(buf)));
+        append(a, cm_event_where(evs[i], lang, buf, sizeof(buf)));
     }
 }
 
@@ -199,18 +199,33 @@ reported_kind(const char *kind)
     return NULL;
 }
 
+/* " in Hadrut", " near Goranboy" (a village said by its town), and for an
+ * event given only by lon/lat its words as the label has them: " in
+ * Kherson", " 12 km SE of Kherson", " at 46.97°N 32.00°E". */
+static void
+append_where(alt_buf *a, const cm_scene *sc, const cm_event *e)
+{
+    char buf[160];
+    const char *lang = sc->base->lang;
+    const cm_near *near = cm_event_near(e);
+    if (!cm_event_place(e) && !*cm_event_place_name(e)) {
+        append(a, !near || !near->place ? " at " : near->is_at ? " in " : " ");
+        append(a, cm_event_where(e, lang, buf, sizeof(buf)));
+        return;
+    }
+    const cm_place *town = near_town(sc, e, a);
+    append(a, town ? " near " : " in ");
+    append(a, town ? cm_place_name_in(town, lang) : cm_event_where(e, lang, buf, sizeof(buf)));
+}
+
 static void
 append_reported(alt_buf *a, const cm_scene *sc, const cm_event **evs, size_t n)
 {
-    char buf[64];
     append(a, reported_kind(cm_event_kind(evs[0])));
     append(a, " reported");
     for (size_t i = 0; i < n; i++) {
-        const cm_place *town = near_town(sc, evs[i], a);
         append(a, i == 0 ? "" : i + 1 == n ? " and" : ",");
-        append(a, town ? " near " : " in ");
-        append(a, town ? cm_place_name_in(town, sc->base->lang)
-                       : layout_place_name(evs[i], sc->base->lang, buf, sizeof(buf)));
+        append_where(a, sc, evs[i]);
     }
 }
 

@@ -225,7 +225,6 @@ layout_add_position(layout *L, const cm_event *e, double x, double y)
 }
 
 cm_symbol layout_symbol_for(const char *kind);
-const char *layout_place_name(const cm_event *e, const char *lang, char *buf, size_t size);
 cm_status layout_collect(layout *L, entry **on, size_t *n_on, entry **off, size_t *n_off);
 /* 0 for a place with new events and a control change, up to 3 for one with neither. */
 int layout_group_rank(const group *g);

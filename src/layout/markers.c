@@ -120,19 +120,6 @@ layout_collect(layout *L, entry **on, size_t *n_on, entry **off, size_t *n_off)
     return CM_OK;
 }
 
-/* The place's name in @lang where the gazetteer has one (NULL: English). */
-const char *
-layout_place_name(const cm_event *e, const char *lang, char *buf, size_t size)
-{
-    const cm_place *p = cm_event_place(e);
-    if (p)
-        return cm_place_name_in(p, lang);
-    if (*cm_event_place_name(e))
-        return cm_event_place_name(e);
-    snprintf(buf, size, "%.2f\xc2\xb0, %.2f\xc2\xb0", cm_event_lat(e), cm_event_lon(e));
-    return buf;
-}
-
 int
 layout_group_rank(const group *g)
 {
@@ -227,14 +214,13 @@ callout_text(const layout *L, const cm_event *e, char *buf, size_t size)
     const cm_side *side = cm_events_find_side(L->b->events, cm_event_control_to(e));
     const char *who = side ? cm_side_name(side) : cm_event_control_to(e);
     const char *status = cm_event_status(e);
-    char place[128], more[64] = "", clock[CM_TIME_BUF];
+    char where[160], more[64] = "", clock[CM_TIME_BUF];
     size_t len = strlen(who);
     int plural = len > 1 && who[len - 1] == 's';   /* "Armenian forces say they took" */
 
     if (n >= 3 && lead != e)
         return 0;
-    snprintf(place, sizeof(place), "%s", layout_place_name(e, L->b->lang, more, sizeof(more)));
-    more[0] = '\0';
+    const char *place = cm_event_where(e, L->b->lang, where, sizeof(where));
     if (n >= 3)
         snprintf(more, sizeof(more), " and %zu other places", n - 1);
     cm_time_format_clock(cm_event_time(e), clock);
@@ -253,14 +239,14 @@ callout_text(const layout *L, const cm_event *e, char *buf, size_t size)
 void
 layout_label_groups(layout *L, const group *groups, size_t n_groups)
 {
-    char buf[64], callout[512];
+    char buf[160], callout[512];
     for (size_t i = 0; i < n_groups && L->status == CM_OK; i++) {
         const group *g = &groups[i];
         const cm_event *e = g->label_event;
         /* As if the place already had several events, so its label need not
          * move when a second report arrives there. */
         double reach = L->st->marker_px * 2.6;
-        const char *text = layout_place_name(e, L->b->lang, buf, sizeof(buf));
+        const char *text = cm_event_where(e, L->b->lang, buf, sizeof(buf));
         int is_callout = g->has_new && cm_event_control_to(e) &&
                          cm_event_time(e) == cm_slice_time(L->sc->slice) &&
                          callout_text(L, e, callout, sizeof(callout));

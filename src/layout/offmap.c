@@ -130,7 +130,7 @@ void
 layout_off_map(layout *L, const entry *off, size_t n_off)
 {
     double r = L->st->marker_px;
-    char buf[64], dist[32], text[256];
+    char buf[160], dist[32], text[256];
 
     for (size_t i = 0; i < n_off && L->status == CM_OK;) {
         size_t j = i;
@@ -147,7 +147,7 @@ layout_off_map(layout *L, const entry *off, size_t n_off)
                   sizeof(dist));
         /* The left-to-right mark keeps an Arabic name and its distance apart. */
         snprintf(text, sizeof(text), "%s\xe2\x80\x8e %s",
-                 layout_place_name(newest, L->b->lang, buf, sizeof(buf)), dist);
+                 cm_event_where(newest, L->b->lang, buf, sizeof(buf)), dist);
         place_edge(L, &off[i], text, newest, is_new, &x, &y, angle);
         cm_scene_marker *m = layout_add_marker(L, CM_GROUP_EVENTS, newest, x, y, r);
         if (m) {

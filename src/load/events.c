@@ -1060,6 +1060,13 @@ cm_status
 cm_events_load(cm_events **out, const char *path, const cm_gazetteer *gaz,
                cm_diag_list *diags)
 {
+    return cm_events_load_within(out, path, gaz, NULL, diags);
+}
+
+cm_status
+cm_events_load_within(cm_events **out, const char *path, const cm_gazetteer *gaz,
+                      const double *bbox_deg, cm_diag_list *diags)
+{
     loader ld = { 0 };
 
     *out = NULL;
@@ -1070,6 +1077,7 @@ cm_events_load(cm_events **out, const char *path, const cm_gazetteer *gaz,
     }
     ld.file = ld.ev->path;
     ld.gaz = gaz;
+    ld.bbox = bbox_deg;
     ld.diags = diags;
     if (is_csv_path(path))
         cm_events_load_csv(&ld);
@@ -1092,6 +1100,7 @@ cm_events_destroy(cm_events *ev)
     if (!ev)
         return;
     free(ev->events);
+    free(ev->nears);
     free(ev->sides);
     free(ev->initials);
     free(ev->path);

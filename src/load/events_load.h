@@ -30,6 +30,7 @@ struct cm_event {
     char *country;                /* which country the place is in, as given */
     const cm_place *place;
     const char *place_why;        /* how the place was chosen (resolve.c) */
+    const cm_near *near;          /* given only by lon/lat: named after (events_where.c) */
     char *kind, *status, *claimed_by, *headline, *text, *source, *area;
     const char *default_status;   /* the file's default_status, borrowed; NULL: none */
     char *control_from, *control_to;
@@ -66,6 +67,8 @@ struct cm_events {
     size_t n_initials;
     cm_event *events;
     size_t n_events;
+    cm_near *nears;        /* what the events given only by lon/lat are named after */
+    size_t n_nears;
     cm_strarena strings;   /* every string above but the two paths */
 };
 
@@ -77,6 +80,7 @@ typedef struct loader {
     int is_csv;            /* events from a CSV: hints name cells, not JSON */
     const cm_jsonpos *pos;
     const cm_gazetteer *gaz;
+    const double *bbox;    /* the map's extent given to the loader (--bbox), over map.bbox */
     cm_diag_list *diags;
     cm_status st;          /* the first problem met; later ones do not overwrite */
     json_t *extra;         /* unknown keys of the object being parsed */

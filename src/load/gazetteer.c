@@ -90,6 +90,12 @@ cm_gazetteer_destroy(cm_gazetteer *gaz)
     }
     cm_gazdb_close(gaz->db);
     cm_memo_destroy(gaz->read);
+    for (size_t i = 0; i < gaz->n_aside; i++)
+        cm_place_free(gaz->aside[i]);
+    free(gaz->aside);
+    cm_memo_destroy(gaz->read_aside);
+    free(gaz->by_lat);
+    cm_near_cells_free(gaz->cells);
     free(gaz);
 }
 
@@ -488,6 +494,7 @@ drop_places_from(cm_gazetteer *gaz, size_t first)
     for (size_t i = first; i < gaz->n_places; i++)
         cm_place_free(gaz->places[i]);
     gaz->n_places = first;
+    gaz->by_lat_of = SIZE_MAX;   /* the index of gazetteer_near.c is made again */
 }
 
 static cm_status
@@ -626,6 +633,52 @@ cm_gazetteer_read_row(cm_gazetteer *gaz, long id, size_t *index, int *found)
     reading rd = { gaz, NULL, NULL, 0 };
     cm_status st = cm_gazdb_by_id(gaz->db, id, add_row, &rd, found);
     *index = rd.index;
+    return st;
+}
+
+/* A row read aside: kept by the gazetteer, known by its id, not a place of
+ * cm_gazetteer_place(). */
+static cm_status
+add_aside(void *data, const cm_gazdb_row *r)
+{
+    reading *rd = data;
+    cm_gazetteer *gaz = rd->gaz;
+    cm_place *p = NULL;
+    cm_status st = CM_GROW(gaz->aside, gaz->n_aside, gaz->cap_aside) ? place_of_row(rd, r, &p)
+                                                                      : CM_ERR_NOMEM;
+    if (st != CM_OK)
+        return st;
+    rd->index = gaz->n_aside;
+    if (!cm_memo_add(gaz->read_aside, &r->id, sizeof(r->id), &rd->index)) {
+        cm_place_free(p);
+        return CM_ERR_NOMEM;
+    }
+    gaz->aside[gaz->n_aside++] = p;
+    return CM_OK;
+}
+
+cm_status
+cm_gazetteer_read_aside(cm_gazetteer *gaz, long id, const cm_place **out)
+{
+    const size_t *known = cm_memo_find(gaz->read, &id, sizeof(id));
+    *out = NULL;
+    if (known && *known < gaz->n_places && gaz->places[*known]->is_db &&
+        gaz->places[*known]->db_id == id) {
+        *out = gaz->places[*known];
+        return CM_OK;
+    }
+    if (!gaz->read_aside && !(gaz->read_aside = cm_memo_create(sizeof(size_t), NULL)))
+        return CM_ERR_NOMEM;
+    known = cm_memo_find(gaz->read_aside, &id, sizeof(id));
+    if (known) {
+        *out = gaz->aside[*known];
+        return CM_OK;
+    }
+    reading rd = { gaz, NULL, NULL, 0 };
+    int found = 0;
+    cm_status st = cm_gazdb_by_id(gaz->db, id, add_aside, &rd, &found);
+    if (st == CM_OK && found)
+        *out = gaz->aside[rd.index];
     return st;
 }
 

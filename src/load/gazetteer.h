@@ -58,6 +58,12 @@ size_t cm_gazetteer_suggestions(const cm_gazetteer *gaz, const char *name, cm_su
 cm_status cm_gazetteer_countries(const cm_gazetteer *gaz, const char *text,
                                  char (*codes)[3], size_t max, size_t *n);
 
+/* "Tripoli, Lebanon" or "Tripoli (LB)": the name before the country into
+ * @base (room for strlen(@name) + 1 bytes), and the country's codes (up to
+ * @max in @codes) into *n; *n 0 when the name ends in no country. */
+cm_status cm_gazetteer_qualifier(const cm_gazetteer *gaz, const char *name, char *base,
+                                 char (*codes)[3], size_t max, size_t *n);
+
 /* Great-circle distance in kilometres between two points in degrees. */
 double cm_km_between(double lon1, double lat1, double lon2, double lat2);
 

@@ -20,7 +20,7 @@
                       "p.lat, p.country, p.kind, p.rank, p.source, p.aliases, p.file, p.line"
 
 enum stmt { S_FORMAT, S_CURATED, S_BY_ID, S_BY_KEY, S_BY_LOOSE, S_IN_BOX, S_BY_RANK, S_NEAR,
-            S_GRAMS, S_KEY_NAMES, S_COUNTRIES, S_COUNTRY_NAME, N_STMTS };
+            S_SETTLEMENTS, S_GRAMS, S_KEY_NAMES, S_COUNTRIES, S_COUNTRY_NAME, N_STMTS };
 
 static const char *const sql[N_STMTS] = {
     [S_FORMAT] = "SELECT value FROM meta WHERE key = 'format'",
@@ -45,6 +45,12 @@ static const char *const sql[N_STMTS] = {
     [S_NEAR] = "SELECT " PLACE_COLUMNS " FROM places_at a JOIN places p ON p.id = a.id "
                "WHERE a.lon0 <= ?3 AND a.lon1 >= ?1 AND a.lat0 <= ?4 AND a.lat1 >= ?2 "
                "AND p.rank >= ?5 ORDER BY p.id",
+    /* Naming a point after the places around it: only what the choice needs,
+     * a row read whole for the one chosen (cm_gazdb_by_id). */
+    [S_SETTLEMENTS] = "SELECT p.id, p.lon, p.lat, p.rank, p.kind FROM places_at a "
+                      "JOIN places p ON p.id = a.id WHERE a.lon0 <= ?3 AND a.lon1 >= ?1 "
+                      "AND a.lat0 <= ?4 AND a.lat1 >= ?2 "
+                      "AND p.kind IN ('capital', 'city', 'town', 'village')",
     [S_GRAMS] = "SELECT k.id, k.key FROM keys k WHERE k.id IN "
                 "(SELECT rowid FROM grams WHERE grams MATCH ?1) "
                 "AND length(k.key) BETWEEN ?2 AND ?3 ORDER BY k.id",
@@ -307,20 +313,73 @@ cm_gazdb_in_extent(cm_gazdb *db, const double *bbox, size_t max, cm_gazdb_fn fn,
     return each_row(q, fn, data, &n);
 }
 
+/* The boxes @radius_km each side of @lon, @lat, as the R*Tree holds
+ * longitudes (-180..180): two when the box crosses the antimeridian, the
+ * whole band of latitudes near a pole. Returns how many. */
+static int
+boxes_around(double lon, double lat, double radius_km, double box[2][4])
+{
+    double dlat = radius_km / 111.2, coslat = cos(lat * 3.14159265358979323846 / 180);
+    double dlon = coslat > 0.01 ? dlat / coslat : 360;
+    double south = lat - dlat, north = lat + dlat, west = lon - dlon, east = lon + dlon;
+    if (dlon >= 180 || north >= 90 || south <= -90) {
+        box[0][0] = -180, box[0][1] = south, box[0][2] = 180, box[0][3] = north;
+        return 1;
+    }
+    box[0][0] = west, box[0][1] = south, box[0][2] = east, box[0][3] = north;
+    if (west >= -180 && east <= 180)
+        return 1;
+    box[1][1] = south, box[1][3] = north;
+    if (west < -180) {
+        box[0][0] = -180;
+        box[1][0] = west + 360, box[1][2] = 180;
+    } else {
+        box[0][2] = 180;
+        box[1][0] = -180, box[1][2] = east - 360;
+    }
+    return 2;
+}
+
 cm_status
 cm_gazdb_near(cm_gazdb *db, double lon, double lat, double radius_km, long min_rank,
               cm_gazdb_fn fn, void *data)
 {
     cm_status st = CM_OK;
     size_t n;
-    double dlat = radius_km / 111.2, coslat = cos(lat * 3.14159265358979323846 / 180);
-    double dlon = coslat > 0.01 ? dlat / coslat : 360;
+    double box[2][4];
+    int n_boxes = boxes_around(lon, lat, radius_km, box);
     sqlite3_stmt *q = stmt(db, S_NEAR, &st);
-    if (!q)
-        return st;
-    bind_box(q, lon - dlon, lat - dlat, lon + dlon, lat + dlat);
-    sqlite3_bind_int64(q, 5, min_rank);
-    return each_row(q, fn, data, &n);
+    for (int b = 0; q && st == CM_OK && b < n_boxes; b++) {
+        bind_box(q, box[b][0], box[b][1], box[b][2], box[b][3]);
+        sqlite3_bind_int64(q, 5, min_rank);
+        st = each_row(q, fn, data, &n);
+    }
+    return st;
+}
+
+cm_status
+cm_gazdb_settlements(cm_gazdb *db, const double *bbox, cm_gazdb_point_fn fn, void *data)
+{
+    cm_status st = CM_OK;
+    double box[2][4] = { { bbox[0], bbox[1], bbox[2], bbox[3] },
+                         { -180, bbox[1], bbox[2], bbox[3] } };
+    int rc = SQLITE_DONE, n_boxes = 1;
+    if (bbox[0] > bbox[2]) {   /* across the antimeridian: each side of it */
+        box[0][2] = 180;
+        n_boxes = 2;
+    }
+    sqlite3_stmt *q = stmt(db, S_SETTLEMENTS, &st);
+    for (int b = 0; q && st == CM_OK && b < n_boxes; b++) {
+        bind_box(q, box[b][0], box[b][1], box[b][2], box[b][3]);
+        while (st == CM_OK && (rc = sqlite3_step(q)) == SQLITE_ROW)
+            st = fn(data, (long)sqlite3_column_int64(q, 0), sqlite3_column_double(q, 1),
+                    sqlite3_column_double(q, 2), (long)sqlite3_column_int64(q, 3),
+                    text_or_empty(q, 4));
+        if (st == CM_OK && rc != SQLITE_DONE)
+            st = status_of(rc);
+        sqlite3_reset(q);
+    }
+    return st;
 }
 
 /* ---- did you mean ------------------------------------------------------- */

@@ -58,9 +58,18 @@ cm_status cm_gazdb_in_extent(cm_gazdb *db, const double *bbox_deg, size_t max,
                              cm_gazdb_fn fn, void *data);
 
 /* The places of rank @min_rank or more in the box @radius_km each side of
- * @lon, @lat (the caller measures the distances). */
+ * @lon, @lat, across the antimeridian too (the caller measures the distances). */
 cm_status cm_gazdb_near(cm_gazdb *db, double lon, double lat, double radius_km,
                         long min_rank, cm_gazdb_fn fn, void *data);
+
+/* The settlements (capitals, cities, towns, villages) inside @bbox_deg
+ * (west, south, east, north; west > east crosses the antimeridian), each as
+ * its id, point, rank and kind (borrowed until the next call on @db): the
+ * few columns that choosing the place a point is named after needs. */
+typedef cm_status (*cm_gazdb_point_fn)(void *data, long id, double lon, double lat,
+                                       long rank, const char *kind);
+cm_status cm_gazdb_settlements(cm_gazdb *db, const double *bbox_deg, cm_gazdb_point_fn fn,
+                               void *data);
 
 /* "Did you mean": each spelling @shown, of the place in @row, whose key is
  * within @limit edits of @folded, @distance edits away. Candidates come from

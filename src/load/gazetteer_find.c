@@ -178,12 +178,38 @@ sort_better(cm_candidates *c, const double *bbox)
     }
 }
 
+/* The places called @name; for "Tripoli, Lebanon" or "Tripoli (LB)" those
+ * called Tripoli in Lebanon, as an event's "place" reads it, else (a name
+ * that merely ends so) the whole name's. */
+static cm_status
+named(const cm_gazetteer *gaz, const char *name, cm_candidates *out)
+{
+    char codes[8][3];
+    size_t n_codes = 0, kept = 0;
+    char *base = name ? malloc(strlen(name) + 1) : NULL;
+    cm_status st = !name ? CM_OK : !base ? CM_ERR_NOMEM
+                 : cm_gazetteer_qualifier(gaz, name, base, codes, 8, &n_codes);
+    if (st == CM_OK && n_codes)
+        st = cm_gazetteer_candidates(gaz, base, out);
+    for (size_t i = 0; st == CM_OK && n_codes && i < out->n; i++)
+        for (size_t k = 0; k < n_codes; k++)
+            if (strcmp(out->items[i].country, codes[k]) == 0) {
+                out->items[kept++] = out->items[i];
+                break;
+            }
+    out->n = kept;
+    if (st == CM_OK && kept == 0)
+        st = cm_gazetteer_candidates(gaz, name, out);
+    free(base);
+    return st;
+}
+
 size_t
 cm_gazetteer_find_all(const cm_gazetteer *gaz, const char *name, const double *bbox_deg,
                       const cm_place **places, size_t max)
 {
     cm_candidates c = { 0 };
-    cm_status st = cm_gazetteer_candidates(gaz, name, &c);
+    cm_status st = named(gaz, name, &c);
     size_t n = 0;
     if (st == CM_OK)
         sort_better(&c, bbox_deg);
@@ -207,7 +233,7 @@ cm_gazetteer_lookup(const cm_gazetteer *gaz, const char *name, const double *bbo
                     const cm_place **out)
 {
     cm_candidates c = { 0 };
-    cm_status st = cm_gazetteer_candidates(gaz, name, &c);
+    cm_status st = named(gaz, name, &c);
     const cm_candidate *best = NULL;
 
     *out = NULL;
@@ -415,6 +441,35 @@ cm_gazetteer_countries(const cm_gazetteer *gaz, const char *text, char (*codes)[
         return CM_ERR_NOMEM;
     cm_status st = *folded ? cm_gazdb_countries(gaz->db, folded, codes, max, n) : CM_OK;
     free(folded);
+    return st;
+}
+
+cm_status
+cm_gazetteer_qualifier(const cm_gazetteer *gaz, const char *name, char *base,
+                       char (*codes)[3], size_t max, size_t *n)
+{
+    size_t len = strlen(name), cut = 0;
+    char tail[128];
+    const char *comma = strrchr(name, ',');
+    const char *paren = len > 2 && name[len - 1] == ')' ? strrchr(name, '(') : NULL;
+    *n = 0;
+    if (paren && paren > name) {
+        snprintf(tail, sizeof(tail), "%.*s", (int)(len - 2 - (size_t)(paren - name)),
+                 paren + 1);
+        cut = (size_t)(paren - name);
+    } else if (comma && comma > name) {
+        snprintf(tail, sizeof(tail), "%s", comma + 1 + strspn(comma + 1, " "));
+        cut = (size_t)(comma - name);
+    }
+    while (cut > 0 && name[cut - 1] == ' ')
+        cut--;
+    if (cut == 0 || !tail[0] || strlen(tail) >= sizeof(tail) - 1)
+        return CM_OK;
+    cm_status st = cm_gazetteer_countries(gaz, tail, codes, max, n);
+    if (st == CM_OK && *n) {
+        memcpy(base, name, cut);
+        base[cut] = '\0';
+    }
     return st;
 }
 

@@ -65,6 +65,17 @@ struct cm_gazetteer {
     store_block *store;
     struct cm_gazdb *db;        /* the world gazetteer, or NULL */
     struct cm_memo *read;       /* database id -> index in places, of those read */
+    /* Places read from the database only to name a point after them
+     * (cm_gazetteer_near): owned, but not among the places above, so that
+     * they are not drawn as the map's towns. */
+    cm_place **aside;
+    size_t n_aside, cap_aside;
+    struct cm_memo *read_aside; /* database id -> index in aside */
+    /* The places above that are not the database's, by latitude, for
+     * cm_gazetteer_near: made when first needed, again when places change. */
+    struct by_lat { double lat; uint32_t place; } *by_lat;
+    size_t n_by_lat, by_lat_of; /* of how many places it was made */
+    struct near_cells *cells;   /* the database's settlements, read a cell at a time */
 };
 
 /* ---- reading lines ------------------------------------------------------ */
@@ -195,6 +206,14 @@ cm_status cm_gazetteer_push_place(cm_gazetteer *gaz, cm_place *p);
 
 /* Room for @size bytes that live as long as @gaz; NULL when out of memory. */
 char *cm_gazetteer_store(cm_gazetteer *gaz, size_t size);
+
+/* The place of database row @id for naming a point after it: the one in
+ * places when it was read, else one read aside (not among the places).
+ * *out NULL when the database has no such row. */
+cm_status cm_gazetteer_read_aside(cm_gazetteer *gaz, long id, const cm_place **out);
+
+/* Frees what cm_gazetteer_near() keeps of the database (gazetteer_near.c). */
+void cm_near_cells_free(struct near_cells *cells);
 
 /* Whether the database has a place with geonameid @id (0 without a database). */
 cm_status cm_gazetteer_db_has(const cm_gazetteer *gaz, long id, int *has);

@@ -43,7 +43,10 @@ is_large_water(const char *code)
 
 /* Neighbourhoods (PPLX) and places that no longer exist (historical, abandoned,
  * destroyed) are villages whatever their figure: findable, never drawn as
- * context on their own. */
+ * context on their own. Any other populated place is a city by its figure:
+ * the seat of a region or district at 50,000 people, any place at 100,000
+ * (Omdurman and Mariupol are plain PPL in GeoNames). make-world-db's
+ * populated_kind() decides the same. */
 static const char *
 populated_kind(const char *code, long population)
 {
@@ -55,7 +58,7 @@ populated_kind(const char *code, long population)
     for (size_t i = 0; i < sizeof(minor) / sizeof(minor[0]); i++)
         if (strcmp(code, minor[i]) == 0)
             return "village";
-    return population >= 1000 ? "town" : "village";
+    return population >= 100000 ? "city" : population >= 1000 ? "town" : "village";
 }
 
 /* Our kinds from GeoNames' feature class and code; see gazetteer/README.md. */

@@ -111,28 +111,11 @@ bad_country(context *cx, cm_pos pos, const char *text)
 static size_t
 name_qualifier(context *cx, const char *name, char *base, char (*codes)[3])
 {
-    size_t len = strlen(name), cut = 0;
-    char tail[128];
-    const char *comma = strrchr(name, ',');
-    const char *paren = len > 2 && name[len - 1] == ')' ? strrchr(name, '(') : NULL;
-    if (paren && paren > name) {
-        snprintf(tail, sizeof(tail), "%.*s", (int)(len - 2 - (size_t)(paren - name)),
-                 paren + 1);
-        cut = (size_t)(paren - name);
-    } else if (comma && comma > name) {
-        snprintf(tail, sizeof(tail), "%s", comma + 1 + strspn(comma + 1, " "));
-        cut = (size_t)(comma - name);
-    }
-    while (cut > 0 && name[cut - 1] == ' ')
-        cut--;
-    if (cut == 0 || !tail[0] || strlen(tail) >= sizeof(tail) - 1)
-        return 0;
-    size_t n = country_codes(cx, tail, codes);
-    if (n) {
-        memcpy(base, name, cut);
-        base[cut] = '\0';
-    }
-    return n;
+    size_t n = 0;
+    cm_status st = cm_gazetteer_qualifier(cx->ld->gaz, name, base, codes, MAX_CODES, &n);
+    if (st != CM_OK)
+        fail(cx->ld, st);
+    return st == CM_OK ? n : 0;
 }
 
 /* ---- queries -------------------------------------------------------------- */
@@ -685,7 +668,9 @@ hand_out(context *cx, const size_t *of, const size_t *of_initial)
 void
 cm_resolve_places(loader *ld)
 {
-    context cx = { .ld = ld, .bbox = ld->ev->has_bbox ? ld->ev->bbox : NULL };
+    /* The map's extent, as render will draw it: --bbox, else map.bbox. */
+    context cx = { .ld = ld, .bbox = ld->bbox ? ld->bbox : ld->ev->has_bbox ? ld->ev->bbox
+                                                                             : NULL };
     size_t *of = malloc((ld->ev->n_events + ld->ev->n_initials + 1) * sizeof(*of));
     if (!of) {
         fail(ld, CM_ERR_NOMEM);

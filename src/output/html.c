@@ -162,7 +162,7 @@ event_data(builder *b, const cm_events *ev, const cm_event *e)
     char when[CM_TIME_BUF];
     json_t *o = json_object();
     const char *by = cm_event_claimed_by(e) ? cm_event_claimed_by(e) : cm_event_control_to(e);
-    const cm_place *place = cm_event_place(e);
+    char where[256];
     set(b, o, "id", json_string(cm_event_id(e)));
     set(b, o, "headline", json_string(cm_event_headline(e)));
     set(b, o, "time", json_string(cm_time_format_human(cm_event_time(e), when)));
@@ -170,7 +170,7 @@ event_data(builder *b, const cm_events *ev, const cm_event *e)
     set(b, o, "status", json_string(cm_event_status(e)));
     if (by)
         set(b, o, "by", json_string(side_name(ev, by)));
-    set(b, o, "place", json_string(place ? cm_place_name(place) : cm_event_place_name(e)));
+    set(b, o, "place", json_string(cm_event_where(e, NULL, where, sizeof(where))));
     set(b, o, "source", json_string(cm_event_source(e)));
     set(b, o, "text", json_string(cm_event_text(e)));
     json_t *url = event_url(e, &b->failed);

@@ -59,10 +59,29 @@ rounded(double v)
     return round(v * 10) / 10;
 }
 
+/* What an event given only by lon/lat is named after: the place, its
+ * country and point, how far (km) and which way (a compass point, absent
+ * when the event is at the place: within 3 km). NULL when out of memory. */
+static json_t *
+near_value(const cm_near *near)
+{
+    const cm_place *p = near->place;
+    json_t *o = json_pack("{s:s, s:s, s:f, s:f, s:f}", "place", cm_place_name(p), "country",
+                          cm_place_country(p), "lon", cm_place_lon(p), "lat", cm_place_lat(p),
+                          "km", rounded(near->km));
+    if (!o || near->is_at ||
+        json_object_set_new(o, "direction", json_string(cm_compass_point(near->bearing_deg))) == 0)
+        return o;
+    json_decref(o);
+    return NULL;
+}
+
 static json_t *
 event_object(cm_manifest *m, const cm_event *e)
 {
     json_t *o = json_loads(cm_event_extra_json(e), 0, NULL);
+    const cm_near *near = cm_event_near(e);
+    char where[256];
     cm_time end;
     if (!o)
         o = json_object();
@@ -83,8 +102,11 @@ event_object(cm_manifest *m, const cm_event *e)
     put(m, o, "source", json_string(cm_event_source(e)));
     put(m, o, "place", json_string(cm_event_place(e) ? cm_place_name(cm_event_place(e))
                                                       : cm_event_place_name(e)));
+    put(m, o, "where", json_string(cm_event_where(e, NULL, where, sizeof(where))));
     put(m, o, "lon", json_real(cm_event_lon(e)));
     put(m, o, "lat", json_real(cm_event_lat(e)));
+    if (near && near->place)
+        put(m, o, "near", near_value(near));
     put(m, o, "precision", json_integer(cm_event_precision(e)));
     if (cm_event_control_to(e)) {
         json_t *c = json_object();

@@ -276,9 +276,14 @@ cm_render(const cm_render_options *opt, cm_diag_list *diags, cm_render_result *r
     if (st == CM_OK)
         st = run_load_gazetteers(&r);
     if (st != CM_ERR_NOMEM && r.in.gaz) {
-        cm_status s = cm_events_load(&r.in.events, opt->events_path, r.in.gaz, diags);
+        cm_status s = cm_events_load_within(&r.in.events, opt->events_path, r.in.gaz,
+                                            opt->bbox_deg, diags);
         st = st != CM_OK ? st : s;
     }
+    /* Events given only by lon/lat are named after the places near them,
+     * once for the run: the labels, the alt text and the manifest say it. */
+    if (st == CM_OK)
+        st = cm_events_name_points(r.in.events, r.in.gaz);
     /* the extent first, so that the layers are read only near it */
     if (st == CM_OK)
         st = choose_extent(&r, opt->projection ? opt->projection

@@ -2,7 +2,8 @@
 # The world gazetteer as shipped (gazetteer/world.sqlite, made by
 # gazetteer/make-world-db): an events file for Ukraine in November 2022 that
 # names its places validates and renders; names shared by several places
-# resolve by the file's context, with qualifiers, and say why (--explain);
+# resolve by the file's context (--bbox too), with qualifiers, and say why
+# (--explain); `place` reads qualifiers; cities by population;
 # near misses are offered over the whole world; the curated rows win; the
 # Karabakh example resolves without a word. Skipped (77) when the database
 # was not built, except under CI=true. Usage: world_names.sh CONFLICTMAP SOURCE_DIR WORK_DIR
@@ -99,6 +100,32 @@ echo "{\"events\": [$(ev 'Tripoli, Syria')]}" > syria.json
 run 1 -- "$bin" validate syria.json
 grep -q 'no place called "Tripoli" in Syria (SY); the gazetteer has one in LY, LB' stderr.txt ||
   fail "Tripoli, Syria: $(cat stderr.txt)"
+
+# --bbox feeds the resolution as map.bbox does: over Lebanon, Tripoli is
+# Lebanon's, without a warning (Libya's, the larger, was taken before).
+run 0 -- "$bin" render tripoli.json -o out-bbox --bbox 35,33,36.7,34.7 --format svg --quiet
+python3 - out-bbox/manifest.json <<'PY' || fail "Tripoli with --bbox over Lebanon"
+import json, sys
+e = json.load(open(sys.argv[1]))["events"][0]
+assert (e["place"], round(e["lon"], 2), round(e["lat"], 2)) == ("Tripoli", 35.84, 34.43), e
+PY
+[ -s stderr.txt ] && fail "Tripoli with --bbox over Lebanon gave: $(cat stderr.txt)"
+run 0 -- "$bin" render tripoli.json -o out-nobbox --format svg --quiet
+python3 -c 'import json, sys; e = json.load(open(sys.argv[1]))["events"][0]; assert round(e["lon"], 2) == 13.19, e' \
+  out-nobbox/manifest.json || fail "Tripoli without --bbox is not Libya's"
+
+# place reads a country in the name as an event's "place" does.
+for q in 'Tripoli, Lebanon' 'Tripoli (LB)'; do
+  run 0 -- "$bin" place "$q"
+  [ "$(cut -f1,4,5 stdout.txt)" = "Tripoli${tab}LB${tab}city" ] || fail "place '$q': $(cat stdout.txt)"
+done
+run 1 -- "$bin" place 'Tripoli, Syria'
+
+# Plain PPL rows of 100,000 people or more are cities (they were towns).
+for q in Omdurman Mariupol; do
+  run 0 -- "$bin" place "$q"
+  [ "$(head -1 stdout.txt | cut -f5)" = city ] || fail "place $q: $(cat stdout.txt)"
+done
 
 # Did you mean, over the world; a spelling only GeoNames has finds the
 # curated place, by its name and its line.

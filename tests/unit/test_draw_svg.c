@@ -238,7 +238,8 @@ static const char structure_py[] =
     "g = ev[0]\n"
     "assert g.get('data-time') == '2020-10-09T15:15:00Z', g.get('data-time')\n"
     "assert g.get('data-kind') == 'control' and g.get('data-status') == 'claimed'\n"
-    "assert g.find(ns + 'title').text == 'Aliyev says Hadrut taken'\n"
+    "assert g.find(ns + 'title').text == 'Aliyev says Hadrut taken \\u00b7 Hadrut', "
+    "g.find(ns + 'title').text\n"
     "assert g.find(ns + 'path') is not None or g.find(ns + 'circle') is not None\n"
     "assert not list(root.iter(ns + 'script'))\n"
     "print('%d text elements, %d event groups' % (len(texts), len([g for g in "
@@ -254,7 +255,8 @@ check_structure(void)
 
 /* Headlines that try to break out of the markup, with control characters that
  * XML 1.0 cannot carry: each event's <title> is the headline as text, less
- * those characters, and the document has no element but the writer's. */
+ * those characters, then where the event is, and the document has no element
+ * but the writer's. */
 static const char hostile_json[] =
     "{\"title\": \"<svg onload=alert(1)> & ']]>\",\n"
     " \"sides\": {\"AZ\": {\"name\": \"A\\\"z<b>\", \"color\": \"#2b6cb0\"}},\n"
@@ -273,9 +275,9 @@ static const char hostile_py[] =
     "root = ET.parse(sys.argv[1]).getroot()\n"
     "titles = {g.get('data-id'): g.find(ns + 'title').text for g in root.iter(ns + 'g')"
     " if g.get('class') == 'event'}\n"
-    "assert titles.get('s1\"><x') == '<script>alert(1)</script>', titles\n"
-    "assert titles.get('s2') == '\"><img src=x onerror=alert(1)>', titles\n"
-    "assert titles.get('s3') == ']]> </script> bell end', titles\n"
+    "assert titles.get('s1\"><x') == '<script>alert(1)</script> \\u00b7 Hadrut', titles\n"
+    "assert titles.get('s2') == '\"><img src=x onerror=alert(1)> \\u00b7 Baku', titles\n"
+    "assert titles.get('s3') == ']]> </script> bell end \\u00b7 Goranboy', titles\n"
     "tags = {e.tag.replace(ns, '') for e in root.iter()}\n"
     "assert tags <= {'svg', 'title', 'desc', 'rect', 'g', 'path', 'circle', 'clipPath',"
     " 'text', 'tspan'}, tags\n"

@@ -359,6 +359,42 @@ test_shipped(void)
     cm_diag_list_destroy(diags);
 }
 
+/* Cities by population whatever GeoNames' code: Mariupol and Omdurman are
+ * plain PPL rows, a district's seat (PPLA3) of 150,000 is a city too; a
+ * region's or district's seat (PPLA, PPLA2) is one from 50,000, a
+ * neighbourhood (PPLX) never is. make-world-db decides the same
+ * (test_gazetteer_db's Sloviansk). */
+static void
+test_geonames_cities(void)
+{
+    static const char *const rows[] = {
+        "701822\tMariupol\tMariupol\t\t47.09514\t37.54131\tP\tPPL\tUA\t\t\t\t\t\t431859\t\t\t\t",
+        "365137\tOmdurman\tOmdurman\t\t15.64453\t32.47773\tP\tPPL\tSD\t\t\t\t\t\t1200000\t\t\t\t",
+        "900001\tSeat Three\tSeat Three\t\t40.0\t40.0\tP\tPPLA3\tTR\t\t\t\t\t\t150000\t\t\t\t",
+        "900002\tPlain Town\tPlain Town\t\t40.1\t40.1\tP\tPPL\tTR\t\t\t\t\t\t99999\t\t\t\t",
+        "900003\tSeat Two\tSeat Two\t\t40.2\t40.2\tP\tPPLA2\tTR\t\t\t\t\t\t50000\t\t\t\t",
+        "900004\tBig Quarter\tBig Quarter\t\t40.3\t40.3\tP\tPPLX\tTR\t\t\t\t\t\t200000\t\t\t\t",
+    };
+    static const char *const kinds[] = { "city", "city", "city", "town", "city", "village" };
+    char text[2048] = "";
+    for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++)
+        snprintf(text + strlen(text), sizeof(text) - strlen(text), "%s\n", rows[i]);
+    char *path = write_temp(text);
+    cm_diag_list *diags = cm_diag_list_create();
+    cm_gazetteer *gaz = NULL;
+    cm_gazetteer_create(&gaz);
+    CHECK_INT(cm_gazetteer_add_file(gaz, path, diags), CM_OK);
+    for (size_t i = 0; i < cm_diag_count(diags); i++)
+        fprintf(stderr, "unexpected: %s\n", cm_diag_text(diags, i));
+    CHECK_INT(cm_gazetteer_n_places(gaz), 6);
+    for (size_t i = 0; i < cm_gazetteer_n_places(gaz) && i < 6; i++)
+        CHECK_STR(cm_place_kind(cm_gazetteer_place(gaz, i)), kinds[i]);
+    unlink(path);
+    free(path);
+    cm_gazetteer_destroy(gaz);
+    cm_diag_list_destroy(diags);
+}
+
 int
 main(void)
 {
@@ -369,6 +405,7 @@ main(void)
     test_geonames_alone();
     test_geonames_over_ours();
     test_geonames_bad();
+    test_geonames_cities();
     test_shipped();
     return check_result("test_gazetteer");
 }

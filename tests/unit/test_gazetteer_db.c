@@ -1,5 +1,5 @@
 /* The world gazetteer's database, as tests/CMakeLists.txt builds it small
- * (small-world.sqlite: 41 GeoNames rows, the curated files and
+ * (small-world.sqlite: 44 GeoNames rows, the curated files and
  * tests/data/curated-world.tsv): curated rows read at once and winning for
  * their places, the others read only when asked for, by any name in any
  * script; near misses, countries, extents, the nearest place; a GeoNames dump
@@ -68,6 +68,10 @@ test_curated(void)
     const cm_place *sn = cm_gazetteer_find(gaz, "\xd0\xa1\xd0\xbd\xd1\x96\xd0\xb3\xd1\x83"
                                                 "\xd1\x80\xd1\x96\xd0\xb2\xd0\xba\xd0\xb0", NULL);
     CHECK(sn != NULL && cm_place_lon(sn) == 32.81);
+    /* A plain PPL of 106,972 people is a city (make-world-db's kinds are
+     * geonames.c's: test_gazetteer's test_geonames_cities). */
+    const cm_place *sl = cm_gazetteer_find(gaz, "Sloviansk", NULL);
+    CHECK_STR(sl ? cm_place_kind(sl) : NULL, "city");
     const cm_place *all[8];
     CHECK_INT(cm_gazetteer_find_all(gaz, "Snihurivka", NULL, all, 8), 1);
     CHECK_INT(cm_gazetteer_find_all(gaz, "Bakhmut", NULL, all, 8), 2);
@@ -108,6 +112,15 @@ test_read_as_needed(void)
     CHECK_INT(cm_gazetteer_find_all(gaz, "Tripoli", NULL, all, 8), 4);
     CHECK_STR(cm_place_country(all[1]), "LB");
     CHECK_STR(cm_place_country(all[2]), "GR");
+    /* A country in the name, as an event's "place" reads it (conflictmap
+     * place "Tripoli, Lebanon"); a country with no such place finds none. */
+    CHECK_INT(cm_gazetteer_find_all(gaz, "Tripoli, Lebanon", NULL, all, 8), 1);
+    CHECK_STR(cm_place_country(all[0]), "LB");
+    CHECK_INT(cm_gazetteer_find_all(gaz, "Tripoli (LB)", NULL, all, 8), 1);
+    CHECK_STR(cm_place_country(all[0]), "LB");
+    t = cm_gazetteer_find(gaz, "Tripoli (GR)", lebanon);
+    CHECK(t && strcmp(cm_place_country(t), "GR") == 0);
+    CHECK_INT(cm_gazetteer_find_all(gaz, "Tripoli, Syria", NULL, all, 8), 0);
     CHECK(cm_gazetteer_find(gaz, "Lilliput", NULL) == NULL);
     cm_gazetteer_destroy(gaz);
 }
