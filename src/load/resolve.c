@@ -442,9 +442,10 @@ explain(const context *cx, const query *q, const seen *w, const seen *r, reason 
         snprintf(buf, size, "the first of %zu places of that name, as alike as %s", n, other);
 }
 
-/* The runner-up is as likely when only the gazetteer's own order told them
- * apart, within what the file points at (or where it points nowhere), and
- * it is not ten times smaller; or when the place taken is the nearer to the
+/* The runner-up is as likely when only the gazetteer's own order (its size,
+ * or our curated rows) told them apart, within what the file points at (or
+ * where it points nowhere), and it is not ten times smaller (Paris, France
+ * and Parys, South Africa on a map of the world); or when the place taken is the nearer to the
  * file's other places but the smaller. A bbox, the file's area or a country
  * given leave no doubt. */
 static int
@@ -456,7 +457,8 @@ is_plausible(const context *cx, const seen *w, const seen *r, reason why)
         return r->c->rank >= w->c->rank;
     int in_context = (cx->bbox && w->in_bbox) || (cx->has_area && w->in_area) ||
                      (!cx->bbox && !cx->has_area);
-    return in_context && (why != R_RANK || r->c->rank * 10 >= w->c->rank);
+    return in_context &&
+           ((why != R_RANK && why != R_CURATED) || r->c->rank * 10 >= w->c->rank);
 }
 
 static void

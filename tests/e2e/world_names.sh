@@ -160,4 +160,10 @@ for name in روسيا أرمينيا إيران; do
 done
 grep -q ">ر${thin}و" lang-ar/*.svg && fail "--lang ar: letters spaced apart"
 
+# a curated place ten times larger than its runner-up leaves no doubt: on a
+# map of the world, Paris is not "maybe Parys, South Africa"
+"$bin" validate "$src/examples/karabakh-2020-10-09.json" >/dev/null 2>paris.txt
+"$bin" render "$src/examples/karabakh-2020-10-09.json" -o paris --format svg --quiet \
+  --bbox -180,-56,180,74 --at 2020-10-09T15:15:00Z 2>>paris.txt || fail "world-bbox render: exit $?"
+grep -q 'Parys\|Moscow (US)' paris.txt && fail "a ten times smaller runner-up warned about: $(grep -m1 Parys paris.txt)"
 finish world
