@@ -113,15 +113,55 @@ is_near(const cm_scene_base *b, const cm_shape *shape)
     return 0;
 }
 
+/* Whether a shape's parts may be cut to the near box in degrees before they
+ * are projected: a map away from the poles and the antimeridian, whose near
+ * box (three times its extent) holds all it shows with room to spare, so the
+ * cut's edges are never on the map. A country of a continent's size then
+ * costs only its part near the map: Russia's 30,000 points on a map of the
+ * Caucasus are a few hundred. */
+static int
+cuts_in_degrees(const cm_scene_base *b)
+{
+    const double *n = b->near_deg;
+    return n[0] >= -180 && n[2] <= 180 && n[2] - n[0] < 180 && n[1] > -80 && n[3] < 80;
+}
+
+/* One part (@pts, @np points), projected, simplified to well under a pixel
+ * and clipped to @r, appended to @out; @xy has room for @np points. */
+static cm_status
+project_part(cm_scene_base *b, const double *pts, size_t np, int is_polygon, const double r[4],
+             double *xy, cm_pathbuf *out)
+{
+    memcpy(xy, pts, np * 2 * sizeof(double));
+    cm_projection_forward(b->proj, xy, np);
+    cm_status st = cm_simplify(xy, &np, CM_SIMPLIFY_TOLERANCE_PX);
+    if (st == CM_OK)
+        st = is_polygon ? cm_clip_ring(out, xy, np, r) : cm_clip_line(out, xy, np, r);
+    return st;
+}
+
+/* Whether all @np points of @pts lie inside the box @n (west, south, east, north). */
+static int
+inside_box(const double *pts, size_t np, const double n[4])
+{
+    for (size_t i = 0; i < np; i++)
+        if (pts[2 * i] < n[0] || pts[2 * i] > n[2] || pts[2 * i + 1] < n[1] ||
+            pts[2 * i + 1] > n[3])
+            return 0;
+    return 1;
+}
+
 /* The shape's parts, projected, simplified to well under a pixel and clipped to
  * the map (with room for a stroke), into @out. */
 static cm_status
 project_parts(cm_scene_base *b, const cm_shape *shape, cm_pathbuf *out)
 {
     size_t n_parts = cm_shape_n_parts(shape), np, max = 0;
-    int is_polygon = cm_shape_kind_of(shape) == CM_SHAPE_POLYGON;
+    int is_polygon = cm_shape_kind_of(shape) == CM_SHAPE_POLYGON, cut = cuts_in_degrees(b);
+    const double *n = b->near_deg, near_rect[4] = { n[0], n[1], n[2] - n[0], n[3] - n[1] };
     double r[4] = { b->map_rect[0] - 16, b->map_rect[1] - 16, b->map_rect[2] + 32,
                     b->map_rect[3] + 32 };
+    cm_pathbuf near = { 0 };
     for (size_t k = 0; k < n_parts; k++)
         if (cm_shape_part(shape, k, &np), np > max)
             max = np;
@@ -129,12 +169,28 @@ project_parts(cm_scene_base *b, const cm_shape *shape, cm_pathbuf *out)
     cm_status st = xy ? CM_OK : CM_ERR_NOMEM;
     for (size_t k = 0; st == CM_OK && k < n_parts; k++) {
         const double *pts = cm_shape_part(shape, k, &np);
-        memcpy(xy, pts, np * 2 * sizeof(double));
-        cm_projection_forward(b->proj, xy, np);
-        st = cm_simplify(xy, &np, CM_SIMPLIFY_TOLERANCE_PX);
+        if (!cut || inside_box(pts, np, n)) {
+            st = project_part(b, pts, np, is_polygon, r, xy, out);
+            continue;
+        }
+        near.n_points = near.n_parts = 0;
+        st = is_polygon ? cm_clip_ring(&near, pts, np, near_rect)
+                        : cm_clip_line(&near, pts, np, near_rect);
         if (st == CM_OK)
-            st = is_polygon ? cm_clip_ring(out, xy, np, r) : cm_clip_line(out, xy, np, r);
+            st = cm_pathbuf_end(&near);
+        for (size_t j = 0; st == CM_OK && j < near.n_parts; j++) {
+            size_t a = near.part_start[j], m = near.part_start[j + 1] - a;
+            double *room = m > max ? realloc(xy, (m + 1) * 2 * sizeof(double)) : xy;
+            if (!room) {
+                st = CM_ERR_NOMEM;
+                break;
+            }
+            xy = room;
+            max = m > max ? m : max;
+            st = project_part(b, near.xy + 2 * a, m, is_polygon, r, xy, out);
+        }
     }
+    cm_pathbuf_free(&near);
     free(xy);
     if (st == CM_OK)
         st = cm_pathbuf_end(out);

@@ -47,7 +47,7 @@ add_context_places(run *r)
         box[0] += 360;
     if (box[2] > 180)
         box[2] -= 360;
-    return cm_gazetteer_add_extent(r->in.gaz, box, 600);
+    return cm_gazetteer_add_extent(r->in.gaz, box, 300);
 }
 
 /* With opt->strict, the warnings so far are errors: CM_ERR_INPUT and one
