@@ -119,7 +119,7 @@ append_places(alt_buf *a, const cm_scene *sc, const cm_event *const *evs, size_t
 {
     char buf[160], num[32];
     const char *lang = sc->base->lang;
-    append(a, cm_event_where(evs[0], lang, buf, sizeof(buf)));
+    append(a, layout_where_taken(evs[0], lang, buf, sizeof(buf)));
     if (n < 2)
         return;
     if (n > 3) {
@@ -139,7 +139,7 @@ append_places(alt_buf *a, const cm_scene *sc, const cm_event *const *evs, size_t
     }
     for (size_t i = 1; i < n; i++) {
         append(a, i + 1 == n ? " and " : ", ");
-        append(a, cm_event_where(evs[i], lang, buf, sizeof(buf)));
+        append(a, layout_where_taken(evs[i], lang, buf, sizeof(buf)));
     }
 }
 

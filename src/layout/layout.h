@@ -246,4 +246,9 @@ void layout_latest(layout *L);
 /* The alt text of @sc into sc->alt. CM_OK or CM_ERR_NOMEM. */
 cm_status layout_write_alt(cm_scene *sc);
 
+/* Where a control change took, as a sentence says it: the place, or for an
+ * event given by lon/lat away from any place, "positions 12 km SE of
+ * Kherson" (markers.c). Returns a borrowed string or @buf. */
+const char *layout_where_taken(const cm_event *e, const char *lang, char *buf, size_t size);
+
 #endif

@@ -203,6 +203,19 @@ control_cohort(const cm_slice *sl, const cm_event *e, const cm_event **lead)
     return n;
 }
 
+const char *
+layout_where_taken(const cm_event *e, const char *lang, char *buf, size_t size)
+{
+    const cm_near *near = cm_event_near(e);
+    if (cm_event_place(e) || !near || near->is_at) {
+        const char *w = cm_event_where(e, lang, buf, size);
+        return w;
+    }
+    char words[160];
+    snprintf(buf, size, "positions %s", cm_event_where(e, lang, words, sizeof(words)));
+    return buf;
+}
+
 /* "Azerbaijan says it took Hadrut and 8 other places · 15:15": a control change
  * said in words, claims as claims. Returns 0 when the place keeps a plain name
  * label (it is one of a cohort that another place's callout speaks for). */
@@ -220,7 +233,7 @@ callout_text(const layout *L, const cm_event *e, char *buf, size_t size)
 
     if (n >= 3 && lead != e)
         return 0;
-    const char *place = cm_event_where(e, L->b->lang, where, sizeof(where));
+    const char *place = layout_where_taken(e, L->b->lang, where, sizeof(where));
     if (n >= 3)
         snprintf(more, sizeof(more), " and %zu other places", n - 1);
     cm_time_format_clock(cm_event_time(e), clock);

@@ -107,4 +107,16 @@ texts = ["".join(t.itertext()) for t in root.iter(ns + "text")]
 assert "10 km E of \u0421\u0442\u0435\u043f\u0430\u043d\u0430\u043a\u0435\u0440\u0442" in texts, texts
 PY
 
+# a control change given by lon/lat away from any place: "took positions 14 km
+# SE of Kherson", not "took 14 km SE of Kherson"
+cat >took.json <<'JSON'
+{ "title": "Took", "sides": { "RU": { "name": "Russia" }, "UA": { "name": "Ukraine" } }, "events": [
+  { "time": "2022-11-11T10:00:00Z", "lon": 32.75, "lat": 46.55, "kind": "control",
+    "control": { "from": "UA", "to": "RU" }, "headline": "x" } ] }
+JSON
+"$bin" render took.json -o took --format svg --quiet || fail "took.json: exit $?"
+grep -q 'Russia says it took positions 14 km SE of Kherson' took/manifest.json ||
+  fail "took.json: alt text is $(grep -o '"alt": "[^"]*"' took/manifest.json)"
+grep -q '>Russia says it took positions 14 km SE of Kherson' took/*.svg ||
+  fail "took.json: the label does not say 'took positions 14 km SE of Kherson'"
 finish world_near
