@@ -101,8 +101,8 @@ take_time(loader *ld, const char *key, json_t *v, cm_pos fallback, cm_time *out)
  * "stauts", "contol") it is most likely a typo, and the value it holds is
  * missing from the map without a word: a warning names the key it resembles. */
 static void
-warn_resembling(loader *ld, const char *key, const json_t *v, cm_pos fallback,
-                const char *const *known, size_t n_known, const char *where, int kept)
+warn_resembling_at(loader *ld, const char *key, cm_pos at, const char *const *known,
+                   size_t n_known, const char *where, int kept)
 {
     const char *best = NULL;
     size_t best_d = SIZE_MAX, limit = strlen(key) >= 5 ? 2 : 1;
@@ -114,11 +114,28 @@ warn_resembling(loader *ld, const char *key, const json_t *v, cm_pos fallback,
         }
     }
     if (best && best_d > 0 && best_d <= limit) {
-        cm_pos at = cm_jsonpos_key(ld->pos, v, fallback);
         cm_diag_warning(ld->diags, &at, "\"%s\" is not a key of %s; did you mean \"%s\"? %s",
                         key, where, best, kept ? "It is kept for the manifest, but the map "
                         "does not use it" : "It is ignored");
     }
+}
+
+static void
+warn_resembling(loader *ld, const char *key, const json_t *v, cm_pos fallback,
+                const char *const *known, size_t n_known, const char *where, int kept)
+{
+    warn_resembling_at(ld, key, cm_jsonpos_key(ld->pos, v, fallback), known, n_known, where,
+                       kept);
+}
+
+void
+cm_events_warn_event_key(loader *ld, const char *key, cm_pos at)
+{
+    const char *known[64];
+    size_t n = cm_event_n_keys() < 64 ? cm_event_n_keys() : 64;
+    for (size_t i = 0; i < n; i++)
+        known[i] = cm_event_key_name(i);
+    warn_resembling_at(ld, key, at, known, n, "an event", 1);
 }
 
 static void
@@ -341,10 +358,8 @@ parse_event_members(loader *ld, cm_event *e, json_t *obj)
             event_keys[k].parse(ld, e, v, e->pos);
             continue;
         }
-        const char *known[sizeof(event_keys) / sizeof(event_keys[0])];
-        for (size_t i = 0; i < n; i++)
-            known[i] = event_keys[i].key;
-        warn_resembling(ld, key, v, e->pos, known, n, "an event", 1);
+        if (!ld->is_csv)   /* a spreadsheet's columns are checked once, in its header */
+            cm_events_warn_event_key(ld, key, cm_jsonpos_key(ld->pos, v, e->pos));
         keep_unknown(ld, key, v);
     }
 }

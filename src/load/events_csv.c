@@ -80,6 +80,8 @@ csv_header(loader *ld, const cm_csv *csv, csv_column *cols, size_t n)
             fail(ld, CM_ERR_NOMEM);
             break;
         }
+        if (cols[i].key == COL_EXTRA)
+            cm_events_warn_event_key(ld, cols[i].name, cell->pos);
         if (cols[i].key >= 0 && strcmp(cm_event_key_name(cols[i].key), "control") == 0)
             error_at(ld, cell->pos, "a CSV gives a control change in two columns, "
                      "control_from and control_to, holding side codes; rename this one");

@@ -146,4 +146,8 @@ cm_status cm_events_parse_json(loader *ld);
  * when there is one: its rows become events through cm_event_parse(). */
 void cm_events_load_csv(loader *ld);
 
+/* A warning when @key, not a key of an event, is one or two edits from one
+ * ("headlien"), at @at (events.c; the CSV reader calls it for its header). */
+void cm_events_warn_event_key(loader *ld, const char *key, cm_pos at);
+
 #endif

@@ -68,4 +68,12 @@ printf '{"default_status": "rumoured", "events": [{"time": "2020-10-09T10:00:00Z
 "$bin" validate bad.json >/dev/null 2>stderr.txt && fail "default_status \"rumoured\" accepted"
 grep -q 'bad.json:1:20: default_status "rumoured" is not one of "reported", "claimed", "confirmed" or "disputed"' stderr.txt ||
   fail "default_status: $(cat stderr.txt)"
+# a spreadsheet's misspelt column: one warning, at its header cell, not one a row
+printf 'time,place,stauts,headlien,notes\n2020-10-09T10:00:00Z,Baku,claimed,x,n\n2020-10-09T11:00:00Z,Baku,claimed,x,n\n' >sheet.csv
+"$bin" validate sheet.csv >/dev/null 2>stderr.txt || fail "sheet.csv: exit $?"
+cat >expected.txt <<'TXT'
+sheet.csv:1:12: warning: "stauts" is not a key of an event; did you mean "status"? It is kept for the manifest, but the map does not use it
+sheet.csv:1:19: warning: "headlien" is not a key of an event; did you mean "headline"? It is kept for the manifest, but the map does not use it
+TXT
+diff -u expected.txt stderr.txt || fail "sheet.csv: the warnings differ"
 finish status
