@@ -23,6 +23,7 @@ typedef struct cm_candidates {
     cm_candidate *items;
     size_t n, cap;
     cm_strarena text;        /* names of the rows not read */
+    struct cm_memo *seen;    /* the places in items, once there are many */
 } cm_candidates;
 
 void cm_candidates_free(cm_candidates *c);   /* leaves it empty and ready */

@@ -29,7 +29,9 @@ cm_candidates_free(cm_candidates *c)
 {
     free(c->items);
     cm_strarena_free(&c->text);
+    cm_memo_destroy(c->seen);
     c->items = NULL;
+    c->seen = NULL;
     c->n = c->cap = 0;
 }
 
@@ -41,17 +43,46 @@ candidate_of_place(const cm_place *p)
                            !p->is_dump };
 }
 
+/* What tells a candidate's place apart: the place in memory, or the row. */
+typedef struct identity {
+    const cm_place *place;
+    long db_id;
+} identity;
+
+enum { FEW_CANDIDATES = 32 };
+
 /* Adds @c unless its place is there already (a place has several names, and
- * is both in memory and in the database once read). */
+ * is both in memory and in the database once read). A few are compared one
+ * by one; beyond, a hash of the places: a million namesakes took n squared. */
 static cm_status
 add_candidate(cm_candidates *out, const cm_candidate *c)
 {
-    for (size_t i = 0; i < out->n; i++) {
-        const cm_candidate *o = &out->items[i];
-        if (c->place ? o->place == c->place : !o->place && o->db_id == c->db_id)
+    identity id = { c->place, c->place ? 0 : c->db_id };
+    if (out->n < FEW_CANDIDATES) {
+        for (size_t i = 0; i < out->n; i++) {
+            const cm_candidate *o = &out->items[i];
+            if (c->place ? o->place == c->place : !o->place && o->db_id == c->db_id)
+                return CM_OK;
+        }
+    } else {
+        if (!out->seen) {
+            char none = 0;
+            if (!(out->seen = cm_memo_create(1, NULL)))
+                return CM_ERR_NOMEM;
+            for (size_t i = 0; i < out->n; i++) {
+                identity o = { out->items[i].place,
+                               out->items[i].place ? 0 : out->items[i].db_id };
+                if (!cm_memo_add(out->seen, &o, sizeof(o), &none))
+                    return CM_ERR_NOMEM;
+            }
+        }
+        if (cm_memo_find(out->seen, &id, sizeof(id)))
             return CM_OK;
     }
     if (!CM_GROW(out->items, out->n, out->cap))
+        return CM_ERR_NOMEM;
+    char none = 0;
+    if (out->seen && !cm_memo_add(out->seen, &id, sizeof(id), &none))
         return CM_ERR_NOMEM;
     out->items[out->n++] = *c;
     return CM_OK;
@@ -110,6 +141,8 @@ cm_status
 cm_gazetteer_candidates(const cm_gazetteer *gaz, const char *name, cm_candidates *out)
 {
     out->n = 0;
+    cm_memo_destroy(out->seen);
+    out->seen = NULL;
     if (!name)
         return CM_OK;
     char *folded = cm_name_fold(name);
@@ -163,19 +196,38 @@ better(const cm_candidate *p, const cm_candidate *best, const double *bbox)
     return p->rank > best->rank;
 }
 
-/* Sorts @c best first, ties in the order found (an insertion sort: a name has
- * tens of namesakes at most, hundreds for a "San José", and qsort would need
- * the bbox in a global). */
+/* Sorts @a best first, ties in the order found (qsort is not stable, and
+ * would need the bbox in a global). */
 static void
+merge_better(cm_candidate *a, size_t n, cm_candidate *tmp, const double *bbox)
+{
+    if (n < 2)
+        return;
+    size_t h = n / 2, i = 0, j = h, k = 0;
+    merge_better(a, h, tmp, bbox);
+    merge_better(a + h, n - h, tmp, bbox);
+    while (i < h && j < n)   /* the left one on a tie: stable */
+        tmp[k++] = better(&a[j], &a[i], bbox) ? a[j++] : a[i++];
+    while (i < h)
+        tmp[k++] = a[i++];
+    while (j < n)
+        tmp[k++] = a[j++];
+    memcpy(a, tmp, n * sizeof(*a));
+}
+
+/* A stable merge sort: an insertion sort took n squared, and a million
+ * namesakes never finished. CM_OK or CM_ERR_NOMEM. */
+static cm_status
 sort_better(cm_candidates *c, const double *bbox)
 {
-    for (size_t i = 1; i < c->n; i++) {
-        cm_candidate x = c->items[i];
-        size_t j = i;
-        for (; j > 0 && better(&x, &c->items[j - 1], bbox); j--)
-            c->items[j] = c->items[j - 1];
-        c->items[j] = x;
-    }
+    if (c->n < 2)
+        return CM_OK;
+    cm_candidate *tmp = malloc(c->n * sizeof(*tmp));
+    if (!tmp)
+        return CM_ERR_NOMEM;
+    merge_better(c->items, c->n, tmp, bbox);
+    free(tmp);
+    return CM_OK;
 }
 
 /* The places called @name; for "Tripoli, Lebanon" or "Tripoli (LB)" those
@@ -212,7 +264,7 @@ cm_gazetteer_find_all(const cm_gazetteer *gaz, const char *name, const double *b
     cm_status st = named(gaz, name, &c);
     size_t n = 0;
     if (st == CM_OK)
-        sort_better(&c, bbox_deg);
+        st = sort_better(&c, bbox_deg);
     for (size_t i = 0; st == CM_OK && i < c.n && n < max; i++)
         if ((st = cm_gazetteer_take(gaz, &c.items[i], &places[n])) == CM_OK)
             n++;
@@ -392,13 +444,15 @@ cm_gazetteer_suggestions(const cm_gazetteer *gaz, const char *name, cm_suggestio
     if (s.n)
         qsort(s.items, s.n, sizeof(*s.items), compare_misses);
     /* One suggestion per place, in the spelling closest to what was typed:
-     * "Goranboy" and its alias "Geranboy" are one place, not two choices. */
+     * "Goranboy" and its alias "Geranboy" are one place, not two choices.
+     * Compared with the suggestions kept, at most @max, not with every near
+     * miss before: a million namesakes took n squared (over 300 s). */
     size_t n = 0;
     for (size_t i = 0; st == CM_OK && i < s.n && n < max; i++) {
         int seen = is_code(s.items[i].shown) && !is_code(name);
-        for (size_t k = 0; k < i; k++)
-            seen |= same_place(&s.items[k].place, &s.items[i].place) ||
-                    strcmp(s.items[k].shown, s.items[i].shown) == 0;
+        for (size_t k = 0; k < n && !seen; k++)
+            seen = same_place(&out[k].place, &s.items[i].place) ||
+                   strcmp(out[k].shown, s.items[i].shown) == 0;
         if (!seen && kept_miss(gaz, &s.items[i], &out[n]))
             n++;
     }
