@@ -1044,8 +1044,11 @@ decide_extent(loader *ld)
         free(wkt);
         free(prj_path);
     }
-    if (ld->extent && !(ld->boxes = cm_layer_io_open(ld->io, ld->pos.file)))
-        ld->extent = NULL;
+    if (ld->extent && !(ld->boxes = cm_layer_io_open(ld->io, ld->pos.file))) {
+        if (errno == ENOMEM)
+            return CM_ERR_NOMEM;
+        ld->extent = NULL;   /* the whole layer is read, as without an extent */
+    }
     return CM_OK;
 }
 

@@ -25,13 +25,9 @@ enum { CM_LAYER_IO_MAX_OPEN = 8 };
 /* One open file of a set. */
 typedef struct cm_layer_stream {
     int in_use;
-    int fd;                      /* on disk (-1 in memory), read through @buf */
-    int err;                     /* the errno of a failed read, 0 */
-    unsigned char *buf;          /* a block of the file: @buf_len bytes from @buf_at */
-    unsigned long long buf_at, size;
-    size_t buf_len;
-    const cm_layer_file *mem;    /* or in memory */
-    unsigned long long pos;      /* where the next read starts, either way */
+    const unsigned char *data;   /* the file's bytes: in memory, or mapped from disk */
+    size_t size, pos;            /* read from @pos */
+    void *map;                   /* on disk: the mapping to undo, NULL for an empty file */
 } cm_layer_stream;
 
 /* A set of files: @files NULL means the files on disk, found by path. */
