@@ -192,12 +192,17 @@ too_many_points(reader *r)
 
 /* One ring or line, its points written straight into the layer. */
 static cm_status
-add_curve(reader *r, OGRGeometryH g)
+add_curve(reader *r, OGRGeometryH g, int polygon)
 {
     int n = OGR_G_GetPointCount(g);
 
     if (n <= 0)
         return CM_OK;
+    if (polygon && n < 3) {
+        char count[32];
+        snprintf(count, sizeof count, "%d", n);
+        return bad_feature(r, "has a polygon ring of %s points; a ring needs at least 3", count);
+    }
     if ((size_t)n > cm_limits_get()->max_vertices - r->n_points)
         return too_many_points(r);
     if (r->n_parts >= MAX_PARTS) {
@@ -237,12 +242,12 @@ add_geometry(reader *r, OGRGeometryH g, cm_shape_kind *kind, int *points)
         return CM_OK;
     case wkbLineString: case wkbLinearRing:
         k = CM_SHAPE_LINE;
-        st = add_curve(r, g);
+        st = add_curve(r, g, 0);
         break;
     case wkbPolygon: case wkbTriangle:
         k = CM_SHAPE_POLYGON;
         for (int i = 0; st == CM_OK && i < OGR_G_GetGeometryCount(g); i++)
-            st = add_curve(r, OGR_G_GetGeometryRef(g, i));
+            st = add_curve(r, OGR_G_GetGeometryRef(g, i), 1);
         break;
     case wkbMultiLineString: case wkbMultiPolygon: case wkbGeometryCollection:
     case wkbPolyhedralSurface: case wkbTIN:
@@ -360,6 +365,27 @@ warn_skipped(reader *r)
                         r->n_null + r->n_empty);
 }
 
+/* A file that says its coordinates are longitudes and latitudes (every GeoJSON
+ * file, RFC 7946) but whose numbers cannot be is refused: drawn, it would be
+ * nowhere. Longitudes to +-540 are kept, as a line across the antimeridian has. */
+static cm_status
+check_lonlat(reader *r, const char *wkt)
+{
+    double b[4];
+    cm_pos pos = { r->path, 0, 0 };
+
+    if (wkt && !cm_layer_wkt_is_lonlat(wkt))
+        return CM_OK;
+    if (!cm_layer_bbox(r->layer, b) || (b[0] >= -540 && b[2] <= 540 && b[1] >= -90 &&
+                                        b[3] <= 90))
+        return CM_OK;
+    cm_diag_error(r->diags, &pos, "its coordinates reach from (%g, %g) to (%g, %g), which "
+                  "are not longitudes and latitudes though the file says they are (GeoJSON "
+                  "must be WGS84 longitude/latitude); convert it, for example with ogr2ogr "
+                  "-t_srs EPSG:4326", b[0], b[1], b[2], b[3]);
+    return CM_ERR_INPUT;
+}
+
 static cm_status
 read_layer(reader *r, GDALDatasetH ds, const double *extent)
 {
@@ -411,6 +437,8 @@ read_layer(reader *r, GDALDatasetH ds, const double *extent)
     if (st == CM_OK)
         st = cm_layer_build_end(r->layer, wkt, "the file's coordinate reference system",
                                 r->diags);
+    if (st == CM_OK)
+        st = check_lonlat(r, wkt);
     free(index);
     free(wkt);
     return st;
@@ -438,9 +466,16 @@ cm_ogr_load(cm_layer **out, const char *path, const char *gdal_path, const char 
     ds = GDALOpenEx(gdal_path, GDAL_OF_VECTOR | GDAL_OF_READONLY | GDAL_OF_VERBOSE_ERROR,
                     NULL, NULL, NULL);
     if (!ds) {
+        const char *said = gdal_said(&r);
+        int line = 0, col = 0, n = 0;
+        /* GeoJSON's parser says where: "At line 2, character 13: ..." */
+        if (sscanf(said, "At line %d, character %d: %n", &line, &col, &n) == 2 && n > 0) {
+            pos.line = line;
+            pos.col = col;
+            said += n;
+        }
         if (r.gdal_message[0])
-            cm_diag_error(diags, &pos, "GDAL cannot read it as a vector layer: %s",
-                          gdal_said(&r));
+            cm_diag_error(diags, &pos, "GDAL cannot read it as a vector layer: %s", said);
         else
             cm_diag_error(diags, &pos, "not a vector layer in a format GDAL reads "
                           "(GeoJSON, GeoPackage, KML, KMZ, FlatGeobuf, shapefile, ...)");
