@@ -12,6 +12,7 @@
 #include <cpl_error.h>
 #include <cpl_string.h>
 #include <cpl_vsi.h>
+#include <dlfcn.h>
 #include <gdal.h>
 #include <math.h>
 #include <ogr_api.h>
@@ -38,6 +39,81 @@ typedef struct reader {
     char gdal_message[512];      /* GDAL's last failure */
 } reader;
 
+/* ---- GDAL, loaded when a layer needs it -------------------------------------------- */
+
+/* libgdal and the hundred libraries it needs cost every run 0.15 s and 20 MB
+ * at start when linked (measured: 'conflictmap place' 0.07 -> 0.23 s, 20 ->
+ * 41 MB); most runs read shapefiles only. So GDAL is opened with dlopen() the
+ * first time a layer of another format is read, by the name of the library
+ * the build found (CM_GDAL_SONAME, from CMake). */
+#define CM_GDAL_FUNCTIONS(X) \
+    X(CPLGetErrorHandlerUserData) \
+    X(CPLPopErrorHandler) \
+    X(CPLPushErrorHandlerEx) \
+    X(GDALAllRegister) \
+    X(GDALClose) \
+    X(GDALDatasetGetLayer) \
+    X(GDALDatasetGetLayerCount) \
+    X(GDALOpenEx) \
+    X(OGRGeometryTypeToName) \
+    X(OGR_FD_GetFieldCount) \
+    X(OGR_FD_GetFieldDefn) \
+    X(OGR_F_Destroy) \
+    X(OGR_F_GetFieldAsString) \
+    X(OGR_F_GetGeometryRef) \
+    X(OGR_F_IsFieldSetAndNotNull) \
+    X(OGR_Fld_GetNameRef) \
+    X(OGR_Fld_GetType) \
+    X(OGR_G_DestroyGeometry) \
+    X(OGR_G_GetEnvelope) \
+    X(OGR_G_GetGeometryCount) \
+    X(OGR_G_GetGeometryRef) \
+    X(OGR_G_GetGeometryType) \
+    X(OGR_G_GetLinearGeometry) \
+    X(OGR_G_GetPointCount) \
+    X(OGR_G_GetPoints) \
+    X(OGR_G_HasCurveGeometry) \
+    X(OGR_L_GetGeomType) \
+    X(OGR_L_GetLayerDefn) \
+    X(OGR_L_GetName) \
+    X(OGR_L_GetNextFeature) \
+    X(OGR_L_GetSpatialRef) \
+    X(OGR_L_ResetReading) \
+    X(OGR_L_SetSpatialFilterRect) \
+    X(OSRExportToWktEx) \
+    X(VSIFree) \
+    X(OGR_GT_Flatten)
+
+#define CM_GDAL_POINTER(name) __typeof__(&name) name;
+static struct {
+    CM_GDAL_FUNCTIONS(CM_GDAL_POINTER)
+} gdal;
+#define G(name) (gdal.name)
+#undef wkbFlatten
+#define wkbFlatten(x) G(OGR_GT_Flatten)((OGRwkbGeometryType)(x))
+
+static pthread_once_t gdal_once = PTHREAD_ONCE_INIT;
+static char gdal_error[512];             /* why it could not be loaded, or "" */
+
+static void
+load_gdal(void)
+{
+    void *lib = dlopen(CM_GDAL_SONAME, RTLD_NOW | RTLD_LOCAL);
+    const char *err;
+
+    if (!lib) {
+        err = dlerror();
+        snprintf(gdal_error, sizeof gdal_error, "%s", err ? err : "dlopen failed");
+        return;
+    }
+#define CM_GDAL_RESOLVE(name)                                                            \
+    if (!gdal_error[0] && !(*(void **)&gdal.name = dlsym(lib, #name)))                   \
+        snprintf(gdal_error, sizeof gdal_error, "%s has no %s", CM_GDAL_SONAME, #name);
+    CM_GDAL_FUNCTIONS(CM_GDAL_RESOLVE)
+    if (!gdal_error[0])
+        G(GDALAllRegister)();
+}
+
 /* ---- GDAL's messages ------------------------------------------------------------------ */
 
 /* GDAL's handler is per thread (CPLPushErrorHandlerEx), so loads in parallel
@@ -46,7 +122,7 @@ typedef struct reader {
 static void
 keep_gdal_message(CPLErr level, CPLErrorNum num, const char *message)
 {
-    reader *r = CPLGetErrorHandlerUserData();
+    reader *r = G(CPLGetErrorHandlerUserData)();
 
     (void)num;
     if (r && level >= CE_Failure && message && !r->gdal_message[0])
@@ -74,22 +150,20 @@ gdal_said(reader *r)
     return len ? s : "GDAL gave no reason";
 }
 
-static pthread_once_t registered = PTHREAD_ONCE_INIT;
-
-static void
-register_drivers(void)
-{
-    GDALAllRegister();
-}
 
 /* ---- small helpers --------------------------------------------------------------------- */
 
 int
 cm_ogr_is_layer(const char *path)
 {
+    static const char *const shapefile[] = { ".shp", ".shx", ".dbf", ".prj", ".cpg" };
     const char *slash = strrchr(path, '/'), *name = slash ? slash + 1 : path;
     const char *dot = strrchr(name, '.');
-    return !(dot && strcasecmp(dot, ".shp") == 0);
+
+    for (size_t i = 0; dot && i < sizeof shapefile / sizeof shapefile[0]; i++)
+        if (strcasecmp(dot, shapefile[i]) == 0)
+            return 0;                    /* the shapefile loader, or its message */
+    return 1;
 }
 
 static cm_status
@@ -134,7 +208,7 @@ utf8_copy(const char *s)
 static cm_status
 read_fields(reader *r, OGRFeatureDefnH defn, int **index, size_t *n_kept)
 {
-    int n = OGR_FD_GetFieldCount(defn);
+    int n = G(OGR_FD_GetFieldCount)(defn);
     char **fields = calloc((size_t)n + 1, sizeof(char *));
     size_t k = 0;
 
@@ -144,10 +218,10 @@ read_fields(reader *r, OGRFeatureDefnH defn, int **index, size_t *n_kept)
         return CM_ERR_NOMEM;
     }
     for (int f = 0; f < n; f++) {
-        OGRFieldDefnH fd = OGR_FD_GetFieldDefn(defn, f);
-        if (OGR_Fld_GetType(fd) == OFTBinary)
+        OGRFieldDefnH fd = G(OGR_FD_GetFieldDefn)(defn, f);
+        if (G(OGR_Fld_GetType)(fd) == OFTBinary)
             continue;
-        if (!(fields[k] = utf8_copy(OGR_Fld_GetNameRef(fd)))) {
+        if (!(fields[k] = utf8_copy(G(OGR_Fld_GetNameRef)(fd)))) {
             for (size_t j = 0; j < k; j++)
                 free(fields[j]);
             free(fields);
@@ -167,8 +241,8 @@ read_values(OGRFeatureH feat, const int *index, size_t n)
 
     for (size_t f = 0; values && f < n; f++) {
         int i = index[f];
-        int set = OGR_F_IsFieldSetAndNotNull(feat, i);
-        if (!(values[f] = utf8_copy(set ? OGR_F_GetFieldAsString(feat, i) : ""))) {
+        int set = G(OGR_F_IsFieldSetAndNotNull)(feat, i);
+        if (!(values[f] = utf8_copy(set ? G(OGR_F_GetFieldAsString)(feat, i) : ""))) {
             for (size_t j = 0; j < f; j++)
                 free(values[j]);
             free(values);
@@ -194,7 +268,7 @@ too_many_points(reader *r)
 static cm_status
 add_curve(reader *r, OGRGeometryH g, int polygon)
 {
-    int n = OGR_G_GetPointCount(g);
+    int n = G(OGR_G_GetPointCount)(g);
 
     if (n <= 0)
         return CM_OK;
@@ -215,7 +289,7 @@ add_curve(reader *r, OGRGeometryH g, int polygon)
     double *xy = cm_layer_build_part(r->layer, (size_t)n);
     if (!xy)
         return CM_ERR_NOMEM;
-    OGR_G_GetPoints(g, xy, 2 * sizeof(double), xy + 1, 2 * sizeof(double), NULL, 0);
+    G(OGR_G_GetPoints)(g, xy, 2 * sizeof(double), xy + 1, 2 * sizeof(double), NULL, 0);
     for (int i = 0; i < n; i++)
         if (!isfinite(xy[2 * i]) || !isfinite(xy[2 * i + 1])) {
             char at[96];
@@ -232,7 +306,7 @@ add_curve(reader *r, OGRGeometryH g, int polygon)
 static cm_status
 add_geometry(reader *r, OGRGeometryH g, cm_shape_kind *kind, int *points)
 {
-    OGRwkbGeometryType t = wkbFlatten(OGR_G_GetGeometryType(g));
+    OGRwkbGeometryType t = wkbFlatten(G(OGR_G_GetGeometryType)(g));
     cm_shape_kind k = 0;
     cm_status st = CM_OK;
 
@@ -246,25 +320,25 @@ add_geometry(reader *r, OGRGeometryH g, cm_shape_kind *kind, int *points)
         break;
     case wkbPolygon: case wkbTriangle:
         k = CM_SHAPE_POLYGON;
-        for (int i = 0; st == CM_OK && i < OGR_G_GetGeometryCount(g); i++)
-            st = add_curve(r, OGR_G_GetGeometryRef(g, i), 1);
+        for (int i = 0; st == CM_OK && i < G(OGR_G_GetGeometryCount)(g); i++)
+            st = add_curve(r, G(OGR_G_GetGeometryRef)(g, i), 1);
         break;
     case wkbMultiLineString: case wkbMultiPolygon: case wkbGeometryCollection:
     case wkbPolyhedralSurface: case wkbTIN:
-        for (int i = 0; st == CM_OK && i < OGR_G_GetGeometryCount(g); i++)
-            st = add_geometry(r, OGR_G_GetGeometryRef(g, i), kind, points);
+        for (int i = 0; st == CM_OK && i < G(OGR_G_GetGeometryCount)(g); i++)
+            st = add_geometry(r, G(OGR_G_GetGeometryRef)(g, i), kind, points);
         return st;
     default:
-        if (OGR_G_HasCurveGeometry(g, 0)) {   /* arcs: to straight segments */
-            OGRGeometryH lin = OGR_G_GetLinearGeometry(g, 0, NULL);
+        if (G(OGR_G_HasCurveGeometry)(g, 0)) {   /* arcs: to straight segments */
+            OGRGeometryH lin = G(OGR_G_GetLinearGeometry)(g, 0, NULL);
             if (!lin)
                 return CM_ERR_NOMEM;
             st = add_geometry(r, lin, kind, points);
-            OGR_G_DestroyGeometry(lin);
+            G(OGR_G_DestroyGeometry)(lin);
             return st;
         }
         return bad_feature(r, "has a geometry of type %s, which conflictmap does not draw",
-                           OGRGeometryTypeToName(t));
+                           G(OGRGeometryTypeToName)(t));
     }
     if (st == CM_OK && *kind && *kind != k)
         return bad_feature(r, "%s", "mixes lines and polygons in one geometry; a layer is "
@@ -278,7 +352,7 @@ static cm_status
 add_feature(reader *r, OGRFeatureH feat, const int *index, size_t n_fields,
             const double *extent)
 {
-    OGRGeometryH g = OGR_F_GetGeometryRef(feat);
+    OGRGeometryH g = G(OGR_F_GetGeometryRef)(feat);
     cm_shape_kind kind = 0;
     int points = 0;
 
@@ -288,7 +362,7 @@ add_feature(reader *r, OGRFeatureH feat, const int *index, size_t n_fields,
     }
     if (extent) {
         OGREnvelope e;
-        OGR_G_GetEnvelope(g, &e);
+        G(OGR_G_GetEnvelope)(g, &e);
         double box[4] = { e.MinX, e.MinY, e.MaxX, e.MaxY };
         if (isfinite(box[0]) && isfinite(box[1]) && isfinite(box[2]) && isfinite(box[3]) &&
             !cm_layer_box_meets(box, extent)) {
@@ -325,9 +399,9 @@ pick_layer(GDALDatasetH ds, int *n_candidates)
     OGRLayerH chosen = NULL;
 
     *n_candidates = 0;
-    for (int i = 0; i < GDALDatasetGetLayerCount(ds); i++) {
-        OGRLayerH l = GDALDatasetGetLayer(ds, i);
-        OGRwkbGeometryType t = wkbFlatten(OGR_L_GetGeomType(l));
+    for (int i = 0; i < G(GDALDatasetGetLayerCount)(ds); i++) {
+        OGRLayerH l = G(GDALDatasetGetLayer)(ds, i);
+        OGRwkbGeometryType t = wkbFlatten(G(OGR_L_GetGeomType)(l));
         if (t == wkbNone || t == wkbPoint || t == wkbMultiPoint)
             continue;
         if (!chosen)
@@ -341,14 +415,14 @@ pick_layer(GDALDatasetH ds, int *n_candidates)
 static char *
 crs_wkt(OGRLayerH l)
 {
-    OGRSpatialReferenceH srs = OGR_L_GetSpatialRef(l);
+    OGRSpatialReferenceH srs = G(OGR_L_GetSpatialRef)(l);
     const char *const options[] = { "FORMAT=WKT2_2019", NULL };
     char *wkt = NULL, *copy = NULL;
 
-    if (!srs || OSRExportToWktEx(srs, &wkt, options) != OGRERR_NONE || !wkt)
-        return CPLFree(wkt), NULL;
+    if (!srs || G(OSRExportToWktEx)(srs, &wkt, options) != OGRERR_NONE || !wkt)
+        return G(VSIFree)(wkt), NULL;
     copy = strdup(wkt);
-    CPLFree(wkt);
+    G(VSIFree)(wkt);
     return copy;
 }
 
@@ -404,7 +478,7 @@ read_layer(reader *r, GDALDatasetH ds, const double *extent)
     if (n_candidates > 1)
         cm_diag_warning(r->diags, &pos, "it has %d layers of lines or polygons; conflictmap "
                         "reads the first, \"%s\" (split the others into files of their own)",
-                        n_candidates, OGR_L_GetName(l));
+                        n_candidates, G(OGR_L_GetName)(l));
     wkt = crs_wkt(l);
     /* The extent is in WGS84 lon/lat: OGR filters by it (with a spatial index
      * where the format has one) only in that CRS and when it does not cross the
@@ -412,14 +486,14 @@ read_layer(reader *r, GDALDatasetH ds, const double *extent)
     if (extent && wkt && !cm_layer_wkt_is_lonlat(wkt))
         extent = NULL;
     if (extent && extent[0] <= extent[2])
-        OGR_L_SetSpatialFilterRect(l, extent[0], extent[1], extent[2], extent[3]);
-    st = read_fields(r, OGR_L_GetLayerDefn(l), &index, &n_fields);
-    OGR_L_ResetReading(l);
-    for (OGRFeatureH f; st == CM_OK && (f = OGR_L_GetNextFeature(l)); OGR_F_Destroy(f)) {
+        G(OGR_L_SetSpatialFilterRect)(l, extent[0], extent[1], extent[2], extent[3]);
+    st = read_fields(r, G(OGR_L_GetLayerDefn)(l), &index, &n_fields);
+    G(OGR_L_ResetReading)(l);
+    for (OGRFeatureH f; st == CM_OK && (f = G(OGR_L_GetNextFeature)(l)); G(OGR_F_Destroy)(f)) {
         r->feature++;
         st = add_feature(r, f, index, n_fields, extent);
         if (st != CM_OK) {
-            OGR_F_Destroy(f);
+            G(OGR_F_Destroy)(f);
             break;
         }
     }
@@ -460,10 +534,16 @@ cm_ogr_load(cm_layer **out, const char *path, const char *gdal_path, const char 
     }
     if (st != CM_OK)
         return st;
-    pthread_once(&registered, register_drivers);
-    CPLPushErrorHandlerEx(keep_gdal_message, &r);
+    pthread_once(&gdal_once, load_gdal);
+    if (gdal_error[0]) {
+        cm_diag_error(diags, &pos, "reading this format needs GDAL, which cannot be loaded "
+                      "(%s); install it (Debian: libgdal32), or convert the layer to a "
+                      "shapefile", gdal_error);
+        return CM_ERR_IO;
+    }
+    G(CPLPushErrorHandlerEx)(keep_gdal_message, &r);
     /* A .kmz is a zip of a KML, which the KML driver reads where LIBKML is missing. */
-    ds = GDALOpenEx(gdal_path, GDAL_OF_VECTOR | GDAL_OF_READONLY | GDAL_OF_VERBOSE_ERROR,
+    ds = G(GDALOpenEx)(gdal_path, GDAL_OF_VECTOR | GDAL_OF_READONLY | GDAL_OF_VERBOSE_ERROR,
                     NULL, NULL, NULL);
     if (!ds) {
         const char *said = gdal_said(&r);
@@ -488,8 +568,8 @@ cm_ogr_load(cm_layer **out, const char *path, const char *gdal_path, const char 
         st = read_layer(&r, ds, extent_deg);
     }
     if (ds)
-        GDALClose(ds);
-    CPLPopErrorHandler();
+        G(GDALClose)(ds);
+    G(CPLPopErrorHandler)();
     if (st == CM_OK) {
         *out = r.layer;
         r.layer = NULL;

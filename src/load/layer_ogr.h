@@ -6,7 +6,8 @@
 
 #include "conflictmap/layer.h"
 
-/* Whether @path is for OGR: any file but a .shp (any case). */
+/* Whether @path is for OGR: any file but a shapefile's .shp, .shx, .dbf,
+ * .prj or .cpg (any case), which layer.c reads or explains. */
 int cm_ogr_is_layer(const char *path);
 
 /* Loads the first layer of lines or polygons in the file at @path into *out,
