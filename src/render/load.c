@@ -68,7 +68,7 @@ add_layer(run *r, const char *path, const char *role)
         return CM_ERR_NOMEM;
     cm_layer_role_from_path(path, derived, sizeof derived);
     const char *as = role ? role : derived;
-    if (!read_at_this_scale(r, as))
+    if (!read_at_this_scale(r, as) || (r->in.regions_only && strcmp(as, "regions") != 0))
         return CM_OK;
     const double *within = r->in.has_near && strcmp(as, "world") != 0 ? r->in.near_deg : NULL;
     cm_status st = cm_layer_load_within(&layer, path, role, within, r->diags);
