@@ -543,8 +543,10 @@ cm_ogr_load(cm_layer **out, const char *path, const char *gdal_path, const char 
     }
     G(CPLPushErrorHandlerEx)(keep_gdal_message, &r);
     /* A .kmz is a zip of a KML, which the KML driver reads where LIBKML is missing. */
+    /* Nothing is written beside the input: the GML driver would leave a .gfs. */
+    static const char *const open_options[] = { "WRITE_GFS=NO", NULL };
     ds = G(GDALOpenEx)(gdal_path, GDAL_OF_VECTOR | GDAL_OF_READONLY | GDAL_OF_VERBOSE_ERROR,
-                    NULL, NULL, NULL);
+                       NULL, open_options, NULL);
     if (!ds) {
         const char *said = gdal_said(&r);
         int line = 0, col = 0, n = 0;

@@ -65,6 +65,13 @@ render p-gpkg lines=lines3857.gpkg
 render p-shp lines=lines3857.shp
 cmp -s "p-gpkg/$slice" "p-shp/$slice" || fail "EPSG:3857: the GeoPackage draws otherwise"
 
+# GML without its .xsd: read, and nothing written beside it (GDAL's GML
+# driver would leave a lines.gfs).
+mkdir -p gml && ogr2ogr -f GML gml/lines.gml lines.shp 2>/dev/null && rm -f gml/lines.xsd
+render gml-out lines=gml/lines.gml
+[ "$(ls gml)" = lines.gml ] || fail "reading a GML wrote beside it: $(ls gml)"
+cmp -s "gml-out/$slice" "none/$slice" && fail "GML: nothing drawn"
+
 # A bare geometry and a feature without properties: each a layer of one line
 # (they failed with "layer.dbf: it has 0 records for the 1 shapes").
 echo '{"type": "LineString", "coordinates": [[46.5, 39.6], [46.9, 39.9]]}' >bare.geojson
