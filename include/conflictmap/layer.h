@@ -1,4 +1,6 @@
-/* Layers: boundary geometry read from a shapefile, reprojected to WGS84
+/* Layers: boundary geometry read from a shapefile (shapelib) or any other
+ * vector file GDAL/OGR reads (GeoJSON, GeoPackage, KML, KMZ, FlatGeobuf, ...;
+ * GDAL is loaded with dlopen() the first time one is read), reprojected to WGS84
  * longitude/latitude at load time, and tagged with the role it is drawn in.
  * Projecting to the map plane is the projection module's job. */
 #ifndef CONFLICTMAP_LAYER_H
@@ -24,17 +26,22 @@ typedef enum cm_shape_kind {
  * a .prj the layer is taken as WGS84 and a warning is added. Multipatch and
  * null shapes are skipped with a warning; a broken file is refused with an
  * error naming the file and the record.
+ * Any other file (not .shp, .shx, .dbf, .prj, .cpg) is read with GDAL/OGR:
+ * the first layer that may hold lines or polygons, its CRS from the file
+ * through PROJ, points skipped with a warning, lines and polygons mixed
+ * refused, errors as "feature N: ..." or GDAL's own message.
  * On success *out is the caller's (cm_layer_destroy). On failure *out is NULL.
  * Returns CM_OK, CM_ERR_INPUT (broken or unsupported file), CM_ERR_IO (cannot
- * be read), CM_ERR_NOMEM. */
+ * be read, or GDAL cannot be loaded), CM_ERR_NOMEM. */
 CM_API cm_status cm_layer_load(cm_layer **out, const char *path, const char *role,
                                cm_diag_list *diags);
 /* As cm_layer_load(), but reads only the records whose bounding box meets
  * @extent_deg (west, south, east, north in degrees; west greater than east
  * for an extent across the antimeridian): the others are neither read nor
  * checked, so a map of Gaza does not pay for Russia. The boxes are the ones
- * each record of the .shp carries in its header (a GeoJSON layer, WGS84 by
- * definition, is filtered the same way). A shapefile whose .prj is not WGS84
+ * each record of the .shp carries in its header (a layer read by OGR is
+ * filtered by each feature's box, and by OGR's spatial index where the format
+ * has one, when its CRS is WGS84 longitude/latitude). A shapefile whose .prj is not WGS84
  * longitude/latitude written in one of the usual ways is read whole. NULL
  * reads every record.
  * Statuses as cm_layer_load(). */

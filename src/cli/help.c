@@ -76,6 +76,9 @@ static const char validate_help[] =
     "  --explain              print each place name's resolution: the place\n"
     "                         chosen, its country and point, and why\n"
     "  --gazetteer FILE       adds places to the shipped gazetteer (repeatable)\n"
+    "  --shapes PATH          the regions layer the \"area\" and initial_control\n"
+    "                         names are checked against, as render reads it\n"
+    "                         (only the regions role is read; default: shipped)\n"
     "  --strict               treat warnings as errors: exit 1 if there is any\n"
     "  -q, --quiet            print nothing when there is no problem\n"
     "  -h, --help             print this help\n";

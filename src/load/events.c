@@ -284,6 +284,7 @@ static void ev_country(loader *ld, cm_event *e, json_t *v, cm_pos pos)
 
 static void ev_area(loader *ld, cm_event *e, json_t *v, cm_pos pos)
 {
+    e->area_pos = where_of(pos_of(ld, v, pos));
     take_string(ld, "area", v, pos, &e->area);
 }
 

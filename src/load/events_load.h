@@ -23,7 +23,7 @@ struct cm_event {
     char *id;
     cm_pos pos;
     where id_pos, place_pos, time_pos, control_pos, from_pos, to_pos, claimed_by_pos,
-          country_pos;
+          country_pos, area_pos;
     cm_time time, end;
     double lon, lat;
     char *place_name;

@@ -8,7 +8,7 @@
 #include "conflictmap/limits.h"
 #include "common/grow.h"
 #include "common/input.h"
-#include "load/layer_geojson.h"
+#include "load/layer_ogr.h"
 #include "load/layer_io.h"
 
 #include <ctype.h>
@@ -53,6 +53,7 @@ struct cm_layer {
     size_t n_fields;
     double bbox[4];
     size_t n_unread;             /* records left unread: outside the extent */
+    size_t built_parts;          /* cm_layer_build_*: first part of the open shape */
 };
 
 /* What one cm_layer_load() holds while it reads. */
@@ -74,6 +75,7 @@ typedef struct loader {
     int n_not_utf8;              /* values declared UTF-8 that were not */
     const double *extent;        /* lon/lat box of the records wanted, or NULL for all */
     cm_layer_stream *boxes;      /* the .shp, for the records' boxes when @extent is set */
+    const char *crs_source;      /* "the .prj beside it", in messages */
     char proj_message[256];
 } loader;
 
@@ -961,6 +963,12 @@ static int is_known_lonlat(const char *wkt);
 static int
 box_meets(const double b[4], const double ext[4])
 {
+    return cm_layer_box_meets(b, ext);
+}
+
+int
+cm_layer_box_meets(const double b[4], const double ext[4])
+{
     double w = ext[0], e = ext[2] < ext[0] ? ext[2] + 360 : ext[2];
 
     if (b[1] > ext[3] || b[3] < ext[1])
@@ -1259,16 +1267,15 @@ cleanup:
 
 /* Every point of the layer in one call: PROJ is much faster in batches. */
 static cm_status
-reproject(loader *ld, const cm_pos *prj)
+reproject_wkt(loader *ld, const char *wkt, const cm_pos *prj)
 {
-    char *wkt = NULL;
     PJ *op = NULL;
     PJ_CONTEXT *ctx = NULL;
     cm_layer *layer = ld->layer;
-    cm_status st = read_prj(ld, prj, &wkt);
+    cm_status st = CM_OK;
 
-    if (st != CM_OK || is_known_lonlat(wkt))
-        goto cleanup;
+    if (is_known_lonlat(wkt))
+        return CM_OK;
     ctx = proj_context_create();   /* our own: loads may run in parallel */
     st = ctx ? CM_OK : CM_ERR_NOMEM;
     if (ctx)
@@ -1279,9 +1286,19 @@ reproject(loader *ld, const cm_pos *prj)
         proj_trans_generic(op, PJ_FWD, layer->xy, 2 * sizeof(double), layer->n_points,
                            layer->xy + 1, 2 * sizeof(double), layer->n_points,
                            NULL, 0, 0, NULL, 0, 0);
-cleanup:
     proj_destroy(op);
     proj_context_destroy(ctx);
+    return st;
+}
+
+static cm_status
+reproject(loader *ld, const cm_pos *prj)
+{
+    char *wkt = NULL;
+    cm_status st = read_prj(ld, prj, &wkt);
+
+    if (st == CM_OK)
+        st = reproject_wkt(ld, wkt, prj);
     free(wkt);
     return st;
 }
@@ -1298,9 +1315,10 @@ check_points(loader *ld, int has_prj)
         for (; p < layer->shapes[s].end_point; p++) {
             double x = layer->xy[2 * p], y = layer->xy[2 * p + 1];
             if (!isfinite(x) || !isfinite(y)) {
-                cm_diag_error(ld->diags, &ld->pos, "record %d has points that PROJ cannot "
-                              "convert to longitude/latitude with the .prj beside it; is it "
-                              "the right .prj?", layer->shapes[s].record);
+                cm_diag_error(ld->diags, &ld->pos, "%s %d has points that PROJ cannot "
+                              "convert to longitude/latitude with %s; is it the right "
+                              "one?", ld->dbf_path ? "record" : "feature",
+                              layer->shapes[s].record, ld->crs_source);
                 return CM_ERR_INPUT;
             }
             b[0] = fmin(b[0], x);
@@ -1312,7 +1330,9 @@ check_points(loader *ld, int has_prj)
         (b[0] < -180 || b[2] > 180 || b[1] < -90 || b[3] > 90))
         cm_diag_warning(ld->diags, &ld->pos, "its coordinates reach from (%g, %g) to (%g, %g), "
                         "which are not longitudes and latitudes; the layer is probably "
-                        "projected and needs the .prj that came with it", b[0], b[1], b[2], b[3]);
+                        "projected and needs %s", b[0], b[1], b[2], b[3],
+                        ld->dbf_path ? "the .prj that came with it"
+                                     : "a coordinate reference system in the file");
     return CM_OK;
 }
 
@@ -1375,38 +1395,6 @@ layer_create(cm_layer **out, const char *path, const char *role)
 static cm_status load_set(cm_layer **out, const char *path, cm_layer_io *io, const char *role,
                           size_t max_file_bytes, const double *extent_deg, cm_diag_list *diags);
 
-/* A GeoJSON layer goes through a temporary shapefile, so that one loader
- * checks, names and decodes both; the layer keeps the GeoJSON file's path.
- * The limits were applied to the GeoJSON file; the shapefile made from it is
- * ours, and its .dbf may well be larger. */
-static cm_status
-load_geojson(cm_layer **out, const char *path, const char *role, const double *extent_deg,
-             cm_diag_list *diags)
-{
-    char *shp = NULL, *dir = NULL, derived[256];
-    cm_layer_io io;
-    cm_status st = cm_geojson_to_shapefile(path, &shp, &dir, diags);
-    if (st != CM_OK)
-        return st;
-    cm_layer_role_from_path(path, derived, sizeof derived);
-    cm_layer_io_init_disk(&io);
-    st = load_set(out, shp, &io, role ? role : derived, SIZE_MAX, extent_deg, diags);
-    char *copy = st == CM_OK ? strdup(path) : NULL;
-    if (st == CM_OK && !copy) {
-        cm_layer_destroy(*out);
-        *out = NULL;
-        st = CM_ERR_NOMEM;
-    }
-    if (copy) {
-        free((*out)->path);
-        (*out)->path = copy;
-    }
-    cm_geojson_remove(dir);
-    free(dir);
-    free(shp);
-    return st;
-}
-
 /* The one loader of shapefile sets, on disk or in memory alike. */
 static cm_status
 load_set(cm_layer **out, const char *path, cm_layer_io *io, const char *role,
@@ -1417,6 +1405,7 @@ load_set(cm_layer **out, const char *path, cm_layer_io *io, const char *role,
         read_fields, read_shapes, warn_skipped, convert_coordinates,
     };
     loader ld = { .diags = diags, .io = io, .pos = { path, 0, 0 }, .cd = NO_ICONV,
+                  .crs_source = "the .prj beside it",
                   .max_file_bytes = max_file_bytes, .extent = extent_deg };
     cm_status st = layer_create(&ld.layer, path, role);
 
@@ -1448,8 +1437,9 @@ cm_layer_load_within(cm_layer **out, const char *path, const char *role,
 {
     cm_layer_io io;
 
-    if (cm_geojson_is_layer(path))
-        return load_geojson(out, path, role, extent_deg, diags);
+    if (cm_ogr_is_layer(path))
+        return cm_ogr_load(out, path, NULL, role, extent_deg,
+                           cm_limits_get()->max_file_bytes, diags);
     cm_layer_io_init_disk(&io);
     return load_set(out, path, &io, role, cm_limits_get()->max_file_bytes, extent_deg, diags);
 }
@@ -1568,4 +1558,109 @@ cm_shape_attr(const cm_shape *shape, const char *field)
 {
     long f = field_lookup(shape->layer, field);
     return f >= 0 ? shape->values[f] : NULL;
+}
+
+/* ---- building a layer from another reader (layer_ogr.c) ---------------------------------- */
+
+cm_status
+cm_layer_build_begin(cm_layer **out, const char *path, const char *role)
+{
+    cm_status st = layer_create(out, path, role);
+    if (st != CM_OK) {
+        cm_layer_destroy(*out);
+        *out = NULL;
+    }
+    return st;
+}
+
+void
+cm_layer_build_fields(cm_layer *layer, char **fields, size_t n)
+{
+    layer->fields = fields;
+    layer->n_fields = n;
+}
+
+double *
+cm_layer_build_part(cm_layer *layer, size_t n)
+{
+    size_t first = layer->n_points;
+
+    if (!CM_RESERVE(layer->xy, layer->cap_xy, 2 * (first + n)) ||
+        !CM_RESERVE(layer->part_start, layer->cap_parts, layer->n_parts + 1))
+        return NULL;
+    add_part(layer, first);
+    layer->n_points += n;
+    return layer->xy + 2 * first;
+}
+
+void
+cm_layer_build_drop(cm_layer *layer)
+{
+    if (layer->built_parts < layer->n_parts) {
+        layer->n_points = layer->part_start[layer->built_parts];
+        layer->n_parts = layer->built_parts;
+    }
+}
+
+cm_status
+cm_layer_build_shape(cm_layer *layer, cm_shape_kind kind, int record, char **values)
+{
+    if (!CM_GROW(layer->shapes, layer->n_shapes, layer->cap_shapes)) {
+        for (size_t f = 0; values && f < layer->n_fields; f++)
+            free(values[f]);
+        free(values);
+        cm_layer_build_drop(layer);
+        return CM_ERR_NOMEM;
+    }
+    cm_shape *shape = &layer->shapes[layer->n_shapes++];
+    *shape = (cm_shape){ .layer = layer, .kind = kind, .record = record,
+                         .first_part = layer->built_parts,
+                         .n_parts = layer->n_parts - layer->built_parts,
+                         .end_point = layer->n_points, .values = values, .name = "" };
+    layer->built_parts = layer->n_parts;
+    if (values)
+        shape->name = pick_name(shape);
+    return CM_OK;
+}
+
+void
+cm_layer_build_unread(cm_layer *layer, size_t n)
+{
+    layer->n_unread += n;
+}
+
+cm_status
+cm_layer_build_end(cm_layer *layer, const char *wkt, const char *crs_source,
+                   cm_diag_list *diags)
+{
+    loader ld = { .layer = layer, .diags = diags, .pos = { layer->path, 0, 0 },
+                  .cd = NO_ICONV, .crs_source = crs_source };
+    cm_status st = wkt ? reproject_wkt(&ld, wkt, &ld.pos) : CM_OK;
+
+    return st == CM_OK ? check_points(&ld, wkt != NULL) : st;
+}
+
+int
+cm_layer_wkt_is_lonlat(const char *wkt)
+{
+    int yes = 0;
+    PJ_CONTEXT *ctx;
+    PJ *src = NULL, *dst = NULL;
+
+    if (is_known_lonlat(wkt))
+        return 1;
+    if (!(ctx = proj_context_create()))
+        return 0;
+    proj_log_level(ctx, PJ_LOG_NONE);
+    src = proj_create(ctx, wkt);
+    dst = proj_create(ctx, "EPSG:4326");
+    yes = src && dst && proj_is_crs(src) &&
+          proj_is_equivalent_to_with_ctx(ctx, src, dst,
+                                         PJ_COMP_EQUIVALENT_EXCEPT_AXIS_ORDER_GEOGCRS);
+    if (yes)
+        note_lonlat(wkt);
+    proj_destroy(dst);
+    proj_destroy(src);
+    proj_context_destroy(ctx);
+    return yes;
 }

@@ -68,7 +68,7 @@ add_layer(run *r, const char *path, const char *role)
         return CM_ERR_NOMEM;
     cm_layer_role_from_path(path, derived, sizeof derived);
     const char *as = role ? role : derived;
-    if (!read_at_this_scale(r, as))
+    if (!read_at_this_scale(r, as) || (r->in.regions_only && strcmp(as, "regions") != 0))
         return CM_OK;
     const double *within = r->in.has_near && strcmp(as, "world") != 0 ? r->in.near_deg : NULL;
     cm_status st = cm_layer_load_within(&layer, path, role, within, r->diags);
@@ -90,7 +90,19 @@ has_suffix(const char *s, const char *suffix)
     return n > k && strcasecmp(s + n - k, suffix) == 0;
 }
 
-/* Every shapefile in a folder, in name order so a run is reproducible. */
+/* The layer files a folder given to --shapes is read for: the formats named
+ * in the docs; any other format OGR reads can be given by its path. */
+static int
+is_layer_file(const char *name)
+{
+    static const char *const ext[] = { ".shp", ".geojson", ".gpkg", ".kml", ".kmz", ".fgb" };
+    for (size_t i = 0; i < sizeof ext / sizeof ext[0]; i++)
+        if (has_suffix(name, ext[i]))
+            return 1;
+    return 0;
+}
+
+/* Every layer file in a folder, in name order so a run is reproducible. */
 static cm_status
 add_folder(run *r, const char *dir, const char *role)
 {
@@ -107,7 +119,7 @@ add_folder(run *r, const char *dir, const char *role)
         return CM_ERR_IO;
     }
     while (st == CM_OK && (de = readdir(d))) {
-        if (!has_suffix(de->d_name, ".shp") && !has_suffix(de->d_name, ".geojson"))
+        if (!is_layer_file(de->d_name))
             continue;
         if (!CM_GROW(names, n, cap)) {
             st = CM_ERR_NOMEM;
@@ -124,7 +136,8 @@ add_folder(run *r, const char *dir, const char *role)
     closedir(d);
     if (st == CM_OK && n == 0) {
         cm_pos pos = { dir, 0, 0 };
-        cm_diag_error(r->diags, &pos, "the folder has no shapefiles (.shp) or GeoJSON layers (.geojson)");
+        cm_diag_error(r->diags, &pos, "the folder has no layers (.shp, .geojson, .gpkg, "
+                      ".kml, .kmz, .fgb)");
         st = CM_ERR_INPUT;
     }
     if (n)

@@ -2,6 +2,7 @@
  * project -> slice -> lay out each slice -> draw it, then the manifest. Each
  * step is its module's; this file only orders them and owns what they make. */
 #include "render/run.h"
+#include "load/areas.h"
 #include "geo/extent.h"
 #include "output/animate.h"
 #include "draw/png.h"
@@ -292,6 +293,9 @@ cm_render(const cm_render_options *opt, cm_diag_list *diags, cm_render_result *r
         cm_status s = run_load_all_shapes(&r, st == CM_OK ? r.plan.bbox : NULL);
         st = st != CM_OK ? st : s;
     }
+    /* an area no region is named, a misspelt district, would be missing */
+    if (st == CM_OK)
+        st = cm_events_check_areas(r.in.events, r.in.layers, r.in.n_layers, diags);
     if (st == CM_OK)
         st = add_context_places(&r);
     if (st == CM_OK)
@@ -348,6 +352,14 @@ cm_validate(const cm_render_options *opt, cm_diag_list *diags)
     }
     if (st == CM_OK)
         st = check_projection(&r);
+    /* The area names against the regions, the layer render would read them
+     * in (read whole: validate knows no extent). Only when there are any. */
+    if (st == CM_OK && cm_events_names_areas(r.in.events)) {
+        r.in.regions_only = 1;
+        st = run_load_all_shapes(&r, NULL);
+        if (st == CM_OK)
+            st = cm_events_check_areas(r.in.events, r.in.layers, r.in.n_layers, diags);
+    }
     if (st == CM_OK)
         st = refuse_warnings(&r, "");
     finish(&r);

@@ -30,6 +30,7 @@ typedef struct run_loaded {
     double near_deg[4];        /* the layers are read within it (cm_extent_near)... */
     int has_near;              /* ...when the extent was known before they were read */
     double bbox_deg[4];        /* that extent, for the scale the fine layers are read at */
+    int regions_only;          /* validate: only the regions, for the area names */
     cm_style *style;
 } run_loaded;
 

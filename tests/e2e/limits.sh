@@ -50,35 +50,6 @@ cmp -s big.expected big.err || fail "a manifest over the limit: $(cat big.err)"
 [ "$(cd big && find . -type f ! -name .lock -exec sha256sum {} + | sort)" = "$sums" ] ||
   fail "a manifest over the limit: the folder changed"
 
-# A GeoJSON layer is converted in a folder under $TMPDIR; SIGINT while it is
-# there ends the run by SIGINT and removes it. 3,000 lines of 300 positions
-# (about 20 MB) keep the conversion going long enough to be caught.
-mkdir -p tmp
-awk 'BEGIN { printf "{\"type\": \"FeatureCollection\", \"features\": [";
-             for (f = 0; f < 3000; f++) {
-               printf "%s{\"type\": \"Feature\", \"properties\": {\"name\": \"l%d\"}, ", f ? ", " : "", f;
-               printf "\"geometry\": {\"type\": \"LineString\", \"coordinates\": [";
-               for (i = 0; i < 300; i++)
-                 printf "%s[%.5f, %.5f]", i ? ", " : "", 44.5 + (f % 50) / 10 + i / 1000, 38.8 + int(f / 50) / 25 + (i % 7) / 2000;
-               printf "]}}";
-             }
-             print "]}" }' >lines.geojson
-TMPDIR="$PWD/tmp" "$bin" render "$example" -o sigint --quiet --format svg \
-  --shapes lines.geojson 2>/dev/null &
-pid=$!
-seen=0
-for _ in $(seq 1 1000); do
-  if compgen -G "tmp/conflictmap-geojson-*" >/dev/null; then seen=1; break; fi
-  kill -0 "$pid" 2>/dev/null || break
-  sleep 0.01
-done
-[ "$seen" -eq 1 ] || fail "SIGINT: no conflictmap-geojson-* folder appeared under TMPDIR"
-kill -INT "$pid" 2>/dev/null
-wait "$pid"
-status=$?
-[ "$status" -eq 130 ] || fail "SIGINT: exit status $status, expected 130"
-[ -z "$(ls -A tmp)" ] || fail "SIGINT left under TMPDIR: $(ls -A tmp)"
-
 # Events near the poles: validate accepts them, and render draws them on the
 # map (the auto projection is polar stereographic there), north and south.
 # render used to refuse an extent fitted to them, "[.., 85.67, .., 85]".

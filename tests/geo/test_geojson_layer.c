@@ -106,19 +106,19 @@ static void
 test_broken(void)
 {
     check_refused("truncated.geojson", "{\"type\":\"FeatureCollection\",\n\"features\":[",
-                  CM_ERR_INPUT, 2, "not valid GeoJSON");
+                  CM_ERR_INPUT, 2, "GDAL cannot read it as a vector layer");
     check_refused("mixed.geojson", "{\"type\":\"FeatureCollection\",\"features\":["
                   "{\"type\":\"Feature\",\"geometry\":{\"type\":\"Polygon\",\"coordinates\":"
                   "[[[0,0],[1,0],[1,1],[0,0]]]}},{\"type\":\"Feature\",\"geometry\":"
                   "{\"type\":\"LineString\",\"coordinates\":[[0,0],[1,1]]}}]}",
-                  CM_ERR_INPUT, 0, "mixes polygons and lines");
+                  CM_ERR_INPUT, 0, "feature 2: is a line, but the features before it are not");
     check_refused("projected.geojson", "{\"type\":\"Polygon\",\"coordinates\":"
                   "[[[500000,4400000],[510000,4400000],[510000,4410000],[500000,4400000]]]}",
-                  CM_ERR_INPUT, 0, "must be WGS84");
+                  CM_ERR_INPUT, 0, "which are not longitudes and latitudes");
     check_refused("short.geojson", "{\"type\":\"Polygon\",\"coordinates\":[[[0,0],[1,1]]]}",
-                  CM_ERR_INPUT, 0, "at least 4 positions");
+                  CM_ERR_INPUT, 0, "feature 1: has a polygon ring of 2 points");
     check_refused("points.geojson", "{\"type\":\"Point\",\"coordinates\":[0,0]}",
-                  CM_ERR_INPUT, 0, "no Polygon");
+                  CM_ERR_INPUT, 0, "no layer of lines or polygons");
 }
 
 /* The shipped countries as GeoJSON (ogr2ogr) give the shapefile's points. */
