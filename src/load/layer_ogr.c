@@ -7,16 +7,9 @@
 #include "conflictmap/limits.h"
 #include "common/input.h"
 #include "load/layer.h"
+#include "load/gdal.h"
 
-#include <cpl_conv.h>
-#include <cpl_error.h>
-#include <cpl_string.h>
-#include <cpl_vsi.h>
-#include <dlfcn.h>
-#include <gdal.h>
 #include <math.h>
-#include <ogr_api.h>
-#include <ogr_srs_api.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -38,81 +31,6 @@ typedef struct reader {
     cm_shape_kind kind;          /* of the first shape kept; 0 before it */
     char gdal_message[512];      /* GDAL's last failure */
 } reader;
-
-/* ---- GDAL, loaded when a layer needs it -------------------------------------------- */
-
-/* libgdal and the hundred libraries it needs cost every run 0.15 s and 20 MB
- * at start when linked (measured: 'conflictmap place' 0.07 -> 0.23 s, 20 ->
- * 41 MB); most runs read shapefiles only. So GDAL is opened with dlopen() the
- * first time a layer of another format is read, by the name of the library
- * the build found (CM_GDAL_SONAME, from CMake). */
-#define CM_GDAL_FUNCTIONS(X) \
-    X(CPLGetErrorHandlerUserData) \
-    X(CPLPopErrorHandler) \
-    X(CPLPushErrorHandlerEx) \
-    X(GDALAllRegister) \
-    X(GDALClose) \
-    X(GDALDatasetGetLayer) \
-    X(GDALDatasetGetLayerCount) \
-    X(GDALOpenEx) \
-    X(OGRGeometryTypeToName) \
-    X(OGR_FD_GetFieldCount) \
-    X(OGR_FD_GetFieldDefn) \
-    X(OGR_F_Destroy) \
-    X(OGR_F_GetFieldAsString) \
-    X(OGR_F_GetGeometryRef) \
-    X(OGR_F_IsFieldSetAndNotNull) \
-    X(OGR_Fld_GetNameRef) \
-    X(OGR_Fld_GetType) \
-    X(OGR_G_DestroyGeometry) \
-    X(OGR_G_GetEnvelope) \
-    X(OGR_G_GetGeometryCount) \
-    X(OGR_G_GetGeometryRef) \
-    X(OGR_G_GetGeometryType) \
-    X(OGR_G_GetLinearGeometry) \
-    X(OGR_G_GetPointCount) \
-    X(OGR_G_GetPoints) \
-    X(OGR_G_HasCurveGeometry) \
-    X(OGR_L_GetGeomType) \
-    X(OGR_L_GetLayerDefn) \
-    X(OGR_L_GetName) \
-    X(OGR_L_GetNextFeature) \
-    X(OGR_L_GetSpatialRef) \
-    X(OGR_L_ResetReading) \
-    X(OGR_L_SetSpatialFilterRect) \
-    X(OSRExportToWktEx) \
-    X(VSIFree) \
-    X(OGR_GT_Flatten)
-
-#define CM_GDAL_POINTER(name) __typeof__(&name) name;
-static struct {
-    CM_GDAL_FUNCTIONS(CM_GDAL_POINTER)
-} gdal;
-#define G(name) (gdal.name)
-#undef wkbFlatten
-#define wkbFlatten(x) G(OGR_GT_Flatten)((OGRwkbGeometryType)(x))
-
-static pthread_once_t gdal_once = PTHREAD_ONCE_INIT;
-static char gdal_error[512];             /* why it could not be loaded, or "" */
-
-static void
-load_gdal(void)
-{
-    void *lib = dlopen(CM_GDAL_SONAME, RTLD_NOW | RTLD_LOCAL);
-    const char *err;
-
-    if (!lib) {
-        err = dlerror();
-        snprintf(gdal_error, sizeof gdal_error, "%s", err ? err : "dlopen failed");
-        return;
-    }
-#define CM_GDAL_RESOLVE(name)                                                            \
-    if (!gdal_error[0] && !(*(void **)&gdal.name = dlsym(lib, #name)))                   \
-        snprintf(gdal_error, sizeof gdal_error, "%s has no %s", CM_GDAL_SONAME, #name);
-    CM_GDAL_FUNCTIONS(CM_GDAL_RESOLVE)
-    if (!gdal_error[0])
-        G(GDALAllRegister)();
-}
 
 /* ---- GDAL's messages ------------------------------------------------------------------ */
 
@@ -534,8 +452,8 @@ cm_ogr_load(cm_layer **out, const char *path, const char *gdal_path, const char 
     }
     if (st != CM_OK)
         return st;
-    pthread_once(&gdal_once, load_gdal);
-    if (gdal_error[0]) {
+    const char *gdal_error = cm_gdal_load();
+    if (gdal_error) {
         cm_diag_error(diags, &pos, "reading this format needs GDAL, which cannot be loaded "
                       "(%s); install it (Debian: libgdal32), or convert the layer to a "
                       "shapefile", gdal_error);
