@@ -36,6 +36,10 @@ typedef struct cm_render_options {
     const char *const *gazetteers;     /* gazetteer files, all loaded, added to the
                                           shipped gazetteer (after it) */
     size_t n_gazetteers;
+    const char *const *controls;       /* control layers or folders of dated ones, "SIDE=PATH"
+                                          and "SIDE:STATUS=PATH" allowed (docs/control.md);
+                                          added to the events file's map.control */
+    size_t n_controls;
     const char *data_dir;              /* the folder of the shipped shapes/ and
                                           gazetteer/; NULL: cm_data_dir() */
     int no_shipped_data;               /* 1: neither the shipped layers nor the shipped

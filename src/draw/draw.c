@@ -64,8 +64,17 @@ draw_areas(cairo_t *cr, const cm_scene *sc)
     for (size_t i = 0; i < sc->n_areas; i++) {
         const cm_scene_area *a = &sc->areas[i];
         cairo_new_path(cr);
-        cm_trace_path(cr, &sc->base->paths[a->path]);
+        cm_trace_path(cr, CM_SCENE_AREA_PATH(sc, a));
         cairo_set_fill_rule(cr, CAIRO_FILL_RULE_EVEN_ODD);
+        if (a->is_contested) {   /* pale, with a dashed edge in the side's colour */
+            set_rgba(cr, a->color);
+            cairo_fill_preserve(cr);
+            set_stroke(cr, &(cm_stroke){ { a->color.r, a->color.g, a->color.b, 0.9 }, 1.4,
+                                         { 5, 3 } });
+            cairo_stroke(cr);
+            cairo_set_dash(cr, NULL, 0, 0);
+            continue;
+        }
         if (!a->is_claimed) {
             set_rgba(cr, a->color);
             cairo_fill(cr);

@@ -281,12 +281,19 @@ put_areas(svg *s)
     const double *r = s->b->map_rect;
     for (size_t i = 0; i < sc->n_areas; i++) {
         const cm_scene_area *a = &sc->areas[i];
-        const cm_scene_path *p = &s->b->paths[a->path];
+        const cm_scene_path *p = CM_SCENE_AREA_PATH(sc, a);
+        const char *status = a->is_contested ? "contested" : a->is_claimed ? "claimed"
+                                                                           : "controlled";
         if (!a->is_claimed) {
             cm_trace_path(s->cr, p);
             put(s, "<path");
+            put_attr(s, "data-side", a->side ? a->side : "");
+            put_attr(s, "data-status", status);
             put_traced(s);
             put_paint(s, "fill", a->color);
+            if (a->is_contested)
+                put_stroke(s, &(cm_stroke){ { a->color.r, a->color.g, a->color.b, 0.9 }, 1.4,
+                                            { 5, 3 } });
             put(s, "/>\n");
             continue;
         }
@@ -309,6 +316,8 @@ put_areas(svg *s)
             cairo_line_to(cr, d + (y1 - y0), y0);
         }
         cm_outfile_printf(&s->o, "<path clip-path=\"url(#clip%zu)\" fill=\"none\"", clip);
+        put_attr(s, "data-side", a->side ? a->side : "");
+        put_attr(s, "data-status", status);
         put_traced(s);
         put_paint(s, "stroke", (cm_rgba){ a->color.r, a->color.g, a->color.b, 0.6 });
         put(s, " stroke-width=\"1.6\"/>\n");

@@ -1,7 +1,9 @@
 /* Control state: regions shaded for the side that holds them, and a square
  * on each controlled place on the map. Who holds what is the slice's to say. */
 #include "layout/layout.h"
+#include "load/control.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -30,7 +32,93 @@ shade_area(layout *L, size_t path, const char *side, const cm_event *by)
     cm_rgba c = layout_side_color(L->b->events, side, L->st->neutral);
     c.a = 0.28;
     sc->areas[sc->n_areas++] = (cm_scene_area){
-        path, c, by && strcmp(cm_event_status(by), "confirmed") != 0 };
+        path, NULL, side, c, by && strcmp(cm_event_status(by), "confirmed") != 0, 0 };
+}
+
+/* Control feature @f projected into a path of its own; NULL when it is not
+ * near the map (or out of memory: L->status says). */
+static cm_scene_path *
+project_feature(layout *L, const cm_control *c, const cm_control_feature *f)
+{
+    const double *near = L->b->near_deg;
+    size_t p0 = c->ring_start[f->first_ring], p1 = c->ring_start[f->first_ring + f->n_rings];
+    double w = INFINITY, s = INFINITY, e = -INFINITY, n = -INFINITY;
+    for (size_t i = p0; i < p1; i++) {
+        w = fmin(w, c->lonlat[2 * i]);
+        e = fmax(e, c->lonlat[2 * i]);
+        s = fmin(s, c->lonlat[2 * i + 1]);
+        n = fmax(n, c->lonlat[2 * i + 1]);
+    }
+    if (near[2] > near[0] && (e < near[0] || w > near[2] || n < near[1] || s > near[3]))
+        return NULL;
+    cm_scene_path *p = calloc(1, sizeof(*p));
+    if (p) {
+        p->xy = malloc((p1 - p0) * 2 * sizeof(double));
+        p->part_start = malloc((f->n_rings + 1) * sizeof(size_t));
+    }
+    if (!p || !p->xy || !p->part_start) {
+        if (p) {
+            free(p->xy);
+            free(p->part_start);
+        }
+        free(p);
+        L->status = CM_ERR_NOMEM;
+        return NULL;
+    }
+    p->group = CM_GROUP_CONTROL;
+    p->is_polygon = 1;
+    for (size_t r = 0; r < f->n_rings; r++) {
+        size_t a = c->ring_start[f->first_ring + r], b = c->ring_start[f->first_ring + r + 1];
+        double *xy = p->xy + 2 * p->n_points;
+        memcpy(xy, c->lonlat + 2 * a, (b - a) * 2 * sizeof(double));
+        cm_projection_forward(L->b->proj, xy, b - a);
+        size_t k = 0;
+        for (size_t i = 0; i < b - a; i++)
+            if (isfinite(xy[2 * i]) && isfinite(xy[2 * i + 1])) {
+                xy[2 * k] = xy[2 * i];
+                xy[2 * k + 1] = xy[2 * i + 1];
+                k++;
+            }
+        if (k < 3)
+            continue;
+        p->part_start[p->n_parts++] = p->n_points;
+        p->n_points += k;
+    }
+    p->part_start[p->n_parts] = p->n_points;
+    return p;
+}
+
+/* The areas of the control layers valid at the slice's moment, controlled
+ * first, then contested, then claimed over them. */
+static void
+layout_control_layers(layout *L)
+{
+    const cm_control *c = L->b->control;
+    cm_time t = cm_slice_time(L->sc->slice);
+    static const cm_control_status order[] = { CM_CONTROL_CONTROLLED, CM_CONTROL_CONTESTED,
+                                               CM_CONTROL_CLAIMED };
+    for (size_t o = 0; c && o < 3 && L->status == CM_OK; o++)
+        for (size_t i = 0; i < c->n_features && L->status == CM_OK; i++) {
+            const cm_control_feature *f = &c->features[i];
+            if (f->status != order[o] || !cm_control_valid_at(f, t))
+                continue;
+            cm_scene_path *p = project_feature(L, c, f);
+            if (!p)
+                continue;
+            cm_scene *sc = L->sc;
+            if (p->n_parts == 0 || !CM_GROW(sc->areas, sc->n_areas, sc->cap_areas)) {
+                L->status = p->n_parts ? CM_ERR_NOMEM : L->status;
+                free(p->xy);
+                free(p->part_start);
+                free(p);
+                continue;
+            }
+            cm_rgba col = layout_side_color(L->b->events, f->side, L->st->neutral);
+            col.a = f->status == CM_CONTROL_CONTESTED ? 0.12 : 0.28;
+            sc->areas[sc->n_areas++] = (cm_scene_area){
+                0, p, f->side, col, f->status == CM_CONTROL_CLAIMED,
+                f->status == CM_CONTROL_CONTESTED };
+        }
 }
 
 void
@@ -53,6 +141,7 @@ layout_areas(layout *L)
                 shade_area(L, k, side, by);
         free(key);
     }
+    layout_control_layers(L);
 }
 
 static int

@@ -79,6 +79,12 @@ cm_scene_destroy(cm_scene *sc)
         free(sc->dropped[i]);
     free(sc->dropped);
     free(sc->markers);
+    for (size_t i = 0; i < sc->n_areas; i++)
+        if (sc->areas[i].own) {
+            free(sc->areas[i].own->xy);
+            free(sc->areas[i].own->part_start);
+            free(sc->areas[i].own);
+        }
     free(sc->areas);
     free(sc->rects);
     free(sc->positions);

@@ -105,16 +105,25 @@ struct cm_scene_base {
     struct cm_memo *measured;  /* text sizes already measured (memo.h) */
     const cm_gazetteer *gaz;   /* borrowed; read by the alt text */
     const cm_place *region;    /* the region the map is about (alt text); may be NULL */
+    const struct cm_control *control;   /* dated control areas (load/control.h), borrowed;
+                                           NULL: none */
     char credits[256];         /* what the layers drawn ask to be credited with (their
                                   "credit" field), " · " between, for the footer */
 };
 
-/* An area (a region of the base map) shaded for the side that holds it. */
+/* An area shaded for the side that holds it: a region of the base map, or a
+ * control layer's area projected for this slice (own). */
 typedef struct cm_scene_area {
-    size_t path;               /* index into the base's paths */
+    size_t path;               /* index into the base's paths, unless own */
+    cm_scene_path *own;        /* a control area's outline, owned; NULL: the base's path */
+    const char *side;          /* the side's code (borrowed) */
     cm_rgba color;
     int is_claimed;            /* hatched, not solid: only one side says so */
+    int is_contested;          /* operated in, not held: a pale fill and a dashed edge */
 } cm_scene_area;
+
+/* The outline of area @a of @sc. */
+#define CM_SCENE_AREA_PATH(sc, a) ((a)->own ? (a)->own : &(sc)->base->paths[(a)->path])
 
 struct cm_scene {
     const cm_scene_base *base;
