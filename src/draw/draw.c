@@ -162,7 +162,10 @@ set_marker(cairo_t *cr, const cm_scene_marker *m, cm_rgba glow)
     if (m->stroke_px > 0) {
         set_rgba(cr, m->stroke);
         cairo_set_line_width(cr, m->stroke_px);
+        if (m->dash_px[0] > 0)
+            cairo_set_dash(cr, m->dash_px, 2, 0);
         cairo_stroke(cr);
+        cairo_set_dash(cr, NULL, 0, 0);
     }
     cairo_new_path(cr);
 }

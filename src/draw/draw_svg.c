@@ -369,10 +369,8 @@ put_marker(svg *s, const cm_scene_marker *m)
         put_traced(s);
     }
     put_paint(s, "fill", m->fill);
-    if (m->stroke_px > 0) {
-        put_paint(s, "stroke", m->stroke);
-        put_num(s, "stroke-width", m->stroke_px);
-    }
+    if (m->stroke_px > 0)
+        put_stroke(s, &(cm_stroke){ m->stroke, m->stroke_px, { m->dash_px[0], m->dash_px[1] } });
     put(s, "/>\n");
 }
 

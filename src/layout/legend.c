@@ -2,6 +2,7 @@
  * shows (bottom left) and the reports new in it (bottom right). What events
  * bring to the legend is noted in present.c. */
 #include "layout/layout.h"
+#include "load/control.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -49,6 +50,47 @@ note_control_sides(const layout *L, present *p)
         for (size_t k = 0; side && k < cm_events_n_sides(L->b->events) && k < 64; k++)
             if (strcmp(cm_side_code(cm_events_side(L->b->events, k)), side) == 0)
                 p->sides[k] = 1;
+    }
+    const cm_control *c = L->b->control;
+    cm_time t = cm_slice_time(L->sc->slice);
+    for (size_t i = 0; c && i < c->n_features; i++)
+        if (cm_control_valid_at(&c->features[i], t))
+            for (size_t k = 0; k < cm_events_n_sides(L->b->events) && k < 64; k++)
+                if (strcmp(cm_side_code(cm_events_side(L->b->events, k)),
+                           c->features[i].side) == 0)
+                    p->sides[k] = 1;
+}
+
+/* What the areas of the control layers mean, for the statuses this slice
+ * shows: held (shaded), claimed (hatched), contested (pale, dashed edge). */
+static void
+legend_areas(legend *lg)
+{
+    layout *L = lg->L;
+    const cm_control *c = L->b->control;
+    cm_time t = cm_slice_time(L->sc->slice);
+    int shown[CM_CONTROL_N_STATUS] = { 0 };
+    for (size_t i = 0; c && i < c->n_features; i++)
+        if (cm_control_valid_at(&c->features[i], t))
+            shown[c->features[i].status] = 1;
+    static const char *const words[CM_CONTROL_N_STATUS] = {
+        "Shaded area: held", "Hatched area: claimed, not confirmed",
+        "Pale area, dashed edge: contested or advances"
+    };
+    for (int k = 0; k < CM_CONTROL_N_STATUS; k++) {
+        cm_scene_marker *m = shown[k] ? legend_row(lg, words[k]) : NULL;
+        if (!m)
+            continue;
+        cm_rgba ink = L->st->neutral;
+        m->symbol = k == CM_CONTROL_CLAIMED ? CM_SYM_HATCH : CM_SYM_SQUARE;
+        m->fill = ink;
+        m->fill.a = k == CM_CONTROL_CONTROLLED ? 0.35 : k == CM_CONTROL_CONTESTED ? 0.15 : 0;
+        m->stroke = ink;
+        m->stroke_px = k == CM_CONTROL_CONTROLLED ? 0 : 1.2;
+        if (k == CM_CONTROL_CONTESTED) {
+            m->dash_px[0] = 3;
+            m->dash_px[1] = 2;
+        }
     }
 }
 
@@ -174,11 +216,13 @@ legend_rows(layout *L, legend *lg, const present *p, double *w, double *h)
         present brief = *p;
         brief.uncertain = brief.fresh = 0;
         legend_sides_and_kinds(lg, &brief);
+        legend_areas(lg);
         legend_states(lg, &brief);
         legend_columns(L, lg, first_marker, w, h);
         return;
     }
     legend_sides_and_kinds(lg, p);
+    legend_areas(lg);
     legend_states(lg, p);
     legend_lines(lg);
     *w = 0;

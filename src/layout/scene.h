@@ -10,7 +10,8 @@
 typedef enum cm_symbol {
     CM_SYM_CIRCLE, CM_SYM_SQUARE, CM_SYM_DIAMOND, CM_SYM_TRIANGLE, CM_SYM_CROSS,
     CM_SYM_STAR, CM_SYM_PLUS, CM_SYM_ARROW, CM_SYM_HEXAGON, CM_SYM_STAR4, CM_SYM_PENTAGON,
-    CM_SYM_LINE                /* a short stroke: a line style in the legend */
+    CM_SYM_LINE,               /* a short stroke: a line style in the legend */
+    CM_SYM_HATCH               /* a hatched square: a claimed area in the legend */
 } cm_symbol;
 
 typedef struct cm_scene_path {
