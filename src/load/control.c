@@ -86,10 +86,21 @@ days_from_civil(int64_t y, unsigned m, unsigned d)
 /* "2022-11-11" (00:00 UTC that day) or an RFC 3339 date-time. NULL on
  * success, else the reason. */
 static const char *
-parse_moment(const char *s, cm_time *out)
+parse_moment(const char *text, cm_time *out)
 {
     unsigned y, m, d;
-    char tail;
+    char tail, s[64];
+    /* OGR writes its own dates as 2022/11/11 and 2022/11/11 06:00:00+00 (KML
+     * written by ogr2ogr from a GeoJSON whose dates it recognised) */
+    snprintf(s, sizeof s, "%s", text);
+    size_t n = strlen(s);
+    if (n >= 10 && s[4] == '/' && s[7] == '/') {
+        s[4] = s[7] = '-';
+        if (n > 10 && s[10] == ' ')
+            s[10] = 'T';
+        if (n == 22 && (s[19] == '+' || s[19] == '-') && n + 3 < sizeof s)
+            strcat(s, ":00");
+    }
     if (strlen(s) == 10 && sscanf(s, "%4u-%2u-%2u%c", &y, &m, &d, &tail) == 3) {
         char buf[32];
         snprintf(buf, sizeof buf, "%sT00:00:00Z", s);
@@ -221,6 +232,19 @@ add_polygons(reader *rd, OGRGeometryH g)
     return 1;
 }
 
+/* "AZ, AM": the events file's side codes, or "none". */
+static const char *
+side_list(const cm_events *events, char *buf, size_t size)
+{
+    buf[0] = '\0';
+    for (size_t i = 0; i < cm_events_n_sides(events); i++) {
+        size_t len = strlen(buf);
+        snprintf(buf + len, size - len, "%s%s", i ? ", " : "",
+                 cm_side_code(cm_events_side(events, i)));
+    }
+    return buf[0] ? buf : "none";
+}
+
 static void
 read_feature(reader *rd, OGRFeatureH f, long n, const int *fields, OGRCoordinateTransformationH ct)
 {
@@ -237,14 +261,9 @@ read_feature(reader *rd, OGRFeatureH f, long n, const int *fields, OGRCoordinate
     }
     const cm_side *s = cm_events_find_side(rd->events, side);
     if (!s) {
-        char known[256] = "";
-        for (size_t i = 0; i < cm_events_n_sides(rd->events); i++) {
-            size_t len = strlen(known);
-            snprintf(known + len, sizeof known - len, "%s%s", i ? ", " : "",
-                     cm_side_code(cm_events_side(rd->events, i)));
-        }
+        char known[256];
         feature_error(rd, n, "side \"%s\" is not one of the events file's \"sides\" (%s)", side,
-                      known[0] ? known : "none");
+                      side_list(rd->events, known, sizeof known));
         return;
     }
     cf.side = cm_side_code(s);
@@ -468,8 +487,10 @@ cm_control_add(cm_control *c, const char *spec, const char *relative_to,
         }
         const cm_side *s = cm_events_find_side(events, side);
         if (!s) {
+            char known[256];
             cm_diag_error(diags, NULL, "--control %s: side \"%s\" is not one of the events "
-                          "file's \"sides\"", spec, side);
+                          "file's \"sides\" (%s)", spec, side, side_list(events, known,
+                                                                        sizeof known));
             return CM_ERR_INPUT;
         }
         rd.side = cm_side_code(s);
