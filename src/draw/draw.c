@@ -66,6 +66,18 @@ draw_areas(cairo_t *cr, const cm_scene *sc)
         cairo_new_path(cr);
         cm_trace_path(cr, CM_SCENE_AREA_PATH(sc, a));
         cairo_set_fill_rule(cr, CAIRO_FILL_RULE_EVEN_ODD);
+        if (a->is_front) {   /* a line, not an area */
+            set_stroke(cr, &(cm_stroke){ a->color, 2.4, { 0, 0 } });
+            cairo_stroke(cr);
+            continue;
+        }
+        if (a->is_gained) {   /* darker, with a bold edge in the side's colour */
+            set_rgba(cr, a->color);
+            cairo_fill_preserve(cr);
+            set_stroke(cr, &(cm_stroke){ { a->color.r, a->color.g, a->color.b, 1 }, 2, { 0, 0 } });
+            cairo_stroke(cr);
+            continue;
+        }
         if (a->is_contested) {   /* pale, with a dashed edge in the side's colour */
             set_rgba(cr, a->color);
             cairo_fill_preserve(cr);

@@ -282,8 +282,24 @@ put_areas(svg *s)
     for (size_t i = 0; i < sc->n_areas; i++) {
         const cm_scene_area *a = &sc->areas[i];
         const cm_scene_path *p = CM_SCENE_AREA_PATH(sc, a);
-        const char *status = a->is_contested ? "contested" : a->is_claimed ? "claimed"
-                                                                           : "controlled";
+        const char *status = a->is_front    ? "front"
+                             : a->is_gained ? "changed"
+                             : a->is_contested ? "contested"
+                             : a->is_claimed   ? "claimed"
+                                               : "controlled";
+        if (a->is_front || a->is_gained) {
+            cm_trace_path(s->cr, p);
+            put(s, "<path");
+            put_attr(s, "data-side", a->side ? a->side : "");
+            put_attr(s, "data-status", status);
+            put_traced(s);
+            put_paint(s, "fill", a->is_front ? (cm_rgba){ 0, 0, 0, 0 } : a->color);
+            put_stroke(s, &(cm_stroke){ { a->color.r, a->color.g, a->color.b,
+                                          a->is_front ? a->color.a : 1 },
+                                        a->is_front ? 2.4 : 2, { 0, 0 } });
+            put(s, "/>\n");
+            continue;
+        }
         if (!a->is_claimed) {
             cm_trace_path(s->cr, p);
             put(s, "<path");

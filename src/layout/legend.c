@@ -77,6 +77,11 @@ legend_areas(legend *lg)
         "Shaded area: held", "Hatched area: claimed, not confirmed",
         "Pale area, dashed edge: contested or advances"
     };
+    int front = 0, gained = 0;
+    for (size_t i = 0; i < L->sc->n_areas; i++) {
+        front |= L->sc->areas[i].is_front;
+        gained |= L->sc->areas[i].is_gained;
+    }
     for (int k = 0; k < CM_CONTROL_N_STATUS; k++) {
         cm_scene_marker *m = shown[k] ? legend_row(lg, words[k]) : NULL;
         if (!m)
@@ -91,6 +96,27 @@ legend_areas(legend *lg)
             m->dash_px[0] = 3;
             m->dash_px[1] = 2;
         }
+    }
+    char words_gained[128];
+    const cm_slice *prev = L->sc->previous ? L->sc->previous->slice : NULL;
+    if (gained && prev) {
+        char when[CM_TIME_BUF];
+        layout_short_time(cm_slice_time(prev), when);
+        snprintf(words_gained, sizeof words_gained, "Changed hands since %s", when);
+        cm_scene_marker *m = legend_row(lg, words_gained);
+        if (m) {
+            m->symbol = CM_SYM_SQUARE;
+            m->fill = L->st->neutral;
+            m->fill.a = 0.5;
+            m->stroke = L->st->neutral;
+            m->stroke_px = 2;
+        }
+    }
+    cm_scene_marker *m = front ? legend_row(lg, "Front line") : NULL;
+    if (m) {
+        m->symbol = CM_SYM_LINE;
+        m->stroke = (cm_rgba){ L->st->text.r, L->st->text.g, L->st->text.b, 0.85 };
+        m->stroke_px = 2.4;
     }
 }
 

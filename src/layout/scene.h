@@ -112,22 +112,40 @@ struct cm_scene_base {
                                   "credit" field), " · " between, for the footer */
 };
 
-/* An area shaded for the side that holds it: a region of the base map, or a
- * control layer's area projected for this slice (own). */
+/* An area shaded for the side that holds it: a region of the base map, or
+ * (own) a side's territory of one status dissolved (layout/territory.c). */
 typedef struct cm_scene_area {
     size_t path;               /* index into the base's paths, unless own */
-    cm_scene_path *own;        /* a control area's outline, owned; NULL: the base's path */
+    const cm_scene_path *own;  /* borrowed from the scene's territory; NULL: the base's path */
     const char *side;          /* the side's code (borrowed) */
     cm_rgba color;
     int is_claimed;            /* hatched, not solid: only one side says so */
     int is_contested;          /* operated in, not held: a pale fill and a dashed edge */
+    int is_front;              /* the front line: stroked in color, not filled */
+    int is_gained;             /* changed hands since the previous slice: outlined */
 } cm_scene_area;
+
+/* A slice's territory (layout/territory.c): per side and status the areas
+ * united, the front lines, and what changed hands; shared by the slices of
+ * the same control state. */
+enum { LAYOUT_TERRITORY_AREA, LAYOUT_TERRITORY_FRONT, LAYOUT_TERRITORY_GAINED };
+typedef struct layout_territory_area {
+    const char *side;
+    int status;                /* cm_control_status (load/control.h) */
+    int kind;                  /* LAYOUT_TERRITORY_* */
+    double km2;                /* on the ellipsoid; 0 for a front line */
+    cm_scene_path path;        /* projected */
+} layout_territory_area;
+typedef struct layout_territory layout_territory;
+const layout_territory_area *layout_territory_areas(const layout_territory *t, size_t *n);
+void layout_territory_unref(layout_territory *t);   /* NULL is fine */
 
 /* The outline of area @a of @sc. */
 #define CM_SCENE_AREA_PATH(sc, a) ((a)->own ? (a)->own : &(sc)->base->paths[(a)->path])
 
 struct cm_scene {
     const cm_scene_base *base;
+    layout_territory *territory;   /* held (a reference); NULL: no area is held */
     cm_scene_area *areas;
     size_t n_areas, cap_areas;
     const cm_slice *slice;
