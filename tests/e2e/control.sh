@@ -64,25 +64,37 @@ def pixel(path, x, y):
                 line[i] = (line[i] + (a if pa <= pb and pa <= pc else b if pb <= pc else c)) & 255
         prev = line
     return tuple(prev[x * 3:x * 3 + 3])
-def middle(svg, side, k):
-    paths = re.findall(r'<path data-side="%s" data-status="controlled" d="([^"]*)"' % side, open(svg).read())
-    nums = [float(v) for v in re.findall(r'-?[0-9.]+', paths[k])]
+def middle(svg, side, status):
+    paths = re.findall(r'<path data-side="%s" data-status="%s" d="([^"]*)"' % (side, status), open(svg).read())
+    nums = [float(v) for v in re.findall(r'-?[0-9.]+', paths[0])]
     xs, ys = nums[0::2], nums[1::2]
     return int(sum(xs) / len(xs)), int(sum(ys) / len(ys))
 if sys.argv[1] == 'middle':
-    print(*middle(sys.argv[2], sys.argv[3], int(sys.argv[4])))
+    print(*middle(sys.argv[2], sys.argv[3], sys.argv[4]))
 else:
     print(*pixel(sys.argv[2], int(sys.argv[3]), int(sys.argv[4])))
 PY
 # hue R G B: "red" or "blue", whichever channel is stronger
 hue() { if [ "$1" -gt "$3" ]; then echo red; elif [ "$3" -gt "$1" ]; then echo blue; else echo grey; fi; }
-svg_last=geojson/karabakh-2020-10-09-20201020T0000Z.svg
-n_az=$(grep -c '<path data-side="AZ" data-status="controlled"' "$svg_last")
-[ "$n_az" = 2 ] || fail "20 October: $n_az AZ areas in the SVG's control group, expected 2"
-# Cəbrayıl (the first feature of AZ) and Füzuli: where each is, then its colour in time
-check() {   # check NAME INDEX EXPECTED_HUES...
-  local name=$1 k=$2; shift 2
-  read -r x y <<<"$(python3 png_pixel.py middle "$svg_last" AZ "$k")"
+svg() { echo "geojson/karabakh-2020-10-09-$1.svg"; }
+# dissolved: on 20 October both districts are one AZ area, without the border between them
+n_az=$(grep -c '<path data-side="AZ" data-status="controlled"' "$(svg 20201020T0000Z)")
+[ "$n_az" = 1 ] || fail "20 October: $n_az AZ areas in the SVG's control group, expected 1"
+# the front line runs between Cəbrayıl (AZ) and Füzuli (AM) on 12 October only
+for s in $stamps; do
+  n=$(grep -c 'data-status="front"' "$(svg "$s")")
+  want=0; [ "$s" = 20201012T0000Z ] && want=1
+  [ "$n" = "$want" ] || fail "$s: $n front lines, expected $want"
+done
+# what changed hands: Cəbrayıl on 12 October, Füzuli on 20 October, nothing on the 5th
+grep -q 'data-status="changed"' "$(svg 20201005T0000Z)" && fail "5 October: an area changed hands"
+grep -q 'Changed hands since 5 October' "$(svg 20201012T0000Z)" || fail "12 October: no legend row for the change"
+grep -q '>Front line<' "$(svg 20201012T0000Z)" || fail "12 October: no legend row for the front line"
+# Where each district is (the middle of the area that changed hands), then its colour in time
+check() {   # check NAME SLICE_IT_CHANGED_IN EXPECTED_HUES...
+  local name=$1
+  read -r x y <<<"$(python3 png_pixel.py middle "$(svg "$2")" AZ changed)"
+  shift 2
   local i=0
   for s in $stamps; do
     i=$((i + 1))
@@ -98,8 +110,8 @@ for s in $stamps; do
   cmp -s "geojson/karabakh-2020-10-09-$s.png" "kml/karabakh-2020-10-09-$s.png" ||
     fail "$s: the KML layer does not draw what the GeoJSON layer draws"
 done
-check Cəbrayıl 0 red blue blue
-check Füzuli 1 red red blue
+check Cəbrayıl 20201012T0000Z red blue blue
+check Füzuli 20201020T0000Z red red blue
 
 # The same state from a folder of files named by their dates, and from map.control.
 mkdir -p dated
