@@ -3,8 +3,84 @@
 #include "layout/layout.h"
 #include "load/control.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* "1,936": @km2 rounded, with thousands separated. */
+static void
+thousands(double km2, char *buf, size_t size)
+{
+    char digits[32];
+    snprintf(digits, sizeof digits, "%.0f", km2);
+    size_t n = strlen(digits), k = 0;
+    for (size_t i = 0; i < n && k + 2 < size; i++) {
+        if (i > 0 && (n - i) % 3 == 0)
+            buf[k++] = ',';
+        buf[k++] = digits[i];
+    }
+    buf[k] = '\0';
+}
+
+/* Each side's km² of the territory, what changed since the previous slice,
+ * and the change in words. */
+static void
+measure(layout *L, layout_territory *t)
+{
+    cm_scene *sc = L->sc;
+    const cm_events *ev = L->b->events;
+    size_t n_sides = cm_events_n_sides(ev), n;
+    const layout_territory_area *ta = layout_territory_areas(t, &n);
+    int changed = sc->previous && sc->previous->territory != t;
+    sc->km2 = calloc(n_sides ? n_sides : 1, sizeof(*sc->km2));
+    if (!sc->km2) {
+        L->status = CM_ERR_NOMEM;
+        return;
+    }
+    for (size_t s = 0; s < n_sides; s++) {
+        const char *code = cm_side_code(cm_events_side(ev, s));
+        struct cm_scene_km2 *k = &sc->km2[s];
+        for (size_t i = 0; i < n; i++) {
+            if (strcmp(ta[i].side, code) != 0)
+                continue;
+            if (ta[i].kind == LAYOUT_TERRITORY_GAINED && changed)
+                k->gained += ta[i].km2;
+            if (ta[i].kind != LAYOUT_TERRITORY_AREA)
+                continue;
+            if (ta[i].status == CM_CONTROL_CONTROLLED)
+                k->held += ta[i].km2;
+            else if (ta[i].status == CM_CONTROL_CLAIMED)
+                k->claimed += ta[i].km2;
+            else
+                k->contested += ta[i].km2;
+        }
+        const cm_scene *prev = sc->previous;
+        k->change = k->held - (prev && prev->km2 ? prev->km2[s].held : 0);
+    }
+    if (!sc->previous)
+        return;
+    sc->has_previous = 1;
+    sc->previous_time = cm_slice_time(sc->previous->slice);
+    char words[512] = "", when[CM_TIME_BUF], num[32];
+    layout_short_time(sc->previous_time, when);
+    for (size_t s = 0; s < n_sides; s++) {
+        if (sc->km2[s].gained < 0.5)
+            continue;
+        size_t len = strlen(words);
+        thousands(sc->km2[s].gained, num, sizeof num);
+        const cm_side *side = cm_events_side(ev, s);
+        const char *name = cm_side_name(side);
+        snprintf(words + len, sizeof words - len, "%s%s gained %s km²", len ? "; " : "",
+                 name && *name ? name : cm_side_code(side), num);
+    }
+    if (!words[0])
+        return;
+    size_t len = strlen(words);
+    snprintf(words + len, sizeof words - len, " since %s.", when);
+    sc->change_words = strdup(words);
+    if (!sc->change_words)
+        L->status = CM_ERR_NOMEM;
+}
 
 /* The slice's territory (territory.c) as areas to draw: each side's held
  * areas, then contested, then claimed over them; what changed hands since the
@@ -20,6 +96,7 @@ layout_areas(layout *L)
     int changed = sc->previous && sc->previous->territory != t;
     size_t n;
     const layout_territory_area *ta = layout_territory_areas(t, &n);
+    measure(L, t);
     static const int order[][2] = {
         { LAYOUT_TERRITORY_AREA, CM_CONTROL_CONTROLLED },
         { LAYOUT_TERRITORY_AREA, CM_CONTROL_CONTESTED },

@@ -379,6 +379,16 @@ layout_latest(layout *L)
     if (!lb)
         return;
     y = lb->h + 4;
+    if (L->sc->change_words) {   /* the territory that changed hands, first */
+        lb = layout_add_label(L, L->sc->change_words, CM_GROUP_LATEST, st->note_px, 1, 0,
+                              st->text);
+        if (!lb)
+            return;
+        fit_width(L, lb, inner);
+        lb->y = y;
+        y += lb->h + 2;
+        shown++;
+    }
     for (size_t k = cm_slice_n_events(sl); k-- > 0 && shown < max_lines;) {
         cm_event_state state;
         const cm_event *e = cm_slice_event(sl, k, &state);

@@ -81,6 +81,8 @@ cm_scene_destroy(cm_scene *sc)
     free(sc->markers);
     free(sc->areas);
     layout_territory_unref(sc->territory);
+    free(sc->km2);
+    free(sc->change_words);
     free(sc->rects);
     free(sc->positions);
     free(sc->alt);

@@ -146,6 +146,16 @@ void layout_territory_unref(layout_territory *t);   /* NULL is fine */
 struct cm_scene {
     const cm_scene_base *base;
     layout_territory *territory;   /* held (a reference); NULL: no area is held */
+    struct cm_scene_km2 {
+        double held, claimed, contested;   /* km² on the ellipsoid, united per status */
+        double change;                     /* held now less held on the previous slice */
+        double gained;                     /* taken from another side since the previous slice */
+    } *km2;                    /* per side of the events file, in its order; NULL without
+                                  a territory */
+    int has_previous;          /* change and gained say something: there was a slice before */
+    cm_time previous_time;
+    char *change_words;        /* "Azerbaijan gained 1,936 km² since 20 November."; NULL: no
+                                  side gained */
     cm_scene_area *areas;
     size_t n_areas, cap_areas;
     const cm_slice *slice;
