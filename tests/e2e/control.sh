@@ -113,6 +113,35 @@ done
 check Cəbrayıl 20201012T0000Z red blue blue
 check Füzuli 20201020T0000Z red red blue
 
+# The areas on the ellipsoid, against an independent measure: each district
+# projected by ogr2ogr to a Lambert azimuthal equal-area on WGS 84, its OGR_GEOM_AREA.
+laea_km2() {
+  rm -f laea.geojson
+  ogr2ogr -f GeoJSON -t_srs "+proj=laea +lat_0=39.5 +lon_0=47 +ellps=WGS84" laea.geojson \
+    "$src/shapes/regions.shp" -where "name = '$1'" &&
+    ogrinfo -q -dialect OGRSQL -sql "SELECT OGR_GEOM_AREA FROM regions" laea.geojson |
+    sed -n 's/.*OGR_GEOM_AREA (Real) = //p' | awk '{ printf "%.3f", $1 / 1e6 }'
+}
+jab=$(laea_km2 'Cəbrayıl') fuz=$(laea_km2 'Füzuli')
+python3 - geojson/manifest.json "$jab" "$fuz" >manifest-check.txt <<'PY' || fail "manifest: $(cat manifest-check.txt)"
+import json, sys
+m = json.load(open(sys.argv[1]))['slices']
+jab, fuz = float(sys.argv[2]), float(sys.argv[3])
+def near(what, got, want):
+    if abs(got - want) > 0.2:
+        print('%s is %s, expected %.1f' % (what, got, want)); sys.exit(1)
+assert 'control_change_km2' not in m[0], 'a change on the first slice'
+near('12 October AZ held', m[1]['control_area_km2']['AZ'], jab)
+near('12 October AZ gained', m[1]['control_gained_km2']['AZ'], jab)
+near('12 October AM change', m[1]['control_change_km2']['AM'], -jab)
+near('20 October AZ held', m[2]['control_area_km2']['AZ'], jab + fuz)
+near('20 October AZ gained', m[2]['control_gained_km2']['AZ'], fuz)
+words = 'Azerbaijan gained %s km² since 5 October.' % format(round(jab), ',')
+assert words in m[1]['alt'], 'alt text: ' + m[1]['alt']
+PY
+said="Azerbaijan gained $(python3 -c "print(format(round($fuz), ','))") km² since 12 October."
+grep -q "$said" "$(svg 20201020T0000Z)" || fail "20 October: the callout does not say \"$said\""
+
 # The same state from a folder of files named by their dates, and from map.control.
 mkdir -p dated
 ogr2ogr -f GeoJSON dated/2020-09-27.geojson "$src/shapes/regions.shp" -dialect SQLite \
