@@ -357,6 +357,8 @@ cm_validate(const cm_render_options *opt, cm_diag_list *diags)
     }
     if (st == CM_OK)
         st = check_projection(&r);
+    if (st == CM_OK)   /* the events file's map.control, read as render reads it */
+        st = run_load_control(&r);
     if (st == CM_OK)
         st = refuse_warnings(&r, "");
     finish(&r);

@@ -197,5 +197,14 @@ grep -q '^broken.kml: is not a vector layer GDAL can read' broken.err || fail "a
 [ "$(cat xx.err)" = '--control XX=control.geojson: side "XX" is not one of the events file'"'"'s "sides" (AZ, AM)' ] ||
   fail "--control XX=: said $(cat xx.err)"
 
+# validate reads the events file's map.control as render does
+sed 's|"map": {|"map": {"control": "unknown-side.geojson",|' "$example" >bad-events.json
+"$bin" validate bad-events.json >validate.out 2>&1
+status=$?
+[ "$status" -eq 1 ] || fail "validate with a bad map.control: exit $status, expected 1"
+grep -qF './unknown-side.geojson: feature 2: side "RU" is not one of' validate.out ||
+  grep -qF 'unknown-side.geojson: feature 2: side "RU" is not one of' validate.out ||
+  fail "validate with a bad map.control said: $(cat validate.out)"
+
 [ "$failures" -eq 0 ] || exit 1
 echo "control: all checks passed"
