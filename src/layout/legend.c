@@ -371,9 +371,11 @@ layout_latest(layout *L)
     layout_add_obstacle(L, (box){ r[0] + r[2] - st->margin_px - inner - 2 * pad - 4,
                                   r[1] + r[3] - st->margin_px - tallest - 2 * pad - 4,
                                   inner + 2 * pad + 8, tallest + 2 * pad + 8 });
-    if (n_new == 0)
+    if (n_new == 0 && !L->sc->change_words)
         return;
-    snprintf(line, sizeof(line), "New at %s", cm_time_format_clock(cm_slice_time(sl), clock));
+    /* with no new report, the box still says what changed hands */
+    snprintf(line, sizeof(line), n_new ? "New at %s" : "At %s",
+             cm_time_format_clock(cm_slice_time(sl), clock));
     cm_scene_label *lb = layout_add_label(L, line, CM_GROUP_LATEST, st->note_px + 1, 1, 0,
                                           st->text);
     if (!lb)

@@ -140,7 +140,7 @@ words = 'Azerbaijan gained %s km² since 5 October.' % format(round(jab), ',')
 assert words in m[1]['alt'], 'alt text: ' + m[1]['alt']
 PY
 said="Azerbaijan gained $(python3 -c "print(format(round($fuz), ','))") km² since 12 October."
-grep -q "$said" "$(svg 20201020T0000Z)" || fail "20 October: the callout does not say \"$said\""
+grep -q ">$said<" "$(svg 20201020T0000Z)" || fail "20 October: the callout does not say \"$said\""
 
 # The same state from a folder of files named by their dates, and from map.control.
 mkdir -p dated
