@@ -41,6 +41,9 @@ CM_API int         cm_events_bbox(const cm_events *events, double bbox[4]);
  * file (line 0 when absent), for a projection PROJ does not know. */
 CM_API const char *cm_events_projection(const cm_events *events);
 CM_API cm_pos      cm_events_projection_pos(const cm_events *events);
+/* The file's "map.control", a control layer or folder as written (relative
+ * to the events file), as the command's --control takes; NULL when absent. */
+CM_API const char *cm_events_control(const cm_events *events);
 /* Members of the file's top level that conflictmap does not use, as a compact
  * JSON object text ("{}" when none). Borrowed. */
 CM_API const char *cm_events_extra_json(const cm_events *events);

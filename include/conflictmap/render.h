@@ -36,6 +36,10 @@ typedef struct cm_render_options {
     const char *const *gazetteers;     /* gazetteer files, all loaded, added to the
                                           shipped gazetteer (after it) */
     size_t n_gazetteers;
+    const char *const *controls;       /* control layers or folders of dated ones, "SIDE=PATH"
+                                          and "SIDE:STATUS=PATH" allowed (the command's
+                                          --control); added to the events file's map.control */
+    size_t n_controls;
     const char *data_dir;              /* the folder of the shipped shapes/ and
                                           gazetteer/; NULL: cm_data_dir() */
     int no_shipped_data;               /* 1: neither the shipped layers nor the shipped
@@ -109,9 +113,10 @@ CM_API cm_status cm_render_merge_manifests(const char *out_dir, size_t *n_slices
  * the process, so that an interrupted run leaves no half-written file. */
 CM_API void cm_remove_temporaries(void);
 
-/* Loads only what validate needs, the gazetteers and the events file, as
- * cm_render() would with @opt (events_path, gazetteers, data_dir,
- * no_shipped_data; the rest is not looked at), and checks them.
+/* Loads only what validate needs, the gazetteers, the events file and its
+ * map.control and the options' control layers, as cm_render() would with @opt
+ * (events_path, gazetteers, controls, data_dir, no_shipped_data; the rest is
+ * not looked at), and checks them.
  * Returns CM_OK or the first problem's status, with every problem in @diags. */
 CM_API cm_status cm_validate(const cm_render_options *opt, cm_diag_list *diags);
 

@@ -20,6 +20,7 @@ static const char usage_text[] =
     "usage: conflictmap render EVENTS.json [-o DIR]\n"
     "              [--format png,svg,pdf,html,svg-outlines,gif,mp4] [--hold SECONDS]\n"
     "              [--style FILE|PRESET] [--shapes PATH]... [--gazetteer FILE]...\n"
+    "              [--control [SIDE[:STATUS]=]PATH]...\n"
     "              [--every DURATION | --at TIME[,TIME...]] [--window DURATION]\n"
     "              [--size WxH] [--scale N] [--bbox W,S,E,N] [--projection P]\n"
     "              [--lang en|az|hy|ru|ar] [--png-colors N]\n"
@@ -77,8 +78,8 @@ typedef struct args {
     const char *command, *input;
     const char *import_file, *output;   /* import FORMAT FILE [-o OUTPUT] */
     cm_render_options opt;
-    const char **shapes, **gazetteers;
-    size_t n_shapes, n_gazetteers;
+    const char **shapes, **gazetteers, **controls;
+    size_t n_shapes, n_gazetteers, n_controls;
     cm_time *at;
     size_t n_at;
     int jobs, quiet, explain;
@@ -298,6 +299,8 @@ parse_option(args *a, const char *flag, const char *value)
         return push_str(&a->shapes, &a->n_shapes, value) ? 0 : EXIT_IO;
     else if (!strcmp(flag, "--gazetteer"))
         return push_str(&a->gazetteers, &a->n_gazetteers, value) ? 0 : EXIT_IO;
+    else if (!strcmp(flag, "--control"))
+        return push_str(&a->controls, &a->n_controls, value) ? 0 : EXIT_IO;
     else if (!strcmp(flag, "--every"))
         return parse_duration(flag, value, &a->opt.slicing.every_s);
     else if (!strcmp(flag, "--window"))
@@ -388,6 +391,8 @@ parse_args(args *a, int argc, char **argv)
     a->opt.events_path = a->input;
     a->opt.shapes = a->shapes;
     a->opt.n_shapes = a->n_shapes;
+    a->opt.controls = a->controls;
+    a->opt.n_controls = a->n_controls;
     a->opt.gazetteers = a->gazetteers;
     a->opt.n_gazetteers = a->n_gazetteers;
     return 0;
@@ -675,6 +680,7 @@ main(int argc, char **argv)
         rc = diags ? commands[k].run(&a, diags) : EXIT_IO;
     cm_diag_list_destroy(diags);
     free(a.shapes);
+    free(a.controls);
     free(a.gazetteers);
     free(a.at);
     return rc;

@@ -64,8 +64,29 @@ draw_areas(cairo_t *cr, const cm_scene *sc)
     for (size_t i = 0; i < sc->n_areas; i++) {
         const cm_scene_area *a = &sc->areas[i];
         cairo_new_path(cr);
-        cm_trace_path(cr, &sc->base->paths[a->path]);
+        cm_trace_path(cr, CM_SCENE_AREA_PATH(sc, a));
         cairo_set_fill_rule(cr, CAIRO_FILL_RULE_EVEN_ODD);
+        if (a->is_front) {   /* a line, not an area */
+            set_stroke(cr, &(cm_stroke){ a->color, 2.4, { 0, 0 } });
+            cairo_stroke(cr);
+            continue;
+        }
+        if (a->is_gained) {   /* darker, with a bold edge in the side's colour */
+            set_rgba(cr, a->color);
+            cairo_fill_preserve(cr);
+            set_stroke(cr, &(cm_stroke){ { a->color.r, a->color.g, a->color.b, 1 }, 2, { 0, 0 } });
+            cairo_stroke(cr);
+            continue;
+        }
+        if (a->is_contested) {   /* pale, with a dashed edge in the side's colour */
+            set_rgba(cr, a->color);
+            cairo_fill_preserve(cr);
+            set_stroke(cr, &(cm_stroke){ { a->color.r, a->color.g, a->color.b, 0.9 }, 1.4,
+                                         { 5, 3 } });
+            cairo_stroke(cr);
+            cairo_set_dash(cr, NULL, 0, 0);
+            continue;
+        }
         if (!a->is_claimed) {
             set_rgba(cr, a->color);
             cairo_fill(cr);
@@ -153,7 +174,10 @@ set_marker(cairo_t *cr, const cm_scene_marker *m, cm_rgba glow)
     if (m->stroke_px > 0) {
         set_rgba(cr, m->stroke);
         cairo_set_line_width(cr, m->stroke_px);
+        if (m->dash_px[0] > 0)
+            cairo_set_dash(cr, m->dash_px, 2, 0);
         cairo_stroke(cr);
+        cairo_set_dash(cr, NULL, 0, 0);
     }
     cairo_new_path(cr);
 }

@@ -281,12 +281,35 @@ put_areas(svg *s)
     const double *r = s->b->map_rect;
     for (size_t i = 0; i < sc->n_areas; i++) {
         const cm_scene_area *a = &sc->areas[i];
-        const cm_scene_path *p = &s->b->paths[a->path];
+        const cm_scene_path *p = CM_SCENE_AREA_PATH(sc, a);
+        const char *status = a->is_front    ? "front"
+                             : a->is_gained ? "changed"
+                             : a->is_contested ? "contested"
+                             : a->is_claimed   ? "claimed"
+                                               : "controlled";
+        if (a->is_front || a->is_gained) {
+            cm_trace_path(s->cr, p);
+            put(s, "<path");
+            put_attr(s, "data-side", a->side ? a->side : "");
+            put_attr(s, "data-status", status);
+            put_traced(s);
+            put_paint(s, "fill", a->is_front ? (cm_rgba){ 0, 0, 0, 0 } : a->color);
+            put_stroke(s, &(cm_stroke){ { a->color.r, a->color.g, a->color.b,
+                                          a->is_front ? a->color.a : 1 },
+                                        a->is_front ? 2.4 : 2, { 0, 0 } });
+            put(s, "/>\n");
+            continue;
+        }
         if (!a->is_claimed) {
             cm_trace_path(s->cr, p);
             put(s, "<path");
+            put_attr(s, "data-side", a->side ? a->side : "");
+            put_attr(s, "data-status", status);
             put_traced(s);
             put_paint(s, "fill", a->color);
+            if (a->is_contested)
+                put_stroke(s, &(cm_stroke){ { a->color.r, a->color.g, a->color.b, 0.9 }, 1.4,
+                                            { 5, 3 } });
             put(s, "/>\n");
             continue;
         }
@@ -309,6 +332,8 @@ put_areas(svg *s)
             cairo_line_to(cr, d + (y1 - y0), y0);
         }
         cm_outfile_printf(&s->o, "<path clip-path=\"url(#clip%zu)\" fill=\"none\"", clip);
+        put_attr(s, "data-side", a->side ? a->side : "");
+        put_attr(s, "data-status", status);
         put_traced(s);
         put_paint(s, "stroke", (cm_rgba){ a->color.r, a->color.g, a->color.b, 0.6 });
         put(s, " stroke-width=\"1.6\"/>\n");
@@ -360,10 +385,8 @@ put_marker(svg *s, const cm_scene_marker *m)
         put_traced(s);
     }
     put_paint(s, "fill", m->fill);
-    if (m->stroke_px > 0) {
-        put_paint(s, "stroke", m->stroke);
-        put_num(s, "stroke-width", m->stroke_px);
-    }
+    if (m->stroke_px > 0)
+        put_stroke(s, &(cm_stroke){ m->stroke, m->stroke_px, { m->dash_px[0], m->dash_px[1] } });
     put(s, "/>\n");
 }
 

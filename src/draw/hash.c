@@ -170,6 +170,16 @@ hash_rects_and_areas(GChecksum *h, const cm_scene *sc)
         hash_size(h, sc->areas[i].path);
         hash_rgba(h, sc->areas[i].color);
         hash_size(h, (size_t)sc->areas[i].is_claimed);
+        hash_size(h, (size_t)sc->areas[i].is_contested);
+        hash_size(h, (size_t)sc->areas[i].is_front);
+        hash_size(h, (size_t)sc->areas[i].is_gained);
+        hash_string(h, sc->areas[i].side ? sc->areas[i].side : "");
+        const cm_scene_path *p = sc->areas[i].own;
+        hash_size(h, p ? p->n_points : 0);
+        for (size_t k = 0; p && k < p->n_parts + 1; k++)
+            hash_size(h, p->part_start[k]);
+        if (p)
+            g_checksum_update(h, (const guchar *)p->xy, (gssize)(p->n_points * 2 * sizeof(double)));
     }
 }
 

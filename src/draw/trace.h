@@ -76,6 +76,15 @@ cm_trace_symbol(cairo_t *cr, const cm_scene_marker *m)
     switch (m->symbol) {
     case CM_SYM_CIRCLE: cairo_arc(cr, x, y, r, 0, 2 * M_PI); break;
     case CM_SYM_SQUARE: cairo_rectangle(cr, x - r * 0.9, y - r * 0.9, r * 1.8, r * 1.8); break;
+    case CM_SYM_HATCH: {   /* a square and its diagonal hatching: segments fill nothing */
+        double s = r * 1.8, x0 = x - r * 0.9, y1 = y + r * 0.9;
+        cairo_rectangle(cr, x0, y1 - s, s, s);
+        for (double c = -s + s / 4; c < s; c += s / 4) {   /* u - v = c, v upwards */
+            cairo_move_to(cr, x0 + fmax(0, c), y1 - fmax(0, -c));
+            cairo_line_to(cr, x0 + fmin(s, s + c), y1 - fmin(s, s - c));
+        }
+        break;
+    }
     case CM_SYM_DIAMOND: trace_polygon(cr, x, y, r * 1.2, 4, -M_PI / 2, 0); break;
     case CM_SYM_TRIANGLE: trace_polygon(cr, x, y + r * 0.2, r * 1.25, 3, -M_PI / 2, 0); break;
     case CM_SYM_STAR: trace_polygon(cr, x, y, r * 1.3, 8, -M_PI / 2, r * 0.6); break;

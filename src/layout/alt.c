@@ -272,6 +272,10 @@ layout_write_alt(cm_scene *sc)
     append(&a, ", ");
     append(&a, cm_time_format_human(cm_slice_time(sl), moment));
     append(&a, ".");
+    if (sc->change_words) {   /* territory that changed hands (layout/control.c) */
+        append(&a, " ");
+        append(&a, sc->change_words);
+    }
     for (size_t i = 0; a.status == CM_OK && i < n_new; i++) {
         const cm_event *e = fresh[i];
         size_t m = 0;

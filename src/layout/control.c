@@ -1,58 +1,130 @@
 /* Control state: regions shaded for the side that holds them, and a square
  * on each controlled place on the map. Who holds what is the slice's to say. */
 #include "layout/layout.h"
+#include "load/control.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* Regions whose name is the name of a controlled place or area are shaded in
- * the holder's colour; hatched while the change that gave it is not confirmed
- * (claimed, or disputed: a denied claim must not look surer than a claim).
- * Region names are keyed once per run (key_regions), the control names once
- * per slice, so a slice costs string compares only. */
-int
-layout_region_named(const cm_scene_path *p, const char *key)
+/* "1,936": @km2 rounded, with thousands separated. */
+static void
+thousands(double km2, char *buf, size_t size)
 {
-    for (size_t k = 0; k < 4; k++)
-        if (p->name_keys[k] && *p->name_keys[k] && strcmp(p->name_keys[k], key) == 0)
-            return 1;
-    return 0;
+    char digits[32];
+    snprintf(digits, sizeof digits, "%.0f", km2);
+    size_t n = strlen(digits), k = 0;
+    for (size_t i = 0; i < n && k + 2 < size; i++) {
+        if (i > 0 && (n - i) % 3 == 0)
+            buf[k++] = ',';
+        buf[k++] = digits[i];
+    }
+    buf[k] = '\0';
 }
 
+/* Each side's km² of the territory, what changed since the previous slice,
+ * and the change in words. */
 static void
-shade_area(layout *L, size_t path, const char *side, const cm_event *by)
+measure(layout *L, layout_territory *t)
 {
     cm_scene *sc = L->sc;
-    if (!CM_GROW(sc->areas, sc->n_areas, sc->cap_areas)) {
+    const cm_events *ev = L->b->events;
+    size_t n_sides = cm_events_n_sides(ev), n;
+    const layout_territory_area *ta = layout_territory_areas(t, &n);
+    int changed = sc->previous && sc->previous->territory != t;
+    sc->km2 = calloc(n_sides ? n_sides : 1, sizeof(*sc->km2));
+    if (!sc->km2) {
         L->status = CM_ERR_NOMEM;
         return;
     }
-    cm_rgba c = layout_side_color(L->b->events, side, L->st->neutral);
-    c.a = 0.28;
-    sc->areas[sc->n_areas++] = (cm_scene_area){
-        path, c, by && strcmp(cm_event_status(by), "confirmed") != 0 };
+    for (size_t s = 0; s < n_sides; s++) {
+        const char *code = cm_side_code(cm_events_side(ev, s));
+        struct cm_scene_km2 *k = &sc->km2[s];
+        for (size_t i = 0; i < n; i++) {
+            if (strcmp(ta[i].side, code) != 0)
+                continue;
+            if (ta[i].kind == LAYOUT_TERRITORY_GAINED && changed)
+                k->gained += ta[i].km2;
+            if (ta[i].kind != LAYOUT_TERRITORY_AREA)
+                continue;
+            if (ta[i].status == CM_CONTROL_CONTROLLED)
+                k->held += ta[i].km2;
+            else if (ta[i].status == CM_CONTROL_CLAIMED)
+                k->claimed += ta[i].km2;
+            else
+                k->contested += ta[i].km2;
+        }
+        const cm_scene *prev = sc->previous;
+        k->change = k->held - (prev && prev->km2 ? prev->km2[s].held : 0);
+    }
+    if (!sc->previous)
+        return;
+    sc->has_previous = 1;
+    sc->previous_time = cm_slice_time(sc->previous->slice);
+    char words[512] = "", when[CM_TIME_BUF], num[32];
+    layout_short_time(sc->previous_time, when);
+    for (size_t s = 0; s < n_sides; s++) {
+        if (sc->km2[s].gained < 0.5)
+            continue;
+        size_t len = strlen(words);
+        thousands(sc->km2[s].gained, num, sizeof num);
+        const cm_side *side = cm_events_side(ev, s);
+        const char *name = cm_side_name(side);
+        snprintf(words + len, sizeof words - len, "%s%s gained %s km²", len ? "; " : "",
+                 name && *name ? name : cm_side_code(side), num);
+    }
+    if (!words[0])
+        return;
+    size_t len = strlen(words);
+    snprintf(words + len, sizeof words - len, " since %s.", when);
+    sc->change_words = strdup(words);
+    if (!sc->change_words)
+        L->status = CM_ERR_NOMEM;
 }
 
+/* The slice's territory (territory.c) as areas to draw: each side's held
+ * areas, then contested, then claimed over them; what changed hands since the
+ * previous slice (only when the state changed), and the front lines on top. */
 void
 layout_areas(layout *L)
 {
-    const cm_slice *sl = L->sc->slice;
-    for (size_t i = 0; i < cm_slice_n_control(sl) && L->status == CM_OK; i++) {
-        const char *name, *side;
-        const cm_event *by;
-        if (!cm_slice_control_is_area(sl, i))
-            continue;
-        cm_slice_control_at(sl, i, &name, &side, &by);
-        char *key = cm_name_key(name);
-        if (!key) {
-            L->status = CM_ERR_NOMEM;
-            return;
+    layout_territory *t = layout_territory_of(L);
+    cm_scene *sc = L->sc;
+    sc->territory = t;
+    if (!t)
+        return;
+    int changed = sc->previous && sc->previous->territory != t;
+    size_t n;
+    const layout_territory_area *ta = layout_territory_areas(t, &n);
+    measure(L, t);
+    static const int order[][2] = {
+        { LAYOUT_TERRITORY_AREA, CM_CONTROL_CONTROLLED },
+        { LAYOUT_TERRITORY_AREA, CM_CONTROL_CONTESTED },
+        { LAYOUT_TERRITORY_AREA, CM_CONTROL_CLAIMED },
+        { LAYOUT_TERRITORY_GAINED, CM_CONTROL_CONTROLLED },
+        { LAYOUT_TERRITORY_FRONT, CM_CONTROL_CONTROLLED },
+    };
+    for (size_t o = 0; o < sizeof(order) / sizeof(order[0]); o++)
+        for (size_t i = 0; i < n; i++) {
+            const layout_territory_area *a = &ta[i];
+            if (a->kind != order[o][0] || a->status != order[o][1] || a->path.n_parts == 0 ||
+                (a->kind == LAYOUT_TERRITORY_GAINED && !changed))
+                continue;
+            if (!CM_GROW(sc->areas, sc->n_areas, sc->cap_areas)) {
+                L->status = CM_ERR_NOMEM;
+                return;
+            }
+            cm_rgba c = layout_side_color(L->b->events, a->side, L->st->neutral);
+            c.a = a->status == CM_CONTROL_CONTESTED ? 0.12 : 0.28;
+            if (a->kind == LAYOUT_TERRITORY_FRONT)
+                c = (cm_rgba){ L->st->text.r, L->st->text.g, L->st->text.b, 0.85 };
+            else if (a->kind == LAYOUT_TERRITORY_GAINED)
+                c.a = 0.30;
+            sc->areas[sc->n_areas++] = (cm_scene_area){
+                0, &a->path, a->side, c, a->status == CM_CONTROL_CLAIMED,
+                a->status == CM_CONTROL_CONTESTED, a->kind == LAYOUT_TERRITORY_FRONT,
+                a->kind == LAYOUT_TERRITORY_GAINED };
         }
-        for (size_t k = 0; *key && k < L->b->n_paths && L->status == CM_OK; k++)
-            if (L->b->paths[k].is_polygon && layout_region_named(&L->b->paths[k], key))
-                shade_area(L, k, side, by);
-        free(key);
-    }
 }
 
 static int

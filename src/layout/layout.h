@@ -12,6 +12,8 @@
  *   frame.c    the header, footer and scale bar
  *   markers.c  the events on the map and their labels
  *   offmap.c   arrows at the map's edge for places off it
+ *   territory.c  the areas held, dissolved per side and status (GEOS), front lines,
+ *              what changed hands, in km² on the ellipsoid
  *   control.c  areas shaded and places marked for the side that holds them
  *   context.c  country names and the towns that give the reader bearings
  *   legend.c   the legend and the "New at" box
@@ -234,8 +236,14 @@ void layout_label_groups(layout *L, const group *groups, size_t n_groups);
 /* ---- offmap.c, control.c, context.c, legend.c, alt.c -------------------------------------- */
 
 void layout_off_map(layout *L, const entry *off, size_t n_off);
-/* 1 when one of the region @p's name keys is @key. */
+/* 1 when one of the region @p's name keys is @key (territory.c). */
 int layout_region_named(const cm_scene_path *p, const char *key);
+/* The slice's territory, a reference the scene holds: the previous slice's
+ * when the control state is the same; NULL when nothing is held (or out of
+ * memory: L->status says). */
+layout_territory *layout_territory_of(layout *L);
+/* "20 November", or "9 October, 07:25" when not at midnight (UTC). */
+void layout_short_time(cm_time t, char buf[CM_TIME_BUF]);
 void layout_areas(layout *L);
 void layout_control(layout *L);
 void layout_countries(layout *L);

@@ -2,6 +2,7 @@
  * shows (bottom left) and the reports new in it (bottom right). What events
  * bring to the legend is noted in present.c. */
 #include "layout/layout.h"
+#include "load/control.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -49,6 +50,73 @@ note_control_sides(const layout *L, present *p)
         for (size_t k = 0; side && k < cm_events_n_sides(L->b->events) && k < 64; k++)
             if (strcmp(cm_side_code(cm_events_side(L->b->events, k)), side) == 0)
                 p->sides[k] = 1;
+    }
+    const cm_control *c = L->b->control;
+    cm_time t = cm_slice_time(L->sc->slice);
+    for (size_t i = 0; c && i < c->n_features; i++)
+        if (cm_control_valid_at(&c->features[i], t))
+            for (size_t k = 0; k < cm_events_n_sides(L->b->events) && k < 64; k++)
+                if (strcmp(cm_side_code(cm_events_side(L->b->events, k)),
+                           c->features[i].side) == 0)
+                    p->sides[k] = 1;
+}
+
+/* What the areas of the control layers mean, for the statuses this slice
+ * shows: held (shaded), claimed (hatched), contested (pale, dashed edge). */
+static void
+legend_areas(legend *lg)
+{
+    layout *L = lg->L;
+    const cm_control *c = L->b->control;
+    cm_time t = cm_slice_time(L->sc->slice);
+    int shown[CM_CONTROL_N_STATUS] = { 0 };
+    for (size_t i = 0; c && i < c->n_features; i++)
+        if (cm_control_valid_at(&c->features[i], t))
+            shown[c->features[i].status] = 1;
+    static const char *const words[CM_CONTROL_N_STATUS] = {
+        "Shaded area: held", "Hatched area: claimed, not confirmed",
+        "Pale area, dashed edge: contested or advances"
+    };
+    int front = 0, gained = 0;
+    for (size_t i = 0; i < L->sc->n_areas; i++) {
+        front |= L->sc->areas[i].is_front;
+        gained |= L->sc->areas[i].is_gained;
+    }
+    for (int k = 0; k < CM_CONTROL_N_STATUS; k++) {
+        cm_scene_marker *m = shown[k] ? legend_row(lg, words[k]) : NULL;
+        if (!m)
+            continue;
+        cm_rgba ink = L->st->neutral;
+        m->symbol = k == CM_CONTROL_CLAIMED ? CM_SYM_HATCH : CM_SYM_SQUARE;
+        m->fill = ink;
+        m->fill.a = k == CM_CONTROL_CONTROLLED ? 0.35 : k == CM_CONTROL_CONTESTED ? 0.15 : 0;
+        m->stroke = ink;
+        m->stroke_px = k == CM_CONTROL_CONTROLLED ? 0 : 1.2;
+        if (k == CM_CONTROL_CONTESTED) {
+            m->dash_px[0] = 3;
+            m->dash_px[1] = 2;
+        }
+    }
+    char words_gained[128];
+    const cm_slice *prev = L->sc->previous ? L->sc->previous->slice : NULL;
+    if (gained && prev) {
+        char when[CM_TIME_BUF];
+        layout_short_time(cm_slice_time(prev), when);
+        snprintf(words_gained, sizeof words_gained, "Changed hands since %s", when);
+        cm_scene_marker *m = legend_row(lg, words_gained);
+        if (m) {
+            m->symbol = CM_SYM_SQUARE;
+            m->fill = L->st->neutral;
+            m->fill.a = 0.5;
+            m->stroke = L->st->neutral;
+            m->stroke_px = 2;
+        }
+    }
+    cm_scene_marker *m = front ? legend_row(lg, "Front line") : NULL;
+    if (m) {
+        m->symbol = CM_SYM_LINE;
+        m->stroke = (cm_rgba){ L->st->text.r, L->st->text.g, L->st->text.b, 0.85 };
+        m->stroke_px = 2.4;
     }
 }
 
@@ -174,11 +242,13 @@ legend_rows(layout *L, legend *lg, const present *p, double *w, double *h)
         present brief = *p;
         brief.uncertain = brief.fresh = 0;
         legend_sides_and_kinds(lg, &brief);
+        legend_areas(lg);
         legend_states(lg, &brief);
         legend_columns(L, lg, first_marker, w, h);
         return;
     }
     legend_sides_and_kinds(lg, p);
+    legend_areas(lg);
     legend_states(lg, p);
     legend_lines(lg);
     *w = 0;
@@ -301,14 +371,26 @@ layout_latest(layout *L)
     layout_add_obstacle(L, (box){ r[0] + r[2] - st->margin_px - inner - 2 * pad - 4,
                                   r[1] + r[3] - st->margin_px - tallest - 2 * pad - 4,
                                   inner + 2 * pad + 8, tallest + 2 * pad + 8 });
-    if (n_new == 0)
+    if (n_new == 0 && !L->sc->change_words)
         return;
-    snprintf(line, sizeof(line), "New at %s", cm_time_format_clock(cm_slice_time(sl), clock));
+    /* with no new report, the box still says what changed hands */
+    snprintf(line, sizeof(line), n_new ? "New at %s" : "At %s",
+             cm_time_format_clock(cm_slice_time(sl), clock));
     cm_scene_label *lb = layout_add_label(L, line, CM_GROUP_LATEST, st->note_px + 1, 1, 0,
                                           st->text);
     if (!lb)
         return;
     y = lb->h + 4;
+    if (L->sc->change_words) {   /* the territory that changed hands, first */
+        lb = layout_add_label(L, L->sc->change_words, CM_GROUP_LATEST, st->note_px, 1, 0,
+                              st->text);
+        if (!lb)
+            return;
+        fit_width(L, lb, inner);
+        lb->y = y;
+        y += lb->h + 2;
+        shown++;
+    }
     for (size_t k = cm_slice_n_events(sl); k-- > 0 && shown < max_lines;) {
         cm_event_state state;
         const cm_event *e = cm_slice_event(sl, k, &state);

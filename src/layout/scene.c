@@ -31,9 +31,9 @@ cm_scene_layout(cm_scene **out, const cm_scene_base *base, const cm_slice *slice
     if (base->inset_rect[2] > 0)
         layout_add_obstacle(&L, (box){ base->inset_rect[0] - 4, base->inset_rect[1] - 4,
                                        base->inset_rect[2] + 8, base->inset_rect[3] + 8 });
+    layout_areas(&L);   /* first: the legend names what the areas show */
     layout_legend(&L);
     layout_latest(&L);
-    layout_areas(&L);
     layout_control(&L);
     L.status = L.status ? L.status : layout_collect(&L, &on, &n_on, &off, &n_off);
     if (L.status == CM_OK)
@@ -80,6 +80,9 @@ cm_scene_destroy(cm_scene *sc)
     free(sc->dropped);
     free(sc->markers);
     free(sc->areas);
+    layout_territory_unref(sc->territory);
+    free(sc->km2);
+    free(sc->change_words);
     free(sc->rects);
     free(sc->positions);
     free(sc->alt);

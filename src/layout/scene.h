@@ -10,7 +10,8 @@
 typedef enum cm_symbol {
     CM_SYM_CIRCLE, CM_SYM_SQUARE, CM_SYM_DIAMOND, CM_SYM_TRIANGLE, CM_SYM_CROSS,
     CM_SYM_STAR, CM_SYM_PLUS, CM_SYM_ARROW, CM_SYM_HEXAGON, CM_SYM_STAR4, CM_SYM_PENTAGON,
-    CM_SYM_LINE                /* a short stroke: a line style in the legend */
+    CM_SYM_LINE,               /* a short stroke: a line style in the legend */
+    CM_SYM_HATCH               /* a hatched square: a claimed area in the legend */
 } cm_symbol;
 
 typedef struct cm_scene_path {
@@ -105,19 +106,56 @@ struct cm_scene_base {
     struct cm_memo *measured;  /* text sizes already measured (memo.h) */
     const cm_gazetteer *gaz;   /* borrowed; read by the alt text */
     const cm_place *region;    /* the region the map is about (alt text); may be NULL */
+    const struct cm_control *control;   /* dated control areas (load/control.h), borrowed;
+                                           NULL: none */
     char credits[256];         /* what the layers drawn ask to be credited with (their
                                   "credit" field), " · " between, for the footer */
 };
 
-/* An area (a region of the base map) shaded for the side that holds it. */
+/* An area shaded for the side that holds it: a region of the base map, or
+ * (own) a side's territory of one status dissolved (layout/territory.c). */
 typedef struct cm_scene_area {
-    size_t path;               /* index into the base's paths */
+    size_t path;               /* index into the base's paths, unless own */
+    const cm_scene_path *own;  /* borrowed from the scene's territory; NULL: the base's path */
+    const char *side;          /* the side's code (borrowed) */
     cm_rgba color;
     int is_claimed;            /* hatched, not solid: only one side says so */
+    int is_contested;          /* operated in, not held: a pale fill and a dashed edge */
+    int is_front;              /* the front line: stroked in color, not filled */
+    int is_gained;             /* changed hands since the previous slice: outlined */
 } cm_scene_area;
+
+/* A slice's territory (layout/territory.c): per side and status the areas
+ * united, the front lines, and what changed hands; shared by the slices of
+ * the same control state. */
+enum { LAYOUT_TERRITORY_AREA, LAYOUT_TERRITORY_FRONT, LAYOUT_TERRITORY_GAINED };
+typedef struct layout_territory_area {
+    const char *side;
+    int status;                /* cm_control_status (load/control.h) */
+    int kind;                  /* LAYOUT_TERRITORY_* */
+    double km2;                /* on the ellipsoid; 0 for a front line */
+    cm_scene_path path;        /* projected */
+} layout_territory_area;
+typedef struct layout_territory layout_territory;
+const layout_territory_area *layout_territory_areas(const layout_territory *t, size_t *n);
+void layout_territory_unref(layout_territory *t);   /* NULL is fine */
+
+/* The outline of area @a of @sc. */
+#define CM_SCENE_AREA_PATH(sc, a) ((a)->own ? (a)->own : &(sc)->base->paths[(a)->path])
 
 struct cm_scene {
     const cm_scene_base *base;
+    layout_territory *territory;   /* held (a reference); NULL: no area is held */
+    struct cm_scene_km2 {
+        double held, claimed, contested;   /* km² on the ellipsoid, united per status */
+        double change;                     /* held now less held on the previous slice */
+        double gained;                     /* taken from another side since the previous slice */
+    } *km2;                    /* per side of the events file, in its order; NULL without
+                                  a territory */
+    int has_previous;          /* change and gained say something: there was a slice before */
+    cm_time previous_time;
+    char *change_words;        /* "Azerbaijan gained 1,936 km² since 20 November."; NULL: no
+                                  side gained */
     cm_scene_area *areas;
     size_t n_areas, cap_areas;
     const cm_slice *slice;

@@ -476,17 +476,21 @@ static void top_map(loader *ld, json_t *v, cm_pos pos)
         return;
     }
     json_t *bbox = json_object_get(v, "bbox"), *proj = json_object_get(v, "projection"), *m;
-    static const char *const map_keys[] = { "bbox", "projection" };
+    json_t *control = json_object_get(v, "control");
+    static const char *const map_keys[] = { "bbox", "projection", "control" };
     const char *key;
     json_object_foreach(v, key, m)
-        if (strcmp(key, "bbox") != 0 && strcmp(key, "projection") != 0)
-            warn_resembling(ld, key, m, pos, map_keys, 2, "\"map\"", 0);
+        if (strcmp(key, "bbox") != 0 && strcmp(key, "projection") != 0 &&
+            strcmp(key, "control") != 0)
+            warn_resembling(ld, key, m, pos, map_keys, 3, "\"map\"", 0);
     if (bbox)
         parse_bbox(ld, bbox, pos);
     if (proj) {
         take_string(ld, "projection", proj, pos, &ld->ev->projection);
         ld->ev->projection_pos = pos_of(ld, proj, pos);
     }
+    if (control)
+        take_string(ld, "control", control, pos, &ld->ev->control);
 }
 
 static int
@@ -1139,6 +1143,12 @@ cm_pos
 cm_events_projection_pos(const cm_events *ev)
 {
     return ev->projection_pos;
+}
+
+const char *
+cm_events_control(const cm_events *ev)
+{
+    return ev->control;
 }
 
 const char *

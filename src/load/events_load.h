@@ -55,6 +55,7 @@ struct cm_events {
     char *path;
     char *settings_path;   /* a CSV's STEM.settings.json, named even when absent */
     char *title, *subtitle, *source, *projection, *extra_json;
+    char *control;         /* map.control: a control layer's path as written; NULL: none */
     cm_pos projection_pos; /* where map.projection is; line 0 when it is not there */
     char *country;         /* the country of the file's places, as given */
     char *default_status;  /* the status of an event that gives none, but a control change */

@@ -305,6 +305,8 @@ slice_data(builder *b, const cm_html_slice *hs)
     if (hs->png_2x)
         set(b, o, "png2x", url_value(hs->png_2x));
     set(b, o, "alt", json_string(cm_scene_alt(hs->scene)));
+    if (hs->scene->change_words)   /* "Azerbaijan gained 1,936 km² since 20 November." */
+        set(b, o, "change", json_string(hs->scene->change_words));
     add_spots(b, o, hs->scene);
     add_labels(b, o, hs->scene);
     return o;

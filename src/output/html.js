@@ -139,6 +139,7 @@
     var head = $('cm-new-head'), list = $('cm-new');
     head.textContent = 'New at ' + s.clock;
     clear(list);
+    if (s.change) list.appendChild(el('li', 'cm-change', s.change));   /* territory that changed hands */
     if (!s.new.length) list.appendChild(el('li', 'cm-none', 'Nothing new reported at this moment.'));
     s.new.forEach(function (i) {
       var ev = data.events[i], li = el('li'), b = el('button');

@@ -2,6 +2,7 @@
  * in as a JSON string value, so jansson escapes it; unknown keys are passed
  * through as they were parsed. */
 #include "output/manifest.h"
+#include "layout/scene.h"
 #include "conflictmap/limits.h"
 #include "common/input.h"
 #include "common/outfile.h"
@@ -200,6 +201,34 @@ add_events(cm_manifest *m, json_t *entry, const cm_slice *slice, const cm_scene 
     put(m, entry, "positions", positions);
 }
 
+/* Each side's territory in km² on the ellipsoid (layout/control.c), to 0.1
+ * km²: held, claimed, contested, and the change in what it holds since the
+ * previous slice (not on the first). Only slices where some side holds an area. */
+static void
+add_territory(cm_manifest *m, json_t *entry, const cm_scene *scene)
+{
+    if (!scene->km2)
+        return;
+    const cm_events *ev = scene->base->events;
+    static const char *const keys[] = { "control_area_km2", "claimed_area_km2",
+                                        "contested_area_km2", "control_change_km2",
+                                        "control_gained_km2" };
+    for (size_t k = 0; k < 5; k++) {
+        if (k >= 3 && !scene->has_previous)
+            continue;
+        json_t *o = json_object();
+        for (size_t s = 0; o && s < cm_events_n_sides(ev); s++) {
+            const struct cm_scene_km2 *a = &scene->km2[s];
+            double v = k == 0 ? a->held : k == 1 ? a->claimed : k == 2 ? a->contested
+                     : k == 3 ? a->change : a->gained;
+            if (k != 3 && v <= 0)
+                continue;
+            put(m, o, cm_side_code(cm_events_side(ev, s)), json_real(round(v * 10) / 10));
+        }
+        put(m, entry, keys[k], o);
+    }
+}
+
 cm_status
 cm_manifest_add_slice(cm_manifest *m, const cm_slice *slice, const cm_scene *scene,
                       const char *const *exts, const char *const *names, size_t n_files)
@@ -217,6 +246,7 @@ cm_manifest_add_slice(cm_manifest *m, const cm_slice *slice, const cm_scene *sce
     put(m, entry, "files", files);
     add_events(m, entry, slice, scene);
     put(m, entry, "alt", json_string(cm_scene_alt(scene)));
+    add_territory(m, entry, scene);
     for (size_t i = 0; i < cm_scene_n_dropped(scene); i++)
         push(m, dropped, json_string(cm_scene_dropped(scene, i)));
     put(m, entry, "dropped_labels", dropped);

@@ -5,6 +5,7 @@
 #include "render/run.h"
 #include "common/grow.h"
 #include "geo/extent.h"
+#include "load/control.h"
 #include "load/data.h"
 
 #include <dirent.h>
@@ -192,6 +193,27 @@ run_load_all_shapes(run *r, const double *bbox_deg)
         snprintf(shipped, len, "%s/shapes", r->in.data_dir);
         first = load_shapes(r, shipped);
         free(shipped);
+    }
+    return first;
+}
+
+cm_status
+run_load_control(run *r)
+{
+    const char *own = cm_events_control(r->in.events);
+    if (!own && r->opt->n_controls == 0)
+        return CM_OK;
+    cm_status first = cm_control_create(&r->in.control);
+    if (first != CM_OK)
+        return first;
+    if (own)
+        first = cm_control_add(r->in.control, own, cm_events_path(r->in.events), r->in.events,
+                               r->diags);
+    for (size_t i = 0; first != CM_ERR_NOMEM && i < r->opt->n_controls; i++) {
+        cm_status st = cm_control_add(r->in.control, r->opt->controls[i], NULL, r->in.events,
+                                      r->diags);
+        if (first == CM_OK || st == CM_ERR_NOMEM)
+            first = st;
     }
     return first;
 }

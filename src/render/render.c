@@ -4,6 +4,8 @@
 #include "render/run.h"
 #include "load/areas.h"
 #include "geo/extent.h"
+#include "layout/scene.h"
+#include "load/control.h"
 #include "output/animate.h"
 #include "draw/png.h"
 #include "draw/sprite.h"
@@ -109,6 +111,8 @@ prepare(run *r)
                                   r->in.events, r->plan.bbox, o->width_px, o->height_px);
     if (st == CM_OK)
         st = cm_scene_base_set_lang(r->plan.base, o->lang);
+    if (st == CM_OK)
+        r->plan.base->control = r->in.control;
     if (st == CM_OK && (o->formats & CM_FORMAT_HTML))
         st = cm_html_page_create(&r->plan.page, r->in.events, r->in.style, o->width_px, o->height_px,
                                  o->scale, o->scale < 2 ? 2 : o->scale);
@@ -228,6 +232,7 @@ finish(run *r)
     cm_publish_close(r->plan.pub);
     cm_draw_cache_destroy(r->sh.cache);
     cm_scene_base_destroy(r->plan.base);
+    cm_control_destroy(r->in.control);
     cm_slices_destroy(r->plan.slices);
     cm_projection_destroy(r->plan.proj);
     cm_style_destroy(r->in.style);
@@ -298,6 +303,10 @@ cm_render(const cm_render_options *opt, cm_diag_list *diags, cm_render_result *r
         st = cm_events_check_areas(r.in.events, r.in.layers, r.in.n_layers, diags);
     if (st == CM_OK)
         st = add_context_places(&r);
+    if (st != CM_ERR_NOMEM && r.in.events) {
+        cm_status s = run_load_control(&r);
+        st = st != CM_OK ? st : s;
+    }
     if (st == CM_OK)
         st = refuse_warnings(&r, ": nothing was written");
     if (st == CM_OK)
@@ -360,6 +369,8 @@ cm_validate(const cm_render_options *opt, cm_diag_list *diags)
         if (st == CM_OK)
             st = cm_events_check_areas(r.in.events, r.in.layers, r.in.n_layers, diags);
     }
+    if (st == CM_OK)   /* the events file's map.control, read as render reads it */
+        st = run_load_control(&r);
     if (st == CM_OK)
         st = refuse_warnings(&r, "");
     finish(&r);

@@ -32,6 +32,7 @@ typedef struct run_loaded {
     double bbox_deg[4];        /* that extent, for the scale the fine layers are read at */
     int regions_only;          /* validate: only the regions, for the area names */
     cm_style *style;
+    struct cm_control *control;   /* the control layers (load/control.h); NULL: none */
 } run_loaded;
 
 /* What the slices are laid out on and listed in: made by prepare() and
@@ -150,6 +151,9 @@ cm_status run_load_gazetteers(run *r);
  * map's extent), only the records near it (cm_extent_near), but the world
  * layer whole: the locator inset and the places off the map need all of it. */
 cm_status run_load_all_shapes(run *r, const double *bbox_deg);
+/* The events file's map.control and the options' control layers, into
+ * r->in.control; none: it stays NULL. */
+cm_status run_load_control(run *r);
 
 /* ---- laying out and drawing every slice (workers.c) --------------------------------------- */
 

@@ -34,7 +34,7 @@ check_help() {   # check_help WANT_FIRST_LINE_PREFIX OPTION... -- ARGS...
 
 check_help "usage: conflictmap COMMAND" render validate slices place import -- --help
 check_help "usage: conflictmap COMMAND" -- -h
-check_help "usage: conflictmap render" -o --format --style --shapes --gazetteer --every --at \
+check_help "usage: conflictmap render" -o --format --style --shapes --gazetteer --control --every --at \
   --window --size --scale --bbox --projection --lang --png-colors -j --shard --strict --quiet --max-file-size \
   --max-events --max-string --max-depth --max-vertices -- render --help
 # Every option the command takes (each flag src/cli/main.c compares with),
