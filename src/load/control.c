@@ -92,7 +92,7 @@ parse_moment(const char *text, cm_time *out)
     }
     if (strlen(s) == 10 && sscanf(s, "%4u-%2u-%2u%c", &y, &m, &d, &tail) == 3) {
         char buf[32];
-        snprintf(buf, sizeof buf, "%sT00:00:00Z", s);
+        snprintf(buf, sizeof buf, "%.10sT00:00:00Z", s);   /* s is 10 characters here */
         return cm_time_parse(buf, out);
     }
     return cm_time_parse(s, out);
