@@ -101,10 +101,8 @@ quiet_hooks(loader *ld)
     return cm_layer_io_hooks(ld->io, keep_shapelib_message);
 }
 
-/* Makes a library's message fit ours: valid UTF-8 without control characters
- * (it may quote the broken file), no final period. */
-static const char *
-tidy(char *s)
+const char *
+cm_layer_tidy_message(char *s, const char *none)
 {
     size_t len = strlen(s);
     for (size_t i = 0, n; i < len; i += n) {
@@ -118,7 +116,13 @@ tidy(char *s)
     }
     while (len > 0 && (s[len - 1] == '.' || s[len - 1] == ' '))
         s[--len] = '\0';
-    return len ? s : "no reason given";
+    return len ? s : none;
+}
+
+static const char *
+tidy(char *s)
+{
+    return cm_layer_tidy_message(s, "no reason given");
 }
 
 static void

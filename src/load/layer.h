@@ -6,6 +6,11 @@
 #include "conflictmap/layer.h"
 #include "load/layer_io.h"
 
+/* Makes a library's message (shapelib, PROJ, GDAL) fit ours in place: valid
+ * UTF-8 without control characters (it may quote the broken file), no final
+ * period; @none when nothing is left. */
+const char *cm_layer_tidy_message(char *s, const char *none);
+
 /* As cm_layer_load(@shp_path), with every file of the set (the .shp, .shx,
  * .dbf and, when there are, .prj and .cpg) taken from @files by the name
  * shapelib derives from @shp_path ("layer.shp", "layer.shx", ..., or the same

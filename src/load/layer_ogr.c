@@ -47,25 +47,11 @@ keep_gdal_message(CPLErr level, CPLErrorNum num, const char *message)
         snprintf(r->gdal_message, sizeof r->gdal_message, "%s", message);
 }
 
-/* Valid UTF-8 without control characters and no final period, as our own. */
+/* GDAL's message as ours (cm_layer_tidy_message). */
 static const char *
 gdal_said(reader *r)
 {
-    char *s = r->gdal_message;
-    size_t len = strlen(s);
-
-    for (size_t i = 0, n; i < len; i += n) {
-        n = cm_utf8_sequence_length((unsigned char *)s + i, len - i);
-        if (n == 0) {
-            s[i] = '?';
-            n = 1;
-        } else if ((unsigned char)s[i] < 0x20) {
-            s[i] = ' ';
-        }
-    }
-    while (len > 0 && strchr(". \n", s[len - 1]))
-        s[--len] = '\0';
-    return len ? s : "GDAL gave no reason";
+    return cm_layer_tidy_message(r->gdal_message, "GDAL gave no reason");
 }
 
 
