@@ -23,34 +23,71 @@ layout_compare_doubles(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
-/* Even-odd scanline fill of @p's rings at each row's middle. */
+/* Even-odd scanline fill of @p's rings at each row's middle. Each edge is
+ * put in the rows it crosses (found from its ends, then checked with the
+ * test the rows use), so a fine outline costs its edges once, not once a
+ * row; each crossing pair fills only the cells between them. */
 static int
 fill(grid *g, const cm_scene_path *p)
 {
-    double *xs = malloc((p->n_points + 1) * sizeof(double));
-    if (!xs)
+    size_t *start = calloc((size_t)g->ny + 1, sizeof(size_t));
+    double *xs = NULL;
+    if (!start)
         return 0;
-    for (int j = 0; j < g->ny; j++) {
-        double y = g->y0 + (j + 0.5) * CELL_PX;
-        size_t n = 0;
+    for (int pass = 0; pass < 2; pass++) {
         for (size_t k = 0; k < p->n_parts; k++) {
             size_t a = p->part_start[k], e = p->part_start[k + 1];
             for (size_t i = a; i < e; i++) {
                 const double *u = &p->xy[2 * i], *v = &p->xy[2 * (i + 1 < e ? i + 1 : a)];
-                if ((u[1] <= y) != (v[1] <= y))
-                    xs[n++] = u[0] + (y - u[1]) / (v[1] - u[1]) * (v[0] - u[0]);
+                double lo = fmin(u[1], v[1]), hi = fmax(u[1], v[1]);
+                if (!(hi > lo))
+                    continue;                  /* level or not a number: crosses no row */
+                double j0 = floor((lo - g->y0) / CELL_PX - 0.5), j1 = ceil((hi - g->y0) / CELL_PX);
+                if (j1 < 0 || j0 >= g->ny)
+                    continue;
+                for (int j = j0 < 0 ? 0 : (int)j0; j <= j1 && j < g->ny; j++) {
+                    double y = g->y0 + (j + 0.5) * CELL_PX;
+                    if ((u[1] <= y) == (v[1] <= y))
+                        continue;
+                    if (pass == 0)
+                        start[j + 1]++;
+                    else
+                        xs[start[j]++] = u[0] + (y - u[1]) / (v[1] - u[1]) * (v[0] - u[0]);
+                }
             }
         }
+        if (pass == 0) {
+            for (int j = 0; j < g->ny; j++)
+                start[j + 1] += start[j];
+            if (!(xs = malloc((start[g->ny] + 1) * sizeof(double)))) {
+                free(start);
+                return 0;
+            }
+        } else {
+            /* the second pass moved each row's start to the next row's */
+            for (int j = g->ny; j > 0; j--)
+                start[j] = start[j - 1];
+            start[0] = 0;
+        }
+    }
+    for (int j = 0; j < g->ny; j++) {
+        double *r = xs + start[j];
+        size_t n = start[j + 1] - start[j];
         if (n > 1)
-            qsort(xs, n, sizeof(double), layout_compare_doubles);
-        for (size_t m = 0; m + 1 < n; m += 2)
-            for (int i = 0; i < g->nx; i++) {
+            qsort(r, n, sizeof(double), layout_compare_doubles);
+        for (size_t m = 0; m + 1 < n; m += 2) {
+            double i0 = floor((r[m] - g->x0) / CELL_PX - 0.5), i1 = ceil((r[m + 1] - g->x0) / CELL_PX);
+            if (!(i1 >= 0 && i0 < g->nx))
+                continue;
+            for (int i = i0 < 0 ? 0 : (int)i0; i <= i1 && i < g->nx; i++) {
                 double x = g->x0 + (i + 0.5) * CELL_PX;
-                if (x >= xs[m] && x < xs[m + 1])
+                if (x >= r[m] && x < r[m + 1])
                     g->dist[j * g->nx + i] = 1;
             }
+        }
     }
     free(xs);
+    free(start);
     return 1;
 }
 
@@ -116,43 +153,64 @@ cmp_candidate(const void *a, const void *b)
 }
 
 /* The roomiest cells first, the middlemost of equally roomy ones first; the
- * first whose box fits wins. */
+ * first whose box fits wins. Cells are put in buckets by room (counting
+ * sort), and a bucket is sorted only when the search reaches it: most names
+ * fit in the first few. */
 static int
 choose(const grid *g, double w, double h, double *x, double *y)
 {
     size_t n = 0;
     double mx = 0, my = 0;
+    unsigned short top = 0;
     for (int i = 0; i < g->nx * g->ny; i++)
         if (g->dist[i]) {
             mx += i % g->nx;
             my += i / g->nx;
             n++;
+            /* rooms are compared in steps of 2 cells, so the middle decides among near-equals */
+            if (g->dist[i] / 6 > top)
+                top = (unsigned short)(g->dist[i] / 6);
         }
     if (!n)
         return 0;
     mx /= (double)n;
     my /= (double)n;
     candidate *c = malloc(n * sizeof(candidate));
-    if (!c)
+    size_t *at = calloc((size_t)top + 2, sizeof(size_t));   /* bucket r starts at at[top - r] */
+    if (!c || !at) {
+        free(c);
+        free(at);
         return 0;
-    n = 0;
+    }
+    for (int i = 0; i < g->nx * g->ny; i++)
+        if (g->dist[i])
+            at[top - g->dist[i] / 6 + 1]++;
+    for (size_t r = 1; r <= (size_t)top + 1; r++)
+        at[r] += at[r - 1];
     for (int i = 0; i < g->nx * g->ny; i++)
         if (g->dist[i]) {
-            /* rooms are compared in steps of 2 cells, so the middle decides among near-equals */
+            unsigned short room = (unsigned short)(g->dist[i] / 6);
             double dx = i % g->nx - mx, dy = i / g->nx - my;
-            c[n++] = (candidate){ (unsigned short)(g->dist[i] / 6), dx * dx + dy * dy, i };
+            c[at[top - room]++] = (candidate){ room, dx * dx + dy * dy, i };
         }
-    qsort(c, n, sizeof(candidate), cmp_candidate);
     int found = 0;
-    for (size_t k = 0; k < n && !found; k++) {
-        int cx = c[k].cell % g->nx, cy = c[k].cell / g->nx;
+    size_t k = 0;
+    while (k < n && !found) {
         if (c[k].dist * 6 * CELL_PX / 3.0 < h / 2)
             break;                   /* no roomier cell is left */
-        if ((found = box_inside(g, cx, cy, w, h))) {
-            *x = g->x0 + (cx + 0.5) * CELL_PX;
-            *y = g->y0 + (cy + 0.5) * CELL_PX;
+        size_t e = k;
+        while (e < n && c[e].dist == c[k].dist)
+            e++;
+        qsort(c + k, e - k, sizeof(candidate), cmp_candidate);
+        for (; k < e && !found; k++) {
+            int cx = c[k].cell % g->nx, cy = c[k].cell / g->nx;
+            if ((found = box_inside(g, cx, cy, w, h))) {
+                *x = g->x0 + (cx + 0.5) * CELL_PX;
+                *y = g->y0 + (cy + 0.5) * CELL_PX;
+            }
         }
     }
+    free(at);
     free(c);
     return found;
 }
