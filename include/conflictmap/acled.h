@@ -8,6 +8,10 @@
 #include "conflictmap/api.h"
 #include "conflictmap/diag.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /* Reads the ACLED CSV at @csv_path and makes the events file's JSON text.
  * Columns are found by name in any order; extra columns are ignored. Every
  * problem is added to @diags at its cell's FILE:LINE:COL. On success *json is
@@ -19,5 +23,9 @@ CM_API cm_status cm_acled_convert(const char *csv_path, char **json, cm_diag_lis
  * temporary file renamed into place). Returns what cm_acled_convert() does,
  * or CM_ERR_IO when the file cannot be written (nothing is left behind). */
 CM_API cm_status cm_acled_import(const char *csv_path, const char *out_path, cm_diag_list *diags);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -4,10 +4,18 @@
 #ifndef CONFLICTMAP_API_H
 #define CONFLICTMAP_API_H
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 #if defined(__GNUC__) || defined(__clang__)
 #define CM_API __attribute__((visibility("default")))
 #else
 #define CM_API
+#endif
+
+#ifdef __cplusplus
+}
 #endif
 
 #endif

@@ -18,4 +18,12 @@
 #include "conflictmap/acled.h"
 #include "conflictmap/data.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#ifdef __cplusplus
+}
+#endif
+
 #endif

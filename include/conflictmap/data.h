@@ -9,6 +9,10 @@
 #include "conflictmap/diag.h"
 #include "conflictmap/gazetteer.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /* The folder that holds the shipped shapes/ and gazetteer/ folders, the first
  * of these that does:
  * - $CONFLICTMAP_DATA, when it is set (and nothing else then);
@@ -32,5 +36,9 @@ CM_API const char *cm_data_dir(void);
  * there is no shipped data. */
 CM_API cm_status cm_gazetteer_add_shipped(cm_gazetteer *gaz, const char *data_dir,
                                           cm_diag_list *diags);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

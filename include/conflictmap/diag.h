@@ -8,6 +8,10 @@
 #include <stddef.h>
 #include "conflictmap/api.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 typedef enum cm_status {
     CM_OK = 0,
     CM_ERR_INPUT,     /* the input is wrong; a diagnostic says where */
@@ -58,5 +62,9 @@ CM_API cm_pos       cm_diag_pos(const cm_diag_list *diags, size_t i);
 
 /* A short English phrase for @st, e.g. "invalid input". Static storage. */
 CM_API const char *cm_status_text(cm_status st);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

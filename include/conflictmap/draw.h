@@ -7,6 +7,10 @@
 #include "conflictmap/diag.h"
 #include "conflictmap/scene.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 typedef enum cm_format {
     CM_FORMAT_PNG = 1 << 0,
     CM_FORMAT_SVG = 1 << 1,
@@ -58,5 +62,9 @@ CM_API void cm_draw_hash(const cm_scene *scene, const unsigned char base[CM_DRAW
 
 /* The file extension for @format: "png", "svg", "pdf", "html", "gif", "mp4". */
 CM_API const char *cm_format_extension(cm_format format);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -12,6 +12,10 @@
 #include "conflictmap/gazetteer.h"
 #include "conflictmap/timestamp.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 typedef struct cm_events cm_events;
 typedef struct cm_event cm_event;
 typedef struct cm_side cm_side;
@@ -122,5 +126,9 @@ CM_API const char *cm_event_extra_json(const cm_event *ev);
 CM_API cm_pos      cm_event_pos(const cm_event *ev);
 /* The event's index in file order. */
 CM_API size_t      cm_event_index(const cm_event *ev);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -16,6 +16,10 @@
 #include "conflictmap/api.h"
 #include "conflictmap/diag.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 typedef struct cm_gazetteer cm_gazetteer;
 typedef struct cm_place cm_place;
 
@@ -145,5 +149,9 @@ CM_API const char *cm_place_country(const cm_place *place);
 CM_API const char *cm_place_kind(const cm_place *place);
 CM_API long        cm_place_rank(const cm_place *place);
 CM_API cm_pos      cm_place_pos(const cm_place *place);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -10,6 +10,10 @@
 #include "conflictmap/api.h"
 #include "conflictmap/diag.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 typedef struct cm_layer cm_layer;
 typedef struct cm_shape cm_shape;
 
@@ -75,5 +79,9 @@ CM_API const char   *cm_shape_name(const cm_shape *shape);
 /* The value of the .dbf field @field (case-insensitive) decoded to UTF-8, or
  * NULL when the layer has no such field. Borrowed. */
 CM_API const char   *cm_shape_attr(const cm_shape *shape, const char *field);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

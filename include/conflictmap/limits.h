@@ -7,6 +7,10 @@
 #include <stddef.h>
 #include "conflictmap/api.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 typedef struct cm_limits {
     size_t max_file_bytes;     /* any one input file: events, style, gazetteer,
                                 * each file of a layer, a previous manifest;
@@ -30,5 +34,9 @@ CM_API cm_limits cm_limits_default(void);
 CM_API void cm_limits_set(const cm_limits *limits);
 /* The limits in force. Borrowed. */
 CM_API const cm_limits *cm_limits_get(void);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

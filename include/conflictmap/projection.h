@@ -8,6 +8,10 @@
 #include "conflictmap/api.h"
 #include "conflictmap/diag.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 typedef struct cm_projection cm_projection;
 
 /* Creates the projection named by @spec: "auto" (conformal, centred on the
@@ -63,5 +67,9 @@ CM_API void cm_projection_bbox(const cm_projection *proj, double bbox_deg[4]);
 CM_API const char *cm_projection_definition(const cm_projection *proj);
 /* The map rectangle given at creation, x, y, width, height in pixels. */
 CM_API void cm_projection_rect(const cm_projection *proj, double rect_px[4]);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

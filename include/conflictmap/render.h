@@ -19,6 +19,10 @@
 #include "conflictmap/draw.h"
 #include "conflictmap/slice.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /* At most this many slices are drawn at once, whatever jobs asks for. */
 enum { CM_MAX_JOBS = 64 };
 /* The most pixels one image may have (width x scale times height x scale):
@@ -119,5 +123,9 @@ CM_API void cm_remove_temporaries(void);
  * not looked at), and checks them.
  * Returns CM_OK or the first problem's status, with every problem in @diags. */
 CM_API cm_status cm_validate(const cm_render_options *opt, cm_diag_list *diags);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -15,6 +15,10 @@
 #include "conflictmap/slice.h"
 #include "conflictmap/style.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 typedef struct cm_scene_base cm_scene_base;
 typedef struct cm_scene cm_scene;
 
@@ -60,5 +64,9 @@ CM_API int cm_scene_event_xy(const cm_scene *scene, const cm_event *event, doubl
 /* Labels that could not be placed without overlapping, by their text. */
 CM_API size_t      cm_scene_n_dropped(const cm_scene *scene);
 CM_API const char *cm_scene_dropped(const cm_scene *scene, size_t i);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -10,6 +10,10 @@
 #include "conflictmap/diag.h"
 #include "conflictmap/events.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 typedef struct cm_slices cm_slices;
 typedef struct cm_slice cm_slice;
 
@@ -57,5 +61,9 @@ CM_API void   cm_slice_control_at(const cm_slice *slice, size_t i, const char **
 /* Whether entry @i is an area's (a district named by an event's "area" or by
  * initial_control), shaded on the map, rather than a place's, marked. */
 CM_API int    cm_slice_control_is_area(const cm_slice *slice, size_t i);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -8,6 +8,10 @@
 #include "conflictmap/api.h"
 #include "conflictmap/diag.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 typedef struct cm_style cm_style;
 
 /* The built-in preset @name ("light", "dark" or "print"; NULL is "light").
@@ -25,5 +29,9 @@ CM_API void cm_style_destroy(cm_style *style);   /* NULL is fine */
 
 /* The style's name: the preset's, or the file's "name" (else its path). Borrowed. */
 CM_API const char *cm_style_name(const cm_style *style);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

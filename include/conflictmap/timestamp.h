@@ -8,6 +8,10 @@
 #include <stdint.h>
 #include "conflictmap/api.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 typedef int64_t cm_time;   /* seconds since 1970-01-01T00:00:00Z */
 
 /* Parses an RFC 3339 date-time such as "2020-10-09T15:15:00Z" or
@@ -31,5 +35,9 @@ CM_API char *cm_time_format_stamp(cm_time t, char buf[CM_TIME_BUF]);
 CM_API char *cm_time_format_human(cm_time t, char buf[CM_TIME_BUF]);
 /* "15:15". */
 CM_API char *cm_time_format_clock(cm_time t, char buf[CM_TIME_BUF]);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -1064,18 +1064,104 @@ decide_extent(loader *ld)
     return CM_OK;
 }
 
+/* The records a spatial index beside the .shp (X.qix, the quadtree shapelib,
+ * MapServer and GDAL write: ogr2ogr -lco SPATIAL_INDEX=YES) puts near the
+ * extent, sorted, in *ids (free()), or NULL to read every record's header:
+ * no index, one made for another version of the .shp (older than it, or for
+ * another number of records), an extent across the antimeridian, or an index
+ * that names records the .shp does not have. Each record it names is still
+ * checked against the extent by its own header; an index costs the records
+ * it rules out, the world's coast tiles, one page of the .shp each. */
+static int
+compare_ints(const void *a, const void *b)
+{
+    int x = *(const int *)a, y = *(const int *)b;
+    return (x > y) - (x < y);
+}
+
+static cm_status
+indexed_records(loader *ld, int **ids, int *n_ids)
+{
+    char *qix = NULL;
+    unsigned char h[16];
+    cm_status st;
+
+    *ids = NULL;
+    *n_ids = 0;
+    if (!ld->extent || !(ld->extent[0] <= ld->extent[2]) || ld->shp->nRecords <= 0)
+        return CM_OK;
+    if ((st = find_sidecar(ld, "qix", &qix)) != CM_OK || !qix)
+        return st;
+    /* "SQT", byte order (1 least significant byte first, 2 most), version 1,
+     * three bytes reserved, the number of records, the tree's depth */
+    cm_layer_stream *f = cm_layer_io_open(ld->io, qix);
+    int ok = f && cm_layer_io_read(f, h, sizeof h) == sizeof h && memcmp(h, "SQT", 3) == 0 &&
+             (h[3] == 1 || h[3] == 2) && h[4] == 1;
+    cm_layer_io_close(f);
+    if (ok) {
+        uint32_t count = h[3] == 1 ? (uint32_t)le32(h + 8)
+                                   : (uint32_t)h[8] << 24 | (uint32_t)h[9] << 16 |
+                                         (uint32_t)h[10] << 8 | h[11];
+        ok = count == (uint32_t)ld->shp->nRecords && !cm_layer_io_older(ld->io, qix, ld->pos.file);
+    }
+    SAHooks hooks = quiet_hooks(ld);
+    SHPTreeDiskHandle tree = ok ? SHPOpenDiskTree(qix, &hooks) : NULL;
+    free(qix);
+    if (!tree)
+        return CM_OK;
+    double lo[4] = { ld->extent[0], ld->extent[1], 0, 0 };
+    double hi[4] = { ld->extent[2], ld->extent[3], 0, 0 };
+    int n = 0;
+    int *found = SHPSearchDiskTreeEx(tree, lo, hi, &n);
+    SHPCloseDiskTree(tree);
+    if (!found)
+        return CM_OK;    /* a tree that could not be read (none found is an empty list) */
+    if (n > 1)
+        qsort(found, (size_t)n, sizeof(int), compare_ints);
+    for (int k = 0; k < n; k++)
+        if (found[k] < 0 || found[k] >= ld->shp->nRecords) {
+            free(found);                       /* a damaged index: read every header */
+            return CM_OK;
+        }
+    *ids = found;
+    *n_ids = n;
+    return CM_OK;
+}
+
 static cm_status
 read_shapes(loader *ld)
 {
     cm_status st = decide_extent(ld);
+    int *ids = NULL, n_ids = 0, next = 0;
 
+    if (st == CM_OK)
+        st = indexed_records(ld, &ids, &n_ids);
+    if (st == CM_OK && ids) {
+        /* room for the points of every record the index names, at most 16
+         * bytes each, made once: grown by doubling, the points were copied
+         * about once more */
+        unsigned long long bytes = 0;
+        for (int k = 0; k < n_ids; k++)
+            bytes += (unsigned long long)ld->shp->panRecSize[ids[k]];
+        if (bytes > ld->shp_bytes)
+            bytes = ld->shp_bytes;
+        if (!CM_RESERVE(ld->layer->xy, ld->layer->cap_xy, 2 * ld->layer->n_points + bytes / 8))
+            st = CM_ERR_NOMEM;
+    }
     for (int i = 0; st == CM_OK && i < ld->shp->nRecords; i++) {
-        st = check_record_bounds(ld, i);
-        if (st == CM_OK && record_wanted(ld, i))
+        st = check_record_bounds(ld, i);       /* the whole .shx is checked either way */
+        int near = 1;
+        if (ids) {
+            while (next < n_ids && ids[next] < i)
+                next++;
+            near = next < n_ids && ids[next] == i;
+        }
+        if (st == CM_OK && near && record_wanted(ld, i))
             st = read_record(ld, i);
         else if (st == CM_OK)
             ld->layer->n_unread++;
     }
+    free(ids);
     cm_layer_io_close(ld->boxes);
     ld->boxes = NULL;
     return st;

@@ -179,6 +179,17 @@ cm_layer_io_size(cm_layer_io *io, const char *path, unsigned long long *size)
     return 0;
 }
 
+int
+cm_layer_io_older(cm_layer_io *io, const char *path, const char *than)
+{
+    struct stat a, b;
+
+    if (io->files || stat(path, &a) != 0 || stat(than, &b) != 0)
+        return 0;
+    return a.st_mtim.tv_sec < b.st_mtim.tv_sec ||
+           (a.st_mtim.tv_sec == b.st_mtim.tv_sec && a.st_mtim.tv_nsec < b.st_mtim.tv_nsec);
+}
+
 cm_status
 cm_layer_io_check(cm_layer_io *io, const char *path, size_t max_bytes, const char *advice,
                   cm_diag_list *diags)

@@ -57,6 +57,10 @@ void cm_layer_io_close(cm_layer_stream *s);
 /* The size of @path in *size: 0, or an errno (ENOENT when it is not there). */
 int cm_layer_io_size(cm_layer_io *io, const char *path, unsigned long long *size);
 
+/* Whether @path was last changed before @than, both on disk (a set in
+ * memory has no times: 0). */
+int cm_layer_io_older(cm_layer_io *io, const char *path, const char *than);
+
 /* Checks @path's kind and size (cm_input_check()) before anything opens it:
  * a file of a set on disk must be a regular file of at most @max_bytes. A set
  * in memory was read by its caller, under its own limits: CM_OK. */

@@ -81,6 +81,14 @@ for h in "$prefix"/include/conflictmap/*.h; do
        2>header.log ||
     fail "$(basename "$h") does not compile alone: $(cat header.log)"
 done
+# A C++ program includes them too: every declaration inside extern "C", so
+# that it links to the C library's names (nm shows none mangled).
+command -v c++ >/dev/null || fail "no C++ compiler (Debian: g++) to check the headers' extern \"C\""
+printf '#include <conflictmap/conflictmap.h>\nint main() { return cm_render_options_default().scale >= 1 ? 0 : 1; }\n' |
+  c++ -std=c++11 -Wall -Wextra -Werror -c -I"$prefix/include" -x c++ - -o cxx.o 2>header.log ||
+  fail "the public headers do not compile as C++: $(cat header.log)"
+nm -u cxx.o | grep -q '_Z[0-9]*cm_' && fail "C++ sees the API with mangled names (no extern \"C\")"
+nm -u cxx.o | grep -q 'cm_render_options_default' || fail "the C++ program does not call the API"
 grep -n 'src/\|tests/\|docs/' "$prefix"/include/conflictmap/*.h >cited.txt &&
   fail "public headers cite files of the source tree: $(cat cited.txt)"
 for doc in $(grep -oh '[A-Za-z_.-]*\.md\b' "$prefix"/include/conflictmap/*.h | sort -u); do

@@ -6,11 +6,13 @@
 #include "check.h"
 
 #include <dirent.h>
+#include <fcntl.h>
 #include <proj.h>
 #include <shapefil.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 static char dir[64];   /* the temporary folder, under the current one */
@@ -623,6 +625,97 @@ test_within(void)
     cm_diag_list_destroy(diags);
 }
 
+/* The .qix's mtime set @seconds after the .shp's. */
+static void
+date_index(const char *name, int seconds)
+{
+    struct stat sb;
+    char shp[sizeof path_buf];
+    snprintf(shp, sizeof shp, "%s", in_dir(name, ".shp"));
+    if (stat(shp, &sb) != 0) {
+        perror(shp);
+        exit(2);
+    }
+    struct timespec t[2] = { sb.st_mtim, sb.st_mtim };
+    t[0].tv_sec += seconds;
+    t[1].tv_sec += seconds;
+    if (utimensat(AT_FDCWD, in_dir(name, ".qix"), t, 0) != 0) {
+        perror(path_buf);
+        exit(2);
+    }
+}
+
+static size_t
+shapes_near_gaza(const char *name, size_t *unread)
+{
+    const double gaza[4] = { 34.0, 31.0, 35.0, 32.0 };
+    cm_diag_list *diags = cm_diag_list_create();
+    cm_layer *layer = NULL;
+    size_t n = 0;
+    CHECK_INT(cm_layer_load_within(&layer, in_dir(name, ".shp"), NULL, gaza, diags), CM_OK);
+    if (cm_diag_count(diags))
+        fprintf(stderr, "%s\n", cm_diag_text(diags, 0));
+    CHECK_INT(cm_diag_count(diags), 0);
+    if (layer) {
+        n = cm_layer_n_shapes(layer);
+        *unread = cm_layer_n_unread(layer);
+    }
+    cm_layer_destroy(layer);
+    cm_diag_list_destroy(diags);
+    return n;
+}
+
+/* A spatial index beside the .shp (X.qix) says which records to look at. To
+ * see that it is used, the index is made for a set with Sudan fourth, and the
+ * set then rewritten with that record moved next to Gaza (same size): an index
+ * that is used hides it; one older than the .shp, one for another number of
+ * records or a damaged one is not used, and every record's header is read. */
+static void
+test_index(void)
+{
+    static const char *const names[] = { "Gaza", "Russia", "Fiji", "Sudan" };
+    SHPObject *before[] = { square(34.2, 31.2, 0.4), square(60, 50, 40), square(179.2, -17, 0.6),
+                            square(22, 9, 0.2) };
+    SHPObject *after[] = { square(34.2, 31.2, 0.4), square(60, 50, 40), square(179.2, -17, 0.6),
+                           square(34.5, 31.5, 0.2) };
+    size_t unread = 0;
+
+    write_shapes("indexed", SHPT_POLYGON, before, 4);
+    write_names("indexed", "UTF-8", names, 4);
+    write_text("indexed", ".prj", "GEOGCS[\"GCS_WGS_1984\",DATUM[\"D_WGS_1984\",SPHEROID["
+               "\"WGS_1984\",6378137.0,298.257223563]],PRIMEM[\"Greenwich\",0.0],UNIT["
+               "\"Degree\",0.0174532925199433]]");
+    SHPHandle h = SHPOpen(in_dir("indexed", ".shp"), "rb");
+    SHPTree *tree = h ? SHPCreateTree(h, 2, 8, NULL, NULL) : NULL;
+    if (!tree || !SHPWriteTree(tree, in_dir("indexed", ".qix"))) {
+        fprintf(stderr, "cannot index %s\n", path_buf);
+        exit(2);
+    }
+    SHPDestroyTree(tree);
+    SHPClose(h);
+    write_shapes("indexed", SHPT_POLYGON, after, 4);
+
+    date_index("indexed", 1);
+    CHECK_INT(shapes_near_gaza("indexed", &unread), 1);     /* the index was used */
+    CHECK_INT(unread, 3);
+
+    date_index("indexed", -1);                              /* older than the .shp */
+    CHECK_INT(shapes_near_gaza("indexed", &unread), 2);
+    CHECK_INT(unread, 2);
+
+    const unsigned char five[4] = { 5, 0, 0, 0 }, four[4] = { 4, 0, 0, 0 };
+    patch("indexed", ".qix", 8, five, 4);                   /* made for five records */
+    date_index("indexed", 1);
+    CHECK_INT(shapes_near_gaza("indexed", &unread), 2);
+    patch("indexed", ".qix", 8, four, 4);
+    if (truncate(in_dir("indexed", ".qix"), 30) != 0) {     /* cut short */
+        perror(path_buf);
+        exit(2);
+    }
+    date_index("indexed", 1);
+    CHECK_INT(shapes_near_gaza("indexed", &unread), 2);
+}
+
 int
 main(void)
 {
@@ -642,6 +735,7 @@ main(void)
     test_damaged();
     test_roles();
     test_within();
-    remove_dir();
+    test_index();
+    if (!getenv("KEEP")) remove_dir();
     return check_result("test_layer");
 }
