@@ -7,10 +7,11 @@
  * measured on the ellipsoid (PROJ's geodesic), and the area that changed
  * hands since the previous state is kept for the map, the words and the
  * manifest. */
-#include "layout/geos.h"
+#define GEOS_USE_ONLY_R_API
 #include "layout/layout.h"
 #include "load/control.h"
 
+#include <geos_c.h>
 #include <geodesic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -80,13 +81,13 @@ layout_territory_unref(layout_territory *t)
     for (size_t i = 0; i < t->n_areas; i++) {
         free_path(&t->areas[i].path);
         if (t->geoms[i])
-            GS(GEOSGeom_destroy_r)(t->ctx, t->geoms[i]);
+            GEOSGeom_destroy_r(t->ctx, t->geoms[i]);
     }
     free(t->areas);
     free(t->geoms);
     free(t->key);
     if (t->ctx)
-        GS(GEOS_finish_r)(t->ctx);
+        GEOS_finish_r(t->ctx);
     free(t);
 }
 
@@ -173,16 +174,16 @@ ring_polygon(GEOSContextHandle_t ctx, const double *lonlat, size_t n)
     size_t m = closed ? n : n + 1;
     if (m < 4)
         return NULL;
-    GEOSCoordSequence *cs = GS(GEOSCoordSeq_create_r)(ctx, (unsigned)m, 2);
+    GEOSCoordSequence *cs = GEOSCoordSeq_create_r(ctx, (unsigned)m, 2);
     if (!cs)
         return NULL;
     for (size_t i = 0; i < m; i++) {
         size_t j = i < n ? i : 0;
-        GS(GEOSCoordSeq_setX_r)(ctx, cs, (unsigned)i, lonlat[2 * j]);
-        GS(GEOSCoordSeq_setY_r)(ctx, cs, (unsigned)i, lonlat[2 * j + 1]);
+        GEOSCoordSeq_setX_r(ctx, cs, (unsigned)i, lonlat[2 * j]);
+        GEOSCoordSeq_setY_r(ctx, cs, (unsigned)i, lonlat[2 * j + 1]);
     }
-    GEOSGeometry *ring = GS(GEOSGeom_createLinearRing_r)(ctx, cs);
-    return ring ? GS(GEOSGeom_createPolygon_r)(ctx, ring, NULL, 0) : NULL;
+    GEOSGeometry *ring = GEOSGeom_createLinearRing_r(ctx, cs);
+    return ring ? GEOSGeom_createPolygon_r(ctx, ring, NULL, 0) : NULL;
 }
 
 /* United, with a fallback for invalid input: each part made valid first. */
@@ -191,21 +192,21 @@ unite(GEOSContextHandle_t ctx, GEOSGeometry **parts, size_t n)
 {
     if (n == 0)
         return NULL;
-    GEOSGeometry *coll = GS(GEOSGeom_createCollection_r)(ctx, GEOS_GEOMETRYCOLLECTION, parts,
+    GEOSGeometry *coll = GEOSGeom_createCollection_r(ctx, GEOS_GEOMETRYCOLLECTION, parts,
                                                      (unsigned)n);
     if (!coll) {
         for (size_t i = 0; i < n; i++)
-            GS(GEOSGeom_destroy_r)(ctx, parts[i]);
+            GEOSGeom_destroy_r(ctx, parts[i]);
         return NULL;
     }
-    GEOSGeometry *u = GS(GEOSUnaryUnion_r)(ctx, coll);
+    GEOSGeometry *u = GEOSUnaryUnion_r(ctx, coll);
     if (!u) {
-        GEOSGeometry *valid = GS(GEOSMakeValid_r)(ctx, coll);
-        u = valid ? GS(GEOSUnaryUnion_r)(ctx, valid) : NULL;
+        GEOSGeometry *valid = GEOSMakeValid_r(ctx, coll);
+        u = valid ? GEOSUnaryUnion_r(ctx, valid) : NULL;
         if (valid)
-            GS(GEOSGeom_destroy_r)(ctx, valid);
+            GEOSGeom_destroy_r(ctx, valid);
     }
-    GS(GEOSGeom_destroy_r)(ctx, coll);
+    GEOSGeom_destroy_r(ctx, coll);
     return u;
 }
 
@@ -232,10 +233,10 @@ region_geometry(GEOSContextHandle_t ctx, const cm_shape *shape)
     else if (k > 1) {   /* a symmetric difference of the rings: even-odd */
         r = rings[0];
         for (size_t i = 1; i < k; i++) {
-            GEOSGeometry *x = r ? GS(GEOSSymDifference_r)(ctx, r, rings[i]) : NULL;
+            GEOSGeometry *x = r ? GEOSSymDifference_r(ctx, r, rings[i]) : NULL;
             if (r)
-                GS(GEOSGeom_destroy_r)(ctx, r);
-            GS(GEOSGeom_destroy_r)(ctx, rings[i]);
+                GEOSGeom_destroy_r(ctx, r);
+            GEOSGeom_destroy_r(ctx, rings[i]);
             r = x;
         }
     }
@@ -259,10 +260,10 @@ feature_geometry(GEOSContextHandle_t ctx, const cm_control *c, const cm_control_
         if (c->ring_outer[r] || n == 0)
             polys[n++] = g;
         else {
-            GEOSGeometry *d = GS(GEOSDifference_r)(ctx, polys[n - 1], g);
-            GS(GEOSGeom_destroy_r)(ctx, g);
+            GEOSGeometry *d = GEOSDifference_r(ctx, polys[n - 1], g);
+            GEOSGeom_destroy_r(ctx, g);
             if (d) {
-                GS(GEOSGeom_destroy_r)(ctx, polys[n - 1]);
+                GEOSGeom_destroy_r(ctx, polys[n - 1]);
                 polys[n - 1] = d;
             }
         }
@@ -286,9 +287,9 @@ typedef struct sink {
 static void
 put_line(sink *s, GEOSContextHandle_t ctx, const GEOSGeometry *line, int sign)
 {
-    const GEOSCoordSequence *cs = GS(GEOSGeom_getCoordSeq_r)(ctx, line);
+    const GEOSCoordSequence *cs = GEOSGeom_getCoordSeq_r(ctx, line);
     unsigned n = 0;
-    if (!cs || !GS(GEOSCoordSeq_getSize_r)(ctx, cs, &n) || n < 2)
+    if (!cs || !GEOSCoordSeq_getSize_r(ctx, cs, &n) || n < 2)
         return;
     cm_scene_path *p = s->p;
     if (!CM_RESERVE(p->xy, s->cap_points, 2 * (p->n_points + n)) ||
@@ -298,8 +299,8 @@ put_line(sink *s, GEOSContextHandle_t ctx, const GEOSGeometry *line, int sign)
     }
     double *xy = p->xy + 2 * p->n_points;
     for (unsigned i = 0; i < n; i++) {
-        GS(GEOSCoordSeq_getX_r)(ctx, cs, i, &xy[2 * i]);
-        GS(GEOSCoordSeq_getY_r)(ctx, cs, i, &xy[2 * i + 1]);
+        GEOSCoordSeq_getX_r(ctx, cs, i, &xy[2 * i]);
+        GEOSCoordSeq_getY_r(ctx, cs, i, &xy[2 * i + 1]);
     }
     if (sign) {   /* a ring: its geodesic area, before it is projected */
         double *lat = malloc(n * sizeof(double)), *lon = malloc(n * sizeof(double));
@@ -333,19 +334,19 @@ put_line(sink *s, GEOSContextHandle_t ctx, const GEOSGeometry *line, int sign)
 static void
 put_geometry(sink *s, GEOSContextHandle_t ctx, const GEOSGeometry *g)
 {
-    int type = GS(GEOSGeomTypeId_r)(ctx, g);
+    int type = GEOSGeomTypeId_r(ctx, g);
     if (type == GEOS_POLYGON) {
-        put_line(s, ctx, GS(GEOSGetExteriorRing_r)(ctx, g), 1);
-        int holes = GS(GEOSGetNumInteriorRings_r)(ctx, g);
+        put_line(s, ctx, GEOSGetExteriorRing_r(ctx, g), 1);
+        int holes = GEOSGetNumInteriorRings_r(ctx, g);
         for (int i = 0; i < holes && s->ok; i++)
-            put_line(s, ctx, GS(GEOSGetInteriorRingN_r)(ctx, g, i), -1);
+            put_line(s, ctx, GEOSGetInteriorRingN_r(ctx, g, i), -1);
     } else if (type == GEOS_LINESTRING || type == GEOS_LINEARRING) {
         put_line(s, ctx, g, 0);
     } else if (type == GEOS_MULTIPOLYGON || type == GEOS_MULTILINESTRING ||
                type == GEOS_GEOMETRYCOLLECTION) {
-        int n = GS(GEOSGetNumGeometries_r)(ctx, g);
+        int n = GEOSGetNumGeometries_r(ctx, g);
         for (int i = 0; i < n && s->ok; i++)
-            put_geometry(s, ctx, GS(GEOSGetGeometryN_r)(ctx, g, i));
+            put_geometry(s, ctx, GEOSGetGeometryN_r(ctx, g, i));
     }
 }
 
@@ -356,14 +357,14 @@ add_area(layout *L, layout_territory *t, size_t *cap, GEOSGeometry *g, const cha
 {
     if (!g)
         return 1;
-    if (GS(GEOSisEmpty_r)(t->ctx, g) == 1) {
-        GS(GEOSGeom_destroy_r)(t->ctx, g);
+    if (GEOSisEmpty_r(t->ctx, g) == 1) {
+        GEOSGeom_destroy_r(t->ctx, g);
         return 1;
     }
     size_t cap_g = *cap;
     if (!CM_RESERVE(t->geoms, cap_g, t->n_areas + 1) ||
         !CM_RESERVE(t->areas, *cap, t->n_areas + 1)) {
-        GS(GEOSGeom_destroy_r)(t->ctx, g);
+        GEOSGeom_destroy_r(t->ctx, g);
         return 0;
     }
     /* both arrays grow by the same doubling from the same capacity */
@@ -399,7 +400,7 @@ make_territory(layout *L, tkey *key, size_t n_key, const layout_territory *prev)
     t->refs = 1;
     t->key = key;
     t->n_key = n_key;
-    t->ctx = cm_geos_load() ? NULL : GS(GEOS_init_r)();   /* render/ loaded it, or said why not */
+    t->ctx = GEOS_init_r();
     size_t cap = 0;
     int ok = t->ctx != NULL;
     GEOSGeometry **parts = calloc(n_key ? n_key : 1, sizeof(*parts));
@@ -431,13 +432,13 @@ make_territory(layout *L, tkey *key, size_t n_key, const layout_territory *prev)
             if (x->status != CM_CONTROL_CONTROLLED || y->status != CM_CONTROL_CONTROLLED ||
                 strcmp(x->side, y->side) == 0)
                 continue;
-            GEOSGeometry *edge = GS(GEOSBoundary_r)(t->ctx, t->geoms[a]);
-            GEOSGeometry *near = GS(GEOSBuffer_r)(t->ctx, t->geoms[b], 0.001, 2);
-            GEOSGeometry *front = edge && near ? GS(GEOSIntersection_r)(t->ctx, edge, near) : NULL;
+            GEOSGeometry *edge = GEOSBoundary_r(t->ctx, t->geoms[a]);
+            GEOSGeometry *near = GEOSBuffer_r(t->ctx, t->geoms[b], 0.001, 2);
+            GEOSGeometry *front = edge && near ? GEOSIntersection_r(t->ctx, edge, near) : NULL;
             if (edge)
-                GS(GEOSGeom_destroy_r)(t->ctx, edge);
+                GEOSGeom_destroy_r(t->ctx, edge);
             if (near)
-                GS(GEOSGeom_destroy_r)(t->ctx, near);
+                GEOSGeom_destroy_r(t->ctx, near);
             ok = add_area(L, t, &cap, front, x->side, CM_CONTROL_CONTROLLED,
                           LAYOUT_TERRITORY_FRONT);
         }
@@ -460,16 +461,16 @@ make_territory(layout *L, tkey *key, size_t n_key, const layout_territory *prev)
                 prev->areas[b].status == CM_CONTROL_CONTROLLED &&
                 strcmp(prev->areas[b].side, x->side) != 0) {
                 others = prev->geoms[b];
-                GEOSGeometry *piece = GS(GEOSIntersection_r)(t->ctx, t->geoms[a], others);
+                GEOSGeometry *piece = GEOSIntersection_r(t->ctx, t->geoms[a], others);
                 if (piece && before) {
-                    GEOSGeometry *d = GS(GEOSDifference_r)(t->ctx, piece, before);
-                    GS(GEOSGeom_destroy_r)(t->ctx, piece);
+                    GEOSGeometry *d = GEOSDifference_r(t->ctx, piece, before);
+                    GEOSGeom_destroy_r(t->ctx, piece);
                     piece = d;
                 }
                 if (piece && gained) {
-                    GEOSGeometry *u = GS(GEOSUnion_r)(t->ctx, gained, piece);
-                    GS(GEOSGeom_destroy_r)(t->ctx, piece);
-                    GS(GEOSGeom_destroy_r)(t->ctx, gained);
+                    GEOSGeometry *u = GEOSUnion_r(t->ctx, gained, piece);
+                    GEOSGeom_destroy_r(t->ctx, piece);
+                    GEOSGeom_destroy_r(t->ctx, gained);
                     gained = u;
                 } else if (piece)
                     gained = piece;

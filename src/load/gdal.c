@@ -1,8 +1,7 @@
 /* GDAL/OGR opened with dlopen() when first needed (gdal.h). */
 #include "load/gdal.h"
 
-#include "common/lazylib.h"
-
+#include <dlfcn.h>
 #include <pthread.h>
 #include <stdio.h>
 
@@ -11,17 +10,22 @@ cm_gdal_api cm_gdal;
 static pthread_once_t gdal_once = PTHREAD_ONCE_INIT;
 static char gdal_error[512];             /* why it could not be loaded, or "" */
 
-#define CM_GDAL_NAME(name) #name,
-#define CM_GDAL_SLOT(name) (void **)&cm_gdal.name,
-
 static void
 load_gdal(void)
 {
-    static const char *const names[] = { CM_GDAL_FUNCTIONS(CM_GDAL_NAME) };
-    void **const slots[] = { CM_GDAL_FUNCTIONS(CM_GDAL_SLOT) };
+    void *lib = dlopen(CM_GDAL_SONAME, RTLD_NOW | RTLD_LOCAL);
+    const char *err;
 
-    if (!cm_lazylib_open(CM_GDAL_SONAME, names, slots, sizeof names / sizeof *names, gdal_error,
-                         sizeof gdal_error))
+    if (!lib) {
+        err = dlerror();
+        snprintf(gdal_error, sizeof gdal_error, "%s", err ? err : "dlopen failed");
+        return;
+    }
+#define CM_GDAL_RESOLVE(name)                                                            \
+    if (!gdal_error[0] && !(*(void **)&cm_gdal.name = dlsym(lib, #name)))                \
+        snprintf(gdal_error, sizeof gdal_error, "%s has no %s", CM_GDAL_SONAME, #name);
+    CM_GDAL_FUNCTIONS(CM_GDAL_RESOLVE)
+    if (!gdal_error[0])
         G(GDALAllRegister)();
 }
 

@@ -6,7 +6,6 @@
 #include "geo/extent.h"
 #include "layout/scene.h"
 #include "load/control.h"
-#include "layout/geos.h"
 #include "output/animate.h"
 #include "draw/png.h"
 #include "draw/sprite.h"
@@ -307,15 +306,6 @@ cm_render(const cm_render_options *opt, cm_diag_list *diags, cm_render_result *r
     if (st != CM_ERR_NOMEM && r.in.events) {
         cm_status s = run_load_control(&r);
         st = st != CM_OK ? st : s;
-    }
-    /* territory is dissolved with GEOS, opened only for maps that have some */
-    if (st == CM_OK && (r.in.control || (r.in.events && cm_events_names_areas(r.in.events)))) {
-        const char *no_geos = cm_geos_load();
-        if (no_geos) {
-            cm_diag_error(diags, NULL, "drawing territory (control areas) needs GEOS, which "
-                          "cannot be loaded (%s); install it (Debian: libgeos-c1v5)", no_geos);
-            st = CM_ERR_IO;
-        }
     }
     if (st == CM_OK)
         st = refuse_warnings(&r, ": nothing was written");
