@@ -1411,10 +1411,15 @@ check_points(loader *ld, int has_prj)
                               layer->shapes[s].record, ld->crs_source);
                 return CM_ERR_INPUT;
             }
-            b[0] = fmin(b[0], x);
-            b[1] = fmin(b[1], y);
-            b[2] = fmax(b[2], x);
-            b[3] = fmax(b[3], y);
+            /* comparisons, not fmin()/fmax(), which are calls: NaN is out already */
+            if (x < b[0])
+                b[0] = x;
+            if (y < b[1])
+                b[1] = y;
+            if (x > b[2])
+                b[2] = x;
+            if (y > b[3])
+                b[3] = y;
         }
     if (!has_prj && layer->n_points > 0 &&
         (b[0] < -180 || b[2] > 180 || b[1] < -90 || b[3] > 90))
