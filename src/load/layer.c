@@ -137,6 +137,12 @@ keep_proj_message(void *data, int level, const char *message)
     snprintf(ld->proj_message, sizeof ld->proj_message, "%s", message);
 }
 
+static void
+keep_quiet(void *data, int level, const char *message)
+{
+    (void)data, (void)level, (void)message;
+}
+
 /* ---- small helpers ------------------------------------------------------------------ */
 
 static int
@@ -1311,13 +1317,67 @@ note_lonlat(const char *wkt)
     pthread_mutex_unlock(&known_lock);
 }
 
+/* PROJ contexts kept between loads, each with EPSG:4326 as it looked it up:
+ * making a context opens PROJ's database, and looking the CRS up reads it,
+ * some 2.5 ms a layer (and most of what a fuzzed shapefile with a .prj cost).
+ * A load takes one for itself (loads may run in parallel) and gives it back;
+ * a few are kept, the rest destroyed. */
+typedef struct proj_kit {
+    PJ_CONTEXT *ctx;
+    PJ *wgs84;                   /* EPSG:4326, or NULL until first needed */
+} proj_kit;
+enum { N_KEPT_KITS = 4 };
+static proj_kit kept_kits[N_KEPT_KITS];
+static size_t n_kept_kits;
+static pthread_mutex_t kits_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static proj_kit
+take_kit(void)
+{
+    proj_kit k = { NULL, NULL };
+    pthread_mutex_lock(&kits_lock);
+    if (n_kept_kits)
+        k = kept_kits[--n_kept_kits];
+    pthread_mutex_unlock(&kits_lock);
+    if (!k.ctx)
+        k.ctx = proj_context_create();
+    return k;
+}
+
+static void
+give_back_kit(proj_kit k)
+{
+    if (!k.ctx)
+        return;
+    proj_log_func(k.ctx, NULL, keep_quiet);   /* the loader it logged for is gone */
+    pthread_mutex_lock(&kits_lock);
+    int kept = n_kept_kits < N_KEPT_KITS;
+    if (kept)
+        kept_kits[n_kept_kits++] = k;
+    pthread_mutex_unlock(&kits_lock);
+    if (!kept) {
+        proj_destroy(k.wgs84);
+        proj_context_destroy(k.ctx);
+    }
+}
+
+/* EPSG:4326 in @k, looked up the first time. */
+static PJ *
+kit_wgs84(proj_kit *k)
+{
+    if (!k->wgs84)
+        k->wgs84 = proj_create(k->ctx, "EPSG:4326");
+    return k->wgs84;
+}
+
 /* The operation from the .prj's CRS to EPSG:4326, both in lon/lat (x, y) order:
  * shapefiles store x first whatever the CRS's axis order says. *out stays
  * NULL when the CRS is longitude/latitude on WGS84 already. */
 static cm_status
-make_transform(loader *ld, PJ_CONTEXT *ctx, const char *wkt, const cm_pos *prj, PJ **out)
+make_transform(loader *ld, proj_kit *kit, const char *wkt, const cm_pos *prj, PJ **out)
 {
     cm_status st = CM_ERR_INPUT;
+    PJ_CONTEXT *ctx = kit->ctx;
     PJ *src = proj_create(ctx, wkt), *dst = NULL, *op = NULL;
 
     if (!src || !proj_is_crs(src)) {
@@ -1327,7 +1387,7 @@ make_transform(loader *ld, PJ_CONTEXT *ctx, const char *wkt, const cm_pos *prj, 
         goto cleanup;
     }
     ld->proj_message[0] = '\0';
-    if (!(dst = proj_create(ctx, "EPSG:4326"))) {
+    if (!(dst = kit_wgs84(kit))) {
         cm_diag_error(ld->diags, prj, "PROJ cannot find EPSG:4326 in its database (%s); "
                       "check the PROJ installation", tidy(ld->proj_message));
         st = CM_ERR_IO;
@@ -1350,7 +1410,6 @@ make_transform(loader *ld, PJ_CONTEXT *ctx, const char *wkt, const cm_pos *prj, 
     st = CM_OK;
 cleanup:
     proj_destroy(op);
-    proj_destroy(dst);
     proj_destroy(src);
     return st;
 }
@@ -1360,24 +1419,24 @@ static cm_status
 reproject_wkt(loader *ld, const char *wkt, const cm_pos *prj)
 {
     PJ *op = NULL;
-    PJ_CONTEXT *ctx = NULL;
+    proj_kit kit;
     cm_layer *layer = ld->layer;
     cm_status st = CM_OK;
 
     if (is_known_lonlat(wkt))
         return CM_OK;
-    ctx = proj_context_create();   /* our own: loads may run in parallel */
-    st = ctx ? CM_OK : CM_ERR_NOMEM;
-    if (ctx)
-        proj_log_func(ctx, ld, keep_proj_message);   /* PROJ never prints for us */
+    kit = take_kit();   /* our own while we use it: loads may run in parallel */
+    st = kit.ctx ? CM_OK : CM_ERR_NOMEM;
+    if (kit.ctx)
+        proj_log_func(kit.ctx, ld, keep_proj_message);   /* PROJ never prints for us */
     if (st == CM_OK)
-        st = make_transform(ld, ctx, wkt, prj, &op);
+        st = make_transform(ld, &kit, wkt, prj, &op);
     if (st == CM_OK && op && layer->n_points > 0)
         proj_trans_generic(op, PJ_FWD, layer->xy, 2 * sizeof(double), layer->n_points,
                            layer->xy + 1, 2 * sizeof(double), layer->n_points,
                            NULL, 0, 0, NULL, 0, 0);
     proj_destroy(op);
-    proj_context_destroy(ctx);
+    give_back_kit(kit);
     return st;
 }
 
@@ -1739,23 +1798,22 @@ int
 cm_layer_wkt_is_lonlat(const char *wkt)
 {
     int yes = 0;
-    PJ_CONTEXT *ctx;
+    proj_kit kit;
     PJ *src = NULL, *dst = NULL;
 
     if (is_known_lonlat(wkt))
         return 1;
-    if (!(ctx = proj_context_create()))
+    if (!(kit = take_kit()).ctx)
         return 0;
-    proj_log_level(ctx, PJ_LOG_NONE);
-    src = proj_create(ctx, wkt);
-    dst = proj_create(ctx, "EPSG:4326");
+    proj_log_func(kit.ctx, NULL, keep_quiet);
+    src = proj_create(kit.ctx, wkt);
+    dst = kit_wgs84(&kit);
     yes = src && dst && proj_is_crs(src) &&
-          proj_is_equivalent_to_with_ctx(ctx, src, dst,
+          proj_is_equivalent_to_with_ctx(kit.ctx, src, dst,
                                          PJ_COMP_EQUIVALENT_EXCEPT_AXIS_ORDER_GEOGCRS);
     if (yes)
         note_lonlat(wkt);
-    proj_destroy(dst);
     proj_destroy(src);
-    proj_context_destroy(ctx);
+    give_back_kit(kit);
     return yes;
 }
