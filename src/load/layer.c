@@ -1325,6 +1325,10 @@ note_lonlat(const char *wkt)
 typedef struct proj_kit {
     PJ_CONTEXT *ctx;
     PJ *wgs84;                   /* EPSG:4326, or NULL until first needed */
+    char *wkt[4];                /* the last .prj texts converted, and their */
+    PJ *op[4];                   /* operations, or why PROJ refused them: layers */
+    char *why[4];                /* in one CRS are parsed once */
+    unsigned next;               /* the slot the next one takes */
 } proj_kit;
 enum { N_KEPT_KITS = 4 };
 static proj_kit kept_kits[N_KEPT_KITS];
@@ -1334,7 +1338,8 @@ static pthread_mutex_t kits_lock = PTHREAD_MUTEX_INITIALIZER;
 static proj_kit
 take_kit(void)
 {
-    proj_kit k = { NULL, NULL };
+    proj_kit k;
+    memset(&k, 0, sizeof k);
     pthread_mutex_lock(&kits_lock);
     if (n_kept_kits)
         k = kept_kits[--n_kept_kits];
@@ -1356,6 +1361,11 @@ give_back_kit(proj_kit k)
         kept_kits[n_kept_kits++] = k;
     pthread_mutex_unlock(&kits_lock);
     if (!kept) {
+        for (size_t i = 0; i < 4; i++) {
+            proj_destroy(k.op[i]);
+            free(k.wkt[i]);
+            free(k.why[i]);
+        }
         proj_destroy(k.wgs84);
         proj_context_destroy(k.ctx);
     }
@@ -1374,22 +1384,21 @@ kit_wgs84(proj_kit *k)
  * shapefiles store x first whatever the CRS's axis order says. *out stays
  * NULL when the CRS is longitude/latitude on WGS84 already. */
 static cm_status
-make_transform(loader *ld, proj_kit *kit, const char *wkt, const cm_pos *prj, PJ **out)
+make_transform(loader *ld, proj_kit *kit, const char *wkt, PJ **out, char *why, size_t why_len)
 {
     cm_status st = CM_ERR_INPUT;
     PJ_CONTEXT *ctx = kit->ctx;
     PJ *src = proj_create(ctx, wkt), *dst = NULL, *op = NULL;
 
     if (!src || !proj_is_crs(src)) {
-        cm_diag_error(ld->diags, prj, "the projection is not one PROJ understands (%s)",
-                      src ? "it is not a coordinate reference system"
-                          : tidy(ld->proj_message));
+        snprintf(why, why_len, "the projection is not one PROJ understands (%s)",
+                 src ? "it is not a coordinate reference system" : tidy(ld->proj_message));
         goto cleanup;
     }
     ld->proj_message[0] = '\0';
     if (!(dst = kit_wgs84(kit))) {
-        cm_diag_error(ld->diags, prj, "PROJ cannot find EPSG:4326 in its database (%s); "
-                      "check the PROJ installation", tidy(ld->proj_message));
+        snprintf(why, why_len, "PROJ cannot find EPSG:4326 in its database (%s); "
+                 "check the PROJ installation", tidy(ld->proj_message));
         st = CM_ERR_IO;
         goto cleanup;
     }
@@ -1403,8 +1412,8 @@ make_transform(loader *ld, proj_kit *kit, const char *wkt, const cm_pos *prj, PJ
     if (op)
         *out = proj_normalize_for_visualization(ctx, op);
     if (!*out) {
-        cm_diag_error(ld->diags, prj, "PROJ cannot convert this projection to WGS84 "
-                      "longitude/latitude (%s)", tidy(ld->proj_message));
+        snprintf(why, why_len, "PROJ cannot convert this projection to WGS84 "
+                 "longitude/latitude (%s)", tidy(ld->proj_message));
         goto cleanup;
     }
     st = CM_OK;
@@ -1429,13 +1438,44 @@ reproject_wkt(loader *ld, const char *wkt, const cm_pos *prj)
     st = kit.ctx ? CM_OK : CM_ERR_NOMEM;
     if (kit.ctx)
         proj_log_func(kit.ctx, ld, keep_proj_message);   /* PROJ never prints for us */
-    if (st == CM_OK)
-        st = make_transform(ld, &kit, wkt, prj, &op);
+    /* a text converted before: its operation, or why not, again */
+    int kept = 0, found = -1;
+    char why[512] = "";
+    for (int i = 0; st == CM_OK && i < 4 && found < 0; i++)
+        if (kit.wkt[i] && strcmp(kit.wkt[i], wkt) == 0)
+            found = i;
+    if (found >= 0 && kit.why[found]) {
+        cm_diag_error(ld->diags, prj, "%s", kit.why[found]);
+        st = CM_ERR_INPUT;
+    } else if (found >= 0) {
+        op = kit.op[found];
+        kept = 1;
+    } else if (st == CM_OK) {
+        st = make_transform(ld, &kit, wkt, &op, why, sizeof why);
+        if (st != CM_OK)
+            cm_diag_error(ld->diags, prj, "%s", why);
+        char *copy = (st == CM_OK && op) || st == CM_ERR_INPUT ? strdup(wkt) : NULL;
+        char *said = st == CM_ERR_INPUT ? strdup(why) : NULL;
+        if (copy && (st == CM_OK || said)) {
+            unsigned i = kit.next++ % 4;
+            proj_destroy(kit.op[i]);
+            free(kit.wkt[i]);
+            free(kit.why[i]);
+            kit.wkt[i] = copy;
+            kit.op[i] = op;
+            kit.why[i] = said;
+            kept = 1;
+        } else {
+            free(copy);
+            free(said);
+        }
+    }
     if (st == CM_OK && op && layer->n_points > 0)
         proj_trans_generic(op, PJ_FWD, layer->xy, 2 * sizeof(double), layer->n_points,
                            layer->xy + 1, 2 * sizeof(double), layer->n_points,
                            NULL, 0, 0, NULL, 0, 0);
-    proj_destroy(op);
+    if (!kept)
+        proj_destroy(op);
     give_back_kit(kit);
     return st;
 }
