@@ -9,10 +9,19 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* @a and @b name the same place: a place's name and the callout that replaces
+ * it when a control change comes. */
+static int
+same_point(const cm_scene_label *a, const cm_scene_label *b)
+{
+    return a->is_beside && b->is_beside && fabs(a->point_x - b->point_x) < 1 &&
+           fabs(a->point_y - b->point_y) < 1;
+}
+
 /* The previous slice's labels hold their boxes for themselves, with the
  * margin a placed label keeps (try_box): a new label finds room around them
  * instead of pushing them, so names already on the map stay where the reader
- * saw them. */
+ * saw them. A place's own earlier label holds nothing against it. */
 static int
 reserved_by_other(const layout *L, box bx, const cm_scene_label *lb)
 {
@@ -20,6 +29,7 @@ reserved_by_other(const layout *L, box bx, const cm_scene_label *lb)
     for (size_t i = 0; prev && i < prev->n_labels; i++) {
         const cm_scene_label *p = &prev->labels[i];
         if (p->group == CM_GROUP_LABELS && strcmp(p->text, lb->text) != 0 &&
+            !same_point(p, lb) &&
             layout_overlaps(bx, (box){ p->hold[0] - 2, p->hold[1] - 1, p->hold[2] + 4,
                                        p->hold[3] + 2 }))
             return 1;
@@ -304,6 +314,9 @@ layout_place_label(layout *L, cm_scene_label *lb, double x, double y, double r, 
 {
     int leader = mode == LABEL_EVENT;
     double gap = r + 3, h, base;
+    lb->is_beside = 1;
+    lb->point_x = x;
+    lb->point_y = y;
     const cm_scene_label *prev = previous_label(L, lb);
     int same_size = prev && fabs(prev->hold[2] - lb->w) < 0.5 && fabs(prev->hold[3] - lb->h) < 0.5;
     if (prev && !prev->has_leader &&

@@ -60,6 +60,8 @@ typedef struct cm_scene_label {
     double hold[4];            /* the box it keeps from other labels (x, y, w, h), on the
                                   next slice too: its own, or a town's name the larger
                                   one of the event label it will be (layout/context.c) */
+    int is_beside;             /* set beside the point (point_x, point_y), a place */
+    double point_x, point_y;
     double size_px;
     int bold, italic, has_halo;
     cm_rgba color, halo;
