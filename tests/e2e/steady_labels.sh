@@ -1,5 +1,5 @@
 #!/bin/bash
-# Labels that do not move (issue 17, item 3): the example rendered at two sizes,
+# Labels that do not move (issue 17, item 3): the examples rendered at two sizes,
 # every map label text on two consecutive slices keeps its anchor, the first
 # <tspan>'s x and y (y the baseline; x the start, or the end or middle where the
 # <text> says text-anchor), within 1 px: a town's name when its first event
@@ -13,14 +13,15 @@ bin=$1 src=$2 work=$3
 rm -rf "$work" && mkdir -p "$work" && cd "$work" || exit 2
 command -v python3 >/dev/null || exit 77
 fail=0
+for example in karabakh-2020-10-09 kherson-2022-11-11 sudan-2023-04-15; do
 for size in 1600x1200 600x600; do
-  "$bin" render "$src/examples/karabakh-2020-10-09.json" --size $size -o $size --quiet --format svg ||
-    { echo "FAIL: render $size"; exit 1; }
-  SIZE=$size python3 - <<'PY' || fail=1
+  "$bin" render "$src/examples/$example.json" --size $size -o $example-$size --quiet --format svg ||
+    { echo "FAIL: render $example $size"; exit 1; }
+  SIZE=$example-$size python3 - <<'PY' || fail=1
 import json, os, sys, xml.etree.ElementTree as ET
 out = os.environ["SIZE"]
 ns = "{http://www.w3.org/2000/svg}"
-# (size, slice time, text): why the label may move from the slice before. Kept short.
+# (example-size, slice time, text): why the label may move from the slice before. Kept short.
 allowed = {
 }
 print("allowed moves at %s: %s" % (out, "; ".join("%s %r: %s" % (k[1], k[2], v)
@@ -45,7 +46,7 @@ for (t0, a), (t1, b) in zip(slices, slices[1:]):
     for text in sorted(set(a) & set(b)):
         pairs += 1
         if len(a[text]) != 1 or len(b[text]) != 1:
-            print("FAIL: %s: %r set %d times before, %d times after" % (t1, text, len(a[text]), len(b[text])))
+            print("FAIL: %s %s: %r set %d times before, %d times after" % (out, t1, text, len(a[text]), len(b[text])))
             failures += 1
             continue
         (x0, y0), (x1, y1) = a[text][0], b[text][0]
@@ -56,12 +57,13 @@ for (t0, a), (t1, b) in zip(slices, slices[1:]):
         if why:
             print("allowed: %s -> %s: %r moves (%+.2f, %+.2f): %s" % (t0[11:16], t1[11:16], text, x1 - x0, y1 - y0, why))
         else:
-            print("FAIL: %s -> %s: %r moves (%+.2f, %+.2f) px: (%.2f, %.2f) -> (%.2f, %.2f)"
-                  % (t0[11:16], t1[11:16], text, x1 - x0, y1 - y0, x0, y0, x1, y1))
+            print("FAIL: %s %s -> %s: %r moves (%+.2f, %+.2f) px: (%.2f, %.2f) -> (%.2f, %.2f)"
+                  % (out, t0[11:16], t1[11:16], text, x1 - x0, y1 - y0, x0, y0, x1, y1))
             failures += 1
 print("steady labels %s: %d slices, %d labels on two consecutive slices, %d moved (%d allowed)"
       % (out, len(slices), pairs, moved, moved - failures))
 sys.exit(1 if failures else 0)
 PY
+done
 done
 exit $fail
