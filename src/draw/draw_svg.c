@@ -426,7 +426,9 @@ put_markers(svg *s, cm_group group)
 /* ---- text ------------------------------------------------------------------------------- */
 
 /* A label as the cairo backend sets it: the same pango layout, each line a
- * <tspan> at its baseline; the halo is a stroke painted under the fill. */
+ * <tspan> at its baseline, from its anchor (its start, middle or end: the
+ * point that stays beside its place in a viewer's other font too); the halo is
+ * a stroke painted under the fill. */
 static void
 put_label(svg *s, const cm_scene_label *lb)
 {
@@ -442,6 +444,9 @@ put_label(svg *s, const cm_scene_label *lb)
         put(s, " font-weight=\"bold\"");
     if (lb->italic)
         put(s, " font-style=\"italic\"");
+    if (lb->anchor != CM_ANCHOR_START)
+        put(s, lb->anchor == CM_ANCHOR_MIDDLE ? " text-anchor=\"middle\""
+                                              : " text-anchor=\"end\"");
     put_paint(s, "fill", lb->color);
     if (lb->has_halo) {
         put_paint(s, "stroke", lb->halo);
@@ -457,6 +462,8 @@ put_label(svg *s, const cm_scene_label *lb)
         PangoRectangle logical;
         pango_layout_iter_get_line_extents(it, NULL, &logical);
         double x = lb->x + (double)logical.x / PANGO_SCALE;
+        if (lb->anchor != CM_ANCHOR_START)
+            x += (double)logical.width / PANGO_SCALE / (lb->anchor == CM_ANCHOR_MIDDLE ? 2 : 1);
         double y = lb->y + (double)pango_layout_iter_get_baseline(it) / PANGO_SCALE;
         char text[1024];
         size_t n = (size_t)line->length < sizeof(text) ? (size_t)line->length

@@ -145,7 +145,8 @@ hash_labels(GChecksum *h, const cm_scene *sc)
         hash_string(h, cm_group_name(l->group));
         for (size_t k = 0; k < sizeof(v) / sizeof(v[0]); k++)
             hash_double(h, v[k]);
-        hash_size(h, (size_t)(l->bold | l->italic << 1 | l->has_halo << 2 | l->has_leader << 3));
+        hash_size(h, (size_t)(l->bold | l->italic << 1 | l->has_halo << 2 | l->has_leader << 3 |
+                              (unsigned)l->anchor << 4));
         hash_rgba(h, l->color);
         hash_rgba(h, l->halo);
     }

@@ -470,28 +470,52 @@ has_room(const cm_scene_base *b, double x, double y, double spacing)
     return 1;
 }
 
-static int
-is_picked(const cm_scene_base *b, const cm_place *p)
+static context_place *
+picked(const cm_scene_base *b, const cm_place *p)
 {
     for (size_t i = 0; i < b->n_places; i++)
         if (b->places[i].place == p)
-            return 1;
-    return 0;
+            return &b->places[i];
+    return NULL;
+}
+
+static int
+is_picked(const cm_scene_base *b, const cm_place *p)
+{
+    return picked(b, p) != NULL;
+}
+
+/* When the event @i is drawn on @cp, @cp's name keeps as far from it as an
+ * event's label does (layout_event_reach). */
+static void
+note_room(const cm_scene_base *b, size_t i, context_place *cp)
+{
+    const double *xy = &b->event_xy[2 * i];
+    if (layout_inside_rect(b->map_rect, xy[0], xy[1], 4) &&
+        hypot(layout_spot(xy[0]) - cp->x, layout_spot(xy[1]) - cp->y) < 1)
+        cp->room_px = layout_event_reach(b->style);
 }
 
 /* The events' own towns come first, whatever their rank and however near one
  * another: each is named on a slice where no event is drawn on it (before its
  * event, or after it has aged off the map), so that Mykolaiv is on the map
  * before the strike on it is, and El Fasher before its first report. Where an
- * event is drawn, its marker keeps the town's name out (context.c). */
+ * event is drawn, its marker keeps the town's name out (context.c); the name
+ * keeps the room the markers take, so that it is where the event's label
+ * will be. */
 static cm_status
 pick_event_places(cm_scene_base *b, size_t *n_towns)
 {
     for (size_t i = 0; i < cm_events_count(b->events); i++) {
         const cm_place *p = cm_event_place(cm_events_get(b->events, i));
+        context_place *cp;
         double xy[2];
-        if (!p || !is_context(p) || strcmp(cm_place_kind(p), "water") == 0 || is_picked(b, p))
+        if (!p || !is_context(p) || strcmp(cm_place_kind(p), "water") == 0)
             continue;
+        if ((cp = picked(b, p))) {
+            note_room(b, i, cp);
+            continue;
+        }
         xy[0] = cm_place_lon(p);
         xy[1] = cm_place_lat(p);
         cm_projection_forward(b->proj, xy, 1);
@@ -499,7 +523,9 @@ pick_event_places(cm_scene_base *b, size_t *n_towns)
             continue;
         if (!CM_GROW(b->places, b->n_places, b->n_places_cap))
             return CM_ERR_NOMEM;
-        b->places[b->n_places++] = (context_place){ p, xy[0], xy[1] };
+        cp = &b->places[b->n_places++];
+        *cp = (context_place){ p, xy[0], xy[1], 0 };
+        note_room(b, i, cp);
         (*n_towns)++;
     }
     return CM_OK;
@@ -537,7 +563,7 @@ pick_places(cm_scene_base *b, const cm_gazetteer *gaz)
         if (!CM_GROW(b->places, b->n_places, b->n_places_cap))
             st = CM_ERR_NOMEM;
         else
-            b->places[b->n_places++] = (context_place){ p, xy[0], xy[1] };
+            b->places[b->n_places++] = (context_place){ p, xy[0], xy[1], 0 };
         n_towns += !water;
     }
     free(found);
@@ -565,7 +591,7 @@ make_pango(cm_scene_base *b)
 {
     PangoFontMap *fm = pango_cairo_font_map_get_default();
     b->pango = fm ? pango_font_map_create_context(fm) : NULL;
-    b->measured = cm_memo_create(2 * sizeof(double), NULL);
+    b->measured = cm_memo_create(3 * sizeof(double), NULL);   /* w, h, baseline */
     if (!b->pango || !b->measured)
         return CM_ERR_NOMEM;
     cairo_font_options_t *opts = cairo_font_options_create();

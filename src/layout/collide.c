@@ -9,9 +9,19 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* The previous slice's labels hold their boxes for themselves: a new label
- * finds room around them instead of pushing them, so names already on the
- * map stay where the reader saw them. */
+/* @a and @b name the same place: a place's name and the callout that replaces
+ * it when a control change comes. */
+static int
+same_point(const cm_scene_label *a, const cm_scene_label *b)
+{
+    return a->is_beside && b->is_beside && fabs(a->point_x - b->point_x) < 1 &&
+           fabs(a->point_y - b->point_y) < 1;
+}
+
+/* The previous slice's labels hold their boxes for themselves, with the
+ * margin a placed label keeps (try_box): a new label finds room around them
+ * instead of pushing them, so names already on the map stay where the reader
+ * saw them. A place's own earlier label holds nothing against it. */
 static int
 reserved_by_other(const layout *L, box bx, const cm_scene_label *lb)
 {
@@ -19,8 +29,9 @@ reserved_by_other(const layout *L, box bx, const cm_scene_label *lb)
     for (size_t i = 0; prev && i < prev->n_labels; i++) {
         const cm_scene_label *p = &prev->labels[i];
         if (p->group == CM_GROUP_LABELS && strcmp(p->text, lb->text) != 0 &&
-            bx.x < p->x + p->w && p->x < bx.x + bx.w && bx.y < p->y + p->h &&
-            p->y < bx.y + bx.h)
+            !same_point(p, lb) &&
+            layout_overlaps(bx, (box){ p->hold[0] - 2, p->hold[1] - 1, p->hold[2] + 4,
+                                       p->hold[3] + 2 }))
             return 1;
     }
     /* Arrows at the edge keep their spots too. */
@@ -51,7 +62,7 @@ typedef struct measure_key {
  * text and font: a label on every slice is measured on the first. */
 void
 layout_measure(layout *L, const char *text, double size_px, int bold, int italic, double *w,
-               double *h)
+               double *h, double *baseline)
 {
     const cm_scene_base *b = L->b;
     measure_key key;
@@ -68,6 +79,7 @@ layout_measure(layout *L, const char *text, double size_px, int bold, int italic
     if (kept) {
         *w = kept[0];
         *h = kept[1];
+        *baseline = kept[2];
         return;
     }
     PangoLayout *pl = pango_layout_new(b->pango);
@@ -79,9 +91,10 @@ layout_measure(layout *L, const char *text, double size_px, int bold, int italic
     pango_layout_get_pixel_extents(pl, NULL, &logical);
     *w = logical.width;
     *h = logical.height;
+    *baseline = (double)pango_layout_get_baseline(pl) / PANGO_SCALE;
     pango_font_description_free(fd);
     g_object_unref(pl);
-    double size[2] = { *w, *h };
+    double size[3] = { *w, *h, *baseline };
     if (cm_memo_count(b->measured) >= MAX_MEASURED)   /* a run of many distinct labels */
         cm_memo_clear(b->measured);
     if (n < sizeof(key.text) &&
@@ -108,7 +121,7 @@ layout_add_label(layout *L, const char *text, cm_group group, double size_px, in
     lb->bold = bold;
     lb->italic = italic;
     lb->color = color;
-    layout_measure(L, text, size_px, bold, italic, &lb->w, &lb->h);
+    layout_measure(L, text, size_px, bold, italic, &lb->w, &lb->h, &lb->baseline_px);
     return lb;
 }
 
@@ -180,7 +193,43 @@ try_box(layout *L, cm_scene_label *lb, double x, double y)
         return 0;
     lb->x = x;
     lb->y = y;
+    lb->hold[0] = x;
+    lb->hold[1] = y;
+    lb->hold[2] = lb->w;
+    lb->hold[3] = lb->h;
     layout_add_obstacle(L, (box){ bx.x - 2, bx.y - 1, bx.w + 4, bx.h + 2 });
+    return 1;
+}
+
+/* Where @lb's anchor is: its start, middle or end, on its first baseline. */
+static double
+anchor_x(const cm_scene_label *lb)
+{
+    return lb->anchor == CM_ANCHOR_START ? lb->x
+           : lb->anchor == CM_ANCHOR_MIDDLE ? lb->x + lb->w / 2 : lb->x + lb->w;
+}
+
+static double
+anchor_y(const cm_scene_label *lb)
+{
+    return lb->y + lb->baseline_px;
+}
+
+/* The left of @lb's box when its @anchor is at @ax. */
+static double
+left_of(const cm_scene_label *lb, cm_anchor anchor, double ax)
+{
+    return anchor == CM_ANCHOR_START ? ax : anchor == CM_ANCHOR_MIDDLE ? ax - lb->w / 2
+                                                                       : ax - lb->w;
+}
+
+/* @lb with its @anchor at (@ax, @ay), if it fits there. */
+static int
+try_anchor(layout *L, cm_scene_label *lb, cm_anchor anchor, double ax, double ay)
+{
+    if (!try_box(L, lb, left_of(lb, anchor, ax), ay - lb->baseline_px))
+        return 0;
+    lb->anchor = anchor;
     return 1;
 }
 
@@ -197,6 +246,22 @@ previous_label(const layout *L, const cm_scene_label *lb)
     return NULL;
 }
 
+/* The largest line a label beside a point may have, an event's, new (bold):
+ * its height and baseline. The positions beside a point put the baseline
+ * where that line would have it, whatever @lb's own size, so that a name
+ * keeps its baseline when it changes size; a label of several lines keeps
+ * its own. */
+static void
+line_room(layout *L, const cm_scene_label *lb, double *h, double *baseline)
+{
+    double w;
+    layout_measure(L, "Hg", L->st->label_event_px, 1, 0, &w, h, baseline);
+    if (lb->h > 1.5 * *h) {
+        *h = lb->h;
+        *baseline = lb->baseline_px;
+    }
+}
+
 /* Further out, with a leader line back to the point: for places so close
  * together (Hadrut and its villages) that their names cannot sit beside them.
  * Directions alternate right and left, nearest first. */
@@ -205,12 +270,13 @@ place_with_leader(layout *L, cm_scene_label *lb, double x, double y, double r)
 {
     static const double angles_deg[] = { 0, 180, -30, 150, 30, -150, -60, 120, 60, -120,
                                          -90, 90 };
+    double h, base;
+    line_room(L, lb, &h, &base);
     for (double d = r + 22; d <= r + 110; d += 22)
         for (size_t k = 0; k < sizeof(angles_deg) / sizeof(angles_deg[0]); k++) {
             double a = angles_deg[k] * M_PI / 180, c = cos(a), s = sin(a);
-            double bx = c >= 0 ? x + d * c : x + d * c - lb->w;
-            double by = y + d * s - lb->h / 2;
-            if (!try_box(L, lb, bx, by))
+            if (!try_anchor(L, lb, c >= 0 ? CM_ANCHOR_START : CM_ANCHOR_END, x + d * c,
+                            y + d * s - h / 2 + base))
                 continue;
             lb->has_leader = 1;
             lb->leader_x = x + r * c;
@@ -221,65 +287,68 @@ place_with_leader(layout *L, cm_scene_label *lb, double x, double y, double r)
 }
 
 /* The @k-th position beside a point, in the order cartographers prefer:
- * right, left, above, below, then the diagonals. */
+ * right, left, above, below, then the diagonals: which point of the label is
+ * anchored, and where (@h, @base: line_room). */
 static void
-candidate(int k, double x, double y, double gap, double w, double h, double *cx, double *cy)
+candidate(int k, double x, double y, double gap, double h, double base, cm_anchor *anchor,
+          double *ax, double *ay)
 {
-    const double c[8][2] = {
-        { x + gap, y - h / 2 }, { x - gap - w, y - h / 2 }, { x - w / 2, y - gap - h },
-        { x - w / 2, y + gap }, { x + gap * 0.7, y - gap * 0.7 - h },
-        { x + gap * 0.7, y + gap * 0.7 }, { x - gap * 0.7 - w, y - gap * 0.7 - h },
-        { x - gap * 0.7 - w, y + gap * 0.7 },
+    const double mid = y - h / 2 + base, above = y - (h - base), below = y + base, d = gap * 0.7;
+    const struct { cm_anchor anchor; double x, y; } c[8] = {
+        { CM_ANCHOR_START, x + gap, mid }, { CM_ANCHOR_END, x - gap, mid },
+        { CM_ANCHOR_MIDDLE, x, above - gap }, { CM_ANCHOR_MIDDLE, x, below + gap },
+        { CM_ANCHOR_START, x + d, above - d }, { CM_ANCHOR_START, x + d, below + d },
+        { CM_ANCHOR_END, x - d, above - d }, { CM_ANCHOR_END, x - d, below + d },
     };
-    *cx = c[k][0];
-    *cy = c[k][1];
-}
-
-/* Which of the positions beside (x, y) @prev was in; 0 when none. */
-static int
-candidate_of(const cm_scene_label *prev, double x, double y, double gap)
-{
-    for (int k = 0; k < 8; k++) {
-        double cx, cy;
-        candidate(k, x, y, gap, prev->w, prev->h, &cx, &cy);
-        if (fabs(cx - prev->x) < 0.5 && fabs(cy - prev->y) < 0.5)
-            return k;
-    }
-    return 0;
+    *anchor = c[k].anchor;
+    *ax = c[k].x;
+    *ay = c[k].y;
 }
 
 /* Puts a label beside the point (x, y) with a symbol of radius @r: where it
- * was on the previous slice, else right, left, above, below, then the
- * diagonals, the order cartographers prefer; then, for an event, further out
- * with a leader line. */
+ * was on the previous slice (its anchor there, whatever its size now), else
+ * right, left, above, below, then the diagonals, the order cartographers
+ * prefer; then, for an event, further out with a leader line. */
 int
 layout_place_label(layout *L, cm_scene_label *lb, double x, double y, double r, int mode)
 {
     int leader = mode == LABEL_EVENT;
-    double gap = r + 3;
+    double gap = r + 3, h, base;
+    lb->is_beside = 1;
+    lb->point_x = x;
+    lb->point_y = y;
     const cm_scene_label *prev = previous_label(L, lb);
-    int same_size = prev && fabs(prev->w - lb->w) < 0.5 && fabs(prev->h - lb->h) < 0.5;
-    if (same_size && !prev->has_leader && try_box(L, lb, prev->x, prev->y))
+    int same_size = prev && fabs(prev->hold[2] - lb->w) < 0.5 && fabs(prev->hold[3] - lb->h) < 0.5;
+    if (prev && !prev->has_leader &&
+        try_anchor(L, lb, prev->anchor, anchor_x(prev), anchor_y(prev))) {
+        lb->spot = prev->spot;
         return 1;
+    }
     if (prev && prev->has_leader && leader && fabs(prev->leader_x - x) < r + 1 &&
-        fabs(prev->leader_y - y) < r + 1 && try_box(L, lb, prev->x, prev->y)) {
+        fabs(prev->leader_y - y) < r + 1 &&
+        try_anchor(L, lb, prev->anchor, anchor_x(prev), anchor_y(prev))) {
         lb->has_leader = 1;
         lb->leader_x = prev->leader_x;
         lb->leader_y = prev->leader_y;
         return 1;
     }
     /* A name already on the map stays where the reader saw it, or leaves the
-     * map for this slice; it never jumps (an edge arrow's name moves with it). */
+     * map for this slice; it never jumps (an edge arrow's name moves with it).
+     * One that changed size (bold while new, regular after) whose spot a newer
+     * label took moves, to its old side first. */
     if (same_size && mode != LABEL_EDGE)
         return 0;
-    /* A name that changed size (bold while new, regular after) keeps its side. */
-    int first = prev && !prev->has_leader ? candidate_of(prev, x, y, gap) : 0;
+    int first = prev && !prev->has_leader ? prev->spot : 0;
+    line_room(L, lb, &h, &base);
     for (int i = 0; i < 8; i++) {
         int k = i == 0 ? first : i <= first ? i - 1 : i;
-        double cx, cy;
-        candidate(k, x, y, gap, lb->w, lb->h, &cx, &cy);
-        if (try_box(L, lb, cx, cy))
+        cm_anchor anchor;
+        double ax, ay;
+        candidate(k, x, y, gap, h, base, &anchor, &ax, &ay);
+        if (try_anchor(L, lb, anchor, ax, ay)) {
+            lb->spot = k;
             return 1;
+        }
     }
     return leader && place_with_leader(L, lb, x, y, r);
 }
@@ -295,11 +364,24 @@ layout_label_point(layout *L, const char *text, const cm_event *ev, double x, do
     lb->event = ev;
     lb->has_halo = 1;
     lb->halo = L->st->halo;
+    /* A town's name that will be an event's label is placed as that label,
+     * bold and larger, and set in its own size on the same anchor: the room
+     * it holds is there for the label when the event comes. */
+    double w = lb->w, h = lb->h, base = lb->baseline_px;
+    if (mode == LABEL_PLACE)
+        layout_measure(L, text, L->st->label_event_px, 1, 0, &lb->w, &lb->h, &lb->baseline_px);
     if (!layout_place_label(L, lb, x, y, r, mode)) {
         layout_note_dropped(L, text);
         free(lb->text);
         L->sc->n_labels--;
+        return;
     }
+    double ax = anchor_x(lb), ay = anchor_y(lb);
+    lb->w = w;
+    lb->h = h;
+    lb->baseline_px = base;
+    lb->x = left_of(lb, lb->anchor, ax);
+    lb->y = ay - base;
 }
 
 /* A name set on its point (seas, lakes, countries): centred, or a little

@@ -38,7 +38,13 @@ drawn_on(const layout *L, double x, double y)
     int what = 0;
     for (size_t i = 0; i < L->sc->n_markers; i++) {
         const cm_scene_marker *m = &L->sc->markers[i];
-        if (fabs(m->x - x) > 1 || fabs(m->y - y) > 1)
+        double mx = m->x, my = m->y;
+        if (m->group == CM_GROUP_EVENTS && m->event) {   /* on a ring around its place */
+            const double *xy = &L->b->event_xy[2 * cm_event_index(m->event)];
+            mx = layout_spot(xy[0]);
+            my = layout_spot(xy[1]);
+        }
+        if (fabs(mx - x) > 1 || fabs(my - y) > 1)
             continue;
         if (m->group == CM_GROUP_EVENTS)
             return 2;
@@ -49,7 +55,9 @@ drawn_on(const layout *L, double x, double y)
 
 /* Context places by importance: capitals bold with a square, cities, then
  * towns smaller; waters in italics with no symbol. A town marked for the
- * side that holds it is named beside its square, with no dot of its own. */
+ * side that holds it is named beside its square, with no dot of its own. A
+ * town that has events in the run is named as far from it as their markers
+ * reach, where their label will be: the name stays put when the first comes. */
 void
 layout_context(layout *L)
 {
@@ -70,9 +78,10 @@ layout_context(layout *L)
         int capital = strcmp(kind, "capital") == 0, city = strcmp(kind, "city") == 0;
         size_t before = L->sc->n_labels;
         layout_label_point(L, cm_place_name_in(cp->place, L->b->lang), NULL, cp->x, cp->y,
-                           held ? 6 : st->place_dot_px + 1,
+                           cp->room_px > 0 ? cp->room_px : held ? 6 : st->place_dot_px + 1,
                            capital ? st->label_px + 1 : city ? st->label_px : st->label_px - 1,
-                           capital, capital ? st->text : st->text_muted, LABEL_CONTEXT);
+                           capital, capital ? st->text : st->text_muted,
+                           cp->room_px > 0 ? LABEL_PLACE : LABEL_CONTEXT);
         if (L->sc->n_labels == before || held)
             continue;   /* no room for its name: leave the dot out too */
         cm_scene_marker *m = layout_add_marker(L, CM_GROUP_PLACES, NULL, cp->x, cp->y,

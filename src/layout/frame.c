@@ -93,7 +93,7 @@ layout_frame(layout *L)
     for (double size = st->title_px; lb && lb->w > W - 2 * m && size > st->title_px * 0.6;) {
         size -= 1;
         lb->size_px = size;
-        layout_measure(L, lb->text, size, 1, 0, &lb->w, &lb->h);
+        layout_measure(L, lb->text, size, 1, 0, &lb->w, &lb->h, &lb->baseline_px);
     }
     if (lb) {
         lb->x = m;

@@ -50,6 +50,32 @@ void layout_note_present(const cm_events *ev, const cm_event *e, cm_event_state 
 /* Fills @b->all_present from every event of the timeline. CM_OK or CM_ERR_NOMEM. */
 cm_status layout_note_all_events(cm_scene_base *b);
 
+/* Where an event's marker is drawn: its projected position to the half
+ * pixel, so that the events of one place share one spot (markers.c groups them
+ * there). */
+static inline double
+layout_spot(double v)
+{
+    return round(v * 2) / 2;
+}
+
+/* The radius of the ring that @n markers of radius @r0 at one spot are spread
+ * on (0 for one marker). */
+static inline double
+layout_ring_px(size_t n, double r0)
+{
+    return n > 1 ? r0 * 1.6 : 0;
+}
+
+/* How far from its place an event's label keeps: as if the place had several
+ * events (a ring), so that the label need not move when a second report
+ * arrives there; the place's name keeps as far before its first (context.c). */
+static inline double
+layout_event_reach(const cm_style *st)
+{
+    return layout_ring_px(2, st->marker_px) + st->marker_px;
+}
+
 /* ---- room.c ------------------------------------------------------------------------------- */
 
 /* The spot inside the polygon @p, within @map_rect, with the most room around
@@ -151,14 +177,16 @@ layout_add_obstacle(layout *L, box bx)
 }
 
 /* How a label may be placed: an event's may take a leader line, an edge
- * marker's may move along the edge with its arrow; any label that was on the
- * previous slice keeps its spot or is left out (a name that jumps about
- * distracts more than one that is briefly not shown). */
-enum { LABEL_EVENT, LABEL_EDGE, LABEL_CONTEXT };
+ * marker's may move along the edge with its arrow, a town's name that will be
+ * an event's label (LABEL_PLACE) holds the room that label takes; any label
+ * that was on the previous slice keeps its spot or is left out (a name that
+ * jumps about distracts more than one that is briefly not shown). */
+enum { LABEL_EVENT, LABEL_EDGE, LABEL_CONTEXT, LABEL_PLACE };
 
-/* The size of @text set at @size_px into *@w, *@h. */
+/* The size of @text set at @size_px into *@w, *@h, and how far below its top
+ * its first line's baseline is into *@baseline. */
 void layout_measure(layout *L, const char *text, double size_px, int bold, int italic,
-                    double *w, double *h);
+                    double *w, double *h, double *baseline);
 /* A label, marker or box added to the scene, not placed yet (labels are
  * measured); NULL, with L->status set, when out of memory. */
 cm_scene_label *layout_add_label(layout *L, const char *text, cm_group group, double size_px,

@@ -343,7 +343,8 @@ fit_width(layout *L, cm_scene_label *lb, double w_px)
         }
         free(lb->text);
         lb->text = copy;
-        layout_measure(L, copy, lb->size_px, lb->bold, lb->italic, &lb->w, &lb->h);
+        layout_measure(L, copy, lb->size_px, lb->bold, lb->italic, &lb->w, &lb->h,
+                       &lb->baseline_px);
     }
 }
 

@@ -67,7 +67,7 @@ static void
 layout_group(layout *L, const cm_event *const *evs, const cm_event_state *states, size_t n,
              double x, double y)
 {
-    double r0 = L->st->marker_px, ring = n > 1 ? r0 * 1.6 : 0;
+    double r0 = L->st->marker_px, ring = layout_ring_px(n, r0);
     for (size_t k = 0; k < n; k++) {
         double a = n > 1 ? -M_PI / 2 + 2 * M_PI * (double)k / (double)n : 0;
         cm_scene_marker *m = layout_add_marker(L, CM_GROUP_EVENTS, evs[k], x + ring * cos(a),
@@ -106,7 +106,7 @@ layout_collect(layout *L, entry **on, size_t *n_on, entry **off, size_t *n_off)
         cm_event_state state;
         const cm_event *e = cm_slice_event(sl, k, &state);
         const double *xy = &L->b->event_xy[2 * cm_event_index(e)];
-        entry en = { e, state, round(xy[0] * 2) / 2, round(xy[1] * 2) / 2, k };
+        entry en = { e, state, layout_spot(xy[0]), layout_spot(xy[1]), k };
         if (layout_inside_rect(L->b->map_rect, xy[0], xy[1], 4)) {
             (*on)[(*n_on)++] = en;
         } else {
@@ -256,9 +256,7 @@ layout_label_groups(layout *L, const group *groups, size_t n_groups)
     for (size_t i = 0; i < n_groups && L->status == CM_OK; i++) {
         const group *g = &groups[i];
         const cm_event *e = g->label_event;
-        /* As if the place already had several events, so its label need not
-         * move when a second report arrives there. */
-        double reach = L->st->marker_px * 2.6;
+        double reach = layout_event_reach(L->st);
         const char *text = cm_event_where(e, L->b->lang, buf, sizeof(buf));
         int is_callout = g->has_new && cm_event_control_to(e) &&
                          cm_event_time(e) == cm_slice_time(L->sc->slice) &&

@@ -42,11 +42,26 @@ typedef struct cm_scene_marker {
     int is_new, is_offmap;
 } cm_scene_marker;
 
+/* Which point of a label stays put: its start, middle or end, on the first
+ * line's baseline. A label right of its place keeps its start, one left of it
+ * its end, one above or below its middle, so that the same name set bold
+ * while new and regular afterwards does not move (the SVG says it with
+ * text-anchor, so that a viewer's other font keeps it too). */
+typedef enum cm_anchor { CM_ANCHOR_START, CM_ANCHOR_MIDDLE, CM_ANCHOR_END } cm_anchor;
+
 typedef struct cm_scene_label {
     char *text;                /* owned */
     cm_group group;            /* labels, frame, legend, latest */
     const cm_event *event;
     double x, y, w, h;         /* the text's box, top-left, in pixels */
+    double baseline_px;        /* the first line's baseline, below y */
+    cm_anchor anchor;
+    int spot;                  /* beside a point: which of the positions (layout/collide.c) */
+    double hold[4];            /* the box it keeps from other labels (x, y, w, h), on the
+                                  next slice too: its own, or a town's name the larger
+                                  one of the event label it will be (layout/context.c) */
+    int is_beside;             /* set beside the point (point_x, point_y), a place */
+    double point_x, point_y;
     double size_px;
     int bold, italic, has_halo;
     cm_rgba color, halo;
@@ -71,6 +86,9 @@ cm_scene_path_group(const cm_scene_path *p)
 typedef struct context_place {
     const cm_place *place;
     double x, y;
+    double room_px;            /* how far its name keeps from it on every slice: an
+                                  event's label's reach when an event of the run is
+                                  drawn on it, else 0 (context.c) */
 } context_place;
 
 struct cm_scene_base {
