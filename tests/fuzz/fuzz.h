@@ -9,11 +9,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 /* A folder of this process's own, made once; libFuzzer's -fork and -jobs
  * workers are separate processes, so they never share a file. */
-static const char *
+static inline const char *
 fuzz_dir(void)
 {
     static char dir[256];
@@ -27,7 +29,7 @@ fuzz_dir(void)
 }
 
 /* The path of @name in fuzz_dir(); valid until the next call. */
-static const char *
+static inline const char *
 fuzz_path(const char *name)
 {
     static char path[512];
@@ -36,7 +38,7 @@ fuzz_path(const char *name)
 }
 
 /* Writes @size bytes to fuzz_path(@name) and returns that path. */
-static const char *
+static inline const char *
 fuzz_write(const char *name, const uint8_t *data, size_t size)
 {
     const char *path = fuzz_path(name);
@@ -44,6 +46,36 @@ fuzz_write(const char *name, const uint8_t *data, size_t size)
     if (!f || fwrite(data, 1, size, f) != size || fclose(f) != 0)
         abort();
     return path;
+}
+
+/* Removes @path and, if it is a folder, everything in it (symbolic links are
+ * removed, not followed): a harness's output from one execution to the next. */
+static inline void
+fuzz_remove_tree(const char *path)
+{
+    struct stat sb;
+    if (lstat(path, &sb) != 0)
+        return;
+    if (S_ISDIR(sb.st_mode)) {
+        DIR *d = opendir(path);
+        struct dirent *e;
+        while (d && (e = readdir(d))) {
+            if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+                continue;
+            size_t n = strlen(path) + strlen(e->d_name) + 2;
+            char *child = malloc(n);
+            if (!child)
+                abort();
+            snprintf(child, n, "%s/%s", path, e->d_name);
+            fuzz_remove_tree(child);
+            free(child);
+        }
+        if (d)
+            closedir(d);
+        rmdir(path);
+    } else {
+        unlink(path);
+    }
 }
 
 #endif

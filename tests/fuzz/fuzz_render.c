@@ -1,0 +1,42 @@
+/* libFuzzer harness: the whole path after loading, on small inputs. The
+ * input is an events file; it is rendered as `conflictmap render` would, to
+ * a 160x120 map (scale 1) in PNG, SVG and HTML, with no shipped data (events
+ * given by lon/lat draw; names refused), so that slicing, layout, drawing,
+ * the SVG and HTML writers, the manifest and publishing the output folder
+ * all see what a file can make them do. Whatever the input, a run ends with
+ * CM_OK, or an error with a message: nothing half-written stays behind (the
+ * output folder holds a manifest.json or nothing). */
+#include "conflictmap/conflictmap.h"
+#include "fuzz.h"
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    const char *events = fuzz_write("events.json", data, size);
+    char out[512];
+    snprintf(out, sizeof out, "%s", fuzz_path("out"));
+    fuzz_remove_tree(out);
+
+    cm_render_options opt = cm_render_options_default();
+    opt.events_path = events;
+    opt.out_dir = out;
+    opt.formats = CM_FORMAT_PNG | CM_FORMAT_SVG | CM_FORMAT_HTML;
+    opt.width_px = 160;
+    opt.height_px = 120;
+    opt.no_shipped_data = 1;
+    opt.jobs = 1;
+    cm_diag_list *diags = cm_diag_list_create();
+    cm_render_result result;
+    memset(&result, 0, sizeof result);
+    cm_status st = cm_render(&opt, diags, &result);
+    if (st != CM_OK && st != CM_ERR_NOMEM && cm_diag_error_count(diags) == 0)
+        abort();   /* refused without saying why */
+    struct stat sb;
+    char manifest[600];
+    snprintf(manifest, sizeof manifest, "%s/manifest.json", out);
+    if (st == CM_OK && result.n_slices > 0 && stat(manifest, &sb) != 0)
+        abort();   /* said it wrote maps, and there is no manifest */
+    cm_diag_list_destroy(diags);
+    fuzz_remove_tree(out);
+    return 0;
+}
