@@ -239,8 +239,9 @@ test_csv(void)
     CHECK_INT(cm_events_load(&ev, "sheet.csv", gaz, diags), CM_ERR_INPUT);
     CHECK(ev == NULL);
     static const char *const want[] = {
-        "sheet.csv:2:1: time \"2020-10-09T15:15\" is not a date and time such as "
-        "\"2020-10-09T15:15:00Z\"",
+        "sheet.csv:2:1: time \"2020-10-09T15:15\" has no time zone; say which zone the "
+        "file's times are in with \"timezone\" (such as \"UTC\", \"+04:00\" or "
+        "\"Asia/Baku\") in sheet.settings.json, or with --timezone",
         "sheet.csv:2:18: unknown place \"Goranbay\"; did you mean \"Goranboy\"?",
         "sheet.csv:2:30: \"claimed_by\" \"XX\" is not a side in \"sides\"; the sides are AZ, AM",
         "sheet.csv:3:23: \"lon\" should be a number of degrees, not text",
