@@ -218,7 +218,10 @@ cm_time_parse_desk(const char *text, cm_date_order order, cm_desk_time *out)
         return why;
     while (*p == ' ')
         p++;
-    if (*p) {
+    if (!strcmp(p, "GMT") || !strcmp(p, "UTC")) {   /* "08:00 GMT", as desks write it */
+        out->offset_s = 0;
+        out->has_offset = 1;
+    } else if (*p) {
         if ((why = parse_offset(p, &out->offset_s)) != NULL)
             return why;
         out->has_offset = 1;

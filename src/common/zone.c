@@ -1,5 +1,6 @@
 /* A time zone as a table of offsets: one entry for UTC or a fixed offset,
- * every change of offset from 1900 to 2100 for an IANA name. The table is
+ * every change of offset from 1900 to 2100 for an IANA name (before 1900
+ * its first offset holds, after 2100 its last). The table is
  * built once per zone, and then turning a wall-clock reading into a moment
  * is a look-up that touches no global state, from any thread.
  *
@@ -7,15 +8,14 @@
  * localtime_r(), and TZ is the process's: setenv() racing getenv() in
  * another thread is undefined. So the table is built in one short critical
  * section per zone (a process-wide mutex around set TZ, tzset(), probe,
- * restore TZ, tzset()): about 73,000 localtime_r() calls, a few
- * milliseconds, once per file that names a zone, while the loading thread
- * is the only one conflictmap runs. A program that reads TZ or calls
- * localtime() on another thread while it loads such a file would see the
- * file's zone for those milliseconds; the command never does. */
+ * restore TZ, tzset()): some 10,500 weekly localtime_r() probes and a
+ * bisection per change, 4 to 8 ms, once per file that names a zone, while
+ * the loading thread is the only one conflictmap runs. A program that reads
+ * TZ or calls localtime() on another thread while it loads such a file
+ * would see the file's zone for those milliseconds; the command never does. */
 #define _DEFAULT_SOURCE   /* struct tm's tm_gmtoff */
 #include "common/zone.h"
 
-#include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -118,9 +118,14 @@ add_change(cm_zone *z, size_t *cap, cm_time from, int offset_s)
     return 0;
 }
 
-/* Probes the zone TZ names now a day at a time, and finds each change's
- * second by bisection. A change undone within the same day would be missed;
- * the database has none since 1900 that a map would meet. */
+/* Probes the zone TZ names now a week at a time, and finds each change's
+ * second by bisection. A change undone within the same week would be
+ * missed: for all 447 zones of tzdata 2025b (Debian 12), weekly probes found
+ * the same changes from 1900 to 2100 as daily ones. */
+#ifndef CM_ZONE_PROBE_S
+#define CM_ZONE_PROBE_S (7 * 86400)
+#endif
+
 static int
 probe_changes(cm_zone *z)
 {
@@ -129,11 +134,11 @@ probe_changes(cm_zone *z)
     int prev = offset_at((time_t)first);
     if (add_change(z, &cap, first, prev) != 0)
         return -1;
-    for (cm_time t = first + 86400; t <= last; t += 86400) {
+    for (cm_time t = first + CM_ZONE_PROBE_S; t <= last; t += CM_ZONE_PROBE_S) {
         int now = offset_at((time_t)t);
         if (now == prev)
             continue;
-        cm_time lo = t - 86400, hi = t;   /* offset(lo) == prev, offset(hi) == now */
+        cm_time lo = t - CM_ZONE_PROBE_S, hi = t;   /* offset(lo) == prev, offset(hi) == now */
         while (hi - lo > 1) {
             cm_time mid = lo + (hi - lo) / 2;
             if (offset_at((time_t)mid) == prev)

@@ -24,7 +24,7 @@ typedef struct cm_desk_time {
 
 /* Parses "2020-10-09 08:00", "2020-10-09T08:00:00" or "09/10/2020 07:25"
  * ("." or "-" may stand for "/"; one-digit day, month and hour are fine),
- * seconds optional, a zone ("Z", "+04:00") optional. Returns NULL with *out
+ * seconds optional, a zone ("Z", "+04:00", " GMT") optional. Returns NULL with *out
  * filled, or a static reason fit to follow the quoted text. A slashed date
  * with @order CM_DATE_UNSET returns NULL with only is_slashed and its numbers
  * set: the caller says which readings there are. */

@@ -96,6 +96,9 @@ test_desk_forms(void)
     CHECK(cm_time_parse_desk("2020-10-09 08:00+04:00", CM_DATE_UNSET, &d) == NULL);
     CHECK_INT(d.has_offset, 1);
     CHECK_INT(d.offset_s, 14400);
+    CHECK(cm_time_parse_desk("09/10/2020 07:25 GMT", CM_DATE_DMY, &d) == NULL);
+    CHECK_INT(d.has_offset, 1);
+    CHECK_INT(d.offset_s, 0);
     /* Without an order, a slashed date gives both readings to the caller. */
     CHECK(cm_time_parse_desk("09/10/2020 07:25", CM_DATE_UNSET, &d) == NULL);
     CHECK_INT(d.is_slashed, 1);
