@@ -33,6 +33,21 @@ CM_API cm_status cm_events_load(cm_events **out, const char *path, const cm_gaze
 CM_API cm_status cm_events_load_within(cm_events **out, const char *path,
                                        const cm_gazetteer *gaz, const double *bbox_deg,
                                        cm_diag_list *diags);
+/* How to read an events file beyond what it says itself (the command's
+ * options); a zeroed struct reads it as cm_events_load() does. */
+typedef struct cm_events_options {
+    const double *bbox_deg;   /* as cm_events_load_within()'s; NULL: the file's */
+    const char *timezone;     /* the zone of times written without one: "UTC", "+04:00",
+                                 "Asia/Baku" (the system's zoneinfo); over the file's
+                                 "timezone"; NULL: the file's, else such times are refused */
+    const char *date_order;   /* "DMY" or "MDY": which number of 09/10/2020 is the day;
+                                 over the file's "date_order"; NULL: the file's */
+} cm_events_options;
+/* As cm_events_load(), with @opt (NULL: none). A bad timezone or date_order
+ * in @opt is reported without a position. Same statuses. */
+CM_API cm_status cm_events_load_with(cm_events **out, const char *path,
+                                     const cm_gazetteer *gaz, const cm_events_options *opt,
+                                     cm_diag_list *diags);
 CM_API void      cm_events_destroy(cm_events *events);   /* NULL is fine */
 
 CM_API const char *cm_events_path(const cm_events *events);

@@ -54,6 +54,9 @@ typedef struct cm_render_options {
     const double *bbox_deg;            /* NULL: the events file's, else fitted to events */
     const char *projection;            /* NULL: the events file's, else "auto" */
     const char *lang;                  /* place names: "en" (NULL), "az", "hy", "ru", "ar" */
+    const char *timezone;              /* times written without a zone: their zone
+                                          (cm_events_options); NULL: the file's */
+    const char *date_order;            /* "DMY" or "MDY"; NULL: the file's */
     int jobs;                          /* slices drawn at once; 0 or 1: one at a time */
     int shard_k, shard_n;              /* 1..N of N: draw only slices i with i % N == K-1;
                                           0, 0: all of them */

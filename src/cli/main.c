@@ -24,6 +24,7 @@ static const char usage_text[] =
     "              [--every DURATION | --at TIME[,TIME...]] [--window DURATION]\n"
     "              [--size WxH] [--scale N] [--bbox W,S,E,N] [--projection P]\n"
     "              [--lang en|az|hy|ru|ar] [--png-colors N]\n"
+    "              [--timezone ZONE] [--date-order DMY|MDY]\n"
     "              [-j N] [--shard K/N] [--quiet]\n"
     "       limits, for every command: [--max-file-size BYTES] [--max-events N]\n"
     "              [--max-string BYTES] [--max-depth N] [--max-vertices N]\n"
@@ -317,6 +318,10 @@ parse_option(args *a, const char *flag, const char *value)
         a->opt.projection = value;
     else if (!strcmp(flag, "--lang"))
         return parse_lang(a, value);
+    else if (!strcmp(flag, "--timezone"))
+        a->opt.timezone = value;
+    else if (!strcmp(flag, "--date-order"))
+        a->opt.date_order = value;
     else if (!strcmp(flag, "--png-colors")) {
         if (parse_number(flag, value, 2, 256, &v))
             return EXIT_USAGE;
@@ -408,6 +413,14 @@ load_gazetteer(const args *a, cm_gazetteer **gaz, cm_diag_list *diags)
     for (size_t i = 0; st == CM_OK && i < a->n_gazetteers; i++)
         st = cm_gazetteer_add_file(*gaz, a->gazetteers[i], diags);
     return st;
+}
+
+/* The events file as render reads it: --timezone and --date-order. */
+static cm_status
+load_events(const args *a, const cm_gazetteer *gaz, cm_events **events, cm_diag_list *diags)
+{
+    cm_events_options eo = { NULL, a->opt.timezone, a->opt.date_order };
+    return cm_events_load_with(events, a->input, gaz, &eo, diags);
 }
 
 /* ---- signals ---------------------------------------------------------------------------- */
@@ -548,7 +561,7 @@ explain_places(args *a, cm_diag_list *diags)
     cm_events *events = NULL;
     cm_status st = load_gazetteer(a, &gaz, diags);
     if (st == CM_OK)
-        st = cm_events_load(&events, a->input, gaz, diags);
+        st = load_events(a, gaz, &events, diags);
     for (size_t i = 0; st == CM_OK && i < cm_events_count(events); i++) {
         const cm_event *e = cm_events_get(events, i);
         const cm_place *p = cm_event_place(e);
@@ -591,7 +604,7 @@ cmd_slices(args *a, cm_diag_list *diags)
     char buf[CM_TIME_BUF];
     cm_status st = load_gazetteer(a, &gaz, diags);
     if (st == CM_OK)
-        st = cm_events_load(&events, a->input, gaz, diags);
+        st = load_events(a, gaz, &events, diags);
     if (st == CM_OK)
         st = cm_slices_make(&slices, events, &a->opt.slicing, diags);
     for (size_t i = 0; st == CM_OK && i < cm_slices_count(slices); i++)

@@ -2,6 +2,7 @@
  * arithmetic is done by hand (days from civil) so no time zone database or
  * locale can change a result. */
 #include "conflictmap/timestamp.h"
+#include "common/zone.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -117,6 +118,118 @@ cm_time_parse(const char *text, cm_time *out)
     return NULL;
 }
 
+/* Reads 1 or 2 digits; returns -1 when there is none, and moves *p past them. */
+static int
+short_number(const char **p)
+{
+    int v = -1, n = 0;
+    while (n < 2 && **p >= '0' && **p <= '9') {
+        v = (v < 0 ? 0 : v * 10) + (*(*p)++ - '0');
+        n++;
+    }
+    return v;
+}
+
+/* "07:25", "7:25" or "07:25:30" (a fraction of a second is dropped). */
+static const char *
+desk_clock(const char **p, int *hh, int *mm, int *ss)
+{
+    static const char *const bad = "has no time of day such as 08:00 after its date";
+    *hh = short_number(p);
+    if (*hh < 0 || **p != ':')
+        return bad;
+    (*p)++;
+    *mm = digits(*p, 2);
+    if (*mm < 0)
+        return bad;
+    *p += 2;
+    *ss = 0;
+    if (**p == ':') {
+        if ((*ss = digits(*p + 1, 2)) < 0)
+            return bad;
+        *p += 3;
+        if (**p == '.')
+            for ((*p)++; **p >= '0' && **p <= '9';)
+                (*p)++;
+    }
+    return *hh > 23 || *mm > 59 || *ss > 59 ? "is not a real time of day" : NULL;
+}
+
+/* "09/10/2020" (or with "." or "-"): two numbers of one or two digits, then
+ * the year's four; which is the day is the file's date order. */
+static int
+desk_slashed(const char **p, cm_desk_time *out)
+{
+    const char *s = *p;
+    int a = short_number(&s);
+    char sep = *s;
+    if (a < 0 || (sep != '/' && sep != '.' && sep != '-'))
+        return 0;
+    s++;
+    int b = short_number(&s);
+    if (b < 0 || *s != sep || digits(s + 1, 4) < 0)
+        return 0;
+    out->is_slashed = 1;
+    out->first = a;
+    out->second = b;
+    out->year = digits(s + 1, 4);
+    out->dmy_ok = b >= 1 && b <= 12 && a >= 1 && a <= days_in_month(out->year, b);
+    out->mdy_ok = a >= 1 && a <= 12 && b >= 1 && b <= days_in_month(out->year, a);
+    *p = s + 5;
+    return 1;
+}
+
+const char *
+cm_time_parse_desk(const char *text, cm_date_order order, cm_desk_time *out)
+{
+    static const char *const bad = "is not a date and time such as \"2020-10-09T15:15:00Z\"";
+    const char *p = text;
+    int year, mon, day, hh, mm, ss;
+    memset(out, 0, sizeof(*out));
+    if (!p)
+        return bad;
+    if (digits(p, 4) >= 0 && p[4] == '-') {   /* 2020-10-09 */
+        year = digits(p, 4), mon = digits(p + 5, 2), day = digits(p + 8, 2);
+        if (mon < 0 || day < 0 || p[7] != '-')
+            return bad;
+        if (mon < 1 || mon > 12 || day < 1 || day > days_in_month(year, mon))
+            return "is not a real date";
+        p += 10;
+    } else if (desk_slashed(&p, out)) {
+        year = out->year;
+        if (order == CM_DATE_UNSET)
+            return NULL;   /* the caller says which readings there are */
+        if (!(order == CM_DATE_DMY ? out->dmy_ok : out->mdy_ok))
+            return order == CM_DATE_DMY ? "is not a real date with the day first (the "
+                   "file's date order is DMY)" : "is not a real date with the month first "
+                   "(the file's date order is MDY)";
+        mon = order == CM_DATE_DMY ? out->second : out->first;
+        day = order == CM_DATE_DMY ? out->first : out->second;
+    } else
+        return bad;
+    if (*p != ' ' && *p != 'T' && *p != 't')
+        return "has no time of day such as 08:00 after its date";
+    while (*p == ' ')
+        p++;
+    if (*p == 'T' || *p == 't')
+        p++;
+    const char *why = desk_clock(&p, &hh, &mm, &ss);
+    if (why)
+        return why;
+    while (*p == ' ')
+        p++;
+    if (!strcmp(p, "GMT") || !strcmp(p, "UTC")) {   /* "08:00 GMT", as desks write it */
+        out->offset_s = 0;
+        out->has_offset = 1;
+    } else if (*p) {
+        if ((why = parse_offset(p, &out->offset_s)) != NULL)
+            return why;
+        out->has_offset = 1;
+    }
+    out->local = days_from_civil(year, mon, day) * 86400 + hh * 3600 + mm * 60 + ss;
+    return NULL;
+}
+
 const char *
 cm_duration_parse(const char *text, int64_t *seconds)
 {
@@ -205,5 +318,12 @@ cm_time_format_clock(cm_time t, char buf[CM_TIME_BUF])
 {
     civil c = to_civil(t);
     snprintf(buf, CM_TIME_BUF, "%02d:%02d", c.hh, c.mm);
+    return buf;
+}
+
+char *
+cm_time_format_date(int year, int mon, int day, char buf[CM_TIME_BUF])
+{
+    snprintf(buf, CM_TIME_BUF, "%d %s %d", day, month_names[(mon - 1) % 12], year);
     return buf;
 }

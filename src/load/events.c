@@ -88,12 +88,7 @@ take_time(loader *ld, const char *key, json_t *v, cm_pos fallback, cm_time *out)
                  "\"2020-10-09T15:15:00Z\", not %s", key, type_name(v));
         return 0;
     }
-    const char *why = cm_time_parse(json_string_value(v), out);
-    if (why) {
-        error_at(ld, pos, "%s \"%s\" %s", key, json_string_value(v), why);
-        return 0;
-    }
-    return 1;
+    return cm_events_take_time(ld, key, json_string_value(v), pos, out);
 }
 
 /* A key the format does not have is kept and passed on; but one edit away
@@ -616,10 +611,39 @@ static void top_type(loader *ld, json_t *v, cm_pos pos)
                  "\"FeatureCollection\" of Point features");
 }
 
+/* "timezone" and "date_order" say how the events' times read, wherever they
+ * stand in the file: read before everything else (parse_time_keys). */
+static void top_read_first(loader *ld, json_t *v, cm_pos pos)
+{
+    (void)ld, (void)v, (void)pos;
+}
+
+static void
+parse_time_keys(loader *ld, json_t *root, cm_pos file_pos)
+{
+    json_t *zone = json_object_get(root, "timezone");
+    json_t *order = json_object_get(root, "date_order");
+    if (zone && json_is_string(zone))
+        cm_events_set_zone(ld, json_string_value(zone), pos_of(ld, zone, file_pos), 0);
+    else if (zone) {
+        ld->zone_is_bad = 1;
+        error_at(ld, pos_of(ld, zone, file_pos), "\"timezone\" should be text in quotes such "
+                 "as \"UTC\", \"+04:00\" or \"Asia/Baku\", not %s", type_name(zone));
+    }
+    if (order && json_is_string(order))
+        cm_events_set_date_order(ld, json_string_value(order), pos_of(ld, order, file_pos), 0);
+    else if (order) {
+        ld->order_is_bad = 1;
+        error_at(ld, pos_of(ld, order, file_pos), "\"date_order\" should be \"DMY\" or "
+                 "\"MDY\" in quotes, not %s", type_name(order));
+    }
+}
+
 static const struct {
     const char *key;
     top_parser parse;
 } top_keys[] = {
+    { "timezone", top_read_first }, { "date_order", top_read_first },
     { "title", top_title }, { "subtitle", top_subtitle }, { "source", top_source },
     { "map", top_map }, { "sides", top_sides }, { "initial_control", top_initial },
     { "events", top_events }, { "features", top_features }, { "type", top_type },
@@ -710,6 +734,7 @@ parse_top(loader *ld, json_t *root)
                  "\"events\", not %s", type_name(root));
         return;
     }
+    parse_time_keys(ld, root, file_pos);
     json_object_foreach(root, key, v) {
         size_t k = 0, n = sizeof(top_keys) / sizeof(top_keys[0]);
         while (k < n && strcmp(key, top_keys[k].key) != 0)
@@ -1087,7 +1112,28 @@ cm_status
 cm_events_load_within(cm_events **out, const char *path, const cm_gazetteer *gaz,
                       const double *bbox_deg, cm_diag_list *diags)
 {
+    cm_events_options opt = { .bbox_deg = bbox_deg };
+    return cm_events_load_with(out, path, gaz, &opt, diags);
+}
+
+/* The command's --timezone and --date-order, before the file's own. */
+static void
+take_options(loader *ld, const cm_events_options *opt)
+{
+    cm_pos none = { NULL, 0, 0 };
+    if (opt->timezone)
+        cm_events_set_zone(ld, opt->timezone, none, 1);
+    if (opt->date_order)
+        cm_events_set_date_order(ld, opt->date_order, none, 1);
+}
+
+cm_status
+cm_events_load_with(cm_events **out, const char *path, const cm_gazetteer *gaz,
+                    const cm_events_options *opt, cm_diag_list *diags)
+{
+    static const cm_events_options none = { 0 };
     loader ld = { 0 };
+    opt = opt ? opt : &none;
 
     *out = NULL;
     ld.ev = calloc(1, sizeof(cm_events));
@@ -1097,12 +1143,14 @@ cm_events_load_within(cm_events **out, const char *path, const cm_gazetteer *gaz
     }
     ld.file = ld.ev->path;
     ld.gaz = gaz;
-    ld.bbox = bbox_deg;
+    ld.bbox = opt->bbox_deg;
     ld.diags = diags;
-    if (is_csv_path(path))
+    take_options(&ld, opt);
+    if (ld.st != CM_ERR_NOMEM && is_csv_path(path))
         cm_events_load_csv(&ld);
-    else
+    else if (ld.st != CM_ERR_NOMEM)
         cm_events_parse_json(&ld);
+    cm_zone_destroy(ld.zone);
     if (ld.st == CM_OK || ld.st == CM_ERR_INPUT)
         check_all(&ld);
     if (ld.st != CM_OK) {

@@ -28,12 +28,32 @@ typedef struct csv_column {
     char *name;          /* the key an unknown column keeps, as the header has it */
 } csv_column;
 
-/* Which key the header cell @cell names. */
+/* "Time (GMT)", "time_utc": the column's times without a zone are GMT. Cuts
+ * the zone off @name (folded) and returns the UTC_* bit, or 0. */
+static unsigned
+csv_utc_suffix(char *name)
+{
+    static const char *const suffixes[] = { "_(gmt)", "_(utc)", "_gmt", "_utc" };
+    size_t len = strlen(name);
+    for (size_t i = 0; i < sizeof(suffixes) / sizeof(suffixes[0]); i++) {
+        size_t n = strlen(suffixes[i]);
+        if (len <= n || strcmp(name + len - n, suffixes[i]) != 0)
+            continue;
+        if (len - n == 4 && !strncmp(name, "time", 4))
+            return name[4] = '\0', UTC_TIME;
+        if (len - n == 3 && !strncmp(name, "end", 3))
+            return name[3] = '\0', UTC_END;
+    }
+    return 0;
+}
+
+/* Which key the header cell @cell names; *utc gets its UTC_* bit. */
 static int
-csv_column_key(const cm_csv_cell *cell)
+csv_column_key(const cm_csv_cell *cell, unsigned *utc)
 {
     char name[64];
     cm_csv_fold_name(cell->text, cell->len, name, sizeof(name));
+    *utc = csv_utc_suffix(name);
     for (size_t i = 0; i < sizeof(csv_aliases) / sizeof(csv_aliases[0]); i++)
         if (strcmp(name, csv_aliases[i].column) == 0)
             snprintf(name, sizeof(name), "%s", csv_aliases[i].key);
@@ -74,7 +94,9 @@ csv_header(loader *ld, const cm_csv *csv, csv_column *cols, size_t n)
     ld->st = CM_OK;
     for (size_t i = 0; i < n; i++) {
         const cm_csv_cell *cell = cm_csv_cell_at(csv, 0, i);
-        cols[i].key = csv_column_key(cell);
+        unsigned utc = 0;
+        cols[i].key = csv_column_key(cell, &utc);
+        ld->utc_keys |= utc;
         if (cols[i].key == COL_EXTRA && !(cols[i].name = strndup(cell->text, cell->len))) {
             cols[i].key = COL_SKIP;
             fail(ld, CM_ERR_NOMEM);

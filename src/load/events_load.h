@@ -7,6 +7,7 @@
 #include "conflictmap/events.h"
 #include "common/jsonpos.h"
 #include "common/strarena.h"
+#include "common/zone.h"
 
 #include <jansson.h>
 #include <stdarg.h>
@@ -88,7 +89,15 @@ typedef struct loader {
     /* The events file's list, when split to be parsed an item at a time: */
     const cm_json_split *split;
     const char *text;      /* the file's text, which the items are parts of */
+    /* How times written without a zone are read (events_time.c): */
+    cm_zone *zone;         /* the file's "timezone" or --timezone; NULL: none */
+    cm_date_order date_order;
+    int zone_is_option, order_is_option;   /* the command's, which the file's do not change */
+    int zone_is_bad, order_is_bad;   /* named but wrong: reported once, not per time */
+    unsigned utc_keys;     /* UTC_* bits: a CSV column headed "Time (GMT)", "time_utc" */
 } loader;
+
+enum { UTC_TIME = 1, UTC_END = 2 };
 
 static inline void
 fail(loader *ld, cm_status st)
@@ -146,6 +155,17 @@ cm_status cm_events_parse_json(loader *ld);
 /* Reads the CSV events file ld->ev->path, and its settings file beside it
  * when there is one: its rows become events through cm_event_parse(). */
 void cm_events_load_csv(loader *ld);
+
+/* @text, the value of @key ("time", "end") at @pos, as a moment in *out: RFC
+ * 3339, or as a desk types it in the zone and date order the file declares.
+ * Returns 1, or 0 with the problem reported (events_time.c). */
+int cm_events_take_time(loader *ld, const char *key, const char *text, cm_pos pos,
+                        cm_time *out);
+/* The zone (a "timezone" at @pos, or the command's --timezone when
+ * @is_option, which wins) and date order ("date_order", --date-order) of the
+ * times written without a zone; a bad one is reported. */
+void cm_events_set_zone(loader *ld, const char *name, cm_pos pos, int is_option);
+void cm_events_set_date_order(loader *ld, const char *text, cm_pos pos, int is_option);
 
 /* A warning when @key, not a key of an event, is one or two edits from one
  * ("headlien"), at @at (events.c; the CSV reader calls it for its header). */

@@ -437,6 +437,68 @@ build_index(cm_gazetteer *gaz, parser *ps)
     return CM_OK;
 }
 
+/* ---- namesakes ---------------------------------------------------------- */
+
+/* A place of the file, by its folded name and country, for finding namesakes. */
+typedef struct namesake {
+    char *folded;
+    const char *country;
+    size_t place;
+} namesake;
+
+static int
+compare_namesakes(const void *a, const void *b)
+{
+    const namesake *x = a, *y = b;
+    int c = strcmp(x->country, y->country);
+    if (c == 0)
+        c = strcmp(x->folded, y->folded);
+    return c ? c : (x->place > y->place) - (x->place < y->place);
+}
+
+static void
+warn_namesake(parser *ps, const cm_place *first, const cm_place *again)
+{
+    const char *country = again->country && again->country[0] ? again->country : NULL;
+    cm_diag_warning(ps->diags, &again->pos, "\"%s\" is also the name of the place on line "
+                    "%d (\"%s\")%s%s; names are unique within a country in a gazetteer "
+                    "file, and an event's \"%s\" could be either: rename one, or remove "
+                    "the line that repeats the other", again->name, first->pos.line,
+                    first->name, country ? ", in " : ", both without a country",
+                    country ? country : "", again->name);
+}
+
+/* Our format says a name is unique within a country (names compared folded,
+ * as look-ups compare them): each repeat is a warning naming the first. GeoNames
+ * dumps are full of namesakes (several Lymans in Ukraine), and are not checked. */
+static cm_status
+check_namesakes(cm_gazetteer *gaz, parser *ps)
+{
+    size_t n = gaz->n_places - ps->first_place;
+    namesake *all = n ? calloc(n, sizeof(*all)) : NULL;
+    cm_status st = n && !all ? CM_ERR_NOMEM : CM_OK;
+    for (size_t i = 0; st == CM_OK && i < n; i++) {
+        const cm_place *p = gaz->places[ps->first_place + i];
+        all[i] = (namesake){ cm_name_fold(p->name), p->country ? p->country : "",
+                             ps->first_place + i };
+        if (!all[i].folded)
+            st = CM_ERR_NOMEM;
+    }
+    if (st == CM_OK && n > 1)
+        qsort(all, n, sizeof(*all), compare_namesakes);
+    for (size_t i = 1, first = 0; st == CM_OK && i < n; i++) {
+        if (strcmp(all[i].country, all[first].country) != 0 ||
+            strcmp(all[i].folded, all[first].folded) != 0)
+            first = i;
+        else
+            warn_namesake(ps, gaz->places[all[first].place], gaz->places[all[i].place]);
+    }
+    for (size_t i = 0; all && i < n; i++)
+        free(all[i].folded);
+    free(all);
+    return st;
+}
+
 /* ---- loading ------------------------------------------------------------ */
 
 static cm_status
@@ -529,6 +591,8 @@ load_text(cm_gazetteer *gaz, parser *ps, char *text)
     cm_status st = ps->is_geonames ? cm_geonames_index_ids(gaz, ps) : CM_OK;
     if (st == CM_OK)
         st = parse_lines(gaz, ps, text);
+    if (st == CM_OK && !ps->is_geonames)
+        st = check_namesakes(gaz, ps);
     free(text);
     ps->text = NULL;
     if (st == CM_OK)

@@ -282,8 +282,9 @@ cm_render(const cm_render_options *opt, cm_diag_list *diags, cm_render_result *r
     if (st == CM_OK)
         st = run_load_gazetteers(&r);
     if (st != CM_ERR_NOMEM && r.in.gaz) {
-        cm_status s = cm_events_load_within(&r.in.events, opt->events_path, r.in.gaz,
-                                            opt->bbox_deg, diags);
+        cm_events_options eo = { opt->bbox_deg, opt->timezone, opt->date_order };
+        cm_status s = cm_events_load_with(&r.in.events, opt->events_path, r.in.gaz, &eo,
+                                          diags);
         st = st != CM_OK ? st : s;
     }
     /* Events given only by lon/lat are named after the places near them,
@@ -356,7 +357,9 @@ cm_validate(const cm_render_options *opt, cm_diag_list *diags)
     if (st == CM_OK)
         st = run_load_gazetteers(&r);
     if (st != CM_ERR_NOMEM && r.in.gaz) {
-        cm_status s = cm_events_load(&r.in.events, opt->events_path, r.in.gaz, diags);
+        cm_events_options eo = { NULL, opt->timezone, opt->date_order };
+        cm_status s = cm_events_load_with(&r.in.events, opt->events_path, r.in.gaz, &eo,
+                                          diags);
         st = st != CM_OK ? st : s;
     }
     if (st == CM_OK)

@@ -1,7 +1,9 @@
 /* Allocation failure while reading the inputs newsrooms bring: a CSV events
- * file with its settings beside it, an ACLED export turned into an events
+ * file with its settings beside it (one time typed as a desk types it, in
+ * the settings' zone, Europe/London), an ACLED export turned into an events
  * file, and an events file whose names the world gazetteer's database
- * resolves by context (tests/CMakeLists.txt builds small-world.sqlite). Each of conflictmap's allocations is failed in turn; every run must end
+ * resolves by context (tests/CMakeLists.txt builds small-world.sqlite). Each
+ * of conflictmap's allocations is failed in turn; every run must end
  * with CM_ERR_NOMEM and nothing made (the sanitizer build checks for leaks). */
 #include "check.h"
 #include "failing_alloc.h"

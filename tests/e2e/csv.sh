@@ -91,6 +91,49 @@ echo 'typo.csv:3:23: unknown place "Goranbay"; did you mean "Goranboy"?' > want.
 diff -u want.txt err.txt >&2 || fail "typo.csv: stderr differs"
 [ -z "$(ls -A typo-out 2>/dev/null)" ] || fail "render of invalid CSV wrote files"
 
+# Times as a desk types them: a column headed "Time (GMT)" holds GMT without
+# a zone; a plain "Time" column in Baku time (the settings' "timezone") with
+# the day first ("date_order"); --timezone and --date-order say the same for
+# a sheet without settings. Each gives the manifest the same moments.
+printf 'ID,Time (GMT),Place,Kind\nhadrut,2020-10-09 15:15,Hadrut,clash\nearly,9/10/2020 7:25,Goranboy,shelling\n' \
+  > gmt.csv
+echo '{"date_order": "DMY"}' > gmt.settings.json
+printf 'ID,Time,Place,Kind\nhadrut,09/10/2020 19:15,Hadrut,clash\nearly,09/10/2020 11:25,Goranboy,shelling\n' \
+  > baku.csv
+echo '{"timezone": "Asia/Baku", "date_order": "DMY"}' > baku.settings.json
+cp baku.csv baku-flags.csv
+check_times() {   # OUT_DIR WHAT
+  "$py" - "$1/manifest.json" <<'PY' || fail "manifest times of $2"
+import json, sys
+m = json.load(open(sys.argv[1]))
+got = sorted((e["id"], e["time"]) for e in m["events"])
+want = [("early", "2020-10-09T07:25:00Z"), ("hadrut", "2020-10-09T15:15:00Z")]
+if got != want:
+    print("events:", got, "expected", want)
+    sys.exit(1)
+slices = [s["time"] for s in m["slices"]]
+if slices != ["2020-10-09T07:25:00Z", "2020-10-09T15:15:00Z"]:
+    print("slices:", slices)
+    sys.exit(1)
+PY
+}
+"$bin" render gmt.csv -o gmt-out --quiet --format svg --size 800x600 2> err.txt ||
+  fail "render of the Time (GMT) sheet: $(cat err.txt)"
+check_times gmt-out "the Time (GMT) sheet"
+"$bin" render baku.csv -o baku-out --quiet --format svg --size 800x600 2> err.txt ||
+  fail "render of the Baku sheet: $(cat err.txt)"
+check_times baku-out "the Baku sheet"
+"$bin" render baku-flags.csv -o flags-out --quiet --format svg --size 800x600 \
+  --timezone +04:00 --date-order DMY 2> err.txt || fail "render with --timezone: $(cat err.txt)"
+check_times flags-out "--timezone +04:00 --date-order DMY"
+# Without the zone, the same sheet is refused as before, nothing written.
+"$bin" render baku-flags.csv -o none-out --quiet --format svg 2> err.txt
+rc=$?
+[ "$rc" -eq 1 ] || fail "render without a zone exited $rc"
+grep -q '^baku-flags.csv:2:8: time "09/10/2020 19:15" has no time zone' err.txt ||
+  fail "without a zone: $(cat err.txt)"
+[ -z "$(ls -A none-out 2>/dev/null)" ] || fail "render without a zone wrote files"
+
 if [ "$failures" -ne 0 ]; then
   echo "$failures failure(s)" >&2
   exit 1

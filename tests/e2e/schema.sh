@@ -15,6 +15,14 @@ rm -rf "$work" && mkdir -p "$work" && cd "$work" || exit 2
 cat > bad-zoneless.json <<'JSON'
 {"events": [{"time": "2020-10-09T15:15:00", "place": "Hadrut"}]}
 JSON
+cat > good-timezone.json <<'JSON'
+{"timezone": "Asia/Baku", "date_order": "DMY",
+ "events": [{"time": "09/10/2020 19:15", "place": "Hadrut"},
+            {"time": "2020-10-09 19:15", "end": "2020-10-09T20:00:00Z", "place": "Hadrut"}]}
+JSON
+cat > bad-zoneless-desk.json <<'JSON'
+{"events": [{"time": "2020-10-09 19:15", "place": "Hadrut"}]}
+JSON
 cat > bad-nowhere.json <<'JSON'
 {"events": [{"time": "2020-10-09T15:15:00Z", "kind": "shelling"}]}
 JSON
@@ -33,7 +41,8 @@ cat > good-geojson.json <<'JSON'
 JSON
 
 "$py" - "$src/docs/events.schema.json" "$src"/examples/*.json good-geojson.json \
-       -- bad-zoneless.json bad-nowhere.json bad-empty.json bad-status.json <<'PY'
+       good-timezone.json -- bad-zoneless.json bad-zoneless-desk.json bad-nowhere.json \
+       bad-empty.json bad-status.json <<'PY'
 import json, sys
 from jsonschema import Draft202012Validator
 schema = json.load(open(sys.argv[1]))

@@ -239,8 +239,9 @@ test_csv(void)
     CHECK_INT(cm_events_load(&ev, "sheet.csv", gaz, diags), CM_ERR_INPUT);
     CHECK(ev == NULL);
     static const char *const want[] = {
-        "sheet.csv:2:1: time \"2020-10-09T15:15\" is not a date and time such as "
-        "\"2020-10-09T15:15:00Z\"",
+        "sheet.csv:2:1: time \"2020-10-09T15:15\" has no time zone; say which zone the "
+        "file's times are in with \"timezone\" (such as \"UTC\", \"+04:00\" or "
+        "\"Asia/Baku\") in sheet.settings.json, or with --timezone",
         "sheet.csv:2:18: unknown place \"Goranbay\"; did you mean \"Goranboy\"?",
         "sheet.csv:2:30: \"claimed_by\" \"XX\" is not a side in \"sides\"; the sides are AZ, AM",
         "sheet.csv:3:23: \"lon\" should be a number of degrees, not text",
@@ -323,6 +324,41 @@ test_generated_ids(void)
     cm_gazetteer_destroy(gaz);
 }
 
+/* "timezone" and "date_order" hold for the events before them in the file
+ * too, and for "end"; --timezone (cm_events_options) wins over the file's. */
+static void
+test_zone_keys(void)
+{
+    write_file("zoned.json",
+               "{\"events\": [{\"time\": \"10/09/2020 19:15\", \"place\": \"Hadrut\",\n"
+               "              \"end\": \"2020-10-09 20:00\"},\n"
+               "             {\"time\": \"2020-10-09T15:15:00Z\", \"place\": \"Hadrut\"}],\n"
+               " \"timezone\": \"Asia/Baku\", \"date_order\": \"MDY\"}\n");
+    cm_gazetteer *gaz = fixture_gazetteer_load();
+    cm_diag_list *diags = cm_diag_list_create();
+    cm_events *ev = NULL;
+    CHECK_INT(cm_events_load(&ev, "zoned.json", gaz, diags), CM_OK);
+    for (size_t i = 0; i < cm_diag_count(diags); i++)
+        fprintf(stderr, "unexpected: %s\n", cm_diag_text(diags, i));
+    if (ev) {
+        CHECK_INT(cm_event_time(cm_events_get(ev, 0)), 1602256500);   /* 15:15Z */
+        cm_time end = 0;
+        CHECK_INT(cm_event_end(cm_events_get(ev, 0), &end), 1);
+        CHECK_INT(end, 1602259200);   /* 16:00Z */
+        CHECK_INT(cm_event_time(cm_events_get(ev, 1)), 1602256500);
+        CHECK_STR(cm_events_extra_json(ev), "{}");   /* known keys, not passed on */
+    }
+    cm_events_destroy(ev);
+    cm_events_options opt = { NULL, "UTC", NULL };
+    CHECK_INT(cm_events_load_with(&ev, "zoned.json", gaz, &opt, diags), CM_OK);
+    if (ev)
+        CHECK_INT(cm_event_time(cm_events_get(ev, 0)), 1602270900);   /* 19:15Z */
+    cm_events_destroy(ev);
+    cm_diag_list_destroy(diags);
+    cm_gazetteer_destroy(gaz);
+    unlink("zoned.json");
+}
+
 int
 main(void)
 {
@@ -332,5 +368,6 @@ main(void)
     test_bom_and_geojson();
     test_unreadable();
     test_csv();
+    test_zone_keys();
     return check_result("test_events");
 }

@@ -140,6 +140,35 @@ diag_tail(cm_diag_list *diags, size_t i)
     return text && strchr(text, ':') ? strchr(text, ':') : "(no such diagnostic)";
 }
 
+/* Names are unique within a country in our format: a repeat (folded, as
+ * look-ups compare names) is a warning at its name naming the first line;
+ * the same name in another country is not one. */
+static void
+test_namesakes(void)
+{
+    cm_diag_list *diags = cm_diag_list_create();
+    cm_status st;
+    cm_gazetteer *gaz = load("name\tlon\tlat\tcountry\n"
+                             "Lyman\t37.80\t48.98\tUA\n"
+                             "Lyman\t38.00\t49.10\tRU\n"
+                             "# a comment\n"
+                             "Hadrut\t46.9\t39.5\tAZ\n"
+                             "LYMAN\t37.90\t48.90\tUA\n"
+                             "Lymań\t37.95\t48.95\tUA\n", diags, &st);
+    CHECK_INT(st, CM_OK);
+    CHECK_INT(cm_gazetteer_n_places(gaz), 5);
+    CHECK_INT(cm_diag_count(diags), 2);
+    CHECK_INT(cm_diag_error_count(diags), 0);
+    CHECK_STR(diag_tail(diags, 0), ":6:1: warning: \"LYMAN\" is also the name of the place on "
+              "line 2 (\"Lyman\"), in UA; names are unique within a country in a gazetteer "
+              "file, and an event's \"LYMAN\" could be either: rename one, or remove the line "
+              "that repeats the other");
+    CHECK(strstr(diag_tail(diags, 1), ":7:1: warning: \"Lymań\" is also the name of the place "
+                 "on line 2") != NULL);
+    cm_gazetteer_destroy(gaz);
+    cm_diag_list_destroy(diags);
+}
+
 #define GEONAMES_FIXTURE CM_SOURCE_DIR "/tests/unit/geonames-caucasus.txt"
 
 static const cm_place *
@@ -401,6 +430,7 @@ main(void)
     test_fold();
     test_find();
     test_bad_file();
+    test_namesakes();
     test_fold_ascii();
     test_geonames_alone();
     test_geonames_over_ours();
