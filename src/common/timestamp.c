@@ -189,8 +189,10 @@ cm_time_parse_desk(const char *text, cm_date_order order, cm_desk_time *out)
     if (!p)
         return bad;
     if (digits(p, 4) >= 0 && p[4] == '-') {   /* 2020-10-09 */
-        year = digits(p, 4), mon = digits(p + 5, 2), day = digits(p + 8, 2);
-        if (mon < 0 || day < 0 || p[7] != '-')
+        /* each part read only once the text is known to reach it (fuzz_csv
+         * read past the end of "2020-97") */
+        year = digits(p, 4), mon = digits(p + 5, 2);
+        if (mon < 0 || p[7] != '-' || (day = digits(p + 8, 2)) < 0)
             return bad;
         if (mon < 1 || mon > 12 || day < 1 || day > days_in_month(year, mon))
             return "is not a real date";
