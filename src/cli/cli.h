@@ -2,6 +2,8 @@
 #ifndef CM_CLI_H
 #define CM_CLI_H
 
+#include "conflictmap/conflictmap.h"
+
 #include <stddef.h>
 
 /* The progress bar (progress.c): on stderr only when it is a terminal and
@@ -23,5 +25,35 @@ void cli_progress_format(char *buf, size_t size, size_t done, size_t total,
 int cli_help(const char *command);
 /* 1 when an argument after the command is --help or -h. */
 int cli_wants_help(int argc, char **argv);
+
+/* Exit codes: done, bad input, bad usage, cannot read or write, a bug. */
+enum { EXIT_DONE = 0, EXIT_INPUT = 1, EXIT_USAGE = 2, EXIT_IO = 3, EXIT_BUG = 4 };
+
+/* The arguments (args.c). */
+typedef struct args {
+    const char *command, *input;
+    const char *import_file, *output;   /* import FORMAT FILE [-o OUTPUT] */
+    cm_render_options opt;
+    const char **shapes, **gazetteers, **controls;
+    size_t n_shapes, n_gazetteers, n_controls;
+    cm_time *at;
+    size_t n_at;
+    int jobs, quiet, explain;
+    double bbox[4];
+    int has_bbox;
+    cm_limits limits;   /* zero: the default */
+} args;
+
+extern const char cli_usage_text[];
+
+/* Prints "conflictmap: " @fmt (with @arg) and the usage to stderr; returns
+ * EXIT_USAGE. */
+int cli_usage_error(const char *fmt, const char *arg);
+
+/* Reads argv[2..] of the command argv[1] into @a (zeroed by the caller): 0,
+ * or an exit code after saying what is wrong. cli_free_args frees what it
+ * allocated, either way. */
+int cli_parse_args(args *a, int argc, char **argv);
+void cli_free_args(args *a);
 
 #endif

@@ -37,12 +37,12 @@ check_help "usage: conflictmap COMMAND" -- -h
 check_help "usage: conflictmap render" -o --format --style --shapes --gazetteer --control --every --at \
   --window --size --scale --bbox --projection --lang --png-colors -j --shard --strict --quiet --max-file-size \
   --max-events --max-string --max-depth --max-vertices -- render --help
-# Every option the command takes (each flag src/cli/main.c compares with),
+# Every option the command takes (each flag src/cli/args.c compares with),
 # and every format --format takes, is in render --help: a new one without
 # its line fails here.
-mapfile -t taken < <(grep -o 'strcmp(flag, "[^"]*")' "$src/src/cli/main.c" |
+mapfile -t taken < <(grep -o 'strcmp(flag, "[^"]*")' "$src/src/cli/args.c" |
   sed 's/.*"\(.*\)")/\1/' | sort -u)
-[ "${#taken[@]}" -ge 15 ] || fail "found only ${#taken[@]} options in src/cli/main.c"
+[ "${#taken[@]}" -ge 15 ] || fail "found only ${#taken[@]} options in src/cli/args.c"
 check_help "usage: conflictmap render" "${taken[@]}" -- render --help
 "$bin" render --help >render-help.txt
 formats=$(sed -n '/^  --format LIST/,/^  --[a-z]/p' render-help.txt | sed '$d')
