@@ -242,6 +242,56 @@ same_sentence(const cm_event *a, const cm_event *b)
            strcmp(cm_event_kind(a), cm_event_kind(b)) == 0;
 }
 
+/* The sentences an alt text says at most before counting the rest. */
+enum { MAX_SENTENCES = 30 };
+
+/* Orders new events' indices so that those of one sentence are together,
+ * each group in the order of the file: by what same_sentence() compares,
+ * then by index. An event no other joins (not a control change, not of a
+ * reported kind) is a group of its own. qsort has no context: the array is
+ * this thread's. */
+static _Thread_local const cm_event **sort_fresh;
+
+static int
+sentence_class(const cm_event *e)
+{
+    return cm_event_control_to(e) ? 0 : reported_kind(cm_event_kind(e)) ? 1 : 2;
+}
+
+static int
+compare_sentence(const void *pa, const void *pb)
+{
+    size_t ia = *(const size_t *)pa, ib = *(const size_t *)pb;
+    const cm_event *a = sort_fresh[ia], *b = sort_fresh[ib];
+    int ca = sentence_class(a), cb = sentence_class(b), c = (ca > cb) - (ca < cb);
+    if (!c && ca == 0) {
+        cm_time ta = cm_event_time(a), tb = cm_event_time(b);
+        c = strcmp(cm_event_control_to(a), cm_event_control_to(b));
+        c = c ? c : (ta > tb) - (ta < tb);
+        c = c ? c : strcmp(cm_event_status(a), cm_event_status(b));
+    } else if (!c && ca == 1) {
+        c = strcmp(cm_event_kind(a), cm_event_kind(b));
+    }
+    return c ? c : (ia > ib) - (ia < ib);
+}
+
+/* For each new event, the index of the first event of its sentence, from
+ * @order as compare_sentence() sorted it; NULL without memory. */
+static size_t *
+group_firsts(const size_t *order, const cm_event **fresh, size_t n)
+{
+    size_t *first = malloc((n + 1) * sizeof(*first));
+    if (!first)
+        return NULL;
+    for (size_t k = 0; k < n; k++) {
+        size_t i = order[k];
+        int joins = k > 0 && sentence_class(fresh[i]) != 2 &&
+                    same_sentence(fresh[order[k - 1]], fresh[i]);
+        first[i] = joins ? first[order[k - 1]] : i;
+    }
+    return first;
+}
+
 cm_status
 layout_write_alt(cm_scene *sc)
 {
@@ -276,24 +326,52 @@ layout_write_alt(cm_scene *sc)
         append(&a, " ");
         append(&a, sc->change_words);
     }
-    for (size_t i = 0; a.status == CM_OK && i < n_new; i++) {
-        const cm_event *e = fresh[i];
-        size_t m = 0;
-        if (!e)
-            continue;   /* already said with an earlier one */
-        for (size_t j = i; j < n_new; j++)
-            if (fresh[j] && (j == i || same_sentence(e, fresh[j]))) {
-                group[m++] = fresh[j];
-                fresh[j] = NULL;
+    /* The sentences, each of the new events of one group (same_sentence),
+     * in the order of their first event: found by sorting, not by comparing
+     * every pair (20,000 new events took 0.9 s). A reader hears the first
+     * MAX_SENTENCES and how many more reports there are. */
+    size_t *order = malloc((n_new + 1) * sizeof(*order));
+    if (!order)
+        a.status = CM_ERR_NOMEM;
+    size_t n_said = 0, n_unsaid = 0;
+    if (a.status == CM_OK) {
+        for (size_t i = 0; i < n_new; i++)
+            order[i] = i;
+        sort_fresh = fresh;
+        qsort(order, n_new, sizeof(*order), compare_sentence);
+        /* order[] now runs group by group; first[] is each event's group's first */
+        size_t *first = group_firsts(order, fresh, n_new);
+        if (!first)
+            a.status = CM_ERR_NOMEM;
+        for (size_t i = 0; a.status == CM_OK && i < n_new; i++) {
+            if (first[i] != i)
+                continue;   /* said with its group's first */
+            size_t m = 0;
+            for (size_t j = i; j < n_new; j++)
+                if (first[j] == i)
+                    group[m++] = fresh[j];
+            if (n_said == MAX_SENTENCES) {
+                n_unsaid += m;
+                continue;
             }
-        append(&a, i == 0 ? " New: " : " ");
-        if (cm_event_control_to(e))
-            append_control(&a, sc, group, m);
-        else if (m > 1 || reported_kind(cm_event_kind(e)))
-            append_reported(&a, sc, group, m);
-        else
-            append(&a, *cm_event_headline(e) ? cm_event_headline(e) : cm_event_kind(e));
-        end_sentence(&a);
+            const cm_event *e = fresh[i];
+            append(&a, i == 0 ? " New: " : " ");
+            if (cm_event_control_to(e))
+                append_control(&a, sc, group, m);
+            else if (m > 1 || reported_kind(cm_event_kind(e)))
+                append_reported(&a, sc, group, m);
+            else
+                append(&a, *cm_event_headline(e) ? cm_event_headline(e) : cm_event_kind(e));
+            end_sentence(&a);
+            n_said++;
+        }
+        free(first);
+    }
+    free(order);
+    if (n_unsaid) {
+        append(&a, " And ");
+        append(&a, count_words(n_unsaid, num));
+        append(&a, n_unsaid == 1 ? " more new report." : " more new reports.");
     }
     if (n_new == 0)
         append(&a, " Nothing new since the previous map.");

@@ -5,6 +5,8 @@
 #include "layout/layout.h"
 #include "common/memo.h"
 
+#include <limits.h>
+#include <math.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
@@ -172,6 +174,116 @@ layout_note_dropped(layout *L, const char *text)
     sc->dropped[sc->n_dropped++] = copy;
 }
 
+/* ---- the obstacles' grid ------------------------------------------------------------- */
+
+cm_status
+layout_grid_init(layout *L, int width_px, int height_px)
+{
+    layout_grid *g = &L->grid;
+    g->nx = width_px / LAYOUT_CELL_PX + 1;
+    g->ny = height_px / LAYOUT_CELL_PX + 1;
+    if (g->nx < 1 || g->ny < 1 || g->nx > 1 << 14 || g->ny > 1 << 14)
+        g->nx = g->ny = 1;   /* a page of no size or too large: one cell */
+    g->head = malloc((size_t)g->nx * g->ny * sizeof(int));
+    if (!g->head)
+        return CM_ERR_NOMEM;
+    for (int i = 0; i < g->nx * g->ny; i++)
+        g->head[i] = -1;
+    return CM_OK;
+}
+
+void
+layout_grid_free(layout *L)
+{
+    free(L->grid.head);
+    free(L->grid.entries);
+    memset(&L->grid, 0, sizeof L->grid);
+}
+
+/* The cells @bx touches, clamped to the grid (a box off the page is in the
+ * cells at its edge: it can meet only boxes that reach there too). */
+static void
+cells_of(const layout_grid *g, box bx, int *i0, int *j0, int *i1, int *j1)
+{
+    double c = LAYOUT_CELL_PX;
+    double x0 = floor(bx.x / c), y0 = floor(bx.y / c);
+    double x1 = floor((bx.x + bx.w) / c), y1 = floor((bx.y + bx.h) / c);
+    *i0 = !(x0 > 0) ? 0 : x0 >= g->nx ? g->nx - 1 : (int)x0;
+    *j0 = !(y0 > 0) ? 0 : y0 >= g->ny ? g->ny - 1 : (int)y0;
+    *i1 = !(x1 > 0) ? 0 : x1 >= g->nx ? g->nx - 1 : (int)x1;
+    *j1 = !(y1 > 0) ? 0 : y1 >= g->ny ? g->ny - 1 : (int)y1;
+}
+
+int
+layout_box_free(const layout *L, box bx)
+{
+    const layout_grid *g = &L->grid;
+    int i0, j0, i1, j1;
+    if (!g->head) {   /* no grid: every obstacle */
+        for (size_t i = 0; i < L->n_obstacles; i++)
+            if (layout_overlaps(bx, L->obstacles[i]))
+                return 0;
+        return 1;
+    }
+    cells_of(g, bx, &i0, &j0, &i1, &j1);
+    for (int j = j0; j <= j1; j++)
+        for (int i = i0; i <= i1; i++)
+            for (int e = g->head[j * g->nx + i]; e >= 0; e = g->entries[e].next)
+                if (layout_overlaps(bx, L->obstacles[g->entries[e].obstacle]))
+                    return 0;
+    return 1;
+}
+
+void
+layout_add_obstacle(layout *L, box bx)
+{
+    layout_grid *g = &L->grid;
+    int i0, j0, i1, j1;
+    if (!CM_GROW(L->obstacles, L->n_obstacles, L->cap_obstacles)) {
+        L->status = CM_ERR_NOMEM;
+        return;
+    }
+    L->obstacles[L->n_obstacles++] = bx;
+    if (!g->head)
+        return;
+    cells_of(g, bx, &i0, &j0, &i1, &j1);
+    size_t need = g->n_entries + (size_t)(i1 - i0 + 1) * (size_t)(j1 - j0 + 1);
+    if (need > INT_MAX || L->n_obstacles > INT_MAX ||
+        !CM_RESERVE(g->entries, g->cap_entries, need)) {
+        L->n_obstacles--;
+        L->status = CM_ERR_NOMEM;
+        return;
+    }
+    for (int j = j0; j <= j1; j++)
+        for (int i = i0; i <= i1; i++) {
+            int *h = &g->head[j * g->nx + i];
+            g->entries[g->n_entries] = (struct layout_grid_entry){ *h, (int)(L->n_obstacles - 1) };
+            *h = (int)g->n_entries++;
+        }
+}
+
+void
+layout_pop_obstacle(layout *L)
+{
+    layout_grid *g = &L->grid;
+    int i0, j0, i1, j1;
+    if (!L->n_obstacles)
+        return;
+    box bx = L->obstacles[--L->n_obstacles];
+    if (!g->head)
+        return;
+    /* its entries are the latest of each of its cells, and the latest made */
+    cells_of(g, bx, &i0, &j0, &i1, &j1);
+    for (int j = j0; j <= j1; j++)
+        for (int i = i0; i <= i1; i++) {
+            int *h = &g->head[j * g->nx + i];
+            if (*h >= 0 && (size_t)g->entries[*h].obstacle == L->n_obstacles)
+                *h = g->entries[*h].next;
+        }
+    while (g->n_entries && (size_t)g->entries[g->n_entries - 1].obstacle == L->n_obstacles)
+        g->n_entries--;
+}
+
 static int
 fits(const layout *L, box bx)
 {
@@ -179,10 +291,7 @@ fits(const layout *L, box bx)
     if (bx.x < r[0] + 2 || bx.y < r[1] + 2 || bx.x + bx.w > r[0] + r[2] - 2 ||
         bx.y + bx.h > r[1] + r[3] - 2)
         return 0;
-    for (size_t i = 0; i < L->n_obstacles; i++)
-        if (layout_overlaps(bx, L->obstacles[i]))
-            return 0;
-    return 1;
+    return layout_box_free(L, bx);
 }
 
 static int

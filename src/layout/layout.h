@@ -134,12 +134,28 @@ typedef struct box {
     double x, y, w, h;
 } box;
 
+/* Obstacles are kept in a grid over the page as well: each cell lists the
+ * obstacles that touch it, the latest first, so that asking whether a box is
+ * free reads the few near it, not all of them (20,000 events' markers made
+ * label placement quadratic: 6.6 s for one slice). */
+enum { LAYOUT_CELL_PX = 32 };
+typedef struct layout_grid {
+    int nx, ny;
+    int *head;                   /* per cell: its latest entry, or -1 */
+    struct layout_grid_entry {
+        int next;                /* the cell's entry before, or -1 */
+        int obstacle;
+    } *entries;
+    size_t n_entries, cap_entries;
+} layout_grid;
+
 typedef struct layout {
     cm_scene *sc;
     const cm_scene_base *b;
     const cm_style *st;
     box *obstacles;
     size_t n_obstacles, cap_obstacles;
+    layout_grid grid;
     cm_status status;
 } layout;
 
@@ -156,25 +172,14 @@ layout_overlaps(box a, box b)
     return a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h;
 }
 
+/* The grid for a page of @width_px x @height_px; layout_grid_free() frees it. */
+cm_status layout_grid_init(layout *L, int width_px, int height_px);
+void layout_grid_free(layout *L);
 /* Nothing placed so far overlaps @bx. */
-static inline int
-layout_box_free(const layout *L, box bx)
-{
-    for (size_t i = 0; i < L->n_obstacles; i++)
-        if (layout_overlaps(bx, L->obstacles[i]))
-            return 0;
-    return 1;
-}
-
-static inline void
-layout_add_obstacle(layout *L, box bx)
-{
-    if (!CM_GROW(L->obstacles, L->n_obstacles, L->cap_obstacles)) {
-        L->status = CM_ERR_NOMEM;
-        return;
-    }
-    L->obstacles[L->n_obstacles++] = bx;
-}
+int layout_box_free(const layout *L, box bx);
+/* @bx is taken; layout_pop_obstacle() frees the latest taken again. */
+void layout_add_obstacle(layout *L, box bx);
+void layout_pop_obstacle(layout *L);
 
 /* How a label may be placed: an event's may take a leader line, an edge
  * marker's may move along the edge with its arrow, a town's name that will be

@@ -119,7 +119,7 @@ place_edge(layout *L, const entry *en, const char *text, const cm_event *newest,
             *y = cy;
             return;
         }
-        L->n_obstacles--;
+        layout_pop_obstacle(L);
     }
     layout_note_dropped(L, text);
     free(lb->text);

@@ -27,6 +27,7 @@ cm_scene_layout(cm_scene **out, const cm_scene_base *base, const cm_slice *slice
     L.sc->previous = previous;
     L.b = base;
     L.st = base->style;
+    L.status = layout_grid_init(&L, base->width_px, base->height_px);
     layout_frame(&L);
     if (base->inset_rect[2] > 0)
         layout_add_obstacle(&L, (box){ base->inset_rect[0] - 4, base->inset_rect[1] - 4,
@@ -58,6 +59,7 @@ cm_scene_layout(cm_scene **out, const cm_scene_base *base, const cm_slice *slice
     free(on);
     free(off);
     free(L.obstacles);
+    layout_grid_free(&L);
     L.sc->previous = NULL;   /* only read while laying out */
     if (L.status != CM_OK) {
         cm_scene_destroy(L.sc);
