@@ -275,21 +275,14 @@ compare_sentence(const void *pa, const void *pb)
     return c ? c : (ia > ib) - (ia < ib);
 }
 
-/* For each new event, the index of the first event of its sentence, from
- * @order as compare_sentence() sorted it; NULL without memory. */
-static size_t *
-group_firsts(const size_t *order, const cm_event **fresh, size_t n)
+/* Runs (their starts in the sorted order) by their first event's index. */
+static _Thread_local const size_t *sort_order;
+
+static int
+compare_runs(const void *pa, const void *pb)
 {
-    size_t *first = malloc((n + 1) * sizeof(*first));
-    if (!first)
-        return NULL;
-    for (size_t k = 0; k < n; k++) {
-        size_t i = order[k];
-        int joins = k > 0 && sentence_class(fresh[i]) != 2 &&
-                    same_sentence(fresh[order[k - 1]], fresh[i]);
-        first[i] = joins ? first[order[k - 1]] : i;
-    }
-    return first;
+    size_t a = sort_order[*(const size_t *)pa], b = sort_order[*(const size_t *)pb];
+    return (a > b) - (a < b);
 }
 
 cm_status
@@ -339,23 +332,31 @@ layout_write_alt(cm_scene *sc)
             order[i] = i;
         sort_fresh = fresh;
         qsort(order, n_new, sizeof(*order), compare_sentence);
-        /* order[] now runs group by group; first[] is each event's group's first */
-        size_t *first = group_firsts(order, fresh, n_new);
-        if (!first)
+        /* order[] now runs group by group, each run from its first event;
+         * the runs are said in the order of their first events */
+        size_t *runs = malloc((n_new + 1) * sizeof(*runs)), n_runs = 0;
+        if (!runs)
             a.status = CM_ERR_NOMEM;
-        for (size_t i = 0; a.status == CM_OK && i < n_new; i++) {
-            if (first[i] != i)
-                continue;   /* said with its group's first */
-            size_t m = 0;
-            for (size_t j = i; j < n_new; j++)
-                if (first[j] == i)
-                    group[m++] = fresh[j];
+        for (size_t k = 0; a.status == CM_OK && k < n_new; k++)
+            if (k == 0 || sentence_class(fresh[order[k]]) == 2 ||
+                !same_sentence(fresh[order[k - 1]], fresh[order[k]]))
+                runs[n_runs++] = k;
+        if (a.status == CM_OK) {
+            sort_order = order;
+            qsort(runs, n_runs, sizeof(*runs), compare_runs);
+        }
+        for (size_t r = 0; a.status == CM_OK && r < n_runs; r++) {
+            size_t k = runs[r], m = 0;
+            group[m++] = fresh[order[k]];
+            while (k + m < n_new && sentence_class(fresh[order[k + m]]) != 2 &&
+                   same_sentence(fresh[order[k + m - 1]], fresh[order[k + m]]))
+                group[m] = fresh[order[k + m]], m++;
             if (n_said == MAX_SENTENCES) {
                 n_unsaid += m;
                 continue;
             }
-            const cm_event *e = fresh[i];
-            append(&a, i == 0 ? " New: " : " ");
+            const cm_event *e = group[0];
+            append(&a, r == 0 ? " New: " : " ");
             if (cm_event_control_to(e))
                 append_control(&a, sc, group, m);
             else if (m > 1 || reported_kind(cm_event_kind(e)))
@@ -365,7 +366,7 @@ layout_write_alt(cm_scene *sc)
             end_sentence(&a);
             n_said++;
         }
-        free(first);
+        free(runs);
     }
     free(order);
     if (n_unsaid) {

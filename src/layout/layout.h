@@ -256,7 +256,8 @@ layout_add_position(layout *L, const cm_event *e, double x, double y)
         L->status = CM_ERR_NOMEM;
         return;
     }
-    sc->positions[sc->n_positions++] = (struct cm_scene_position){ e, x, y };
+    sc->positions[sc->n_positions] = (struct cm_scene_position){ e, x, y, sc->n_positions };
+    sc->n_positions++;
 }
 
 cm_symbol layout_symbol_for(const char *kind);

@@ -4,11 +4,22 @@
  * here and decide nothing. */
 #include "layout/layout.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 
 /* The order decides who yields: the frame, legend and latest box are fixed;
  * then new events and control changes claim their label first, then places
  * off the map, then older events, then the towns that give context. */
+/* By event (as numbers: pointers to different events are not ordered in C),
+ * then in the order they were added. */
+static int
+compare_positions(const void *pa, const void *pb)
+{
+    const struct cm_scene_position *a = pa, *b = pb;
+    uintptr_t x = (uintptr_t)a->event, y = (uintptr_t)b->event;
+    return x != y ? (x > y) - (x < y) : (a->order > b->order) - (a->order < b->order);
+}
+
 cm_status
 cm_scene_layout(cm_scene **out, const cm_scene_base *base, const cm_slice *slice,
                 const cm_scene *previous)
@@ -55,6 +66,8 @@ cm_scene_layout(cm_scene **out, const cm_scene_base *base, const cm_slice *slice
         layout_regions(&L);
     if (L.status == CM_OK)
         L.status = layout_write_alt(L.sc);
+    if (L.sc->n_positions > 1)   /* found by event, in log time (the manifest asks for each) */
+        qsort(L.sc->positions, L.sc->n_positions, sizeof(*L.sc->positions), compare_positions);
     free(groups);
     free(on);
     free(off);
@@ -105,11 +118,18 @@ cm_scene_dropped(const cm_scene *sc, size_t i)
 int
 cm_scene_event_xy(const cm_scene *sc, const cm_event *e, double *x, double *y)
 {
-    for (size_t i = 0; i < sc->n_positions; i++)
-        if (sc->positions[i].event == e) {
-            *x = sc->positions[i].x;
-            *y = sc->positions[i].y;
-            return 1;
-        }
-    return 0;
+    size_t lo = 0, hi = sc->n_positions;
+    uintptr_t want = (uintptr_t)e;
+    while (lo < hi) {   /* the first position of @e */
+        size_t mid = lo + (hi - lo) / 2;
+        if ((uintptr_t)sc->positions[mid].event < want)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (lo == sc->n_positions || sc->positions[lo].event != e)
+        return 0;
+    *x = sc->positions[lo].x;
+    *y = sc->positions[lo].y;
+    return 1;
 }

@@ -189,7 +189,9 @@ struct cm_scene {
     struct cm_scene_position {
         const cm_event *event;
         double x, y;
-    } *positions;              /* every event shown, where its marker is */
+        size_t order;          /* as added: the first of an event's wins */
+    } *positions;              /* every event shown, where its marker; sorted by
+                                  event once laid out (cm_scene_event_xy) */
     size_t n_positions, cap_positions;
     char *alt;
 };
