@@ -42,6 +42,10 @@ typedef struct cm_events_options {
                                  "timezone"; NULL: the file's, else such times are refused */
     const char *date_order;   /* "DMY" or "MDY": which number of 09/10/2020 is the day;
                                  over the file's "date_order"; NULL: the file's */
+    const char *settings;     /* a CSV events file's settings file, wherever it is (a
+                                 sheet exported from a shared spreadsheet has any
+                                 name); NULL: STEM.settings.json beside STEM.csv, if
+                                 there is one. Refused for a JSON events file. */
 } cm_events_options;
 /* As cm_events_load(), with @opt (NULL: none). A bad timezone or date_order
  * in @opt is reported without a position. Same statuses. */

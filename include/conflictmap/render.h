@@ -57,6 +57,8 @@ typedef struct cm_render_options {
     const char *timezone;              /* times written without a zone: their zone
                                           (cm_events_options); NULL: the file's */
     const char *date_order;            /* "DMY" or "MDY"; NULL: the file's */
+    const char *settings;              /* a CSV events file's settings file (--settings);
+                                          NULL: STEM.settings.json beside STEM.csv */
     int jobs;                          /* slices drawn at once; 0 or 1: one at a time */
     int shard_k, shard_n;              /* 1..N of N: draw only slices i with i % N == K-1;
                                           0, 0: all of them */

@@ -19,7 +19,7 @@ const char cli_usage_text[] =
     "              [--every DURATION | --at TIME[,TIME...]] [--window DURATION]\n"
     "              [--size WxH] [--scale N] [--bbox W,S,E,N] [--projection P]\n"
     "              [--lang en|az|hy|ru|ar] [--png-colors N]\n"
-    "              [--timezone ZONE] [--date-order DMY|MDY]\n"
+    "              [--timezone ZONE] [--date-order DMY|MDY] [--settings FILE]\n"
     "              [-j N] [--shard K/N] [--quiet]\n"
     "       limits, for every command: [--max-file-size BYTES] [--max-events N]\n"
     "              [--max-string BYTES] [--max-depth N] [--max-vertices N]\n"
@@ -274,6 +274,8 @@ parse_option(args *a, const char *flag, const char *value)
         return parse_lang(a, value);
     else if (!strcmp(flag, "--timezone"))
         a->opt.timezone = value;
+    else if (!strcmp(flag, "--settings"))
+        a->opt.settings = value;
     else if (!strcmp(flag, "--date-order"))
         a->opt.date_order = value;
     else if (!strcmp(flag, "--png-colors")) {

@@ -61,7 +61,7 @@ load_gazetteer(const args *a, cm_gazetteer **gaz, cm_diag_list *diags)
 static cm_status
 load_events(const args *a, const cm_gazetteer *gaz, cm_events **events, cm_diag_list *diags)
 {
-    cm_events_options eo = { NULL, a->opt.timezone, a->opt.date_order };
+    cm_events_options eo = { NULL, a->opt.timezone, a->opt.date_order, a->opt.settings };
     return cm_events_load_with(events, a->input, gaz, &eo, diags);
 }
 

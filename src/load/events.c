@@ -1145,7 +1145,16 @@ cm_events_load_with(cm_events **out, const char *path, const cm_gazetteer *gaz,
     ld.gaz = gaz;
     ld.bbox = opt->bbox_deg;
     ld.diags = diags;
+    ld.settings = opt->settings;
     take_options(&ld, opt);
+    if (opt->settings && !is_csv_path(path)) {
+        cm_pos none = { NULL, 0, 0 };
+        cm_diag_error(diags, &none, "--settings names a CSV events file's settings; \"%s\" is "
+                      "a JSON events file, which holds its own title, sides and map", path);
+        cm_zone_destroy(ld.zone);
+        cm_events_destroy(ld.ev);
+        return CM_ERR_INPUT;
+    }
     if (ld.st != CM_ERR_NOMEM && is_csv_path(path))
         cm_events_load_csv(&ld);
     else if (ld.st != CM_ERR_NOMEM)

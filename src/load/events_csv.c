@@ -6,6 +6,7 @@
 #include "common/csv.h"
 #include "common/jsonpos.h"
 
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -313,8 +314,16 @@ settings_path(const char *csv_path, char **out)
 static void
 load_settings(loader *ld)
 {
-    if (settings_path(ld->ev->path, &ld->ev->settings_path) != CM_OK) {
+    if (ld->settings ? !(ld->ev->settings_path = strdup(ld->settings))
+                     : settings_path(ld->ev->path, &ld->ev->settings_path) != CM_OK) {
         fail(ld, CM_ERR_NOMEM);
+        return;
+    }
+    if (ld->settings && access(ld->settings, F_OK) != 0) {
+        cm_pos none = { NULL, 0, 0 };
+        cm_diag_error(ld->diags, &none, "cannot read the settings file \"%s\" (--settings): %s",
+                      ld->settings, strerror(errno));
+        fail(ld, CM_ERR_INPUT);
         return;
     }
     if (access(ld->ev->settings_path, F_OK) != 0)

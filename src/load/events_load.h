@@ -91,6 +91,7 @@ typedef struct loader {
     const char *text;      /* the file's text, which the items are parts of */
     /* How times written without a zone are read (events_time.c): */
     cm_zone *zone;         /* the file's "timezone" or --timezone; NULL: none */
+    const char *settings;  /* --settings: a CSV's settings file named; NULL: beside it */
     cm_date_order date_order;
     int zone_is_option, order_is_option;   /* the command's, which the file's do not change */
     int zone_is_bad, order_is_bad;   /* named but wrong: reported once, not per time */

@@ -282,7 +282,7 @@ cm_render(const cm_render_options *opt, cm_diag_list *diags, cm_render_result *r
     if (st == CM_OK)
         st = run_load_gazetteers(&r);
     if (st != CM_ERR_NOMEM && r.in.gaz) {
-        cm_events_options eo = { opt->bbox_deg, opt->timezone, opt->date_order };
+        cm_events_options eo = { opt->bbox_deg, opt->timezone, opt->date_order, opt->settings };
         cm_status s = cm_events_load_with(&r.in.events, opt->events_path, r.in.gaz, &eo,
                                           diags);
         st = st != CM_OK ? st : s;
@@ -357,7 +357,7 @@ cm_validate(const cm_render_options *opt, cm_diag_list *diags)
     if (st == CM_OK)
         st = run_load_gazetteers(&r);
     if (st != CM_ERR_NOMEM && r.in.gaz) {
-        cm_events_options eo = { NULL, opt->timezone, opt->date_order };
+        cm_events_options eo = { NULL, opt->timezone, opt->date_order, opt->settings };
         cm_status s = cm_events_load_with(&r.in.events, opt->events_path, r.in.gaz, &eo,
                                           diags);
         st = st != CM_OK ? st : s;

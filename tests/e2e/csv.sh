@@ -134,6 +134,34 @@ grep -q '^baku-flags.csv:2:8: time "09/10/2020 19:15" has no time zone' err.txt 
   fail "without a zone: $(cat err.txt)"
 [ -z "$(ls -A none-out 2>/dev/null)" ] || fail "render without a zone wrote files"
 
+# --settings (issue 18): a sheet exported from a shared spreadsheet, named as
+# the spreadsheet names it, takes its settings from a file named on the
+# command line; a missing one, or one given for a JSON events file, is refused.
+mkdir -p shared
+cp baku.csv "shared/Conflict tracker - Sheet1.csv"
+printf '{"title": "From the shared sheet", "timezone": "Asia/Baku", "date_order": "DMY"}\n' \
+  > shared/desk-settings.json
+"$bin" render "shared/Conflict tracker - Sheet1.csv" --settings shared/desk-settings.json \
+  -o sheet-out --quiet --format svg --size 800x600 2> err.txt ||
+  fail "render with --settings: $(cat err.txt)"
+check_times sheet-out "--settings shared/desk-settings.json"
+"$py" - sheet-out/manifest.json <<'PY' || fail "--settings: the title is not the settings file's"
+import json, sys
+sys.exit(0 if json.load(open(sys.argv[1])).get("title") == "From the shared sheet" else 1)
+PY
+"$bin" render "shared/Conflict tracker - Sheet1.csv" --settings shared/none.json \
+  -o missing-out --quiet --format svg 2> err.txt
+rc=$?
+[ "$rc" -eq 1 ] || fail "--settings with a missing file exited $rc"
+grep -q 'cannot read the settings file "shared/none.json" (--settings): No such file or directory' err.txt ||
+  fail "--settings with a missing file: $(cat err.txt)"
+[ -z "$(ls -A missing-out 2>/dev/null)" ] || fail "--settings with a missing file wrote files"
+"$bin" validate "$example" --settings shared/desk-settings.json 2> err.txt
+rc=$?
+[ "$rc" -eq 1 ] || fail "--settings for a JSON events file exited $rc"
+grep -q -- '--settings names a CSV events file.s settings;' err.txt ||
+  fail "--settings for a JSON events file: $(cat err.txt)"
+
 if [ "$failures" -ne 0 ]; then
   echo "$failures failure(s)" >&2
   exit 1

@@ -349,7 +349,7 @@ test_zone_keys(void)
         CHECK_STR(cm_events_extra_json(ev), "{}");   /* known keys, not passed on */
     }
     cm_events_destroy(ev);
-    cm_events_options opt = { NULL, "UTC", NULL };
+    cm_events_options opt = { NULL, "UTC", NULL, NULL };
     CHECK_INT(cm_events_load_with(&ev, "zoned.json", gaz, &opt, diags), CM_OK);
     if (ev)
         CHECK_INT(cm_event_time(cm_events_get(ev, 0)), 1602270900);   /* 19:15Z */
