@@ -390,11 +390,58 @@ put_marker(svg *s, const cm_scene_marker *m)
     put(s, "/>\n");
 }
 
-/* Each event's marker is a group that says what the event is. */
+/* The scene's event positions by place (x, then y, then as added). */
+static int
+compare_spots(const void *pa, const void *pb)
+{
+    const struct cm_scene_position *a = pa, *b = pb;
+    if (a->x != b->x)
+        return a->x < b->x ? -1 : 1;
+    if (a->y != b->y)
+        return a->y < b->y ? -1 : 1;
+    return (a->order > b->order) - (a->order < b->order);
+}
+
+/* data-ids: the ids of every event drawn at the marker's spot (an arrow at
+ * the edge stands for all the events off the map that way), @e's first. */
+static void
+put_ids(svg *s, const struct cm_scene_position *by_spot, size_t n, const cm_scene_marker *m,
+        const cm_event *e)
+{
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        const struct cm_scene_position *p = &by_spot[mid];
+        if (p->x < m->x || (p->x == m->x && p->y < m->y))
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    put(s, " data-ids=\"");
+    put_text(s, cm_event_id(e));
+    for (size_t k = lo; k < n && by_spot[k].x == m->x && by_spot[k].y == m->y; k++)
+        if (by_spot[k].event != e) {
+            put(s, " ");
+            put_text(s, cm_event_id(by_spot[k].event));
+        }
+    put(s, "\"");
+}
+
+/* Each event's marker is a group that says what the event is, and which
+ * events it stands for. */
 static void
 put_markers(svg *s, cm_group group)
 {
     char when[CM_TIME_BUF], where[160];
+    size_t n_spots = s->sc->n_positions;
+    struct cm_scene_position *by_spot = malloc((n_spots + 1) * sizeof(*by_spot));
+    if (!by_spot) {
+        s->nomem = 1;
+        return;
+    }
+    if (n_spots)
+        memcpy(by_spot, s->sc->positions, n_spots * sizeof(*by_spot));
+    qsort(by_spot, n_spots, sizeof(*by_spot), compare_spots);
     for (size_t i = 0; i < s->sc->n_markers; i++) {
         const cm_scene_marker *m = &s->sc->markers[i];
         const cm_event *e = m->event;
@@ -406,6 +453,7 @@ put_markers(svg *s, cm_group group)
         }
         put(s, "<g class=\"event\"");
         put_attr(s, "data-id", cm_event_id(e));
+        put_ids(s, by_spot, n_spots, m, e);
         put_attr(s, "data-time", cm_time_format_iso(cm_event_time(e), when));
         put_attr(s, "data-kind", cm_event_kind(e));
         put_attr(s, "data-status", cm_event_status(e));
@@ -421,6 +469,7 @@ put_markers(svg *s, cm_group group)
         put_marker(s, m);
         put(s, "</g>\n");
     }
+    free(by_spot);
 }
 
 /* ---- text ------------------------------------------------------------------------------- */

@@ -105,6 +105,8 @@
     b.style.left = s.x + '%';
     b.style.top = s.y + '%';
     b.cmEvents = s.events;
+    /* the ids of every event the spot stands for: a CMS links to them */
+    b.setAttribute('data-ids', s.events.map(function (i) { return data.events[i].id; }).join(' '));
     b.setAttribute('aria-label', s.events.map(function (i) {
       return data.events[i].headline || data.events[i].kind;
     }).join('; '));
@@ -220,6 +222,30 @@
     }
     tellHeight();
   }
+  /* #id=EVENT_ID: the slice where that event is new (else the first that
+   * shows it), and its tooltip opened. */
+  function eventFromHash() {
+    var m = /^#id=(.+)$/.exec(location.hash);
+    if (!m) return -1;
+    var id = decodeURIComponent(m[1]);
+    for (var i = 0; i < data.events.length; i++) if (data.events[i].id === id) return i;
+    return -1;
+  }
+  function sliceOfEvent(ev) {
+    for (var i = 0; i <= last; i++) if (slices[i].new.indexOf(ev) >= 0) return i;
+    for (i = 0; i <= last; i++)
+      if (slices[i].spots.some(function (sp) { return sp.events.indexOf(ev) >= 0; })) return i;
+    return -1;
+  }
+  function openEvent(ev) {
+    var i = sliceOfEvent(ev);
+    if (i < 0) return false;
+    stop();
+    show(i, true);
+    var spot = spotFor(ev);
+    if (spot) showTip(spot, true);
+    return true;
+  }
   function fromHash() {
     var m = /^#t=(.+)$/.exec(location.hash);
     if (!m) return -1;
@@ -267,6 +293,8 @@
     }
   });
   window.addEventListener('hashchange', function () {
+    var ev = eventFromHash();
+    if (ev >= 0 && openEvent(ev)) return;
     var i = fromHash();
     if (i >= 0) { stop(); show(i, true); }
   });
@@ -282,10 +310,12 @@
   $('cm-first').textContent = slices[0].clock;
   $('cm-last').textContent = slices[last].clock;
   showKey();
-  var initial = fromHash();
+  var initial = fromHash(), linked = eventFromHash();
   /* Without a permalink the timeline plays once from the start, when it comes
    * into view; a reader who prefers less motion gets the latest slice, still. */
-  if (initial >= 0 || reduce || last === 0) {
+  if (linked >= 0 && openEvent(linked)) {
+    /* an event's permalink: its slice and its tooltip, held */
+  } else if (initial >= 0 || reduce || last === 0) {
     show(initial >= 0 ? initial : last, initial >= 0);
   } else {
     show(0);

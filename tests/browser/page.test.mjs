@@ -153,6 +153,23 @@ try {
     .reduce((n, b) => n + b.cmEvents.length, 0));
   eq(nSpotEvents, slices[hadrutAt].events.length, 'every event of the slice has a marker with a tooltip');
 
+  // every spot carries the ids of the events it stands for (a CMS links to them)
+  const spotIds = await page2.evaluate(() => [...document.querySelectorAll('.cm-spot')]
+    .map((b) => b.getAttribute('data-ids')).join(' ').split(' ').filter(Boolean).sort());
+  eq(JSON.stringify(spotIds), JSON.stringify([...slices[hadrutAt].events].sort()),
+     'the spots\' data-ids are the slice\'s events');
+
+  // an event's permalink (#id=) opens the slice where it is new, with its tooltip
+  const page7 = await ctx.newPage();
+  watch(page7, outDir, log);
+  await page7.goto(`${pageUrl}#id=hadrut-claimed-1515`);
+  await loaded(page7);
+  eq((await state(page7)).value, hadrutAt, '#id=: the slice where the event is new');
+  await page7.waitForSelector('#cm-tip:not([hidden])');
+  check((await page7.textContent('#cm-tip')).includes('Aliyev says Hadrut taken'), '#id=: its tooltip open',
+        await page7.textContent('#cm-tip'));
+  await page7.close();
+
   // a high-density screen gets the 2x image
   const dense = await browser.newContext({ viewport: { width: 1280, height: 900 }, deviceScaleFactor: 2,
     reducedMotion: 'reduce' });

@@ -41,3 +41,24 @@ if len(svgs) != len(m["slices"]):
 print("alt text: %d slices checked; %d SVGs well-formed" % (len(checked), len(svgs)))
 sys.exit(1 if failures else 0)
 PY
+rc=$?
+[ "$rc" -eq 0 ] || exit "$rc"
+
+# Many new events at once: the alt text says 30 sentences and counts the
+# rest (a reader of 20,000 sentences hears none of them).
+python3 - <<'PY' > many.json
+import json
+events = [{"id": "s%d" % i, "time": "2020-10-09T12:00:00Z", "lon": 46 + i * 0.02, "lat": 40,
+           "kind": "statement", "headline": "Statement %d" % i} for i in range(33)]
+print(json.dumps({"title": "Many", "map": {"bbox": [45.5, 39.5, 47.5, 40.5]}, "events": events}))
+PY
+"$bin" render many.json -o many-out --quiet --format svg || { echo "FAIL: render many"; exit 1; }
+python3 - <<'PY'
+import json, sys
+alt = json.load(open("many-out/manifest.json"))["slices"][0]["alt"]
+said = [i for i in range(33) if ("Statement %d." % i) in alt]
+ok = said == list(range(30)) and alt.endswith(" And three more new reports.")
+if not ok:
+    print("FAIL: the alt text of 33 new statements says %r and ends %r" % (said, alt[-60:]))
+sys.exit(0 if ok else 1)
+PY
