@@ -27,6 +27,7 @@ const char cli_usage_text[] =
     "       conflictmap slices EVENTS.json [--every DURATION | --at TIME,...]\n"
     "       conflictmap place NAME [--gazetteer FILE]...\n"
     "       conflictmap merge-manifests DIR     # after render --shard 1/N .. N/N\n"
+    "       conflictmap watch EVENTS.json -o DIR [the options of render]\n"
     "       conflictmap import acled FILE.csv [-o OUT.json]\n"
     "       conflictmap COMMAND --help           # the command's options\n";
 

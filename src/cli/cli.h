@@ -56,4 +56,8 @@ int cli_usage_error(const char *fmt, const char *arg);
 int cli_parse_args(args *a, int argc, char **argv);
 void cli_free_args(args *a);
 
+/* `conflictmap watch` (watch.c): renders, then again at each change of the
+ * files the maps are made from, until SIGINT or SIGTERM. An exit code. */
+int cli_watch(args *a);
+
 #endif

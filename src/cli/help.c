@@ -26,12 +26,26 @@ static const char main_help[] =
     "  place NAME             look a name up in the gazetteer, best matches first\n"
     "  import acled FILE.csv  turn an ACLED export into an events file\n"
     "  merge-manifests DIR    join the manifests of render --shard runs\n"
+    "  watch EVENTS           render, then again at each save of its files\n"
     "\n"
     "EVENTS is a JSON events file, a GeoJSON FeatureCollection, or a CSV export\n"
     "(STEM.csv, with its title, sides and map in STEM.settings.json beside it).\n"
     "exit status: 0 done, 1 invalid input (nothing written), 2 usage,\n"
     "3 input/output failure or out of memory, 4 a bug in conflictmap.\n"
     "See conflictmap(1).\n";
+
+static const char watch_help[] =
+    "usage: conflictmap watch EVENTS.json|EVENTS.csv -o DIR [the options of render]\n"
+    "\n"
+    "Renders as render does, then renders again each time a file the maps are\n"
+    "made from is saved: the events file, its settings file, the style, and the\n"
+    "files and folders given to --shapes, --gazetteer and --control (a layer the\n"
+    "events file names in map.control is watched when it is in the events\n"
+    "file's folder). Several saves in quick succession make one render; only\n"
+    "the slices that changed are drawn. Each render publishes a whole set\n"
+    "(DIR/sets/); one that fails prints every problem, as validate does, and\n"
+    "leaves the last good set published. Ctrl-C ends it. See render --help for\n"
+    "the options; --shard is not one of them.\n";
 
 static const char render_help[] =
     "usage: conflictmap render EVENTS.json|EVENTS.csv [options]\n"
@@ -164,6 +178,7 @@ cli_help(const char *command)
         { "render", render_help, 1 }, { "validate", validate_help, 1 },
         { "slices", slices_help, 1 }, { "place", place_help, 0 },
         { "import", import_help, 1 }, { "merge-manifests", merge_help, 0 },
+        { "watch", watch_help, 1 },
     };
     if (!command) {
         fputs(main_help, stdout);

@@ -130,6 +130,20 @@ cmd_render(args *a, cm_diag_list *diags)
 }
 
 static int
+cmd_watch(args *a, cm_diag_list *diags)
+{
+    if (a->opt.shard_n > 1)
+        return cli_usage_error("watch renders every slice; leave out --shard%s", "");
+    if (cm_render_check_options(&a->opt, diags) != CM_OK) {   /* the options' fault: usage */
+        cm_diag_sort(diags);
+        for (size_t i = 0; i < cm_diag_count(diags); i++)
+            fprintf(stderr, "conflictmap: %s\n", cm_diag_message(diags, i));
+        return EXIT_USAGE;
+    }
+    return cli_watch(a);
+}
+
+static int
 cmd_merge(args *a, cm_diag_list *diags)
 {
     size_t n_slices = 0;
@@ -310,6 +324,7 @@ main(int argc, char **argv)
         { "render", cmd_render }, { "validate", cmd_validate },
         { "slices", cmd_slices }, { "place", cmd_place },
         { "merge-manifests", cmd_merge }, { "import", cmd_import },
+        { "watch", cmd_watch },
     };
     args a = { 0 };
     size_t k = 0, n = sizeof(commands) / sizeof(commands[0]);
