@@ -27,7 +27,8 @@ const char cli_usage_text[] =
     "       conflictmap slices EVENTS.json [--every DURATION | --at TIME,...]\n"
     "       conflictmap place NAME [--gazetteer FILE]...\n"
     "       conflictmap merge-manifests DIR     # after render --shard 1/N .. N/N\n"
-    "       conflictmap watch EVENTS.json -o DIR [the options of render]\n"
+    "       conflictmap watch EVENTS.json -o DIR [--serve [--port N]] [the options of render]\n"
+    "       conflictmap serve DIR [--port N] [--host ADDR]\n"
     "       conflictmap import acled FILE.csv [-o OUT.json]\n"
     "       conflictmap COMMAND --help           # the command's options\n";
 
@@ -277,6 +278,15 @@ parse_option(args *a, const char *flag, const char *value)
         a->opt.timezone = value;
     else if (!strcmp(flag, "--settings"))
         a->opt.settings = value;
+    else if (!strcmp(flag, "--host"))
+        a->host = value;
+    else if (!strcmp(flag, "--port")) {
+        double port;
+        int rc = parse_number("--port", value, 1, 65535, &port);
+        if (rc)
+            return rc;
+        a->port = (int)port;
+    }
     else if (!strcmp(flag, "--date-order"))
         a->opt.date_order = value;
     else if (!strcmp(flag, "--png-colors")) {
@@ -312,6 +322,8 @@ cli_parse_args(args *a, int argc, char **argv)
             a->quiet = 1;
         } else if (!strcmp(arg, "--explain") && !strcmp(a->command, "validate")) {
             a->explain = 1;
+        } else if (!strcmp(arg, "--serve") && !strcmp(a->command, "watch")) {
+            a->serve = 1;
         } else if (!strcmp(arg, "--strict") &&
                    (!strcmp(a->command, "validate") || !strcmp(a->command, "render"))) {
             a->opt.strict = 1;

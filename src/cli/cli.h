@@ -42,6 +42,9 @@ typedef struct args {
     double bbox[4];
     int has_bbox;
     cm_limits limits;   /* zero: the default */
+    const char *host;   /* serve, watch --serve: the address; NULL: 127.0.0.1 */
+    int port;           /* 0 until given: 8000 */
+    int serve;          /* watch --serve */
 } args;
 
 extern const char cli_usage_text[];
@@ -55,6 +58,14 @@ int cli_usage_error(const char *fmt, const char *arg);
  * allocated, either way. */
 int cli_parse_args(args *a, int argc, char **argv);
 void cli_free_args(args *a);
+
+/* The preview server (serve.c) on @dir, at @host (NULL: 127.0.0.1) and
+ * @port; NULL after saying why not. cli_serve_stop() ends it. */
+typedef struct cli_server cli_server;
+cli_server *cli_serve_start(const char *dir, const char *host, int port);
+void cli_serve_stop(cli_server *srv);
+/* `conflictmap serve DIR`: until SIGINT or SIGTERM. An exit code. */
+int cli_serve(args *a);
 
 /* `conflictmap watch` (watch.c): renders, then again at each change of the
  * files the maps are made from, until SIGINT or SIGTERM. An exit code. */

@@ -144,6 +144,17 @@ cmd_watch(args *a, cm_diag_list *diags)
 }
 
 static int
+cmd_serve(args *a, cm_diag_list *diags)
+{
+    (void)diags;
+    if (!a->input)
+        return cli_usage_error("serve needs the folder to serve%s", "");
+    if (!a->port)
+        a->port = 8000;
+    return cli_serve(a);
+}
+
+static int
 cmd_merge(args *a, cm_diag_list *diags)
 {
     size_t n_slices = 0;
@@ -324,7 +335,7 @@ main(int argc, char **argv)
         { "render", cmd_render }, { "validate", cmd_validate },
         { "slices", cmd_slices }, { "place", cmd_place },
         { "merge-manifests", cmd_merge }, { "import", cmd_import },
-        { "watch", cmd_watch },
+        { "watch", cmd_watch }, { "serve", cmd_serve },
     };
     args a = { 0 };
     size_t k = 0, n = sizeof(commands) / sizeof(commands[0]);

@@ -240,13 +240,25 @@ cli_watch(args *a)
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
     a->opt.progress = NULL;
+    cli_server *srv = NULL;
     for (int round = 1; !rc && !stopping; round++) {
         cm_status st = render_once(a, round);
         if (st == CM_ERR_NOMEM)
             rc = EXIT_IO;
-        else if (!wait_for_change(&wt))
+        if (!rc && a->serve && !srv) {   /* after the first render: the folder is there */
+            mkdir(a->opt.out_dir, 0777);
+            if (!a->port)
+                a->port = 8000;
+            if (!(srv = cli_serve_start(a->opt.out_dir, a->host, a->port)))
+                rc = EXIT_IO;
+            else
+                fprintf(stderr, "conflictmap: watch: serving %s/ at http://%s:%d/\n",
+                        a->opt.out_dir, a->host ? a->host : "127.0.0.1", a->port);
+        }
+        if (!rc && !wait_for_change(&wt))
             break;
     }
+    cli_serve_stop(srv);
     if (stopping && !a->quiet)
         fprintf(stderr, "conflictmap: watch: stopped; %s/ holds the last maps published\n",
                 a->opt.out_dir);

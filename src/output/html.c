@@ -454,10 +454,12 @@ put_csp(cm_outfile *o, const char *css, const char *js)
     char css_hash[CM_SHA256_BASE64_BUF], js_hash[CM_SHA256_BASE64_BUF];
     cm_sha256_base64(css, strlen(css), css_hash);
     cm_sha256_base64(js, strlen(js), js_hash);
-    /* Images only from the page's own folder; nothing else is loaded, and only
-     * this style sheet and this script may run. */
+    /* Images only from the page's own folder, and a connection only to the
+     * server the page came from (the preview server's live reload, /_events);
+     * nothing else is loaded, and only this style sheet and this script may
+     * run. */
     cm_outfile_printf(o, "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
-            "img-src 'self'; style-src 'sha256-%s'; script-src 'sha256-%s'; "
+            "img-src 'self'; connect-src 'self'; style-src 'sha256-%s'; script-src 'sha256-%s'; "
             "base-uri 'none'; form-action 'none'\">\n", css_hash, js_hash);
 }
 

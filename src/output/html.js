@@ -307,6 +307,19 @@
     window.parent.postMessage({ conflictmap: 'height', height: document.documentElement.scrollHeight }, '*');
   }
 
+  /* Live reload: served by `conflictmap serve` or `watch --serve`, the page
+   * hears of each set published (/_events) and loads it, on the moment its
+   * address names (#t=...). From a file, or any other server, nothing. */
+  var mySet = (/^sets\/([^/]+)\//.exec(slices[0].png) || [])[1];
+  if (/^https?:$/.test(location.protocol) && 'EventSource' in window && mySet) {
+    try {
+      var live = new EventSource('_events');
+      live.addEventListener('set', function (e) {
+        if (e.data && e.data !== mySet) { live.close(); location.reload(); }
+      });
+    } catch (e) { /* no stream: the page stays as it is */ }
+  }
+
   $('cm-first').textContent = slices[0].clock;
   $('cm-last').textContent = slices[last].clock;
   showKey();
