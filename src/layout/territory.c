@@ -4,7 +4,9 @@
  * side's territory has no inner borders; the front line is where two sides'
  * held areas meet. The work is done once per distinct control state: a slice
  * whose state is the previous slice's shares its territory. Areas are
- * measured on the ellipsoid (PROJ's geodesic), and the area that changed
+ * measured on the WGS 84 ellipsoid (its authalic latitude: each ring in a
+ * cylindrical equal-area projection of the ellipsoid, where an area is the
+ * plane's), and the area that changed
  * hands since the previous state is kept for the map, the words and the
  * manifest. */
 #define GEOS_USE_ONLY_R_API
@@ -12,7 +14,7 @@
 #include "load/control.h"
 
 #include <geos_c.h>
-#include <geodesic.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -280,9 +282,43 @@ typedef struct sink {
     cm_scene_path *p;
     size_t cap_points, cap_parts;
     double km2;
-    struct geod_geodesic geod;
     int ok;
 } sink;
+
+/* WGS 84 */
+#define WGS84_A 6378137.0
+#define WGS84_F (1 / 298.257223563)
+
+/* q of the latitude @lat (radians), Snyder's (3-12): on the cylindrical
+ * equal-area projection of the ellipsoid, y = a q / 2 per radian of longitude. */
+static double
+authalic_q(double lat)
+{
+    const double e2 = WGS84_F * (2 - WGS84_F), e = sqrt(e2);
+    double s = sin(lat);
+    return (1 - e2) * (s / (1 - e2 * s * s) - log((1 - e * s) / (1 + e * s)) / (2 * e));
+}
+
+/* The area of ring @xy (@n longitude, latitude pairs in degrees, closed or
+ * not) on the ellipsoid in m²: exact for edges straight in the equal-area
+ * projection, which for a map's rings (edges of metres to kilometres) is the
+ * geodesic area to well under 0.1 km²; about 40 times faster than
+ * geod_polygonarea(), which the changed areas' many small rings made a
+ * third of a slice's time with a large control layer (bench/control). */
+static double
+ring_area_m2(const double *xy, size_t n)
+{
+    const double rad = M_PI / 180;
+    double sum = 0, q0 = authalic_q(xy[1] * rad), q = q0;
+    for (size_t i = 0; i < n; i++) {
+        size_t j = i + 1 < n ? i + 1 : 0;
+        double qj = j ? authalic_q(xy[2 * j + 1] * rad) : q0;
+        double dl = remainder((xy[2 * j] - xy[2 * i]) * rad, 2 * M_PI);
+        sum += dl * (q + qj);
+        q = qj;
+    }
+    return fabs(sum) / 2 * WGS84_A * WGS84_A / 2;
+}
 
 static void
 put_line(sink *s, GEOSContextHandle_t ctx, const GEOSGeometry *line, int sign)
@@ -302,20 +338,8 @@ put_line(sink *s, GEOSContextHandle_t ctx, const GEOSGeometry *line, int sign)
         GEOSCoordSeq_getX_r(ctx, cs, i, &xy[2 * i]);
         GEOSCoordSeq_getY_r(ctx, cs, i, &xy[2 * i + 1]);
     }
-    if (sign) {   /* a ring: its geodesic area, before it is projected */
-        double *lat = malloc(n * sizeof(double)), *lon = malloc(n * sizeof(double));
-        if (lat && lon) {
-            for (unsigned i = 0; i < n; i++) {
-                lon[i] = xy[2 * i];
-                lat[i] = xy[2 * i + 1];
-            }
-            double area = 0, perimeter = 0;
-            geod_polygonarea(&s->geod, lat, lon, (int)n, &area, &perimeter);
-            s->km2 += sign * fabs(area) / 1e6;
-        }
-        free(lat);
-        free(lon);
-    }
+    if (sign)   /* a ring: its area, before it is projected */
+        s->km2 += sign * ring_area_m2(xy, n) / 1e6;
     cm_projection_forward(s->L->b->proj, xy, n);
     size_t k = 0;
     for (unsigned i = 0; i < n; i++)
@@ -380,7 +404,6 @@ add_area(layout *L, layout_territory *t, size_t *cap, GEOSGeometry *g, const cha
     s.L = L;
     s.p = &a->path;
     s.ok = 1;
-    geod_init(&s.geod, 6378137, 1 / 298.257223563);
     put_geometry(&s, t->ctx, g);
     a->km2 = s.km2;
     t->geoms[t->n_areas++] = g;
