@@ -4,15 +4,16 @@
  * side's territory has no inner borders; the front line is where two sides'
  * held areas meet. The work is done once per distinct control state: a slice
  * whose state is the previous slice's shares its territory. Areas are
- * measured on the ellipsoid (PROJ's geodesic), and the area that changed
- * hands since the previous state is kept for the map, the words and the
- * manifest. */
+ * measured on the WGS 84 ellipsoid, vertices joined by geodesics (see
+ * ring_area_m2), and the area that changed hands since the previous state is
+ * kept for the map, the words and the manifest. */
 #define GEOS_USE_ONLY_R_API
 #include "layout/layout.h"
 #include "load/control.h"
 
 #include <geos_c.h>
 #include <geodesic.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -280,9 +281,131 @@ typedef struct sink {
     cm_scene_path *p;
     size_t cap_points, cap_parts;
     double km2;
-    struct geod_geodesic geod;
     int ok;
 } sink;
+
+/* WGS 84 */
+#define WGS84_A 6378137.0
+#define WGS84_F (1 / 298.257223563)
+
+/* q of the latitude @lat (radians), Snyder's (3-12): the authalic latitude
+ * is asin(q / q(90°)). */
+static double
+authalic_q(double lat)
+{
+    const double e2 = WGS84_F * (2 - WGS84_F), e = sqrt(e2);
+    double s = sin(lat);
+    return (1 - e2) * (s / (1 - e2 * s * s) - log((1 - e * s) / (1 + e * s)) / (2 * e));
+}
+
+/* Whether the edge from @p to @q (longitude, latitude in degrees) is longer
+ * than about 2 km; *steps, the pieces of at most that it splits into. */
+static int
+long_edge(const double *p, const double *q, int *steps)
+{
+    double dx = fabs(remainder(q[0] - p[0], 360)) * cos(p[1] * M_PI / 180);
+    double d = fmax(dx, fabs(q[1] - p[1]));
+    if (d <= 0.02)
+        return 0;
+    *steps = (int)ceil(d / 0.02);
+    return 1;
+}
+
+/* The area of the ring @xy (@n longitude, latitude pairs in degrees, closed
+ * or not, its edges at most about 2 km) in the Lambert azimuthal equal-area
+ * projection of the ellipsoid (the authalic sphere's, Snyder's (3-11) and
+ * (24-2)) centred on the middle of its box (@lon0, @lat0), in m². */
+static double
+laea_area_m2(const double *xy, size_t n, double lon0, double lat0)
+{
+    const double rad = M_PI / 180, qp = authalic_q(M_PI / 2);
+    double b1 = asin(fmax(-1, fmin(1, authalic_q(lat0 * rad) / qp)));
+    double sb1 = sin(b1), cb1 = cos(b1), sum = 0, x0 = 0, y0 = 0, px = 0, py = 0;
+    for (size_t i = 0; i < n; i++) {
+        double b = asin(fmax(-1, fmin(1, authalic_q(xy[2 * i + 1] * rad) / qp)));
+        double dl = remainder((xy[2 * i] - lon0) * rad, 2 * M_PI);
+        double sb = sin(b), cb = cos(b), cdl = cos(dl);
+        double k = sqrt(2 / fmax(1e-12, 1 + sb1 * sb + cb1 * cb * cdl));
+        double x = k * cb * sin(dl), y = k * (cb1 * sb - sb1 * cb * cdl);
+        if (i == 0) {
+            x0 = x;
+            y0 = y;
+        } else {
+            sum += px * y - x * py;
+        }
+        px = x;
+        py = y;
+    }
+    sum += px * y0 - x0 * py;
+    /* on the unit sphere; the authalic sphere's radius squared is a² q(90°) / 2 */
+    return fabs(sum) / 2 * WGS84_A * WGS84_A * qp / 2;
+}
+
+/* The area of ring @xy (@n longitude, latitude pairs in degrees, closed or
+ * not) on the ellipsoid in m², its vertices joined by geodesics. Each edge
+ * longer than about 2 km is split along its geodesic (PROJ's geod_*) into
+ * pieces of at most that; then the ring in the Lambert azimuthal equal-area
+ * projection centred on the middle of its box gives it, as there an area is
+ * the plane's and so short a geodesic is straight to a hair: within 0.005 km²
+ * of PROJ's geod_polygon_compute() on Natural Earth's regions, and several
+ * times cheaper (docs/control.md). A ring wider than 30 degrees, where the
+ * projection bends geodesics more, is left to geod_polygon_compute(). The
+ * geodesic areas of the many small rings of the area that changed hands were a
+ * third of a slice's territory with a large control layer (bench/control).
+ * Returns -1 when out of memory. */
+static double
+ring_area_m2(const double *xy, size_t n)
+{
+    if (n < 3)
+        return 0;
+    size_t extra = 0;
+    double lat_lo = 90, lat_hi = -90, west = 0, east = 0;   /* east and west of the first */
+    for (size_t i = 0; i < n; i++) {
+        size_t j = i + 1 < n ? i + 1 : 0;
+        int steps;
+        if (long_edge(&xy[2 * i], &xy[2 * j], &steps))
+            extra += (size_t)steps - 1;
+        lat_lo = fmin(lat_lo, xy[2 * i + 1]);
+        lat_hi = fmax(lat_hi, xy[2 * i + 1]);
+        double off = remainder(xy[2 * i] - xy[0], 360);
+        west = fmin(west, off);
+        east = fmax(east, off);
+    }
+    double lon0 = xy[0] + (west + east) / 2, lat0 = (lat_lo + lat_hi) / 2, span = east - west;
+    struct geod_geodesic g;
+    geod_init(&g, WGS84_A, WGS84_F);
+    if (lat_hi - lat_lo > 30 || span > 30 || extra > 1000000) {
+        struct geod_polygon poly;
+        double area = 0, perimeter = 0;
+        geod_polygon_init(&poly, 0);
+        for (size_t i = 0; i < n; i++)
+            geod_polygon_addpoint(&g, &poly, xy[2 * i + 1], xy[2 * i]);
+        geod_polygon_compute(&g, &poly, 0, 1, &area, &perimeter);
+        return fabs(area);
+    }
+    if (extra == 0)
+        return laea_area_m2(xy, n, lon0, lat0);
+    double *dense = malloc(2 * (n + extra) * sizeof(double));
+    if (!dense)
+        return -1;
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        size_t j = i + 1 < n ? i + 1 : 0;
+        int steps;
+        dense[2 * k] = xy[2 * i];
+        dense[2 * k + 1] = xy[2 * i + 1];
+        k++;
+        if (!long_edge(&xy[2 * i], &xy[2 * j], &steps))
+            continue;
+        struct geod_geodesicline line;
+        geod_inverseline(&line, &g, xy[2 * i + 1], xy[2 * i], xy[2 * j + 1], xy[2 * j], 0);
+        for (int m = 1; m < steps; m++, k++)
+            geod_position(&line, line.s13 * m / steps, &dense[2 * k + 1], &dense[2 * k], NULL);
+    }
+    double area = laea_area_m2(dense, k, lon0, lat0);
+    free(dense);
+    return area;
+}
 
 static void
 put_line(sink *s, GEOSContextHandle_t ctx, const GEOSGeometry *line, int sign)
@@ -302,20 +425,12 @@ put_line(sink *s, GEOSContextHandle_t ctx, const GEOSGeometry *line, int sign)
         GEOSCoordSeq_getX_r(ctx, cs, i, &xy[2 * i]);
         GEOSCoordSeq_getY_r(ctx, cs, i, &xy[2 * i + 1]);
     }
-    if (sign) {   /* a ring: its geodesic area, before it is projected */
-        double *lat = malloc(n * sizeof(double)), *lon = malloc(n * sizeof(double));
-        if (lat && lon) {
-            for (unsigned i = 0; i < n; i++) {
-                lon[i] = xy[2 * i];
-                lat[i] = xy[2 * i + 1];
-            }
-            double area = 0, perimeter = 0;
-            geod_polygonarea(&s->geod, lat, lon, (int)n, &area, &perimeter);
-            s->km2 += sign * fabs(area) / 1e6;
-        }
-        free(lat);
-        free(lon);
+    double m2 = sign ? ring_area_m2(xy, n) : 0;   /* a ring's area, before it is projected */
+    if (m2 < 0) {
+        s->ok = 0;
+        return;
     }
+    s->km2 += sign * m2 / 1e6;
     cm_projection_forward(s->L->b->proj, xy, n);
     size_t k = 0;
     for (unsigned i = 0; i < n; i++)
@@ -380,7 +495,6 @@ add_area(layout *L, layout_territory *t, size_t *cap, GEOSGeometry *g, const cha
     s.L = L;
     s.p = &a->path;
     s.ok = 1;
-    geod_init(&s.geod, 6378137, 1 / 298.257223563);
     put_geometry(&s, t->ctx, g);
     a->km2 = s.km2;
     t->geoms[t->n_areas++] = g;
