@@ -28,6 +28,7 @@
 #include <limits.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -281,6 +282,14 @@ cli_serve_start(const char *dir, const char *host, int port)
         free(srv);
         return NULL;
     }
+    /* libmicrohttpd's threads, and the threads they start, never take SIGINT
+     * or SIGTERM: those go to the thread that waits for them (cli_serve,
+     * cli_watch), which would otherwise sleep on. */
+    sigset_t block, old;
+    sigemptyset(&block);
+    sigaddset(&block, SIGINT);
+    sigaddset(&block, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &block, &old);
     srv->d = MHD_start_daemon(MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD,
                               (uint16_t)port, NULL, NULL, answer, srv,
                               MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
@@ -288,6 +297,7 @@ cli_serve_start(const char *dir, const char *host, int port)
                               MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)TIMEOUT_S,
                               MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)CONN_MEMORY,
                               MHD_OPTION_END);
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
     if (!srv->d) {
         fprintf(stderr, "conflictmap: serve: cannot listen on %s:%d (is the port in use?)\n",
                 host ? host : "127.0.0.1", port);
