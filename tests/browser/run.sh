@@ -31,10 +31,13 @@ if ! cmp -s "$here/package-lock.json" "$work/package-lock.json" ||
      npm ci --no-audit --no-fund --loglevel=error)
 fi
 # Next to its node_modules, so that its import of playwright-core resolves there.
-cp "$here/page.test.mjs" "$work/"
+cp "$here/page.test.mjs" "$here/live.test.mjs" "$work/"
 
 rm -rf "$work/out" "$work/hostile"
 "$cli" render "$src/examples/karabakh-2020-10-09.json" -o "$work/out" --format html --quiet
 "$cli" render "$here/hostile.json" -o "$work/hostile" --format html --quiet
 CM_CHROMIUM="$chromium" node "$work/page.test.mjs" "$work/out" "$work/hostile" "$work"
 echo "screenshots: $work/page-375.png $work/page-1280.png"
+# Live reload: a page served by watch --serve follows the events file's saves.
+CM_CHROMIUM="$chromium" node "$work/live.test.mjs" "$cli" "$src/examples/karabakh-2020-10-09.json" \
+  "$work/live"
