@@ -326,6 +326,9 @@ cm_time_format_clock(cm_time t, char buf[CM_TIME_BUF])
 char *
 cm_time_format_date(int year, int mon, int day, char buf[CM_TIME_BUF])
 {
-    snprintf(buf, CM_TIME_BUF, "%d %s %d", day, month_names[(mon - 1) % 12], year);
+    if (mon < 1 || mon > 12)   /* not a month: said as written (fuzz_csv, "31/0/2020") */
+        snprintf(buf, CM_TIME_BUF, "%d/%d/%d", day, mon, year);
+    else
+        snprintf(buf, CM_TIME_BUF, "%d %s %d", day, month_names[mon - 1], year);
     return buf;
 }

@@ -36,9 +36,11 @@ format_with_offset(cm_time local, int offset_s, char buf[CM_TIME_BUF])
 static void
 report_order(loader *ld, cm_pos pos, const char *key, const char *text, const cm_desk_time *d)
 {
-    char dmy[CM_TIME_BUF], mdy[CM_TIME_BUF];
-    cm_time_format_date(d->year, d->second, d->first, dmy);
-    cm_time_format_date(d->year, d->first, d->second, mdy);
+    char dmy[CM_TIME_BUF] = "", mdy[CM_TIME_BUF] = "";
+    if (d->dmy_ok)   /* each reading said only when it is a date */
+        cm_time_format_date(d->year, d->second, d->first, dmy);
+    if (d->mdy_ok)
+        cm_time_format_date(d->year, d->first, d->second, mdy);
     if (!d->dmy_ok && !d->mdy_ok)
         error_at(ld, pos, "%s \"%s\" is not a real date, with the day first or the month "
                  "first", key, text);

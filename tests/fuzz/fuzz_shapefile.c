@@ -91,8 +91,8 @@ walk(const cm_layer *layer)
             for (size_t p = 0; p < 2 * np; p++)
                 sum += xy[p];
         }
-        if (cm_shape_name(shape)[0] == '\x01' || cm_shape_attr(shape, "NAME") == (void *)1)
-            abort();
+        const char *name = cm_shape_name(shape), *attr = cm_shape_attr(shape, "NAME");
+        sum += (double)strlen(name) + (attr ? (double)strlen(attr) : 0);   /* read them whole */
     }
     if (sum == -1.5e300)   /* keeps the loop */
         abort();
