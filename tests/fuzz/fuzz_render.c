@@ -12,8 +12,8 @@
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    const char *events = fuzz_write("events.json", data, size);
-    char out[512];
+    char events[512], out[512];   /* fuzz_path()'s buffer is reused: copies */
+    snprintf(events, sizeof events, "%s", fuzz_write("events.json", data, size));
     snprintf(out, sizeof out, "%s", fuzz_path("out"));
     fuzz_remove_tree(out);
 
@@ -29,6 +29,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     cm_render_result result;
     memset(&result, 0, sizeof result);
     cm_status st = cm_render(&opt, diags, &result);
+    if (getenv("FUZZ_VERBOSE"))   /* what a seed does, for whoever writes one */
+        for (size_t i = 0; i < cm_diag_count(diags); i++)
+            fprintf(stderr, "%s\n", cm_diag_text(diags, i));
     if (st != CM_OK && st != CM_ERR_NOMEM && cm_diag_error_count(diags) == 0)
         abort();   /* refused without saying why */
     struct stat sb;
