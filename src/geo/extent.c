@@ -86,14 +86,19 @@ cm_extent_fit_events(const cm_events *events, const char *projection, int width_
 }
 
 void
-cm_extent_near(const double bbox_deg[4], double near[4])
+cm_extent_near(const double bbox_deg[4], int width_px, int height_px, double near[4])
 {
     double east = bbox_deg[2] < bbox_deg[0] ? bbox_deg[2] + 360 : bbox_deg[2];
-    double span = fmax(east - bbox_deg[0], bbox_deg[3] - bbox_deg[1]);
-    near[0] = bbox_deg[0] - span;
-    near[1] = fmax(-90, bbox_deg[1] - fmin(span, 30));
-    near[2] = east + span;
-    near[3] = fmin(90, bbox_deg[3] + fmin(span, 30));
+    double w = east - bbox_deg[0], h = bbox_deg[3] - bbox_deg[1];
+    double mid_lon = (bbox_deg[0] + east) / 2, mid_lat = (bbox_deg[1] + bbox_deg[3]) / 2;
+    double c = cos(fmin(80, fabs(mid_lat)) * M_PI / 180);
+    double aspect = width_px > 0 && height_px > 0 ? (double)width_px / height_px : 4.0 / 3;
+    /* what the page's shape shows of the extent, in degrees each way */
+    double seen_w = fmax(w, h * aspect / c), seen_h = fmax(h, w * c / aspect);
+    near[0] = mid_lon - seen_w;
+    near[2] = mid_lon + seen_w;
+    near[1] = fmax(-90, fmax(bbox_deg[1] - 30, mid_lat - seen_h));
+    near[3] = fmin(90, fmin(bbox_deg[3] + 30, mid_lat + seen_h));
 }
 
 double

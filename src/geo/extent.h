@@ -13,13 +13,16 @@
 cm_status cm_extent_fit_events(const cm_events *events, const char *projection, int width_px,
                                int height_px, double out[4]);
 
-/* @near (west, south, east, north in degrees): what a map of @bbox_deg may
- * show or need of the layers, the extent grown by its own span in longitude
- * and by as much but at most 30 degrees in latitude (a polar map must not
- * take in the other pole, which its projection wraps around the map). An
- * extent across the antimeridian (west > east) gives an east past 180. The
- * layers are read (cm_layer_load_within) and projected (layout/base.c) within it. */
-void cm_extent_near(const double bbox_deg[4], double near[4]);
+/* @near (west, south, east, north in degrees): what a map of @bbox_deg fitted
+ * into @width_px x @height_px may show or need of the layers. The map shows
+ * about the extent widened to the page's shape (a degree of longitude is
+ * cos(latitude) of one of latitude); near is twice that, around the same
+ * middle, for the margins, the projection's curve and labels at the edge,
+ * grown at most 30 degrees in latitude (a polar map must not take in the
+ * other pole, which its projection wraps around the map). An extent across
+ * the antimeridian (west > east) gives an east past 180. The layers are read
+ * (cm_layer_load_within) and projected (layout/base.c) within it. */
+void cm_extent_near(const double bbox_deg[4], int width_px, int height_px, double near[4]);
 
 /* About how many metres of ground a pixel shows on a map of @bbox_deg fitted
  * into @width_px x @height_px (the larger of the two directions' figures; an

@@ -1023,7 +1023,7 @@ cm_scene_base_create(cm_scene_base **out, cm_layer *const *layers, size_t n_laye
     double east = bbox_deg[2] < bbox_deg[0] ? bbox_deg[2] + 360 : bbox_deg[2];
     b->center_lon = fmod((bbox_deg[0] + east) / 2 + 540, 360) - 180;
     b->center_lat = (bbox_deg[1] + bbox_deg[3]) / 2;
-    cm_extent_near(bbox_deg, b->near_deg);
+    cm_extent_near(bbox_deg, b->width_px, b->height_px, b->near_deg);
     memcpy(b->bbox_deg, bbox_deg, sizeof(b->bbox_deg));
     cm_projection_rect(proj, b->map_rect);
     /* Measured once here: PROJ objects are not for the threads that lay out slices. */

@@ -175,7 +175,7 @@ run_load_all_shapes(run *r, const double *bbox_deg)
     cm_status first = CM_OK;
     r->in.has_near = bbox_deg != NULL;
     if (bbox_deg) {
-        cm_extent_near(bbox_deg, r->in.near_deg);
+        cm_extent_near(bbox_deg, r->opt->width_px, r->opt->height_px, r->in.near_deg);
         memcpy(r->in.bbox_deg, bbox_deg, sizeof r->in.bbox_deg);
     }
     for (size_t i = 0; i < r->opt->n_shapes; i++) {

@@ -49,7 +49,7 @@ test_reads_near(void)
     cm_diag_list *diags = cm_diag_list_create();
     cm_layer *land = NULL;
     double near[4];
-    cm_extent_near(gaza, near);
+    cm_extent_near(gaza, 1600, 1200, near);
     CHECK_INT(cm_layer_load_within(&land, LAND, NULL, near, diags), CM_OK);
     if (!land) {
         cm_diag_list_destroy(diags);
