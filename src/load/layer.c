@@ -1142,11 +1142,11 @@ read_shapes(loader *ld)
 
     if (st == CM_OK)
         st = indexed_records(ld, &ids, &n_ids);
-    if (st == CM_OK && ids) {
-        /* room for the points of every record the index names, at most 16
-         * bytes each, made once: grown by doubling, the points were copied
-         * about once more */
-        unsigned long long bytes = 0;
+    if (st == CM_OK && (ids || !ld->extent)) {
+        /* room for the points of every record the index names (or of every
+         * record, when all are read), at most 16 bytes each, made once:
+         * grown by doubling, the points were copied about once more */
+        unsigned long long bytes = ids ? 0 : ld->shp_bytes;
         for (int k = 0; k < n_ids; k++)
             bytes += (unsigned long long)ld->shp->panRecSize[ids[k]];
         if (bytes > ld->shp_bytes)
