@@ -180,27 +180,27 @@ answer_events(struct cli_server *srv, struct MHD_Connection *c)
 
 /* ---- files ------------------------------------------------------------------------------ */
 
+/* @path with its links followed into @real, if that is DIR or inside it. */
+static int
+resolve_inside(const struct cli_server *srv, const char *path, char real[PATH_MAX])
+{
+    size_t n = strlen(srv->root);
+    return realpath(path, real) && strncmp(real, srv->root, n) == 0 &&
+           (real[n] == '/' || real[n] == '\0');
+}
+
 static enum MHD_Result
 answer_file(struct cli_server *srv, struct MHD_Connection *c, const char *url, int head)
 {
     char path[PATH_MAX * 2], real[PATH_MAX];
     struct stat sb;
     snprintf(path, sizeof path, "%s%s", srv->root, url);
-    if (!realpath(path, real))
+    if (!resolve_inside(srv, path, real))   /* missing, or a link out of DIR */
         return answer_text(c, MHD_HTTP_NOT_FOUND, "not found\n");
-    size_t n = strlen(srv->root);
-    if (strncmp(real, srv->root, n) != 0 || (real[n] != '/' && real[n] != '\0'))
-        return answer_text(c, MHD_HTTP_NOT_FOUND, "not found\n");   /* a link out of DIR */
-    if (stat(real, &sb) == 0 && S_ISDIR(sb.st_mode)) {
-        size_t k = strlen(real);
-        if (k + sizeof "/index.html" > sizeof real)
+    if (stat(real, &sb) == 0 && S_ISDIR(sb.st_mode)) {   /* its index.html, not a listing */
+        snprintf(path, sizeof path, "%s/index.html", real);
+        if (!resolve_inside(srv, path, real))
             return answer_text(c, MHD_HTTP_NOT_FOUND, "not found\n");
-        memcpy(real + k, "/index.html", sizeof "/index.html");
-        char again[PATH_MAX];
-        if (!realpath(real, again) || strncmp(again, srv->root, n) != 0 ||
-            (again[n] != '/' && again[n] != '\0'))
-            return answer_text(c, MHD_HTTP_NOT_FOUND, "not found\n");
-        memcpy(real, again, strlen(again) + 1);
     }
     int fd = open(real, O_RDONLY | O_CLOEXEC);
     if (fd < 0 || fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
