@@ -27,6 +27,7 @@ static const char main_help[] =
     "  import acled FILE.csv  turn an ACLED export into an events file\n"
     "  merge-manifests DIR    join the manifests of render --shard runs\n"
     "  watch EVENTS           render, then again at each save of its files\n"
+    "  serve DIR              serve an output folder on this machine, with live reload\n"
     "\n"
     "EVENTS is a JSON events file, a GeoJSON FeatureCollection, or a CSV export\n"
     "(STEM.csv, with its title, sides and map in STEM.settings.json beside it).\n"
@@ -45,7 +46,23 @@ static const char watch_help[] =
     "the slices that changed are drawn. Each render publishes a whole set\n"
     "(DIR/sets/); one that fails prints every problem, as validate does, and\n"
     "leaves the last good set published. Ctrl-C ends it. See render --help for\n"
-    "the options; --shard is not one of them.\n";
+    "the options; --shard is not one of them.\n"
+    "\n"
+    "  --serve                also serve DIR as serve does, the page reloading itself\n"
+    "                         when a new set is published\n"
+    "  --port N               the port to serve on (default 8000)\n"
+    "  --host ADDR            the IPv4 address to listen on (default 127.0.0.1)\n";
+
+static const char serve_help[] =
+    "usage: conflictmap serve DIR [--port N] [--host ADDR]\n"
+    "\n"
+    "A preview server for an output folder: DIR's files and nothing else, with\n"
+    "ETags; an open page reloads itself when a new set is published (by render\n"
+    "or watch). Ctrl-C ends it.\n"
+    "\n"
+    "  --port N               the port (default 8000)\n"
+    "  --host ADDR            the IPv4 address to listen on (default 127.0.0.1: this\n"
+    "                         machine only)\n";
 
 static const char render_help[] =
     "usage: conflictmap render EVENTS.json|EVENTS.csv [options]\n"
@@ -178,7 +195,7 @@ cli_help(const char *command)
         { "render", render_help, 1 }, { "validate", validate_help, 1 },
         { "slices", slices_help, 1 }, { "place", place_help, 0 },
         { "import", import_help, 1 }, { "merge-manifests", merge_help, 0 },
-        { "watch", watch_help, 1 },
+        { "watch", watch_help, 1 }, { "serve", serve_help, 0 },
     };
     if (!command) {
         fputs(main_help, stdout);

@@ -41,7 +41,7 @@ check_help "usage: conflictmap render" -o --format --style --shapes --gazetteer 
 # and every format --format takes, is in render --help: a new one without
 # its line fails here.
 mapfile -t taken < <(grep -o 'strcmp(flag, "[^"]*")' "$src/src/cli/args.c" |
-  sed 's/.*"\(.*\)")/\1/' | sort -u)
+  sed 's/.*"\(.*\)")/\1/' | grep -vx -e --host -e --port | sort -u)
 [ "${#taken[@]}" -ge 15 ] || fail "found only ${#taken[@]} options in src/cli/args.c"
 check_help "usage: conflictmap render" "${taken[@]}" -- render --help
 "$bin" render --help >render-help.txt
@@ -57,6 +57,9 @@ awk '/^\.SH/ { in_opts = ($2 == "OPTIONS") }
      { prev = $0 }' "$man" >man-runs.txt
 [ -s man-runs.txt ] && fail "options in docs/conflictmap.1 without .TP before them: $(cat man-runs.txt)"
 check_help "usage: conflictmap validate" --gazetteer --strict --quiet -- validate --help
+# The server's own options: in watch --help and serve --help.
+check_help "usage: conflictmap watch" --serve --port --host -- watch --help
+check_help "usage: conflictmap serve" --port --host -- serve --help
 check_help "usage: conflictmap slices" --every --at --gazetteer -- slices --help
 check_help "usage: conflictmap place" --gazetteer -- place --help
 check_help "usage: conflictmap import acled" --output --quiet -- import --help
