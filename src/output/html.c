@@ -13,6 +13,7 @@
 #include <jansson.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -186,18 +187,31 @@ percent(double v, int of)
 }
 
 /* A spot is where one or more of the slice's event markers are (events at
- * one edge arrow share it); its events go newest first. */
-static json_t *
-find_spot(json_t *spots, double x, double y)
+ * one edge arrow share it); its events go newest first. Spots are found by
+ * their place in a hash table: looking through every spot for each event
+ * took 4 s of a page of 20,000 events. */
+typedef struct spot_slot {
+    double x, y;
+    json_t *spot;        /* NULL: empty */
+} spot_slot;
+
+static size_t
+spot_hash(double x, double y, size_t mask)
 {
-    size_t i;
-    json_t *s;
-    json_array_foreach(spots, i, s) {
-        if (json_real_value(json_object_get(s, "x")) == x &&
-            json_real_value(json_object_get(s, "y")) == y)
-            return s;
-    }
-    return NULL;
+    uint64_t a, c;
+    memcpy(&a, &x, sizeof a);
+    memcpy(&c, &y, sizeof c);
+    uint64_t h = (a ^ (c * 0x9e3779b97f4a7c15ull)) * 0xff51afd7ed558ccdull;
+    return (size_t)(h ^ (h >> 29)) & mask;
+}
+
+static spot_slot *
+find_slot(spot_slot *t, size_t mask, double x, double y)
+{
+    size_t i = spot_hash(x, y, mask);
+    while (t[i].spot && !(t[i].x == x && t[i].y == y))
+        i = (i + 1) & mask;
+    return &t[i];
 }
 
 static void
@@ -206,7 +220,13 @@ add_spots(builder *b, json_t *entry, const cm_scene *sc)
     const cm_slice *sl = sc->slice;
     json_t *spots = json_array(), *fresh = json_array();
     int w = cm_scene_width_px(sc), h = cm_scene_height_px(sc);
-    for (size_t k = cm_slice_n_events(sl); !b->failed && k-- > 0;) {
+    size_t n = cm_slice_n_events(sl), mask = 15;
+    while (mask < 2 * n)
+        mask = 2 * mask + 1;
+    spot_slot *table = calloc(mask + 1, sizeof(*table));
+    if (!table)
+        b->failed = 1;
+    for (size_t k = n; !b->failed && k-- > 0;) {
         cm_event_state state;
         const cm_event *e = cm_slice_event(sl, k, &state);
         json_t *index = json_integer((json_int_t)cm_event_index(e));
@@ -217,16 +237,19 @@ add_spots(builder *b, json_t *entry, const cm_scene *sc)
             json_decref(index);
             continue;
         }
-        json_t *spot = find_spot(spots, percent(x, w), percent(y, h));
+        double px = percent(x, w), py = percent(y, h);
+        spot_slot *slot = find_slot(table, mask, px, py);
+        json_t *spot = slot->spot;
         if (!spot) {
-            spot = json_pack("{s:f, s:f, s:[], s:b}", "x", percent(x, w), "y", percent(y, h),
-                             "events", "new", 0);
+            spot = json_pack("{s:f, s:f, s:[], s:b}", "x", px, "y", py, "events", "new", 0);
             push(b, spots, spot);
+            *slot = (spot_slot){ px, py, spot };
         }
         if (spot && state == CM_EVENT_NEW)
             set(b, spot, "new", json_true());
         push(b, spot ? json_object_get(spot, "events") : NULL, index);
     }
+    free(table);
     set(b, entry, "spots", spots);
     set(b, entry, "new", fresh);
 }
