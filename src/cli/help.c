@@ -5,6 +5,16 @@
 #include <stdio.h>
 #include <string.h>
 
+/* How the events file is read: render, validate and slices take the same. */
+#define EVENTS_READING_HELP \
+    "  --timezone ZONE        the zone of times written without one, such as\n" \
+    "                         \"2020-10-09 08:00\": UTC, +04:00, Asia/Baku (over\n" \
+    "                         the file's \"timezone\")\n" \
+    "  --settings FILE        a CSV events file's title, sides and map, from FILE\n" \
+    "                         (default: STEM.settings.json beside STEM.csv)\n" \
+    "  --date-order DMY|MDY   whether 09/10/2020 is 9 October (DMY) or 10 September\n" \
+    "                         (over the file's \"date_order\")\n"
+
 static const char limits_help[] =
     "limits (every command):\n"
     "  --max-file-size BYTES  largest file read, each file of a layer and the previous\n"
@@ -94,13 +104,7 @@ static const char render_help[] =
     "                         else fitted to the events)\n"
     "  --projection P         auto (default), web, EPSG:NNNN or a PROJ string\n"
     "  --lang en|az|hy|ru|ar  the language of place names on the map\n"
-    "  --timezone ZONE        the zone of times written without one, such as\n"
-    "                         \"2020-10-09 08:00\": UTC, +04:00, Asia/Baku (over\n"
-    "                         the file's \"timezone\")\n"
-    "  --settings FILE        a CSV events file's title, sides and map, from FILE\n"
-    "                         (default: STEM.settings.json beside STEM.csv)\n"
-    "  --date-order DMY|MDY   whether 09/10/2020 is 9 October (DMY) or 10 September\n"
-    "                         (over the file's \"date_order\")\n"
+    EVENTS_READING_HELP
     "  --png-colors N         PNGs with a palette of at most N colours (2 to 256)\n"
     "  -j N                   slices drawn at once (default: the number of cores)\n"
     "  --shard K/N            draw only the K-th of N shares of the slices\n"
@@ -121,13 +125,7 @@ static const char validate_help[] =
     "  --shapes PATH          the regions layer the \"area\" and initial_control\n"
     "                         names are checked against, as render reads it\n"
     "                         (only the regions role is read; default: shipped)\n"
-    "  --timezone ZONE        the zone of times written without one, such as\n"
-    "                         \"2020-10-09 08:00\": UTC, +04:00, Asia/Baku (over\n"
-    "                         the file's \"timezone\")\n"
-    "  --settings FILE        a CSV events file's title, sides and map, from FILE\n"
-    "                         (default: STEM.settings.json beside STEM.csv)\n"
-    "  --date-order DMY|MDY   whether 09/10/2020 is 9 October (DMY) or 10 September\n"
-    "                         (over the file's \"date_order\")\n"
+    EVENTS_READING_HELP
     "  --strict               treat warnings as errors: exit 1 if there is any\n"
     "  -q, --quiet            print nothing when there is no problem\n"
     "  -h, --help             print this help\n";
@@ -140,13 +138,7 @@ static const char slices_help[] =
     "options:\n"
     "  --every DURATION       a slice every 30m, 1h, 1d ... from the first event\n"
     "  --at TIME[,TIME...]    slices at these RFC 3339 times\n"
-    "  --timezone ZONE        the zone of times written without one, such as\n"
-    "                         \"2020-10-09 08:00\": UTC, +04:00, Asia/Baku (over\n"
-    "                         the file's \"timezone\")\n"
-    "  --settings FILE        a CSV events file's title, sides and map, from FILE\n"
-    "                         (default: STEM.settings.json beside STEM.csv)\n"
-    "  --date-order DMY|MDY   whether 09/10/2020 is 9 October (DMY) or 10 September\n"
-    "                         (over the file's \"date_order\")\n"
+    EVENTS_READING_HELP
     "  --gazetteer FILE       adds places to the shipped gazetteer (repeatable)\n"
     "  -h, --help             print this help\n";
 

@@ -179,9 +179,8 @@ watch_all(watcher *wt, const args *a)
     if (!rc && settings)
         rc = watch_path(wt, settings);
     free(settings);
-    if (!rc && a->opt.style && strchr(a->opt.style, '/'))
-        rc = watch_path(wt, a->opt.style);
-    else if (!rc && a->opt.style && strstr(a->opt.style, ".json"))
+    /* a style file, not a preset's name (light, dark, print) */
+    if (!rc && a->opt.style && (strchr(a->opt.style, '/') || strstr(a->opt.style, ".json")))
         rc = watch_path(wt, a->opt.style);
     for (size_t i = 0; !rc && i < a->n_shapes; i++)
         rc = watch_path(wt, path_part(a->shapes[i]));

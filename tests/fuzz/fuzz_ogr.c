@@ -4,6 +4,7 @@
  * the file. GDAL's parsers are GDAL's to fuzz; this checks what we do with
  * what they hand us: geometry walked into the layer, fields, limits, messages. */
 #include "conflictmap/conflictmap.h"
+#include "fuzz.h"
 #include "load/layer_ogr.h"
 
 #include <cpl_vsi.h>
@@ -13,25 +14,6 @@
 
 static const char *const exts[] = { "geojson", "kml", "fgb", "gpkg", "gml" };
 enum { N_EXTS = sizeof exts / sizeof exts[0] };
-
-static void
-walk(const cm_layer *layer)
-{
-    double bbox[4], sum = 0;
-    cm_layer_bbox(layer, bbox);
-    for (size_t i = 0; i < cm_layer_n_shapes(layer); i++) {
-        const cm_shape *shape = cm_layer_shape(layer, i);
-        for (size_t k = 0, np; k < cm_shape_n_parts(shape); k++) {
-            const double *xy = cm_shape_part(shape, k, &np);
-            for (size_t p = 0; p < 2 * np; p++)
-                sum += xy[p];
-        }
-        if (cm_shape_name(shape)[0] == '\x01' || cm_shape_attr(shape, "name") == (void *)1)
-            abort();
-    }
-    if (sum == -1.5e300)
-        abort();
-}
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -52,7 +34,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (st == CM_ERR_INPUT && cm_diag_count(diags) == 0)
         abort();
     if (st == CM_OK)
-        walk(layer);
+        fuzz_walk_layer(layer, "name");
     cm_layer_destroy(layer);
     cm_diag_list_destroy(diags);
     VSIUnlink(vsi);

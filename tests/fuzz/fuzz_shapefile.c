@@ -13,6 +13,7 @@
  * so that executions reached conflictmap's own code a few dozen times a
  * second. Reading a .prj from disk is tested in tests/unit/test_layer.c. */
 #include "conflictmap/conflictmap.h"
+#include "fuzz.h"
 #include "load/layer.h"
 
 #include <stdint.h>
@@ -78,26 +79,6 @@ unpack(const uint8_t *data, size_t size, cm_layer_file files[N_BLOBS])
     return n;
 }
 
-/* Touches everything a loaded layer hands out, so a wrong count shows under ASan. */
-static void
-walk(const cm_layer *layer)
-{
-    double bbox[4], sum = 0;
-    cm_layer_bbox(layer, bbox);
-    for (size_t i = 0; i < cm_layer_n_shapes(layer); i++) {
-        const cm_shape *shape = cm_layer_shape(layer, i);
-        for (size_t k = 0, np; k < cm_shape_n_parts(shape); k++) {
-            const double *xy = cm_shape_part(shape, k, &np);
-            for (size_t p = 0; p < 2 * np; p++)
-                sum += xy[p];
-        }
-        const char *name = cm_shape_name(shape), *attr = cm_shape_attr(shape, "NAME");
-        sum += (double)strlen(name) + (attr ? (double)strlen(attr) : 0);   /* read them whole */
-    }
-    if (sum == -1.5e300)   /* keeps the loop */
-        abort();
-}
-
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -110,7 +91,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (st == CM_ERR_INPUT && cm_diag_count(diags) == 0)
         abort();
     if (st == CM_OK)
-        walk(layer);
+        fuzz_walk_layer(layer, "NAME");
     cm_layer_destroy(layer);
     cm_diag_list_destroy(diags);
     return 0;
