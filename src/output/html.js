@@ -187,8 +187,17 @@
       item.appendChild(document.createTextNode(sd.name));
       key.appendChild(item);
     });
-    [['cm-sw-dot', 'Solid: confirmed'], ['cm-sw-ring', 'Hollow: claimed, not verified'],
-     ['cm-sw-new', 'Glow: new at this moment']].forEach(function (k) {
+    /* the statuses the events have, in the map legend's words (src/layout/legend.c):
+     * an event without one is "reported", which claims no verification */
+    var has = {};
+    data.events.forEach(function (ev) { has[ev.status] = true; });
+    [['reported', 'cm-sw-dot', 'Solid: reported, not verified'],
+     ['confirmed', 'cm-sw-edge', 'Dark edge: confirmed'],
+     ['claimed', 'cm-sw-ring', 'Hollow: claimed by one side, not verified'],
+     ['disputed', 'cm-sw-pale', 'Pale: disputed'],
+     ['', 'cm-sw-new', 'Glow: new at this moment']].filter(function (k) {
+      return !k[0] || has[k[0]];
+    }).map(function (k) { return k.slice(1); }).forEach(function (k) {
       var item = el('span');
       item.appendChild(el('span', 'cm-sw ' + k[0]));
       item.appendChild(document.createTextNode(k[1]));

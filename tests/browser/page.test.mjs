@@ -153,6 +153,12 @@ try {
     .reduce((n, b) => n + b.cmEvents.length, 0));
   eq(nSpotEvents, slices[hadrutAt].events.length, 'every event of the slice has a marker with a tooltip');
 
+  // the page's key names the statuses the events have, in the map legend's words
+  const keyText = await page2.textContent('#cm-key');
+  for (const part of ['Solid: reported, not verified', 'Hollow: claimed by one side, not verified'])
+    check(keyText.includes(part), `key says "${part}"`, keyText);
+  check(!keyText.includes('Solid: confirmed'), 'key does not call solid markers confirmed', keyText);
+
   // every spot carries the ids of the events it stands for (a CMS links to them)
   const spotIds = await page2.evaluate(() => [...document.querySelectorAll('.cm-spot')]
     .map((b) => b.getAttribute('data-ids')).join(' ').split(' ').filter(Boolean).sort());
