@@ -422,9 +422,19 @@ cm_html_page_add_slice(cm_html_page *p, const cm_scene *scene, const char *png,
 }
 
 cm_status
+cm_html_page_add_phone(cm_html_page *p, const cm_scene *phone, const char *png)
+{
+    json_t *last = json_array_get(p->slices, json_array_size(p->slices) - 1);
+    (void)phone;
+    if (!last || json_object_set_new(last, "phone", json_string(png)) != 0)
+        return CM_ERR_NOMEM;
+    return CM_OK;
+}
+
+cm_status
 cm_html_page_set_folder(cm_html_page *p, const char *folder)
 {
-    static const char *const keys[] = { "png", "png2x" };
+    static const char *const keys[] = { "png", "png2x", "phone" };
     size_t i;
     json_t *slice;
     json_array_foreach(p->slices, i, slice) {

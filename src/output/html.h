@@ -29,6 +29,11 @@ void      cm_html_page_destroy(cm_html_page *page);   /* NULL is fine */
 cm_status cm_html_page_add_slice(cm_html_page *page, const cm_scene *scene, const char *png,
                                  const char *png_2x);
 
+/* The phone layout of the slice just added: @phone_scene (the same slice laid
+ * out on a portrait page) and its PNG's file name. Returns CM_OK or CM_ERR_NOMEM. */
+cm_status cm_html_page_add_phone(cm_html_page *page, const cm_scene *phone_scene,
+                                 const char *phone_png);
+
 /* The slices' images are in @folder ("sets/0123456789ab/"), relative to the
  * page, not beside it: the published set's own copies, which no later run
  * changes, so a reader who loaded this page never gets another set's image.
