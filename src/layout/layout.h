@@ -95,7 +95,7 @@ int layout_path_contains(const cm_scene_path *p, double x, double y);
 
 /* A portrait page's title takes up to this many lines; its legend, below the
  * map, this many rows before it grows up over the map's bottom edge. */
-enum { LAYOUT_TITLE_LINES = 2, LAYOUT_BAND_ROWS = 3 };
+enum { LAYOUT_TITLE_LINES = 2, LAYOUT_BAND_ROWS = 4 };
 
 /* How tall a legend row is, and the "New at" box with a heading and @lines lines. */
 static inline double

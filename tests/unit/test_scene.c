@@ -235,6 +235,60 @@ test_areas(void)
     remove("area-events.json");
 }
 
+/* The phone layout: the same slice on a portrait page of its own shows the
+ * same events as the desktop page; the legend and the "New at" box are below
+ * the map, every label on the map is above them, and the frame's words fit the
+ * page's width. */
+static void
+test_phone(void)
+{
+    fixture desk, phone;
+    cm_scene *prev_d = NULL, *prev_p = NULL;
+    setup_example(&desk, 1600, 1200);
+    setup_example(&phone, 360, 600);
+    const double *r = phone.base->map_rect;
+    double map_bottom = r[1] + r[3];
+    CHECK(r[3] > 240);   /* the map keeps most of a phone's page */
+    size_t n_below = 0;
+    for (size_t i = 0; i < cm_slices_count(desk.slices); i++) {
+        cm_scene *d = NULL, *p = NULL;
+        const cm_slice *sd = cm_slices_get(desk.slices, i), *sp = cm_slices_get(phone.slices, i);
+        CHECK_INT(cm_scene_layout(&d, desk.base, sd, prev_d), CM_OK);
+        CHECK_INT(cm_scene_layout(&p, phone.base, sp, prev_p), CM_OK);
+        if (!d || !p)
+            break;
+        CHECK_INT(cm_slice_n_events(sd), cm_slice_n_events(sp));
+        for (size_t k = 0; k < cm_slice_n_events(sd) && k < cm_slice_n_events(sp); k++) {
+            cm_event_state state;
+            double x, y;
+            const cm_event *e = cm_slice_event(sd, k, &state);
+            const cm_event *e2 = cm_slice_event(sp, k, &state);
+            CHECK_INT(cm_scene_event_xy(d, e, &x, &y), cm_scene_event_xy(p, e2, &x, &y));
+        }
+        for (size_t k = 0; k < p->n_labels; k++) {
+            const cm_scene_label *lb = &p->labels[k];
+            if (lb->group == CM_GROUP_LEGEND || lb->group == CM_GROUP_LATEST) {
+                CHECK(lb->y >= map_bottom);
+                n_below++;
+            }
+            if (lb->group == CM_GROUP_LABELS && lb->y + lb->h > map_bottom + 0.5)
+                fprintf(stderr, "phone slice %zu: \"%s\" is below the map\n", i, lb->text);
+            CHECK(lb->group != CM_GROUP_LABELS || lb->y + lb->h <= map_bottom + 0.5);
+            CHECK(lb->x >= 0 && lb->x + lb->w <= 360 + 0.5);
+        }
+        CHECK_INT(count_overlaps(p, "phone"), 0);
+        cm_scene_destroy(prev_d);
+        cm_scene_destroy(prev_p);
+        prev_d = d;
+        prev_p = p;
+    }
+    CHECK(n_below > 0);
+    cm_scene_destroy(prev_d);
+    cm_scene_destroy(prev_p);
+    teardown(&desk);
+    teardown(&phone);
+}
+
 int
 main(void)
 {
@@ -242,5 +296,6 @@ main(void)
     test_dense();
     test_size(1600, 1200);
     test_size(600, 600);
+    test_phone();
     return check_result("test_scene");
 }
