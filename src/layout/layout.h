@@ -42,6 +42,7 @@ extern const layout_kind_word layout_kind_words[9];
 
 typedef struct cm_legend_present {
     int sides[64], kinds[16], reported, claimed, confirmed, disputed, uncertain, fresh, other;
+    int clustered;             /* numbered circles: places too close to show apart */
 } present;
 
 /* Notes in @p what @e (in @state) brings to the legend. */
@@ -74,6 +75,25 @@ static inline double
 layout_event_reach(const cm_style *st)
 {
     return layout_ring_px(2, st->marker_px) + st->marker_px;
+}
+
+/* A map with more places than this that have events on it is too dense to
+ * show each: places that share a cell of a grid of layout_cluster_cell_px()
+ * are drawn as one circle with the number of events (markers.c). */
+enum { LAYOUT_CLUSTER_SPOTS = 400 };
+
+/* A cluster's circle: larger with more events, at most 2.2 markers wide, so
+ * that two circles in neighbouring cells never touch. */
+static inline double
+layout_cluster_radius(const cm_style *st, size_t n)
+{
+    return st->marker_px * fmin(2.2, 1.1 + 0.35 * log10((double)(n ? n : 1)));
+}
+
+static inline double
+layout_cluster_cell_px(const cm_style *st)
+{
+    return 2 * 2.2 * st->marker_px + 6;
 }
 
 /* ---- room.c ------------------------------------------------------------------------------- */
@@ -189,6 +209,7 @@ typedef struct layout {
     size_t n_obstacles, cap_obstacles;
     layout_grid grid;
     double legend_top;           /* a portrait page: the top of the legend's largest form */
+    int clustered;               /* places on the map are many: clusters are drawn */
     cm_status status;
 } layout;
 

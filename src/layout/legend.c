@@ -174,6 +174,12 @@ legend_states(legend *lg, const present *p)
         m->uncertainty_px = m->r * 1.6;
         m->r *= 0.5;
     }
+    if (p->clustered && (m = legend_row(lg, "Circle with a number: that many reports "
+                                              "close together"))) {
+        m->symbol = CM_SYM_CIRCLE;
+        m->r *= 1.2;
+        m->fill.a = 0.9;
+    }
     if (p->fresh && (m = legend_row(lg, "Glow: new in this map"))) {
         m->symbol = CM_SYM_CIRCLE;
         m->is_new = 1;
@@ -295,6 +301,8 @@ layout_legend(layout *L)
 
     memset(&now, 0, sizeof(now));
     all = *L->b->all_present;
+    now.clustered = L->clustered;
+    all.clustered = L->clustered || cm_events_count(L->b->events) > LAYOUT_CLUSTER_SPOTS;
     note_control_sides(L, &now);
     note_control_sides(L, &all);
     for (size_t k = 0; k < cm_slice_n_events(L->sc->slice); k++) {
