@@ -34,10 +34,11 @@ layout_frame_sizes(const cm_style *st, int width_px, int height_px, layout_frame
      * title on up to two lines under the moment, the credit on a line of its
      * own, and below the map a band for the "New at" box and the legend, so
      * that neither covers the map's narrow width. */
+    double k = width_px < 600 ? 0.75 : 1;   /* a phone's width: display type a size smaller */
     f->margin_px = fmin(st->margin_px, 12);
-    f->title_px = st->title_px * 0.75;
-    f->subtitle_px = st->subtitle_px * 0.85;
-    f->moment_px = st->moment_px * 0.85;
+    f->title_px = st->title_px * k;
+    f->subtitle_px = st->subtitle_px * fmin(1, k + 0.1);
+    f->moment_px = st->moment_px * fmin(1, k + 0.1);
     f->header_px = round(f->margin_px + f->moment_px * 1.35 + 2 +
                          LAYOUT_TITLE_LINES * f->title_px * 1.25 + f->subtitle_px * 1.35 +
                          f->margin_px * 0.75);

@@ -256,14 +256,18 @@ legend_rows(layout *L, legend *lg, const present *p, double *w, double *h)
     lg->first_label = L->sc->n_labels;
     layout_frame_sizes_t f;
     layout_frame_sizes(L->st, L->b->width_px, L->b->height_px, &f);
-    if (L->b->width_px < 900) {   /* a phone-sized map: what the markers mean */
+    if (L->b->width_px < 900 || f.portrait) {
         present brief = *p;
-        brief.uncertain = brief.fresh = 0;
+        if (L->b->width_px < 900) {   /* a phone-sized map: what the markers mean */
+            brief.uncertain = brief.fresh = 0;
+        }
         legend_sides_and_kinds(lg, &brief);
         legend_areas(lg);
         legend_states(lg, &brief);
+        if (L->b->width_px >= 900)
+            legend_lines(lg);
         /* below a portrait map, as many columns as its width takes */
-        legend_columns(L, lg, first_marker, f.portrait ? 4 : 2, w, h);
+        legend_columns(L, lg, first_marker, f.portrait ? 6 : 2, w, h);
         return;
     }
     legend_sides_and_kinds(lg, p);
@@ -352,9 +356,10 @@ void
 layout_latest(layout *L)
 {
     const cm_style *st = L->st;
-    int compact = L->b->width_px < 900;   /* a phone-sized map keeps the box small */
     layout_frame_sizes_t f;
     layout_frame_sizes(st, L->b->width_px, L->b->height_px, &f);
+    /* a phone-sized map keeps the box small; a portrait one has two lines' room */
+    int compact = L->b->width_px < 900 || f.portrait;
     size_t max_lines = compact ? 2 : 5, n_new = 0, shown = 0;
     const cm_slice *sl = L->sc->slice;
     const double *r = L->b->map_rect;
