@@ -609,15 +609,17 @@ put_body(cm_outfile *o, const cm_html_page *p, json_t *last, size_t n)
     put_html(o, json_string_value(json_object_get(last, "moment")));
     /* The slice's lists: the script writes one panel per slice, stacked in
      * one place and only the current one shown, so that the page is as tall
-     * as its tallest slice whichever shows and an embed never changes height. */
+     * as its tallest slice whichever shows and an embed never changes height;
+     * the key before them, next to the map, so the room a shorter slice leaves
+     * is at the foot. */
     cm_outfile_puts(o, "</span> <a id=\"cm-link\" href=\"#\">Link to this moment</a></p>\n"
+           "<section class=\"cm-key\" id=\"cm-key\" aria-label=\"Key\"></section>\n"
            "<div class=\"cm-panels\" id=\"cm-panels\"><div class=\"cm-panel cm-on\">"
            "<section class=\"cm-new\"><h2 id=\"cm-new-head\">"
            "</h2><ul id=\"cm-new\"></ul></section>\n"
            "<section class=\"cm-names\" id=\"cm-names\" "
            "hidden><h2 id=\"cm-names-head\"></h2><ul id=\"cm-names-list\"></ul></section>"
-           "</div></div>\n"
-           "<section class=\"cm-key\" id=\"cm-key\" aria-label=\"Key\"></section>\n");
+           "</div></div>\n");
     if (*cm_events_source(p->events)) {
         cm_outfile_puts(o, "<footer class=\"cm-foot\">Source: ");
         put_html(o, cm_events_source(p->events));
