@@ -312,9 +312,10 @@ ${embed}<p id="after">The text after the map.</p>${filler}</div></body></html>`;
     });
     eq(ev.href, articleUrl + '#t=' + permalink(slices[ev.value].time), `embed ${w} px: "Link to this moment" links to the article`);
     eq(ev.target, '_top', `embed ${w} px: the link opens in the article's window`);
-    const box = await ap.locator('iframe').boundingBox(), sy = await ap.evaluate(() => scrollY);
-    await ap.screenshot({ path: path.join(shotDir, `article-${w}.png`), fullPage: true,
-      clip: { x: 0, y: Math.max(0, box.y + sy - 60), width: w, height: Math.min(box.height + 120, 2000) } });
+    // what a reader sees who scrolled to the map: its top a little below the screen's
+    await ap.evaluate(() => window.scrollBy(0, document.querySelector('iframe').getBoundingClientRect().top - 40));
+    await ap.waitForTimeout(200);
+    await ap.screenshot({ path: path.join(shotDir, `article-${w}.png`) });
     // the article's own address with a moment opens the map on it
     await ap.goto(articleUrl + '#t=' + permalink(slices[hadrutAt].time));
     await ap.locator('iframe').scrollIntoViewIfNeeded();
