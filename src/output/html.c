@@ -696,12 +696,12 @@ below_map_px(const cm_html_page *p, double w)
     double scale = map_w / (phone ? p->phone_w : p->width_px);
     int small = scale * label_px < readable_label_px;
     double h = 67 + 35 + (w < 480 ? 20 : 0) + 16;       /* controls, moment, the page's foot */
-    if (small && w <= PHONE_MAX_PX) {                    /* the title written out */
+    if (small && w <= PHONE_MAX_PX && !phone) {          /* the title written out */
         h += 20 + 25 * lines((double)n_chars(cm_events_title(ev)), 10.5, 0, text_w);
         if (*cm_events_subtitle(ev))
             h += 4 + 22 * lines((double)n_chars(cm_events_subtitle(ev)), body_char, 0, text_w);
     }
-    if (small) {                                         /* the key */
+    if (small && !phone) {                               /* the key (the phone layout has its own) */
         double chars = 0;
         for (size_t i = 0; i < cm_events_n_sides(ev); i++)
             chars += (double)n_chars(cm_side_name(cm_events_side(ev, i))) + 5;
