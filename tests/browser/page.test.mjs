@@ -232,7 +232,7 @@ try {
   check((await page5.getAttribute('iframe', 'title')).startsWith('Interactive map: '), 'embed: the iframe has a title');
   check((await page5.locator('iframe').boundingBox()).height > 400, 'embed: the frame has room for the page');
   // the snippet's script sizes the frame to the height the page posts
-  await page5.waitForFunction(() => document.querySelector('iframe').parentNode.style.minHeight !== '');
+  await page5.waitForFunction(() => (document.querySelector('iframe').parentNode.style.minHeight || document.querySelector('iframe').parentNode.style.height) !== '');
   const inner = await frame.locator('html').evaluate((el) => el.scrollHeight);
   const outer = (await page5.locator('iframe').boundingBox()).height;
   check(Math.abs(outer - inner) <= 2, 'embed: the frame is as tall as the page in it', outer + ' vs ' + inner);
@@ -285,7 +285,7 @@ ${embed}<p id="after">The text after the map.</p>${filler}</div></body></html>`;
     await ap.locator('iframe').scrollIntoViewIfNeeded();
     const af = ap.frameLocator('iframe');
     await af.locator('#cm-moment').waitFor();
-    await ap.waitForFunction(() => document.querySelector('iframe').parentNode.style.minHeight !== '');
+    await ap.waitForFunction(() => (document.querySelector('iframe').parentNode.style.minHeight || document.querySelector('iframe').parentNode.style.height) !== '');
     await ap.waitForTimeout(300);
     const heights = [], afters = [], inner = [];
     const frameHandle = ap.frames().find((f) => f !== ap.mainFrame());
@@ -374,6 +374,19 @@ ${embed}<p id="after">The text after the map.</p>${filler}</div></body></html>`;
   await sp.touchscreen.tap(away.x + away.width - 4, away.y + 4);
   await sp.waitForTimeout(100);
   check(await sp.isHidden('#cm-tip'), '375 px: a tap elsewhere closes the sheet');
+  // a place with several events (the arrow to Moscow): all of them, newest first
+  const moscow = sp.locator('.cm-spot[aria-label*="Moscow"]').first();
+  const mb = await moscow.boundingBox();
+  await sp.touchscreen.tap(mb.x + mb.width / 2, mb.y + mb.height / 2);
+  await sp.waitForSelector('#cm-tip:not([hidden])');
+  const ms = await sp.evaluate(() => ({
+    place: (document.querySelector('.cm-sheet-place') || {}).textContent,
+    metas: [...document.querySelectorAll('#cm-tip .cm-ev-meta')].map((e) => e.textContent) }));
+  const mt = ms.metas.map((m) => Date.parse(m.replace(/ \u00b7 .*$/, '').replace(' GMT', ' UTC')));
+  eq(ms.place, 'Moscow', '375 px: a tap on the arrow to Moscow opens Moscow');
+  check(ms.metas.length === 3 && mt.every((t, k) => k === 0 || t < mt[k - 1]),
+        '375 px: Moscow\'s three events, newest first', ms.metas);
+  await sp.keyboard.press('Escape');
   await sctx.close();
 
   eq(log.errors.join('\n'), '', 'no console errors or warnings');
