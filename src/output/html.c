@@ -696,12 +696,12 @@ below_map_px(const cm_html_page *p, double w)
     double scale = map_w / (phone ? p->phone_w : p->width_px);
     int small = scale * label_px < readable_label_px;
     double h = 67 + 35 + (w < 480 ? 20 : 0) + 16;       /* controls, moment, the page's foot */
-    if (small && w <= PHONE_MAX_PX) {                    /* the title written out */
+    if (small && w <= PHONE_MAX_PX && !phone) {          /* the title written out */
         h += 20 + 25 * lines((double)n_chars(cm_events_title(ev)), 10.5, 0, text_w);
         if (*cm_events_subtitle(ev))
             h += 4 + 22 * lines((double)n_chars(cm_events_subtitle(ev)), body_char, 0, text_w);
     }
-    if (small) {                                         /* the key */
+    if (small && !phone) {                               /* the key (the phone layout has its own) */
         double chars = 0;
         for (size_t i = 0; i < cm_events_n_sides(ev); i++)
             chars += (double)n_chars(cm_side_name(cm_events_side(ev, i))) + 5;
@@ -769,8 +769,8 @@ cm_html_write_embed(const cm_html_page *p, const char *path, const char *page_na
     cm_outfile_puts(&o, "<!-- conflictmap: paste into the article. Publish this folder as it is, and "
             "change src to the address of its index.html if the snippet goes elsewhere. "
             "The frame's height is kept from the start for the tallest moment, so the article "
-            "never moves while the map plays; with the script, it is the page's exact height, "
-            "and \"Link to this moment\" links to the article. -->\n");
+            "never moves while the map plays; with the script, it grows to the page's height "
+            "if that is more, and \"Link to this moment\" links to the article. -->\n");
     /* No wider than the reader's screen is tall allows, so the slider stays
      * in view under the map (vh, then svh where the browser has it). */
     cm_outfile_printf(&o, "<div style=\"width:100%%;margin:0 auto;"
@@ -780,7 +780,7 @@ cm_html_write_embed(const cm_html_page *p, const char *path, const char *page_na
      * the estimate, one below 720 px (the phone layout, the title and the key
      * written out) and one above: a step made of min and max, as a style
      * attribute has no media queries. */
-    cm_outfile_printf(&o, "<div style=\"position:relative;height:0;overflow:hidden;"
+    cm_outfile_printf(&o, "<div style=\"position:relative;box-sizing:border-box;height:0;overflow:hidden;"
             "padding-top:calc(max(%s, min(%s, (%d.5px - 100%%) * 10000)))\">\n", broad, narrow,
             PHONE_MAX_PX);
     cm_outfile_puts(&o, "<iframe src=\"");
@@ -791,8 +791,10 @@ cm_html_write_embed(const cm_html_page *p, const char *path, const char *page_na
     cm_outfile_puts(&o, "\" loading=\"lazy\" referrerpolicy=\"no-referrer\" "
             "style=\"position:absolute;top:0;left:0;width:100%;height:100%;border:0\">"
             "</iframe>\n</div>\n</div>\n");
-    /* Where the article allows a script: the frame takes the height the page
-     * says it has (html.js tellHeight), only from this frame, within reason;
+    /* Where the article allows a script: the frame is at least as tall as
+     * the page says it is (html.js tellHeight), only from this frame, within
+     * reason, and never shorter than kept at first, so the article does not
+     * move up when the page loads;
      * and the page hears the article's address and moment (#t=, #id=) and
      * the screen's height (html.js fromParent). */
     cm_outfile_puts(&o, "<script>(function () {\n"
@@ -811,8 +813,7 @@ cm_html_write_embed(const cm_html_page *p, const char *path, const char *page_na
             "    if (e.data.conflictmap !== 'height') return;\n"
             "    var h = Math.ceil(Number(e.data.height));\n"
             "    if (!(h > 100 && h < 20000)) return;\n"
-            "    room.style.paddingTop = '0';\n"
-            "    room.style.height = h + 'px';\n"
+            "    room.style.minHeight = h + 'px';\n"
             "  });\n"
             "})();</script>\n");
     free(url);

@@ -288,6 +288,7 @@
    * article's frame, as wide as the column, or for the phone layout as the
    * reader's screen allows (the snippet says how tall it is). */
   function fit() {
+    root.classList.toggle('cm-phone', phoneShown(slices[Math.max(current, 0)]));
     var head = root.querySelector('.cm-head'), ctl = root.querySelector('.cm-controls');
     var h = head.offsetHeight + ctl.offsetHeight + moment.parentNode.offsetHeight + 18;
     root.style.setProperty('--cm-chrome', Math.ceil(h) + 'px');

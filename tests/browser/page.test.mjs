@@ -232,7 +232,7 @@ try {
   check((await page5.getAttribute('iframe', 'title')).startsWith('Interactive map: '), 'embed: the iframe has a title');
   check((await page5.locator('iframe').boundingBox()).height > 400, 'embed: the frame has room for the page');
   // the snippet's script sizes the frame to the height the page posts
-  await page5.waitForFunction(() => document.querySelector('iframe').parentNode.style.height !== '');
+  await page5.waitForFunction(() => (document.querySelector('iframe').parentNode.style.minHeight || document.querySelector('iframe').parentNode.style.height) !== '');
   const inner = await frame.locator('html').evaluate((el) => el.scrollHeight);
   const outer = (await page5.locator('iframe').boundingBox()).height;
   check(Math.abs(outer - inner) <= 2, 'embed: the frame is as tall as the page in it', outer + ' vs ' + inner);
@@ -285,7 +285,7 @@ ${embed}<p id="after">The text after the map.</p>${filler}</div></body></html>`;
     await ap.locator('iframe').scrollIntoViewIfNeeded();
     const af = ap.frameLocator('iframe');
     await af.locator('#cm-moment').waitFor();
-    await ap.waitForFunction(() => document.querySelector('iframe').parentNode.style.height !== '');
+    await ap.waitForFunction(() => (document.querySelector('iframe').parentNode.style.minHeight || document.querySelector('iframe').parentNode.style.height) !== '');
     await ap.waitForTimeout(300);
     const heights = [], afters = [], inner = [];
     const frameHandle = ap.frames().find((f) => f !== ap.mainFrame());
@@ -298,14 +298,16 @@ ${embed}<p id="after">The text after the map.</p>${filler}</div></body></html>`;
       inner.push(await frameHandle.evaluate(() => document.getElementById('cm').getBoundingClientRect().bottom));
     }
     const final = heights[heights.length - 1];
-    console.log(`embed ${w}x${h}: reserved ${before} px before loading, ${final} px loaded;`
+    console.log(`embed ${w}x${h}: reserved ${before} px before loading, page ${inner[0]} px, frame ${final} px;`
       + ` heights over the slices ${Math.min(...heights)}..${Math.max(...heights)}`);
-    check(Math.abs(before - final) <= final * 0.06,
-          `embed ${w} px: the height reserved before the page loads is the page's (within 6%)`, [before, final]);
+    check(Math.abs(before - inner[0]) <= inner[0] * 0.06,
+          `embed ${w} px: the height reserved before the page loads is the page's (within 6%)`, [before, inner[0]]);
     check(heights.every((v) => v === heights[0]) && afters.every((v) => v === afters[0]),
           `embed ${w} px: the frame and the article text below it never move while the slices play`,
           [heights, afters]);
-    check(inner.every((v) => Math.abs(v - final) <= 1), `embed ${w} px: the page in it is as tall for every slice`, inner);
+    check(inner.every((v) => v === inner[0]), `embed ${w} px: the page in it is as tall for every slice`, inner);
+    check(Math.abs(final - Math.max(before, inner[0])) <= 1,
+          `embed ${w} px: the frame is the room kept or, if more, the page's height`, [final, before, inner[0]]);
     const ev = await frameHandle.evaluate(() => {
       const a = document.getElementById('cm-link');
       return { href: a.href, target: a.target, value: Number(document.getElementById('cm-slider').value) };
@@ -372,6 +374,19 @@ ${embed}<p id="after">The text after the map.</p>${filler}</div></body></html>`;
   await sp.touchscreen.tap(away.x + away.width - 4, away.y + 4);
   await sp.waitForTimeout(100);
   check(await sp.isHidden('#cm-tip'), '375 px: a tap elsewhere closes the sheet');
+  // a place with several events (the arrow to Moscow): all of them, newest first
+  const moscow = sp.locator('.cm-spot[aria-label*="Moscow"]').first();
+  const mb = await moscow.boundingBox();
+  await sp.touchscreen.tap(mb.x + mb.width / 2, mb.y + mb.height / 2);
+  await sp.waitForSelector('#cm-tip:not([hidden])');
+  const ms = await sp.evaluate(() => ({
+    place: (document.querySelector('.cm-sheet-place') || {}).textContent,
+    metas: [...document.querySelectorAll('#cm-tip .cm-ev-meta')].map((e) => e.textContent) }));
+  const mt = ms.metas.map((m) => Date.parse(m.replace(/ \u00b7 .*$/, '').replace(' GMT', ' UTC')));
+  eq(ms.place, 'Moscow', '375 px: a tap on the arrow to Moscow opens Moscow');
+  check(ms.metas.length === 3 && mt.every((t, k) => k === 0 || t < mt[k - 1]),
+        '375 px: Moscow\'s three events, newest first', ms.metas);
+  await sp.keyboard.press('Escape');
   await sctx.close();
 
   eq(log.errors.join('\n'), '', 'no console errors or warnings');
