@@ -44,8 +44,9 @@ layout_frame_sizes(const cm_style *st, int width_px, int height_px, layout_frame
                          f->margin_px * 0.75);
     f->footer_px = round(st->note_px * 1.3 * 3 + 8);
     /* the "New at" box (a heading and two lines) over LAYOUT_BAND_ROWS rows of legend */
-    f->band_px = round(f->margin_px + layout_latest_height(st, 2) + f->margin_px / 2 +
-                       layout_legend_row_px(st) * LAYOUT_BAND_ROWS + 16);
+    f->band_px = round(f->margin_px / 2 + layout_latest_height(st, 2, LAYOUT_PORTRAIT_PAD) + 6 +
+                       layout_portrait_row_px(st) * LAYOUT_BAND_ROWS +
+                       2 * LAYOUT_PORTRAIT_PAD + 4);
 }
 
 void

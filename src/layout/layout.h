@@ -117,17 +117,21 @@ int layout_path_contains(const cm_scene_path *p, double x, double y);
  * map, this many rows before it grows up over the map's bottom edge. */
 enum { LAYOUT_TITLE_LINES = 2, LAYOUT_BAND_ROWS = 4 };
 
-/* How tall a legend row is, and the "New at" box with a heading and @lines lines. */
+/* On a portrait page: how tall a legend row is, and the inner padding of the
+ * legend and of the "New at" box (tighter than over a landscape map). */
 static inline double
-layout_legend_row_px(const cm_style *st)
+layout_portrait_row_px(const cm_style *st)
 {
-    return st->note_px + 7;
+    return st->note_px + 4;
 }
 
+enum { LAYOUT_PORTRAIT_PAD = 6 };
+
+/* The "New at" box with a heading and @lines lines, padded by @pad. */
 static inline double
-layout_latest_height(const cm_style *st, size_t lines)
+layout_latest_height(const cm_style *st, size_t lines, double pad)
 {
-    return st->note_px * 1.5 + 4 + (st->note_px * 1.4 + 2) * (double)lines + 2 * 8;
+    return st->note_px * 1.5 + 4 + (st->note_px * 1.4 + 2) * (double)lines + 2 * pad;
 }
 
 /* The frame of a page of @width_px x @height_px: on a landscape page the

@@ -302,6 +302,13 @@ layout_legend(layout *L)
     size_t first_marker = L->sc->n_markers, first_label = L->sc->n_labels;
     legend lg = { L, r[0] + st->margin_px, 8, st->note_px + 7, 10, 0, 0 };
     double w, h, w_all, h_all;
+    layout_frame_sizes_t f;
+    layout_frame_sizes(st, L->b->width_px, L->b->height_px, &f);
+    if (f.portrait) {
+        lg.x0 = f.margin_px;
+        lg.pad = LAYOUT_PORTRAIT_PAD;
+        lg.row = layout_portrait_row_px(st);
+    }
 
     memset(&now, 0, sizeof(now));
     all = *L->b->all_present;
@@ -314,10 +321,6 @@ layout_legend(layout *L)
         const cm_event *e = cm_slice_event(L->sc->slice, k, &state);
         layout_note_present(L->b->events, e, state, &now);
     }
-    layout_frame_sizes_t f;
-    layout_frame_sizes(st, L->b->width_px, L->b->height_px, &f);
-    if (f.portrait)
-        lg.x0 = f.margin_px;
     legend_rows(L, &lg, &all, &w_all, &h_all);
     drop_from(L, first_label, first_marker);
     legend_rows(L, &lg, &now, &w, &h);
@@ -369,6 +372,7 @@ layout_latest(layout *L)
     double line_h = st->note_px * 1.4 + 2, tallest = st->note_px * 1.5 + 4 + line_h * max_lines;
     double top = 0;   /* a portrait page: the box's top, in the band below the map */
     if (f.portrait) {
+        pad = LAYOUT_PORTRAIT_PAD;
         inner = L->b->width_px - 2 * f.margin_px - 2 * pad;
         top = fmin(r[1] + r[3] + f.margin_px / 2, L->legend_top - 6 - tallest - 2 * pad);
     }

@@ -758,6 +758,17 @@ cm_html_write_embed(const cm_html_page *p, const char *path, const char *page_na
     double narrow_ratio = p->phone_w > 0 ? (double)p->phone_h / p->phone_w : ratio;
     char narrow[128], broad[128];
     height_terms(p, narrow_ratio, 340, 700, narrow, sizeof(narrow));
+    if (p->phone_w > 0) {
+        /* in the frame, the phone layout is no taller than the reader's screen
+         * leaves room for beside the controls and the moment (html.css): the
+         * rest of the page, then, under a screen's height of map */
+        size_t n = strlen(narrow);
+        snprintf(narrow + n, sizeof(narrow) - n, ", 100vh + %.0fpx", below_map_px(p, 700) - 102);
+        memmove(narrow + 4, narrow, strlen(narrow) + 1);
+        memcpy(narrow, "min(", 4);
+        n = strlen(narrow);
+        snprintf(narrow + n, sizeof(narrow) - n, ")");
+    }
     height_terms(p, ratio, 760, 1500, broad, sizeof(broad));
     char *url = url_of_name(page_name);
     cm_outfile o;

@@ -95,8 +95,8 @@ enum { WROTE_PAGE_PNGS = 1 << 7 };
 
 /* The page's layout for phones: the same slice laid out again on a portrait
  * page of its own (larger type for its width, the legend below the map), drawn
- * at scale 2: <stem>-<YYYYMMDDTHHMMZ>-phone.png, 720x1200 pixels. */
-enum { RUN_PHONE_W = 360, RUN_PHONE_H = 600, RUN_PHONE_SCALE = 2 };
+ * at scale 2: <stem>-<YYYYMMDDTHHMMZ>-phone.png, 720x1080 pixels. */
+enum { RUN_PHONE_W = 360, RUN_PHONE_H = 540, RUN_PHONE_SCALE = 2 };
 
 static inline int
 has_phone(const run *r)

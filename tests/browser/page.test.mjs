@@ -195,17 +195,29 @@ try {
   watch(page3, outDir, log);
   await page3.goto(link);
   await loaded(page3);
-  eq(await page3.isVisible('.cm-head'), true, '375 px: the title is written out above the map');
-  const names = await page3.textContent('#cm-names-list');
-  check(await page3.isVisible('#cm-names') && names.includes('Hadrut'),
-        '375 px: the labels too small to read are listed below the map', names);
-  const box3 = await page3.locator('#cm-img').boundingBox();
-  await page3.touchscreen.tap(box3.x + px / manifest.width * box3.width, box3.y + py / manifest.height * box3.height);
+  // the phone's own layout (the same slice laid out for a portrait phone): it
+  // carries the title and the key in type made for the phone
+  const src3 = await page3.evaluate(() => document.getElementById('cm-img').currentSrc);
+  check(src3.endsWith(slices[hadrutAt].files.png.replace(/\.png$/, '-phone.png')),
+        '375 px: the phone layout of the slice', src3);
+  eq(await page3.isVisible('.cm-head'), false, '375 px: the phone picture carries the title');
+  const size3 = await page3.evaluate(() => [document.getElementById('cm-img').naturalWidth,
+    document.getElementById('cm-img').naturalHeight]);
+  eq(size3.join('x'), '720x1080', '375 px: the phone image is 720x1080');
+  // the same events on both layouts: every spot of the desktop page is on the phone's too
+  const ids3 = await page3.evaluate(() => Array.from(document.querySelectorAll('.cm-spot'))
+    .map((b) => b.getAttribute('data-ids')).join(' ').split(' ').filter(Boolean).sort().join(' '));
+  const idsDesk = await page2.evaluate(() => Array.from(document.querySelectorAll('.cm-spot'))
+    .map((b) => b.getAttribute('data-ids')).join(' ').split(' ').filter(Boolean).sort().join(' '));
+  eq(ids3, idsDesk, '375 px: the phone layout has a spot for every event the desktop one has');
+  // tap Hadrut where the phone layout draws it
+  const spot3 = await page3.locator('.cm-spot[data-ids~="hadrut-claimed-1515"]').boundingBox();
+  const tapX = spot3.x + spot3.width / 2, tapY = spot3.y + spot3.height / 2;
+  await page3.touchscreen.tap(tapX, tapY);
   await page3.waitForSelector('#cm-tip:not([hidden])');
   check((await page3.textContent('#cm-tip')).includes('Aliyev says Hadrut taken'), 'tap opens the tooltip');
   const covered = await page3.evaluate(([x, y]) => document.getElementById('cm-tip')
-    .contains(document.elementFromPoint(x, y)), [box3.x + px / manifest.width * box3.width,
-    box3.y + py / manifest.height * box3.height]);
+    .contains(document.elementFromPoint(x, y)), [tapX, tapY]);
   eq(covered, false, '375 px: the tooltip does not cover the marker tapped');
   eq(await page3.locator('.cm-spot[aria-expanded="true"]').count(), 1, 'tap: the tooltip stays open');
   await page3.screenshot({ path: path.join(shotDir, 'page-375.png'), fullPage: true });
@@ -338,8 +350,9 @@ ${embed}<p id="after">The text after the map.</p>${filler}</div></body></html>`;
   watch(sp, outDir, log);
   await sp.goto(link);
   await loaded(sp);
-  const sbox = await sp.locator('#cm-img').boundingBox();
-  const tapAt = { x: sbox.x + px / manifest.width * sbox.width, y: sbox.y + py / manifest.height * sbox.height };
+  // where the layout showing (the phone's) draws Hadrut
+  const sspot = await sp.locator('.cm-spot[data-ids~="hadrut-claimed-1515"]').boundingBox();
+  const tapAt = { x: sspot.x + sspot.width / 2, y: sspot.y + sspot.height / 2 };
   await sp.touchscreen.tap(tapAt.x, tapAt.y);
   await sp.waitForSelector('#cm-tip:not([hidden])');
   const sheet = await sp.evaluate(() => {
