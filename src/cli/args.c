@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 const char cli_usage_text[] =
     "usage: conflictmap render EVENTS.json [-o DIR]\n"
@@ -18,6 +19,7 @@ const char cli_usage_text[] =
     "              [--control [SIDE[:STATUS]=]PATH]...\n"
     "              [--every DURATION | --at TIME[,TIME...]] [--window DURATION]\n"
     "              [--size WxH] [--scale N] [--bbox W,S,E,N] [--projection P]\n"
+    "              [--print-size WxHmm|A4[-landscape]|letter|Wmm [--dpi N]]\n"
     "              [--lang en|az|hy|ru|ar] [--png-colors N]\n"
     "              [--timezone ZONE] [--date-order DMY|MDY] [--settings FILE]\n"
     "              [-j N] [--shard K/N] [--quiet]\n"
@@ -152,6 +154,78 @@ parse_size(args *a, const char *text)
                            "200 to 10000, such as 1600x1200", text);
     a->opt.width_px = w;
     a->opt.height_px = h;
+    a->has_size = 1;
+    return 0;
+}
+
+/* A length's unit in mm: "mm", "cm" or "in"; 0 for anything else. */
+static double
+mm_per_unit(const char *unit)
+{
+    return !strcmp(unit, "mm") ? 1 : !strcmp(unit, "cm") ? 10 : !strcmp(unit, "in") ? 25.4 : 0;
+}
+
+/* "--print-size 180x120mm", "7x5in", "18cm" (a width alone: the height from
+ * --size's aspect), or a paper: A3, A4, A5, letter, legal, tabloid, upright,
+ * with "-landscape" on its side. */
+static int
+parse_print_size(args *a, const char *text)
+{
+    static const struct {
+        const char *name;
+        double w_mm, h_mm;
+    } papers[] = {
+        { "A3", 297, 420 }, { "A4", 210, 297 }, { "A5", 148, 210 },
+        { "letter", 215.9, 279.4 }, { "legal", 215.9, 355.6 }, { "tabloid", 279.4, 431.8 },
+    };
+    char buf[64];
+    snprintf(buf, sizeof(buf), "%s", text);
+    int landscape = 0;
+    size_t n = strlen(buf);
+    if (n > 10 && !strcasecmp(buf + n - 10, "-landscape")) {
+        buf[n - 10] = '\0';
+        landscape = 1;
+    }
+    double w = 0, h = 0;
+    for (size_t i = 0; i < sizeof(papers) / sizeof(papers[0]); i++)
+        if (!strcasecmp(buf, papers[i].name)) {
+            w = landscape ? papers[i].h_mm : papers[i].w_mm;
+            h = landscape ? papers[i].w_mm : papers[i].h_mm;
+        }
+    if (w == 0 && !landscape) {
+        char unit[8] = "";
+        int used = 0;
+        double u;
+        if (sscanf(buf, "%lfx%lf%n", &w, &h, &used) == 2 && buf[used] != '\0' &&
+            strlen(buf + used) < sizeof(unit))
+            snprintf(unit, sizeof(unit), "%s", buf + used);
+        else if (sscanf(buf, "%lf%n", &w, &used) == 1 && strlen(buf + used) < sizeof(unit) &&
+                 !strchr(buf + used, 'x')) {
+            snprintf(unit, sizeof(unit), "%s", buf + used);
+            h = 0;
+        }
+        if ((u = mm_per_unit(unit)) > 0 && w > 0 && h >= 0) {
+            w *= u;
+            h *= u;
+        } else {
+            w = 0;
+        }
+    }
+    if (!(w > 0))
+        return cli_usage_error("--print-size \"%s\" should be WIDTHxHEIGHT with a unit, mm, "
+                               "cm or in, such as 180x120mm or 7x5in; a width alone, such as "
+                               "180mm (the height from --size); or a paper: A3, A4, A5, "
+                               "letter, legal, tabloid, upright, or with -landscape, such as "
+                               "A4-landscape", text);
+    double small = h > 0 && h < w ? h : w, large = h > w ? h : w;
+    if (small < CM_PRINT_MIN_MM || large > CM_PRINT_MAX_MM) {
+        fprintf(stderr, "conflictmap: --print-size \"%s\" is too %s: each side should be "
+                "from %.0f mm to %.0f mm\n", text, small < CM_PRINT_MIN_MM ? "small" : "large",
+                CM_PRINT_MIN_MM, CM_PRINT_MAX_MM);
+        return EXIT_USAGE;
+    }
+    a->opt.print_mm[0] = w;
+    a->opt.print_mm[1] = h;
     return 0;
 }
 
@@ -266,6 +340,10 @@ parse_option(args *a, const char *flag, const char *value)
         return parse_at(a, value);
     else if (!strcmp(flag, "--size"))
         return parse_size(a, value);
+    else if (!strcmp(flag, "--print-size"))
+        return parse_print_size(a, value);
+    else if (!strcmp(flag, "--dpi"))
+        return parse_number(flag, value, 72, 2400, &a->opt.dpi);
     else if (!strcmp(flag, "--scale"))
         return parse_number(flag, value, 0.25, 8, &a->opt.scale);
     else if (!strcmp(flag, "--bbox"))
@@ -360,6 +438,16 @@ cli_parse_args(args *a, int argc, char **argv)
     if (a->opt.shard_n > 1 && (a->opt.formats & (CM_FORMAT_GIF | CM_FORMAT_MP4)))
         return cli_usage_error("--format gif and mp4 make one file of the whole timeline; "
                            "render them without --shard%s", "");
+    if (a->opt.dpi > 0 && !(a->opt.print_mm[0] > 0))
+        return cli_usage_error("--dpi sets a print size's pixels; give --print-size too, such "
+                               "as --print-size 180x120mm --dpi 300%s", "");
+    if (a->opt.print_mm[1] > 0 && a->has_size)
+        return cli_usage_error("--print-size with a width and a height sets the map's size; "
+                               "give --size only with a width alone, such as --print-size "
+                               "180mm, for its aspect%s", "");
+    if (a->opt.print_mm[0] > 0 && a->opt.scale != 1)
+        return cli_usage_error("--print-size draws PNGs at --dpi (default 300); leave out "
+                               "--scale%s", "");
     if (a->opt.slicing.every_s && a->n_at)
         return cli_usage_error("give --every or --at, not both%s", "");
     a->opt.events_path = a->input;

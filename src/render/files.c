@@ -70,8 +70,16 @@ run_draw_slice(run *r, size_t i, cm_diag_list *diags)
         if (!(r->sh.todo[i] & slice_format(f)))
             continue;
         slice_file_path(r, i, slice_format(f), path, sizeof(path));
-        st = cm_draw_cached(r->sh.scenes[i], r->sh.cache, slice_format(f), r->opt->scale,
-                            r->opt->png_colors, path, diags);
+        const run_print *p = r->plan.print;
+        if (p && slice_format(f) == CM_FORMAT_PDF)
+            st = cm_draw_trimmed(r->sh.scenes[i], NULL, CM_FORMAT_PDF, p->pdf_scale, 0,
+                                 p->page_pt, path, diags);
+        else if (p && slice_format(f) == CM_FORMAT_PNG)
+            st = cm_draw_trimmed(r->sh.scenes[i], r->sh.cache, CM_FORMAT_PNG, r->opt->scale,
+                                 r->opt->png_colors, p->png_px, path, diags);
+        else
+            st = cm_draw_cached(r->sh.scenes[i], r->sh.cache, slice_format(f), r->opt->scale,
+                                r->opt->png_colors, path, diags);
         if (st == CM_OK)
             r->sh.bytes[i][f] = stat(path, &sb) == 0 ? (long long)sb.st_size : -1;
     }
@@ -102,7 +110,10 @@ run_choose_files(run *r, size_t i)
     for (size_t f = 0; f < CM_N_SLICE_FORMATS; f++) {
         if (!(formats_of(r) & slice_format(f)))
             continue;
-        cm_draw_hash(r->sh.scenes[i], r->plan.base_hash, slice_format(f), r->opt->scale,
+        double scale = r->opt->scale;   /* a print size's PDF: points a pixel */
+        if (r->plan.print && slice_format(f) == CM_FORMAT_PDF)
+            scale = r->plan.print->pdf_scale;
+        cm_draw_hash(r->sh.scenes[i], r->plan.base_hash, slice_format(f), scale,
                      r->opt->png_colors, r->sh.hashes[i][f]);
         slice_file_name(r, i, slice_format(f), name, sizeof(name));
         snprintf(path, sizeof(path), "%s/%s", set ? set : "", name);
