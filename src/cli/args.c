@@ -17,7 +17,8 @@ const char cli_usage_text[] =
     "              [--format png,svg,pdf,html,svg-outlines,gif,mp4] [--hold SECONDS]\n"
     "              [--style FILE|PRESET] [--shapes PATH]... [--gazetteer FILE]...\n"
     "              [--control [SIDE[:STATUS]=]PATH]...\n"
-    "              [--every DURATION | --at TIME[,TIME...]] [--window DURATION]\n"
+    "              [--every DURATION | --at TIME[,TIME...] [--since TIME]]\n"
+    "              [--window DURATION]\n"
     "              [--size WxH] [--scale N] [--bbox W,S,E,N] [--projection P]\n"
     "              [--print-size WxHmm|A4[-landscape]|letter|Wmm [--dpi N]]\n"
     "              [--lang en|az|hy|ru|ar] [--png-colors N]\n"
@@ -116,6 +117,19 @@ parse_at(args *a, const char *list)
     a->opt.slicing.at = a->at;
     a->opt.slicing.n_at = a->n_at;
     return a->n_at ? 0 : cli_usage_error("--at needs at least one time%s", "");
+}
+
+/* "--since TIME": what is new on the first --at slice. */
+static int
+parse_since(args *a, const char *text)
+{
+    const char *why = cm_time_parse(text, &a->opt.slicing.since);
+    if (why) {
+        fprintf(stderr, "conflictmap: --since \"%s\" %s\n", text, why);
+        return EXIT_USAGE;
+    }
+    a->opt.slicing.has_since = 1;
+    return 0;
 }
 
 static int
@@ -338,6 +352,8 @@ parse_option(args *a, const char *flag, const char *value)
         return parse_duration(flag, value, &a->opt.slicing.window_s);
     else if (!strcmp(flag, "--at"))
         return parse_at(a, value);
+    else if (!strcmp(flag, "--since"))
+        return parse_since(a, value);
     else if (!strcmp(flag, "--size"))
         return parse_size(a, value);
     else if (!strcmp(flag, "--print-size"))
@@ -450,6 +466,19 @@ cli_parse_args(args *a, int argc, char **argv)
                                "--scale%s", "");
     if (a->opt.slicing.every_s && a->n_at)
         return cli_usage_error("give --every or --at, not both%s", "");
+    if (a->opt.slicing.has_since && !a->n_at)
+        return cli_usage_error("--since says what is new at an --at moment; give --at too, "
+                               "such as --at 2020-10-09T18:00:00Z --since "
+                               "2020-10-09T12:00:00Z%s", "");
+    for (size_t i = 0; a->opt.slicing.has_since && i < a->n_at; i++)
+        if (a->at[i] <= a->opt.slicing.since) {
+            char since[CM_TIME_BUF], at[CM_TIME_BUF], msg[256];
+            cm_time_format_iso(a->opt.slicing.since, since);
+            cm_time_format_iso(a->at[i], at);
+            snprintf(msg, sizeof(msg), "--since %s is not before --at %s: nothing could be "
+                     "new; give a time before it", since, at);
+            return cli_usage_error("%s", msg);
+        }
     a->opt.events_path = a->input;
     a->opt.shapes = a->shapes;
     a->opt.n_shapes = a->n_shapes;
