@@ -69,6 +69,13 @@ got=$(png_size png/$name.png)
 got=$(png_size png150/$name.png)
 [ "$got" = 1200x900 ] || fail "8x6in at 150 dpi: $got pixels, expected 1200x900"
 
+# An SVG: the print size in CSS pixels (96 an inch), 180 mm is 681 of them
+# (the layout's whole pixels), whatever the dpi.
+"$bin" render "$example" -o svg "${at[@]}" --format svg --print-size 180x120mm --dpi 600 \
+  --quiet || fail "render svg"
+grep -q '<svg [^>]* width="681" height="454" viewBox="0 0 681 454"' svg/$name.svg ||
+  fail "180x120mm svg: $(grep -o '<svg [^>]*' svg/$name.svg | head -c 200)"
+
 # Usage errors: exit 2, a message that says what to give, nothing written.
 expect_usage() {   # WANTED_TEXT ARGS...
   local want=$1; shift
