@@ -211,7 +211,7 @@ parse_print_size(args *a, const char *text)
         int used = 0;
         double u;
         if (sscanf(buf, "%lfx%lf%n", &w, &h, &used) == 2 && buf[used] != '\0' &&
-            strlen(buf + used) < sizeof(unit))
+            strlen(buf + used) < sizeof(unit) && h > 0)
             snprintf(unit, sizeof(unit), "%s", buf + used);
         else if (sscanf(buf, "%lf%n", &w, &used) == 1 && strlen(buf + used) < sizeof(unit) &&
                  !strchr(buf + used, 'x')) {
