@@ -17,12 +17,46 @@
 #include <string.h>
 
 void
+layout_frame_sizes(const cm_style *st, int width_px, int height_px, layout_frame_sizes_t *f)
+{
+    f->portrait = height_px > width_px * 1.1;
+    if (!f->portrait) {
+        f->margin_px = st->margin_px;
+        f->title_px = st->title_px;
+        f->subtitle_px = st->subtitle_px;
+        f->moment_px = st->moment_px;
+        f->header_px = st->header_px;
+        f->footer_px = st->footer_px;
+        f->band_px = 0;
+        return;
+    }
+    /* A portrait page (a phone, a social card): smaller display type, the
+     * title on up to two lines under the moment, the credit on a line of its
+     * own, and below the map a band for the "New at" box and the legend, so
+     * that neither covers the map's narrow width. */
+    double k = width_px < 600 ? 0.75 : 1;   /* a phone's width: display type a size smaller */
+    f->margin_px = fmin(st->margin_px, 12);
+    f->title_px = st->title_px * k;
+    f->subtitle_px = st->subtitle_px * fmin(1, k + 0.1);
+    f->moment_px = st->moment_px * fmin(1, k + 0.1);
+    f->header_px = round(f->margin_px + f->moment_px * 1.35 + 2 +
+                         LAYOUT_TITLE_LINES * f->title_px * 1.25 + f->subtitle_px * 1.35 +
+                         f->margin_px * 0.75);
+    f->footer_px = round(st->note_px * 1.3 * 3 + 8);
+    /* the "New at" box (a heading and two lines) over LAYOUT_BAND_ROWS rows of legend */
+    f->band_px = round(f->margin_px + layout_latest_height(st, 2) + f->margin_px / 2 +
+                       layout_legend_row_px(st) * LAYOUT_BAND_ROWS + 16);
+}
+
+void
 cm_scene_map_rect(const cm_style *style, int width_px, int height_px, double rect_px[4])
 {
+    layout_frame_sizes_t f;
+    layout_frame_sizes(style, width_px, height_px, &f);
     rect_px[0] = 0;
-    rect_px[1] = style->header_px;
+    rect_px[1] = f.header_px;
     rect_px[2] = width_px;
-    rect_px[3] = height_px - style->header_px - style->footer_px;
+    rect_px[3] = height_px - f.header_px - f.footer_px - f.band_px;
     if (rect_px[3] < 50)
         rect_px[3] = 50;
 }

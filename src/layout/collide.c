@@ -129,6 +129,49 @@ layout_add_label(layout *L, const char *text, cm_group group, double size_px, in
     return lb;
 }
 
+/* At most @max code points of @s, with an ellipsis when cut. */
+static void
+shorten(const char *s, size_t max, char *buf, size_t size)
+{
+    size_t i = 0, cps = 0;
+    while (s[i] && cps < max && i + 4 < size) {
+        i++;
+        while (((unsigned char)s[i] & 0xC0) == 0x80)
+            i++;
+        cps++;
+    }
+    if (i + 4 >= size)
+        i = 0;
+    memcpy(buf, s, i);
+    if (s[i]) {
+        memcpy(buf + i, "\xe2\x80\xa6", 3);
+        i += 3;
+    }
+    buf[i] = '\0';
+}
+
+/* @text shortened (by whole characters, with an ellipsis) until it fits @w_px. */
+void
+layout_fit_width(layout *L, cm_scene_label *lb, double w_px)
+{
+    size_t chars = 0;
+    for (const char *p = lb->text; *p; p++)
+        chars += ((unsigned char)*p & 0xC0) != 0x80;
+    while (lb->w > w_px && chars > 4) {
+        char shorter[512];
+        shorten(lb->text, --chars - 1, shorter, sizeof(shorter));
+        char *copy = strdup(shorter);
+        if (!copy) {
+            L->status = CM_ERR_NOMEM;
+            return;
+        }
+        free(lb->text);
+        lb->text = copy;
+        layout_measure(L, copy, lb->size_px, lb->bold, lb->italic, &lb->w, &lb->h,
+                       &lb->baseline_px);
+    }
+}
+
 cm_scene_rect *
 layout_add_rect(layout *L, cm_group group, box bx, cm_rgba fill, cm_stroke stroke)
 {

@@ -42,6 +42,7 @@ extern const layout_kind_word layout_kind_words[9];
 
 typedef struct cm_legend_present {
     int sides[64], kinds[16], reported, claimed, confirmed, disputed, uncertain, fresh, other;
+    int clustered;             /* numbered circles: places too close to show apart */
 } present;
 
 /* Notes in @p what @e (in @state) brings to the legend. */
@@ -76,6 +77,25 @@ layout_event_reach(const cm_style *st)
     return layout_ring_px(2, st->marker_px) + st->marker_px;
 }
 
+/* A map with more places than this that have events on it is too dense to
+ * show each: places that share a cell of a grid of layout_cluster_cell_px()
+ * are drawn as one circle with the number of events (markers.c). */
+enum { LAYOUT_CLUSTER_SPOTS = 400 };
+
+/* A cluster's circle: larger with more events, at most 2.2 markers wide, so
+ * that two circles in neighbouring cells never touch. */
+static inline double
+layout_cluster_radius(const cm_style *st, size_t n)
+{
+    return st->marker_px * fmin(2.2, 1.1 + 0.35 * log10((double)(n ? n : 1)));
+}
+
+static inline double
+layout_cluster_cell_px(const cm_style *st)
+{
+    return 2 * 2.2 * st->marker_px + 6;
+}
+
 /* ---- room.c ------------------------------------------------------------------------------- */
 
 /* The spot inside the polygon @p, within @map_rect, with the most room around
@@ -90,6 +110,38 @@ int layout_room_for(const cm_scene_path *p, const double map_rect[4], const doub
 int layout_compare_doubles(const void *a, const void *b);
 /* 1 when (@x, @y) is inside the polygon @p (even-odd, as it is filled). */
 int layout_path_contains(const cm_scene_path *p, double x, double y);
+
+/* ---- base.c: the frame's sizes ---------------------------------------------------------- */
+
+/* A portrait page's title takes up to this many lines; its legend, below the
+ * map, this many rows before it grows up over the map's bottom edge. */
+enum { LAYOUT_TITLE_LINES = 2, LAYOUT_BAND_ROWS = 4 };
+
+/* How tall a legend row is, and the "New at" box with a heading and @lines lines. */
+static inline double
+layout_legend_row_px(const cm_style *st)
+{
+    return st->note_px + 7;
+}
+
+static inline double
+layout_latest_height(const cm_style *st, size_t lines)
+{
+    return st->note_px * 1.5 + 4 + (st->note_px * 1.4 + 2) * (double)lines + 2 * 8;
+}
+
+/* The frame of a page of @width_px x @height_px: on a landscape page the
+ * style's header and footer; on a portrait one (taller than wide by a tenth)
+ * its own, with a band between the map and the footer for the "New at" box and
+ * the legend. cm_scene_map_rect() leaves the map what is between. */
+typedef struct layout_frame_sizes_t {
+    int portrait;
+    double margin_px, title_px, subtitle_px, moment_px;
+    double header_px, footer_px, band_px;
+} layout_frame_sizes_t;
+
+void layout_frame_sizes(const cm_style *st, int width_px, int height_px,
+                        layout_frame_sizes_t *f);
 
 /* ---- base.c (for coast.c) ------------------------------------------------------------------ */
 
@@ -166,6 +218,8 @@ typedef struct layout {
                                     leader line may cross one */
     size_t n_leaders, cap_leaders;
     layout_grid leader_grid;     /* the leaders, by index, as their bounding boxes */
+    double legend_top;           /* a portrait page: the top of the legend's largest form */
+    int clustered;               /* places on the map are many: clusters are drawn */
     cm_status status;
 } layout;
 
@@ -220,6 +274,8 @@ void layout_measure(layout *L, const char *text, double size_px, int bold, int i
  * measured); NULL, with L->status set, when out of memory. */
 cm_scene_label *layout_add_label(layout *L, const char *text, cm_group group, double size_px,
                                  int bold, int italic, cm_rgba color);
+/* @lb's text shortened (by whole characters, with an ellipsis) until it fits @w_px. */
+void layout_fit_width(layout *L, cm_scene_label *lb, double w_px);
 cm_scene_rect *layout_add_rect(layout *L, cm_group group, box bx, cm_rgba fill,
                                cm_stroke stroke);
 cm_scene_marker *layout_add_marker(layout *L, cm_group group, const cm_event *ev, double x,

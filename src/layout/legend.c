@@ -174,6 +174,12 @@ legend_states(legend *lg, const present *p)
         m->uncertainty_px = m->r * 1.6;
         m->r *= 0.5;
     }
+    if (p->clustered && (m = legend_row(lg, "Circle with a number: that many reports "
+                                              "close together"))) {
+        m->symbol = CM_SYM_CIRCLE;
+        m->r *= 1.2;
+        m->fill.a = 0.9;
+    }
     if (p->fresh && (m = legend_row(lg, "Glow: new in this map"))) {
         m->symbol = CM_SYM_CIRCLE;
         m->is_new = 1;
@@ -212,21 +218,31 @@ legend_lines(legend *lg)
  * leaves the map's middle to the story. Each row is one marker and one label,
  * made in the same order. */
 static void
-legend_columns(layout *L, legend *lg, size_t first_marker, double *w, double *h)
+legend_columns(layout *L, legend *lg, size_t first_marker, size_t n_cols, double *w, double *h)
 {
-    size_t n = lg->n_rows, per_col = (n + 1) / 2;
+    size_t n = lg->n_rows, per_col = (n + n_cols - 1) / n_cols;
     double col_w = 0;
     for (size_t i = 0; i < n; i++)
         col_w = fmax(col_w, L->sc->labels[lg->first_label + i].w);
     col_w += lg->sw + 6 + 10;
+    if (n_cols > 2) {   /* as many columns as the width takes, at most n_cols */
+        col_w -= 4;
+        double room = L->b->width_px - 2 * lg->x0 - lg->pad * 2 + 6;
+        n_cols = (size_t)fmax(2, fmin((double)n_cols, floor(room / col_w)));
+        per_col = (n + n_cols - 1) / n_cols;
+    }
+    if (per_col == 0)
+        per_col = 1;
     for (size_t i = 0; i < n; i++) {
-        double dx = i >= per_col ? col_w : 0, dy = i >= per_col ? -lg->row * (double)per_col : 0;
+        size_t col = i / per_col;
+        double dx = col_w * (double)col, dy = -lg->row * (double)(per_col * col);
         L->sc->labels[lg->first_label + i].x += dx;
         L->sc->labels[lg->first_label + i].y += dy;
         L->sc->markers[first_marker + i].x += dx;
         L->sc->markers[first_marker + i].y += dy;
     }
-    *w = lg->pad * 2 + col_w * (n > 1 ? 2 : 1) - 10;
+    *w = lg->pad * 2 + col_w * (double)(n > per_col ? (n + per_col - 1) / per_col : 1) -
+         (n_cols > 2 ? 6 : 10);
     *h = lg->pad * 2 + lg->row * (double)per_col;
 }
 
@@ -238,13 +254,20 @@ legend_rows(layout *L, legend *lg, const present *p, double *w, double *h)
     size_t first_marker = L->sc->n_markers;
     lg->n_rows = 0;
     lg->first_label = L->sc->n_labels;
-    if (L->b->width_px < 900) {   /* a phone-sized map: what the markers mean */
+    layout_frame_sizes_t f;
+    layout_frame_sizes(L->st, L->b->width_px, L->b->height_px, &f);
+    if (L->b->width_px < 900 || f.portrait) {
         present brief = *p;
-        brief.uncertain = brief.fresh = 0;
+        if (L->b->width_px < 900) {   /* a phone-sized map: what the markers mean */
+            brief.uncertain = brief.fresh = 0;
+        }
         legend_sides_and_kinds(lg, &brief);
         legend_areas(lg);
         legend_states(lg, &brief);
-        legend_columns(L, lg, first_marker, w, h);
+        if (L->b->width_px >= 900)
+            legend_lines(lg);
+        /* below a portrait map, as many columns as its width takes */
+        legend_columns(L, lg, first_marker, f.portrait ? 6 : 2, w, h);
         return;
     }
     legend_sides_and_kinds(lg, p);
@@ -282,6 +305,8 @@ layout_legend(layout *L)
 
     memset(&now, 0, sizeof(now));
     all = *L->b->all_present;
+    now.clustered = L->clustered;
+    all.clustered = L->clustered || cm_events_count(L->b->events) > LAYOUT_CLUSTER_SPOTS;
     note_control_sides(L, &now);
     note_control_sides(L, &all);
     for (size_t k = 0; k < cm_slice_n_events(L->sc->slice); k++) {
@@ -289,9 +314,28 @@ layout_legend(layout *L)
         const cm_event *e = cm_slice_event(L->sc->slice, k, &state);
         layout_note_present(L->b->events, e, state, &now);
     }
+    layout_frame_sizes_t f;
+    layout_frame_sizes(st, L->b->width_px, L->b->height_px, &f);
+    if (f.portrait)
+        lg.x0 = f.margin_px;
     legend_rows(L, &lg, &all, &w_all, &h_all);
     drop_from(L, first_label, first_marker);
     legend_rows(L, &lg, &now, &w, &h);
+    if (f.portrait) {   /* in the band below the map, at its foot; the box above it */
+        double foot = L->b->height_px - f.footer_px - 4;
+        L->legend_top = foot - h_all;
+        h = fmax(h, h_all);   /* one box on every slice: the band never changes */
+        w = fmax(w, w_all);
+        double y0 = foot - h;
+        for (size_t i = first_label; i < L->sc->n_labels; i++)
+            L->sc->labels[i].y += y0;
+        for (size_t i = first_marker; i < L->sc->n_markers; i++)
+            L->sc->markers[i].y += y0;
+        layout_add_rect(L, CM_GROUP_LEGEND, (box){ lg.x0, y0, w, h }, st->box_bg,
+                        (cm_stroke){ st->rule, 1, { 0, 0 } });
+        layout_add_obstacle(L, (box){ lg.x0 - 4, y0 - 4, w + 8, h + 8 });
+        return;
+    }
     double y0 = r[1] + r[3] - st->margin_px - h;
     for (size_t i = first_label; i < L->sc->n_labels; i++)
         L->sc->labels[i].y += y0;
@@ -305,49 +349,6 @@ layout_legend(layout *L)
 
 /* ---- the latest reports: the "New at" box ---------------------------------------- */
 
-/* At most @max code points of @s, with an ellipsis when cut. */
-static void
-shorten(const char *s, size_t max, char *buf, size_t size)
-{
-    size_t i = 0, cps = 0;
-    while (s[i] && cps < max && i + 4 < size) {
-        i++;
-        while (((unsigned char)s[i] & 0xC0) == 0x80)
-            i++;
-        cps++;
-    }
-    if (i + 4 >= size)
-        i = 0;
-    memcpy(buf, s, i);
-    if (s[i]) {
-        memcpy(buf + i, "\xe2\x80\xa6", 3);
-        i += 3;
-    }
-    buf[i] = '\0';
-}
-
-/* @text shortened (by whole characters, with an ellipsis) until it fits @w_px. */
-static void
-fit_width(layout *L, cm_scene_label *lb, double w_px)
-{
-    size_t chars = 0;
-    for (const char *p = lb->text; *p; p++)
-        chars += ((unsigned char)*p & 0xC0) != 0x80;
-    while (lb->w > w_px && chars > 4) {
-        char shorter[512];
-        shorten(lb->text, --chars - 1, shorter, sizeof(shorter));
-        char *copy = strdup(shorter);
-        if (!copy) {
-            L->status = CM_ERR_NOMEM;
-            return;
-        }
-        free(lb->text);
-        lb->text = copy;
-        layout_measure(L, copy, lb->size_px, lb->bold, lb->italic, &lb->w, &lb->h,
-                       &lb->baseline_px);
-    }
-}
-
 /* The reports new in this slice, newest first, bottom right: what changed.
  * The box has one width and labels keep clear of its tallest form, so that
  * it changing from slice to slice never pushes a label on the map. */
@@ -355,7 +356,10 @@ void
 layout_latest(layout *L)
 {
     const cm_style *st = L->st;
-    int compact = L->b->width_px < 900;   /* a phone-sized map keeps the box small */
+    layout_frame_sizes_t f;
+    layout_frame_sizes(st, L->b->width_px, L->b->height_px, &f);
+    /* a phone-sized map keeps the box small; a portrait one has two lines' room */
+    int compact = L->b->width_px < 900 || f.portrait;
     size_t max_lines = compact ? 2 : 5, n_new = 0, shown = 0;
     const cm_slice *sl = L->sc->slice;
     const double *r = L->b->map_rect;
@@ -363,15 +367,24 @@ layout_latest(layout *L)
     char line[512], clock[CM_TIME_BUF];
     double pad = 8, inner = fmin(r[2] * (compact ? 0.4 : 0.3), 420), y;
     double line_h = st->note_px * 1.4 + 2, tallest = st->note_px * 1.5 + 4 + line_h * max_lines;
+    double top = 0;   /* a portrait page: the box's top, in the band below the map */
+    if (f.portrait) {
+        inner = L->b->width_px - 2 * f.margin_px - 2 * pad;
+        top = fmin(r[1] + r[3] + f.margin_px / 2, L->legend_top - 6 - tallest - 2 * pad);
+    }
 
     for (size_t k = 0; k < cm_slice_n_events(sl); k++) {
         cm_event_state state;
         cm_slice_event(sl, k, &state);
         n_new += state == CM_EVENT_NEW;
     }
-    layout_add_obstacle(L, (box){ r[0] + r[2] - st->margin_px - inner - 2 * pad - 4,
-                                  r[1] + r[3] - st->margin_px - tallest - 2 * pad - 4,
-                                  inner + 2 * pad + 8, tallest + 2 * pad + 8 });
+    if (f.portrait)
+        layout_add_obstacle(L, (box){ f.margin_px - 4, top - 4, inner + 2 * pad + 8,
+                                      tallest + 2 * pad + 8 });
+    else
+        layout_add_obstacle(L, (box){ r[0] + r[2] - st->margin_px - inner - 2 * pad - 4,
+                                      r[1] + r[3] - st->margin_px - tallest - 2 * pad - 4,
+                                      inner + 2 * pad + 8, tallest + 2 * pad + 8 });
     if (n_new == 0 && !L->sc->change_words)
         return;
     /* with no new report, the box still says what changed hands */
@@ -387,7 +400,7 @@ layout_latest(layout *L)
                               st->text);
         if (!lb)
             return;
-        fit_width(L, lb, inner);
+        layout_fit_width(L, lb, inner);
         lb->y = y;
         y += lb->h + 2;
         shown++;
@@ -405,7 +418,7 @@ layout_latest(layout *L)
         lb = layout_add_label(L, line, CM_GROUP_LATEST, st->note_px, 0, 0, st->text);
         if (!lb)
             return;
-        fit_width(L, lb, inner);
+        layout_fit_width(L, lb, inner);
         lb->event = e;
         lb->y = y;
         y += lb->h + 2;
@@ -413,6 +426,10 @@ layout_latest(layout *L)
     }
     box bx = { r[0] + r[2] - st->margin_px - inner - 2 * pad,
                r[1] + r[3] - st->margin_px - y - 2 * pad, inner + 2 * pad, y + 2 * pad };
+    if (f.portrait) {
+        bx.x = f.margin_px;
+        bx.y = top;
+    }
     for (size_t i = first_label; i < L->sc->n_labels; i++) {
         L->sc->labels[i].x = bx.x + pad;
         L->sc->labels[i].y += bx.y + pad;

@@ -138,14 +138,90 @@ compare_groups(const void *pa, const void *pb)
     return cm_event_index(a->label_event) < cm_event_index(b->label_event) ? -1 : 1;
 }
 
+/* ---- clusters: where no reader can tell the markers apart ------------------------------ */
+
+/* The number of events inside a cluster's circle: "7", "1.2k", "12k". */
+static void
+layout_count_label(layout *L, const cm_scene_marker *m)
+{
+    char text[32];
+    if (m->count < 1000)
+        snprintf(text, sizeof(text), "%zu", m->count);
+    else if (m->count < 10000)
+        snprintf(text, sizeof(text), "%.1fk", (double)m->count / 1000);
+    else
+        snprintf(text, sizeof(text), "%zuk", m->count / 1000);
+    cm_scene_label *lb = layout_add_label(L, text, CM_GROUP_LABELS, L->st->note_px * 0.9, 1, 0,
+                                          layout_white);
+    if (!lb)
+        return;
+    lb->anchor = CM_ANCHOR_MIDDLE;
+    lb->x = m->x - lb->w / 2;
+    lb->y = m->y - lb->h / 2;
+}
+
+/* How the events of a cell of a dense map are drawn as one numbered circle. */
+static void
+layout_cluster(layout *L, const entry *on, const group *gs, const size_t *idx, size_t n_idx,
+               double cx, double cy)
+{
+    size_t n_events = 0;
+    int is_new = 0;
+    const char *side = NULL;
+    int one_side = 1;
+    for (size_t k = 0; k < n_idx; k++) {
+        const group *g = &gs[idx[k]];
+        n_events += g->n;
+        for (size_t j = g->first; j < g->first + g->n; j++) {
+            const cm_event *e = on[j].event;
+            const char *s = cm_event_control_to(e) ? cm_event_control_to(e)
+                                                   : cm_event_claimed_by(e);
+            is_new |= on[j].state == CM_EVENT_NEW;
+            if (j == gs[idx[0]].first && k == 0)
+                side = s;
+            else if ((s == NULL) != (side == NULL) || (s && strcmp(s, side) != 0))
+                one_side = 0;
+        }
+    }
+    double r = layout_cluster_radius(L->st, n_events);
+    cm_scene_marker *m = layout_add_marker(L, CM_GROUP_EVENTS, on[gs[idx[0]].first].event, cx,
+                                           cy, r);
+    if (!m)
+        return;
+    m->symbol = CM_SYM_CIRCLE;
+    m->fill = one_side ? layout_side_color(L->b->events, side, L->st->neutral) : L->st->neutral;
+    m->fill.a = 0.9;
+    m->stroke = layout_white;
+    m->stroke_px = 1.5;
+    m->is_new = is_new;
+    m->count = n_events;
+    layout_add_obstacle(L, (box){ cx - r - 2, cy - r - 2, 2 * r + 4, 2 * r + 4 });
+    for (size_t k = 0; k < n_idx; k++)
+        for (size_t j = gs[idx[k]].first; j < gs[idx[k]].first + gs[idx[k]].n; j++)
+            layout_add_position(L, on[j].event, cx, cy);
+    layout_count_label(L, m);
+}
+
+static int
+compare_cells(const void *pa, const void *pb)
+{
+    const size_t *a = pa, *b = pb;
+    return a[0] != b[0] ? (a[0] > b[0]) - (a[0] < b[0]) : (a[1] > b[1]) - (a[1] < b[1]);
+}
+
 /* Markers for the events on the map, one small cluster per place; returns the
- * places in label priority order (new control changes first). */
+ * places in label priority order (new control changes first). On a map with
+ * more than LAYOUT_CLUSTER_SPOTS places, the places that share a cell of a
+ * grid over the map are one numbered circle at the cell's centre (the grid is
+ * the same on every slice, so a circle does not wander as events arrive); a
+ * place alone in its cell keeps its own markers and label. */
 group *
 layout_on_map(layout *L, entry *on, size_t n_on, size_t *n_groups)
 {
     group *groups = malloc((n_on + 1) * sizeof(group));
     const cm_event **evs = malloc((n_on + 1) * sizeof(*evs));
     cm_event_state *states = malloc((n_on + 1) * sizeof(*states));
+    size_t n_all = 0, (*cells)[2] = NULL;
     *n_groups = 0;
     if (!groups || !evs || !states) {
         L->status = CM_ERR_NOMEM;
@@ -158,21 +234,67 @@ layout_on_map(layout *L, entry *on, size_t n_on, size_t *n_groups)
         size_t j = i;
         group g = { on[i].x, on[i].y, i, 0, 0, 0, on[i].event };
         for (; j < n_on && on[j].x == on[i].x && on[j].y == on[i].y; j++) {
-            evs[j - i] = on[j].event;
-            states[j - i] = on[j].state;
             g.has_new |= on[j].state == CM_EVENT_NEW;
             g.has_control |= cm_event_control_to(on[j].event) != NULL;
             g.label_event = on[j].event;   /* the newest names the place */
         }
         g.n = j - i;
+        groups[n_all++] = g;
+        i = j;
+    }
+    /* dense: each place's cell, and the places sorted by cell */
+    double cell = layout_cluster_cell_px(L->st);
+    const double *rc = L->b->map_rect;
+    if (n_all > LAYOUT_CLUSTER_SPOTS && (cells = malloc(n_all * sizeof(*cells))) != NULL) {
+        size_t per_row = (size_t)(rc[2] / cell) + 2;
+        for (size_t k = 0; k < n_all; k++) {
+            size_t cxi = (size_t)fmax(0, floor((groups[k].x - rc[0]) / cell));
+            size_t cyi = (size_t)fmax(0, floor((groups[k].y - rc[1]) / cell));
+            cells[k][0] = cyi * per_row + cxi;
+            cells[k][1] = k;
+        }
+        qsort(cells, n_all, sizeof(*cells), compare_cells);
+    } else if (n_all > LAYOUT_CLUSTER_SPOTS) {
+        L->status = CM_ERR_NOMEM;
+    }
+    size_t *idx = cells ? malloc(n_all * sizeof(*idx)) : NULL;
+    group *kept = cells ? malloc(n_all * sizeof(*kept)) : groups;   /* places not in a circle */
+    if (cells && (!idx || !kept))
+        L->status = CM_ERR_NOMEM;
+    for (size_t c = 0; c < n_all && L->status == CM_OK;) {
+        size_t d = c, n_idx = 0;
+        if (cells)
+            for (; d < n_all && cells[d][0] == cells[c][0]; d++)
+                idx[n_idx++] = cells[d][1];
+        else
+            d = c + 1;
+        if (n_idx > 1) {
+            size_t per_row = (size_t)(rc[2] / cell) + 2;
+            double cx = rc[0] + ((double)(cells[c][0] % per_row) + 0.5) * cell;
+            double cy = rc[1] + ((double)(cells[c][0] / per_row) + 0.5) * cell;
+            layout_cluster(L, on, groups, idx, n_idx, cx, cy);
+            c = d;
+            continue;
+        }
+        group g = groups[cells ? cells[c][1] : c];
+        for (size_t j = g.first; j < g.first + g.n; j++) {
+            evs[j - g.first] = on[j].event;
+            states[j - g.first] = on[j].state;
+        }
         size_t first_marker = L->sc->n_markers;
         layout_group(L, evs, states, g.n, g.x, g.y);
         for (size_t k = first_marker; k < L->sc->n_markers; k++)
             layout_add_position(L, L->sc->markers[k].event, L->sc->markers[k].x,
                                 L->sc->markers[k].y);
-        groups[(*n_groups)++] = g;
-        i = j;
+        kept[(*n_groups)++] = g;   /* without cells, in place: never past the one read */
+        c = d;
     }
+    if (kept && kept != groups) {
+        memcpy(groups, kept, *n_groups * sizeof(group));
+        free(kept);
+    }
+    free(idx);
+    free(cells);
     free(evs);
     free(states);
     qsort(groups, *n_groups, sizeof(group), compare_groups);

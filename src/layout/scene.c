@@ -43,11 +43,14 @@ cm_scene_layout(cm_scene **out, const cm_scene_base *base, const cm_slice *slice
     if (base->inset_rect[2] > 0)
         layout_add_obstacle(&L, (box){ base->inset_rect[0] - 4, base->inset_rect[1] - 4,
                                        base->inset_rect[2] + 8, base->inset_rect[3] + 8 });
+    L.status = L.status ? L.status : layout_collect(&L, &on, &n_on, &off, &n_off);
+    for (size_t i = 0, spots = 0; i < n_on && !L.clustered; i++)   /* sorted by place */
+        L.clustered = (spots += !i || on[i].x != on[i - 1].x || on[i].y != on[i - 1].y) >
+                      LAYOUT_CLUSTER_SPOTS;
     layout_areas(&L);   /* first: the legend names what the areas show */
     layout_legend(&L);
     layout_latest(&L);
     layout_control(&L);
-    L.status = L.status ? L.status : layout_collect(&L, &on, &n_on, &off, &n_off);
     if (L.status == CM_OK)
         groups = layout_on_map(&L, on, n_on, &n_groups);
     for (n_first = 0; n_first < n_groups && layout_group_rank(&groups[n_first]) < 2; n_first++)

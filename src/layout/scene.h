@@ -41,6 +41,7 @@ typedef struct cm_scene_marker {
     double dash_px[2];         /* for CM_SYM_LINE */
     double uncertainty_px;     /* radius of the "somewhere near" ring; 0 for none */
     int is_new, is_offmap;
+    size_t count;              /* a cluster's circle: the events it stands for; else 0 */
 } cm_scene_marker;
 
 /* Which point of a label stays put: its start, middle or end, on the first

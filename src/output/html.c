@@ -24,6 +24,16 @@ extern const char cm_html_js[];    /* src/output/html.js */
 /* Below this size in CSS pixels a label on the picture is listed under it. */
 static const double readable_label_px = 9;
 
+/* The phone layout shows at this width and below: a phone, and an article
+ * column up to 720 px (a 680 px column), where the portrait layout's type is
+ * larger than the landscape map's shrunk to the column. The one place it is
+ * said: the style sheet's rule, the <source>'s media, the script (data) and
+ * the embed snippet take it from here. */
+#define PHONE_MAX_PX 720
+#define PHONE_MEDIA "(max-width: 720px)"
+
+
+
 /* ---- writing text -------------------------------------------------------------------- */
 
 /* Text for HTML element content and for quoted attribute values alike. */
@@ -215,10 +225,10 @@ find_slot(spot_slot *t, size_t mask, double x, double y)
 }
 
 static void
-add_spots(builder *b, json_t *entry, const cm_scene *sc)
+add_spots(builder *b, json_t *entry, const cm_scene *sc, int with_new)
 {
     const cm_slice *sl = sc->slice;
-    json_t *spots = json_array(), *fresh = json_array();
+    json_t *spots = json_array(), *fresh = with_new ? json_array() : NULL;
     int w = cm_scene_width_px(sc), h = cm_scene_height_px(sc);
     size_t n = cm_slice_n_events(sl), mask = 15;
     while (mask < 2 * n)
@@ -231,7 +241,7 @@ add_spots(builder *b, json_t *entry, const cm_scene *sc)
         const cm_event *e = cm_slice_event(sl, k, &state);
         json_t *index = json_integer((json_int_t)cm_event_index(e));
         double x, y;
-        if (state == CM_EVENT_NEW)
+        if (state == CM_EVENT_NEW && with_new)
             push(b, fresh, json_integer((json_int_t)cm_event_index(e)));
         if (!cm_scene_event_xy(sc, e, &x, &y)) {
             json_decref(index);
@@ -251,7 +261,8 @@ add_spots(builder *b, json_t *entry, const cm_scene *sc)
     }
     free(table);
     set(b, entry, "spots", spots);
-    set(b, entry, "new", fresh);
+    if (with_new)
+        set(b, entry, "new", fresh);
 }
 
 /* A label's text without the left-to-right marks that are there for drawing. */
@@ -330,7 +341,7 @@ slice_data(builder *b, const cm_html_slice *hs)
     set(b, o, "alt", json_string(cm_scene_alt(hs->scene)));
     if (hs->scene->change_words)   /* "Azerbaijan gained 1,936 km² since 20 November." */
         set(b, o, "change", json_string(hs->scene->change_words));
-    add_spots(b, o, hs->scene);
+    add_spots(b, o, hs->scene, 1);
     add_labels(b, o, hs->scene);
     return o;
 }
@@ -361,6 +372,7 @@ struct cm_html_page {
     const cm_events *events;
     const cm_style *style;
     int width_px, height_px;
+    int phone_w, phone_h;      /* the phone layout's size; 0 when there is none */
     json_t *root, *slices;     /* the page's data block; slices is borrowed from root */
 };
 
@@ -387,6 +399,7 @@ cm_html_page_create(cm_html_page **out, const cm_events *ev, const cm_style *sty
     set(&b, p->root, "w2", json_integer((json_int_t)lround(width_px * scale_2x)));
     set(&b, p->root, "readable", json_real(readable_label_px));
     set(&b, p->root, "labelPx", json_real(style->label_px));
+    set(&b, p->root, "phoneMedia", json_string(PHONE_MEDIA));
     for (size_t i = 0; i < cm_events_count(ev) && !b.failed; i++)
         push(&b, events, event_data(&b, ev, cm_events_get(ev, i)));
     set(&b, p->root, "events", events);
@@ -421,6 +434,42 @@ cm_html_page_add_slice(cm_html_page *p, const cm_scene *scene, const char *png,
     return b.failed ? CM_ERR_NOMEM : CM_OK;
 }
 
+/* The smallest type of @sc's story labels, or @fallback with none: what the
+ * page compares with the readable size to write out the title and key. */
+static double
+smallest_label_px(const cm_scene *sc, double fallback)
+{
+    double least = 0;
+    for (size_t i = 0; i < sc->n_labels; i++) {
+        const cm_scene_label *lb = &sc->labels[i];
+        if (lb->group == CM_GROUP_LABELS && lb->size_px > 0 && (least == 0 || lb->size_px < least))
+            least = lb->size_px;
+    }
+    return least > 0 ? least : fallback;
+}
+
+cm_status
+cm_html_page_add_phone(cm_html_page *p, const cm_scene *phone_scene, const char *phone_png)
+{
+    builder b = { 0 };
+    json_t *slice = json_array_get(p->slices, json_array_size(p->slices) - 1);
+    if (!slice || !phone_png)
+        return CM_ERR_INTERNAL;
+    if (!p->phone_w) {
+        p->phone_w = cm_scene_width_px(phone_scene);
+        p->phone_h = cm_scene_height_px(phone_scene);
+        set(&b, p->root, "pw", json_integer(p->phone_w));
+        set(&b, p->root, "ph", json_integer(p->phone_h));
+        set(&b, p->root, "pLabelPx", json_real(smallest_label_px(phone_scene, p->style->label_px)));
+    }
+    json_t *phone = json_object();
+    set(&b, phone, "png", url_value(phone_png));
+    add_spots(&b, phone, phone_scene, 0);
+    add_labels(&b, phone, phone_scene);
+    set(&b, slice, "phone", phone);
+    return b.failed ? CM_ERR_NOMEM : CM_OK;
+}
+
 cm_status
 cm_html_page_set_folder(cm_html_page *p, const char *folder)
 {
@@ -428,8 +477,11 @@ cm_html_page_set_folder(cm_html_page *p, const char *folder)
     size_t i;
     json_t *slice;
     json_array_foreach(p->slices, i, slice) {
-        for (size_t k = 0; k < sizeof(keys) / sizeof(keys[0]); k++) {
-            const char *name = json_string_value(json_object_get(slice, keys[k]));
+        for (size_t k = 0; k <= sizeof(keys) / sizeof(keys[0]); k++) {
+            /* the slice's PNGs, then its phone layout's */
+            json_t *owner = k < sizeof(keys) / sizeof(keys[0]) ? slice : json_object_get(slice, "phone");
+            const char *key = k < sizeof(keys) / sizeof(keys[0]) ? keys[k] : "png";
+            const char *name = json_string_value(json_object_get(owner, key));
             if (!name)
                 continue;
             size_t len = strlen(folder) + strlen(name) + 1;
@@ -437,7 +489,7 @@ cm_html_page_set_folder(cm_html_page *p, const char *folder)
             if (!url)
                 return CM_ERR_NOMEM;
             snprintf(url, len, "%s%s", folder, name);
-            int failed = json_object_set_new(slice, keys[k], json_string(url)) != 0;
+            int failed = json_object_set_new(owner, key, json_string(url)) != 0;
             free(url);
             if (failed)
                 return CM_ERR_NOMEM;
@@ -451,18 +503,26 @@ cm_html_page_set_folder(cm_html_page *p, const char *folder)
 /* The style sheet: the map style's colours as custom properties, so the page
  * matches the map (light, dark, print), then src/output/html.css. */
 static char *
-style_sheet(const cm_style *st)
+style_sheet(const cm_html_page *p)
 {
-    char text[8], muted[8], bg[8], rule[8], box[8], glow[8], vars[512];
+    const cm_style *st = p->style;
+    char text[8], muted[8], bg[8], rule[8], box[8], glow[8], vars[768];
     hex_color(st->text, text);
     hex_color(st->text_muted, muted);
     hex_color(st->frame_bg, bg);
     hex_color(st->rule, rule);
     hex_color(st->box_bg, box);
     hex_color(st->new_glow, glow);
+    /* --cm-w and --cm-h: the size of the layout showing, which html.css fits
+     * to the screen's height as well as its width */
     int n = snprintf(vars, sizeof(vars), ":root{--cm-text:%s;--cm-muted:%s;--cm-bg:%s;"
-                     "--cm-rule:%s;--cm-box:%s;--cm-new:%s}\n", text, muted, bg, rule, box,
-                     glow);
+                     "--cm-rule:%s;--cm-box:%s;--cm-new:%s;--cm-w:%d;--cm-h:%d}\n", text, muted,
+                     bg, rule, box, glow, p->width_px, p->height_px);
+    if (p->phone_w > 0 && n > 0 && (size_t)n < sizeof(vars))
+        n += snprintf(vars + n, sizeof(vars) - (size_t)n, "@media %s{:root{--cm-w:%d;--cm-h:%d}}\n",
+                      PHONE_MEDIA, p->phone_w, p->phone_h);
+    if (n < 0 || (size_t)n >= sizeof(vars))
+        return NULL;
     char *css = malloc((size_t)n + strlen(cm_html_css) + 1);
     if (!css)
         return NULL;
@@ -519,12 +579,19 @@ put_body(cm_outfile *o, const cm_html_page *p, json_t *last, size_t n)
         put_html(o, subtitle);
         cm_outfile_puts(o, "</p>");
     }
-    cm_outfile_puts(o, "</header>\n<div class=\"cm-map\" id=\"cm-map\">\n<img id=\"cm-img\" src=\"");
+    cm_outfile_puts(o, "</header>\n<div class=\"cm-map\" id=\"cm-map\">\n<picture>");
+    json_t *phone = json_object_get(last, "phone");
+    if (phone) {
+        /* a portrait phone's own layout of the slice (the script follows it) */
+        cm_outfile_puts(o, "<source id=\"cm-phone\" media=\"" PHONE_MEDIA "\" srcset=\"");
+        put_html(o, json_string_value(json_object_get(phone, "png")));
+        cm_outfile_printf(o, "\" width=\"%d\" height=\"%d\">", p->phone_w, p->phone_h);
+    }
+    cm_outfile_puts(o, "<img id=\"cm-img\" src=\"");
     put_html(o, json_string_value(json_object_get(last, "png")));
     cm_outfile_printf(o, "\" width=\"%d\" height=\"%d\" alt=\"", p->width_px, p->height_px);
     put_html(o, json_string_value(json_object_get(last, "alt")));
-    cm_outfile_puts(o, "\">\n<div class=\"cm-spots\" id=\"cm-spots\"></div>\n"
-           "<div class=\"cm-tip\" id=\"cm-tip\" role=\"tooltip\" hidden></div>\n</div>\n"
+    cm_outfile_puts(o, "\"></picture>\n<div class=\"cm-spots\" id=\"cm-spots\"></div>\n</div>\n"
            "<div class=\"cm-controls\" role=\"group\" aria-label=\"Moments\">\n"
            "<button type=\"button\" id=\"cm-prev\" aria-label=\"Previous moment\">"
            "<svg viewBox=\"0 0 20 20\" aria-hidden=\"true\" focusable=\"false\">"
@@ -540,18 +607,27 @@ put_body(cm_outfile *o, const cm_html_page *p, json_t *last, size_t n)
            "</span><span id=\"cm-last\"></span></div></div>\n</div>\n"
            "<p class=\"cm-moment\"><span id=\"cm-moment\" aria-live=\"polite\">");
     put_html(o, json_string_value(json_object_get(last, "moment")));
+    /* The slice's lists: the script writes one panel per slice, stacked in
+     * one place and only the current one shown, so that the page is as tall
+     * as its tallest slice whichever shows and an embed never changes height;
+     * the key before them, next to the map, so the room a shorter slice leaves
+     * is at the foot. */
     cm_outfile_puts(o, "</span> <a id=\"cm-link\" href=\"#\">Link to this moment</a></p>\n"
-           "<section class=\"cm-new\" aria-labelledby=\"cm-new-head\"><h2 id=\"cm-new-head\">"
+           "<section class=\"cm-key\" id=\"cm-key\" aria-label=\"Key\"></section>\n"
+           "<div class=\"cm-panels\" id=\"cm-panels\"><div class=\"cm-panel cm-on\">"
+           "<section class=\"cm-new\"><h2 id=\"cm-new-head\">"
            "</h2><ul id=\"cm-new\"></ul></section>\n"
-           "<section class=\"cm-names\" id=\"cm-names\" aria-labelledby=\"cm-names-head\" "
-           "hidden><h2 id=\"cm-names-head\"></h2><ul id=\"cm-names-list\"></ul></section>\n"
-           "<section class=\"cm-key\" id=\"cm-key\" aria-label=\"Key\"></section>\n");
+           "<section class=\"cm-names\" id=\"cm-names\" "
+           "hidden><h2 id=\"cm-names-head\"></h2><ul id=\"cm-names-list\"></ul></section>"
+           "</div></div>\n");
     if (*cm_events_source(p->events)) {
         cm_outfile_puts(o, "<footer class=\"cm-foot\">Source: ");
         put_html(o, cm_events_source(p->events));
         cm_outfile_puts(o, "</footer>\n");
     }
-    cm_outfile_puts(o, "</main>\n");
+    /* a marker's events: a tooltip beside it, or on a phone a sheet clear of
+     * the controls */
+    cm_outfile_puts(o, "<div class=\"cm-tip\" id=\"cm-tip\" role=\"tooltip\" hidden></div>\n</main>\n");
 }
 
 static void
@@ -574,7 +650,7 @@ cm_html_page_write(const cm_html_page *p, const char *path, cm_diag_list *diags)
         return CM_ERR_INTERNAL;
     cm_outfile o;
     char *json = json_dumps(p->root, JSON_COMPACT);
-    char *css = style_sheet(p->style);
+    char *css = style_sheet(p);
     cm_status st = json && css ? cm_outfile_open(&o, path, diags) : CM_ERR_NOMEM;
     if (st == CM_OK) {
         write_page(&o, p, json, css);
@@ -587,12 +663,102 @@ cm_html_page_write(const cm_html_page *p, const char *path, cm_diag_list *diags)
 
 /* ---- the embed snippet ------------------------------------------------------------------- */
 
+/* The embed snippet keeps the page's height before the page loads, from an
+ * estimate of html.css's layout below the map at a width: the controls and
+ * the moment, the tallest slice's lists, the key, the title and the source
+ * line, with text of an average width per character. The page then sets its
+ * exact height once; it is the same for every slice. */
+static size_t
+n_chars(const char *s)
+{
+    size_t n = 0;
+    for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++)
+        n += (*p & 0xc0) != 0x80;
+    return n;
+}
+
+/* Lines of @chars characters of @char_px each, plus @extra_px, at @width px. */
+static double
+lines(double chars, double char_px, double extra_px, double width)
+{
+    return fmax(1, ceil((chars * char_px + extra_px) / fmax(width, 100)));
+}
+
+/* The page's height below the map (and the title above it) at @w CSS px. */
+static double
+below_map_px(const cm_html_page *p, double w)
+{
+    const double body_char = 7.6, small_char = 6.6;    /* 15 px and 13 px Noto Sans, on average */
+    const cm_events *ev = p->events;
+    double text_w = w - (w >= 700 ? 32 : 24), map_w = w;
+    int phone = p->phone_w > 0 && w <= PHONE_MAX_PX;
+    double label_px = phone ? json_real_value(json_object_get(p->root, "pLabelPx")) : p->style->label_px;
+    double scale = map_w / (phone ? p->phone_w : p->width_px);
+    int small = scale * label_px < readable_label_px;
+    double h = 67 + 35 + (w < 480 ? 20 : 0) + 16;       /* controls, moment, the page's foot */
+    if (small && w <= PHONE_MAX_PX) {                    /* the title written out */
+        h += 20 + 25 * lines((double)n_chars(cm_events_title(ev)), 10.5, 0, text_w);
+        if (*cm_events_subtitle(ev))
+            h += 4 + 22 * lines((double)n_chars(cm_events_subtitle(ev)), body_char, 0, text_w);
+    }
+    if (small) {                                         /* the key */
+        double chars = 0;
+        for (size_t i = 0; i < cm_events_n_sides(ev); i++)
+            chars += (double)n_chars(cm_side_name(cm_events_side(ev, i))) + 5;
+        chars += 4 * 32;                                 /* the statuses' lines, about */
+        h += 14 + 29 + 23 * lines(chars, small_char, 0, text_w);
+    }
+    if (*cm_events_source(ev))
+        h += 14 + 17 * lines((double)n_chars(cm_events_source(ev)) + 8, 6, 0, text_w);
+    double most = 0;
+    size_t i;
+    json_t *slice;
+    json_array_foreach(p->slices, i, slice) {
+        double list = 14 + 29, names = 0;
+        size_t k;
+        json_t *v;
+        if (json_object_get(slice, "change"))
+            list += 10 + 22 * lines((double)n_chars(json_string_value(json_object_get(slice, "change"))),
+                                    body_char, 0, text_w);
+        if (json_array_size(json_object_get(slice, "new")) == 0)
+            list += 32;
+        json_array_foreach(json_object_get(slice, "new"), k, v) {
+            const json_t *e = json_array_get(json_object_get(p->root, "events"), (size_t)json_integer_value(v));
+            const char *head = json_string_value(json_object_get(e, "headline"));
+            list += 10 + 22 * lines((double)n_chars(head && *head ? head : "event"), body_char, 50, text_w);
+        }
+        json_t *lay = phone && json_object_get(slice, "phone") ? json_object_get(slice, "phone") : slice;
+        json_array_foreach(json_object_get(lay, "labels"), k, v)
+            if (json_real_value(json_array_get(v, 1)) * scale < readable_label_px)
+                names += (double)n_chars(json_string_value(json_array_get(v, 0))) + 3;
+        json_array_foreach(json_object_get(lay, "dropped"), k, v)
+            names += (double)n_chars(json_string_value(v)) + 3;
+        if (names > 0)
+            list += 14 + 29 + 6 + 23 * lines(names, body_char, 0, text_w);
+        most = fmax(most, list);
+    }
+    return h + most;
+}
+
+/* calc() terms for the height at widths from @w0 to @w1: the map's @share of
+ * the width, and the rest as a straight line through its two ends. */
+static void
+height_terms(const cm_html_page *p, double share, double w0, double w1, char *buf, size_t size)
+{
+    double h0 = below_map_px(p, w0), h1 = below_map_px(p, w1), slope = (h1 - h0) / (w1 - w0);
+    snprintf(buf, size, "%.2f%% + %.0fpx", 100 * (share + slope), h0 - slope * w0);
+}
+
 cm_status
 cm_html_write_embed(const cm_html_page *p, const char *path, const char *page_name,
                     cm_diag_list *diags)
 {
     const char *title = cm_events_title(p->events);
-    double ratio = 100.0 * p->height_px / p->width_px;
+    double ratio = (double)p->height_px / p->width_px, wide = (double)p->width_px / p->height_px;
+    double narrow_ratio = p->phone_w > 0 ? (double)p->phone_h / p->phone_w : ratio;
+    char narrow[128], broad[128];
+    height_terms(p, narrow_ratio, 340, 700, narrow, sizeof(narrow));
+    height_terms(p, ratio, 760, 1500, broad, sizeof(broad));
     char *url = url_of_name(page_name);
     cm_outfile o;
     cm_status st = url ? cm_outfile_open(&o, path, diags) : CM_ERR_NOMEM;
@@ -602,10 +768,21 @@ cm_html_write_embed(const cm_html_page *p, const char *path, const char *page_na
     }
     cm_outfile_puts(&o, "<!-- conflictmap: paste into the article. Publish this folder as it is, and "
             "change src to the address of its index.html if the snippet goes elsewhere. "
-            "The frame is as tall as the map and its controls; with the script, as tall "
-            "as the page in it says it is. -->\n"
-            "<div style=\"position:relative;width:100%;max-width:1600px;margin:0 auto;");
-    cm_outfile_printf(&o, "padding-top:calc(%.2f%% + 13rem);height:0;overflow:hidden\">\n", ratio);
+            "The frame's height is kept from the start for the tallest moment, so the article "
+            "never moves while the map plays; with the script, it is the page's exact height, "
+            "and \"Link to this moment\" links to the article. -->\n");
+    /* No wider than the reader's screen is tall allows, so the slider stays
+     * in view under the map (vh, then svh where the browser has it). */
+    cm_outfile_printf(&o, "<div style=\"width:100%%;margin:0 auto;"
+            "max-width:max(320px,min(1600px,calc((100vh - 9rem) * %.4f)));"
+            "max-width:max(320px,min(1600px,calc((100svh - 9rem) * %.4f)))\">\n", wide, wide);
+    /* The map's height is a share of the width, and the rest a line fitted to
+     * the estimate, one below 720 px (the phone layout, the title and the key
+     * written out) and one above: a step made of min and max, as a style
+     * attribute has no media queries. */
+    cm_outfile_printf(&o, "<div style=\"position:relative;height:0;overflow:hidden;"
+            "padding-top:calc(max(%s, min(%s, (%d.5px - 100%%) * 10000)))\">\n", broad, narrow,
+            PHONE_MAX_PX);
     cm_outfile_puts(&o, "<iframe src=\"");
     put_html(&o, url);
     cm_outfile_puts(&o, "\" title=\"");
@@ -613,19 +790,29 @@ cm_html_write_embed(const cm_html_page *p, const char *path, const char *page_na
     put_html(&o, *title ? title : "reported events");
     cm_outfile_puts(&o, "\" loading=\"lazy\" referrerpolicy=\"no-referrer\" "
             "style=\"position:absolute;top:0;left:0;width:100%;height:100%;border:0\">"
-            "</iframe>\n</div>\n");
+            "</iframe>\n</div>\n</div>\n");
     /* Where the article allows a script: the frame takes the height the page
-     * says it has (html.js tellHeight), only from this frame, within reason. */
+     * says it has (html.js tellHeight), only from this frame, within reason;
+     * and the page hears the article's address and moment (#t=, #id=) and
+     * the screen's height (html.js fromParent). */
     cm_outfile_puts(&o, "<script>(function () {\n"
             "  var box = document.currentScript.previousElementSibling;\n"
-            "  var frame = box.querySelector('iframe');\n"
+            "  var frame = box.querySelector('iframe'), room = frame.parentNode;\n"
+            "  function tell() {\n"
+            "    if (frame.contentWindow) frame.contentWindow.postMessage({ conflictmap: 'parent',\n"
+            "      url: location.href.split('#')[0], hash: location.hash, vh: window.innerHeight }, '*');\n"
+            "  }\n"
+            "  frame.addEventListener('load', tell);\n"
+            "  window.addEventListener('hashchange', tell);\n"
+            "  window.addEventListener('resize', tell);\n"
             "  window.addEventListener('message', function (e) {\n"
-            "    if (e.source !== frame.contentWindow || !e.data || "
-            "e.data.conflictmap !== 'height') return;\n"
+            "    if (e.source !== frame.contentWindow || !e.data) return;\n"
+            "    if (e.data.conflictmap === 'hello') { tell(); return; }\n"
+            "    if (e.data.conflictmap !== 'height') return;\n"
             "    var h = Math.ceil(Number(e.data.height));\n"
             "    if (!(h > 100 && h < 20000)) return;\n"
-            "    box.style.paddingTop = '0';\n"
-            "    box.style.height = h + 'px';\n"
+            "    room.style.paddingTop = '0';\n"
+            "    room.style.height = h + 'px';\n"
             "  });\n"
             "})();</script>\n");
     free(url);

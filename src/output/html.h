@@ -29,6 +29,16 @@ void      cm_html_page_destroy(cm_html_page *page);   /* NULL is fine */
 cm_status cm_html_page_add_slice(cm_html_page *page, const cm_scene *scene, const char *png,
                                  const char *png_2x);
 
+/* Adds the phone layout of the slice just added (call right after
+ * cm_html_page_add_slice): @phone_scene is the same slice laid out for a
+ * portrait phone, drawn as @phone_png (relative to the page). The page shows
+ * it at 720 CSS px wide and below, with markers placed from @phone_scene;
+ * the first phone scene gives the layout's size. Slices without one show
+ * the main image everywhere. Returns CM_OK, CM_ERR_NOMEM, or CM_ERR_INTERNAL
+ * with no slice added. */
+cm_status cm_html_page_add_phone(cm_html_page *page, const cm_scene *phone_scene,
+                                 const char *phone_png);
+
 /* The slices' images are in @folder ("sets/0123456789ab/"), relative to the
  * page, not beside it: the published set's own copies, which no later run
  * changes, so a reader who loaded this page never gets another set's image.

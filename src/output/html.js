@@ -3,15 +3,25 @@
  * text from the events file is set with textContent, never as markup. */
 (function () {
   'use strict';
+  /* The page's words that are not in the data block (the sheet's). */
+  var WORDS = { nearby: 'Nearby', close: 'Close' };
   var HOLD_MS = 1600;
   var data = JSON.parse(document.getElementById('cm-data').textContent);
   var slices = data.slices, last = slices.length - 1;
   function $(id) { return document.getElementById(id); }
   var root = $('cm'), img = $('cm-img'), spotsBox = $('cm-spots'), tip = $('cm-tip');
   var slider = $('cm-slider'), prev = $('cm-prev'), next = $('cm-next'), play = $('cm-play');
-  var moment = $('cm-moment'), link = $('cm-link');
+  var moment = $('cm-moment'), link = $('cm-link'), phoneSrc = $('cm-phone');
   var current = -1, timer = 0, tipSpot = null, tipPinned = false, small = null;
   var reduce = window.matchMedia && window.matchMedia('(prefers-reduced-motion: reduce)').matches;
+  var framed = window.parent !== window, parentUrl = '', parentHash = '', parentVh = 0;
+  function mq(q) { return window.matchMedia ? window.matchMedia(q) : { matches: false }; }
+  /* The phone layout shows where the <source> says (data.phoneMedia); on a
+   * phone, or with no hover, a marker's events open in a sheet. */
+  var phoneMq = mq(data.phoneMedia), sheetMq = mq(data.phoneMedia + ', (hover: none)');
+  function phoneShown(s) { return !!(phoneSrc && s.phone && phoneMq.matches); }
+  function layoutOf(s) { return phoneShown(s) ? s.phone : s; }
+  function sheetMode() { return sheetMq.matches; }
 
   function el(tag, cls, text) {
     var e = document.createElement(tag);
@@ -48,7 +58,25 @@
     }
     return card;
   }
+  /* On a phone: a sheet across the map, above or below the marker (where
+   * there is more room), never over it and never over the controls. */
+  function placeSheet(spot) {
+    var R = root.getBoundingClientRect(), box = spotsBox.getBoundingClientRect();
+    var s = spot.getBoundingClientRect(), cy = s.top + s.height / 2 - R.top, r = s.height / 2 + 6;
+    var top0 = Math.max(0, -R.top) + 8;
+    var bottom0 = root.querySelector('.cm-controls').getBoundingClientRect().top - R.top - 8;
+    var above = cy - r - top0, below = bottom0 - (cy + r);
+    tip.style.left = Math.round(box.left - R.left + 8) + 'px';
+    tip.style.width = Math.round(box.width - 16) + 'px';
+    tip.style.maxHeight = Math.max(0, Math.floor(Math.max(above, below))) + 'px';
+    var h = tip.offsetHeight;
+    tip.style.top = Math.round(below >= above ? bottom0 - h : top0) + 'px';
+  }
   function placeTip(spot) {
+    tip.classList.toggle('cm-sheet', sheetMode());
+    if (sheetMode()) { placeSheet(spot); return; }
+    tip.style.width = tip.style.maxHeight = '';
+    var R = root.getBoundingClientRect();
     var box = spotsBox.getBoundingClientRect(), s = spot.getBoundingClientRect();
     var x = s.left + s.width / 2 - box.left, y = s.top + s.height / 2 - box.top;
     var w = tip.offsetWidth, h = tip.offsetHeight, gap = 16;
@@ -62,31 +90,64 @@
        * even if the tooltip then reaches past the picture. */
       top = y + gap + h <= box.height - 8 || y - gap - h < 8 ? y + gap : y - gap - h;
     }
-    tip.style.left = Math.round(left) + 'px';
-    tip.style.top = Math.round(top) + 'px';
+    tip.style.left = Math.round(left + box.left - R.left) + 'px';
+    tip.style.top = Math.round(top + box.top - R.top) + 'px';
   }
   /* Markers closer together than a fingertip (Hadrut and its villages on a
    * phone) share one tooltip: the spot's own events first, then its neighbours'. */
-  function eventsNear(spot) {
-    var r = spot.getBoundingClientRect(), out = spot.cmEvents.slice(), near = [];
+  function neighbours(spot) {
+    var r = spot.getBoundingClientRect(), near = [];
     var cx = r.left + r.width / 2, cy = r.top + r.height / 2, all = spotsBox.children;
     for (var k = 0; k < all.length; k++) {
       var o = all[k].getBoundingClientRect();
       var d = Math.hypot(o.left + o.width / 2 - cx, o.top + o.height / 2 - cy);
-      if (all[k] !== spot && d < r.width / 2) near.push({ d: d, events: all[k].cmEvents });
+      if (all[k] !== spot && d < r.width / 2) near.push({ d: d, spot: all[k] });
     }
     near.sort(function (a, b) { return a.d - b.d; });   /* nearest first */
-    near.forEach(function (n) {
-      n.events.forEach(function (i) { if (out.indexOf(i) < 0) out.push(i); });
+    return near.map(function (n) { return n.spot; });
+  }
+  function eventsNear(spot) {
+    var out = spot.cmEvents.slice();
+    neighbours(spot).forEach(function (n) {
+      n.cmEvents.forEach(function (i) { if (out.indexOf(i) < 0) out.push(i); });
     });
     return out;
   }
+  /* The sheet: the events of the place tapped, newest first, then its
+   * neighbours under a fingertip, to open in turn. */
+  function placeOf(spot) { var ev = data.events[spot.cmEvents[0]]; return ev.place || ev.headline || ev.kind; }
+  function fillSheet(spot) {
+    var head = el('div', 'cm-sheet-head');
+    head.appendChild(el('p', 'cm-sheet-place', placeOf(spot)));
+    var close = el('button', 'cm-sheet-close', '\u00d7');
+    close.type = 'button';
+    close.setAttribute('aria-label', WORDS.close);
+    close.addEventListener('click', function (e) { e.stopPropagation(); var s = tipSpot; hideTip(); if (s) s.focus(); });
+    head.appendChild(close);
+    tip.appendChild(head);
+    spot.cmEvents.forEach(function (i) { tip.appendChild(eventCard(data.events[i])); });
+    var near = neighbours(spot);
+    if (!near.length) return;
+    var more = el('div', 'cm-sheet-near');
+    more.appendChild(el('p', 'cm-sheet-near-head', WORDS.nearby));
+    near.forEach(function (n) {
+      var b = el('button', '', placeOf(n) + (n.cmEvents.length > 1 ? ' (' + n.cmEvents.length + ')' : ''));
+      b.type = 'button';
+      b.addEventListener('click', function (e) { e.stopPropagation(); showTip(n, true); });
+      more.appendChild(b);
+    });
+    tip.appendChild(more);
+  }
   function showTip(spot, pin) {
     if (tipSpot && tipSpot !== spot) tipSpot.setAttribute('aria-expanded', 'false');
-    if (tipSpot !== spot) {
+    if (tipSpot !== spot || tip.classList.contains('cm-sheet') !== sheetMode()) {
       clear(tip);
-      eventsNear(spot).forEach(function (i) { tip.appendChild(eventCard(data.events[i])); });
+      tip.scrollTop = 0;
+      if (sheetMode()) fillSheet(spot);
+      else eventsNear(spot).forEach(function (i) { tip.appendChild(eventCard(data.events[i])); });
     }
+    tip.setAttribute('role', sheetMode() ? 'dialog' : 'tooltip');
+    if (sheetMode()) tip.setAttribute('aria-label', placeOf(spot)); else tip.removeAttribute('aria-label');
     tipSpot = spot;
     tipPinned = !!pin;
     spot.setAttribute('aria-expanded', 'true');
@@ -112,13 +173,13 @@
     }).join('; '));
     b.setAttribute('aria-describedby', 'cm-tip');
     b.setAttribute('aria-expanded', 'false');
-    b.addEventListener('mouseenter', function () { if (!tipPinned) showTip(b, false); });
+    b.addEventListener('mouseenter', function () { if (!tipPinned && !sheetMode()) showTip(b, false); });
     b.addEventListener('mouseleave', function () {
       setTimeout(function () {
         if (tipSpot === b && !tipPinned && !tip.matches(':hover') && document.activeElement !== b) hideTip();
       }, 120);
     });
-    b.addEventListener('focus', function () { showTip(b, false); });
+    b.addEventListener('focus', function () { if (!sheetMode()) showTip(b, false); });
     b.addEventListener('blur', function () {
       setTimeout(function () {
         if (tipSpot === b && !tipPinned && !tip.contains(document.activeElement) && !b.matches(':hover')) hideTip();
@@ -127,18 +188,60 @@
     b.addEventListener('click', function (e) {
       e.stopPropagation();
       stop();
-      if (tipSpot === b && tipPinned) hideTip(); else showTip(b, true);
+      /* a finger: the marker nearest to where it touched, not the one on top */
+      var t = e.detail ? nearestSpot(e.clientX, e.clientY) || b : b;
+      if (tipSpot === t && tipPinned) hideTip(); else showTip(t, true);
     });
     return b;
   }
-  tip.addEventListener('mouseleave', function () { if (!tipPinned) hideTip(); });
+  function nearestSpot(x, y) {
+    var all = spotsBox.children, best = null, bd = Infinity;
+    for (var k = 0; k < all.length; k++) {
+      var o = all[k].getBoundingClientRect();
+      var d = Math.hypot(o.left + o.width / 2 - x, o.top + o.height / 2 - y);
+      if (d < bd) { bd = d; best = all[k]; }
+    }
+    return best;
+  }
+  tip.addEventListener('mouseleave', function () { if (!tipPinned && !sheetMode()) hideTip(); });
+  /* A tap anywhere closes the sheet (but a link in it is followed); a click
+   * outside the tooltip closes the tooltip. */
   document.addEventListener('click', function (e) {
-    if (tipSpot && !tip.contains(e.target)) hideTip();
+    if (!tipSpot) return;
+    if (tip.classList.contains('cm-sheet') ? !(e.target.closest && e.target.closest('a')) : !tip.contains(e.target)) hideTip();
   });
 
-  /* ---- the slice's lists ---- */
-  function showNew(s) {
-    var head = $('cm-new-head'), list = $('cm-new');
+  /* ---- the slice's lists: a panel per slice, stacked in one place ---- */
+  var panelsBox = $('cm-panels'), panels = [];
+  function makePanels() {
+    clear(panelsBox);
+    slices.forEach(function (s) {
+      var p = { box: el('div', 'cm-panel'), news: el('section', 'cm-new'), newHead: el('h2'),
+                newList: el('ul'), names: el('section', 'cm-names'), namesHead: el('h2'), namesList: el('ul') };
+      p.news.appendChild(p.newHead);
+      p.news.appendChild(p.newList);
+      p.names.appendChild(p.namesHead);
+      p.names.appendChild(p.namesList);
+      p.names.hidden = true;
+      p.box.appendChild(p.news);
+      p.box.appendChild(p.names);
+      panelsBox.appendChild(p.box);
+      showNew(s, p);
+      panels.push(p);
+    });
+  }
+  var panelIds = { newHead: 'cm-new-head', newList: 'cm-new', names: 'cm-names', namesHead: 'cm-names-head',
+                   namesList: 'cm-names-list' };
+  function showPanel(i) {
+    panels.forEach(function (p, k) {
+      p.box.classList.toggle('cm-on', k === i);
+      Object.keys(panelIds).forEach(function (n) {
+        if (k === i) p[n].id = panelIds[n]; else p[n].removeAttribute('id');
+      });
+    });
+  }
+  function showNew(s, p) {
+    var head = p.newHead, list = p.newList;
     head.textContent = 'New at ' + s.clock;
     clear(list);
     if (s.change) list.appendChild(el('li', 'cm-change', s.change));   /* territory that changed hands */
@@ -166,16 +269,29 @@
    * picture is shown, its text would be smaller than data.readable CSS pixels;
    * labels the layout could not place at all are always listed. */
   function showNames() {
-    var s = slices[current], scale = img.clientWidth / data.width;
-    var box = $('cm-names'), list = $('cm-names-list'), names = [];
-    var isSmall = img.clientWidth > 0 && scale * data.labelPx < data.readable;
-    s.labels.forEach(function (l) { if (l[1] * scale < data.readable) names.push(l[0]); });
-    s.dropped.forEach(function (t) { if (names.indexOf(t) < 0) names.push(t); });
-    if (small !== isSmall) { small = isSmall; root.classList.toggle('cm-small', isSmall); }
-    clear(list);
-    names.forEach(function (t) { list.appendChild(el('li', '', t)); });
-    $('cm-names-head').textContent = isSmall ? 'Names on this map' : 'Not labelled on this map';
-    box.hidden = names.length === 0;
+    var phone = phoneShown(slices[Math.max(current, 0)]);
+    var scale = img.clientWidth / (phone ? data.pw : data.width);
+    var isSmall = img.clientWidth > 0 && scale * (phone ? data.pLabelPx : data.labelPx) < data.readable;
+    if (small !== isSmall) { small = isSmall; root.classList.toggle('cm-small', isSmall); fit(); }
+    slices.forEach(function (s, k) {
+      var lay = layoutOf(s), p = panels[k], names = [];
+      lay.labels.forEach(function (l) { if (l[1] * scale < data.readable) names.push(l[0]); });
+      lay.dropped.forEach(function (t) { if (names.indexOf(t) < 0) names.push(t); });
+      clear(p.namesList);
+      names.forEach(function (t) { p.namesList.appendChild(el('li', '', t)); });
+      p.namesHead.textContent = isSmall ? 'Names on this map' : 'Not labelled on this map';
+      p.names.hidden = names.length === 0;
+    });
+  }
+  /* The map as large as the screen allows with the controls and the moment
+   * still in view below it (html.css sizes the page from --cm-chrome); in an
+   * article's frame, as wide as the column, or for the phone layout as the
+   * reader's screen allows (the snippet says how tall it is). */
+  function fit() {
+    var head = root.querySelector('.cm-head'), ctl = root.querySelector('.cm-controls');
+    var h = head.offsetHeight + ctl.offsetHeight + moment.parentNode.offsetHeight + 18;
+    root.style.setProperty('--cm-chrome', Math.ceil(h) + 'px');
+    if (framed) root.style.setProperty('--cm-vh', parentVh && phoneShown(slices[Math.max(current, 0)]) ? parentVh + 'px' : '100000px');
   }
   function showKey() {
     var key = $('cm-key');
@@ -206,12 +322,22 @@
   }
 
   /* ---- moving through the slices ---- */
+  function setLink() {
+    var s = slices[current];
+    link.href = parentUrl + '#t=' + s.t;
+    if (parentUrl) link.target = '_top'; else link.removeAttribute('target');
+  }
+  function showSpots() {
+    clear(spotsBox);
+    layoutOf(slices[current]).spots.forEach(function (sp) { spotsBox.appendChild(makeSpot(sp)); });
+  }
   function show(i, fromHash) {
     i = Math.max(0, Math.min(last, i));
     if (i === current) return;
     current = i;
     var s = slices[i];
     hideTip();
+    if (phoneSrc) phoneSrc.srcset = s.phone ? s.phone.png : s.png;
     img.srcset = s.png + ' ' + data.w1 + 'w' + (s.png2x ? ', ' + s.png2x + ' ' + data.w2 + 'w' : '');
     img.src = s.png;
     img.alt = s.alt;
@@ -219,13 +345,11 @@
     slider.setAttribute('aria-valuetext', s.moment);
     moment.textContent = s.moment;
     $('cm-count').textContent = (i + 1) + ' of ' + slices.length;
-    link.href = '#t=' + s.t;
+    setLink();
     prev.disabled = i === 0;
     next.disabled = i === last;
-    clear(spotsBox);
-    s.spots.forEach(function (sp) { spotsBox.appendChild(makeSpot(sp)); });
-    showNew(s);
-    showNames();
+    showSpots();
+    showPanel(i);
     if (!fromHash && location.hash !== '#t=' + s.t) {
       try { history.replaceState(null, '', '#t=' + s.t); } catch (e) { /* a sandboxed frame */ }
     }
@@ -233,10 +357,10 @@
   }
   /* #id=EVENT_ID: the slice where that event is new (else the first that
    * shows it), and its tooltip opened. */
-  function eventFromHash() {
-    var m = /^#id=(.+)$/.exec(location.hash);
+  function eventFromHash(hash) {
+    var m = /^#id=(.+)$/.exec(hash === undefined ? location.hash : hash), id;
     if (!m) return -1;
-    var id = decodeURIComponent(m[1]);
+    try { id = decodeURIComponent(m[1]); } catch (e) { return -1; }
     for (var i = 0; i < data.events.length; i++) if (data.events[i].id === id) return i;
     return -1;
   }
@@ -255,10 +379,11 @@
     if (spot) showTip(spot, true);
     return true;
   }
-  function fromHash() {
-    var m = /^#t=(.+)$/.exec(location.hash);
+  function fromHash(hash) {
+    var m = /^#t=(.+)$/.exec(hash === undefined ? location.hash : hash), t;
     if (!m) return -1;
-    var t = decodeURIComponent(m[1]), ms = Date.parse(t), best = -1;
+    try { t = decodeURIComponent(m[1]); } catch (e) { return -1; }
+    var ms = Date.parse(t), best = -1;
     for (var i = 0; i <= last; i++) {
       if (slices[i].t === t) return i;
       if (!isNaN(ms) && Date.parse(slices[i].t) <= ms) best = i;
@@ -301,19 +426,59 @@
       step(e.key === 'ArrowLeft' ? -1 : 1);
     }
   });
-  window.addEventListener('hashchange', function () {
-    var ev = eventFromHash();
-    if (ev >= 0 && openEvent(ev)) return;
-    var i = fromHash();
-    if (i >= 0) { stop(); show(i, true); }
-  });
-  window.addEventListener('resize', function () { showNames(); if (tipSpot) placeTip(tipSpot); tellHeight(); });
+  function goTo(hash) {
+    var ev = eventFromHash(hash);
+    if (ev >= 0 && openEvent(ev)) return true;
+    var i = fromHash(hash);
+    if (i >= 0) { stop(); show(i, true); return true; }
+    return false;
+  }
+  window.addEventListener('hashchange', function () { goTo(location.hash); });
+  function relayout() {
+    fit();
+    showNames();
+    if (tipSpot) placeTip(tipSpot);
+    tellHeight();
+  }
+  window.addEventListener('resize', relayout);
   img.addEventListener('load', function () { showNames(); tellHeight(); });
+  if (phoneSrc && phoneMq.addEventListener) {
+    phoneMq.addEventListener('change', function () { hideTip(); showSpots(); relayout(); });
+  }
 
-  /* In an article's iframe: tell the embedding page how tall the page is. */
+  /* In an article's iframe: tell the embedding page how tall the page is
+   * (the same for every slice: the panels are stacked). */
   function tellHeight() {
-    if (window.parent === window) return;
-    window.parent.postMessage({ conflictmap: 'height', height: document.documentElement.scrollHeight }, '*');
+    if (!framed) return;
+    /* the page's own height, not the frame's (scrollHeight is at least the frame's) */
+    var h = Math.ceil(root.getBoundingClientRect().bottom + window.scrollY);
+    window.parent.postMessage({ conflictmap: 'height', height: h }, '*');
+  }
+  /* The embed snippet (embed.html) tells the page the article's address, so
+   * that "Link to this moment" links to the article, the article's own
+   * moment (#t=, #id=), and the height of the reader's screen. */
+  if (framed) {
+    root.classList.add('cm-embed');
+    window.addEventListener('message', function (e) {
+      var d = e.data;
+      if (e.source !== window.parent || !d || d.conflictmap !== 'parent') return;
+      if (typeof d.url === 'string') {
+        try {
+          var u = new URL(d.url);
+          if (/^(https?|file):$/.test(u.protocol)) { u.hash = ''; parentUrl = u.href; }
+        } catch (err) { /* not an address: the link stays on this page */ }
+      }
+      if (typeof d.vh === 'number' && d.vh > 100 && d.vh < 20000 && d.vh !== parentVh) {
+        parentVh = d.vh;
+        relayout();
+      }
+      if (typeof d.hash === 'string' && d.hash !== parentHash) {
+        parentHash = d.hash;
+        goTo(d.hash);
+      }
+      setLink();
+    });
+    window.parent.postMessage({ conflictmap: 'hello' }, '*');
   }
 
   /* Live reload: served by `conflictmap serve` or `watch --serve`, the page
@@ -332,6 +497,9 @@
   $('cm-first').textContent = slices[0].clock;
   $('cm-last').textContent = slices[last].clock;
   showKey();
+  makePanels();
+  fit();
+  showNames();
   var initial = fromHash(), linked = eventFromHash();
   /* Without a permalink the timeline plays once from the start, when it comes
    * into view; a reader who prefers less motion gets the latest slice, still. */

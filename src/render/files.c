@@ -51,6 +51,14 @@ png_2x_name(const run *r, size_t i, char *buf, size_t size)
 }
 
 static void
+phone_name(const run *r, size_t i, char *buf, size_t size)
+{
+    char stamp[CM_TIME_BUF];
+    cm_time_format_stamp(cm_slice_time(cm_slices_get(r->plan.slices, i)), stamp);
+    snprintf(buf, size, "%s-%s-phone.png", r->plan.stem, stamp);
+}
+
+static void
 png_2x_path(const run *r, size_t i, char *buf, size_t size)
 {
     char name[1024];
@@ -101,6 +109,13 @@ run_draw_slice(run *r, size_t i, cm_diag_list *diags)
         png_2x_path(r, i, path, sizeof(path));
         st = cm_draw(r->sh.scenes[i], CM_FORMAT_PNG, 2, r->opt->png_colors, path, diags);
     }
+    if (st == CM_OK && has_phone(r) && r->sh.phones[i]) {
+        char name[1024];
+        phone_name(r, i, name, sizeof(name));
+        snprintf(path, sizeof(path), "%s/%s", r->plan.dir, name);
+        st = cm_draw(r->sh.phones[i], CM_FORMAT_PNG, RUN_PHONE_SCALE, r->opt->png_colors, path,
+                     diags);
+    }
     return st;
 }
 
@@ -119,7 +134,12 @@ run_choose_files(run *r, size_t i)
     if (has_png_2x(r)) {   /* not recorded itself: kept with its slice's PNG, or drawn */
         png_2x_name(r, i, name, sizeof(name));
         if (!cm_publish_keep(r->plan.pub, name))
-            r->sh.todo[i] |= WROTE_PNG_2X;
+            r->sh.todo[i] |= WROTE_PAGE_PNGS;
+    }
+    if (has_phone(r)) {   /* the same: kept with its slice's files, or drawn with them */
+        phone_name(r, i, name, sizeof(name));
+        if (!cm_publish_keep(r->plan.pub, name))
+            r->sh.todo[i] |= WROTE_PAGE_PNGS;
     }
     for (size_t f = 0; f < CM_N_SLICE_FORMATS; f++) {
         if (!(formats_of(r) & slice_format(f)))
@@ -178,10 +198,15 @@ run_add_to_manifest(run *r, size_t i)
 cm_status
 run_add_to_page(run *r, size_t i)
 {
-    char png[1024], png_2x[1024];
+    char png[1024], png_2x[1024], phone[1024];
     slice_file_name(r, i, CM_FORMAT_PNG, png, sizeof(png));
     png_2x_name(r, i, png_2x, sizeof(png_2x));
-    return cm_html_page_add_slice(r->plan.page, r->sh.scenes[i], png, has_png_2x(r) ? png_2x : NULL);
+    cm_status st = cm_html_page_add_slice(r->plan.page, r->sh.scenes[i], png,
+                                          has_png_2x(r) ? png_2x : NULL);
+    phone_name(r, i, phone, sizeof(phone));
+    if (st == CM_OK && r->sh.phones[i])
+        st = cm_html_page_add_phone(r->plan.page, r->sh.phones[i], phone);
+    return st;
 }
 
 /* manifest.json, or with --shard K/N its share, manifest.K-of-N.json, which

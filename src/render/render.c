@@ -89,6 +89,27 @@ projection_pos(const run *r, cm_pos *buf)
     return r->opt->projection || buf->line == 0 ? NULL : buf;
 }
 
+/* The page's phone layout: the map fitted again, to a portrait page of its
+ * own, over a base of its own; the slices and everything loaded are shared. */
+static cm_status
+prepare_phone(run *r, const char *projection)
+{
+    double rect[4];
+    cm_pos where;
+    cm_scene_map_rect(r->in.style, RUN_PHONE_W, RUN_PHONE_H, rect);
+    cm_status st = cm_projection_create(&r->plan.phone_proj, projection, projection_pos(r, &where),
+                                        r->plan.bbox, rect, r->diags);
+    if (st == CM_OK)
+        st = cm_scene_base_create(&r->plan.phone_base, r->in.layers, r->in.n_layers,
+                                  r->plan.phone_proj, r->in.style, r->in.gaz, r->in.events,
+                                  r->plan.bbox, RUN_PHONE_W, RUN_PHONE_H);
+    if (st == CM_OK)
+        st = cm_scene_base_set_lang(r->plan.phone_base, r->opt->lang);
+    if (st == CM_OK)
+        r->plan.phone_base->control = r->in.control;
+    return st;
+}
+
 static cm_status
 prepare(run *r)
 {
@@ -113,6 +134,8 @@ prepare(run *r)
         st = cm_scene_base_set_lang(r->plan.base, o->lang);
     if (st == CM_OK)
         r->plan.base->control = r->in.control;
+    if (st == CM_OK && has_phone(r))
+        st = prepare_phone(r, projection);
     if (st == CM_OK && (o->formats & CM_FORMAT_HTML))
         st = cm_html_page_create(&r->plan.page, r->in.events, r->in.style, o->width_px, o->height_px,
                                  o->scale, o->scale < 2 ? 2 : o->scale);
@@ -204,7 +227,7 @@ write_all(run *r, cm_render_result *result)
         size_t n_formats = 0;
         for (size_t f = 0; f < CM_N_SLICE_FORMATS; f++)
             n_formats += (formats_of(r) & slice_format(f)) != 0;
-        n_formats += (size_t)has_png_2x(r);
+        n_formats += (size_t)has_png_2x(r) + (size_t)has_phone(r);
         result->n_slices = r->sh.n_share;
         result->n_files = r->sh.n_share * n_formats + 1 + (r->plan.page ? 2 : 0) + n_animations;
         result->n_drawn = r->sh.n_drawn;
@@ -222,6 +245,7 @@ finish(run *r)
     cm_manifest_destroy(r->plan.manifest);
     cm_html_page_destroy(r->plan.page);
     free(r->sh.scenes);
+    free(r->sh.phones);
     free(r->sh.refs);
     free(r->sh.queue);
     free(r->sh.todo);
@@ -232,6 +256,8 @@ finish(run *r)
     cm_publish_close(r->plan.pub);
     cm_draw_cache_destroy(r->sh.cache);
     cm_scene_base_destroy(r->plan.base);
+    cm_scene_base_destroy(r->plan.phone_base);
+    cm_projection_destroy(r->plan.phone_proj);
     cm_control_destroy(r->in.control);
     cm_slices_destroy(r->plan.slices);
     cm_projection_destroy(r->plan.proj);

@@ -42,6 +42,8 @@ typedef struct run_plan {
     cm_projection *proj;
     cm_slices *slices;
     cm_scene_base *base;       /* what every slice shares: layers projected, places */
+    cm_projection *phone_proj; /* with --format html: the page's phone layout */
+    cm_scene_base *phone_base;
     cm_manifest *manifest;
     cm_html_page *page;        /* with --format html */
     char stem[512];            /* output names: <stem>-<YYYYMMDDTHHMMZ>.<ext> */
@@ -59,6 +61,7 @@ typedef struct run_plan {
 typedef struct run_shared {
     cm_draw_cache *cache;      /* the ground every slice's PNG starts from (first worker) */
     cm_scene **scenes;         /* locked: laid out and not yet let go of */
+    cm_scene **phones;         /* locked: the phone layout of each, let go of with it */
     unsigned char *refs;       /* locked: who still needs the scene: next layout, its drawing */
     unsigned char *todo;       /* cm_format bits of the files to draw, not kept (layout) */
     unsigned char *finished;   /* locked: drawn or kept: its manifest entry can be written */
@@ -102,8 +105,21 @@ int run_print_options(const cm_render_options *opt, cm_render_options *out, run_
 /* ---- the slices' files (files.c) --------------------------------------------------------- */
 
 /* The page's images for high-density screens, drawn at scale 2 unless the
- * slices' own PNGs already are: <stem>-<YYYYMMDDTHHMMZ>@2x.png. */
-enum { WROTE_PNG_2X = 1 << 7 };   /* in run.sh.todo, beside the cm_format bits */
+ * slices' own PNGs already are: <stem>-<YYYYMMDDTHHMMZ>@2x.png. This bit of
+ * run.sh.todo, beside the cm_format bits: one of the page's own images (this
+ * one or the phone's, below) is not kept and must be drawn. */
+enum { WROTE_PAGE_PNGS = 1 << 7 };
+
+/* The page's layout for phones: the same slice laid out again on a portrait
+ * page of its own (larger type for its width, the legend below the map), drawn
+ * at scale 2: <stem>-<YYYYMMDDTHHMMZ>-phone.png, 720x1200 pixels. */
+enum { RUN_PHONE_W = 360, RUN_PHONE_H = 600, RUN_PHONE_SCALE = 2 };
+
+static inline int
+has_phone(const run *r)
+{
+    return (r->opt->formats & CM_FORMAT_HTML) != 0;
+}
 
 /* The formats drawn per slice are the first CM_N_SLICE_FORMATS of the table
  * (src/draw/format.h), in the order their files are listed. */

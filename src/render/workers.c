@@ -16,14 +16,17 @@
 static void
 release_scene(run *r, size_t i)
 {
-    cm_scene *sc = NULL;
+    cm_scene *sc = NULL, *phone = NULL;
     pthread_mutex_lock(&r->sh.lock);
     if (--r->sh.refs[i] == 0) {
         sc = r->sh.scenes[i];
         r->sh.scenes[i] = NULL;
+        phone = r->sh.phones[i];
+        r->sh.phones[i] = NULL;
     }
     pthread_mutex_unlock(&r->sh.lock);
     cm_scene_destroy(sc);
+    cm_scene_destroy(phone);
 }
 
 /* Keeps the first failure; the other workers stop at their next slice. */
@@ -184,6 +187,10 @@ layout_all(run *r, size_t n_workers)
         r->sh.refs[i] = 1;   /* held until the next slice is laid out */
         st = cm_scene_layout(&r->sh.scenes[i], r->plan.base, cm_slices_get(r->plan.slices, i),
                              i ? r->sh.scenes[i - 1] : NULL);
+        /* the phone layout of the same slice, from the same slice data */
+        if (st == CM_OK && r->plan.phone_base)
+            st = cm_scene_layout(&r->sh.phones[i], r->plan.phone_base,
+                                 cm_slices_get(r->plan.slices, i), i ? r->sh.phones[i - 1] : NULL);
         laid = i + 1;
         if (st == CM_OK && in_share(r, i)) {
             run_choose_files(r, i);
@@ -269,13 +276,14 @@ run_draw_all(run *r)
     size_t n = cm_slices_count(r->plan.slices), n_workers = worker_count(r);
     worker *w = calloc(n_workers, sizeof(*w));
     r->sh.scenes = calloc(n ? n : 1, sizeof(*r->sh.scenes));
+    r->sh.phones = calloc(n ? n : 1, sizeof(*r->sh.phones));
     r->sh.refs = calloc(n ? n : 1, 1);
     r->sh.queue = calloc(n ? n : 1, sizeof(*r->sh.queue));
     r->sh.todo = calloc(n ? n : 1, 1);
     r->sh.finished = calloc(n ? n : 1, 1);
     r->sh.hashes = calloc(n ? n : 1, sizeof(*r->sh.hashes));
     r->sh.bytes = calloc(n ? n : 1, sizeof(*r->sh.bytes));
-    if (!w || !r->sh.scenes || !r->sh.refs || !r->sh.queue || !r->sh.todo || !r->sh.finished || !r->sh.hashes ||
+    if (!w || !r->sh.scenes || !r->sh.phones || !r->sh.refs || !r->sh.queue || !r->sh.todo || !r->sh.finished || !r->sh.hashes ||
         !r->sh.bytes) {
         free(w);
         return CM_ERR_NOMEM;
@@ -302,7 +310,9 @@ run_draw_all(run *r)
     for (size_t i = 0; i < n; i++)   /* what a stop left queued */
         if (r->sh.scenes[i]) {
             cm_scene_destroy(r->sh.scenes[i]);
+            cm_scene_destroy(r->sh.phones[i]);
             r->sh.scenes[i] = NULL;
+            r->sh.phones[i] = NULL;
         }
     return st != CM_OK ? st : r->sh.draw_st;
 }

@@ -4,7 +4,7 @@
 // headlines that must show as text and run nothing. Writes screenshots at
 // 375 and 1280 px wide. Usage: node page.test.mjs OUT_DIR HOSTILE_DIR SHOT_DIR
 import { chromium } from 'playwright-core';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import path from 'node:path';
 
@@ -236,6 +236,143 @@ try {
   const inner = await frame.locator('html').evaluate((el) => el.scrollHeight);
   const outer = (await page5.locator('iframe').boundingBox()).height;
   check(Math.abs(outer - inner) <= 2, 'embed: the frame is as tall as the page in it', outer + ' vs ' + inner);
+
+  // ---- every width: the slider, the play button and the moment above the fold
+  for (const [w, h, touch] of [[1280, 800, false], [375, 667, true], [320, 568, true], [768, 1024, false],
+    [1600, 900, false]]) {
+    const fctx = await browser.newContext({ viewport: { width: w, height: h }, isMobile: touch, hasTouch: touch,
+      deviceScaleFactor: touch ? 2 : 1, reducedMotion: 'reduce' });
+    const fp = await fctx.newPage();
+    watch(fp, outDir, log);
+    await fp.goto(link);
+    await loaded(fp);
+    const r = await fp.evaluate(() => {
+      const b = (s) => document.querySelector(s).getBoundingClientRect();
+      return { slider: b('#cm-slider').bottom, play: b('#cm-play').bottom, moment: b('#cm-moment').bottom,
+        img: b('#cm-img').width, scroll: document.documentElement.scrollWidth };
+    });
+    check(r.slider <= h && r.play <= h && r.moment <= h,
+          `${w}x${h}: the slider, play and the moment in view without scrolling`, r);
+    check(r.scroll <= w, `${w}x${h}: nothing wider than the screen`, r.scroll);
+    check(r.img >= Math.min(w, 600) * 0.85, `${w}x${h}: the map takes the width it can`, r.img);
+    await fp.screenshot({ path: path.join(shotDir, `fold-${w}.png`) });
+    await fctx.close();
+  }
+
+  // ---- the embed in an article: height kept from the start and for every
+  // slice; "Link to this moment" links to the article
+  const snippet = readFileSync(path.join(outDir, 'embed.html'), 'utf8');
+  const filler = Array.from({ length: 150 }, (_, k) => `<p>Paragraph ${k} of the live blog, long enough to `
+    + 'wrap over a few lines in a column of an article as a reader scrolls down towards the map.</p>').join('\n');
+  const article = (embed) => `<!DOCTYPE html><html><head><meta charset="utf-8"><title>Live blog</title>
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<style>body{margin:0;font:18px/1.5 Georgia,serif}.col{max-width:680px;margin:0 auto;padding:0 16px}</style>
+</head><body><div class="col"><h1>Live blog</h1>${filler}
+${embed}<p id="after">The text after the map.</p>${filler}</div></body></html>`;
+  const articlePath = path.join(outDir, 'article.html');
+  writeFileSync(articlePath, article(snippet));
+  // the same article before the page in the frame has loaded: the room the snippet keeps
+  writeFileSync(path.join(outDir, 'article-unloaded.html'), article(snippet.replace(/src="[^"]*"/, 'src="about:blank"')));
+  const articleUrl = pathToFileURL(articlePath).href;
+  for (const [w, h, touch] of [[1280, 800, false], [375, 667, true]]) {
+    const actx = await browser.newContext({ viewport: { width: w, height: h }, isMobile: touch, hasTouch: touch,
+      reducedMotion: 'reduce' });
+    const ap = await actx.newPage();
+    watch(ap, outDir, log);
+    await ap.goto(articleUrl.replace(/article\.html$/, 'article-unloaded.html'));
+    const before = await ap.evaluate(() => document.querySelector('iframe').getBoundingClientRect().height);
+    await ap.goto(articleUrl);
+    await ap.locator('iframe').scrollIntoViewIfNeeded();
+    const af = ap.frameLocator('iframe');
+    await af.locator('#cm-moment').waitFor();
+    await ap.waitForFunction(() => document.querySelector('iframe').parentNode.style.height !== '');
+    await ap.waitForTimeout(300);
+    const heights = [], afters = [], inner = [];
+    const frameHandle = ap.frames().find((f) => f !== ap.mainFrame());
+    for (let i = 0; i < slices.length; i++) {
+      await frameHandle.evaluate((v) => { const sl = document.getElementById('cm-slider'); sl.value = v;
+        sl.dispatchEvent(new Event('input')); }, String(i));
+      await ap.waitForTimeout(30);
+      heights.push((await ap.locator('iframe').boundingBox()).height);
+      afters.push(await ap.evaluate(() => document.getElementById('after').getBoundingClientRect().top + scrollY));
+      inner.push(await frameHandle.evaluate(() => document.getElementById('cm').getBoundingClientRect().bottom));
+    }
+    const final = heights[heights.length - 1];
+    console.log(`embed ${w}x${h}: reserved ${before} px before loading, ${final} px loaded;`
+      + ` heights over the slices ${Math.min(...heights)}..${Math.max(...heights)}`);
+    check(Math.abs(before - final) <= final * 0.06,
+          `embed ${w} px: the height reserved before the page loads is the page's (within 6%)`, [before, final]);
+    check(heights.every((v) => v === heights[0]) && afters.every((v) => v === afters[0]),
+          `embed ${w} px: the frame and the article text below it never move while the slices play`,
+          [heights, afters]);
+    check(inner.every((v) => Math.abs(v - final) <= 1), `embed ${w} px: the page in it is as tall for every slice`, inner);
+    const ev = await frameHandle.evaluate(() => {
+      const a = document.getElementById('cm-link');
+      return { href: a.href, target: a.target, value: Number(document.getElementById('cm-slider').value) };
+    });
+    eq(ev.href, articleUrl + '#t=' + permalink(slices[ev.value].time), `embed ${w} px: "Link to this moment" links to the article`);
+    eq(ev.target, '_top', `embed ${w} px: the link opens in the article's window`);
+    // what a reader sees who scrolled to the map: its top a little below the screen's
+    await ap.evaluate(() => window.scrollBy(0, document.querySelector('iframe').getBoundingClientRect().top - 40));
+    await ap.waitForTimeout(200);
+    await ap.screenshot({ path: path.join(shotDir, `article-${w}.png`) });
+    // the article's own address with a moment opens the map on it
+    await ap.goto(articleUrl + '#t=' + permalink(slices[hadrutAt].time));
+    await ap.locator('iframe').scrollIntoViewIfNeeded();
+    await ap.frameLocator('iframe').locator('#cm-moment').waitFor();
+    await ap.waitForFunction((v) => {
+      const d = document.querySelector('iframe').contentDocument;
+      return d && d.getElementById('cm-slider') && d.getElementById('cm-slider').value === v;
+    }, String(hadrutAt), { timeout: 5000 }).catch(() => {});
+    eq(await ap.frameLocator('iframe').locator('#cm-moment').textContent(), '9 October 2020, 15:15 GMT',
+       `embed ${w} px: article.html#t= opens the map on that moment`);
+    await actx.close();
+  }
+
+  // ---- a phone: a tap opens the place's events in a sheet clear of the controls
+  const sctx = await browser.newContext({ viewport: { width: 375, height: 667 }, isMobile: true, hasTouch: true,
+    deviceScaleFactor: 2, reducedMotion: 'reduce' });
+  const sp = await sctx.newPage();
+  watch(sp, outDir, log);
+  await sp.goto(link);
+  await loaded(sp);
+  const sbox = await sp.locator('#cm-img').boundingBox();
+  const tapAt = { x: sbox.x + px / manifest.width * sbox.width, y: sbox.y + py / manifest.height * sbox.height };
+  await sp.touchscreen.tap(tapAt.x, tapAt.y);
+  await sp.waitForSelector('#cm-tip:not([hidden])');
+  const sheet = await sp.evaluate(() => {
+    const t = document.getElementById('cm-tip'), r = (e) => { const b = e.getBoundingClientRect();
+      return { l: b.left, t: b.top, r: b.right, b: b.bottom }; };
+    return { sheet: t.classList.contains('cm-sheet'), box: r(t),
+      place: (t.querySelector('.cm-sheet-place') || {}).textContent,
+      heads: [...t.querySelectorAll('.cm-ev-head')].map((e) => e.textContent),
+      metas: [...t.querySelectorAll('.cm-ev-meta')].map((e) => e.textContent),
+      controls: [r(document.querySelector('.cm-controls')), r(document.getElementById('cm-play')),
+        r(document.getElementById('cm-slider')), r(document.querySelector('.cm-moment'))] };
+  });
+  console.log(`phone sheet: ${JSON.stringify({ place: sheet.place, heads: sheet.heads, box: sheet.box })}`);
+  check(sheet.sheet, '375 px: a tap opens a sheet', sheet);
+  eq(sheet.place, 'Hadrut', '375 px: the sheet is the tapped place\'s');
+  eq(sheet.heads[0], 'Aliyev says Hadrut taken', '375 px: the sheet starts with the tapped place\'s newest event');
+  check(sheet.metas.length > 0 && sheet.metas.every((m) => m.endsWith('\u00b7 Hadrut')),
+        '375 px: the sheet lists only the tapped place\'s events', sheet.metas);
+  const times = sheet.metas.map((m) => Date.parse(m.replace(/ \u00b7 .*$/, '').replace(' GMT', ' UTC')));
+  check(times.every((t, k) => k === 0 || t <= times[k - 1]), '375 px: the sheet\'s events newest first', sheet.metas);
+  const overlaps = (a, b) => a.l < b.r && b.l < a.r && a.t < b.b && b.t < a.b;
+  check(!sheet.controls.some((c) => overlaps(sheet.box, c)), '375 px: the sheet covers no control or the moment',
+        sheet);
+  check(!(tapAt.x > sheet.box.l && tapAt.x < sheet.box.r && tapAt.y > sheet.box.t && tapAt.y < sheet.box.b),
+        '375 px: the sheet does not cover the place tapped', [tapAt, sheet.box]);
+  await sp.screenshot({ path: path.join(shotDir, 'sheet-375.png') });
+  await sp.keyboard.press('Escape');
+  check(await sp.isHidden('#cm-tip'), '375 px: Escape closes the sheet');
+  await sp.touchscreen.tap(tapAt.x, tapAt.y);
+  await sp.waitForSelector('#cm-tip:not([hidden])');
+  const away = await sp.locator('.cm-moment').boundingBox();
+  await sp.touchscreen.tap(away.x + away.width - 4, away.y + 4);
+  await sp.waitForTimeout(100);
+  check(await sp.isHidden('#cm-tip'), '375 px: a tap elsewhere closes the sheet');
+  await sctx.close();
 
   eq(log.errors.join('\n'), '', 'no console errors or warnings');
   eq(log.requests.join('\n'), '', 'no requests beyond the page\'s folder');

@@ -37,7 +37,8 @@ rm -rf "$work/out" "$work/hostile"
 "$cli" render "$src/examples/karabakh-2020-10-09.json" -o "$work/out" --format html --quiet
 "$cli" render "$here/hostile.json" -o "$work/hostile" --format html --quiet
 CM_CHROMIUM="$chromium" node "$work/page.test.mjs" "$work/out" "$work/hostile" "$work"
-echo "screenshots: $work/page-375.png $work/page-1280.png"
+echo "screenshots: $work/page-375.png $work/page-1280.png $work/fold-{320,375,768,1280,1600}.png"
+echo "  $work/sheet-375.png $work/article-375.png $work/article-1280.png (a 680 px column)"
 # Live reload: a page served by watch --serve follows the events file's saves.
 CM_CHROMIUM="$chromium" node "$work/live.test.mjs" "$cli" "$src/examples/karabakh-2020-10-09.json" \
   "$work/live"

@@ -36,6 +36,6 @@ check() {
 
 failed=0
 check example 5 --format png,svg,pdf || failed=1   # 3 maps, a manifest and sets/
-check arabic 6 --format html --lang ar || failed=1   # 2 PNGs, 2 pages, a manifest, sets/
+check arabic 7 --format html --lang ar || failed=1   # 3 PNGs (1x, 2x, phone), 2 pages, a manifest, sets/
 [ "$failed" -eq 0 ] || exit 1
 echo "valgrind: no errors, no leaks"

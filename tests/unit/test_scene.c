@@ -341,13 +341,133 @@ test_areas(void)
     remove("area-events.json");
 }
 
+/* The phone layout: the same slice on a portrait page of its own shows the
+ * same events as the desktop page; the legend and the "New at" box are below
+ * the map, every label on the map is above them, and the frame's words fit the
+ * page's width. */
+static void
+test_phone(void)
+{
+    fixture desk, phone;
+    cm_scene *prev_d = NULL, *prev_p = NULL;
+    setup_example(&desk, 1600, 1200);
+    setup_example(&phone, 360, 600);
+    const double *r = phone.base->map_rect;
+    double map_bottom = r[1] + r[3];
+    CHECK(r[3] > 240);   /* the map keeps most of a phone's page */
+    size_t n_below = 0;
+    for (size_t i = 0; i < cm_slices_count(desk.slices); i++) {
+        cm_scene *d = NULL, *p = NULL;
+        const cm_slice *sd = cm_slices_get(desk.slices, i), *sp = cm_slices_get(phone.slices, i);
+        CHECK_INT(cm_scene_layout(&d, desk.base, sd, prev_d), CM_OK);
+        CHECK_INT(cm_scene_layout(&p, phone.base, sp, prev_p), CM_OK);
+        if (!d || !p)
+            break;
+        CHECK_INT(cm_slice_n_events(sd), cm_slice_n_events(sp));
+        for (size_t k = 0; k < cm_slice_n_events(sd) && k < cm_slice_n_events(sp); k++) {
+            cm_event_state state;
+            double x, y;
+            const cm_event *e = cm_slice_event(sd, k, &state);
+            const cm_event *e2 = cm_slice_event(sp, k, &state);
+            CHECK_INT(cm_scene_event_xy(d, e, &x, &y), cm_scene_event_xy(p, e2, &x, &y));
+        }
+        for (size_t k = 0; k < p->n_labels; k++) {
+            const cm_scene_label *lb = &p->labels[k];
+            if (lb->group == CM_GROUP_LEGEND || lb->group == CM_GROUP_LATEST) {
+                CHECK(lb->y >= map_bottom);
+                n_below++;
+            }
+            if (lb->group == CM_GROUP_LABELS && lb->y + lb->h > map_bottom + 0.5)
+                fprintf(stderr, "phone slice %zu: \"%s\" is below the map\n", i, lb->text);
+            CHECK(lb->group != CM_GROUP_LABELS || lb->y + lb->h <= map_bottom + 0.5);
+            CHECK(lb->x >= 0 && lb->x + lb->w <= 360 + 0.5);
+        }
+        CHECK_INT(count_overlaps(p, "phone"), 0);
+        cm_scene_destroy(prev_d);
+        cm_scene_destroy(prev_p);
+        prev_d = d;
+        prev_p = p;
+    }
+    CHECK(n_below > 0);
+    cm_scene_destroy(prev_d);
+    cm_scene_destroy(prev_p);
+    teardown(&desk);
+    teardown(&phone);
+}
+
+/* A map too dense to show each place (3,000 places): places that share a
+ * cell are one circle with the number of their events; every event still has
+ * a position, the numbers add up, no two circles touch, and the legend says
+ * what a numbered circle is. */
+static void
+test_clusters(void)
+{
+    FILE *f = fopen("cluster-events.json", "w");
+    unsigned seed = 777;
+    fprintf(f, "{\"map\": {\"bbox\": [45.5, 39.0, 48.0, 40.5]}, \"events\": [\n");
+    for (int i = 0; i < 3000; i++) {
+        seed = seed * 1103515245u + 12345u;
+        double lon = 46.0 + 1.5 * (seed >> 16 & 0x7fff) / 32768.0;
+        seed = seed * 1103515245u + 12345u;
+        double lat = 39.3 + 0.9 * (seed >> 16 & 0x7fff) / 32768.0;
+        fprintf(f, "%s{\"time\": \"2020-10-09T%02d:00:00Z\", \"lon\": %.4f, \"lat\": %.4f, "
+                "\"kind\": \"clash\"}\n", i ? "," : "", i % 24, lon, lat);
+    }
+    fprintf(f, "]}\n");
+    fclose(f);
+    static const char *const shapes[] = { "countries" };
+    fixture fx;
+    cm_scene *sc = NULL;
+    setup(&fx, "cluster-events.json", NULL, shapes, 1, 1600, 1200);
+    const cm_slice *last = cm_slices_get(fx.slices, cm_slices_count(fx.slices) - 1);
+    CHECK_INT(cm_scene_layout(&sc, fx.base, last, NULL), CM_OK);
+    size_t n_circles = 0, in_circles = 0, single = 0, touching = 0, with_xy = 0, legend = 0;
+    for (size_t i = 0; sc && i < sc->n_markers; i++) {
+        const cm_scene_marker *a = &sc->markers[i];
+        if (a->group != CM_GROUP_EVENTS || a->is_offmap)
+            continue;
+        if (a->count == 0) {
+            single++;
+            continue;
+        }
+        n_circles++;
+        in_circles += a->count;
+        for (size_t k = i + 1; k < sc->n_markers; k++) {
+            const cm_scene_marker *b = &sc->markers[k];
+            if (b->group == CM_GROUP_EVENTS && b->count &&
+                hypot(a->x - b->x, a->y - b->y) < a->r + b->r)
+                touching++;
+        }
+    }
+    for (size_t k = 0; sc && k < cm_slice_n_events(last); k++) {
+        cm_event_state state;
+        double x, y;
+        with_xy += (size_t)cm_scene_event_xy(sc, cm_slice_event(last, k, &state), &x, &y);
+    }
+    for (size_t i = 0; sc && i < sc->n_labels; i++)
+        legend += sc->labels[i].group == CM_GROUP_LEGEND &&
+                  strstr(sc->labels[i].text, "number") != NULL;
+    fprintf(stderr, "clusters: %zu circles for %zu events, %zu single markers\n", n_circles,
+            in_circles, single);
+    CHECK(n_circles > 100);
+    CHECK_INT(in_circles + single, 3000);
+    CHECK_INT(with_xy, 3000);
+    CHECK_INT(touching, 0);
+    CHECK_INT(legend, 1);
+    cm_scene_destroy(sc);
+    teardown(&fx);
+    remove("cluster-events.json");
+}
+
 int
 main(void)
 {
     test_areas();
     test_dense();
+    test_clusters();
     test_size(1600, 1200);
     test_size(600, 600);
     test_size(1080, 1350);
+    test_phone();
     return check_result("test_scene");
 }
