@@ -383,6 +383,12 @@ test_phone(void)
             CHECK(lb->x >= 0 && lb->x + lb->w <= 360 + 0.5);
         }
         CHECK_INT(count_overlaps(p, "phone"), 0);
+        /* labels near their places on the phone's page too */
+        double farthest = 0;
+        size_t far = 0, crossing = 0, through = 0, leaders = 0;
+        count_far_and_crossing(p, "phone", layout_label_max_px(phone.style), &farthest, &far,
+                               &crossing, &through, &leaders);
+        CHECK_INT(far + crossing + through, 0);
         cm_scene_destroy(prev_d);
         cm_scene_destroy(prev_p);
         prev_d = d;
