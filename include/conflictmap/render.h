@@ -28,6 +28,13 @@ enum { CM_MAX_JOBS = 64 };
 /* The most pixels one image may have (width x scale times height x scale):
  * 200 megapixels, 800 MB of canvas, already 12800x9600 at 1600x1200 x 8. */
 #define CM_MAX_PIXELS 200000000.0
+/* A print size is laid out at this many of the scene's pixels an inch. */
+#define CM_PRINT_PX_PER_INCH 96.0
+/* Each side of a print size, in mm: from a narrow column (208 px) to a poster. */
+#define CM_PRINT_MIN_MM 55.0
+/* A print size's PNGs without a dpi: */
+#define CM_PRINT_DPI 300.0
+#define CM_PRINT_MAX_MM 2500.0
 
 typedef struct cm_render_options {
     const char *events_path;
@@ -51,6 +58,15 @@ typedef struct cm_render_options {
     cm_slice_spec slicing;
     int width_px, height_px;           /* the scene's size at scale 1 */
     double scale;                      /* 1 or more */
+    /* A print size (the command's --print-size): width and height in mm; a
+     * height of 0 takes the aspect of width_px x height_px; a width of 0: no
+     * print size. With one, the maps are laid out at that size at 96 pixels
+     * an inch (CM_PRINT_PX_PER_INCH: a 12 px label prints at 9 pt, as a CSS
+     * pixel does), in place of width_px x height_px; a PDF's page is that
+     * size; a PNG has @dpi pixels an inch (scale dpi / 96, in place of
+     * @scale). */
+    double print_mm[2];
+    double dpi;                        /* with print_mm: 0 for CM_PRINT_DPI */
     const double *bbox_deg;            /* NULL: the events file's, else fitted to events */
     const char *projection;            /* NULL: the events file's, else "auto" */
     const char *lang;                  /* place names: "en" (NULL), "az", "hy", "ru", "ar" */
@@ -91,7 +107,9 @@ typedef struct cm_render_result {
 } cm_render_result;
 
 /* Checks the options themselves, before anything is read: an output folder
- * is named (not ""), the size and scale make an image within CM_MAX_PIXELS.
+ * is named (not ""), a print size's sides are from CM_PRINT_MIN_MM to
+ * CM_PRINT_MAX_MM, the size and scale (or print size and dpi) make an image
+ * within CM_MAX_PIXELS.
  * CM_OK, or CM_ERR_INPUT with every problem in @diags. cm_render() calls it
  * first; a program may call it to tell a usage error from an input error. */
 CM_API cm_status cm_render_check_options(const cm_render_options *opt, cm_diag_list *diags);

@@ -19,16 +19,26 @@ typedef struct cm_slice cm_slice;
 
 /* How to slice: by default one slice per distinct event time; every_s > 0 for
  * regular steps from the first event to (at least) the last; or the @n_at
- * times in @at. window_s > 0 hides events older than that before each slice. */
+ * times in @at. window_s > 0 hides events older than that before each slice.
+ *
+ * What is new on a slice: the events since the slice before. On the first
+ * slice, those the default slicing would show as new at its moment: the
+ * events at the latest event time by then, and any after it up to the
+ * moment (a single --at 15:15 shows the 15:15 reports as new, not every
+ * report of the day); everything shown when that is the first event time.
+ * With @has_since, the first slice's new events are those after @since
+ * instead (since < time <= the slice's). */
 typedef struct cm_slice_spec {
     int64_t every_s;
     const cm_time *at;
     size_t n_at;
     int64_t window_s;
+    cm_time since;
+    int has_since;
 } cm_slice_spec;
 
 typedef enum cm_event_state {
-    CM_EVENT_NEW,       /* since the previous slice */
+    CM_EVENT_NEW,       /* since the previous slice (cm_slice_spec says which on the first) */
     CM_EVENT_CURRENT,   /* earlier, but still going on (before its end) */
     CM_EVENT_OLDER      /* earlier and over */
 } cm_event_state;

@@ -10,14 +10,17 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 const char cli_usage_text[] =
     "usage: conflictmap render EVENTS.json [-o DIR]\n"
     "              [--format png,svg,pdf,html,svg-outlines,gif,mp4] [--hold SECONDS]\n"
     "              [--style FILE|PRESET] [--shapes PATH]... [--gazetteer FILE]...\n"
     "              [--control [SIDE[:STATUS]=]PATH]...\n"
-    "              [--every DURATION | --at TIME[,TIME...]] [--window DURATION]\n"
+    "              [--every DURATION | --at TIME[,TIME...] [--since TIME]]\n"
+    "              [--window DURATION]\n"
     "              [--size WxH] [--scale N] [--bbox W,S,E,N] [--projection P]\n"
+    "              [--print-size WxHmm|A4[-landscape]|letter|Wmm [--dpi N]]\n"
     "              [--lang en|az|hy|ru|ar] [--png-colors N]\n"
     "              [--timezone ZONE] [--date-order DMY|MDY] [--settings FILE]\n"
     "              [-j N] [--shard K/N] [--quiet]\n"
@@ -116,6 +119,19 @@ parse_at(args *a, const char *list)
     return a->n_at ? 0 : cli_usage_error("--at needs at least one time%s", "");
 }
 
+/* "--since TIME": what is new on the first --at slice. */
+static int
+parse_since(args *a, const char *text)
+{
+    const char *why = cm_time_parse(text, &a->opt.slicing.since);
+    if (why) {
+        fprintf(stderr, "conflictmap: --since \"%s\" %s\n", text, why);
+        return EXIT_USAGE;
+    }
+    a->opt.slicing.has_since = 1;
+    return 0;
+}
+
 static int
 parse_duration(const char *flag, const char *text, int64_t *out)
 {
@@ -152,6 +168,78 @@ parse_size(args *a, const char *text)
                            "200 to 10000, such as 1600x1200", text);
     a->opt.width_px = w;
     a->opt.height_px = h;
+    a->has_size = 1;
+    return 0;
+}
+
+/* A length's unit in mm: "mm", "cm" or "in"; 0 for anything else. */
+static double
+mm_per_unit(const char *unit)
+{
+    return !strcmp(unit, "mm") ? 1 : !strcmp(unit, "cm") ? 10 : !strcmp(unit, "in") ? 25.4 : 0;
+}
+
+/* "--print-size 180x120mm", "7x5in", "18cm" (a width alone: the height from
+ * --size's aspect), or a paper: A3, A4, A5, letter, legal, tabloid, upright,
+ * with "-landscape" on its side. */
+static int
+parse_print_size(args *a, const char *text)
+{
+    static const struct {
+        const char *name;
+        double w_mm, h_mm;
+    } papers[] = {
+        { "A3", 297, 420 }, { "A4", 210, 297 }, { "A5", 148, 210 },
+        { "letter", 215.9, 279.4 }, { "legal", 215.9, 355.6 }, { "tabloid", 279.4, 431.8 },
+    };
+    char buf[64];
+    snprintf(buf, sizeof(buf), "%s", text);
+    int landscape = 0;
+    size_t n = strlen(buf);
+    if (n > 10 && !strcasecmp(buf + n - 10, "-landscape")) {
+        buf[n - 10] = '\0';
+        landscape = 1;
+    }
+    double w = 0, h = 0;
+    for (size_t i = 0; i < sizeof(papers) / sizeof(papers[0]); i++)
+        if (!strcasecmp(buf, papers[i].name)) {
+            w = landscape ? papers[i].h_mm : papers[i].w_mm;
+            h = landscape ? papers[i].w_mm : papers[i].h_mm;
+        }
+    if (w == 0 && !landscape) {
+        char unit[8] = "";
+        int used = 0;
+        double u;
+        if (sscanf(buf, "%lfx%lf%n", &w, &h, &used) == 2 && buf[used] != '\0' &&
+            strlen(buf + used) < sizeof(unit) && h > 0)
+            snprintf(unit, sizeof(unit), "%s", buf + used);
+        else if (sscanf(buf, "%lf%n", &w, &used) == 1 && strlen(buf + used) < sizeof(unit) &&
+                 !strchr(buf + used, 'x')) {
+            snprintf(unit, sizeof(unit), "%s", buf + used);
+            h = 0;
+        }
+        if ((u = mm_per_unit(unit)) > 0 && w > 0 && h >= 0) {
+            w *= u;
+            h *= u;
+        } else {
+            w = 0;
+        }
+    }
+    if (!(w > 0))
+        return cli_usage_error("--print-size \"%s\" should be WIDTHxHEIGHT with a unit, mm, "
+                               "cm or in, such as 180x120mm or 7x5in; a width alone, such as "
+                               "180mm (the height from --size); or a paper: A3, A4, A5, "
+                               "letter, legal, tabloid, upright, or with -landscape, such as "
+                               "A4-landscape", text);
+    double small = h > 0 && h < w ? h : w, large = h > w ? h : w;
+    if (small < CM_PRINT_MIN_MM || large > CM_PRINT_MAX_MM) {
+        fprintf(stderr, "conflictmap: --print-size \"%s\" is too %s: each side should be "
+                "from %.0f mm to %.0f mm\n", text, small < CM_PRINT_MIN_MM ? "small" : "large",
+                CM_PRINT_MIN_MM, CM_PRINT_MAX_MM);
+        return EXIT_USAGE;
+    }
+    a->opt.print_mm[0] = w;
+    a->opt.print_mm[1] = h;
     return 0;
 }
 
@@ -264,8 +352,14 @@ parse_option(args *a, const char *flag, const char *value)
         return parse_duration(flag, value, &a->opt.slicing.window_s);
     else if (!strcmp(flag, "--at"))
         return parse_at(a, value);
+    else if (!strcmp(flag, "--since"))
+        return parse_since(a, value);
     else if (!strcmp(flag, "--size"))
         return parse_size(a, value);
+    else if (!strcmp(flag, "--print-size"))
+        return parse_print_size(a, value);
+    else if (!strcmp(flag, "--dpi"))
+        return parse_number(flag, value, 72, 2400, &a->opt.dpi);
     else if (!strcmp(flag, "--scale"))
         return parse_number(flag, value, 0.25, 8, &a->opt.scale);
     else if (!strcmp(flag, "--bbox"))
@@ -360,8 +454,31 @@ cli_parse_args(args *a, int argc, char **argv)
     if (a->opt.shard_n > 1 && (a->opt.formats & (CM_FORMAT_GIF | CM_FORMAT_MP4)))
         return cli_usage_error("--format gif and mp4 make one file of the whole timeline; "
                            "render them without --shard%s", "");
+    if (a->opt.dpi > 0 && !(a->opt.print_mm[0] > 0))
+        return cli_usage_error("--dpi sets a print size's pixels; give --print-size too, such "
+                               "as --print-size 180x120mm --dpi 300%s", "");
+    if (a->opt.print_mm[1] > 0 && a->has_size)
+        return cli_usage_error("--print-size with a width and a height sets the map's size; "
+                               "give --size only with a width alone, such as --print-size "
+                               "180mm, for its aspect%s", "");
+    if (a->opt.print_mm[0] > 0 && a->opt.scale != 1)
+        return cli_usage_error("--print-size draws PNGs at --dpi (default 300); leave out "
+                               "--scale%s", "");
     if (a->opt.slicing.every_s && a->n_at)
         return cli_usage_error("give --every or --at, not both%s", "");
+    if (a->opt.slicing.has_since && !a->n_at)
+        return cli_usage_error("--since says what is new at an --at moment; give --at too, "
+                               "such as --at 2020-10-09T18:00:00Z --since "
+                               "2020-10-09T12:00:00Z%s", "");
+    for (size_t i = 0; a->opt.slicing.has_since && i < a->n_at; i++)
+        if (a->at[i] <= a->opt.slicing.since) {
+            char since[CM_TIME_BUF], at[CM_TIME_BUF], msg[256];
+            cm_time_format_iso(a->opt.slicing.since, since);
+            cm_time_format_iso(a->at[i], at);
+            snprintf(msg, sizeof(msg), "--since %s is not before --at %s: nothing could be "
+                     "new; give a time before it", since, at);
+            return cli_usage_error("%s", msg);
+        }
     a->opt.events_path = a->input;
     a->opt.shapes = a->shapes;
     a->opt.n_shapes = a->n_shapes;

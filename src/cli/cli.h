@@ -41,6 +41,7 @@ typedef struct args {
     int jobs, quiet, explain;
     double bbox[4];
     int has_bbox;
+    int has_size;       /* --size was given */
     cm_limits limits;   /* zero: the default */
     const char *host;   /* serve, watch --serve: the address; NULL: 127.0.0.1 */
     int port;           /* 0 until given: 8000 */

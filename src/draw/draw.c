@@ -476,10 +476,8 @@ draw_markers(cairo_t *cr, const cm_scene *sc, cm_group group)
 static void
 draw_leader(cairo_t *cr, const cm_style *style, const cm_scene_label *lb)
 {
-    double tx = lb->leader_x < lb->x ? lb->x : lb->x + lb->w;
-    double ty = fmin(fmax(lb->leader_y, lb->y + 2), lb->y + lb->h - 2);
-    if (lb->leader_x >= lb->x && lb->leader_x <= lb->x + lb->w)
-        tx = lb->leader_x;
+    double tx, ty;
+    cm_scene_leader_end(lb, &tx, &ty);
     cairo_move_to(cr, lb->leader_x, lb->leader_y);
     cairo_line_to(cr, tx, ty);
     set_rgba(cr, style->halo);

@@ -540,10 +540,8 @@ static void
 put_leader(svg *s, const cm_scene_label *lb)
 {
     const cm_style *st = s->b->style;
-    double tx = lb->leader_x < lb->x ? lb->x : lb->x + lb->w;
-    double ty = fmin(fmax(lb->leader_y, lb->y + 2), lb->y + lb->h - 2);
-    if (lb->leader_x >= lb->x && lb->leader_x <= lb->x + lb->w)
-        tx = lb->leader_x;
+    double tx, ty;
+    cm_scene_leader_end(lb, &tx, &ty);
     for (int k = 0; k < 2; k++) {
         cairo_move_to(s->cr, lb->leader_x, lb->leader_y);
         cairo_line_to(s->cr, tx, ty);

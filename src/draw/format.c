@@ -71,13 +71,25 @@ write_svg(cm_outfile *o, const svg_buffer *b)
 }
 
 /* A PDF says when it was made; the slice's moment, not the clock's, so that
- * the same input gives the same bytes on every run. */
+ * the same input gives the same bytes on every run. It carries the map's
+ * title, its subject (the subtitle, else the moment) and its author (the
+ * source, else the credit), as a desk's picture system reads them. */
 static void
-date_pdf(cairo_surface_t *surface, const cm_scene *scene)
+describe_pdf(cairo_surface_t *surface, const cm_scene *scene)
 {
-    char iso[CM_TIME_BUF];
+    const cm_events *ev = scene->base->events;
+    char iso[CM_TIME_BUF], moment[CM_TIME_BUF];
     cm_time_format_iso(cm_slice_time(scene->slice), iso);
+    cm_time_format_human(cm_slice_time(scene->slice), moment);
     cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_CREATE_DATE, iso);
+    if (*cm_events_title(ev))
+        cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_TITLE, cm_events_title(ev));
+    cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_SUBJECT,
+                                   *cm_events_subtitle(ev) ? cm_events_subtitle(ev) : moment);
+    cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_AUTHOR,
+                                   *cm_events_source(ev) ? cm_events_source(ev)
+                                                         : "conflictmap");
+    cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_CREATOR, "conflictmap");
 }
 
 struct cm_cairo_file {
@@ -88,6 +100,8 @@ struct cm_cairo_file {
     const cm_draw_cache *cache;     /* the run's ground, or NULL */
     const cm_draw_cache *ground;    /* the cache, when the surface starts from it */
     svg_buffer svg;                 /* the SVG of outlines, until it is complete */
+    const double *trim;             /* the file's size, a print size's: a PDF's page in
+                                       points, a PNG's pixels; NULL: the scene's at scale */
 };
 
 /* An image; at the cache's scale the thread's canvas, over the cache's ground. */
@@ -105,7 +119,22 @@ png_surface(cm_cairo_file *f, double w, double h)
 static cm_status
 png_write(cm_cairo_file *f, cairo_surface_t *surface)
 {
-    return cm_png_write(surface, f->png_colors, &f->o);
+    if (!f->trim)
+        return cm_png_write(surface, f->png_colors, &f->o);
+    /* the image's first rows and columns: the same pixels, read in place */
+    int w = (int)lround(f->trim[0]), h = (int)lround(f->trim[1]);
+    if (w > cairo_image_surface_get_width(surface))
+        w = cairo_image_surface_get_width(surface);
+    if (h > cairo_image_surface_get_height(surface))
+        h = cairo_image_surface_get_height(surface);
+    cairo_surface_flush(surface);
+    cairo_surface_t *cut = cairo_image_surface_create_for_data(
+        cairo_image_surface_get_data(surface), CAIRO_FORMAT_ARGB32, w, h,
+        cairo_image_surface_get_stride(surface));
+    cm_status st = cairo_surface_status(cut) == CAIRO_STATUS_SUCCESS
+                       ? cm_png_write(cut, f->png_colors, &f->o) : CM_ERR_NOMEM;
+    cairo_surface_destroy(cut);
+    return st;
 }
 
 static cairo_surface_t *
@@ -113,7 +142,7 @@ pdf_surface(cm_cairo_file *f, double w, double h)
 {
     cairo_surface_t *s = cairo_pdf_surface_create_for_stream(write_to_outfile, &f->o, w, h);
     if (cairo_surface_status(s) == CAIRO_STATUS_SUCCESS)
-        date_pdf(s, f->scene);
+        describe_pdf(s, f->scene);
     return s;
 }
 
@@ -198,11 +227,16 @@ cm_format_extension(cm_format format)
  * scale starts from its ground. */
 static cm_status
 draw_cairo(const cm_format_info *fmt, const cm_scene *scene, const cm_draw_cache *cache,
-           double scale, unsigned png_colors, const char *path, cm_diag_list *diags)
+           double scale, unsigned png_colors, const double *trim, const char *path,
+           cm_diag_list *diags)
 {
     cm_cairo_file f = { .scene = scene, .scale = scale, .png_colors = png_colors,
-                        .cache = cache };
+                        .cache = cache, .trim = trim };
     double w = cm_scene_width_px(scene) * scale, h = cm_scene_height_px(scene) * scale;
+    if (trim && fmt->format != CM_FORMAT_PNG) {   /* a PNG is cut as it is written */
+        w = trim[0];
+        h = trim[1];
+    }
     cm_status st = cm_outfile_open(&f.o, path, diags);
     if (st != CM_OK)
         return st;
@@ -237,7 +271,7 @@ draw_file(const cm_scene *scene, const cm_draw_cache *cache, cm_format format, d
     if (f && f->draw)
         return f->draw(scene, scale, path, diags);
     if (f && f->surface)
-        return draw_cairo(f, scene, cache, scale, png_colors, path, diags);
+        return draw_cairo(f, scene, cache, scale, png_colors, NULL, path, diags);
     return CM_ERR_NOMEM;   /* no file per slice (html, gif, mp4): nothing to draw on */
 }
 
@@ -252,5 +286,16 @@ cm_status
 cm_draw_cached(const cm_scene *scene, const cm_draw_cache *cache, cm_format format,
                double scale, unsigned png_colors, const char *path, cm_diag_list *diags)
 {
+    return draw_file(scene, cache, format, scale, png_colors, path, diags);
+}
+
+cm_status
+cm_draw_trimmed(const cm_scene *scene, const cm_draw_cache *cache, cm_format format,
+                double scale, unsigned png_colors, const double size[2], const char *path,
+                cm_diag_list *diags)
+{
+    const cm_format_info *f = cm_format_info_of(format);
+    if (f && f->surface && (format == CM_FORMAT_PNG || format == CM_FORMAT_PDF))
+        return draw_cairo(f, scene, cache, scale, png_colors, size, path, diags);
     return draw_file(scene, cache, format, scale, png_colors, path, diags);
 }

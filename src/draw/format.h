@@ -48,4 +48,12 @@ unsigned cm_formats_made(cm_format_made made);
 /* @formats with the formats they need drawn too. */
 unsigned cm_formats_needed(unsigned formats);
 
+/* cm_draw_cached, but a PNG or PDF file is @size (a PNG's pixels, a PDF's
+ * page in points), the drawing at @scale cut there: a print size's exact
+ * size, which the scene's whole pixels at @scale pass by less than one of
+ * them (render/options.c). Other formats are drawn as cm_draw_cached does. */
+cm_status cm_draw_trimmed(const cm_scene *scene, const cm_draw_cache *cache, cm_format format,
+                          double scale, unsigned png_colors, const double size[2],
+                          const char *path, cm_diag_list *diags);
+
 #endif

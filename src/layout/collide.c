@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+static int grid_put(layout_grid *g, box bx, size_t item);
+
 /* @a and @b name the same place: a place's name and the callout that replaces
  * it when a control change comes. */
 static int
@@ -198,6 +200,8 @@ layout_add_marker(layout *L, cm_group group, const cm_event *ev, double x, doubl
     m->x = x;
     m->y = y;
     m->r = r;
+    if (!grid_put(&L->marker_grid, (box){ x - r, y - r, 2 * r, 2 * r }, sc->n_markers - 1))
+        L->status = CM_ERR_NOMEM;
     return m;
 }
 
@@ -217,12 +221,11 @@ layout_note_dropped(layout *L, const char *text)
     sc->dropped[sc->n_dropped++] = copy;
 }
 
-/* ---- the obstacles' grid ------------------------------------------------------------- */
+/* ---- the grids: obstacles, markers, leader lines ------------------------------------ */
 
-cm_status
-layout_grid_init(layout *L, int width_px, int height_px)
+static cm_status
+grid_init(layout_grid *g, int width_px, int height_px)
 {
-    layout_grid *g = &L->grid;
     g->nx = width_px / LAYOUT_CELL_PX + 1;
     g->ny = height_px / LAYOUT_CELL_PX + 1;
     if (g->nx < 1 || g->ny < 1 || g->nx > 1 << 14 || g->ny > 1 << 14)
@@ -235,12 +238,34 @@ layout_grid_init(layout *L, int width_px, int height_px)
     return CM_OK;
 }
 
+static void
+grid_free(layout_grid *g)
+{
+    free(g->head);
+    free(g->entries);
+    memset(g, 0, sizeof *g);
+}
+
+cm_status
+layout_grid_init(layout *L, int width_px, int height_px)
+{
+    cm_status st = grid_init(&L->grid, width_px, height_px);
+    if (st == CM_OK)
+        st = grid_init(&L->marker_grid, width_px, height_px);
+    if (st == CM_OK)
+        st = grid_init(&L->leader_grid, width_px, height_px);
+    return st;
+}
+
 void
 layout_grid_free(layout *L)
 {
-    free(L->grid.head);
-    free(L->grid.entries);
-    memset(&L->grid, 0, sizeof L->grid);
+    grid_free(&L->grid);
+    grid_free(&L->marker_grid);
+    grid_free(&L->leader_grid);
+    free(L->leaders);
+    L->leaders = NULL;
+    L->n_leaders = L->cap_leaders = 0;
 }
 
 /* The cells @bx touches, clamped to the grid (a box off the page is in the
@@ -257,52 +282,149 @@ cells_of(const layout_grid *g, box bx, int *i0, int *j0, int *i1, int *j1)
     *j1 = !(y1 > 0) ? 0 : y1 >= g->ny ? g->ny - 1 : (int)y1;
 }
 
+/* Files @item under the cells @bx touches. 0 when out of memory. */
+static int
+grid_put(layout_grid *g, box bx, size_t item)
+{
+    int i0, j0, i1, j1;
+    if (!g->head)
+        return 1;
+    cells_of(g, bx, &i0, &j0, &i1, &j1);
+    size_t need = g->n_entries + (size_t)(i1 - i0 + 1) * (size_t)(j1 - j0 + 1);
+    if (need > INT_MAX || item > INT_MAX || !CM_RESERVE(g->entries, g->cap_entries, need))
+        return 0;
+    for (int j = j0; j <= j1; j++)
+        for (int i = i0; i <= i1; i++) {
+            int *h = &g->head[j * g->nx + i];
+            g->entries[g->n_entries] = (struct layout_grid_entry){ *h, (int)item };
+            *h = (int)g->n_entries++;
+        }
+    return 1;
+}
+
+/* Runs @body with @var each item of @g filed under the cells @bx touches
+ * (one under several cells, once a cell); nothing when @g has no cells. */
+#define GRID_EACH(g, bx, var, body)                                                      \
+    do {                                                                                  \
+        int i0_, j0_, i1_, j1_;                                                           \
+        if (!(g)->head)                                                                   \
+            break;                                                                        \
+        cells_of((g), (bx), &i0_, &j0_, &i1_, &j1_);                                      \
+        for (int j_ = j0_; j_ <= j1_; j_++)                                               \
+            for (int i_ = i0_; i_ <= i1_; i_++)                                           \
+                for (int e_ = (g)->head[j_ * (g)->nx + i_]; e_ >= 0;                      \
+                     e_ = (g)->entries[e_].next) {                                        \
+                    size_t var = (size_t)(g)->entries[e_].item;                           \
+                    body                                                                  \
+                }                                                                         \
+    } while (0)
+
+/* ---- segments ------------------------------------------------------------------------- */
+
+/* The distance from (@px, @py) to the segment (@x0, @y0)-(@x1, @y1). */
+static double
+point_segment(double px, double py, double x0, double y0, double x1, double y1)
+{
+    double dx = x1 - x0, dy = y1 - y0, len2 = dx * dx + dy * dy;
+    double t = len2 > 0 ? ((px - x0) * dx + (py - y0) * dy) / len2 : 0;
+    t = t < 0 ? 0 : t > 1 ? 1 : t;
+    return hypot(px - (x0 + t * dx), py - (y0 + t * dy));
+}
+
+static double
+cross(double ax, double ay, double bx, double by, double cx, double cy)
+{
+    return (bx - ax) * (cy - ay) - (by - ay) * (cx - ax);
+}
+
+/* The distance between two segments: 0 when they cross. */
+static double
+segment_segment(const layout_leader *a, const layout_leader *b)
+{
+    double d1 = cross(a->x0, a->y0, a->x1, a->y1, b->x0, b->y0);
+    double d2 = cross(a->x0, a->y0, a->x1, a->y1, b->x1, b->y1);
+    double d3 = cross(b->x0, b->y0, b->x1, b->y1, a->x0, a->y0);
+    double d4 = cross(b->x0, b->y0, b->x1, b->y1, a->x1, a->y1);
+    if (((d1 > 0 && d2 < 0) || (d1 < 0 && d2 > 0)) && ((d3 > 0 && d4 < 0) || (d3 < 0 && d4 > 0)))
+        return 0;
+    return fmin(fmin(point_segment(a->x0, a->y0, b->x0, b->y0, b->x1, b->y1),
+                     point_segment(a->x1, a->y1, b->x0, b->y0, b->x1, b->y1)),
+                fmin(point_segment(b->x0, b->y0, a->x0, a->y0, a->x1, a->y1),
+                     point_segment(b->x1, b->y1, a->x0, a->y0, a->x1, a->y1)));
+}
+
+/* Whether the segment @s passes through the box @bx (Liang-Barsky clipping). */
+static int
+segment_meets_box(const layout_leader *s, box bx)
+{
+    double t0 = 0, t1 = 1, dx = s->x1 - s->x0, dy = s->y1 - s->y0;
+    double p[4] = { -dx, dx, -dy, dy };
+    double q[4] = { s->x0 - bx.x, bx.x + bx.w - s->x0, s->y0 - bx.y, bx.y + bx.h - s->y0 };
+    for (int k = 0; k < 4; k++) {
+        if (p[k] == 0) {
+            if (q[k] < 0)
+                return 0;
+            continue;
+        }
+        double t = q[k] / p[k];
+        if (p[k] < 0 && t > t0)
+            t0 = t;
+        else if (p[k] > 0 && t < t1)
+            t1 = t;
+        if (t0 > t1)
+            return 0;
+    }
+    return 1;
+}
+
+static box
+segment_bounds(const layout_leader *s, double margin)
+{
+    double x = fmin(s->x0, s->x1), y = fmin(s->y0, s->y1);
+    return (box){ x - margin, y - margin, fabs(s->x1 - s->x0) + 2 * margin,
+                  fabs(s->y1 - s->y0) + 2 * margin };
+}
+
+/* ---- the obstacles ----------------------------------------------------------------- */
+
+/* How far a leader line keeps from a box or another leader line. */
+enum { LEADER_CLEAR_PX = 2 };
+
 int
 layout_box_free(const layout *L, box bx)
 {
     const layout_grid *g = &L->grid;
-    int i0, j0, i1, j1;
     if (!g->head) {   /* no grid: every obstacle */
         for (size_t i = 0; i < L->n_obstacles; i++)
             if (layout_overlaps(bx, L->obstacles[i]))
                 return 0;
         return 1;
     }
-    cells_of(g, bx, &i0, &j0, &i1, &j1);
-    for (int j = j0; j <= j1; j++)
-        for (int i = i0; i <= i1; i++)
-            for (int e = g->head[j * g->nx + i]; e >= 0; e = g->entries[e].next)
-                if (layout_overlaps(bx, L->obstacles[g->entries[e].obstacle]))
-                    return 0;
+    GRID_EACH(g, bx, k, {
+        if (layout_overlaps(bx, L->obstacles[k]))
+            return 0;
+    });
+    box wide = { bx.x - LEADER_CLEAR_PX, bx.y - LEADER_CLEAR_PX, bx.w + 2 * LEADER_CLEAR_PX,
+                 bx.h + 2 * LEADER_CLEAR_PX };
+    GRID_EACH(&L->leader_grid, wide, k, {
+        if (segment_meets_box(&L->leaders[k], wide))
+            return 0;
+    });
     return 1;
 }
 
 void
 layout_add_obstacle(layout *L, box bx)
 {
-    layout_grid *g = &L->grid;
-    int i0, j0, i1, j1;
     if (!CM_GROW(L->obstacles, L->n_obstacles, L->cap_obstacles)) {
         L->status = CM_ERR_NOMEM;
         return;
     }
     L->obstacles[L->n_obstacles++] = bx;
-    if (!g->head)
-        return;
-    cells_of(g, bx, &i0, &j0, &i1, &j1);
-    size_t need = g->n_entries + (size_t)(i1 - i0 + 1) * (size_t)(j1 - j0 + 1);
-    if (need > INT_MAX || L->n_obstacles > INT_MAX ||
-        !CM_RESERVE(g->entries, g->cap_entries, need)) {
+    if (L->n_obstacles > INT_MAX || !grid_put(&L->grid, bx, L->n_obstacles - 1)) {
         L->n_obstacles--;
         L->status = CM_ERR_NOMEM;
-        return;
     }
-    for (int j = j0; j <= j1; j++)
-        for (int i = i0; i <= i1; i++) {
-            int *h = &g->head[j * g->nx + i];
-            g->entries[g->n_entries] = (struct layout_grid_entry){ *h, (int)(L->n_obstacles - 1) };
-            *h = (int)g->n_entries++;
-        }
 }
 
 void
@@ -320,10 +442,10 @@ layout_pop_obstacle(layout *L)
     for (int j = j0; j <= j1; j++)
         for (int i = i0; i <= i1; i++) {
             int *h = &g->head[j * g->nx + i];
-            if (*h >= 0 && (size_t)g->entries[*h].obstacle == L->n_obstacles)
+            if (*h >= 0 && (size_t)g->entries[*h].item == L->n_obstacles)
                 *h = g->entries[*h].next;
         }
-    while (g->n_entries && (size_t)g->entries[g->n_entries - 1].obstacle == L->n_obstacles)
+    while (g->n_entries && (size_t)g->entries[g->n_entries - 1].item == L->n_obstacles)
         g->n_entries--;
 }
 
@@ -337,19 +459,123 @@ fits(const layout *L, box bx)
     return layout_box_free(L, bx);
 }
 
+static double left_of(const cm_scene_label *lb, cm_anchor anchor, double ax);
+
+/* The distance from (@px, @py) to the nearest point of @bx. */
+static double
+box_distance(box bx, double px, double py)
+{
+    double dx = px < bx.x ? bx.x - px : px > bx.x + bx.w ? px - bx.x - bx.w : 0;
+    double dy = py < bx.y ? bx.y - py : py > bx.y + bx.h ? py - bx.y - bx.h : 0;
+    return hypot(dx, dy);
+}
+
+/* @lb may take @bx: it overlaps nothing, holds no other label's place, and
+ * beside a point, is no further from it than layout_label_max_px. */
+static int
+box_ok(const layout *L, const cm_scene_label *lb, box bx)
+{
+    if (!fits(L, bx) || reserved_by_other(L, bx, lb))
+        return 0;
+    return !lb->is_beside ||
+           box_distance(bx, lb->point_x, lb->point_y) <= layout_label_max_px(L->st);
+}
+
+static void
+take_box(layout *L, cm_scene_label *lb, box bx)
+{
+    lb->x = bx.x;
+    lb->y = bx.y;
+    lb->hold[0] = bx.x;
+    lb->hold[1] = bx.y;
+    lb->hold[2] = lb->w;
+    lb->hold[3] = lb->h;
+    layout_add_obstacle(L, (box){ bx.x - 2, bx.y - 1, bx.w + 4, bx.h + 2 });
+}
+
 static int
 try_box(layout *L, cm_scene_label *lb, double x, double y)
 {
     box bx = { x, y, lb->w, lb->h };
-    if (!fits(L, bx) || reserved_by_other(L, bx, lb))
+    if (!box_ok(L, lb, bx))
         return 0;
-    lb->x = x;
-    lb->y = y;
-    lb->hold[0] = x;
-    lb->hold[1] = y;
-    lb->hold[2] = lb->w;
-    lb->hold[3] = lb->h;
-    layout_add_obstacle(L, (box){ bx.x - 2, bx.y - 1, bx.w + 4, bx.h + 2 });
+    take_box(L, lb, bx);
+    return 1;
+}
+
+/* Whether the marker @m is one of the place's at (@x, @y): on its events'
+ * ring, or the square of the side holding it. */
+static int
+own_marker(const layout *L, const cm_scene_marker *m, double x, double y)
+{
+    if (m->group == CM_GROUP_EVENTS && m->event && !m->is_offmap) {
+        const double *xy = &L->b->event_xy[2 * cm_event_index(m->event)];
+        return fabs(layout_spot(xy[0]) - x) < 0.5 && fabs(layout_spot(xy[1]) - y) < 0.5;
+    }
+    return fabs(m->x - x) < 1 && fabs(m->y - y) < 1;
+}
+
+static int
+box_contains(box bx, double x, double y)
+{
+    return x >= bx.x && x <= bx.x + bx.w && y >= bx.y && y <= bx.y + bx.h;
+}
+
+/* The leader line @s from the place at (@x, @y) keeps clear of every marker
+ * but the place's own, of every other leader line, and of every obstacle
+ * (other labels, boxes, symbols) but those its place is in. */
+static int
+leader_clear(const layout *L, const layout_leader *s, double x, double y)
+{
+    box near = segment_bounds(s, LEADER_CLEAR_PX);
+    GRID_EACH(&L->marker_grid, near, k, {
+        const cm_scene_marker *m = &L->sc->markers[k];
+        if (m->group != CM_GROUP_LEGEND && !own_marker(L, m, x, y) &&
+            point_segment(m->x, m->y, s->x0, s->y0, s->x1, s->y1) < m->r + 1.5)
+            return 0;
+    });
+    GRID_EACH(&L->leader_grid, near, k, {
+        if (segment_segment(s, &L->leaders[k]) < LEADER_CLEAR_PX)
+            return 0;
+    });
+    GRID_EACH(&L->grid, near, k, {
+        box o = L->obstacles[k];
+        if (!box_contains(o, x, y) && !box_contains(o, s->x0, s->y0) && segment_meets_box(s, o))
+            return 0;
+    });
+    return 1;
+}
+
+/* @lb with its @anchor at (@ax, @ay) and a leader line from (@sx, @sy), the
+ * edge of its place's symbols, when the box fits (box_ok) and the line
+ * crosses nothing (leader_clear). */
+static int
+try_leader(layout *L, cm_scene_label *lb, cm_anchor anchor, double ax, double ay, double sx,
+           double sy)
+{
+    box bx = { left_of(lb, anchor, ax), ay - lb->baseline_px, lb->w, lb->h };
+    if (!box_ok(L, lb, bx))
+        return 0;
+    cm_scene_label probe = *lb;
+    probe.x = bx.x;
+    probe.y = bx.y;
+    probe.leader_x = sx;
+    probe.leader_y = sy;
+    layout_leader s = { sx, sy, sx, sy };
+    cm_scene_leader_end(&probe, &s.x1, &s.y1);
+    if (!leader_clear(L, &s, lb->point_x, lb->point_y))
+        return 0;
+    if (!CM_GROW(L->leaders, L->n_leaders, L->cap_leaders) ||
+        !grid_put(&L->leader_grid, segment_bounds(&s, 0), L->n_leaders)) {
+        L->status = CM_ERR_NOMEM;
+        return 0;
+    }
+    L->leaders[L->n_leaders++] = s;
+    take_box(L, lb, bx);
+    lb->anchor = anchor;
+    lb->has_leader = 1;
+    lb->leader_x = sx;
+    lb->leader_y = sy;
     return 1;
 }
 
@@ -416,24 +642,21 @@ line_room(layout *L, const cm_scene_label *lb, double *h, double *baseline)
 
 /* Further out, with a leader line back to the point: for places so close
  * together (Hadrut and its villages) that their names cannot sit beside them.
- * Directions alternate right and left, nearest first. */
+ * Every 22.5 degrees, right and left in turn, nearest first, no further than
+ * layout_label_max_px; the line crosses no other, and no marker. */
 static int
 place_with_leader(layout *L, cm_scene_label *lb, double x, double y, double r)
 {
-    static const double angles_deg[] = { 0, 180, -30, 150, 30, -150, -60, 120, 60, -120,
-                                         -90, 90 };
-    double h, base;
+    static const double angles_deg[] = { 0, 180, -22.5, 157.5, 22.5, -157.5, -45, 135, 45,
+                                         -135, -67.5, 112.5, 67.5, -112.5, -90, 90 };
+    double h, base, far = layout_label_max_px(L->st);
     line_room(L, lb, &h, &base);
-    for (double d = r + 22; d <= r + 110; d += 22)
+    for (double d = r + 6; d <= far + 4; d += 8)
         for (size_t k = 0; k < sizeof(angles_deg) / sizeof(angles_deg[0]); k++) {
             double a = angles_deg[k] * M_PI / 180, c = cos(a), s = sin(a);
-            if (!try_anchor(L, lb, c >= 0 ? CM_ANCHOR_START : CM_ANCHOR_END, x + d * c,
-                            y + d * s - h / 2 + base))
-                continue;
-            lb->has_leader = 1;
-            lb->leader_x = x + r * c;
-            lb->leader_y = y + r * s;
-            return 1;
+            if (try_leader(L, lb, c >= 0 ? CM_ANCHOR_START : CM_ANCHOR_END, x + d * c,
+                           y + d * s - h / 2 + base, x + r * c, y + r * s))
+                return 1;
         }
     return 0;
 }
@@ -478,12 +701,9 @@ layout_place_label(layout *L, cm_scene_label *lb, double x, double y, double r, 
     }
     if (prev && prev->has_leader && leader && fabs(prev->leader_x - x) < r + 1 &&
         fabs(prev->leader_y - y) < r + 1 &&
-        try_anchor(L, lb, prev->anchor, anchor_x(prev), anchor_y(prev))) {
-        lb->has_leader = 1;
-        lb->leader_x = prev->leader_x;
-        lb->leader_y = prev->leader_y;
+        try_leader(L, lb, prev->anchor, anchor_x(prev), anchor_y(prev), prev->leader_x,
+                   prev->leader_y))
         return 1;
-    }
     /* A name already on the map stays where the reader saw it, or leaves the
      * map for this slice; it never jumps (an edge arrow's name moves with it).
      * One that changed size (bold while new, regular after) whose spot a newer

@@ -5,6 +5,7 @@
 #include "conflictmap/scene.h"
 #include "layout/group.h"
 #include "load/style.h"
+#include <math.h>
 #include <pango/pango.h>
 
 typedef enum cm_symbol {
@@ -69,6 +70,18 @@ typedef struct cm_scene_label {
     int has_leader;            /* a line from (leader_x, leader_y) to the box */
     double leader_x, leader_y;
 } cm_scene_label;
+
+/* Where @lb's leader line meets its box: the side nearest the point, at the
+ * point's height kept inside the box (or straight above or below). The
+ * backends draw it so, and the layout keeps it clear of others so. */
+static inline void
+cm_scene_leader_end(const cm_scene_label *lb, double *x, double *y)
+{
+    *x = lb->leader_x < lb->x ? lb->x : lb->x + lb->w;
+    *y = fmin(fmax(lb->leader_y, lb->y + 2), lb->y + lb->h - 2);
+    if (lb->leader_x >= lb->x && lb->leader_x <= lb->x + lb->w)
+        *x = lb->leader_x;
+}
 
 typedef struct cm_scene_rect {
     cm_group group;            /* frame, legend, latest */

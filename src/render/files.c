@@ -66,6 +66,19 @@ png_2x_path(const run *r, size_t i, char *buf, size_t size)
     snprintf(buf, size, "%s/%s", r->plan.dir, name);
 }
 
+/* The scale slice files of @format are drawn at: the options', but with a
+ * print size a PDF's points a pixel, and an SVG's 1 (its pixels are CSS
+ * pixels, 96 an inch: the print size in any viewer). */
+static double
+format_scale(const run *r, cm_format format)
+{
+    if (r->plan.print && format == CM_FORMAT_PDF)
+        return r->plan.print->pdf_scale;
+    if (r->plan.print && (format == CM_FORMAT_SVG || format == CM_FORMAT_SVG_OUTLINES))
+        return 1;
+    return r->opt->scale;
+}
+
 /* Draws slice @i in every per-slice format the options ask for, into the
  * staging folder. */
 cm_status
@@ -78,8 +91,17 @@ run_draw_slice(run *r, size_t i, cm_diag_list *diags)
         if (!(r->sh.todo[i] & slice_format(f)))
             continue;
         slice_file_path(r, i, slice_format(f), path, sizeof(path));
-        st = cm_draw_cached(r->sh.scenes[i], r->sh.cache, slice_format(f), r->opt->scale,
-                            r->opt->png_colors, path, diags);
+        const run_print *p = r->plan.print;
+        double scale = format_scale(r, slice_format(f));
+        if (p && slice_format(f) == CM_FORMAT_PDF)
+            st = cm_draw_trimmed(r->sh.scenes[i], NULL, CM_FORMAT_PDF, scale, 0, p->page_pt,
+                                 path, diags);
+        else if (p && slice_format(f) == CM_FORMAT_PNG)
+            st = cm_draw_trimmed(r->sh.scenes[i], r->sh.cache, CM_FORMAT_PNG, scale,
+                                 r->opt->png_colors, p->png_px, path, diags);
+        else
+            st = cm_draw_cached(r->sh.scenes[i], r->sh.cache, slice_format(f), scale,
+                                r->opt->png_colors, path, diags);
         if (st == CM_OK)
             r->sh.bytes[i][f] = stat(path, &sb) == 0 ? (long long)sb.st_size : -1;
     }
@@ -122,7 +144,8 @@ run_choose_files(run *r, size_t i)
     for (size_t f = 0; f < CM_N_SLICE_FORMATS; f++) {
         if (!(formats_of(r) & slice_format(f)))
             continue;
-        cm_draw_hash(r->sh.scenes[i], r->plan.base_hash, slice_format(f), r->opt->scale,
+        cm_draw_hash(r->sh.scenes[i], r->plan.base_hash, slice_format(f),
+                     format_scale(r, slice_format(f)),
                      r->opt->png_colors, r->sh.hashes[i][f]);
         slice_file_name(r, i, slice_format(f), name, sizeof(name));
         snprintf(path, sizeof(path), "%s/%s", set ? set : "", name);

@@ -297,10 +297,15 @@ cm_status
 cm_render(const cm_render_options *opt, cm_diag_list *diags, cm_render_result *result)
 {
     run r = { 0 };
-    r.opt = opt;
-    r.diags = diags;
+    cm_render_options laid;   /* with a print size, its pixels and scale */
+    run_print print;
     if (cm_render_check_options(opt, diags) != CM_OK)
         return CM_ERR_INPUT;
+    if (run_print_options(opt, &laid, &print))
+        r.plan.print = &print;
+    opt = &laid;
+    r.opt = opt;
+    r.diags = diags;
     pthread_mutex_init(&r.sh.lock, NULL);
     pthread_cond_init(&r.sh.wake, NULL);
     /* without the shipped gazetteer, every place would be reported unknown */

@@ -51,6 +51,7 @@ typedef struct run_plan {
     cm_publish *pub;           /* the output folder, taken for this run */
     const char *dir;           /* where the run writes: the staging folder (pub's) */
     unsigned char base_hash[CM_DRAW_HASH_BYTES];
+    struct run_print *print;   /* a print size's files; NULL: none */
 } run_plan;
 
 /* What the layout and the workers share while slices are drawn: allocated by
@@ -84,6 +85,22 @@ typedef struct run {
     run_plan plan;
     run_shared sh;
 } run;
+
+/* ---- the options (options.c) -------------------------------------------------------------- */
+
+/* A print size's files: a PDF's page in points, a PNG's pixels (the print
+ * size at the dpi), each cut from the scene drawn at the format's scale. */
+typedef struct run_print {
+    double page_pt[2], png_px[2];
+    double pdf_scale;          /* points a pixel: 72 / CM_PRINT_PX_PER_INCH */
+} run_print;
+
+/* @opt as the run lays out and draws with it (*@out): with a print size,
+ * width_px and height_px that size at CM_PRINT_PX_PER_INCH, rounded up (the
+ * files are cut to the print size: at most a pixel of the frame's edge goes),
+ * scale the dpi's, print_mm[1] the height (from the aspect when not given),
+ * and 1 with the files' sizes in *@print; without, @opt itself and 0. */
+int run_print_options(const cm_render_options *opt, cm_render_options *out, run_print *print);
 
 /* ---- the slices' files (files.c) --------------------------------------------------------- */
 

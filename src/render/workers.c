@@ -2,11 +2,13 @@
  * with N workers: the queue between the layout and the workers, the ground
  * made once, and who lets go of each scene. */
 #include "render/run.h"
+#include "common/sha256.h"
 #include "draw/sprite.h"
 
 #include <pango/pangocairo.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 /* The main thread lays slices out in time order and queues those of this run's
  * share; workers draw them in any order. A scene is freed by whoever lets go
@@ -288,6 +290,12 @@ run_draw_all(run *r)
     }
     r->sh.n_share = count_share(r);
     cm_draw_base_hash(r->plan.base, r->plan.base_hash);
+    if (r->plan.print) {   /* the files' exact sizes, which the layout's pixels round */
+        unsigned char mixed[CM_DRAW_HASH_BYTES + sizeof(run_print)];
+        memcpy(mixed, r->plan.base_hash, CM_DRAW_HASH_BYTES);
+        memcpy(mixed + CM_DRAW_HASH_BYTES, r->plan.print, sizeof(run_print));
+        cm_sha256(mixed, sizeof(mixed), r->plan.base_hash);
+    }
     cm_status st = n_workers > 1 ? start_workers(r, w, n_workers) : make_ground(r);
     if (st == CM_OK)
         st = layout_all(r, n_workers);

@@ -31,12 +31,13 @@ typedef struct change {
 
 struct cm_slice {
     const cm_slices *all;
-    cm_time time, prev;     /* prev: the slice before's time; unused on the first */
+    cm_time time, prev;     /* events after prev are new (the slice before's time, or the
+                               first's: cm_slice_spec); unused when is_first */
     size_t seen;            /* events at or before time: sorted[0 .. seen) */
     size_t run;             /* sorted[run .. seen) are all shown */
     size_t ongoing, n_ongoing;   /* shown before run: all->ongoing[ongoing ..] */
     size_t n_control;       /* controls[0 .. n_control) are set by then */
-    int is_first;
+    int is_first;           /* every event shown is new */
 };
 
 struct cm_slices {
@@ -298,16 +299,39 @@ fill_slice(cm_slices *s, cm_slice *sl, size_t *live, size_t *n_live, int64_t win
 
 /* ---- the whole timeline -------------------------------------------------------- */
 
+/* What is new on the first slice, at @t: after *@prev, or everything shown
+ * (returns 1). With @spec's since, after it; else after the event time before
+ * the latest one by @t, the slice before @t of the default slicing. */
+static int
+first_is_all_new(const cm_slices *s, const cm_slice_spec *spec, cm_time t, cm_time *prev)
+{
+    if (spec && spec->has_since) {
+        *prev = spec->since;
+        return 0;
+    }
+    size_t by_t = first_from(s->sorted, s->n_events, t, 1);   /* events at or before t */
+    if (by_t == 0)
+        return 1;
+    size_t latest = first_from(s->sorted, s->n_events, cm_event_time(s->sorted[by_t - 1]), 0);
+    if (latest == 0)   /* the latest time by then is the first: all of it is new */
+        return 1;
+    *prev = cm_event_time(s->sorted[latest - 1]);
+    return 0;
+}
+
 static cm_status
-walk(cm_slices *s, const cm_time *times, int64_t window_s)
+walk(cm_slices *s, const cm_time *times, const cm_slice_spec *spec)
 {
     size_t next = 0, n_live = 0;
+    int64_t window_s = spec ? spec->window_s : 0;
     size_t *live = malloc((s->n_events + 1) * sizeof(*live));
     cm_status st = live ? CM_OK : CM_ERR_NOMEM;
     for (size_t i = 0; st == CM_OK && i < s->n; i++) {
         cm_slice *sl = &s->items[i];
         *sl = (cm_slice){ .all = s, .time = times[i], .prev = i ? times[i - 1] : 0,
                           .is_first = i == 0 };
+        if (i == 0)
+            sl->is_first = first_is_all_new(s, spec, sl->time, &sl->prev);
         while (st == CM_OK && next < s->n_events && cm_event_time(s->sorted[next]) <= sl->time) {
             cm_time end;
             if (cm_event_end(s->sorted[next], &end))
@@ -349,7 +373,7 @@ cm_slices_make(cm_slices **out, const cm_events *events, const cm_slice_spec *sp
     s->n = n_times;
     st = initial_state(s, events);
     if (st == CM_OK)
-        st = walk(s, times, spec ? spec->window_s : 0);
+        st = walk(s, times, spec);
     if (st == CM_OK)
         st = group_history(s);
 cleanup:

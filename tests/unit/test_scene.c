@@ -1,8 +1,10 @@
-/* Scenes of the seed example: no label overlaps another label or a marker, and
- * a label present in two consecutive slices does not move. */
+/* Scenes of the seed example: no label overlaps another label or a marker, a
+ * label present in two consecutive slices does not move, and at every size a
+ * label is near its place: no further than layout_label_max_px, its leader
+ * line crossing no other leader line and no marker. */
 #include "check.h"
 #include "conflictmap/conflictmap.h"
-#include "layout/scene.h"
+#include "layout/layout.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -106,6 +108,97 @@ count_overlaps(const cm_scene *sc, const char *slice_name)
     return n;
 }
 
+/* The distance from (@px, @py) to the segment (@x0, @y0)-(@x1, @y1). */
+static double
+to_segment(double px, double py, double x0, double y0, double x1, double y1)
+{
+    double dx = x1 - x0, dy = y1 - y0, len2 = dx * dx + dy * dy;
+    double t = len2 > 0 ? ((px - x0) * dx + (py - y0) * dy) / len2 : 0;
+    t = t < 0 ? 0 : t > 1 ? 1 : t;
+    return hypot(px - (x0 + t * dx), py - (y0 + t * dy));
+}
+
+static int
+segments_cross(const double a[4], const double b[4])
+{
+    double d1 = (a[2] - a[0]) * (b[1] - a[1]) - (a[3] - a[1]) * (b[0] - a[0]);
+    double d2 = (a[2] - a[0]) * (b[3] - a[1]) - (a[3] - a[1]) * (b[2] - a[0]);
+    double d3 = (b[2] - b[0]) * (a[1] - b[1]) - (b[3] - b[1]) * (a[0] - b[0]);
+    double d4 = (b[2] - b[0]) * (a[3] - b[1]) - (b[3] - b[1]) * (a[2] - b[0]);
+    if (d1 * d2 < 0 && d3 * d4 < 0)
+        return 1;
+    return to_segment(a[0], a[1], b[0], b[1], b[2], b[3]) < 0.5 ||
+           to_segment(a[2], a[3], b[0], b[1], b[2], b[3]) < 0.5 ||
+           to_segment(b[0], b[1], a[0], a[1], a[2], a[3]) < 0.5 ||
+           to_segment(b[2], b[3], a[0], a[1], a[2], a[3]) < 0.5;
+}
+
+/* The label's leader line as drawn: from (leader_x, leader_y) to its box. */
+static void
+leader_of(const cm_scene_label *lb, double seg[4])
+{
+    seg[0] = lb->leader_x;
+    seg[1] = lb->leader_y;
+    cm_scene_leader_end(lb, &seg[2], &seg[3]);
+}
+
+/* Labels beside a point further from it than @max_px (the nearest point of
+ * their box), leader lines that cross each other, and leader lines that
+ * pass through a marker other than their own place's. */
+static void
+count_far_and_crossing(const cm_scene *sc, const char *slice_name, double max_px,
+                       double *farthest, size_t *n_far, size_t *n_cross, size_t *n_through,
+                       size_t *n_leaders)
+{
+    for (size_t i = 0; i < sc->n_labels; i++) {
+        const cm_scene_label *a = &sc->labels[i];
+        if (a->group != CM_GROUP_LABELS || !a->is_beside)
+            continue;
+        double dx = fmax(fmax(a->x - a->point_x, a->point_x - (a->x + a->w)), 0);
+        double dy = fmax(fmax(a->y - a->point_y, a->point_y - (a->y + a->h)), 0);
+        double d = hypot(dx, dy);
+        *farthest = fmax(*farthest, d);
+        if (d > max_px + 0.01) {
+            fprintf(stderr, "%s: \"%s\" is %.1f px from its place, more than %.0f\n",
+                    slice_name, a->text, d, max_px);
+            (*n_far)++;
+        }
+        if (!a->has_leader)
+            continue;
+        (*n_leaders)++;
+        double sa[4], sb[4];
+        leader_of(a, sa);
+        for (size_t k = i + 1; k < sc->n_labels; k++) {
+            const cm_scene_label *b = &sc->labels[k];
+            if (b->group != CM_GROUP_LABELS || !b->has_leader)
+                continue;
+            leader_of(b, sb);
+            if (segments_cross(sa, sb)) {
+                fprintf(stderr, "%s: the leader lines of \"%s\" and \"%s\" cross\n",
+                        slice_name, a->text, b->text);
+                (*n_cross)++;
+            }
+        }
+        for (size_t m = 0; m < sc->n_markers; m++) {
+            const cm_scene_marker *mk = &sc->markers[m];
+            double mx = mk->x, my = mk->y;
+            if (mk->group == CM_GROUP_EVENTS && mk->event && !mk->is_offmap) {
+                const double *xy = &sc->base->event_xy[2 * cm_event_index(mk->event)];
+                mx = round(xy[0] * 2) / 2;   /* its place: the ring's centre */
+                my = round(xy[1] * 2) / 2;
+            }
+            if (mk->group == CM_GROUP_LEGEND ||
+                (fabs(mx - a->point_x) < 1 && fabs(my - a->point_y) < 1))
+                continue;   /* the place's own symbols, where the line starts */
+            if (to_segment(mk->x, mk->y, sa[0], sa[1], sa[2], sa[3]) < mk->r) {
+                fprintf(stderr, "%s: the leader line of \"%s\" passes through a marker at "
+                        "(%.0f, %.0f)\n", slice_name, a->text, mk->x, mk->y);
+                (*n_through)++;
+            }
+        }
+    }
+}
+
 static size_t
 count_moved(const cm_scene *prev, const cm_scene *sc, const char *slice_name)
 {
@@ -131,7 +224,9 @@ test_size(int width, int height)
 {
     fixture f;
     cm_scene *prev = NULL;
-    size_t overlaps = 0, moved = 0;
+    size_t overlaps = 0, moved = 0, far = 0, crossing = 0, through = 0, leaders = 0;
+    size_t labels = 0, dropped = 0;
+    double farthest = 0;
     setup_example(&f, width, height);
     CHECK_INT(cm_slices_count(f.slices), 23);
     for (size_t i = 0; i < cm_slices_count(f.slices); i++) {
@@ -142,16 +237,27 @@ test_size(int width, int height)
                  cm_time_format_iso(cm_slice_time(sl), when));
         CHECK_INT(cm_scene_layout(&sc, f.base, sl, prev), CM_OK);
         overlaps += count_overlaps(sc, name);
+        count_far_and_crossing(sc, name, layout_label_max_px(f.style), &farthest, &far,
+                               &crossing, &through, &leaders);
+        for (size_t k = 0; k < sc->n_labels; k++)
+            labels += sc->labels[k].group == CM_GROUP_LABELS;
+        dropped += cm_scene_n_dropped(sc);
         if (prev)
             moved += count_moved(prev, sc, name);
         cm_scene_destroy(prev);
         prev = sc;
     }
     cm_scene_destroy(prev);
-    fprintf(stderr, "%dx%d: %zu overlaps, %zu labels moved between slices\n", width, height,
-            overlaps, moved);
+    fprintf(stderr, "%dx%d: %zu overlaps, %zu labels moved between slices; %zu labels (%zu "
+            "with a leader line), %zu dropped; the farthest %.1f px from its place (at most "
+            "%.0f): %zu further, %zu leader lines crossing, %zu through a marker\n", width,
+            height, overlaps, moved, labels, leaders, dropped, farthest,
+            layout_label_max_px(f.style), far, crossing, through);
     CHECK_INT(overlaps, 0);
     CHECK_INT(moved, 0);
+    CHECK_INT(far, 0);
+    CHECK_INT(crossing, 0);
+    CHECK_INT(through, 0);
     teardown(&f);
 }
 
@@ -277,6 +383,12 @@ test_phone(void)
             CHECK(lb->x >= 0 && lb->x + lb->w <= 360 + 0.5);
         }
         CHECK_INT(count_overlaps(p, "phone"), 0);
+        /* labels near their places on the phone's page too */
+        double farthest = 0;
+        size_t far = 0, crossing = 0, through = 0, leaders = 0;
+        count_far_and_crossing(p, "phone", layout_label_max_px(phone.style), &farthest, &far,
+                               &crossing, &through, &leaders);
+        CHECK_INT(far + crossing + through, 0);
         cm_scene_destroy(prev_d);
         cm_scene_destroy(prev_p);
         prev_d = d;
@@ -361,6 +473,7 @@ main(void)
     test_clusters();
     test_size(1600, 1200);
     test_size(600, 600);
+    test_size(1080, 1350);
     test_phone();
     return check_result("test_scene");
 }

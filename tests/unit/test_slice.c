@@ -105,7 +105,7 @@ static void
 test_every_at_window(cm_events *ev)
 {
     cm_slices *s = NULL;
-    cm_slice_spec every = { 3600, NULL, 0, 0 };
+    cm_slice_spec every = { .every_s = 3600 };
     CHECK_INT(cm_slices_make(&s, ev, &every, NULL), CM_OK);
     /* 08:00 .. 15:00 is 8 steps, and one more reaches past the last event. */
     CHECK_INT(cm_slices_count(s), 9);
@@ -116,23 +116,76 @@ test_every_at_window(cm_events *ev)
     cm_slices_destroy(s);
 
     cm_time at[2] = { 1602251100 /* 13:45 */, 1602230400 /* 08:00 */ };
-    cm_slice_spec spec_at = { 0, at, 2, 0 };
+    cm_slice_spec spec_at = { .at = at, .n_at = 2 };
     CHECK_INT(cm_slices_make(&s, ev, &spec_at, NULL), CM_OK);
     CHECK_INT(cm_slices_count(s), 2);
     CHECK_INT(cm_slice_time(cm_slices_get(s, 0)), 1602230400);
     CHECK_STR(cm_slice_control(cm_slices_get(s, 1), "Hadrut"), "AZ");
     cm_slices_destroy(s);
 
-    cm_slice_spec window = { 0, NULL, 0, 2 * 3600 };
+    cm_slice_spec window = { .window_s = 2 * 3600 };
     CHECK_INT(cm_slices_make(&s, ev, &window, NULL), CM_OK);
     const cm_slice *last = cm_slices_get(s, cm_slices_count(s) - 1);
     CHECK_STR(state_of(last, "shell"), "absent");    /* 08:00 is older than 2 h */
     CHECK_STR(state_of(last, "h1"), "older");        /* 13:35 is within 2 h */
     cm_slices_destroy(s);
 
-    cm_slice_spec seconds = { 1, NULL, 0, 0 };
+    cm_slice_spec seconds = { .every_s = 1 };
     CHECK_INT(cm_slices_make(&s, ev, &seconds, NULL), CM_OK);
     CHECK_INT(cm_slices_count(s), 7 * 3600 + 15 * 60 + 1);
+    cm_slices_destroy(s);
+}
+
+/* A single --at moment: new are the events since the default slicing's
+ * slice before it (the event time before the latest one by then), not every
+ * event up to it; --since says otherwise. */
+static void
+test_at_new(cm_events *ev)
+{
+    cm_slices *s = NULL;
+    cm_time at1515 = 1602256500, at1400 = 1602252000, at0800 = 1602230400;
+    cm_slice_spec one = { .at = &at1515, .n_at = 1 };
+    CHECK_INT(cm_slices_make(&s, ev, &one, NULL), CM_OK);
+    const cm_slice *sl = cm_slices_get(s, 0);
+    CHECK_STR(state_of(sl, "h2"), "new");        /* 15:15 */
+    CHECK_STR(state_of(sl, "talks"), "current");  /* 13:55, going on until 03:00 */
+    CHECK_STR(state_of(sl, "h1"), "older");       /* 13:35 */
+    CHECK_STR(state_of(sl, "shell"), "older");    /* 08:00: was new too before */
+    cm_slices_destroy(s);
+
+    /* 14:00, no event then: as the 13:55 slice shows it, talks new */
+    one.at = &at1400;
+    CHECK_INT(cm_slices_make(&s, ev, &one, NULL), CM_OK);
+    sl = cm_slices_get(s, 0);
+    CHECK_STR(state_of(sl, "talks"), "new");
+    CHECK_STR(state_of(sl, "h1"), "older");
+    CHECK_STR(state_of(sl, "h2"), "absent");
+    cm_slices_destroy(s);
+
+    /* at the first event time, all of it is new */
+    one.at = &at0800;
+    CHECK_INT(cm_slices_make(&s, ev, &one, NULL), CM_OK);
+    CHECK_STR(state_of(cm_slices_get(s, 0), "shell"), "new");
+    cm_slices_destroy(s);
+
+    /* --since 12:00: everything after noon is new, nothing before */
+    cm_slice_spec since = { .at = &at1515, .n_at = 1, .since = 1602244800, .has_since = 1 };
+    CHECK_INT(cm_slices_make(&s, ev, &since, NULL), CM_OK);
+    sl = cm_slices_get(s, 0);
+    CHECK_STR(state_of(sl, "h2"), "new");
+    CHECK_STR(state_of(sl, "talks"), "new");
+    CHECK_STR(state_of(sl, "h1"), "new");
+    CHECK_STR(state_of(sl, "j"), "older");
+    CHECK_STR(state_of(sl, "shell"), "older");
+    cm_slices_destroy(s);
+
+    /* two --at times: the second's new events are those since the first */
+    cm_time two[2] = { at1400, at1515 };
+    cm_slice_spec both = { .at = two, .n_at = 2 };
+    CHECK_INT(cm_slices_make(&s, ev, &both, NULL), CM_OK);
+    CHECK_STR(state_of(cm_slices_get(s, 0), "talks"), "new");
+    CHECK_STR(state_of(cm_slices_get(s, 1), "talks"), "current");
+    CHECK_STR(state_of(cm_slices_get(s, 1), "h2"), "new");
     cm_slices_destroy(s);
 }
 
@@ -146,7 +199,7 @@ test_too_many(cm_gazetteer *gaz)
                              " {\"time\": \"2019-01-01T00:00:00Z\", \"place\": \"Baku\"},\n"
                              " {\"time\": \"2021-01-01T00:00:00Z\", \"place\": \"Baku\"}]}",
                              gaz, &ev, &diags, NULL), CM_OK);
-    cm_slice_spec minutes = { 60, NULL, 0, 0 };
+    cm_slice_spec minutes = { .every_s = 60 };
     CHECK_INT(cm_slices_make(&s, ev, &minutes, diags), CM_ERR_INPUT);
     CHECK_STR(cm_diag_text(diags, 0), "slicing every 60 seconds from the first event to the "
               "last makes 1052642 slices, more than the limit of 100000; choose a longer "
@@ -163,6 +216,7 @@ main(void)
     cm_events *ev = load_timeline(gaz);
     test_default(ev);
     test_every_at_window(ev);
+    test_at_new(ev);
     test_too_many(gaz);
     cm_events_destroy(ev);
     cm_gazetteer_destroy(gaz);
