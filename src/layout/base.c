@@ -8,6 +8,8 @@
 #include "geo/extent.h"
 #include "geo/simplify.h"
 #include "load/gazetteer.h"
+#include "load/data.h"
+#include "common/catalog.h"
 
 #include <ctype.h>
 #include <pango/pangocairo.h>
@@ -1057,16 +1059,51 @@ cm_scene_base_create(cm_scene_base **out, cm_layer *const *layers, size_t n_laye
     return CM_OK;
 }
 
+/* The catalogue of @lang's words into *out; NULL for English. */
+static cm_status
+load_words(cm_catalog **out, const char *lang, const char *data_dir, cm_diag_list *diags)
+{
+    char path[4096];
+    *out = NULL;
+    if (!cm_lang_is_known(lang)) {
+        cm_diag_error(diags, NULL, "there is no language \"%s\" for the map; use %s", lang,
+                      cm_langs_words);
+        return CM_ERR_INPUT;
+    }
+    if (strcmp(lang, "en") == 0)
+        return CM_OK;
+    if (!cm_data_catalog_path(data_dir, lang, path, sizeof(path))) {
+        cm_diag_error(diags, NULL, "cannot find the map's words in \"%s\" (locale/%s.mo in "
+                      "the data folder); build conflictmap again, or install it", lang, lang);
+        return CM_ERR_IO;
+    }
+    return cm_catalog_load(out, path, diags);
+}
+
 cm_status
-cm_scene_base_set_lang(cm_scene_base *b, const char *lang)
+layout_base_set_lang(cm_scene_base *b, const char *lang, const char *data_dir,
+                     cm_diag_list *diags)
 {
     char was[sizeof(b->lang)];
+    cm_catalog *words = NULL;
+    lang = lang && *lang ? lang : "en";
+    cm_status st = load_words(&words, lang, data_dir, diags);
+    if (st != CM_OK)
+        return st;
+    cm_catalog_destroy(b->words);
+    b->words = words;
     snprintf(was, sizeof(was), "%s", b->lang);
-    snprintf(b->lang, sizeof(b->lang), "%s", lang && *lang ? lang : "en");
+    snprintf(b->lang, sizeof(b->lang), "%s", lang);
     if (strcmp(was, b->lang) == 0)
         return CM_OK;
     b->n_countries = 0;   /* the countries named again, in this language */
     return place_countries(b);
+}
+
+cm_status
+cm_scene_base_set_lang(cm_scene_base *b, const char *lang)
+{
+    return layout_base_set_lang(b, lang, NULL, NULL);
 }
 
 void
@@ -1093,5 +1130,6 @@ cm_scene_base_destroy(cm_scene_base *b)
     if (b->pango)
         g_object_unref(b->pango);
     cm_memo_destroy(b->measured);
+    cm_catalog_destroy(b->words);
     free(b);
 }

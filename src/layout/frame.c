@@ -3,8 +3,18 @@
 #include "layout/layout.h"
 
 #include <stdio.h>
+#include <string.h>
 
 static const cm_stroke no_stroke = { { 0, 0, 0, 0 }, 0, { 0, 0 } };
+
+/* What the layers drawn ask to be credited with, in the map's language where
+ * it is the shipped coast's credit (the others are the layers' own words). */
+static const char *
+credits_words(const cm_scene_base *b)
+{
+    static const char osm[] = CM_N_("\xc2\xa9 OpenStreetMap contributors");
+    return strcmp(b->credits, osm) == 0 ? layout_w(b, osm) : b->credits;
+}
 
 /* Source left, credit right; on a narrow map the credit takes a second line. */
 static void
@@ -14,8 +24,10 @@ layout_footer(layout *L)
     const cm_events *ev = L->b->events;
     double W = L->b->width_px, H = L->b->height_px, m = st->margin_px;
     char source[1024];
-    snprintf(source, sizeof(source), "%s%s", *cm_events_source(ev) ? "Source: " : "",
-             cm_events_source(ev));
+    if (*cm_events_source(ev))
+        snprintf(source, sizeof(source), layout_w(L->b, "Source: %s"), cm_events_source(ev));
+    else
+        source[0] = '\0';
     cm_scene_label *src = layout_add_label(L, source, CM_GROUP_FRAME, st->note_px, 0, 0,
                                            st->text_muted);
     if (!src)
@@ -25,8 +37,9 @@ layout_footer(layout *L)
     size_t src_i = (size_t)(src - L->sc->labels);   /* adding the credit may move the array */
     char text[512];
     /* and what the layers drawn ask for: OpenStreetMap's coast and waters */
-    snprintf(text, sizeof text, "Map: conflictmap \xc2\xb7 Boundaries: Natural Earth \xc2\xb7 "
-             "Places: GeoNames%s%s", *L->b->credits ? " \xc2\xb7 " : "", L->b->credits);
+    snprintf(text, sizeof text, layout_w(L->b, "Map: conflictmap \xc2\xb7 Boundaries: Natural "
+                                         "Earth \xc2\xb7 Places: GeoNames%s%s"),
+             *L->b->credits ? " \xc2\xb7 " : "", credits_words(L->b));
     cm_scene_label *credit = layout_add_label(L, text, CM_GROUP_FRAME, st->note_px, 0, 0,
                                               st->text_muted);
     if (!credit)
@@ -51,10 +64,10 @@ layout_scale_bar(layout *L)
     char text[32];
     if (!isfinite(m_len) || !isfinite(len) || len < 10)
         return;
-    if (m_len >= 1000)
-        snprintf(text, sizeof text, "%g km", m_len / 1000);
-    else
-        snprintf(text, sizeof text, "%g m", m_len);
+    char num[32];
+    snprintf(num, sizeof num, "%g", m_len >= 1000 ? m_len / 1000 : m_len);
+    snprintf(text, sizeof text, m_len >= 1000 ? layout_w(L->b, "%s km") : layout_w(L->b, "%s m"),
+             num);
     cm_scene_label *lb = layout_add_label(L, text, CM_GROUP_FRAME, st->note_px, 0, 0, st->text);
     if (!lb)
         return;
@@ -75,13 +88,16 @@ layout_frame(layout *L)
     const cm_style *st = L->st;
     const cm_events *ev = L->b->events;
     double W = L->b->width_px, H = L->b->height_px, m = st->margin_px;
-    char moment[CM_TIME_BUF];
+    char moment[LAYOUT_TIME_BUF];
+    size_t first_label = L->sc->n_labels, first_marker = L->sc->n_markers,
+           first_rect = L->sc->n_rects;
 
     layout_add_rect(L, CM_GROUP_FRAME, (box){ 0, 0, W, st->header_px }, st->frame_bg, no_stroke);
     layout_add_rect(L, CM_GROUP_FRAME, (box){ 0, H - st->footer_px, W, st->footer_px },
                     st->frame_bg, no_stroke);
     layout_add_rect(L, CM_GROUP_FRAME, (box){ 0, st->header_px - 1, W, 1 }, st->rule, no_stroke);
-    cm_time_format_human(cm_slice_time(L->sc->slice), moment);
+    cm_catalog_date(L->b->words, "{day} {month} {year}, {time} GMT", cm_slice_time(L->sc->slice),
+                    moment, sizeof(moment));
     cm_scene_label *lb = layout_add_label(L, moment, CM_GROUP_FRAME, st->moment_px, 1, 0, st->text);
     if (lb) {
         lb->x = W - m - lb->w;
@@ -109,5 +125,6 @@ layout_frame(layout *L)
         lb->y = below;
     }
     layout_footer(L);
+    layout_mirror(L, first_label, first_marker, first_rect);   /* the title right */
     layout_scale_bar(L);
 }

@@ -204,6 +204,20 @@ control_cohort(const cm_slice *sl, const cm_event *e, const cm_event **lead)
 }
 
 const char *
+layout_took_words(const cm_scene_base *b, const char *status, int plural)
+{
+    /* TRANSLATORS: "it" or "they" is the side: a name in the plural ("Armenian
+     * forces") takes the verb in the plural where the language says so */
+    if (strcmp(status, "confirmed") == 0)
+        return plural ? layout_wp(b, "they", "%s took %s") : layout_wp(b, "it", "%s took %s");
+    if (strcmp(status, "reported") == 0)
+        return plural ? layout_wp(b, "they", "%s reportedly took %s")
+                      : layout_wp(b, "it", "%s reportedly took %s");
+    return plural ? layout_wp(b, "they", "%s say they took %s")
+                  : layout_wp(b, "it", "%s says it took %s");
+}
+
+const char *
 layout_where_taken(const cm_event *e, const char *lang, char *buf, size_t size)
 {
     const cm_near *near = cm_event_near(e);
@@ -233,19 +247,19 @@ callout_text(const layout *L, const cm_event *e, char *buf, size_t size)
 
     if (n >= 3 && lead != e)
         return 0;
-    const char *place = layout_where_taken(e, L->b->lang, where, sizeof(where));
+    const cm_scene_base *b = L->b;
+    const char *place = layout_where_taken(e, b->lang, where, sizeof(where));
+    char places[256], said[400];
     if (n >= 3)
-        snprintf(more, sizeof(more), " and %zu other places", n - 1);
+        snprintf(more, sizeof(more), layout_wn(b, " and %zu other place", " and %zu other places",
+                                               n - 1), n - 1);
+    snprintf(places, sizeof(places), "%s%s", place, more);
     cm_time_format_clock(cm_event_time(e), clock);
-    if (strcmp(status, "confirmed") == 0)
-        snprintf(buf, size, "%s took %s%s \xc2\xb7 %s", who, place, more, clock);
-    else if (strcmp(status, "reported") == 0)
-        snprintf(buf, size, "%s reportedly took %s%s \xc2\xb7 %s", who, place, more, clock);
-    else if (strcmp(status, "disputed") == 0)
-        snprintf(buf, size, "%s%s: control disputed \xc2\xb7 %s", place, more, clock);
+    if (strcmp(status, "disputed") == 0)
+        snprintf(said, sizeof(said), layout_w(b, "%s: control disputed"), places);
     else
-        snprintf(buf, size, "%s %s %s%s \xc2\xb7 %s", who, plural ? "say they took"
-                 : "says it took", place, more, clock);
+        snprintf(said, sizeof(said), layout_took_words(b, status, plural), who, places);
+    snprintf(buf, size, "%s \xc2\xb7 %s", said, clock);
     return 1;
 }
 

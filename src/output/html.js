@@ -20,29 +20,38 @@
     return e;
   }
   function clear(e) { while (e.firstChild) e.removeChild(e.firstChild); }
+  /* The page's words in the map's language (html.c writes data.words, keyed
+   * by the English), with {name} parts filled in from @parts. */
+  function w(en, parts) {
+    var s = (data.words && data.words[en]) || en;
+    Object.keys(parts || {}).forEach(function (k) { s = s.split('{' + k + '}').join(parts[k]); });
+    return s;
+  }
 
   /* ---- tooltips ---- */
-  var statusWords = { reported: 'Reported', claimed: 'Claimed', confirmed: 'Confirmed', disputed: 'Disputed' };
+  var statusWords = { reported: w('Reported'), claimed: w('Claimed'), confirmed: w('Confirmed'),
+                      disputed: w('Disputed') };
   function eventCard(ev) {
     var card = el('div', 'cm-ev');
     card.appendChild(el('p', 'cm-ev-head', ev.headline || ev.kind));
     card.appendChild(el('p', 'cm-ev-meta', ev.time + (ev.place ? ' \u00b7 ' + ev.place : '')));
     var st = el('p', 'cm-ev-status');
     st.appendChild(el('span', 'cm-badge', statusWords[ev.status] || ev.status));
-    var who = ev.status === 'claimed' ? (ev.by ? 'by ' + ev.by + ', not independently verified'
-                                               : 'not independently verified')
-            : ev.status === 'disputed' ? (ev.by ? 'claim by ' + ev.by + ' is contested' : 'contested')
+    var who = ev.status === 'claimed' ? (ev.by ? w('by {side}, not independently verified', { side: ev.by })
+                                               : w('not independently verified'))
+            : ev.status === 'disputed' ? (ev.by ? w('claim by {side} is contested', { side: ev.by })
+                                                : w('contested'))
             : '';
     if (who) st.appendChild(document.createTextNode(who));
     card.appendChild(st);
     if (ev.text) card.appendChild(el('p', 'cm-ev-text', ev.text));
-    if (ev.source) card.appendChild(el('p', 'cm-ev-src', 'Source: ' + ev.source));
+    if (ev.source) card.appendChild(el('p', 'cm-ev-src', w('Source: {source}', { source: ev.source })));
     if (ev.url && /^https?:\/\//i.test(ev.url)) {
-      var p = el('p', 'cm-ev-src'), a = el('a', '', 'Report');
+      var p = el('p', 'cm-ev-src'), a = el('a', '', w('Report'));
       a.href = ev.url;
       a.rel = 'noopener noreferrer';
       a.target = '_blank';
-      try { a.textContent = 'Report: ' + new URL(ev.url).hostname; } catch (e) { /* keep */ }
+      try { a.textContent = w('Report: {site}', { site: new URL(ev.url).hostname }); } catch (e) { /* keep */ }
       p.appendChild(a);
       card.appendChild(p);
     }
@@ -139,14 +148,14 @@
   /* ---- the slice's lists ---- */
   function showNew(s) {
     var head = $('cm-new-head'), list = $('cm-new');
-    head.textContent = 'New at ' + s.clock;
+    head.textContent = w('New at {time}', { time: s.clock });
     clear(list);
     if (s.change) list.appendChild(el('li', 'cm-change', s.change));   /* territory that changed hands */
-    if (!s.new.length) list.appendChild(el('li', 'cm-none', 'Nothing new reported at this moment.'));
+    if (!s.new.length) list.appendChild(el('li', 'cm-none', w('Nothing new reported at this moment.')));
     s.new.forEach(function (i) {
       var ev = data.events[i], li = el('li'), b = el('button');
       b.type = 'button';
-      b.appendChild(el('span', 'cm-new-time', ev.time.replace(/^.*, /, '').replace(/ GMT$/, '')));
+      b.appendChild(el('span', 'cm-new-time', ev.clock));
       b.appendChild(el('span', 'cm-new-head', ev.headline || ev.kind));
       b.addEventListener('click', function (e) {
         e.stopPropagation();
@@ -174,12 +183,12 @@
     if (small !== isSmall) { small = isSmall; root.classList.toggle('cm-small', isSmall); }
     clear(list);
     names.forEach(function (t) { list.appendChild(el('li', '', t)); });
-    $('cm-names-head').textContent = isSmall ? 'Names on this map' : 'Not labelled on this map';
+    $('cm-names-head').textContent = isSmall ? w('Names on this map') : w('Not labelled on this map');
     box.hidden = names.length === 0;
   }
   function showKey() {
     var key = $('cm-key');
-    key.appendChild(el('h2', '', 'Key'));
+    key.appendChild(el('h2', '', w('Key')));
     data.sides.forEach(function (sd) {
       var item = el('span'), sw = el('span', 'cm-sw');
       sw.style.background = sd.color;
@@ -200,7 +209,7 @@
     }).map(function (k) { return k.slice(1); }).forEach(function (k) {
       var item = el('span');
       item.appendChild(el('span', 'cm-sw ' + k[0]));
-      item.appendChild(document.createTextNode(k[1]));
+      item.appendChild(document.createTextNode(w(k[1])));
       key.appendChild(item);
     });
   }
@@ -218,7 +227,7 @@
     slider.value = String(i);
     slider.setAttribute('aria-valuetext', s.moment);
     moment.textContent = s.moment;
-    $('cm-count').textContent = (i + 1) + ' of ' + slices.length;
+    $('cm-count').textContent = w('{n} of {count}', { n: i + 1, count: slices.length });
     link.href = '#t=' + s.t;
     prev.disabled = i === 0;
     next.disabled = i === last;
@@ -269,7 +278,7 @@
     if (timer) clearTimeout(timer);
     timer = 0;
     play.setAttribute('aria-pressed', 'false');
-    play.setAttribute('aria-label', 'Play');
+    play.setAttribute('aria-label', w('Play'));
     moment.setAttribute('aria-live', 'polite');
   }
   function tick() {
@@ -280,7 +289,7 @@
   function start() {
     if (current >= last) show(0);
     play.setAttribute('aria-pressed', 'true');
-    play.setAttribute('aria-label', 'Pause');
+    play.setAttribute('aria-label', w('Pause'));
     moment.setAttribute('aria-live', 'off');   /* no announcement every second */
     timer = setTimeout(tick, HOLD_MS);
   }
@@ -342,7 +351,7 @@
   } else {
     show(0);
     play.setAttribute('aria-pressed', 'true');
-    play.setAttribute('aria-label', 'Pause');
+    play.setAttribute('aria-label', w('Pause'));
     var begin = function () { if (play.getAttribute('aria-pressed') === 'true' && !timer) start(); };
     if ('IntersectionObserver' in window) {
       var io = new IntersectionObserver(function (entries) {
