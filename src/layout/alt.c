@@ -137,8 +137,7 @@ append_places(alt_buf *a, const cm_scene *sc, const cm_event *const *evs, size_t
 {
     char buf[160], num[32], first[160];
     const cm_scene_base *b = sc->base;
-    const char *lang = b->lang;
-    snprintf(first, sizeof(first), "%s", layout_where_taken(evs[0], lang, buf, sizeof(buf)));
+    snprintf(first, sizeof(first), "%s", layout_where_taken(b, evs[0], buf, sizeof(buf)));
     if (n < 2) {
         append(a, first);
         return;
@@ -166,7 +165,7 @@ append_places(alt_buf *a, const cm_scene *sc, const cm_event *const *evs, size_t
     append(a, first);
     for (size_t i = 1; i < n; i++) {
         append(a, i + 1 == n ? layout_w(b, " and ") : layout_w(b, ", "));
-        append(a, layout_where_taken(evs[i], lang, buf, sizeof(buf)));
+        append(a, layout_where_taken(b, evs[i], buf, sizeof(buf)));
     }
 }
 
@@ -244,7 +243,7 @@ append_where(alt_buf *a, const cm_scene *sc, const cm_event *e)
     const char *lang = b->lang;
     const cm_near *near = cm_event_near(e);
     if (!cm_event_place(e) && !*cm_event_place_name(e)) {
-        const char *where = cm_event_where(e, lang, buf, sizeof(buf));
+        const char *where = layout_where(b, e, buf, sizeof(buf));
         if (!near || !near->place)
             appendf(a, layout_w(b, "at %s"), where);
         else if (near->is_at)
@@ -257,7 +256,7 @@ append_where(alt_buf *a, const cm_scene *sc, const cm_event *e)
     if (town)
         appendf(a, layout_w(b, "near %s"), cm_place_name_in(town, lang));
     else
-        appendf(a, layout_w(b, "in %s"), cm_event_where(e, lang, buf, sizeof(buf)));
+        appendf(a, layout_w(b, "in %s"), layout_where(b, e, buf, sizeof(buf)));
 }
 
 static void

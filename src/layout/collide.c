@@ -105,21 +105,30 @@ layout_measure(layout *L, const char *text, double size_px, int bold, int italic
         L->status = CM_ERR_NOMEM;
 }
 
-/* 1 when @s holds a letter of a right-to-left script (Hebrew, Arabic). */
+/* 1 when @s mixes letters of a right-to-left script (Hebrew, Arabic) with
+ * anything else but spaces: Latin names, digits, punctuation, which a
+ * left-to-right line would put on the wrong side ("روسيا" alone reads the
+ * same either way). */
 static int
-has_rtl(const char *s)
+mixes_rtl(const char *s)
 {
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        unsigned cp = 0;
+    int rtl = 0, other = 0;
+    for (const unsigned char *p = (const unsigned char *)s; *p;) {
+        unsigned cp = *p;
+        size_t n = 1;
         if ((p[0] & 0xe0) == 0xc0 && (p[1] & 0xc0) == 0x80)
-            cp = (unsigned)(p[0] & 0x1f) << 6 | (p[1] & 0x3f);
+            cp = (unsigned)(p[0] & 0x1f) << 6 | (p[1] & 0x3f), n = 2;
         else if ((p[0] & 0xf0) == 0xe0 && (p[1] & 0xc0) == 0x80 && (p[2] & 0xc0) == 0x80)
-            cp = (unsigned)(p[0] & 0x0f) << 12 | (unsigned)(p[1] & 0x3f) << 6 | (p[2] & 0x3f);
+            cp = (unsigned)(p[0] & 0x0f) << 12 | (unsigned)(p[1] & 0x3f) << 6 | (p[2] & 0x3f),
+            n = 3;
         if ((cp >= 0x590 && cp <= 0x8ff) || (cp >= 0xfb1d && cp <= 0xfdff) ||
             (cp >= 0xfe70 && cp <= 0xfeff))
-            return 1;
+            rtl = 1;
+        else if (cp != ' ')
+            other = 1;
+        p += n;
     }
-    return 0;
+    return rtl && other;
 }
 
 /* @text, on a right-to-left map in a right-to-left embedding (RLE ... PDF):
@@ -129,7 +138,7 @@ has_rtl(const char *s)
 static char *
 label_text(const layout *L, const char *text)
 {
-    if (!layout_is_rtl(L) || !has_rtl(text))
+    if (!layout_is_rtl(L) || !mixes_rtl(text))
         return strdup(text);
     size_t n = strlen(text);
     char *s = malloc(n + 7);

@@ -340,6 +340,11 @@ __attribute__((format_arg(2))) const char *layout_took_words(const cm_scene_base
 /* Where a control change took, as a sentence says it: the place, or for an
  * event given by lon/lat away from any place, "positions 12 km SE of
  * Kherson" (markers.c). Returns a borrowed string or @buf. */
-const char *layout_where_taken(const cm_event *e, const char *lang, char *buf, size_t size);
+const char *layout_where_taken(const cm_scene_base *b, const cm_event *e, char *buf, size_t size);
+
+/* Where @e is, as its label says it in the map's language: cm_event_where(),
+ * with "10 km E of Kherson" in the catalogue's words (markers.c). Returns a
+ * borrowed string or @buf. */
+const char *layout_where(const cm_scene_base *b, const cm_event *e, char *buf, size_t size);
 
 #endif

@@ -204,6 +204,29 @@ control_cohort(const cm_slice *sl, const cm_event *e, const cm_event **lead)
 }
 
 const char *
+layout_where(const cm_scene_base *b, const cm_event *e, char *buf, size_t size)
+{
+    static const char *const points[8] = {
+        /* TRANSLATORS: compass points, as in "10 km E of Stepanakert" */
+        CM_N_("N"), CM_N_("NE"), CM_N_("E"), CM_N_("SE"),
+        CM_N_("S"), CM_N_("SW"), CM_N_("W"), CM_N_("NW")
+    };
+    const cm_near *near = cm_event_near(e);
+    if (!b->words || cm_event_place(e) || *cm_event_place_name(e) || !near || !near->place ||
+        near->is_at)
+        return cm_event_where(e, b->lang, buf, size);
+    const char *point = cm_compass_point(near->bearing_deg);
+    for (size_t i = 0; i < 8; i++)
+        if (strcmp(point, points[i]) == 0)
+            point = layout_w(b, points[i]);
+    char km[32];
+    snprintf(km, sizeof(km), "%ld", lround(near->km));
+    snprintf(buf, size, layout_w(b, "%s km %s of %s"), km, point,
+             cm_place_name_in(near->place, b->lang));
+    return buf;
+}
+
+const char *
 layout_took_words(const cm_scene_base *b, const char *status, int plural)
 {
     /* TRANSLATORS: "it" or "they" is the side: a name in the plural ("Armenian
@@ -218,15 +241,15 @@ layout_took_words(const cm_scene_base *b, const char *status, int plural)
 }
 
 const char *
-layout_where_taken(const cm_event *e, const char *lang, char *buf, size_t size)
+layout_where_taken(const cm_scene_base *b, const cm_event *e, char *buf, size_t size)
 {
     const cm_near *near = cm_event_near(e);
     if (cm_event_place(e) || !near || near->is_at) {
-        const char *w = cm_event_where(e, lang, buf, size);
+        const char *w = layout_where(b, e, buf, size);
         return w;
     }
     char words[160];
-    snprintf(buf, size, "positions %s", cm_event_where(e, lang, words, sizeof(words)));
+    snprintf(buf, size, layout_w(b, "positions %s"), layout_where(b, e, words, sizeof(words)));
     return buf;
 }
 
@@ -248,7 +271,7 @@ callout_text(const layout *L, const cm_event *e, char *buf, size_t size)
     if (n >= 3 && lead != e)
         return 0;
     const cm_scene_base *b = L->b;
-    const char *place = layout_where_taken(e, b->lang, where, sizeof(where));
+    const char *place = layout_where_taken(b, e, where, sizeof(where));
     char places[256], said[400];
     if (n >= 3)
         snprintf(more, sizeof(more), layout_wn(b, " and %zu other place", " and %zu other places",
@@ -271,7 +294,7 @@ layout_label_groups(layout *L, const group *groups, size_t n_groups)
         const group *g = &groups[i];
         const cm_event *e = g->label_event;
         double reach = layout_event_reach(L->st);
-        const char *text = cm_event_where(e, L->b->lang, buf, sizeof(buf));
+        const char *text = layout_where(L->b, e, buf, sizeof(buf));
         int is_callout = g->has_new && cm_event_control_to(e) &&
                          cm_event_time(e) == cm_slice_time(L->sc->slice) &&
                          callout_text(L, e, callout, sizeof(callout));

@@ -150,7 +150,7 @@ layout_off_map(layout *L, const entry *off, size_t n_off)
         /* The left-to-right mark keeps an Arabic name and its distance apart;
          * on a right-to-left map, the right-to-left mark a Latin one */
         snprintf(text, sizeof(text), "%s%s %s",
-                 cm_event_where(newest, L->b->lang, buf, sizeof(buf)),
+                 layout_where(L->b, newest, buf, sizeof(buf)),
                  layout_is_rtl(L) ? "\xe2\x80\x8f" : "\xe2\x80\x8e", dist);
         place_edge(L, &off[i], text, newest, is_new, &x, &y, angle);
         cm_scene_marker *m = layout_add_marker(L, CM_GROUP_EVENTS, newest, x, y, r);
