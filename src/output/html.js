@@ -307,7 +307,8 @@
     if (e.target === slider || /^(INPUT|TEXTAREA|SELECT)$/.test(e.target.tagName)) return;
     if (e.key === 'ArrowLeft' || e.key === 'ArrowRight') {
       e.preventDefault();
-      step(e.key === 'ArrowLeft' ? -1 : 1);
+      /* on a right-to-left page the earlier moments are to the right */
+      step((e.key === 'ArrowLeft') !== (document.documentElement.dir === 'rtl') ? -1 : 1);
     }
   });
   window.addEventListener('hashchange', function () {
