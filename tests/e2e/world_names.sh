@@ -159,6 +159,12 @@ for name in روسيا أرمينيا إيران; do
   grep -q ">$name<" lang-ar/*.svg || fail "--lang ar: no country name $name"
 done
 grep -q ">ر${thin}و" lang-ar/*.svg && fail "--lang ar: letters spaced apart"
+# a language the world gazetteer has no country names in (fr): the layer's
+# English name, as in English, not the database's "Russian Federation"
+run 0 -- "$bin" render "$src/examples/karabakh-2020-10-09.json" -o lang-fr --format svg --quiet \
+  --lang fr --at 2020-10-09T15:15:00Z
+grep -q ">R${thin}U${thin}S${thin}S${thin}I${thin}A<" lang-fr/*.svg ||
+  fail "--lang fr: no RUSSIA: $(grep -o ">R${thin}U${thin}S[^<]*" lang-fr/*.svg)"
 
 # a curated place ten times larger than its runner-up leaves no doubt: on a
 # map of the world, Paris is not "maybe Parys, South Africa"
