@@ -199,7 +199,7 @@ append_control(alt_buf *a, const cm_scene *sc, const cm_event **evs, size_t n)
         }
     }
     const cm_side *side = cm_events_find_side(sc->base->events, cm_event_control_to(evs[0]));
-    const char *who = side ? cm_side_name(side) : cm_event_control_to(evs[0]);
+    const char *who = side ? layout_side_name(sc->base, side) : cm_event_control_to(evs[0]);
     const char *status = cm_event_status(evs[0]);
     size_t len = strlen(who);
     int plural = len > 1 && who[len - 1] == 's';

@@ -1059,6 +1059,44 @@ cm_scene_base_create(cm_scene_base **out, cm_layer *const *layers, size_t n_laye
     return CM_OK;
 }
 
+/* The sides' names in the map's language: a side named after a country
+ * ("Azerbaijan", "Russia") is that country as a map in the language writes it,
+ * where the world gazetteer has the name ("Азербайджан"); any other side
+ * ("Armenian forces") keeps the name the events file gives it. */
+static cm_status
+name_sides(cm_scene_base *b)
+{
+    size_t n = cm_events_n_sides(b->events);
+    free(b->side_names);
+    b->side_names = NULL;
+    if (strcmp(b->lang, "en") == 0 || n == 0 || !b->gaz)
+        return CM_OK;
+    if (!(b->side_names = calloc(n, sizeof(*b->side_names))))
+        return CM_ERR_NOMEM;
+    for (size_t i = 0; i < n; i++) {
+        const char *name = cm_side_name(cm_events_side(b->events, i));
+        char codes[2][3];
+        size_t n_codes = 0;
+        cm_status st = *name ? cm_gazetteer_countries(b->gaz, name, codes, 2, &n_codes) : CM_OK;
+        if (st != CM_OK)
+            return st;
+        if (n_codes != 1 || !cm_gazetteer_country_name_in(b->gaz, codes[0], b->lang,
+                                                          b->side_names[i],
+                                                          sizeof(b->side_names[i])))
+            snprintf(b->side_names[i], sizeof(b->side_names[i]), "%s", name);
+    }
+    return CM_OK;
+}
+
+const char *
+layout_side_name(const cm_scene_base *b, const cm_side *side)
+{
+    for (size_t i = 0; b->side_names && i < cm_events_n_sides(b->events); i++)
+        if (cm_events_side(b->events, i) == side)
+            return b->side_names[i];
+    return cm_side_name(side);
+}
+
 /* The catalogue of @lang's words into *out; NULL for English. */
 static cm_status
 load_words(cm_catalog **out, const char *lang, const char *data_dir, cm_diag_list *diags)
@@ -1097,7 +1135,8 @@ layout_base_set_lang(cm_scene_base *b, const char *lang, const char *data_dir,
     if (strcmp(was, b->lang) == 0)
         return CM_OK;
     b->n_countries = 0;   /* the countries named again, in this language */
-    return place_countries(b);
+    st = place_countries(b);
+    return st == CM_OK ? name_sides(b) : st;
 }
 
 cm_status
@@ -1131,5 +1170,6 @@ cm_scene_base_destroy(cm_scene_base *b)
         g_object_unref(b->pango);
     cm_memo_destroy(b->measured);
     cm_catalog_destroy(b->words);
+    free(b->side_names);
     free(b);
 }

@@ -69,7 +69,7 @@ measure(layout *L, layout_territory *t)
         size_t len = strlen(words);
         thousands(sc->km2[s].gained, num, sizeof num);
         const cm_side *side = cm_events_side(ev, s);
-        const char *name = cm_side_name(side);
+        const char *name = layout_side_name(L->b, side);
         if (len)
             snprintf(words + len, sizeof words - len, "%s", layout_w(L->b, "; "));
         len = strlen(words);

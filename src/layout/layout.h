@@ -56,6 +56,10 @@ layout_wp(const cm_scene_base *b, const char *ctx, const char *en)
     return cm_catalog_pget(b->words, ctx, en);
 }
 
+/* A side's name in the map's language (base.c): the country's, for a side
+ * named after one, where the gazetteer has it; else the events file's. */
+const char *layout_side_name(const cm_scene_base *b, const cm_side *side);
+
 /* ---- present.c ---------------------------------------------------------------------------- */
 
 typedef struct layout_kind_word {

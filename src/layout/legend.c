@@ -127,7 +127,7 @@ legend_sides_and_kinds(legend *lg, const present *p)
     layout *L = lg->L;
     const cm_events *ev = L->b->events;
     for (size_t i = 0; i < cm_events_n_sides(ev) && i < 64; i++) {
-        cm_scene_marker *m = p->sides[i] ? legend_row(lg, cm_side_name(cm_events_side(ev, i)))
+        cm_scene_marker *m = p->sides[i] ? legend_row(lg, layout_side_name(L->b, cm_events_side(ev, i)))
                                          : NULL;
         if (m) {
             m->symbol = CM_SYM_SQUARE;

@@ -262,7 +262,7 @@ callout_text(const layout *L, const cm_event *e, char *buf, size_t size)
     const cm_event *lead;
     size_t n = control_cohort(L->sc->slice, e, &lead);
     const cm_side *side = cm_events_find_side(L->b->events, cm_event_control_to(e));
-    const char *who = side ? cm_side_name(side) : cm_event_control_to(e);
+    const char *who = side ? layout_side_name(L->b, side) : cm_event_control_to(e);
     const char *status = cm_event_status(e);
     char where[160], more[64] = "", clock[CM_TIME_BUF];
     size_t len = strlen(who);

@@ -96,6 +96,8 @@ struct cm_scene_base {
     char lang[8];              /* labels in this language where the gazetteer can */
     struct cm_catalog *words;  /* the map's own words in lang (common/catalog.h), owned;
                                   NULL: English */
+    char (*side_names)[128];   /* per side of the events, its name in lang (base.c
+                                  layout_side_name), owned; NULL: as the file has them */
     const cm_style *style;
     const cm_projection *proj;
     const cm_events *events;

@@ -399,23 +399,42 @@ page_word(const cm_html_page *p, const char *en)
     return cm_catalog_get(p->words, en);
 }
 
+/* Side @code's name as the map has it in its language (layout/base.c). */
+static const char *
+side_name_in(const cm_scene_base *base, const cm_events *ev, const char *code)
+{
+    const cm_side *side = code ? cm_events_find_side(ev, code) : NULL;
+    for (size_t i = 0; side && base->side_names && i < cm_events_n_sides(ev); i++)
+        if (cm_events_side(ev, i) == side)
+            return base->side_names[i];
+    return side_name(ev, code);
+}
+
 cm_status
-cm_html_page_set_lang(cm_html_page *p, const char *lang, const struct cm_catalog *words)
+cm_html_page_set_lang(cm_html_page *p, const cm_scene_base *base)
 {
     builder b = { 0 };
     char when[160];
     json_t *o = json_object();
-    snprintf(p->lang, sizeof(p->lang), "%s", lang && *lang ? lang : "en");
-    p->words = words;
+    snprintf(p->lang, sizeof(p->lang), "%s", base->lang);
+    p->words = base->words;
     for (size_t i = 0; i < sizeof(page_words) / sizeof(page_words[0]); i++)
         set(&b, o, page_words[i], json_string(page_word(p, page_words[i])));
     set(&b, p->root, "words", o);
     size_t i;
     json_t *e;
-    json_array_foreach(json_object_get(p->root, "events"), i, e)
-        set(&b, e, "time", json_string(moment_words(words, cm_event_time(cm_events_get(p->events,
-                                                                                         i)),
-                                                    when, sizeof(when))));
+    json_array_foreach(json_object_get(p->root, "events"), i, e) {
+        const cm_event *ev = cm_events_get(p->events, i);
+        const char *by = cm_event_claimed_by(ev) ? cm_event_claimed_by(ev)
+                                                 : cm_event_control_to(ev);
+        set(&b, e, "time", json_string(moment_words(p->words, cm_event_time(ev), when,
+                                                    sizeof(when))));
+        if (by)
+            set(&b, e, "by", json_string(side_name_in(base, p->events, by)));
+    }
+    json_array_foreach(json_object_get(p->root, "sides"), i, e)
+        set(&b, e, "name", json_string(side_name_in(base, p->events,
+                                                    cm_side_code(cm_events_side(p->events, i)))));
     return b.failed ? CM_ERR_NOMEM : CM_OK;
 }
 

@@ -112,7 +112,7 @@ prepare(run *r)
         st = cm_html_page_create(&r->plan.page, r->in.events, r->in.style, o->width_px, o->height_px,
                                  o->scale, o->scale < 2 ? 2 : o->scale);
     if (st == CM_OK && r->plan.page)
-        st = cm_html_page_set_lang(r->plan.page, r->plan.base->lang, r->plan.base->words);
+        st = cm_html_page_set_lang(r->plan.page, r->plan.base);
     if (st == CM_OK)
         st = cm_manifest_create(&r->plan.manifest, r->in.events, o->width_px, o->height_px, o->scale,
                                 cm_projection_definition(r->plan.proj), r->plan.bbox);
