@@ -58,6 +58,8 @@ CM_API const char *cm_events_path(const cm_events *events);
 CM_API const char *cm_events_title(const cm_events *events);      /* "" when absent */
 CM_API const char *cm_events_subtitle(const cm_events *events);   /* "" when absent */
 CM_API const char *cm_events_source(const cm_events *events);     /* "" when absent */
+/* The file's "lang", the language of the map's words ("ru"); NULL when absent. */
+CM_API const char *cm_events_lang(const cm_events *events);
 /* The file's "map.bbox" (west, south, east, north in degrees); 0 when absent. */
 CM_API int         cm_events_bbox(const cm_events *events, double bbox[4]);
 /* The file's "map.projection", "auto" when absent; and where it is in the

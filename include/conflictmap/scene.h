@@ -38,9 +38,11 @@ CM_API cm_status cm_scene_base_create(cm_scene_base **out, cm_layer *const *laye
                                       const double bbox_deg[4], int width_px, int height_px);
 CM_API void      cm_scene_base_destroy(cm_scene_base *base);   /* NULL is fine */
 
-/* Labels places and countries in @lang ("en", "az", "hy", "ru", "ar") where
- * the gazetteer has a name in it, else in English; the default is "en".
- * Returns CM_OK or CM_ERR_NOMEM (the countries are named again). */
+/* Writes the map in @lang ("en", "ar", "az", "es", "fr", "hy", "ru", "uk"):
+ * its own words (legend, callouts, date, alt text) from the shipped
+ * catalogue, places and countries where the gazetteer has a name in it, else
+ * in English; the default is "en". Returns CM_OK, CM_ERR_INPUT for another
+ * language, CM_ERR_IO when its catalogue is not installed, or CM_ERR_NOMEM. */
 CM_API cm_status cm_scene_base_set_lang(cm_scene_base *base, const char *lang);
 
 /* Lays out @slice over @base. @previous (may be NULL) is the scene of the

@@ -21,7 +21,7 @@ const char cli_usage_text[] =
     "              [--window DURATION]\n"
     "              [--size WxH] [--scale N] [--bbox W,S,E,N] [--projection P]\n"
     "              [--print-size WxHmm|A4[-landscape]|letter|Wmm [--dpi N]]\n"
-    "              [--lang en|az|hy|ru|ar] [--png-colors N]\n"
+    "              [--lang en|ar|az|es|fr|hy|ru|uk] [--png-colors N]\n"
     "              [--timezone ZONE] [--date-order DMY|MDY] [--settings FILE]\n"
     "              [-j N] [--shard K/N] [--quiet]\n"
     "       limits, for every command: [--max-file-size BYTES] [--max-events N]\n"
@@ -293,13 +293,14 @@ parse_limit(args *a, const char *flag, const char *value)
 static int
 parse_lang(args *a, const char *lang)
 {
-    static const char *const langs[] = { "en", "az", "hy", "ru", "ar" };
+    static const char *const langs[] = { "en", "ar", "az", "es", "fr", "hy", "ru", "uk" };
     for (size_t i = 0; i < sizeof(langs) / sizeof(langs[0]); i++)
         if (!strcmp(lang, langs[i])) {
             a->opt.lang = lang;
             return 0;
         }
-    return cli_usage_error("--lang \"%s\" should be one of en, az, hy, ru, ar", lang);
+    return cli_usage_error("--lang \"%s\" should be one of en, ar, az, es, fr, hy, ru, uk",
+                           lang);
 }
 
 /* "--hold 1.5s" or "--hold 2": how long each slice shows in gif and mp4. */

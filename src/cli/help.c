@@ -114,7 +114,9 @@ static const char render_help[] =
     "  --bbox W,S,E,N         the map's extent in degrees (default: the file's,\n"
     "                         else fitted to the events)\n"
     "  --projection P         auto (default), web, EPSG:NNNN or a PROJ string\n"
-    "  --lang en|az|hy|ru|ar  the language of place names on the map\n"
+    "  --lang LANG            the map's language: its words, dates and page, and\n"
+    "                         place names where the gazetteer has them: en, ar,\n"
+    "                         az, es, fr, hy, ru, uk (over the file's \"lang\")\n"
     EVENTS_READING_HELP
     "  --png-colors N         PNGs with a palette of at most N colours (2 to 256)\n"
     "  -j N                   slices drawn at once (default: the number of cores)\n"

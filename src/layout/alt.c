@@ -3,6 +3,7 @@
  * outlines, the gazetteer) rather than from where labels were placed. */
 #include "layout/layout.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,10 +34,27 @@ append(alt_buf *a, const char *text)
     a->len += n;
 }
 
-/* A count as a reader says it: words below ten. */
-static const char *
-count_words(size_t n, char buf[32])
+/* @fmt (translated by the caller) with its arguments, appended. */
+__attribute__((format(printf, 2, 3))) static void
+appendf(alt_buf *a, const char *fmt, ...)
 {
+    char buf[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof(buf), fmt, ap);
+    va_end(ap);
+    append(a, buf);
+}
+
+/* A count as a reader says it: words below ten in English, digits in the
+ * languages of the catalogues (their number words agree with the noun). */
+static const char *
+count_words(const cm_scene_base *b, size_t n, char buf[32])
+{
+    if (b->words) {
+        snprintf(buf, 32, "%zu", n);
+        return buf;
+    }
     static const char *const words[] = { "no", "one", "two", "three", "four", "five", "six",
                                          "seven", "eight", "nine" };
     if (n < 10)
@@ -117,11 +135,13 @@ near_town(const cm_scene *sc, const cm_event *e, alt_buf *a)
 static void
 append_places(alt_buf *a, const cm_scene *sc, const cm_event *const *evs, size_t n)
 {
-    char buf[160], num[32];
-    const char *lang = sc->base->lang;
-    append(a, layout_where_taken(evs[0], lang, buf, sizeof(buf)));
-    if (n < 2)
+    char buf[160], num[32], first[160];
+    const cm_scene_base *b = sc->base;
+    snprintf(first, sizeof(first), "%s", layout_where_taken(b, evs[0], buf, sizeof(buf)));
+    if (n < 2) {
+        append(a, first);
         return;
+    }
     if (n > 3) {
         const char *kind = NULL;
         for (size_t i = 1; i < n; i++) {
@@ -129,26 +149,38 @@ append_places(alt_buf *a, const cm_scene *sc, const cm_event *const *evs, size_t
             const char *k = p ? cm_place_kind(p) : "";
             kind = !kind || strcmp(kind, k) == 0 ? k : "";
         }
-        const char *plural = !strcmp(kind, "village") ? "villages" : !strcmp(kind, "town")
-                             ? "towns" : !strcmp(kind, "city") ? "cities" : "other places";
-        append(a, " and ");
-        append(a, count_words(n - 1, num));
-        append(a, " ");
-        append(a, plural);
+        const char *words = count_words(b, n - 1, num);
+        if (!strcmp(kind, "village"))
+            appendf(a, layout_wn(b, "%s and %s village", "%s and %s villages", n - 1), first,
+                    words);
+        else if (!strcmp(kind, "town"))
+            appendf(a, layout_wn(b, "%s and %s town", "%s and %s towns", n - 1), first, words);
+        else if (!strcmp(kind, "city"))
+            appendf(a, layout_wn(b, "%s and %s city", "%s and %s cities", n - 1), first, words);
+        else
+            appendf(a, layout_wn(b, "%s and %s other place", "%s and %s other places", n - 1),
+                    first, words);
         return;
     }
+    append(a, first);
     for (size_t i = 1; i < n; i++) {
-        append(a, i + 1 == n ? " and " : ", ");
-        append(a, layout_where_taken(evs[i], lang, buf, sizeof(buf)));
+        append(a, i + 1 == n ? layout_w(b, " and ") : layout_w(b, ", "));
+        append(a, layout_where_taken(b, evs[i], buf, sizeof(buf)));
     }
 }
 
+/* A full stop unless the sentence has one: "." or the language's ("։"). */
 static void
-end_sentence(alt_buf *a)
+end_sentence(alt_buf *a, const cm_scene_base *b)
 {
+    /* TRANSLATORS: the full stop that ends a sentence of the alt text */
+    const char *stop = layout_w(b, ".");
+    size_t n = strlen(stop);
     char last = a->len ? a->s[a->len - 1] : '.';
-    if (last != '.' && last != '!' && last != '?')
-        append(a, ".");
+    if (last == '.' || last == '!' || last == '?' ||
+        (a->len >= n && memcmp(a->s + a->len - n, stop, n) == 0))
+        return;
+    append(a, stop);
 }
 
 /* New control changes to one side with one status, in one sentence, the
@@ -167,22 +199,22 @@ append_control(alt_buf *a, const cm_scene *sc, const cm_event **evs, size_t n)
         }
     }
     const cm_side *side = cm_events_find_side(sc->base->events, cm_event_control_to(evs[0]));
-    const char *who = side ? cm_side_name(side) : cm_event_control_to(evs[0]);
+    const char *who = side ? layout_side_name(sc->base, side) : cm_event_control_to(evs[0]);
     const char *status = cm_event_status(evs[0]);
     size_t len = strlen(who);
     int plural = len > 1 && who[len - 1] == 's';
-    if (strcmp(status, "disputed") == 0) {
-        append(a, "Control of ");
-        append_places(a, sc, evs, n);
-        append(a, " disputed");
+    const cm_scene_base *b = sc->base;
+    alt_buf places = { NULL, 0, 0, CM_OK };
+    append_places(&places, sc, evs, n);
+    if (places.status != CM_OK) {
+        a->status = places.status;
         return;
     }
-    append(a, who);
-    append(a, strcmp(status, "confirmed") == 0  ? " took "
-              : strcmp(status, "reported") == 0 ? " reportedly took "
-              : plural                          ? " say they took "
-                                                : " says it took ");
-    append_places(a, sc, evs, n);
+    if (strcmp(status, "disputed") == 0)
+        appendf(a, layout_w(b, "Control of %s disputed"), places.s);
+    else   /* as the callout says it (markers.c) */
+        appendf(a, layout_took_words(b, status, plural), who, places.s);
+    free(places.s);
 }
 
 /* Shelling, strikes and clashes are said by kind and place ("Shelling
@@ -191,7 +223,8 @@ static const char *
 reported_kind(const char *kind)
 {
     static const char *const kinds[][2] = {
-        { "shelling", "Shelling" }, { "strike", "Strikes" }, { "clash", "Clashes" },
+        { "shelling", CM_N_("Shelling reported %s") }, { "strike", CM_N_("Strikes reported %s") },
+        { "clash", CM_N_("Clashes reported %s") },
     };
     for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
         if (strcmp(kind, kinds[i][0]) == 0)
@@ -199,34 +232,47 @@ reported_kind(const char *kind)
     return NULL;
 }
 
-/* " in Hadrut", " near Goranboy" (a village said by its town), and for an
- * event given only by lon/lat its words as the label has them: " in
- * Kherson", " 12 km SE of Kherson", " at 46.97°N 32.00°E". */
+/* "in Hadrut", "near Goranboy" (a village said by its town), and for an
+ * event given only by lon/lat its words as the label has them: "in
+ * Kherson", "12 km SE of Kherson", "at 46.97°N 32.00°E". */
 static void
 append_where(alt_buf *a, const cm_scene *sc, const cm_event *e)
 {
     char buf[160];
-    const char *lang = sc->base->lang;
+    const cm_scene_base *b = sc->base;
+    const char *lang = b->lang;
     const cm_near *near = cm_event_near(e);
     if (!cm_event_place(e) && !*cm_event_place_name(e)) {
-        append(a, !near || !near->place ? " at " : near->is_at ? " in " : " ");
-        append(a, cm_event_where(e, lang, buf, sizeof(buf)));
+        const char *where = layout_where(b, e, buf, sizeof(buf));
+        if (!near || !near->place)
+            appendf(a, layout_w(b, "at %s"), where);
+        else if (near->is_at)
+            appendf(a, layout_w(b, "in %s"), where);
+        else
+            append(a, where);
         return;
     }
     const cm_place *town = near_town(sc, e, a);
-    append(a, town ? " near " : " in ");
-    append(a, town ? cm_place_name_in(town, lang) : cm_event_where(e, lang, buf, sizeof(buf)));
+    if (town)
+        appendf(a, layout_w(b, "near %s"), cm_place_name_in(town, lang));
+    else
+        appendf(a, layout_w(b, "in %s"), layout_where(b, e, buf, sizeof(buf)));
 }
 
 static void
 append_reported(alt_buf *a, const cm_scene *sc, const cm_event **evs, size_t n)
 {
-    append(a, reported_kind(cm_event_kind(evs[0])));
-    append(a, " reported");
+    const cm_scene_base *b = sc->base;
+    alt_buf where = { NULL, 0, 0, CM_OK };
     for (size_t i = 0; i < n; i++) {
-        append(a, i == 0 ? "" : i + 1 == n ? " and" : ",");
-        append_where(a, sc, evs[i]);
+        append(&where, i == 0 ? "" : i + 1 == n ? layout_w(b, " and ") : layout_w(b, ", "));
+        append_where(&where, sc, evs[i]);
     }
+    if (where.status == CM_OK)
+        appendf(a, layout_w(b, reported_kind(cm_event_kind(evs[0]))), where.s);
+    else
+        a->status = where.status;
+    free(where.s);
 }
 
 /* Which sentence an event goes in: events of one group share it. */
@@ -291,7 +337,8 @@ layout_write_alt(cm_scene *sc)
     const cm_slice *sl = sc->slice;
     const cm_events *ev = sc->base->events;
     size_t n = cm_slice_n_events(sl), n_new = 0, n_old = 0;
-    char moment[CM_TIME_BUF], num[32];
+    char moment[LAYOUT_TIME_BUF], num[32];
+    const cm_scene_base *b = sc->base;
     alt_buf a = { NULL, 0, 0, CM_OK };
     const cm_event **fresh = malloc((n + 1) * sizeof(*fresh)),
                    **group = malloc((n + 1) * sizeof(*group));
@@ -305,16 +352,14 @@ layout_write_alt(cm_scene *sc)
         else
             n_old++;
     }
-    if (sc->base->region) {
-        append(&a, "Map of ");
-        append(&a, cm_place_name_in(sc->base->region, sc->base->lang));
-    } else {
-        append(&a, *cm_events_title(ev) ? "Map: " : "Map of reported events");
-        append(&a, cm_events_title(ev));
-    }
-    append(&a, ", ");
-    append(&a, cm_time_format_human(cm_slice_time(sl), moment));
-    append(&a, ".");
+    cm_catalog_date(b->words, "{day} {month} {year}, {time} GMT", cm_slice_time(sl), moment,
+                    sizeof(moment));
+    if (b->region)
+        appendf(&a, layout_w(b, "Map of %s, %s."), cm_place_name_in(b->region, b->lang), moment);
+    else if (*cm_events_title(ev))
+        appendf(&a, layout_w(b, "Map: %s, %s."), cm_events_title(ev), moment);
+    else
+        appendf(&a, layout_w(b, "Map of reported events, %s."), moment);
     if (sc->change_words) {   /* territory that changed hands (layout/control.c) */
         append(&a, " ");
         append(&a, sc->change_words);
@@ -356,30 +401,34 @@ layout_write_alt(cm_scene *sc)
                 continue;
             }
             const cm_event *e = group[0];
-            append(&a, r == 0 ? " New: " : " ");
+            append(&a, " ");
+            if (r == 0)
+                append(&a, layout_w(b, "New: "));
             if (cm_event_control_to(e))
                 append_control(&a, sc, group, m);
             else if (m > 1 || reported_kind(cm_event_kind(e)))
                 append_reported(&a, sc, group, m);
             else
                 append(&a, *cm_event_headline(e) ? cm_event_headline(e) : cm_event_kind(e));
-            end_sentence(&a);
+            end_sentence(&a, b);
             n_said++;
         }
         free(runs);
     }
     free(order);
     if (n_unsaid) {
-        append(&a, " And ");
-        append(&a, count_words(n_unsaid, num));
-        append(&a, n_unsaid == 1 ? " more new report." : " more new reports.");
+        append(&a, " ");
+        appendf(&a, layout_wn(b, "And %s more new report.", "And %s more new reports.", n_unsaid),
+                count_words(b, n_unsaid, num));
     }
-    if (n_new == 0)
-        append(&a, " Nothing new since the previous map.");
+    if (n_new == 0) {
+        append(&a, " ");
+        append(&a, layout_w(b, "Nothing new since the previous map."));
+    }
     if (n_old) {
-        append(&a, " Also shown: ");
-        append(&a, count_words(n_old, num));
-        append(&a, n_old == 1 ? " earlier report." : " earlier reports.");
+        append(&a, " ");
+        appendf(&a, layout_wn(b, "Also shown: %s earlier report.", "Also shown: %s earlier reports.",
+                              n_old), count_words(b, n_old, num));
     }
     free(fresh);
     free(group);

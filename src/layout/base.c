@@ -8,6 +8,8 @@
 #include "geo/extent.h"
 #include "geo/simplify.h"
 #include "load/gazetteer.h"
+#include "load/data.h"
+#include "common/catalog.h"
 
 #include <ctype.h>
 #include <pango/pangocairo.h>
@@ -1092,16 +1094,90 @@ cm_scene_base_create(cm_scene_base **out, cm_layer *const *layers, size_t n_laye
     return CM_OK;
 }
 
+/* The sides' names in the map's language: a side named after a country
+ * ("Azerbaijan", "Russia") is that country as a map in the language writes it,
+ * where the world gazetteer has the name ("Азербайджан"); any other side
+ * ("Armenian forces") keeps the name the events file gives it. */
+static cm_status
+name_sides(cm_scene_base *b)
+{
+    size_t n = cm_events_n_sides(b->events);
+    free(b->side_names);
+    b->side_names = NULL;
+    if (strcmp(b->lang, "en") == 0 || n == 0 || !b->gaz)
+        return CM_OK;
+    if (!(b->side_names = calloc(n, sizeof(*b->side_names))))
+        return CM_ERR_NOMEM;
+    for (size_t i = 0; i < n; i++) {
+        const char *name = cm_side_name(cm_events_side(b->events, i));
+        char codes[2][3];
+        size_t n_codes = 0;
+        cm_status st = *name ? cm_gazetteer_countries(b->gaz, name, codes, 2, &n_codes) : CM_OK;
+        if (st != CM_OK)
+            return st;
+        if (n_codes != 1 || !cm_gazetteer_country_name_in(b->gaz, codes[0], b->lang,
+                                                          b->side_names[i],
+                                                          sizeof(b->side_names[i])))
+            snprintf(b->side_names[i], sizeof(b->side_names[i]), "%s", name);
+    }
+    return CM_OK;
+}
+
+const char *
+layout_side_name(const cm_scene_base *b, const cm_side *side)
+{
+    for (size_t i = 0; b->side_names && i < cm_events_n_sides(b->events); i++)
+        if (cm_events_side(b->events, i) == side)
+            return b->side_names[i];
+    return cm_side_name(side);
+}
+
+/* The catalogue of @lang's words into *out; NULL for English. */
+static cm_status
+load_words(cm_catalog **out, const char *lang, const char *data_dir, cm_diag_list *diags)
+{
+    char path[4096];
+    *out = NULL;
+    if (!cm_lang_is_known(lang)) {
+        cm_diag_error(diags, NULL, "there is no language \"%s\" for the map; use %s", lang,
+                      cm_langs_words);
+        return CM_ERR_INPUT;
+    }
+    if (strcmp(lang, "en") == 0)
+        return CM_OK;
+    if (!cm_data_catalog_path(data_dir, lang, path, sizeof(path))) {
+        cm_diag_error(diags, NULL, "cannot find the map's words in \"%s\" (locale/%s.mo in "
+                      "the data folder); build conflictmap again, or install it", lang, lang);
+        return CM_ERR_IO;
+    }
+    return cm_catalog_load(out, path, diags);
+}
+
 cm_status
-cm_scene_base_set_lang(cm_scene_base *b, const char *lang)
+layout_base_set_lang(cm_scene_base *b, const char *lang, const char *data_dir,
+                     cm_diag_list *diags)
 {
     char was[sizeof(b->lang)];
+    cm_catalog *words = NULL;
+    lang = lang && *lang ? lang : "en";
+    cm_status st = load_words(&words, lang, data_dir, diags);
+    if (st != CM_OK)
+        return st;
+    cm_catalog_destroy(b->words);
+    b->words = words;
     snprintf(was, sizeof(was), "%s", b->lang);
-    snprintf(b->lang, sizeof(b->lang), "%s", lang && *lang ? lang : "en");
+    snprintf(b->lang, sizeof(b->lang), "%s", lang);
     if (strcmp(was, b->lang) == 0)
         return CM_OK;
     b->n_countries = 0;   /* the countries named again, in this language */
-    return place_countries(b);
+    st = place_countries(b);
+    return st == CM_OK ? name_sides(b) : st;
+}
+
+cm_status
+cm_scene_base_set_lang(cm_scene_base *b, const char *lang)
+{
+    return layout_base_set_lang(b, lang, NULL, NULL);
 }
 
 void
@@ -1128,5 +1204,7 @@ cm_scene_base_destroy(cm_scene_base *b)
     if (b->pango)
         g_object_unref(b->pango);
     cm_memo_destroy(b->measured);
+    cm_catalog_destroy(b->words);
+    free(b->side_names);
     free(b);
 }

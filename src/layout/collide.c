@@ -8,6 +8,7 @@
 #include <limits.h>
 #include <math.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -106,12 +107,83 @@ layout_measure(layout *L, const char *text, double size_px, int bold, int italic
         L->status = CM_ERR_NOMEM;
 }
 
+/* 1 when @s mixes letters of a right-to-left script (Hebrew, Arabic) with
+ * anything else but spaces: Latin names, digits, punctuation, which a
+ * left-to-right line would put on the wrong side ("روسيا" alone reads the
+ * same either way). */
+static int
+mixes_rtl(const char *s)
+{
+    int rtl = 0, other = 0;
+    for (const unsigned char *p = (const unsigned char *)s; *p;) {
+        unsigned cp = *p;
+        size_t n = 1;
+        if ((p[0] & 0xe0) == 0xc0 && (p[1] & 0xc0) == 0x80)
+            cp = (unsigned)(p[0] & 0x1f) << 6 | (p[1] & 0x3f), n = 2;
+        else if ((p[0] & 0xf0) == 0xe0 && (p[1] & 0xc0) == 0x80 && (p[2] & 0xc0) == 0x80)
+            cp = (unsigned)(p[0] & 0x0f) << 12 | (unsigned)(p[1] & 0x3f) << 6 | (p[2] & 0x3f),
+            n = 3;
+        if ((cp >= 0x590 && cp <= 0x8ff) || (cp >= 0xfb1d && cp <= 0xfdff) ||
+            (cp >= 0xfe70 && cp <= 0xfeff))
+            rtl = 1;
+        else if (cp != ' ')
+            other = 1;
+        p += n;
+    }
+    return rtl && other;
+}
+
+/* @text, on a right-to-left map in a right-to-left embedding (RLE ... PDF):
+ * the labels are laid out left to right (cm_scene_left_to_right), so that
+ * "Azerbaijan تقول إنها سيطرت على هادروت" reads from the right, the side's
+ * Latin name first, in pango and in a browser's SVG alike. */
+static char *
+label_text(const layout *L, const char *text)
+{
+    if (!layout_is_rtl(L) || !mixes_rtl(text))
+        return strdup(text);
+    size_t n = strlen(text);
+    char *s = malloc(n + 7);
+    if (s)
+        snprintf(s, n + 7, "\xe2\x80\xab%s\xe2\x80\xac", text);
+    return s;
+}
+
+void
+layout_mirror(layout *L, size_t first_label, size_t first_marker, size_t first_rect)
+{
+    cm_scene *sc = L->sc;
+    double W = L->b->width_px;
+    if (!layout_is_rtl(L))
+        return;
+    for (size_t i = first_label; i < sc->n_labels; i++) {
+        cm_scene_label *lb = &sc->labels[i];
+        lb->x = W - lb->x - lb->w;
+        lb->anchor = lb->anchor == CM_ANCHOR_START ? CM_ANCHOR_END
+                     : lb->anchor == CM_ANCHOR_END ? CM_ANCHOR_START : lb->anchor;
+    }
+    for (size_t i = first_marker; i < sc->n_markers; i++) {
+        sc->markers[i].x = W - sc->markers[i].x;
+        sc->markers[i].angle = M_PI - sc->markers[i].angle;
+    }
+    for (size_t i = first_rect; i < sc->n_rects; i++)
+        sc->rects[i].x = W - sc->rects[i].x - sc->rects[i].w;
+}
+
+box
+layout_mirror_box(const layout *L, box bx)
+{
+    if (layout_is_rtl(L))
+        bx.x = L->b->width_px - bx.x - bx.w;
+    return bx;
+}
+
 cm_scene_label *
 layout_add_label(layout *L, const char *text, cm_group group, double size_px, int bold,
                  int italic, cm_rgba color)
 {
     cm_scene *sc = L->sc;
-    char *copy = strdup(text);
+    char *copy = label_text(L, text);
     if (!copy || !CM_GROW(sc->labels, sc->n_labels, sc->cap_labels)) {
         free(copy);
         L->status = CM_ERR_NOMEM;
@@ -125,7 +197,7 @@ layout_add_label(layout *L, const char *text, cm_group group, double size_px, in
     lb->bold = bold;
     lb->italic = italic;
     lb->color = color;
-    layout_measure(L, text, size_px, bold, italic, &lb->w, &lb->h, &lb->baseline_px);
+    layout_measure(L, copy, size_px, bold, italic, &lb->w, &lb->h, &lb->baseline_px);
     return lb;
 }
 

@@ -61,23 +61,25 @@ measure(layout *L, layout_territory *t)
         return;
     sc->has_previous = 1;
     sc->previous_time = cm_slice_time(sc->previous->slice);
-    char words[512] = "", when[CM_TIME_BUF], num[32];
-    layout_short_time(sc->previous_time, when);
+    char words[512] = "", when[LAYOUT_TIME_BUF], num[32], all[640];
+    layout_short_time(L->b, sc->previous_time, when);
     for (size_t s = 0; s < n_sides; s++) {
         if (sc->km2[s].gained < 0.5)
             continue;
         size_t len = strlen(words);
         thousands(sc->km2[s].gained, num, sizeof num);
         const cm_side *side = cm_events_side(ev, s);
-        const char *name = cm_side_name(side);
-        snprintf(words + len, sizeof words - len, "%s%s gained %s km²", len ? "; " : "",
+        const char *name = layout_side_name(L->b, side);
+        if (len)
+            snprintf(words + len, sizeof words - len, "%s", layout_w(L->b, "; "));
+        len = strlen(words);
+        snprintf(words + len, sizeof words - len, layout_w(L->b, "%s gained %s km²"),
                  name && *name ? name : cm_side_code(side), num);
     }
     if (!words[0])
         return;
-    size_t len = strlen(words);
-    snprintf(words + len, sizeof words - len, " since %s.", when);
-    sc->change_words = strdup(words);
+    snprintf(all, sizeof all, layout_w(L->b, "%s since %s."), words, when);
+    sc->change_words = strdup(all);
     if (!sc->change_words)
         L->status = CM_ERR_NOMEM;
 }

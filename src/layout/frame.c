@@ -8,6 +8,15 @@
 
 static const cm_stroke no_stroke = { { 0, 0, 0, 0 }, 0, { 0, 0 } };
 
+/* What the layers drawn ask to be credited with, in the map's language where
+ * it is the shipped coast's credit (the others are the layers' own words). */
+static const char *
+credits_words(const cm_scene_base *b)
+{
+    static const char osm[] = CM_N_("\xc2\xa9 OpenStreetMap contributors");
+    return strcmp(b->credits, osm) == 0 ? layout_w(b, osm) : b->credits;
+}
+
 /* Source left, credit right; on a narrow map the credit takes a second line. */
 static void
 layout_footer(layout *L)
@@ -16,8 +25,10 @@ layout_footer(layout *L)
     const cm_events *ev = L->b->events;
     double W = L->b->width_px, H = L->b->height_px, m = st->margin_px;
     char source[1024];
-    snprintf(source, sizeof(source), "%s%s", *cm_events_source(ev) ? "Source: " : "",
-             cm_events_source(ev));
+    if (*cm_events_source(ev))
+        snprintf(source, sizeof(source), layout_w(L->b, "Source: %s"), cm_events_source(ev));
+    else
+        source[0] = '\0';
     cm_scene_label *src = layout_add_label(L, source, CM_GROUP_FRAME, st->note_px, 0, 0,
                                            st->text_muted);
     if (!src)
@@ -27,8 +38,9 @@ layout_footer(layout *L)
     size_t src_i = (size_t)(src - L->sc->labels);   /* adding the credit may move the array */
     char text[512];
     /* and what the layers drawn ask for: OpenStreetMap's coast and waters */
-    snprintf(text, sizeof text, "Map: conflictmap \xc2\xb7 Boundaries: Natural Earth \xc2\xb7 "
-             "Places: GeoNames%s%s", *L->b->credits ? " \xc2\xb7 " : "", L->b->credits);
+    snprintf(text, sizeof text, layout_w(L->b, "Map: conflictmap \xc2\xb7 Boundaries: Natural "
+                                         "Earth \xc2\xb7 Places: GeoNames%s%s"),
+             *L->b->credits ? " \xc2\xb7 " : "", credits_words(L->b));
     cm_scene_label *credit = layout_add_label(L, text, CM_GROUP_FRAME, st->note_px, 0, 0,
                                               st->text_muted);
     if (!credit)
@@ -53,10 +65,10 @@ layout_scale_bar(layout *L)
     char text[32];
     if (!isfinite(m_len) || !isfinite(len) || len < 10)
         return;
-    if (m_len >= 1000)
-        snprintf(text, sizeof text, "%g km", m_len / 1000);
-    else
-        snprintf(text, sizeof text, "%g m", m_len);
+    char num[32];
+    snprintf(num, sizeof num, "%g", m_len >= 1000 ? m_len / 1000 : m_len);
+    snprintf(text, sizeof text, m_len >= 1000 ? layout_w(L->b, "%s km") : layout_w(L->b, "%s m"),
+             num);
     cm_scene_label *lb = layout_add_label(L, text, CM_GROUP_FRAME, st->note_px, 0, 0, st->text);
     if (!lb)
         return;
@@ -134,7 +146,7 @@ layout_frame_portrait(layout *L, const layout_frame_sizes_t *f)
     const cm_style *st = L->st;
     const cm_events *ev = L->b->events;
     double W = L->b->width_px, H = L->b->height_px, m = f->margin_px, inner = W - 2 * m;
-    char moment[CM_TIME_BUF], text[1024];
+    char moment[LAYOUT_TIME_BUF], text[1024];
 
     layout_add_rect(L, CM_GROUP_FRAME, (box){ 0, 0, W, f->header_px }, st->frame_bg, no_stroke);
     layout_add_rect(L, CM_GROUP_FRAME, (box){ 0, H - f->footer_px - f->band_px, W,
@@ -143,18 +155,22 @@ layout_frame_portrait(layout *L, const layout_frame_sizes_t *f)
     layout_add_rect(L, CM_GROUP_FRAME, (box){ 0, f->header_px - 1, W, 1 }, st->rule, no_stroke);
     layout_add_rect(L, CM_GROUP_FRAME, (box){ 0, H - f->footer_px - f->band_px, W, 1 }, st->rule,
                     no_stroke);
-    cm_time_format_human(cm_slice_time(L->sc->slice), moment);
+    cm_catalog_date(L->b->words, "{day} {month} {year}, {time} GMT", cm_slice_time(L->sc->slice),
+                    moment, sizeof(moment));
     double y = wrap_lines(L, moment, " ", f->moment_px, 1, st->text, m, m, inner, 1) + 2;
     y = wrap_lines(L, cm_events_title(ev), " ", f->title_px, 1, st->text, m, y, inner,
                    LAYOUT_TITLE_LINES);
     wrap_lines(L, cm_events_subtitle(ev), " ", f->subtitle_px, 0, st->text_muted, m, y, inner, 1);
 
     double small = st->note_px * 0.95;
-    snprintf(text, sizeof(text), "%s%s", *cm_events_source(ev) ? "Source: " : "",
-             cm_events_source(ev));
+    if (*cm_events_source(ev))
+        snprintf(text, sizeof(text), layout_w(L->b, "Source: %s"), cm_events_source(ev));
+    else
+        text[0] = '\0';
     y = wrap_lines(L, text, " ", small, 0, st->text_muted, m, H - f->footer_px + 4, inner, 1);
-    snprintf(text, sizeof text, "Map: conflictmap \xc2\xb7 Boundaries: Natural Earth \xc2\xb7 "
-             "Places: GeoNames%s%s", *L->b->credits ? " \xc2\xb7 " : "", L->b->credits);
+    snprintf(text, sizeof text, layout_w(L->b, "Map: conflictmap \xc2\xb7 Boundaries: Natural "
+                                         "Earth \xc2\xb7 Places: GeoNames%s%s"),
+             *L->b->credits ? " \xc2\xb7 " : "", credits_words(L->b));
     wrap_lines(L, text, " \xc2\xb7 ", small, 0, st->text_muted, m, y, inner, 2);
     /* the band and the footer are no place for a label */
     layout_add_obstacle(L, (box){ 0, H - f->footer_px - f->band_px, W, f->footer_px + f->band_px });
@@ -167,12 +183,15 @@ layout_frame(layout *L)
     const cm_style *st = L->st;
     const cm_events *ev = L->b->events;
     double W = L->b->width_px, H = L->b->height_px, m = st->margin_px;
-    char moment[CM_TIME_BUF];
+    char moment[LAYOUT_TIME_BUF];
+    size_t first_label = L->sc->n_labels, first_marker = L->sc->n_markers,
+           first_rect = L->sc->n_rects;
     layout_frame_sizes_t f;
 
     layout_frame_sizes(st, L->b->width_px, L->b->height_px, &f);
     if (f.portrait) {
         layout_frame_portrait(L, &f);
+        layout_mirror(L, first_label, first_marker, first_rect);   /* the title right */
         layout_scale_bar(L);
         return;
     }
@@ -180,7 +199,8 @@ layout_frame(layout *L)
     layout_add_rect(L, CM_GROUP_FRAME, (box){ 0, H - st->footer_px, W, st->footer_px },
                     st->frame_bg, no_stroke);
     layout_add_rect(L, CM_GROUP_FRAME, (box){ 0, st->header_px - 1, W, 1 }, st->rule, no_stroke);
-    cm_time_format_human(cm_slice_time(L->sc->slice), moment);
+    cm_catalog_date(L->b->words, "{day} {month} {year}, {time} GMT", cm_slice_time(L->sc->slice),
+                    moment, sizeof(moment));
     cm_scene_label *lb = layout_add_label(L, moment, CM_GROUP_FRAME, st->moment_px, 1, 0, st->text);
     if (lb) {
         lb->x = W - m - lb->w;
@@ -208,5 +228,6 @@ layout_frame(layout *L)
         lb->y = below;
     }
     layout_footer(L);
+    layout_mirror(L, first_label, first_marker, first_rect);   /* the title right */
     layout_scale_bar(L);
 }

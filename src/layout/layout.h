@@ -24,12 +24,41 @@
 
 #include "layout/scene.h"
 #include "common/grow.h"
+#include "common/catalog.h"
 
 #include <math.h>
 
 #ifndef M_PI
 #define M_PI 3.14159265358979323846
 #endif
+
+/* ---- the map's own words, in its language (common/catalog.h) ----------------------------- */
+
+/* @en's translation in the map's language, or @en. po/update collects the
+ * phrases from these calls and from CM_N_() into po/conflictmap.pot. */
+__attribute__((format_arg(2))) static inline const char *
+layout_w(const cm_scene_base *b, const char *en)
+{
+    return cm_catalog_get(b->words, en);
+}
+
+/* The form of @one / @many for @n, in the map's language. */
+__attribute__((format_arg(3))) static inline const char *
+layout_wn(const cm_scene_base *b, const char *one, const char *many, unsigned long n)
+{
+    return cm_catalog_nget(b->words, one, many, n);
+}
+
+/* @en as said in context @ctx (a .po msgctxt). */
+__attribute__((format_arg(3))) static inline const char *
+layout_wp(const cm_scene_base *b, const char *ctx, const char *en)
+{
+    return cm_catalog_pget(b->words, ctx, en);
+}
+
+/* A side's name in the map's language (base.c): the country's, for a side
+ * named after one, where the gazetteer has it; else the events file's. */
+const char *layout_side_name(const cm_scene_base *b, const cm_side *side);
 
 /* ---- present.c ---------------------------------------------------------------------------- */
 
@@ -259,6 +288,22 @@ cm_status layout_grid_init(layout *L, int width_px, int height_px);
 void layout_grid_free(layout *L);
 /* Nothing placed so far overlaps @bx: no obstacle, no leader line. */
 int layout_box_free(const layout *L, box bx);
+/* 1 when the map is written right to left (Arabic): its frame, legend and
+ * boxes are mirrored, their text set in a right-to-left embedding. */
+static inline int
+layout_is_rtl(const layout *L)
+{
+    return cm_lang_is_rtl(L->b->lang);
+}
+
+/* On a right-to-left map, the labels, markers and rects from these indices on
+ * mirrored about the map's vertical middle, labels anchored at their end
+ * (frame.c, legend.c: the title right, the legend bottom right, its symbols
+ * right of their words); else nothing. */
+void layout_mirror(layout *L, size_t first_label, size_t first_marker, size_t first_rect);
+/* @bx mirrored as layout_mirror() mirrors, on a right-to-left map. */
+box layout_mirror_box(const layout *L, box bx);
+
 /* @bx is taken; layout_pop_obstacle() frees the latest taken again. */
 void layout_add_obstacle(layout *L, box bx);
 void layout_pop_obstacle(layout *L);
@@ -360,8 +405,10 @@ int layout_region_named(const cm_scene_path *p, const char *key);
  * when the control state is the same; NULL when nothing is held (or out of
  * memory: L->status says). */
 layout_territory *layout_territory_of(layout *L);
-/* "20 November", or "9 October, 07:25" when not at midnight (UTC). */
-void layout_short_time(cm_time t, char buf[CM_TIME_BUF]);
+/* "20 November", or "9 October, 07:25" when not at midnight (UTC), in the
+ * map's language. */
+enum { LAYOUT_TIME_BUF = 128 };
+void layout_short_time(const cm_scene_base *b, cm_time t, char buf[LAYOUT_TIME_BUF]);
 void layout_areas(layout *L);
 void layout_control(layout *L);
 void layout_countries(layout *L);
@@ -372,9 +419,20 @@ void layout_latest(layout *L);
 /* The alt text of @sc into sc->alt. CM_OK or CM_ERR_NOMEM. */
 cm_status layout_write_alt(cm_scene *sc);
 
+/* "%s says it took %s" (the side, the places) in the map's language, for a
+ * control change of @status ("confirmed", "reported", "claimed") to a side
+ * whose name is in the plural when @plural (markers.c). */
+__attribute__((format_arg(2))) const char *layout_took_words(const cm_scene_base *b,
+                                                             const char *status, int plural);
+
 /* Where a control change took, as a sentence says it: the place, or for an
  * event given by lon/lat away from any place, "positions 12 km SE of
  * Kherson" (markers.c). Returns a borrowed string or @buf. */
-const char *layout_where_taken(const cm_event *e, const char *lang, char *buf, size_t size);
+const char *layout_where_taken(const cm_scene_base *b, const cm_event *e, char *buf, size_t size);
+
+/* Where @e is, as its label says it in the map's language: cm_event_where(),
+ * with "10 km E of Kherson" in the catalogue's words (markers.c). Returns a
+ * borrowed string or @buf. */
+const char *layout_where(const cm_scene_base *b, const cm_event *e, char *buf, size_t size);
 
 #endif

@@ -74,8 +74,8 @@ legend_areas(legend *lg)
         if (cm_control_valid_at(&c->features[i], t))
             shown[c->features[i].status] = 1;
     static const char *const words[CM_CONTROL_N_STATUS] = {
-        "Shaded area: held", "Hatched area: claimed, not confirmed",
-        "Pale area, dashed edge: contested or advances"
+        CM_N_("Shaded area: held"), CM_N_("Hatched area: claimed, not confirmed"),
+        CM_N_("Pale area, dashed edge: contested or advances")
     };
     int front = 0, gained = 0;
     for (size_t i = 0; i < L->sc->n_areas; i++) {
@@ -83,7 +83,7 @@ legend_areas(legend *lg)
         gained |= L->sc->areas[i].is_gained;
     }
     for (int k = 0; k < CM_CONTROL_N_STATUS; k++) {
-        cm_scene_marker *m = shown[k] ? legend_row(lg, words[k]) : NULL;
+        cm_scene_marker *m = shown[k] ? legend_row(lg, layout_w(L->b, words[k])) : NULL;
         if (!m)
             continue;
         cm_rgba ink = L->st->neutral;
@@ -100,9 +100,10 @@ legend_areas(legend *lg)
     char words_gained[128];
     const cm_slice *prev = L->sc->previous ? L->sc->previous->slice : NULL;
     if (gained && prev) {
-        char when[CM_TIME_BUF];
-        layout_short_time(cm_slice_time(prev), when);
-        snprintf(words_gained, sizeof words_gained, "Changed hands since %s", when);
+        char when[LAYOUT_TIME_BUF];
+        layout_short_time(L->b, cm_slice_time(prev), when);
+        snprintf(words_gained, sizeof words_gained, layout_w(L->b, "Changed hands since %s"),
+                 when);
         cm_scene_marker *m = legend_row(lg, words_gained);
         if (m) {
             m->symbol = CM_SYM_SQUARE;
@@ -112,7 +113,7 @@ legend_areas(legend *lg)
             m->stroke_px = 2;
         }
     }
-    cm_scene_marker *m = front ? legend_row(lg, "Front line") : NULL;
+    cm_scene_marker *m = front ? legend_row(lg, layout_w(L->b, "Front line")) : NULL;
     if (m) {
         m->symbol = CM_SYM_LINE;
         m->stroke = (cm_rgba){ L->st->text.r, L->st->text.g, L->st->text.b, 0.85 };
@@ -126,7 +127,7 @@ legend_sides_and_kinds(legend *lg, const present *p)
     layout *L = lg->L;
     const cm_events *ev = L->b->events;
     for (size_t i = 0; i < cm_events_n_sides(ev) && i < 64; i++) {
-        cm_scene_marker *m = p->sides[i] ? legend_row(lg, cm_side_name(cm_events_side(ev, i)))
+        cm_scene_marker *m = p->sides[i] ? legend_row(lg, layout_side_name(L->b, cm_events_side(ev, i)))
                                          : NULL;
         if (m) {
             m->symbol = CM_SYM_SQUARE;
@@ -134,11 +135,11 @@ legend_sides_and_kinds(legend *lg, const present *p)
         }
     }
     for (size_t k = 0; k < sizeof(layout_kind_words) / sizeof(layout_kind_words[0]); k++) {
-        cm_scene_marker *m = p->kinds[k] ? legend_row(lg, layout_kind_words[k].words) : NULL;
+        cm_scene_marker *m = p->kinds[k] ? legend_row(lg, layout_w(L->b, layout_kind_words[k].words)) : NULL;
         if (m)
             m->symbol = layout_symbol_for(layout_kind_words[k].kind);
     }
-    cm_scene_marker *m = p->other ? legend_row(lg, "Other report") : NULL;
+    cm_scene_marker *m = p->other ? legend_row(lg, layout_w(L->b, "Other report")) : NULL;
     if (m)
         m->symbol = CM_SYM_PENTAGON;
 }
@@ -149,38 +150,40 @@ legend_states(legend *lg, const present *p)
     layout *L = lg->L;
     cm_scene_marker *m;
     int brief = L->b->width_px < 900;
-    if (p->reported && (m = legend_row(lg, brief ? "Solid: reported"
-                                                 : "Solid: reported, not verified")))
+    if (p->reported && (m = legend_row(lg, brief ? layout_w(L->b, "Solid: reported")
+                                                 : layout_w(L->b, "Solid: reported, not verified"))))
         m->symbol = CM_SYM_CIRCLE;
-    if (p->confirmed && (m = legend_row(lg, "Dark edge: confirmed"))) {
+    if (p->confirmed && (m = legend_row(lg, layout_w(L->b, "Dark edge: confirmed")))) {
         m->symbol = CM_SYM_CIRCLE;
         m->stroke = L->st->text;
         m->stroke_px = 2;
     }
-    if (p->claimed && (m = legend_row(lg, brief ? "Hollow: claimed"
-                                                : "Hollow: claimed by one side, not verified"))) {
+    if (p->claimed &&
+        (m = legend_row(lg, brief ? layout_w(L->b, "Hollow: claimed")
+                                  : layout_w(L->b, "Hollow: claimed by one side, not verified")))) {
         m->symbol = CM_SYM_CIRCLE;
         m->fill = layout_white;
         m->stroke = L->st->neutral;
         m->stroke_px = 2;
     }
-    if (p->disputed && (m = legend_row(lg, "Pale: disputed"))) {
+    if (p->disputed && (m = legend_row(lg, layout_w(L->b, "Pale: disputed")))) {
         m->symbol = CM_SYM_CIRCLE;
         m->fill.a = 0.45;
         m->stroke = L->st->neutral;
     }
-    if (p->uncertain && (m = legend_row(lg, "Ring: somewhere in the area"))) {
+    if (p->uncertain && (m = legend_row(lg, layout_w(L->b, "Ring: somewhere in the area")))) {
         m->symbol = CM_SYM_CIRCLE;
         m->uncertainty_px = m->r * 1.6;
         m->r *= 0.5;
     }
-    if (p->clustered && (m = legend_row(lg, "Circle with a number: that many reports "
-                                              "close together"))) {
+    if (p->clustered &&
+        (m = legend_row(lg, layout_w(L->b, "Circle with a number: that many reports close "
+                                           "together")))) {
         m->symbol = CM_SYM_CIRCLE;
         m->r *= 1.2;
         m->fill.a = 0.9;
     }
-    if (p->fresh && (m = legend_row(lg, "Glow: new in this map"))) {
+    if (p->fresh && (m = legend_row(lg, layout_w(L->b, "Glow: new in this map")))) {
         m->symbol = CM_SYM_CIRCLE;
         m->is_new = 1;
         m->r *= 0.7;
@@ -200,11 +203,11 @@ legend_lines(legend *lg)
         ceasefire |= memcmp(&p->stroke, &st->ceasefire_line, sizeof(cm_stroke)) == 0;
     }
     const struct { int shown; const char *words; const cm_stroke *stroke; } rows[2] = {
-        { oblast, "Former Nagorno-Karabakh oblast", &st->oblast_line },
-        { ceasefire, "1994 ceasefire line", &st->ceasefire_line },
+        { oblast, CM_N_("Former Nagorno-Karabakh oblast"), &st->oblast_line },
+        { ceasefire, CM_N_("1994 ceasefire line"), &st->ceasefire_line },
     };
     for (int k = 0; k < 2; k++) {
-        cm_scene_marker *m = rows[k].shown ? legend_row(lg, rows[k].words) : NULL;
+        cm_scene_marker *m = rows[k].shown ? legend_row(lg, layout_w(L->b, rows[k].words)) : NULL;
         if (!m)
             continue;
         m->symbol = CM_SYM_LINE;
@@ -299,7 +302,8 @@ layout_legend(layout *L)
     const cm_style *st = L->st;
     const double *r = L->b->map_rect;
     present now, all;
-    size_t first_marker = L->sc->n_markers, first_label = L->sc->n_labels;
+    size_t first_marker = L->sc->n_markers, first_label = L->sc->n_labels,
+           first_rect = L->sc->n_rects;
     legend lg = { L, r[0] + st->margin_px, 8, st->note_px + 7, 10, 0, 0 };
     double w, h, w_all, h_all;
     layout_frame_sizes_t f;
@@ -336,7 +340,8 @@ layout_legend(layout *L)
             L->sc->markers[i].y += y0;
         layout_add_rect(L, CM_GROUP_LEGEND, (box){ lg.x0, y0, w, h }, st->box_bg,
                         (cm_stroke){ st->rule, 1, { 0, 0 } });
-        layout_add_obstacle(L, (box){ lg.x0 - 4, y0 - 4, w + 8, h + 8 });
+        layout_mirror(L, first_label, first_marker, first_rect);   /* the right, in Arabic */
+        layout_add_obstacle(L, layout_mirror_box(L, (box){ lg.x0 - 4, y0 - 4, w + 8, h + 8 }));
         return;
     }
     double y0 = r[1] + r[3] - st->margin_px - h;
@@ -346,8 +351,9 @@ layout_legend(layout *L)
         L->sc->markers[i].y += y0;
     layout_add_rect(L, CM_GROUP_LEGEND, (box){ lg.x0, y0, w, h }, st->box_bg,
                     (cm_stroke){ st->rule, 1, { 0, 0 } });
-    layout_add_obstacle(L, (box){ lg.x0 - 4, r[1] + r[3] - st->margin_px - h_all - 4, w_all + 8,
-                                  h_all + 8 });
+    layout_mirror(L, first_label, first_marker, first_rect);   /* bottom right */
+    layout_add_obstacle(L, layout_mirror_box(L, (box){ lg.x0 - 4, r[1] + r[3] - st->margin_px -
+                                                      h_all - 4, w_all + 8, h_all + 8 }));
 }
 
 /* ---- the latest reports: the "New at" box ---------------------------------------- */
@@ -366,7 +372,8 @@ layout_latest(layout *L)
     size_t max_lines = compact ? 2 : 5, n_new = 0, shown = 0;
     const cm_slice *sl = L->sc->slice;
     const double *r = L->b->map_rect;
-    size_t first_label = L->sc->n_labels;
+    size_t first_label = L->sc->n_labels, first_marker = L->sc->n_markers,
+           first_rect = L->sc->n_rects;
     char line[512], clock[CM_TIME_BUF];
     double pad = 8, inner = fmin(r[2] * (compact ? 0.4 : 0.3), 420), y;
     double line_h = st->note_px * 1.4 + 2, tallest = st->note_px * 1.5 + 4 + line_h * max_lines;
@@ -386,13 +393,14 @@ layout_latest(layout *L)
         layout_add_obstacle(L, (box){ f.margin_px - 4, top - 4, inner + 2 * pad + 8,
                                       tallest + 2 * pad + 8 });
     else
-        layout_add_obstacle(L, (box){ r[0] + r[2] - st->margin_px - inner - 2 * pad - 4,
-                                      r[1] + r[3] - st->margin_px - tallest - 2 * pad - 4,
-                                      inner + 2 * pad + 8, tallest + 2 * pad + 8 });
+        layout_add_obstacle(L, layout_mirror_box(L, (box){
+                                   r[0] + r[2] - st->margin_px - inner - 2 * pad - 4,
+                                   r[1] + r[3] - st->margin_px - tallest - 2 * pad - 4,
+                                   inner + 2 * pad + 8, tallest + 2 * pad + 8 }));
     if (n_new == 0 && !L->sc->change_words)
         return;
     /* with no new report, the box still says what changed hands */
-    snprintf(line, sizeof(line), n_new ? "New at %s" : "At %s",
+    snprintf(line, sizeof(line), n_new ? layout_w(L->b, "New at %s") : layout_w(L->b, "At %s"),
              cm_time_format_clock(cm_slice_time(sl), clock));
     cm_scene_label *lb = layout_add_label(L, line, CM_GROUP_LATEST, st->note_px + 1, 1, 0,
                                           st->text);
@@ -415,7 +423,8 @@ layout_latest(layout *L)
         if (state != CM_EVENT_NEW)
             continue;
         if (shown == max_lines - 1 && n_new > max_lines)
-            snprintf(line, sizeof(line), "and %zu more", n_new - shown);
+            snprintf(line, sizeof(line), layout_wn(L->b, "and %zu more", "and %zu more",
+                                                   n_new - shown), n_new - shown);
         else
             snprintf(line, sizeof(line), "%s", *cm_event_headline(e) ? cm_event_headline(e)
                                                                       : cm_event_kind(e));
@@ -439,4 +448,5 @@ layout_latest(layout *L)
         L->sc->labels[i].y += bx.y + pad;
     }
     layout_add_rect(L, CM_GROUP_LATEST, bx, st->box_bg, (cm_stroke){ st->rule, 1, { 0, 0 } });
+    layout_mirror(L, first_label, first_marker, first_rect);   /* bottom left */
 }

@@ -326,15 +326,52 @@ control_cohort(const cm_slice *sl, const cm_event *e, const cm_event **lead)
 }
 
 const char *
-layout_where_taken(const cm_event *e, const char *lang, char *buf, size_t size)
+layout_where(const cm_scene_base *b, const cm_event *e, char *buf, size_t size)
+{
+    static const char *const points[8] = {
+        /* TRANSLATORS: compass points, as in "10 km E of Stepanakert" */
+        CM_N_("N"), CM_N_("NE"), CM_N_("E"), CM_N_("SE"),
+        CM_N_("S"), CM_N_("SW"), CM_N_("W"), CM_N_("NW")
+    };
+    const cm_near *near = cm_event_near(e);
+    if (!b->words || cm_event_place(e) || *cm_event_place_name(e) || !near || !near->place ||
+        near->is_at)
+        return cm_event_where(e, b->lang, buf, size);
+    const char *point = cm_compass_point(near->bearing_deg);
+    for (size_t i = 0; i < 8; i++)
+        if (strcmp(point, points[i]) == 0)
+            point = layout_w(b, points[i]);
+    char km[32];
+    snprintf(km, sizeof(km), "%ld", lround(near->km));
+    snprintf(buf, size, layout_w(b, "%s km %s of %s"), km, point,
+             cm_place_name_in(near->place, b->lang));
+    return buf;
+}
+
+const char *
+layout_took_words(const cm_scene_base *b, const char *status, int plural)
+{
+    /* TRANSLATORS: "it" or "they" is the side: a name in the plural ("Armenian
+     * forces") takes the verb in the plural where the language says so */
+    if (strcmp(status, "confirmed") == 0)
+        return plural ? layout_wp(b, "they", "%s took %s") : layout_wp(b, "it", "%s took %s");
+    if (strcmp(status, "reported") == 0)
+        return plural ? layout_wp(b, "they", "%s reportedly took %s")
+                      : layout_wp(b, "it", "%s reportedly took %s");
+    return plural ? layout_wp(b, "they", "%s say they took %s")
+                  : layout_wp(b, "it", "%s says it took %s");
+}
+
+const char *
+layout_where_taken(const cm_scene_base *b, const cm_event *e, char *buf, size_t size)
 {
     const cm_near *near = cm_event_near(e);
     if (cm_event_place(e) || !near || near->is_at) {
-        const char *w = cm_event_where(e, lang, buf, size);
+        const char *w = layout_where(b, e, buf, size);
         return w;
     }
     char words[160];
-    snprintf(buf, size, "positions %s", cm_event_where(e, lang, words, sizeof(words)));
+    snprintf(buf, size, layout_w(b, "positions %s"), layout_where(b, e, words, sizeof(words)));
     return buf;
 }
 
@@ -347,7 +384,7 @@ callout_text(const layout *L, const cm_event *e, char *buf, size_t size)
     const cm_event *lead;
     size_t n = control_cohort(L->sc->slice, e, &lead);
     const cm_side *side = cm_events_find_side(L->b->events, cm_event_control_to(e));
-    const char *who = side ? cm_side_name(side) : cm_event_control_to(e);
+    const char *who = side ? layout_side_name(L->b, side) : cm_event_control_to(e);
     const char *status = cm_event_status(e);
     char where[160], more[64] = "", clock[CM_TIME_BUF];
     size_t len = strlen(who);
@@ -355,19 +392,19 @@ callout_text(const layout *L, const cm_event *e, char *buf, size_t size)
 
     if (n >= 3 && lead != e)
         return 0;
-    const char *place = layout_where_taken(e, L->b->lang, where, sizeof(where));
+    const cm_scene_base *b = L->b;
+    const char *place = layout_where_taken(b, e, where, sizeof(where));
+    char places[256], said[400];
     if (n >= 3)
-        snprintf(more, sizeof(more), " and %zu other places", n - 1);
+        snprintf(more, sizeof(more), layout_wn(b, " and %zu other place", " and %zu other places",
+                                               n - 1), n - 1);
+    snprintf(places, sizeof(places), "%s%s", place, more);
     cm_time_format_clock(cm_event_time(e), clock);
-    if (strcmp(status, "confirmed") == 0)
-        snprintf(buf, size, "%s took %s%s \xc2\xb7 %s", who, place, more, clock);
-    else if (strcmp(status, "reported") == 0)
-        snprintf(buf, size, "%s reportedly took %s%s \xc2\xb7 %s", who, place, more, clock);
-    else if (strcmp(status, "disputed") == 0)
-        snprintf(buf, size, "%s%s: control disputed \xc2\xb7 %s", place, more, clock);
+    if (strcmp(status, "disputed") == 0)
+        snprintf(said, sizeof(said), layout_w(b, "%s: control disputed"), places);
     else
-        snprintf(buf, size, "%s %s %s%s \xc2\xb7 %s", who, plural ? "say they took"
-                 : "says it took", place, more, clock);
+        snprintf(said, sizeof(said), layout_took_words(b, status, plural), who, places);
+    snprintf(buf, size, "%s \xc2\xb7 %s", said, clock);
     return 1;
 }
 
@@ -379,7 +416,7 @@ layout_label_groups(layout *L, const group *groups, size_t n_groups)
         const group *g = &groups[i];
         const cm_event *e = g->label_event;
         double reach = layout_event_reach(L->st);
-        const char *text = cm_event_where(e, L->b->lang, buf, sizeof(buf));
+        const char *text = layout_where(L->b, e, buf, sizeof(buf));
         int is_callout = g->has_new && cm_event_control_to(e) &&
                          cm_event_time(e) == cm_slice_time(L->sc->slice) &&
                          callout_text(L, e, callout, sizeof(callout));

@@ -15,13 +15,15 @@ distance_km(double lon1, double lat1, double lon2, double lat2)
 }
 
 static void
-format_km(double km, char *buf, size_t size)
+format_km(const cm_scene_base *b, double km, char *buf, size_t size)
 {
     long v = km >= 100 ? lround(km / 10) * 10 : lround(km);
-    if (v >= 1000)
-        snprintf(buf, size, "%ld,%03ld km", v / 1000, v % 1000);
+    char num[32];
+    if (v >= 1000)   /* the thousands apart as the language writes them: "1,220", "1 220" */
+        snprintf(num, sizeof(num), "%ld%s%03ld", v / 1000, layout_w(b, ","), v % 1000);
     else
-        snprintf(buf, size, "%ld km", v);
+        snprintf(num, sizeof(num), "%ld", v);
+    snprintf(buf, size, layout_w(b, "%s km"), num);
 }
 
 /* Where on the map's edge the arrow toward (lon, lat) goes: along the line
@@ -143,11 +145,13 @@ layout_off_map(layout *L, const entry *off, size_t n_off)
         }
         double x, y, angle;
         edge_point(L, &off[i], &x, &y, &angle);
-        format_km(distance_km(L->b->center_lon, L->b->center_lat, off[i].x, off[i].y), dist,
+        format_km(L->b, distance_km(L->b->center_lon, L->b->center_lat, off[i].x, off[i].y), dist,
                   sizeof(dist));
-        /* The left-to-right mark keeps an Arabic name and its distance apart. */
-        snprintf(text, sizeof(text), "%s\xe2\x80\x8e %s",
-                 cm_event_where(newest, L->b->lang, buf, sizeof(buf)), dist);
+        /* The left-to-right mark keeps an Arabic name and its distance apart;
+         * on a right-to-left map, the right-to-left mark a Latin one */
+        snprintf(text, sizeof(text), "%s%s %s",
+                 layout_where(L->b, newest, buf, sizeof(buf)),
+                 layout_is_rtl(L) ? "\xe2\x80\x8f" : "\xe2\x80\x8e", dist);
         place_edge(L, &off[i], text, newest, is_new, &x, &y, angle);
         cm_scene_marker *m = layout_add_marker(L, CM_GROUP_EVENTS, newest, x, y, r);
         if (m) {

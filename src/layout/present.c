@@ -7,9 +7,11 @@
 #include <string.h>
 
 const layout_kind_word layout_kind_words[] = {
-    { "control", "Control change" }, { "shelling", "Shelling" }, { "strike", "Strike" },
-    { "clash", "Clash" }, { "casualties", "Casualties" }, { "protest", "Protest" },
-    { "talks", "Talks" }, { "statement", "Statement" }, { "humanitarian", "Humanitarian" },
+    { "control", CM_N_("Control change") }, { "shelling", CM_N_("Shelling") },
+    { "strike", CM_N_("Strike") }, { "clash", CM_N_("Clash") },
+    { "casualties", CM_N_("Casualties") }, { "protest", CM_N_("Protest") },
+    { "talks", CM_N_("Talks") }, { "statement", CM_N_("Statement") },
+    { "humanitarian", CM_N_("Humanitarian") },
 };
 
 void

@@ -108,6 +108,10 @@ typedef struct context_place {
 struct cm_scene_base {
     int width_px, height_px;
     char lang[8];              /* labels in this language where the gazetteer can */
+    struct cm_catalog *words;  /* the map's own words in lang (common/catalog.h), owned;
+                                  NULL: English */
+    char (*side_names)[128];   /* per side of the events, its name in lang (base.c
+                                  layout_side_name), owned; NULL: as the file has them */
     const cm_style *style;
     const cm_projection *proj;
     const cm_events *events;
@@ -218,5 +222,12 @@ void cm_scene_left_to_right(PangoLayout *layout);
 /* A Pango font description for a label: the style's family at @size_px. */
 PangoFontDescription *cm_scene_font(const cm_style *style, double size_px, int bold,
                                     int italic);
+
+/* As cm_scene_base_set_lang(), the map's words from the catalogue in
+ * @data_dir (NULL: cm_data_dir()): CM_ERR_INPUT for a language there is none
+ * of, CM_ERR_IO or CM_ERR_INPUT when it cannot be read, with a message in
+ * @diags (may be NULL). */
+cm_status layout_base_set_lang(cm_scene_base *b, const char *lang, const char *data_dir,
+                               cm_diag_list *diags);
 
 #endif

@@ -32,22 +32,12 @@ layout_region_named(const cm_scene_path *p, const char *key)
 }
 
 void
-layout_short_time(cm_time t, char buf[CM_TIME_BUF])
+layout_short_time(const cm_scene_base *b, cm_time t, char buf[LAYOUT_TIME_BUF])
 {
-    static const char *const months[] = { "January", "February", "March", "April", "May",
-                                          "June", "July", "August", "September", "October",
-                                          "November", "December" };
-    char iso[CM_TIME_BUF];
-    int y, mo, d, h, mi;
-    cm_time_format_iso(t, iso);
-    if (sscanf(iso, "%d-%d-%dT%d:%d", &y, &mo, &d, &h, &mi) != 5 || mo < 1 || mo > 12) {
-        snprintf(buf, CM_TIME_BUF, "%s", iso);
-        return;
-    }
-    if (h == 0 && mi == 0)
-        snprintf(buf, CM_TIME_BUF, "%d %s", d, months[mo - 1]);
+    if ((t % 86400 + 86400) % 86400 == 0)   /* at midnight */
+        cm_catalog_date(b->words, "{day} {month}", t, buf, LAYOUT_TIME_BUF);
     else
-        snprintf(buf, CM_TIME_BUF, "%d %s, %02d:%02d", d, months[mo - 1], h, mi);
+        cm_catalog_date(b->words, "{day} {month}, {time}", t, buf, LAYOUT_TIME_BUF);
 }
 
 typedef struct tkey {

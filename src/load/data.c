@@ -145,6 +145,28 @@ cm_data_find(const char *given, cm_diag_list *diags)
     return NULL;
 }
 
+/* 1 when the program, or the library it runs, is in the build folder. */
+static int
+runs_from_build(void)
+{
+    char exe[PATH_MAX], lib[PATH_MAX];
+    int has_exe = folder_of("/proc/self/exe", exe), has_lib = library_folder(lib);
+    return (has_exe && is_in_build(exe)) || (has_lib && is_in_build(lib));
+}
+
+int
+cm_data_catalog_path(const char *data_dir, const char *lang, char *buf, size_t size)
+{
+    struct stat sb;
+    const char *dir = data_dir ? data_dir : cm_data_dir();
+    int n = dir ? snprintf(buf, size, "%s/locale/%s.mo", dir, lang) : -1;
+    if (n > 0 && (size_t)n < size && stat(buf, &sb) == 0)
+        return 1;
+    /* the build tree's: msgfmt writes the catalogues there, not into the sources */
+    n = runs_from_build() ? snprintf(buf, size, "%s/locale/%s.mo", CM_BUILD_DIR, lang) : -1;
+    return n > 0 && (size_t)n < size && stat(buf, &sb) == 0;
+}
+
 static int
 compare_names(const void *a, const void *b)
 {

@@ -9,6 +9,7 @@
 #include "load/resolve.h"
 #include "load/gazetteer_db.h"
 #include "conflictmap/limits.h"
+#include "common/catalog.h"
 #include "common/input.h"
 #include "common/jsonpos.h"
 #include "common/memo.h"
@@ -433,6 +434,18 @@ static void top_subtitle(loader *ld, json_t *v, cm_pos pos)
     take_string(ld, "subtitle", v, pos, &ld->ev->subtitle);
 }
 
+/* "lang": the language the map is written in, as --lang (which wins). */
+static void top_lang(loader *ld, json_t *v, cm_pos pos)
+{
+    const char *lang = json_string_value(v);
+    if (lang && !cm_lang_is_known(lang)) {
+        error_at(ld, pos_of(ld, v, pos), "there is no language \"%s\" for the map; \"lang\" "
+                 "should be %s", lang, cm_langs_words);
+        return;
+    }
+    take_string(ld, "lang", v, pos, &ld->ev->lang);
+}
+
 static void top_source(loader *ld, json_t *v, cm_pos pos)
 {
     take_string(ld, "source", v, pos, &ld->ev->source);
@@ -648,6 +661,7 @@ static const struct {
     { "map", top_map }, { "sides", top_sides }, { "initial_control", top_initial },
     { "events", top_events }, { "features", top_features }, { "type", top_type },
     { "country", top_country }, { "default_status", top_default_status },
+    { "lang", top_lang },
 };
 
 /* The items of a split list, each parsed on its own with its own positions
@@ -1194,6 +1208,7 @@ const char *cm_events_path(const cm_events *ev) { return ev->path; }
 const char *cm_events_title(const cm_events *ev) { return or_empty(ev->title); }
 const char *cm_events_subtitle(const cm_events *ev) { return or_empty(ev->subtitle); }
 const char *cm_events_source(const cm_events *ev) { return or_empty(ev->source); }
+const char *cm_events_lang(const cm_events *ev) { return ev->lang; }
 const char *cm_events_extra_json(const cm_events *ev) { return ev->extra_json; }
 
 cm_pos

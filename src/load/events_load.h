@@ -59,6 +59,7 @@ struct cm_events {
     char *control;         /* map.control: a control layer's path as written; NULL: none */
     cm_pos projection_pos; /* where map.projection is; line 0 when it is not there */
     char *country;         /* the country of the file's places, as given */
+    char *lang;            /* "lang": the map's language (common/catalog.h); NULL: none */
     char *default_status;  /* the status of an event that gives none, but a control change */
     cm_pos country_pos;
     double bbox[4];

@@ -580,7 +580,7 @@ cm_gazdb_country_name_in(cm_gazdb *db, const char *code, const char *lang, char 
     for (int l = 0; lang && l < 4; l++)
         if (strcmp(lang, langs[l]) == 0)
             column = l + 1;
-    if (!q)
+    if (!q || (lang && column == 0))   /* a language without a column (fr): none, not English */
         return 0;
     sqlite3_bind_text(q, 1, code, -1, SQLITE_STATIC);
     if (sqlite3_step(q) == SQLITE_ROW && (column == 0 || *text_or_empty(q, column))) {

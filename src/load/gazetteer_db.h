@@ -88,7 +88,7 @@ cm_status cm_gazdb_countries(cm_gazdb *db, const char *key, char (*codes)[3], si
 
 /* The English name of country @code into @buf; 0 when the database has none. */
 int cm_gazdb_country_name(cm_gazdb *db, const char *code, char *buf, size_t size);
-/* Its name in @lang (az, hy, ru, ar; NULL or another: English) into @buf, as
+/* Its name in @lang (az, hy, ru, ar; NULL: English; another: none) into @buf, as
  * CLDR writes it on a map; 0 when the database has none in that language. */
 int cm_gazdb_country_name_in(cm_gazdb *db, const char *code, const char *lang, char *buf,
                              size_t size);

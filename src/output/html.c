@@ -9,6 +9,7 @@
 #include "common/outfile.h"
 #include "layout/scene.h"
 #include "common/sha256.h"
+#include "common/catalog.h"
 
 #include <jansson.h>
 #include <math.h>
@@ -167,6 +168,13 @@ side_name(const cm_events *ev, const char *code)
     return side ? cm_side_name(side) : code;
 }
 
+/* "9 October 2020, 15:15 GMT" in the page's language. */
+static char *
+moment_words(const struct cm_catalog *words, cm_time t, char *buf, size_t size)
+{
+    return cm_catalog_date(words, "{day} {month} {year}, {time} GMT", t, buf, size);
+}
+
 static json_t *
 event_data(builder *b, const cm_events *ev, const cm_event *e)
 {
@@ -177,6 +185,7 @@ event_data(builder *b, const cm_events *ev, const cm_event *e)
     set(b, o, "id", json_string(cm_event_id(e)));
     set(b, o, "headline", json_string(cm_event_headline(e)));
     set(b, o, "time", json_string(cm_time_format_human(cm_event_time(e), when)));
+    set(b, o, "clock", json_string(cm_time_format_clock(cm_event_time(e), when)));
     set(b, o, "kind", json_string(cm_event_kind(e)));
     set(b, o, "status", json_string(cm_event_status(e)));
     if (by)
@@ -327,13 +336,13 @@ typedef struct cm_html_slice {
 } cm_html_slice;
 
 static json_t *
-slice_data(builder *b, const cm_html_slice *hs)
+slice_data(builder *b, const cm_html_slice *hs, const struct cm_catalog *words)
 {
-    char buf[CM_TIME_BUF];
+    char buf[160];
     cm_time t = cm_slice_time(hs->scene->slice);
     json_t *o = json_object();
     set(b, o, "t", permalink_time(t));
-    set(b, o, "moment", json_string(cm_time_format_human(t, buf)));
+    set(b, o, "moment", json_string(moment_words(words, t, buf, sizeof(buf))));
     set(b, o, "clock", json_string(cm_time_format_clock(t, buf)));
     set(b, o, "png", url_value(hs->png));
     if (hs->png_2x)
@@ -374,7 +383,73 @@ struct cm_html_page {
     int width_px, height_px;
     int phone_w, phone_h;      /* the phone layout's size; 0 when there is none */
     json_t *root, *slices;     /* the page's data block; slices is borrowed from root */
+    char lang[8];              /* the page's language: its lang, its words */
+    const struct cm_catalog *words;   /* borrowed; NULL: English */
 };
+
+/* The page's own words, in the page (html.c) and in its script (html.js w(),
+ * which looks them up by the English in the data block's "words"). */
+static const char *const page_words[] = {
+    CM_N_("Map of reported events"), CM_N_("Moments"), CM_N_("Previous moment"),
+    CM_N_("Next moment"), CM_N_("Play"), CM_N_("Pause"), CM_N_("Moment"),
+    CM_N_("Link to this moment"), CM_N_("Key"), CM_N_("Interactive map: %s"),
+    CM_N_("Interactive map: reported events"),
+    CM_N_("Reported"), CM_N_("Claimed"), CM_N_("Confirmed"), CM_N_("Disputed"),
+    CM_N_("by {side}, not independently verified"), CM_N_("not independently verified"),
+    CM_N_("claim by {side} is contested"), CM_N_("contested"), CM_N_("Source: {source}"),
+    CM_N_("Report"), CM_N_("Report: {site}"), CM_N_("New at {time}"),
+    CM_N_("Nothing new reported at this moment."), CM_N_("Names on this map"),
+    CM_N_("Nearby"), CM_N_("Close"),
+    CM_N_("Not labelled on this map"), CM_N_("{n} of {count}"),
+    CM_N_("Solid: reported, not verified"), CM_N_("Dark edge: confirmed"),
+    CM_N_("Hollow: claimed by one side, not verified"), CM_N_("Pale: disputed"),
+    CM_N_("Glow: new at this moment"),
+};
+
+static const char *
+page_word(const cm_html_page *p, const char *en)
+{
+    return cm_catalog_get(p->words, en);
+}
+
+/* Side @code's name as the map has it in its language (layout/base.c). */
+static const char *
+side_name_in(const cm_scene_base *base, const cm_events *ev, const char *code)
+{
+    const cm_side *side = code ? cm_events_find_side(ev, code) : NULL;
+    for (size_t i = 0; side && base->side_names && i < cm_events_n_sides(ev); i++)
+        if (cm_events_side(ev, i) == side)
+            return base->side_names[i];
+    return side_name(ev, code);
+}
+
+cm_status
+cm_html_page_set_lang(cm_html_page *p, const cm_scene_base *base)
+{
+    builder b = { 0 };
+    char when[160];
+    json_t *o = json_object();
+    snprintf(p->lang, sizeof(p->lang), "%s", base->lang);
+    p->words = base->words;
+    for (size_t i = 0; i < sizeof(page_words) / sizeof(page_words[0]); i++)
+        set(&b, o, page_words[i], json_string(page_word(p, page_words[i])));
+    set(&b, p->root, "words", o);
+    size_t i;
+    json_t *e;
+    json_array_foreach(json_object_get(p->root, "events"), i, e) {
+        const cm_event *ev = cm_events_get(p->events, i);
+        const char *by = cm_event_claimed_by(ev) ? cm_event_claimed_by(ev)
+                                                 : cm_event_control_to(ev);
+        set(&b, e, "time", json_string(moment_words(p->words, cm_event_time(ev), when,
+                                                    sizeof(when))));
+        if (by)
+            set(&b, e, "by", json_string(side_name_in(base, p->events, by)));
+    }
+    json_array_foreach(json_object_get(p->root, "sides"), i, e)
+        set(&b, e, "name", json_string(side_name_in(base, p->events,
+                                                    cm_side_code(cm_events_side(p->events, i)))));
+    return b.failed ? CM_ERR_NOMEM : CM_OK;
+}
 
 cm_status
 cm_html_page_create(cm_html_page **out, const cm_events *ev, const cm_style *style,
@@ -389,6 +464,7 @@ cm_html_page_create(cm_html_page **out, const cm_events *ev, const cm_style *sty
     p->style = style;
     p->width_px = width_px;
     p->height_px = height_px;
+    snprintf(p->lang, sizeof(p->lang), "en");
     p->root = json_object();
     json_t *events = json_array();
     p->slices = json_array();
@@ -430,7 +506,7 @@ cm_html_page_add_slice(cm_html_page *p, const cm_scene *scene, const char *png,
 {
     builder b = { 0 };
     cm_html_slice hs = { scene, png, png_2x };
-    push(&b, p->slices, slice_data(&b, &hs));
+    push(&b, p->slices, slice_data(&b, &hs, p->words));
     return b.failed ? CM_ERR_NOMEM : CM_OK;
 }
 
@@ -547,13 +623,14 @@ put_csp(cm_outfile *o, const char *css, const char *js)
 }
 
 static void
-put_head(cm_outfile *o, const char *title, const char *css)
+put_head(cm_outfile *o, const cm_html_page *p, const char *title, const char *css)
 {
-    cm_outfile_puts(o, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");
+    cm_outfile_printf(o, "<!DOCTYPE html>\n<html lang=\"%s\"%s>\n<head>\n<meta charset=\"utf-8\">\n",
+                      p->lang, cm_lang_is_rtl(p->lang) ? " dir=\"rtl\"" : "");
     put_csp(o, css, cm_html_js);
     cm_outfile_puts(o, "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
            "<meta name=\"referrer\" content=\"no-referrer\">\n<title>");
-    put_html(o, *title ? title : "Map of reported events");
+    put_html(o, *title ? title : page_word(p, "Map of reported events"));
     cm_outfile_puts(o, "</title>\n<style>");
     cm_outfile_puts(o, css);
     cm_outfile_puts(o, "</style>\n</head>\n");
@@ -572,7 +649,7 @@ put_body(cm_outfile *o, const cm_html_page *p, json_t *last, size_t n)
 {
     const char *title = cm_events_title(p->events), *subtitle = cm_events_subtitle(p->events);
     cm_outfile_puts(o, "<body>\n<main class=\"cm\" id=\"cm\">\n<header class=\"cm-head\"><h1>");
-    put_html(o, *title ? title : "Map of reported events");
+    put_html(o, *title ? title : page_word(p, "Map of reported events"));
     cm_outfile_puts(o, "</h1>");
     if (*subtitle) {
         cm_outfile_puts(o, "<p>");
@@ -592,17 +669,24 @@ put_body(cm_outfile *o, const cm_html_page *p, json_t *last, size_t n)
     cm_outfile_printf(o, "\" width=\"%d\" height=\"%d\" alt=\"", p->width_px, p->height_px);
     put_html(o, json_string_value(json_object_get(last, "alt")));
     cm_outfile_puts(o, "\"></picture>\n<div class=\"cm-spots\" id=\"cm-spots\"></div>\n</div>\n"
-           "<div class=\"cm-controls\" role=\"group\" aria-label=\"Moments\">\n"
-           "<button type=\"button\" id=\"cm-prev\" aria-label=\"Previous moment\">"
-           "<svg viewBox=\"0 0 20 20\" aria-hidden=\"true\" focusable=\"false\">"
+           "<div class=\"cm-controls\" role=\"group\" aria-label=\"");
+    put_html(o, page_word(p, "Moments"));
+    cm_outfile_puts(o, "\">\n<button type=\"button\" id=\"cm-prev\" aria-label=\"");
+    put_html(o, page_word(p, "Previous moment"));
+    cm_outfile_puts(o, "\"><svg viewBox=\"0 0 20 20\" aria-hidden=\"true\" focusable=\"false\">"
            "<path d=\"M12.5 4L6.5 10l6 6\"/></svg></button>\n"
-           "<button type=\"button\" id=\"cm-play\" aria-label=\"Play\" aria-pressed=\"false\">");
+           "<button type=\"button\" id=\"cm-play\" aria-label=\"");
+    put_html(o, page_word(p, "Play"));
+    cm_outfile_puts(o, "\" aria-pressed=\"false\">");
     cm_outfile_puts(o, icons);
-    cm_outfile_puts(o, "</button>\n<button type=\"button\" id=\"cm-next\" aria-label=\"Next moment\">"
-           "<svg viewBox=\"0 0 20 20\" aria-hidden=\"true\" focusable=\"false\">"
+    cm_outfile_puts(o, "</button>\n<button type=\"button\" id=\"cm-next\" aria-label=\"");
+    put_html(o, page_word(p, "Next moment"));
+    cm_outfile_puts(o, "\"><svg viewBox=\"0 0 20 20\" aria-hidden=\"true\" focusable=\"false\">"
            "<path d=\"M7.5 4l6 6-6 6\"/></svg></button>\n<div class=\"cm-track\">");
     cm_outfile_printf(o, "<input type=\"range\" id=\"cm-slider\" min=\"0\" max=\"%zu\" value=\"%zu\" "
-            "step=\"1\" aria-label=\"Moment\">", n - 1, n - 1);
+            "step=\"1\" aria-label=\"", n - 1, n - 1);
+    put_html(o, page_word(p, "Moment"));
+    cm_outfile_puts(o, "\">");
     cm_outfile_puts(o, "<div class=\"cm-ends\"><span id=\"cm-first\"></span><span id=\"cm-count\">"
            "</span><span id=\"cm-last\"></span></div></div>\n</div>\n"
            "<p class=\"cm-moment\"><span id=\"cm-moment\" aria-live=\"polite\">");
@@ -612,8 +696,11 @@ put_body(cm_outfile *o, const cm_html_page *p, json_t *last, size_t n)
      * as its tallest slice whichever shows and an embed never changes height;
      * the key before them, next to the map, so the room a shorter slice leaves
      * is at the foot. */
-    cm_outfile_puts(o, "</span> <a id=\"cm-link\" href=\"#\">Link to this moment</a></p>\n"
-           "<section class=\"cm-key\" id=\"cm-key\" aria-label=\"Key\"></section>\n"
+    cm_outfile_puts(o, "</span> <a id=\"cm-link\" href=\"#\">");
+    put_html(o, page_word(p, "Link to this moment"));
+    cm_outfile_puts(o, "</a></p>\n<section class=\"cm-key\" id=\"cm-key\" aria-label=\"");
+    put_html(o, page_word(p, "Key"));
+    cm_outfile_puts(o, "\"></section>\n"
            "<div class=\"cm-panels\" id=\"cm-panels\"><div class=\"cm-panel cm-on\">"
            "<section class=\"cm-new\"><h2 id=\"cm-new-head\">"
            "</h2><ul id=\"cm-new\"></ul></section>\n"
@@ -621,8 +708,19 @@ put_body(cm_outfile *o, const cm_html_page *p, json_t *last, size_t n)
            "hidden><h2 id=\"cm-names-head\"></h2><ul id=\"cm-names-list\"></ul></section>"
            "</div></div>\n");
     if (*cm_events_source(p->events)) {
-        cm_outfile_puts(o, "<footer class=\"cm-foot\">Source: ");
-        put_html(o, cm_events_source(p->events));
+        const char *src = page_word(p, "Source: {source}"), *at = strstr(src, "{source}");
+        cm_outfile_puts(o, "<footer class=\"cm-foot\">");
+        if (!at) {   /* a translation that lost the part: the source after it */
+            put_html(o, src);
+            cm_outfile_puts(o, " ");
+            put_html(o, cm_events_source(p->events));
+        } else {
+            char before[256];
+            snprintf(before, sizeof(before), "%.*s", (int)(at - src), src);
+            put_html(o, before);
+            put_html(o, cm_events_source(p->events));
+            put_html(o, at + strlen("{source}"));
+        }
         cm_outfile_puts(o, "</footer>\n");
     }
     /* a marker's events: a tooltip beside it, or on a phone a sheet clear of
@@ -634,7 +732,7 @@ static void
 write_page(cm_outfile *o, const cm_html_page *p, const char *json, const char *css)
 {
     size_t n = json_array_size(p->slices);
-    put_head(o, cm_events_title(p->events), css);
+    put_head(o, p, cm_events_title(p->events), css);
     put_body(o, p, json_array_get(p->slices, n - 1), n);
     cm_outfile_puts(o, "<script type=\"application/json\" id=\"cm-data\">");
     put_json(o, json);
@@ -797,8 +895,12 @@ cm_html_write_embed(const cm_html_page *p, const char *path, const char *page_na
     cm_outfile_puts(&o, "<iframe src=\"");
     put_html(&o, url);
     cm_outfile_puts(&o, "\" title=\"");
-    put_html(&o, "Interactive map: ");
-    put_html(&o, *title ? title : "reported events");
+    char words[1024];
+    if (*title)
+        snprintf(words, sizeof(words), cm_catalog_get(p->words, "Interactive map: %s"), title);
+    else
+        snprintf(words, sizeof(words), "%s", page_word(p, "Interactive map: reported events"));
+    put_html(&o, words);
     cm_outfile_puts(&o, "\" loading=\"lazy\" referrerpolicy=\"no-referrer\" "
             "style=\"position:absolute;top:0;left:0;width:100%;height:100%;border:0\">"
             "</iframe>\n</div>\n</div>\n");

@@ -22,6 +22,12 @@ cm_status cm_html_page_create(cm_html_page **out, const cm_events *events,
                               double scale, double scale_2x);
 void      cm_html_page_destroy(cm_html_page *page);   /* NULL is fine */
 
+/* The page in the language of @base (cm_scene_base_set_lang): its lang and
+ * dir attributes, its controls' words, the moments and the sides' names as
+ * the map has them. Borrows @base: it must outlive the page. Call before the
+ * first slice is added. CM_OK or CM_ERR_NOMEM. */
+cm_status cm_html_page_set_lang(cm_html_page *page, const cm_scene_base *base);
+
 /* Adds the next slice, in time order: what the page needs of @scene (marker
  * positions, labels, alt text) is copied, so the scene may go once this
  * returns. @png and @png_2x (NULL when none) are its PNGs' file names,

@@ -4,7 +4,6 @@
 (function () {
   'use strict';
   /* The page's words that are not in the data block (the sheet's). */
-  var WORDS = { nearby: 'Nearby', close: 'Close' };
   var HOLD_MS = 1600;
   var data = JSON.parse(document.getElementById('cm-data').textContent);
   var slices = data.slices, last = slices.length - 1;
@@ -30,29 +29,38 @@
     return e;
   }
   function clear(e) { while (e.firstChild) e.removeChild(e.firstChild); }
+  /* The page's words in the map's language (html.c writes data.words, keyed
+   * by the English), with {name} parts filled in from @parts. */
+  function w(en, parts) {
+    var s = (data.words && data.words[en]) || en;
+    Object.keys(parts || {}).forEach(function (k) { s = s.split('{' + k + '}').join(parts[k]); });
+    return s;
+  }
 
   /* ---- tooltips ---- */
-  var statusWords = { reported: 'Reported', claimed: 'Claimed', confirmed: 'Confirmed', disputed: 'Disputed' };
+  var statusWords = { reported: w('Reported'), claimed: w('Claimed'), confirmed: w('Confirmed'),
+                      disputed: w('Disputed') };
   function eventCard(ev) {
     var card = el('div', 'cm-ev');
     card.appendChild(el('p', 'cm-ev-head', ev.headline || ev.kind));
     card.appendChild(el('p', 'cm-ev-meta', ev.time + (ev.place ? ' \u00b7 ' + ev.place : '')));
     var st = el('p', 'cm-ev-status');
     st.appendChild(el('span', 'cm-badge', statusWords[ev.status] || ev.status));
-    var who = ev.status === 'claimed' ? (ev.by ? 'by ' + ev.by + ', not independently verified'
-                                               : 'not independently verified')
-            : ev.status === 'disputed' ? (ev.by ? 'claim by ' + ev.by + ' is contested' : 'contested')
+    var who = ev.status === 'claimed' ? (ev.by ? w('by {side}, not independently verified', { side: ev.by })
+                                               : w('not independently verified'))
+            : ev.status === 'disputed' ? (ev.by ? w('claim by {side} is contested', { side: ev.by })
+                                                : w('contested'))
             : '';
     if (who) st.appendChild(document.createTextNode(who));
     card.appendChild(st);
     if (ev.text) card.appendChild(el('p', 'cm-ev-text', ev.text));
-    if (ev.source) card.appendChild(el('p', 'cm-ev-src', 'Source: ' + ev.source));
+    if (ev.source) card.appendChild(el('p', 'cm-ev-src', w('Source: {source}', { source: ev.source })));
     if (ev.url && /^https?:\/\//i.test(ev.url)) {
-      var p = el('p', 'cm-ev-src'), a = el('a', '', 'Report');
+      var p = el('p', 'cm-ev-src'), a = el('a', '', w('Report'));
       a.href = ev.url;
       a.rel = 'noopener noreferrer';
       a.target = '_blank';
-      try { a.textContent = 'Report: ' + new URL(ev.url).hostname; } catch (e) { /* keep */ }
+      try { a.textContent = w('Report: {site}', { site: new URL(ev.url).hostname }); } catch (e) { /* keep */ }
       p.appendChild(a);
       card.appendChild(p);
     }
@@ -121,7 +129,7 @@
     head.appendChild(el('p', 'cm-sheet-place', placeOf(spot)));
     var close = el('button', 'cm-sheet-close', '\u00d7');
     close.type = 'button';
-    close.setAttribute('aria-label', WORDS.close);
+    close.setAttribute('aria-label', w('Close'));
     close.addEventListener('click', function (e) { e.stopPropagation(); var s = tipSpot; hideTip(); if (s) s.focus(); });
     head.appendChild(close);
     tip.appendChild(head);
@@ -129,7 +137,7 @@
     var near = neighbours(spot);
     if (!near.length) return;
     var more = el('div', 'cm-sheet-near');
-    more.appendChild(el('p', 'cm-sheet-near-head', WORDS.nearby));
+    more.appendChild(el('p', 'cm-sheet-near-head', w('Nearby')));
     near.forEach(function (n) {
       var b = el('button', '', placeOf(n) + (n.cmEvents.length > 1 ? ' (' + n.cmEvents.length + ')' : ''));
       b.type = 'button';
@@ -242,14 +250,14 @@
   }
   function showNew(s, p) {
     var head = p.newHead, list = p.newList;
-    head.textContent = 'New at ' + s.clock;
+    head.textContent = w('New at {time}', { time: s.clock });
     clear(list);
     if (s.change) list.appendChild(el('li', 'cm-change', s.change));   /* territory that changed hands */
-    if (!s.new.length) list.appendChild(el('li', 'cm-none', 'Nothing new reported at this moment.'));
+    if (!s.new.length) list.appendChild(el('li', 'cm-none', w('Nothing new reported at this moment.')));
     s.new.forEach(function (i) {
       var ev = data.events[i], li = el('li'), b = el('button');
       b.type = 'button';
-      b.appendChild(el('span', 'cm-new-time', ev.time.replace(/^.*, /, '').replace(/ GMT$/, '')));
+      b.appendChild(el('span', 'cm-new-time', ev.clock));
       b.appendChild(el('span', 'cm-new-head', ev.headline || ev.kind));
       b.addEventListener('click', function (e) {
         e.stopPropagation();
@@ -279,7 +287,7 @@
       lay.dropped.forEach(function (t) { if (names.indexOf(t) < 0) names.push(t); });
       clear(p.namesList);
       names.forEach(function (t) { p.namesList.appendChild(el('li', '', t)); });
-      p.namesHead.textContent = isSmall ? 'Names on this map' : 'Not labelled on this map';
+      p.namesHead.textContent = isSmall ? w('Names on this map') : w('Not labelled on this map');
       p.names.hidden = names.length === 0;
     });
   }
@@ -296,7 +304,7 @@
   }
   function showKey() {
     var key = $('cm-key');
-    key.appendChild(el('h2', '', 'Key'));
+    key.appendChild(el('h2', '', w('Key')));
     data.sides.forEach(function (sd) {
       var item = el('span'), sw = el('span', 'cm-sw');
       sw.style.background = sd.color;
@@ -317,7 +325,7 @@
     }).map(function (k) { return k.slice(1); }).forEach(function (k) {
       var item = el('span');
       item.appendChild(el('span', 'cm-sw ' + k[0]));
-      item.appendChild(document.createTextNode(k[1]));
+      item.appendChild(document.createTextNode(w(k[1])));
       key.appendChild(item);
     });
   }
@@ -345,7 +353,7 @@
     slider.value = String(i);
     slider.setAttribute('aria-valuetext', s.moment);
     moment.textContent = s.moment;
-    $('cm-count').textContent = (i + 1) + ' of ' + slices.length;
+    $('cm-count').textContent = w('{n} of {count}', { n: i + 1, count: slices.length });
     setLink();
     prev.disabled = i === 0;
     next.disabled = i === last;
@@ -395,7 +403,7 @@
     if (timer) clearTimeout(timer);
     timer = 0;
     play.setAttribute('aria-pressed', 'false');
-    play.setAttribute('aria-label', 'Play');
+    play.setAttribute('aria-label', w('Play'));
     moment.setAttribute('aria-live', 'polite');
   }
   function tick() {
@@ -406,7 +414,7 @@
   function start() {
     if (current >= last) show(0);
     play.setAttribute('aria-pressed', 'true');
-    play.setAttribute('aria-label', 'Pause');
+    play.setAttribute('aria-label', w('Pause'));
     moment.setAttribute('aria-live', 'off');   /* no announcement every second */
     timer = setTimeout(tick, HOLD_MS);
   }
@@ -424,7 +432,8 @@
     if (e.target === slider || /^(INPUT|TEXTAREA|SELECT)$/.test(e.target.tagName)) return;
     if (e.key === 'ArrowLeft' || e.key === 'ArrowRight') {
       e.preventDefault();
-      step(e.key === 'ArrowLeft' ? -1 : 1);
+      /* on a right-to-left page the earlier moments are to the right */
+      step((e.key === 'ArrowLeft') !== (document.documentElement.dir === 'rtl') ? -1 : 1);
     }
   });
   function goTo(hash) {
@@ -511,7 +520,7 @@
   } else {
     show(0);
     play.setAttribute('aria-pressed', 'true');
-    play.setAttribute('aria-label', 'Pause');
+    play.setAttribute('aria-label', w('Pause'));
     var begin = function () { if (play.getAttribute('aria-pressed') === 'true' && !timer) start(); };
     if ('IntersectionObserver' in window) {
       var io = new IntersectionObserver(function (entries) {

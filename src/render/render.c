@@ -68,18 +68,6 @@ refuse_warnings(run *r, const char *then)
 
 /* ---- preparing ------------------------------------------------------------------------------ */
 
-static cm_status
-check_lang(run *r, const char *lang)
-{
-    static const char *const langs[] = { "en", "az", "hy", "ru", "ar" };
-    for (size_t i = 0; !lang || i < sizeof(langs) / sizeof(langs[0]); i++)
-        if (!lang || strcmp(lang, langs[i]) == 0)
-            return CM_OK;
-    cm_diag_error(r->diags, NULL, "there is no language \"%s\" for place names; use en, az, "
-                  "hy, ru or ar", lang);
-    return CM_ERR_INPUT;
-}
-
 /* Where the projection was named: the events file's map.projection, or
  * nowhere (--projection, or "auto" by default). */
 static const cm_pos *
@@ -87,6 +75,15 @@ projection_pos(const run *r, cm_pos *buf)
 {
     *buf = cm_events_projection_pos(r->in.events);
     return r->opt->projection || buf->line == 0 ? NULL : buf;
+}
+
+/* --lang, else the events file's "lang", else English. */
+static const char *
+render_lang(const run *r)
+{
+    if (r->opt->lang)
+        return r->opt->lang;
+    return cm_events_lang(r->in.events) ? cm_events_lang(r->in.events) : "en";
 }
 
 /* The page's phone layout: the map fitted again, to a portrait page of its
@@ -104,7 +101,7 @@ prepare_phone(run *r, const char *projection)
                                   r->plan.phone_proj, r->in.style, r->in.gaz, r->in.events,
                                   r->plan.bbox, RUN_PHONE_W, RUN_PHONE_H);
     if (st == CM_OK)
-        st = cm_scene_base_set_lang(r->plan.phone_base, r->opt->lang);
+        st = layout_base_set_lang(r->plan.phone_base, render_lang(r), r->in.data_dir, r->diags);
     if (st == CM_OK)
         r->plan.phone_base->control = r->in.control;
     return st;
@@ -117,9 +114,7 @@ prepare(run *r)
     const char *projection = o->projection ? o->projection : cm_events_projection(r->in.events);
     double rect[4];
     cm_pos where;
-    cm_status st = check_lang(r, o->lang);
-    if (st == CM_OK)
-        st = cm_style_load(&r->in.style, o->style, r->diags);
+    cm_status st = cm_style_load(&r->in.style, o->style, r->diags);
     if (st != CM_OK)
         return st;
     cm_scene_map_rect(r->in.style, o->width_px, o->height_px, rect);
@@ -131,7 +126,7 @@ prepare(run *r)
         st = cm_scene_base_create(&r->plan.base, r->in.layers, r->in.n_layers, r->plan.proj, r->in.style, r->in.gaz,
                                   r->in.events, r->plan.bbox, o->width_px, o->height_px);
     if (st == CM_OK)
-        st = cm_scene_base_set_lang(r->plan.base, o->lang);
+        st = layout_base_set_lang(r->plan.base, render_lang(r), r->in.data_dir, r->diags);
     if (st == CM_OK)
         r->plan.base->control = r->in.control;
     if (st == CM_OK && has_phone(r))
@@ -139,6 +134,8 @@ prepare(run *r)
     if (st == CM_OK && (o->formats & CM_FORMAT_HTML))
         st = cm_html_page_create(&r->plan.page, r->in.events, r->in.style, o->width_px, o->height_px,
                                  o->scale, o->scale < 2 ? 2 : o->scale);
+    if (st == CM_OK && r->plan.page)
+        st = cm_html_page_set_lang(r->plan.page, r->plan.base);
     if (st == CM_OK)
         st = cm_manifest_create(&r->plan.manifest, r->in.events, o->width_px, o->height_px, o->scale,
                                 cm_projection_definition(r->plan.proj), r->plan.bbox);

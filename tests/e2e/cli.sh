@@ -51,7 +51,7 @@ expect 0 - -- "$bin" render "$src/examples/karabakh-2020-10-09.json" -o lang-out
   --lang hy --at 2020-10-09T15:15:00Z --format svg
 [ -s lang-out/karabakh-2020-10-09-20201009T1515Z.svg ] || fail "no SVG with --lang hy"
 expect 2 - -- "$bin" render "$src/examples/karabakh-2020-10-09.json" --lang xx
-grep -q 'conflictmap: --lang "xx" should be one of en, az, hy, ru, ar' stderr.txt ||
+grep -q 'conflictmap: --lang "xx" should be one of en, ar, az, es, fr, hy, ru, uk' stderr.txt ||
   fail "--lang xx: $(cat stderr.txt)"
 
 # An extent across the antimeridian (west > east): Chukotka to Alaska.

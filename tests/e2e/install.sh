@@ -34,6 +34,17 @@ if [ -f "$src/gazetteer/world.sqlite" ]; then
   case "$out" in Kyiv*UA*share/conflictmap/gazetteer/world.sqlite*) ;;
     *) fail "installed tool did not use the installed world gazetteer: $out" ;; esac
 fi
+# The map's words in each language (po/*.po, compiled) are installed beside
+# them and found: the installed tool writes a Russian map from elsewhere.
+for po in "$src"/po/*.po; do
+  lang=$(basename "$po" .po)
+  [ -f "$prefix/share/conflictmap/locale/$lang.mo" ] || fail "locale/$lang.mo not installed"
+done
+(cd / && env -u CONFLICTMAP_DATA "$prefix/bin/conflictmap" render "$src/examples/karabakh-2020-10-09.json" \
+  -o "$work/ru" --format svg --lang ru --at 2020-10-09T15:15:00Z --quiet) 2>ru.err ||
+  fail "installed conflictmap render --lang ru failed: $(cat ru.err)"
+grep -q '>Новое в 15:15<' "$work"/ru/*.svg 2>/dev/null ||
+  fail "installed tool: the Russian map has no 'Новое в 15:15'"
 [ -e "$prefix/share/conflictmap/gazetteer/fold-names.c" ] && fail "a build tool's source was installed"
 [ -e "$prefix/share/conflictmap/gazetteer/npm" ] && fail "gazetteer/npm was installed"
 readelf -d "$prefix/bin/conflictmap" | grep -q 'libconflictmap' &&

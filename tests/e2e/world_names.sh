@@ -153,12 +153,24 @@ for name in "Р${thin}О${thin}С${thin}С${thin}И${thin}Я" "А${thin}Р${thin
   grep -q ">$name<" lang-ru/*.svg || fail "--lang ru: no country name $name"
 done
 grep -q ">R${thin}U${thin}S${thin}S${thin}I${thin}A<" lang-ru/*.svg && fail "--lang ru: RUSSIA in English"
+# a side named after a country is that country in the map's language, in the
+# legend and the callout; "Armenian forces" names none and stays as written
+grep -q '>Азербайджан<' lang-ru/*.svg || fail "--lang ru: the side Azerbaijan not in Russian in the legend"
+grep -q '>Азербайджан заявляет о взятии: Гадрут' lang-ru/*.svg ||
+  fail "--lang ru: the callout is $(grep -o '>[^<]*заявляет[^<]*' lang-ru/*.svg)"
+grep -q '>Armenian forces<' lang-ru/*.svg || fail "--lang ru: Armenian forces renamed"
 run 0 -- "$bin" render "$src/examples/karabakh-2020-10-09.json" -o lang-ar --format svg --quiet \
   --lang ar --at 2020-10-09T15:15:00Z
 for name in روسيا أرمينيا إيران; do
   grep -q ">$name<" lang-ar/*.svg || fail "--lang ar: no country name $name"
 done
 grep -q ">ر${thin}و" lang-ar/*.svg && fail "--lang ar: letters spaced apart"
+# a language the world gazetteer has no country names in (fr): the layer's
+# English name, as in English, not the database's "Russian Federation"
+run 0 -- "$bin" render "$src/examples/karabakh-2020-10-09.json" -o lang-fr --format svg --quiet \
+  --lang fr --at 2020-10-09T15:15:00Z
+grep -q ">R${thin}U${thin}S${thin}S${thin}I${thin}A<" lang-fr/*.svg ||
+  fail "--lang fr: no RUSSIA: $(grep -o ">R${thin}U${thin}S[^<]*" lang-fr/*.svg)"
 
 # a curated place ten times larger than its runner-up leaves no doubt: on a
 # map of the world, Paris is not "maybe Parys, South Africa"
