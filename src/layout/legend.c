@@ -328,32 +328,28 @@ layout_legend(layout *L)
     legend_rows(L, &lg, &all, &w_all, &h_all);
     drop_from(L, first_label, first_marker);
     legend_rows(L, &lg, &now, &w, &h);
-    if (f.portrait) {   /* in the band below the map, at its foot; the box above it */
+    /* Over the map, at its bottom left: labels keep clear of the largest legend
+     * of the timeline. Below a portrait map, at the band's foot (the "New at"
+     * box above it): the box itself is the largest legend, so the band never
+     * changes. */
+    double y0 = r[1] + r[3] - st->margin_px - h;
+    box keep = { lg.x0 - 4, r[1] + r[3] - st->margin_px - h_all - 4, w_all + 8, h_all + 8 };
+    if (f.portrait) {
         double foot = L->b->height_px - f.footer_px - 4;
         L->legend_top = foot - h_all;
-        h = fmax(h, h_all);   /* one box on every slice: the band never changes */
+        h = fmax(h, h_all);
         w = fmax(w, w_all);
-        double y0 = foot - h;
-        for (size_t i = first_label; i < L->sc->n_labels; i++)
-            L->sc->labels[i].y += y0;
-        for (size_t i = first_marker; i < L->sc->n_markers; i++)
-            L->sc->markers[i].y += y0;
-        layout_add_rect(L, CM_GROUP_LEGEND, (box){ lg.x0, y0, w, h }, st->box_bg,
-                        (cm_stroke){ st->rule, 1, { 0, 0 } });
-        layout_mirror(L, first_label, first_marker, first_rect);   /* the right, in Arabic */
-        layout_add_obstacle(L, layout_mirror_box(L, (box){ lg.x0 - 4, y0 - 4, w + 8, h + 8 }));
-        return;
+        y0 = foot - h;
+        keep = (box){ lg.x0 - 4, y0 - 4, w + 8, h + 8 };
     }
-    double y0 = r[1] + r[3] - st->margin_px - h;
     for (size_t i = first_label; i < L->sc->n_labels; i++)
         L->sc->labels[i].y += y0;
     for (size_t i = first_marker; i < L->sc->n_markers; i++)
         L->sc->markers[i].y += y0;
     layout_add_rect(L, CM_GROUP_LEGEND, (box){ lg.x0, y0, w, h }, st->box_bg,
                     (cm_stroke){ st->rule, 1, { 0, 0 } });
-    layout_mirror(L, first_label, first_marker, first_rect);   /* bottom right */
-    layout_add_obstacle(L, layout_mirror_box(L, (box){ lg.x0 - 4, r[1] + r[3] - st->margin_px -
-                                                      h_all - 4, w_all + 8, h_all + 8 }));
+    layout_mirror(L, first_label, first_marker, first_rect);   /* on the right, in Arabic */
+    layout_add_obstacle(L, layout_mirror_box(L, keep));
 }
 
 /* ---- the latest reports: the "New at" box ---------------------------------------- */
