@@ -56,6 +56,10 @@ CM_API size_t          cm_slices_count(const cm_slices *slices);
 CM_API const cm_slice *cm_slices_get(const cm_slices *slices, size_t i);   /* borrowed */
 
 CM_API cm_time cm_slice_time(const cm_slice *slice);
+/* 1 and the moment in *@since when what is new on @slice is what came after
+ * cm_slice_spec's since (the command's --since), not after the slice before;
+ * else 0. */
+CM_API int cm_slice_new_since(const cm_slice *slice, cm_time *since);
 /* The events shown, oldest first (ties in file order). */
 CM_API size_t          cm_slice_n_events(const cm_slice *slice);
 CM_API const cm_event *cm_slice_event(const cm_slice *slice, size_t k, cm_event_state *state);

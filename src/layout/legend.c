@@ -396,8 +396,13 @@ layout_latest(layout *L)
     if (n_new == 0 && !L->sc->change_words)
         return;
     /* with no new report, the box still says what changed hands */
-    snprintf(line, sizeof(line), n_new ? layout_w(L->b, "New at %s") : layout_w(L->b, "At %s"),
-             cm_time_format_clock(cm_slice_time(sl), clock));
+    cm_time since;
+    if (n_new && cm_slice_new_since(sl, &since))   /* --since: new after that, not at the moment */
+        snprintf(line, sizeof(line), layout_w(L->b, "New since %s"),
+                 cm_time_format_clock(since, clock));
+    else
+        snprintf(line, sizeof(line), n_new ? layout_w(L->b, "New at %s") : layout_w(L->b, "At %s"),
+                 cm_time_format_clock(cm_slice_time(sl), clock));
     cm_scene_label *lb = layout_add_label(L, line, CM_GROUP_LATEST, st->note_px + 1, 1, 0,
                                           st->text);
     if (!lb)

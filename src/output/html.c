@@ -344,6 +344,9 @@ slice_data(builder *b, const cm_html_slice *hs, const struct cm_catalog *words)
     set(b, o, "t", permalink_time(t));
     set(b, o, "moment", json_string(moment_words(words, t, buf, sizeof(buf))));
     set(b, o, "clock", json_string(cm_time_format_clock(t, buf)));
+    cm_time since;
+    if (cm_slice_new_since(hs->scene->slice, &since))   /* --since: new after it */
+        set(b, o, "since", json_string(cm_time_format_clock(since, buf)));
     set(b, o, "png", url_value(hs->png));
     if (hs->png_2x)
         set(b, o, "png2x", url_value(hs->png_2x));
@@ -397,7 +400,7 @@ static const char *const page_words[] = {
     CM_N_("Reported"), CM_N_("Claimed"), CM_N_("Confirmed"), CM_N_("Disputed"),
     CM_N_("by {side}, not independently verified"), CM_N_("not independently verified"),
     CM_N_("claim by {side} is contested"), CM_N_("contested"), CM_N_("Source: {source}"),
-    CM_N_("Report"), CM_N_("Report: {site}"), CM_N_("New at {time}"),
+    CM_N_("Report"), CM_N_("Report: {site}"), CM_N_("New at {time}"), CM_N_("New since {time}"),
     CM_N_("Nothing new reported at this moment."), CM_N_("Names on this map"),
     CM_N_("Nearby"), CM_N_("Close"),
     CM_N_("Not labelled on this map"), CM_N_("{n} of {count}"),

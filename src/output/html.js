@@ -250,7 +250,7 @@
   }
   function showNew(s, p) {
     var head = p.newHead, list = p.newList;
-    head.textContent = w('New at {time}', { time: s.clock });
+    head.textContent = s.since ? w('New since {time}', { time: s.since }) : w('New at {time}', { time: s.clock });
     clear(list);
     if (s.change) list.appendChild(el('li', 'cm-change', s.change));   /* territory that changed hands */
     if (!s.new.length) list.appendChild(el('li', 'cm-none', w('Nothing new reported at this moment.')));

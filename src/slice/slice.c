@@ -38,6 +38,7 @@ struct cm_slice {
     size_t ongoing, n_ongoing;   /* shown before run: all->ongoing[ongoing ..] */
     size_t n_control;       /* controls[0 .. n_control) are set by then */
     int is_first;           /* every event shown is new */
+    int by_since;           /* prev is cm_slice_spec's since (the command's --since) */
 };
 
 struct cm_slices {
@@ -330,8 +331,10 @@ walk(cm_slices *s, const cm_time *times, const cm_slice_spec *spec)
         cm_slice *sl = &s->items[i];
         *sl = (cm_slice){ .all = s, .time = times[i], .prev = i ? times[i - 1] : 0,
                           .is_first = i == 0 };
-        if (i == 0)
+        if (i == 0) {
             sl->is_first = first_is_all_new(s, spec, sl->time, &sl->prev);
+            sl->by_since = spec && spec->has_since;
+        }
         while (st == CM_OK && next < s->n_events && cm_event_time(s->sorted[next]) <= sl->time) {
             cm_time end;
             if (cm_event_end(s->sorted[next], &end))
@@ -409,6 +412,15 @@ cm_slices_get(const cm_slices *s, size_t i)
 }
 
 cm_time cm_slice_time(const cm_slice *sl) { return sl->time; }
+
+int
+cm_slice_new_since(const cm_slice *sl, cm_time *since)
+{
+    if (!sl->by_since)
+        return 0;
+    *since = sl->prev;
+    return 1;
+}
 
 size_t
 cm_slice_n_events(const cm_slice *sl)

@@ -41,6 +41,9 @@ expected 2020-10-09T12:00:00Z 2020-10-09T15:15:00Z >want-since.txt
 [ "$(wc -l <want-since.txt)" -eq 16 ] || fail "the example has $(wc -l <want-since.txt) reports 12:00-15:15"
 cmp -s got-since.txt want-since.txt ||
   fail "--since 12:00: new $(tr '\n' ' ' <got-since.txt), expected $(tr '\n' ' ' <want-since.txt)"
+# and the box says so: new since noon, not "New at 15:15"
+grep -q '>New since 12:00<' since/*.svg || fail "--since 12:00: the box does not say 'New since 12:00'"
+grep -q '>New at 15:15<' at/*.svg || fail "--at 15:15: the box does not say 'New at 15:15'"
 
 # Usage errors.
 "$bin" render "$example" -o bad --since 2020-10-09T12:00:00Z 2>err.txt
