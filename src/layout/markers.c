@@ -245,8 +245,8 @@ layout_on_map(layout *L, entry *on, size_t n_on, size_t *n_groups)
     /* dense: each place's cell, and the places sorted by cell */
     double cell = layout_cluster_cell_px(L->st);
     const double *rc = L->b->map_rect;
+    size_t per_row = (size_t)(rc[2] / cell) + 2;
     if (n_all > LAYOUT_CLUSTER_SPOTS && (cells = malloc(n_all * sizeof(*cells))) != NULL) {
-        size_t per_row = (size_t)(rc[2] / cell) + 2;
         for (size_t k = 0; k < n_all; k++) {
             size_t cxi = (size_t)fmax(0, floor((groups[k].x - rc[0]) / cell));
             size_t cyi = (size_t)fmax(0, floor((groups[k].y - rc[1]) / cell));
@@ -269,7 +269,6 @@ layout_on_map(layout *L, entry *on, size_t n_on, size_t *n_groups)
         else
             d = c + 1;
         if (n_idx > 1) {
-            size_t per_row = (size_t)(rc[2] / cell) + 2;
             double cx = rc[0] + ((double)(cells[c][0] % per_row) + 0.5) * cell;
             double cy = rc[1] + ((double)(cells[c][0] / per_row) + 0.5) * cell;
             layout_cluster(L, on, groups, idx, n_idx, cx, cy);

@@ -261,24 +261,32 @@ test_size(int width, int height)
     teardown(&f);
 }
 
-/* 200 places in a box 50 km across: most names cannot be placed, and none of
- * those placed may overlap another or a marker. */
+/* Writes @n events at random places (a fixed seed) in the box @lon0 + @dlon,
+ * @lat0 + @dlat, one an hour round the clock, to @path. */
 static void
-test_dense(void)
+write_random_events(const char *path, int n, unsigned seed, double lon0, double dlon,
+                    double lat0, double dlat)
 {
-    FILE *f = fopen("dense-events.json", "w");
-    unsigned seed = 12345;
+    FILE *f = fopen(path, "w");
     fprintf(f, "{\"map\": {\"bbox\": [45.5, 39.0, 48.0, 40.5]}, \"events\": [\n");
-    for (int i = 0; i < 200; i++) {
+    for (int i = 0; i < n; i++) {
         seed = seed * 1103515245u + 12345u;
-        double lon = 46.5 + 0.5 * (seed >> 16 & 0x7fff) / 32768.0;
+        double lon = lon0 + dlon * (seed >> 16 & 0x7fff) / 32768.0;
         seed = seed * 1103515245u + 12345u;
-        double lat = 39.5 + 0.4 * (seed >> 16 & 0x7fff) / 32768.0;
+        double lat = lat0 + dlat * (seed >> 16 & 0x7fff) / 32768.0;
         fprintf(f, "%s{\"time\": \"2020-10-09T%02d:00:00Z\", \"lon\": %.4f, \"lat\": %.4f, "
                 "\"kind\": \"clash\"}\n", i ? "," : "", i % 24, lon, lat);
     }
     fprintf(f, "]}\n");
     fclose(f);
+}
+
+/* 200 places in a box 50 km across: most names cannot be placed, and none of
+ * those placed may overlap another or a marker. */
+static void
+test_dense(void)
+{
+    write_random_events("dense-events.json", 200, 12345, 46.5, 0.5, 39.5, 0.4);
     static const char *const shapes[] = { "countries" };
     fixture fx;
     cm_scene *sc = NULL;
@@ -408,19 +416,7 @@ test_phone(void)
 static void
 test_clusters(void)
 {
-    FILE *f = fopen("cluster-events.json", "w");
-    unsigned seed = 777;
-    fprintf(f, "{\"map\": {\"bbox\": [45.5, 39.0, 48.0, 40.5]}, \"events\": [\n");
-    for (int i = 0; i < 3000; i++) {
-        seed = seed * 1103515245u + 12345u;
-        double lon = 46.0 + 1.5 * (seed >> 16 & 0x7fff) / 32768.0;
-        seed = seed * 1103515245u + 12345u;
-        double lat = 39.3 + 0.9 * (seed >> 16 & 0x7fff) / 32768.0;
-        fprintf(f, "%s{\"time\": \"2020-10-09T%02d:00:00Z\", \"lon\": %.4f, \"lat\": %.4f, "
-                "\"kind\": \"clash\"}\n", i ? "," : "", i % 24, lon, lat);
-    }
-    fprintf(f, "]}\n");
-    fclose(f);
+    write_random_events("cluster-events.json", 3000, 777, 46.0, 1.5, 39.3, 0.9);
     static const char *const shapes[] = { "countries" };
     fixture fx;
     cm_scene *sc = NULL;
