@@ -26,6 +26,10 @@ int cli_help(const char *command);
 /* 1 when an argument after the command is --help or -h. */
 int cli_wants_help(int argc, char **argv);
 
+/* The command's heap grown in one step on transparent huge pages, where
+ * the C library and the kernel allow it (heap.c). First thing in main(). */
+void cli_heap_on_huge_pages(void);
+
 /* Exit codes: done, bad input, bad usage, cannot read or write, a bug. */
 enum { EXIT_DONE = 0, EXIT_INPUT = 1, EXIT_USAGE = 2, EXIT_IO = 3, EXIT_BUG = 4 };
 

@@ -340,6 +340,8 @@ main(int argc, char **argv)
     args a = { 0 };
     size_t k = 0, n = sizeof(commands) / sizeof(commands[0]);
 
+    cli_heap_on_huge_pages();
+
     if (argc < 2) {
         fputs(cli_usage_text, stderr);
         return EXIT_USAGE;
