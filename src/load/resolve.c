@@ -4,8 +4,9 @@
  * event or the file gives ("Tripoli, Lebanon", "Tripoli (LB)", "country")
  * keeps only that country's; then a place inside the map's bbox wins; then a
  * place among the file's other events (their area: around the median of the
- * places named without ambiguity, and the events given by lon/lat), and of
- * two there the one much nearer to one of them; then a curated place over a
+ * places named without ambiguity, and the events given by lon/lat); then one
+ * called by the name written over one that has it among other names (unless
+ * ten times smaller); of two there, the one much nearer to one of them; then a curated place over a
  * GeoNames one; then the larger. The runner-up is named in a warning when
  * only the last two told them apart and it is as likely; the reason is kept
  * for `validate --explain`. Finding the candidates is the gazetteer's job. */
@@ -54,12 +55,14 @@ typedef struct seen {
     const cm_candidate *c;
     size_t order;
     int in_bbox, in_area;
+    int own_name;              /* the name written is the place's own, not an alias */
     double near_km;            /* to the nearest place of another name of the file */
     const char *near_name;     /* that place */
 } seen;
 
 typedef struct anchor {
     double lon, lat;
+    double xyz[3];             /* the point on the unit sphere: nearness by chord */
     size_t weight;
     const char *name;          /* NULL for an event given by lon/lat */
     size_t query;              /* SIZE_MAX for lon/lat */
@@ -78,7 +81,7 @@ typedef struct context {
     size_t n_file_codes;
 } context;
 
-typedef enum reason { R_ONLY, R_BBOX, R_AREA, R_NEAR, R_CURATED, R_RANK, R_ORDER } reason;
+typedef enum reason { R_ONLY, R_BBOX, R_AREA, R_OWN, R_NEAR, R_CURATED, R_RANK, R_ORDER } reason;
 
 static cm_pos
 at(const loader *ld, where w)
@@ -187,12 +190,25 @@ query_of(context *cx, cm_memo *index, const char *name, const char *country, cm_
 
 /* A landmark of the file's area: @weight events at @lon, @lat, at the place
  * @name of query @query (NULL and SIZE_MAX for events given by lon/lat). */
+/* (@lon, @lat) as a point of the unit sphere. Of two points, the nearer on
+ * the sphere is the nearer by the chord, that is the larger dot product. */
+static void
+unit_vector(double lon, double lat, double *xyz)
+{
+    const double rad = 3.14159265358979323846 / 180.0;
+    xyz[0] = cos(lat * rad) * cos(lon * rad);
+    xyz[1] = cos(lat * rad) * sin(lon * rad);
+    xyz[2] = sin(lat * rad);
+}
+
 static cm_status
 add_anchor(context *cx, double lon, double lat, size_t weight, const char *name, size_t query)
 {
     if (!CM_GROW(cx->anchors, cx->n_anchors, cx->cap_anchors))
         return CM_ERR_NOMEM;
-    cx->anchors[cx->n_anchors++] = (anchor){ lon, lat, weight, name, query };
+    anchor *a = &cx->anchors[cx->n_anchors++];
+    *a = (anchor){ lon, lat, { 0, 0, 0 }, weight, name, query };
+    unit_vector(lon, lat, a->xyz);
     return CM_OK;
 }
 
@@ -320,23 +336,41 @@ gather_anchors(context *cx)
 
 /* ---- choosing ------------------------------------------------------------- */
 
+/* 1 when @name folds to @written_key (a cm_name_fold() result), 0 when not,
+ * -1 when out of memory. */
+static int
+is_own_name(const char *written_key, const char *name)
+{
+    char *key = cm_name_fold(name ? name : "");
+    if (!key)
+        return -1;
+    int same = strcmp(written_key, key) == 0;
+    free(key);
+    return same;
+}
+
 static seen
 see(const context *cx, size_t qi, const cm_candidate *c, size_t order)
 {
-    seen s = { c, order, cx->bbox && inside_bbox(cx, c->lon, c->lat), 0, HUGE_VAL, NULL };
+    seen s = { c, order, cx->bbox && inside_bbox(cx, c->lon, c->lat), 0, 0, HUGE_VAL, NULL };
     s.in_area = cx->has_area &&
                 cm_km_between(cx->core_lon, cx->core_lat, c->lon, c->lat) <= cx->radius_km;
     /* Nearness counts only inside the area (beats()): a file of a thousand
      * names would otherwise measure every namesake against every name. */
+    double xyz[3], best = -2.0;
+    const anchor *nearest = NULL;
+    unit_vector(c->lon, c->lat, xyz);
     for (size_t i = 0; s.in_area && i < cx->n_anchors; i++) {
         const anchor *a = &cx->anchors[i];
-        if (a->query == qi)
-            continue;
-        double d = cm_km_between(a->lon, a->lat, c->lon, c->lat);
-        if (d < s.near_km) {
-            s.near_km = d;
-            s.near_name = a->name;
+        double dot = a->xyz[0] * xyz[0] + a->xyz[1] * xyz[1] + a->xyz[2] * xyz[2];
+        if (a->query != qi && dot > best) {
+            best = dot;
+            nearest = a;
         }
+    }
+    if (nearest) {
+        s.near_km = cm_km_between(nearest->lon, nearest->lat, c->lon, c->lat);
+        s.near_name = nearest->name;
     }
     return s;
 }
@@ -349,6 +383,16 @@ beats(const context *cx, const seen *a, const seen *b, reason *why)
         return *why = R_BBOX, a->in_bbox;
     if (cx->has_area && a->in_area != b->in_area)
         return *why = R_AREA, a->in_area;
+    /* Where the file points at both, a place called by its own name over one
+     * that has it among other names: GeoNames gives Masis, 25 km from
+     * Yerevan, "Hrazdan" as an alternate name, and a file naming Hrazdan
+     * beside Yerevan means the town of that name. Not a village over a
+     * city: Odesa is "Odessa" too, and so are five towns in the US. */
+    if (a->own_name != b->own_name) {
+        const seen *own = a->own_name ? a : b, *other = a->own_name ? b : a;
+        if (own->c->rank >= other->c->rank / 10)
+            return *why = R_OWN, a->own_name;
+    }
     /* Much nearer to another place of the file, and near it for a file of
      * that size: across a whole country, a place 40 km from one event is not
      * surer than one 150 km from another. */
@@ -429,6 +473,8 @@ explain(const context *cx, const query *q, const seen *w, const seen *r, reason 
     else if (why == R_AREA)
         snprintf(buf, size, "among the file's other events; %s is %.0f km from them", other,
                  cm_km_between(cx->core_lon, cx->core_lat, r->c->lon, r->c->lat));
+    else if (why == R_OWN)
+        snprintf(buf, size, "its own name; %s has it as another name", other);
     else if (why == R_NEAR)
         snprintf(buf, size, "%.0f km from %s, named in the file; %s is %.0f km from %s",
                  w->near_km, w->near_name ? w->near_name : "an event given by lon/lat",
@@ -451,7 +497,7 @@ explain(const context *cx, const query *q, const seen *w, const seen *r, reason 
 static int
 is_plausible(const context *cx, const seen *w, const seen *r, reason why)
 {
-    if (why == R_BBOX || why == R_AREA)
+    if (why == R_BBOX || why == R_AREA || why == R_OWN)
         return 0;
     if (why == R_NEAR)
         return r->c->rank >= w->c->rank;
@@ -491,8 +537,20 @@ choose(context *cx, size_t qi)
         fail(cx->ld, CM_ERR_NOMEM);
         return;
     }
-    for (size_t i = 0; i < q->n_kept; i++)
+    /* Own names are compared only where there is a choice. */
+    char *written = q->n_kept > 1 ? cm_name_fold(q->base ? q->base : q->name) : NULL;
+    int ok = q->n_kept <= 1 || written != NULL;
+    for (size_t i = 0; ok && i < q->n_kept; i++) {
         s[i] = see(cx, qi, &q->all.items[q->kept[i]], i);
+        s[i].own_name = written ? is_own_name(written, s[i].c->name) : 1;
+        ok = s[i].own_name >= 0;
+    }
+    free(written);
+    if (!ok) {
+        free(s);
+        fail(cx->ld, CM_ERR_NOMEM);
+        return;
+    }
     size_t w = best_of(cx, s, q->n_kept, SIZE_MAX);
     size_t r = q->n_kept > 1 ? best_of(cx, s, q->n_kept, w) : SIZE_MAX;
     reason why = R_ONLY;

@@ -1,5 +1,5 @@
 /* The world gazetteer's database, as tests/CMakeLists.txt builds it small
- * (small-world.sqlite: 44 GeoNames rows, the curated files and
+ * (small-world.sqlite: 46 GeoNames rows, the curated files and
  * tests/data/curated-world.tsv): curated rows read at once and winning for
  * their places, the others read only when asked for, by any name in any
  * script; near misses, countries, extents, the nearest place; a GeoNames dump

@@ -100,7 +100,11 @@ test_shared_names(void)
     expect_place("", EV("Beirut") "," EV("Sidon") "," EV("Sur"), "LB", 35.19389, NULL,
                  NULL);
     expect_place("\"map\": {\"bbox\": [44.2, 38.7, 50.2, 41.3]},", EV("Sur"), "AZ", 47.02222,
-                 NULL, "inside the map's bbox; Tyre in Lebanon (LB) is not");
+                 NULL, "inside the map's bbox; Sur in Oman (OM) is not");
+    /* Hrazdan: the town of that name beside Yerevan, not Masis, 25 km from
+     * Yerevan, which GeoNames also calls "Hrazdan". */
+    expect_place("", EV("Yerevan") "," EV("Vanadzor") "," EV("Hrazdan"), "AM", 44.76620, NULL,
+                 "its own name; Masis in Armenia (AM) at 40.07N 44.42E has it as another name");
     /* Lyman: Donetsk oblast's in the Donbas, Kharkiv oblast's by Zmiiv; in a
      * file of the whole country, Kharkiv oblast's, next to Kharkiv, with
      * Donetsk oblast's, the larger, named. */
