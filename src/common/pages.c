@@ -25,6 +25,26 @@ cm_pages_alloc(size_t n)
     return p;
 }
 
+void *
+cm_pages_sparse(size_t n)
+{
+    n = n ? n : 1;
+    void *p = mmap(NULL, n, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (p == MAP_FAILED)
+        return NULL;
+#ifdef MADV_NOHUGEPAGE
+    madvise(p, n, MADV_NOHUGEPAGE);   /* advice: a 2 MB page would be cleared whole */
+#endif
+    return p;
+}
+
+void
+cm_pages_sparse_free(void *p, size_t n)
+{
+    if (p)
+        munmap(p, n ? n : 1);
+}
+
 static const cairo_user_data_key_t pages_key;
 
 cairo_surface_t *

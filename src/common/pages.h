@@ -12,6 +12,13 @@
 /* @n bytes, zeroed; NULL when out of memory. Freed with free(). */
 void *cm_pages_alloc(size_t n);
 
+/* @n bytes, zeroed, of which only a few parts will be written (the kernel
+ * maps a 4 KB page where one is first written, never a 2 MB one, which it
+ * would clear whole); NULL when out of memory. Freed with
+ * cm_pages_sparse_free(), given the same @n. */
+void *cm_pages_sparse(size_t n);
+void cm_pages_sparse_free(void *p, size_t n);
+
 /* A new ARGB32 image surface of @width x @height, transparent, over
  * cm_pages_alloc() memory freed with the surface. A surface in an error
  * state when out of memory (check cairo_surface_status). */

@@ -601,7 +601,7 @@ cm_deflate_destroy(cm_deflate *d)
         return;
     free(d->raw);
     free(d->row);
-    free(d->z);
+    cm_pages_sparse_free(d->z, d->z_cap);
     free(d->bands);
     free(d->sym);
     free(d->head);
@@ -662,7 +662,14 @@ cm_deflate_begin(cm_deflate *d, size_t rows, size_t stride, size_t bpp, int reus
     size_t nb_bytes = d->n_bands * sizeof(band);
     d->raw = room(d->raw, &d->raw_cap, rows * stride + 8, 1);   /* matching loads 4 bytes */
     d->row = room(d->row, &d->row_cap, stride, 0);
-    d->z = room(d->z, &d->z_cap, d->n_bands * d->slot, 0);   /* a band's slot is mostly unused */
+    size_t z_need = d->n_bands ? d->n_bands * d->slot : 1;
+    if (d->z_cap < z_need) {   /* a band's slot is mostly unused */
+        cm_pages_sparse_free(d->z, d->z_cap);
+        d->z_cap = z_need;
+        d->z = cm_pages_sparse(d->z_cap);
+        if (!d->z)
+            d->z_cap = 0;
+    }
     d->bands = room(d->bands, &d->bands_cap, nb_bytes, 0);
     if (!d->raw || !d->row || !d->z || !d->bands)
         return CM_ERR_NOMEM;
