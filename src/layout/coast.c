@@ -148,6 +148,34 @@ most_points(const cm_shape *shape)
     return max;
 }
 
+/* A triangle or a quadrilateral (a closed ring of five points or fewer) at
+ * most 32 pixels across, none of its points on a tile's cut: a pond or an
+ * islet of a source simplified for small scales (OpenStreetMap's reduced
+ * water polygons), which at the scale of a front shows as a triangle or a
+ * diamond no lake or island has (the Kherson example had 40 of them, most
+ * 10 to 26 pixels across). Left out, as a cartographer leaves out what the
+ * scale cannot draw. */
+enum { ANGULAR_MOST_POINTS = 5 };
+#define ANGULAR_MOST_PX 32.0
+
+static int
+is_angular_speck(const double *xy, const double *pts, size_t np)
+{
+    if (np > ANGULAR_MOST_POINTS)
+        return 0;
+    double x0 = HUGE_VAL, y0 = HUGE_VAL, x1 = -HUGE_VAL, y1 = -HUGE_VAL;
+    for (size_t i = 0; i < np; i++) {
+        if (on_grid(pts[2 * i]) || on_grid(pts[2 * i + 1]) || !isfinite(xy[2 * i]) ||
+            !isfinite(xy[2 * i + 1]))
+            return 0;
+        x0 = fmin(x0, xy[2 * i]);
+        x1 = fmax(x1, xy[2 * i]);
+        y0 = fmin(y0, xy[2 * i + 1]);
+        y1 = fmax(y1, xy[2 * i + 1]);
+    }
+    return x1 - x0 < ANGULAR_MOST_PX && y1 - y0 < ANGULAR_MOST_PX;
+}
+
 static cm_status
 shape_runs(const cm_scene_base *b, const cm_shape *shape, layout_runs which,
            const layout_shared *s, cm_pathbuf *out)
@@ -158,6 +186,12 @@ shape_runs(const cm_scene_base *b, const cm_shape *shape, layout_runs which,
     clip_rect(b, r);
     for (size_t k = 0; st == CM_OK && k < cm_shape_n_parts(shape); k++) {
         const double *pts = cm_shape_part(shape, k, &np);
+        if (which == LAYOUT_RUNS_COAST && np <= ANGULAR_MOST_POINTS) {
+            memcpy(xy, pts, np * 2 * sizeof(double));
+            cm_projection_forward(b->proj, xy, np);
+            if (is_angular_speck(xy, pts, np))
+                continue;   /* as land_rings() leaves it out */
+        }
         size_t start = SIZE_MAX;   /* the first point of the run open, if any */
         for (size_t j = 0; st == CM_OK && j + 1 < np; j++) {
             int in = wanted(which, s, pts + 2 * j, pts + 2 * j + 2);
@@ -259,6 +293,8 @@ land_rings(const cm_scene_base *b, const cm_layer *land, cm_pathbuf *out)
             const double *pts = cm_shape_part(shape, k, &np);
             memcpy(xy, pts, np * 2 * sizeof(double));
             cm_projection_forward(b->proj, xy, np);
+            if (is_angular_speck(xy, pts, np))
+                continue;
             st = simplify_keeping_cuts(xy, pts, &np);
             if (st == CM_OK)
                 st = cm_clip_ring(out, xy, np, r);
