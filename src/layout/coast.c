@@ -152,7 +152,7 @@ most_points(const cm_shape *shape)
  * most 32 pixels across, none of its points on a tile's cut: a pond or an
  * islet of a source simplified for small scales (OpenStreetMap's reduced
  * water polygons), which at the scale of a front shows as a triangle or a
- * diamond no lake or island has (the Kherson example had 40 of them, most
+ * diamond no lake or island has (39 inside the Kherson example's map, most
  * 10 to 26 pixels across). Left out, as a cartographer leaves out what the
  * scale cannot draw. */
 enum { ANGULAR_MOST_POINTS = 5 };
