@@ -137,6 +137,32 @@ check_colour(cairo_surface_t *s, const cm_projection *proj, double lon, double l
     }
 }
 
+/* render_map()'s PNG, read back, and the projection it was drawn with (the
+ * light style's map rectangle at 1600x1200) in *@proj; NULL, a check
+ * failed, when either is missing. The caller destroys both. */
+static cairo_surface_t *
+open_map(const char *name, const double *bbox, double lon, double lat, int held,
+         cm_projection **proj)
+{
+    char png[256];
+    cm_style *style = NULL;
+    cm_diag_list *diags = cm_diag_list_create();
+    double rect[4];
+    *proj = NULL;
+    CHECK(render_map(name, bbox, lon, lat, held, png, sizeof png));
+    CHECK_INT(cm_style_load(&style, "light", diags), CM_OK);
+    cm_scene_map_rect(style, 1600, 1200, rect);
+    CHECK_INT(cm_projection_create(proj, "auto", NULL, bbox, rect, diags), CM_OK);
+    cm_style_destroy(style);
+    cm_diag_list_destroy(diags);
+    cairo_surface_t *s = cairo_image_surface_create_from_png(png);
+    CHECK_INT(cairo_surface_status(s), CAIRO_STATUS_SUCCESS);
+    if (*proj && cairo_surface_status(s) == CAIRO_STATUS_SUCCESS)
+        return s;
+    cairo_surface_destroy(s);
+    return NULL;
+}
+
 /* Along Gaza's coast Natural Earth's coast lies 300 to 500 m out to sea; at
  * 34.236 E 31.340 N and 34.260 E 31.360 N it says land, 320 m inside its own
  * coast, where OpenStreetMap's says sea, 140 and 180 m out (6 and 7 pixels).
@@ -144,18 +170,9 @@ check_colour(cairo_surface_t *s, const cm_projection *proj, double lon, double l
 static void
 test_gaza_map(int held)
 {
-    char png[256];
-    cm_style *style = NULL;
     cm_projection *proj = NULL;
-    cm_diag_list *diags = cm_diag_list_create();
-    double rect[4];
-    CHECK(render_map("gaza", gaza, 34.4667, 31.5, held, png, sizeof png));
-    CHECK_INT(cm_style_load(&style, "light", diags), CM_OK);
-    cm_scene_map_rect(style, 1600, 1200, rect);
-    CHECK_INT(cm_projection_create(&proj, "auto", NULL, gaza, rect, diags), CM_OK);
-    cairo_surface_t *s = cairo_image_surface_create_from_png(png);
-    CHECK_INT(cairo_surface_status(s), CAIRO_STATUS_SUCCESS);
-    if (proj && cairo_surface_status(s) == CAIRO_STATUS_SUCCESS) {
+    cairo_surface_t *s = open_map("gaza", gaza, 34.4667, 31.5, held, &proj);
+    if (s) {
         const unsigned sea = 0xdbe6ee, focus = 0xfdfcfa, land = 0xefece5;
         check_colour(s, proj, 34.236, 31.340, sea, "fine sea, coarse land");
         check_colour(s, proj, 34.260, 31.360, sea, "fine sea, coarse land");
@@ -172,8 +189,6 @@ test_gaza_map(int held)
     }
     cairo_surface_destroy(s);
     cm_projection_destroy(proj);
-    cm_style_destroy(style);
-    cm_diag_list_destroy(diags);
 }
 
 /* On the Kherson example's extent (133 m a pixel), land.shp's pond at
@@ -184,26 +199,15 @@ static void
 test_angular_pond(void)
 {
     static const double kherson[4] = { 31.3, 46.1, 34.1, 47.5 };
-    char png[256];
-    cm_style *style = NULL;
     cm_projection *proj = NULL;
-    cm_diag_list *diags = cm_diag_list_create();
-    double rect[4];
-    CHECK(render_map("kherson", kherson, 32.6169, 46.6354, 0, png, sizeof png));
-    CHECK_INT(cm_style_load(&style, "light", diags), CM_OK);
-    cm_scene_map_rect(style, 1600, 1200, rect);
-    CHECK_INT(cm_projection_create(&proj, "auto", NULL, kherson, rect, diags), CM_OK);
-    cairo_surface_t *s = cairo_image_surface_create_from_png(png);
-    CHECK_INT(cairo_surface_status(s), CAIRO_STATUS_SUCCESS);
-    if (proj && cairo_surface_status(s) == CAIRO_STATUS_SUCCESS) {
+    cairo_surface_t *s = open_map("kherson", kherson, 32.6169, 46.6354, 0, &proj);
+    if (s) {
         const unsigned land = 0xefece5;
         check_colour(s, proj, 33.3602, 46.6442, land, "a triangular pond");
         check_colour(s, proj, 33.2, 46.55, land, "land beside it");
     }
     cairo_surface_destroy(s);
     cm_projection_destroy(proj);
-    cm_style_destroy(style);
-    cm_diag_list_destroy(diags);
 }
 
 int
