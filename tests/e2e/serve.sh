@@ -16,7 +16,14 @@ ln -s /etc/passwd out/passwd-link
 port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 "$bin" serve out --port "$port" > serve.log 2>&1 &
 pid=$!
-export BIN="$bin" PORT="$port" PID="$pid"
+# The server's memory under load is measured where it is the server's: under
+# AddressSanitizer it is the sanitizer's (its quarantine of freed blocks and
+# its allocator's caches grew 45 to 136 MB in 5 s, by how many answers the
+# machine made; the same build without it grew 5.5 MB). The ctest run without
+# sanitizers holds the bound; this one checks every answer.
+sanitized=0
+nm -D "$bin" 2>/dev/null | grep -q __asan_init && sanitized=1
+export BIN="$bin" PORT="$port" PID="$pid" SANITIZED="$sanitized"
 python3 - <<'PY'
 import http.client, json, os, socket, subprocess, sys, threading, time
 port, pid = int(os.environ["PORT"]), int(os.environ["PID"])
@@ -105,7 +112,9 @@ after = rss()
 print("100 clients, 5 s: %d requests answered, %d errors; server %d -> %d KB" % (sum(counts), len(errors), before, after))
 if errors or min(counts) == 0:
     fail("under load: %d errors (%r), least served client %d" % (len(errors), errors[:3], min(counts)))
-if after - before > 100 * 1024:
+if os.environ["SANITIZED"] == "1":
+    print("memory under load not bounded here: the AddressSanitizer build's is the sanitizer's")
+elif after - before > 100 * 1024:
     fail("memory grew %d KB under load" % (after - before))
 
 half.settimeout(15)
