@@ -15,9 +15,10 @@
 /* Rows past this many bands of 32 (BAND_ROWS in deflate.c) are left out: no
  * code of the encoder depends on more than a band and the one above it, and
  * the first, middle and last bands (full or not) are all there. Each band
- * costs its Huffman trees, four times an execution: a 64 KB input of 1-byte
- * rows made 2,048 bands, and ran 40 times slower than one of 4,096-byte rows
- * (16 rows, one band), whose every byte is still used. */
+ * costs its Huffman trees, four times an execution, whatever its size: in
+ * the corpus of December 2026 the 76 inputs with rows under 16 bytes (15% of
+ * its bytes) made 17,210 of its 19,866 bands. Rows of 256 bytes and more,
+ * up to 4,096, are never cut (64 KB at most: -max_len). */
 enum { MAX_BANDS = 8, MAX_ROWS = 32 * MAX_BANDS };
 
 typedef struct out {
@@ -52,18 +53,28 @@ encode(cm_deflate *d, const uint8_t *rows, size_t n_rows, size_t stride, size_t 
         cm_deflate_row_done(d, y);
     }
     size_t n = cm_deflate_end(d);
-    if (n == 0 || !cm_deflate_emit(d, append, &o) || o.n != n)
+    if (n == 0)
+        abort();
+    /* the size it says, allocated once: ASan sees a byte written past it */
+    o.data = malloc(n);
+    o.cap = n;
+    if (!o.data || !cm_deflate_emit(d, append, &o) || o.n != n)
         abort();
     return o;
 }
 
+/* zlib's inflate: one stream, reset for each check (its 40 KB of state and
+ * window are allocated once). */
 static void
 check_inflates(const out *z, const uint8_t *rows, size_t n)
 {
+    static z_stream s;
+    static int ready;
     unsigned char *back = malloc(n + 1);
-    z_stream s;
-    memset(&s, 0, sizeof(s));
-    if (!back || inflateInit(&s) != Z_OK)
+    if (!ready && inflateInit(&s) != Z_OK)
+        abort();
+    ready = 1;
+    if (!back || inflateReset(&s) != Z_OK)
         abort();
     s.next_in = z->data;
     s.avail_in = (uInt)z->n;
@@ -72,7 +83,6 @@ check_inflates(const out *z, const uint8_t *rows, size_t n)
     if (inflate(&s, Z_FINISH) != Z_STREAM_END || s.total_out != n || s.avail_in != 0 ||
         (n && memcmp(back, rows, n) != 0))
         abort();
-    inflateEnd(&s);
     free(back);
 }
 
