@@ -21,8 +21,8 @@ static inline void fuzz_remove_dir(void);
 /* A folder of this process's own, made once (and removed at exit); libFuzzer's -fork and -jobs
  * workers are separate processes, so they never share a file. In $TMPDIR,
  * else in /dev/shm where there is one (memory: a file made, renamed and
- * removed every execution costs a disk file system's journal, on /tmp a
- * third of fuzz_manifest's time), else in /tmp. */
+ * removed every execution costs a disk file system's journal, on /tmp about
+ * a third of fuzz_manifest's time), else in /tmp. */
 static inline const char *
 fuzz_dir(void)
 {
