@@ -364,14 +364,14 @@ data_bits(const block *b, const tree *lit, const tree *dist)
     return n;
 }
 
-/* The dynamic trees for @b's frequencies; the bits of its header. */
+/* The dynamic trees' code lengths for @b's frequencies (their codes are
+ * made by put_block() when it writes the block dynamic); the bits of its
+ * header. */
 static uint64_t
 dynamic_trees(block *b)
 {
     cm_deflate_code_lengths(b->lfreq, N_LITLEN, 15, b->lit.len);
     cm_deflate_code_lengths(b->dfreq, N_DIST, 15, b->dist.len);
-    make_codes(&b->lit, N_LITLEN);
-    make_codes(&b->dist, N_DIST);
     for (b->hlit = N_LITLEN; b->hlit > 257 && b->lit.len[b->hlit - 1] == 0; b->hlit--)
         ;
     for (b->hdist = N_DIST; b->hdist > 1 && b->dist.len[b->hdist - 1] == 0; b->hdist--)
@@ -379,7 +379,6 @@ dynamic_trees(block *b)
     uint32_t cl_freq[N_CL] = { 0 };
     run_lengths(b, cl_freq);
     cm_deflate_code_lengths(cl_freq, N_CL, 7, b->cl.len);
-    make_codes(&b->cl, N_CL);
     for (b->hclen = N_CL; b->hclen > 4 && b->cl.len[cl_order[b->hclen - 1]] == 0; b->hclen--)
         ;
     uint64_t n = 3 + 5 + 5 + 4 + 3 * (uint64_t)b->hclen;
@@ -470,6 +469,9 @@ put_block(bits *w, block *b, const symbol *sym, size_t n, const unsigned char *d
         put_symbols(w, sym, n, &fixed_litlen, &fixed_dist);
         return;
     }
+    make_codes(&b->lit, N_LITLEN);
+    make_codes(&b->dist, N_DIST);
+    make_codes(&b->cl, N_CL);
     put(w, 2 << 1, 3);   /* not final, type 10 */
     put(w, b->hlit - 257, 5);
     put(w, b->hdist - 1, 5);
@@ -572,7 +574,8 @@ struct cm_deflate {
     size_t raw_cap, row_cap, z_cap, bands_cap;
     band *bands;
     symbol *sym;         /* MAX_BLOCK_SYMBOLS */
-    uint32_t *head;      /* 2 << HASH_BITS: positions + 1 (this image's); 0: none */
+    uint32_t *head;      /* 2 << HASH_BITS: head_base + position + 1; 0: none */
+    uint32_t head_base;  /* this image's positions start past the earlier images' */
     block *blk;
     unsigned char tail[6];
 };
@@ -585,7 +588,7 @@ cm_deflate_create(void)
     if (!d)
         return NULL;
     d->sym = malloc(MAX_BLOCK_SYMBOLS * sizeof(*d->sym));
-    d->head = malloc(HEAD_BYTES);
+    d->head = calloc(1, HEAD_BYTES);
     d->blk = calloc(1, sizeof(*d->blk));
     if (!d->sym || !d->head || !d->blk) {
         cm_deflate_destroy(d);
@@ -640,7 +643,17 @@ cm_deflate_begin(cm_deflate *d, size_t rows, size_t stride, size_t bpp, int reus
     d->comparing = same;
     d->failed = 0;
     d->rows_done = d->reused = 0;
-    memset(d->head, 0, HEAD_BYTES);
+    /* The hash's entries of earlier images are at or below head_base, and so
+     * as unused as the positions before a band: clearing 128 KB an image is
+     * needed only when the positions would pass 32 bits. */
+    size_t before = d->rows * d->stride;
+    if (stride && rows < UINT32_MAX / stride && before < UINT32_MAX &&
+        (uint64_t)d->head_base + before + rows * stride < UINT32_MAX) {
+        d->head_base += (uint32_t)before;
+    } else {
+        memset(d->head, 0, HEAD_BYTES);
+        d->head_base = 0;
+    }
     if (same) {
         for (size_t b = 0; b < d->n_bands; b++)
             d->bands[b].dirty = d->bands[b].last_changed = 0;
@@ -736,6 +749,7 @@ compress_band(cm_deflate *d, size_t k)
     unsigned use_last = 0;
     size_t far = row_d > bpp ? row_d : bpp;   /* the farthest candidate */
     int hashing = d->rows * stride < UINT32_MAX;
+    const uint32_t base = d->head_base, first = base + (uint32_t)start;
     size_t n = 0, pos = start, block_start = start;
     stored_run run = { NULL, 0 };
     memset(b->lfreq, 0, sizeof(b->lfreq));
@@ -773,14 +787,14 @@ compress_band(cm_deflate *d, size_t k)
             if (best < HASH_BELOW && hashing) {
                 /* Positions before this band's are not used: they may be
                  * from bands not compressed this time. */
-                uint32_t *slot = &head[2 * hash3(now)], here = (uint32_t)(pos + 1);
+                uint32_t *slot = &head[2 * hash3(now)], here = base + (uint32_t)(pos + 1);
                 uint32_t at0 = slot[0], at1 = slot[1];
                 slot[1] = at0;
                 slot[0] = here;
-                if (at0 > start && here - at0 <= WINDOW &&
+                if (at0 > first && here - at0 <= WINDOW &&
                     (load32(p - (here - at0)) & FIRST3) == now)
                     longer(p, here - at0, max, &best, &best_d);
-                if (at1 > start && here - at1 <= WINDOW &&
+                if (at1 > first && here - at1 <= WINDOW &&
                     (load32(p - (here - at1)) & FIRST3) == now)
                     longer(p, here - at1, max, &best, &best_d);
             }

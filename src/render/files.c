@@ -79,6 +79,8 @@ format_scale(const run *r, cm_format format)
     return r->opt->scale;
 }
 
+double run_phone_scale = 2;
+
 /* Draws slice @i in every per-slice format the options ask for, into the
  * staging folder. */
 cm_status
@@ -113,7 +115,7 @@ run_draw_slice(run *r, size_t i, cm_diag_list *diags)
         char name[1024];
         phone_name(r, i, name, sizeof(name));
         snprintf(path, sizeof(path), "%s/%s", r->plan.dir, name);
-        st = cm_draw(r->sh.phones[i], CM_FORMAT_PNG, RUN_PHONE_SCALE, r->opt->png_colors, path,
+        st = cm_draw(r->sh.phones[i], CM_FORMAT_PNG, run_phone_scale, r->opt->png_colors, path,
                      diags);
     }
     return st;

@@ -112,8 +112,14 @@ enum { WROTE_PAGE_PNGS = 1 << 7 };
 
 /* The page's layout for phones: the same slice laid out again on a portrait
  * page of its own (larger type for its width, the legend below the map), drawn
- * at scale 2: <stem>-<YYYYMMDDTHHMMZ>-phone.png, 720x1080 pixels. */
-enum { RUN_PHONE_W = 360, RUN_PHONE_H = 540, RUN_PHONE_SCALE = 2 };
+ * at scale run_phone_scale, 2: <stem>-<YYYYMMDDTHHMMZ>-phone.png, 720x1080
+ * pixels. */
+enum { RUN_PHONE_W = 360, RUN_PHONE_H = 540 };
+
+/* 2. Only tests/fuzz/fuzz_render.c changes it (to 0.25, before any render):
+ * the same layout and drawing, in a 64th of the pixels, which were most of
+ * an execution's time when its map is 160x120. */
+extern double run_phone_scale;
 
 static inline int
 has_phone(const run *r)
