@@ -183,10 +183,6 @@ cm_gazdb_open(cm_gazdb **out, const char *path, cm_diag_list *diags)
         cm_gazdb_close(db);
         return st;
     }
-    /* Pages read where they lie in the file (the kernel's page cache), not
-     * copied into SQLite's own cache: a run touches less fresh memory. Only
-     * advice: where mmap is not offered, SQLite reads as before. */
-    sqlite3_exec(db->db, "PRAGMA mmap_size = 1073741824", NULL, NULL, NULL);
     cm_status st = check_format(db, diags);
     if (st == CM_OK)
         *out = db;
