@@ -4,8 +4,9 @@
  * before (the layers read, projected and clipped, the gazetteer's rows,
  * Pango's and fontconfig's tables), 4 KB at a time. On the virtual machines
  * maps are rendered on, each first touch of a 4 KB page is a page fault of
- * 10-20 us: the one-slice example made 3,600 of them, a fifth of its wall
- * time (bench/README.md, "A run's fixed cost"). glibc can put its heap on
+ * 10-20 us: the one-slice example made 3,600 of them, and took a fifth
+ * longer than with its heap on 2 MB pages (bench/README.md, "The command's
+ * heap on huge pages"). glibc can put its heap on
  * 2 MB pages itself (GLIBC_TUNABLES=glibc.malloc.hugetlb=1), but only when
  * told before the process starts. This does the same for the main heap
  * from main(): it asks malloc to grow the heap in one large step, and marks

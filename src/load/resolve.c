@@ -6,8 +6,8 @@
  * place among the file's other events (their area: around the median of the
  * places named without ambiguity, and the events given by lon/lat); then one
  * called by the name written over one that has it among other names (unless
- * ten times smaller); of two there, the one much nearer to one of them; then a curated place over a
- * GeoNames one; then the larger. The runner-up is named in a warning when
+ * ten times smaller); of two there, the one much nearer to one of them; then
+ * a curated place over a GeoNames one; then the larger. The runner-up is named in a warning when
  * only the last two told them apart and it is as likely; the reason is kept
  * for `validate --explain`. Finding the candidates is the gazetteer's job. */
 #include "load/resolve.h"
@@ -188,8 +188,6 @@ query_of(context *cx, cm_memo *index, const char *name, const char *country, cm_
 
 /* ---- the file's area ------------------------------------------------------ */
 
-/* A landmark of the file's area: @weight events at @lon, @lat, at the place
- * @name of query @query (NULL and SIZE_MAX for events given by lon/lat). */
 /* (@lon, @lat) as a point of the unit sphere. Of two points, the nearer on
  * the sphere is the nearer by the chord, that is the larger dot product. */
 static void
@@ -201,6 +199,8 @@ unit_vector(double lon, double lat, double *xyz)
     xyz[2] = sin(lat * rad);
 }
 
+/* A landmark of the file's area: @weight events at @lon, @lat, at the place
+ * @name of query @query (NULL and SIZE_MAX for events given by lon/lat). */
 static cm_status
 add_anchor(context *cx, double lon, double lat, size_t weight, const char *name, size_t query)
 {
