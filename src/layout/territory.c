@@ -7,11 +7,10 @@
  * measured on the WGS 84 ellipsoid, vertices joined by geodesics (see
  * ring_area_m2), and the area that changed hands since the previous state is
  * kept for the map, the words and the manifest. */
-#define GEOS_USE_ONLY_R_API
+#include "geo/geos.h"
 #include "layout/layout.h"
 #include "load/control.h"
 
-#include <geos_c.h>
 #include <geodesic.h>
 #include <math.h>
 #include <stdio.h>
@@ -504,7 +503,7 @@ make_territory(layout *L, tkey *key, size_t n_key, const layout_territory *prev)
     t->refs = 1;
     t->key = key;
     t->n_key = n_key;
-    t->ctx = GEOS_init_r();
+    t->ctx = cm_geos_load() ? NULL : GEOS_init_r();   /* loaded by run_load_control() */
     size_t cap = 0;
     int ok = t->ctx != NULL;
     GEOSGeometry **parts = calloc(n_key ? n_key : 1, sizeof(*parts));

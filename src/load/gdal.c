@@ -1,9 +1,8 @@
 /* GDAL/OGR opened with dlopen() when first needed (gdal.h). */
 #include "load/gdal.h"
+#include "common/dl.h"
 
-#include <dlfcn.h>
 #include <pthread.h>
-#include <stdio.h>
 
 cm_gdal_api cm_gdal;
 
@@ -13,17 +12,13 @@ static char gdal_error[512];             /* why it could not be loaded, or "" */
 static void
 load_gdal(void)
 {
-    void *lib = dlopen(CM_GDAL_SONAME, RTLD_NOW | RTLD_LOCAL);
-    const char *err;
-
-    if (!lib) {
-        err = dlerror();
-        snprintf(gdal_error, sizeof gdal_error, "%s", err ? err : "dlopen failed");
+    void *lib = cm_dl_open(CM_GDAL_SONAME, gdal_error, sizeof gdal_error);
+    if (!lib)
         return;
-    }
 #define CM_GDAL_RESOLVE(name)                                                            \
-    if (!gdal_error[0] && !(*(void **)&cm_gdal.name = dlsym(lib, #name)))                \
-        snprintf(gdal_error, sizeof gdal_error, "%s has no %s", CM_GDAL_SONAME, #name);
+    if (!gdal_error[0])                                                                  \
+        *(void **)&cm_gdal.name = cm_dl_sym(lib, CM_GDAL_SONAME, #name, gdal_error,       \
+                                            sizeof gdal_error);
     CM_GDAL_FUNCTIONS(CM_GDAL_RESOLVE)
     if (!gdal_error[0])
         G(GDALAllRegister)();

@@ -5,6 +5,7 @@
 #include "render/run.h"
 #include "common/grow.h"
 #include "geo/extent.h"
+#include "geo/geos.h"
 #include "load/control.h"
 #include "load/data.h"
 
@@ -197,10 +198,30 @@ run_load_all_shapes(run *r, const double *bbox_deg)
     return first;
 }
 
+/* 1 when a slice may have control areas: territory is drawn with GEOS. */
+static int
+has_areas(const run *r)
+{
+    const cm_events *ev = r->in.events;
+    if (cm_events_control(ev) || r->opt->n_controls > 0 || cm_events_n_initial(ev) > 0)
+        return 1;
+    for (size_t i = 0; i < cm_events_count(ev); i++)
+        if (cm_event_area(cm_events_get(ev, i)))
+            return 1;
+    return 0;
+}
+
 cm_status
 run_load_control(run *r)
 {
     const char *own = cm_events_control(r->in.events);
+    const char *no_geos = has_areas(r) ? cm_geos_load() : NULL;
+    if (no_geos) {
+        cm_pos pos = { cm_events_path(r->in.events), 0, 0 };
+        cm_diag_error(r->diags, &pos, "drawing control areas needs GEOS, which cannot be "
+                      "loaded (%s); install it (Debian: libgeos-c1v5)", no_geos);
+        return CM_ERR_IO;
+    }
     if (!own && r->opt->n_controls == 0)
         return CM_OK;
     cm_status first = cm_control_create(&r->in.control);

@@ -5,6 +5,7 @@
 
 #include <cairo.h>
 #include <dirent.h>
+#include <dlfcn.h>
 #include <jansson.h>
 #include <stdlib.h>
 #include <sys/stat.h>
@@ -189,6 +190,42 @@ test_example(void)
     remove_dir(dir);
 }
 
+/* 1 when GEOS is loaded in this process. */
+static int
+geos_loaded(void)
+{
+    void *lib = dlopen(CM_GEOS_SONAME, RTLD_NOW | RTLD_NOLOAD);
+    if (lib)
+        dlclose(lib);
+    return lib != NULL;
+}
+
+/* GEOS is opened when a map has control areas, not by every run: a map
+ * without any leaves it unloaded; the example, with initial_control, loads
+ * it (src/geo/geos.h). Runs before any other render of this program. */
+static void
+test_geos_when_needed(void)
+{
+    CHECK_INT(geos_loaded(), 0);
+    char dir[] = "render-XXXXXX";
+    CHECK(mkdtemp(dir) != NULL);
+    FILE *f = fopen("no-areas.json", "w");
+    fputs("{\"events\": [{\"time\": \"2020-10-09T15:15:00Z\", \"place\": \"Goranboy\"}]}", f);
+    fclose(f);
+    cm_render_options o = options(dir);
+    o.events_path = "no-areas.json";
+    o.formats = CM_FORMAT_PNG;
+    cm_diag_list *diags = cm_diag_list_create();
+    CHECK_INT(cm_render(&o, diags, NULL), CM_OK);
+    CHECK_INT(count_files(dir, ".png"), 1);
+    CHECK_INT(geos_loaded(), 0);
+    cm_diag_list_destroy(diags);
+    unlink("no-areas.json");
+    remove_dir(dir);
+    test_example();
+    CHECK_INT(geos_loaded(), 1);
+}
+
 /* Invalid input writes nothing, not even the output folder's contents. */
 static void
 test_invalid_writes_nothing(void)
@@ -213,7 +250,7 @@ test_invalid_writes_nothing(void)
 int
 main(void)
 {
-    test_example();
+    test_geos_when_needed();   /* and the example */
     test_invalid_writes_nothing();
     return check_result("test_render");
 }
