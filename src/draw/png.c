@@ -179,6 +179,42 @@ straight(uint32_t p, unsigned char out[4])
 /* Fills @dst with row @y in the file's pixel format. */
 typedef void (*row_fn)(const image *im, const void *ctx, int y, unsigned char *dst);
 
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+
+/* Sixteen pixels at a time, with SSSE3's byte shuffle: each 4 pixels' B, G,
+ * R, A bytes (little-endian 0xAARRGGBB) become R, G, B, and the four groups
+ * of 12 bytes are joined into three stores. Returns the pixels done. Every
+ * x86-64 processor made since 2008 has SSSE3; rgb_sse_ok() asks this one. */
+__attribute__((target("ssse3"))) static int
+rgb_ssse3(const uint32_t *row, int width, unsigned char *dst)
+{
+    const __m128i pick = _mm_setr_epi8(2, 1, 0, 6, 5, 4, 10, 9, 8, 14, 13, 12, -1, -1, -1, -1);
+    int x = 0;
+    for (; x + 16 <= width; x += 16, dst += 48) {
+        __m128i a = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(row + x)), pick);
+        __m128i b = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(row + x + 4)), pick);
+        __m128i c = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(row + x + 8)), pick);
+        __m128i d = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(row + x + 12)), pick);
+        _mm_storeu_si128((__m128i *)dst, _mm_or_si128(a, _mm_slli_si128(b, 12)));
+        _mm_storeu_si128((__m128i *)(dst + 16),
+                         _mm_or_si128(_mm_srli_si128(b, 4), _mm_slli_si128(c, 8)));
+        _mm_storeu_si128((__m128i *)(dst + 32),
+                         _mm_or_si128(_mm_srli_si128(c, 8), _mm_slli_si128(d, 4)));
+    }
+    return x;
+}
+
+static int
+rgb_sse_ok(void)
+{
+    static int ok = -1;   /* the same answer in every thread: a benign race */
+    if (ok < 0)
+        ok = __builtin_cpu_supports("ssse3") ? 1 : 0;
+    return ok;
+}
+#endif
+
 static void
 row_rgb(const image *im, const void *ctx, int y, unsigned char *dst)
 {
@@ -186,6 +222,12 @@ row_rgb(const image *im, const void *ctx, int y, unsigned char *dst)
     const uint32_t *row = row_of(im, y);
     const int width = im->width;   /* a local: stores through dst may alias im */
     int x = 0;
+#if defined(__x86_64__) && defined(__GNUC__)
+    if (rgb_sse_ok()) {
+        x = rgb_ssse3(row, width, dst);
+        dst += 3 * (size_t)x;
+    }
+#endif
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
     /* Eight pixels as three 64-bit words: bswap(p << 8) is a pixel's R, G, B
      * and a zero byte. */
