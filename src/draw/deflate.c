@@ -25,7 +25,7 @@
 #include <string.h>
 
 enum {
-    BAND_ROWS = 32,
+    BAND_ROWS = 16,
     MAX_BLOCK_SYMBOLS = 1 << 15,
     MIN_MATCH = 3,
     MAX_MATCH = 258,
