@@ -663,7 +663,24 @@ struct cm_draw_cache {
     cairo_surface_t *ground;   /* only read once made, by any number of threads */
     cairo_surface_t *inset;    /* the locator inset, drawn once; NULL without one */
     int inset_x, inset_y;      /* where it goes, in device pixels */
+    int opaque;                /* every pixel of the ground is */
 };
+
+/* Whether every pixel of @s, an image surface, has alpha 255. */
+static int
+all_opaque(cairo_surface_t *s)
+{
+    const unsigned char *data = cairo_image_surface_get_data(s);
+    int w = cairo_image_surface_get_width(s), h = cairo_image_surface_get_height(s);
+    int stride = cairo_image_surface_get_stride(s);
+    uint32_t all = data ? 0xffffffffu : 0;
+    for (int y = 0; data && y < h; y++) {
+        const uint32_t *row = (const uint32_t *)(const void *)(data + (size_t)y * (size_t)stride);
+        for (int x = 0; x < w; x++)
+            all &= row[x];
+    }
+    return (all >> 24) == 0xff;
+}
 
 /* The inset as the cache's sprite: drawn on its own transparent surface at
  * the same device pixels, and copied on top of each slice where draw_scene
@@ -781,6 +798,8 @@ cm_draw_cache_create(cm_draw_cache **out, const cm_scene_base *base, double scal
     cairo_surface_flush(c->ground);
     if (st == CM_OK)
         st = make_inset(c);
+    if (st == CM_OK)
+        c->opaque = all_opaque(c->ground);
     if (st != CM_OK) {
         cm_draw_cache_destroy(c);
         return st;
@@ -816,6 +835,12 @@ put_ground(cairo_surface_t *surface, const cm_draw_cache *cache)
     memcpy(dst, src, (size_t)stride * (size_t)h);
     cairo_surface_mark_dirty(surface);
     return 1;
+}
+
+int
+cm_draw_cache_opaque(const cm_draw_cache *cache)
+{
+    return cache && cache->opaque;
 }
 
 int

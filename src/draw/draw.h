@@ -12,6 +12,10 @@
 /* Whether @cache (NULL is fine) holds the ground of @scene at @scale. */
 int cm_draw_cache_fits(const cm_draw_cache *cache, const cm_scene *scene, double scale);
 
+/* Whether every pixel of @cache's ground is opaque: then so is every map
+ * drawn over it, since everything on it is painted with OVER. */
+int cm_draw_cache_opaque(const cm_draw_cache *cache);
+
 /* Draws @scene at @scale on @surface, any cairo surface. With @cache (or NULL),
  * @surface is an image of the cache's size that starts from the cache's
  * ground (cm_draw_cache_fits). Returns CM_OK or CM_ERR_NOMEM. */

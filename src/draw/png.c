@@ -130,14 +130,19 @@ row_of(const image *im, int y)
 }
 
 /* One pass: opacity, and the colours while there are few. Runs of one colour,
- * the usual case on a map, skip the hash. */
+ * the usual case on a map, skip the hash. @opaque: the caller knows every
+ * pixel is, and the pass stops with the colours: on a map, past a few dozen
+ * rows, where reading the rest for opacity was a pass over every pixel of
+ * every slice (94 M instructions over bench's standard job). */
 static void
-analyse(image *im)
+analyse(image *im, int opaque)
 {
     uint32_t all = 0xffffffffu, last = 0;
     int counting = 1, have_last = 0;
     for (int y = 0; y < im->height; y++) {
         const uint32_t *row = row_of(im, y);
+        if (!counting && opaque)
+            break;
         if (!counting) {   /* past 256 colours: opacity alone, a loop that vectorises */
             for (int x = 0; x < im->width; x++)
                 all &= row[x] | im->alpha_or;
@@ -153,7 +158,7 @@ analyse(image *im)
             counting = color_index(&im->c, p) >= 0;
         }
     }
-    im->is_opaque = (all >> 24) == 0xff;
+    im->is_opaque = opaque || (all >> 24) == 0xff;
     im->is_few_colors = counting;
 }
 
@@ -912,7 +917,7 @@ cm_png_default_params(unsigned max_colors)
     /* bench/README.md: no filter at level 1 is the fastest and the smallest of
      * the fast ones (313 KB, 14 ms a map; libpng's fastest, 340 KB, 18 ms);
      * an indexed map is a third of the bytes, where level 6 is worth its time. */
-    cm_png_params p = { 0, 6, CM_PNG_FILTER_NONE, CM_PNG_FILTER_NONE, max_colors, 0 };
+    cm_png_params p = { 0, 6, CM_PNG_FILTER_NONE, CM_PNG_FILTER_NONE, max_colors, 0, 0 };
     return p;
 }
 
@@ -932,7 +937,7 @@ cm_png_encode(cairo_surface_t *surface, const cm_png_params *p, cm_png_sink sink
     im->height = cairo_image_surface_get_height(surface);
     im->stride = cairo_image_surface_get_stride(surface);
     im->alpha_or = format == CAIRO_FORMAT_RGB24 ? 0xff000000u : 0;
-    analyse(im);
+    analyse(im, p->opaque);
     writer w = { sink, closure, 0 };
     cm_status st;
     if (im->is_few_colors && (p->max_colors == 0 || im->c.n <= p->max_colors))
@@ -954,8 +959,9 @@ outfile_sink(void *closure, const void *data, size_t n)
 }
 
 cm_status
-cm_png_write(cairo_surface_t *surface, unsigned max_colors, cm_outfile *o)
+cm_png_write(cairo_surface_t *surface, unsigned max_colors, int opaque, cm_outfile *o)
 {
     cm_png_params p = cm_png_default_params(max_colors);
+    p.opaque = opaque;
     return cm_png_encode(surface, &p, outfile_sink, o);
 }

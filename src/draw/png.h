@@ -30,6 +30,8 @@ typedef struct cm_png_params {
     unsigned max_colors;        /* 0: lossless; 2-256: quantise to that many when more */
     int fresh;                  /* level 0: compress every band, reusing none of the
                                  * thread's previous map (the bytes are the same) */
+    int opaque;                 /* the caller knows every pixel is opaque: not read
+                                 * for it (a map over its ground, cm_draw_cache) */
 } cm_png_params;
 
 /* What conflictmap writes unless told otherwise; bench/ measured the choice. */
@@ -46,9 +48,11 @@ typedef int (*cm_png_sink)(void *closure, const void *data, size_t n);
 cm_status cm_png_encode(cairo_surface_t *surface, const cm_png_params *p, cm_png_sink sink,
                         void *closure);
 
-/* cm_png_encode() with the default parameters into @o. Returns CM_OK,
- * CM_ERR_IO (@o is marked failed) or CM_ERR_NOMEM. */
-cm_status cm_png_write(cairo_surface_t *surface, unsigned max_colors, cm_outfile *o);
+/* cm_png_encode() with the default parameters into @o; @opaque as in
+ * cm_png_params. Returns CM_OK, CM_ERR_IO (@o is marked failed) or
+ * CM_ERR_NOMEM. */
+cm_status cm_png_write(cairo_surface_t *surface, unsigned max_colors, int opaque,
+                       cm_outfile *o);
 
 /* How many bands of the calling thread's last map the band encoder took
  * from the map before, of how many (*@bands); for tests and bench/. */

@@ -44,6 +44,8 @@ check_same(const cm_scene *scene, const cm_scene_base *base, double scale)
     cm_draw_cache *cache = NULL;
     size_t na, nb;
     CHECK_INT(cm_draw_cache_create(&cache, base, scale), CM_OK);
+    /* the PNG writer takes the ground's word for the map's opacity */
+    CHECK_INT(cm_draw_cache_opaque(cache), 1);
     CHECK_INT(cm_draw(scene, CM_FORMAT_PNG, scale, 0, "plain.png", NULL), CM_OK);
     CHECK_INT(cm_draw_cached(scene, cache, CM_FORMAT_PNG, scale, 0, "cached.png", NULL), CM_OK);
     unsigned char *a = read_all("plain.png", &na), *b = read_all("cached.png", &nb);

@@ -363,6 +363,30 @@ same_bytes(const buf *a, const buf *b)
     return a->n == b->n && memcmp(a->data, b->data, a->n) == 0;
 }
 
+/* A caller's word that the image is opaque (a map over its ground) changes
+ * nothing but the work: the same bytes, true colour, cairo's pixels, for an
+ * image with thousands of colours and for one with a few (still indexed). */
+static void
+test_opaque_hint(void)
+{
+    cairo_surface_t *images[2] = { many_colors(301, 203, 1), few_colors(120, 40, 7, 1) };
+    for (int i = 0; i < 2; i++) {
+        cm_png_params p = cm_png_default_params(0);
+        buf plain = { 0 }, told = { 0 };
+        p.fresh = 1;
+        CHECK_INT(cm_png_encode(images[i], &p, buf_sink, &plain), CM_OK);
+        p.opaque = 1;
+        CHECK_INT(cm_png_encode(images[i], &p, buf_sink, &told), CM_OK);
+        CHECK(same_bytes(&plain, &told));
+        CHECK_INT(color_type(&told), i == 0 ? 2 : 3);
+        double mean = -1;
+        CHECK_INT(compare_with_cairo(images[i], &told, 1, &mean), 0);
+        free(plain.data);
+        free(told.data);
+        cairo_surface_destroy(images[i]);
+    }
+}
+
 /* The band encoder (level 0, the default) and libdeflate (1) both give
  * cairo's pixels; the band encoder, one map after another in this thread,
  * reuses the bands the maps share and gives the same bytes as encoding the
@@ -455,7 +479,7 @@ test_full_disk_leaves_nothing(void)
     cm_outfile o;
     cm_diag_list *diags = cm_diag_list_create();
     CHECK_INT(cm_outfile_open(&o, path, diags), CM_OK);
-    CHECK_INT(cm_png_write(s, 0, &o), CM_ERR_IO);
+    CHECK_INT(cm_png_write(s, 0, 0, &o), CM_ERR_IO);
     CHECK_INT(cm_outfile_commit(&o, diags), CM_ERR_IO);
     setrlimit(RLIMIT_FSIZE, &old);
     CHECK_INT(count_entries(dir), 0);
@@ -476,6 +500,7 @@ main(void)
     test_quantised_noise();
     test_same_bytes_every_time();
     test_band_reuse();
+    test_opaque_hint();
     test_sink_failure_is_io();
     test_full_disk_leaves_nothing();
     return check_result("test_png");
