@@ -700,17 +700,13 @@ static int compress_band(cm_deflate *d, size_t k);
 
 /* Each band is compressed as soon as its last row is in, while its rows are
  * still in the cache. */
-void
-cm_deflate_row_done(cm_deflate *d, size_t y)
+static void
+row_in(cm_deflate *d, size_t y, int changed)
 {
     size_t k = y / d->band_rows;
     band *b = &d->bands[k];
     int last = y % d->band_rows == d->band_rows - 1 || y == d->rows - 1;
     if (d->comparing) {
-        unsigned char *old = d->raw + y * d->stride;
-        int changed = memcmp(old, d->row, d->stride) != 0;
-        if (changed)
-            memcpy(old, d->row, d->stride);
         b->dirty |= (unsigned char)changed;
         if (last)
             b->last_changed = (unsigned char)changed;
@@ -722,6 +718,37 @@ cm_deflate_row_done(cm_deflate *d, size_t y)
         d->reused++;
     else if (!compress_band(d, k))
         d->failed = 1;
+}
+
+void
+cm_deflate_row_done(cm_deflate *d, size_t y)
+{
+    int changed = 0;
+    if (d->comparing) {
+        unsigned char *old = d->raw + y * d->stride;
+        changed = memcmp(old, d->row, d->stride) != 0;
+        if (changed)
+            memcpy(old, d->row, d->stride);
+    }
+    row_in(d, y, changed);
+}
+
+int
+cm_deflate_comparing(const cm_deflate *d)
+{
+    return d->comparing;
+}
+
+unsigned char *
+cm_deflate_prev_row(cm_deflate *d, size_t y)
+{
+    return d->raw + y * d->stride;
+}
+
+void
+cm_deflate_row_kept(cm_deflate *d, size_t y, int changed)
+{
+    row_in(d, y, changed);
 }
 
 /* Band @k's symbols into its slot; 0 when the bound was wrong. */

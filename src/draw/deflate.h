@@ -40,6 +40,15 @@ cm_status cm_deflate_begin(cm_deflate *d, size_t rows, size_t stride, size_t bpp
 unsigned char *cm_deflate_row(cm_deflate *d, size_t y);
 void cm_deflate_row_done(cm_deflate *d, size_t y);
 
+/* Whether this image is compared with the previous one (cm_deflate_begin with
+ * @reuse, and the same rows and stride): then a caller that knows where the
+ * two differ may update rows in place instead: cm_deflate_prev_row(y) is the
+ * previous image's row y, which the caller changes where this one differs,
+ * then calls cm_deflate_row_kept(y) with whether it changed anything. */
+int cm_deflate_comparing(const cm_deflate *d);
+unsigned char *cm_deflate_prev_row(cm_deflate *d, size_t y);
+void cm_deflate_row_kept(cm_deflate *d, size_t y, int changed);
+
 /* After every row: the stream's size in bytes, or 0 on a bug (a band outgrew
  * its bound, or rows are missing; the previous image is then forgotten). */
 size_t cm_deflate_end(cm_deflate *d);

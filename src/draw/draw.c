@@ -335,6 +335,82 @@ anchor_of(cairo_t *cr, double x, double y, anchor *a)
     return 1;
 }
 
+/* ---- what a slice draws over the ground ----------------------------------------------- */
+
+/* The device-pixel rectangles drawn on a surface, kept while a slice is
+ * drawn over the cache's ground (cm_draw_surface): restoring them from the
+ * ground gives the ground back, and the PNG writer reads only them and the
+ * previous slice's. Everything draw_scene() puts on such a surface passes
+ * through damage_rect() or damage_full(); set as @cr's user data. */
+typedef struct damage {
+    size_t n, cap;
+    int full;             /* unknown, or too much to list: everything */
+    int nomem;            /* a rectangle could not be kept: the drawing fails */
+    int (*r)[4];          /* x0, y0, x1, y1, x1 and y1 excluded */
+} damage;
+
+static const cairo_user_data_key_t damage_key;
+
+static void
+damage_full(cairo_t *cr)
+{
+    damage *d = cairo_get_user_data(cr, &damage_key);
+    if (d)
+        d->full = 1;
+}
+
+/* [@x0, @x1] x [@y0, @y1] in device pixels, widened to whole pixels. */
+static void
+damage_rect(cairo_t *cr, double x0, double y0, double x1, double y1)
+{
+    damage *d = cairo_get_user_data(cr, &damage_key);
+    if (!d || d->full)
+        return;
+    if (!(x1 > x0 && y1 > y0 && fabs(x0) < 1e7 && fabs(y0) < 1e7 && fabs(x1) < 1e7 &&
+          fabs(y1) < 1e7)) {
+        if (!(x1 <= x0 || y1 <= y0))   /* not empty: too far to list */
+            d->full = 1;
+        return;
+    }
+    if (d->n == d->cap) {
+        size_t cap = d->cap ? 2 * d->cap : 64;
+        if (cap > 65536) {   /* more than anything draws: everything */
+            d->full = 1;
+            return;
+        }
+        int (*r)[4] = realloc(d->r, cap * sizeof(*r));
+        if (!r) {
+            d->nomem = 1;
+            return;
+        }
+        d->r = r;
+        d->cap = cap;
+    }
+    d->r[d->n][0] = (int)floor(x0);
+    d->r[d->n][1] = (int)floor(y0);
+    d->r[d->n][2] = (int)ceil(x1);
+    d->r[d->n][3] = (int)ceil(y1);
+    d->n++;
+}
+
+/* [@x0, @x1] x [@y0, @y1] in @cr's user space, @pad user units wider on each
+ * side, and a device pixel more for antialiasing. */
+static void
+damage_user(cairo_t *cr, double x0, double y0, double x1, double y1, double pad)
+{
+    double xs[4] = { x0 - pad, x1 + pad, x0 - pad, x1 + pad };
+    double ys[4] = { y0 - pad, y0 - pad, y1 + pad, y1 + pad };
+    double lo_x = HUGE_VAL, lo_y = HUGE_VAL, hi_x = -HUGE_VAL, hi_y = -HUGE_VAL;
+    for (int k = 0; k < 4; k++) {
+        cairo_user_to_device(cr, &xs[k], &ys[k]);
+        lo_x = fmin(lo_x, xs[k]);
+        lo_y = fmin(lo_y, ys[k]);
+        hi_x = fmax(hi_x, xs[k]);
+        hi_y = fmax(hi_y, ys[k]);
+    }
+    damage_rect(cr, lo_x - 1, lo_y - 1, hi_x + 1, hi_y + 1);
+}
+
 /* Copies the pixels of @img, an image surface that other threads may be
  * copying from at the same time, onto @cr with its top-left at device pixel
  * (@x, @y): a pixel-aligned rectangle, so pixman copies it. Cairo and pixman
@@ -345,6 +421,7 @@ static int
 copy_image(cairo_t *cr, cairo_surface_t *img, int x, int y)
 {
     int w = cairo_image_surface_get_width(img), h = cairo_image_surface_get_height(img);
+    damage_rect(cr, x, y, (double)x + w, (double)y + h);
     cairo_surface_t *own = cairo_image_surface_create_for_data(
         cairo_image_surface_get_data(img), CAIRO_FORMAT_ARGB32, w, h,
         cairo_image_surface_get_stride(img));
@@ -490,6 +567,7 @@ draw_label(cairo_t *cr, const cm_style *style, const cm_scene_label *lb)
         ok = paint_sprite(cr, &sp, &a);
         cairo_surface_destroy(sp.surface);
     } else if (ok) {   /* not an image, or a label too big for a sprite */
+        damage_full(cr);
         pango_cairo_update_layout(cr, pl);
         set_label(cr, style, lb, pl, lb->x, lb->y);
     }
@@ -513,6 +591,7 @@ draw_marker(cairo_t *cr, const cm_scene_marker *m, cm_rgba glow)
     anchor a = { 0 };
     cm_sprite sp = { NULL, 0, 0 };
     if (!anchor_of(cr, m->x, m->y, &a)) {
+        damage_full(cr);
         set_marker(cr, m, glow);
         return 1;
     }
@@ -545,6 +624,7 @@ draw_marker(cairo_t *cr, const cm_scene_marker *m, cm_rgba glow)
     cairo_t *scr = sprite_context(cr, &a, a.fx - a.scale * reach, a.fy - a.scale * reach,
                                   a.fx + a.scale * reach, a.fy + a.scale * reach, &dx, &dy);
     if (!scr) {   /* too big for a sprite */
+        damage_full(cr);
         set_marker(cr, m, glow);
         return 1;
     }
@@ -577,6 +657,8 @@ draw_leader(cairo_t *cr, const cm_style *style, const cm_scene_label *lb)
 {
     double tx, ty;
     cm_scene_leader_end(lb, &tx, &ty);
+    damage_user(cr, fmin(lb->leader_x, tx), fmin(lb->leader_y, ty), fmax(lb->leader_x, tx),
+                fmax(lb->leader_y, ty), 2.6 / 2);
     cairo_move_to(cr, lb->leader_x, lb->leader_y);
     cairo_line_to(cr, tx, ty);
     set_rgba(cr, style->halo);
@@ -608,6 +690,8 @@ draw_rects(cairo_t *cr, const cm_scene *sc, cm_group group)
         const cm_scene_rect *r = &sc->rects[i];
         if (r->group != group)
             continue;
+        damage_user(cr, fmin(r->x, r->x + r->w), fmin(r->y, r->y + r->h), fmax(r->x, r->x + r->w),
+                    fmax(r->y, r->y + r->h), r->stroke.width_px > 0 ? r->stroke.width_px / 2 : 0);
         cairo_rectangle(cr, r->x, r->y, r->w, r->h);
         set_rgba(cr, r->fill);
         cairo_fill_preserve(cr);
@@ -664,6 +748,7 @@ struct cm_draw_cache {
     cairo_surface_t *inset;    /* the locator inset, drawn once; NULL without one */
     int inset_x, inset_y;      /* where it goes, in device pixels */
     int opaque;                /* every pixel of the ground is */
+    uint64_t id;               /* this ground, among every cache the process made */
 };
 
 /* Whether every pixel of @s, an image surface, has alpha 255. */
@@ -722,8 +807,10 @@ paint_step(cairo_t *cr, const cm_scene *sc, const cm_paint_step *st, const cm_dr
 {
     switch (st->what) {
     case CM_PAINT_WATER:   /* and the base map with it: the cache holds both */
-        if (!cache)
+        if (!cache) {
+            damage_full(cr);
             draw_ground(cr, sc->base);
+        }
         /* round joins and caps for everything, as the ground and the SVG have them,
          * whether or not the ground was drawn on this surface */
         cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
@@ -731,7 +818,9 @@ paint_step(cairo_t *cr, const cm_scene *sc, const cm_paint_step *st, const cm_dr
         return 1;
     case CM_PAINT_BASE_MAP:   /* drawn with the water */
         return 1;
-    case CM_PAINT_AREAS:
+    case CM_PAINT_AREAS:   /* the areas and the sea over them: most of the map */
+        if (sc->n_areas)
+            damage_full(cr);
         draw_areas(cr, sc);
         draw_sea_again(cr, sc);
         return 1;
@@ -742,6 +831,7 @@ paint_step(cairo_t *cr, const cm_scene *sc, const cm_paint_step *st, const cm_dr
     case CM_PAINT_INSET:
         if (cache)
             return put_inset(cr, cache);
+        damage_full(cr);
         draw_inset(cr, sc->base);
         return 1;
     case CM_PAINT_BOX:
@@ -786,8 +876,10 @@ cm_draw_cache_create(cm_draw_cache **out, const cm_scene_base *base, double scal
     *out = NULL;
     if (!c)
         return CM_ERR_NOMEM;
+    static uint64_t next_id;
     c->base = base;
     c->scale = scale;
+    c->id = __atomic_add_fetch(&next_id, 1, __ATOMIC_RELAXED);
     c->ground = cm_pages_surface((int)ceil(base->width_px * scale),
                                  (int)ceil(base->height_px * scale));
     cairo_t *cr = cairo_create(c->ground);
@@ -849,23 +941,149 @@ cm_draw_cache_fits(const cm_draw_cache *cache, const cm_scene *scene, double sca
     return cache && cache->base == scene->base && cache->scale == scale;
 }
 
+/* What a surface drawn over a cache's ground holds beyond it, kept on the
+ * surface from one slice to the next (the thread's canvas, cm_sprite_canvas):
+ * the next slice restores only what this one drew, and tells the PNG writer
+ * where the two can differ (cm_draw_surface_changes). */
+typedef struct canvas_state {
+    uint64_t ground;      /* the id of the cache whose ground is under it; 0: unknown */
+    damage drawn;         /* what the last slice drew over the ground */
+    uint64_t token;       /* the last slice's image */
+    uint64_t since;       /* 0, or the image before, which differs only within: */
+    damage changes;       /* what the last slice and the one before it drew */
+} canvas_state;
+
+static const cairo_user_data_key_t canvas_key;
+
+static void
+canvas_state_free(void *p)
+{
+    canvas_state *cs = p;
+    if (cs) {
+        free(cs->drawn.r);
+        free(cs->changes.r);
+        free(cs);
+    }
+}
+
+/* @surface's state, made on first use; NULL when out of memory. */
+static canvas_state *
+canvas_of(cairo_surface_t *surface)
+{
+    canvas_state *cs = cairo_surface_get_user_data(surface, &canvas_key);
+    if (cs)
+        return cs;
+    cs = calloc(1, sizeof(*cs));
+    if (cs && cairo_surface_set_user_data(surface, &canvas_key, cs, canvas_state_free) !=
+                  CAIRO_STATUS_SUCCESS) {
+        free(cs);
+        cs = NULL;
+    }
+    return cs;
+}
+
+/* The ground's pixels back in @surface where @d says a slice drew. */
+static void
+restore_ground(cairo_surface_t *surface, const cm_draw_cache *cache, const damage *d)
+{
+    int w = cairo_image_surface_get_width(surface), h = cairo_image_surface_get_height(surface);
+    int stride = cairo_image_surface_get_stride(surface);
+    unsigned char *dst = cairo_image_surface_get_data(surface);
+    const unsigned char *src = cairo_image_surface_get_data(cache->ground);
+    cairo_surface_flush(surface);
+    for (size_t i = 0; i < d->n; i++) {
+        int x0 = d->r[i][0] > 0 ? d->r[i][0] : 0, y0 = d->r[i][1] > 0 ? d->r[i][1] : 0;
+        int x1 = d->r[i][2] < w ? d->r[i][2] : w, y1 = d->r[i][3] < h ? d->r[i][3] : h;
+        for (int y = y0; x1 > x0 && y < y1; y++)
+            memcpy(dst + (size_t)y * (size_t)stride + 4 * (size_t)x0,
+                   src + (size_t)y * (size_t)stride + 4 * (size_t)x0, 4 * (size_t)(x1 - x0));
+    }
+    cairo_surface_mark_dirty(surface);
+}
+
+/* @a's rectangles, then @b's, into @out; 0 when out of memory. */
+static int
+join_damage(damage *out, const damage *a, const damage *b)
+{
+    size_t n = a->n + b->n;
+    if (n > out->cap) {
+        int (*r)[4] = realloc(out->r, n * sizeof(*r));
+        if (!r)
+            return 0;
+        out->r = r;
+        out->cap = n;
+    }
+    if (a->n)
+        memcpy(out->r, a->r, a->n * sizeof(*a->r));
+    if (b->n)
+        memcpy(out->r + a->n, b->r, b->n * sizeof(*b->r));
+    out->n = n;
+    out->full = 0;
+    return 1;
+}
+
 cm_status
 cm_draw_surface(cairo_surface_t *surface, const cm_scene *scene, double scale,
                 const cm_draw_cache *cache)
 {
+    static uint64_t next_token;
     cairo_t *cr = cairo_create(surface);
     cm_status st = CM_ERR_NOMEM;
-    if (cairo_status(cr) == CAIRO_STATUS_SUCCESS) {
-        if (cache && !put_ground(surface, cache)) {   /* never so: they have one size */
+    canvas_state *cs = cache ? canvas_of(surface) : cairo_surface_get_user_data(surface, &canvas_key);
+    damage now = { 0, 0, 0, 0, NULL };
+    int partial = 0;
+    if (cairo_status(cr) == CAIRO_STATUS_SUCCESS && (cs || !cache)) {
+        partial = cs && cache && cs->ground == cache->id && !cs->drawn.full &&
+                  cairo_image_surface_get_width(surface) ==
+                      cairo_image_surface_get_width(cache->ground) &&
+                  cairo_image_surface_get_height(surface) ==
+                      cairo_image_surface_get_height(cache->ground) &&
+                  cairo_image_surface_get_stride(surface) ==
+                      cairo_image_surface_get_stride(cache->ground);
+        if (partial) {
+            restore_ground(surface, cache, &cs->drawn);
+        } else if (cache && !put_ground(surface, cache)) {   /* never so: they have one size */
             cache = NULL;
             cairo_set_operator(cr, CAIRO_OPERATOR_CLEAR);   /* not the last map's pixels */
             cairo_paint(cr);
             cairo_set_operator(cr, CAIRO_OPERATOR_OVER);
         }
-        st = draw_scene(cr, scene, scale, cache);
+        if (cairo_set_user_data(cr, &damage_key, &now, NULL) == CAIRO_STATUS_SUCCESS)
+            st = draw_scene(cr, scene, scale, cache);
+        cairo_set_user_data(cr, &damage_key, NULL, NULL);
+        st = now.nomem ? CM_ERR_NOMEM : st;
     }
     cairo_destroy(cr);
+    if (cs) {
+        /* what the next slice restores, and what the PNG writer reads */
+        int known = st == CM_OK && cache && !now.full;
+        if (known && partial && !join_damage(&cs->changes, &cs->drawn, &now))
+            st = CM_ERR_NOMEM;
+        known &= st == CM_OK;
+        cs->since = known && partial ? cs->token : 0;
+        cs->token = __atomic_add_fetch(&next_token, 1, __ATOMIC_RELAXED);
+        free(cs->drawn.r);
+        cs->drawn = now;
+        cs->drawn.full |= !known;
+        cs->ground = known ? cache->id : 0;
+    } else {
+        free(now.r);
+    }
     return st;
+}
+
+int
+cm_draw_surface_changes(cairo_surface_t *surface, cm_png_changes *out)
+{
+    const canvas_state *cs = cairo_surface_get_user_data(surface, &canvas_key);
+    memset(out, 0, sizeof(*out));
+    if (!cs)
+        return 0;
+    out->token = cs->token;
+    out->since = cs->since;
+    out->n_rects = cs->since ? cs->changes.n : 0;
+    out->rects = (const int (*)[4])cs->changes.r;
+    return 1;
 }
 
 /* ---- for the other backends ------------------------------------------------------------- */

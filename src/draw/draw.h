@@ -5,6 +5,7 @@
 #define CM_SRC_DRAW_H
 
 #include "conflictmap/draw.h"
+#include "draw/png.h"
 #include "layout/scene.h"
 
 #include <cairo.h>
@@ -21,6 +22,12 @@ int cm_draw_cache_opaque(const cm_draw_cache *cache);
  * ground (cm_draw_cache_fits). Returns CM_OK or CM_ERR_NOMEM. */
 cm_status cm_draw_surface(cairo_surface_t *surface, const cm_scene *scene, double scale,
                           const cm_draw_cache *cache);
+
+/* Where @surface, drawn on by cm_draw_surface() over a cache's ground, can
+ * differ from its previous slice, for the PNG writer (png.h); 0 when it
+ * was not (*@out then says nothing). The rectangles are the surface's until
+ * it is drawn on again. */
+int cm_draw_surface_changes(cairo_surface_t *surface, cm_png_changes *out);
 
 /* Draws @scene at @scale into a new ARGB32 image surface (*out, the caller's).
  * Returns CM_OK or CM_ERR_NOMEM. */

@@ -121,8 +121,10 @@ png_write(cm_cairo_file *f, cairo_surface_t *surface)
 {
     /* over an opaque ground, drawn over: opaque (OVER keeps alpha 1) */
     int opaque = f->ground && cm_draw_cache_opaque(f->ground);
+    cm_png_changes ch;
     if (!f->trim)
-        return cm_png_write(surface, f->png_colors, opaque, &f->o);
+        return cm_png_write(surface, f->png_colors, opaque,
+                            f->ground && cm_draw_surface_changes(surface, &ch) ? &ch : NULL, &f->o);
     /* the image's first rows and columns: the same pixels, read in place */
     int w = (int)lround(f->trim[0]), h = (int)lround(f->trim[1]);
     if (w > cairo_image_surface_get_width(surface))
@@ -134,7 +136,7 @@ png_write(cm_cairo_file *f, cairo_surface_t *surface)
         cairo_image_surface_get_data(surface), CAIRO_FORMAT_ARGB32, w, h,
         cairo_image_surface_get_stride(surface));
     cm_status st = cairo_surface_status(cut) == CAIRO_STATUS_SUCCESS
-                       ? cm_png_write(cut, f->png_colors, opaque, &f->o) : CM_ERR_NOMEM;
+                       ? cm_png_write(cut, f->png_colors, opaque, NULL, &f->o) : CM_ERR_NOMEM;
     cairo_surface_destroy(cut);
     return st;
 }

@@ -220,12 +220,10 @@ rgb_sse_ok(void)
 }
 #endif
 
+/* @width pixels of @row as R, G, B bytes into @dst. */
 static void
-row_rgb(const image *im, const void *ctx, int y, unsigned char *dst)
+rgb_pixels(const uint32_t *row, int width, unsigned char *dst)
 {
-    (void)ctx;
-    const uint32_t *row = row_of(im, y);
-    const int width = im->width;   /* a local: stores through dst may alias im */
     int x = 0;
 #if defined(__x86_64__) && defined(__GNUC__)
     if (rgb_sse_ok()) {
@@ -254,6 +252,13 @@ row_rgb(const image *im, const void *ctx, int y, unsigned char *dst)
         dst[1] = (unsigned char)(p >> 8);
         dst[2] = (unsigned char)p;
     }
+}
+
+static void
+row_rgb(const image *im, const void *ctx, int y, unsigned char *dst)
+{
+    (void)ctx;
+    rgb_pixels(row_of(im, y), im->width, dst);
 }
 
 static void
@@ -422,6 +427,78 @@ filter_rows(const image *im, const layout *l, unsigned char *work, const rows_ou
     }
 }
 
+/* A span of a row: pixels [x0, x1). */
+typedef struct span {
+    int x0, x1;
+} span;
+
+static int
+by_top(const void *a, const void *b)
+{
+    const int *p = *(const int (*)[4])a, *q = *(const int (*)[4])b;
+    return (p[1] > q[1]) - (p[1] < q[1]);
+}
+
+static int
+by_left(const void *a, const void *b)
+{
+    const span *p = a, *q = b;
+    return (p->x0 > q->x0) - (p->x0 < q->x0);
+}
+
+/* filter_rows() for an RGB image without filters that differs from the
+ * previous one only within @ch's rectangles: each row's pixels inside them
+ * are converted and compared with the previous image's, in place, and the
+ * rest is the previous image's already. Returns 0 when out of memory
+ * (before any row). */
+static int
+filter_spans(const image *im, cm_deflate *d, const cm_png_changes *ch)
+{
+    size_t n = ch->n_rects;
+    int (*r)[4] = malloc((n ? n : 1) * sizeof(*r));
+    span *active = malloc((n ? n : 1) * sizeof(*active));
+    unsigned char *tmp = malloc(3 * (size_t)im->width);
+    if (!r || !active || !tmp) {
+        free(r);
+        free(active);
+        free(tmp);
+        return 0;
+    }
+    memcpy(r, ch->rects, n * sizeof(*r));
+    qsort(r, n, sizeof(*r), by_top);
+    size_t next = 0;
+    for (int y = 0; y < im->height; y++) {
+        while (next < n && r[next][1] <= y)
+            next++;
+        /* the rectangles over row y, as spans sorted by x0, then merged */
+        size_t k = 0;
+        for (size_t i = 0; i < next; i++)
+            if (r[i][3] > y && r[i][0] < im->width && r[i][2] > 0 && r[i][2] > r[i][0])
+                active[k++] = (span){ r[i][0] > 0 ? r[i][0] : 0,
+                                      r[i][2] < im->width ? r[i][2] : im->width };
+        qsort(active, k, sizeof(*active), by_left);
+        unsigned char *old = cm_deflate_prev_row(d, (size_t)y) + 1;   /* after the filter byte */
+        const uint32_t *row = row_of(im, y);
+        int changed = 0;
+        for (size_t i = 0; i < k;) {
+            int x0 = active[i].x0, x1 = active[i].x1;
+            for (i++; i < k && active[i].x0 <= x1; i++)
+                x1 = active[i].x1 > x1 ? active[i].x1 : x1;
+            size_t bytes = 3 * (size_t)(x1 - x0);
+            rgb_pixels(row + x0, x1 - x0, tmp);
+            if (memcmp(old + 3 * (size_t)x0, tmp, bytes) != 0) {
+                memcpy(old + 3 * (size_t)x0, tmp, bytes);
+                changed = 1;
+            }
+        }
+        cm_deflate_row_kept(d, (size_t)y, changed);
+    }
+    free(r);
+    free(active);
+    free(tmp);
+    return 1;
+}
+
 /* The zlib stream as IDAT chunks of at most 2^31 - 1 bytes (PNG's limit),
  * from pieces of any size. */
 typedef struct idat_writer {
@@ -470,6 +547,7 @@ typedef struct scratch {
     struct libdeflate_compressor *c;
     int level;
     cm_deflate *d;                      /* level 0 */
+    uint64_t token;                     /* the last image's cm_png_changes token, or 0 */
 } scratch;
 
 static pthread_key_t scratch_key;
@@ -570,9 +648,19 @@ compress(scratch *s, const image *im, const layout *l, const cm_png_params *p, s
                                      !p->fresh)
                   : CM_ERR_NOMEM;
         if (st == CM_OK) {
-            rows_out out = { NULL, s->d };
-            filter_rows(im, l, work, &out);
-            *packed = cm_deflate_end(s->d);
+            /* only the pixels that can differ from the thread's last image */
+            const cm_png_changes *ch = p->changes;
+            int spans = ch && ch->since && ch->since == s->token && cm_deflate_comparing(s->d) &&
+                        l->fill == row_rgb && l->filter == CM_PNG_FILTER_NONE &&
+                        l->room == l->row_bytes && !p->fresh;
+            if (spans && !filter_spans(im, s->d, ch)) {
+                st = CM_ERR_NOMEM;
+            } else if (!spans) {
+                rows_out out = { NULL, s->d };
+                filter_rows(im, l, work, &out);
+            }
+            if (st == CM_OK)
+                *packed = cm_deflate_end(s->d);
         }
     } else if (st == CM_OK) {
         st = libdeflate_ready(s, raw_bytes, p->level) ? CM_OK : CM_ERR_NOMEM;
@@ -583,6 +671,9 @@ compress(scratch *s, const image *im, const layout *l, const cm_png_params *p, s
         }
     }
     free(work);
+    /* the next image may say it differs from this one, when this one is in the
+     * band encoder's rows */
+    s->token = st == CM_OK && *packed && p->level == 0 && p->changes ? p->changes->token : 0;
     /* packed == 0: the output outgrew its bound, a bug */
     return st == CM_OK && *packed == 0 ? CM_ERR_INTERNAL : st;
 }
@@ -917,7 +1008,7 @@ cm_png_default_params(unsigned max_colors)
     /* bench/README.md: no filter at level 1 is the fastest and the smallest of
      * the fast ones (313 KB, 14 ms a map; libpng's fastest, 340 KB, 18 ms);
      * an indexed map is a third of the bytes, where level 6 is worth its time. */
-    cm_png_params p = { 0, 6, CM_PNG_FILTER_NONE, CM_PNG_FILTER_NONE, max_colors, 0, 0 };
+    cm_png_params p = { 0, 6, CM_PNG_FILTER_NONE, CM_PNG_FILTER_NONE, max_colors, 0, 0, NULL };
     return p;
 }
 
@@ -959,9 +1050,11 @@ outfile_sink(void *closure, const void *data, size_t n)
 }
 
 cm_status
-cm_png_write(cairo_surface_t *surface, unsigned max_colors, int opaque, cm_outfile *o)
+cm_png_write(cairo_surface_t *surface, unsigned max_colors, int opaque,
+             const cm_png_changes *changes, cm_outfile *o)
 {
     cm_png_params p = cm_png_default_params(max_colors);
     p.opaque = opaque;
+    p.changes = changes;
     return cm_png_encode(surface, &p, outfile_sink, o);
 }

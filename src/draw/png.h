@@ -5,6 +5,7 @@
 #define CM_SRC_PNG_H
 
 #include <cairo.h>
+#include <stdint.h>
 #include <stddef.h>
 #include "conflictmap/diag.h"
 #include "common/outfile.h"
@@ -20,6 +21,19 @@ typedef enum cm_png_filter {
     CM_PNG_FILTER_ADAPTIVE
 } cm_png_filter;
 
+/* Where an image differs from the one encoded before it on the same thread:
+ * a map drawn over its ground (src/draw/draw.c) knows which pixels a slice
+ * drew and which the slice before drew, and nothing else can differ. The
+ * encoder then reads and compares those pixels only. */
+typedef struct cm_png_changes {
+    uint64_t token;          /* this image, for the next image's @since */
+    uint64_t since;          /* 0, or the token of the image this one differs from
+                              * only within @rects; used only when that image is
+                              * the thread's last one encoded */
+    size_t n_rects;
+    const int (*rects)[4];   /* x0, y0, x1, y1 in pixels, x1 and y1 excluded */
+} cm_png_changes;
+
 typedef struct cm_png_params {
     /* The compressor for true-colour images: 0, src/draw/deflate.c's band encoder
      * (no levels: it has one way of matching); 1-12, libdeflate at that level. */
@@ -32,6 +46,7 @@ typedef struct cm_png_params {
                                  * thread's previous map (the bytes are the same) */
     int opaque;                 /* the caller knows every pixel is opaque: not read
                                  * for it (a map over its ground, cm_draw_cache) */
+    const cm_png_changes *changes;   /* NULL, or where it differs from the last */
 } cm_png_params;
 
 /* What conflictmap writes unless told otherwise; bench/ measured the choice. */
@@ -52,7 +67,7 @@ cm_status cm_png_encode(cairo_surface_t *surface, const cm_png_params *p, cm_png
  * cm_png_params. Returns CM_OK, CM_ERR_IO (@o is marked failed) or
  * CM_ERR_NOMEM. */
 cm_status cm_png_write(cairo_surface_t *surface, unsigned max_colors, int opaque,
-                       cm_outfile *o);
+                       const cm_png_changes *changes, cm_outfile *o);
 
 /* How many bands of the calling thread's last map the band encoder took
  * from the map before, of how many (*@bands); for tests and bench/. */

@@ -479,7 +479,7 @@ test_full_disk_leaves_nothing(void)
     cm_outfile o;
     cm_diag_list *diags = cm_diag_list_create();
     CHECK_INT(cm_outfile_open(&o, path, diags), CM_OK);
-    CHECK_INT(cm_png_write(s, 0, 0, &o), CM_ERR_IO);
+    CHECK_INT(cm_png_write(s, 0, 0, NULL, &o), CM_ERR_IO);
     CHECK_INT(cm_outfile_commit(&o, diags), CM_ERR_IO);
     setrlimit(RLIMIT_FSIZE, &old);
     CHECK_INT(count_entries(dir), 0);
