@@ -541,13 +541,23 @@ idat_piece(void *closure, const void *data, size_t n)
  * fresh 6 MB buffer a map costs its page faults again, some 15% of the
  * encoding (measured with perf), and the band encoder keeps the previous
  * map's bands to reuse. Freed when the thread ends. */
+/* The band encoder of one size of image: an HTML run writes each slice at
+ * 1x, at 2x and as the phone's page, and with one encoder for all three no
+ * band was ever reused. */
+typedef struct bands_of_size {
+    cm_deflate *d;
+    size_t rows, stride, bpp;           /* of its last image; 0: none yet */
+    uint64_t token;                     /* the last image's cm_png_changes token, or 0 */
+} bands_of_size;
+
+enum { N_SIZES = 4 };
+
 typedef struct scratch {
     unsigned char *raw, *z;             /* libdeflate's (levels 1-12) */
     size_t raw_cap, z_cap;
     struct libdeflate_compressor *c;
     int level;
-    cm_deflate *d;                      /* level 0 */
-    uint64_t token;                     /* the last image's cm_png_changes token, or 0 */
+    bands_of_size sizes[N_SIZES];       /* level 0; the most recently used first */
 } scratch;
 
 static pthread_key_t scratch_key;
@@ -561,7 +571,8 @@ scratch_free(void *p)
     if (!s)
         return;
     libdeflate_free_compressor(s->c);
-    cm_deflate_destroy(s->d);
+    for (int i = 0; i < N_SIZES; i++)
+        cm_deflate_destroy(s->sizes[i].d);
     free(s->z);
     free(s->raw);
     free(s);
@@ -588,8 +599,35 @@ cm_png_bands_reused(size_t *bands)
 {
     pthread_once(&scratch_once, scratch_init);
     scratch *s = scratch_key_ok ? pthread_getspecific(scratch_key) : NULL;
-    *bands = s && s->d ? cm_deflate_bands(s->d) : 0;
-    return s && s->d ? cm_deflate_reused(s->d) : 0;
+    cm_deflate *d = s ? s->sizes[0].d : NULL;
+    *bands = d ? cm_deflate_bands(d) : 0;
+    return d ? cm_deflate_reused(d) : 0;
+}
+
+/* The band encoder for images of @rows x @stride bytes, @bpp a pixel, made
+ * first in @s's list; NULL when out of memory. */
+static bands_of_size *
+bands_for(scratch *s, size_t rows, size_t stride, size_t bpp)
+{
+    int i = 0;
+    while (i < N_SIZES && s->sizes[i].d &&
+           !(s->sizes[i].rows == rows && s->sizes[i].stride == stride && s->sizes[i].bpp == bpp))
+        i++;
+    if (i == N_SIZES || !s->sizes[i].d) {   /* a new size: the least recently used goes */
+        i = i == N_SIZES ? N_SIZES - 1 : i;
+        if (!s->sizes[i].d)
+            s->sizes[i].d = cm_deflate_create();
+        if (!s->sizes[i].d)
+            return NULL;
+        s->sizes[i].rows = rows;
+        s->sizes[i].stride = stride;
+        s->sizes[i].bpp = bpp;
+        s->sizes[i].token = 0;
+    }
+    bands_of_size b = s->sizes[i];
+    memmove(s->sizes + 1, s->sizes, (size_t)i * sizeof(s->sizes[0]));
+    s->sizes[0] = b;
+    return &s->sizes[0];
 }
 
 /* This thread's scratch; NULL when out of memory. */
@@ -642,25 +680,24 @@ compress(scratch *s, const image *im, const layout *l, const cm_png_params *p, s
     cm_status st = work ? CM_OK : CM_ERR_NOMEM;
     *packed = 0;
     if (st == CM_OK && p->level == 0) {
-        if (!s->d)
-            s->d = cm_deflate_create();
-        st = s->d ? cm_deflate_begin(s->d, (size_t)im->height, l->row_bytes + 1, l->bpp,
+        bands_of_size *b = bands_for(s, (size_t)im->height, l->row_bytes + 1, l->bpp);
+        st = b ? cm_deflate_begin(b->d, (size_t)im->height, l->row_bytes + 1, l->bpp,
                                      !p->fresh)
                   : CM_ERR_NOMEM;
         if (st == CM_OK) {
             /* only the pixels that can differ from the thread's last image */
             const cm_png_changes *ch = p->changes;
-            int spans = ch && ch->since && ch->since == s->token && cm_deflate_comparing(s->d) &&
+            int spans = ch && ch->since && ch->since == b->token && cm_deflate_comparing(b->d) &&
                         l->fill == row_rgb && l->filter == CM_PNG_FILTER_NONE &&
                         l->room == l->row_bytes && !p->fresh;
-            if (spans && !filter_spans(im, s->d, ch)) {
+            if (spans && !filter_spans(im, b->d, ch)) {
                 st = CM_ERR_NOMEM;
             } else if (!spans) {
-                rows_out out = { NULL, s->d };
+                rows_out out = { NULL, b->d };
                 filter_rows(im, l, work, &out);
             }
             if (st == CM_OK)
-                *packed = cm_deflate_end(s->d);
+                *packed = cm_deflate_end(b->d);
         }
     } else if (st == CM_OK) {
         st = libdeflate_ready(s, raw_bytes, p->level) ? CM_OK : CM_ERR_NOMEM;
@@ -673,7 +710,8 @@ compress(scratch *s, const image *im, const layout *l, const cm_png_params *p, s
     free(work);
     /* the next image may say it differs from this one, when this one is in the
      * band encoder's rows */
-    s->token = st == CM_OK && *packed && p->level == 0 && p->changes ? p->changes->token : 0;
+    if (p->level == 0 && s->sizes[0].d)
+        s->sizes[0].token = st == CM_OK && *packed && p->changes ? p->changes->token : 0;
     /* packed == 0: the output outgrew its bound, a bug */
     return st == CM_OK && *packed == 0 ? CM_ERR_INTERNAL : st;
 }
@@ -683,7 +721,7 @@ put_stream(writer *w, scratch *s, const cm_png_params *p, size_t packed)
 {
     idat_writer c = { w, packed, 0, 0 };
     if (p->level == 0)
-        cm_deflate_emit(s->d, idat_piece, &c);
+        cm_deflate_emit(s->sizes[0].d, idat_piece, &c);
     else
         idat_piece(&c, s->z, packed);
 }

@@ -29,7 +29,7 @@ typedef struct cm_png_changes {
     uint64_t token;          /* this image, for the next image's @since */
     uint64_t since;          /* 0, or the token of the image this one differs from
                               * only within @rects; used only when that image is
-                              * the thread's last one encoded */
+                              * the last of this size the thread encoded */
     size_t n_rects;
     const int (*rects)[4];   /* x0, y0, x1, y1 in pixels, x1 and y1 excluded */
 } cm_png_changes;

@@ -6,6 +6,7 @@
 
 #include <pthread.h>
 #include <stdlib.h>
+#include <string.h>
 
 enum { BUDGET_BYTES = 48 << 20 };   /* a run's labels take a few megabytes */
 
@@ -70,10 +71,24 @@ cm_sprite_add(const void *key, size_t n, cairo_surface_t *surface, int dx, int d
     return kept != NULL;
 }
 
+/* A thread's canvases, one for each size it draws: an HTML run draws each
+ * slice at 1x, at 2x and as the phone's page, and one canvas for all three
+ * was made again (tens of megabytes cleared) at every image. */
+enum { N_CANVASES = 4 };
+
+typedef struct canvases {
+    cairo_surface_t *c[N_CANVASES];   /* the most recently used first */
+} canvases;
+
 static void
 canvas_free(void *p)
 {
-    cairo_surface_destroy(p);
+    canvases *cs = p;
+    if (!cs)
+        return;
+    for (int i = 0; i < N_CANVASES; i++)
+        cairo_surface_destroy(cs->c[i]);
+    free(cs);
 }
 
 static void
@@ -88,21 +103,30 @@ cm_sprite_canvas(int width, int height)
     pthread_once(&canvas_once, canvas_init);
     if (!canvas_key_ok)
         return NULL;
-    cairo_surface_t *c = pthread_getspecific(canvas_key);
-    if (c && (cairo_image_surface_get_width(c) != width ||
-              cairo_image_surface_get_height(c) != height)) {
-        cairo_surface_destroy(c);
-        c = NULL;
-        pthread_setspecific(canvas_key, NULL);
-    }
-    if (!c) {
-        c = cm_pages_surface(width, height);
-        if (cairo_surface_status(c) != CAIRO_STATUS_SUCCESS ||
-            pthread_setspecific(canvas_key, c) != 0) {
-            cairo_surface_destroy(c);
+    canvases *cs = pthread_getspecific(canvas_key);
+    if (!cs) {
+        cs = calloc(1, sizeof(*cs));
+        if (!cs || pthread_setspecific(canvas_key, cs) != 0) {
+            free(cs);
             return NULL;
         }
     }
+    int i = 0;
+    while (i < N_CANVASES && cs->c[i] && (cairo_image_surface_get_width(cs->c[i]) != width ||
+                                          cairo_image_surface_get_height(cs->c[i]) != height))
+        i++;
+    cairo_surface_t *c = i < N_CANVASES ? cs->c[i] : NULL;
+    if (!c) {   /* a new size: the least recently used goes */
+        i = N_CANVASES - 1;
+        c = cm_pages_surface(width, height);
+        if (cairo_surface_status(c) != CAIRO_STATUS_SUCCESS) {
+            cairo_surface_destroy(c);
+            return NULL;
+        }
+        cairo_surface_destroy(cs->c[i]);
+    }
+    memmove(cs->c + 1, cs->c, (size_t)i * sizeof(cs->c[0]));
+    cs->c[0] = c;
     return cairo_surface_reference(c);
 }
 
@@ -116,7 +140,7 @@ cm_sprite_release(void)
     pthread_mutex_unlock(&sprites_lock);
     pthread_once(&canvas_once, canvas_init);
     if (canvas_key_ok) {
-        cairo_surface_destroy(pthread_getspecific(canvas_key));
+        canvas_free(pthread_getspecific(canvas_key));
         pthread_setspecific(canvas_key, NULL);
     }
 }

@@ -29,13 +29,13 @@ int cm_sprite_add(const void *key, size_t n, cairo_surface_t *surface, int dx, i
                   cm_sprite *out);
 
 /* The calling thread's canvas of @width x @height (ARGB32), kept from one map
- * to the next so that a run does not pay for 7 MB of fresh pages a map; the
- * caller gets a reference of its own and finds the last map's pixels in it.
- * NULL when out of memory. */
+ * of that size to the next (a few sizes a thread) so that a run does not pay
+ * for 7 MB of fresh pages a map; the caller gets a reference of its own and
+ * finds the last map of that size's pixels in it. NULL when out of memory. */
 cairo_surface_t *cm_sprite_canvas(int width, int height);
 
 /* Empties the sprite cache (a sprite still referenced lives on) and frees the
- * calling thread's canvas (other threads' go when they end). */
+ * calling thread's canvases (other threads' go when they end). */
 void cm_sprite_release(void);
 
 #endif
