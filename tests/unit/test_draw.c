@@ -138,54 +138,61 @@ static const char seq_events[] =
     "{\"time\": \"2020-10-09T12:00:00Z\", \"place\": \"Mingachevir\", \"kind\": \"statement\"},"
     "{\"time\": \"2020-10-09T13:00:00Z\", \"place\": \"Yevlakh\", \"kind\": \"clash\"}]}";
 
-/* Every slice of @events drawn in turn over one cache, as a run's thread
- * draws them (each slice restores only what the one before drew, and the PNG
- * writer reads only where the two drew), has exactly the bytes of the same
- * slice drawn from scratch. */
+/* Every slice of @events drawn in turn over one cache for each of @n_scales
+ * scales, the scales taking turns as in an HTML run (each slice restores only
+ * what the one before of its size drew, and the PNG writer reads only where
+ * the two drew), has exactly the bytes of the same slice drawn from scratch. */
 static void
 check_sequence(const cm_events *events, cm_layer **layers, const cm_projection *proj,
-               const cm_style *style, const cm_gazetteer *gaz, const double bbox[4], double scale)
+               const cm_style *style, const cm_gazetteer *gaz, const double bbox[4],
+               const double *scales, int n_scales)
 {
     cm_slices *slices = NULL;
     cm_scene_base *base = NULL;
-    cm_draw_cache *cache = NULL;
+    cm_draw_cache *cache[2] = { NULL, NULL };
     char path[64];
     CHECK_INT(cm_slices_make(&slices, events, NULL, NULL), CM_OK);
     CHECK_INT(cm_scene_base_create(&base, layers, 3, proj, style, gaz, events, bbox, 800, 600),
               CM_OK);
-    CHECK_INT(cm_draw_cache_create(&cache, base, scale), CM_OK);
+    for (int k = 0; k < n_scales && k < 2; k++)
+        CHECK_INT(cm_draw_cache_create(&cache[k], base, scales[k]), CM_OK);
     size_t n = slices ? cm_slices_count(slices) : 0;
     CHECK(n >= 5);
-    for (int pass = 0; pass < 2; pass++) {   /* over the cache in turn, then each alone */
+    for (int pass = 0; pass < 2; pass++) {   /* over the caches in turn, then each alone */
         cm_scene *prev = NULL, *scene = NULL;
         for (size_t i = 0; i < n; i++) {
             CHECK_INT(cm_scene_layout(&scene, base, cm_slices_get(slices, i), prev), CM_OK);
-            snprintf(path, sizeof(path), "seq-%d-%zu.png", pass, i);
-            if (pass == 0)
-                CHECK_INT(cm_draw_cached(scene, cache, CM_FORMAT_PNG, scale, 0, path, NULL), CM_OK);
-            else
-                CHECK_INT(cm_draw(scene, CM_FORMAT_PNG, scale, 0, path, NULL), CM_OK);
+            for (int k = 0; k < n_scales && k < 2; k++) {
+                snprintf(path, sizeof(path), "seq-%d-%d-%zu.png", pass, k, i);
+                if (pass == 0)
+                    CHECK_INT(cm_draw_cached(scene, cache[k], CM_FORMAT_PNG, scales[k], 0, path,
+                                             NULL), CM_OK);
+                else
+                    CHECK_INT(cm_draw(scene, CM_FORMAT_PNG, scales[k], 0, path, NULL), CM_OK);
+            }
             cm_scene_destroy(prev);
             prev = scene;
         }
         cm_scene_destroy(prev);
     }
-    for (size_t i = 0; i < n; i++) {
-        size_t na = 0, nb = 0;
-        char other[64];
-        snprintf(path, sizeof(path), "seq-0-%zu.png", i);
-        snprintf(other, sizeof(other), "seq-1-%zu.png", i);
-        unsigned char *a = read_all(path, &na), *b = read_all(other, &nb);
-        if (!(a && b && na == nb && memcmp(a, b, na) == 0))
-            fprintf(stderr, "test_draw: slice %zu of %zu at scale %g: over the cache in turn "
-                    "%zu bytes, alone %zu, not the same\n", i, n, scale, na, nb);
-        CHECK(a && b && na > 1000 && na == nb && memcmp(a, b, na) == 0);
-        free(a);
-        free(b);
-        unlink(path);
-        unlink(other);
-    }
-    cm_draw_cache_destroy(cache);
+    for (size_t i = 0; i < n; i++)
+        for (int k = 0; k < n_scales && k < 2; k++) {
+            size_t na = 0, nb = 0;
+            char other[64];
+            snprintf(path, sizeof(path), "seq-0-%d-%zu.png", k, i);
+            snprintf(other, sizeof(other), "seq-1-%d-%zu.png", k, i);
+            unsigned char *a = read_all(path, &na), *b = read_all(other, &nb);
+            if (!(a && b && na == nb && memcmp(a, b, na) == 0))
+                fprintf(stderr, "test_draw: slice %zu of %zu at scale %g: over the cache in "
+                        "turn %zu bytes, alone %zu, not the same\n", i, n, scales[k], na, nb);
+            CHECK(a && b && na > 1000 && na == nb && memcmp(a, b, na) == 0);
+            free(a);
+            free(b);
+            unlink(path);
+            unlink(other);
+        }
+    for (int k = 0; k < 2; k++)
+        cm_draw_cache_destroy(cache[k]);
     cm_scene_base_destroy(base);
     cm_slices_destroy(slices);
 }
@@ -342,7 +349,8 @@ main(void)
     check_marker_keys(scene);
     check_formats();
     /* in turn over one cache, with shaded areas (the example) and without */
-    check_sequence(events, layers, proj, style, gaz, bbox, 1);
+    static const double one[1] = { 1 }, both[2] = { 1, 2 };
+    check_sequence(events, layers, proj, style, gaz, bbox, one, 1);
     cm_events *plain = NULL;
     FILE *f = fopen("seq-events.json", "w");
     if (f) {
@@ -351,8 +359,8 @@ main(void)
     }
     CHECK_INT(cm_events_load(&plain, "seq-events.json", gaz, NULL), CM_OK);
     if (plain) {
-        check_sequence(plain, layers, proj, style, gaz, bbox, 1);
-        check_sequence(plain, layers, proj, style, gaz, bbox, 2);
+        check_sequence(plain, layers, proj, style, gaz, bbox, one, 1);
+        check_sequence(plain, layers, proj, style, gaz, bbox, both, 2);   /* taking turns */
     }
     cm_events_destroy(plain);
     unlink("seq-events.json");
