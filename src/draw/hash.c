@@ -12,7 +12,7 @@
 /* Bump when drawing changes in a way the scene does not show (a new symbol
  * shape, another blend), so that files drawn by an older conflictmap are not
  * kept by an incremental run. */
-static const char draw_revision[] = "conflictmap draw 3";   /* 3: labels, markers, inset as sprites */
+static const char draw_revision[] = "conflictmap draw 4";   /* 4: halos grown, not stroked */
 
 /* A SHA-256 fed through a buffer: the values hashed are a few bytes each,
  * tens of thousands of them a slice, and GChecksum's own work per call was
