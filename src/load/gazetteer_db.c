@@ -57,8 +57,8 @@ static const char *const sql[N_STMTS] = {
     [S_KEY_NAMES] = "SELECT " PLACE_COLUMNS ", n.name FROM names n JOIN places p "
                     "ON p.id = n.place WHERE n.key = ?1 ORDER BY n.place",
     [S_COUNTRIES] = "SELECT code FROM countries WHERE key = ?1 ORDER BY code",
-    [S_COUNTRY_NAME] = "SELECT name, name_az, name_hy, name_ru, name_ar FROM country_names "
-                       "WHERE code = ?1",
+    [S_COUNTRY_NAME] = ("SELECT name, name_az, name_hy, name_ru, name_ar FROM country_names "
+                        "WHERE code = ?1"),
 };
 
 struct cm_gazdb {
