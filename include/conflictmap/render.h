@@ -85,6 +85,12 @@ typedef struct cm_render_options {
     void *progress_data;
     unsigned png_colors;               /* 0: lossless PNG; 2-256: a palette of that many */
     int strict;                        /* warnings are errors: nothing is written */
+    /* 1: the calling thread keeps its PNG encoder (its buffers and tables,
+     * some megabytes) for its next cm_render(), as `watch` does, rendering
+     * again and again; the maps are the same bytes. 0: a run frees them and
+     * leaves nothing allocated behind. Threads the run starts free theirs
+     * when they end, either way. */
+    int keep_buffers;
 } cm_render_options;
 
 /* The options the command renders with when given none: out_dir "out",

@@ -239,6 +239,7 @@ cli_watch(args *a)
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
     a->opt.progress = NULL;
+    a->opt.keep_buffers = 1;   /* the next render is seconds away, on this thread */
     cli_server *srv = NULL;
     for (int round = 1; !rc && !stopping; round++) {
         cm_status st = render_once(a, round);

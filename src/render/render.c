@@ -236,8 +236,10 @@ write_all(run *r, cm_render_result *result)
 static void
 finish(run *r)
 {
-    /* this thread's encoding buffers, sprites and canvas: a run leaves nothing behind */
-    cm_png_release();
+    /* this thread's encoding buffers (unless kept for the next run), sprites
+     * and canvas: a run leaves nothing behind */
+    if (!r->opt->keep_buffers)
+        cm_png_release();
     cm_sprite_release();
     cm_manifest_destroy(r->plan.manifest);
     cm_html_page_destroy(r->plan.page);

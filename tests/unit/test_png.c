@@ -3,8 +3,10 @@
  * few colours is indexed, --png-colors quantises within a small error; the
  * bytes are the same on every run, and the same whether the band encoder
  * reused the previous map's bands or not; a failed write is CM_ERR_IO and
- * leaves no file. */
+ * leaves no file; cm_render() frees the calling thread's encoder at its end
+ * unless told to keep it (keep_buffers). */
 #include "check.h"
+#include "conflictmap/conflictmap.h"
 #include "common/outfile.h"
 #include "draw/png.h"
 
@@ -489,6 +491,58 @@ test_full_disk_leaves_nothing(void)
     rmdir(dir);
 }
 
+/* Renders the example's PNGs at 320x240 in this thread: 15 bands of 16 rows. */
+static void
+render_example(int keep_buffers)
+{
+    static const char *const gazetteers[] = { CM_SOURCE_DIR "/gazetteer/caucasus.tsv" };
+    static const char *const shapes[] = { CM_SOURCE_DIR "/shapes" };
+    char dir[] = "png-render-XXXXXX", path[600];
+    CHECK(mkdtemp(dir) != NULL);
+    cm_render_options o = { 0 };
+    o.events_path = CM_SOURCE_DIR "/examples/karabakh-2020-10-09.json";
+    o.out_dir = dir;
+    o.formats = CM_FORMAT_PNG;
+    o.shapes = shapes;
+    o.n_shapes = 1;
+    o.gazetteers = gazetteers;
+    o.n_gazetteers = 1;
+    o.no_shipped_data = 1;
+    o.width_px = 320;
+    o.height_px = 240;
+    o.scale = 1;
+    o.jobs = 1;   /* drawn by this thread */
+    o.keep_buffers = keep_buffers;
+    CHECK_INT(cm_render(&o, NULL, NULL), CM_OK);
+    DIR *d = opendir(dir);
+    for (struct dirent *e; d && (e = readdir(d));)
+        if (e->d_name[0] != '.') {
+            snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+            unlink(path);
+        }
+    if (d)
+        closedir(d);
+    rmdir(dir);
+}
+
+/* A run frees this thread's encoder (no bands left to reuse); with
+ * keep_buffers, as watch renders, the next run finds the last map's bands. */
+static void
+test_render_keeps_encoder(void)
+{
+    size_t bands = 1;
+    cm_png_release();
+    render_example(0);
+    CHECK_INT(cm_png_bands_reused(&bands), 0);
+    CHECK_INT(bands, 0);
+    render_example(1);
+    cm_png_bands_reused(&bands);
+    CHECK_INT(bands, 15);
+    cm_png_release();
+    cm_png_bands_reused(&bands);
+    CHECK_INT(bands, 0);
+}
+
 int
 main(void)
 {
@@ -503,5 +557,6 @@ main(void)
     test_opaque_hint();
     test_sink_failure_is_io();
     test_full_disk_leaves_nothing();
+    test_render_keeps_encoder();
     return check_result("test_png");
 }
