@@ -304,6 +304,7 @@ typedef struct sink {
     double *scratch;           /* a ring's points when there is no path */
     size_t cap_scratch;
     int measure;               /* whether the rings are measured into km2 */
+    int areas_only;            /* lines and points left out: where two areas touch */
     double km2;
     int ok;
 } sink;
@@ -497,7 +498,7 @@ put_geometry(sink *s, GEOSContextHandle_t ctx, const GEOSGeometry *g)
         int holes = GEOSGetNumInteriorRings_r(ctx, g);
         for (int i = 0; i < holes && s->ok; i++)
             put_line(s, ctx, GEOSGetInteriorRingN_r(ctx, g, i), -1);
-    } else if (type == GEOS_LINESTRING || type == GEOS_LINEARRING) {
+    } else if ((type == GEOS_LINESTRING || type == GEOS_LINEARRING) && !s->areas_only) {
         put_line(s, ctx, g, 0);
     } else if (type == GEOS_MULTIPOLYGON || type == GEOS_MULTILINESTRING ||
                type == GEOS_GEOMETRYCOLLECTION) {
@@ -543,6 +544,9 @@ add_area(layout *L, layout_territory *t, size_t *cap, GEOSGeometry *g, const cha
     s.L = L;
     s.p = &a->path;
     s.measure = !km2;
+    /* what changed hands, intersected without the difference that took the
+     * old front away, has lines where the sides touched along it */
+    s.areas_only = kind == LAYOUT_TERRITORY_GAINED;
     s.ok = 1;
     put_geometry(&s, t->ctx, g);
     a->km2 = km2 ? *km2 : s.km2;
