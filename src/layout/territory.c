@@ -640,6 +640,40 @@ before(const double *a, const double *b)
     return a[0] < b[0] || (a[0] == b[0] && a[1] < b[1]);
 }
 
+/* Projects the @n points of @xy (longitude, latitude; a piece of a ring)
+ * into the map's pixels, in place, for simplifying: through
+ * the projection's derivative at its first point (three points projected
+ * instead of every one, a thousand instructions each), which over so short a
+ * piece is the projection to far less than the quarter pixel it is for (a
+ * piece longer than about 5 km is projected point by point). The
+ * first point is the same in every feature that has the piece (is_anchor), so
+ * they all simplify it alike. Where the projection fails there, each point
+ * is projected. */
+static void
+project_chunk(layout *L, double *xy, size_t n)
+{
+    const double d = 1e-3;
+    double lon0 = xy[0], lat0 = xy[1];
+    double j[6] = { lon0, lat0, lon0 + d, lat0, lon0, lat0 + d };
+    cm_projection_forward(L->b->proj, j, 3);
+    int ok = 1;
+    for (int k = 0; k < 6; k++)
+        ok = ok && isfinite(j[k]);
+    for (size_t i = 1; ok && i < n; i++)   /* short: within about 5 km */
+        ok = fabs(remainder(xy[2 * i] - lon0, 360)) < 0.05 && fabs(xy[2 * i + 1] - lat0) < 0.05;
+    if (!ok || n < 8) {
+        cm_projection_forward(L->b->proj, xy, n);
+        return;
+    }
+    double a = (j[2] - j[0]) / d, b = (j[4] - j[0]) / d, c = (j[3] - j[1]) / d,
+           e = (j[5] - j[1]) / d;
+    for (size_t i = 0; i < n; i++) {
+        double x = remainder(xy[2 * i] - lon0, 360), y = xy[2 * i + 1] - lat0;
+        xy[2 * i] = j[0] + a * x + b * y;
+        xy[2 * i + 1] = j[1] + c * x + e * y;
+    }
+}
+
 /* Appends to @out (*@n points, capacity *@cap doubles) ring @pt (@n_pt
  * points, closed or not) simplified: cut at its anchors (at its least point
  * when it has none), each piece taken in the same direction whichever way the
@@ -687,7 +721,7 @@ simplify_ring(layout *L, const double *pt, size_t n_pt, double **out, size_t *n,
             (*px)[2 * j] = pt[2 * ((a0 + k) % m)];
             (*px)[2 * j + 1] = pt[2 * ((a0 + k) % m) + 1];
         }
-        cm_projection_forward(L->b->proj, *px, len);
+        project_chunk(L, *px, len);
         if (cm_simplify_keep(*px, len, CM_SIMPLIFY_TOLERANCE_PX, *keep) != CM_OK)
             return 0;
         for (size_t j = 0; j + 1 < len; j++)   /* the last is the next piece's first */
