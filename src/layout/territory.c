@@ -59,6 +59,8 @@ struct layout_territory {
     GEOSGeometry **geoms;      /* per area, in longitude/latitude, for the next state's change */
     GEOSGeometry **full;       /* per area, at full resolution where geoms is simplified
                                   (held areas with control features); else NULL */
+    signed char *overlap;      /* n_areas x n_areas: whether two areas overlap (1), not
+                                  (0), not asked yet (-1); asked by the next state */
     GEOSContextHandle_t ctx;
 };
 
@@ -84,6 +86,7 @@ layout_territory_unref(layout_territory *t)
     free(t->areas);
     free(t->geoms);
     free(t->full);
+    free(t->overlap);
     free(t->key);
     if (t->ctx)
         GEOS_finish_r(t->ctx);
@@ -831,6 +834,30 @@ pixel_deg2(const layout *L)
     return px * px;
 }
 
+/* Whether areas @i and @j of @t overlap by more than a pixel (pixel_deg2()),
+ * asked once per pair (GEOS's intersection along a shared border is costly;
+ * the next state asks it for each side), in the GEOS context @ctx of the
+ * layout's thread. */
+static int
+overlap(layout_territory *t, GEOSContextHandle_t ctx, layout *L, size_t i, size_t j)
+{
+    size_t n = t->n_areas;
+    if (!t->overlap) {
+        if (!(t->overlap = malloc(n * n)))
+            return 1;   /* then the difference is taken: the answer is right, slower */
+        memset(t->overlap, -1, n * n);
+    }
+    if (t->overlap[i * n + j] < 0) {
+        GEOSGeometry *o = GEOSIntersection_r(ctx, t->geoms[i], t->geoms[j]);
+        double area = 0;
+        int yes = !o || !GEOSArea_r(ctx, o, &area) || area > pixel_deg2(L);
+        if (o)
+            GEOSGeom_destroy_r(ctx, o);
+        t->overlap[i * n + j] = t->overlap[j * n + i] = (signed char)yes;
+    }
+    return t->overlap[i * n + j];
+}
+
 /* @sum with @piece added (both taken; either may be NULL). */
 static GEOSGeometry *
 add_piece(GEOSContextHandle_t ctx, GEOSGeometry *sum, GEOSGeometry *piece)
@@ -952,15 +979,8 @@ make_territory(layout *L, tkey *key, size_t n_key, const layout_territory *prev)
                  * front was most of a slice's work. Whether they overlapped
                  * is asked of the simplified areas, which share their borders
                  * where the full ones do (is_anchor). */
-                int overlapped = 0;
-                if (before != SIZE_MAX) {
-                    GEOSGeometry *o = GEOSIntersection_r(t->ctx, prev->geoms[before],
-                                                         prev->geoms[b]);
-                    double area = 0;
-                    overlapped = !o || !GEOSArea_r(t->ctx, o, &area) || area > pixel_deg2(L);
-                    if (o)
-                        GEOSGeom_destroy_r(t->ctx, o);
-                }
+                int overlapped = before != SIZE_MAX && overlap((layout_territory *)prev,
+                                                                 t->ctx, L, before, b);
                 const GEOSGeometry *now_f = t->full[a] ? t->full[a] : t->geoms[a];
                 const GEOSGeometry *other_f = prev->full[b] ? prev->full[b] : prev->geoms[b];
                 GEOSGeometry *piece_f = GEOSIntersection_r(t->ctx, now_f, other_f);
