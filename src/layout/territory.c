@@ -331,8 +331,11 @@ authalic_q(double lat)
 static int
 long_edge(const double *p, const double *q, int *steps)
 {
-    double dx = fabs(remainder(q[0] - p[0], 360)) * cos(p[1] * M_PI / 180);
-    double d = fmax(dx, fabs(q[1] - p[1]));
+    double dx = fabs(q[0] - p[0]), dy = fabs(q[1] - p[1]);
+    if (dx <= 0.02 && dy <= 0.02)   /* most edges: short without a cosine */
+        return 0;
+    dx = fabs(remainder(q[0] - p[0], 360)) * cos(p[1] * M_PI / 180);
+    double d = fmax(dx, dy);
     if (d <= 0.02)
         return 0;
     *steps = (int)ceil(d / 0.02);
@@ -350,11 +353,13 @@ laea_area_m2(const double *xy, size_t n, double lon0, double lat0)
     double b1 = asin(fmax(-1, fmin(1, authalic_q(lat0 * rad) / qp)));
     double sb1 = sin(b1), cb1 = cos(b1), sum = 0, x0 = 0, y0 = 0, px = 0, py = 0;
     for (size_t i = 0; i < n; i++) {
-        double b = asin(fmax(-1, fmin(1, authalic_q(xy[2 * i + 1] * rad) / qp)));
+        /* the authalic latitude b's sine and cosine, without b */
+        double sb = fmax(-1, fmin(1, authalic_q(xy[2 * i + 1] * rad) / qp));
+        double cb = sqrt(1 - sb * sb);
         double dl = remainder((xy[2 * i] - lon0) * rad, 2 * M_PI);
-        double sb = sin(b), cb = cos(b), cdl = cos(dl);
+        double sdl = sin(dl), cdl = cos(dl);
         double k = sqrt(2 / fmax(1e-12, 1 + sb1 * sb + cb1 * cb * cdl));
-        double x = k * cb * sin(dl), y = k * (cb1 * sb - sb1 * cb * cdl);
+        double x = k * cb * sdl, y = k * (cb1 * sb - sb1 * cb * cdl);
         if (i == 0) {
             x0 = x;
             y0 = y;
