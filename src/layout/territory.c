@@ -747,6 +747,95 @@ simplify_ring(layout *L, const double *pt, size_t n_pt, double **out, size_t *n,
     return 1;
 }
 
+/* Adds to @polys the polygons of @g with their rings simplified as the
+ * features' are. 0 when out of memory. */
+static int
+simplify_polygons(layout *L, GEOSContextHandle_t ctx, const GEOSGeometry *g,
+                  GEOSGeometry ***polys, size_t *n_polys, size_t *cap_polys)
+{
+    int type = GEOSGeomTypeId_r(ctx, g);
+    if (type == GEOS_MULTIPOLYGON || type == GEOS_GEOMETRYCOLLECTION) {
+        int n = GEOSGetNumGeometries_r(ctx, g);
+        for (int i = 0; i < n; i++)
+            if (!simplify_polygons(L, ctx, GEOSGetGeometryN_r(ctx, g, i), polys, n_polys,
+                                   cap_polys))
+                return 0;
+        return 1;
+    }
+    if (type != GEOS_POLYGON)
+        return 1;   /* lines and points where areas touch: nothing to draw */
+    int n_holes = GEOSGetNumInteriorRings_r(ctx, g), ok = 1;
+    GEOSGeometry **rings = calloc((size_t)n_holes + 1, sizeof(*rings));
+    double *in = NULL, *out = NULL, *px = NULL;
+    unsigned char *keep = NULL;
+    size_t cap_in = 0, cap_out = 0, cap_px = 0, cap_keep = 0, n_rings = 0;
+    ok = rings != NULL;
+    for (int r = -1; ok && r < n_holes; r++) {
+        const GEOSGeometry *ring = r < 0 ? GEOSGetExteriorRing_r(ctx, g)
+                                         : GEOSGetInteriorRingN_r(ctx, g, r);
+        const GEOSCoordSequence *cs = GEOSGeom_getCoordSeq_r(ctx, ring);
+        unsigned n = 0;
+        if (!cs || !GEOSCoordSeq_getSize_r(ctx, cs, &n) || n < 4) {
+            if (r < 0)
+                break;   /* no outer ring: no polygon */
+            continue;
+        }
+        size_t m = 0;
+        ok = CM_RESERVE(in, cap_in, 2 * (size_t)n) &&
+             GEOSCoordSeq_copyToBuffer_r(ctx, cs, in, 0, 0) &&
+             simplify_ring(L, in, n, &out, &m, &cap_out, &px, &cap_px, &keep, &cap_keep);
+        if (!ok || m < 4) {   /* smaller than a pixel */
+            if (r < 0)
+                break;
+            continue;
+        }
+        GEOSCoordSequence *ss = GEOSCoordSeq_copyFromBuffer_r(ctx, out, (unsigned)m, 0, 0);
+        GEOSGeometry *lr = ss ? GEOSGeom_createLinearRing_r(ctx, ss) : NULL;
+        if (lr)
+            rings[n_rings++] = lr;
+        else if (r < 0)
+            break;   /* no outer ring: no polygon */
+    }
+    if (ok && n_rings > 0 && CM_GROW(*polys, *n_polys, *cap_polys)) {
+        GEOSGeometry *p = GEOSGeom_createPolygon_r(ctx, rings[0], rings + 1,
+                                                   (unsigned)(n_rings - 1));
+        if (p)
+            (*polys)[(*n_polys)++] = p;
+        ok = p != NULL;
+        n_rings = 0;
+    } else if (n_rings > 0)
+        ok = 0;
+    for (size_t i = 0; i < n_rings; i++)
+        GEOSGeom_destroy_r(ctx, rings[i]);
+    free(rings);
+    free(in);
+    free(out);
+    free(px);
+    free(keep);
+    return ok;
+}
+
+/* @g's polygons simplified for drawing, as one geometry; NULL when out of
+ * memory. */
+static GEOSGeometry *
+simplified_polygons(layout *L, GEOSContextHandle_t ctx, const GEOSGeometry *g)
+{
+    GEOSGeometry **polys = NULL;
+    size_t n = 0, cap = 0;
+    if (!simplify_polygons(L, ctx, g, &polys, &n, &cap)) {
+        for (size_t i = 0; i < n; i++)
+            GEOSGeom_destroy_r(ctx, polys[i]);
+        free(polys);
+        return NULL;
+    }
+    GEOSGeometry *c = GEOSGeom_createCollection_r(ctx, GEOS_MULTIPOLYGON, polys, (unsigned)n);
+    if (!c)
+        for (size_t i = 0; i < n; i++)
+            GEOSGeom_destroy_r(ctx, polys[i]);
+    free(polys);
+    return c;
+}
+
 /* Makes feature @i of the cache, in the territory's GEOS context @ctx. 0
  * when out of memory. */
 static int
@@ -973,12 +1062,11 @@ make_territory(layout *L, tkey *key, size_t n_key, const layout_territory *prev)
                 strcmp(prev->areas[b].side, x->side) == 0)
                 before = b;
         /* only what another side held before: a side's first areas are no change */
-        GEOSGeometry *gained = NULL, *gained_full = NULL;
+        GEOSGeometry *gained = NULL;
         for (size_t b = 0; ok && b < prev->n_areas; b++)
             if (prev->areas[b].kind == LAYOUT_TERRITORY_AREA &&
                 prev->areas[b].status == CM_CONTROL_CONTROLLED &&
                 strcmp(prev->areas[b].side, x->side) != 0) {
-                GEOSGeometry *piece = GEOSIntersection_r(t->ctx, t->geoms[a], prev->geoms[b]);
                 /* Taking out what the side held before is needed only where
                  * the sides' areas overlapped: GEOS's difference along the old
                  * front was most of a slice's work. Whether they overlapped
@@ -988,29 +1076,25 @@ make_territory(layout *L, tkey *key, size_t n_key, const layout_territory *prev)
                                                                  t->ctx, L, before, b);
                 const GEOSGeometry *now_f = t->full[a] ? t->full[a] : t->geoms[a];
                 const GEOSGeometry *other_f = prev->full[b] ? prev->full[b] : prev->geoms[b];
-                GEOSGeometry *piece_f = GEOSIntersection_r(t->ctx, now_f, other_f);
-                if (before != SIZE_MAX && overlapped) {
+                GEOSGeometry *piece = GEOSIntersection_r(t->ctx, now_f, other_f);
+                if (piece && overlapped) {
                     const GEOSGeometry *bf = prev->full[before] ? prev->full[before]
                                                                 : prev->geoms[before];
-                    GEOSGeometry *d = piece ? GEOSDifference_r(t->ctx, piece, prev->geoms[before])
-                                            : NULL;
-                    GEOSGeometry *df = piece_f ? GEOSDifference_r(t->ctx, piece_f, bf) : NULL;
-                    if (piece)
-                        GEOSGeom_destroy_r(t->ctx, piece);
-                    if (piece_f)
-                        GEOSGeom_destroy_r(t->ctx, piece_f);
+                    GEOSGeometry *d = GEOSDifference_r(t->ctx, piece, bf);
+                    GEOSGeom_destroy_r(t->ctx, piece);
                     piece = d;
-                    piece_f = df;
                 }
-                ok = piece && piece_f;
+                ok = piece != NULL;
                 gained = add_piece(t->ctx, gained, piece);
-                gained_full = add_piece(t->ctx, gained_full, piece_f);
             }
-        double km2 = gained_full ? measure_km2(L, t->ctx, gained_full) : 0;
-        if (gained_full)
-            GEOSGeom_destroy_r(t->ctx, gained_full);
-        ok = ok && km2 >= 0 &&
-             add_area(L, t, &cap, gained, x->side, CM_CONTROL_CONTROLLED,
+        /* measured at full resolution, drawn simplified as the areas are */
+        double km2 = gained ? measure_km2(L, t->ctx, gained) : 0;
+        GEOSGeometry *drawn = gained && ok && km2 >= 0 ? simplified_polygons(L, t->ctx, gained)
+                                                       : NULL;
+        if (gained)
+            GEOSGeom_destroy_r(t->ctx, gained);
+        ok = ok && km2 >= 0 && (drawn || !gained) &&
+             add_area(L, t, &cap, drawn, x->side, CM_CONTROL_CONTROLLED,
                       LAYOUT_TERRITORY_GAINED, &km2, NULL);
     }
     if (!ok) {
