@@ -667,8 +667,8 @@ project_chunk(layout *L, double *xy, size_t n)
     int ok = 1;
     for (int k = 0; k < 6; k++)
         ok = ok && isfinite(j[k]);
-    for (size_t i = 1; ok && i < n; i++)   /* short: within about 5 km */
-        ok = fabs(remainder(xy[2 * i] - lon0, 360)) < 0.05 && fabs(xy[2 * i + 1] - lat0) < 0.05;
+    for (size_t i = 1; ok && i < n; i++)   /* short: within about 5 km (not across 180°) */
+        ok = fabs(xy[2 * i] - lon0) < 0.05 && fabs(xy[2 * i + 1] - lat0) < 0.05;
     if (!ok || n < 8) {
         cm_projection_forward(L->b->proj, xy, n);
         return;
@@ -676,7 +676,7 @@ project_chunk(layout *L, double *xy, size_t n)
     double a = (j[2] - j[0]) / d, b = (j[4] - j[0]) / d, c = (j[3] - j[1]) / d,
            e = (j[5] - j[1]) / d;
     for (size_t i = 0; i < n; i++) {
-        double x = remainder(xy[2 * i] - lon0, 360), y = xy[2 * i + 1] - lat0;
+        double x = xy[2 * i] - lon0, y = xy[2 * i + 1] - lat0;
         xy[2 * i] = j[0] + a * x + b * y;
         xy[2 * i + 1] = j[1] + c * x + e * y;
     }
