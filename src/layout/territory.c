@@ -6,7 +6,10 @@
  * whose state is the previous slice's shares its territory. Areas are
  * measured on the WGS 84 ellipsoid, vertices joined by geodesics (see
  * ring_area_m2), and the area that changed hands since the previous state is
- * kept for the map, the words and the manifest. */
+ * kept for the map, the words and the manifest. A control layer's features
+ * are drawn simplified to the map's scale (each once per map: a layer of a
+ * million vertices has far more than the map has pixels) and measured at full
+ * resolution, so that the km² are the layer's. */
 #define GEOS_USE_ONLY_R_API
 #include "layout/layout.h"
 #include "geo/simplify.h"
@@ -307,7 +310,6 @@ typedef struct sink {
     double *scratch;           /* a ring's points when there is no path */
     size_t cap_scratch;
     int measure;               /* whether the rings are measured into km2 */
-    int areas_only;            /* lines and points left out: where two areas touch */
     double km2;
     int ok;
 } sink;
@@ -506,7 +508,7 @@ put_geometry(sink *s, GEOSContextHandle_t ctx, const GEOSGeometry *g)
         int holes = GEOSGetNumInteriorRings_r(ctx, g);
         for (int i = 0; i < holes && s->ok; i++)
             put_line(s, ctx, GEOSGetInteriorRingN_r(ctx, g, i), -1);
-    } else if ((type == GEOS_LINESTRING || type == GEOS_LINEARRING) && !s->areas_only) {
+    } else if (type == GEOS_LINESTRING || type == GEOS_LINEARRING) {
         put_line(s, ctx, g, 0);
     } else if (type == GEOS_MULTIPOLYGON || type == GEOS_MULTILINESTRING ||
                type == GEOS_GEOMETRYCOLLECTION) {
@@ -552,9 +554,6 @@ add_area(layout *L, layout_territory *t, size_t *cap, GEOSGeometry *g, const cha
     s.L = L;
     s.p = &a->path;
     s.measure = !km2;
-    /* what changed hands, intersected without the difference that took the
-     * old front away, has lines where the sides touched along it */
-    s.areas_only = kind == LAYOUT_TERRITORY_GAINED;
     s.ok = 1;
     put_geometry(&s, t->ctx, g);
     a->km2 = km2 ? *km2 : s.km2;
