@@ -18,8 +18,11 @@
 #define CM_GEOS_FUNCTIONS(X) \
     X(GEOS_finish_r) \
     X(GEOS_init_r) \
+    X(GEOSArea_r) \
     X(GEOSBoundary_r) \
     X(GEOSBuffer_r) \
+    X(GEOSCoordSeq_copyFromBuffer_r) \
+    X(GEOSCoordSeq_copyToBuffer_r) \
     X(GEOSCoordSeq_create_r) \
     X(GEOSCoordSeq_getSize_r) \
     X(GEOSCoordSeq_getX_r) \
@@ -59,8 +62,11 @@ const char *cm_geos_load(void);
 #ifndef CM_GEOS_TABLE   /* geos.c fills the table by these names */
 #define GEOS_finish_r (cm_geos.GEOS_finish_r)
 #define GEOS_init_r (cm_geos.GEOS_init_r)
+#define GEOSArea_r (cm_geos.GEOSArea_r)
 #define GEOSBoundary_r (cm_geos.GEOSBoundary_r)
 #define GEOSBuffer_r (cm_geos.GEOSBuffer_r)
+#define GEOSCoordSeq_copyFromBuffer_r (cm_geos.GEOSCoordSeq_copyFromBuffer_r)
+#define GEOSCoordSeq_copyToBuffer_r (cm_geos.GEOSCoordSeq_copyToBuffer_r)
 #define GEOSCoordSeq_create_r (cm_geos.GEOSCoordSeq_create_r)
 #define GEOSCoordSeq_getSize_r (cm_geos.GEOSCoordSeq_getSize_r)
 #define GEOSCoordSeq_getX_r (cm_geos.GEOSCoordSeq_getX_r)

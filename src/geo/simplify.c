@@ -4,6 +4,7 @@
 
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 /* Squared distance from p to the segment a-b (compared squared: no square
  * root per point). */
@@ -46,18 +47,16 @@ mark(const double *xy, unsigned char *keep, size_t *stack, size_t lo, size_t hi,
 }
 
 cm_status
-cm_simplify(double *xy, size_t *n_points, double tol)
+cm_simplify_keep(const double *xy, size_t n, double tol, unsigned char *keep)
 {
-    size_t n = *n_points, m = 0;
-    if (n < 3)
+    memset(keep, 0, n);
+    if (n < 3) {
+        memset(keep, 1, n);
         return CM_OK;
-    unsigned char *keep = calloc(n + 1, 1);
-    size_t *stack = malloc((2 * n + 2) * sizeof(size_t));
-    if (!keep || !stack) {
-        free(keep);
-        free(stack);
-        return CM_ERR_NOMEM;
     }
+    size_t *stack = malloc((2 * n + 2) * sizeof(size_t));
+    if (!stack)
+        return CM_ERR_NOMEM;
     /* Runs of finite points are simplified separately; NaNs stay as breaks. */
     for (size_t i = 0; i < n;) {
         size_t j = i;
@@ -72,6 +71,23 @@ cm_simplify(double *xy, size_t *n_points, double tol)
             keep[j] = 1;
         i = j + 1;
     }
+    free(stack);
+    return CM_OK;
+}
+
+cm_status
+cm_simplify(double *xy, size_t *n_points, double tol)
+{
+    size_t n = *n_points, m = 0;
+    if (n < 3)
+        return CM_OK;
+    unsigned char *keep = malloc(n);
+    if (!keep)
+        return CM_ERR_NOMEM;
+    if (cm_simplify_keep(xy, n, tol, keep) != CM_OK) {
+        free(keep);
+        return CM_ERR_NOMEM;
+    }
     for (size_t i = 0; i < n; i++)
         if (keep[i]) {
             xy[2 * m] = xy[2 * i];
@@ -79,7 +95,6 @@ cm_simplify(double *xy, size_t *n_points, double tol)
             m++;
         }
     free(keep);
-    free(stack);
     *n_points = m;
     return CM_OK;
 }

@@ -16,4 +16,11 @@
  * (the only failure) @xy and *@n_points are unchanged. */
 cm_status cm_simplify(double *xy, size_t *n_points, double tolerance_px);
 
+/* The same choice without moving anything: keep[i] is set to 1 for each of
+ * the @n points of @xy that cm_simplify() would keep, 0 for the others (for a
+ * caller that keeps other coordinates of the same points: layout/territory.c
+ * keeps the longitude and latitude of the points whose projection it
+ * simplified). CM_OK or CM_ERR_NOMEM. */
+cm_status cm_simplify_keep(const double *xy, size_t n, double tolerance_px, unsigned char *keep);
+
 #endif

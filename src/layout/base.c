@@ -1049,6 +1049,10 @@ cm_scene_base_create(cm_scene_base **out, cm_layer *const *layers, size_t n_laye
     *out = NULL;
     if (!b)
         return CM_ERR_NOMEM;
+    if (!(b->control_cache = layout_control_cache_create())) {
+        free(b);
+        return CM_ERR_NOMEM;
+    }
     b->width_px = width_px;
     b->height_px = height_px;
     b->style = style;
@@ -1206,5 +1210,6 @@ cm_scene_base_destroy(cm_scene_base *b)
     cm_memo_destroy(b->measured);
     cm_catalog_destroy(b->words);
     free(b->side_names);
+    layout_control_cache_destroy(b->control_cache);
     free(b);
 }

@@ -405,6 +405,10 @@ int layout_region_named(const cm_scene_path *p, const char *key);
  * when the control state is the same; NULL when nothing is held (or out of
  * memory: L->status says). */
 layout_territory *layout_territory_of(layout *L);
+/* The control areas simplified for a base (territory.c): made empty with the
+ * base, filled as the slices use them. */
+struct layout_control_cache *layout_control_cache_create(void);
+void layout_control_cache_destroy(struct layout_control_cache *c);   /* NULL is fine */
 /* "20 November", or "9 October, 07:25" when not at midnight (UTC), in the
  * map's language. */
 enum { LAYOUT_TIME_BUF = 128 };

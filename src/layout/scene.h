@@ -144,6 +144,9 @@ struct cm_scene_base {
     const cm_place *region;    /* the region the map is about (alt text); may be NULL */
     const struct cm_control *control;   /* dated control areas (load/control.h), borrowed;
                                            NULL: none */
+    struct layout_control_cache *control_cache;   /* the control areas simplified to this
+                                                     map's scale, each on first use
+                                                     (territory.c), owned */
     char credits[256];         /* what the layers drawn ask to be credited with (their
                                   "credit" field), " · " between, for the footer */
 };

@@ -6,13 +6,19 @@
  * whose state is the previous slice's shares its territory. Areas are
  * measured on the WGS 84 ellipsoid, vertices joined by geodesics (see
  * ring_area_m2), and the area that changed hands since the previous state is
- * kept for the map, the words and the manifest. */
+ * kept for the map, the words and the manifest. A control layer's features
+ * are drawn simplified to the map's scale (each once per map: a layer of a
+ * million vertices has far more than the map has pixels) and measured at full
+ * resolution, so that the km² are the layer's. */
 #include "geo/geos.h"
 #include "layout/layout.h"
+#include "geo/simplify.h"
 #include "load/control.h"
 
 #include <geodesic.h>
 #include <math.h>
+#include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -53,6 +59,10 @@ struct layout_territory {
     layout_territory_area *areas;
     size_t n_areas;
     GEOSGeometry **geoms;      /* per area, in longitude/latitude, for the next state's change */
+    GEOSGeometry **full;       /* per area, at full resolution where geoms is simplified
+                                  (held areas with control features); else NULL */
+    signed char *overlap;      /* n_areas x n_areas: whether two areas overlap (1), not
+                                  (0), not asked yet (-1); asked by the next state */
     GEOSContextHandle_t ctx;
 };
 
@@ -72,9 +82,13 @@ layout_territory_unref(layout_territory *t)
         free_path(&t->areas[i].path);
         if (t->geoms[i])
             GEOSGeom_destroy_r(t->ctx, t->geoms[i]);
+        if (t->full[i])
+            GEOSGeom_destroy_r(t->ctx, t->full[i]);
     }
     free(t->areas);
     free(t->geoms);
+    free(t->full);
+    free(t->overlap);
     free(t->key);
     if (t->ctx)
         GEOS_finish_r(t->ctx);
@@ -164,14 +178,21 @@ ring_polygon(GEOSContextHandle_t ctx, const double *lonlat, size_t n)
     size_t m = closed ? n : n + 1;
     if (m < 4)
         return NULL;
-    GEOSCoordSequence *cs = GEOSCoordSeq_create_r(ctx, (unsigned)m, 2);
+    GEOSCoordSequence *cs;
+    if (closed)
+        cs = GEOSCoordSeq_copyFromBuffer_r(ctx, lonlat, (unsigned)m, 0, 0);
+    else {
+        double *ring = malloc(2 * m * sizeof(double));
+        if (!ring)
+            return NULL;
+        memcpy(ring, lonlat, 2 * n * sizeof(double));
+        ring[2 * n] = lonlat[0];
+        ring[2 * n + 1] = lonlat[1];
+        cs = GEOSCoordSeq_copyFromBuffer_r(ctx, ring, (unsigned)m, 0, 0);
+        free(ring);
+    }
     if (!cs)
         return NULL;
-    for (size_t i = 0; i < m; i++) {
-        size_t j = i < n ? i : 0;
-        GEOSCoordSeq_setX_r(ctx, cs, (unsigned)i, lonlat[2 * j]);
-        GEOSCoordSeq_setY_r(ctx, cs, (unsigned)i, lonlat[2 * j + 1]);
-    }
     GEOSGeometry *ring = GEOSGeom_createLinearRing_r(ctx, cs);
     return ring ? GEOSGeom_createPolygon_r(ctx, ring, NULL, 0) : NULL;
 }
@@ -234,20 +255,28 @@ region_geometry(GEOSContextHandle_t ctx, const cm_shape *shape)
     return r;
 }
 
-/* A control feature: each outer ring with the holes that follow it. */
+/* A control feature's rings (@n_rings, ring r's points from @start[r] to
+ * @start[r + 1] in @lonlat, @outer[r] when it is an outer ring): each outer
+ * ring with the holes that follow it, united. The holes of an outer ring
+ * too small to be one are left out with it. */
 static GEOSGeometry *
-feature_geometry(GEOSContextHandle_t ctx, const cm_control *c, const cm_control_feature *f)
+rings_geometry(GEOSContextHandle_t ctx, const double *lonlat, const size_t *start,
+               const unsigned char *outer, size_t n_rings)
 {
-    GEOSGeometry **polys = calloc(f->n_rings, sizeof(*polys));
+    GEOSGeometry **polys = calloc(n_rings ? n_rings : 1, sizeof(*polys));
     size_t n = 0;
+    int dropped = 0;
     if (!polys)
         return NULL;
-    for (size_t r = f->first_ring; r < f->first_ring + f->n_rings; r++) {
-        size_t a = c->ring_start[r], b = c->ring_start[r + 1];
-        GEOSGeometry *g = ring_polygon(ctx, c->lonlat + 2 * a, b - a);
+    for (size_t r = 0; r < n_rings; r++) {
+        if (!outer[r] && dropped)
+            continue;
+        GEOSGeometry *g = ring_polygon(ctx, lonlat + 2 * start[r], start[r + 1] - start[r]);
+        if (outer[r] || n == 0)
+            dropped = !g;
         if (!g)
             continue;
-        if (c->ring_outer[r] || n == 0)
+        if (outer[r] || n == 0)
             polys[n++] = g;
         else {
             GEOSGeometry *d = GEOSDifference_r(ctx, polys[n - 1], g);
@@ -263,12 +292,23 @@ feature_geometry(GEOSContextHandle_t ctx, const cm_control *c, const cm_control_
     return u;
 }
 
+/* A control feature at full resolution. */
+static GEOSGeometry *
+feature_geometry(GEOSContextHandle_t ctx, const cm_control *c, const cm_control_feature *f)
+{
+    return rings_geometry(ctx, c->lonlat, c->ring_start + f->first_ring,
+                          c->ring_outer + f->first_ring, f->n_rings);
+}
+
 /* ---- GEOS geometries to paths and square kilometres ------------------------------------- */
 
 typedef struct sink {
     layout *L;
-    cm_scene_path *p;
+    cm_scene_path *p;          /* NULL: measured only */
     size_t cap_points, cap_parts;
+    double *scratch;           /* a ring's points when there is no path */
+    size_t cap_scratch;
+    int measure;               /* whether the rings are measured into km2 */
     double km2;
     int ok;
 } sink;
@@ -292,8 +332,11 @@ authalic_q(double lat)
 static int
 long_edge(const double *p, const double *q, int *steps)
 {
-    double dx = fabs(remainder(q[0] - p[0], 360)) * cos(p[1] * M_PI / 180);
-    double d = fmax(dx, fabs(q[1] - p[1]));
+    double dx = fabs(q[0] - p[0]), dy = fabs(q[1] - p[1]);
+    if (dx <= 0.02 && dy <= 0.02)   /* most edges: short without a cosine */
+        return 0;
+    dx = fabs(remainder(q[0] - p[0], 360)) * cos(p[1] * M_PI / 180);
+    double d = fmax(dx, dy);
     if (d <= 0.02)
         return 0;
     *steps = (int)ceil(d / 0.02);
@@ -311,11 +354,13 @@ laea_area_m2(const double *xy, size_t n, double lon0, double lat0)
     double b1 = asin(fmax(-1, fmin(1, authalic_q(lat0 * rad) / qp)));
     double sb1 = sin(b1), cb1 = cos(b1), sum = 0, x0 = 0, y0 = 0, px = 0, py = 0;
     for (size_t i = 0; i < n; i++) {
-        double b = asin(fmax(-1, fmin(1, authalic_q(xy[2 * i + 1] * rad) / qp)));
+        /* the authalic latitude b's sine and cosine, without b */
+        double sb = fmax(-1, fmin(1, authalic_q(xy[2 * i + 1] * rad) / qp));
+        double cb = sqrt(1 - sb * sb);
         double dl = remainder((xy[2 * i] - lon0) * rad, 2 * M_PI);
-        double sb = sin(b), cb = cos(b), cdl = cos(dl);
+        double sdl = sin(dl), cdl = cos(dl);
         double k = sqrt(2 / fmax(1e-12, 1 + sb1 * sb + cb1 * cb * cdl));
-        double x = k * cb * sin(dl), y = k * (cb1 * sb - sb1 * cb * cdl);
+        double x = k * cb * sdl, y = k * (cb1 * sb - sb1 * cb * cdl);
         if (i == 0) {
             x0 = x;
             y0 = y;
@@ -404,22 +449,36 @@ put_line(sink *s, GEOSContextHandle_t ctx, const GEOSGeometry *line, int sign)
     if (!cs || !GEOSCoordSeq_getSize_r(ctx, cs, &n) || n < 2)
         return;
     cm_scene_path *p = s->p;
-    if (!CM_RESERVE(p->xy, s->cap_points, 2 * (p->n_points + n)) ||
-        !CM_RESERVE(p->part_start, s->cap_parts, p->n_parts + 2)) {
+    double *xy;
+    if (p) {
+        if (!CM_RESERVE(p->xy, s->cap_points, 2 * (p->n_points + n)) ||
+            !CM_RESERVE(p->part_start, s->cap_parts, p->n_parts + 2)) {
+            s->ok = 0;
+            return;
+        }
+        xy = p->xy + 2 * p->n_points;
+    } else {
+        if (!sign || !s->measure)
+            return;
+        if (!CM_RESERVE(s->scratch, s->cap_scratch, 2 * (size_t)n)) {
+            s->ok = 0;
+            return;
+        }
+        xy = s->scratch;
+    }
+    if (!GEOSCoordSeq_copyToBuffer_r(ctx, cs, xy, 0, 0)) {
         s->ok = 0;
         return;
     }
-    double *xy = p->xy + 2 * p->n_points;
-    for (unsigned i = 0; i < n; i++) {
-        GEOSCoordSeq_getX_r(ctx, cs, i, &xy[2 * i]);
-        GEOSCoordSeq_getY_r(ctx, cs, i, &xy[2 * i + 1]);
-    }
-    double m2 = sign ? ring_area_m2(xy, n) : 0;   /* a ring's area, before it is projected */
+    /* a ring's area, before it is projected */
+    double m2 = sign && s->measure ? ring_area_m2(xy, n) : 0;
     if (m2 < 0) {
         s->ok = 0;
         return;
     }
     s->km2 += sign * m2 / 1e6;
+    if (!p)
+        return;
     cm_projection_forward(s->L->b->proj, xy, n);
     size_t k = 0;
     for (unsigned i = 0; i < n; i++)
@@ -434,6 +493,10 @@ put_line(sink *s, GEOSContextHandle_t ctx, const GEOSGeometry *line, int sign)
     p->n_points += k;
     p->part_start[p->n_parts] = p->n_points;
 }
+
+/* The area of @g on the ellipsoid in km², as put_geometry() measures it; -1
+ * when out of memory. */
+static double measure_km2(layout *L, GEOSContextHandle_t ctx, const GEOSGeometry *g);
 
 static void
 put_geometry(sink *s, GEOSContextHandle_t ctx, const GEOSGeometry *g)
@@ -454,23 +517,29 @@ put_geometry(sink *s, GEOSContextHandle_t ctx, const GEOSGeometry *g)
     }
 }
 
-/* Adds an area of @g to @t (taking @g). 0 when out of memory. */
+/* Adds an area of @g to @t (taking @g), its km² @km2 when that is not NULL,
+ * else measured on @g. 0 when out of memory. */
 static int
 add_area(layout *L, layout_territory *t, size_t *cap, GEOSGeometry *g, const char *side,
-         int status, int kind)
+         int status, int kind, const double *km2, GEOSGeometry *full)
 {
-    if (!g)
-        return 1;
-    if (GEOSisEmpty_r(t->ctx, g) == 1) {
-        GEOSGeom_destroy_r(t->ctx, g);
+    if (!g || GEOSisEmpty_r(t->ctx, g) == 1) {
+        if (g)
+            GEOSGeom_destroy_r(t->ctx, g);
+        if (full)
+            GEOSGeom_destroy_r(t->ctx, full);
         return 1;
     }
-    size_t cap_g = *cap;
+    size_t cap_g = *cap, cap_f = *cap;
     if (!CM_RESERVE(t->geoms, cap_g, t->n_areas + 1) ||
+        !CM_RESERVE(t->full, cap_f, t->n_areas + 1) ||
         !CM_RESERVE(t->areas, *cap, t->n_areas + 1)) {
         GEOSGeom_destroy_r(t->ctx, g);
+        if (full)
+            GEOSGeom_destroy_r(t->ctx, full);
         return 0;
     }
+    t->full[t->n_areas] = full;
     /* both arrays grow by the same doubling from the same capacity */
     layout_territory_area *a = &t->areas[t->n_areas];
     memset(a, 0, sizeof(*a));
@@ -483,14 +552,415 @@ add_area(layout *L, layout_territory *t, size_t *cap, GEOSGeometry *g, const cha
     memset(&s, 0, sizeof s);
     s.L = L;
     s.p = &a->path;
+    s.measure = !km2;
     s.ok = 1;
     put_geometry(&s, t->ctx, g);
-    a->km2 = s.km2;
+    a->km2 = km2 ? *km2 : s.km2;
     t->geoms[t->n_areas++] = g;
     return s.ok;
 }
 
+static double
+measure_km2(layout *L, GEOSContextHandle_t ctx, const GEOSGeometry *g)
+{
+    sink s;
+    memset(&s, 0, sizeof s);
+    s.L = L;
+    s.measure = 1;
+    s.ok = 1;
+    put_geometry(&s, ctx, g);
+    free(s.scratch);
+    return s.ok ? s.km2 : -1;
+}
+
+/* ---- the control features simplified to the map's scale ------------------------------- */
+
+/* Each feature of the control layers as the map can show it: its rings
+ * simplified (Douglas-Peucker, geo/simplify.c) in the map's pixels to a
+ * quarter of a pixel, kept as longitude/latitude, made the first time a slice
+ * holds it; and its area on the ellipsoid at full resolution, which is what
+ * the km² of a side that holds only it say. A layer of a million vertices has
+ * far more of them than a map has pixels: GEOS's unions and differences over
+ * all of them were most of a slice's time (docs/control.md). */
+typedef struct cached_feature {
+    int made;                  /* 1: made; 0: not yet */
+    double *lonlat;            /* the simplified rings' points */
+    size_t *start;             /* n_rings + 1 offsets into them */
+    double km2;                /* at full resolution */
+} cached_feature;
+
+struct layout_control_cache {
+    pthread_mutex_t lock;      /* scenes of one base may be laid out on several threads */
+    const cm_control *control;
+    cached_feature *f;
+    size_t n;
+};
+
+struct layout_control_cache *
+layout_control_cache_create(void)
+{
+    struct layout_control_cache *c = calloc(1, sizeof(*c));
+    if (c && pthread_mutex_init(&c->lock, NULL) != 0) {
+        free(c);
+        return NULL;
+    }
+    return c;
+}
+
+void
+layout_control_cache_destroy(struct layout_control_cache *c)
+{
+    if (!c)
+        return;
+    for (size_t i = 0; i < c->n; i++) {
+        free(c->f[i].lonlat);
+        free(c->f[i].start);
+    }
+    free(c->f);
+    pthread_mutex_destroy(&c->lock);
+    free(c);
+}
+
+/* Whether the point @p (longitude, latitude) is where a ring is cut into
+ * pieces that are simplified apart: about one point in 32, chosen by the
+ * point's coordinates alone, so that the same stretch of border in two
+ * features (two sides' areas along a front, two versions of one side's
+ * area) is cut at the same points and simplified the same way in both:
+ * no sliver opens between them, nor along a front that did not move. */
+static int
+is_anchor(const double *p)
+{
+    /* to 1e-7 degree (a centimetre): the same layer written by another
+     * program, its coordinates in other last digits, is cut at the same points */
+    uint64_t x = (uint64_t)llround(p[0] * 1e7), y = (uint64_t)llround(p[1] * 1e7);
+    uint64_t h = x * 0x9E3779B97F4A7C15u ^ (y + 0x632BE59BD9B4E019u);
+    h ^= h >> 31;
+    h *= 0xBF58476D1CE4E5B9u;
+    h ^= h >> 29;
+    return (h & 31) == 0;
+}
+
+static int
+before(const double *a, const double *b)
+{
+    return a[0] < b[0] || (a[0] == b[0] && a[1] < b[1]);
+}
+
+/* Projects the @n points of @xy (longitude, latitude; a piece of a ring)
+ * into the map's pixels, in place, for simplifying: through
+ * the projection's derivative at its first point (three points projected
+ * instead of every one, a thousand instructions each), which over so short a
+ * piece is the projection to far less than the quarter pixel it is for (a
+ * piece longer than about 5 km is projected point by point). The
+ * first point is the same in every feature that has the piece (is_anchor), so
+ * they all simplify it alike. Where the projection fails there, each point
+ * is projected. */
+static void
+project_chunk(layout *L, double *xy, size_t n)
+{
+    const double d = 1e-3;
+    double lon0 = xy[0], lat0 = xy[1];
+    double j[6] = { lon0, lat0, lon0 + d, lat0, lon0, lat0 + d };
+    cm_projection_forward(L->b->proj, j, 3);
+    int ok = 1;
+    for (int k = 0; k < 6; k++)
+        ok = ok && isfinite(j[k]);
+    for (size_t i = 1; ok && i < n; i++)   /* short: within about 5 km (not across 180°) */
+        ok = fabs(xy[2 * i] - lon0) < 0.05 && fabs(xy[2 * i + 1] - lat0) < 0.05;
+    if (!ok || n < 8) {
+        cm_projection_forward(L->b->proj, xy, n);
+        return;
+    }
+    double a = (j[2] - j[0]) / d, b = (j[4] - j[0]) / d, c = (j[3] - j[1]) / d,
+           e = (j[5] - j[1]) / d;
+    for (size_t i = 0; i < n; i++) {
+        double x = xy[2 * i] - lon0, y = xy[2 * i + 1] - lat0;
+        xy[2 * i] = j[0] + a * x + b * y;
+        xy[2 * i + 1] = j[1] + c * x + e * y;
+    }
+}
+
+/* Appends to @out (*@n points, capacity *@cap doubles) ring @pt (@n_pt
+ * points, closed or not) simplified: cut at its anchors (at its least point
+ * when it has none), each piece taken in the same direction whichever way the
+ * ring runs (from its lesser end), projected and simplified to
+ * CM_SIMPLIFY_TOLERANCE_PX, its kept points appended as they were; the ring
+ * is closed. 0 when out of memory. */
+static int
+simplify_ring(layout *L, const double *pt, size_t n_pt, double **out, size_t *n, size_t *cap,
+              double **px, size_t *cap_px, unsigned char **keep, size_t *cap_keep)
+{
+    size_t m = n_pt;
+    if (m > 1 && pt[0] == pt[2 * (m - 1)] && pt[1] == pt[2 * (m - 1) + 1])
+        m--;   /* the closing point: the ring's first again */
+    if (!CM_RESERVE(*out, *cap, 2 * (*n + m + 1)))
+        return 0;
+    if (m < 4) {
+        memcpy(*out + 2 * *n, pt, 2 * m * sizeof(double));
+        *n += m;
+        return 1;
+    }
+    size_t a0 = m;
+    for (size_t i = 0; i < m && a0 == m; i++)
+        if (is_anchor(&pt[2 * i]))
+            a0 = i;
+    if (a0 == m) {
+        a0 = 0;
+        for (size_t i = 1; i < m; i++)
+            if (before(&pt[2 * i], &pt[2 * a0]))
+                a0 = i;
+    }
+    if (!CM_RESERVE(*px, *cap_px, 2 * (m + 1)) || !CM_RESERVE(*keep, *cap_keep, m + 1))
+        return 0;
+    /* k counts from the first anchor round the ring to it again */
+    for (size_t ks = 0; ks < m;) {
+        size_t ke = ks + 1;
+        while (ke < m && !is_anchor(&pt[2 * ((a0 + ke) % m)]))
+            ke++;
+        size_t len = ke - ks + 1;
+        const double *first = &pt[2 * ((a0 + ks) % m)], *last = &pt[2 * ((a0 + ke) % m)];
+        int reverse = last[0] == first[0] && last[1] == first[1]   /* the whole ring */
+                          ? before(&pt[2 * ((a0 + ke - 1) % m)], &pt[2 * ((a0 + ks + 1) % m)])
+                          : before(last, first);
+        for (size_t j = 0; j < len; j++) {
+            size_t k = reverse ? ke - j : ks + j;
+            (*px)[2 * j] = pt[2 * ((a0 + k) % m)];
+            (*px)[2 * j + 1] = pt[2 * ((a0 + k) % m) + 1];
+        }
+        project_chunk(L, *px, len);
+        if (cm_simplify_keep(*px, len, CM_SIMPLIFY_TOLERANCE_PX, *keep) != CM_OK)
+            return 0;
+        for (size_t j = 0; j + 1 < len; j++)   /* the last is the next piece's first */
+            if ((*keep)[reverse ? len - 1 - j : j]) {
+                size_t k = (a0 + ks + j) % m;
+                (*out)[2 * *n] = pt[2 * k];
+                (*out)[2 * *n + 1] = pt[2 * k + 1];
+                (*n)++;
+            }
+        ks = ke;
+    }
+    (*out)[2 * *n] = pt[2 * a0];
+    (*out)[2 * *n + 1] = pt[2 * a0 + 1];
+    (*n)++;
+    return 1;
+}
+
+/* Adds to @polys the polygons of @g with their rings simplified as the
+ * features' are. 0 when out of memory. */
+static int
+simplify_polygons(layout *L, GEOSContextHandle_t ctx, const GEOSGeometry *g,
+                  GEOSGeometry ***polys, size_t *n_polys, size_t *cap_polys)
+{
+    int type = GEOSGeomTypeId_r(ctx, g);
+    if (type == GEOS_MULTIPOLYGON || type == GEOS_GEOMETRYCOLLECTION) {
+        int n = GEOSGetNumGeometries_r(ctx, g);
+        for (int i = 0; i < n; i++)
+            if (!simplify_polygons(L, ctx, GEOSGetGeometryN_r(ctx, g, i), polys, n_polys,
+                                   cap_polys))
+                return 0;
+        return 1;
+    }
+    if (type != GEOS_POLYGON)
+        return 1;   /* lines and points where areas touch: nothing to draw */
+    int n_holes = GEOSGetNumInteriorRings_r(ctx, g), ok = 1;
+    GEOSGeometry **rings = calloc((size_t)n_holes + 1, sizeof(*rings));
+    double *in = NULL, *out = NULL, *px = NULL;
+    unsigned char *keep = NULL;
+    size_t cap_in = 0, cap_out = 0, cap_px = 0, cap_keep = 0, n_rings = 0;
+    ok = rings != NULL;
+    for (int r = -1; ok && r < n_holes; r++) {
+        const GEOSGeometry *ring = r < 0 ? GEOSGetExteriorRing_r(ctx, g)
+                                         : GEOSGetInteriorRingN_r(ctx, g, r);
+        const GEOSCoordSequence *cs = GEOSGeom_getCoordSeq_r(ctx, ring);
+        unsigned n = 0;
+        if (!cs || !GEOSCoordSeq_getSize_r(ctx, cs, &n) || n < 4) {
+            if (r < 0)
+                break;   /* no outer ring: no polygon */
+            continue;
+        }
+        size_t m = 0;
+        ok = CM_RESERVE(in, cap_in, 2 * (size_t)n) &&
+             GEOSCoordSeq_copyToBuffer_r(ctx, cs, in, 0, 0) &&
+             simplify_ring(L, in, n, &out, &m, &cap_out, &px, &cap_px, &keep, &cap_keep);
+        if (!ok || m < 4) {   /* smaller than a pixel */
+            if (r < 0)
+                break;
+            continue;
+        }
+        GEOSCoordSequence *ss = GEOSCoordSeq_copyFromBuffer_r(ctx, out, (unsigned)m, 0, 0);
+        GEOSGeometry *lr = ss ? GEOSGeom_createLinearRing_r(ctx, ss) : NULL;
+        if (lr)
+            rings[n_rings++] = lr;
+        else if (r < 0)
+            break;   /* no outer ring: no polygon */
+    }
+    if (ok && n_rings > 0 && CM_GROW(*polys, *n_polys, *cap_polys)) {
+        GEOSGeometry *p = GEOSGeom_createPolygon_r(ctx, rings[0], rings + 1,
+                                                   (unsigned)(n_rings - 1));
+        if (p)
+            (*polys)[(*n_polys)++] = p;
+        ok = p != NULL;
+        n_rings = 0;
+    } else if (n_rings > 0)
+        ok = 0;
+    for (size_t i = 0; i < n_rings; i++)
+        GEOSGeom_destroy_r(ctx, rings[i]);
+    free(rings);
+    free(in);
+    free(out);
+    free(px);
+    free(keep);
+    return ok;
+}
+
+/* @g's polygons simplified for drawing, as one geometry; NULL when out of
+ * memory. */
+static GEOSGeometry *
+simplified_polygons(layout *L, GEOSContextHandle_t ctx, const GEOSGeometry *g)
+{
+    GEOSGeometry **polys = NULL;
+    size_t n = 0, cap = 0;
+    if (!simplify_polygons(L, ctx, g, &polys, &n, &cap)) {
+        for (size_t i = 0; i < n; i++)
+            GEOSGeom_destroy_r(ctx, polys[i]);
+        free(polys);
+        return NULL;
+    }
+    GEOSGeometry *c = GEOSGeom_createCollection_r(ctx, GEOS_MULTIPOLYGON, polys, (unsigned)n);
+    if (!c)
+        for (size_t i = 0; i < n; i++)
+            GEOSGeom_destroy_r(ctx, polys[i]);
+    free(polys);
+    return c;
+}
+
+/* Makes feature @i of the cache, in the territory's GEOS context @ctx. 0
+ * when out of memory. */
+static int
+make_cached(layout *L, GEOSContextHandle_t ctx, struct layout_control_cache *cc, size_t i)
+{
+    const cm_control *c = cc->control;
+    const cm_control_feature *f = &c->features[i];
+    cached_feature *cf = &cc->f[i];
+    size_t n = 0, cap = 0, cap_px = 0, cap_keep = 0;
+    double *px = NULL;
+    unsigned char *keep = NULL;
+    cf->start = malloc((f->n_rings + 1) * sizeof(size_t));
+    int ok = cf->start != NULL;
+    for (size_t r = 0; ok && r < f->n_rings; r++) {
+        size_t a = c->ring_start[f->first_ring + r], b = c->ring_start[f->first_ring + r + 1];
+        cf->start[r] = n;
+        ok = simplify_ring(L, c->lonlat + 2 * a, b - a, &cf->lonlat, &n, &cap, &px, &cap_px,
+                           &keep, &cap_keep);
+    }
+    free(px);
+    free(keep);
+    if (ok)
+        cf->start[f->n_rings] = n;
+    GEOSGeometry *g = ok ? feature_geometry(ctx, c, f) : NULL;
+    cf->km2 = g ? measure_km2(L, ctx, g) : 0;
+    if (g)
+        GEOSGeom_destroy_r(ctx, g);
+    if (!ok || cf->km2 < 0) {
+        free(cf->lonlat);
+        free(cf->start);
+        cf->lonlat = NULL;
+        cf->start = NULL;
+        return 0;
+    }
+    cf->made = 1;
+    return 1;
+}
+
+/* Makes the cached features of @key that are not made yet. 0 when out of memory. */
+static int
+cache_features(layout *L, GEOSContextHandle_t ctx, const tkey *key, size_t n_key)
+{
+    struct layout_control_cache *cc = L->b->control_cache;
+    const cm_control *c = L->b->control;
+    int ok = 1;
+    pthread_mutex_lock(&cc->lock);
+    if (cc->control != c) {
+        for (size_t i = 0; i < cc->n; i++) {
+            free(cc->f[i].lonlat);
+            free(cc->f[i].start);
+        }
+        free(cc->f);
+        cc->n = 0;
+        cc->control = c;
+        cc->f = c && c->n_features ? calloc(c->n_features, sizeof(*cc->f)) : NULL;
+        ok = !c || !c->n_features || cc->f;
+        if (ok && c)
+            cc->n = c->n_features;
+    }
+    for (size_t k = 0; ok && k < n_key; k++)
+        if (key[k].is_feature && !cc->f[key[k].index].made)
+            ok = make_cached(L, ctx, cc, key[k].index);
+    pthread_mutex_unlock(&cc->lock);
+    return ok;
+}
+
+/* The simplified geometry of feature @i (made: cache_features()). */
+static GEOSGeometry *
+cached_geometry(layout *L, GEOSContextHandle_t ctx, size_t i)
+{
+    const cm_control *c = L->b->control;
+    const cached_feature *cf = &L->b->control_cache->f[i];
+    return rings_geometry(ctx, cf->lonlat, cf->start, c->ring_outer + c->features[i].first_ring,
+                          c->features[i].n_rings);
+}
+
 /* ---- the territory of a state ------------------------------------------------------------- */
+
+/* A pixel of the map in square degrees, about: less overlap than this
+ * between two sides' simplified areas is the simplification's, not the
+ * layer's (where two features share a border the simplified ones do too, but
+ * for the piece of it at each end). */
+static double
+pixel_deg2(const layout *L)
+{
+    double w = L->b->bbox_deg[2] - L->b->bbox_deg[0];
+    if (w < 0)
+        w += 360;
+    double px = w / (L->b->map_rect[2] > 0 ? L->b->map_rect[2] : 1);
+    return px * px;
+}
+
+/* Whether areas @i and @j of @t overlap by more than a pixel (pixel_deg2()),
+ * asked once per pair (GEOS's intersection along a shared border is costly;
+ * the next state asks it for each side), in the GEOS context @ctx of the
+ * layout's thread. */
+static int
+overlap(layout_territory *t, GEOSContextHandle_t ctx, layout *L, size_t i, size_t j)
+{
+    size_t n = t->n_areas;
+    if (!t->overlap) {
+        if (!(t->overlap = malloc(n * n)))
+            return 1;   /* then the difference is taken: the answer is right, slower */
+        memset(t->overlap, -1, n * n);
+    }
+    if (t->overlap[i * n + j] < 0) {
+        GEOSGeometry *o = GEOSIntersection_r(ctx, t->geoms[i], t->geoms[j]);
+        double area = 0;
+        int yes = !o || !GEOSArea_r(ctx, o, &area) || area > pixel_deg2(L);
+        if (o)
+            GEOSGeom_destroy_r(ctx, o);
+        t->overlap[i * n + j] = t->overlap[j * n + i] = (signed char)yes;
+    }
+    return t->overlap[i * n + j];
+}
+
+/* @sum with @piece added (both taken; either may be NULL). */
+static GEOSGeometry *
+add_piece(GEOSContextHandle_t ctx, GEOSGeometry *sum, GEOSGeometry *piece)
+{
+    if (!sum || !piece)
+        return sum ? sum : piece;
+    GEOSGeometry *u = GEOSUnion_r(ctx, sum, piece);
+    GEOSGeom_destroy_r(ctx, sum);
+    GEOSGeom_destroy_r(ctx, piece);
+    return u;
+}
 
 /* Each side's areas of each status, united; then the front lines between the
  * sides' held areas, and what each side gained since @prev. */
@@ -506,23 +976,55 @@ make_territory(layout *L, tkey *key, size_t n_key, const layout_territory *prev)
     t->ctx = cm_geos_load() ? NULL : GEOS_init_r();   /* loaded by run_load_control() */
     size_t cap = 0;
     int ok = t->ctx != NULL;
-    GEOSGeometry **parts = calloc(n_key ? n_key : 1, sizeof(*parts));
-    ok = ok && parts;
+    GEOSGeometry **parts = calloc(n_key ? 2 * n_key : 1, sizeof(*parts));   /* drawn, measured */
+    ok = ok && parts && cache_features(L, t->ctx, key, n_key);
     const cm_events *ev = L->b->events;
     for (size_t si = 0; ok && si < cm_events_n_sides(ev); si++) {
         const char *side = cm_side_code(cm_events_side(ev, si));
         for (int st = 0; ok && st < CM_CONTROL_N_STATUS; st++) {
-            size_t n = 0;
+            size_t n = 0, n_features = 0, last = 0;
             for (size_t i = 0; i < n_key; i++) {
                 if (strcmp(key[i].side, side) != 0 || key[i].status != st)
                     continue;
                 GEOSGeometry *g = key[i].is_feature
-                    ? feature_geometry(t->ctx, L->b->control, &L->b->control->features[key[i].index])
+                    ? cached_geometry(L, t->ctx, key[i].index)
                     : region_geometry(t->ctx, L->b->paths[key[i].index].shape);
+                n_features += key[i].is_feature != 0;
+                last = i;
                 if (g)
                     parts[n++] = g;
             }
-            ok = add_area(L, t, &cap, unite(t->ctx, parts, n), side, st, LAYOUT_TERRITORY_AREA);
+            /* Drawn simplified; measured at full resolution: a feature's own
+             * km² when it is all the side holds of this status, else the
+             * union of the full features and regions measured (regions are
+             * drawn at full resolution: their union is measured as drawn). */
+            double km2 = 0, *measured = NULL;
+            GEOSGeometry *full = NULL;
+            if (n_features == 1 && n == 1) {
+                km2 = L->b->control_cache->f[key[last].index].km2;
+                measured = &km2;
+                if (st == CM_CONTROL_CONTROLLED)   /* for what changed hands */
+                    full = feature_geometry(t->ctx, L->b->control,
+                                            &L->b->control->features[key[last].index]);
+            } else if (n_features > 0) {
+                size_t n_full = 0;
+                for (size_t i = 0; i < n_key; i++) {
+                    if (strcmp(key[i].side, side) != 0 || key[i].status != st)
+                        continue;
+                    const cm_control *c = L->b->control;
+                    GEOSGeometry *g = key[i].is_feature
+                        ? feature_geometry(t->ctx, c, &c->features[key[i].index])
+                        : region_geometry(t->ctx, L->b->paths[key[i].index].shape);
+                    if (g)
+                        parts[n + n_full++] = g;
+                }
+                full = unite(t->ctx, parts + n, n_full);
+                km2 = full ? measure_km2(L, t->ctx, full) : 0;
+                ok = km2 >= 0;
+                measured = &km2;
+            }
+            ok = add_area(L, t, &cap, unite(t->ctx, parts, n), side, st, LAYOUT_TERRITORY_AREA,
+                          measured, full) && ok;
         }
     }
     free(parts);
@@ -543,43 +1045,55 @@ make_territory(layout *L, tkey *key, size_t n_key, const layout_territory *prev)
             if (near)
                 GEOSGeom_destroy_r(t->ctx, near);
             ok = add_area(L, t, &cap, front, x->side, CM_CONTROL_CONTROLLED,
-                          LAYOUT_TERRITORY_FRONT);
+                          LAYOUT_TERRITORY_FRONT, NULL, NULL);
         }
-    /* what each side holds now and did not before */
+    /* what each side holds now and did not before: drawn from the simplified
+     * areas, measured on the full ones */
     for (size_t a = 0; ok && prev && a < n_held; a++) {
         const layout_territory_area *x = &t->areas[a];
         if (x->status != CM_CONTROL_CONTROLLED)
             continue;
-        const GEOSGeometry *before = NULL;
+        size_t before = SIZE_MAX;
         for (size_t b = 0; b < prev->n_areas; b++)
             if (prev->areas[b].kind == LAYOUT_TERRITORY_AREA &&
                 prev->areas[b].status == CM_CONTROL_CONTROLLED &&
                 strcmp(prev->areas[b].side, x->side) == 0)
-                before = prev->geoms[b];
+                before = b;
         /* only what another side held before: a side's first areas are no change */
-        const GEOSGeometry *others = NULL;
         GEOSGeometry *gained = NULL;
-        for (size_t b = 0; b < prev->n_areas; b++)
+        for (size_t b = 0; ok && b < prev->n_areas; b++)
             if (prev->areas[b].kind == LAYOUT_TERRITORY_AREA &&
                 prev->areas[b].status == CM_CONTROL_CONTROLLED &&
                 strcmp(prev->areas[b].side, x->side) != 0) {
-                others = prev->geoms[b];
-                GEOSGeometry *piece = GEOSIntersection_r(t->ctx, t->geoms[a], others);
-                if (piece && before) {
-                    GEOSGeometry *d = GEOSDifference_r(t->ctx, piece, before);
+                /* Taking out what the side held before is needed only where
+                 * the sides' areas overlapped: GEOS's difference along the old
+                 * front was most of a slice's work. Whether they overlapped
+                 * is asked of the simplified areas, which share their borders
+                 * where the full ones do (is_anchor). */
+                int overlapped = before != SIZE_MAX && overlap((layout_territory *)prev,
+                                                                 t->ctx, L, before, b);
+                const GEOSGeometry *now_f = t->full[a] ? t->full[a] : t->geoms[a];
+                const GEOSGeometry *other_f = prev->full[b] ? prev->full[b] : prev->geoms[b];
+                GEOSGeometry *piece = GEOSIntersection_r(t->ctx, now_f, other_f);
+                if (piece && overlapped) {
+                    const GEOSGeometry *bf = prev->full[before] ? prev->full[before]
+                                                                : prev->geoms[before];
+                    GEOSGeometry *d = GEOSDifference_r(t->ctx, piece, bf);
                     GEOSGeom_destroy_r(t->ctx, piece);
                     piece = d;
                 }
-                if (piece && gained) {
-                    GEOSGeometry *u = GEOSUnion_r(t->ctx, gained, piece);
-                    GEOSGeom_destroy_r(t->ctx, piece);
-                    GEOSGeom_destroy_r(t->ctx, gained);
-                    gained = u;
-                } else if (piece)
-                    gained = piece;
+                ok = piece != NULL;
+                gained = add_piece(t->ctx, gained, piece);
             }
-        ok = add_area(L, t, &cap, gained, x->side, CM_CONTROL_CONTROLLED,
-                      LAYOUT_TERRITORY_GAINED);
+        /* measured at full resolution, drawn simplified as the areas are */
+        double km2 = gained ? measure_km2(L, t->ctx, gained) : 0;
+        GEOSGeometry *drawn = gained && ok && km2 >= 0 ? simplified_polygons(L, t->ctx, gained)
+                                                       : NULL;
+        if (gained)
+            GEOSGeom_destroy_r(t->ctx, gained);
+        ok = ok && km2 >= 0 && (drawn || !gained) &&
+             add_area(L, t, &cap, drawn, x->side, CM_CONTROL_CONTROLLED,
+                      LAYOUT_TERRITORY_GAINED, &km2, NULL);
     }
     if (!ok) {
         layout_territory_unref(t);

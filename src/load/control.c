@@ -16,7 +16,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
+#include <fcntl.h>
+#include <unistd.h>
 
 const char *
 cm_control_status_name(cm_control_status s)
@@ -184,10 +187,8 @@ add_ring(reader *rd, OGRGeometryH ring, int outer)
         return 0;
     if (c->n_rings == 0)
         c->ring_start[0] = c->n_points;
-    for (int i = 0; i < n; i++) {
-        c->lonlat[2 * (c->n_points + (size_t)i)] = G(OGR_G_GetX)(ring, i);
-        c->lonlat[2 * (c->n_points + (size_t)i) + 1] = G(OGR_G_GetY)(ring, i);
-    }
+    double *xy = c->lonlat + 2 * c->n_points;
+    G(OGR_G_GetPoints)(ring, xy, 2 * sizeof(double), xy + 1, 2 * sizeof(double), NULL, 0);
     c->n_points += (size_t)n;
     c->ring_outer[c->n_rings++] = (unsigned char)outer;
     c->ring_start[c->n_rings] = c->n_points;
@@ -308,14 +309,104 @@ read_feature(reader *rd, OGRFeatureH f, long n, const int *fields, OGRCoordinate
         rd->c->features[rd->c->n_features++] = cf;
 }
 
+static const char *const side_names[] = { "side", NULL };
+static const char *const from_names[] = { "valid_from", "begin", NULL };
+static const char *const to_names[] = { "valid_to", "end", NULL };
+static const char *const status_names[] = { "status", NULL };
+/* every field name read, for one_pass_geojson() */
+static const char *const all_names[] = { "side", "valid_from", "begin", "valid_to", "end",
+                                         "status", NULL };
+
+/* GDAL's GeoJSON driver reads a file twice: once when it is opened, building
+ * every feature's JSON objects to learn the fields and their types, then
+ * again for the features; each pass costs about 7,000 instructions a vertex
+ * (docs/control.md). Its first pass can stop after the first feature
+ * (OGR_GEOJSON_MAX_FEATURES_FIRST_PASS), but a field that only later features
+ * have is then not read at all, a field is typed by the first feature's value,
+ * and a "crs" after the features is not seen. So the first pass is cut short
+ * only when this says it is safe, from a look at the text's object keys
+ * (cheap: the quotes are few among a layer's numbers): 1 when the file is
+ * named .geojson or .json, no key has an escape, no "crs" comes after
+ * "features"; *@keys then has bit i for each all_names[i] that is some
+ * object's key, whatever its case. read_file() checks after opening that the
+ * layer has each of them as a text field (dates read as text), else reads it
+ * again with both passes. */
+static int
+one_pass_geojson(const char *path, unsigned *keys)
+{
+    const char *dot = strrchr(path, '.');
+    *keys = 0;
+    if (!dot || (strcasecmp(dot, ".geojson") != 0 && strcasecmp(dot, ".json") != 0))
+        return 0;
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    struct stat sb;
+    if (fd < 0 || fstat(fd, &sb) != 0 || sb.st_size < 2) {
+        if (fd >= 0)
+            close(fd);
+        return 0;
+    }
+    size_t size = (size_t)sb.st_size;
+    const char *text = mmap(NULL, size, PROT_READ, MAP_PRIVATE, fd, 0);
+    close(fd);
+    if (text == MAP_FAILED)
+        return 0;
+    int safe = 1, after_features = 0;
+    const char *p = text, *end = text + size;
+    while (safe && (p = memchr(p, '"', (size_t)(end - p)))) {
+        const char *start = ++p, *q = p;
+        int escaped = 0;
+        while (q < end && *q != '"') {   /* the string's end, past its escapes */
+            if (*q == '\\') {
+                escaped = 1;
+                q++;
+            }
+            q++;
+        }
+        if (q >= end)
+            break;
+        size_t len = (size_t)(q - start);
+        p = q + 1;
+        const char *r = p;
+        while (r < end && (*r == ' ' || *r == '\t' || *r == '\n' || *r == '\r'))
+            r++;
+        if (r >= end || *r != ':')
+            continue;   /* a value, not a key */
+        if (escaped)
+            safe = 0;
+        else if (len == 8 && memcmp(start, "features", 8) == 0)
+            after_features = 1;
+        else if (len == 3 && strncasecmp(start, "crs", 3) == 0 && after_features)
+            safe = 0;
+        for (unsigned i = 0; all_names[i]; i++)
+            if (len == strlen(all_names[i]) && strncasecmp(start, all_names[i], len) == 0)
+                *keys |= 1u << i;
+    }
+    munmap((void *)text, size);
+    return safe;
+}
+
+/* Whether the one layer of @ds has each field of @keys (one_pass_geojson())
+ * as text. */
+static int
+has_text_fields(GDALDatasetH ds, unsigned keys)
+{
+    if (G(GDALDatasetGetLayerCount)(ds) != 1)
+        return 0;
+    OGRFeatureDefnH def = G(OGR_L_GetLayerDefn)(G(GDALDatasetGetLayer)(ds, 0));
+    for (unsigned i = 0; all_names[i]; i++) {
+        if (!(keys & (1u << i)))
+            continue;
+        int f = G(OGR_FD_GetFieldIndex)(def, all_names[i]);
+        if (f < 0 || G(OGR_Fld_GetType)(G(OGR_FD_GetFieldDefn)(def, f)) != OFTString)
+            return 0;
+    }
+    return 1;
+}
+
 /* Every layer of one file. */
 static void
 read_file(reader *rd)
 {
-    static const char *const side_names[] = { "side", NULL };
-    static const char *const from_names[] = { "valid_from", "begin", NULL };
-    static const char *const to_names[] = { "valid_to", "end", NULL };
-    static const char *const status_names[] = { "status", NULL };
     cm_pos pos = { rd->path, 0, 0 };
     const char *no_gdal = cm_gdal_load();
     if (no_gdal) {
@@ -326,7 +417,22 @@ read_file(reader *rd)
     }
     G(CPLPushErrorHandler)(G(CPLQuietErrorHandler));
     G(CPLErrorReset)();
-    GDALDatasetH ds = G(GDALOpenEx)(rd->path, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, NULL, NULL);
+    GDALDatasetH ds = NULL;
+    unsigned keys;
+    if (one_pass_geojson(rd->path, &keys)) {
+        static const char *const drivers[] = { "GeoJSON", NULL };
+        static const char *const options[] = { "DATE_AS_STRING=YES", NULL };
+        G(CPLSetThreadLocalConfigOption)("OGR_GEOJSON_MAX_FEATURES_FIRST_PASS", "1");
+        ds = G(GDALOpenEx)(rd->path, GDAL_OF_VECTOR | GDAL_OF_READONLY, drivers, options, NULL);
+        G(CPLSetThreadLocalConfigOption)("OGR_GEOJSON_MAX_FEATURES_FIRST_PASS", NULL);
+        if (ds && !has_text_fields(ds, keys)) {
+            G(GDALClose)(ds);
+            ds = NULL;
+        }
+        G(CPLErrorReset)();
+    }
+    if (!ds)
+        ds = G(GDALOpenEx)(rd->path, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, NULL, NULL);
     if (!ds) {
         const char *why = G(CPLGetLastErrorMsg)();
         struct stat sb;

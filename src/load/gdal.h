@@ -24,6 +24,7 @@
     X(CPLPushErrorHandler) \
     X(CPLPushErrorHandlerEx) \
     X(CPLQuietErrorHandler) \
+    X(CPLSetThreadLocalConfigOption) \
     X(GDALAllRegister) \
     X(GDALClose) \
     X(GDALDatasetGetLayer) \

@@ -168,6 +168,27 @@ ogr2ogr -f GeoJSON noside.geojson "$src/shapes/regions.shp" -dialect SQLite \
 grep -q 'data-side="AZ" data-status="claimed"' claimed/*.svg || fail "no claimed AZ area in the SVG"
 grep -q 'Hatched area: claimed, not confirmed' claimed/*.svg || fail "no claimed row in the legend"
 
+# GDAL's GeoJSON driver learns a layer's fields from its first feature only
+# when control.c cuts its first pass short: a "status" and dates that only
+# the last of 400 features has are still read (it reads the file twice then).
+python3 - <<'PY'
+import json
+ring = [[46.5, 39.5], [46.7, 39.5], [46.7, 39.7], [46.5, 39.5]]
+feats = [{"type": "Feature", "properties": {"side": "AM"},
+          "geometry": {"type": "Polygon", "coordinates": [ring]}}
+         for _ in range(399)]
+feats.append({"type": "Feature", "properties": {"side": "AZ", "Status": "claimed",
+              "valid_from": "2020-10-10T06:00:00Z"},
+              "geometry": {"type": "Polygon", "coordinates": [[[46.9, 39.5], [47.1, 39.5], [47.1, 39.7], [46.9, 39.5]]]}})
+json.dump({"type": "FeatureCollection", "features": feats}, open("late.geojson", "w"))
+PY
+"$bin" render "$example" --control late.geojson --at 2020-10-10T05:00:00Z,2020-10-12T00:00:00Z \
+  -o late --format svg --quiet || fail "late.geojson: render failed"
+grep -q 'data-side="AZ" data-status="claimed"' late/*-20201010T0500Z.svg &&
+  fail "late.geojson: the AZ area is drawn before its valid_from"
+grep -q 'data-side="AZ" data-status="claimed"' late/*-20201012T0000Z.svg ||
+  fail "late.geojson: the last feature's \"Status\" (claimed) was not read"
+
 # Bad layers: FILE: feature N: message, exit 1, nothing written.
 poly='"geometry":{"type":"Polygon","coordinates":[[[46.5,39.5],[46.7,39.5],[46.7,39.7],[46.5,39.5]]]}'
 refused() {   # refused NAME PROPERTIES EXPECTED_MESSAGE [OPTION_PREFIX]
