@@ -212,12 +212,22 @@ set_label(cairo_t *cr, const cm_style *style, const cm_scene_label *lb, PangoLay
  * clamped, taken from whichever such pixel covers it most. Pixels the text
  * does not touch say nothing of where its edge is, and are skipped. Both
  * masks are A8 of @w x @h, rows @stride bytes apart. */
+enum { HALO_REACH = 8 };   /* the widest halo grown: r + 1 at most this (14 px at scale 1) */
+
 static void
 grow_halo(const unsigned char *text, unsigned char *halo, int w, int h, int stride, double r)
 {
-    int16_t acc[4096];   /* a sprite is narrower (sprite_context) */
+    enum { REACH = HALO_REACH };
+    int16_t acc[4096];     /* a sprite is narrower (sprite_context) */
+    int16_t add[2 * REACH + 1][2 * REACH + 1];   /* what a pixel at (dx, dy) adds, by distance */
     int reach = (int)ceil(r + 1);
+    reach = reach < REACH ? reach : REACH;   /* set_label_sprite's callers keep r + 1 within */
     w = w < 4096 ? w : 4096;
+    for (int dy = -reach; dy <= reach; dy++)
+        for (int dx = -reach; dx <= reach; dx++) {
+            double d = sqrt((double)(dx * dx + dy * dy));
+            add[dy + REACH][dx + REACH] = d < r + 1 ? (int16_t)lround(255 * (r - d)) : INT16_MIN;
+        }
     for (int y = 0; y < h; y++) {
         for (int x = 0; x < w; x++)
             acc[x] = 0;
@@ -227,14 +237,13 @@ grow_halo(const unsigned char *text, unsigned char *halo, int w, int h, int stri
                 continue;
             const unsigned char *row = text + (size_t)sy * (size_t)stride;
             for (int dx = -reach; dx <= reach; dx++) {
-                double d = sqrt((double)(dx * dx + dy * dy));
-                if (d >= r + 1)
+                if (add[dy + REACH][dx + REACH] == INT16_MIN)
                     continue;
-                int16_t add = (int16_t)lround(255 * (r - d));
+                int16_t a = add[dy + REACH][dx + REACH];
                 int x0 = dx < 0 ? -dx : 0, x1 = dx > 0 ? w - dx : w;
                 for (int x = x0; x < x1; x++) {
                     int16_t c = row[x + dx];
-                    int16_t v = c ? (int16_t)(c + add) : 0;
+                    int16_t v = c ? (int16_t)(c + a) : 0;
                     acc[x] = v > acc[x] ? v : acc[x];
                 }
             }
@@ -554,14 +563,15 @@ draw_label(cairo_t *cr, const cm_style *style, const cm_scene_label *lb)
     int ok = 1;
     if (scr) {
         pango_cairo_update_layout(scr, pl);
-        if (lb->has_halo && !set_label_sprite(scr, style, lb, pl, a.scale)) {
-            cairo_destroy(scr);
-            g_object_unref(pl);
-            return 0;
-        }
-        if (!lb->has_halo)
+        /* a style's halo wider than grow_halo reaches is stroked */
+        if (lb->has_halo && a.scale * style->halo_px / 2 + 1 <= HALO_REACH)
+            ok = set_label_sprite(scr, style, lb, pl, a.scale);
+        else
             set_label(scr, style, lb, pl, 0, 0);
-        ok = keep_sprite(scr, key, n, dx, dy, &sp);
+        if (ok)
+            ok = keep_sprite(scr, key, n, dx, dy, &sp);
+        else
+            cairo_destroy(scr);
     }
     if (sp.surface) {
         ok = paint_sprite(cr, &sp, &a);

@@ -190,7 +190,7 @@ typedef void (*row_fn)(const image *im, const void *ctx, int y, unsigned char *d
 /* Sixteen pixels at a time, with SSSE3's byte shuffle: each 4 pixels' B, G,
  * R, A bytes (little-endian 0xAARRGGBB) become R, G, B, and the four groups
  * of 12 bytes are joined into three stores. Returns the pixels done. Every
- * x86-64 processor made since 2008 has SSSE3; rgb_sse_ok() asks this one. */
+ * x86-64 processor made since 2008 has SSSE3; rgb_pixels() asks this one. */
 __attribute__((target("ssse3"))) static int
 rgb_ssse3(const uint32_t *row, int width, unsigned char *dst)
 {
@@ -210,14 +210,6 @@ rgb_ssse3(const uint32_t *row, int width, unsigned char *dst)
     return x;
 }
 
-static int
-rgb_sse_ok(void)
-{
-    static int ok = -1;   /* the same answer in every thread: a benign race */
-    if (ok < 0)
-        ok = __builtin_cpu_supports("ssse3") ? 1 : 0;
-    return ok;
-}
 #endif
 
 /* @width pixels of @row as R, G, B bytes into @dst. */
@@ -226,7 +218,7 @@ rgb_pixels(const uint32_t *row, int width, unsigned char *dst)
 {
     int x = 0;
 #if defined(__x86_64__) && defined(__GNUC__)
-    if (rgb_sse_ok()) {
+    if (__builtin_cpu_supports("ssse3")) {   /* a flag libgcc set at start */
         x = rgb_ssse3(row, width, dst);
         dst += 3 * (size_t)x;
     }
@@ -427,11 +419,6 @@ filter_rows(const image *im, const layout *l, unsigned char *work, const rows_ou
     }
 }
 
-/* A span of a row: pixels [x0, x1). */
-typedef struct span {
-    int x0, x1;
-} span;
-
 static int
 by_top(const void *a, const void *b)
 {
@@ -439,51 +426,77 @@ by_top(const void *a, const void *b)
     return (p[1] > q[1]) - (p[1] < q[1]);
 }
 
-static int
-by_left(const void *a, const void *b)
+/* The rectangles of @live over a row of @width pixels, as merged spans
+ * [x0, x1) in order, in @spans (two ints each); returns how many. */
+static size_t
+row_spans(int (*const *live)[4], size_t n, int width, int (*spans)[2])
 {
-    const span *p = a, *q = b;
-    return (p->x0 > q->x0) - (p->x0 < q->x0);
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        const int *r = *live[i];
+        int x0 = r[0] > 0 ? r[0] : 0, x1 = r[2] < width ? r[2] : width;
+        if (x1 <= x0)
+            continue;
+        size_t at = k++;   /* insertion sort by x0: a row has a few dozen at most */
+        for (; at > 0 && spans[at - 1][0] > x0; at--) {
+            spans[at][0] = spans[at - 1][0];
+            spans[at][1] = spans[at - 1][1];
+        }
+        spans[at][0] = x0;
+        spans[at][1] = x1;
+    }
+    size_t m = 0;
+    for (size_t i = 0; i < k; i++)
+        if (m && spans[i][0] <= spans[m - 1][1]) {
+            spans[m - 1][1] = spans[i][1] > spans[m - 1][1] ? spans[i][1] : spans[m - 1][1];
+        } else {
+            spans[m][0] = spans[i][0];
+            spans[m][1] = spans[i][1];
+            m++;
+        }
+    return m;
 }
 
 /* filter_rows() for an RGB image without filters that differs from the
  * previous one only within @ch's rectangles: each row's pixels inside them
  * are converted and compared with the previous image's, in place, and the
- * rest is the previous image's already. Returns 0 when out of memory
+ * rest is the previous image's already. The rectangles over a row, and its
+ * spans, change only where one starts or ends. Returns 0 when out of memory
  * (before any row). */
 static int
 filter_spans(const image *im, cm_deflate *d, const cm_png_changes *ch)
 {
-    size_t n = ch->n_rects;
+    size_t n = ch->n_rects, n_live = 0, n_spans = 0, next = 0;
     int (*r)[4] = malloc((n ? n : 1) * sizeof(*r));
-    span *active = malloc((n ? n : 1) * sizeof(*active));
+    int (**live)[4] = malloc((n ? n : 1) * sizeof(*live));
+    int (*spans)[2] = malloc((n ? n : 1) * sizeof(*spans));
     unsigned char *tmp = malloc(3 * (size_t)im->width);
-    if (!r || !active || !tmp) {
+    if (!r || !live || !spans || !tmp) {
         free(r);
-        free(active);
+        free(live);
+        free(spans);
         free(tmp);
         return 0;
     }
     memcpy(r, ch->rects, n * sizeof(*r));
     qsort(r, n, sizeof(*r), by_top);
-    size_t next = 0;
     for (int y = 0; y < im->height; y++) {
-        while (next < n && r[next][1] <= y)
-            next++;
-        /* the rectangles over row y, as spans sorted by x0, then merged */
-        size_t k = 0;
-        for (size_t i = 0; i < next; i++)
-            if (r[i][3] > y && r[i][0] < im->width && r[i][2] > 0 && r[i][2] > r[i][0])
-                active[k++] = (span){ r[i][0] > 0 ? r[i][0] : 0,
-                                      r[i][2] < im->width ? r[i][2] : im->width };
-        qsort(active, k, sizeof(*active), by_left);
+        size_t kept = 0;
+        for (size_t i = 0; i < n_live; i++)
+            if ((*live[i])[3] > y)
+                live[kept++] = live[i];
+        int changed_set = kept != n_live;
+        n_live = kept;
+        for (; next < n && r[next][1] <= y; next++, changed_set = 1)
+            if (r[next][3] > y)
+                live[n_live++] = &r[next];
+        if (changed_set)
+            n_spans = row_spans((int (*const *)[4])live, n_live, im->width, spans);
         unsigned char *old = cm_deflate_prev_row(d, (size_t)y) + 1;   /* after the filter byte */
         const uint32_t *row = row_of(im, y);
         int changed = 0;
-        for (size_t i = 0; i < k;) {
-            int x0 = active[i].x0, x1 = active[i].x1;
-            for (i++; i < k && active[i].x0 <= x1; i++)
-                x1 = active[i].x1 > x1 ? active[i].x1 : x1;
+        for (size_t i = 0; i < n_spans; i++) {
+            int x0 = spans[i][0], x1 = spans[i][1];
             size_t bytes = 3 * (size_t)(x1 - x0);
             rgb_pixels(row + x0, x1 - x0, tmp);
             if (memcmp(old + 3 * (size_t)x0, tmp, bytes) != 0) {
@@ -494,7 +507,8 @@ filter_spans(const image *im, cm_deflate *d, const cm_png_changes *ch)
         cm_deflate_row_kept(d, (size_t)y, changed);
     }
     free(r);
-    free(active);
+    free(live);
+    free(spans);
     free(tmp);
     return 1;
 }

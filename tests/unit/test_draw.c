@@ -6,6 +6,7 @@
  * different. The table of formats (src/draw/format.h) lists each format once,
  * those drawn per slice first, each with a way to draw it. */
 #include "check.h"
+#include "fixture.h"
 #include "conflictmap/conflictmap.h"
 #include "draw/draw.h"
 #include "draw/format.h"
@@ -352,18 +353,15 @@ main(void)
     static const double one[1] = { 1 }, both[2] = { 1, 2 };
     check_sequence(events, layers, proj, style, gaz, bbox, one, 1);
     cm_events *plain = NULL;
-    FILE *f = fopen("seq-events.json", "w");
-    if (f) {
-        fputs(seq_events, f);
-        fclose(f);
-    }
-    CHECK_INT(cm_events_load(&plain, "seq-events.json", gaz, NULL), CM_OK);
+    char *seq_path = fixture_write("seq-events", seq_events);
+    CHECK_INT(cm_events_load(&plain, seq_path, gaz, NULL), CM_OK);
     if (plain) {
         check_sequence(plain, layers, proj, style, gaz, bbox, one, 1);
         check_sequence(plain, layers, proj, style, gaz, bbox, both, 2);   /* taking turns */
     }
     cm_events_destroy(plain);
-    unlink("seq-events.json");
+    unlink(seq_path);
+    free(seq_path);
     cm_sprite_release();
     cm_scene_destroy(first);
     cm_scene_destroy(scene);

@@ -1,6 +1,7 @@
 /* The whole pipeline on the seed example: one PNG and one SVG per distinct
  * event time, a manifest that agrees, and pixels that show the claims. */
 #include "check.h"
+#include "fixture.h"
 #include "conflictmap/conflictmap.h"
 
 #include <cairo.h>
@@ -209,18 +210,18 @@ test_geos_when_needed(void)
     CHECK_INT(geos_loaded(), 0);
     char dir[] = "render-XXXXXX";
     CHECK(mkdtemp(dir) != NULL);
-    FILE *f = fopen("no-areas.json", "w");
-    fputs("{\"events\": [{\"time\": \"2020-10-09T15:15:00Z\", \"place\": \"Goranboy\"}]}", f);
-    fclose(f);
+    char *events = fixture_write("no-areas", "{\"events\": [{\"time\": \"2020-10-09T15:15:00Z\", "
+                                             "\"place\": \"Goranboy\"}]}");
     cm_render_options o = options(dir);
-    o.events_path = "no-areas.json";
+    o.events_path = events;
     o.formats = CM_FORMAT_PNG;
     cm_diag_list *diags = cm_diag_list_create();
     CHECK_INT(cm_render(&o, diags, NULL), CM_OK);
     CHECK_INT(count_files(dir, ".png"), 1);
     CHECK_INT(geos_loaded(), 0);
     cm_diag_list_destroy(diags);
-    unlink("no-areas.json");
+    unlink(events);
+    free(events);
     remove_dir(dir);
     test_example();
     CHECK_INT(geos_loaded(), 1);
