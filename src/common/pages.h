@@ -9,8 +9,10 @@
 #include <cairo.h>
 #include <stddef.h>
 
-/* @n bytes, zeroed; NULL when out of memory. Freed with free(). */
+/* @n bytes, zeroed; NULL when out of memory. Freed with cm_pages_free(),
+ * given the same @n. */
 void *cm_pages_alloc(size_t n);
+void cm_pages_free(void *p, size_t n);
 
 /* @n bytes, zeroed, of which only a few parts will be written (the kernel
  * maps a 4 KB page where one is first written, never a 2 MB one, which it

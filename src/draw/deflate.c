@@ -602,7 +602,7 @@ cm_deflate_destroy(cm_deflate *d)
 {
     if (!d)
         return;
-    free(d->raw);
+    cm_pages_free(d->raw, d->raw_cap);
     free(d->row);
     cm_pages_sparse_free(d->z, d->z_cap);
     free(d->bands);
@@ -629,7 +629,10 @@ room(void *p, size_t *cap, size_t need, int pages)
     need = need ? need : 1;
     if (*cap >= need)
         return p;
-    free(p);
+    if (pages)
+        cm_pages_free(p, *cap);
+    else
+        free(p);
     p = pages ? cm_pages_alloc(need) : malloc(need);
     *cap = p ? need : 0;
     return p;
