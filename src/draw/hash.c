@@ -2,9 +2,9 @@
  * hashed, so that a run can keep a file drawn before from the same scene. It
  * reads the scene and draws nothing; the drawing is draw.c's and draw_svg.c's. */
 #include "conflictmap/draw.h"
+#include "common/sha256.h"
 #include "layout/scene.h"
 
-#include <glib.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -15,10 +15,10 @@
 static const char draw_revision[] = "conflictmap draw 4";   /* 4: halos grown, not stroked */
 
 /* A SHA-256 fed through a buffer: the values hashed are a few bytes each,
- * tens of thousands of them a slice, and GChecksum's own work per call was
- * most of the hashing (52 M instructions over bench's standard job). */
+ * tens of thousands of them a slice, and a call for each was most of the
+ * hashing (52 M instructions over bench's standard job with GChecksum). */
 typedef struct hasher {
-    GChecksum *sum;
+    cm_sha256_ctx sum;
     size_t n;
     unsigned char buf[4096];
 } hasher;
@@ -26,7 +26,7 @@ typedef struct hasher {
 static void
 flush(hasher *h)
 {
-    g_checksum_update(h->sum, h->buf, (gssize)h->n);
+    cm_sha256_add(&h->sum, h->buf, h->n);
     h->n = 0;
 }
 
@@ -36,7 +36,7 @@ hash_bytes(hasher *h, const void *p, size_t n)
     if (n > sizeof(h->buf) - h->n) {
         flush(h);
         if (n >= sizeof(h->buf)) {
-            g_checksum_update(h->sum, p, (gssize)n);
+            cm_sha256_add(&h->sum, p, n);
             return;
         }
     }
@@ -47,7 +47,7 @@ hash_bytes(hasher *h, const void *p, size_t n)
 static void
 hasher_begin(hasher *h)
 {
-    h->sum = g_checksum_new(G_CHECKSUM_SHA256);
+    cm_sha256_begin(&h->sum);
     h->n = 0;
 }
 
@@ -127,7 +127,6 @@ void
 cm_draw_base_hash(const cm_scene_base *b, unsigned char digest[CM_DRAW_HASH_BYTES])
 {
     hasher hs, *h = &hs;
-    gsize len = CM_DRAW_HASH_BYTES;
     hasher_begin(h);
     hash_string(h, draw_revision);
     hash_size(h, (size_t)b->width_px);
@@ -141,8 +140,7 @@ cm_draw_base_hash(const cm_scene_base *b, unsigned char digest[CM_DRAW_HASH_BYTE
     hash_paths(h, b->paths, b->n_paths);
     hash_paths(h, b->inset, b->n_inset);
     flush(h);
-    g_checksum_get_digest(h->sum, digest, &len);
-    g_checksum_free(h->sum);
+    cm_sha256_end(&h->sum, digest);
 }
 
 static void
@@ -260,6 +258,7 @@ cm_draw_hash(const cm_scene *scene, const unsigned char base[CM_DRAW_HASH_BYTES]
     hash_labels(h, scene);
     hash_rects_and_areas(h, scene);
     flush(h);
-    snprintf(hex, 2 * CM_DRAW_HASH_BYTES + 1, "%s", g_checksum_get_string(h->sum));
-    g_checksum_free(h->sum);
+    unsigned char digest[CM_SHA256_BYTES];
+    cm_sha256_end(&h->sum, digest);
+    cm_sha256_hex(digest, hex);
 }

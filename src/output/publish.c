@@ -5,9 +5,9 @@
 #include "output/publish.h"
 #include "common/grow.h"
 #include "common/outfile.h"
+#include "common/sha256.h"
 
 #include <dirent.h>
-#include <glib.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -473,7 +473,7 @@ cm_publish_keep(cm_publish *p, const char *name)
 /* Adds the bytes of the file @path to @h, a block at a time (a manifest may
  * be large: it is never held whole). */
 static cm_status
-hash_file(GChecksum *h, const char *path)
+hash_file(cm_sha256_ctx *h, const char *path)
 {
     unsigned char block[65536];
     FILE *f = fopen(path, "rb");
@@ -481,7 +481,7 @@ hash_file(GChecksum *h, const char *path)
         return CM_ERR_IO;
     size_t k;
     while ((k = fread(block, 1, sizeof(block), f)) > 0)
-        g_checksum_update(h, block, (gssize)k);
+        cm_sha256_add(h, block, k);
     cm_status st = ferror(f) ? CM_ERR_IO : CM_OK;
     fclose(f);
     return st;
@@ -504,19 +504,24 @@ cm_publish_id(cm_publish *p, const char *const *extra, char id[13], cm_diag_list
     }
     if (st == CM_OK && l.n)
         qsort(l.v, l.n, sizeof(*l.v), compare_names);
-    GChecksum *h = st == CM_OK ? g_checksum_new(G_CHECKSUM_SHA256) : NULL;
-    for (size_t i = 0; h && st == CM_OK && i < l.n; i++) {
+    cm_sha256_ctx h;
+    cm_sha256_begin(&h);
+    for (size_t i = 0; st == CM_OK && i < l.n; i++) {
         size_t len = strlen(l.v[i]);
-        g_checksum_update(h, (const guchar *)l.v[i], (gssize)len + 1);   /* the NUL too */
+        cm_sha256_add(&h, l.v[i], len + 1);   /* the NUL too */
         if (len > 5 && strcmp(l.v[i] + len - 5, ".json") == 0) {
             snprintf(path, sizeof(path), "%s/%s", p->staging, l.v[i]);
-            st = hash_file(h, path);
+            st = hash_file(&h, path);
         }
     }
-    if (h && st == CM_OK)
-        snprintf(id, ID_LEN + 1, "%s", g_checksum_get_string(h));
-    if (h)
-        g_checksum_free(h);
+    if (st == CM_OK) {
+        unsigned char digest[CM_SHA256_BYTES];
+        char hex[CM_SHA256_HEX_BUF];
+        cm_sha256_end(&h, digest);
+        cm_sha256_hex(digest, hex);
+        memcpy(id, hex, ID_LEN);   /* the digest's first 48 bits */
+        id[ID_LEN] = '\0';
+    }
     names_free(&l);
     return st == CM_ERR_IO ? io_error(diags, p->dir, "read the staged files in", p->staging)
                            : st;
