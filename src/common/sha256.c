@@ -11,6 +11,7 @@
 
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
 #define CM_SHA_NI 1
+#include <cpuid.h>
 #include <immintrin.h>
 #endif
 
@@ -117,12 +118,30 @@ blocks_sha_ni(uint32_t h[8], const unsigned char *p, size_t n)
 
 static atomic_int forced_portable;
 
+#ifdef CM_SHA_NI
+/* CPUID: SHA (leaf 7, EBX bit 29) and SSE4.1 (leaf 1, ECX bit 19); asked
+ * directly, as clang's __builtin_cpu_supports() does not know "sha". */
+static int
+has_sha_ni(void)
+{
+    static atomic_int known;   /* 0 not asked yet, 1 no, 2 yes */
+    int k = atomic_load_explicit(&known, memory_order_relaxed);
+    if (!k) {
+        unsigned a, b, c, d;
+        int sse41 = __get_cpuid(1, &a, &b, &c, &d) && (c & (1u << 19));
+        int sha = __get_cpuid_count(7, 0, &a, &b, &c, &d) && (b & (1u << 29));
+        k = sse41 && sha ? 2 : 1;
+        atomic_store_explicit(&known, k, memory_order_relaxed);
+    }
+    return k == 2;
+}
+#endif
+
 int
 cm_sha256_accelerated(void)
 {
 #ifdef CM_SHA_NI
-    return !atomic_load_explicit(&forced_portable, memory_order_relaxed) &&
-           __builtin_cpu_supports("sha") && __builtin_cpu_supports("sse4.1");
+    return !atomic_load_explicit(&forced_portable, memory_order_relaxed) && has_sha_ni();
 #else
     return 0;
 #endif
