@@ -10,6 +10,7 @@ typedef struct cm_outfile {
     char *path;      /* where it goes, owned */
     char *tmp;       /* where it is written first, owned */
     FILE *f;
+    char *buf;       /* f's buffer, owned; NULL: stdio's own */
     int failed;      /* a write failed: commit will refuse */
     int slot;        /* 1 + where cm_remove_temporaries() finds tmp; 0: nowhere */
 } cm_outfile;
