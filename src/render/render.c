@@ -11,6 +11,7 @@
 #include "draw/sprite.h"
 
 #include <math.h>
+#include <pango/pangocairo.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -307,6 +308,12 @@ cm_render(const cm_render_options *opt, cm_diag_list *diags, cm_render_result *r
     r.diags = diags;
     pthread_mutex_init(&r.sh.lock, NULL);
     pthread_cond_init(&r.sh.wake, NULL);
+    /* Made first thing: making a thread's Pango font map starts fontconfig
+     * reading its configuration and font caches in a thread of Pango's (some
+     * 25 M instructions), which then runs while the events and layers load,
+     * not in front of the first label measured (layout/base.c asks this
+     * thread's map again). */
+    (void)pango_cairo_font_map_get_default();
     /* without the shipped gazetteer, every place would be reported unknown */
     cm_status st = run_find_data(&r);
     if (st == CM_OK)
