@@ -140,7 +140,7 @@ create_temporary(cm_outfile *o, size_t len)
             close(fd);
             unlink(o->tmp);
             errno = err;
-        } else if ((o->buf = malloc(OUT_BUFFER)) != NULL) {
+        } else {
             /* stdio's 4 KB wrote a slice's PNG in some 80 calls (1,921
              * write()s for bench's standard job), 256 KB in two */
             setvbuf(f, o->buf, _IOFBF, OUT_BUFFER);
@@ -157,7 +157,8 @@ cm_outfile_open(cm_outfile *o, const char *path, cm_diag_list *diags)
     memset(o, 0, sizeof(*o));
     o->path = strdup(path);
     o->tmp = malloc(len + 18);
-    if (!o->path || !o->tmp) {
+    o->buf = malloc(OUT_BUFFER);
+    if (!o->path || !o->tmp || !o->buf) {
         release(o);
         return CM_ERR_NOMEM;
     }
@@ -186,6 +187,14 @@ cm_outfile_write(cm_outfile *o, const void *data, size_t n)
 {
     if (!o->failed && fwrite(data, 1, n, o->f) != n)
         o->failed = errno ? errno : EIO;
+}
+
+int
+cm_outfile_flush(cm_outfile *o)
+{
+    if (!o->failed && fflush(o->f) != 0)
+        o->failed = errno ? errno : EIO;
+    return !o->failed;
 }
 
 void

@@ -10,7 +10,7 @@ typedef struct cm_outfile {
     char *path;      /* where it goes, owned */
     char *tmp;       /* where it is written first, owned */
     FILE *f;
-    char *buf;       /* f's buffer, owned; NULL: stdio's own */
+    char *buf;       /* f's buffer, owned */
     int failed;      /* a write failed: commit will refuse */
     int slot;        /* 1 + where cm_remove_temporaries() finds tmp; 0: nowhere */
 } cm_outfile;
@@ -29,6 +29,9 @@ void      cm_outfile_write(cm_outfile *o, const void *data, size_t n);
 void      cm_outfile_puts(cm_outfile *o, const char *s);
 void      cm_outfile_printf(cm_outfile *o, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+/* Hands what is buffered to the file now, so that a failure (a full disk)
+ * shows in @o->failed; 0 when writing has failed. */
+int       cm_outfile_flush(cm_outfile *o);
 /* Closes and renames into place; on any failure removes the temporary file.
  * Always releases @o. Returns CM_OK or CM_ERR_IO (with a diagnostic). */
 cm_status cm_outfile_commit(cm_outfile *o, cm_diag_list *diags);

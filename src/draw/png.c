@@ -1108,5 +1108,8 @@ cm_png_write(cairo_surface_t *surface, unsigned max_colors, int opaque,
     cm_png_params p = cm_png_default_params(max_colors);
     p.opaque = opaque;
     p.changes = changes;
-    return cm_png_encode(surface, &p, outfile_sink, o);
+    cm_status st = cm_png_encode(surface, &p, outfile_sink, o);
+    /* the file's 256 KB buffer holds most of a PNG: a write that fails is
+     * known here, not only when the file is committed */
+    return st == CM_OK && !cm_outfile_flush(o) ? CM_ERR_IO : st;
 }
