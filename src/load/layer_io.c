@@ -1,7 +1,6 @@
 /* Shapefile sets on disk or in memory behind one interface, and the SAHooks
  * that let shapelib read either; what the bytes mean is the layer module's
  * business. A set in memory is how the fuzzer feeds whole sets without files. */
-#define _DEFAULT_SOURCE   /* MAP_POPULATE */
 #include "load/layer_io.h"
 #include "common/input.h"
 
@@ -48,18 +47,6 @@ free_stream(cm_layer_io *io)
     return NULL;
 }
 
-/* Whether a file of @size bytes is mapped whole at once (MAP_POPULATE): a
- * page first read through a map costs a fault, some 15 us on the virtual
- * machines maps are made on, and mapping the pages in one call a tenth of
- * that (the shipped layers: 325 faults fewer of 1,820 in bench's standard
- * job). A file bigger than this is mostly not read (the index picks the
- * records near the map), and would be read from disk whole. */
-static int
-populate(off_t size)
-{
-    return size <= (off_t)16 << 20 ? MAP_POPULATE : 0;
-}
-
 static cm_layer_stream *
 open_mode(cm_layer_io *io, const char *path, const char *mode)
 {
@@ -84,7 +71,7 @@ open_mode(cm_layer_io *io, const char *path, const char *mode)
         else if (sb.st_size > 0 && (unsigned long long)sb.st_size > SIZE_MAX)
             err = EFBIG;
         else if (sb.st_size > 0) {
-            s->map = mmap(NULL, (size_t)sb.st_size, PROT_READ, MAP_PRIVATE | populate(sb.st_size), fd, 0);
+            s->map = mmap(NULL, (size_t)sb.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
             if (s->map == MAP_FAILED) {
                 err = errno;
                 s->map = NULL;
