@@ -68,20 +68,6 @@ cm_pages_sparse(size_t n)
 }
 
 void
-cm_pages_populate(void *p, size_t n)
-{
-#ifdef MADV_POPULATE_WRITE
-    uintptr_t page = 4096, start = (uintptr_t)p & ~(page - 1);
-    uintptr_t end = ((uintptr_t)p + n + page - 1) & ~(page - 1);
-    if (n && end > start)
-        madvise((void *)start, end - start, MADV_POPULATE_WRITE);   /* advice: Linux 5.14 on */
-#else
-    (void)p;
-    (void)n;
-#endif
-}
-
-void
 cm_pages_sparse_free(void *p, size_t n)
 {
     if (p)

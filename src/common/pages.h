@@ -21,12 +21,6 @@ void cm_pages_free(void *p, size_t n);
 void *cm_pages_sparse(size_t n);
 void cm_pages_sparse_free(void *p, size_t n);
 
-/* Advice that the @n bytes at @p, of a cm_pages_sparse() block, will be
- * written: their pages are mapped now, in one call, at about a tenth of the
- * cost of a fault at each first write (1.2 against 15.5 us a page on the
- * virtual machines maps are made on). Nothing when the kernel cannot. */
-void cm_pages_populate(void *p, size_t n);
-
 /* A new ARGB32 image surface of @width x @height, transparent, over
  * cm_pages_alloc() memory freed with the surface. A surface in an error
  * state when out of memory (check cairo_surface_status). */
