@@ -266,6 +266,51 @@ test_few_colors_are_indexed_and_exact(void)
         }
 }
 
+/* The palette lists the colours in the order they first appear from the top
+ * left, though the colours are counted from the middle row first (analyse):
+ * three rows of blue, then red, then green, then a last row of white, give
+ * blue, red, green, white, whatever the rows' heights. Then a 257th colour in
+ * the first row only, the last one counted: RGB, not a palette. */
+static void
+test_palette_in_order_of_appearance(void)
+{
+    static const uint32_t colour[4] = { 0xff0000ffu, 0xffff0000u, 0xff00ff00u, 0xffffffffu };
+    static const int heights[][4] = { { 3, 1, 5, 1 }, { 1, 1, 1, 1 }, { 1, 9, 1, 9 } };
+    for (size_t t = 0; t < sizeof(heights) / sizeof(heights[0]); t++) {
+        int rows = 0;
+        for (int k = 0; k < 4; k++)
+            rows += heights[t][k];
+        cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, 7, rows);
+        uint32_t *px = (uint32_t *)(void *)cairo_image_surface_get_data(s);
+        int stride = cairo_image_surface_get_stride(s) / 4;
+        for (int k = 0, y = 0; k < 4; k++)
+            for (int r = 0; r < heights[t][k]; r++, y++)
+                for (int x = 0; x < 7; x++)
+                    px[y * stride + x] = colour[k];
+        cairo_surface_mark_dirty(s);
+        buf b = encode(s, 0);
+        CHECK_INT(color_type(&b), 3);
+        size_t at = 0;
+        for (size_t i = 8; i + 8 <= b.n && !at; i++)
+            if (!memcmp(b.data + i, "PLTE", 4))
+                at = i + 4;
+        static const unsigned char want[12] = { 0, 0, 255, 255, 0, 0, 0, 255, 0, 255, 255, 255 };
+        CHECK(at && at + 12 <= b.n && memcmp(b.data + at, want, 12) == 0);
+        free(b.data);
+        cairo_surface_destroy(s);
+    }
+    cairo_surface_t *s = few_colors(1028, 20, 255, 1);   /* 256 colours */
+    uint32_t *px = (uint32_t *)(void *)cairo_image_surface_get_data(s);
+    px[1027] = 0xff123457u;
+    cairo_surface_mark_dirty(s);
+    buf b = encode(s, 0);
+    double mean = -1;
+    CHECK_INT(color_type(&b), 2);
+    CHECK_INT(compare_with_cairo(s, &b, 1, &mean), 0);
+    free(b.data);
+    cairo_surface_destroy(s);
+}
+
 /* 257 colours are one too many for an exact palette. */
 static void
 test_257_colors_are_rgb(void)
@@ -550,6 +595,7 @@ main(void)
     test_translucent_is_rgba_and_exact();
     test_few_colors_are_indexed_and_exact();
     test_257_colors_are_rgb();
+    test_palette_in_order_of_appearance();
     test_quantised();
     test_quantised_noise();
     test_same_bytes_every_time();
