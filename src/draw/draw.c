@@ -356,7 +356,47 @@ typedef struct damage {
     int full;             /* unknown, or too much to list: everything */
     int nomem;            /* a rectangle could not be kept: the drawing fails */
     int (*r)[4];          /* x0, y0, x1, y1, x1 and y1 excluded */
+    uint64_t *item;       /* what each rectangle holds: a hash of all its pixels depend on */
+    int dry;              /* only listing what a slice would draw: nothing is drawn */
+    const struct damage *only;   /* else, when set: only what meets these is drawn */
 } damage;
+
+static int
+meets(const int a[4], const int b[4])
+{
+    return a[0] < b[2] && b[0] < a[2] && a[1] < b[3] && b[1] < a[3];
+}
+
+/* Whether @r meets one of @d's rectangles. */
+static int
+meets_any(const struct damage *d, const int r[4])
+{
+    for (size_t i = 0; i < d->n; i++)
+        if (meets(d->r[i], r))
+            return 1;
+    return 0;
+}
+
+/* FNV-1a over @n bytes at @p, after @h. */
+static uint64_t
+item_hash(uint64_t h, const void *p, size_t n)
+{
+    const unsigned char *b = p;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ b[i]) * 1099511628211u;
+    return h;
+}
+
+enum { ITEM_SEED = 14695981039346656037u & 0x7fffffffffffffffu };
+
+/* A hash of @cr's matrix after @h: what is drawn in user space depends on it. */
+static uint64_t
+matrix_hash(cairo_t *cr, uint64_t h)
+{
+    cairo_matrix_t m;
+    cairo_get_matrix(cr, &m);
+    return item_hash(h, &m, sizeof(m));
+}
 
 static const cairo_user_data_key_t damage_key;
 
@@ -368,44 +408,51 @@ damage_full(cairo_t *cr)
         d->full = 1;
 }
 
-/* [@x0, @x1] x [@y0, @y1] in device pixels, widened to whole pixels. */
-static void
-damage_rect(cairo_t *cr, double x0, double y0, double x1, double y1)
+/* [@x0, @x1] x [@y0, @y1] in device pixels, widened to whole pixels, which
+ * item @item (item_hash) covers; 0: unknown. Returns 0 when nothing is to be
+ * drawn (a dry run, which only lists). */
+static int
+damage_rect(cairo_t *cr, double x0, double y0, double x1, double y1, uint64_t item)
 {
     damage *d = cairo_get_user_data(cr, &damage_key);
     if (!d || d->full)
-        return;
+        return !d || !d->dry;
     if (!(x1 > x0 && y1 > y0 && fabs(x0) < 1e7 && fabs(y0) < 1e7 && fabs(x1) < 1e7 &&
           fabs(y1) < 1e7)) {
         if (!(x1 <= x0 || y1 <= y0))   /* not empty: too far to list */
             d->full = 1;
-        return;
+        return !d->dry;
     }
     if (d->n == d->cap) {
         size_t cap = d->cap ? 2 * d->cap : 64;
         if (cap > 65536) {   /* more than anything draws: everything */
             d->full = 1;
-            return;
+            return !d->dry;
         }
         int (*r)[4] = realloc(d->r, cap * sizeof(*r));
-        if (!r) {
+        if (r)
+            d->r = r;
+        uint64_t *it = r ? realloc(d->item, cap * sizeof(*it)) : NULL;
+        if (!it) {
             d->nomem = 1;
-            return;
+            return !d->dry;
         }
-        d->r = r;
+        d->item = it;
         d->cap = cap;
     }
     d->r[d->n][0] = (int)floor(x0);
     d->r[d->n][1] = (int)floor(y0);
     d->r[d->n][2] = (int)ceil(x1);
     d->r[d->n][3] = (int)ceil(y1);
+    d->item[d->n] = item;
     d->n++;
+    return !d->dry && (!d->only || meets_any(d->only, d->r[d->n - 1]));
 }
 
 /* [@x0, @x1] x [@y0, @y1] in @cr's user space, @pad user units wider on each
  * side, and a device pixel more for antialiasing. */
-static void
-damage_user(cairo_t *cr, double x0, double y0, double x1, double y1, double pad)
+static int
+damage_user(cairo_t *cr, double x0, double y0, double x1, double y1, double pad, uint64_t item)
 {
     double xs[4] = { x0 - pad, x1 + pad, x0 - pad, x1 + pad };
     double ys[4] = { y0 - pad, y0 - pad, y1 + pad, y1 + pad };
@@ -417,7 +464,7 @@ damage_user(cairo_t *cr, double x0, double y0, double x1, double y1, double pad)
         hi_x = fmax(hi_x, xs[k]);
         hi_y = fmax(hi_y, ys[k]);
     }
-    damage_rect(cr, lo_x - 1, lo_y - 1, hi_x + 1, hi_y + 1);
+    return damage_rect(cr, lo_x - 1, lo_y - 1, hi_x + 1, hi_y + 1, item);
 }
 
 /* Copies the pixels of @img, an image surface that other threads may be
@@ -427,10 +474,11 @@ damage_user(cairo_t *cr, double x0, double y0, double x1, double y1, double pad)
  * atomic; ThreadSanitizer saw the writes), so each copy reads the shared
  * pixels through a surface of its own. Returns 0 when out of memory. */
 static int
-copy_image(cairo_t *cr, cairo_surface_t *img, int x, int y)
+copy_image(cairo_t *cr, cairo_surface_t *img, int x, int y, uint64_t item)
 {
     int w = cairo_image_surface_get_width(img), h = cairo_image_surface_get_height(img);
-    damage_rect(cr, x, y, (double)x + w, (double)y + h);
+    if (!damage_rect(cr, x, y, (double)x + w, (double)y + h, item))
+        return 1;
     cairo_surface_t *own = cairo_image_surface_create_for_data(
         cairo_image_surface_get_data(img), CAIRO_FORMAT_ARGB32, w, h,
         cairo_image_surface_get_stride(img));
@@ -447,11 +495,13 @@ copy_image(cairo_t *cr, cairo_surface_t *img, int x, int y)
     return ok;
 }
 
-/* Copies @sp onto @cr at @a; 0 when out of memory. */
+/* Copies @sp, the sprite made for @key's @n bytes, onto @cr at @a; 0 when
+ * out of memory. */
 static int
-paint_sprite(cairo_t *cr, const cm_sprite *sp, const anchor *a)
+paint_sprite(cairo_t *cr, const cm_sprite *sp, const anchor *a, const void *key, size_t n)
 {
-    return copy_image(cr, sp->surface, a->ix + sp->dx, a->iy + sp->dy);
+    return copy_image(cr, sp->surface, a->ix + sp->dx, a->iy + sp->dy,
+                      item_hash(ITEM_SEED, key, n));
 }
 
 /* A new transparent surface covering the device box [@x0, @x1] x [@y0, @y1]
@@ -544,7 +594,7 @@ draw_label(cairo_t *cr, const cm_style *style, const cm_scene_label *lb)
     size_t n = anchor_of(cr, lb->x, lb->y, &a) ? make_label_key(style, lb, &a, key) : 0;
     cm_sprite sp = { NULL, 0, 0 };
     if (n && cm_sprite_find(key, n, &sp)) {
-        int ok = paint_sprite(cr, &sp, &a);
+        int ok = paint_sprite(cr, &sp, &a, key, n);
         cairo_surface_destroy(sp.surface);
         return ok;
     }
@@ -574,7 +624,7 @@ draw_label(cairo_t *cr, const cm_style *style, const cm_scene_label *lb)
             cairo_destroy(scr);
     }
     if (sp.surface) {
-        ok = paint_sprite(cr, &sp, &a);
+        ok = paint_sprite(cr, &sp, &a, key, n);
         cairo_surface_destroy(sp.surface);
     } else if (ok) {   /* not an image, or a label too big for a sprite */
         damage_full(cr);
@@ -623,7 +673,7 @@ draw_marker(cairo_t *cr, const cm_scene_marker *m, cm_rgba glow)
     k.join = (int)cairo_get_line_join(cr);
     k.cap = (int)cairo_get_line_cap(cr);
     if (cm_sprite_find(&k, sizeof(k), &sp)) {
-        int ok = paint_sprite(cr, &sp, &a);
+        int ok = paint_sprite(cr, &sp, &a, &k, sizeof(k));
         cairo_surface_destroy(sp.surface);
         return ok;
     }
@@ -645,7 +695,7 @@ draw_marker(cairo_t *cr, const cm_scene_marker *m, cm_rgba glow)
     set_marker(scr, &at_origin, glow);
     if (!keep_sprite(scr, &k, sizeof(k), dx, dy, &sp))
         return 0;
-    int ok = paint_sprite(cr, &sp, &a);
+    int ok = paint_sprite(cr, &sp, &a, &k, sizeof(k));
     cairo_surface_destroy(sp.surface);
     return ok;
 }
@@ -667,8 +717,13 @@ draw_leader(cairo_t *cr, const cm_style *style, const cm_scene_label *lb)
 {
     double tx, ty;
     cm_scene_leader_end(lb, &tx, &ty);
-    damage_user(cr, fmin(lb->leader_x, tx), fmin(lb->leader_y, ty), fmax(lb->leader_x, tx),
-                fmax(lb->leader_y, ty), 2.6 / 2);
+    double at[4] = { lb->leader_x, lb->leader_y, tx, ty };
+    uint64_t item = item_hash(matrix_hash(cr, ITEM_SEED), at, sizeof(at));
+    item = item_hash(item, &style->halo, sizeof(style->halo));
+    item = item_hash(item, &style->text_muted, sizeof(style->text_muted));
+    if (!damage_user(cr, fmin(lb->leader_x, tx), fmin(lb->leader_y, ty), fmax(lb->leader_x, tx),
+                     fmax(lb->leader_y, ty), 2.6 / 2, item))
+        return;
     cairo_move_to(cr, lb->leader_x, lb->leader_y);
     cairo_line_to(cr, tx, ty);
     set_rgba(cr, style->halo);
@@ -700,8 +755,14 @@ draw_rects(cairo_t *cr, const cm_scene *sc, cm_group group)
         const cm_scene_rect *r = &sc->rects[i];
         if (r->group != group)
             continue;
-        damage_user(cr, fmin(r->x, r->x + r->w), fmin(r->y, r->y + r->h), fmax(r->x, r->x + r->w),
-                    fmax(r->y, r->y + r->h), r->stroke.width_px > 0 ? r->stroke.width_px / 2 : 0);
+        double box[4] = { r->x, r->y, r->w, r->h };
+        uint64_t item = item_hash(matrix_hash(cr, ITEM_SEED), box, sizeof(box));
+        item = item_hash(item, &r->fill, sizeof(r->fill));
+        item = item_hash(item, &r->stroke, sizeof(r->stroke));
+        if (!damage_user(cr, fmin(r->x, r->x + r->w), fmin(r->y, r->y + r->h),
+                         fmax(r->x, r->x + r->w), fmax(r->y, r->y + r->h),
+                         r->stroke.width_px > 0 ? r->stroke.width_px / 2 : 0, item))
+            continue;
         cairo_rectangle(cr, r->x, r->y, r->w, r->h);
         set_rgba(cr, r->fill);
         cairo_fill_preserve(cr);
@@ -806,7 +867,8 @@ make_inset(cm_draw_cache *c)
 static int
 put_inset(cairo_t *cr, const cm_draw_cache *c)
 {
-    return !c->inset || copy_image(cr, c->inset, c->inset_x, c->inset_y);
+    return !c->inset || copy_image(cr, c->inset, c->inset_x, c->inset_y,
+                                   item_hash(ITEM_SEED, &c->id, sizeof(c->id)));
 }
 
 /* Paints @st, one step of the paint order. @cache: the surface already
@@ -971,7 +1033,9 @@ canvas_state_free(void *p)
     canvas_state *cs = p;
     if (cs) {
         free(cs->drawn.r);
+        free(cs->drawn.item);
         free(cs->changes.r);
+        free(cs->changes.item);
         free(cs);
     }
 }
@@ -1032,6 +1096,99 @@ join_damage(damage *out, const damage *a, const damage *b)
     return 1;
 }
 
+/* @r at the end of @d's rectangles (no item); 0 when out of memory. */
+static int
+push_rect(damage *d, const int r[4])
+{
+    if (d->n == d->cap) {
+        size_t cap = d->cap ? 2 * d->cap : 64;
+        int (*more)[4] = realloc(d->r, cap * sizeof(*more));
+        if (!more)
+            return 0;
+        d->r = more;
+        d->cap = cap;
+    }
+    memcpy(d->r[d->n++], r, sizeof(d->r[0]));
+    return 1;
+}
+
+/* Into @out (emptied first), the rectangles of the items of @was and of @now
+ * that the other does not have at the same place in the same order: where
+ * two slices drawn over the same ground can differ. An item of @now is kept
+ * when it is the next of @was's with its rectangle and hash; the items of
+ * @was skipped to find it, and the items not found, are out. 0 when out of
+ * memory. */
+static int
+changed_items(const damage *was, const damage *now, damage *out)
+{
+    unsigned char *kept = calloc(was->n ? was->n : 1, 1);
+    int ok = kept != NULL;
+    size_t next = 0;
+    out->n = 0;
+    out->full = 0;
+    for (size_t i = 0; ok && i < now->n; i++) {
+        size_t j = next;
+        while (j < was->n && !(was->item[j] == now->item[i] && now->item[i] != 0 &&
+                               memcmp(was->r[j], now->r[i], sizeof(now->r[i])) == 0))
+            j++;
+        if (j < was->n) {
+            kept[j] = 1;
+            next = j + 1;
+        } else {
+            ok = push_rect(out, now->r[i]);
+        }
+    }
+    for (size_t j = 0; ok && j < was->n; j++)
+        if (!kept[j])
+            ok = push_rect(out, was->r[j]);
+    free(kept);
+    return ok;
+}
+
+/* @redo grown by the rectangle of every item of @now that meets it, until
+ * none meets it without being inside: the items drawn again where the ground
+ * is put back are drawn whole, never over their own pixels, and without a
+ * clip (a clip of many rectangles made cairo blend some edge pixels another
+ * way: 5 levels off). 0 when out of memory. */
+static int
+close_over(damage *redo, const damage *now)
+{
+    unsigned char *in = calloc(now->n ? now->n : 1, 1);
+    int ok = in != NULL, grew = 1;
+    while (ok && grew) {
+        grew = 0;
+        for (size_t i = 0; ok && i < now->n; i++)
+            if (!in[i] && meets_any(redo, now->r[i])) {
+                in[i] = 1;
+                grew = 1;
+                ok = push_rect(redo, now->r[i]);
+            }
+    }
+    free(in);
+    return ok;
+}
+
+/* What @scene would draw over @cache's ground on @surface, listed with each
+ * item's hash into @out and drawn nowhere (a clip of nothing). CM_OK, or
+ * CM_ERR_NOMEM; @out->full when it cannot be listed. */
+static cm_status
+list_items(cairo_surface_t *surface, const cm_scene *scene, double scale,
+           const cm_draw_cache *cache, damage *out)
+{
+    cairo_t *cr = cairo_create(surface);
+    cm_status st = CM_ERR_NOMEM;
+    out->dry = 1;
+    cairo_rectangle(cr, 0, 0, 0, 0);
+    cairo_clip(cr);
+    if (cairo_status(cr) == CAIRO_STATUS_SUCCESS &&
+        cairo_set_user_data(cr, &damage_key, out, NULL) == CAIRO_STATUS_SUCCESS)
+        st = draw_scene(cr, scene, scale, cache);
+    cairo_set_user_data(cr, &damage_key, NULL, NULL);
+    cairo_destroy(cr);
+    out->dry = 0;
+    return out->nomem ? CM_ERR_NOMEM : st;
+}
+
 cm_status
 cm_draw_surface(cairo_surface_t *surface, const cm_scene *scene, double scale,
                 const cm_draw_cache *cache)
@@ -1040,8 +1197,8 @@ cm_draw_surface(cairo_surface_t *surface, const cm_scene *scene, double scale,
     cairo_t *cr = cairo_create(surface);
     cm_status st = CM_ERR_NOMEM;
     canvas_state *cs = cache ? canvas_of(surface) : cairo_surface_get_user_data(surface, &canvas_key);
-    damage now = { 0, 0, 0, 0, NULL };
-    int partial = 0;
+    damage now = { 0 }, redo = { 0 };
+    int partial = 0, incremental = 0, listed_nomem = 0;
     if (cairo_status(cr) == CAIRO_STATUS_SUCCESS && (cs || !cache)) {
         partial = cs && cache && cs->ground == cache->id && !cs->drawn.full &&
                   cairo_image_surface_get_width(surface) ==
@@ -1050,35 +1207,60 @@ cm_draw_surface(cairo_surface_t *surface, const cm_scene *scene, double scale,
                       cairo_image_surface_get_height(cache->ground) &&
                   cairo_image_surface_get_stride(surface) ==
                       cairo_image_surface_get_stride(cache->ground);
+        /* Over the last slice, only what differs from it: its items are
+         * listed first (drawing nothing), and the ground is put back and the
+         * items drawn again only where one came, went or changed. */
         if (partial) {
+            damage listed = { 0 };
+            cm_status ls = list_items(surface, scene, scale, cache, &listed);
+            incremental = ls == CM_OK && !listed.full &&
+                          changed_items(&cs->drawn, &listed, &redo) && close_over(&redo, &listed);
+            free(listed.r);
+            free(listed.item);
+            listed_nomem = ls == CM_ERR_NOMEM;
+        }
+        if (incremental) {
+            restore_ground(surface, cache, &redo);
+            now.only = &redo;
+        } else if (partial) {
             restore_ground(surface, cache, &cs->drawn);
-        } else if (cache && !put_ground(surface, cache)) {   /* never so: they have one size */
-            cache = NULL;
+        } else if (cache && !put_ground(surface, cache)) {
+            cache = NULL;   /* never so: they have one size */
             cairo_set_operator(cr, CAIRO_OPERATOR_CLEAR);   /* not the last map's pixels */
             cairo_paint(cr);
             cairo_set_operator(cr, CAIRO_OPERATOR_OVER);
         }
-        if (cairo_set_user_data(cr, &damage_key, &now, NULL) == CAIRO_STATUS_SUCCESS)
+        if (!listed_nomem &&
+            cairo_set_user_data(cr, &damage_key, &now, NULL) == CAIRO_STATUS_SUCCESS)
             st = draw_scene(cr, scene, scale, cache);
         cairo_set_user_data(cr, &damage_key, NULL, NULL);
         st = now.nomem ? CM_ERR_NOMEM : st;
+        now.only = NULL;
     }
     cairo_destroy(cr);
     if (cs) {
         /* what the next slice restores, and what the PNG writer reads */
         int known = st == CM_OK && cache && !now.full;
-        if (known && partial && !join_damage(&cs->changes, &cs->drawn, &now))
+        if (known && incremental) {
+            free(cs->changes.r);
+            cs->changes = redo;   /* the image before differs only within */
+            redo.r = NULL;
+        } else if (known && partial && !join_damage(&cs->changes, &cs->drawn, &now)) {
             st = CM_ERR_NOMEM;
+        }
         known &= st == CM_OK;
         cs->since = known && partial ? cs->token : 0;
         cs->token = __atomic_add_fetch(&next_token, 1, __ATOMIC_RELAXED);
         free(cs->drawn.r);
+        free(cs->drawn.item);
         cs->drawn = now;
         cs->drawn.full |= !known;
         cs->ground = known ? cache->id : 0;
     } else {
         free(now.r);
+        free(now.item);
     }
+    free(redo.r);
     return st;
 }
 

@@ -139,6 +139,19 @@ static const char seq_events[] =
     "{\"time\": \"2020-10-09T12:00:00Z\", \"place\": \"Mingachevir\", \"kind\": \"statement\"},"
     "{\"time\": \"2020-10-09T13:00:00Z\", \"place\": \"Yevlakh\", \"kind\": \"clash\"}]}";
 
+/* Markers drawn over each other: the one at 09:00 is new (with its glow) at
+ * 09:00 and not at 10:00, while the one under it, from 08:00, is the same in
+ * both: a slice that draws only what changed (draw.c) must put back what the
+ * glow covered of the one under it. */
+static const char overlap_events[] =
+    "{\"title\": \"Overlap\", \"events\": ["
+    "{\"time\": \"2020-10-09T08:00:00Z\", \"lon\": 47.0, \"lat\": 40.3, \"kind\": \"strike\"},"
+    "{\"time\": \"2020-10-09T09:00:00Z\", \"lon\": 47.02, \"lat\": 40.31, \"kind\": \"clash\"},"
+    "{\"time\": \"2020-10-09T10:00:00Z\", \"lon\": 45.5, \"lat\": 39.6, \"kind\": \"strike\"},"
+    "{\"time\": \"2020-10-09T11:00:00Z\", \"lon\": 46.9, \"lat\": 40.28, \"kind\": \"clash\"},"
+    "{\"time\": \"2020-10-09T12:00:00Z\", \"lon\": 45.6, \"lat\": 39.5, \"kind\": \"statement\"},"
+    "{\"time\": \"2020-10-09T13:00:00Z\", \"lon\": 47.01, \"lat\": 40.29, \"kind\": \"strike\"}]}";
+
 /* Every slice of @events drawn in turn over one cache for each of @n_scales
  * scales, the scales taking turns as in an HTML run (each slice restores only
  * what the one before of its size drew, and the PNG writer reads only where
@@ -362,6 +375,14 @@ main(void)
     cm_events_destroy(plain);
     unlink(seq_path);
     free(seq_path);
+    cm_events *overlap = NULL;
+    char *overlap_path = fixture_write("overlap-events", overlap_events);
+    CHECK_INT(cm_events_load(&overlap, overlap_path, gaz, NULL), CM_OK);
+    if (overlap)
+        check_sequence(overlap, layers, proj, style, gaz, bbox, both, 2);
+    cm_events_destroy(overlap);
+    unlink(overlap_path);
+    free(overlap_path);
     cm_sprite_release();
     cm_scene_destroy(first);
     cm_scene_destroy(scene);
