@@ -5,6 +5,7 @@
  * reused the previous map's bands or not; a failed write is CM_ERR_IO and
  * leaves no file; cm_render() frees the calling thread's encoder at its end
  * unless told to keep it (keep_buffers). */
+#define _XOPEN_SOURCE 700   /* nftw */
 #include "check.h"
 #include "conflictmap/conflictmap.h"
 #include "common/outfile.h"
@@ -12,6 +13,7 @@
 
 #include <cairo.h>
 #include <dirent.h>
+#include <ftw.h>
 #include <libpng16/png.h>
 #include <signal.h>
 #include <stdint.h>
@@ -537,12 +539,21 @@ test_full_disk_leaves_nothing(void)
 }
 
 /* Renders the example's PNGs at 320x240 in this thread: 15 bands of 16 rows. */
+static int
+remove_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+{
+    (void)sb;
+    (void)flag;
+    (void)ftw;
+    return remove(path);
+}
+
 static void
 render_example(int keep_buffers)
 {
     static const char *const gazetteers[] = { CM_SOURCE_DIR "/gazetteer/caucasus.tsv" };
     static const char *const shapes[] = { CM_SOURCE_DIR "/shapes" };
-    char dir[] = "png-render-XXXXXX", path[600];
+    char dir[] = "png-render-XXXXXX";
     CHECK(mkdtemp(dir) != NULL);
     cm_render_options o = { 0 };
     o.events_path = CM_SOURCE_DIR "/examples/karabakh-2020-10-09.json";
@@ -559,15 +570,8 @@ render_example(int keep_buffers)
     o.jobs = 1;   /* drawn by this thread */
     o.keep_buffers = keep_buffers;
     CHECK_INT(cm_render(&o, NULL, NULL), CM_OK);
-    DIR *d = opendir(dir);
-    for (struct dirent *e; d && (e = readdir(d));)
-        if (e->d_name[0] != '.') {
-            snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
-            unlink(path);
-        }
-    if (d)
-        closedir(d);
-    rmdir(dir);
+    /* the whole folder: a run publishes its sets in sets/ */
+    CHECK_INT(nftw(dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS), 0);
 }
 
 /* A run frees this thread's encoder (no bands left to reuse); with
