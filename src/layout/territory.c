@@ -357,7 +357,10 @@ laea_area_m2(const double *xy, size_t n, double lon0, double lat0)
         /* the authalic latitude b's sine and cosine, without b */
         double sb = fmax(-1, fmin(1, authalic_q(xy[2 * i + 1] * rad) / qp));
         double cb = sqrt(1 - sb * sb);
-        double dl = remainder((xy[2 * i] - lon0) * rad, 2 * M_PI);
+        /* remainder() returns its argument unchanged within half a turn */
+        double dl = (xy[2 * i] - lon0) * rad;
+        if (!(fabs(dl) < M_PI))
+            dl = remainder(dl, 2 * M_PI);
         double sdl = sin(dl), cdl = cos(dl);
         double k = sqrt(2 / fmax(1e-12, 1 + sb1 * sb + cb1 * cb * cdl));
         double x = k * cb * sdl, y = k * (cb1 * sb - sb1 * cb * cdl);
@@ -401,7 +404,9 @@ ring_area_m2(const double *xy, size_t n)
             extra += (size_t)steps - 1;
         lat_lo = fmin(lat_lo, xy[2 * i + 1]);
         lat_hi = fmax(lat_hi, xy[2 * i + 1]);
-        double off = remainder(xy[2 * i] - xy[0], 360);
+        double off = xy[2 * i] - xy[0];
+        if (!(fabs(off) < 180))
+            off = remainder(off, 360);
         west = fmin(west, off);
         east = fmax(east, off);
     }
@@ -589,18 +594,47 @@ typedef struct cached_feature {
     double km2;                /* at full resolution */
 } cached_feature;
 
+/* A piece of a feature's ring as simplify_ring() simplified it (the points
+ * between two anchors, taken from the lesser end): which of its points it
+ * kept. The same piece is in both sides' features along a front and in what
+ * changed hands there: each is projected and simplified once per map. The
+ * points are the layer's (@ring, not copied); piece point j is ring point
+ * (@base + j) % @m, or (@base + @len - 1 - j) % @m when @reverse. */
+typedef struct cached_piece {
+    uint64_t hash;             /* 0: an empty slot */
+    const double *ring;
+    size_t m, base, len;
+    int reverse;
+    size_t keep;               /* offset of its @len flags in the cache's keep */
+} cached_piece;
+
 struct layout_control_cache {
-    pthread_mutex_t lock;      /* scenes of one base may be laid out on several threads */
+    pthread_rwlock_t lock;     /* scenes of one base may be laid out on several threads;
+                                  written by cache_features(), read by what changed hands */
     const cm_control *control;
     cached_feature *f;
     size_t n;
+    cached_piece *pieces;      /* open addressing, a power of 2 of slots */
+    size_t n_pieces, cap_pieces;
+    unsigned char *keep;       /* the pieces' kept flags */
+    size_t n_keep, cap_keep;
 };
+
+static void
+clear_pieces(struct layout_control_cache *c)
+{
+    free(c->pieces);
+    free(c->keep);
+    c->pieces = NULL;
+    c->keep = NULL;
+    c->n_pieces = c->cap_pieces = c->n_keep = c->cap_keep = 0;
+}
 
 struct layout_control_cache *
 layout_control_cache_create(void)
 {
     struct layout_control_cache *c = calloc(1, sizeof(*c));
-    if (c && pthread_mutex_init(&c->lock, NULL) != 0) {
+    if (c && pthread_rwlock_init(&c->lock, NULL) != 0) {
         free(c);
         return NULL;
     }
@@ -617,7 +651,8 @@ layout_control_cache_destroy(struct layout_control_cache *c)
         free(c->f[i].start);
     }
     free(c->f);
-    pthread_mutex_destroy(&c->lock);
+    clear_pieces(c);
+    pthread_rwlock_destroy(&c->lock);
     free(c);
 }
 
@@ -680,6 +715,114 @@ project_chunk(layout *L, double *xy, size_t n)
     }
 }
 
+/* ---- pieces simplified once ---- */
+
+static uint64_t
+mix64(uint64_t h)
+{
+    h ^= h >> 31;
+    h *= 0xBF58476D1CE4E5B9u;
+    h ^= h >> 29;
+    h *= 0x94D049BB133111EBu;
+    h ^= h >> 32;
+    return h;
+}
+
+static uint64_t
+point_bits(const double *p)
+{
+    uint64_t x, y;
+    memcpy(&x, &p[0], sizeof x);
+    memcpy(&y, &p[1], sizeof y);
+    return mix64(x ^ mix64(y));
+}
+
+/* Ring @ring's index of piece point @j (cached_piece). */
+static size_t
+piece_index(size_t m, size_t base, size_t len, int reverse, size_t j)
+{
+    size_t k = base + (reverse ? len - 1 - j : j);
+    return k < m ? k : k % m;
+}
+
+/* The piece's hash: its length, its two ends and its middle point. Never 0. */
+static uint64_t
+piece_hash(const double *ring, size_t m, size_t base, size_t len, int reverse)
+{
+    uint64_t h = mix64(len);
+    h = mix64(h ^ point_bits(ring + 2 * piece_index(m, base, len, reverse, 0)));
+    h = mix64(h ^ point_bits(ring + 2 * piece_index(m, base, len, reverse, len / 2)));
+    h = mix64(h ^ point_bits(ring + 2 * piece_index(m, base, len, reverse, len - 1)));
+    return h | 1;
+}
+
+/* Whether two pieces have the same points, bit for bit, in the same order. */
+static int
+same_piece(const cached_piece *e, const double *ring, size_t m, size_t base, size_t len,
+           int reverse)
+{
+    size_t a = piece_index(e->m, e->base, len, e->reverse, 0);
+    size_t b = piece_index(m, base, len, reverse, 0);
+    for (size_t j = 0; j < len; j++) {
+        if (memcmp(e->ring + 2 * a, ring + 2 * b, 2 * sizeof(double)) != 0)
+            return 0;
+        a = e->reverse ? (a ? a - 1 : e->m - 1) : (a + 1 < e->m ? a + 1 : 0);
+        b = reverse ? (b ? b - 1 : m - 1) : (b + 1 < m ? b + 1 : 0);
+    }
+    return 1;
+}
+
+/* The kept flags of the piece when it is cached, else NULL. */
+static const unsigned char *
+find_piece(const struct layout_control_cache *c, uint64_t h, const double *ring, size_t m,
+           size_t base, size_t len, int reverse)
+{
+    if (!c->cap_pieces)
+        return NULL;
+    size_t mask = c->cap_pieces - 1;
+    for (size_t i = h & mask; c->pieces[i].hash; i = (i + 1) & mask) {
+        const cached_piece *e = &c->pieces[i];
+        if (e->hash == h && e->len == len && same_piece(e, ring, m, base, len, reverse))
+            return c->keep + e->keep;
+    }
+    return NULL;
+}
+
+static void
+put_slot(cached_piece *slots, size_t cap, const cached_piece *e)
+{
+    size_t i = e->hash & (cap - 1);
+    while (slots[i].hash)
+        i = (i + 1) & (cap - 1);
+    slots[i] = *e;
+}
+
+/* Caches the piece's kept flags @keep; out of memory, it is only not cached. */
+static void
+add_piece_keep(struct layout_control_cache *c, uint64_t h, const double *ring, size_t m,
+               size_t base, size_t len, int reverse, const unsigned char *keep)
+{
+    if (2 * (c->n_pieces + 1) > c->cap_pieces) {
+        size_t cap = c->cap_pieces ? 2 * c->cap_pieces : 1024;
+        cached_piece *slots = calloc(cap, sizeof(*slots));
+        if (!slots)
+            return;
+        for (size_t i = 0; i < c->cap_pieces; i++)
+            if (c->pieces[i].hash)
+                put_slot(slots, cap, &c->pieces[i]);
+        free(c->pieces);
+        c->pieces = slots;
+        c->cap_pieces = cap;
+    }
+    if (!CM_RESERVE(c->keep, c->cap_keep, c->n_keep + len))
+        return;
+    memcpy(c->keep + c->n_keep, keep, len);
+    put_slot(c->pieces, c->cap_pieces,
+             &(cached_piece){ h, ring, m, base, len, reverse, c->n_keep });
+    c->n_keep += len;
+    c->n_pieces++;
+}
+
 /* Appends to @out (*@n points, capacity *@cap doubles) ring @pt (@n_pt
  * points, closed or not) simplified: cut at its anchors (at its least point
  * when it has none), each piece taken in the same direction whichever way the
@@ -688,7 +831,8 @@ project_chunk(layout *L, double *xy, size_t n)
  * is closed. 0 when out of memory. */
 static int
 simplify_ring(layout *L, const double *pt, size_t n_pt, double **out, size_t *n, size_t *cap,
-              double **px, size_t *cap_px, unsigned char **keep, size_t *cap_keep)
+              double **px, size_t *cap_px, unsigned char **keep, size_t *cap_keep,
+              struct layout_control_cache *pc, int insert)
 {
     size_t m = n_pt;
     if (m > 1 && pt[0] == pt[2 * (m - 1)] && pt[1] == pt[2 * (m - 1) + 1])
@@ -722,14 +866,23 @@ simplify_ring(layout *L, const double *pt, size_t n_pt, double **out, size_t *n,
         int reverse = last[0] == first[0] && last[1] == first[1]   /* the whole ring */
                           ? before(&pt[2 * ((a0 + ke - 1) % m)], &pt[2 * ((a0 + ks + 1) % m)])
                           : before(last, first);
-        for (size_t j = 0; j < len; j++) {
-            size_t k = reverse ? ke - j : ks + j;
-            (*px)[2 * j] = pt[2 * ((a0 + k) % m)];
-            (*px)[2 * j + 1] = pt[2 * ((a0 + k) % m) + 1];
+        size_t base = (a0 + ks) % m;
+        uint64_t h = pc ? piece_hash(pt, m, base, len, reverse) : 0;
+        const unsigned char *hit = pc ? find_piece(pc, h, pt, m, base, len, reverse) : NULL;
+        if (hit)
+            memcpy(*keep, hit, len);
+        else {
+            for (size_t j = 0; j < len; j++) {
+                size_t k = reverse ? ke - j : ks + j;
+                (*px)[2 * j] = pt[2 * ((a0 + k) % m)];
+                (*px)[2 * j + 1] = pt[2 * ((a0 + k) % m) + 1];
+            }
+            project_chunk(L, *px, len);
+            if (cm_simplify_keep(*px, len, CM_SIMPLIFY_TOLERANCE_PX, *keep) != CM_OK)
+                return 0;
+            if (pc && insert)
+                add_piece_keep(pc, h, pt, m, base, len, reverse, *keep);
         }
-        project_chunk(L, *px, len);
-        if (cm_simplify_keep(*px, len, CM_SIMPLIFY_TOLERANCE_PX, *keep) != CM_OK)
-            return 0;
         for (size_t j = 0; j + 1 < len; j++)   /* the last is the next piece's first */
             if ((*keep)[reverse ? len - 1 - j : j]) {
                 size_t k = (a0 + ks + j) % m;
@@ -781,7 +934,8 @@ simplify_polygons(layout *L, GEOSContextHandle_t ctx, const GEOSGeometry *g,
         size_t m = 0;
         ok = CM_RESERVE(in, cap_in, 2 * (size_t)n) &&
              GEOSCoordSeq_copyToBuffer_r(ctx, cs, in, 0, 0) &&
-             simplify_ring(L, in, n, &out, &m, &cap_out, &px, &cap_px, &keep, &cap_keep);
+             simplify_ring(L, in, n, &out, &m, &cap_out, &px, &cap_px, &keep, &cap_keep,
+                           L->b->control_cache, 0);
         if (!ok || m < 4) {   /* smaller than a pixel */
             if (r < 0)
                 break;
@@ -820,7 +974,11 @@ simplified_polygons(layout *L, GEOSContextHandle_t ctx, const GEOSGeometry *g)
 {
     GEOSGeometry **polys = NULL;
     size_t n = 0, cap = 0;
-    if (!simplify_polygons(L, ctx, g, &polys, &n, &cap)) {
+    struct layout_control_cache *cc = L->b->control_cache;
+    pthread_rwlock_rdlock(&cc->lock);   /* its pieces, made by cache_features() */
+    int ok = simplify_polygons(L, ctx, g, &polys, &n, &cap);
+    pthread_rwlock_unlock(&cc->lock);
+    if (!ok) {
         for (size_t i = 0; i < n; i++)
             GEOSGeom_destroy_r(ctx, polys[i]);
         free(polys);
@@ -851,7 +1009,7 @@ make_cached(layout *L, GEOSContextHandle_t ctx, struct layout_control_cache *cc,
         size_t a = c->ring_start[f->first_ring + r], b = c->ring_start[f->first_ring + r + 1];
         cf->start[r] = n;
         ok = simplify_ring(L, c->lonlat + 2 * a, b - a, &cf->lonlat, &n, &cap, &px, &cap_px,
-                           &keep, &cap_keep);
+                           &keep, &cap_keep, cc, 1);
     }
     free(px);
     free(keep);
@@ -879,8 +1037,9 @@ cache_features(layout *L, GEOSContextHandle_t ctx, const tkey *key, size_t n_key
     struct layout_control_cache *cc = L->b->control_cache;
     const cm_control *c = L->b->control;
     int ok = 1;
-    pthread_mutex_lock(&cc->lock);
+    pthread_rwlock_wrlock(&cc->lock);
     if (cc->control != c) {
+        clear_pieces(cc);
         for (size_t i = 0; i < cc->n; i++) {
             free(cc->f[i].lonlat);
             free(cc->f[i].start);
@@ -896,7 +1055,7 @@ cache_features(layout *L, GEOSContextHandle_t ctx, const tkey *key, size_t n_key
     for (size_t k = 0; ok && k < n_key; k++)
         if (key[k].is_feature && !cc->f[key[k].index].made)
             ok = make_cached(L, ctx, cc, key[k].index);
-    pthread_mutex_unlock(&cc->lock);
+    pthread_rwlock_unlock(&cc->lock);
     return ok;
 }
 
