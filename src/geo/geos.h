@@ -21,6 +21,7 @@
     X(GEOSArea_r) \
     X(GEOSBoundary_r) \
     X(GEOSBuffer_r) \
+    X(GEOSClipByRect_r) \
     X(GEOSCoordSeq_copyFromBuffer_r) \
     X(GEOSCoordSeq_copyToBuffer_r) \
     X(GEOSCoordSeq_create_r) \
@@ -65,6 +66,7 @@ const char *cm_geos_load(void);
 #define GEOSArea_r (cm_geos.GEOSArea_r)
 #define GEOSBoundary_r (cm_geos.GEOSBoundary_r)
 #define GEOSBuffer_r (cm_geos.GEOSBuffer_r)
+#define GEOSClipByRect_r (cm_geos.GEOSClipByRect_r)
 #define GEOSCoordSeq_copyFromBuffer_r (cm_geos.GEOSCoordSeq_copyFromBuffer_r)
 #define GEOSCoordSeq_copyToBuffer_r (cm_geos.GEOSCoordSeq_copyToBuffer_r)
 #define GEOSCoordSeq_create_r (cm_geos.GEOSCoordSeq_create_r)
