@@ -1075,6 +1075,8 @@ cached_geometry(layout *L, GEOSContextHandle_t ctx, size_t i)
 typedef struct oedge {
     double p[2], q[2];
     int shared;                /* the other area has it the other way round */
+    unsigned char flip;        /* turned: p is its ring's later point */
+    unsigned char first;       /* its ring's first edge */
 } oedge;
 
 /* Appends to @e the edges of @g's polygons, each ring turned so that the
@@ -1110,6 +1112,7 @@ area_edges(GEOSContextHandle_t ctx, const GEOSGeometry *g, oedge **e, size_t *n,
         for (unsigned i = 0; i + 1 < m; i++)
             sum += xy[2 * i] * xy[2 * i + 3] - xy[2 * i + 2] * xy[2 * i + 1];
         int flip = (sum < 0) == (r < 0);   /* an outer ring clockwise, a hole anticlockwise */
+        unsigned char first = 1;
         for (unsigned i = 0; i + 1 < m; i++) {
             const double *a = xy + 2 * i, *b = xy + 2 * i + 2;
             if (a[0] == b[0] && a[1] == b[1])
@@ -1118,6 +1121,9 @@ area_edges(GEOSContextHandle_t ctx, const GEOSGeometry *g, oedge **e, size_t *n,
             memcpy(d->p, flip ? b : a, sizeof d->p);
             memcpy(d->q, flip ? a : b, sizeof d->q);
             d->shared = 0;
+            d->flip = (unsigned char)flip;
+            d->first = first;
+            first = 0;
         }
     }
     return 1;
@@ -1280,6 +1286,117 @@ done:
     return area;
 }
 
+/* Appends to @lines (*@n, capacity *@cap) the runs of consecutive edges of
+ * @e (@n_e, area_edges()) that @sel picks, each a line in its ring's order.
+ * 0 when out of memory. */
+static int
+edge_runs(GEOSContextHandle_t ctx, const oedge *e, size_t n_e, const unsigned char *sel,
+          GEOSGeometry ***lines, size_t *n, size_t *cap, double **buf, size_t *cap_buf)
+{
+    for (size_t i = 0; i < n_e;) {
+        if (!sel[i]) {
+            i++;
+            continue;
+        }
+        size_t j = i + 1;
+        while (j < n_e && sel[j] && !e[j].first)
+            j++;
+        size_t m = j - i + 1;
+        if (!CM_RESERVE(*buf, *cap_buf, 2 * m) || !CM_GROW(*lines, *n, *cap))
+            return 0;
+        double *xy = *buf;
+        memcpy(xy, e[i].flip ? e[i].q : e[i].p, 2 * sizeof(double));
+        for (size_t k = i; k < j; k++)
+            memcpy(xy + 2 * (k - i + 1), e[k].flip ? e[k].p : e[k].q, 2 * sizeof(double));
+        GEOSCoordSequence *cs = GEOSCoordSeq_copyFromBuffer_r(ctx, xy, (unsigned)m, 0, 0);
+        GEOSGeometry *l = cs ? GEOSGeom_createLineString_r(ctx, cs) : NULL;
+        if (!l)
+            return 0;
+        (*lines)[(*n)++] = l;
+        i = j;
+    }
+    return 1;
+}
+
+/* The front of area @a against area @b: @a's boundary where it lies within
+ * @d of @b (GEOS's buffer of @b, 2 segments a quarter circle), computed only
+ * where it has to be: @a's edges that @b has the other way round are on it
+ * whole; its other edges whose boxes meet @b's (grown by @d) are intersected
+ * with the buffer of @b clipped to their windows (add_windows(), grown by
+ * 3 @d: the buffer within a window is that of @b near it), and the others
+ * are not on it. NULL when it is to be computed the whole way (out of
+ * memory, or too many windows). The buffer and the intersection of the
+ * whole boundary with it were 10 M instructions a state in bench/control. */
+static GEOSGeometry *
+front_by_windows(GEOSContextHandle_t ctx, const GEOSGeometry *a, const GEOSGeometry *b, double d)
+{
+    oedge *ea = NULL, *eb = NULL;
+    double *buf = NULL;
+    unsigned char *sel = NULL;
+    GEOSGeometry **lines = NULL, *front = NULL;
+    size_t na = 0, nb = 0, cap_a = 0, cap_b = 0, cap_buf = 0, nw = 0, n_lines = 0,
+           cap_lines = 0;
+    wrect w[OVERLAP_MAX_WINDOWS], box_b;
+    int ok = area_edges(ctx, a, &ea, &na, &cap_a, &buf, &cap_buf) &&
+             area_edges(ctx, b, &eb, &nb, &cap_b, &buf, &cap_buf) && na > 0 &&
+             edges_box(eb, nb, &box_b) && (sel = malloc(na)) && mark_shared(ea, na, eb, nb);
+    if (ok) {
+        double g = 1.01 * d;   /* the buffer's points are within d of b, to a hair */
+        box_b = (wrect){ box_b.x0 - g, box_b.y0 - g, box_b.x1 + g, box_b.y1 + g };
+        ok = add_windows(ea, na, &box_b, w, &nw);
+        for (size_t i = 0; i < na; i++)
+            sel[i] = (unsigned char)ea[i].shared;
+        ok = ok && edge_runs(ctx, ea, na, sel, &lines, &n_lines, &cap_lines, &buf, &cap_buf);
+    }
+    for (size_t k = 0; ok && k < nw; k++) {
+        for (size_t i = 0; i < na; i++) {
+            const oedge *x = &ea[i];
+            sel[i] = !x->shared && fmin(x->p[0], x->q[0]) >= w[k].x0 &&
+                     fmax(x->p[0], x->q[0]) <= w[k].x1 && fmin(x->p[1], x->q[1]) >= w[k].y0 &&
+                     fmax(x->p[1], x->q[1]) <= w[k].y1;
+        }
+        size_t first = n_lines;
+        ok = edge_runs(ctx, ea, na, sel, &lines, &n_lines, &cap_lines, &buf, &cap_buf);
+        if (!ok || n_lines == first)
+            continue;
+        GEOSGeometry *near_lines = GEOSGeom_createCollection_r(ctx, GEOS_MULTILINESTRING,
+                                                               lines + first,
+                                                               (unsigned)(n_lines - first));
+        if (!near_lines) {
+            ok = 0;
+            break;
+        }
+        n_lines = first;
+        double m = 3 * d;
+        GEOSGeometry *cb = GEOSClipByRect_r(ctx, b, w[k].x0 - m, w[k].y0 - m, w[k].x1 + m,
+                                            w[k].y1 + m);
+        GEOSGeometry *near = cb ? GEOSBuffer_r(ctx, cb, d, 2) : NULL;
+        GEOSGeometry *piece = near ? GEOSIntersection_r(ctx, near_lines, near) : NULL;
+        GEOSGeom_destroy_r(ctx, near_lines);
+        if (cb)
+            GEOSGeom_destroy_r(ctx, cb);
+        if (near)
+            GEOSGeom_destroy_r(ctx, near);
+        ok = piece && CM_GROW(lines, n_lines, cap_lines);
+        if (ok)
+            lines[n_lines++] = piece;
+        else if (piece)
+            GEOSGeom_destroy_r(ctx, piece);
+    }
+    if (ok)
+        front = GEOSGeom_createCollection_r(ctx, GEOS_GEOMETRYCOLLECTION, lines,
+                                            (unsigned)n_lines);
+    if (!front)
+        for (size_t i = 0; i < n_lines; i++)
+            GEOSGeom_destroy_r(ctx, lines[i]);
+    free(lines);
+    free(sel);
+    free(ea);
+    free(eb);
+    free(buf);
+    return front;
+}
+
 /* ---- the territory of a state ------------------------------------------------------------- */
 
 /* A pixel of the map in square degrees, about: less overlap than this
@@ -1410,13 +1527,16 @@ make_territory(layout *L, tkey *key, size_t n_key, const layout_territory *prev)
             if (x->status != CM_CONTROL_CONTROLLED || y->status != CM_CONTROL_CONTROLLED ||
                 strcmp(x->side, y->side) == 0)
                 continue;
-            GEOSGeometry *edge = GEOSBoundary_r(t->ctx, t->geoms[a]);
-            GEOSGeometry *near = GEOSBuffer_r(t->ctx, t->geoms[b], 0.001, 2);
-            GEOSGeometry *front = edge && near ? GEOSIntersection_r(t->ctx, edge, near) : NULL;
-            if (edge)
-                GEOSGeom_destroy_r(t->ctx, edge);
-            if (near)
-                GEOSGeom_destroy_r(t->ctx, near);
+            GEOSGeometry *front = front_by_windows(t->ctx, t->geoms[a], t->geoms[b], 0.001);
+            if (!front) {
+                GEOSGeometry *edge = GEOSBoundary_r(t->ctx, t->geoms[a]);
+                GEOSGeometry *near = GEOSBuffer_r(t->ctx, t->geoms[b], 0.001, 2);
+                front = edge && near ? GEOSIntersection_r(t->ctx, edge, near) : NULL;
+                if (edge)
+                    GEOSGeom_destroy_r(t->ctx, edge);
+                if (near)
+                    GEOSGeom_destroy_r(t->ctx, near);
+            }
             ok = add_area(L, t, &cap, front, x->side, CM_CONTROL_CONTROLLED,
                           LAYOUT_TERRITORY_FRONT, NULL, NULL);
         }
