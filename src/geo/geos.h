@@ -37,6 +37,7 @@
     X(GEOSGeom_createLinearRing_r) \
     X(GEOSGeom_createPolygon_r) \
     X(GEOSGeom_destroy_r) \
+    X(GEOSGeom_clone_r) \
     X(GEOSGeom_getCoordSeq_r) \
     X(GEOSGetExteriorRing_r) \
     X(GEOSGetGeometryN_r) \
@@ -45,6 +46,10 @@
     X(GEOSGetNumInteriorRings_r) \
     X(GEOSIntersection_r) \
     X(GEOSMakeValid_r) \
+    X(GEOSPointOnSurface_r) \
+    X(GEOSPrepare_r) \
+    X(GEOSPreparedContains_r) \
+    X(GEOSPreparedGeom_destroy_r) \
     X(GEOSSymDifference_r) \
     X(GEOSUnaryUnion_r) \
     X(GEOSUnion_r) \
@@ -83,6 +88,7 @@ const char *cm_geos_load(void);
 #define GEOSGeom_createLinearRing_r (cm_geos.GEOSGeom_createLinearRing_r)
 #define GEOSGeom_createPolygon_r (cm_geos.GEOSGeom_createPolygon_r)
 #define GEOSGeom_destroy_r (cm_geos.GEOSGeom_destroy_r)
+#define GEOSGeom_clone_r (cm_geos.GEOSGeom_clone_r)
 #define GEOSGeom_getCoordSeq_r (cm_geos.GEOSGeom_getCoordSeq_r)
 #define GEOSGetExteriorRing_r (cm_geos.GEOSGetExteriorRing_r)
 #define GEOSGetGeometryN_r (cm_geos.GEOSGetGeometryN_r)
@@ -91,6 +97,10 @@ const char *cm_geos_load(void);
 #define GEOSGetNumInteriorRings_r (cm_geos.GEOSGetNumInteriorRings_r)
 #define GEOSIntersection_r (cm_geos.GEOSIntersection_r)
 #define GEOSMakeValid_r (cm_geos.GEOSMakeValid_r)
+#define GEOSPointOnSurface_r (cm_geos.GEOSPointOnSurface_r)
+#define GEOSPrepare_r (cm_geos.GEOSPrepare_r)
+#define GEOSPreparedContains_r (cm_geos.GEOSPreparedContains_r)
+#define GEOSPreparedGeom_destroy_r (cm_geos.GEOSPreparedGeom_destroy_r)
 #define GEOSSymDifference_r (cm_geos.GEOSSymDifference_r)
 #define GEOSUnaryUnion_r (cm_geos.GEOSUnaryUnion_r)
 #define GEOSUnion_r (cm_geos.GEOSUnion_r)
