@@ -1284,10 +1284,15 @@ overlap_by_windows(GEOSContextHandle_t ctx, const GEOSGeometry *a, const GEOSGeo
     }
     if (cheap) {   /* only when few edges are in windows: else not worth it */
         size_t near = 0;
-        for (size_t i = 0; i < na; i++)
-            near += !ea[i].shared;
-        for (size_t i = 0; i < nb; i++)
-            near += !eb[i].shared;
+        for (int k = 0; k < 2; k++) {
+            const oedge *e = k ? eb : ea;
+            const wrect *other = k ? &box_a : &box_b;
+            for (size_t i = 0, n = k ? nb : na; i < n; i++)
+                near += !e[i].shared &&
+                        rects_meet(&(wrect){ fmin(e[i].p[0], e[i].q[0]), fmin(e[i].p[1], e[i].q[1]),
+                                             fmax(e[i].p[0], e[i].q[0]), fmax(e[i].p[1], e[i].q[1]) },
+                                   other);
+        }
         if (near > 64 + (na + nb) / 16)
             goto done;
     }
