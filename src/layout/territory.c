@@ -1704,6 +1704,74 @@ two_side_gains(layout_territory *t, const layout_territory *prev, size_t idx[2],
     return ok;
 }
 
+/* The index of @prev's area of @side and status @st when it was made of the
+ * same regions and features as @key's of them (nonempty), else SIZE_MAX. */
+static size_t
+same_side_area(const layout_territory *prev, const tkey *key, size_t n_key, const char *side,
+               int st)
+{
+    if (!prev)
+        return SIZE_MAX;
+    size_t i = 0, j = 0, n = 0;
+    for (;; i++, j++, n++) {
+        while (i < n_key && (key[i].status != st || strcmp(key[i].side, side) != 0))
+            i++;
+        while (j < prev->n_key && (prev->key[j].status != st || strcmp(prev->key[j].side, side) != 0))
+            j++;
+        if (i == n_key || j == prev->n_key) {
+            if (i != n_key || j != prev->n_key)
+                return SIZE_MAX;
+            break;
+        }
+        if (key[i].is_feature != prev->key[j].is_feature || key[i].index != prev->key[j].index)
+            return SIZE_MAX;
+    }
+    for (size_t a = 0; n > 0 && a < prev->n_areas; a++)
+        if (prev->areas[a].kind == LAYOUT_TERRITORY_AREA && prev->areas[a].status == st &&
+            strcmp(prev->areas[a].side, side) == 0)
+            return a;
+    return SIZE_MAX;
+}
+
+/* Adds to @t a copy of area @pa of @prev (same_side_area()): its geometries,
+ * path and km². 0 when out of memory. */
+static int
+copy_area(layout_territory *t, size_t *cap, const layout_territory *prev, size_t pa,
+          const char *side)
+{
+    const layout_territory_area *from = &prev->areas[pa];
+    GEOSGeometry *g = GEOSGeom_clone_r(t->ctx, prev->geoms[pa]);
+    GEOSGeometry *full = prev->full[pa] ? GEOSGeom_clone_r(t->ctx, prev->full[pa]) : NULL;
+    const cm_scene_path *fp = &from->path;
+    double *xy = fp->xy ? malloc((2 * fp->n_points + 1) * sizeof(double)) : NULL;
+    size_t *ps = fp->part_start ? malloc((fp->n_parts + 1) * sizeof(size_t)) : NULL;
+    size_t cap_g = *cap, cap_f = *cap;
+    if (!g || (prev->full[pa] && !full) || (fp->xy && !xy) || (fp->part_start && !ps) ||
+        !CM_RESERVE(t->geoms, cap_g, t->n_areas + 1) ||
+        !CM_RESERVE(t->full, cap_f, t->n_areas + 1) ||
+        !CM_RESERVE(t->areas, *cap, t->n_areas + 1)) {
+        if (g)
+            GEOSGeom_destroy_r(t->ctx, g);
+        if (full)
+            GEOSGeom_destroy_r(t->ctx, full);
+        free(xy);
+        free(ps);
+        return 0;
+    }
+    layout_territory_area *a = &t->areas[t->n_areas];
+    *a = *from;
+    a->side = side;
+    if (xy)
+        memcpy(xy, fp->xy, 2 * fp->n_points * sizeof(double));
+    if (ps)
+        memcpy(ps, fp->part_start, (fp->n_parts + 1) * sizeof(size_t));
+    a->path.xy = xy;
+    a->path.part_start = ps;
+    t->full[t->n_areas] = full;
+    t->geoms[t->n_areas++] = g;
+    return 1;
+}
+
 /* Each side's areas of each status, united; then the front lines between the
  * sides' held areas, and what each side gained since @prev. */
 static layout_territory *
@@ -1724,6 +1792,12 @@ make_territory(layout *L, tkey *key, size_t n_key, const layout_territory *prev)
     for (size_t si = 0; ok && si < cm_events_n_sides(ev); si++) {
         const char *side = cm_side_code(cm_events_side(ev, si));
         for (int st = 0; ok && st < CM_CONTROL_N_STATUS; st++) {
+            /* a side's areas made of what they were made of before: the same */
+            size_t pa = same_side_area(prev, key, n_key, side, st);
+            if (pa != SIZE_MAX) {
+                ok = copy_area(t, &cap, prev, pa, side);
+                continue;
+            }
             size_t n = 0, n_features = 0, last = 0;
             for (size_t i = 0; i < n_key; i++) {
                 if (strcmp(key[i].side, side) != 0 || key[i].status != st)

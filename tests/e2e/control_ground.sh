@@ -8,8 +8,9 @@
 # a strip), then back west while Armenian forces also take land west of the
 # box that no one held (Azerbaijan gains a strip; that land is no one's
 # gain), then Azerbaijan alone takes land east of the box (no gain, its area
-# grows). The km² held and gained equal their measure by ogr2ogr in a Lambert
-# azimuthal equal-area projection, to the manifest's 0.1 km².
+# grows; the other side's area, made of the same feature, is the previous
+# state's, copied). The km² held and gained equal their measure by ogr2ogr in
+# a Lambert azimuthal equal-area projection, to the manifest's 0.1 km².
 # Usage: control_ground.sh CONFLICTMAP SOURCE_DIR WORK_DIR
 . "$(dirname "$0")/common.bash"
 command -v ogr2ogr >/dev/null || { echo "control_ground: ogr2ogr (gdal-bin) is missing"; exit 77; }
