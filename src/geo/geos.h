@@ -21,6 +21,7 @@
     X(GEOSArea_r) \
     X(GEOSBoundary_r) \
     X(GEOSBuffer_r) \
+    X(GEOSClipByRect_r) \
     X(GEOSCoordSeq_copyFromBuffer_r) \
     X(GEOSCoordSeq_copyToBuffer_r) \
     X(GEOSCoordSeq_create_r) \
@@ -32,9 +33,11 @@
     X(GEOSDifference_r) \
     X(GEOSGeomTypeId_r) \
     X(GEOSGeom_createCollection_r) \
+    X(GEOSGeom_createLineString_r) \
     X(GEOSGeom_createLinearRing_r) \
     X(GEOSGeom_createPolygon_r) \
     X(GEOSGeom_destroy_r) \
+    X(GEOSGeom_clone_r) \
     X(GEOSGeom_getCoordSeq_r) \
     X(GEOSGetExteriorRing_r) \
     X(GEOSGetGeometryN_r) \
@@ -43,6 +46,10 @@
     X(GEOSGetNumInteriorRings_r) \
     X(GEOSIntersection_r) \
     X(GEOSMakeValid_r) \
+    X(GEOSPointOnSurface_r) \
+    X(GEOSPrepare_r) \
+    X(GEOSPreparedContains_r) \
+    X(GEOSPreparedGeom_destroy_r) \
     X(GEOSSymDifference_r) \
     X(GEOSUnaryUnion_r) \
     X(GEOSUnion_r) \
@@ -65,6 +72,7 @@ const char *cm_geos_load(void);
 #define GEOSArea_r (cm_geos.GEOSArea_r)
 #define GEOSBoundary_r (cm_geos.GEOSBoundary_r)
 #define GEOSBuffer_r (cm_geos.GEOSBuffer_r)
+#define GEOSClipByRect_r (cm_geos.GEOSClipByRect_r)
 #define GEOSCoordSeq_copyFromBuffer_r (cm_geos.GEOSCoordSeq_copyFromBuffer_r)
 #define GEOSCoordSeq_copyToBuffer_r (cm_geos.GEOSCoordSeq_copyToBuffer_r)
 #define GEOSCoordSeq_create_r (cm_geos.GEOSCoordSeq_create_r)
@@ -76,9 +84,11 @@ const char *cm_geos_load(void);
 #define GEOSDifference_r (cm_geos.GEOSDifference_r)
 #define GEOSGeomTypeId_r (cm_geos.GEOSGeomTypeId_r)
 #define GEOSGeom_createCollection_r (cm_geos.GEOSGeom_createCollection_r)
+#define GEOSGeom_createLineString_r (cm_geos.GEOSGeom_createLineString_r)
 #define GEOSGeom_createLinearRing_r (cm_geos.GEOSGeom_createLinearRing_r)
 #define GEOSGeom_createPolygon_r (cm_geos.GEOSGeom_createPolygon_r)
 #define GEOSGeom_destroy_r (cm_geos.GEOSGeom_destroy_r)
+#define GEOSGeom_clone_r (cm_geos.GEOSGeom_clone_r)
 #define GEOSGeom_getCoordSeq_r (cm_geos.GEOSGeom_getCoordSeq_r)
 #define GEOSGetExteriorRing_r (cm_geos.GEOSGetExteriorRing_r)
 #define GEOSGetGeometryN_r (cm_geos.GEOSGetGeometryN_r)
@@ -87,6 +97,10 @@ const char *cm_geos_load(void);
 #define GEOSGetNumInteriorRings_r (cm_geos.GEOSGetNumInteriorRings_r)
 #define GEOSIntersection_r (cm_geos.GEOSIntersection_r)
 #define GEOSMakeValid_r (cm_geos.GEOSMakeValid_r)
+#define GEOSPointOnSurface_r (cm_geos.GEOSPointOnSurface_r)
+#define GEOSPrepare_r (cm_geos.GEOSPrepare_r)
+#define GEOSPreparedContains_r (cm_geos.GEOSPreparedContains_r)
+#define GEOSPreparedGeom_destroy_r (cm_geos.GEOSPreparedGeom_destroy_r)
 #define GEOSSymDifference_r (cm_geos.GEOSSymDifference_r)
 #define GEOSUnaryUnion_r (cm_geos.GEOSUnaryUnion_r)
 #define GEOSUnion_r (cm_geos.GEOSUnion_r)
