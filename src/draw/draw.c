@@ -1213,8 +1213,11 @@ cm_draw_surface(cairo_surface_t *surface, const cm_scene *scene, double scale,
         if (partial) {
             damage listed = { 0 };
             cm_status ls = list_items(surface, scene, scale, cache, &listed);
-            incremental = ls == CM_OK && !listed.full &&
-                          changed_items(&cs->drawn, &listed, &redo) && close_over(&redo, &listed);
+            if (ls == CM_OK && !listed.full) {
+                incremental = changed_items(&cs->drawn, &listed, &redo) &&
+                              close_over(&redo, &listed);
+                ls = incremental ? CM_OK : CM_ERR_NOMEM;
+            }
             free(listed.r);
             free(listed.item);
             listed_nomem = ls == CM_ERR_NOMEM;
