@@ -8,13 +8,13 @@
  * example named by place anywhere needs. */
 #define _XOPEN_SOURCE 700   /* nftw */
 #include "check.h"
+#include "tree.h"
 #include "conflictmap/conflictmap.h"
 #include "../golden/tolerance.h"
 
 #include <cairo.h>
 #include <dirent.h>
 #include <jansson.h>
-#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/stat.h>
@@ -126,15 +126,6 @@ compare(cairo_surface_t *a, cairo_surface_t *b, cairo_surface_t *diff)
     return n;
 }
 
-static int
-remove_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-    (void)sb;
-    (void)flag;
-    (void)ftw;
-    return remove(path);
-}
-
 static void
 check_case(const golden_case *c)
 {
@@ -142,7 +133,7 @@ check_case(const golden_case *c)
     snprintf(out_dir, sizeof(out_dir), "golden-%.200s", c->name);
     /* a fresh folder: a run would keep the maps of the last one whose scene
      * is the same, whatever the drawing code has become since */
-    nftw(out_dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+    tree_remove(out_dir);
     mkdir(out_dir, 0777);
     snprintf(expected, sizeof(expected), GOLDEN_DIR "/%.200s/expected-%dx%d@%g.png", c->name,
              c->width, c->height, c->scale);

@@ -10,10 +10,10 @@
 #include "conflictmap/conflictmap.h"
 #include "common/outfile.h"
 #include "draw/png.h"
+#include "tree.h"
 
 #include <cairo.h>
 #include <dirent.h>
-#include <ftw.h>
 #include <libpng16/png.h>
 #include <signal.h>
 #include <stdint.h>
@@ -539,15 +539,6 @@ test_full_disk_leaves_nothing(void)
 }
 
 /* Renders the example's PNGs at 320x240 in this thread: 15 bands of 16 rows. */
-static int
-remove_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-    (void)sb;
-    (void)flag;
-    (void)ftw;
-    return remove(path);
-}
-
 static void
 render_example(int keep_buffers)
 {
@@ -571,7 +562,7 @@ render_example(int keep_buffers)
     o.keep_buffers = keep_buffers;
     CHECK_INT(cm_render(&o, NULL, NULL), CM_OK);
     /* the whole folder: a run publishes its sets in sets/ */
-    CHECK_INT(nftw(dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS), 0);
+    CHECK_INT(tree_remove(dir), 0);
 }
 
 /* A run frees this thread's encoder (no bands left to reuse); with
