@@ -387,7 +387,7 @@ item_hash(uint64_t h, const void *p, size_t n)
     return h;
 }
 
-enum { ITEM_SEED = 14695981039346656037u & 0x7fffffffffffffffu };
+static const uint64_t item_seed = 14695981039346656037u;   /* FNV-1a's offset basis */
 
 /* A hash of @cr's matrix after @h: what is drawn in user space depends on it. */
 static uint64_t
@@ -501,7 +501,7 @@ static int
 paint_sprite(cairo_t *cr, const cm_sprite *sp, const anchor *a, const void *key, size_t n)
 {
     return copy_image(cr, sp->surface, a->ix + sp->dx, a->iy + sp->dy,
-                      item_hash(ITEM_SEED, key, n));
+                      item_hash(item_seed, key, n));
 }
 
 /* A new transparent surface covering the device box [@x0, @x1] x [@y0, @y1]
@@ -718,7 +718,7 @@ draw_leader(cairo_t *cr, const cm_style *style, const cm_scene_label *lb)
     double tx, ty;
     cm_scene_leader_end(lb, &tx, &ty);
     double at[4] = { lb->leader_x, lb->leader_y, tx, ty };
-    uint64_t item = item_hash(matrix_hash(cr, ITEM_SEED), at, sizeof(at));
+    uint64_t item = item_hash(matrix_hash(cr, item_seed), at, sizeof(at));
     item = item_hash(item, &style->halo, sizeof(style->halo));
     item = item_hash(item, &style->text_muted, sizeof(style->text_muted));
     if (!damage_user(cr, fmin(lb->leader_x, tx), fmin(lb->leader_y, ty), fmax(lb->leader_x, tx),
@@ -756,7 +756,7 @@ draw_rects(cairo_t *cr, const cm_scene *sc, cm_group group)
         if (r->group != group)
             continue;
         double box[4] = { r->x, r->y, r->w, r->h };
-        uint64_t item = item_hash(matrix_hash(cr, ITEM_SEED), box, sizeof(box));
+        uint64_t item = item_hash(matrix_hash(cr, item_seed), box, sizeof(box));
         item = item_hash(item, &r->fill, sizeof(r->fill));
         item = item_hash(item, &r->stroke, sizeof(r->stroke));
         if (!damage_user(cr, fmin(r->x, r->x + r->w), fmin(r->y, r->y + r->h),
@@ -868,7 +868,7 @@ static int
 put_inset(cairo_t *cr, const cm_draw_cache *c)
 {
     return !c->inset || copy_image(cr, c->inset, c->inset_x, c->inset_y,
-                                   item_hash(ITEM_SEED, &c->id, sizeof(c->id)));
+                                   item_hash(item_seed, &c->id, sizeof(c->id)));
 }
 
 /* Paints @st, one step of the paint order. @cache: the surface already
@@ -1035,7 +1035,6 @@ canvas_state_free(void *p)
         free(cs->drawn.r);
         free(cs->drawn.item);
         free(cs->changes.r);
-        free(cs->changes.item);
         free(cs);
     }
 }

@@ -174,8 +174,6 @@ analyse(image *im, int opaque)
                 all &= row[x] | im->alpha_or;
             continue;
         }
-        if (y == 0)   /* the row before is the last one, not this one's left */
-            have_last = 0;
         counting = count_row(im, &im->c, y, &all, &last, &have_last);
     }
     if (counting && mid > 0) {   /* few colours: again in the file's order */
