@@ -4,6 +4,7 @@
  * from that date until the next file's. */
 #include "load/control.h"
 #include "common/grow.h"
+#include "load/control_cache.h"
 
 #include "load/gdal.h"
 
@@ -403,9 +404,9 @@ has_text_fields(GDALDatasetH ds, unsigned keys)
     return 1;
 }
 
-/* Every layer of one file. */
+/* Every layer of one file, through GDAL. */
 static void
-read_file(reader *rd)
+read_with_gdal(reader *rd)
 {
     cm_pos pos = { rd->path, 0, 0 };
     const char *no_gdal = cm_gdal_load();
@@ -481,6 +482,30 @@ read_file(reader *rd)
     G(OSRDestroySpatialReference)(wgs84);
     G(GDALClose)(ds);
     G(CPLPopErrorHandler)();
+}
+
+/* Every layer of one file: its prepared copy when there is one
+ * (control_cache.h), else through GDAL, then kept as a copy when that read
+ * it without a word. */
+static void
+read_file(reader *rd)
+{
+    cm_control *c = rd->c;
+    cm_control_cache_entry e;
+    int got = cm_control_cache_get(c, rd->path, rd->side, rd->status, rd->dated, rd->from,
+                                   rd->to, rd->events, &e);
+    if (got != 0) {
+        if (got < 0)
+            rd->st = CM_ERR_NOMEM;
+        cm_control_cache_done(&e);
+        return;
+    }
+    size_t f0 = c->n_features, r0 = c->n_rings, p0 = c->n_points;
+    size_t said = cm_diag_count(rd->diags);
+    read_with_gdal(rd);
+    if (rd->st != CM_ERR_NOMEM && cm_diag_count(rd->diags) == said)
+        cm_control_cache_put(c, f0, r0, p0, &e);
+    cm_control_cache_done(&e);
 }
 
 typedef struct dated_file {

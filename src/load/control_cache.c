@@ -1,0 +1,497 @@
+/* Prepared copies of control layers (control_cache.h says what and when).
+ *
+ * A copy is one file, every number in this machine's byte order and 8-byte
+ * aligned so that it is read where it is mapped:
+ *   "conflictmap ctl\1"    16 bytes: the format (its last byte its version)
+ *   0x0102030405060708     the byte order
+ *   key length, key        what it was made from (text), padded to 8
+ *   sides, features, rings, points   four counts
+ *   each side: length, code, padded to 8
+ *   each feature: side index (4), status (4), from, to, first ring, rings (8 each)
+ *   the rings' starts (rings + 1), relative to the copy's first point
+ *   each ring's outer flag (1 byte), padded to 8
+ *   the points: longitude, latitude
+ *   SHA-256 of everything before it.
+ * The key holds the layer's real path, the options it was read with, the file's
+ * device, inode, size, modification and change times, and the GDAL it was read
+ * with; the copy's name is the SHA-256 of the path and options alone, so that a
+ * changed file's copy replaces the old one rather than adding to the folder. */
+#define _DEFAULT_SOURCE   /* realpath */
+#include "load/control_cache.h"
+
+#include "common/grow.h"
+#include "common/outfile.h"
+#include "common/sha256.h"
+#include "load/gdal.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/mman.h>
+#include <time.h>
+#include <unistd.h>
+
+enum {
+    MIN_BYTES = 1 << 20,    /* smaller layers are read as fast as a copy */
+    SETTLE_SECONDS = 2,     /* a file changed more recently may change again unseen */
+    FEATURE_BYTES = 40
+};
+
+static const char magic[16] = "conflictmap ctl\1";
+static const uint64_t byte_order = 0x0102030405060708u;
+
+int
+cm_control_cache_dir(char *out, size_t n)
+{
+    const char *own = getenv("CONFLICTMAP_CACHE");
+    if (own)
+        return *own && strcmp(own, "off") != 0 && (size_t)snprintf(out, n, "%s", own) < n;
+    const char *xdg = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
+    if (xdg && xdg[0] == '/')   /* the XDG spec: a relative one is ignored */
+        return (size_t)snprintf(out, n, "%s/conflictmap", xdg) < n;
+    if (home && home[0] == '/')
+        return (size_t)snprintf(out, n, "%s/.cache/conflictmap", home) < n;
+    return 0;
+}
+
+/* Formats whose one file is the whole layer (a shapefile's fields are in its
+ * .dbf, a GML's schema may be beside it; a GeoPackage with a write-ahead log
+ * is being written). */
+static int
+one_file_format(const char *path)
+{
+    static const char *const ext[] = { ".geojson", ".json", ".kml", ".kmz", ".fgb", ".gpkg" };
+    const char *dot = strrchr(path, '.');
+    if (!dot || strchr(dot, '/'))
+        return 0;
+    for (size_t i = 0; i < sizeof(ext) / sizeof(ext[0]); i++)
+        if (strcasecmp(dot, ext[i]) == 0) {
+            if (i == 5) {
+                char wal[PATH_MAX];
+                struct stat sb;
+                if ((size_t)snprintf(wal, sizeof wal, "%s-wal", path) >= sizeof wal ||
+                    stat(wal, &sb) == 0)
+                    return 0;
+            }
+            return 1;
+        }
+    return 0;
+}
+
+static int
+same_file(const struct stat *a, const struct stat *b)
+{
+    return a->st_dev == b->st_dev && a->st_ino == b->st_ino && a->st_size == b->st_size &&
+           a->st_mtim.tv_sec == b->st_mtim.tv_sec && a->st_mtim.tv_nsec == b->st_mtim.tv_nsec &&
+           a->st_ctim.tv_sec == b->st_ctim.tv_sec && a->st_ctim.tv_nsec == b->st_ctim.tv_nsec;
+}
+
+/* The key's text; its first line (path and options) names the copy. */
+static char *
+make_key(const char *real, const char *side, int status, int dated, cm_time from, cm_time to,
+         const struct stat *sb, size_t *name_len, size_t *len)
+{
+    char *key = NULL;
+    size_t size = 0;
+    FILE *f = open_memstream(&key, &size);
+    if (!f)
+        return NULL;
+    fprintf(f, "%s\tside=%s\tstatus=%d\tdated=%d\t%lld\t%lld\n", real, side ? side : "",
+            status, dated, (long long)from, (long long)to);
+    fflush(f);
+    *name_len = size;
+    fprintf(f, "dev=%llu ino=%llu size=%lld mtime=%lld.%09ld ctime=%lld.%09ld gdal=%s\n",
+            (unsigned long long)sb->st_dev, (unsigned long long)sb->st_ino,
+            (long long)sb->st_size, (long long)sb->st_mtim.tv_sec, sb->st_mtim.tv_nsec,
+            (long long)sb->st_ctim.tv_sec, sb->st_ctim.tv_nsec, CM_GDAL_SONAME);
+    if (fclose(f) != 0) {
+        free(key);
+        return NULL;
+    }
+    *len = size;
+    return key;
+}
+
+/* ---- reading ------------------------------------------------------------------------- */
+
+typedef struct cursor {
+    const unsigned char *p, *end;
+} cursor;
+
+static int
+take(cursor *c, void *out, size_t n)
+{
+    if ((size_t)(c->end - c->p) < n)
+        return 0;
+    memcpy(out, c->p, n);
+    c->p += n;
+    return 1;
+}
+
+/* @n bytes and the padding to 8 after them, in place. */
+static const unsigned char *
+take_padded(cursor *c, uint64_t n)
+{
+    uint64_t room = (uint64_t)(c->end - c->p);
+    if (n > room || (n + 7) / 8 * 8 > room)
+        return NULL;
+    const unsigned char *at = c->p;
+    c->p += (n + 7) / 8 * 8;
+    return at;
+}
+
+/* Adds the copy in @data (@size bytes, checksum checked) to @c; 1, 0 when it
+ * is not a copy of @e's layer, -1 when out of memory. */
+static int
+add_copy(cm_control *c, const unsigned char *data, size_t size, const cm_control_cache_entry *e,
+         const cm_events *events)
+{
+    cursor cur = { data, data + size - CM_SHA256_BYTES };
+    char head[16];
+    uint64_t order, key_len, n_sides, n_feat, n_rings, n_points;
+    if (!take(&cur, head, 16) || memcmp(head, magic, 16) != 0 || !take(&cur, &order, 8) ||
+        order != byte_order || !take(&cur, &key_len, 8) || key_len != e->key_len)
+        return 0;
+    const unsigned char *key = take_padded(&cur, key_len);
+    if (!key || memcmp(key, e->key, e->key_len) != 0 || !take(&cur, &n_sides, 8) ||
+        !take(&cur, &n_feat, 8) || !take(&cur, &n_rings, 8) || !take(&cur, &n_points, 8))
+        return 0;
+    uint64_t room = (uint64_t)(cur.end - cur.p);
+    if (n_sides > room / 8 || n_feat > room / FEATURE_BYTES || n_rings >= room / 8 ||
+        n_points > room / 16)
+        return 0;
+    const char **sides = calloc(n_sides ? n_sides : 1, sizeof(*sides));
+    if (!sides)
+        return -1;
+    int ok = 1;
+    for (uint64_t i = 0; ok && i < n_sides; i++) {
+        uint64_t len;
+        const unsigned char *code = take(&cur, &len, 8) ? take_padded(&cur, len) : NULL;
+        char buf[64];
+        ok = code && len < sizeof buf;
+        if (ok) {
+            memcpy(buf, code, len);
+            buf[len] = '\0';
+            const cm_side *s = cm_events_find_side(events, buf);
+            sides[i] = s ? cm_side_code(s) : NULL;
+            ok = s != NULL;   /* else read the layer, which says which feature is wrong */
+        }
+    }
+    const unsigned char *feat = ok ? take_padded(&cur, n_feat * FEATURE_BYTES) : NULL;
+    const unsigned char *starts = feat ? take_padded(&cur, (n_rings + 1) * 8) : NULL;
+    const unsigned char *outer = starts ? take_padded(&cur, n_rings) : NULL;
+    const unsigned char *points = outer ? take_padded(&cur, n_points * 16) : NULL;
+    ok = points && cur.p == cur.end;
+    /* every ring of at least 3 points, in order, ending at the last point */
+    uint64_t prev = 0, s0;
+    if (ok) {
+        memcpy(&s0, starts, 8);
+        ok = s0 == 0;
+    }
+    for (uint64_t i = 1; ok && i <= n_rings; i++) {
+        uint64_t s;
+        memcpy(&s, starts + 8 * i, 8);
+        ok = s >= prev + 3 && s <= n_points;
+        prev = s;
+    }
+    ok = ok && prev == n_points;
+    if (!ok) {
+        free(sides);
+        return 0;
+    }
+    size_t f0 = c->n_features, r0 = c->n_rings, p0 = c->n_points;
+    for (uint64_t i = 0; i < n_feat; i++) {
+        const unsigned char *q = feat + FEATURE_BYTES * i;
+        uint32_t side, status;
+        int64_t from, to;
+        uint64_t first, n;
+        memcpy(&side, q, 4);
+        memcpy(&status, q + 4, 4);
+        memcpy(&from, q + 8, 8);
+        memcpy(&to, q + 16, 8);
+        memcpy(&first, q + 24, 8);
+        memcpy(&n, q + 32, 8);
+        if (side >= n_sides || status >= CM_CONTROL_N_STATUS || n == 0 || first > n_rings ||
+            n > n_rings - first) {
+            c->n_features = f0;
+            free(sides);
+            return 0;
+        }
+        if (!CM_GROW(c->features, c->n_features, c->cap_features)) {
+            c->n_features = f0;
+            free(sides);
+            return -1;
+        }
+        c->features[c->n_features++] = (cm_control_feature){
+            sides[side], (cm_control_status)status, from, to, r0 + first, n };
+    }
+    free(sides);
+    if ((n_rings && (!CM_RESERVE(c->ring_outer, c->cap_rings, r0 + n_rings) ||
+                     !CM_RESERVE(c->ring_start, c->cap_ring_start, r0 + n_rings + 1))) ||
+        !CM_RESERVE(c->lonlat, c->cap_points, 2 * (p0 + n_points))) {
+        c->n_features = f0;
+        return -1;
+    }
+    if (n_rings) {
+        if (r0 == 0)
+            c->ring_start[0] = p0;
+        for (uint64_t i = 1; i <= n_rings; i++) {
+            uint64_t s;
+            memcpy(&s, starts + 8 * i, 8);
+            c->ring_start[r0 + i] = p0 + s;
+        }
+        memcpy(c->ring_outer + r0, outer, n_rings);
+        c->n_rings = r0 + n_rings;
+    }
+    memcpy(c->lonlat + 2 * p0, points, n_points * 16);
+    c->n_points = p0 + n_points;
+    return 1;
+}
+
+int
+cm_control_cache_get(cm_control *c, const char *path, const char *side, int status,
+                     int dated, cm_time from, cm_time to, const cm_events *events,
+                     cm_control_cache_entry *e)
+{
+    memset(e, 0, sizeof(*e));
+    char dir[PATH_MAX], real[PATH_MAX];
+    if (!cm_control_cache_dir(dir, sizeof dir) || !one_file_format(path) ||
+        stat(path, &e->sb) != 0 || !S_ISREG(e->sb.st_mode) || e->sb.st_size < MIN_BYTES ||
+        !realpath(path, real))
+        return 0;
+    size_t name_len;
+    e->key = make_key(real, side, status, dated, from, to, &e->sb, &name_len, &e->key_len);
+    if (!e->key)
+        return -1;
+    unsigned char digest[CM_SHA256_BYTES];
+    char hex[CM_SHA256_HEX_BUF];
+    cm_sha256(e->key, name_len, digest);
+    cm_sha256_hex(digest, hex);
+    size_t len = strlen(dir) + sizeof "/control-.copy" + 32;
+    if (!(e->copy = malloc(len)))
+        return -1;
+    snprintf(e->copy, len, "%s/control-%.32s.copy", dir, hex);
+    struct timespec now;
+    clock_gettime(CLOCK_REALTIME, &now);
+    time_t newest = e->sb.st_mtim.tv_sec > e->sb.st_ctim.tv_sec ? e->sb.st_mtim.tv_sec
+                                                                  : e->sb.st_ctim.tv_sec;
+    e->may_write = now.tv_sec - newest > SETTLE_SECONDS;
+
+    int fd = open(e->copy, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+    struct stat cs;
+    if (fd < 0)
+        return 0;
+    if (fstat(fd, &cs) != 0 || !S_ISREG(cs.st_mode) || cs.st_uid != geteuid() ||
+        cs.st_size < (off_t)(16 + 8 + CM_SHA256_BYTES) || (uint64_t)cs.st_size > SIZE_MAX) {
+        close(fd);
+        return 0;
+    }
+    size_t size = (size_t)cs.st_size;
+    const unsigned char *data = mmap(NULL, size, PROT_READ, MAP_PRIVATE, fd, 0);
+    close(fd);
+    if (data == MAP_FAILED)
+        return 0;
+    unsigned char sum[CM_SHA256_BYTES];
+    cm_sha256(data, size - CM_SHA256_BYTES, sum);
+    int got = memcmp(sum, data + size - CM_SHA256_BYTES, CM_SHA256_BYTES) == 0
+                  ? add_copy(c, data, size, e, events) : 0;
+    munmap((void *)data, size);
+    return got;
+}
+
+/* ---- writing ------------------------------------------------------------------------- */
+
+typedef struct writer {
+    int fd, failed;
+    cm_sha256_ctx sum;
+    unsigned char buf[1 << 16];
+    size_t n;
+} writer;
+
+static void
+drain(writer *w)
+{
+    for (size_t done = 0; !w->failed && done < w->n;) {
+        ssize_t k = write(w->fd, w->buf + done, w->n - done);
+        if (k < 0 && errno == EINTR)
+            continue;
+        if (k <= 0)
+            w->failed = 1;
+        else
+            done += (size_t)k;
+    }
+    w->n = 0;
+}
+
+static void
+put_raw(writer *w, const void *data, size_t n)
+{
+    const unsigned char *p = data;
+    while (n && !w->failed) {
+        if (w->n == sizeof w->buf)
+            drain(w);
+        size_t k = sizeof w->buf - w->n < n ? sizeof w->buf - w->n : n;
+        memcpy(w->buf + w->n, p, k);
+        w->n += k;
+        p += k;
+        n -= k;
+    }
+}
+
+static void
+put(writer *w, const void *data, size_t n)
+{
+    cm_sha256_add(&w->sum, data, n);
+    put_raw(w, data, n);
+}
+
+static void
+put_u64(writer *w, uint64_t v)
+{
+    put(w, &v, 8);
+}
+
+static void
+put_padded(writer *w, const void *data, size_t n)
+{
+    static const unsigned char zero[8];
+    put(w, data, n);
+    put(w, zero, (8 - n % 8) % 8);
+}
+
+/* The side codes of features [@f0, n) in order of first use, in @codes (at
+ * most @cap); how many, or 0 when more than @cap. */
+static size_t
+side_codes(const cm_control *c, size_t f0, const char **codes, size_t cap)
+{
+    size_t n = 0;
+    for (size_t i = f0; i < c->n_features; i++) {
+        size_t k = 0;
+        while (k < n && strcmp(codes[k], c->features[i].side) != 0)
+            k++;
+        if (k == n) {
+            if (n == cap)
+                return 0;
+            codes[n++] = c->features[i].side;
+        }
+    }
+    return n;
+}
+
+static void
+write_copy(writer *w, const cm_control *c, size_t f0, size_t r0, size_t p0,
+           const cm_control_cache_entry *e, const char **codes, size_t n_sides)
+{
+    put(w, magic, 16);
+    put_u64(w, byte_order);
+    put_u64(w, e->key_len);
+    put_padded(w, e->key, e->key_len);
+    size_t n_rings = c->n_rings - r0, n_points = c->n_points - p0;
+    put_u64(w, n_sides);
+    put_u64(w, c->n_features - f0);
+    put_u64(w, n_rings);
+    put_u64(w, n_points);
+    for (size_t i = 0; i < n_sides; i++) {
+        put_u64(w, strlen(codes[i]));
+        put_padded(w, codes[i], strlen(codes[i]));
+    }
+    for (size_t i = f0; i < c->n_features; i++) {
+        const cm_control_feature *f = &c->features[i];
+        uint32_t side = 0, status = (uint32_t)f->status;
+        while (strcmp(codes[side], f->side) != 0)
+            side++;
+        int64_t from = f->from, to = f->to;
+        put(w, &side, 4);
+        put(w, &status, 4);
+        put(w, &from, 8);
+        put(w, &to, 8);
+        put_u64(w, f->first_ring - r0);
+        put_u64(w, f->n_rings);
+    }
+    for (size_t i = 0; i <= n_rings; i++)
+        put_u64(w, n_rings ? c->ring_start[r0 + i] - p0 : 0);
+    put_padded(w, c->ring_outer + r0, n_rings);
+    put(w, c->lonlat + 2 * p0, n_points * 16);
+}
+
+/* Makes @dir, and its parent when that is the user's cache folder. */
+static int
+make_dir(const char *dir)
+{
+    if (mkdir(dir, 0700) == 0 || errno == EEXIST)
+        return 1;
+    char parent[PATH_MAX];
+    const char *slash = strrchr(dir, '/');
+    if (errno != ENOENT || !slash || slash == dir || getenv("CONFLICTMAP_CACHE") ||
+        (size_t)(slash - dir) >= sizeof parent)
+        return 0;
+    memcpy(parent, dir, (size_t)(slash - dir));
+    parent[slash - dir] = '\0';
+    return (mkdir(parent, 0700) == 0 || errno == EEXIST) && mkdir(dir, 0700) == 0;
+}
+
+void
+cm_control_cache_put(const cm_control *c, size_t f0, size_t r0, size_t p0,
+                     cm_control_cache_entry *e)
+{
+    struct stat now;
+    const char *codes[256];
+    size_t n_sides = side_codes(c, f0, codes, 256);
+    char *path_end = e->copy ? strrchr(e->copy, '/') : NULL;
+    if (!e->copy || !e->may_write || (n_sides == 0 && c->n_features > f0))
+        return;
+    /* the file that was read is still the one the key names */
+    const char *layer = e->key;   /* the real path is the key's first field */
+    size_t plen = strcspn(layer, "\t");
+    char real[PATH_MAX];
+    if (plen >= sizeof real)
+        return;
+    memcpy(real, layer, plen);
+    real[plen] = '\0';
+    if (stat(real, &now) != 0 || !same_file(&now, &e->sb))
+        return;
+    *path_end = '\0';
+    int made = make_dir(e->copy);
+    *path_end = '/';
+    if (!made)
+        return;
+    char name[24], *tmp = malloc(strlen(e->copy) + sizeof name + 8);
+    writer *w = malloc(sizeof(*w));
+    if (!tmp || !w) {
+        free(tmp);
+        free(w);
+        return;
+    }
+    cm_random_name(name, 16);
+    sprintf(tmp, "%s.tmp-%s", e->copy, name);
+    w->fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+    w->failed = w->fd < 0;
+    w->n = 0;
+    cm_sha256_begin(&w->sum);
+    if (!w->failed) {
+        write_copy(w, c, f0, r0, p0, e, codes, n_sides);
+        unsigned char sum[CM_SHA256_BYTES];
+        cm_sha256_end(&w->sum, sum);
+        put_raw(w, sum, sizeof sum);
+        drain(w);
+        if (close(w->fd) != 0)
+            w->failed = 1;
+        if (w->failed || rename(tmp, e->copy) != 0)
+            unlink(tmp);
+    }
+    free(tmp);
+    free(w);
+}
+
+void
+cm_control_cache_done(cm_control_cache_entry *e)
+{
+    free(e->copy);
+    free(e->key);
+    memset(e, 0, sizeof(*e));
+}
