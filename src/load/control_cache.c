@@ -145,20 +145,18 @@ take_padded(cursor *c, uint64_t n)
     return at;
 }
 
-/* Adds the copy in @data (@size bytes, checksum checked) to @c; 1, 0 when it
- * is not a copy of @e's layer, -1 when out of memory. */
-static int
-add_copy(cm_control *c, const unsigned char *data, size_t size, const cm_control_cache_entry *e,
-         const cm_events *events)
+int
+cm_control_cache_read(cm_control *c, const unsigned char *data, size_t size, const char *key,
+                      size_t key_len, const cm_events *events)
 {
-    cursor cur = { data, data + size - CM_SHA256_BYTES };
+    cursor cur = { data, data + size };
     char head[16];
-    uint64_t order, key_len, n_sides, n_feat, n_rings, n_points;
+    uint64_t order, stored_len, n_sides, n_feat, n_rings, n_points;
     if (!take(&cur, head, 16) || memcmp(head, magic, 16) != 0 || !take(&cur, &order, 8) ||
-        order != byte_order || !take(&cur, &key_len, 8) || key_len != e->key_len)
+        order != byte_order || !take(&cur, &stored_len, 8) || stored_len != key_len)
         return 0;
-    const unsigned char *key = take_padded(&cur, key_len);
-    if (!key || memcmp(key, e->key, e->key_len) != 0 || !take(&cur, &n_sides, 8) ||
+    const unsigned char *stored = take_padded(&cur, key_len);
+    if (!stored || memcmp(stored, key, key_len) != 0 || !take(&cur, &n_sides, 8) ||
         !take(&cur, &n_feat, 8) || !take(&cur, &n_rings, 8) || !take(&cur, &n_points, 8))
         return 0;
     uint64_t room = (uint64_t)(cur.end - cur.p);
@@ -299,7 +297,9 @@ cm_control_cache_get(cm_control *c, const char *path, const char *side, int stat
     unsigned char sum[CM_SHA256_BYTES];
     cm_sha256(data, size - CM_SHA256_BYTES, sum);
     int got = memcmp(sum, data + size - CM_SHA256_BYTES, CM_SHA256_BYTES) == 0
-                  ? add_copy(c, data, size, e, events) : 0;
+                  ? cm_control_cache_read(c, data, size - CM_SHA256_BYTES, e->key,
+                                          e->key_len, events)
+                  : 0;
     munmap((void *)data, size);
     return got;
 }

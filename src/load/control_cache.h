@@ -51,4 +51,11 @@ void cm_control_cache_put(const cm_control *c, size_t f0, size_t r0, size_t p0,
 
 void cm_control_cache_done(cm_control_cache_entry *e);
 
+/* The copy in @data (@size bytes, without its checksum) added to @c when it
+ * says it was made from @key: 1; 0 when it is not such a copy, or does not
+ * hold together (@c unchanged); -1 when out of memory. For
+ * cm_control_cache_get() and tests/fuzz/fuzz_copy.c. */
+int cm_control_cache_read(cm_control *c, const unsigned char *data, size_t size, const char *key,
+                          size_t key_len, const cm_events *events);
+
 #endif
