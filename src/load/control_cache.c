@@ -246,7 +246,8 @@ cm_control_cache_read(cm_control *c, const unsigned char *data, size_t size, con
         memcpy(c->ring_outer + r0, outer, n_rings);
         c->n_rings = r0 + n_rings;
     }
-    memcpy(c->lonlat + 2 * p0, points, n_points * 16);
+    if (n_points)
+        memcpy(c->lonlat + 2 * p0, points, n_points * 16);
     c->n_points = p0 + n_points;
     return 1;
 }
