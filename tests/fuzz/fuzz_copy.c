@@ -1,5 +1,5 @@
 /* libFuzzer harness: prepared copies of control layers (src/load/
- * control_cache.c). A copy in the cache folder is read after its SHA-256 is
+ * control_cache.c). A copy in the cache folder is read after its CRC-32 is
  * checked, so what could be wrong in it is what the checksum cannot see: a
  * copy written by another program, or by a bug. The input is a copy's body
  * after its format, byte order and key (which the harness puts before it);
