@@ -27,6 +27,7 @@
 #include "common/sha256.h"
 #include "load/gdal.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <libdeflate.h>
 #include <fcntl.h>
@@ -44,7 +45,8 @@ enum {
     MIN_BYTES = 1 << 20,    /* smaller layers are read as fast as a copy */
     SETTLE_SECONDS = 2,     /* a file changed more recently may change again unseen */
     FEATURE_BYTES = 40,
-    CHECK_BYTES = 8         /* the CRC-32 at the end */
+    CHECK_BYTES = 8,        /* the CRC-32 at the end */
+    MAX_SIDE = 64           /* a side's code, with its NUL */
 };
 
 static const char magic[16] = "conflictmap ctl\1";
@@ -175,7 +177,7 @@ cm_control_cache_read(cm_control *c, const unsigned char *data, size_t size, con
     for (uint64_t i = 0; ok && i < n_sides; i++) {
         uint64_t len;
         const unsigned char *code = take(&cur, &len, 8) ? take_padded(&cur, len) : NULL;
-        char buf[64];
+        char buf[MAX_SIDE];
         ok = code && len < sizeof buf;
         if (ok) {
             memcpy(buf, code, len);
@@ -270,7 +272,7 @@ cm_control_cache_get(cm_control *c, const char *path, const char *side, int stat
         return 0;
     size_t name_len;
     e->key = make_key(real, side, status, dated, from, to, &e->sb, &name_len, &e->key_len);
-    if (!e->key)
+    if (!e->key || !(e->real = strdup(real)))
         return -1;
     unsigned char digest[CM_SHA256_BYTES];
     char hex[CM_SHA256_HEX_BUF];
@@ -381,7 +383,7 @@ side_codes(const cm_control *c, size_t f0, const char **codes, size_t cap)
         while (k < n && strcmp(codes[k], c->features[i].side) != 0)
             k++;
         if (k == n) {
-            if (n == cap)
+            if (n == cap || strlen(c->features[i].side) >= MAX_SIDE)
                 return 0;
             codes[n++] = c->features[i].side;
         }
@@ -441,6 +443,27 @@ make_dir(const char *dir)
     return (mkdir(parent, 0700) == 0 || errno == EEXIST) && mkdir(dir, 0700) == 0;
 }
 
+/* Removes what a run that stopped while writing copy @name left in @dir: its
+ * temporary files of more than an hour ago. */
+static void
+remove_stale(const char *dir, const char *name)
+{
+    DIR *d = opendir(dir);
+    size_t len = strlen(name);
+    time_t hour_ago = time(NULL) - 3600;
+    struct dirent *de;
+    while (d && (de = readdir(d)))
+        if (strncmp(de->d_name, name, len) == 0 && strncmp(de->d_name + len, ".tmp-", 5) == 0) {
+            char path[PATH_MAX];
+            struct stat sb;
+            if ((size_t)snprintf(path, sizeof path, "%s/%s", dir, de->d_name) < sizeof path &&
+                lstat(path, &sb) == 0 && S_ISREG(sb.st_mode) && sb.st_mtime < hour_ago)
+                unlink(path);
+        }
+    if (d)
+        closedir(d);
+}
+
 void
 cm_control_cache_put(const cm_control *c, size_t f0, size_t r0, size_t p0,
                      cm_control_cache_entry *e)
@@ -452,17 +475,12 @@ cm_control_cache_put(const cm_control *c, size_t f0, size_t r0, size_t p0,
     if (!e->copy || !e->may_write || (n_sides == 0 && c->n_features > f0))
         return;
     /* the file that was read is still the one the key names */
-    const char *layer = e->key;   /* the real path is the key's first field */
-    size_t plen = strcspn(layer, "\t");
-    char real[PATH_MAX];
-    if (plen >= sizeof real)
-        return;
-    memcpy(real, layer, plen);
-    real[plen] = '\0';
-    if (stat(real, &now) != 0 || !same_file(&now, &e->sb))
+    if (stat(e->real, &now) != 0 || !same_file(&now, &e->sb))
         return;
     *path_end = '\0';
     int made = make_dir(e->copy);
+    if (made)
+        remove_stale(e->copy, path_end + 1);
     *path_end = '/';
     if (!made)
         return;
@@ -498,5 +516,6 @@ cm_control_cache_done(cm_control_cache_entry *e)
 {
     free(e->copy);
     free(e->key);
+    free(e->real);
     memset(e, 0, sizeof(*e));
 }

@@ -22,6 +22,7 @@
 typedef struct cm_control_cache_entry {
     char *copy;          /* the prepared copy's path; NULL: no copy for this layer */
     char *key;           /* what the copy must say it was made from, owned */
+    char *real;          /* the layer's real path, owned */
     size_t key_len;
     struct stat sb;      /* the layer file, before reading it */
     int may_write;       /* the file is old enough that a change after sb shows */

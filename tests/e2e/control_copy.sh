@@ -5,7 +5,8 @@
 # The copy is what the next run draws (a copy changed here, checksum and all,
 # changes the map); one whose checksum fails, or whose counts lie, is not used
 # (the layer is read again and the copy made anew); a changed layer is read
-# again; a side the events file no longer has is reported as without copies;
+# again (and a copy's temporary file left by a run stopped long ago is
+# removed); a side the events file no longer has is reported as without copies;
 # CONFLICTMAP_CACHE=off writes nothing; the default folder is
 # $HOME/.cache/conflictmap; a layer dated in the future is not copied.
 # Usage: control_copy.sh CONFLICTMAP SOURCE_DIR WORK_DIR
@@ -101,7 +102,12 @@ done
 # the layer changed (the front 0.2 degree east): read again, as without copies
 layer layer.geojson 0.2
 sleep 3
+touch -d '-2 hours' "$copy.tmp-abandoned"   # a run stopped while writing, long ago
+touch "$copy.tmp-writing"                   # another run writing now
 render changed || fail "run after the layer changed failed: $(cat changed.err)"
+[ -e "$copy.tmp-abandoned" ] && fail "a copy's temporary file of 2 hours ago was left"
+[ -e "$copy.tmp-writing" ] || fail "a copy's temporary file in the making was removed"
+rm -f "$copy.tmp-writing"
 CONFLICTMAP_CACHE=off render uncached || fail "run without copies failed: $(cat uncached.err)"
 same changed uncached || fail "after the layer changed, the run differs from one without copies"
 same fresh changed && fail "after the layer changed, the map is the old one"
