@@ -20,6 +20,9 @@
 #include "common/pages.h"
 
 #include <libdeflate.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,7 +39,8 @@ enum {
     N_DIST = 30,
     N_CL = 19,
     END_OF_BLOCK = 256,
-    ADLER_BASE = 65521
+    ADLER_BASE = 65521,
+    RAW_SLACK = 16     /* bytes after the rows: matching loads 16 at a time */
 };
 
 /* ---- tables (RFC 1951 3.2.5) ------------------------------------------------------------ */
@@ -492,14 +496,6 @@ put_block(bits *w, block *b, const symbol *sym, size_t n, const unsigned char *d
 
 /* ---- matching ----------------------------------------------------------------------------- */
 
-static uint64_t
-load64(const unsigned char *p)
-{
-    uint64_t v;
-    memcpy(&v, p, 8);
-    return v;
-}
-
 static uint32_t
 load32(const unsigned char *p)
 {
@@ -508,24 +504,44 @@ load32(const unsigned char *p)
     return v;
 }
 
-/* How many of the first @max bytes of @a and @b are equal, from the start. */
-static size_t
-common(const unsigned char *a, const unsigned char *b, size_t max)
+/* How many of the first @max bytes (3 to MAX_MATCH) at @p and @q (q < p)
+ * are equal, from the start. The rows are followed by RAW_SLACK bytes, so
+ * 16 bytes are compared at a time and the count is cut to @max. */
+static inline size_t
+match_length(const unsigned char *p, const unsigned char *q, size_t max)
 {
     size_t n = 0;
-    for (; n + 8 <= max; n += 8) {
-        uint64_t x = load64(a + n) ^ load64(b + n);
-        if (x) {
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-            return n + (size_t)(__builtin_ctzll(x) >> 3);
-#else
-            return n + (size_t)(__builtin_clzll(x) >> 3);
-#endif
+#if defined(__SSE2__)
+    for (;;) {
+        __m128i a = _mm_loadu_si128((const __m128i *)(const void *)(p + n));
+        __m128i b = _mm_loadu_si128((const __m128i *)(const void *)(q + n));
+        unsigned diff = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(a, b)) ^ 0xffffu;
+        if (diff) {
+            n += (size_t)__builtin_ctz(diff);
+            return n < max ? n : max;
         }
+        n += 16;
+        if (n >= max)
+            return max;
     }
-    while (n < max && a[n] == b[n])
-        n++;
-    return n;
+#else
+    for (;;) {
+        uint64_t a, b;
+        memcpy(&a, p + n, 8);
+        memcpy(&b, q + n, 8);
+        if (a != b) {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+            n += (size_t)(__builtin_ctzll(a ^ b) >> 3);
+#else
+            n += (size_t)(__builtin_clzll(a ^ b) >> 3);
+#endif
+            return n < max ? n : max;
+        }
+        n += 8;
+        if (n >= max)
+            return max;
+    }
+#endif
 }
 
 /* The first three bytes of a load32(): a pixel of RGB. */
@@ -534,18 +550,6 @@ common(const unsigned char *a, const unsigned char *b, size_t max)
 #else
 #define FIRST3 0xffffff00u
 #endif
-
-/* A match at @dist from @p, whose first 3 bytes are known to match: taken
- * when longer than *@best. */
-static void
-longer(const unsigned char *p, size_t dist, size_t max, size_t *best, size_t *best_d)
-{
-    size_t l = MIN_MATCH + common(p + MIN_MATCH, p - dist + MIN_MATCH, max - MIN_MATCH);
-    if (l > *best) {
-        *best = l;
-        *best_d = dist;
-    }
-}
 
 static unsigned
 hash3(uint32_t first3)
@@ -662,7 +666,7 @@ cm_deflate_begin(cm_deflate *d, size_t rows, size_t stride, size_t bpp, int reus
             d->bands[b].dirty = d->bands[b].last_changed = 0;
         return CM_OK;
     }
-    if (stride == 0 || bpp == 0 || bpp > 8 || rows > (SIZE_MAX - 8) / stride)
+    if (stride == 0 || bpp == 0 || bpp > 8 || rows > (SIZE_MAX - RAW_SLACK) / stride)
         return CM_ERR_INTERNAL;
     d->rows = rows;
     d->stride = stride;
@@ -676,7 +680,7 @@ cm_deflate_begin(cm_deflate *d, size_t rows, size_t stride, size_t bpp, int reus
     if (d->n_bands && d->slot > SIZE_MAX / d->n_bands)
         return CM_ERR_NOMEM;
     size_t nb_bytes = d->n_bands * sizeof(band);
-    d->raw = room(d->raw, &d->raw_cap, rows * stride + 8, 1);   /* matching loads 4 bytes */
+    d->raw = room(d->raw, &d->raw_cap, rows * stride + RAW_SLACK, 1);
     d->row = room(d->row, &d->row_cap, stride, 0);
     size_t z_need = d->n_bands ? d->n_bands * d->slot : 1;
     if (d->z_cap < z_need) {   /* a band's slot is mostly unused */
@@ -689,7 +693,7 @@ cm_deflate_begin(cm_deflate *d, size_t rows, size_t stride, size_t bpp, int reus
     d->bands = room(d->bands, &d->bands_cap, nb_bytes, 0);
     if (!d->raw || !d->row || !d->z || !d->bands)
         return CM_ERR_NOMEM;
-    memset(d->raw + rows * stride, 0, 8);
+    memset(d->raw + rows * stride, 0, RAW_SLACK);
     return CM_OK;
 }
 
@@ -754,6 +758,133 @@ cm_deflate_row_kept(cm_deflate *d, size_t y, int changed)
     row_in(d, y, changed);
 }
 
+/* ---- parsing a band ----------------------------------------------------------------------- */
+
+/* What the greedy parse of a band knows (deflate.c's header says how it
+ * matches). Positions are pointers into the rows. */
+typedef struct parse {
+    const unsigned char *lo, *end;   /* the row above the band (as far back as
+                                      * matches go); the band's end */
+    const unsigned char *safe;   /* from here on a pixel and a row back are at or
+                                  * after lo; the last distance always is when
+                                  * used, as a match's at an earlier position */
+    size_t bpp, row_d;           /* a pixel back; a row back (bpp when out of reach) */
+    size_t hash_below;           /* the hash is tried when the candidates found less */
+    uint32_t *head;
+    /* The hash holds head_base + position + 1, and only positions before
+     * this one, of which those of earlier bands and images are at most
+     * first = head_base + start. So a position at is of this band and
+     * within the window when here - at < lim = min(here - first, WINDOW +
+     * 1): here = (uint32_t)p + here_off, here - first = (uint32_t)p - span_off. */
+    uint32_t here_off, span_off;
+    block *b;
+} parse;
+
+/* The parse's state from one position to the next, in locals the compiler
+ * keeps in registers: the position, the next symbol, and the last distance
+ * used. A row back out of reach stays a pixel back; the last distance is
+ * left out (use_last 0) when it is one of the others. */
+typedef struct parse_at {
+    const unsigned char *p;
+    symbol *out;
+    size_t last;
+    unsigned use_last;
+} parse_at;
+
+/* A match at @dist of @l bytes: taken when longer than *@best. */
+static inline void
+take_longer(size_t l, size_t dist, size_t *best, size_t *best_d)
+{
+    if (l > *best) {
+        *best = l;
+        *best_d = dist;
+    }
+}
+
+/* One symbol at @s->p, which has MIN_MATCH bytes left in the band (@checked
+ * 0: MAX_MATCH bytes, and p at or after safe; @bpp is @ps->bpp, a constant
+ * where the caller knows it). */
+static inline __attribute__((always_inline)) void
+parse_one(const parse *ps, parse_at *s, size_t bpp, int checked)
+{
+    const unsigned char *p = s->p;
+    const size_t row_d = ps->row_d, last = s->last;
+    size_t max = MAX_MATCH, best = 0, best_d = 0;
+    if (checked) {
+        size_t avail = (size_t)(ps->end - p);
+        max = avail < MAX_MATCH ? avail : MAX_MATCH;
+    }
+    uint32_t now = load32(p) & FIRST3;   /* p[3] may be the next band's or the slack's */
+    /* Which candidates match a pixel, without a branch each: most positions
+     * that match none are antialiased edges, and there the branches would be
+     * mispredicted. A row back out of reach is a pixel back again: it finds
+     * no longer match than the pixel back before it. */
+    unsigned h_last, h_px, h_row;
+    if (!checked || p >= ps->safe) {
+        h_last = s->use_last & ((load32(p - last) & FIRST3) == now);
+        h_px = (load32(p - bpp) & FIRST3) == now;
+        h_row = (load32(p - row_d) & FIRST3) == now;
+    } else {
+        size_t back = (size_t)(p - ps->lo);
+        h_last = s->use_last && last <= back && (load32(p - last) & FIRST3) == now;
+        h_px = bpp <= back && (load32(p - bpp) & FIRST3) == now;
+        h_row = row_d <= back && (load32(p - row_d) & FIRST3) == now;
+    }
+    if (h_last | h_px | h_row) {
+        if (h_last)
+            take_longer(match_length(p, p - last, max), last, &best, &best_d);
+        if (h_px && best < max)
+            take_longer(match_length(p, p - bpp, max), bpp, &best, &best_d);
+        if (h_row && best < max)
+            take_longer(match_length(p, p - row_d, max), row_d, &best, &best_d);
+    }
+    if (best < (checked ? ps->hash_below : HASH_BELOW)) {
+        /* Positions before this band's are not used: they may be from bands
+         * not compressed this time. */
+        uint32_t *slot = &ps->head[2 * hash3(now)];
+        uint32_t here = (uint32_t)(uintptr_t)p + ps->here_off;
+        uint32_t span = (uint32_t)(uintptr_t)p - ps->span_off;
+        uint32_t lim = span < WINDOW + 1 ? span : WINDOW + 1;
+        uint32_t d0 = here - slot[0], d1 = here - slot[1];
+        slot[1] = slot[0];
+        slot[0] = here;
+        if (d0 < lim && (load32(p - d0) & FIRST3) == now)
+            take_longer(match_length(p, p - d0, max), d0, &best, &best_d);
+        if (d1 < lim && (load32(p - d1) & FIRST3) == now)
+            take_longer(match_length(p, p - d1, max), d1, &best, &best_d);
+    }
+    block *b = ps->b;
+    if (best) {   /* MIN_MATCH at least */
+        *s->out++ = (symbol)(best | best_d << 16);
+        b->lfreq[257 + len_code[best]]++;
+        b->dfreq[dist_code((unsigned)best_d)]++;
+        if (best_d != last) {
+            s->last = best_d;
+            s->use_last = best_d != bpp && best_d != row_d;
+        }
+        s->p = p + best;
+    } else {
+        *s->out++ = p[0];
+        b->lfreq[p[0]]++;
+        s->p = p + 1;
+    }
+}
+
+/* Symbols from @s->p up to @stop or until @s->out reaches @out_end, each
+ * with MAX_MATCH bytes left in the band, at or after ps->safe. */
+static void
+parse_run(const parse *ps, parse_at *s, const unsigned char *stop, const symbol *out_end)
+{
+    parse_at at = *s;
+    if (ps->bpp == 3)
+        while (at.p < stop && at.out != out_end)
+            parse_one(ps, &at, 3, 0);
+    else
+        while (at.p < stop && at.out != out_end)
+            parse_one(ps, &at, ps->bpp, 0);
+    *s = at;
+}
+
 /* Band @k's symbols into its slot; 0 when the bound was wrong. */
 static int
 compress_band(cm_deflate *d, size_t k)
@@ -762,96 +893,49 @@ compress_band(cm_deflate *d, size_t k)
     size_t start = k * d->band_rows * stride;
     size_t end = start + d->band_rows * stride;
     end = end < d->rows * stride ? end : d->rows * stride;
-    size_t lo = k ? start - stride : 0;   /* the row above: as far back as matches go */
     const unsigned char *raw = d->raw;
     block *b = d->blk;
-    symbol *sym = d->sym;
-    uint32_t *head = d->head;
+    symbol *sym = d->sym, *const sym_end = sym + MAX_BLOCK_SYMBOLS;
     bits w = { d->z + k * d->slot, d->z + (k + 1) * d->slot, 0, 0, 0 };
-    /* The last distance used, a pixel back and a row back (a row and a
-     * pixel either way found 0.4% more and cost 10% more time), in locals
-     * the compiler keeps in registers. A row back out of reach stays a pixel
-     * back and is left out, as the last distance is when it is one of the
-     * others. */
-    const size_t row_d = stride <= WINDOW ? stride : bpp;
-    const unsigned has_row = row_d != bpp;
-    size_t last = bpp;
-    unsigned use_last = 0;
-    size_t far = row_d > bpp ? row_d : bpp;   /* the farthest candidate */
-    int hashing = d->rows * stride < UINT32_MAX;
-    const uint32_t base = d->head_base, first = base + (uint32_t)start;
-    size_t n = 0, pos = start, block_start = start;
+    /* A pixel back and a row back (a row and a pixel either way found 0.4%
+     * more and cost 10% more time). */
+    parse ps;
+    ps.lo = raw + (k ? start - stride : 0);
+    ps.end = raw + end;
+    ps.bpp = bpp;
+    ps.row_d = stride <= WINDOW ? stride : bpp;
+    ps.safe = ps.lo + (ps.row_d > bpp ? ps.row_d : bpp);
+    ps.hash_below = d->rows * stride < UINT32_MAX ? HASH_BELOW : 0;
+    ps.head = d->head;
+    ps.here_off = d->head_base + 1 - (uint32_t)(uintptr_t)raw;
+    ps.span_off = (uint32_t)(uintptr_t)(raw + start) - 1;
+    ps.b = b;
+    parse_at at = { raw + start, sym, bpp, 0 };
+    /* MAX_MATCH bytes left before @fast_end, MIN_MATCH before @stop. */
+    const unsigned char *fast_end = end - start >= MAX_MATCH ? ps.end - (MAX_MATCH - 1) : raw + start;
+    const unsigned char *stop = end - start >= MIN_MATCH ? ps.end - (MIN_MATCH - 1) : raw + start;
+    const unsigned char *block_start = at.p;
     stored_run run = { NULL, 0 };
     memset(b->lfreq, 0, sizeof(b->lfreq));
     memset(b->dfreq, 0, sizeof(b->dfreq));
-    while (pos < end) {
-        size_t avail = end - pos, best = 0, best_d = 0;
-        const unsigned char *p = raw + pos;
-        if (avail >= MIN_MATCH) {
-            /* p[3] may be the next band's or the slack's: masked out */
-            size_t max = avail < MAX_MATCH ? avail : MAX_MATCH, back = pos - lo;
-            uint32_t now = load32(p) & FIRST3;
-            /* Which candidates match a pixel, without a branch each: most
-             * positions that match none are antialiased edges, and there
-             * the branches would be mispredicted. */
-            unsigned h_last, h_px, h_row;
-            if (back >= far) {
-                h_last = (load32(p - last) & FIRST3) == now;
-                h_px = (load32(p - bpp) & FIRST3) == now;
-                h_row = (load32(p - row_d) & FIRST3) == now;
-            } else {
-                h_last = last <= back && (load32(p - last) & FIRST3) == now;
-                h_px = bpp <= back && (load32(p - bpp) & FIRST3) == now;
-                h_row = row_d <= back && (load32(p - row_d) & FIRST3) == now;
-            }
-            h_last &= use_last;
-            h_row &= has_row;
-            if (h_last | h_px | h_row) {
-                if (h_last)
-                    longer(p, last, max, &best, &best_d);
-                if (h_px && best < max)
-                    longer(p, bpp, max, &best, &best_d);
-                if (h_row && best < max)
-                    longer(p, row_d, max, &best, &best_d);
-            }
-            if (best < HASH_BELOW && hashing) {
-                /* Positions before this band's are not used: they may be
-                 * from bands not compressed this time. */
-                uint32_t *slot = &head[2 * hash3(now)], here = base + (uint32_t)(pos + 1);
-                uint32_t at0 = slot[0], at1 = slot[1];
-                slot[1] = at0;
-                slot[0] = here;
-                if (at0 > first && here - at0 <= WINDOW &&
-                    (load32(p - (here - at0)) & FIRST3) == now)
-                    longer(p, here - at0, max, &best, &best_d);
-                if (at1 > first && here - at1 <= WINDOW &&
-                    (load32(p - (here - at1)) & FIRST3) == now)
-                    longer(p, here - at1, max, &best, &best_d);
-            }
+    while (at.p < ps.end) {
+        if (at.out == sym_end) {
+            put_block(&w, b, sym, MAX_BLOCK_SYMBOLS, block_start, (size_t)(at.p - block_start),
+                      &run, 0);
+            at.out = sym;
+            block_start = at.p;
         }
-        if (best >= MIN_MATCH) {
-            sym[n++] = (symbol)(best | best_d << 16);
-            b->lfreq[257 + len_code[best]]++;
-            b->dfreq[dist_code((unsigned)best_d)]++;
-            if (best_d != last) {
-                last = best_d;
-                far = row_d > bpp ? row_d : bpp;
-                far = last > far ? last : far;
-                use_last = last != bpp && !(has_row && last == row_d);
-            }
-            pos += best;
-        } else {
-            sym[n++] = raw[pos];
-            b->lfreq[raw[pos]]++;
-            pos++;
-        }
-        if (n == MAX_BLOCK_SYMBOLS && pos < end) {
-            put_block(&w, b, sym, n, raw + block_start, pos - block_start, &run, 0);
-            n = 0;
-            block_start = pos;
+        if (at.p >= ps.safe && at.p < fast_end && ps.hash_below)
+            parse_run(&ps, &at, fast_end, sym_end);
+        else if (at.p < stop)
+            parse_one(&ps, &at, bpp, 1);
+        else {   /* too few bytes left for a match */
+            *at.out++ = *at.p;
+            b->lfreq[*at.p++]++;
         }
     }
-    put_block(&w, b, sym, n, raw + block_start, pos - block_start, &run, 1);
+    put_block(&w, b, sym, (size_t)(at.out - sym), block_start, (size_t)(at.p - block_start),
+              &run, 1);
     if (run.n)
         put_stored(&w, run.data, run.n);
     if (w.n) {   /* a byte boundary: an empty stored block */
