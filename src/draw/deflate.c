@@ -218,23 +218,23 @@ make_codes(tree *t, unsigned n)
 /* ---- bits out ----------------------------------------------------------------------------- */
 
 typedef struct bits {
-    unsigned char *p, *end;   /* end: 8 bytes are stored at a time, so p + 8 <= end */
+    unsigned char *p, *limit;   /* 8 bytes are stored at a time: p <= limit, the end - 8 */
     uint64_t buf;
     unsigned n;               /* bits in buf: at most 63; at most 7 after flush() */
     int overflow;             /* the bound was wrong: a bug */
 } bits;
 
-static void
+static inline void
 put(bits *w, uint64_t v, unsigned n)
 {
     w->buf |= v << w->n;
     w->n += n;
 }
 
-static void
+static inline __attribute__((always_inline)) void
 flush(bits *w)
 {
-    if (w->end - w->p < 8) {
+    if (w->p > w->limit) {
         w->overflow = 1;
         w->buf = 0;
         w->n = 0;
@@ -263,7 +263,7 @@ align(bits *w)
 static void
 put_bytes(bits *w, const unsigned char *src, size_t n)
 {
-    if ((size_t)(w->end - w->p) < n) {
+    if ((size_t)(w->limit + 8 - w->p) < n) {
         w->overflow = 1;
         return;
     }
@@ -299,7 +299,8 @@ stored_bits(unsigned n_bits, size_t n)
 
 /* ---- blocks ------------------------------------------------------------------------------- */
 
-/* A symbol: a literal byte (distance 0), or length | distance << 16. */
+/* A symbol: a literal byte (distance 0), or length | distance code << 9 |
+ * distance << 16. */
 typedef uint32_t symbol;
 
 typedef struct block {
@@ -393,10 +394,26 @@ dynamic_trees(block *b)
 
 /* Between symbols w->n < 48: a literal adds at most 15 bits; before a match
  * (at most 20 + 28 bits) the buffer is flushed to at most 7 when it holds
- * more than 15, so it never holds more than 63. */
+ * more than 15, so it never holds more than 63. A match's length and
+ * distance codes with their extra bits are looked up in tables made for the
+ * block, so a match is two additions to the buffer. */
 static void
 put_symbols(bits *out, const symbol *sym, size_t n, const tree *lit, const tree *dist)
 {
+    uint32_t len_v[MAX_MATCH + 1];   /* the length's code and extra bits */
+    uint8_t len_n[MAX_MATCH + 1];    /* how many */
+    uint64_t dist_v[N_DIST];         /* the code, less the base shifted past it */
+    uint8_t dist_shift[N_DIST], dist_n[N_DIST];
+    for (unsigned l = MIN_MATCH; l <= MAX_MATCH; l++) {
+        unsigned lc = len_code[l], s = 257 + lc;
+        len_v[l] = lit->code[s] | (uint32_t)(l - len_base[lc]) << lit->len[s];
+        len_n[l] = (uint8_t)(lit->len[s] + len_extra[lc]);
+    }
+    for (unsigned c = 0; c < N_DIST; c++) {
+        dist_v[c] = dist->code[c] - ((uint64_t)dist_base[c] << dist->len[c]);
+        dist_shift[c] = dist->len[c];
+        dist_n[c] = (uint8_t)(dist->len[c] + dist_extra[c]);
+    }
     /* A local copy: the bytes stored through out->p could alias *out, and
      * the compiler would reload it after every store. */
     bits local = *out, *w = &local;
@@ -410,11 +427,9 @@ put_symbols(bits *out, const symbol *sym, size_t n, const tree *lit, const tree 
         } else {
             if (w->n > 15)   /* 15 + 20 + 28 = 63 bits at most */
                 flush(w);
-            unsigned l = s & 0xffff, lc = len_code[l], dc = dist_code(d);
-            put(w, lit->code[257 + lc] | (uint64_t)(l - len_base[lc]) << lit->len[257 + lc],
-                lit->len[257 + lc] + len_extra[lc]);
-            put(w, dist->code[dc] | (uint64_t)(d - dist_base[dc]) << dist->len[dc],
-                dist->len[dc] + (unsigned)dist_extra[dc]);
+            unsigned l = s & 0x1ff, dc = (s >> 9) & 0x1f;
+            put(w, len_v[l], len_n[l]);
+            put(w, dist_v[dc] + ((uint64_t)d << dist_shift[dc]), dist_n[dc]);
             if (w->n >= 48)
                 flush(w);
         }
@@ -855,9 +870,10 @@ parse_one(const parse *ps, parse_at *s, size_t bpp, int checked)
     }
     block *b = ps->b;
     if (best) {   /* MIN_MATCH at least */
-        *s->out++ = (symbol)(best | best_d << 16);
+        unsigned dc = dist_code((unsigned)best_d);
+        *s->out++ = (symbol)(best | dc << 9 | best_d << 16);
         b->lfreq[257 + len_code[best]]++;
-        b->dfreq[dist_code((unsigned)best_d)]++;
+        b->dfreq[dc]++;
         if (best_d != last) {
             s->last = best_d;
             s->use_last = best_d != bpp && best_d != row_d;
@@ -896,7 +912,7 @@ compress_band(cm_deflate *d, size_t k)
     const unsigned char *raw = d->raw;
     block *b = d->blk;
     symbol *sym = d->sym, *const sym_end = sym + MAX_BLOCK_SYMBOLS;
-    bits w = { d->z + k * d->slot, d->z + (k + 1) * d->slot, 0, 0, 0 };
+    bits w = { d->z + k * d->slot, d->z + (k + 1) * d->slot - 8, 0, 0, 0 };
     /* A pixel back and a row back (a row and a pixel either way found 0.4%
      * more and cost 10% more time). */
     parse ps;
