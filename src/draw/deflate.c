@@ -68,6 +68,7 @@ typedef struct tree {
 static uint8_t len_code[MAX_MATCH + 1];    /* length 3-258: index into len_base */
 static uint8_t dist_code_small[257];       /* distance 1-256 */
 static uint8_t dist_code_large[256];       /* distance 257-32768, by (d - 1) >> 7 */
+static uint8_t reversed_byte[256];
 static tree fixed_litlen, fixed_dist;
 static pthread_once_t tables_once = PTHREAD_ONCE_INIT;
 
@@ -76,6 +77,9 @@ static void make_codes(tree *t, unsigned n);
 static void
 tables_init(void)
 {
+    for (unsigned v = 0; v < 256; v++)
+        for (unsigned i = 0; i < 8; i++)
+            reversed_byte[v] |= (uint8_t)(((v >> i) & 1) << (7 - i));
     for (unsigned c = 0; c < 29; c++) {
         unsigned end = c + 1 < 29 ? len_base[c + 1] : MAX_MATCH + 1;
         for (unsigned l = len_base[c]; l < end && l <= MAX_MATCH; l++)
@@ -107,12 +111,12 @@ dist_code(unsigned d)
 
 /* ---- Huffman codes ------------------------------------------------------------------------ */
 
-/* Sorts @n keys in ascending order (Shell's sort: at most 286 keys, where
- * qsort's calls cost more than the sorting). */
+/* Sorts @n keys in ascending order (Shell's sort: few keys, where qsort's
+ * calls or a radix sort's passes cost more than the sorting). */
 static void
-sort_keys(uint64_t *key, unsigned n)
+sort_few_keys(uint64_t *key, unsigned n)
 {
-    static const unsigned gaps[] = { 132, 57, 23, 10, 4, 1 };
+    static const unsigned gaps[] = { 23, 10, 4, 1 };
     for (unsigned g = 0; g < sizeof(gaps) / sizeof(gaps[0]); g++) {
         unsigned gap = gaps[g];
         for (unsigned i = gap; i < n; i++) {
@@ -123,6 +127,40 @@ sort_keys(uint64_t *key, unsigned n)
             key[j] = v;
         }
     }
+}
+
+/* Sorts @n keys (at most N_LITLEN) of frequency << 16 | symbol, given in
+ * order of symbol, in ascending order: below 64 keys sort_few_keys(), else a
+ * stable radix sort on the bytes of the frequencies that are not all zero (a
+ * block's fit in 16 bits). */
+static void
+sort_keys(uint64_t *key, unsigned n)
+{
+    if (n < 64) {
+        sort_few_keys(key, n);
+        return;
+    }
+    uint64_t tmp[N_LITLEN], *from = key, *to = tmp, all = 0;
+    for (unsigned i = 0; i < n; i++)
+        all |= key[i];
+    for (unsigned shift = 16; shift < 64 && (all >> shift) != 0; shift += 8) {
+        unsigned at[256] = { 0 }, sum = 0;
+        unsigned top = (unsigned)(all >> shift) & 0xff;   /* no digit is above it */
+        for (unsigned i = 0; i < n; i++)
+            at[(from[i] >> shift) & 0xff]++;
+        for (unsigned v = 0; v <= top; v++) {
+            unsigned c = at[v];
+            at[v] = sum;
+            sum += c;
+        }
+        for (unsigned i = 0; i < n; i++)
+            to[at[(from[i] >> shift) & 0xff]++] = from[i];
+        uint64_t *t = from;
+        from = to;
+        to = t;
+    }
+    if (from != key)
+        memcpy(key, from, n * sizeof(*key));
 }
 
 void
@@ -189,13 +227,12 @@ cm_deflate_code_lengths(const uint32_t *freq, unsigned n, unsigned limit, uint8_
             len[key[s++] & 0xffff] = (uint8_t)d;
 }
 
+/* The @n low bits of @code (n <= 16) in reverse order. */
 static unsigned
 reverse_bits(unsigned code, unsigned n)
 {
-    unsigned r = 0;
-    for (unsigned i = 0; i < n; i++, code >>= 1)
-        r = (r << 1) | (code & 1);
-    return r;
+    return (unsigned)(reversed_byte[code & 0xff] << 8 | reversed_byte[(code >> 8) & 0xff]) >>
+           (16 - n);
 }
 
 /* Canonical codes from @t->len (RFC 1951 3.2.2). */
