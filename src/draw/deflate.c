@@ -843,10 +843,15 @@ typedef struct parse_at {
     unsigned use_last;
 } parse_at;
 
-/* A match at @dist of @l bytes: taken when longer than *@best. */
+/* The match at @dist from @p, whose first 3 bytes are known to match,
+ * taken when longer than *@best (at most @max): it cannot be unless its
+ * byte at *@best matches too. */
 static inline void
-take_longer(size_t l, size_t dist, size_t *best, size_t *best_d)
+take_longer(const unsigned char *p, size_t dist, size_t max, size_t *best, size_t *best_d)
 {
+    if (p[*best] != p[*best - dist])
+        return;
+    size_t l = match_length(p, p - dist, max);
     if (l > *best) {
         *best = l;
         *best_d = dist;
@@ -883,12 +888,14 @@ parse_one(const parse *ps, parse_at *s, size_t bpp, int checked)
         h_row = row_d <= back && (load32(p - row_d) & FIRST3) == now;
     }
     if (h_last | h_px | h_row) {
-        if (h_last)
-            take_longer(match_length(p, p - last, max), last, &best, &best_d);
+        if (h_last) {
+            best = match_length(p, p - last, max);
+            best_d = last;
+        }
         if (h_px && best < max)
-            take_longer(match_length(p, p - bpp, max), bpp, &best, &best_d);
+            take_longer(p, bpp, max, &best, &best_d);
         if (h_row && best < max)
-            take_longer(match_length(p, p - row_d, max), row_d, &best, &best_d);
+            take_longer(p, row_d, max, &best, &best_d);
     }
     if (best < (checked ? ps->hash_below : HASH_BELOW)) {
         /* Positions before this band's are not used: they may be from bands
@@ -901,9 +908,9 @@ parse_one(const parse *ps, parse_at *s, size_t bpp, int checked)
         slot[1] = slot[0];
         slot[0] = here;
         if (d0 < lim && (load32(p - d0) & FIRST3) == now)
-            take_longer(match_length(p, p - d0, max), d0, &best, &best_d);
+            take_longer(p, d0, max, &best, &best_d);
         if (d1 < lim && (load32(p - d1) & FIRST3) == now)
-            take_longer(match_length(p, p - d1, max), d1, &best, &best_d);
+            take_longer(p, d1, max, &best, &best_d);
     }
     block *b = ps->b;
     if (best) {   /* MIN_MATCH at least */
