@@ -862,7 +862,7 @@ take_longer(const unsigned char *p, size_t dist, size_t max, size_t *best, size_
  * 0: MAX_MATCH bytes, and p at or after safe; @bpp is @ps->bpp, a constant
  * where the caller knows it). */
 static inline __attribute__((always_inline)) void
-parse_one(const parse *ps, parse_at *s, size_t bpp, int checked)
+parse_one(const parse *ps, parse_at *s, size_t bpp, int checked, int far)
 {
     const unsigned char *p = s->p;
     const size_t row_d = ps->row_d, last = s->last;
@@ -903,7 +903,7 @@ parse_one(const parse *ps, parse_at *s, size_t bpp, int checked)
         uint32_t *slot = &ps->head[2 * hash3(now)];
         uint32_t here = (uint32_t)(uintptr_t)p + ps->here_off;
         uint32_t span = (uint32_t)(uintptr_t)p - ps->span_off;
-        uint32_t lim = span < WINDOW + 1 ? span : WINDOW + 1;
+        uint32_t lim = far || span > WINDOW ? WINDOW + 1 : span;
         uint32_t d0 = here - slot[0], d1 = here - slot[1];
         slot[1] = slot[0];
         slot[0] = here;
@@ -931,17 +931,22 @@ parse_one(const parse *ps, parse_at *s, size_t bpp, int checked)
 }
 
 /* Symbols from @s->p up to @stop or until @s->out reaches @out_end, each
- * with MAX_MATCH bytes left in the band, at or after ps->safe. */
+ * with MAX_MATCH bytes left in the band, at or after ps->safe; @far: a
+ * window or more into the band. */
 static void
-parse_run(const parse *ps, parse_at *s, const unsigned char *stop, const symbol *out_end)
+parse_run(const parse *ps, parse_at *s, const unsigned char *stop, const symbol *out_end,
+          int far)
 {
     parse_at at = *s;
-    if (ps->bpp == 3)
+    if (ps->bpp == 3 && far)
         while (at.p < stop && at.out != out_end)
-            parse_one(ps, &at, 3, 0);
+            parse_one(ps, &at, 3, 0, 1);
+    else if (ps->bpp == 3)
+        while (at.p < stop && at.out != out_end)
+            parse_one(ps, &at, 3, 0, 0);
     else
         while (at.p < stop && at.out != out_end)
-            parse_one(ps, &at, ps->bpp, 0);
+            parse_one(ps, &at, ps->bpp, 0, 0);
     *s = at;
 }
 
@@ -974,6 +979,9 @@ compress_band(cm_deflate *d, size_t k)
     /* MAX_MATCH bytes left before @fast_end, MIN_MATCH before @stop. */
     const unsigned char *fast_end = end - start >= MAX_MATCH ? ps.end - (MAX_MATCH - 1) : raw + start;
     const unsigned char *stop = end - start >= MIN_MATCH ? ps.end - (MIN_MATCH - 1) : raw + start;
+    /* A window into the band: every position of the hash in the window is
+     * of the band. */
+    const unsigned char *far = end - start > WINDOW ? raw + start + WINDOW : ps.end;
     const unsigned char *block_start = at.p;
     stored_run run = { NULL, 0 };
     memset(b->lfreq, 0, sizeof(b->lfreq));
@@ -985,10 +993,13 @@ compress_band(cm_deflate *d, size_t k)
             at.out = sym;
             block_start = at.p;
         }
-        if (at.p >= ps.safe && at.p < fast_end && ps.hash_below)
-            parse_run(&ps, &at, fast_end, sym_end);
-        else if (at.p < stop)
-            parse_one(&ps, &at, bpp, 1);
+        if (at.p >= ps.safe && at.p < fast_end && ps.hash_below) {
+            if (at.p < far)
+                parse_run(&ps, &at, fast_end < far ? fast_end : far, sym_end, 0);
+            else
+                parse_run(&ps, &at, fast_end, sym_end, 1);
+        } else if (at.p < stop)
+            parse_one(&ps, &at, bpp, 1, 0);
         else {   /* too few bytes left for a match */
             *at.out++ = *at.p;
             b->lfreq[*at.p++]++;
