@@ -835,12 +835,12 @@ typedef struct parse {
 /* The parse's state from one position to the next, in locals the compiler
  * keeps in registers: the position, the next symbol, and the last distance
  * used. A row back out of reach stays a pixel back; the last distance is
- * left out (use_last 0) when it is one of the others. */
+ * left out (skip_last 1) when it is one of the others. */
 typedef struct parse_at {
     const unsigned char *p;
     symbol *out;
     size_t last;
-    unsigned use_last;
+    uint32_t skip_last;
 } parse_at;
 
 /* The match at @dist from @p, whose first 3 bytes are known to match,
@@ -871,23 +871,34 @@ parse_one(const parse *ps, parse_at *s, size_t bpp, int checked, int far)
         size_t avail = (size_t)(ps->end - p);
         max = avail < MAX_MATCH ? avail : MAX_MATCH;
     }
-    uint32_t now = load32(p) & FIRST3;   /* p[3] may be the next band's or the slack's */
+    /* p[3] may be the next band's or the slack's: masked out */
+    uint32_t x = load32(p), now = x & FIRST3;
     /* Which candidates match a pixel, without a branch each: most positions
      * that match none are antialiased edges, and there the branches would be
      * mispredicted. A row back out of reach is a pixel back again: it finds
      * no longer match than the pixel back before it. */
-    unsigned h_last, h_px, h_row;
-    if (!checked || p >= ps->safe) {
-        h_last = s->use_last & ((load32(p - last) & FIRST3) == now);
+    unsigned h_last, h_px, h_row, any;
+    if (!checked) {
+        /* The bytes that differ: a product of two is 0 when either is. */
+        uint32_t x_last = ((load32(p - last) ^ x) & FIRST3) | s->skip_last;
+        uint32_t x_px = (load32(p - bpp) ^ x) & FIRST3, x_row = (load32(p - row_d) ^ x) & FIRST3;
+        any = ((uint64_t)x_px * x_row == 0) | (x_last == 0);
+        h_last = x_last == 0;
+        h_px = x_px == 0;
+        h_row = x_row == 0;
+    } else if (p >= ps->safe) {
+        h_last = !s->skip_last & ((load32(p - last) & FIRST3) == now);
         h_px = (load32(p - bpp) & FIRST3) == now;
         h_row = (load32(p - row_d) & FIRST3) == now;
+        any = h_last | h_px | h_row;
     } else {
         size_t back = (size_t)(p - ps->lo);
-        h_last = s->use_last && last <= back && (load32(p - last) & FIRST3) == now;
+        h_last = !s->skip_last && last <= back && (load32(p - last) & FIRST3) == now;
         h_px = bpp <= back && (load32(p - bpp) & FIRST3) == now;
         h_row = row_d <= back && (load32(p - row_d) & FIRST3) == now;
+        any = h_last | h_px | h_row;
     }
-    if (h_last | h_px | h_row) {
+    if (any) {
         if (h_last) {
             best = match_length(p, p - last, max);
             best_d = last;
@@ -920,12 +931,13 @@ parse_one(const parse *ps, parse_at *s, size_t bpp, int checked, int far)
         b->dfreq[dc]++;
         if (best_d != last) {
             s->last = best_d;
-            s->use_last = best_d != bpp && best_d != row_d;
+            s->skip_last = best_d == bpp || best_d == row_d;
         }
         s->p = p + best;
     } else {
-        *s->out++ = p[0];
-        b->lfreq[p[0]]++;
+        unsigned c = p[0];
+        *s->out++ = c;
+        b->lfreq[c]++;
         s->p = p + 1;
     }
 }
@@ -975,7 +987,7 @@ compress_band(cm_deflate *d, size_t k)
     ps.here_off = d->head_base + 1 - (uint32_t)(uintptr_t)raw;
     ps.span_off = (uint32_t)(uintptr_t)(raw + start) - 1;
     ps.b = b;
-    parse_at at = { raw + start, sym, bpp, 0 };
+    parse_at at = { raw + start, sym, bpp, 1 };
     /* MAX_MATCH bytes left before @fast_end, MIN_MATCH before @stop. */
     const unsigned char *fast_end = end - start >= MAX_MATCH ? ps.end - (MAX_MATCH - 1) : raw + start;
     const unsigned char *stop = end - start >= MIN_MATCH ? ps.end - (MIN_MATCH - 1) : raw + start;
