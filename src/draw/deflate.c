@@ -630,7 +630,8 @@ struct cm_deflate {
     size_t raw_cap, row_cap, z_cap, bands_cap;
     band *bands;
     symbol *sym;         /* MAX_BLOCK_SYMBOLS */
-    uint32_t *head;      /* 2 << HASH_BITS: head_base + position + 1; 0: none */
+    uint32_t *head;      /* 2 << HASH_BITS: head_base + position + 1; 0: none; a
+                          * bucket's latest at b, the one before at b + (1 << HASH_BITS) */
     uint32_t head_base;  /* this image's positions start past the earlier images' */
     block *blk;
     unsigned char tail[6];
@@ -911,12 +912,12 @@ parse_one(const parse *ps, parse_at *s, size_t bpp, int checked, int far)
     if (best < (checked ? ps->hash_below : HASH_BELOW)) {
         /* Positions before this band's are not used: they may be from bands
          * not compressed this time. */
-        uint32_t *slot = &ps->head[2 * hash3(now)];
+        uint32_t *slot = &ps->head[hash3(now)];   /* its latest; the one before */
         uint32_t here = (uint32_t)(uintptr_t)p + ps->here_off;
         uint32_t span = (uint32_t)(uintptr_t)p - ps->span_off;
         uint32_t lim = far || span > WINDOW ? WINDOW + 1 : span;
-        uint32_t d0 = here - slot[0], d1 = here - slot[1];
-        slot[1] = slot[0];
+        uint32_t at0 = slot[0], d0 = here - at0, d1 = here - slot[1 << HASH_BITS];
+        slot[1 << HASH_BITS] = at0;
         slot[0] = here;
         if (d0 < lim && (load32(p - d0) & FIRST3) == now)
             take_longer(p, d0, max, &best, &best_d);
