@@ -945,21 +945,27 @@ parse_one(const parse *ps, parse_at *s, size_t bpp, int checked, int far)
 
 /* Symbols from @s->p up to @stop or until @s->out reaches @out_end, each
  * with MAX_MATCH bytes left in the band, at or after ps->safe; @far: a
- * window or more into the band. */
+ * window or more into the band. A symbol takes a byte at least, so the
+ * symbols left are not used up before as many bytes: the loops test the
+ * position only. */
 static void
 parse_run(const parse *ps, parse_at *s, const unsigned char *stop, const symbol *out_end,
           int far)
 {
     parse_at at = *s;
-    if (ps->bpp == 3 && far)
-        while (at.p < stop && at.out != out_end)
-            parse_one(ps, &at, 3, 0, 1);
-    else if (ps->bpp == 3)
-        while (at.p < stop && at.out != out_end)
-            parse_one(ps, &at, 3, 0, 0);
-    else
-        while (at.p < stop && at.out != out_end)
-            parse_one(ps, &at, ps->bpp, 0, 0);
+    while (at.p < stop && at.out != out_end) {
+        size_t left = (size_t)(out_end - at.out);
+        const unsigned char *until = (size_t)(stop - at.p) < left ? stop : at.p + left;
+        if (ps->bpp == 3 && far)
+            while (at.p < until)
+                parse_one(ps, &at, 3, 0, 1);
+        else if (ps->bpp == 3)
+            while (at.p < until)
+                parse_one(ps, &at, 3, 0, 0);
+        else
+            while (at.p < until)
+                parse_one(ps, &at, ps->bpp, 0, 0);
+    }
     *s = at;
 }
 
