@@ -457,7 +457,7 @@ put_symbols(bits *out, const symbol *sym, size_t n, const tree *lit, const tree 
     flush(w);
     for (size_t i = 0; i < n; i++) {
         uint32_t s = sym[i], d = s >> 16;
-        if (d == 0) {
+        if (s < 256) {   /* a literal */
             put(w, lit->code[s], lit->len[s]);
             if (w->n >= 48)
                 flush(w);
