@@ -835,13 +835,12 @@ typedef struct parse {
 
 /* The parse's state from one position to the next, in locals the compiler
  * keeps in registers: the position, the next symbol, and the last distance
- * used. A row back out of reach stays a pixel back; the last distance is
- * left out (skip_last 1) when it is one of the others. */
+ * used (at first a pixel back). A row back out of reach stays a pixel back;
+ * the last distance is left out when it is one of the others. */
 typedef struct parse_at {
     const unsigned char *p;
     symbol *out;
     size_t last;
-    uint32_t skip_last;
 } parse_at;
 
 /* The match at @dist from @p, whose first 3 bytes are known to match,
@@ -879,27 +878,34 @@ parse_one(const parse *ps, parse_at *s, size_t bpp, int checked, int far)
      * mispredicted. A row back out of reach is a pixel back again: it finds
      * no longer match than the pixel back before it. */
     unsigned h_last, h_px, h_row, any;
+    uint32_t x_last = 0, x_px = 0, x_row = 0;
     if (!checked) {
-        /* The bytes that differ: a product of two is 0 when either is. */
-        uint32_t x_last = ((load32(p - last) ^ x) & FIRST3) | s->skip_last;
-        uint32_t x_px = (load32(p - bpp) ^ x) & FIRST3, x_row = (load32(p - row_d) ^ x) & FIRST3;
+        /* The bytes that differ: a product of two is 0 when either is. The
+         * last distance, when one of the others, matches when they do. */
+        x_last = (load32(p - last) ^ x) & FIRST3;
+        x_px = (load32(p - bpp) ^ x) & FIRST3;
+        x_row = (load32(p - row_d) ^ x) & FIRST3;
         any = ((uint64_t)x_px * x_row == 0) | (x_last == 0);
-        h_last = x_last == 0;
-        h_px = x_px == 0;
-        h_row = x_row == 0;
+        h_last = h_px = h_row = 0;
     } else if (p >= ps->safe) {
-        h_last = !s->skip_last & ((load32(p - last) & FIRST3) == now);
+        h_last = last != bpp && last != row_d && (load32(p - last) & FIRST3) == now;
         h_px = (load32(p - bpp) & FIRST3) == now;
         h_row = (load32(p - row_d) & FIRST3) == now;
         any = h_last | h_px | h_row;
     } else {
         size_t back = (size_t)(p - ps->lo);
-        h_last = !s->skip_last && last <= back && (load32(p - last) & FIRST3) == now;
+        h_last = last != bpp && last != row_d && last <= back &&
+                 (load32(p - last) & FIRST3) == now;
         h_px = bpp <= back && (load32(p - bpp) & FIRST3) == now;
         h_row = row_d <= back && (load32(p - row_d) & FIRST3) == now;
         any = h_last | h_px | h_row;
     }
     if (any) {
+        if (!checked) {
+            h_last = x_last == 0 && last != bpp && last != row_d;
+            h_px = x_px == 0;
+            h_row = x_row == 0;
+        }
         if (h_last) {
             best = match_length(p, p - last, max);
             best_d = last;
@@ -930,10 +936,7 @@ parse_one(const parse *ps, parse_at *s, size_t bpp, int checked, int far)
         *s->out++ = (symbol)(best | dc << 9 | best_d << 16);
         b->lfreq[257 + len_code[best]]++;
         b->dfreq[dc]++;
-        if (best_d != last) {
-            s->last = best_d;
-            s->skip_last = best_d == bpp || best_d == row_d;
-        }
+        s->last = best_d;
         s->p = p + best;
     } else {
         unsigned c = p[0];
@@ -994,7 +997,7 @@ compress_band(cm_deflate *d, size_t k)
     ps.here_off = d->head_base + 1 - (uint32_t)(uintptr_t)raw;
     ps.span_off = (uint32_t)(uintptr_t)(raw + start) - 1;
     ps.b = b;
-    parse_at at = { raw + start, sym, bpp, 1 };
+    parse_at at = { raw + start, sym, bpp };
     /* MAX_MATCH bytes left before @fast_end, MIN_MATCH before @stop. */
     const unsigned char *fast_end = end - start >= MAX_MATCH ? ps.end - (MAX_MATCH - 1) : raw + start;
     const unsigned char *stop = end - start >= MIN_MATCH ? ps.end - (MIN_MATCH - 1) : raw + start;
