@@ -859,8 +859,9 @@ take_longer(const unsigned char *p, size_t dist, size_t max, size_t *best, size_
 }
 
 /* One symbol at @s->p, which has MIN_MATCH bytes left in the band (@checked
- * 0: MAX_MATCH bytes, and p at or after safe; @bpp is @ps->bpp, a constant
- * where the caller knows it). */
+ * 0: MAX_MATCH bytes, p at or after safe, and less than a window into the
+ * band unless @far; @far: a window or more into the band; @bpp is @ps->bpp,
+ * a constant where the caller knows it). */
 static inline __attribute__((always_inline)) void
 parse_one(const parse *ps, parse_at *s, size_t bpp, int checked, int far)
 {
@@ -921,7 +922,7 @@ parse_one(const parse *ps, parse_at *s, size_t bpp, int checked, int far)
         uint32_t *slot = &ps->head[hash3(now)];   /* its latest; the one before */
         uint32_t here = (uint32_t)(uintptr_t)p + ps->here_off;
         uint32_t span = (uint32_t)(uintptr_t)p - ps->span_off;
-        uint32_t lim = far || span > WINDOW ? WINDOW + 1 : span;
+        uint32_t lim = far ? WINDOW + 1 : !checked || span <= WINDOW ? span : WINDOW + 1;
         uint32_t at0 = slot[0], d0 = here - at0, d1 = here - slot[1 << HASH_BITS];
         slot[1 << HASH_BITS] = at0;
         slot[0] = here;
@@ -965,6 +966,9 @@ parse_run(const parse *ps, parse_at *s, const unsigned char *stop, const symbol 
         else if (ps->bpp == 3)
             while (at.p < until)
                 parse_one(ps, &at, 3, 0, 0);
+        else if (far)
+            while (at.p < until)
+                parse_one(ps, &at, ps->bpp, 0, 1);
         else
             while (at.p < until)
                 parse_one(ps, &at, ps->bpp, 0, 0);
