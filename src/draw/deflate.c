@@ -881,12 +881,14 @@ parse_one(const parse *ps, parse_at *s, size_t bpp, int checked, int far)
     unsigned h_last, h_px, h_row, any;
     uint32_t x_last = 0, x_px = 0, x_row = 0;
     if (!checked) {
-        /* The bytes that differ: a product of two is 0 when either is. The
-         * last distance, when one of the others, matches when they do. */
+        /* The bytes that differ: a product of two is 0 when either is (and
+         * at times, wrapped past 32 bits, when neither is: then the tests
+         * below find none). The last distance, when one of the others,
+         * matches when they do. */
         x_last = (load32(p - last) ^ x) & FIRST3;
         x_px = (load32(p - bpp) ^ x) & FIRST3;
         x_row = (load32(p - row_d) ^ x) & FIRST3;
-        any = ((uint64_t)x_px * x_row == 0) | (x_last == 0);
+        any = (x_px * x_row == 0) | (x_last == 0);
         h_last = h_px = h_row = 0;
     } else if (p >= ps->safe) {
         h_last = last != bpp && last != row_d && (load32(p - last) & FIRST3) == now;
@@ -956,7 +958,11 @@ static void
 parse_run(const parse *ps, parse_at *s, const unsigned char *stop, const symbol *out_end,
           int far)
 {
+    /* Local copies: the symbols and counts stored could alias *ps and *s,
+     * and the compiler would reload them after every store. */
+    const parse cp = *ps;
     parse_at at = *s;
+    ps = &cp;
     while (at.p < stop && at.out != out_end) {
         size_t left = (size_t)(out_end - at.out);
         const unsigned char *until = (size_t)(stop - at.p) < left ? stop : at.p + left;
