@@ -7,9 +7,11 @@
  * bands, gives the same bytes as encoded alone, and bands are reused; so do
  * random images changed in random places, one after another, of many
  * geometries. */
+#define _XOPEN_SOURCE 700   /* nftw */
 #include "check.h"
 #include "conflictmap/conflictmap.h"
 #include "draw/deflate.h"
+#include "tree.h"
 
 #include <cairo.h>
 #include <dirent.h>
@@ -426,11 +428,9 @@ rendered(int last, size_t *rows, size_t *stride)
     CHECK(n >= 2);
     qsort(names, n, sizeof(names[0]), cmp_names);
     cairo_surface_t *s = cairo_image_surface_create_from_png(names[last ? n - 1 : 0]);
-    for (size_t i = 0; i < n; i++) {
-        unlink(names[i]);
+    for (size_t i = 0; i < n; i++)
         free(names[i]);
-    }
-    rmdir(dir);
+    CHECK_INT(tree_remove(dir), 0);   /* the run's sets/ too */
     CHECK_INT(cairo_surface_status(s), CAIRO_STATUS_SUCCESS);
     int w = cairo_image_surface_get_width(s), h = cairo_image_surface_get_height(s);
     int cs = cairo_image_surface_get_stride(s);
