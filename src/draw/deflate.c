@@ -20,6 +20,9 @@
 #include "common/pages.h"
 
 #include <libdeflate.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,7 +39,8 @@ enum {
     N_DIST = 30,
     N_CL = 19,
     END_OF_BLOCK = 256,
-    ADLER_BASE = 65521
+    ADLER_BASE = 65521,
+    RAW_SLACK = 16     /* bytes after the rows: matching loads 16 at a time */
 };
 
 /* ---- tables (RFC 1951 3.2.5) ------------------------------------------------------------ */
@@ -64,6 +68,7 @@ typedef struct tree {
 static uint8_t len_code[MAX_MATCH + 1];    /* length 3-258: index into len_base */
 static uint8_t dist_code_small[257];       /* distance 1-256 */
 static uint8_t dist_code_large[256];       /* distance 257-32768, by (d - 1) >> 7 */
+static uint8_t reversed_byte[256];
 static tree fixed_litlen, fixed_dist;
 static pthread_once_t tables_once = PTHREAD_ONCE_INIT;
 
@@ -72,6 +77,9 @@ static void make_codes(tree *t, unsigned n);
 static void
 tables_init(void)
 {
+    for (unsigned v = 0; v < 256; v++)
+        for (unsigned i = 0; i < 8; i++)
+            reversed_byte[v] |= (uint8_t)(((v >> i) & 1) << (7 - i));
     for (unsigned c = 0; c < 29; c++) {
         unsigned end = c + 1 < 29 ? len_base[c + 1] : MAX_MATCH + 1;
         for (unsigned l = len_base[c]; l < end && l <= MAX_MATCH; l++)
@@ -103,12 +111,12 @@ dist_code(unsigned d)
 
 /* ---- Huffman codes ------------------------------------------------------------------------ */
 
-/* Sorts @n keys in ascending order (Shell's sort: at most 286 keys, where
- * qsort's calls cost more than the sorting). */
+/* Sorts @n keys in ascending order (Shell's sort: few keys, where qsort's
+ * calls or a radix sort's passes cost more than the sorting). */
 static void
-sort_keys(uint64_t *key, unsigned n)
+sort_few_keys(uint64_t *key, unsigned n)
 {
-    static const unsigned gaps[] = { 132, 57, 23, 10, 4, 1 };
+    static const unsigned gaps[] = { 23, 10, 4, 1 };
     for (unsigned g = 0; g < sizeof(gaps) / sizeof(gaps[0]); g++) {
         unsigned gap = gaps[g];
         for (unsigned i = gap; i < n; i++) {
@@ -119,6 +127,40 @@ sort_keys(uint64_t *key, unsigned n)
             key[j] = v;
         }
     }
+}
+
+/* Sorts @n keys (at most N_LITLEN) of frequency << 16 | symbol, given in
+ * order of symbol, in ascending order: below 64 keys sort_few_keys(), else a
+ * stable radix sort on the bytes of the frequencies that are not all zero (a
+ * block's fit in 16 bits). */
+static void
+sort_keys(uint64_t *key, unsigned n)
+{
+    if (n < 64) {
+        sort_few_keys(key, n);
+        return;
+    }
+    uint64_t tmp[N_LITLEN], *from = key, *to = tmp, all = 0;
+    for (unsigned i = 0; i < n; i++)
+        all |= key[i];
+    for (unsigned shift = 16; shift < 64 && (all >> shift) != 0; shift += 8) {
+        unsigned at[256] = { 0 }, sum = 0;
+        unsigned top = (unsigned)(all >> shift) & 0xff;   /* no digit is above it */
+        for (unsigned i = 0; i < n; i++)
+            at[(from[i] >> shift) & 0xff]++;
+        for (unsigned v = 0; v <= top; v++) {
+            unsigned c = at[v];
+            at[v] = sum;
+            sum += c;
+        }
+        for (unsigned i = 0; i < n; i++)
+            to[at[(from[i] >> shift) & 0xff]++] = from[i];
+        uint64_t *t = from;
+        from = to;
+        to = t;
+    }
+    if (from != key)
+        memcpy(key, from, n * sizeof(*key));
 }
 
 void
@@ -185,13 +227,12 @@ cm_deflate_code_lengths(const uint32_t *freq, unsigned n, unsigned limit, uint8_
             len[key[s++] & 0xffff] = (uint8_t)d;
 }
 
+/* The @n low bits of @code (n <= 16) in reverse order. */
 static unsigned
 reverse_bits(unsigned code, unsigned n)
 {
-    unsigned r = 0;
-    for (unsigned i = 0; i < n; i++, code >>= 1)
-        r = (r << 1) | (code & 1);
-    return r;
+    return (unsigned)(reversed_byte[code & 0xff] << 8 | reversed_byte[(code >> 8) & 0xff]) >>
+           (16 - n);
 }
 
 /* Canonical codes from @t->len (RFC 1951 3.2.2). */
@@ -214,23 +255,23 @@ make_codes(tree *t, unsigned n)
 /* ---- bits out ----------------------------------------------------------------------------- */
 
 typedef struct bits {
-    unsigned char *p, *end;   /* end: 8 bytes are stored at a time, so p + 8 <= end */
+    unsigned char *p, *limit;   /* 8 bytes are stored at a time: p <= limit, the end - 8 */
     uint64_t buf;
     unsigned n;               /* bits in buf: at most 63; at most 7 after flush() */
     int overflow;             /* the bound was wrong: a bug */
 } bits;
 
-static void
+static inline void
 put(bits *w, uint64_t v, unsigned n)
 {
     w->buf |= v << w->n;
     w->n += n;
 }
 
-static void
+static inline __attribute__((always_inline)) void
 flush(bits *w)
 {
-    if (w->end - w->p < 8) {
+    if (w->p > w->limit) {
         w->overflow = 1;
         w->buf = 0;
         w->n = 0;
@@ -259,7 +300,7 @@ align(bits *w)
 static void
 put_bytes(bits *w, const unsigned char *src, size_t n)
 {
-    if ((size_t)(w->end - w->p) < n) {
+    if ((size_t)(w->limit + 8 - w->p) < n) {
         w->overflow = 1;
         return;
     }
@@ -295,7 +336,8 @@ stored_bits(unsigned n_bits, size_t n)
 
 /* ---- blocks ------------------------------------------------------------------------------- */
 
-/* A symbol: a literal byte (distance 0), or length | distance << 16. */
+/* A symbol: a literal byte (distance 0), or length | distance code << 9 |
+ * distance << 16. */
 typedef uint32_t symbol;
 
 typedef struct block {
@@ -389,28 +431,42 @@ dynamic_trees(block *b)
 
 /* Between symbols w->n < 48: a literal adds at most 15 bits; before a match
  * (at most 20 + 28 bits) the buffer is flushed to at most 7 when it holds
- * more than 15, so it never holds more than 63. */
+ * more than 15, so it never holds more than 63. A match's length and
+ * distance codes with their extra bits are looked up in tables made for the
+ * block, so a match is two additions to the buffer. */
 static void
 put_symbols(bits *out, const symbol *sym, size_t n, const tree *lit, const tree *dist)
 {
+    uint32_t len_v[MAX_MATCH + 1];   /* the length's code and extra bits */
+    uint8_t len_n[MAX_MATCH + 1];    /* how many */
+    uint64_t dist_v[N_DIST];         /* the code, less the base shifted past it */
+    uint8_t dist_shift[N_DIST], dist_n[N_DIST];
+    for (unsigned l = MIN_MATCH; l <= MAX_MATCH; l++) {
+        unsigned lc = len_code[l], s = 257 + lc;
+        len_v[l] = lit->code[s] | (uint32_t)(l - len_base[lc]) << lit->len[s];
+        len_n[l] = (uint8_t)(lit->len[s] + len_extra[lc]);
+    }
+    for (unsigned c = 0; c < N_DIST; c++) {
+        dist_v[c] = dist->code[c] - ((uint64_t)dist_base[c] << dist->len[c]);
+        dist_shift[c] = dist->len[c];
+        dist_n[c] = (uint8_t)(dist->len[c] + dist_extra[c]);
+    }
     /* A local copy: the bytes stored through out->p could alias *out, and
      * the compiler would reload it after every store. */
     bits local = *out, *w = &local;
     flush(w);
     for (size_t i = 0; i < n; i++) {
         uint32_t s = sym[i], d = s >> 16;
-        if (d == 0) {
+        if (s < 256) {   /* a literal */
             put(w, lit->code[s], lit->len[s]);
             if (w->n >= 48)
                 flush(w);
         } else {
             if (w->n > 15)   /* 15 + 20 + 28 = 63 bits at most */
                 flush(w);
-            unsigned l = s & 0xffff, lc = len_code[l], dc = dist_code(d);
-            put(w, lit->code[257 + lc] | (uint64_t)(l - len_base[lc]) << lit->len[257 + lc],
-                lit->len[257 + lc] + len_extra[lc]);
-            put(w, dist->code[dc] | (uint64_t)(d - dist_base[dc]) << dist->len[dc],
-                dist->len[dc] + (unsigned)dist_extra[dc]);
+            unsigned l = s & 0x1ff, dc = (s >> 9) & 0x1f;
+            put(w, len_v[l], len_n[l]);
+            put(w, dist_v[dc] + ((uint64_t)d << dist_shift[dc]), dist_n[dc]);
             if (w->n >= 48)
                 flush(w);
         }
@@ -492,14 +548,6 @@ put_block(bits *w, block *b, const symbol *sym, size_t n, const unsigned char *d
 
 /* ---- matching ----------------------------------------------------------------------------- */
 
-static uint64_t
-load64(const unsigned char *p)
-{
-    uint64_t v;
-    memcpy(&v, p, 8);
-    return v;
-}
-
 static uint32_t
 load32(const unsigned char *p)
 {
@@ -508,24 +556,44 @@ load32(const unsigned char *p)
     return v;
 }
 
-/* How many of the first @max bytes of @a and @b are equal, from the start. */
-static size_t
-common(const unsigned char *a, const unsigned char *b, size_t max)
+/* How many of the first @max bytes (3 to MAX_MATCH) at @p and @q (q < p)
+ * are equal, from the start. The rows are followed by RAW_SLACK bytes, so
+ * 16 bytes are compared at a time and the count is cut to @max. */
+static inline size_t
+match_length(const unsigned char *p, const unsigned char *q, size_t max)
 {
     size_t n = 0;
-    for (; n + 8 <= max; n += 8) {
-        uint64_t x = load64(a + n) ^ load64(b + n);
-        if (x) {
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-            return n + (size_t)(__builtin_ctzll(x) >> 3);
-#else
-            return n + (size_t)(__builtin_clzll(x) >> 3);
-#endif
+#if defined(__SSE2__)
+    for (;;) {
+        __m128i a = _mm_loadu_si128((const __m128i *)(const void *)(p + n));
+        __m128i b = _mm_loadu_si128((const __m128i *)(const void *)(q + n));
+        unsigned diff = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(a, b)) ^ 0xffffu;
+        if (diff) {
+            n += (size_t)__builtin_ctz(diff);
+            return n < max ? n : max;
         }
+        n += 16;
+        if (n >= max)
+            return max;
     }
-    while (n < max && a[n] == b[n])
-        n++;
-    return n;
+#else
+    for (;;) {
+        uint64_t a, b;
+        memcpy(&a, p + n, 8);
+        memcpy(&b, q + n, 8);
+        if (a != b) {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+            n += (size_t)(__builtin_ctzll(a ^ b) >> 3);
+#else
+            n += (size_t)(__builtin_clzll(a ^ b) >> 3);
+#endif
+            return n < max ? n : max;
+        }
+        n += 8;
+        if (n >= max)
+            return max;
+    }
+#endif
 }
 
 /* The first three bytes of a load32(): a pixel of RGB. */
@@ -534,18 +602,6 @@ common(const unsigned char *a, const unsigned char *b, size_t max)
 #else
 #define FIRST3 0xffffff00u
 #endif
-
-/* A match at @dist from @p, whose first 3 bytes are known to match: taken
- * when longer than *@best. */
-static void
-longer(const unsigned char *p, size_t dist, size_t max, size_t *best, size_t *best_d)
-{
-    size_t l = MIN_MATCH + common(p + MIN_MATCH, p - dist + MIN_MATCH, max - MIN_MATCH);
-    if (l > *best) {
-        *best = l;
-        *best_d = dist;
-    }
-}
 
 static unsigned
 hash3(uint32_t first3)
@@ -574,7 +630,8 @@ struct cm_deflate {
     size_t raw_cap, row_cap, z_cap, bands_cap;
     band *bands;
     symbol *sym;         /* MAX_BLOCK_SYMBOLS */
-    uint32_t *head;      /* 2 << HASH_BITS: head_base + position + 1; 0: none */
+    uint32_t *head;      /* 2 << HASH_BITS: head_base + position + 1; 0: none; a
+                          * bucket's latest at b, the one before at b + (1 << HASH_BITS) */
     uint32_t head_base;  /* this image's positions start past the earlier images' */
     block *blk;
     unsigned char tail[6];
@@ -662,7 +719,7 @@ cm_deflate_begin(cm_deflate *d, size_t rows, size_t stride, size_t bpp, int reus
             d->bands[b].dirty = d->bands[b].last_changed = 0;
         return CM_OK;
     }
-    if (stride == 0 || bpp == 0 || bpp > 8 || rows > (SIZE_MAX - 8) / stride)
+    if (stride == 0 || bpp == 0 || bpp > 8 || rows > (SIZE_MAX - RAW_SLACK) / stride)
         return CM_ERR_INTERNAL;
     d->rows = rows;
     d->stride = stride;
@@ -676,7 +733,7 @@ cm_deflate_begin(cm_deflate *d, size_t rows, size_t stride, size_t bpp, int reus
     if (d->n_bands && d->slot > SIZE_MAX / d->n_bands)
         return CM_ERR_NOMEM;
     size_t nb_bytes = d->n_bands * sizeof(band);
-    d->raw = room(d->raw, &d->raw_cap, rows * stride + 8, 1);   /* matching loads 4 bytes */
+    d->raw = room(d->raw, &d->raw_cap, rows * stride + RAW_SLACK, 1);
     d->row = room(d->row, &d->row_cap, stride, 0);
     size_t z_need = d->n_bands ? d->n_bands * d->slot : 1;
     if (d->z_cap < z_need) {   /* a band's slot is mostly unused */
@@ -689,7 +746,7 @@ cm_deflate_begin(cm_deflate *d, size_t rows, size_t stride, size_t bpp, int reus
     d->bands = room(d->bands, &d->bands_cap, nb_bytes, 0);
     if (!d->raw || !d->row || !d->z || !d->bands)
         return CM_ERR_NOMEM;
-    memset(d->raw + rows * stride, 0, 8);
+    memset(d->raw + rows * stride, 0, RAW_SLACK);
     return CM_OK;
 }
 
@@ -754,6 +811,177 @@ cm_deflate_row_kept(cm_deflate *d, size_t y, int changed)
     row_in(d, y, changed);
 }
 
+/* ---- parsing a band ----------------------------------------------------------------------- */
+
+/* What the greedy parse of a band knows (deflate.c's header says how it
+ * matches). Positions are pointers into the rows. */
+typedef struct parse {
+    const unsigned char *lo, *end;   /* the row above the band (as far back as
+                                      * matches go); the band's end */
+    const unsigned char *safe;   /* from here on a pixel and a row back are at or
+                                  * after lo; the last distance always is when
+                                  * used, as a match's at an earlier position */
+    size_t bpp, row_d;           /* a pixel back; a row back (bpp when out of reach) */
+    size_t hash_below;           /* the hash is tried when the candidates found less */
+    uint32_t *head;
+    /* The hash holds head_base + position + 1, and only positions before
+     * this one, of which those of earlier bands and images are at most
+     * first = head_base + start. So a position at is of this band and
+     * within the window when here - at < lim = min(here - first, WINDOW +
+     * 1): here = (uint32_t)p + here_off, here - first = (uint32_t)p - span_off. */
+    uint32_t here_off, span_off;
+    block *b;
+} parse;
+
+/* The parse's state from one position to the next, in locals the compiler
+ * keeps in registers: the position, the next symbol, and the last distance
+ * used (at first a pixel back). A row back out of reach stays a pixel back;
+ * the last distance is left out when it is one of the others. */
+typedef struct parse_at {
+    const unsigned char *p;
+    symbol *out;
+    size_t last;
+} parse_at;
+
+/* The match at @dist from @p, whose first 3 bytes are known to match,
+ * taken when longer than *@best (at most @max): it cannot be unless its
+ * byte at *@best matches too. */
+static inline void
+take_longer(const unsigned char *p, size_t dist, size_t max, size_t *best, size_t *best_d)
+{
+    if (*best && p[*best] != p[*best - dist])
+        return;
+    size_t l = match_length(p, p - dist, max);
+    if (l > *best) {
+        *best = l;
+        *best_d = dist;
+    }
+}
+
+/* One symbol at @s->p, which has MIN_MATCH bytes left in the band (@checked
+ * 0: MAX_MATCH bytes, p at or after safe, and less than a window into the
+ * band unless @far; @far: a window or more into the band; @bpp is @ps->bpp,
+ * a constant where the caller knows it). */
+static inline __attribute__((always_inline)) void
+parse_one(const parse *ps, parse_at *s, size_t bpp, int checked, int far)
+{
+    const unsigned char *p = s->p;
+    const size_t row_d = ps->row_d, last = s->last;
+    size_t max = MAX_MATCH, best = 0, best_d = 0;
+    if (checked) {
+        size_t avail = (size_t)(ps->end - p);
+        max = avail < MAX_MATCH ? avail : MAX_MATCH;
+    }
+    /* p[3] may be the next band's or the slack's: masked out */
+    uint32_t x = load32(p), now = x & FIRST3;
+    /* Which candidates match a pixel, without a branch each: most positions
+     * that match none are antialiased edges, and there the branches would be
+     * mispredicted. A row back out of reach is a pixel back again: it finds
+     * no longer match than the pixel back before it. */
+    unsigned h_last, h_px, h_row, any;
+    uint32_t x_last = 0, x_px = 0, x_row = 0;
+    if (!checked) {
+        /* The bytes that differ: a product of two is 0 when either is (and
+         * at times, wrapped past 32 bits, when neither is: then the tests
+         * below find none). The last distance, when one of the others,
+         * matches when they do. */
+        x_last = (load32(p - last) ^ x) & FIRST3;
+        x_px = (load32(p - bpp) ^ x) & FIRST3;
+        x_row = (load32(p - row_d) ^ x) & FIRST3;
+        any = (x_px * x_row == 0) | (x_last == 0);
+        h_last = h_px = h_row = 0;
+    } else if (p >= ps->safe) {
+        h_last = last != bpp && last != row_d && (load32(p - last) & FIRST3) == now;
+        h_px = (load32(p - bpp) & FIRST3) == now;
+        h_row = (load32(p - row_d) & FIRST3) == now;
+        any = h_last | h_px | h_row;
+    } else {
+        size_t back = (size_t)(p - ps->lo);
+        h_last = last != bpp && last != row_d && last <= back &&
+                 (load32(p - last) & FIRST3) == now;
+        h_px = bpp <= back && (load32(p - bpp) & FIRST3) == now;
+        h_row = row_d <= back && (load32(p - row_d) & FIRST3) == now;
+        any = h_last | h_px | h_row;
+    }
+    if (any) {
+        if (!checked) {
+            h_last = x_last == 0 && last != bpp && last != row_d;
+            h_px = x_px == 0;
+            h_row = x_row == 0;
+        }
+        if (h_last) {
+            best = match_length(p, p - last, max);
+            best_d = last;
+        }
+        if (h_px && best < max)
+            take_longer(p, bpp, max, &best, &best_d);
+        if (h_row && best < max)
+            take_longer(p, row_d, max, &best, &best_d);
+    }
+    if (best < (checked ? ps->hash_below : HASH_BELOW)) {
+        /* Positions before this band's are not used: they may be from bands
+         * not compressed this time. */
+        uint32_t *slot = &ps->head[hash3(now)];   /* its latest; the one before */
+        uint32_t here = (uint32_t)(uintptr_t)p + ps->here_off;
+        uint32_t span = (uint32_t)(uintptr_t)p - ps->span_off;
+        uint32_t lim = far ? WINDOW + 1 : !checked || span <= WINDOW ? span : WINDOW + 1;
+        uint32_t at0 = slot[0], d0 = here - at0, d1 = here - slot[1 << HASH_BITS];
+        slot[1 << HASH_BITS] = at0;
+        slot[0] = here;
+        if (d0 < lim && (load32(p - d0) & FIRST3) == now)
+            take_longer(p, d0, max, &best, &best_d);
+        if (d1 < lim && (load32(p - d1) & FIRST3) == now)
+            take_longer(p, d1, max, &best, &best_d);
+    }
+    block *b = ps->b;
+    if (best) {   /* MIN_MATCH at least */
+        unsigned dc = dist_code((unsigned)best_d);
+        *s->out++ = (symbol)(best | dc << 9 | best_d << 16);
+        b->lfreq[257 + len_code[best]]++;
+        b->dfreq[dc]++;
+        s->last = best_d;
+        s->p = p + best;
+    } else {
+        unsigned c = p[0];
+        *s->out++ = c;
+        b->lfreq[c]++;
+        s->p = p + 1;
+    }
+}
+
+/* Symbols from @s->p up to @stop or until @s->out reaches @out_end, each
+ * with MAX_MATCH bytes left in the band, at or after ps->safe; @far: a
+ * window or more into the band. A symbol takes a byte at least, so the
+ * symbols left are not used up before as many bytes: the loops test the
+ * position only. */
+static void
+parse_run(const parse *ps, parse_at *s, const unsigned char *stop, const symbol *out_end,
+          int far)
+{
+    /* Local copies: the symbols and counts stored could alias *ps and *s,
+     * and the compiler would reload them after every store. */
+    const parse cp = *ps;
+    parse_at at = *s;
+    ps = &cp;
+    while (at.p < stop && at.out != out_end) {
+        size_t left = (size_t)(out_end - at.out);
+        const unsigned char *until = (size_t)(stop - at.p) < left ? stop : at.p + left;
+        if (ps->bpp == 3 && far)
+            while (at.p < until)
+                parse_one(ps, &at, 3, 0, 1);
+        else if (ps->bpp == 3)
+            while (at.p < until)
+                parse_one(ps, &at, 3, 0, 0);
+        else if (far)
+            while (at.p < until)
+                parse_one(ps, &at, ps->bpp, 0, 1);
+        else
+            while (at.p < until)
+                parse_one(ps, &at, ps->bpp, 0, 0);
+    }
+    *s = at;
+}
+
 /* Band @k's symbols into its slot; 0 when the bound was wrong. */
 static int
 compress_band(cm_deflate *d, size_t k)
@@ -762,96 +990,55 @@ compress_band(cm_deflate *d, size_t k)
     size_t start = k * d->band_rows * stride;
     size_t end = start + d->band_rows * stride;
     end = end < d->rows * stride ? end : d->rows * stride;
-    size_t lo = k ? start - stride : 0;   /* the row above: as far back as matches go */
     const unsigned char *raw = d->raw;
     block *b = d->blk;
-    symbol *sym = d->sym;
-    uint32_t *head = d->head;
-    bits w = { d->z + k * d->slot, d->z + (k + 1) * d->slot, 0, 0, 0 };
-    /* The last distance used, a pixel back and a row back (a row and a
-     * pixel either way found 0.4% more and cost 10% more time), in locals
-     * the compiler keeps in registers. A row back out of reach stays a pixel
-     * back and is left out, as the last distance is when it is one of the
-     * others. */
-    const size_t row_d = stride <= WINDOW ? stride : bpp;
-    const unsigned has_row = row_d != bpp;
-    size_t last = bpp;
-    unsigned use_last = 0;
-    size_t far = row_d > bpp ? row_d : bpp;   /* the farthest candidate */
-    int hashing = d->rows * stride < UINT32_MAX;
-    const uint32_t base = d->head_base, first = base + (uint32_t)start;
-    size_t n = 0, pos = start, block_start = start;
+    symbol *sym = d->sym, *const sym_end = sym + MAX_BLOCK_SYMBOLS;
+    bits w = { d->z + k * d->slot, d->z + (k + 1) * d->slot - 8, 0, 0, 0 };
+    /* A pixel back and a row back (a row and a pixel either way found 0.4%
+     * more and cost 10% more time). */
+    parse ps;
+    ps.lo = raw + (k ? start - stride : 0);
+    ps.end = raw + end;
+    ps.bpp = bpp;
+    ps.row_d = stride <= WINDOW ? stride : bpp;
+    ps.safe = ps.lo + (ps.row_d > bpp ? ps.row_d : bpp);
+    ps.hash_below = d->rows * stride < UINT32_MAX ? HASH_BELOW : 0;
+    ps.head = d->head;
+    ps.here_off = d->head_base + 1 - (uint32_t)(uintptr_t)raw;
+    ps.span_off = (uint32_t)(uintptr_t)(raw + start) - 1;
+    ps.b = b;
+    parse_at at = { raw + start, sym, bpp };
+    /* MAX_MATCH bytes left before @fast_end, MIN_MATCH before @stop. */
+    const unsigned char *fast_end = end - start >= MAX_MATCH ? ps.end - (MAX_MATCH - 1) : raw + start;
+    const unsigned char *stop = end - start >= MIN_MATCH ? ps.end - (MIN_MATCH - 1) : raw + start;
+    /* A window into the band: every position of the hash in the window is
+     * of the band. */
+    const unsigned char *far = end - start > WINDOW ? raw + start + WINDOW : ps.end;
+    const unsigned char *block_start = at.p;
     stored_run run = { NULL, 0 };
     memset(b->lfreq, 0, sizeof(b->lfreq));
     memset(b->dfreq, 0, sizeof(b->dfreq));
-    while (pos < end) {
-        size_t avail = end - pos, best = 0, best_d = 0;
-        const unsigned char *p = raw + pos;
-        if (avail >= MIN_MATCH) {
-            /* p[3] may be the next band's or the slack's: masked out */
-            size_t max = avail < MAX_MATCH ? avail : MAX_MATCH, back = pos - lo;
-            uint32_t now = load32(p) & FIRST3;
-            /* Which candidates match a pixel, without a branch each: most
-             * positions that match none are antialiased edges, and there
-             * the branches would be mispredicted. */
-            unsigned h_last, h_px, h_row;
-            if (back >= far) {
-                h_last = (load32(p - last) & FIRST3) == now;
-                h_px = (load32(p - bpp) & FIRST3) == now;
-                h_row = (load32(p - row_d) & FIRST3) == now;
-            } else {
-                h_last = last <= back && (load32(p - last) & FIRST3) == now;
-                h_px = bpp <= back && (load32(p - bpp) & FIRST3) == now;
-                h_row = row_d <= back && (load32(p - row_d) & FIRST3) == now;
-            }
-            h_last &= use_last;
-            h_row &= has_row;
-            if (h_last | h_px | h_row) {
-                if (h_last)
-                    longer(p, last, max, &best, &best_d);
-                if (h_px && best < max)
-                    longer(p, bpp, max, &best, &best_d);
-                if (h_row && best < max)
-                    longer(p, row_d, max, &best, &best_d);
-            }
-            if (best < HASH_BELOW && hashing) {
-                /* Positions before this band's are not used: they may be
-                 * from bands not compressed this time. */
-                uint32_t *slot = &head[2 * hash3(now)], here = base + (uint32_t)(pos + 1);
-                uint32_t at0 = slot[0], at1 = slot[1];
-                slot[1] = at0;
-                slot[0] = here;
-                if (at0 > first && here - at0 <= WINDOW &&
-                    (load32(p - (here - at0)) & FIRST3) == now)
-                    longer(p, here - at0, max, &best, &best_d);
-                if (at1 > first && here - at1 <= WINDOW &&
-                    (load32(p - (here - at1)) & FIRST3) == now)
-                    longer(p, here - at1, max, &best, &best_d);
-            }
+    while (at.p < ps.end) {
+        if (at.out == sym_end) {
+            put_block(&w, b, sym, MAX_BLOCK_SYMBOLS, block_start, (size_t)(at.p - block_start),
+                      &run, 0);
+            at.out = sym;
+            block_start = at.p;
         }
-        if (best >= MIN_MATCH) {
-            sym[n++] = (symbol)(best | best_d << 16);
-            b->lfreq[257 + len_code[best]]++;
-            b->dfreq[dist_code((unsigned)best_d)]++;
-            if (best_d != last) {
-                last = best_d;
-                far = row_d > bpp ? row_d : bpp;
-                far = last > far ? last : far;
-                use_last = last != bpp && !(has_row && last == row_d);
-            }
-            pos += best;
-        } else {
-            sym[n++] = raw[pos];
-            b->lfreq[raw[pos]]++;
-            pos++;
-        }
-        if (n == MAX_BLOCK_SYMBOLS && pos < end) {
-            put_block(&w, b, sym, n, raw + block_start, pos - block_start, &run, 0);
-            n = 0;
-            block_start = pos;
+        if (at.p >= ps.safe && at.p < fast_end && ps.hash_below) {
+            if (at.p < far)
+                parse_run(&ps, &at, fast_end < far ? fast_end : far, sym_end, 0);
+            else
+                parse_run(&ps, &at, fast_end, sym_end, 1);
+        } else if (at.p < stop)
+            parse_one(&ps, &at, bpp, 1, 0);
+        else {   /* too few bytes left for a match */
+            *at.out++ = *at.p;
+            b->lfreq[*at.p++]++;
         }
     }
-    put_block(&w, b, sym, n, raw + block_start, pos - block_start, &run, 1);
+    put_block(&w, b, sym, (size_t)(at.out - sym), block_start, (size_t)(at.p - block_start),
+              &run, 1);
     if (run.n)
         put_stored(&w, run.data, run.n);
     if (w.n) {   /* a byte boundary: an empty stored block */
