@@ -1,7 +1,7 @@
 /* Decimal text without printf: the double taken apart into m * 2^e (m an
  * integer below 2^53), m * 10^places shifted right by -e with the bits shifted
  * out deciding the rounding (more than half up, exactly half to even), all in
- * 64-bit integers (m * 1000 < 2^63). */
+ * 64-bit integers (m * 1000 < 2^63); the digits then two at a time. */
 #include "common/decimal.h"
 
 #include <stdint.h>
@@ -38,28 +38,36 @@ cm_decimal(char out[CM_DECIMAL_MAX], double v, int places)
             r++;
     }
     uint64_t whole = r / scale, frac = r % scale;
-    char tmp[CM_DECIMAL_MAX];
-    char *p = tmp + sizeof tmp;
-    int n = places;
+    /* written backwards from the middle of @tmp, two digits at a time, then
+     * copied whole (a fixed size copies in a few moves) */
+    static const char pairs[] = "00010203040506070809101112131415161718192021222324"
+                                "25262728293031323334353637383940414243444546474849"
+                                "50515253545556575859606162636465666768697071727374"
+                                "75767778798081828384858687888990919293949596979899";
+    char tmp[2 * CM_DECIMAL_MAX] = {0};
+    char *end = tmp + CM_DECIMAL_MAX, *p = end;
     if (frac != 0) {
+        int n = places;
         while (frac % 10 == 0) {
             frac /= 10;
             n--;
         }
-        for (int k = 0; k < n; k++) {
-            *--p = (char)('0' + frac % 10);
-            frac /= 10;
-        }
+        for (; n >= 2; n -= 2, frac /= 100)
+            memcpy(p -= 2, pairs + 2 * (frac % 100), 2);
+        if (n == 1)
+            *--p = (char)('0' + frac);
         *--p = '.';
     }
-    do {
-        *--p = (char)('0' + whole % 10);
-        whole /= 10;
-    } while (whole != 0);
+    for (; whole >= 100; whole /= 100)
+        memcpy(p -= 2, pairs + 2 * (whole % 100), 2);
+    if (whole >= 10)
+        memcpy(p -= 2, pairs + 2 * whole, 2);
+    else
+        *--p = (char)('0' + whole);
     if (neg && r != 0)
         *--p = '-';
-    size_t len = (size_t)(tmp + sizeof tmp - p);
-    memcpy(out, p, len);
+    size_t len = (size_t)(end - p);
+    memcpy(out, p, CM_DECIMAL_MAX);   /* p is at least 3 bytes into tmp */
     out[len] = '\0';
     return len;
 }

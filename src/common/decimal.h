@@ -7,8 +7,8 @@
 
 #include <stddef.h>
 
-/* Room for the longest text cm_decimal() writes, with its NUL: a sign, 16
- * digits, the point, 3 places. */
+/* The room cm_decimal() needs (and may fill): more than the longest text, a
+ * sign, 16 digits, the point and 3 places, with its NUL. */
 #define CM_DECIMAL_MAX 24
 
 /* Writes @v to @places (0 to 3) places into @out, rounded as glibc's printf
