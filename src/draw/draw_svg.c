@@ -5,6 +5,7 @@
  * that it looks like the PNG of the slice. Every string from the input is
  * escaped for XML, and characters XML 1.0 cannot carry are dropped. */
 #include "draw/draw_svg.h"
+#include "common/decimal.h"
 #include "common/outfile.h"
 #include "draw/paint.h"
 #include "draw/trace.h"
@@ -35,20 +36,34 @@ put(svg *s, const char *text)
     cm_outfile_puts(&s->o, text);
 }
 
-/* A coordinate to 0.01 px, without trailing zeros: "12.5", "-3", "0". */
-static const char *
-num(double v, char buf[32])
+/* A coordinate to 0.01 px, without trailing zeros: "12.5", "-3", "0", at
+ * @out, which has room for 32 bytes; returns the length. Not a number is 0. */
+static size_t
+num_at(char *out, double v)
 {
     if (!isfinite(v))
         v = 0;
-    snprintf(buf, 32, "%.2f", v);
-    char *end = buf + strlen(buf);
+    size_t n = cm_decimal(out, v, 2);
+    if (n > 0)
+        return n;
+    /* 2^53 px or more: printf's text, cut at 31 characters as it always was */
+    snprintf(out, 32, "%.2f", v);
+    char *end = out + strlen(out);
     while (end[-1] == '0')
         *--end = '\0';
     if (end[-1] == '.')
         *--end = '\0';
-    if (strcmp(buf, "-0") == 0)
-        strcpy(buf, "0");
+    if (strcmp(out, "-0") == 0)
+        strcpy(out, "0");
+    return strlen(out);
+}
+
+_Static_assert(CM_DECIMAL_MAX <= 32, "num_at() writes at most 32 bytes");
+
+static const char *
+num(double v, char buf[32])
+{
+    num_at(buf, v);
     return buf;
 }
 
@@ -169,7 +184,8 @@ static void
 put_traced(svg *s)
 {
     cairo_path_t *path = cairo_copy_path(s->cr);
-    char a[32], b[32], prev[64] = "";
+    char prev[64];   /* the last point's text, "x y" */
+    size_t prev_len = 0;
     if (path->status != CAIRO_STATUS_SUCCESS) {
         s->nomem = 1;
         cairo_path_destroy(path);
@@ -179,25 +195,38 @@ put_traced(svg *s)
     put(s, " d=\"");
     for (int i = 0; i < path->num_data; i += path->data[i].header.length) {
         const cairo_path_data_t *d = &path->data[i];
-        char pt[64];
+        char line[6 * 32 + 8];   /* a command letter, six numbers and their spaces */
+        size_t n = 1;
         switch (d->header.type) {
         case CAIRO_PATH_MOVE_TO:
-            snprintf(pt, sizeof(pt), "%s %s", num(d[1].point.x, a), num(d[1].point.y, b));
-            cm_outfile_printf(&s->o, "M%s", pt);
-            snprintf(prev, sizeof(prev), "%s", pt);
-            break;
         case CAIRO_PATH_LINE_TO:
-            snprintf(pt, sizeof(pt), "%s %s", num(d[1].point.x, a), num(d[1].point.y, b));
-            if (strcmp(pt, prev) != 0)   /* a point that rounds onto the last adds nothing */
-                cm_outfile_printf(&s->o, "L%s", pt);
-            snprintf(prev, sizeof(prev), "%s", pt);
+            n += num_at(line + n, d[1].point.x);
+            line[n++] = ' ';
+            n += num_at(line + n, d[1].point.y);
+            /* a point that rounds onto the last adds nothing */
+            if (d->header.type == CAIRO_PATH_MOVE_TO || n - 1 != prev_len ||
+                memcmp(line + 1, prev, prev_len) != 0) {
+                line[0] = d->header.type == CAIRO_PATH_MOVE_TO ? 'M' : 'L';
+                cm_outfile_write(&s->o, line, n);
+            }
+            prev_len = n - 1;
+            memcpy(prev, line + 1, prev_len);
             break;
         case CAIRO_PATH_CURVE_TO: {
-            char c[32], e[32], f[32], g[32];
-            cm_outfile_printf(&s->o, "C%s %s %s %s %s %s", num(d[1].point.x, a), num(d[1].point.y, b),
-                 num(d[2].point.x, c), num(d[2].point.y, e), num(d[3].point.x, f),
-                 num(d[3].point.y, g));
-            snprintf(prev, sizeof(prev), "%s %s", f, g);
+            line[0] = 'C';
+            size_t last = 0;   /* where the end point starts */
+            for (int k = 1; k <= 3; k++) {
+                if (k == 3)
+                    last = n;
+                n += num_at(line + n, d[k].point.x);
+                line[n++] = ' ';
+                n += num_at(line + n, d[k].point.y);
+                line[n++] = ' ';
+            }
+            n--;   /* no space after the last */
+            cm_outfile_write(&s->o, line, n);
+            prev_len = n - last;
+            memcpy(prev, line + last, prev_len);
             break;
         }
         case CAIRO_PATH_CLOSE_PATH:
