@@ -46,16 +46,9 @@ num_at(char *out, double v)
     size_t n = cm_decimal(out, v, 2);
     if (n > 0)
         return n;
-    /* 2^53 px or more: printf's text, cut at 31 characters as it always was */
-    snprintf(out, 32, "%.2f", v);
-    char *end = out + strlen(out);
-    while (end[-1] == '0')
-        *--end = '\0';
-    if (end[-1] == '.')
-        *--end = '\0';
-    if (strcmp(out, "-0") == 0)
-        strcpy(out, "0");
-    return strlen(out);
+    /* 2^53 px or more, a whole number: with an exponent, which SVG reads
+     * ("%.2f" of 1e40 is 44 characters, and cutting it at 31 wrote 1e28) */
+    return (size_t)snprintf(out, 32, "%.17g", v);
 }
 
 _Static_assert(CM_DECIMAL_MAX <= 32, "num_at() writes at most 32 bytes");
