@@ -1,7 +1,7 @@
 /* PNG encoding: one pass counts colours and checks opacity, then rows are
  * converted and filtered. A true-colour map's rows go to src/draw/deflate.c, a
  * zlib encoder made for maps (a pixel back, a row back, a small hash),
- * which compresses them in bands of 32 rows and, from one map to the next in
+ * which compresses them in bands of 16 rows and, from one map to the next in
  * the same thread, keeps the bands whose rows (and the row above) did not
  * change: the bytes are the same as compressing everything (so -j N writes
  * the same files for every N): smaller than libdeflate level 1, in about

@@ -177,7 +177,7 @@ test_random(void)
         for (size_t i = 0; i < n; i++)
             img[i] = (unsigned char)(next_random() >> 11);
         size_t z = round_trip(img, rows, stride, 3);
-        size_t band = 32 * stride, bands = (rows + 31) / 32;
+        size_t band = 16 * stride, bands = (rows + 15) / 16;   /* BAND_ROWS */
         size_t overhead = 8 + bands * (5 * ((band + 65534) / 65535) + 6);
         CHECK(z <= n + overhead);
         if (z > n + overhead)
