@@ -849,7 +849,7 @@ typedef struct parse_at {
 static inline void
 take_longer(const unsigned char *p, size_t dist, size_t max, size_t *best, size_t *best_d)
 {
-    if (*best && p[*best] != p[*best - dist])
+    if (*best && p[*best] != (p - dist)[*best])
         return;
     size_t l = match_length(p, p - dist, max);
     if (l > *best) {
