@@ -57,57 +57,6 @@ draw_path_list(cairo_t *cr, const cm_scene_path *paths, size_t n)
     cairo_set_dash(cr, NULL, 0, 0);
 }
 
-/* Areas held by a side: a translucent fill, or diagonal hatching in the
- * side's colour while the change is only claimed. */
-static void
-draw_areas(cairo_t *cr, const cm_scene *sc)
-{
-    for (size_t i = 0; i < sc->n_areas; i++) {
-        const cm_scene_area *a = &sc->areas[i];
-        cairo_new_path(cr);
-        cm_trace_path(cr, CM_SCENE_AREA_PATH(sc, a));
-        cairo_set_fill_rule(cr, CAIRO_FILL_RULE_EVEN_ODD);
-        if (a->is_front) {   /* a line, not an area */
-            set_stroke(cr, &(cm_stroke){ a->color, 2.4, { 0, 0 } });
-            cairo_stroke(cr);
-            continue;
-        }
-        if (a->is_gained) {   /* darker, with a bold edge in the side's colour */
-            set_rgba(cr, a->color);
-            cairo_fill_preserve(cr);
-            set_stroke(cr, &(cm_stroke){ { a->color.r, a->color.g, a->color.b, 1 }, 2, { 0, 0 } });
-            cairo_stroke(cr);
-            continue;
-        }
-        if (a->is_contested) {   /* pale, with a dashed edge in the side's colour */
-            set_rgba(cr, a->color);
-            cairo_fill_preserve(cr);
-            set_stroke(cr, &(cm_stroke){ { a->color.r, a->color.g, a->color.b, 0.9 }, 1.4,
-                                         { 5, 3 } });
-            cairo_stroke(cr);
-            cairo_set_dash(cr, NULL, 0, 0);
-            continue;
-        }
-        if (!a->is_claimed) {
-            set_rgba(cr, a->color);
-            cairo_fill(cr);
-            continue;
-        }
-        cairo_save(cr);
-        cairo_clip(cr);
-        double x0, y0, x1, y1;
-        cairo_clip_extents(cr, &x0, &y0, &x1, &y1);
-        for (double d = x0 - (y1 - y0); d < x1; d += 7) {
-            cairo_move_to(cr, d, y1);
-            cairo_line_to(cr, d + (y1 - y0), y0);
-        }
-        cairo_set_source_rgba(cr, a->color.r, a->color.g, a->color.b, 0.6);
-        cairo_set_line_width(cr, 1.6);
-        cairo_stroke(cr);
-        cairo_restore(cr);
-    }
-}
-
 /* The locator inset: water, the world around the story, the map's extent. */
 static void
 draw_inset(cairo_t *cr, const cm_scene_base *b)
@@ -359,7 +308,34 @@ typedef struct damage {
     uint64_t *item;       /* what each rectangle holds: a hash of all its pixels depend on */
     int dry;              /* only listing what a slice would draw: nothing is drawn */
     const struct damage *only;   /* else, when set: only what meets these is drawn */
+    struct area_seg *seg; /* the segments of the areas drawn (list_area), in order */
+    size_t n_seg, cap_seg;
+    int n_area;           /* the areas drawn */
+    int segs_given;       /* seg and n_area hold what drawing lists (list_items): kept */
 } damage;
+
+/* A segment of an area's outline as a slice draws it: where the next slice's
+ * areas differ from this one's is found from the segments one has and the
+ * other has not (areas_changed). */
+typedef struct area_seg {
+    uint64_t key;         /* the segment's ends, its place in its subpath, its area's look */
+    int area;             /* the area's index */
+    int box[4];           /* device pixels its fill's edge or its stroke can touch */
+} area_seg;
+
+/* The item of an area's whole extent: restored with the rest, but never drawn
+ * again whole (close_over) nor compared whole (changed_items): an area is
+ * drawn clipped to what changed, and what changed of it is found from its
+ * segments. */
+static const uint64_t area_item = 1;
+
+static void
+damage_free(damage *d)
+{
+    free(d->r);
+    free(d->item);
+    free(d->seg);
+}
 
 static int
 meets(const int a[4], const int b[4])
@@ -786,6 +762,317 @@ draw_sea_again(cairo_t *cr, const cm_scene *sc)
             draw_path_list(cr, &b->paths[i], 1);
 }
 
+/* The width of the line drawn along area @a's outline, in user units; 0: none. */
+static double
+area_line_px(const cm_scene_area *a)
+{
+    return a->is_front ? 2.4 : a->is_gained ? 2 : a->is_contested ? 1.4 : 0;
+}
+
+/* Areas held by a side: a translucent fill, or diagonal hatching in the
+ * side's colour while the change is only claimed, its lines from @hatch[i],
+ * the area's extents on the map (hatch_extents). */
+static void
+draw_areas(cairo_t *cr, const cm_scene *sc, const double (*hatch)[4], const int (*box)[4],
+           const int *within)
+{
+    for (size_t i = 0; i < sc->n_areas; i++) {
+        const cm_scene_area *a = &sc->areas[i];
+        double line = area_line_px(a);
+        if (box && within && !meets(box[i], within))   /* none of its pixels there */
+            continue;
+        cairo_new_path(cr);
+        cm_trace_path(cr, CM_SCENE_AREA_PATH(sc, a));
+        cairo_set_fill_rule(cr, CAIRO_FILL_RULE_EVEN_ODD);
+        if (a->is_front) {   /* a line, not an area */
+            set_stroke(cr, &(cm_stroke){ a->color, line, { 0, 0 } });
+            cairo_stroke(cr);
+            continue;
+        }
+        if (a->is_gained) {   /* darker, with a bold edge in the side's colour */
+            set_rgba(cr, a->color);
+            cairo_fill_preserve(cr);
+            set_stroke(cr, &(cm_stroke){ { a->color.r, a->color.g, a->color.b, 1 }, line,
+                                         { 0, 0 } });
+            cairo_stroke(cr);
+            continue;
+        }
+        if (a->is_contested) {   /* pale, with a dashed edge in the side's colour */
+            set_rgba(cr, a->color);
+            cairo_fill_preserve(cr);
+            set_stroke(cr, &(cm_stroke){ { a->color.r, a->color.g, a->color.b, 0.9 }, line,
+                                         { 5, 3 } });
+            cairo_stroke(cr);
+            cairo_set_dash(cr, NULL, 0, 0);
+            continue;
+        }
+        if (!a->is_claimed) {
+            set_rgba(cr, a->color);
+            cairo_fill(cr);
+            continue;
+        }
+        cairo_save(cr);
+        cairo_clip(cr);
+        double x0 = hatch[i][0], y0 = hatch[i][1], x1 = hatch[i][2], y1 = hatch[i][3];
+        for (double d = x0 - (y1 - y0); d < x1; d += 7) {
+            cairo_move_to(cr, d, y1);
+            cairo_line_to(cr, d + (y1 - y0), y0);
+        }
+        cairo_set_source_rgba(cr, a->color.r, a->color.g, a->color.b, 0.6);
+        cairo_set_line_width(cr, 1.6);
+        cairo_stroke(cr);
+        cairo_restore(cr);
+    }
+}
+
+/* The extents on the map of each claimed area of @sc into @out (n_areas),
+ * as cairo clips to it there, whatever else clips later. */
+static void
+hatch_extents(cairo_t *cr, const cm_scene *sc, double (*out)[4])
+{
+    for (size_t i = 0; i < sc->n_areas; i++) {
+        out[i][0] = out[i][1] = out[i][2] = out[i][3] = 0;
+        if (!sc->areas[i].is_claimed)
+            continue;
+        cairo_save(cr);
+        cairo_new_path(cr);
+        cm_trace_path(cr, CM_SCENE_AREA_PATH(sc, &sc->areas[i]));
+        cairo_set_fill_rule(cr, CAIRO_FILL_RULE_EVEN_ODD);
+        cairo_clip(cr);
+        cairo_clip_extents(cr, &out[i][0], &out[i][1], &out[i][2], &out[i][3]);
+        cairo_restore(cr);
+    }
+}
+
+/* What list_area keeps of a segment, hashed as bytes (the padding zeroed). */
+typedef struct seg_key {
+    uint64_t area;        /* the area's look and place in the list */
+    double x0, y0, x1, y1;   /* device pixels */
+    int kind;             /* 0 a line, 1 its subpath's close, 2 the close a fill adds,
+                             3 a subpath's start */
+    int first, last;      /* the first, the last line of its subpath (caps, joins) */
+    int zero;             /* no padding: hashed word by word */
+} seg_key;
+
+/* A hash of @k, word by word: a slice lists thousands (item_hash is bytewise). */
+_Static_assert(sizeof(seg_key) == 7 * 8, "a seg_key is 7 words without padding");
+
+static uint64_t
+seg_hash(const seg_key *k)
+{
+    uint64_t w[sizeof(*k) / 8], h = item_seed;
+    memcpy(w, k, sizeof(w));
+    for (size_t i = 0; i < sizeof(w) / 8; i++) {
+        h = (h ^ w[i]) * 0x9e3779b97f4a7c15u;
+        h ^= h >> 29;
+    }
+    return h;
+}
+
+/* Keeps @k in @d's segments with the device pixels it can change, @pad more
+ * on each side, within the @w x @h surface; 0 when out of memory. */
+static int
+keep_seg(damage *d, seg_key *k, int area, double pad, int w, int h)
+{
+    double y0 = fmin(k->y0, k->y1) - pad, y1 = fmax(k->y0, k->y1) + pad;
+    double x0 = fmin(k->x0, k->x1) - pad, x1 = fmax(k->x0, k->x1) + pad;
+    if (!(y1 > 0 && y0 < h))   /* off the surface: no pixel of it */
+        return 1;
+    if (d->n_seg == d->cap_seg) {
+        size_t cap = d->cap_seg ? 2 * d->cap_seg : 256;
+        area_seg *more = realloc(d->seg, cap * sizeof(*more));
+        if (!more)
+            return 0;
+        d->seg = more;
+        d->cap_seg = cap;
+    }
+    area_seg *sg = &d->seg[d->n_seg++];
+    sg->key = seg_hash(k);
+    sg->area = area;
+    /* a span of a row stays one past the surface on either side: the hull
+     * of spans (areas_changed) is the same */
+    sg->box[0] = (int)floor(fmax(x0, -1));
+    sg->box[1] = (int)floor(fmax(y0, 0));
+    sg->box[2] = (int)ceil(fmin(x1, (double)w + 1));
+    sg->box[3] = (int)ceil(fmin(y1, (double)h));
+    return 1;
+}
+
+/* Lists area @i of @sc into @d: each segment of its outline as cairo is
+ * given it (cm_trace_path), hashed with the area's look, with the pixels its
+ * fill's edge or its line can change. A fill differs between two outlines
+ * only where a ray along a pixel row from a point crosses a segment one has
+ * and not the other (areas_changed). A dashed or hatched area changes
+ * everywhere when anything of it changes: its look hashes all its points. */
+static void
+list_area(cairo_t *cr, const cm_scene *sc, size_t i, damage *d)
+{
+    const cm_scene_area *a = &sc->areas[i];
+    const cm_scene_path *p = CM_SCENE_AREA_PATH(sc, a);
+    cairo_surface_t *t = cairo_get_target(cr);
+    if (cairo_surface_get_type(t) != CAIRO_SURFACE_TYPE_IMAGE || i > INT32_MAX) {
+        d->full = 1;
+        return;
+    }
+    int w = cairo_image_surface_get_width(t), h = cairo_image_surface_get_height(t);
+    cairo_matrix_t m;
+    cairo_get_matrix(cr, &m);
+    double pad = area_line_px(a) / 2 * fmax(fabs(m.xx) + fabs(m.xy), fabs(m.yx) + fabs(m.yy)) + 2;
+    struct {
+        cm_rgba color;
+        size_t index;
+        int claimed, contested, front, gained, polygon;
+    } look;
+    memset(&look, 0, sizeof(look));
+    look.color = a->color;
+    look.index = i;
+    look.claimed = a->is_claimed;
+    look.contested = a->is_contested;
+    look.front = a->is_front;
+    look.gained = a->is_gained;
+    look.polygon = p->is_polygon;
+    seg_key k;
+    memset(&k, 0, sizeof(k));
+    k.area = item_hash(matrix_hash(cr, item_seed), &look, sizeof(look));
+    if (a->is_claimed || a->is_contested) {
+        k.area = item_hash(k.area, p->xy, 2 * p->n_points * sizeof(double));
+        k.area = item_hash(k.area, p->part_start, (p->n_parts + 1) * sizeof(size_t));
+    }
+    int filled = !a->is_front, ok = 1;
+    for (size_t part = 0; ok && part < p->n_parts; part++) {
+        int pen_down = 0, pending = 0;
+        double sx = 0, sy = 0, px = 0, py = 0;   /* the subpath's start, the last point */
+        for (size_t j = p->part_start[part]; ok && j <= p->part_start[part + 1]; j++) {
+            int end = j == p->part_start[part + 1];
+            double x = end ? NAN : p->xy[2 * j], y = end ? NAN : p->xy[2 * j + 1];
+            int lift = !isfinite(x) || !isfinite(y);
+            if (!lift)
+                cairo_user_to_device(cr, &x, &y);
+            if (pending) {   /* the line before, now that what follows it is known */
+                k.last = lift;
+                ok = keep_seg(d, &k, (int)i, pad, w, h);
+                pending = 0;
+            }
+            if (lift) {
+                if (pen_down && (end ? p->is_polygon || filled : filled)) {
+                    k = (seg_key){ k.area, px, py, sx, sy, end && p->is_polygon ? 1 : 2, 0, 0, 0 };
+                    ok = ok && keep_seg(d, &k, (int)i, pad, w, h);
+                }
+                pen_down = 0;
+                continue;
+            }
+            if (pen_down) {
+                int first = k.kind == 3;
+                k = (seg_key){ k.area, px, py, x, y, 0, first, 0, 0 };
+                pending = 1;
+            } else {
+                sx = x;
+                sy = y;
+                k = (seg_key){ k.area, x, y, x, y, 3, 0, 0, 0 };
+                ok = keep_seg(d, &k, (int)i, pad, w, h);
+            }
+            px = x;
+            py = y;
+            pen_down = 1;
+        }
+    }
+    if (!ok)
+        d->nomem = 1;
+}
+
+/* The areas and the fine coast's sea over them, the map's whole rectangle
+ * an item drawn (area_item). Over a cache's ground, each area's segments
+ * are listed (list_area), and when only part of the slice is drawn again
+ * (@d->only), they are drawn clipped to each band of rows across the map in
+ * it (band_over) in turn, and only the areas that reach the band. Returns 0
+ * when out of memory. */
+static int
+paint_areas(cairo_t *cr, const cm_scene *sc)
+{
+    damage *d = cairo_get_user_data(cr, &damage_key);
+    if (!sc->n_areas)
+        return 1;
+    const double *r = sc->base->map_rect;
+    if (d && !d->full && !d->segs_given) {
+        d->n_area = sc->n_areas > INT32_MAX ? INT32_MAX : (int)sc->n_areas;
+        for (size_t i = 0; i < sc->n_areas && !d->full; i++)
+            list_area(cr, sc, i, d);
+    }
+    size_t at = d ? d->n : 0;
+    int drawn = damage_user(cr, r[0], r[1], r[0] + r[2], r[1] + r[3], 0, area_item);
+    int map[4] = { 0, 0, 0, 0 };   /* the map's device pixels: the area_item just listed */
+    if (d && !d->full && d->n == at + 1)
+        memcpy(map, d->r[at], sizeof(map));
+    int(*box)[4] = d && !d->full ? calloc(sc->n_areas, sizeof(*box)) : NULL;
+    if (d && !d->full && !box)
+        return 0;
+    for (size_t j = 0; box && j < d->n_seg; j++) {   /* each area's pixels, from its segments */
+        int *b = box[d->seg[j].area];
+        const int *g = d->seg[j].box;
+        int none = b[2] <= b[0];
+        b[0] = none || g[0] < b[0] ? g[0] : b[0];
+        b[1] = none || g[1] < b[1] ? g[1] : b[1];
+        b[2] = none || g[2] > b[2] ? g[2] : b[2];
+        b[3] = none || g[3] > b[3] ? g[3] : b[3];
+    }
+    /* what the areas and the sea over them reach on the map, after it
+     * (band_over draws the areas again where these are) */
+    for (size_t i = 0; box && i < sc->n_areas; i++)
+        if (box[i][2] > box[i][0])
+            damage_rect(cr, box[i][0], box[i][1], box[i][2], box[i][3], area_item);
+    const cm_scene_base *b = sc->base;
+    for (size_t i = 0; d && !d->full && i < b->n_paths; i++) {
+        const cm_scene_path *p = &b->paths[i];
+        if (p->group != CM_GROUP_SEA && p->group != CM_GROUP_COAST)
+            continue;
+        double x0 = HUGE_VAL, y0 = HUGE_VAL, x1 = -HUGE_VAL, y1 = -HUGE_VAL;
+        for (size_t j = 0; j < p->n_points; j++)
+            if (isfinite(p->xy[2 * j]) && isfinite(p->xy[2 * j + 1])) {
+                x0 = fmin(x0, p->xy[2 * j]);
+                x1 = fmax(x1, p->xy[2 * j]);
+                y0 = fmin(y0, p->xy[2 * j + 1]);
+                y1 = fmax(y1, p->xy[2 * j + 1]);
+            }
+        if (x1 >= x0)
+            damage_user(cr, x0, y0, x1, y1, p->stroke.width_px > 0 ? p->stroke.width_px / 2 : 0,
+                        area_item);
+    }
+    if (!drawn && d && d->dry) {
+        free(box);
+        return 1;
+    }
+    const damage *only = d ? d->only : NULL;
+    double(*hatch)[4] = calloc(sc->n_areas, sizeof(*hatch));
+    if (!hatch) {
+        free(box);
+        return 0;
+    }
+    hatch_extents(cr, sc, hatch);
+    for (size_t k = 0; k < (only ? only->n : 1); k++) {
+        if (only && (map[2] <= map[0] || only->r[k][0] != map[0] || only->r[k][2] != map[2]))
+            continue;   /* not a band across the map (band_over): off it */
+        cairo_save(cr);
+        if (only) {
+            cairo_matrix_t m;
+            cairo_get_matrix(cr, &m);
+            cairo_identity_matrix(cr);
+            cairo_new_path(cr);
+            cairo_rectangle(cr, only->r[k][0], only->r[k][1], only->r[k][2] - only->r[k][0],
+                            only->r[k][3] - only->r[k][1]);
+            cairo_clip(cr);
+            cairo_set_matrix(cr, &m);
+        }
+        draw_areas(cr, sc, (const double(*)[4])hatch, (const int(*)[4])box,
+                   only ? only->r[k] : NULL);
+        draw_sea_again(cr, sc);
+        cairo_restore(cr);
+    }
+    free(hatch);
+    free(box);
+    cairo_set_fill_rule(cr, CAIRO_FILL_RULE_EVEN_ODD);   /* as draw_sea_again leaves it */
+    return 1;
+}
+
 /* What every slice has under its own content: the water, then the base map's
  * paths, clipped to the map. Drawn once per run into a cm_draw_cache for PNG. */
 static void
@@ -891,11 +1178,7 @@ paint_step(cairo_t *cr, const cm_scene *sc, const cm_paint_step *st, const cm_dr
     case CM_PAINT_BASE_MAP:   /* drawn with the water */
         return 1;
     case CM_PAINT_AREAS:   /* the areas and the sea over them: most of the map */
-        if (sc->n_areas)
-            damage_full(cr);
-        draw_areas(cr, sc);
-        draw_sea_again(cr, sc);
-        return 1;
+        return paint_areas(cr, sc);
     case CM_PAINT_MARKERS:
         return draw_markers(cr, sc, st->group);
     case CM_PAINT_LABELS:
@@ -1032,8 +1315,7 @@ canvas_state_free(void *p)
 {
     canvas_state *cs = p;
     if (cs) {
-        free(cs->drawn.r);
-        free(cs->drawn.item);
+        damage_free(&cs->drawn);
         free(cs->changes.r);
         free(cs);
     }
@@ -1111,12 +1393,140 @@ push_rect(damage *d, const int r[4])
     return 1;
 }
 
+/* A band of pixel rows, and the span of one area's changed segments in it. */
+enum { BAND_ROWS = 16 };
+typedef struct band_span {
+    int x0, y0, x1, y1;   /* x1 <= x0: none */
+} band_span;
+
+static int
+by_x0(const void *a, const void *b)
+{
+    const band_span *p = a, *q = b;
+    return (p->x0 > q->x0) - (p->x0 < q->x0);
+}
+
+/* Pushes onto @out the rectangles where the areas of @was and @now can
+ * differ, given which of their segments the other has not (@gone, @came).
+ * Area by area, on a pixel row a fill can differ only between the leftmost
+ * and the rightmost such segment crossing the row (a ray from a point to
+ * either side crosses the same segments of both outlines otherwise, so its
+ * winding is the same), and a line only within its segments' boxes: per band
+ * of rows, the hull of those segments' boxes, merged where the areas' hulls
+ * overlap. 0 when out of memory. */
+static int
+push_area_spans(const damage *was, const unsigned char *gone, const damage *now,
+                const unsigned char *came, damage *out)
+{
+    int n_area = was->n_area > now->n_area ? was->n_area : now->n_area, h = 0;
+    for (size_t j = 0; j < was->n_seg; j++)
+        h = gone[j] && was->seg[j].box[3] > h ? was->seg[j].box[3] : h;
+    for (size_t j = 0; j < now->n_seg; j++)
+        h = came[j] && now->seg[j].box[3] > h ? now->seg[j].box[3] : h;
+    size_t n_bands = (size_t)h / BAND_ROWS + 1;
+    band_span *sp = malloc(n_bands * (size_t)(n_area ? n_area : 1) * sizeof(*sp));
+    if (!sp)
+        return 0;
+    for (size_t b = 0; b < n_bands * (size_t)n_area; b++)
+        sp[b] = (band_span){ INT32_MAX, INT32_MAX, INT32_MIN, INT32_MIN };
+    for (int side = 0; side < 2; side++) {
+        const damage *d = side ? now : was;
+        const unsigned char *out_of = side ? came : gone;
+        for (size_t j = 0; j < d->n_seg; j++) {
+            const area_seg *g = &d->seg[j];
+            if (!out_of[j] || g->area >= n_area || g->box[3] <= g->box[1])
+                continue;
+            for (int b = g->box[1] / BAND_ROWS; b * BAND_ROWS < g->box[3]; b++) {
+                band_span *s = &sp[(size_t)b * (size_t)n_area + (size_t)g->area];
+                int top = b * BAND_ROWS, bottom = top + BAND_ROWS;
+                s->x0 = g->box[0] < s->x0 ? g->box[0] : s->x0;
+                s->x1 = g->box[2] > s->x1 ? g->box[2] : s->x1;
+                s->y0 = g->box[1] > top ? (g->box[1] < s->y0 ? g->box[1] : s->y0)
+                                        : top;
+                s->y1 = g->box[3] < bottom ? (g->box[3] > s->y1 ? g->box[3] : s->y1)
+                                           : bottom;
+            }
+        }
+    }
+    int ok = 1;
+    for (size_t b = 0; ok && b < n_bands; b++) {
+        band_span *row = &sp[b * (size_t)n_area];
+        qsort(row, (size_t)n_area, sizeof(*row), by_x0);
+        band_span cur = { 0, 0, 0, 0 };
+        for (int a = 0; ok && a <= n_area; a++) {
+            int more = a < n_area && row[a].x1 > row[a].x0;
+            if (more && cur.x1 > cur.x0 && row[a].x0 <= cur.x1) {   /* overlaps: one */
+                cur.x1 = row[a].x1 > cur.x1 ? row[a].x1 : cur.x1;
+                cur.y0 = row[a].y0 < cur.y0 ? row[a].y0 : cur.y0;
+                cur.y1 = row[a].y1 > cur.y1 ? row[a].y1 : cur.y1;
+                continue;
+            }
+            if (cur.x1 > cur.x0)
+                ok = push_rect(out, (const int[4]){ cur.x0, cur.y0, cur.x1, cur.y1 });
+            cur = more ? row[a] : (band_span){ 0, 0, 0, 0 };
+        }
+    }
+    free(sp);
+    return ok;
+}
+
+/* Pushes onto @out where the areas of @was and @now can differ: from the
+ * segments one has and the other has not (push_area_spans), or the whole
+ * map (their area_item) when only one has areas: the sea drawn again over
+ * them is drawn or not. 0 when out of memory. */
+static int
+areas_changed(const damage *was, const damage *now, damage *out)
+{
+    if (!was->n_area != !now->n_area) {
+        int ok = 1;
+        for (size_t j = 0; ok && j < was->n; j++)
+            if (was->item[j] == area_item)
+                ok = push_rect(out, was->r[j]);
+        for (size_t i = 0; ok && i < now->n; i++)
+            if (now->item[i] == area_item)
+                ok = push_rect(out, now->r[i]);
+        return ok;
+    }
+    if (!was->n_seg && !now->n_seg)
+        return 1;
+    size_t cap = 64;
+    while (cap < 2 * was->n_seg)
+        cap *= 2;
+    size_t *slot = calloc(cap, sizeof(*slot));   /* 1 + an index of @was's, 0: empty */
+    unsigned char *gone = malloc(was->n_seg + 1), *came = malloc(now->n_seg + 1);
+    int ok = slot && gone && came;
+    for (size_t j = 0; ok && j < was->n_seg; j++) {
+        size_t at = (size_t)was->seg[j].key & (cap - 1);
+        while (slot[at])
+            at = (at + 1) & (cap - 1);
+        slot[at] = j + 1;
+        gone[j] = 1;
+    }
+    for (size_t i = 0; ok && i < now->n_seg; i++) {   /* each of @was's found once at most */
+        size_t at = (size_t)now->seg[i].key & (cap - 1);
+        came[i] = 1;
+        for (; slot[at]; at = (at + 1) & (cap - 1)) {
+            size_t j = slot[at] - 1;
+            if (gone[j] && was->seg[j].key == now->seg[i].key &&
+                was->seg[j].area == now->seg[i].area) {
+                gone[j] = came[i] = 0;
+                break;
+            }
+        }
+    }
+    ok = ok && push_area_spans(was, gone, now, came, out);
+    free(slot);
+    free(gone);
+    free(came);
+    return ok;
+}
+
 /* Into @out (emptied first), the rectangles of the items of @was and of @now
- * that the other does not have at the same place in the same order: where
- * two slices drawn over the same ground can differ. An item of @now is kept
- * when it is the next of @was's with its rectangle and hash; the items of
- * @was skipped to find it, and the items not found, are out. 0 when out of
- * memory. */
+ * that the other does not have at the same place in the same order, and
+ * where their areas differ (areas_changed): where two slices drawn over the
+ * same ground can differ. An item of @now is kept when it is the next of
+ * @was's with its rectangle and hash; the items of @was skipped to find it,
+ * and the items not found, are out. 0 when out of memory. */
 static int
 changed_items(const damage *was, const damage *now, damage *out)
 {
@@ -1126,6 +1536,8 @@ changed_items(const damage *was, const damage *now, damage *out)
     out->n = 0;
     out->full = 0;
     for (size_t i = 0; ok && i < now->n; i++) {
+        if (now->item[i] == area_item)
+            continue;
         size_t j = next;
         while (j < was->n && !(was->item[j] == now->item[i] && now->item[i] != 0 &&
                                memcmp(was->r[j], now->r[i], sizeof(now->r[i])) == 0))
@@ -1138,10 +1550,10 @@ changed_items(const damage *was, const damage *now, damage *out)
         }
     }
     for (size_t j = 0; ok && j < was->n; j++)
-        if (!kept[j])
+        if (!kept[j] && was->item[j] != area_item)
             ok = push_rect(out, was->r[j]);
     free(kept);
-    return ok;
+    return ok && areas_changed(was, now, out);
 }
 
 /* @redo grown by the rectangle of every item of @now that meets it, until
@@ -1157,7 +1569,7 @@ close_over(damage *redo, const damage *now)
     while (ok && grew) {
         grew = 0;
         for (size_t i = 0; ok && i < now->n; i++)
-            if (!in[i] && meets_any(redo, now->r[i])) {
+            if (!in[i] && now->item[i] != area_item && meets_any(redo, now->r[i])) {
                 in[i] = 1;
                 grew = 1;
                 ok = push_rect(redo, now->r[i]);
@@ -1165,6 +1577,71 @@ close_over(damage *redo, const damage *now)
     }
     free(in);
     return ok;
+}
+
+/* @redo's rectangles on the map widened to rows across it, and closed over
+ * @now's items again (close_over) until that changes nothing: the areas
+ * are drawn again clipped to each band of rows in turn (paint_areas).
+ * Cairo gives a clip of whole rows the pixels a drawing without gives
+ * there; not a clip cutting the rows, nor one of several rectangles (it
+ * cuts the polygons by them: 1 level off at their edges). The bands are
+ * apart from each other, and the other rectangles off the map. 0 when out
+ * of memory. */
+static int
+band_over(damage *redo, const damage *now)
+{
+    const int *map = NULL;   /* the map's rectangle: what the areas are drawn in */
+    damage reach = { 0 };    /* what they and the sea over them reach (paint_areas) */
+    for (size_t i = 0; i < now->n; i++)
+        if (now->item[i] == area_item && !map)
+            map = now->r[i];
+        else if (now->item[i] == area_item && !push_rect(&reach, now->r[i])) {
+            free(reach.r);
+            return 0;
+        }
+    if (!map) {
+        free(reach.r);
+        return 1;
+    }
+    for (;;) {
+        for (size_t i = 0; i < redo->n; i++)
+            if (meets(redo->r[i], map) && meets_any(&reach, redo->r[i])) {
+                redo->r[i][0] = map[0];
+                redo->r[i][2] = map[2];
+            }
+        for (size_t i = 0; i < redo->n; i++)   /* bands that meet or touch: one */
+            for (size_t j = i + 1; j < redo->n; j++) {
+                int *a = redo->r[i], *b = redo->r[j];
+                if (a[0] != map[0] || a[2] != map[2] || b[0] != map[0] || b[2] != map[2] ||
+                    a[1] > b[3] || b[1] > a[3])
+                    continue;
+                a[1] = a[1] < b[1] ? a[1] : b[1];
+                a[3] = a[3] > b[3] ? a[3] : b[3];
+                memcpy(redo->r[j], redo->r[--redo->n], sizeof(redo->r[0]));
+                j = i;   /* @a grew: look again from the next */
+            }
+        size_t n = redo->n;
+        if (!close_over(redo, now)) {
+            free(reach.r);
+            return 0;
+        }
+        int grew = 0;   /* an item where the areas reach not inside a band */
+        for (size_t i = n; !grew && i < redo->n; i++) {
+            const int *r = redo->r[i];
+            if (!meets(r, map) || !meets_any(&reach, r))
+                continue;
+            int inside = 0;
+            for (size_t j = 0; !inside && j < n; j++)
+                inside = redo->r[j][0] == map[0] && redo->r[j][2] == map[2] &&
+                         redo->r[j][1] <= r[1] && redo->r[j][3] >= r[3];
+            grew = !inside;
+        }
+        if (!grew) {
+            redo->n = n;
+            free(reach.r);
+            return 1;
+        }
+    }
 }
 
 /* What @scene would draw over @cache's ground on @surface, listed with each
@@ -1214,11 +1691,19 @@ cm_draw_surface(cairo_surface_t *surface, const cm_scene *scene, double scale,
             cm_status ls = list_items(surface, scene, scale, cache, &listed);
             if (ls == CM_OK && !listed.full) {
                 incremental = changed_items(&cs->drawn, &listed, &redo) &&
-                              close_over(&redo, &listed);
+                              close_over(&redo, &listed) &&
+                              (!listed.n_area || band_over(&redo, &listed));
                 ls = incremental ? CM_OK : CM_ERR_NOMEM;
             }
-            free(listed.r);
-            free(listed.item);
+            if (incremental) {   /* the areas' segments as listed: not listed again */
+                now.seg = listed.seg;
+                now.n_seg = listed.n_seg;
+                now.cap_seg = listed.cap_seg;
+                now.n_area = listed.n_area;
+                now.segs_given = 1;
+                listed.seg = NULL;
+            }
+            damage_free(&listed);
             listed_nomem = ls == CM_ERR_NOMEM;
         }
         if (incremental) {
@@ -1253,14 +1738,12 @@ cm_draw_surface(cairo_surface_t *surface, const cm_scene *scene, double scale,
         known &= st == CM_OK;
         cs->since = known && partial ? cs->token : 0;
         cs->token = __atomic_add_fetch(&next_token, 1, __ATOMIC_RELAXED);
-        free(cs->drawn.r);
-        free(cs->drawn.item);
+        damage_free(&cs->drawn);
         cs->drawn = now;
         cs->drawn.full |= !known;
         cs->ground = known ? cache->id : 0;
     } else {
-        free(now.r);
-        free(now.item);
+        damage_free(&now);
     }
     free(redo.r);
     return st;

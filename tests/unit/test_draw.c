@@ -13,6 +13,7 @@
 #include "layout/scene.h"
 #include "draw/sprite.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -152,6 +153,79 @@ static const char overlap_events[] =
     "{\"time\": \"2020-10-09T12:00:00Z\", \"lon\": 45.6, \"lat\": 39.5, \"kind\": \"statement\"},"
     "{\"time\": \"2020-10-09T13:00:00Z\", \"lon\": 47.01, \"lat\": 40.29, \"kind\": \"strike\"}]}";
 
+/* Areas made up for slice @i, as a control layer whose front moves every
+ * slice gives them (layout/control.c): each side's area, west and east of a
+ * front line that wiggles along its whole length and moves east, the area
+ * gained since the slice before between the two fronts, the front line; a
+ * contested area (a dashed edge) that moves down at slice 4, a claimed one
+ * (hatched) one corner of which moves at slice 5, and none of them at slice 2
+ * (the sea drawn over them is not drawn again). A slice drawn over the one
+ * before draws them again only in the rows where they differ (draw.c's
+ * areas_changed). */
+enum { FRONT_POINTS = 41, MAX_SYNTH = 7 };
+static double synth_xy[MAX_SYNTH][2 * (2 * FRONT_POINTS + 4)];
+static size_t synth_parts[MAX_SYNTH][2];
+static cm_scene_path synth_path[MAX_SYNTH];
+
+static double
+front_x(size_t slice, int t)
+{
+    return 380 + 25 * sin(t * 0.5 + (double)slice) + 8 * (double)slice;
+}
+
+static const cm_scene_path *
+synth(int k, const double *xy, size_t n, int polygon)
+{
+    memcpy(synth_xy[k], xy, 2 * n * sizeof(double));
+    synth_parts[k][0] = 0;
+    synth_parts[k][1] = n;
+    synth_path[k] = (cm_scene_path){ .xy = synth_xy[k], .part_start = synth_parts[k],
+                                     .n_points = n, .n_parts = 1, .is_polygon = polygon };
+    return &synth_path[k];
+}
+
+static void
+make_areas(cm_scene *sc, size_t i)
+{
+    double west[2 * (FRONT_POINTS + 2)], east[2 * (FRONT_POINTS + 2)];
+    double gained[4 * FRONT_POINTS], line[2 * FRONT_POINTS];
+    for (int t = 0; t < FRONT_POINTS; t++) {
+        double y = 120 + 4 * t;
+        west[2 * t] = line[2 * t] = front_x(i, t);
+        west[2 * t + 1] = line[2 * t + 1] = y;
+        east[2 * (FRONT_POINTS - 1 - t)] = front_x(i, t);
+        east[2 * (FRONT_POINTS - 1 - t) + 1] = y;
+        gained[2 * t] = i ? front_x(i - 1, t) : 0;
+        gained[2 * t + 1] = y;
+        gained[2 * (2 * FRONT_POINTS - 1 - t)] = front_x(i, t);
+        gained[2 * (2 * FRONT_POINTS - 1 - t) + 1] = y;
+    }
+    memcpy(west + 2 * FRONT_POINTS, (double[]){ 150, 280, 150, 120 }, 4 * sizeof(double));
+    memcpy(east + 2 * FRONT_POINTS, (double[]){ 650, 120, 650, 280 }, 4 * sizeof(double));
+    double dy = i >= 4 ? 30 : 0, corner = i >= 5 ? 40 : 0;   /* rows it leaves, rows it takes */
+    double contested[8] = { 200, 390 + dy, 260, 390 + dy, 260, 440 + dy, 200, 440 + dy };
+    double claimed[6] = { 560, 140, 640 + corner, 150, 600, 230 };
+    cm_rgba am = { 0.2, 0.4, 0.8, 0.28 }, az = { 0.8, 0.3, 0.2, 0.28 };
+    free(sc->areas);
+    sc->areas = calloc(MAX_SYNTH, sizeof(*sc->areas));
+    sc->n_areas = sc->cap_areas = 0;
+    if (!sc->areas || i == 2)
+        return;
+    sc->cap_areas = MAX_SYNTH;
+    cm_scene_area *a = sc->areas;
+    size_t n = 0;
+    a[n++] = (cm_scene_area){ .own = synth(0, west, FRONT_POINTS + 2, 1), .color = am };
+    a[n++] = (cm_scene_area){ .own = synth(1, east, FRONT_POINTS + 2, 1), .color = az };
+    a[n++] = (cm_scene_area){ .own = synth(2, contested, 4, 1), .color = az, .is_contested = 1 };
+    a[n++] = (cm_scene_area){ .own = synth(3, claimed, 3, 1), .color = am, .is_claimed = 1 };
+    if (i)
+        a[n++] = (cm_scene_area){ .own = synth(4, gained, 2 * FRONT_POINTS, 1), .color = am,
+                                  .is_gained = 1 };
+    a[n++] = (cm_scene_area){ .own = synth(5, line, FRONT_POINTS, 0),
+                              .color = { 0.1, 0.1, 0.1, 0.85 }, .is_front = 1 };
+    sc->n_areas = n;
+}
+
 /* Every slice of @events drawn in turn over one cache for each of @n_scales
  * scales, the scales taking turns as in an HTML run (each slice restores only
  * what the one before of its size drew, and the PNG writer reads only where
@@ -159,7 +233,7 @@ static const char overlap_events[] =
 static void
 check_sequence(const cm_events *events, cm_layer **layers, const cm_projection *proj,
                const cm_style *style, const cm_gazetteer *gaz, const double bbox[4],
-               const double *scales, int n_scales)
+               const double *scales, int n_scales, void (*areas)(cm_scene *, size_t))
 {
     cm_slices *slices = NULL;
     cm_scene_base *base = NULL;
@@ -176,6 +250,8 @@ check_sequence(const cm_events *events, cm_layer **layers, const cm_projection *
         cm_scene *prev = NULL, *scene = NULL;
         for (size_t i = 0; i < n; i++) {
             CHECK_INT(cm_scene_layout(&scene, base, cm_slices_get(slices, i), prev), CM_OK);
+            if (areas && scene)
+                areas(scene, i);
             for (int k = 0; k < n_scales && k < 2; k++) {
                 snprintf(path, sizeof(path), "seq-%d-%d-%zu.png", pass, k, i);
                 if (pass == 0)
@@ -364,13 +440,14 @@ main(void)
     check_formats();
     /* in turn over one cache, with shaded areas (the example) and without */
     static const double one[1] = { 1 }, both[2] = { 1, 2 };
-    check_sequence(events, layers, proj, style, gaz, bbox, one, 1);
+    check_sequence(events, layers, proj, style, gaz, bbox, one, 1, NULL);
     cm_events *plain = NULL;
     char *seq_path = fixture_write("seq-events", seq_events);
     CHECK_INT(cm_events_load(&plain, seq_path, gaz, NULL), CM_OK);
     if (plain) {
-        check_sequence(plain, layers, proj, style, gaz, bbox, one, 1);
-        check_sequence(plain, layers, proj, style, gaz, bbox, both, 2);   /* taking turns */
+        check_sequence(plain, layers, proj, style, gaz, bbox, one, 1, NULL);
+        check_sequence(plain, layers, proj, style, gaz, bbox, both, 2, NULL);   /* taking turns */
+        check_sequence(plain, layers, proj, style, gaz, bbox, both, 2, make_areas);
     }
     cm_events_destroy(plain);
     unlink(seq_path);
@@ -379,7 +456,7 @@ main(void)
     char *overlap_path = fixture_write("overlap-events", overlap_events);
     CHECK_INT(cm_events_load(&overlap, overlap_path, gaz, NULL), CM_OK);
     if (overlap)
-        check_sequence(overlap, layers, proj, style, gaz, bbox, both, 2);
+        check_sequence(overlap, layers, proj, style, gaz, bbox, both, 2, NULL);
     cm_events_destroy(overlap);
     unlink(overlap_path);
     free(overlap_path);
