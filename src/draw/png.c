@@ -502,8 +502,10 @@ filter_spans(const image *im, cm_deflate *d, const cm_png_changes *ch)
         free(tmp);
         return 0;
     }
-    memcpy(r, ch->rects, n * sizeof(*r));
-    qsort(r, n, sizeof(*r), by_top);
+    if (n) {   /* none: an image the same as the one before */
+        memcpy(r, ch->rects, n * sizeof(*r));
+        qsort(r, n, sizeof(*r), by_top);
+    }
     for (int y = 0; y < im->height; y++) {
         size_t kept = 0;
         for (size_t i = 0; i < n_live; i++)
