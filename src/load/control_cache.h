@@ -28,11 +28,6 @@ typedef struct cm_control_cache_entry {
     int may_write;       /* the file is old enough that a change after sb shows */
 } cm_control_cache_entry;
 
-/* The folder of prepared copies: $CONFLICTMAP_CACHE ("off" or empty: none),
- * else $XDG_CACHE_HOME/conflictmap, else $HOME/.cache/conflictmap. Written to
- * @out (size @n); 0 when there is none. */
-int cm_control_cache_dir(char *out, size_t n);
-
 /* Looks for a prepared copy of the layer at @path read with @side (NULL: the
  * features' own), @status (-1: the features' own) and, for a folder's file,
  * @from and @to (@dated). Fills @e (cm_control_cache_done() frees it).

@@ -102,12 +102,12 @@ done
 # the layer changed (the front 0.2 degree east): read again, as without copies
 layer layer.geojson 0.2
 sleep 3
-touch -d '-2 hours' "$copy.tmp-abandoned"   # a run stopped while writing, long ago
-touch "$copy.tmp-writing"                   # another run writing now
+touch -d '-2 hours' "$copy.abandoned000.tmp"   # a run stopped while writing, long ago
+touch "$copy.writing00000.tmp"                   # another run writing now
 render changed || fail "run after the layer changed failed: $(cat changed.err)"
-[ -e "$copy.tmp-abandoned" ] && fail "a copy's temporary file of 2 hours ago was left"
-[ -e "$copy.tmp-writing" ] || fail "a copy's temporary file in the making was removed"
-rm -f "$copy.tmp-writing"
+[ -e "$copy.abandoned000.tmp" ] && fail "a copy's temporary file of 2 hours ago was left"
+[ -e "$copy.writing00000.tmp" ] || fail "a copy's temporary file in the making was removed"
+rm -f "$copy.writing00000.tmp"
 CONFLICTMAP_CACHE=off render uncached || fail "run without copies failed: $(cat uncached.err)"
 same changed uncached || fail "after the layer changed, the run differs from one without copies"
 same fresh changed && fail "after the layer changed, the map is the old one"
