@@ -348,26 +348,94 @@ long_edge(const double *p, const double *q, int *steps)
     return 1;
 }
 
+/* fmin() and fmax() of two numbers not NaN, inline (the library's were a
+ * call each, several per vertex); @a NaN gives @b, as theirs do. */
+static inline double
+min2(double a, double b)
+{
+    return b < a || a != a ? b : a;
+}
+
+static inline double
+max2(double a, double b)
+{
+    return b > a || a != a ? b : a;
+}
+
+/* @v clamped to [-1, 1], as fmax(-1, fmin(1, @v)) (NaN gives 1). */
+static inline double
+clamp1(double v)
+{
+    return !(v <= 1) ? 1 : v < -1 ? -1 : v;
+}
+
+/* sin(@d) and cos(@d) - 1 for |@d| <= SMALL_ANGLE by their Taylor series,
+ * the first term left out well below a unit in the last place (|@d|^15 / 15!
+ * and |@d|^16 / 16! are below 1e-19 of them there). */
+#define SMALL_ANGLE 0.35
+static inline void
+small_sincos(double d, double *s, double *cm1)
+{
+    double d2 = d * d;
+    *s = d + d * d2 * (-1.0 / 6 + d2 * (1.0 / 120 + d2 * (-1.0 / 5040 + d2 * (1.0 / 362880 +
+         d2 * (-1.0 / 39916800 + d2 * (1.0 / 6227020800.0))))));
+    *cm1 = d2 * (-0.5 + d2 * (1.0 / 24 + d2 * (-1.0 / 720 + d2 * (1.0 / 40320 +
+           d2 * (-1.0 / 3628800 + d2 * (1.0 / 479001600.0 + d2 * (-1.0 / 87178291200.0)))))));
+}
+
+/* authalic_q() of the latitude whose sine is @s: its log as the series of
+ * atanh(e s) / (e s) = sum (e² s²)^k / (2k + 1), whose ninth term is below
+ * 1e-19 of the first (e² s² <= e² < 0.0067). */
+static inline double
+authalic_q_of_sine(double s)
+{
+    const double e2 = WGS84_F * (2 - WGS84_F);
+    double t = e2 * s * s;
+    double p = 1 + t * (1.0 / 3 + t * (1.0 / 5 + t * (1.0 / 7 + t * (1.0 / 9 + t * (1.0 / 11 +
+               t * (1.0 / 13 + t * (1.0 / 15 + t * (1.0 / 17))))))));
+    return (1 - e2) * s * (1 / (1 - t) + p);
+}
+
 /* The area of the ring @xy (@n longitude, latitude pairs in degrees, closed
  * or not, its edges at most about 2 km) in the Lambert azimuthal equal-area
  * projection of the ellipsoid (the authalic sphere's, Snyder's (3-11) and
- * (24-2)) centred on the middle of its box (@lon0, @lat0), in m². */
+ * (24-2)) centred on the middle of its box (@lon0, @lat0), in m². The
+ * sines and cosines of each vertex are taken by series about the centre
+ * (the ring is within 15 degrees of it) and q's log by its series, not by
+ * the library's sin(), cos() and log() (most of the measure's instructions:
+ * bench/control's areas that changed hands have half a million vertices):
+ * the same to a unit or two in the last place, 1e-15 of the area. */
 static double
 laea_area_m2(const double *xy, size_t n, double lon0, double lat0)
 {
     const double rad = M_PI / 180, qp = authalic_q(M_PI / 2);
-    double b1 = asin(fmax(-1, fmin(1, authalic_q(lat0 * rad) / qp)));
+    double b1 = asin(clamp1(authalic_q(lat0 * rad) / qp));
     double sb1 = sin(b1), cb1 = cos(b1), sum = 0, x0 = 0, y0 = 0, px = 0, py = 0;
+    double phi0 = lat0 * rad, sphi0 = sin(phi0), cphi0 = cos(phi0);
     for (size_t i = 0; i < n; i++) {
+        /* the latitude's sine about the centre's: sin(phi0 + d) */
+        double phi = xy[2 * i + 1] * rad, d = phi - phi0, sphi, s, cm1;
+        if (fabs(d) <= SMALL_ANGLE) {
+            small_sincos(d, &s, &cm1);
+            sphi = sphi0 + (sphi0 * cm1 + cphi0 * s);
+        } else
+            sphi = sin(phi);
         /* the authalic latitude b's sine and cosine, without b */
-        double sb = fmax(-1, fmin(1, authalic_q(xy[2 * i + 1] * rad) / qp));
+        double sb = clamp1(authalic_q_of_sine(sphi) / qp);
         double cb = sqrt(1 - sb * sb);
         /* remainder() returns its argument unchanged within half a turn */
-        double dl = (xy[2 * i] - lon0) * rad;
+        double dl = (xy[2 * i] - lon0) * rad, sdl, cdl;
         if (!(fabs(dl) < M_PI))
             dl = remainder(dl, 2 * M_PI);
-        double sdl = sin(dl), cdl = cos(dl);
-        double k = sqrt(2 / fmax(1e-12, 1 + sb1 * sb + cb1 * cb * cdl));
+        if (fabs(dl) <= SMALL_ANGLE) {
+            small_sincos(dl, &sdl, &cm1);
+            cdl = 1 + cm1;
+        } else {
+            sdl = sin(dl);
+            cdl = cos(dl);
+        }
+        double den = 1 + sb1 * sb + cb1 * cb * cdl;
+        double k = sqrt(2 / (den > 1e-12 ? den : 1e-12));   /* fmax(1e-12, den) */
         double x = k * cb * sdl, y = k * (cb1 * sb - sb1 * cb * cdl);
         if (i == 0) {
             x0 = x;
@@ -407,13 +475,13 @@ ring_area_m2(const double *xy, size_t n)
         int steps;
         if (long_edge(&xy[2 * i], &xy[2 * j], &steps))
             extra += (size_t)steps - 1;
-        lat_lo = fmin(lat_lo, xy[2 * i + 1]);
-        lat_hi = fmax(lat_hi, xy[2 * i + 1]);
+        lat_lo = min2(lat_lo, xy[2 * i + 1]);
+        lat_hi = max2(lat_hi, xy[2 * i + 1]);
         double off = xy[2 * i] - xy[0];
         if (!(fabs(off) < 180))
             off = remainder(off, 360);
-        west = fmin(west, off);
-        east = fmax(east, off);
+        west = min2(west, off);
+        east = max2(east, off);
     }
     double lon0 = xy[0] + (west + east) / 2, lat0 = (lat_lo + lat_hi) / 2, span = east - west;
     struct geod_geodesic g;
@@ -667,12 +735,24 @@ layout_control_cache_destroy(struct layout_control_cache *c)
  * features (two sides' areas along a front, two versions of one side's
  * area) is cut at the same points and simplified the same way in both:
  * no sliver opens between them, nor along a front that did not move. */
+/* llround(@v), inline where |@v| < 2^52 (the library's was a call for each
+ * coordinate of every ring simplified): its fraction, v - trunc(v), is exact. */
+static inline long long
+round_half_away(double v)
+{
+    if (!(fabs(v) < 4503599627370496.0))
+        return llround(v);
+    long long i = (long long)v;   /* toward zero */
+    double f = v - (double)i;
+    return f >= 0.5 ? i + 1 : f <= -0.5 ? i - 1 : i;
+}
+
 static int
 is_anchor(const double *p)
 {
     /* to 1e-7 degree (a centimetre): the same layer written by another
      * program, its coordinates in other last digits, is cut at the same points */
-    uint64_t x = (uint64_t)llround(p[0] * 1e7), y = (uint64_t)llround(p[1] * 1e7);
+    uint64_t x = (uint64_t)round_half_away(p[0] * 1e7), y = (uint64_t)round_half_away(p[1] * 1e7);
     uint64_t h = x * 0x9E3779B97F4A7C15u ^ (y + 0x632BE59BD9B4E019u);
     h ^= h >> 31;
     h *= 0xBF58476D1CE4E5B9u;
@@ -1198,8 +1278,8 @@ add_windows(const oedge *e, size_t n, const wrect *other, wrect *w, size_t *nw)
     for (size_t i = 0; i < n; i++) {
         if (e[i].shared)
             continue;
-        wrect r = { fmin(e[i].p[0], e[i].q[0]), fmin(e[i].p[1], e[i].q[1]),
-                    fmax(e[i].p[0], e[i].q[0]), fmax(e[i].p[1], e[i].q[1]) };
+        wrect r = { min2(e[i].p[0], e[i].q[0]), min2(e[i].p[1], e[i].q[1]),
+                    max2(e[i].p[0], e[i].q[0]), max2(e[i].p[1], e[i].q[1]) };
         if (!rects_meet(&r, other))
             continue;   /* no point of it is in the other area */
         size_t k = 0;
@@ -1211,10 +1291,10 @@ add_windows(const oedge *e, size_t n, const wrect *other, wrect *w, size_t *nw)
         /* merged with every window it meets, until none meets another */
         for (size_t j = 0; j < *nw;)
             if (rects_meet(&w[j], &r)) {
-                r.x0 = fmin(r.x0, w[j].x0);
-                r.y0 = fmin(r.y0, w[j].y0);
-                r.x1 = fmax(r.x1, w[j].x1);
-                r.y1 = fmax(r.y1, w[j].y1);
+                r.x0 = min2(r.x0, w[j].x0);
+                r.y0 = min2(r.y0, w[j].y0);
+                r.x1 = max2(r.x1, w[j].x1);
+                r.y1 = max2(r.y1, w[j].y1);
                 w[j] = w[--*nw];
                 j = 0;
             } else
@@ -1231,10 +1311,10 @@ edges_box(const oedge *e, size_t n, wrect *r)
 {
     *r = (wrect){ HUGE_VAL, HUGE_VAL, -HUGE_VAL, -HUGE_VAL };
     for (size_t i = 0; i < n; i++) {
-        r->x0 = fmin(r->x0, fmin(e[i].p[0], e[i].q[0]));
-        r->y0 = fmin(r->y0, fmin(e[i].p[1], e[i].q[1]));
-        r->x1 = fmax(r->x1, fmax(e[i].p[0], e[i].q[0]));
-        r->y1 = fmax(r->y1, fmax(e[i].p[1], e[i].q[1]));
+        r->x0 = min2(r->x0, min2(e[i].p[0], e[i].q[0]));
+        r->y0 = min2(r->y0, min2(e[i].p[1], e[i].q[1]));
+        r->x1 = max2(r->x1, max2(e[i].p[0], e[i].q[0]));
+        r->y1 = max2(r->y1, max2(e[i].p[1], e[i].q[1]));
     }
     return n > 0;
 }
@@ -1289,8 +1369,8 @@ overlap_by_windows(GEOSContextHandle_t ctx, const GEOSGeometry *a, const GEOSGeo
             const wrect *other = k ? &box_a : &box_b;
             for (size_t i = 0, n = k ? nb : na; i < n; i++)
                 near += !e[i].shared &&
-                        rects_meet(&(wrect){ fmin(e[i].p[0], e[i].q[0]), fmin(e[i].p[1], e[i].q[1]),
-                                             fmax(e[i].p[0], e[i].q[0]), fmax(e[i].p[1], e[i].q[1]) },
+                        rects_meet(&(wrect){ min2(e[i].p[0], e[i].q[0]), min2(e[i].p[1], e[i].q[1]),
+                                             max2(e[i].p[0], e[i].q[0]), max2(e[i].p[1], e[i].q[1]) },
                                    other);
         }
         if (near > 64 + (na + nb) / 16)
@@ -1390,9 +1470,9 @@ front_by_windows(GEOSContextHandle_t ctx, const GEOSGeometry *a, const GEOSGeome
     for (size_t k = 0; ok && k < nw; k++) {
         for (size_t i = 0; i < na; i++) {
             const oedge *x = &ea[i];
-            sel[i] = !x->shared && fmin(x->p[0], x->q[0]) >= w[k].x0 &&
-                     fmax(x->p[0], x->q[0]) <= w[k].x1 && fmin(x->p[1], x->q[1]) >= w[k].y0 &&
-                     fmax(x->p[1], x->q[1]) <= w[k].y1;
+            sel[i] = !x->shared && min2(x->p[0], x->q[0]) >= w[k].x0 &&
+                     max2(x->p[0], x->q[0]) <= w[k].x1 && min2(x->p[1], x->q[1]) >= w[k].y0 &&
+                     max2(x->p[1], x->q[1]) <= w[k].y1;
         }
         size_t first = n_lines;
         ok = edge_runs(ctx, ea, na, sel, &lines, &n_lines, &cap_lines, &buf, &cap_buf);
