@@ -67,8 +67,19 @@ struct layout_territory {
     size_t ground_area[2];     /* their areas' indexes, */
     struct oedge *ground;      /* the edges of their boundaries that only one of them has */
     size_t n_ground;
+    struct projected *projected;   /* the points its paths were projected at, by their
+                                      longitude and latitude: a power of 2 of slots */
+    size_t n_projected, cap_projected;
+    const struct layout_territory *prev;   /* while it is made: the previous state's */
     GEOSContextHandle_t ctx;
 };
+
+/* A point of a territory's paths in longitude and latitude and in the map's
+ * pixels (cm_projection_forward()). */
+typedef struct projected {
+    double lonlat[2], xy[2];
+    int used;
+} projected;
 
 static void
 free_path(cm_scene_path *p)
@@ -94,6 +105,7 @@ layout_territory_unref(layout_territory *t)
     free(t->full);
     free(t->overlap);
     free(t->ground);
+    free(t->projected);
     free(t->key);
     if (t->ctx)
         GEOS_finish_r(t->ctx);
@@ -309,6 +321,7 @@ feature_geometry(GEOSContextHandle_t ctx, const cm_control *c, const cm_control_
 
 typedef struct sink {
     layout *L;
+    layout_territory *t;       /* whose paths they are (project_paths()) */
     cm_scene_path *p;          /* NULL: measured only */
     size_t cap_points, cap_parts;
     double *scratch;           /* a ring's points when there is no path */
@@ -519,6 +532,98 @@ ring_area_m2(const double *xy, size_t n)
     return area;
 }
 
+static uint64_t point_bits(const double *p);
+
+/* The slot of @t's projected points that has @ll (bit for bit), or the
+ * empty slot where it would go; NULL when there are no slots. */
+static projected *
+find_projected(const layout_territory *t, const double *ll, uint64_t h)
+{
+    if (!t || !t->cap_projected)
+        return NULL;
+    size_t mask = t->cap_projected - 1;
+    for (size_t i = h & mask;; i = (i + 1) & mask) {
+        projected *e = &t->projected[i];
+        if (!e->used || memcmp(e->lonlat, ll, sizeof e->lonlat) == 0)
+            return e;
+    }
+}
+
+/* Notes in @t that @ll projects at @xy; out of memory, it is only not noted. */
+static void
+note_projected(layout_territory *t, const double *ll, const double *xy, uint64_t h)
+{
+    if (2 * (t->n_projected + 1) > t->cap_projected) {
+        size_t cap = t->cap_projected ? 2 * t->cap_projected : 4096;
+        projected *slots = calloc(cap, sizeof(*slots));
+        if (!slots)
+            return;
+        for (size_t i = 0; i < t->cap_projected; i++) {
+            const projected *e = &t->projected[i];
+            if (!e->used)
+                continue;
+            size_t k = point_bits(e->lonlat) & (cap - 1);
+            while (slots[k].used)
+                k = (k + 1) & (cap - 1);
+            slots[k] = *e;
+        }
+        free(t->projected);
+        t->projected = slots;
+        t->cap_projected = cap;
+    }
+    projected *e = find_projected(t, ll, h);
+    if (e->used)
+        return;
+    memcpy(e->lonlat, ll, sizeof e->lonlat);
+    memcpy(e->xy, xy, sizeof e->xy);
+    e->used = 1;
+    t->n_projected++;
+}
+
+/* Projects the @n points of @xy (longitude, latitude) into the map's pixels
+ * in place, as cm_projection_forward() does, each point once per state: a
+ * point already projected for this state's paths or the previous state's is
+ * taken from there. Most are: a state's fronts are pieces of its areas'
+ * boundaries, and what changed hands is made of pieces of this state's areas
+ * and the previous one's, simplified alike (a thousand instructions a point
+ * through PROJ). */
+static void
+project_paths(layout *L, layout_territory *t, double *xy, size_t n)
+{
+    size_t *miss = t ? malloc(n * sizeof(*miss)) : NULL;
+    double *ll = miss ? malloc(2 * n * sizeof(*ll)) : NULL;
+    if (!ll) {
+        free(miss);
+        cm_projection_forward(L->b->proj, xy, n);
+        return;
+    }
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++) {
+        uint64_t h = point_bits(xy + 2 * i);
+        const projected *e = find_projected(t, xy + 2 * i, h);
+        if (e && e->used) {
+            memcpy(xy + 2 * i, e->xy, sizeof e->xy);
+            continue;
+        }
+        e = find_projected(t->prev, xy + 2 * i, h);
+        if (e && e->used) {   /* noted in this state's too, for the next */
+            note_projected(t, xy + 2 * i, e->xy, h);
+            memcpy(xy + 2 * i, e->xy, sizeof e->xy);
+            continue;
+        }
+        memcpy(ll + 2 * m, xy + 2 * i, 2 * sizeof(double));
+        miss[m++] = i;
+    }
+    cm_projection_forward(L->b->proj, ll, m);   /* the others, in place */
+    for (size_t j = 0; j < m; j++) {
+        double *q = xy + 2 * miss[j];   /* still its longitude, latitude */
+        note_projected(t, q, ll + 2 * j, point_bits(q));
+        memcpy(q, ll + 2 * j, 2 * sizeof(double));
+    }
+    free(ll);
+    free(miss);
+}
+
 static void
 put_line(sink *s, GEOSContextHandle_t ctx, const GEOSGeometry *line, int sign)
 {
@@ -557,7 +662,7 @@ put_line(sink *s, GEOSContextHandle_t ctx, const GEOSGeometry *line, int sign)
     s->km2 += sign * m2 / 1e6;
     if (!p)
         return;
-    cm_projection_forward(s->L->b->proj, xy, n);
+    project_paths(s->L, s->t, xy, n);
     size_t k = 0;
     for (unsigned i = 0; i < n; i++)
         if (isfinite(xy[2 * i]) && isfinite(xy[2 * i + 1])) {
@@ -629,6 +734,7 @@ add_area(layout *L, layout_territory *t, size_t *cap, GEOSGeometry *g, const cha
     sink s;
     memset(&s, 0, sizeof s);
     s.L = L;
+    s.t = t;
     s.p = &a->path;
     s.measure = !km2;
     s.ok = 1;
@@ -1863,6 +1969,7 @@ make_territory(layout *L, tkey *key, size_t n_key, const layout_territory *prev)
     t->refs = 1;
     t->key = key;
     t->n_key = n_key;
+    t->prev = prev;
     t->ctx = cm_geos_load() ? NULL : GEOS_init_r();   /* loaded by run_load_control() */
     size_t cap = 0;
     int ok = t->ctx != NULL;
@@ -2007,6 +2114,7 @@ make_territory(layout *L, tkey *key, size_t n_key, const layout_territory *prev)
     for (int k = 0; k < 2; k++)
         if (two_gain[k])
             GEOSGeom_destroy_r(t->ctx, two_gain[k]);
+    t->prev = NULL;   /* it may go before this one */
     if (!ok) {
         layout_territory_unref(t);
         return NULL;
