@@ -319,9 +319,12 @@ feature_geometry(GEOSContextHandle_t ctx, const cm_control *c, const cm_control_
 
 /* ---- GEOS geometries to paths and square kilometres ------------------------------------- */
 
+typedef struct dense_memo dense_memo;   /* ring_area_m2() */
+
 typedef struct sink {
     layout *L;
     layout_territory *t;       /* whose paths they are (project_paths()) */
+    dense_memo *dense;         /* for ring_area_m2(), or NULL */
     cm_scene_path *p;          /* NULL: measured only */
     size_t cap_points, cap_parts;
     double *scratch;           /* a ring's points when there is no path */
@@ -476,8 +479,84 @@ laea_area_m2(const double *xy, size_t n, double lon0, double lat0)
  * geodesic areas of the many small rings of the area that changed hands were a
  * third of a slice's territory with a large control layer (bench/control).
  * Returns -1 when out of memory. */
+/* Long edges split along their geodesics, by their ends (bit for bit, in
+ * their direction): the control layers' features share theirs (the edges of
+ * the ground that no front moves, bench/control's box: 13,000 points on
+ * geodesics, a thousand instructions each, for every feature). Used only by
+ * who holds the control cache's lock for writing. */
+typedef struct dense_edge {
+    double p[2], q[2];
+    size_t at;                 /* its steps - 1 points in the memo's points */
+    int steps;                 /* 0: an empty slot */
+} dense_edge;
+
+struct dense_memo {
+    dense_edge *slot;          /* a power of 2 of them */
+    size_t n, cap;
+    double *points;
+    size_t n_points, cap_points;
+};
+
+static void
+dense_memo_clear(dense_memo *m)
+{
+    free(m->slot);
+    free(m->points);
+    memset(m, 0, sizeof(*m));
+}
+
+static uint64_t edge_hash(const double *p, const double *q);
+
+static dense_edge *
+dense_find(const dense_memo *m, const double *p, const double *q)
+{
+    if (!m || !m->cap)
+        return NULL;
+    for (size_t i = (size_t)edge_hash(p, q) & (m->cap - 1);; i = (i + 1) & (m->cap - 1)) {
+        dense_edge *e = &m->slot[i];
+        if (!e->steps || (memcmp(e->p, p, sizeof e->p) == 0 && memcmp(e->q, q, sizeof e->q) == 0))
+            return e;
+    }
+}
+
+/* Notes the @steps - 1 points @pt of the edge from @p to @q; out of memory,
+ * they are only not noted. */
+static void
+dense_note(dense_memo *m, const double *p, const double *q, int steps, const double *pt)
+{
+    if (2 * (m->n + 1) > m->cap) {
+        size_t cap = m->cap ? 2 * m->cap : 64;
+        dense_edge *slot = calloc(cap, sizeof(*slot));
+        if (!slot)
+            return;
+        for (size_t i = 0; i < m->cap; i++)
+            if (m->slot[i].steps) {
+                size_t k = (size_t)edge_hash(m->slot[i].p, m->slot[i].q) & (cap - 1);
+                while (slot[k].steps)
+                    k = (k + 1) & (cap - 1);
+                slot[k] = m->slot[i];
+            }
+        free(m->slot);
+        m->slot = slot;
+        m->cap = cap;
+    }
+    size_t len = 2 * (size_t)(steps - 1);
+    if (!CM_RESERVE(m->points, m->cap_points, m->n_points + len))
+        return;
+    dense_edge *e = dense_find(m, p, q);
+    if (e->steps)
+        return;
+    memcpy(m->points + m->n_points, pt, len * sizeof(double));
+    memcpy(e->p, p, sizeof e->p);
+    memcpy(e->q, q, sizeof e->q);
+    e->at = m->n_points;
+    e->steps = steps;
+    m->n_points += len;
+    m->n++;
+}
+
 static double
-ring_area_m2(const double *xy, size_t n)
+ring_area_m2(const double *xy, size_t n, dense_memo *memo)
 {
     if (n < 3)
         return 0;
@@ -497,9 +576,12 @@ ring_area_m2(const double *xy, size_t n)
         east = max2(east, off);
     }
     double lon0 = xy[0] + (west + east) / 2, lat0 = (lat_lo + lat_hi) / 2, span = east - west;
+    int wide = lat_hi - lat_lo > 30 || span > 30 || extra > 1000000;
+    if (!wide && extra == 0)
+        return laea_area_m2(xy, n, lon0, lat0);
     struct geod_geodesic g;
     geod_init(&g, WGS84_A, WGS84_F);
-    if (lat_hi - lat_lo > 30 || span > 30 || extra > 1000000) {
+    if (wide) {
         struct geod_polygon poly;
         double area = 0, perimeter = 0;
         geod_polygon_init(&poly, 0);
@@ -508,8 +590,6 @@ ring_area_m2(const double *xy, size_t n)
         geod_polygon_compute(&g, &poly, 0, 1, &area, &perimeter);
         return fabs(area);
     }
-    if (extra == 0)
-        return laea_area_m2(xy, n, lon0, lat0);
     double *dense = malloc(2 * (n + extra) * sizeof(double));
     if (!dense)
         return -1;
@@ -522,10 +602,19 @@ ring_area_m2(const double *xy, size_t n)
         k++;
         if (!long_edge(&xy[2 * i], &xy[2 * j], &steps))
             continue;
+        const dense_edge *e = dense_find(memo, &xy[2 * i], &xy[2 * j]);
+        if (e && e->steps == steps) {
+            memcpy(dense + 2 * k, memo->points + e->at, 2 * (size_t)(steps - 1) * sizeof(double));
+            k += (size_t)steps - 1;
+            continue;
+        }
         struct geod_geodesicline line;
+        size_t k0 = k;
         geod_inverseline(&line, &g, xy[2 * i + 1], xy[2 * i], xy[2 * j + 1], xy[2 * j], 0);
         for (int m = 1; m < steps; m++, k++)
             geod_position(&line, line.s13 * m / steps, &dense[2 * k + 1], &dense[2 * k], NULL);
+        if (memo && steps > 1)
+            dense_note(memo, &xy[2 * i], &xy[2 * j], steps, dense + 2 * k0);
     }
     double area = laea_area_m2(dense, k, lon0, lat0);
     free(dense);
@@ -654,7 +743,7 @@ put_line(sink *s, GEOSContextHandle_t ctx, const GEOSGeometry *line, int sign)
         return;
     }
     /* a ring's area, before it is projected */
-    double m2 = sign && s->measure ? ring_area_m2(xy, n) : 0;
+    double m2 = sign && s->measure ? ring_area_m2(xy, n, s->dense) : 0;
     if (m2 < 0) {
         s->ok = 0;
         return;
@@ -679,7 +768,8 @@ put_line(sink *s, GEOSContextHandle_t ctx, const GEOSGeometry *line, int sign)
 
 /* The area of @g on the ellipsoid in km², as put_geometry() measures it; -1
  * when out of memory. */
-static double measure_km2(layout *L, GEOSContextHandle_t ctx, const GEOSGeometry *g);
+static double measure_km2(layout *L, GEOSContextHandle_t ctx, const GEOSGeometry *g,
+                          dense_memo *dense);
 
 static void
 put_geometry(sink *s, GEOSContextHandle_t ctx, const GEOSGeometry *g)
@@ -745,11 +835,12 @@ add_area(layout *L, layout_territory *t, size_t *cap, GEOSGeometry *g, const cha
 }
 
 static double
-measure_km2(layout *L, GEOSContextHandle_t ctx, const GEOSGeometry *g)
+measure_km2(layout *L, GEOSContextHandle_t ctx, const GEOSGeometry *g, dense_memo *dense)
 {
     sink s;
     memset(&s, 0, sizeof s);
     s.L = L;
+    s.dense = dense;
     s.measure = 1;
     s.ok = 1;
     put_geometry(&s, ctx, g);
@@ -797,6 +888,7 @@ struct layout_control_cache {
     size_t n_pieces, cap_pieces;
     unsigned char *keep;       /* the pieces' kept flags */
     size_t n_keep, cap_keep;
+    dense_memo dense;          /* the features' long edges split, for their km² */
 };
 
 static void
@@ -807,6 +899,7 @@ clear_pieces(struct layout_control_cache *c)
     c->pieces = NULL;
     c->keep = NULL;
     c->n_pieces = c->cap_pieces = c->n_keep = c->cap_keep = 0;
+    dense_memo_clear(&c->dense);
 }
 
 struct layout_control_cache *
@@ -1207,7 +1300,7 @@ make_cached(layout *L, GEOSContextHandle_t ctx, struct layout_control_cache *cc,
     if (ok)
         cf->start[f->n_rings] = n;
     GEOSGeometry *g = ok ? feature_geometry(ctx, c, f) : NULL;
-    cf->km2 = g ? measure_km2(L, ctx, g) : 0;
+    cf->km2 = g ? measure_km2(L, ctx, g, &cc->dense) : 0;   /* under the lock for writing */
     if (g)
         GEOSGeom_destroy_r(ctx, g);
     if (!ok || cf->km2 < 0) {
@@ -2146,7 +2239,7 @@ make_territory(layout *L, tkey *key, size_t n_key, const layout_territory *prev)
                         parts[n + n_full++] = g;
                 }
                 full = unite(t->ctx, parts + n, n_full);
-                km2 = full ? measure_km2(L, t->ctx, full) : 0;
+                km2 = full ? measure_km2(L, t->ctx, full, NULL) : 0;
                 ok = km2 >= 0;
                 measured = &km2;
             }
@@ -2226,7 +2319,7 @@ make_territory(layout *L, tkey *key, size_t n_key, const layout_territory *prev)
                 gained = add_piece(t->ctx, gained, piece);
             }
         /* measured at full resolution, drawn simplified as the areas are */
-        double km2 = gained ? measure_km2(L, t->ctx, gained) : 0;
+        double km2 = gained ? measure_km2(L, t->ctx, gained, NULL) : 0;
         GEOSGeometry *drawn = gained && ok && km2 >= 0 ? simplified_polygons(L, t->ctx, gained)
                                                        : NULL;
         if (gained)
