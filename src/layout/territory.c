@@ -378,6 +378,20 @@ max2(double a, double b)
     return b > a || a != a ? b : a;
 }
 
+/* fmin(@acc, @b) and fmax(@acc, @b) where @acc is not NaN (a running least
+ * or greatest, begun with a number): one instruction each. */
+static inline double
+min_acc(double acc, double b)
+{
+    return b < acc ? b : acc;
+}
+
+static inline double
+max_acc(double acc, double b)
+{
+    return b > acc ? b : acc;
+}
+
 /* @v clamped to [-1, 1], as fmax(-1, fmin(1, @v)) (NaN gives 1). */
 static inline double
 clamp1(double v)
@@ -567,13 +581,13 @@ ring_area_m2(const double *xy, size_t n, dense_memo *memo)
         int steps;
         if (long_edge(&xy[2 * i], &xy[2 * j], &steps))
             extra += (size_t)steps - 1;
-        lat_lo = min2(lat_lo, xy[2 * i + 1]);
-        lat_hi = max2(lat_hi, xy[2 * i + 1]);
+        lat_lo = min_acc(lat_lo, xy[2 * i + 1]);
+        lat_hi = max_acc(lat_hi, xy[2 * i + 1]);
         double off = xy[2 * i] - xy[0];
         if (!(fabs(off) < 180))
             off = remainder(off, 360);
-        west = min2(west, off);
-        east = max2(east, off);
+        west = min_acc(west, off);
+        east = max_acc(east, off);
     }
     double lon0 = xy[0] + (west + east) / 2, lat0 = (lat_lo + lat_hi) / 2, span = east - west;
     int wide = lat_hi - lat_lo > 30 || span > 30 || extra > 1000000;
@@ -1510,10 +1524,10 @@ edges_box(const oedge *e, size_t n, wrect *r)
 {
     *r = (wrect){ HUGE_VAL, HUGE_VAL, -HUGE_VAL, -HUGE_VAL };
     for (size_t i = 0; i < n; i++) {
-        r->x0 = min2(r->x0, min2(e[i].p[0], e[i].q[0]));
-        r->y0 = min2(r->y0, min2(e[i].p[1], e[i].q[1]));
-        r->x1 = max2(r->x1, max2(e[i].p[0], e[i].q[0]));
-        r->y1 = max2(r->y1, max2(e[i].p[1], e[i].q[1]));
+        r->x0 = min_acc(min_acc(r->x0, e[i].p[0]), e[i].q[0]);
+        r->y0 = min_acc(min_acc(r->y0, e[i].p[1]), e[i].q[1]);
+        r->x1 = max_acc(max_acc(r->x1, e[i].p[0]), e[i].q[0]);
+        r->y1 = max_acc(max_acc(r->y1, e[i].p[1]), e[i].q[1]);
     }
     return n > 0;
 }
