@@ -1290,10 +1290,12 @@ simplified_polygons(layout *L, GEOSContextHandle_t ctx, const GEOSGeometry *g)
     return c;
 }
 
-/* Makes feature @i of the cache, in the territory's GEOS context @ctx. 0
- * when out of memory. */
+/* Makes feature @i of the cache, in the territory's GEOS context @ctx, and
+ * gives its full geometry, measured, to *@full (the state's areas are made of
+ * it next). 0 when out of memory. */
 static int
-make_cached(layout *L, GEOSContextHandle_t ctx, struct layout_control_cache *cc, size_t i)
+make_cached(layout *L, GEOSContextHandle_t ctx, struct layout_control_cache *cc, size_t i,
+            GEOSGeometry **full)
 {
     const cm_control *c = cc->control;
     const cm_control_feature *f = &c->features[i];
@@ -1315,7 +1317,9 @@ make_cached(layout *L, GEOSContextHandle_t ctx, struct layout_control_cache *cc,
         cf->start[f->n_rings] = n;
     GEOSGeometry *g = ok ? feature_geometry(ctx, c, f) : NULL;
     cf->km2 = g ? measure_km2(L, ctx, g, &cc->dense) : 0;   /* under the lock for writing */
-    if (g)
+    if (g && cf->km2 >= 0)
+        *full = g;
+    else if (g)
         GEOSGeom_destroy_r(ctx, g);
     if (!ok || cf->km2 < 0) {
         free(cf->lonlat);
@@ -1328,9 +1332,12 @@ make_cached(layout *L, GEOSContextHandle_t ctx, struct layout_control_cache *cc,
     return 1;
 }
 
-/* Makes the cached features of @key that are not made yet. 0 when out of memory. */
+/* Makes the cached features of @key that are not made yet, @full[k] the
+ * full geometry of key @k's feature when it is made now (else left NULL).
+ * 0 when out of memory. */
 static int
-cache_features(layout *L, GEOSContextHandle_t ctx, const tkey *key, size_t n_key)
+cache_features(layout *L, GEOSContextHandle_t ctx, const tkey *key, size_t n_key,
+               GEOSGeometry **full)
 {
     struct layout_control_cache *cc = L->b->control_cache;
     const cm_control *c = L->b->control;
@@ -1352,7 +1359,7 @@ cache_features(layout *L, GEOSContextHandle_t ctx, const tkey *key, size_t n_key
     }
     for (size_t k = 0; ok && k < n_key; k++)
         if (key[k].is_feature && !cc->f[key[k].index].made)
-            ok = make_cached(L, ctx, cc, key[k].index);
+            ok = make_cached(L, ctx, cc, key[k].index, &full[k]);
     pthread_rwlock_unlock(&cc->lock);
     return ok;
 }
@@ -2205,7 +2212,8 @@ make_territory(layout *L, tkey *key, size_t n_key, const layout_territory *prev)
     size_t cap = 0;
     int ok = t->ctx != NULL;
     GEOSGeometry **parts = calloc(n_key ? 2 * n_key : 1, sizeof(*parts));   /* drawn, measured */
-    ok = ok && parts && cache_features(L, t->ctx, key, n_key);
+    GEOSGeometry **made = calloc(n_key ? n_key : 1, sizeof(*made));   /* full, made now */
+    ok = ok && parts && made && cache_features(L, t->ctx, key, n_key, made);
     const cm_events *ev = L->b->events;
     for (size_t si = 0; ok && si < cm_events_n_sides(ev); si++) {
         const char *side = cm_side_code(cm_events_side(ev, si));
@@ -2237,7 +2245,10 @@ make_territory(layout *L, tkey *key, size_t n_key, const layout_territory *prev)
             if (n_features == 1 && n == 1) {
                 km2 = L->b->control_cache->f[key[last].index].km2;
                 measured = &km2;
-                if (st == CM_CONTROL_CONTROLLED)   /* for what changed hands */
+                if (st == CM_CONTROL_CONTROLLED && made[last]) {   /* for what changed hands */
+                    full = made[last];
+                    made[last] = NULL;
+                } else if (st == CM_CONTROL_CONTROLLED)
                     full = feature_geometry(t->ctx, L->b->control,
                                             &L->b->control->features[key[last].index]);
             } else if (n_features > 0) {
@@ -2246,9 +2257,11 @@ make_territory(layout *L, tkey *key, size_t n_key, const layout_territory *prev)
                     if (strcmp(key[i].side, side) != 0 || key[i].status != st)
                         continue;
                     const cm_control *c = L->b->control;
-                    GEOSGeometry *g = key[i].is_feature
+                    GEOSGeometry *g = key[i].is_feature && made[i] ? made[i]
+                        : key[i].is_feature
                         ? feature_geometry(t->ctx, c, &c->features[key[i].index])
                         : region_geometry(t->ctx, L->b->paths[key[i].index].shape);
+                    made[i] = NULL;
                     if (g)
                         parts[n + n_full++] = g;
                 }
@@ -2262,6 +2275,10 @@ make_territory(layout *L, tkey *key, size_t n_key, const layout_territory *prev)
         }
     }
     free(parts);
+    for (size_t i = 0; made && i < n_key; i++)
+        if (made[i])
+            GEOSGeom_destroy_r(t->ctx, made[i]);
+    free(made);
     /* the front: a side's held boundary where it lies within ~100 m of another's
      * held area (layers drawn apart by a hair still meet) */
     size_t n_held = t->n_areas;
