@@ -67,6 +67,10 @@ struct layout_territory {
     size_t ground_area[2];     /* their areas' indexes, */
     struct oedge *ground;      /* the edges of their boundaries that only one of them has */
     size_t n_ground;
+    struct oedge *first_edges; /* the first area's edges (area_edges()), */
+    size_t n_first_edges;
+    size_t *first_slot;        /* by their ends (edge_set), or NULL */
+    size_t cap_first_slot;
     struct projected *projected;   /* the points its paths were projected at, by their
                                       longitude and latitude: a power of 2 of slots */
     size_t n_projected, cap_projected;
@@ -105,6 +109,8 @@ layout_territory_unref(layout_territory *t)
     free(t->full);
     free(t->overlap);
     free(t->ground);
+    free(t->first_edges);
+    free(t->first_slot);
     free(t->projected);
     free(t->key);
     if (t->ctx)
@@ -1445,9 +1451,11 @@ edge_hash(const double *p, const double *q)
 }
 
 /* Marks the edges of @a (@na) and @b (@nb) that the other has the other way
- * round: the two areas lie on either side of them. 0 when out of memory. */
+ * round: the two areas lie on either side of them; gives the table of @a's
+ * edges by their ends to *@keep (*@cap slots, edge_set) when @keep is not
+ * NULL. 0 when out of memory. */
 static int
-mark_shared(oedge *a, size_t na, oedge *b, size_t nb)
+mark_shared(oedge *a, size_t na, oedge *b, size_t nb, size_t **keep, size_t *keep_cap)
 {
     size_t cap = 16;
     while (cap < 2 * na)
@@ -1472,7 +1480,11 @@ mark_shared(oedge *a, size_t na, oedge *b, size_t nb)
                 break;
             }
         }
-    free(slot);
+    if (keep) {
+        *keep = slot;
+        *keep_cap = cap;
+    } else
+        free(slot);
     return 1;
 }
 
@@ -1553,7 +1565,7 @@ edges_box(const oedge *e, size_t n, wrect *r)
  * other area, was costly: 16 M instructions a state in bench/control). */
 static double
 overlap_by_windows(GEOSContextHandle_t ctx, const GEOSGeometry *a, const GEOSGeometry *b,
-                   int cheap, oedge **rest, size_t *n_rest)
+                   int cheap, oedge **rest, size_t *n_rest, layout_territory *keep)
 {
     oedge *ea = NULL, *eb = NULL;
     double *buf = NULL, area = -1;
@@ -1564,7 +1576,8 @@ overlap_by_windows(GEOSContextHandle_t ctx, const GEOSGeometry *a, const GEOSGeo
         goto done;
     int apart = !edges_box(ea, na, &box_a) || !edges_box(eb, nb, &box_b) ||
                 !rects_meet(&box_a, &box_b);
-    if (!apart && !mark_shared(ea, na, eb, nb))
+    if (!apart && !mark_shared(ea, na, eb, nb, keep ? &keep->first_slot : NULL,
+                               keep ? &keep->cap_first_slot : NULL))
         goto done;
     if (rest) {   /* the edges not shared, a's then b's */
         size_t k = 0;
@@ -1619,6 +1632,11 @@ overlap_by_windows(GEOSContextHandle_t ctx, const GEOSGeometry *a, const GEOSGeo
             GEOSGeom_destroy_r(ctx, cb);
     }
 done:
+    if (keep && keep->first_slot && !keep->first_edges) {   /* a's edges, for two_side_gains() */
+        keep->first_edges = ea;
+        keep->n_first_edges = na;
+        ea = NULL;
+    }
     free(ea);
     free(eb);
     free(buf);
@@ -1678,7 +1696,7 @@ front_by_windows(GEOSContextHandle_t ctx, const GEOSGeometry *a, const GEOSGeome
     wrect w[OVERLAP_MAX_WINDOWS], box_b;
     int ok = area_edges(ctx, a, &ea, &na, &cap_a, &buf, &cap_buf) &&
              area_edges(ctx, b, &eb, &nb, &cap_b, &buf, &cap_buf) && na > 0 &&
-             edges_box(eb, nb, &box_b) && (sel = malloc(na)) && mark_shared(ea, na, eb, nb);
+             edges_box(eb, nb, &box_b) && (sel = malloc(na)) && mark_shared(ea, na, eb, nb, NULL, NULL);
     if (ok) {
         double g = 1.01 * d;   /* the buffer's points are within d of b, to a hair */
         box_b = (wrect){ box_b.x0 - g, box_b.y0 - g, box_b.x1 + g, box_b.y1 + g };
@@ -1766,7 +1784,7 @@ overlap(layout_territory *t, GEOSContextHandle_t ctx, layout *L, size_t i, size_
         memset(t->overlap, -1, n * n);
     }
     if (t->overlap[i * n + j] < 0) {
-        double area = overlap_by_windows(ctx, t->geoms[i], t->geoms[j], 0, NULL, NULL);
+        double area = overlap_by_windows(ctx, t->geoms[i], t->geoms[j], 0, NULL, NULL, NULL);
         int yes = area > pixel_deg2(L);
         if (area < 0) {
             GEOSGeometry *o = GEOSIntersection_r(ctx, t->geoms[i], t->geoms[j]);
@@ -1818,7 +1836,7 @@ note_ground(layout_territory *t, size_t n_held)
     oedge *rest = NULL;
     size_t n_rest = 0;
     double o = overlap_by_windows(t->ctx, full_area(t, idx[0]), full_area(t, idx[1]), 1, &rest,
-                                  &n_rest);
+                                  &n_rest, t);
     if (o != 0 || !rest) {
         free(rest);
         return;   /* not known: what changed hands is computed the whole way */
@@ -2067,9 +2085,13 @@ two_side_gains(layout_territory *t, const layout_territory *prev, size_t idx[2],
     oedge *e1 = NULL;
     double *buf = NULL;
     size_t n_e1 = 0, cap_e1 = 0, cap_buf = 0;
-    edge_set in = { NULL, 0, NULL, 0 };
-    int ok = d != NULL, have_in = ok && area_edges(ctx, a1, &e1, &n_e1, &cap_e1, &buf, &cap_buf) &&
-                                  edge_set_make(&in, e1, n_e1);
+    edge_set in = { t->first_edges, t->n_first_edges, t->first_slot, t->cap_first_slot };
+    int ok = d != NULL, have_in = ok && t->first_edges && t->first_slot;
+    if (ok && !have_in) {   /* not noted (note_ground()) */
+        in = (edge_set){ NULL, 0, NULL, 0 };
+        have_in = area_edges(ctx, a1, &e1, &n_e1, &cap_e1, &buf, &cap_buf) &&
+                  edge_set_make(&in, e1, n_e1);
+    }
     int type = d ? GEOSGeomTypeId_r(ctx, d) : -1;
     int count = type == GEOS_POLYGON ? 1
                 : type == GEOS_MULTIPOLYGON || type == GEOS_GEOMETRYCOLLECTION
@@ -2122,7 +2144,8 @@ two_side_gains(layout_territory *t, const layout_territory *prev, size_t idx[2],
         GEOSPreparedGeom_destroy_r(ctx, now);
     if (d)
         GEOSGeom_destroy_r(ctx, d);
-    free(in.slot);
+    if (in.slot != t->first_slot)
+        free(in.slot);
     free(e1);
     free(buf);
     return ok;
