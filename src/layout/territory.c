@@ -966,7 +966,7 @@ round_half_away(double v)
     return f >= 0.5 ? i + 1 : f <= -0.5 ? i - 1 : i;
 }
 
-static int
+static inline int
 is_anchor(const double *p)
 {
     /* to 1e-7 degree (a centimetre): the same layer written by another
@@ -1163,8 +1163,11 @@ simplify_ring(layout *L, const double *pt, size_t n_pt, double **out, size_t *n,
     /* k counts from the first anchor round the ring to it again */
     for (size_t ks = 0; ks < m;) {
         size_t ke = ks + 1;
-        while (ke < m && !is_anchor(&pt[2 * ((a0 + ke) % m)]))
+        size_t at = a0 + ke < m ? a0 + ke : a0 + ke - m;   /* (a0 + ke) % m, a0 < m, ke <= m */
+        while (ke < m && !is_anchor(&pt[2 * at])) {
             ke++;
+            at = at + 1 < m ? at + 1 : 0;
+        }
         size_t len = ke - ks + 1;
         const double *first = &pt[2 * ((a0 + ks) % m)], *last = &pt[2 * ((a0 + ke) % m)];
         int reverse = last[0] == first[0] && last[1] == first[1]   /* the whole ring */
@@ -1176,10 +1179,11 @@ simplify_ring(layout *L, const double *pt, size_t n_pt, double **out, size_t *n,
         if (hit)
             memcpy(*keep, hit, len);
         else {
+            size_t k = reverse ? (a0 + ke) % m : base;   /* point j's index, round the ring */
             for (size_t j = 0; j < len; j++) {
-                size_t k = reverse ? ke - j : ks + j;
-                (*px)[2 * j] = pt[2 * ((a0 + k) % m)];
-                (*px)[2 * j + 1] = pt[2 * ((a0 + k) % m) + 1];
+                (*px)[2 * j] = pt[2 * k];
+                (*px)[2 * j + 1] = pt[2 * k + 1];
+                k = reverse ? (k ? k - 1 : m - 1) : (k + 1 < m ? k + 1 : 0);
             }
             project_chunk(L, *px, len);
             if (cm_simplify_keep(*px, len, CM_SIMPLIFY_TOLERANCE_PX, *keep) != CM_OK)
@@ -1187,9 +1191,8 @@ simplify_ring(layout *L, const double *pt, size_t n_pt, double **out, size_t *n,
             if (pc && insert)
                 add_piece_keep(pc, h, pt, m, base, len, reverse, *keep);
         }
-        for (size_t j = 0; j + 1 < len; j++)   /* the last is the next piece's first */
-            if ((*keep)[reverse ? len - 1 - j : j]) {
-                size_t k = (a0 + ks + j) % m;
+        for (size_t j = 0, k = base; j + 1 < len; j++, k = k + 1 < m ? k + 1 : 0)
+            if ((*keep)[reverse ? len - 1 - j : j]) {   /* the last is the next piece's first */
                 (*out)[2 * *n] = pt[2 * k];
                 (*out)[2 * *n + 1] = pt[2 * k + 1];
                 (*n)++;
