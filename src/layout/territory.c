@@ -407,12 +407,19 @@ clamp1(double v)
 
 /* sin(@d) and cos(@d) - 1 for |@d| <= SMALL_ANGLE by their Taylor series,
  * the first term left out well below a unit in the last place (|@d|^15 / 15!
- * and |@d|^16 / 16! are below 1e-19 of them there). */
+ * and |@d|^16 / 16! are below 1e-19 of them there); within 0.05 radian
+ * (most rings: bench/control's areas are 4 degrees across), to |@d|^9 / 9!
+ * and |@d|^8 / 8! (the next terms below 1e-19 of @d and 1e-19 absolute). */
 #define SMALL_ANGLE 0.35
 static inline void
 small_sincos(double d, double *s, double *cm1)
 {
     double d2 = d * d;
+    if (fabs(d) <= 0.05) {
+        *s = d + d * d2 * (-1.0 / 6 + d2 * (1.0 / 120 + d2 * (-1.0 / 5040 + d2 * (1.0 / 362880))));
+        *cm1 = d2 * (-0.5 + d2 * (1.0 / 24 + d2 * (-1.0 / 720 + d2 * (1.0 / 40320))));
+        return;
+    }
     *s = d + d * d2 * (-1.0 / 6 + d2 * (1.0 / 120 + d2 * (-1.0 / 5040 + d2 * (1.0 / 362880 +
          d2 * (-1.0 / 39916800 + d2 * (1.0 / 6227020800.0))))));
     *cm1 = d2 * (-0.5 + d2 * (1.0 / 24 + d2 * (-1.0 / 720 + d2 * (1.0 / 40320 +
