@@ -2396,6 +2396,10 @@ make_territory(layout *L, tkey *key, size_t n_key, const layout_territory *prev)
         if (two_gain[k])
             GEOSGeom_destroy_r(t->ctx, two_gain[k]);
     t->prev = NULL;   /* it may go before this one */
+    free(t->first_edges);   /* for this state's change only */
+    free(t->first_slot);
+    t->first_edges = NULL;
+    t->first_slot = NULL;
     if (!ok) {
         layout_territory_unref(t);
         return NULL;
