@@ -6,14 +6,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Squared distance from p to the segment a-b (compared squared: no square
- * root per point). */
-static double
-distance2(const double *p, const double *a, const double *b)
+/* Squared distance from @p to the segment from @a to @b, whose @dx, @dy and
+ * squared length @len2 the caller took once for all its points (compared
+ * squared: no square root per point); t clamped to [0, 1] as fmax(0,
+ * fmin(1, t)) would, inline (the library's were two calls per point). */
+static inline double
+distance2(const double *p, const double *a, double dx, double dy, double len2)
 {
-    double dx = b[0] - a[0], dy = b[1] - a[1], len2 = dx * dx + dy * dy;
     double t = len2 > 0 ? ((p[0] - a[0]) * dx + (p[1] - a[1]) * dy) / len2 : 0;
-    t = fmax(0, fmin(1, t));
+    t = !(t <= 1) ? 1 : t < 0 ? 0 : t;   /* NaN: 1, as fmin(1, NaN) */
     double ex = p[0] - a[0] - t * dx, ey = p[1] - a[1] - t * dy;
     return ex * ex + ey * ey;
 }
@@ -29,8 +30,10 @@ mark(const double *xy, unsigned char *keep, size_t *stack, size_t lo, size_t hi,
     while (top > 0) {
         size_t b = stack[--top], a = stack[--top], far = 0;
         double worst = tol * tol;
+        const double *pa = xy + 2 * a, *pb = xy + 2 * b;
+        double dx = pb[0] - pa[0], dy = pb[1] - pa[1], len2 = dx * dx + dy * dy;
         for (size_t i = a + 1; i < b; i++) {
-            double d = distance2(xy + 2 * i, xy + 2 * a, xy + 2 * b);
+            double d = distance2(xy + 2 * i, pa, dx, dy, len2);
             if (d > worst) {
                 worst = d;
                 far = i;
