@@ -1,0 +1,169 @@
+#!/bin/bash
+# What changed hands when consecutive versions of a layer share most of their
+# edges, as analysts' daily layers do (docs/control.md, "Cost"): the change
+# is computed only in windows around the edges that differ (territory.c,
+# difference_by_window), and must be what it is computed the whole way. A
+# box split by a front drawn every 0.01 degree; version 1 pushes the front
+# east along one stretch (Armenian forces gain it) and west along another,
+# far from it (Azerbaijan gains that): two windows; version 2 takes the
+# first stretch back (Azerbaijan gains it: one window); version 3 is version
+# 2 again as another feature (nothing changes hands). The km² gained equal
+# the strips' measure by ogr2ogr in a Lambert azimuthal equal-area
+# projection, to the manifest's 0.1 km², and a pixel inside each strip is
+# drawn as changed hands exactly when that strip changed hands.
+# Usage: control_local.sh CONFLICTMAP SOURCE_DIR WORK_DIR
+. "$(dirname "$0")/common.bash"
+command -v ogr2ogr >/dev/null || { echo "control_local: ogr2ogr (gdal-bin) is missing"; exit 77; }
+example="$src/examples/karabakh-2020-10-09.json"
+
+python3 - <<'PY' || fail "could not write the layer"
+import json
+W, E, S, N = 46.4, 47.8, 39.2, 40.2
+def line(pts):
+    # the corners and the points between them every 0.01 degree (the last left out)
+    out = []
+    for a, b in zip(pts, pts[1:]):
+        n = max(1, round(max(abs(b[0] - a[0]), abs(b[1] - a[1])) / 0.01))
+        out += [[round(a[0] + (b[0] - a[0]) * k / n, 7), round(a[1] + (b[1] - a[1]) * k / n, 7)]
+                for k in range(n)]
+    return out
+def front(south, north):
+    # south to north along 47.0, out to 47.1 between 39.3 and 39.4 when @south,
+    # and to 46.9 between 39.9 and 40.0 when @north
+    p = [[47.0, S]]
+    if south:
+        p += [[47.0, 39.3], [47.1, 39.3], [47.1, 39.4], [47.0, 39.4]]
+    if north:
+        p += [[47.0, 39.9], [46.9, 39.9], [46.9, 40.0], [47.0, 40.0]]
+    return p + [[47.0, N]]
+def rings(f):
+    am = line([[W, S]] + f + [[W, N], [W, S]])
+    az = line(f[::-1] + [[E, S], [E, N], [47.0, N]])
+    return am + [am[0]], az + [az[0]]
+# (south stretch pushed east, north stretch pushed west, from, to)
+versions = [(False, False, "2020-10-01", "2020-10-06"), (True, True, "2020-10-06", "2020-10-08"),
+            (False, True, "2020-10-08", "2020-10-10"), (False, True, "2020-10-10", "")]
+feats = []
+for v, (south, north, since, until) in enumerate(versions):
+    am, az = rings(front(south, north))
+    for side, ring in (("AM", am), ("AZ", az)):
+        feats.append({"type": "Feature", "properties": {"side": side, "valid_from": since,
+                                                          "valid_to": until, "v": v},
+                      "geometry": {"type": "Polygon", "coordinates": [ring]}})
+json.dump({"type": "FeatureCollection", "features": feats}, open("local.geojson", "w"))
+def box(w, e, s, n):
+    r = line([[w, s], [e, s], [e, n], [w, n], [w, s]])
+    return r + [r[0]]
+strips = {"south": box(47.0, 47.1, 39.3, 39.4), "north": box(46.9, 47.0, 39.9, 40.0)}
+json.dump({"type": "FeatureCollection", "features": [
+    {"type": "Feature", "properties": {"name": k}, "geometry": {"type": "Polygon", "coordinates": [r]}}
+    for k, r in strips.items()]}, open("strips.geojson", "w"))
+PY
+"$bin" render "$example" --control local.geojson \
+  --at 2020-10-05T00:00:00Z,2020-10-07T00:00:00Z,2020-10-09T00:00:00Z,2020-10-11T00:00:00Z \
+  -o out --format png,svg --quiet 2>render.err || fail "render failed: $(cat render.err)"
+
+laea() {   # laea WHERE: the km² of the strips WHERE holds for, on WGS 84
+  rm -f laea.geojson
+  ogr2ogr -f GeoJSON -nln laea -t_srs "+proj=laea +lat_0=39.7 +lon_0=47.0 +ellps=WGS84" laea.geojson \
+    strips.geojson -where "$1" 2>/dev/null &&
+    ogrinfo -q -dialect OGRSQL -sql "SELECT SUM(OGR_GEOM_AREA) AS a FROM laea" laea.geojson |
+    sed -n 's/.*a (Real) = //p' | awk '{ printf "%.3f", $1 / 1e6 }'
+}
+south=$(laea "name = 'south'") north=$(laea "name = 'north'")
+python3 - out/manifest.json "$south" "$north" >check.txt 2>&1 <<'PY' || fail "manifest: $(cat check.txt)"
+import json, sys
+m = json.load(open(sys.argv[1]))['slices']
+south, north = float(sys.argv[2]), float(sys.argv[3])
+if len(m) != 4:
+    print('%d slices, expected 4' % len(m)); sys.exit(1)
+bad = []
+def near(what, got, want):
+    if got is None or abs(got - want) > 0.1:
+        bad.append('%s is %s, expected %.3f' % (what, got, want))
+gained = [m[i].get('control_gained_km2') or {} for i in range(4)]
+near('7 October AM gained (the south stretch)', gained[1].get('AM', 0), south)
+near('7 October AZ gained (the north stretch)', gained[1].get('AZ', 0), north)
+near('9 October AM gained', gained[2].get('AM', 0), 0)
+near('9 October AZ gained (the south stretch back)', gained[2].get('AZ', 0), south)
+near('11 October AM gained (the same front)', gained[3].get('AM', 0), 0)
+near('11 October AZ gained (the same front)', gained[3].get('AZ', 0), 0)
+if bad:
+    print('; '.join(bad)); sys.exit(1)
+PY
+
+# A pixel inside each strip, from the SVG's own projection of the strip's
+# corners: drawn as changed hands (the gained areas' group) exactly when it
+# changed hands. The SVG names each area's kind; the PNG must agree with it.
+python3 - out "$south" >pixels.txt 2>&1 <<'PY' || fail "pixels: $(cat pixels.txt)"
+import glob, re, sys, zlib, struct
+out = sys.argv[1]
+def png_rgb(path):
+    data = open(path, 'rb').read()
+    pos, idat, w = 8, b'', 0
+    while pos < len(data):
+        n, kind = struct.unpack('>I4s', data[pos:pos + 8])
+        body = data[pos + 8:pos + 8 + n]
+        if kind == b'IHDR':
+            w, h, depth, color = struct.unpack('>IIBB', body[:10])
+            bpp = 3 if color == 2 else 4
+        elif kind == b'IDAT':
+            idat += body
+        pos += 12 + n
+    raw, rows, prev = zlib.decompress(idat), [], bytearray(w * bpp)
+    stride = w * bpp
+    for y in range(h):
+        f, line = raw[y * (stride + 1)], bytearray(raw[y * (stride + 1) + 1:(y + 1) * (stride + 1)])
+        for x in range(stride):
+            a = line[x - bpp] if x >= bpp else 0
+            b, c = prev[x], prev[x - bpp] if x >= bpp else 0
+            if f == 1: line[x] = (line[x] + a) & 255
+            elif f == 2: line[x] = (line[x] + b) & 255
+            elif f == 3: line[x] = (line[x] + (a + b) // 2) & 255
+            elif f == 4:
+                p = a + b - c; pa, pb, pc = abs(p - a), abs(p - b), abs(p - c)
+                line[x] = (line[x] + (a if pa <= pb and pa <= pc else b if pb <= pc else c)) & 255
+        rows.append(line); prev = line
+    return rows, bpp
+pngs = sorted(glob.glob(out + '/*.png'))
+svgs = sorted(glob.glob(out + '/*.svg'))
+if len(pngs) != 4 or len(svgs) != 4:
+    print('%d PNGs and %d SVGs, expected 4 each' % (len(pngs), len(svgs))); sys.exit(1)
+# where the strips are: the map's projection is the same in every slice;
+# on 7 October the changed-hands paths (data-status="changed") are one ring
+# each, Armenian forces' the south strip and Azerbaijan's the north one
+svg = open(svgs[1]).read()
+width = float(re.search(r'<svg[^>]* width="([0-9.]+)"', svg).group(1))
+paths = re.findall(r'<path data-side="(\w+)" data-status="changed"[^>]* d="([^"]+)"', svg)
+if sorted(side for side, _ in paths) != ['AM', 'AZ']:
+    print('7 October: changed-hands paths of %s, expected AM and AZ' % [s for s, _ in paths])
+    sys.exit(1)
+def centre(d):
+    xy = [float(v) for v in re.findall(r'-?\d+(?:\.\d+)?', d)]
+    xs, ys = xy[0::2], xy[1::2]
+    return ((min(xs) + max(xs)) / 2, (min(ys) + max(ys)) / 2)
+south_c = centre(dict(paths)['AM'])
+north_c = centre(dict(paths)['AZ'])
+if not north_c[1] < south_c[1]:
+    print('7 October: the north strip is drawn south of the south one'); sys.exit(1)
+def px(rows, bpp, c):
+    k = len(rows[0]) / bpp / width   # the PNG's pixels per SVG unit
+    x, y = int(c[0] * k), int(c[1] * k)
+    return tuple(rows[y][x * bpp:x * bpp + 3])
+colours = []
+for p in pngs:
+    rows, bpp = png_rgb(p)
+    colours.append((px(rows, bpp, south_c), px(rows, bpp, north_c)))
+bad = []
+# each strip: the same colour when it did not change hands, another when it did
+s, n = [c[0] for c in colours], [c[1] for c in colours]
+if s[1] == s[0]: bad.append('south strip: 7 October looks like 5 October %s' % (s[0],))
+if n[1] == n[0]: bad.append('north strip: 7 October looks like 5 October %s' % (n[0],))
+if s[2] == s[1] or s[2] == s[3] and s[3] == s[1]: bad.append('south strip: 9 October %s not drawn as changed' % (s[2],))
+if n[2] == n[1]: bad.append('north strip: 9 October still drawn as changed %s' % (n[2],))
+if s[3] == s[2]: bad.append('south strip: 11 October still drawn as changed %s' % (s[3],))
+if n[3] != n[2]: bad.append('north strip: 11 October %s, 9 October %s' % (n[3], n[2]))
+if bad:
+    print('; '.join(bad)); sys.exit(1)
+PY
+finish control_local
