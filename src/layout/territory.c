@@ -1745,37 +1745,15 @@ same_ground(const oedge *e1, size_t n1, const oedge *e0, size_t n0)
     return ok;
 }
 
-/* What changed hands when the same two sides hold areas in both states,
- * neither overlapping the other in either, and together the same ground
- * (note_ground(), same_ground()): then what the first side gained from the
- * second is what it holds now and did not before, and what the second gained
- * is what the first held before and does not now, both in one GEOS symmetric
- * difference of the first side's areas instead of two intersections along
- * the moving front (bench/control: 17 M instructions each). Each polygon of
- * the difference is the first side's gain when a point inside it is in its
- * areas now. 1 with the two sides' area indexes in @idx and their gains
- * (NULL: none) in @gain; 0 when this does not apply or is not known (then
- * computed the whole way). */
+/* The symmetric difference of @a1 (an area now) and @a0 (before), split:
+ * into @gain[0] its polygons in @a1 (held now, not before) and into
+ * @gain[1] the others (held before, not now), each NULL when it has none.
+ * A polygon is in @a1 when a point inside it is. 0 when out of memory or
+ * GEOS fails (then both NULL). */
 static int
-two_side_gains(layout_territory *t, const layout_territory *prev, size_t idx[2],
-               GEOSGeometry *gain[2])
+split_change(GEOSContextHandle_t ctx, const GEOSGeometry *a1, const GEOSGeometry *a0,
+             GEOSGeometry *gain[2])
 {
-    GEOSContextHandle_t ctx = t->ctx;
-    if (!t->has_ground || !prev->has_ground)
-        return 0;
-    idx[0] = t->ground_area[0];
-    idx[1] = t->ground_area[1];
-    size_t p0 = prev->ground_area[0], p1 = prev->ground_area[1];
-    if (strcmp(prev->areas[p0].side, t->areas[idx[0]].side) != 0) {
-        size_t x = p0;
-        p0 = p1;
-        p1 = x;
-    }
-    if (strcmp(prev->areas[p0].side, t->areas[idx[0]].side) != 0 ||
-        strcmp(prev->areas[p1].side, t->areas[idx[1]].side) != 0 ||
-        !same_ground(t->ground, t->n_ground, prev->ground, prev->n_ground))
-        return 0;
-    const GEOSGeometry *a1 = full_area(t, idx[0]), *a0 = full_area(prev, p0);
     GEOSGeometry *d = difference_by_window(ctx, a1, a0);
     const GEOSPreparedGeometry *now = d ? GEOSPrepare_r(ctx, a1) : NULL;
     GEOSGeometry **part[2] = { NULL, NULL };
@@ -1828,6 +1806,40 @@ two_side_gains(layout_territory *t, const layout_territory *prev, size_t idx[2],
     if (d)
         GEOSGeom_destroy_r(ctx, d);
     return ok;
+}
+
+/* What changed hands when the same two sides hold areas in both states,
+ * neither overlapping the other in either, and together the same ground
+ * (note_ground(), same_ground()): then what the first side gained from the
+ * second is what it holds now and did not before, and what the second gained
+ * is what the first held before and does not now, both in one GEOS symmetric
+ * difference of the first side's areas instead of two intersections along
+ * the moving front (bench/control: 17 M instructions each). Each polygon of
+ * the difference is the first side's gain when a point inside it is in its
+ * areas now. 1 with the two sides' area indexes in @idx and their gains
+ * (NULL: none) in @gain; 0 when this does not apply or is not known (then
+ * computed the whole way). */
+static int
+two_side_gains(layout_territory *t, const layout_territory *prev, size_t idx[2],
+               GEOSGeometry *gain[2])
+{
+    GEOSContextHandle_t ctx = t->ctx;
+    if (!t->has_ground || !prev->has_ground)
+        return 0;
+    idx[0] = t->ground_area[0];
+    idx[1] = t->ground_area[1];
+    size_t p0 = prev->ground_area[0], p1 = prev->ground_area[1];
+    if (strcmp(prev->areas[p0].side, t->areas[idx[0]].side) != 0) {
+        size_t x = p0;
+        p0 = p1;
+        p1 = x;
+    }
+    if (strcmp(prev->areas[p0].side, t->areas[idx[0]].side) != 0 ||
+        strcmp(prev->areas[p1].side, t->areas[idx[1]].side) != 0 ||
+        !same_ground(t->ground, t->n_ground, prev->ground, prev->n_ground))
+        return 0;
+    const GEOSGeometry *a1 = full_area(t, idx[0]), *a0 = full_area(prev, p0);
+    return split_change(ctx, a1, a0, gain);
 }
 
 /* The index of @prev's area of @side and status @st when it was made of the
@@ -1900,6 +1912,19 @@ copy_area(layout_territory *t, size_t *cap, const layout_territory *prev, size_t
 
 /* Each side's areas of each status, united; then the front lines between the
  * sides' held areas, and what each side gained since @prev. */
+/* Whether one side alone holds areas (controlled) among the first @n areas
+ * of @t; its area's index in *@idx. */
+static int
+only_side(const layout_territory *t, size_t n, size_t *idx)
+{
+    size_t found = 0;
+    for (size_t a = 0; a < n; a++)
+        if (t->areas[a].kind == LAYOUT_TERRITORY_AREA &&
+            t->areas[a].status == CM_CONTROL_CONTROLLED && found++ == 0)
+            *idx = a;
+    return found == 1;
+}
+
 static layout_territory *
 make_territory(layout *L, tkey *key, size_t n_key, const layout_territory *prev)
 {
@@ -1999,6 +2024,19 @@ make_territory(layout *L, tkey *key, size_t n_key, const layout_territory *prev)
     size_t two[2] = { SIZE_MAX, SIZE_MAX };
     GEOSGeometry *two_gain[2] = { NULL, NULL };
     int two_sides = ok && prev && two_side_gains(t, prev, two, two_gain);
+    /* One side alone holds areas, now and before (a layer of one side's
+     * control, as analysts publish them, and no other side's areas): the
+     * rest of the map is no one's that the map knows, so what the side holds
+     * now and did not before changed hands to it, and what it held before
+     * and does not now changed hands away from it (lost; drawn as changed
+     * hands in no side's colour). */
+    size_t one = SIZE_MAX, one_before = SIZE_MAX;
+    GEOSGeometry *one_change[2] = { NULL, NULL };
+    int one_side = ok && prev && !two_sides && only_side(t, n_held, &one) &&
+                   only_side(prev, prev->n_areas, &one_before) &&
+                   strcmp(t->areas[one].side, prev->areas[one_before].side) == 0;
+    if (one_side)
+        ok = split_change(t->ctx, full_area(t, one), full_area(prev, one_before), one_change);
     for (size_t a = 0; ok && prev && a < n_held; a++) {
         const layout_territory_area *x = &t->areas[a];
         if (x->status != CM_CONTROL_CONTROLLED)
@@ -2009,6 +2047,10 @@ make_territory(layout *L, tkey *key, size_t n_key, const layout_territory *prev)
                 gained = two_gain[k];
                 two_gain[k] = NULL;
             }
+        if (one_side && a == one) {
+            gained = one_change[0];
+            one_change[0] = NULL;
+        }
         size_t before = SIZE_MAX;
         for (size_t b = 0; !two_sides && b < prev->n_areas; b++)
             if (prev->areas[b].kind == LAYOUT_TERRITORY_AREA &&
@@ -2050,9 +2092,18 @@ make_territory(layout *L, tkey *key, size_t n_key, const layout_territory *prev)
              add_area(L, t, &cap, drawn, x->side, CM_CONTROL_CONTROLLED,
                       LAYOUT_TERRITORY_GAINED, &km2, NULL);
     }
-    for (int k = 0; k < 2; k++)
+    if (ok && one_side && one_change[1]) {
+        double km2 = measure_km2(L, t->ctx, one_change[1]);
+        GEOSGeometry *drawn = km2 >= 0 ? simplified_polygons(L, t->ctx, one_change[1]) : NULL;
+        ok = drawn && add_area(L, t, &cap, drawn, t->areas[one].side, CM_CONTROL_CONTROLLED,
+                               LAYOUT_TERRITORY_LOST, &km2, NULL);
+    }
+    for (int k = 0; k < 2; k++) {
         if (two_gain[k])
             GEOSGeom_destroy_r(t->ctx, two_gain[k]);
+        if (one_change[k])
+            GEOSGeom_destroy_r(t->ctx, one_change[k]);
+    }
     if (!ok) {
         layout_territory_unref(t);
         return NULL;

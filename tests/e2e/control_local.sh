@@ -10,7 +10,11 @@
 # 2 again as another feature (nothing changes hands). The km² gained equal
 # the strips' measure by ogr2ogr in a Lambert azimuthal equal-area
 # projection, to the manifest's 0.1 km², and a pixel inside each strip is
-# drawn as changed hands exactly when that strip changed hands.
+# drawn as changed hands exactly when that strip changed hands. Then the
+# same layer with Armenian forces' features alone (a layer of one side's
+# control, as analysts publish them, and no other side holding areas): what
+# they hold now and did not before is gained, what they held before and do
+# not now is lost, in the manifest, the words and the SVG.
 # Usage: control_local.sh CONFLICTMAP SOURCE_DIR WORK_DIR
 . "$(dirname "$0")/common.bash"
 command -v ogr2ogr >/dev/null || { echo "control_local: ogr2ogr (gdal-bin) is missing"; exit 77; }
@@ -163,6 +167,51 @@ if s[2] == s[1] or s[2] == s[3] and s[3] == s[1]: bad.append('south strip: 9 Oct
 if n[2] == n[1]: bad.append('north strip: 9 October still drawn as changed %s' % (n[2],))
 if s[3] == s[2]: bad.append('south strip: 11 October still drawn as changed %s' % (s[3],))
 if n[3] != n[2]: bad.append('north strip: 11 October %s, 9 October %s' % (n[3], n[2]))
+if bad:
+    print('; '.join(bad)); sys.exit(1)
+PY
+
+python3 - <<'PY' || fail "could not write the one-side layer"
+import json
+d = json.load(open("local.geojson"))
+d["features"] = [f for f in d["features"] if f["properties"]["side"] == "AM"]
+json.dump(d, open("am.geojson", "w"))
+PY
+"$bin" render "$example" --control am.geojson \
+  --at 2020-10-05T00:00:00Z,2020-10-07T00:00:00Z,2020-10-09T00:00:00Z,2020-10-11T00:00:00Z \
+  -o one --format png,svg --quiet 2>render.err || fail "one side: render failed: $(cat render.err)"
+python3 - one "$south" "$north" >one.txt 2>&1 <<'PY' || fail "one side: $(cat one.txt)"
+import glob, json, re, sys
+out, south, north = sys.argv[1], float(sys.argv[2]), float(sys.argv[3])
+m = json.load(open(out + '/manifest.json'))['slices']
+if len(m) != 4:
+    print('%d slices, expected 4' % len(m)); sys.exit(1)
+bad = []
+if any(set(s.get('control_area_km2', {})) != {'AM'} for s in m):
+    bad.append('areas held by %s, expected Armenian forces alone'
+               % [sorted(s.get('control_area_km2', {})) for s in m])
+def near(what, got, want):
+    if got is None or abs(got - want) > 0.1:
+        bad.append('%s is %s, expected %.3f' % (what, got, want))
+for i, (g, l) in enumerate([(None, None), (south, north), (0, south), (0, 0)]):
+    if i == 0:
+        if 'control_gained_km2' in m[0] or 'control_lost_km2' in m[0]:
+            bad.append('5 October (the first) has gains or losses')
+        continue
+    day = ['', '7', '9', '11'][i] + ' October'
+    near(day + ' AM gained', m[i].get('control_gained_km2', {}).get('AM', 0), g)
+    near(day + ' AM lost', m[i].get('control_lost_km2', {}).get('AM', 0), l)
+want = ['Armenian forces gained %s km² and lost %s km² since 5 October.' % (round(south), round(north)),
+        'Armenian forces lost %s km² since 7 October.' % round(south)]
+for i, w in ((1, want[0]), (2, want[1])):
+    if w not in m[i]['alt']:
+        bad.append('slice %d: the alt text "%s" does not say "%s"' % (i + 1, m[i]['alt'], w))
+if 'gained' in m[3]['alt'] or 'lost' in m[3]['alt']:
+    bad.append('11 October (nothing changed): "%s"' % m[3]['alt'])
+svg = open(sorted(glob.glob(out + '/*.svg'))[1]).read()
+kinds = sorted(re.findall(r'<path data-side="AM" data-status="(changed|lost)"', svg))
+if kinds != ['changed', 'lost']:
+    bad.append('7 October SVG: changed-hands paths %s, expected one changed and one lost' % kinds)
 if bad:
     print('; '.join(bad)); sys.exit(1)
 PY
