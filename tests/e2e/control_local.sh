@@ -206,6 +206,10 @@ want = ['Armenian forces gained %s km² and lost %s km² since 5 October.' % (ro
 for i, w in ((1, want[0]), (2, want[1])):
     if w not in m[i]['alt']:
         bad.append('slice %d: the alt text "%s" does not say "%s"' % (i + 1, m[i]['alt'], w))
+for i in (1, 2):   # no new report in those slices; the territory's change is new
+    if 'No new reports since the previous map.' not in m[i]['alt'] or 'Nothing new' in m[i]['alt']:
+        bad.append('slice %d: "%s" (expected "No new reports since the previous map.")'
+                   % (i + 1, m[i]['alt']))
 if 'gained' in m[3]['alt'] or 'lost' in m[3]['alt']:
     bad.append('11 October (nothing changed): "%s"' % m[3]['alt'])
 svg = open(sorted(glob.glob(out + '/*.svg'))[1]).read()
