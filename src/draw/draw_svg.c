@@ -305,6 +305,7 @@ put_areas(svg *s)
         const cm_scene_area *a = &sc->areas[i];
         const cm_scene_path *p = CM_SCENE_AREA_PATH(sc, a);
         const char *status = a->is_front    ? "front"
+                             : a->is_lost   ? "lost"
                              : a->is_gained ? "changed"
                              : a->is_contested ? "contested"
                              : a->is_claimed   ? "claimed"

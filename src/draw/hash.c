@@ -205,6 +205,7 @@ hash_rects_and_areas(hasher *h, const cm_scene *sc)
         hash_size(h, (size_t)sc->areas[i].is_contested);
         hash_size(h, (size_t)sc->areas[i].is_front);
         hash_size(h, (size_t)sc->areas[i].is_gained);
+        hash_size(h, (size_t)sc->areas[i].is_lost);
         hash_string(h, sc->areas[i].side ? sc->areas[i].side : "");
         const cm_scene_path *p = sc->areas[i].own;
         hash_size(h, p ? p->n_points : 0);

@@ -33,6 +33,7 @@
     X(GEOSDifference_r) \
     X(GEOSGeomTypeId_r) \
     X(GEOSGeom_createCollection_r) \
+    X(GEOSGeom_createEmptyPolygon_r) \
     X(GEOSGeom_createLineString_r) \
     X(GEOSGeom_createLinearRing_r) \
     X(GEOSGeom_createPolygon_r) \
@@ -84,6 +85,7 @@ const char *cm_geos_load(void);
 #define GEOSDifference_r (cm_geos.GEOSDifference_r)
 #define GEOSGeomTypeId_r (cm_geos.GEOSGeomTypeId_r)
 #define GEOSGeom_createCollection_r (cm_geos.GEOSGeom_createCollection_r)
+#define GEOSGeom_createEmptyPolygon_r (cm_geos.GEOSGeom_createEmptyPolygon_r)
 #define GEOSGeom_createLineString_r (cm_geos.GEOSGeom_createLineString_r)
 #define GEOSGeom_createLinearRing_r (cm_geos.GEOSGeom_createLinearRing_r)
 #define GEOSGeom_createPolygon_r (cm_geos.GEOSGeom_createPolygon_r)

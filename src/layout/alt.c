@@ -421,9 +421,10 @@ layout_write_alt(cm_scene *sc)
         appendf(&a, layout_wn(b, "And %s more new report.", "And %s more new reports.", n_unsaid),
                 count_words(b, n_unsaid, num));
     }
-    if (n_new == 0) {
+    if (n_new == 0) {   /* what changed hands was said: only the reports are not new */
         append(&a, " ");
-        append(&a, layout_w(b, "Nothing new since the previous map."));
+        append(&a, sc->change_words ? layout_w(b, "No new reports since the previous map.")
+                                    : layout_w(b, "Nothing new since the previous map."));
     }
     if (n_old) {
         append(&a, " ");

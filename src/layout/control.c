@@ -45,6 +45,8 @@ measure(layout *L, layout_territory *t)
                 continue;
             if (ta[i].kind == LAYOUT_TERRITORY_GAINED && changed)
                 k->gained += ta[i].km2;
+            if (ta[i].kind == LAYOUT_TERRITORY_LOST && changed)
+                k->lost += ta[i].km2;
             if (ta[i].kind != LAYOUT_TERRITORY_AREA)
                 continue;
             if (ta[i].status == CM_CONTROL_CONTROLLED)
@@ -64,17 +66,26 @@ measure(layout *L, layout_territory *t)
     char words[512] = "", when[LAYOUT_TIME_BUF], num[32], all[640];
     layout_short_time(L->b, sc->previous_time, when);
     for (size_t s = 0; s < n_sides; s++) {
-        if (sc->km2[s].gained < 0.5)
+        int gained = sc->km2[s].gained >= 0.5, lost = sc->km2[s].lost >= 0.5;
+        if (!gained && !lost)
             continue;
         size_t len = strlen(words);
-        thousands(sc->km2[s].gained, num, sizeof num);
+        char num2[32];
+        thousands(gained ? sc->km2[s].gained : sc->km2[s].lost, num, sizeof num);
+        thousands(sc->km2[s].lost, num2, sizeof num2);
         const cm_side *side = cm_events_side(ev, s);
         const char *name = layout_side_name(L->b, side);
+        name = name && *name ? name : cm_side_code(side);
         if (len)
             snprintf(words + len, sizeof words - len, "%s", layout_w(L->b, "; "));
         len = strlen(words);
-        snprintf(words + len, sizeof words - len, layout_w(L->b, "%s gained %s km²"),
-                 name && *name ? name : cm_side_code(side), num);
+        if (gained && lost)   /* one side alone holds areas (territory.c) */
+            snprintf(words + len, sizeof words - len,
+                     layout_w(L->b, "%s gained %s km² and lost %s km²"), name, num, num2);
+        else
+            snprintf(words + len, sizeof words - len,
+                     gained ? layout_w(L->b, "%s gained %s km²") : layout_w(L->b, "%s lost %s km²"),
+                     name, num);
     }
     if (!words[0])
         return;
@@ -104,13 +115,15 @@ layout_areas(layout *L)
         { LAYOUT_TERRITORY_AREA, CM_CONTROL_CONTESTED },
         { LAYOUT_TERRITORY_AREA, CM_CONTROL_CLAIMED },
         { LAYOUT_TERRITORY_GAINED, CM_CONTROL_CONTROLLED },
+        { LAYOUT_TERRITORY_LOST, CM_CONTROL_CONTROLLED },
         { LAYOUT_TERRITORY_FRONT, CM_CONTROL_CONTROLLED },
     };
     for (size_t o = 0; o < sizeof(order) / sizeof(order[0]); o++)
         for (size_t i = 0; i < n; i++) {
             const layout_territory_area *a = &ta[i];
             if (a->kind != order[o][0] || a->status != order[o][1] || a->path.n_parts == 0 ||
-                (a->kind == LAYOUT_TERRITORY_GAINED && !changed))
+                ((a->kind == LAYOUT_TERRITORY_GAINED || a->kind == LAYOUT_TERRITORY_LOST) &&
+                 !changed))
                 continue;
             if (!CM_GROW(sc->areas, sc->n_areas, sc->cap_areas)) {
                 L->status = CM_ERR_NOMEM;
@@ -122,10 +135,13 @@ layout_areas(layout *L)
                 c = (cm_rgba){ L->st->text.r, L->st->text.g, L->st->text.b, 0.85 };
             else if (a->kind == LAYOUT_TERRITORY_GAINED)
                 c.a = 0.30;
+            else if (a->kind == LAYOUT_TERRITORY_LOST)   /* to no side the map knows */
+                c = (cm_rgba){ L->st->neutral.r, L->st->neutral.g, L->st->neutral.b, 0.30 };
             sc->areas[sc->n_areas++] = (cm_scene_area){
                 0, &a->path, a->side, c, a->status == CM_CONTROL_CLAIMED,
                 a->status == CM_CONTROL_CONTESTED, a->kind == LAYOUT_TERRITORY_FRONT,
-                a->kind == LAYOUT_TERRITORY_GAINED };
+                a->kind == LAYOUT_TERRITORY_GAINED || a->kind == LAYOUT_TERRITORY_LOST,
+                a->kind == LAYOUT_TERRITORY_LOST };
         }
 }
 

@@ -162,12 +162,15 @@ typedef struct cm_scene_area {
     int is_contested;          /* operated in, not held: a pale fill and a dashed edge */
     int is_front;              /* the front line: stroked in color, not filled */
     int is_gained;             /* changed hands since the previous slice: outlined */
+    int is_lost;               /* of those, what @side lost when no other side's areas are
+                                  mapped: in no side's colour */
 } cm_scene_area;
 
 /* A slice's territory (layout/territory.c): per side and status the areas
  * united, the front lines, and what changed hands; shared by the slices of
  * the same control state. */
-enum { LAYOUT_TERRITORY_AREA, LAYOUT_TERRITORY_FRONT, LAYOUT_TERRITORY_GAINED };
+enum { LAYOUT_TERRITORY_AREA, LAYOUT_TERRITORY_FRONT, LAYOUT_TERRITORY_GAINED,
+       LAYOUT_TERRITORY_LOST };
 typedef struct layout_territory_area {
     const char *side;
     int status;                /* cm_control_status (load/control.h) */
@@ -188,7 +191,11 @@ struct cm_scene {
     struct cm_scene_km2 {
         double held, claimed, contested;   /* km² on the ellipsoid, united per status */
         double change;                     /* held now less held on the previous slice */
-        double gained;                     /* taken from another side since the previous slice */
+        double gained;                     /* taken from another side since the previous slice
+                                              (or from no side's mapped areas, when it alone
+                                              holds areas) */
+        double lost;                       /* given up since the previous slice, when it alone
+                                              holds areas (else what others gained says it) */
     } *km2;                    /* per side of the events file, in its order; NULL without
                                   a territory */
     int has_previous;          /* change and gained say something: there was a slice before */

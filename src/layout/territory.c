@@ -1706,7 +1706,8 @@ front_by_windows(GEOSContextHandle_t ctx, const GEOSGeometry *a, const GEOSGeome
     wrect w[OVERLAP_MAX_WINDOWS], box_b;
     int ok = area_edges(ctx, a, &ea, &na, &cap_a, &buf, &cap_buf) &&
              area_edges(ctx, b, &eb, &nb, &cap_b, &buf, &cap_buf) && na > 0 &&
-             edges_box(eb, nb, &box_b) && (sel = malloc(na)) && mark_shared(ea, na, eb, nb, NULL, NULL);
+             edges_box(eb, nb, &box_b) && (sel = malloc(na)) &&
+             mark_shared(ea, na, eb, nb, NULL, NULL);
     if (ok) {
         double g = 1.01 * d;   /* the buffer's points are within d of b, to a hair */
         box_b = (wrect){ box_b.x0 - g, box_b.y0 - g, box_b.x1 + g, box_b.y1 + g };
@@ -1762,6 +1763,132 @@ front_by_windows(GEOSContextHandle_t ctx, const GEOSGeometry *a, const GEOSGeome
     free(eb);
     free(buf);
     return front;
+}
+
+/* The symmetric difference of the areas @a and @b (valid polygons, in
+ * degrees), computed only where they differ. An edge that both have the same
+ * way round (interior on the same side) is on the boundary of neither's
+ * difference from the other, so that boundary is made of the edges that
+ * only one of them has. Each ring of it is connected, so it lies in one
+ * window: the boxes of those edges, grown by a hair (so that no such edge is
+ * on a window's side) and merged where they meet; and so does each polygon
+ * of the difference, holes and all (a box holds what its rings enclose).
+ * Clipped to a window, the difference is the difference of the areas
+ * clipped to it. Consecutive versions of a control layer share most of
+ * their edges; GEOS's overlay of all of them, where every edge lies on
+ * another, was 95 M instructions a state (bench/control's layer whose
+ * versions each move a twentieth of a 5,000-point front). With more windows
+ * than OVERLAP_MAX_WINDOWS, one window holds them all. An empty polygon when
+ * the areas are the same; NULL when out of memory or GEOS fails. */
+static GEOSGeometry *
+difference_by_window(GEOSContextHandle_t ctx, const GEOSGeometry *a, const GEOSGeometry *b)
+{
+    oedge *ea = NULL, *eb = NULL;
+    double *buf = NULL;
+    size_t na = 0, nb = 0, cap_a = 0, cap_b = 0, cap_buf = 0, n_rest = 0, nw = 0;
+    const double m = 1e-6;   /* degrees: about 10 cm */
+    wrect w[OVERLAP_MAX_WINDOWS], all = { HUGE_VAL, HUGE_VAL, -HUGE_VAL, -HUGE_VAL };
+    int ok = area_edges(ctx, a, &ea, &na, &cap_a, &buf, &cap_buf) &&
+             area_edges(ctx, b, &eb, &nb, &cap_b, &buf, &cap_buf);
+    for (size_t j = 0; ok && j < nb; j++) {   /* mark_shared pairs edges the other way round */
+        double p[2];
+        memcpy(p, eb[j].p, sizeof p);
+        memcpy(eb[j].p, eb[j].q, sizeof p);
+        memcpy(eb[j].q, p, sizeof p);
+    }
+    ok = ok && mark_shared(ea, na, eb, nb, NULL, NULL);
+    int many = 0;
+    for (int k = 0; ok && k < 2; k++) {
+        const oedge *e = k ? eb : ea;
+        for (size_t i = 0, n = k ? nb : na; i < n; i++) {
+            if (e[i].shared)
+                continue;
+            wrect r = { fmin(e[i].p[0], e[i].q[0]) - m, fmin(e[i].p[1], e[i].q[1]) - m,
+                        fmax(e[i].p[0], e[i].q[0]) + m, fmax(e[i].p[1], e[i].q[1]) + m };
+            all = (wrect){ fmin(all.x0, r.x0), fmin(all.y0, r.y0), fmax(all.x1, r.x1),
+                           fmax(all.y1, r.y1) };
+            n_rest++;
+            if (many)
+                continue;
+            size_t j = 0;
+            while (j < nw && !rects_meet(&w[j], &r))
+                j++;
+            if (j < nw && r.x0 >= w[j].x0 && r.x1 <= w[j].x1 && r.y0 >= w[j].y0 &&
+                r.y1 <= w[j].y1)
+                continue;   /* within a window already */
+            for (j = 0; j < nw;)   /* merged with every window it meets */
+                if (rects_meet(&w[j], &r)) {
+                    r = (wrect){ fmin(r.x0, w[j].x0), fmin(r.y0, w[j].y0), fmax(r.x1, w[j].x1),
+                                 fmax(r.y1, w[j].y1) };
+                    w[j] = w[--nw];
+                    j = 0;
+                } else
+                    j++;
+            if (nw == OVERLAP_MAX_WINDOWS)
+                many = 1;
+            else
+                w[nw++] = r;
+        }
+    }
+    free(ea);
+    free(eb);
+    free(buf);
+    if (!ok)
+        return NULL;
+    if (n_rest == 0)
+        return GEOSGeom_createEmptyPolygon_r(ctx);
+    if (2 * n_rest > na + nb)   /* most edges differ: clipping saves little */
+        return GEOSSymDifference_r(ctx, a, b);
+    if (many) {
+        w[0] = all;
+        nw = 1;
+    }
+    GEOSGeometry **parts = calloc(nw, sizeof(*parts));
+    ok = parts != NULL;
+    for (size_t k = 0; ok && k < nw; k++) {
+        GEOSGeometry *ca = GEOSClipByRect_r(ctx, a, w[k].x0, w[k].y0, w[k].x1, w[k].y1);
+        GEOSGeometry *cb = ca ? GEOSClipByRect_r(ctx, b, w[k].x0, w[k].y0, w[k].x1, w[k].y1)
+                              : NULL;
+        parts[k] = ca && cb ? GEOSSymDifference_r(ctx, ca, cb) : NULL;
+        ok = parts[k] != NULL;
+        if (ca)
+            GEOSGeom_destroy_r(ctx, ca);
+        if (cb)
+            GEOSGeom_destroy_r(ctx, cb);
+    }
+    /* the windows are apart: their pieces, together, are the difference */
+    GEOSGeometry *d = NULL, **polys = NULL;
+    size_t n = 0, cap = 0;
+    for (size_t k = 0; ok && k < nw; k++) {
+        int type = GEOSGeomTypeId_r(ctx, parts[k]);
+        int count = type == GEOS_POLYGON ? 1
+                    : type == GEOS_MULTIPOLYGON || type == GEOS_GEOMETRYCOLLECTION
+                        ? GEOSGetNumGeometries_r(ctx, parts[k])
+                        : 0;
+        for (int i = 0; ok && i < count; i++) {
+            const GEOSGeometry *g = type == GEOS_POLYGON ? parts[k]
+                                                         : GEOSGetGeometryN_r(ctx, parts[k], i);
+            if (GEOSGeomTypeId_r(ctx, g) != GEOS_POLYGON || GEOSisEmpty_r(ctx, g))
+                continue;
+            GEOSGeometry *c = GEOSGeom_clone_r(ctx, g);
+            ok = c && CM_GROW(polys, n, cap);
+            if (ok)
+                polys[n++] = c;
+            else if (c)
+                GEOSGeom_destroy_r(ctx, c);
+        }
+    }
+    if (ok)
+        d = GEOSGeom_createCollection_r(ctx, GEOS_MULTIPOLYGON, polys, (unsigned)n);
+    if (!d)
+        for (size_t i = 0; i < n; i++)
+            GEOSGeom_destroy_r(ctx, polys[i]);
+    free(polys);
+    for (size_t k = 0; parts && k < nw; k++)
+        if (parts[k])
+            GEOSGeom_destroy_r(ctx, parts[k]);
+    free(parts);
+    return d;
 }
 
 /* ---- the territory of a state ------------------------------------------------------------- */
@@ -2057,51 +2184,31 @@ piece_in(GEOSContextHandle_t ctx, const GEOSGeometry *poly, const edge_set *in, 
     return known && gap > 1e-9 ? odd : -1;
 }
 
-/* What changed hands when the same two sides hold areas in both states,
- * neither overlapping the other in either, and together the same ground
- * (note_ground(), same_ground()): then what the first side gained from the
- * second is what it holds now and did not before, and what the second gained
- * is what the first held before and does not now, both in one GEOS symmetric
- * difference of the first side's areas instead of two intersections along
- * the moving front (bench/control: 17 M instructions each). Each polygon of
- * the difference is the first side's gain when a point inside it is in its
- * areas now. 1 with the two sides' area indexes in @idx and their gains
- * (NULL: none) in @gain; 0 when this does not apply or is not known (then
- * computed the whole way). */
+/* The symmetric difference of @a1 (an area now) and @a0 (before), split:
+ * into @gain[0] its polygons in @a1 (held now, not before) and into
+ * @gain[1] the others (held before, not now), each NULL when it has none.
+ * A polygon is in @a1 when it lies on @a1's inner side of an edge of @a1's
+ * (piece_in(); @edges, @a1's edges by their ends when the caller has them,
+ * else NULL), else when GEOS's point on its surface is in @a1. 0 when out of
+ * memory or GEOS fails (then both NULL). */
 static int
-two_side_gains(layout_territory *t, const layout_territory *prev, size_t idx[2],
-               GEOSGeometry *gain[2])
+split_change(GEOSContextHandle_t ctx, const GEOSGeometry *a1, const GEOSGeometry *a0,
+             const edge_set *edges, GEOSGeometry *gain[2])
 {
-    GEOSContextHandle_t ctx = t->ctx;
-    if (!t->has_ground || !prev->has_ground)
-        return 0;
-    idx[0] = t->ground_area[0];
-    idx[1] = t->ground_area[1];
-    size_t p0 = prev->ground_area[0], p1 = prev->ground_area[1];
-    if (strcmp(prev->areas[p0].side, t->areas[idx[0]].side) != 0) {
-        size_t x = p0;
-        p0 = p1;
-        p1 = x;
-    }
-    if (strcmp(prev->areas[p0].side, t->areas[idx[0]].side) != 0 ||
-        strcmp(prev->areas[p1].side, t->areas[idx[1]].side) != 0 ||
-        !same_ground(t->ground, t->n_ground, prev->ground, prev->n_ground))
-        return 0;
-    const GEOSGeometry *a1 = full_area(t, idx[0]), *a0 = full_area(prev, p0);
-    GEOSGeometry *d = GEOSSymDifference_r(ctx, a1, a0);
+    GEOSGeometry *d = difference_by_window(ctx, a1, a0);
     const GEOSPreparedGeometry *now = NULL;   /* made when a piece needs it */
     GEOSGeometry **part[2] = { NULL, NULL };
     size_t n_part[2] = { 0, 0 }, cap_part[2] = { 0, 0 };
     oedge *e1 = NULL;
     double *buf = NULL;
     size_t n_e1 = 0, cap_e1 = 0, cap_buf = 0;
-    edge_set in = { t->first_edges, t->n_first_edges, t->first_slot, t->cap_first_slot };
-    int ok = d != NULL, have_in = ok && t->first_edges && t->first_slot;
-    if (ok && !have_in) {   /* not noted (note_ground()) */
-        in = (edge_set){ NULL, 0, NULL, 0 };
+    edge_set in = { NULL, 0, NULL, 0 };
+    int ok = d != NULL, have_in = ok && edges;
+    if (have_in)
+        in = *edges;
+    else if (ok)
         have_in = area_edges(ctx, a1, &e1, &n_e1, &cap_e1, &buf, &cap_buf) &&
                   edge_set_make(&in, e1, n_e1);
-    }
     int type = d ? GEOSGeomTypeId_r(ctx, d) : -1;
     int count = type == GEOS_POLYGON ? 1
                 : type == GEOS_MULTIPOLYGON || type == GEOS_GEOMETRYCOLLECTION
@@ -2154,11 +2261,47 @@ two_side_gains(layout_territory *t, const layout_territory *prev, size_t idx[2],
         GEOSPreparedGeom_destroy_r(ctx, now);
     if (d)
         GEOSGeom_destroy_r(ctx, d);
-    if (in.slot != t->first_slot)
+    if (!edges)
         free(in.slot);
     free(e1);
     free(buf);
     return ok;
+}
+
+/* What changed hands when the same two sides hold areas in both states,
+ * neither overlapping the other in either, and together the same ground
+ * (note_ground(), same_ground()): then what the first side gained from the
+ * second is what it holds now and did not before, and what the second gained
+ * is what the first held before and does not now, both in one GEOS symmetric
+ * difference of the first side's areas instead of two intersections along
+ * the moving front (bench/control: 17 M instructions each). Each polygon of
+ * the difference is the first side's gain when a point inside it is in its
+ * areas now. 1 with the two sides' area indexes in @idx and their gains
+ * (NULL: none) in @gain; 0 when this does not apply or is not known (then
+ * computed the whole way). */
+static int
+two_side_gains(layout_territory *t, const layout_territory *prev, size_t idx[2],
+               GEOSGeometry *gain[2])
+{
+    GEOSContextHandle_t ctx = t->ctx;
+    if (!t->has_ground || !prev->has_ground)
+        return 0;
+    idx[0] = t->ground_area[0];
+    idx[1] = t->ground_area[1];
+    size_t p0 = prev->ground_area[0], p1 = prev->ground_area[1];
+    if (strcmp(prev->areas[p0].side, t->areas[idx[0]].side) != 0) {
+        size_t x = p0;
+        p0 = p1;
+        p1 = x;
+    }
+    if (strcmp(prev->areas[p0].side, t->areas[idx[0]].side) != 0 ||
+        strcmp(prev->areas[p1].side, t->areas[idx[1]].side) != 0 ||
+        !same_ground(t->ground, t->n_ground, prev->ground, prev->n_ground))
+        return 0;
+    const GEOSGeometry *a1 = full_area(t, idx[0]), *a0 = full_area(prev, p0);
+    /* a1's edges as note_ground() tabled them, when it did */
+    edge_set e1 = { t->first_edges, t->n_first_edges, t->first_slot, t->cap_first_slot };
+    return split_change(ctx, a1, a0, t->first_edges && t->first_slot ? &e1 : NULL, gain);
 }
 
 /* The index of @prev's area of @side and status @st when it was made of the
@@ -2231,6 +2374,19 @@ copy_area(layout_territory *t, size_t *cap, const layout_territory *prev, size_t
 
 /* Each side's areas of each status, united; then the front lines between the
  * sides' held areas, and what each side gained since @prev. */
+/* Whether one side alone holds areas (controlled) among the first @n areas
+ * of @t; its area's index in *@idx. */
+static int
+only_side(const layout_territory *t, size_t n, size_t *idx)
+{
+    size_t found = 0;
+    for (size_t a = 0; a < n; a++)
+        if (t->areas[a].kind == LAYOUT_TERRITORY_AREA &&
+            t->areas[a].status == CM_CONTROL_CONTROLLED && found++ == 0)
+            *idx = a;
+    return found == 1;
+}
+
 static layout_territory *
 make_territory(layout *L, tkey *key, size_t n_key, const layout_territory *prev)
 {
@@ -2341,6 +2497,20 @@ make_territory(layout *L, tkey *key, size_t n_key, const layout_territory *prev)
     size_t two[2] = { SIZE_MAX, SIZE_MAX };
     GEOSGeometry *two_gain[2] = { NULL, NULL };
     int two_sides = ok && prev && two_side_gains(t, prev, two, two_gain);
+    /* One side alone holds areas, now and before (a layer of one side's
+     * control, as analysts publish them, and no other side's areas): the
+     * rest of the map is no one's that the map knows, so what the side holds
+     * now and did not before changed hands to it, and what it held before
+     * and does not now changed hands away from it (lost; drawn as changed
+     * hands in no side's colour). */
+    size_t one = SIZE_MAX, one_before = SIZE_MAX;
+    GEOSGeometry *one_change[2] = { NULL, NULL };
+    int one_side = ok && prev && !two_sides && only_side(t, n_held, &one) &&
+                   only_side(prev, prev->n_areas, &one_before) &&
+                   strcmp(t->areas[one].side, prev->areas[one_before].side) == 0;
+    if (one_side)
+        ok = split_change(t->ctx, full_area(t, one), full_area(prev, one_before), NULL,
+                          one_change);
     for (size_t a = 0; ok && prev && a < n_held; a++) {
         const layout_territory_area *x = &t->areas[a];
         if (x->status != CM_CONTROL_CONTROLLED)
@@ -2351,6 +2521,10 @@ make_territory(layout *L, tkey *key, size_t n_key, const layout_territory *prev)
                 gained = two_gain[k];
                 two_gain[k] = NULL;
             }
+        if (one_side && a == one) {
+            gained = one_change[0];
+            one_change[0] = NULL;
+        }
         size_t before = SIZE_MAX;
         for (size_t b = 0; !two_sides && b < prev->n_areas; b++)
             if (prev->areas[b].kind == LAYOUT_TERRITORY_AREA &&
@@ -2392,9 +2566,18 @@ make_territory(layout *L, tkey *key, size_t n_key, const layout_territory *prev)
              add_area(L, t, &cap, drawn, x->side, CM_CONTROL_CONTROLLED,
                       LAYOUT_TERRITORY_GAINED, &km2, NULL);
     }
-    for (int k = 0; k < 2; k++)
+    if (ok && one_side && one_change[1]) {
+        double km2 = measure_km2(L, t->ctx, one_change[1], NULL);
+        GEOSGeometry *drawn = km2 >= 0 ? simplified_polygons(L, t->ctx, one_change[1]) : NULL;
+        ok = drawn && add_area(L, t, &cap, drawn, t->areas[one].side, CM_CONTROL_CONTROLLED,
+                               LAYOUT_TERRITORY_LOST, &km2, NULL);
+    }
+    for (int k = 0; k < 2; k++) {
         if (two_gain[k])
             GEOSGeom_destroy_r(t->ctx, two_gain[k]);
+        if (one_change[k])
+            GEOSGeom_destroy_r(t->ctx, one_change[k]);
+    }
     t->prev = NULL;   /* it may go before this one */
     free(t->first_edges);   /* for this state's change only */
     free(t->first_slot);

@@ -212,15 +212,15 @@ add_territory(cm_manifest *m, json_t *entry, const cm_scene *scene)
     const cm_events *ev = scene->base->events;
     static const char *const keys[] = { "control_area_km2", "claimed_area_km2",
                                         "contested_area_km2", "control_change_km2",
-                                        "control_gained_km2" };
-    for (size_t k = 0; k < 5; k++) {
+                                        "control_gained_km2", "control_lost_km2" };
+    for (size_t k = 0; k < 6; k++) {
         if (k >= 3 && !scene->has_previous)
             continue;
         json_t *o = json_object();
         for (size_t s = 0; o && s < cm_events_n_sides(ev); s++) {
             const struct cm_scene_km2 *a = &scene->km2[s];
             double v = k == 0 ? a->held : k == 1 ? a->claimed : k == 2 ? a->contested
-                     : k == 3 ? a->change : a->gained;
+                     : k == 3 ? a->change : k == 4 ? a->gained : a->lost;
             if (k != 3 && v <= 0)
                 continue;
             put(m, o, cm_side_code(cm_events_side(ev, s)), json_real(round(v * 10) / 10));

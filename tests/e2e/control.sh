@@ -36,44 +36,6 @@ ogr2ogr -f KML control.kml control.geojson 2>/dev/null || fail "ogr2ogr could no
 
 # The pixel at the middle of an area's vertices in the SVG of slice $1, by side and
 # district's path index; then its colour in each slice's PNG.
-cat >png_pixel.py <<'PY'
-import re, struct, sys, zlib
-def pixel(path, x, y):
-    data = open(path, 'rb').read()
-    pos, idat, w = 8, b'', 0
-    while pos < len(data):
-        n, kind = struct.unpack('>I4s', data[pos:pos + 8])
-        body = data[pos + 8:pos + 8 + n]
-        if kind == b'IHDR':
-            w, h, depth, ctype = struct.unpack('>IIBB', body[:10])
-            assert depth == 8 and ctype == 2, 'RGB PNG expected'
-        elif kind == b'IDAT':
-            idat += body
-        pos += 12 + n
-    raw, stride, prev = zlib.decompress(idat), w * 3, bytearray(w * 3)
-    for row in range(y + 1):
-        f, line = raw[row * (stride + 1)], bytearray(raw[row * (stride + 1) + 1:(row + 1) * (stride + 1)])
-        for i in range(stride):
-            a = line[i - 3] if i >= 3 else 0
-            b, c = prev[i], prev[i - 3] if i >= 3 else 0
-            if f == 1: line[i] = (line[i] + a) & 255
-            elif f == 2: line[i] = (line[i] + b) & 255
-            elif f == 3: line[i] = (line[i] + (a + b) // 2) & 255
-            elif f == 4:
-                p = a + b - c; pa, pb, pc = abs(p - a), abs(p - b), abs(p - c)
-                line[i] = (line[i] + (a if pa <= pb and pa <= pc else b if pb <= pc else c)) & 255
-        prev = line
-    return tuple(prev[x * 3:x * 3 + 3])
-def middle(svg, side, status):
-    paths = re.findall(r'<path data-side="%s" data-status="%s" d="([^"]*)"' % (side, status), open(svg).read())
-    nums = [float(v) for v in re.findall(r'-?[0-9.]+', paths[0])]
-    xs, ys = nums[0::2], nums[1::2]
-    return int(sum(xs) / len(xs)), int(sum(ys) / len(ys))
-if sys.argv[1] == 'middle':
-    print(*middle(sys.argv[2], sys.argv[3], sys.argv[4]))
-else:
-    print(*pixel(sys.argv[2], int(sys.argv[3]), int(sys.argv[4])))
-PY
 # hue R G B: "red" or "blue", whichever channel is stronger
 hue() { if [ "$1" -gt "$3" ]; then echo red; elif [ "$3" -gt "$1" ]; then echo blue; else echo grey; fi; }
 svg() { echo "geojson/karabakh-2020-10-09-$1.svg"; }
@@ -93,14 +55,14 @@ grep -q '>Front line<' "$(svg 20201012T0000Z)" || fail "12 October: no legend ro
 # Where each district is (the middle of the area that changed hands), then its colour in time
 check() {   # check NAME SLICE_IT_CHANGED_IN EXPECTED_HUES...
   local name=$1
-  read -r x y <<<"$(python3 png_pixel.py middle "$(svg "$2")" AZ changed)"
+  read -r x y <<<"$(python3 "$src/tests/e2e/png_pixel.py" middle "$(svg "$2")" AZ changed)"
   shift 2
   local i=0
   for s in $stamps; do
     i=$((i + 1))
     local want=${!i}
     for dir in geojson kml; do
-      read -r r g b <<<"$(python3 png_pixel.py pixel "$dir/karabakh-2020-10-09-$s.png" "$x" "$y")"
+      read -r r g b <<<"$(python3 "$src/tests/e2e/png_pixel.py" pixel "$dir/karabakh-2020-10-09-$s.png" "$x" "$y")"
       [ "$(hue "$r" "$g" "$b")" = "$want" ] ||
         fail "$dir $s: $name at ($x, $y) is rgb($r, $g, $b), expected $want"
     done

@@ -1,0 +1,196 @@
+#!/bin/bash
+# What changed hands when consecutive versions of a layer share most of their
+# edges, as analysts' daily layers do (docs/control.md, "Cost"): the change
+# is computed only in windows around the edges that differ (territory.c,
+# difference_by_window), and must be what it is computed the whole way. A
+# box split by a front drawn every 0.01 degree; version 1 pushes the front
+# east along one stretch (Armenian forces gain it) and west along another,
+# far from it (Azerbaijan gains that): two windows; version 2 takes the
+# first stretch back (Azerbaijan gains it: one window); version 3 is version
+# 2 again as another feature (nothing changes hands). The km² gained equal
+# the strips' measure by ogr2ogr in a Lambert azimuthal equal-area
+# projection, to the manifest's 0.1 km², and a pixel inside each strip is
+# drawn as changed hands exactly when that strip changed hands. Then the
+# same layer with Armenian forces' features alone (a layer of one side's
+# control, as analysts publish them, and no other side holding areas): what
+# they hold now and did not before is gained, what they held before and do
+# not now is lost, in the manifest, the words and the SVG.
+# Usage: control_local.sh CONFLICTMAP SOURCE_DIR WORK_DIR
+. "$(dirname "$0")/common.bash"
+command -v ogr2ogr >/dev/null || { echo "control_local: ogr2ogr (gdal-bin) is missing"; exit 77; }
+example="$src/examples/karabakh-2020-10-09.json"
+
+python3 - <<'PY' || fail "could not write the layer"
+import json
+W, E, S, N = 46.4, 47.8, 39.2, 40.2
+def line(pts):
+    # the corners and the points between them every 0.01 degree (the last left out)
+    out = []
+    for a, b in zip(pts, pts[1:]):
+        n = max(1, round(max(abs(b[0] - a[0]), abs(b[1] - a[1])) / 0.01))
+        out += [[round(a[0] + (b[0] - a[0]) * k / n, 7), round(a[1] + (b[1] - a[1]) * k / n, 7)]
+                for k in range(n)]
+    return out
+def front(south, north):
+    # south to north along 47.0, out to 47.1 between 39.3 and 39.4 when @south,
+    # and to 46.9 between 39.9 and 40.0 when @north
+    p = [[47.0, S]]
+    if south:
+        p += [[47.0, 39.3], [47.1, 39.3], [47.1, 39.4], [47.0, 39.4]]
+    if north:
+        p += [[47.0, 39.9], [46.9, 39.9], [46.9, 40.0], [47.0, 40.0]]
+    return p + [[47.0, N]]
+def rings(f):
+    am = line([[W, S]] + f + [[W, N], [W, S]])
+    az = line(f[::-1] + [[E, S], [E, N], [47.0, N]])
+    return am + [am[0]], az + [az[0]]
+# (south stretch pushed east, north stretch pushed west, from, to)
+versions = [(False, False, "2020-10-01", "2020-10-06"), (True, True, "2020-10-06", "2020-10-08"),
+            (False, True, "2020-10-08", "2020-10-10"), (False, True, "2020-10-10", "")]
+feats = []
+for v, (south, north, since, until) in enumerate(versions):
+    am, az = rings(front(south, north))
+    for side, ring in (("AM", am), ("AZ", az)):
+        feats.append({"type": "Feature", "properties": {"side": side, "valid_from": since,
+                                                          "valid_to": until, "v": v},
+                      "geometry": {"type": "Polygon", "coordinates": [ring]}})
+json.dump({"type": "FeatureCollection", "features": feats}, open("local.geojson", "w"))
+def box(w, e, s, n):
+    r = line([[w, s], [e, s], [e, n], [w, n], [w, s]])
+    return r + [r[0]]
+strips = {"south": box(47.0, 47.1, 39.3, 39.4), "north": box(46.9, 47.0, 39.9, 40.0)}
+json.dump({"type": "FeatureCollection", "features": [
+    {"type": "Feature", "properties": {"name": k}, "geometry": {"type": "Polygon", "coordinates": [r]}}
+    for k, r in strips.items()]}, open("strips.geojson", "w"))
+PY
+"$bin" render "$example" --control local.geojson \
+  --at 2020-10-05T00:00:00Z,2020-10-07T00:00:00Z,2020-10-09T00:00:00Z,2020-10-11T00:00:00Z \
+  -o out --format png,svg --quiet 2>render.err || fail "render failed: $(cat render.err)"
+
+laea() {   # laea WHERE: the km² of the strips WHERE holds for, on WGS 84
+  rm -f laea.geojson
+  ogr2ogr -f GeoJSON -nln laea -t_srs "+proj=laea +lat_0=39.7 +lon_0=47.0 +ellps=WGS84" laea.geojson \
+    strips.geojson -where "$1" 2>/dev/null &&
+    ogrinfo -q -dialect OGRSQL -sql "SELECT SUM(OGR_GEOM_AREA) AS a FROM laea" laea.geojson |
+    sed -n 's/.*a (Real) = //p' | awk '{ printf "%.3f", $1 / 1e6 }'
+}
+south=$(laea "name = 'south'") north=$(laea "name = 'north'")
+python3 - out/manifest.json "$south" "$north" >check.txt 2>&1 <<'PY' || fail "manifest: $(cat check.txt)"
+import json, sys
+m = json.load(open(sys.argv[1]))['slices']
+south, north = float(sys.argv[2]), float(sys.argv[3])
+if len(m) != 4:
+    print('%d slices, expected 4' % len(m)); sys.exit(1)
+bad = []
+def near(what, got, want):
+    if got is None or abs(got - want) > 0.1:
+        bad.append('%s is %s, expected %.3f' % (what, got, want))
+gained = [m[i].get('control_gained_km2') or {} for i in range(4)]
+near('7 October AM gained (the south stretch)', gained[1].get('AM', 0), south)
+near('7 October AZ gained (the north stretch)', gained[1].get('AZ', 0), north)
+near('9 October AM gained', gained[2].get('AM', 0), 0)
+near('9 October AZ gained (the south stretch back)', gained[2].get('AZ', 0), south)
+near('11 October AM gained (the same front)', gained[3].get('AM', 0), 0)
+near('11 October AZ gained (the same front)', gained[3].get('AZ', 0), 0)
+if bad:
+    print('; '.join(bad)); sys.exit(1)
+PY
+
+# A pixel inside each strip, from the SVG's own projection of the strip's
+# corners: drawn as changed hands (the gained areas' group) exactly when it
+# changed hands. The SVG names each area's kind; the PNG must agree with it.
+python3 - out "$src/tests/e2e" >pixels.txt 2>&1 <<'PY' || fail "pixels: $(cat pixels.txt)"
+import glob, re, struct, sys
+out = sys.argv[1]
+sys.path.insert(0, sys.argv[2])
+from png_pixel import pixel
+pngs = sorted(glob.glob(out + '/*.png'))
+svgs = sorted(glob.glob(out + '/*.svg'))
+if len(pngs) != 4 or len(svgs) != 4:
+    print('%d PNGs and %d SVGs, expected 4 each' % (len(pngs), len(svgs))); sys.exit(1)
+# where the strips are: the map's projection is the same in every slice;
+# on 7 October the changed-hands paths (data-status="changed") are one ring
+# each, Armenian forces' the south strip and Azerbaijan's the north one
+svg = open(svgs[1]).read()
+width = float(re.search(r'<svg[^>]* width="([0-9.]+)"', svg).group(1))
+paths = re.findall(r'<path data-side="(\w+)" data-status="changed"[^>]* d="([^"]+)"', svg)
+if sorted(side for side, _ in paths) != ['AM', 'AZ']:
+    print('7 October: changed-hands paths of %s, expected AM and AZ' % [s for s, _ in paths])
+    sys.exit(1)
+def centre(d):
+    xy = [float(v) for v in re.findall(r'-?\d+(?:\.\d+)?', d)]
+    xs, ys = xy[0::2], xy[1::2]
+    return ((min(xs) + max(xs)) / 2, (min(ys) + max(ys)) / 2)
+south_c = centre(dict(paths)['AM'])
+north_c = centre(dict(paths)['AZ'])
+if not north_c[1] < south_c[1]:
+    print('7 October: the north strip is drawn south of the south one'); sys.exit(1)
+if struct.unpack('>I', open(pngs[1], 'rb').read()[16:20])[0] != width:
+    print('the PNG is not as wide as the SVG: its pixels are not the units of the SVG'); sys.exit(1)
+colours = [tuple(pixel(p, int(c[0]), int(c[1])) for c in (south_c, north_c)) for p in pngs]
+s, n = [c[0] for c in colours], [c[1] for c in colours]
+bad = []
+# south: Azerbaijan's, then gained by Armenian forces, then by Azerbaijan
+# again (changed hands both times), then Azerbaijan's as at first
+if s[1] == s[0]: bad.append('south strip: 7 October looks like 5 October %s' % (s[0],))
+if s[2] == s[1]: bad.append('south strip: 9 October looks like 7 October %s' % (s[1],))
+if s[2] == s[3]: bad.append('south strip: 11 October still drawn as changed hands %s' % (s[3],))
+if s[3] != s[0]: bad.append('south strip: 11 October %s, 5 October %s' % (s[3], s[0]))
+# north: Armenian forces', then gained by Azerbaijan, then Azerbaijan's
+if n[1] == n[0]: bad.append('north strip: 7 October looks like 5 October %s' % (n[0],))
+if n[2] == n[1]: bad.append('north strip: 9 October still drawn as changed hands %s' % (n[2],))
+if n[2] == n[0]: bad.append('north strip: 9 October looks like 5 October %s' % (n[0],))
+if n[3] != n[2]: bad.append('north strip: 11 October %s, 9 October %s' % (n[3], n[2]))
+if bad:
+    print('; '.join(bad)); sys.exit(1)
+PY
+
+python3 - <<'PY' || fail "could not write the one-side layer"
+import json
+d = json.load(open("local.geojson"))
+d["features"] = [f for f in d["features"] if f["properties"]["side"] == "AM"]
+json.dump(d, open("am.geojson", "w"))
+PY
+"$bin" render "$example" --control am.geojson \
+  --at 2020-10-05T00:00:00Z,2020-10-07T00:00:00Z,2020-10-09T00:00:00Z,2020-10-11T00:00:00Z \
+  -o one --format png,svg --quiet 2>render.err || fail "one side: render failed: $(cat render.err)"
+python3 - one "$south" "$north" >one.txt 2>&1 <<'PY' || fail "one side: $(cat one.txt)"
+import glob, json, re, sys
+out, south, north = sys.argv[1], float(sys.argv[2]), float(sys.argv[3])
+m = json.load(open(out + '/manifest.json'))['slices']
+if len(m) != 4:
+    print('%d slices, expected 4' % len(m)); sys.exit(1)
+bad = []
+if any(set(s.get('control_area_km2', {})) != {'AM'} for s in m):
+    bad.append('areas held by %s, expected Armenian forces alone'
+               % [sorted(s.get('control_area_km2', {})) for s in m])
+def near(what, got, want):
+    if got is None or abs(got - want) > 0.1:
+        bad.append('%s is %s, expected %.3f' % (what, got, want))
+for i, (g, l) in enumerate([(None, None), (south, north), (0, south), (0, 0)]):
+    if i == 0:
+        if 'control_gained_km2' in m[0] or 'control_lost_km2' in m[0]:
+            bad.append('5 October (the first) has gains or losses')
+        continue
+    day = ['', '7', '9', '11'][i] + ' October'
+    near(day + ' AM gained', m[i].get('control_gained_km2', {}).get('AM', 0), g)
+    near(day + ' AM lost', m[i].get('control_lost_km2', {}).get('AM', 0), l)
+want = ['Armenian forces gained %s km² and lost %s km² since 5 October.' % (round(south), round(north)),
+        'Armenian forces lost %s km² since 7 October.' % round(south)]
+for i, w in ((1, want[0]), (2, want[1])):
+    if w not in m[i]['alt']:
+        bad.append('slice %d: the alt text "%s" does not say "%s"' % (i + 1, m[i]['alt'], w))
+for i in (1, 2):   # no new report in those slices; the territory's change is new
+    if 'No new reports since the previous map.' not in m[i]['alt'] or 'Nothing new' in m[i]['alt']:
+        bad.append('slice %d: "%s" (expected "No new reports since the previous map.")'
+                   % (i + 1, m[i]['alt']))
+if 'gained' in m[3]['alt'] or 'lost' in m[3]['alt']:
+    bad.append('11 October (nothing changed): "%s"' % m[3]['alt'])
+svg = open(sorted(glob.glob(out + '/*.svg'))[1]).read()
+kinds = sorted(re.findall(r'<path data-side="AM" data-status="(changed|lost)"', svg))
+if kinds != ['changed', 'lost']:
+    bad.append('7 October SVG: changed-hands paths %s, expected one changed and one lost' % kinds)
+if bad:
+    print('; '.join(bad)); sys.exit(1)
+PY
+finish control_local
