@@ -1797,17 +1797,18 @@ difference_by_window(GEOSContextHandle_t ctx, const GEOSGeometry *a, const GEOSG
         memcpy(eb[j].q, p, sizeof p);
     }
     ok = ok && mark_shared(ea, na, eb, nb, NULL, NULL);
-    int many = 0;
-    for (int k = 0; ok && k < 2; k++) {
+    for (size_t i = 0; ok && i < na + nb; i++)   /* first whether windows are worth it */
+        n_rest += !(i < na ? ea[i] : eb[i - na]).shared;
+    int many = 0, whole = ok && 2 * n_rest > na + nb;   /* most edges differ */
+    for (int k = 0; ok && !whole && k < 2; k++) {
         const oedge *e = k ? eb : ea;
         for (size_t i = 0, n = k ? nb : na; i < n; i++) {
             if (e[i].shared)
                 continue;
-            wrect r = { fmin(e[i].p[0], e[i].q[0]) - m, fmin(e[i].p[1], e[i].q[1]) - m,
-                        fmax(e[i].p[0], e[i].q[0]) + m, fmax(e[i].p[1], e[i].q[1]) + m };
-            all = (wrect){ fmin(all.x0, r.x0), fmin(all.y0, r.y0), fmax(all.x1, r.x1),
-                           fmax(all.y1, r.y1) };
-            n_rest++;
+            wrect r = { min2(e[i].p[0], e[i].q[0]) - m, min2(e[i].p[1], e[i].q[1]) - m,
+                        max2(e[i].p[0], e[i].q[0]) + m, max2(e[i].p[1], e[i].q[1]) + m };
+            all = (wrect){ min2(all.x0, r.x0), min2(all.y0, r.y0), max2(all.x1, r.x1),
+                           max2(all.y1, r.y1) };
             if (many)
                 continue;
             size_t j = 0;
@@ -1818,8 +1819,8 @@ difference_by_window(GEOSContextHandle_t ctx, const GEOSGeometry *a, const GEOSG
                 continue;   /* within a window already */
             for (j = 0; j < nw;)   /* merged with every window it meets */
                 if (rects_meet(&w[j], &r)) {
-                    r = (wrect){ fmin(r.x0, w[j].x0), fmin(r.y0, w[j].y0), fmax(r.x1, w[j].x1),
-                                 fmax(r.y1, w[j].y1) };
+                    r = (wrect){ min2(r.x0, w[j].x0), min2(r.y0, w[j].y0), max2(r.x1, w[j].x1),
+                                 max2(r.y1, w[j].y1) };
                     w[j] = w[--nw];
                     j = 0;
                 } else
@@ -1837,7 +1838,7 @@ difference_by_window(GEOSContextHandle_t ctx, const GEOSGeometry *a, const GEOSG
         return NULL;
     if (n_rest == 0)
         return GEOSGeom_createEmptyPolygon_r(ctx);
-    if (2 * n_rest > na + nb)   /* most edges differ: clipping saves little */
+    if (whole)   /* most edges differ: clipping saves little */
         return GEOSSymDifference_r(ctx, a, b);
     if (many) {
         w[0] = all;
