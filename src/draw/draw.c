@@ -308,10 +308,14 @@ typedef struct damage {
     uint64_t *item;       /* what each rectangle holds: a hash of all its pixels depend on */
     int dry;              /* only listing what a slice would draw: nothing is drawn */
     const struct damage *only;   /* else, when set: only what meets these is drawn */
+    const struct damage *bands;  /* and, with it, the bands of rows the areas are drawn in
+                                    again (band_over) */
     struct area_seg *seg; /* the segments of the areas drawn (list_area), in order */
     size_t n_seg, cap_seg;
     int n_area;           /* the areas drawn */
     int segs_given;       /* seg and n_area hold what drawing lists (list_items): kept */
+    int wide;             /* the fine coast's sea is drawn again over the areas, in every
+                             band: their bands go across the map (band_over) */
 } damage;
 
 /* A segment of an area's outline as a slice draws it: where the next slice's
@@ -983,9 +987,10 @@ list_area(cairo_t *cr, const cm_scene *sc, size_t i, damage *d)
 /* The areas and the fine coast's sea over them, the map's whole rectangle
  * an item drawn (area_item). Over a cache's ground, each area's segments
  * are listed (list_area), and when only part of the slice is drawn again
- * (@d->only), they are drawn clipped to each band of rows across the map in
- * it (band_over) in turn, and only the areas that reach the band. Returns 0
- * when out of memory. */
+ * (@d->only), they are drawn clipped to the rows, across the map, of each
+ * band (@d->bands, band_over) in turn, and only the areas that reach the
+ * band: all of their pixels there are within its columns. Returns 0 when
+ * out of memory. */
 static int
 paint_areas(cairo_t *cr, const cm_scene *sc)
 {
@@ -1025,6 +1030,7 @@ paint_areas(cairo_t *cr, const cm_scene *sc)
         const cm_scene_path *p = &b->paths[i];
         if (p->group != CM_GROUP_SEA && p->group != CM_GROUP_COAST)
             continue;
+        d->wide = 1;
         double x0 = HUGE_VAL, y0 = HUGE_VAL, x1 = -HUGE_VAL, y1 = -HUGE_VAL;
         for (size_t j = 0; j < p->n_points; j++)
             if (isfinite(p->xy[2 * j]) && isfinite(p->xy[2 * j + 1])) {
@@ -1041,29 +1047,29 @@ paint_areas(cairo_t *cr, const cm_scene *sc)
         free(box);
         return 1;
     }
-    const damage *only = d ? d->only : NULL;
+    const damage *only = d ? d->only : NULL, *bands = only ? d->bands : NULL;
     double(*hatch)[4] = calloc(sc->n_areas, sizeof(*hatch));
     if (!hatch) {
         free(box);
         return 0;
     }
     hatch_extents(cr, sc, hatch);
-    for (size_t k = 0; k < (only ? only->n : 1); k++) {
-        if (only && (map[2] <= map[0] || only->r[k][0] != map[0] || only->r[k][2] != map[2]))
-            continue;   /* not a band across the map (band_over): off it */
+    for (size_t k = 0; k < (only ? (bands ? bands->n : 0) : 1); k++) {
+        if (only && map[2] <= map[0])
+            break;   /* the map not listed: no band on it (band_over) */
         cairo_save(cr);
-        if (only) {
+        if (only) {   /* the band's rows across the map, whatever its columns */
             cairo_matrix_t m;
             cairo_get_matrix(cr, &m);
             cairo_identity_matrix(cr);
             cairo_new_path(cr);
-            cairo_rectangle(cr, only->r[k][0], only->r[k][1], only->r[k][2] - only->r[k][0],
-                            only->r[k][3] - only->r[k][1]);
+            cairo_rectangle(cr, map[0], bands->r[k][1], map[2] - map[0],
+                            bands->r[k][3] - bands->r[k][1]);
             cairo_clip(cr);
             cairo_set_matrix(cr, &m);
         }
         draw_areas(cr, sc, (const double(*)[4])hatch, (const int(*)[4])box,
-                   only ? only->r[k] : NULL);
+                   only ? bands->r[k] : NULL);
         draw_sea_again(cr, sc);
         cairo_restore(cr);
     }
@@ -1579,19 +1585,50 @@ close_over(damage *redo, const damage *now)
     return ok;
 }
 
-/* @redo's rectangles on the map widened to rows across it, and closed over
- * @now's items again (close_over) until that changes nothing: the areas
- * are drawn again clipped to each band of rows in turn (paint_areas).
- * Cairo gives a clip of whole rows the pixels a drawing without gives
- * there; not a clip cutting the rows, nor one of several rectangles (it
- * cuts the polygons by them: 1 level off at their edges). The bands are
- * apart from each other, and the other rectangles off the map. 0 when out
- * of memory. */
+/* @b's columns widened over every rectangle of @reach that meets it, within
+ * the map's columns (@map), until each that meets it lies within them; the
+ * map's columns all when @wide. */
+static void
+widen_band(int b[4], const damage *reach, const int map[4], int wide)
+{
+    if (wide) {
+        b[0] = map[0];
+        b[2] = map[2];
+        return;
+    }
+    for (int grew = 1; grew;) {
+        grew = 0;
+        for (size_t i = 0; i < reach->n; i++) {
+            const int *q = reach->r[i];
+            int x0 = q[0] > map[0] ? q[0] : map[0], x1 = q[2] < map[2] ? q[2] : map[2];
+            if (!meets(q, b) || (x0 >= b[0] && x1 <= b[2]))
+                continue;
+            b[0] = x0 < b[0] ? x0 : b[0];
+            b[2] = x1 > b[2] ? x1 : b[2];
+            grew = 1;
+        }
+    }
+}
+
+/* Into @bands (emptied first), bands of rows over @redo's rectangles on the
+ * map where the areas reach, and @redo closed over @now's items meeting
+ * them (as close_over) until that adds nothing; then the bands pushed onto
+ * @redo too. The areas are drawn again clipped to each band's rows across
+ * the map in turn (paint_areas): cairo gives a clip of whole rows the
+ * pixels a drawing without gives there; not a clip cutting the rows, nor
+ * one of several rectangles (it cuts the polygons by them: 1 level off at
+ * their edges). But the ground is put back, the items drawn again and the
+ * PNG writer told to look only within a band's columns: those of every
+ * area that reaches into the band (widen_band), which is all that is drawn
+ * again there (paint_areas), so no pixel outside them changes. Bands whose
+ * rows meet or touch and whose columns meet are one; the others reach no
+ * area in common. 0 when out of memory. */
 static int
-band_over(damage *redo, const damage *now)
+band_over(damage *redo, const damage *now, damage *bands)
 {
     const int *map = NULL;   /* the map's rectangle: what the areas are drawn in */
     damage reach = { 0 };    /* what they and the sea over them reach (paint_areas) */
+    bands->n = 0;
     for (size_t i = 0; i < now->n; i++)
         if (now->item[i] == area_item && !map)
             map = now->r[i];
@@ -1603,45 +1640,51 @@ band_over(damage *redo, const damage *now)
         free(reach.r);
         return 1;
     }
-    for (;;) {
-        for (size_t i = 0; i < redo->n; i++)
-            if (meets(redo->r[i], map) && meets_any(&reach, redo->r[i])) {
-                redo->r[i][0] = map[0];
-                redo->r[i][2] = map[2];
+    /* the items meeting @redo are in it already (close_over) */
+    unsigned char *in = calloc(now->n ? now->n : 1, 1);
+    int ok = in != NULL;
+    for (size_t i = 0; ok && i < now->n; i++)
+        in[i] = now->item[i] != area_item && meets_any(redo, now->r[i]);
+    for (size_t seen = 0; ok;) {
+        for (; ok && seen < redo->n; seen++) {   /* a band over each new rectangle */
+            const int *r = redo->r[seen];
+            if (meets(r, map) && meets_any(&reach, r))
+                ok = push_rect(bands, (const int[4]){ r[0] > map[0] ? r[0] : map[0], r[1],
+                                                      r[2] < map[2] ? r[2] : map[2], r[3] });
+        }
+        for (int joined = 1; ok && joined;) {
+            joined = 0;
+            for (size_t i = 0; i < bands->n; i++)
+                widen_band(bands->r[i], &reach, map, now->wide);
+            for (size_t i = 0; i < bands->n; i++)
+                for (size_t j = i + 1; j < bands->n; j++) {
+                    int *a = bands->r[i], *b = bands->r[j];
+                    if (a[1] > b[3] || b[1] > a[3] || a[0] >= b[2] || b[0] >= a[2])
+                        continue;
+                    a[0] = a[0] < b[0] ? a[0] : b[0];
+                    a[1] = a[1] < b[1] ? a[1] : b[1];
+                    a[2] = a[2] > b[2] ? a[2] : b[2];
+                    a[3] = a[3] > b[3] ? a[3] : b[3];
+                    memcpy(bands->r[j], bands->r[--bands->n], sizeof(bands->r[0]));
+                    j = i;   /* @a grew: look again from the next */
+                    joined = 1;
+                }
+        }
+        size_t n = redo->n;   /* the items over them drawn again, whole */
+        for (size_t i = 0; ok && i < now->n; i++)
+            if (!in[i] && now->item[i] != area_item &&
+                (meets_any(redo, now->r[i]) || meets_any(bands, now->r[i]))) {
+                in[i] = 1;
+                ok = push_rect(redo, now->r[i]);
             }
-        for (size_t i = 0; i < redo->n; i++)   /* bands that meet or touch: one */
-            for (size_t j = i + 1; j < redo->n; j++) {
-                int *a = redo->r[i], *b = redo->r[j];
-                if (a[0] != map[0] || a[2] != map[2] || b[0] != map[0] || b[2] != map[2] ||
-                    a[1] > b[3] || b[1] > a[3])
-                    continue;
-                a[1] = a[1] < b[1] ? a[1] : b[1];
-                a[3] = a[3] > b[3] ? a[3] : b[3];
-                memcpy(redo->r[j], redo->r[--redo->n], sizeof(redo->r[0]));
-                j = i;   /* @a grew: look again from the next */
-            }
-        size_t n = redo->n;
-        if (!close_over(redo, now)) {
-            free(reach.r);
-            return 0;
-        }
-        int grew = 0;   /* an item where the areas reach not inside a band */
-        for (size_t i = n; !grew && i < redo->n; i++) {
-            const int *r = redo->r[i];
-            if (!meets(r, map) || !meets_any(&reach, r))
-                continue;
-            int inside = 0;
-            for (size_t j = 0; !inside && j < n; j++)
-                inside = redo->r[j][0] == map[0] && redo->r[j][2] == map[2] &&
-                         redo->r[j][1] <= r[1] && redo->r[j][3] >= r[3];
-            grew = !inside;
-        }
-        if (!grew) {
-            redo->n = n;
-            free(reach.r);
-            return 1;
-        }
+        if (redo->n == n)
+            break;
     }
+    for (size_t i = 0; ok && i < bands->n; i++)
+        ok = push_rect(redo, bands->r[i]);
+    free(in);
+    free(reach.r);
+    return ok;
 }
 
 /* What @scene would draw over @cache's ground on @surface, listed with each
@@ -1673,7 +1716,7 @@ cm_draw_surface(cairo_surface_t *surface, const cm_scene *scene, double scale,
     cairo_t *cr = cairo_create(surface);
     cm_status st = CM_ERR_NOMEM;
     canvas_state *cs = cache ? canvas_of(surface) : cairo_surface_get_user_data(surface, &canvas_key);
-    damage now = { 0 }, redo = { 0 };
+    damage now = { 0 }, redo = { 0 }, bands = { 0 };
     int partial = 0, incremental = 0, listed_nomem = 0;
     if (cairo_status(cr) == CAIRO_STATUS_SUCCESS && (cs || !cache)) {
         partial = cs && cache && cs->ground == cache->id && !cs->drawn.full &&
@@ -1692,7 +1735,7 @@ cm_draw_surface(cairo_surface_t *surface, const cm_scene *scene, double scale,
             if (ls == CM_OK && !listed.full) {
                 incremental = changed_items(&cs->drawn, &listed, &redo) &&
                               close_over(&redo, &listed) &&
-                              (!listed.n_area || band_over(&redo, &listed));
+                              (!listed.n_area || band_over(&redo, &listed, &bands));
                 ls = incremental ? CM_OK : CM_ERR_NOMEM;
             }
             if (incremental) {   /* the areas' segments as listed: not listed again */
@@ -1709,6 +1752,7 @@ cm_draw_surface(cairo_surface_t *surface, const cm_scene *scene, double scale,
         if (incremental) {
             restore_ground(surface, cache, &redo);
             now.only = &redo;
+            now.bands = &bands;
         } else if (partial) {
             restore_ground(surface, cache, &cs->drawn);
         } else if (cache && !put_ground(surface, cache)) {
@@ -1723,6 +1767,7 @@ cm_draw_surface(cairo_surface_t *surface, const cm_scene *scene, double scale,
         cairo_set_user_data(cr, &damage_key, NULL, NULL);
         st = now.nomem ? CM_ERR_NOMEM : st;
         now.only = NULL;
+        now.bands = NULL;
     }
     cairo_destroy(cr);
     if (cs) {
@@ -1746,6 +1791,7 @@ cm_draw_surface(cairo_surface_t *surface, const cm_scene *scene, double scale,
         damage_free(&now);
     }
     free(redo.r);
+    free(bands.r);
     return st;
 }
 

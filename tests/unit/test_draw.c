@@ -287,6 +287,52 @@ check_sequence(const cm_events *events, cm_layer **layers, const cm_projection *
     cm_slices_destroy(slices);
 }
 
+/* A slice whose areas alone change, drawn over the one before: the ground is
+ * put back, and the PNG writer told to look, only within the columns of the
+ * areas that reach the rows that changed (draw.c's band_over), not across
+ * the whole map. */
+static void
+check_band_columns(const cm_events *events, cm_layer **layers, const cm_projection *proj,
+                   const cm_style *style, const cm_gazetteer *gaz, const double bbox[4])
+{
+    cm_slices *slices = NULL;
+    cm_scene_base *base = NULL;
+    cm_draw_cache *cache = NULL;
+    cm_scene *scene = NULL;
+    CHECK_INT(cm_slices_make(&slices, events, NULL, NULL), CM_OK);
+    CHECK_INT(cm_scene_base_create(&base, layers, 3, proj, style, gaz, events, bbox, 800, 600),
+              CM_OK);
+    CHECK_INT(cm_draw_cache_create(&cache, base, 1), CM_OK);
+    CHECK_INT(cm_scene_layout(&scene, base, cm_slices_get(slices, 1), NULL), CM_OK);
+    cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, 800, 600);
+    if (!scene || !cache) {
+        CHECK(0);
+    } else {
+        make_areas(scene, 1);
+        CHECK_INT(cm_draw_surface(s, scene, 1, cache), CM_OK);
+        make_areas(scene, 3);   /* the front moved east, and what was gained with it */
+        CHECK_INT(cm_draw_surface(s, scene, 1, cache), CM_OK);
+        cm_png_changes ch;
+        CHECK_INT(cm_draw_surface_changes(s, &ch), 1);
+        CHECK(ch.n_rects > 0);
+        int west = 800, east = 0;
+        for (size_t i = 0; i < ch.n_rects; i++) {
+            west = ch.rects[i][0] < west ? ch.rects[i][0] : west;
+            east = ch.rects[i][2] > east ? ch.rects[i][2] : east;
+        }
+        /* the areas lie within x 150..650 (make_areas); their lines, and the
+         * labels over them drawn again whole, a little more; the map is 800 */
+        if (!(west >= 100 && east <= 700))
+            fprintf(stderr, "test_draw: the areas' changes reach x %d..%d\n", west, east);
+        CHECK(west >= 100 && east <= 700);
+    }
+    cairo_surface_destroy(s);
+    cm_scene_destroy(scene);
+    cm_draw_cache_destroy(cache);
+    cm_scene_base_destroy(base);
+    cm_slices_destroy(slices);
+}
+
 /* Changing any one thing a label's look depends on changes the pixels (the
  * old sprite is not reused), and changing it back gives the first pixels. */
 static void
@@ -448,6 +494,7 @@ main(void)
         check_sequence(plain, layers, proj, style, gaz, bbox, one, 1, NULL);
         check_sequence(plain, layers, proj, style, gaz, bbox, both, 2, NULL);   /* taking turns */
         check_sequence(plain, layers, proj, style, gaz, bbox, both, 2, make_areas);
+        check_band_columns(plain, layers, proj, style, gaz, bbox);
     }
     cm_events_destroy(plain);
     unlink(seq_path);
