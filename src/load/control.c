@@ -58,10 +58,30 @@ cm_control_destroy(cm_control *c)
     if (!c)
         return;
     free(c->features);
-    free(c->lonlat);
+    if (c->points_map)
+        munmap(c->points_map, c->points_map_size);
+    else
+        free(c->lonlat);
     free(c->ring_start);
     free(c->ring_outer);
     free(c);
+}
+
+int
+cm_control_own_points(cm_control *c)
+{
+    if (!c->points_map)
+        return 1;
+    size_t n = 2 * c->n_points;
+    double *p = malloc((n ? n : 1) * sizeof(double));
+    if (!p)
+        return 0;
+    memcpy(p, c->lonlat, n * sizeof(double));
+    munmap(c->points_map, c->points_map_size);
+    c->points_map = NULL;
+    c->lonlat = p;
+    c->cap_points = n;
+    return 1;
 }
 
 /* Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's). */
@@ -182,7 +202,8 @@ add_ring(reader *rd, OGRGeometryH ring, int outer)
     int n = G(OGR_G_GetPointCount)(ring);
     if (n < 3)
         return 1;
-    if (!CM_RESERVE(c->lonlat, c->cap_points, (c->n_points + (size_t)n) * 2) ||
+    if (!cm_control_own_points(c) ||
+        !CM_RESERVE(c->lonlat, c->cap_points, (c->n_points + (size_t)n) * 2) ||
         !CM_GROW(c->ring_outer, c->n_rings, c->cap_rings) ||
         !CM_RESERVE(c->ring_start, c->cap_ring_start, c->n_rings + 2))
         return 0;

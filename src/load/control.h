@@ -37,6 +37,9 @@ typedef struct cm_control {
     size_t n_features, cap_features;
     double *lonlat;            /* n_points pairs */
     size_t n_points, cap_points;
+    void *points_map;          /* not NULL: lonlat lies in this map of a prepared copy
+                                  (src/load/control_cache.c), not on the heap */
+    size_t points_map_size;
     size_t *ring_start;        /* n_rings + 1 offsets into the points */
     unsigned char *ring_outer;
     size_t n_rings, cap_rings, cap_ring_start;
@@ -44,6 +47,10 @@ typedef struct cm_control {
 
 cm_status cm_control_create(cm_control **out);
 void      cm_control_destroy(cm_control *c);   /* NULL is fine */
+
+/* The points moved onto the heap when they lie in a prepared copy's map, so
+ * that more can be added. 0 when out of memory (@c unchanged). */
+int       cm_control_own_points(cm_control *c);
 
 /* Adds the layer, or folder of dated layers, that @spec names: "PATH",
  * "SIDE=PATH" or "SIDE:STATUS=PATH" (the command's --control), the path

@@ -157,7 +157,7 @@ take_padded(cursor *c, uint64_t n)
 
 int
 cm_control_cache_read(cm_control *c, const unsigned char *data, size_t size, const char *key,
-                      size_t key_len, const cm_events *events)
+                      size_t key_len, const cm_events *events, int adopt)
 {
     cursor cur = { data, data + size };
     char head[16];
@@ -239,9 +239,13 @@ cm_control_cache_read(cm_control *c, const unsigned char *data, size_t size, con
             sides[side], (cm_control_status)status, from, to, r0 + first, n };
     }
     free(sides);
+    /* the points left where they are: no heap to clear and fill (16 MB at a
+     * million vertices), when they are the first and aligned */
+    adopt = adopt && p0 == 0 && !c->lonlat && n_points && (uintptr_t)points % sizeof(double) == 0;
     if ((n_rings && (!CM_RESERVE(c->ring_outer, c->cap_rings, r0 + n_rings) ||
                      !CM_RESERVE(c->ring_start, c->cap_ring_start, r0 + n_rings + 1))) ||
-        !CM_RESERVE(c->lonlat, c->cap_points, 2 * (p0 + n_points))) {
+        (!adopt && (!cm_control_own_points(c) ||
+                    !CM_RESERVE(c->lonlat, c->cap_points, 2 * (p0 + n_points))))) {
         c->n_features = f0;
         return -1;
     }
@@ -256,10 +260,13 @@ cm_control_cache_read(cm_control *c, const unsigned char *data, size_t size, con
         memcpy(c->ring_outer + r0, outer, n_rings);
         c->n_rings = r0 + n_rings;
     }
-    if (n_points)
+    if (adopt) {
+        c->lonlat = (double *)(uintptr_t)points;
+        c->cap_points = 2 * n_points;
+    } else if (n_points)
         memcpy(c->lonlat + 2 * p0, points, n_points * 16);
     c->n_points = p0 + n_points;
-    return 1;
+    return adopt ? 2 : 1;
 }
 
 int
@@ -301,7 +308,10 @@ cm_control_cache_get(cm_control *c, const char *path, const char *side, int stat
         return 0;
     }
     size_t size = (size_t)cs.st_size;
-    const unsigned char *data = mmap(NULL, size, PROT_READ, MAP_PRIVATE, fd, 0);
+    /* Private and writable: the points may be left in it (a write would copy
+     * its page, not reach the file). Copies are only ever replaced by a
+     * rename, never rewritten in place, so the map stays whole. */
+    unsigned char *data = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
     close(fd);
     if (data == MAP_FAILED)
         return 0;
@@ -309,9 +319,14 @@ cm_control_cache_get(cm_control *c, const char *path, const char *side, int stat
     memcpy(&stored, data + size - CHECK_BYTES, CHECK_BYTES);
     int got = sum == stored
                   ? cm_control_cache_read(c, data, size - CHECK_BYTES, e->key,
-                                          e->key_len, events)
+                                          e->key_len, events, 1)
                   : 0;
-    munmap((void *)data, size);
+    if (got == 2) {   /* the points are in the map: it lives as long as @c */
+        c->points_map = data;
+        c->points_map_size = size;
+        return 1;
+    }
+    munmap(data, size);
     return got;
 }
 

@@ -49,9 +49,11 @@ void cm_control_cache_done(cm_control_cache_entry *e);
 
 /* The copy in @data (@size bytes, without its checksum) added to @c when it
  * says it was made from @key: 1; 0 when it is not such a copy, or does not
- * hold together (@c unchanged); -1 when out of memory. For
+ * hold together (@c unchanged); -1 when out of memory. With @adopt, when
+ * @c has no points yet, its points are left in @data (8-byte aligned, to
+ * outlive @c's use of them) instead of copied: then 2. For
  * cm_control_cache_get() and tests/fuzz/fuzz_copy.c. */
 int cm_control_cache_read(cm_control *c, const unsigned char *data, size_t size, const char *key,
-                          size_t key_len, const cm_events *events);
+                          size_t key_len, const cm_events *events, int adopt);
 
 #endif

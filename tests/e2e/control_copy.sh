@@ -58,6 +58,25 @@ render again || fail "second run failed: $(cat again.err)"
 same fresh again || fail "the run from the copy made other files than the first"
 cmp -s "$copy" first.copy || fail "the copy was written again though nothing changed"
 
+# a second, small layer read through GDAL after the copy (whose points are
+# left in its map, then moved to the heap to add the small layer's), and
+# before it: the same maps as without copies
+cat > small.geojson <<'JSON'
+{"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {},
+ "geometry": {"type": "Polygon", "coordinates": [[[46.0, 40.0], [46.3, 40.0], [46.3, 40.2],
+ [46.0, 40.2], [46.0, 40.0]]]}}]}
+JSON
+render two_after --control AM:claimed=small.geojson || fail "copy then a small layer failed: $(cat two_after.err)"
+CONFLICTMAP_CACHE=off render two_off --control AM:claimed=small.geojson ||
+  fail "both layers without copies failed: $(cat two_off.err)"
+same two_after two_off || fail "the copy then a small layer made other files than without copies"
+same two_after again && fail "the small layer changed nothing on the map"
+rm -rf two_before
+"$bin" render "$example" --control AM:claimed=small.geojson --control layer.geojson \
+  --at 2020-10-09T15:00:00Z --format png --quiet -o two_before 2>two_before.err ||
+  fail "a small layer then the copy failed: $(cat two_before.err)"
+same two_before two_off || fail "a small layer then the copy made other files than without copies"
+
 # the copy, changed (every longitude +0.5, checksum made again): the map changes
 edit() {   # edit HOW: rewrites the copy; HOW is shift, lie or flip
   python3 - "$copy" "$1" <<'PY' || fail "could not edit the copy"

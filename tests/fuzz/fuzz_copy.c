@@ -80,7 +80,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         abort();
     for (int k = 0; k < 2; k++) {
         size_t n = c->n_features, r = c->n_rings, p = c->n_points;
-        int got = cm_control_cache_read(c, copy, head + size, key, key_len, events());
+        int got = cm_control_cache_read(c, copy, head + size, key, key_len, events(), 0);
         if (got <= 0 && (c->n_features != n || c->n_rings != r || c->n_points != p))
             abort();   /* refused, but something was kept */
         check(c);
