@@ -244,6 +244,55 @@ layout_fit_width(layout *L, cm_scene_label *lb, double w_px)
     }
 }
 
+double
+layout_wrap_lines(layout *L, cm_group group, const char *text, const char *sep, double size_px,
+                  int bold, cm_rgba color, double x, double y, double width, int max_lines)
+{
+    size_t n = strlen(text), start = 0;
+    for (int line = 0; line < max_lines && start < n && L->status == CM_OK; line++) {
+        char buf[1024];
+        size_t best = 0, len = strlen(sep);
+        double w, h, base;
+        /* the longest run of whole words from @start that fits */
+        for (size_t i = start; i <= n; i++) {
+            int at_break = i == n || strncmp(text + i, sep, len) == 0;
+            if (!at_break)
+                continue;
+            size_t end = i == n ? n : i + (sep[0] == ' ' ? 0 : len);
+            if (end - start >= sizeof(buf))
+                break;
+            memcpy(buf, text + start, end - start);
+            buf[end - start] = '\0';
+            layout_measure(L, buf, size_px, bold, 0, &w, &h, &base);
+            if (w > width && best)
+                break;
+            best = end;
+            if (w > width)
+                break;
+        }
+        if (best == 0)
+            break;
+        size_t end = best;
+        int last = line == max_lines - 1 && end < n;
+        if (last)
+            end = n;
+        memcpy(buf, text + start, end - start < sizeof(buf) ? end - start : sizeof(buf) - 1);
+        buf[end - start < sizeof(buf) ? end - start : sizeof(buf) - 1] = '\0';
+        cm_scene_label *lb = layout_add_label(L, buf, group, size_px, bold, 0, color);
+        if (!lb)
+            break;
+        if (lb->w > width)
+            layout_fit_width(L, lb, width);
+        lb->x = x;
+        lb->y = y;
+        y += lb->h;
+        start = end;
+        while (start < n && (text[start] == ' ' || strncmp(text + start, sep, strlen(sep)) == 0))
+            start += text[start] == ' ' ? 1 : strlen(sep);
+    }
+    return y;
+}
+
 cm_scene_rect *
 layout_add_rect(layout *L, cm_group group, box bx, cm_rgba fill, cm_stroke stroke)
 {

@@ -84,7 +84,8 @@ measure(layout *L, layout_territory *t)
                      layout_w(L->b, "%s gained %s km² and lost %s km²"), name, num, num2);
         else
             snprintf(words + len, sizeof words - len,
-                     gained ? layout_w(L->b, "%s gained %s km²") : layout_w(L->b, "%s lost %s km²"),
+                     gained ? layout_w(L->b, "%s gained %s km²")
+                            : layout_w(L->b, "%s lost %s km²"),
                      name, num);
     }
     if (!words[0])

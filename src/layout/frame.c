@@ -85,58 +85,6 @@ layout_scale_bar(layout *L)
 
 /* ---- a portrait page ------------------------------------------------------------------ */
 
-/* @text at @size_px in at most @max_lines lines of at most @width px, broken
- * after spaces (or after @sep, for a list such as the credit), the last line
- * cut with an ellipsis when the text is longer; one label a line, from
- * (@x, @y) down. Returns the y below the last line. */
-static double
-wrap_lines(layout *L, const char *text, const char *sep, double size_px, int bold,
-           cm_rgba color, double x, double y, double width, int max_lines)
-{
-    size_t n = strlen(text), start = 0;
-    for (int line = 0; line < max_lines && start < n && L->status == CM_OK; line++) {
-        char buf[1024];
-        size_t best = 0, len = strlen(sep);
-        double w, h, base;
-        /* the longest run of whole words from @start that fits */
-        for (size_t i = start; i <= n; i++) {
-            int at_break = i == n || strncmp(text + i, sep, len) == 0;
-            if (!at_break)
-                continue;
-            size_t end = i == n ? n : i + (sep[0] == ' ' ? 0 : len);
-            if (end - start >= sizeof(buf))
-                break;
-            memcpy(buf, text + start, end - start);
-            buf[end - start] = '\0';
-            layout_measure(L, buf, size_px, bold, 0, &w, &h, &base);
-            if (w > width && best)
-                break;
-            best = end;
-            if (w > width)
-                break;
-        }
-        if (best == 0)
-            break;
-        size_t end = best;
-        int last = line == max_lines - 1 && end < n;
-        if (last)
-            end = n;
-        memcpy(buf, text + start, end - start < sizeof(buf) ? end - start : sizeof(buf) - 1);
-        buf[end - start < sizeof(buf) ? end - start : sizeof(buf) - 1] = '\0';
-        cm_scene_label *lb = layout_add_label(L, buf, CM_GROUP_FRAME, size_px, bold, 0, color);
-        if (!lb)
-            break;
-        if (lb->w > width)
-            layout_fit_width(L, lb, width);
-        lb->x = x;
-        lb->y = y;
-        y += lb->h;
-        start = end;
-        while (start < n && (text[start] == ' ' || strncmp(text + start, sep, strlen(sep)) == 0))
-            start += text[start] == ' ' ? 1 : strlen(sep);
-    }
-    return y;
-}
 
 /* The moment on top, the title on up to two lines under it, the subtitle; in
  * the footer the source and, on lines of their own, the credits. */
@@ -157,21 +105,25 @@ layout_frame_portrait(layout *L, const layout_frame_sizes_t *f)
                     no_stroke);
     cm_catalog_date(L->b->words, "{day} {month} {year}, {time} GMT", cm_slice_time(L->sc->slice),
                     moment, sizeof(moment));
-    double y = wrap_lines(L, moment, " ", f->moment_px, 1, st->text, m, m, inner, 1) + 2;
-    y = wrap_lines(L, cm_events_title(ev), " ", f->title_px, 1, st->text, m, y, inner,
-                   LAYOUT_TITLE_LINES);
-    wrap_lines(L, cm_events_subtitle(ev), " ", f->subtitle_px, 0, st->text_muted, m, y, inner, 1);
+    double y = layout_wrap_lines(L, CM_GROUP_FRAME, moment, " ", f->moment_px, 1, st->text, m, m,
+                                 inner, 1) + 2;
+    y = layout_wrap_lines(L, CM_GROUP_FRAME, cm_events_title(ev), " ", f->title_px, 1, st->text,
+                          m, y, inner, LAYOUT_TITLE_LINES);
+    layout_wrap_lines(L, CM_GROUP_FRAME, cm_events_subtitle(ev), " ", f->subtitle_px, 0,
+                      st->text_muted, m, y, inner, 1);
 
     double small = st->note_px * 0.95;
     if (*cm_events_source(ev))
         snprintf(text, sizeof(text), layout_w(L->b, "Source: %s"), cm_events_source(ev));
     else
         text[0] = '\0';
-    y = wrap_lines(L, text, " ", small, 0, st->text_muted, m, H - f->footer_px + 4, inner, 1);
+    y = layout_wrap_lines(L, CM_GROUP_FRAME, text, " ", small, 0, st->text_muted, m,
+                          H - f->footer_px + 4, inner, 1);
     snprintf(text, sizeof text, layout_w(L->b, "Map: conflictmap \xc2\xb7 Boundaries: Natural "
                                          "Earth \xc2\xb7 Places: GeoNames%s%s"),
              *L->b->credits ? " \xc2\xb7 " : "", credits_words(L->b));
-    wrap_lines(L, text, " \xc2\xb7 ", small, 0, st->text_muted, m, y, inner, 2);
+    layout_wrap_lines(L, CM_GROUP_FRAME, text, " \xc2\xb7 ", small, 0, st->text_muted, m, y,
+                      inner, 2);
     /* the band and the footer are no place for a label */
     layout_add_obstacle(L, (box){ 0, H - f->footer_px - f->band_px, W, f->footer_px + f->band_px });
     layout_add_obstacle(L, (box){ 0, 0, W, f->header_px });

@@ -325,6 +325,13 @@ cm_scene_label *layout_add_label(layout *L, const char *text, cm_group group, do
                                  int bold, int italic, cm_rgba color);
 /* @lb's text shortened (by whole characters, with an ellipsis) until it fits @w_px. */
 void layout_fit_width(layout *L, cm_scene_label *lb, double w_px);
+/* @text at @size_px in at most @max_lines lines of at most @width px, broken
+ * after spaces (or after @sep, for a list such as the credit), the last line
+ * cut with an ellipsis when the text is longer; one label of @group a line,
+ * from (@x, @y) down. Returns the y below the last line. */
+double layout_wrap_lines(layout *L, cm_group group, const char *text, const char *sep,
+                         double size_px, int bold, cm_rgba color, double x, double y,
+                         double width, int max_lines);
 cm_scene_rect *layout_add_rect(layout *L, cm_group group, box bx, cm_rgba fill,
                                cm_stroke stroke);
 cm_scene_marker *layout_add_marker(layout *L, cm_group group, const cm_event *ev, double x,

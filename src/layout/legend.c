@@ -408,24 +408,25 @@ layout_latest(layout *L)
     if (!lb)
         return;
     y = lb->h + 4;
-    if (L->sc->change_words) {   /* the territory that changed hands, first */
-        lb = layout_add_label(L, L->sc->change_words, CM_GROUP_LATEST, st->note_px, 1, 0,
-                              st->text);
-        if (!lb)
+    if (L->sc->change_words) {   /* the territory that changed hands, first, in two lines
+                                    at most (one in a compact box) */
+        size_t before = L->sc->n_labels;
+        y = layout_wrap_lines(L, CM_GROUP_LATEST, L->sc->change_words, " ", st->note_px, 1,
+                              st->text, 0, y, inner, compact ? 1 : 2) + 2;
+        if (L->status != CM_OK)
             return;
-        layout_fit_width(L, lb, inner);
-        lb->y = y;
-        y += lb->h + 2;
-        shown++;
+        shown += L->sc->n_labels - before;
     }
+    size_t words = shown;   /* lines of the change, before the reports' */
     for (size_t k = cm_slice_n_events(sl); k-- > 0 && shown < max_lines;) {
         cm_event_state state;
         const cm_event *e = cm_slice_event(sl, k, &state);
         if (state != CM_EVENT_NEW)
             continue;
-        if (shown == max_lines - 1 && n_new > max_lines)
+        if (shown == max_lines - 1 && n_new > max_lines - words)
             snprintf(line, sizeof(line), layout_wn(L->b, "and %zu more", "and %zu more",
-                                                   n_new - shown), n_new - shown);
+                                                   n_new - (shown - words)),
+                     n_new - (shown - words));
         else
             snprintf(line, sizeof(line), "%s", *cm_event_headline(e) ? cm_event_headline(e)
                                                                       : cm_event_kind(e));

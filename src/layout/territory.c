@@ -1613,7 +1613,8 @@ overlap_by_windows(GEOSContextHandle_t ctx, const GEOSGeometry *a, const GEOSGeo
             for (size_t i = 0, n = k ? nb : na; i < n; i++)
                 near += !e[i].shared &&
                         rects_meet(&(wrect){ min2(e[i].p[0], e[i].q[0]), min2(e[i].p[1], e[i].q[1]),
-                                             max2(e[i].p[0], e[i].q[0]), max2(e[i].p[1], e[i].q[1]) },
+                                             max2(e[i].p[0], e[i].q[0]),
+                                             max2(e[i].p[1], e[i].q[1]) },
                                    other);
         }
         if (near > 64 + (na + nb) / 16)
@@ -2132,7 +2133,8 @@ piece_in(GEOSContextHandle_t ctx, const GEOSGeometry *poly, const edge_set *in, 
     const GEOSCoordSequence *cs = ring ? GEOSGeom_getCoordSeq_r(ctx, ring) : NULL;
     unsigned m = 0;
     if (!cs || !GEOSCoordSeq_getSize_r(ctx, cs, &m) || m < 4 ||
-        !CM_RESERVE(*buf, *cap_buf, 2 * (size_t)m) || !GEOSCoordSeq_copyToBuffer_r(ctx, cs, *buf, 0, 0))
+        !CM_RESERVE(*buf, *cap_buf, 2 * (size_t)m) ||
+        !GEOSCoordSeq_copyToBuffer_r(ctx, cs, *buf, 0, 0))
         return -1;
     const double *xy = *buf;
     size_t n = m - 1, lo = 0;   /* the last point is the first */
@@ -2317,7 +2319,8 @@ same_side_area(const layout_territory *prev, const tkey *key, size_t n_key, cons
     for (;; i++, j++, n++) {
         while (i < n_key && (key[i].status != st || strcmp(key[i].side, side) != 0))
             i++;
-        while (j < prev->n_key && (prev->key[j].status != st || strcmp(prev->key[j].side, side) != 0))
+        while (j < prev->n_key &&
+               (prev->key[j].status != st || strcmp(prev->key[j].side, side) != 0))
             j++;
         if (i == n_key || j == prev->n_key) {
             if (i != n_key || j != prev->n_key)

@@ -193,4 +193,32 @@ if kinds != ['changed', 'lost']:
 if bad:
     print('; '.join(bad)); sys.exit(1)
 PY
+
+# What changed hands, said in the box of the latest reports, in two lines
+# when one is too short for it: whole, not cut with an ellipsis (sides with
+# long names, so that it does not fit in one line)
+python3 - "$example" <<'PY' || fail "could not write the long-named example"
+import json, sys
+d = json.load(open(sys.argv[1]))
+d["sides"]["AM"]["name"] = "Armenian forces of the Nagorno-Karabakh Republic"
+d["sides"]["AZ"]["name"] = "the armed forces of Azerbaijan"
+json.dump(d, open("long.json", "w"), ensure_ascii=False)
+PY
+"$bin" render long.json --control local.geojson --at 2020-10-05T00:00:00Z,2020-10-07T00:00:00Z \
+  -o long --format svg --quiet 2>long.err || fail "long names: render failed: $(cat long.err)"
+python3 - long >long.txt 2>&1 <<'PY' || fail "long names: $(cat long.txt)"
+import glob, html, json, re, sys
+out = sys.argv[1]
+words = json.load(open(out + '/manifest.json'))['slices'][1]['alt']
+svg = open(sorted(glob.glob(out + '/*.svg'))[1]).read()
+box = re.search(r'<g id="latest"[^>]*>(.*?)</g>', svg, re.S).group(1)
+bold = [html.unescape(t) for t in re.findall(r'font-weight="bold"[^>]*><tspan[^>]*>([^<]*)<', box)]
+said = ' '.join(bold[1:])   # after "At 00:00"
+want = re.search(r'GMT\. (.*? since 5 October\.)', words)
+if not want:
+    print('the alt text does not say what changed hands: %s' % words); sys.exit(1)
+if said != want.group(1) or len(bold) != 3:
+    print('the box says %r in %d lines, the alt text %r' % (bold[1:], len(bold) - 1, want.group(1)))
+    sys.exit(1)
+PY
 finish control_local
