@@ -221,4 +221,25 @@ if said != want.group(1) or len(bold) != 3:
     print('the box says %r in %d lines, the alt text %r' % (bold[1:], len(bold) - 1, want.group(1)))
     sys.exit(1)
 PY
+
+# ... broken between the sides' clauses where each fits a line
+python3 - "$example" <<'PY' || fail "could not write the mid-named example"
+import json, sys
+d = json.load(open(sys.argv[1]))
+d["sides"]["AM"]["name"] = "Armenian forces of Karabakh"
+d["sides"]["AZ"]["name"] = "the forces of Azerbaijan"
+json.dump(d, open("mid.json", "w"), ensure_ascii=False)
+PY
+"$bin" render mid.json --control local.geojson --at 2020-10-05T00:00:00Z,2020-10-07T00:00:00Z \
+  -o mid --format svg --quiet 2>mid.err || fail "mid names: render failed: $(cat mid.err)"
+python3 - mid >mid.txt 2>&1 <<'PY' || fail "mid names: $(cat mid.txt)"
+import glob, html, re, sys
+svg = open(sorted(glob.glob(sys.argv[1] + '/*.svg'))[1]).read()
+box = re.search(r'<g id="latest"[^>]*>(.*?)</g>', svg, re.S).group(1)
+bold = [html.unescape(t) for t in re.findall(r'font-weight="bold"[^>]*><tspan[^>]*>([^<]*)<', box)]
+want = ['the forces of Azerbaijan gained 95 km²;',
+        'Armenian forces of Karabakh gained 96 km² since 5 October.']
+if bold[1:] != want:
+    print('the box says %r, expected %r' % (bold[1:], want)); sys.exit(1)
+PY
 finish control_local
