@@ -196,50 +196,38 @@ PY
 
 # What changed hands, said in the box of the latest reports, in two lines
 # when one is too short for it: whole, not cut with an ellipsis (sides with
-# long names, so that it does not fit in one line)
-python3 - "$example" <<'PY' || fail "could not write the long-named example"
+# long names, so that it does not fit in one line); broken between the
+# sides' clauses where each fits a line (mid-length names).
+# named OUT AM AZ: the example with those names for the sides, rendered as
+# SVG at 5 and 7 October into OUT
+named() {
+  python3 - "$example" "$2" "$3" >"$1.json" <<'PY' || fail "$1: could not write the example"
 import json, sys
 d = json.load(open(sys.argv[1]))
-d["sides"]["AM"]["name"] = "Armenian forces of the Nagorno-Karabakh Republic"
-d["sides"]["AZ"]["name"] = "the armed forces of Azerbaijan"
-json.dump(d, open("long.json", "w"), ensure_ascii=False)
+d["sides"]["AM"]["name"], d["sides"]["AZ"]["name"] = sys.argv[2], sys.argv[3]
+json.dump(d, sys.stdout, ensure_ascii=False)
 PY
-"$bin" render long.json --control local.geojson --at 2020-10-05T00:00:00Z,2020-10-07T00:00:00Z \
-  -o long --format svg --quiet 2>long.err || fail "long names: render failed: $(cat long.err)"
-python3 - long >long.txt 2>&1 <<'PY' || fail "long names: $(cat long.txt)"
-import glob, html, json, re, sys
-out = sys.argv[1]
-words = json.load(open(out + '/manifest.json'))['slices'][1]['alt']
-svg = open(sorted(glob.glob(out + '/*.svg'))[1]).read()
-box = re.search(r'<g id="latest"[^>]*>(.*?)</g>', svg, re.S).group(1)
-bold = [html.unescape(t) for t in re.findall(r'font-weight="bold"[^>]*><tspan[^>]*>([^<]*)<', box)]
-said = ' '.join(bold[1:])   # after "At 00:00"
-want = re.search(r'GMT\. (.*? since 5 October\.)', words)
-if not want:
-    print('the alt text does not say what changed hands: %s' % words); sys.exit(1)
-if said != want.group(1) or len(bold) != 3:
-    print('the box says %r in %d lines, the alt text %r' % (bold[1:], len(bold) - 1, want.group(1)))
-    sys.exit(1)
-PY
-
-# ... broken between the sides' clauses where each fits a line
-python3 - "$example" <<'PY' || fail "could not write the mid-named example"
-import json, sys
-d = json.load(open(sys.argv[1]))
-d["sides"]["AM"]["name"] = "Armenian forces of Karabakh"
-d["sides"]["AZ"]["name"] = "the forces of Azerbaijan"
-json.dump(d, open("mid.json", "w"), ensure_ascii=False)
-PY
-"$bin" render mid.json --control local.geojson --at 2020-10-05T00:00:00Z,2020-10-07T00:00:00Z \
-  -o mid --format svg --quiet 2>mid.err || fail "mid names: render failed: $(cat mid.err)"
-python3 - mid >mid.txt 2>&1 <<'PY' || fail "mid names: $(cat mid.txt)"
+  "$bin" render "$1.json" --control local.geojson --at 2020-10-05T00:00:00Z,2020-10-07T00:00:00Z \
+    -o "$1" --format svg --quiet 2>"$1.err" || fail "$1: render failed: $(cat "$1.err")"
+}
+# box_lines OUT: the bold lines of 7 October's box after its first ("At 00:00"), one a line
+cat >box_lines.py <<'PY'
 import glob, html, re, sys
 svg = open(sorted(glob.glob(sys.argv[1] + '/*.svg'))[1]).read()
 box = re.search(r'<g id="latest"[^>]*>(.*?)</g>', svg, re.S).group(1)
-bold = [html.unescape(t) for t in re.findall(r'font-weight="bold"[^>]*><tspan[^>]*>([^<]*)<', box)]
-want = ['the forces of Azerbaijan gained 95 km²;',
-        'Armenian forces of Karabakh gained 96 km² since 5 October.']
-if bold[1:] != want:
-    print('the box says %r, expected %r' % (bold[1:], want)); sys.exit(1)
+for t in re.findall(r'font-weight="bold"[^>]*><tspan[^>]*>([^<]*)<', box)[1:]:
+    print(html.unescape(t))
 PY
+named long "Armenian forces of the Nagorno-Karabakh Republic" "the armed forces of Azerbaijan"
+said=$(python3 box_lines.py long)
+want=$(python3 -c 'import json, re, sys
+m = re.search(r"GMT\. (.*? since 5 October\.)", json.load(open(sys.argv[1]))["slices"][1]["alt"])
+print(m.group(1) if m else "(the alt text says no change)")' long/manifest.json)
+[ "$(printf '%s\n' "$said" | wc -l)" = 2 ] && [ "$(printf '%s\n' "$said" | paste -sd ' ')" = "$want" ] ||
+  fail "long names: the box says '$said', the alt text '$want'"
+named mid "Armenian forces of Karabakh" "the forces of Azerbaijan"
+said=$(python3 box_lines.py mid)
+want=$(printf '%s\n' "the forces of Azerbaijan gained 95 km²;" \
+  "Armenian forces of Karabakh gained 96 km² since 5 October.")
+[ "$said" = "$want" ] || fail "mid names: the box says '$said', expected '$want'"
 finish control_local
