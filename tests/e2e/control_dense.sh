@@ -47,13 +47,6 @@ PY
 "$bin" render "$example" --control dense.geojson --at 2020-10-05T00:00:00Z,2020-10-12T00:00:00Z \
   -o out --format svg --quiet 2>render.err || fail "render failed: $(cat render.err)"
 
-laea() {   # laea FILE [WHERE]: the km² of the features of FILE, on WGS 84
-  rm -f laea.geojson
-  ogr2ogr -f GeoJSON -nln laea -t_srs "+proj=laea +lat_0=39.7 +lon_0=47.1 +ellps=WGS84" laea.geojson "$1" \
-    ${2:+-where "$2"} 2>/dev/null &&
-    ogrinfo -q -dialect OGRSQL -sql "SELECT SUM(OGR_GEOM_AREA) AS a FROM laea" laea.geojson |
-    sed -n 's/.*a (Real) = //p' | awk '{ printf "%.3f", $1 / 1e6 }'
-}
 am0=$(laea dense.geojson "side = 'AM' AND v = 0") am1=$(laea dense.geojson "side = 'AM' AND v = 1")
 az1=$(laea dense.geojson "side = 'AZ' AND v = 1") taken=$(laea taken.geojson)
 python3 - out/manifest.json "$am0" "$am1" "$az1" "$taken" >check.txt 2>&1 <<'PY' || fail "manifest: $(cat check.txt)"

@@ -50,13 +50,6 @@ PY
   --at 2020-10-05T00:00:00Z,2020-10-07T00:00:00Z,2020-10-09T00:00:00Z,2020-10-11T00:00:00Z \
   -o out --format png --quiet 2>render.err || fail "render failed: $(cat render.err)"
 
-laea() {   # laea FILE WHERE: the km² of the features of FILE, on WGS 84
-  rm -f laea.geojson
-  ogr2ogr -f GeoJSON -nln laea -t_srs "+proj=laea +lat_0=39.7 +lon_0=47.1 +ellps=WGS84" laea.geojson "$1" \
-    -where "$2" 2>/dev/null &&
-    ogrinfo -q -dialect OGRSQL -sql "SELECT SUM(OGR_GEOM_AREA) AS a FROM laea" laea.geojson |
-    sed -n 's/.*a (Real) = //p' | awk '{ printf "%.3f", $1 / 1e6 }'
-}
 want=()
 for v in 0 1 2 3; do
   want+=("$(laea ground.geojson "side = 'AM' AND v = $v")" "$(laea ground.geojson "side = 'AZ' AND v = $v")")

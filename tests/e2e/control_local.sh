@@ -67,14 +67,7 @@ PY
   --at 2020-10-05T00:00:00Z,2020-10-07T00:00:00Z,2020-10-09T00:00:00Z,2020-10-11T00:00:00Z \
   -o out --format png,svg --quiet 2>render.err || fail "render failed: $(cat render.err)"
 
-laea() {   # laea WHERE: the km² of the strips WHERE holds for, on WGS 84
-  rm -f laea.geojson
-  ogr2ogr -f GeoJSON -nln laea -t_srs "+proj=laea +lat_0=39.7 +lon_0=47.0 +ellps=WGS84" laea.geojson \
-    strips.geojson -where "$1" 2>/dev/null &&
-    ogrinfo -q -dialect OGRSQL -sql "SELECT SUM(OGR_GEOM_AREA) AS a FROM laea" laea.geojson |
-    sed -n 's/.*a (Real) = //p' | awk '{ printf "%.3f", $1 / 1e6 }'
-}
-south=$(laea "name = 'south'") north=$(laea "name = 'north'")
+south=$(laea strips.geojson "name = 'south'") north=$(laea strips.geojson "name = 'north'")
 python3 - out/manifest.json "$south" "$north" >check.txt 2>&1 <<'PY' || fail "manifest: $(cat check.txt)"
 import json, sys
 m = json.load(open(sys.argv[1]))['slices']
