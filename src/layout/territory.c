@@ -1766,6 +1766,30 @@ front_by_windows(GEOSContextHandle_t ctx, const GEOSGeometry *a, const GEOSGeome
     return front;
 }
 
+/* Appends to @out (*@n of them, capacity *@cap) the polygons of @g that are
+ * not empty, borrowed from it: @g a polygon, or collections of them, nested.
+ * 0 when out of memory. */
+static int
+polygons_of(GEOSContextHandle_t ctx, const GEOSGeometry *g, const GEOSGeometry ***out,
+            size_t *n, size_t *cap)
+{
+    int type = GEOSGeomTypeId_r(ctx, g);
+    if (type == GEOS_POLYGON) {
+        if (GEOSisEmpty_r(ctx, g) != 0)
+            return 1;
+        if (!CM_GROW(*out, *n, *cap))
+            return 0;
+        (*out)[(*n)++] = g;
+        return 1;
+    }
+    if (type != GEOS_MULTIPOLYGON && type != GEOS_GEOMETRYCOLLECTION)
+        return 1;   /* lines and points where areas touch: no area */
+    for (int i = 0, k = GEOSGetNumGeometries_r(ctx, g); i < k; i++)
+        if (!polygons_of(ctx, GEOSGetGeometryN_r(ctx, g, i), out, n, cap))
+            return 0;
+    return 1;
+}
+
 /* The symmetric difference of the areas @a and @b (valid polygons, in
  * degrees), computed only where they differ. An edge that both have the same
  * way round (interior on the same side) is on the boundary of neither's
@@ -1779,8 +1803,9 @@ front_by_windows(GEOSContextHandle_t ctx, const GEOSGeometry *a, const GEOSGeome
  * their edges; GEOS's overlay of all of them, where every edge lies on
  * another, was 95 M instructions a state (bench/control's layer whose
  * versions each move a twentieth of a 5,000-point front). With more windows
- * than OVERLAP_MAX_WINDOWS, one window holds them all. An empty polygon when
- * the areas are the same; NULL when out of memory or GEOS fails. */
+ * than OVERLAP_MAX_WINDOWS, one window holds them all. Polygons, or
+ * collections of them (polygons_of() lists them); an empty polygon when the
+ * areas are the same; NULL when out of memory or GEOS fails. */
 static GEOSGeometry *
 difference_by_window(GEOSContextHandle_t ctx, const GEOSGeometry *a, const GEOSGeometry *b)
 {
@@ -1859,34 +1884,10 @@ difference_by_window(GEOSContextHandle_t ctx, const GEOSGeometry *a, const GEOSG
             GEOSGeom_destroy_r(ctx, cb);
     }
     /* the windows are apart: their pieces, together, are the difference */
-    GEOSGeometry *d = NULL, **polys = NULL;
-    size_t n = 0, cap = 0;
-    for (size_t k = 0; ok && k < nw; k++) {
-        int type = GEOSGeomTypeId_r(ctx, parts[k]);
-        int count = type == GEOS_POLYGON ? 1
-                    : type == GEOS_MULTIPOLYGON || type == GEOS_GEOMETRYCOLLECTION
-                        ? GEOSGetNumGeometries_r(ctx, parts[k])
-                        : 0;
-        for (int i = 0; ok && i < count; i++) {
-            const GEOSGeometry *g = type == GEOS_POLYGON ? parts[k]
-                                                         : GEOSGetGeometryN_r(ctx, parts[k], i);
-            if (GEOSGeomTypeId_r(ctx, g) != GEOS_POLYGON || GEOSisEmpty_r(ctx, g))
-                continue;
-            GEOSGeometry *c = GEOSGeom_clone_r(ctx, g);
-            ok = c && CM_GROW(polys, n, cap);
-            if (ok)
-                polys[n++] = c;
-            else if (c)
-                GEOSGeom_destroy_r(ctx, c);
-        }
-    }
-    if (ok)
-        d = GEOSGeom_createCollection_r(ctx, GEOS_MULTIPOLYGON, polys, (unsigned)n);
-    if (!d)
-        for (size_t i = 0; i < n; i++)
-            GEOSGeom_destroy_r(ctx, polys[i]);
-    free(polys);
-    for (size_t k = 0; parts && k < nw; k++)
+    GEOSGeometry *d = ok ? GEOSGeom_createCollection_r(ctx, GEOS_GEOMETRYCOLLECTION, parts,
+                                                      (unsigned)nw)
+                         : NULL;
+    for (size_t k = 0; !d && parts && k < nw; k++)
         if (parts[k])
             GEOSGeom_destroy_r(ctx, parts[k]);
     free(parts);
@@ -2212,15 +2213,11 @@ split_change(GEOSContextHandle_t ctx, const GEOSGeometry *a1, const GEOSGeometry
     else if (ok)
         have_in = area_edges(ctx, a1, &e1, &n_e1, &cap_e1, &buf, &cap_buf) &&
                   edge_set_make(&in, e1, n_e1);
-    int type = d ? GEOSGeomTypeId_r(ctx, d) : -1;
-    int count = type == GEOS_POLYGON ? 1
-                : type == GEOS_MULTIPOLYGON || type == GEOS_GEOMETRYCOLLECTION
-                    ? GEOSGetNumGeometries_r(ctx, d)
-                    : 0;
-    for (int i = 0; ok && i < count; i++) {
-        const GEOSGeometry *poly = type == GEOS_POLYGON ? d : GEOSGetGeometryN_r(ctx, d, i);
-        if (!poly || GEOSGeomTypeId_r(ctx, poly) != GEOS_POLYGON || GEOSisEmpty_r(ctx, poly))
-            continue;
+    const GEOSGeometry **polys = NULL;
+    size_t n_polys = 0, cap_polys = 0;
+    ok = ok && polygons_of(ctx, d, &polys, &n_polys, &cap_polys);
+    for (size_t i = 0; ok && i < n_polys; i++) {
+        const GEOSGeometry *poly = polys[i];
         int side = have_in ? piece_in(ctx, poly, &in, &buf, &cap_buf) : -1;
         char is_in = side < 0 ? 2 : (char)side;
         if (side < 0) {   /* GEOS's point on its surface, inside a1 or not */
@@ -2260,6 +2257,7 @@ split_change(GEOSContextHandle_t ctx, const GEOSGeometry *a1, const GEOSGeometry
                 GEOSGeom_destroy_r(ctx, gain[k]);
                 gain[k] = NULL;
             }
+    free(polys);
     if (now)
         GEOSPreparedGeom_destroy_r(ctx, now);
     if (d)
