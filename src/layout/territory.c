@@ -1805,17 +1805,18 @@ polygons_of(GEOSContextHandle_t ctx, const GEOSGeometry *g, const GEOSGeometry *
  * versions each move a twentieth of a 5,000-point front). With more windows
  * than OVERLAP_MAX_WINDOWS, one window holds them all. Polygons, or
  * collections of them (polygons_of() lists them); an empty polygon when the
- * areas are the same; NULL when out of memory or GEOS fails. */
+ * areas are the same; NULL when out of memory or GEOS fails. @ea (@na) are
+ * @a's edges (area_edges(), none marked shared yet); it marks those @b has. */
 static GEOSGeometry *
-difference_by_window(GEOSContextHandle_t ctx, const GEOSGeometry *a, const GEOSGeometry *b)
+difference_by_window(GEOSContextHandle_t ctx, const GEOSGeometry *a, oedge *ea, size_t na,
+                     const GEOSGeometry *b)
 {
-    oedge *ea = NULL, *eb = NULL;
+    oedge *eb = NULL;
     double *buf = NULL;
-    size_t na = 0, nb = 0, cap_a = 0, cap_b = 0, cap_buf = 0, n_rest = 0, nw = 0;
+    size_t nb = 0, cap_b = 0, cap_buf = 0, n_rest = 0, nw = 0;
     const double m = 1e-6;   /* degrees: about 10 cm */
     wrect w[OVERLAP_MAX_WINDOWS], all = { HUGE_VAL, HUGE_VAL, -HUGE_VAL, -HUGE_VAL };
-    int ok = area_edges(ctx, a, &ea, &na, &cap_a, &buf, &cap_buf) &&
-             area_edges(ctx, b, &eb, &nb, &cap_b, &buf, &cap_buf);
+    int ok = area_edges(ctx, b, &eb, &nb, &cap_b, &buf, &cap_buf);
     for (size_t j = 0; ok && j < nb; j++) {   /* mark_shared pairs edges the other way round */
         double p[2];
         memcpy(p, eb[j].p, sizeof p);
@@ -1857,7 +1858,6 @@ difference_by_window(GEOSContextHandle_t ctx, const GEOSGeometry *a, const GEOSG
                 w[nw++] = r;
         }
     }
-    free(ea);
     free(eb);
     free(buf);
     if (!ok)
@@ -2199,20 +2199,21 @@ static int
 split_change(GEOSContextHandle_t ctx, const GEOSGeometry *a1, const GEOSGeometry *a0,
              const edge_set *edges, GEOSGeometry *gain[2])
 {
-    GEOSGeometry *d = difference_by_window(ctx, a1, a0);
-    const GEOSPreparedGeometry *now = NULL;   /* made when a piece needs it */
-    GEOSGeometry **part[2] = { NULL, NULL };
-    size_t n_part[2] = { 0, 0 }, cap_part[2] = { 0, 0 };
     oedge *e1 = NULL;
     double *buf = NULL;
     size_t n_e1 = 0, cap_e1 = 0, cap_buf = 0;
+    GEOSGeometry *d = area_edges(ctx, a1, &e1, &n_e1, &cap_e1, &buf, &cap_buf)
+                          ? difference_by_window(ctx, a1, e1, n_e1, a0)
+                          : NULL;
+    const GEOSPreparedGeometry *now = NULL;   /* made when a piece needs it */
+    GEOSGeometry **part[2] = { NULL, NULL };
+    size_t n_part[2] = { 0, 0 }, cap_part[2] = { 0, 0 };
     edge_set in = { NULL, 0, NULL, 0 };
     int ok = d != NULL, have_in = ok && edges;
     if (have_in)
         in = *edges;
-    else if (ok)
-        have_in = area_edges(ctx, a1, &e1, &n_e1, &cap_e1, &buf, &cap_buf) &&
-                  edge_set_make(&in, e1, n_e1);
+    else if (ok)   /* a1's edges, as the difference found them */
+        have_in = edge_set_make(&in, e1, n_e1);
     const GEOSGeometry **polys = NULL;
     size_t n_polys = 0, cap_polys = 0;
     ok = ok && polygons_of(ctx, d, &polys, &n_polys, &cap_polys);
