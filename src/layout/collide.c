@@ -244,15 +244,19 @@ layout_fit_width(layout *L, cm_scene_label *lb, double w_px)
     }
 }
 
-double
-layout_wrap_lines(layout *L, cm_group group, const char *text, const char *sep, double size_px,
-                  int bold, cm_rgba color, double x, double y, double width, int max_lines)
+/* layout_wrap_lines(), placing the lines as labels when @place; *@whole (when
+ * not NULL): whether the text fit, none of it cut or left out. */
+static double
+wrap_lines(layout *L, cm_group group, const char *text, const char *sep, double size_px,
+           int bold, cm_rgba color, double x, double y, double width, int max_lines, int place,
+           int *whole)
 {
-    size_t n = strlen(text), start = 0;
+    size_t n = strlen(text), start = 0, len = strlen(sep);
+    int cut = 0;
     for (int line = 0; line < max_lines && start < n && L->status == CM_OK; line++) {
         char buf[1024];
-        size_t best = 0, len = strlen(sep);
-        double w, h, base;
+        size_t best = 0;
+        double w = 0, h, base;
         /* the longest run of whole words from @start that fits */
         for (size_t i = start; i <= n; i++) {
             int at_break = i == n || strncmp(text + i, sep, len) == 0;
@@ -278,19 +282,45 @@ layout_wrap_lines(layout *L, cm_group group, const char *text, const char *sep, 
             end = n;
         memcpy(buf, text + start, end - start < sizeof(buf) ? end - start : sizeof(buf) - 1);
         buf[end - start < sizeof(buf) ? end - start : sizeof(buf) - 1] = '\0';
-        cm_scene_label *lb = layout_add_label(L, buf, group, size_px, bold, 0, color);
-        if (!lb)
-            break;
-        if (lb->w > width)
-            layout_fit_width(L, lb, width);
-        lb->x = x;
-        lb->y = y;
-        y += lb->h;
+        if (place) {
+            cm_scene_label *lb = layout_add_label(L, buf, group, size_px, bold, 0, color);
+            if (!lb)
+                break;
+            cut |= lb->w > width;
+            if (lb->w > width)
+                layout_fit_width(L, lb, width);
+            lb->x = x;
+            lb->y = y;
+            y += lb->h;
+        } else {
+            layout_measure(L, buf, size_px, bold, 0, &w, &h, &base);
+            cut |= w > width;
+            y += h;
+        }
         start = end;
-        while (start < n && (text[start] == ' ' || strncmp(text + start, sep, strlen(sep)) == 0))
-            start += text[start] == ' ' ? 1 : strlen(sep);
+        while (start < n && (text[start] == ' ' || strncmp(text + start, sep, len) == 0))
+            start += text[start] == ' ' ? 1 : len;
     }
+    if (whole)
+        *whole = !cut && start >= n;
     return y;
+}
+
+double
+layout_wrap_lines(layout *L, cm_group group, const char *text, const char *sep, double size_px,
+                  int bold, cm_rgba color, double x, double y, double width, int max_lines)
+{
+    return wrap_lines(L, group, text, sep, size_px, bold, color, x, y, width, max_lines, 1, NULL);
+}
+
+int
+layout_wraps_whole(layout *L, const char *text, const char *sep, double size_px, int bold,
+                   double width, int max_lines)
+{
+    int whole = 0;
+    wrap_lines(L, CM_GROUP_FRAME, text, sep, size_px, bold, (cm_rgba){ 0, 0, 0, 0 }, 0, 0, width,
+               max_lines, 0, &whole);
+    return whole;
 }
 
 cm_scene_rect *

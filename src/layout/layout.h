@@ -332,6 +332,9 @@ void layout_fit_width(layout *L, cm_scene_label *lb, double w_px);
 double layout_wrap_lines(layout *L, cm_group group, const char *text, const char *sep,
                          double size_px, int bold, cm_rgba color, double x, double y,
                          double width, int max_lines);
+/* Whether layout_wrap_lines() would fit @text whole, none of it cut. */
+int layout_wraps_whole(layout *L, const char *text, const char *sep, double size_px, int bold,
+                       double width, int max_lines);
 cm_scene_rect *layout_add_rect(layout *L, cm_group group, box bx, cm_rgba fill,
                                cm_stroke stroke);
 cm_scene_marker *layout_add_marker(layout *L, cm_group group, const cm_event *ev, double x,

@@ -352,41 +352,6 @@ layout_legend(layout *L)
     layout_add_obstacle(L, layout_mirror_box(L, keep));
 }
 
-/* Whether @text, bold at @size_px, fits in @lines lines of @width px broken
- * only after @sep (between the sides' clauses), none cut. */
-static int
-fits_by_clause(layout *L, const char *text, const char *sep, double size_px, double width,
-               int lines)
-{
-    size_t n = strlen(text), len = strlen(sep), start = 0;
-    for (int line = 0; line < lines && len; line++) {
-        while (start < n && text[start] == ' ')
-            start++;
-        size_t best = 0;
-        for (size_t i = start; i <= n; i++) {
-            if (i < n && strncmp(text + i, sep, len) != 0)
-                continue;
-            size_t end = i == n ? n : i + len;
-            char buf[640];
-            if (end - start >= sizeof buf)
-                return 0;
-            memcpy(buf, text + start, end - start);
-            buf[end - start] = '\0';
-            double w, h, base;
-            layout_measure(L, buf, size_px, 1, 0, &w, &h, &base);
-            if (w > width)
-                break;
-            best = end;
-            if (end == n)
-                return 1;
-        }
-        if (best == 0)
-            return 0;   /* a clause wider than a line */
-        start = best;
-    }
-    return 0;
-}
-
 /* ---- the latest reports: the "New at" box ---------------------------------------- */
 
 /* The reports new in this slice, newest first, bottom right: what changed.
@@ -457,8 +422,9 @@ layout_latest(layout *L)
         snprintf(clause, sizeof clause, "%s", t);
         for (size_t k = strlen(clause); k > 0 && clause[k - 1] == ' ';)
             clause[--k] = '\0';
-        const char *sep = fits_by_clause(L, L->sc->change_words, clause, st->note_px, inner,
-                                         lines) ? clause : " ";
+        const char *sep =
+            *clause && layout_wraps_whole(L, L->sc->change_words, clause, st->note_px, 1, inner,
+                                          lines) ? clause : " ";
         y = layout_wrap_lines(L, CM_GROUP_LATEST, L->sc->change_words, sep, st->note_px, 1,
                               st->text, 0, y, inner, lines) + 2;
         if (L->status != CM_OK)
