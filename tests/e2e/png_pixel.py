@@ -34,9 +34,8 @@ def middle(svg, side, status):
     nums = [float(v) for v in re.findall(r'-?[0-9.]+', paths[0])]
     xs, ys = nums[0::2], nums[1::2]
     return int(sum(xs) / len(xs)), int(sum(ys) / len(ys))
-if __name__ != '__main__':
-    pass
-elif sys.argv[1] == 'middle':
-    print(*middle(sys.argv[2], sys.argv[3], sys.argv[4]))
-else:
-    print(*pixel(sys.argv[2], int(sys.argv[3]), int(sys.argv[4])))
+if __name__ == '__main__':
+    if sys.argv[1] == 'middle':
+        print(*middle(sys.argv[2], sys.argv[3], sys.argv[4]))
+    else:
+        print(*pixel(sys.argv[2], int(sys.argv[3]), int(sys.argv[4])))
