@@ -226,6 +226,37 @@ make_areas(cm_scene *sc, size_t i)
     sc->n_areas = n;
 }
 
+/* Areas as make_areas', but from slice to slice the front moves along one
+ * stretch only (a fifth of it, each time another), as analysts' daily
+ * layers do: the rows drawn again meet a short stretch of the areas' long
+ * outlines, and draw.c leaves the rest of their points out there
+ * (trace_path_rows), which must not change a pixel of those rows. */
+static double
+local_x(size_t slice, int t)
+{
+    double x = 380 + 25 * sin(t * 0.5);
+    for (size_t k = 1; k <= slice; k++)
+        if (t >= (int)(k * 7 % 33) && t < (int)(k * 7 % 33) + 8)
+            x += k % 2 ? 14 : -9;
+    return x;
+}
+
+static void
+make_local_areas(cm_scene *sc, size_t i)
+{
+    make_areas(sc, i);   /* then its front moved: synth_xy as make_areas wrote them */
+    if (!sc->n_areas)
+        return;
+    for (int t = 0; t < FRONT_POINTS; t++) {
+        synth_xy[0][2 * t] = synth_xy[5][2 * t] = local_x(i, t);     /* west, the front */
+        synth_xy[1][2 * (FRONT_POINTS - 1 - t)] = local_x(i, t);     /* east */
+        if (i) {                                                      /* what was gained */
+            synth_xy[4][2 * t] = local_x(i - 1, t);
+            synth_xy[4][2 * (2 * FRONT_POINTS - 1 - t)] = local_x(i, t);
+        }
+    }
+}
+
 /* Every slice of @events drawn in turn over one cache for each of @n_scales
  * scales, the scales taking turns as in an HTML run (each slice restores only
  * what the one before of its size drew, and the PNG writer reads only where
@@ -494,6 +525,7 @@ main(void)
         check_sequence(plain, layers, proj, style, gaz, bbox, one, 1, NULL);
         check_sequence(plain, layers, proj, style, gaz, bbox, both, 2, NULL);   /* taking turns */
         check_sequence(plain, layers, proj, style, gaz, bbox, both, 2, make_areas);
+        check_sequence(plain, layers, proj, style, gaz, bbox, both, 2, make_local_areas);
         check_band_columns(plain, layers, proj, style, gaz, bbox);
     }
     cm_events_destroy(plain);
