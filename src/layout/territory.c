@@ -2188,13 +2188,68 @@ piece_in(GEOSContextHandle_t ctx, const GEOSGeometry *poly, const edge_set *in, 
     return known && gap > 1e-9 ? odd : -1;
 }
 
+/* @g's area in square degrees (GEOS's, planar); NAN when GEOS fails. */
+static double
+area_deg2(GEOSContextHandle_t ctx, const GEOSGeometry *g)
+{
+    double a = 0;
+    return !g ? 0 : GEOSArea_r(ctx, g, &a) ? a : NAN;
+}
+
+/* Whether @gain[0] and @gain[1], split from the symmetric difference of @a1
+ * and @a0, are what @a1 holds and @a0 does not and the other way round: then
+ * what one holds less what the other holds is the first less the second, in
+ * square degrees, to a billionth of what they hold (a piece put on the wrong
+ * side, or left out, moves it by its area, once or twice). */
+static int
+split_adds_up(GEOSContextHandle_t ctx, const GEOSGeometry *a1, const GEOSGeometry *a0,
+              GEOSGeometry *gain[2])
+{
+    double h1 = area_deg2(ctx, a1), h0 = area_deg2(ctx, a0);
+    double g = area_deg2(ctx, gain[0]), l = area_deg2(ctx, gain[1]);
+    return fabs((g - l) - (h1 - h0)) <= 1e-9 * (h1 + h0);
+}
+
+/* @a1 less @a0 as a multipolygon, or NULL when it is empty; *@ok 0 when
+ * out of memory or GEOS fails. */
+static GEOSGeometry *
+difference_polygons(GEOSContextHandle_t ctx, const GEOSGeometry *a1, const GEOSGeometry *a0,
+                    int *ok)
+{
+    GEOSGeometry *d = *ok ? GEOSDifference_r(ctx, a1, a0) : NULL, *out = NULL;
+    const GEOSGeometry **polys = NULL;
+    size_t n = 0, cap = 0;
+    *ok = d && polygons_of(ctx, d, &polys, &n, &cap);
+    GEOSGeometry **own = *ok && n ? calloc(n, sizeof(*own)) : NULL;
+    *ok = *ok && (!n || own);
+    size_t k = 0;
+    for (; *ok && k < n; k++)
+        *ok = (own[k] = GEOSGeom_clone_r(ctx, polys[k])) != NULL;
+    if (*ok && n) {
+        out = GEOSGeom_createCollection_r(ctx, GEOS_MULTIPOLYGON, own, (unsigned)n);
+        *ok = out != NULL;
+    }
+    for (size_t i = 0; !out && own && i < k; i++)
+        if (own[i])
+            GEOSGeom_destroy_r(ctx, own[i]);
+    free(own);
+    free(polys);
+    if (d)
+        GEOSGeom_destroy_r(ctx, d);
+    return out;
+}
+
 /* The symmetric difference of @a1 (an area now) and @a0 (before), split:
  * into @gain[0] its polygons in @a1 (held now, not before) and into
  * @gain[1] the others (held before, not now), each NULL when it has none.
  * A polygon is in @a1 when it lies on @a1's inner side of an edge of @a1's
  * (piece_in(); @edges, @a1's edges by their ends when the caller has them,
- * else NULL), else when GEOS's point on its surface is in @a1. 0 when out of
- * memory or GEOS fails (then both NULL). */
+ * else NULL), else when GEOS's point on its surface is in @a1. A polygon of
+ * the symmetric difference can be part gained and part lost: where a border
+ * of both has what is held now on one side and what was held before on the
+ * other (two adjacent districts, one taken, one given up), GEOS dissolves
+ * it. When the split does not add up (split_adds_up), the two are GEOS's
+ * differences instead. 0 when out of memory or GEOS fails (then both NULL). */
 static int
 split_change(GEOSContextHandle_t ctx, const GEOSGeometry *a1, const GEOSGeometry *a0,
              const edge_set *edges, GEOSGeometry *gain[2])
@@ -2252,6 +2307,12 @@ split_change(GEOSContextHandle_t ctx, const GEOSGeometry *a1, const GEOSGeometry
             GEOSGeom_destroy_r(ctx, part[k][i]);
         free(part[k]);
     }
+    if (ok && !split_adds_up(ctx, a1, a0, gain))
+        for (int k = 0; k < 2; k++) {
+            if (gain[k])
+                GEOSGeom_destroy_r(ctx, gain[k]);
+            gain[k] = difference_polygons(ctx, k ? a0 : a1, k ? a1 : a0, &ok);
+        }
     if (!ok)
         for (int k = 0; k < 2; k++)
             if (gain[k]) {
