@@ -1806,10 +1806,15 @@ polygons_of(GEOSContextHandle_t ctx, const GEOSGeometry *g, const GEOSGeometry *
  * than OVERLAP_MAX_WINDOWS, one window holds them all. Polygons, or
  * collections of them (polygons_of() lists them); an empty polygon when the
  * areas are the same; NULL when out of memory or GEOS fails. @ea (@na) are
- * @a's edges (area_edges(), none marked shared yet); it marks those @b has. */
+ * @a's edges (area_edges(), none marked shared yet); it marks those @b has.
+ * With @op GEOSDifference_r, @a less @b the same way (each of its polygons
+ * is in one polygon of the symmetric difference, so in one window). */
+typedef GEOSGeometry *(*overlay_op)(GEOSContextHandle_t, const GEOSGeometry *,
+                                    const GEOSGeometry *);
+
 static GEOSGeometry *
 difference_by_window(GEOSContextHandle_t ctx, const GEOSGeometry *a, oedge *ea, size_t na,
-                     const GEOSGeometry *b)
+                     const GEOSGeometry *b, overlay_op op)
 {
     oedge *eb = NULL;
     double *buf = NULL;
@@ -1865,7 +1870,7 @@ difference_by_window(GEOSContextHandle_t ctx, const GEOSGeometry *a, oedge *ea, 
     if (n_rest == 0)
         return GEOSGeom_createEmptyPolygon_r(ctx);
     if (whole)   /* most edges differ: clipping saves little */
-        return GEOSSymDifference_r(ctx, a, b);
+        return op(ctx, a, b);
     if (many) {
         w[0] = all;
         nw = 1;
@@ -1876,7 +1881,7 @@ difference_by_window(GEOSContextHandle_t ctx, const GEOSGeometry *a, oedge *ea, 
         GEOSGeometry *ca = GEOSClipByRect_r(ctx, a, w[k].x0, w[k].y0, w[k].x1, w[k].y1);
         GEOSGeometry *cb = ca ? GEOSClipByRect_r(ctx, b, w[k].x0, w[k].y0, w[k].x1, w[k].y1)
                               : NULL;
-        parts[k] = ca && cb ? GEOSSymDifference_r(ctx, ca, cb) : NULL;
+        parts[k] = ca && cb ? op(ctx, ca, cb) : NULL;
         ok = parts[k] != NULL;
         if (ca)
             GEOSGeom_destroy_r(ctx, ca);
@@ -2210,13 +2215,16 @@ split_adds_up(GEOSContextHandle_t ctx, const GEOSGeometry *a1, const GEOSGeometr
     return fabs((g - l) - (h1 - h0)) <= 1e-9 * (h1 + h0);
 }
 
-/* @a1 less @a0 as a multipolygon, or NULL when it is empty; *@ok 0 when
- * out of memory or GEOS fails. */
+/* @a1 less @a0 (@e1, @n1: @a1's edges, area_edges()) as a multipolygon,
+ * or NULL when it is empty; *@ok 0 when out of memory or GEOS fails. */
 static GEOSGeometry *
-difference_polygons(GEOSContextHandle_t ctx, const GEOSGeometry *a1, const GEOSGeometry *a0,
-                    int *ok)
+difference_polygons(GEOSContextHandle_t ctx, const GEOSGeometry *a1, oedge *e1, size_t n1,
+                    const GEOSGeometry *a0, int *ok)
 {
-    GEOSGeometry *d = *ok ? GEOSDifference_r(ctx, a1, a0) : NULL, *out = NULL;
+    for (size_t i = 0; i < n1; i++)
+        e1[i].shared = 0;   /* difference_by_window marks them anew */
+    GEOSGeometry *d = *ok ? difference_by_window(ctx, a1, e1, n1, a0, GEOSDifference_r) : NULL;
+    GEOSGeometry *out = NULL;
     const GEOSGeometry **polys = NULL;
     size_t n = 0, cap = 0;
     *ok = d && polygons_of(ctx, d, &polys, &n, &cap);
@@ -2258,7 +2266,7 @@ split_change(GEOSContextHandle_t ctx, const GEOSGeometry *a1, const GEOSGeometry
     double *buf = NULL;
     size_t n_e1 = 0, cap_e1 = 0, cap_buf = 0;
     GEOSGeometry *d = area_edges(ctx, a1, &e1, &n_e1, &cap_e1, &buf, &cap_buf)
-                          ? difference_by_window(ctx, a1, e1, n_e1, a0)
+                          ? difference_by_window(ctx, a1, e1, n_e1, a0, GEOSSymDifference_r)
                           : NULL;
     const GEOSPreparedGeometry *now = NULL;   /* made when a piece needs it */
     GEOSGeometry **part[2] = { NULL, NULL };
@@ -2307,12 +2315,18 @@ split_change(GEOSContextHandle_t ctx, const GEOSGeometry *a1, const GEOSGeometry
             GEOSGeom_destroy_r(ctx, part[k][i]);
         free(part[k]);
     }
-    if (ok && !split_adds_up(ctx, a1, a0, gain))
+    if (ok && !split_adds_up(ctx, a1, a0, gain)) {
+        oedge *e0 = NULL;
+        size_t n_e0 = 0, cap_e0 = 0;
+        ok = area_edges(ctx, a0, &e0, &n_e0, &cap_e0, &buf, &cap_buf);
         for (int k = 0; k < 2; k++) {
             if (gain[k])
                 GEOSGeom_destroy_r(ctx, gain[k]);
-            gain[k] = difference_polygons(ctx, k ? a0 : a1, k ? a1 : a0, &ok);
+            gain[k] = k ? difference_polygons(ctx, a0, e0, n_e0, a1, &ok)
+                        : difference_polygons(ctx, a1, e1, n_e1, a0, &ok);
         }
+        free(e0);
+    }
     if (!ok)
         for (int k = 0; k < 2; k++)
             if (gain[k]) {
