@@ -467,9 +467,11 @@ add_area(layout *L, layout_territory *t, size_t *cap, GEOSGeometry *g, const cha
  * simplified (Douglas-Peucker, geo/simplify.c) in the map's pixels to a
  * quarter of a pixel, kept as longitude/latitude, made the first time a slice
  * holds it; and its area on the ellipsoid at full resolution, which is what
- * the km² of a side that holds only it say. A layer of a million vertices has
- * far more of them than a map has pixels: GEOS's unions and differences over
- * all of them were most of a slice's time (docs/control.md). */
+ * the km² of a side that holds only it say (its prepared copy's, when its
+ * layer was read from one: cm_control_feature's km2). A layer of a million
+ * vertices has far more of them than a map has pixels: GEOS's unions and
+ * differences over all of them were most of a slice's time
+ * (docs/control.md). */
 typedef struct cached_feature {
     int made;                  /* 1: made; 0: not yet */
     double *lonlat;            /* the simplified rings' points */
@@ -918,7 +920,9 @@ make_cached(layout *L, GEOSContextHandle_t ctx, struct layout_control_cache *cc,
     if (ok)
         cf->start[f->n_rings] = n;
     GEOSGeometry *g = ok ? feature_geometry(ctx, c, f) : NULL;
-    cf->km2 = g ? cm_area_km2(ctx, g, &cc->dense, NULL) : 0;   /* under the lock for writing */
+    /* the km² its prepared copy holds (measured alike when it was written),
+     * else measured now, under the lock for writing (the memo) */
+    cf->km2 = !g ? 0 : !isnan(f->km2) ? f->km2 : cm_area_km2(ctx, g, &cc->dense, NULL);
     if (g && cf->km2 >= 0)
         *full = g;
     else if (g)
