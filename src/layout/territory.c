@@ -1980,6 +1980,8 @@ only_side(const layout_territory *t, size_t n, size_t *idx)
     return found == 1;
 }
 
+/* The territory of the state @key (@n_key of them, taken); NULL when out of
+ * memory, @key then still the caller's. */
 static layout_territory *
 make_territory(layout *L, tkey *key, size_t n_key, const layout_territory *prev)
 {
@@ -2177,6 +2179,7 @@ make_territory(layout *L, tkey *key, size_t n_key, const layout_territory *prev)
     t->first_edges = NULL;
     t->first_slot = NULL;
     if (!ok) {
+        t->key = NULL;   /* the caller's again: layout_territory_of() frees it */
         layout_territory_unref(t);
         return NULL;
     }
