@@ -17,11 +17,12 @@
  *   checked for a disk's or a program's damage, not against an attacker;
  *   on 16 MB here, best of 7: CRC-32 1.3 ms, common/sha256.c's SHA-256 10.3
  *   ms with the processor's SHA instructions and 57.3 ms without).
- * The key holds the layer's real path, the options it was read with, the file's
- * device, inode, size, modification and change times, the GDAL it was read
- * with and the GEOS its km² were measured with (the polygons they are measured
- * on are GEOS's); the copy's name is the SHA-256 of the path and options alone, so that a
- * changed file's copy replaces the old one rather than adding to the folder. */
+ * The key holds the layer's real path, the options it was read with, the
+ * file's device, inode, size, modification and change times, the GDAL it was
+ * read with and the GEOS its km² were measured with (the polygons they are
+ * measured on are GEOS's); the copy's name is the SHA-256 of the path and
+ * options alone, so that a changed file's copy replaces the old one rather
+ * than adding to the folder. */
 #define _DEFAULT_SOURCE   /* realpath */
 #include "load/control_cache.h"
 
