@@ -5,17 +5,18 @@
  * held areas meet. The work is done once per distinct control state: a slice
  * whose state is the previous slice's shares its territory. Areas are
  * measured on the WGS 84 ellipsoid, vertices joined by geodesics (see
- * ring_area_m2), and the area that changed hands since the previous state is
+ * geo/area.h), and the area that changed hands since the previous state is
  * kept for the map, the words and the manifest. A control layer's features
  * are drawn simplified to the map's scale (each once per map: a layer of a
  * million vertices has far more than the map has pixels) and measured at full
  * resolution, so that the km² are the layer's. */
+#include "geo/area.h"
 #include "geo/geos.h"
+#include "geo/rings.h"
 #include "layout/layout.h"
 #include "geo/simplify.h"
 #include "load/control.h"
 
-#include <geodesic.h>
 #include <math.h>
 #include <pthread.h>
 #include <stdint.h>
@@ -192,58 +193,6 @@ same_key(const layout_territory *t, const tkey *k, size_t n)
 
 /* ---- GEOS geometries from the sources ---------------------------------------------------- */
 
-static GEOSGeometry *
-ring_polygon(GEOSContextHandle_t ctx, const double *lonlat, size_t n)
-{
-    if (n < 3)
-        return NULL;
-    int closed = lonlat[0] == lonlat[2 * (n - 1)] && lonlat[1] == lonlat[2 * (n - 1) + 1];
-    size_t m = closed ? n : n + 1;
-    if (m < 4)
-        return NULL;
-    GEOSCoordSequence *cs;
-    if (closed)
-        cs = GEOSCoordSeq_copyFromBuffer_r(ctx, lonlat, (unsigned)m, 0, 0);
-    else {
-        double *ring = malloc(2 * m * sizeof(double));
-        if (!ring)
-            return NULL;
-        memcpy(ring, lonlat, 2 * n * sizeof(double));
-        ring[2 * n] = lonlat[0];
-        ring[2 * n + 1] = lonlat[1];
-        cs = GEOSCoordSeq_copyFromBuffer_r(ctx, ring, (unsigned)m, 0, 0);
-        free(ring);
-    }
-    if (!cs)
-        return NULL;
-    GEOSGeometry *ring = GEOSGeom_createLinearRing_r(ctx, cs);
-    return ring ? GEOSGeom_createPolygon_r(ctx, ring, NULL, 0) : NULL;
-}
-
-/* United, with a fallback for invalid input: each part made valid first. */
-static GEOSGeometry *
-unite(GEOSContextHandle_t ctx, GEOSGeometry **parts, size_t n)
-{
-    if (n == 0)
-        return NULL;
-    GEOSGeometry *coll = GEOSGeom_createCollection_r(ctx, GEOS_GEOMETRYCOLLECTION, parts,
-                                                     (unsigned)n);
-    if (!coll) {
-        for (size_t i = 0; i < n; i++)
-            GEOSGeom_destroy_r(ctx, parts[i]);
-        return NULL;
-    }
-    GEOSGeometry *u = GEOSUnaryUnion_r(ctx, coll);
-    if (!u) {
-        GEOSGeometry *valid = GEOSMakeValid_r(ctx, coll);
-        u = valid ? GEOSUnaryUnion_r(ctx, valid) : NULL;
-        if (valid)
-            GEOSGeom_destroy_r(ctx, valid);
-    }
-    GEOSGeom_destroy_r(ctx, coll);
-    return u;
-}
-
 /* A region of the base map: its rings, those inside another taken as holes
  * (even-odd, as it is drawn). */
 static GEOSGeometry *
@@ -257,7 +206,7 @@ region_geometry(GEOSContextHandle_t ctx, const cm_shape *shape)
     for (size_t i = 0; i < n; i++) {
         size_t np;
         const double *pt = cm_shape_part(shape, i, &np);
-        GEOSGeometry *g = ring_polygon(ctx, pt, np);
+        GEOSGeometry *g = cm_rings_polygon(ctx, pt, np);
         if (g)
             rings[k++] = g;
     }
@@ -278,97 +227,23 @@ region_geometry(GEOSContextHandle_t ctx, const cm_shape *shape)
     return r;
 }
 
-/* A control feature's rings (@n_rings, ring r's points from @start[r] to
- * @start[r + 1] in @lonlat, @outer[r] when it is an outer ring): each outer
- * ring with the holes that follow it, united. The holes of an outer ring
- * too small to be one are left out with it. */
-static GEOSGeometry *
-rings_geometry(GEOSContextHandle_t ctx, const double *lonlat, const size_t *start,
-               const unsigned char *outer, size_t n_rings)
-{
-    GEOSGeometry **polys = calloc(n_rings ? n_rings : 1, sizeof(*polys));
-    size_t n = 0;
-    int dropped = 0;
-    if (!polys)
-        return NULL;
-    for (size_t r = 0; r < n_rings; r++) {
-        if (!outer[r] && dropped)
-            continue;
-        GEOSGeometry *g = ring_polygon(ctx, lonlat + 2 * start[r], start[r + 1] - start[r]);
-        if (outer[r] || n == 0)
-            dropped = !g;
-        if (!g)
-            continue;
-        if (outer[r] || n == 0)
-            polys[n++] = g;
-        else {
-            GEOSGeometry *d = GEOSDifference_r(ctx, polys[n - 1], g);
-            GEOSGeom_destroy_r(ctx, g);
-            if (d) {
-                GEOSGeom_destroy_r(ctx, polys[n - 1]);
-                polys[n - 1] = d;
-            }
-        }
-    }
-    GEOSGeometry *u = unite(ctx, polys, n);
-    free(polys);
-    return u;
-}
-
 /* A control feature at full resolution. */
 static GEOSGeometry *
 feature_geometry(GEOSContextHandle_t ctx, const cm_control *c, const cm_control_feature *f)
 {
-    return rings_geometry(ctx, c->lonlat, c->ring_start + f->first_ring,
-                          c->ring_outer + f->first_ring, f->n_rings);
+    return cm_rings_polygons(ctx, c->lonlat, c->ring_start + f->first_ring,
+                             c->ring_outer + f->first_ring, f->n_rings);
 }
 
 /* ---- GEOS geometries to paths and square kilometres ------------------------------------- */
 
-typedef struct dense_memo dense_memo;   /* ring_area_m2() */
-
 typedef struct sink {
     layout *L;
     layout_territory *t;       /* whose paths they are (project_paths()) */
-    dense_memo *dense;         /* for ring_area_m2(), or NULL */
-    cm_scene_path *p;          /* NULL: measured only */
+    cm_scene_path *p;
     size_t cap_points, cap_parts;
-    double *scratch;           /* a ring's points when there is no path */
-    size_t cap_scratch;
-    int measure;               /* whether the rings are measured into km2 */
-    double km2;
     int ok;
 } sink;
-
-/* WGS 84 */
-#define WGS84_A 6378137.0
-#define WGS84_F (1 / 298.257223563)
-
-/* q of the latitude @lat (radians), Snyder's (3-12): the authalic latitude
- * is asin(q / q(90°)). */
-static double
-authalic_q(double lat)
-{
-    const double e2 = WGS84_F * (2 - WGS84_F), e = sqrt(e2);
-    double s = sin(lat);
-    return (1 - e2) * (s / (1 - e2 * s * s) - log((1 - e * s) / (1 + e * s)) / (2 * e));
-}
-
-/* Whether the edge from @p to @q (longitude, latitude in degrees) is longer
- * than about 2 km; *steps, the pieces of at most that it splits into. */
-static int
-long_edge(const double *p, const double *q, int *steps)
-{
-    double dx = fabs(q[0] - p[0]), dy = fabs(q[1] - p[1]);
-    if (dx <= 0.02 && dy <= 0.02)   /* most edges: short without a cosine */
-        return 0;
-    dx = fabs(remainder(q[0] - p[0], 360)) * cos(p[1] * M_PI / 180);
-    double d = fmax(dx, dy);
-    if (d <= 0.02)
-        return 0;
-    *steps = (int)ceil(d / 0.02);
-    return 1;
-}
 
 /* fmin() and fmax() of two numbers not NaN, inline (the library's were a
  * call each, several per vertex); @a NaN gives @b, as theirs do. */
@@ -396,256 +271,6 @@ static inline double
 max_acc(double acc, double b)
 {
     return b > acc ? b : acc;
-}
-
-/* @v clamped to [-1, 1], as fmax(-1, fmin(1, @v)) (NaN gives 1). */
-static inline double
-clamp1(double v)
-{
-    return !(v <= 1) ? 1 : v < -1 ? -1 : v;
-}
-
-/* sin(@d) and cos(@d) - 1 for |@d| <= SMALL_ANGLE by their Taylor series,
- * the first term left out well below a unit in the last place (|@d|^15 / 15!
- * and |@d|^16 / 16! are below 1e-19 of them there); within 0.05 radian
- * (most rings: bench/control's areas are 4 degrees across), to |@d|^9 / 9!
- * and |@d|^8 / 8! (the next terms below 1e-19 of @d and 1e-19 absolute). */
-#define SMALL_ANGLE 0.35
-static inline void
-small_sincos(double d, double *s, double *cm1)
-{
-    double d2 = d * d;
-    if (fabs(d) <= 0.05) {
-        *s = d + d * d2 * (-1.0 / 6 + d2 * (1.0 / 120 + d2 * (-1.0 / 5040 + d2 * (1.0 / 362880))));
-        *cm1 = d2 * (-0.5 + d2 * (1.0 / 24 + d2 * (-1.0 / 720 + d2 * (1.0 / 40320))));
-        return;
-    }
-    *s = d + d * d2 * (-1.0 / 6 + d2 * (1.0 / 120 + d2 * (-1.0 / 5040 + d2 * (1.0 / 362880 +
-         d2 * (-1.0 / 39916800 + d2 * (1.0 / 6227020800.0))))));
-    *cm1 = d2 * (-0.5 + d2 * (1.0 / 24 + d2 * (-1.0 / 720 + d2 * (1.0 / 40320 +
-           d2 * (-1.0 / 3628800 + d2 * (1.0 / 479001600.0 + d2 * (-1.0 / 87178291200.0)))))));
-}
-
-/* authalic_q() of the latitude whose sine is @s: its log as the series of
- * atanh(e s) / (e s) = sum (e² s²)^k / (2k + 1), whose ninth term is below
- * 1e-19 of the first (e² s² <= e² < 0.0067). */
-static inline double
-authalic_q_of_sine(double s)
-{
-    const double e2 = WGS84_F * (2 - WGS84_F);
-    double t = e2 * s * s;
-    double p = 1 + t * (1.0 / 3 + t * (1.0 / 5 + t * (1.0 / 7 + t * (1.0 / 9 + t * (1.0 / 11 +
-               t * (1.0 / 13 + t * (1.0 / 15 + t * (1.0 / 17))))))));
-    return (1 - e2) * s * (1 / (1 - t) + p);
-}
-
-/* The area of the ring @xy (@n longitude, latitude pairs in degrees, closed
- * or not, its edges at most about 2 km) in the Lambert azimuthal equal-area
- * projection of the ellipsoid (the authalic sphere's, Snyder's (3-11) and
- * (24-2)) centred on the middle of its box (@lon0, @lat0), in m². The
- * sines and cosines of each vertex are taken by series about the centre
- * (the ring is within 15 degrees of it) and q's log by its series, not by
- * the library's sin(), cos() and log() (most of the measure's instructions:
- * bench/control's areas that changed hands have half a million vertices):
- * the same to a unit or two in the last place, 1e-15 of the area. */
-static double
-laea_area_m2(const double *xy, size_t n, double lon0, double lat0)
-{
-    const double rad = M_PI / 180, qp = authalic_q(M_PI / 2);
-    double b1 = asin(clamp1(authalic_q(lat0 * rad) / qp));
-    double sb1 = sin(b1), cb1 = cos(b1), sum = 0, x0 = 0, y0 = 0, px = 0, py = 0;
-    double phi0 = lat0 * rad, sphi0 = sin(phi0), cphi0 = cos(phi0);
-    for (size_t i = 0; i < n; i++) {
-        /* the latitude's sine about the centre's: sin(phi0 + d) */
-        double phi = xy[2 * i + 1] * rad, d = phi - phi0, sphi, s, cm1;
-        if (fabs(d) <= SMALL_ANGLE) {
-            small_sincos(d, &s, &cm1);
-            sphi = sphi0 + (sphi0 * cm1 + cphi0 * s);
-        } else
-            sphi = sin(phi);
-        /* the authalic latitude b's sine and cosine, without b */
-        double sb = clamp1(authalic_q_of_sine(sphi) / qp);
-        double cb = sqrt(1 - sb * sb);
-        /* remainder() returns its argument unchanged within half a turn */
-        double dl = (xy[2 * i] - lon0) * rad, sdl, cdl;
-        if (!(fabs(dl) < M_PI))
-            dl = remainder(dl, 2 * M_PI);
-        if (fabs(dl) <= SMALL_ANGLE) {
-            small_sincos(dl, &sdl, &cm1);
-            cdl = 1 + cm1;
-        } else {
-            sdl = sin(dl);
-            cdl = cos(dl);
-        }
-        double den = 1 + sb1 * sb + cb1 * cb * cdl;
-        double k = sqrt(2 / (den > 1e-12 ? den : 1e-12));   /* fmax(1e-12, den) */
-        double x = k * cb * sdl, y = k * (cb1 * sb - sb1 * cb * cdl);
-        if (i == 0) {
-            x0 = x;
-            y0 = y;
-        } else {
-            sum += px * y - x * py;
-        }
-        px = x;
-        py = y;
-    }
-    sum += px * y0 - x0 * py;
-    /* on the unit sphere; the authalic sphere's radius squared is a² q(90°) / 2 */
-    return fabs(sum) / 2 * WGS84_A * WGS84_A * qp / 2;
-}
-
-/* The area of ring @xy (@n longitude, latitude pairs in degrees, closed or
- * not) on the ellipsoid in m², its vertices joined by geodesics. Each edge
- * longer than about 2 km is split along its geodesic (PROJ's geod_*) into
- * pieces of at most that; then the ring in the Lambert azimuthal equal-area
- * projection centred on the middle of its box gives it, as there an area is
- * the plane's and so short a geodesic is straight to a hair: within 0.005 km²
- * of PROJ's geod_polygon_compute() on Natural Earth's regions, and several
- * times cheaper (docs/control.md). A ring wider than 30 degrees, where the
- * projection bends geodesics more, is left to geod_polygon_compute(). The
- * geodesic areas of the many small rings of the area that changed hands were a
- * third of a slice's territory with a large control layer (bench/control).
- * Returns -1 when out of memory. */
-/* Long edges split along their geodesics, by their ends (bit for bit, in
- * their direction): the control layers' features share theirs (the edges of
- * the ground that no front moves, bench/control's box: 13,000 points on
- * geodesics, a thousand instructions each, for every feature). Used only by
- * who holds the control cache's lock for writing. */
-typedef struct dense_edge {
-    double p[2], q[2];
-    size_t at;                 /* its steps - 1 points in the memo's points */
-    int steps;                 /* 0: an empty slot */
-} dense_edge;
-
-struct dense_memo {
-    dense_edge *slot;          /* a power of 2 of them */
-    size_t n, cap;
-    double *points;
-    size_t n_points, cap_points;
-};
-
-static void
-dense_memo_clear(dense_memo *m)
-{
-    free(m->slot);
-    free(m->points);
-    memset(m, 0, sizeof(*m));
-}
-
-static uint64_t edge_hash(const double *p, const double *q);
-
-static dense_edge *
-dense_find(const dense_memo *m, const double *p, const double *q)
-{
-    if (!m || !m->cap)
-        return NULL;
-    for (size_t i = (size_t)edge_hash(p, q) & (m->cap - 1);; i = (i + 1) & (m->cap - 1)) {
-        dense_edge *e = &m->slot[i];
-        if (!e->steps || (memcmp(e->p, p, sizeof e->p) == 0 && memcmp(e->q, q, sizeof e->q) == 0))
-            return e;
-    }
-}
-
-/* Notes the @steps - 1 points @pt of the edge from @p to @q; out of memory,
- * they are only not noted. */
-static void
-dense_note(dense_memo *m, const double *p, const double *q, int steps, const double *pt)
-{
-    if (2 * (m->n + 1) > m->cap) {
-        size_t cap = m->cap ? 2 * m->cap : 64;
-        dense_edge *slot = calloc(cap, sizeof(*slot));
-        if (!slot)
-            return;
-        for (size_t i = 0; i < m->cap; i++)
-            if (m->slot[i].steps) {
-                size_t k = (size_t)edge_hash(m->slot[i].p, m->slot[i].q) & (cap - 1);
-                while (slot[k].steps)
-                    k = (k + 1) & (cap - 1);
-                slot[k] = m->slot[i];
-            }
-        free(m->slot);
-        m->slot = slot;
-        m->cap = cap;
-    }
-    size_t len = 2 * (size_t)(steps - 1);
-    if (!CM_RESERVE(m->points, m->cap_points, m->n_points + len))
-        return;
-    dense_edge *e = dense_find(m, p, q);
-    if (e->steps)
-        return;
-    memcpy(m->points + m->n_points, pt, len * sizeof(double));
-    memcpy(e->p, p, sizeof e->p);
-    memcpy(e->q, q, sizeof e->q);
-    e->at = m->n_points;
-    e->steps = steps;
-    m->n_points += len;
-    m->n++;
-}
-
-static double
-ring_area_m2(const double *xy, size_t n, dense_memo *memo)
-{
-    if (n < 3)
-        return 0;
-    size_t extra = 0;
-    double lat_lo = 90, lat_hi = -90, west = 0, east = 0;   /* east and west of the first */
-    for (size_t i = 0; i < n; i++) {
-        size_t j = i + 1 < n ? i + 1 : 0;
-        int steps;
-        if (long_edge(&xy[2 * i], &xy[2 * j], &steps))
-            extra += (size_t)steps - 1;
-        lat_lo = min_acc(lat_lo, xy[2 * i + 1]);
-        lat_hi = max_acc(lat_hi, xy[2 * i + 1]);
-        double off = xy[2 * i] - xy[0];
-        if (!(fabs(off) < 180))
-            off = remainder(off, 360);
-        west = min_acc(west, off);
-        east = max_acc(east, off);
-    }
-    double lon0 = xy[0] + (west + east) / 2, lat0 = (lat_lo + lat_hi) / 2, span = east - west;
-    int wide = lat_hi - lat_lo > 30 || span > 30 || extra > 1000000;
-    if (!wide && extra == 0)
-        return laea_area_m2(xy, n, lon0, lat0);
-    struct geod_geodesic g;
-    geod_init(&g, WGS84_A, WGS84_F);
-    if (wide) {
-        struct geod_polygon poly;
-        double area = 0, perimeter = 0;
-        geod_polygon_init(&poly, 0);
-        for (size_t i = 0; i < n; i++)
-            geod_polygon_addpoint(&g, &poly, xy[2 * i + 1], xy[2 * i]);
-        geod_polygon_compute(&g, &poly, 0, 1, &area, &perimeter);
-        return fabs(area);
-    }
-    double *dense = malloc(2 * (n + extra) * sizeof(double));
-    if (!dense)
-        return -1;
-    size_t k = 0;
-    for (size_t i = 0; i < n; i++) {
-        size_t j = i + 1 < n ? i + 1 : 0;
-        int steps;
-        dense[2 * k] = xy[2 * i];
-        dense[2 * k + 1] = xy[2 * i + 1];
-        k++;
-        if (!long_edge(&xy[2 * i], &xy[2 * j], &steps))
-            continue;
-        const dense_edge *e = dense_find(memo, &xy[2 * i], &xy[2 * j]);
-        if (e && e->steps == steps) {
-            memcpy(dense + 2 * k, memo->points + e->at, 2 * (size_t)(steps - 1) * sizeof(double));
-            k += (size_t)steps - 1;
-            continue;
-        }
-        struct geod_geodesicline line;
-        size_t k0 = k;
-        geod_inverseline(&line, &g, xy[2 * i + 1], xy[2 * i], xy[2 * j + 1], xy[2 * j], 0);
-        for (int m = 1; m < steps; m++, k++)
-            geod_position(&line, line.s13 * m / steps, &dense[2 * k + 1], &dense[2 * k], NULL);
-        if (memo && steps > 1)
-            dense_note(memo, &xy[2 * i], &xy[2 * j], steps, dense + 2 * k0);
-    }
-    double area = laea_area_m2(dense, k, lon0, lat0);
-    free(dense);
-    return area;
 }
 
 static uint64_t point_bits(const double *p);
@@ -741,43 +366,23 @@ project_paths(layout *L, layout_territory *t, double *xy, size_t n)
 }
 
 static void
-put_line(sink *s, GEOSContextHandle_t ctx, const GEOSGeometry *line, int sign)
+put_line(sink *s, GEOSContextHandle_t ctx, const GEOSGeometry *line)
 {
     const GEOSCoordSequence *cs = GEOSGeom_getCoordSeq_r(ctx, line);
     unsigned n = 0;
     if (!cs || !GEOSCoordSeq_getSize_r(ctx, cs, &n) || n < 2)
         return;
     cm_scene_path *p = s->p;
-    double *xy;
-    if (p) {
-        if (!CM_RESERVE(p->xy, s->cap_points, 2 * (p->n_points + n)) ||
-            !CM_RESERVE(p->part_start, s->cap_parts, p->n_parts + 2)) {
-            s->ok = 0;
-            return;
-        }
-        xy = p->xy + 2 * p->n_points;
-    } else {
-        if (!sign || !s->measure)
-            return;
-        if (!CM_RESERVE(s->scratch, s->cap_scratch, 2 * (size_t)n)) {
-            s->ok = 0;
-            return;
-        }
-        xy = s->scratch;
+    if (!CM_RESERVE(p->xy, s->cap_points, 2 * (p->n_points + n)) ||
+        !CM_RESERVE(p->part_start, s->cap_parts, p->n_parts + 2)) {
+        s->ok = 0;
+        return;
     }
+    double *xy = p->xy + 2 * p->n_points;
     if (!GEOSCoordSeq_copyToBuffer_r(ctx, cs, xy, 0, 0)) {
         s->ok = 0;
         return;
     }
-    /* a ring's area, before it is projected */
-    double m2 = sign && s->measure ? ring_area_m2(xy, n, s->dense) : 0;
-    if (m2 < 0) {
-        s->ok = 0;
-        return;
-    }
-    s->km2 += sign * m2 / 1e6;
-    if (!p)
-        return;
     project_paths(s->L, s->t, xy, n);
     size_t k = 0;
     for (unsigned i = 0; i < n; i++)
@@ -793,22 +398,17 @@ put_line(sink *s, GEOSContextHandle_t ctx, const GEOSGeometry *line, int sign)
     p->part_start[p->n_parts] = p->n_points;
 }
 
-/* The area of @g on the ellipsoid in km², as put_geometry() measures it; -1
- * when out of memory. */
-static double measure_km2(layout *L, GEOSContextHandle_t ctx, const GEOSGeometry *g,
-                          dense_memo *dense);
-
 static void
 put_geometry(sink *s, GEOSContextHandle_t ctx, const GEOSGeometry *g)
 {
     int type = GEOSGeomTypeId_r(ctx, g);
     if (type == GEOS_POLYGON) {
-        put_line(s, ctx, GEOSGetExteriorRing_r(ctx, g), 1);
+        put_line(s, ctx, GEOSGetExteriorRing_r(ctx, g));
         int holes = GEOSGetNumInteriorRings_r(ctx, g);
         for (int i = 0; i < holes && s->ok; i++)
-            put_line(s, ctx, GEOSGetInteriorRingN_r(ctx, g, i), -1);
+            put_line(s, ctx, GEOSGetInteriorRingN_r(ctx, g, i));
     } else if (type == GEOS_LINESTRING || type == GEOS_LINEARRING) {
-        put_line(s, ctx, g, 0);
+        put_line(s, ctx, g);
     } else if (type == GEOS_MULTIPOLYGON || type == GEOS_MULTILINESTRING ||
                type == GEOS_GEOMETRYCOLLECTION) {
         int n = GEOSGetNumGeometries_r(ctx, g);
@@ -818,7 +418,7 @@ put_geometry(sink *s, GEOSContextHandle_t ctx, const GEOSGeometry *g)
 }
 
 /* Adds an area of @g to @t (taking @g), its km² @km2 when that is not NULL,
- * else measured on @g. 0 when out of memory. */
+ * else measured on @g (geo/area.h). 0 when out of memory. */
 static int
 add_area(layout *L, layout_territory *t, size_t *cap, GEOSGeometry *g, const char *side,
          int status, int kind, const double *km2, GEOSGeometry *full)
@@ -853,26 +453,12 @@ add_area(layout *L, layout_territory *t, size_t *cap, GEOSGeometry *g, const cha
     s.L = L;
     s.t = t;
     s.p = &a->path;
-    s.measure = !km2;
     s.ok = 1;
-    put_geometry(&s, t->ctx, g);
-    a->km2 = km2 ? *km2 : s.km2;
+    a->km2 = km2 ? *km2 : cm_area_km2(t->ctx, g, NULL, &s.ok);   /* before it is projected */
+    if (s.ok)
+        put_geometry(&s, t->ctx, g);
     t->geoms[t->n_areas++] = g;
     return s.ok;
-}
-
-static double
-measure_km2(layout *L, GEOSContextHandle_t ctx, const GEOSGeometry *g, dense_memo *dense)
-{
-    sink s;
-    memset(&s, 0, sizeof s);
-    s.L = L;
-    s.dense = dense;
-    s.measure = 1;
-    s.ok = 1;
-    put_geometry(&s, ctx, g);
-    free(s.scratch);
-    return s.ok ? s.km2 : -1;
 }
 
 /* ---- the control features simplified to the map's scale ------------------------------- */
@@ -881,9 +467,11 @@ measure_km2(layout *L, GEOSContextHandle_t ctx, const GEOSGeometry *g, dense_mem
  * simplified (Douglas-Peucker, geo/simplify.c) in the map's pixels to a
  * quarter of a pixel, kept as longitude/latitude, made the first time a slice
  * holds it; and its area on the ellipsoid at full resolution, which is what
- * the km² of a side that holds only it say. A layer of a million vertices has
- * far more of them than a map has pixels: GEOS's unions and differences over
- * all of them were most of a slice's time (docs/control.md). */
+ * the km² of a side that holds only it say (its prepared copy's, when its
+ * layer was read from one: cm_control_feature's km2). A layer of a million
+ * vertices has far more of them than a map has pixels: GEOS's unions and
+ * differences over all of them were most of a slice's time
+ * (docs/control.md). */
 typedef struct cached_feature {
     int made;                  /* 1: made; 0: not yet */
     double *lonlat;            /* the simplified rings' points */
@@ -915,7 +503,7 @@ struct layout_control_cache {
     size_t n_pieces, cap_pieces;
     unsigned char *keep;       /* the pieces' kept flags */
     size_t n_keep, cap_keep;
-    dense_memo dense;          /* the features' long edges split, for their km² */
+    cm_area_memo dense;        /* the features' long edges split, for their km² */
 };
 
 static void
@@ -926,7 +514,7 @@ clear_pieces(struct layout_control_cache *c)
     c->pieces = NULL;
     c->keep = NULL;
     c->n_pieces = c->cap_pieces = c->n_keep = c->cap_keep = 0;
-    dense_memo_clear(&c->dense);
+    cm_area_memo_clear(&c->dense);
 }
 
 struct layout_control_cache *
@@ -1332,7 +920,9 @@ make_cached(layout *L, GEOSContextHandle_t ctx, struct layout_control_cache *cc,
     if (ok)
         cf->start[f->n_rings] = n;
     GEOSGeometry *g = ok ? feature_geometry(ctx, c, f) : NULL;
-    cf->km2 = g ? measure_km2(L, ctx, g, &cc->dense) : 0;   /* under the lock for writing */
+    /* the km² its prepared copy holds (measured alike when it was written),
+     * else measured now, under the lock for writing (the memo) */
+    cf->km2 = !g ? 0 : !isnan(f->km2) ? f->km2 : cm_area_km2(ctx, g, &cc->dense, NULL);
     if (g && cf->km2 >= 0)
         *full = g;
     else if (g)
@@ -1386,7 +976,7 @@ cached_geometry(layout *L, GEOSContextHandle_t ctx, size_t i)
 {
     const cm_control *c = L->b->control;
     const cached_feature *cf = &L->b->control_cache->f[i];
-    return rings_geometry(ctx, cf->lonlat, cf->start, c->ring_outer + c->features[i].first_ring,
+    return cm_rings_polygons(ctx, cf->lonlat, cf->start, c->ring_outer + c->features[i].first_ring,
                           c->features[i].n_rings);
 }
 
@@ -2465,6 +2055,8 @@ only_side(const layout_territory *t, size_t n, size_t *idx)
     return found == 1;
 }
 
+/* The territory of the state @key (@n_key of them, taken); NULL when out of
+ * memory, @key then still the caller's. */
 static layout_territory *
 make_territory(layout *L, tkey *key, size_t n_key, const layout_territory *prev)
 {
@@ -2532,12 +2124,12 @@ make_territory(layout *L, tkey *key, size_t n_key, const layout_territory *prev)
                     if (g)
                         parts[n + n_full++] = g;
                 }
-                full = unite(t->ctx, parts + n, n_full);
-                km2 = full ? measure_km2(L, t->ctx, full, NULL) : 0;
+                full = cm_rings_unite(t->ctx, parts + n, n_full);
+                km2 = full ? cm_area_km2(t->ctx, full, NULL, NULL) : 0;
                 ok = km2 >= 0;
                 measured = &km2;
             }
-            ok = add_area(L, t, &cap, unite(t->ctx, parts, n), side, st, LAYOUT_TERRITORY_AREA,
+            ok = add_area(L, t, &cap, cm_rings_unite(t->ctx, parts, n), side, st, LAYOUT_TERRITORY_AREA,
                           measured, full) && ok;
         }
     }
@@ -2635,7 +2227,7 @@ make_territory(layout *L, tkey *key, size_t n_key, const layout_territory *prev)
                 gained = add_piece(t->ctx, gained, piece);
             }
         /* measured at full resolution, drawn simplified as the areas are */
-        double km2 = gained ? measure_km2(L, t->ctx, gained, NULL) : 0;
+        double km2 = gained ? cm_area_km2(t->ctx, gained, NULL, NULL) : 0;
         GEOSGeometry *drawn = gained && ok && km2 >= 0 ? simplified_polygons(L, t->ctx, gained)
                                                        : NULL;
         if (gained)
@@ -2645,7 +2237,7 @@ make_territory(layout *L, tkey *key, size_t n_key, const layout_territory *prev)
                       LAYOUT_TERRITORY_GAINED, &km2, NULL);
     }
     if (ok && one_side && one_change[1]) {
-        double km2 = measure_km2(L, t->ctx, one_change[1], NULL);
+        double km2 = cm_area_km2(t->ctx, one_change[1], NULL, NULL);
         GEOSGeometry *drawn = km2 >= 0 ? simplified_polygons(L, t->ctx, one_change[1]) : NULL;
         ok = drawn && add_area(L, t, &cap, drawn, t->areas[one].side, CM_CONTROL_CONTROLLED,
                                LAYOUT_TERRITORY_LOST, &km2, NULL);
@@ -2662,6 +2254,7 @@ make_territory(layout *L, tkey *key, size_t n_key, const layout_territory *prev)
     t->first_edges = NULL;
     t->first_slot = NULL;
     if (!ok) {
+        t->key = NULL;   /* the caller's again: layout_territory_of() frees it */
         layout_territory_unref(t);
         return NULL;
     }

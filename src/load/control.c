@@ -11,6 +11,7 @@
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
+#include <math.h>
 #include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -260,7 +261,7 @@ side_list(const cm_events *events, char *buf, size_t size)
 static void
 read_feature(reader *rd, OGRFeatureH f, long n, const int *fields, OGRCoordinateTransformationH ct)
 {
-    cm_control_feature cf = { NULL, CM_CONTROL_CONTROLLED, INT64_MIN, INT64_MAX, 0, 0 };
+    cm_control_feature cf = { NULL, CM_CONTROL_CONTROLLED, INT64_MIN, INT64_MAX, 0, 0, NAN };
     const char *side = rd->side;
     if (fields[0] >= 0 && G(OGR_F_IsFieldSetAndNotNull)(f, fields[0]) &&
         *G(OGR_F_GetFieldAsString)(f, fields[0]))

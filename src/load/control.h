@@ -27,6 +27,10 @@ typedef struct cm_control_feature {
     cm_control_status status;
     cm_time from, to;          /* valid at t when from <= t < to (INT64_MIN, INT64_MAX: open) */
     size_t first_ring, n_rings;
+    double km2;                /* its area on the ellipsoid, as the territory of a side
+                                  holding it alone measures it (geo/area.h), when its
+                                  layer's prepared copy holds it (control_cache.h); NAN:
+                                  not known, measured when a slice first holds it */
 } cm_control_feature;
 
 /* Every control layer of a run. The rings' points are longitude/latitude

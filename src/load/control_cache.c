@@ -7,7 +7,9 @@
  *   key length, key        what it was made from (text), padded to 8
  *   sides, features, rings, points   four counts
  *   each side: length, code, padded to 8
- *   each feature: side index (4), status (4), from, to, first ring, rings (8 each)
+ *   each feature: side index (4), status (4), from, to, first ring, rings (8 each),
+ *     its km² (a double: as territory.c measures the feature held alone,
+ *     geo/area.h; a finite number of 0 or more, else the copy is refused)
  *   the rings' starts (rings + 1), relative to the copy's first point
  *   each ring's outer flag (1 byte), padded to 8
  *   the points: longitude, latitude
@@ -15,16 +17,21 @@
  *   checked for a disk's or a program's damage, not against an attacker;
  *   on 16 MB here, best of 7: CRC-32 1.3 ms, common/sha256.c's SHA-256 10.3
  *   ms with the processor's SHA instructions and 57.3 ms without).
- * The key holds the layer's real path, the options it was read with, the file's
- * device, inode, size, modification and change times, and the GDAL it was read
- * with; the copy's name is the SHA-256 of the path and options alone, so that a
- * changed file's copy replaces the old one rather than adding to the folder. */
+ * The key holds the layer's real path, the options it was read with, the
+ * file's device, inode, size, modification and change times, the GDAL it was
+ * read with and the GEOS its km² were measured with (the polygons they are
+ * measured on are GEOS's); the copy's name is the SHA-256 of the path and
+ * options alone, so that a changed file's copy replaces the old one rather
+ * than adding to the folder. */
 #define _DEFAULT_SOURCE   /* realpath */
 #include "load/control_cache.h"
 
 #include "common/grow.h"
 #include "common/outfile.h"
 #include "common/sha256.h"
+#include "geo/area.h"
+#include "geo/geos.h"
+#include "geo/rings.h"
 #include "load/gdal.h"
 
 #include <dirent.h>
@@ -32,6 +39,7 @@
 #include <libdeflate.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -44,12 +52,12 @@
 enum {
     MIN_BYTES = 1 << 20,    /* smaller layers are read as fast as a copy */
     SETTLE_SECONDS = 2,     /* a file changed more recently may change again unseen */
-    FEATURE_BYTES = 40,
+    FEATURE_BYTES = 48,
     CHECK_BYTES = 8,        /* the CRC-32 at the end */
     MAX_SIDE = 64           /* a side's code, with its NUL */
 };
 
-static const char magic[16] = "conflictmap ctl\1";
+static const char magic[16] = "conflictmap ctl\2";
 static const uint64_t byte_order = 0x0102030405060708u;
 
 /* The folder of prepared copies: $CONFLICTMAP_CACHE ("off" or empty: none),
@@ -115,10 +123,12 @@ make_key(const char *real, const char *side, int status, int dated, cm_time from
             status, dated, (long long)from, (long long)to);
     fflush(f);
     *name_len = size;
-    fprintf(f, "dev=%llu ino=%llu size=%lld mtime=%lld.%09ld ctime=%lld.%09ld gdal=%s\n",
+    fprintf(f, "dev=%llu ino=%llu size=%lld mtime=%lld.%09ld ctime=%lld.%09ld gdal=%s "
+            "geos=%s\n",
             (unsigned long long)sb->st_dev, (unsigned long long)sb->st_ino,
             (long long)sb->st_size, (long long)sb->st_mtim.tv_sec, sb->st_mtim.tv_nsec,
-            (long long)sb->st_ctim.tv_sec, sb->st_ctim.tv_nsec, CM_GDAL_SONAME);
+            (long long)sb->st_ctim.tv_sec, sb->st_ctim.tv_nsec, CM_GDAL_SONAME,
+            CM_GEOS_SONAME);
     if (fclose(f) != 0) {
         free(key);
         return NULL;
@@ -218,14 +228,18 @@ cm_control_cache_read(cm_control *c, const unsigned char *data, size_t size, con
         uint32_t side, status;
         int64_t from, to;
         uint64_t first, n;
+        double km2;
         memcpy(&side, q, 4);
         memcpy(&status, q + 4, 4);
         memcpy(&from, q + 8, 8);
         memcpy(&to, q + 16, 8);
         memcpy(&first, q + 24, 8);
         memcpy(&n, q + 32, 8);
+        memcpy(&km2, q + 40, 8);
+        /* the km² are taken as they are (territory.c measures no more): a
+         * number that no measure gives is a copy not to be trusted */
         if (side >= n_sides || status >= CM_CONTROL_N_STATUS || n == 0 || first > n_rings ||
-            n > n_rings - first) {
+            n > n_rings - first || !isfinite(km2) || km2 < 0) {
             c->n_features = f0;
             free(sides);
             return 0;
@@ -236,7 +250,7 @@ cm_control_cache_read(cm_control *c, const unsigned char *data, size_t size, con
             return -1;
         }
         c->features[c->n_features++] = (cm_control_feature){
-            sides[side], (cm_control_status)status, from, to, r0 + first, n };
+            sides[side], (cm_control_status)status, from, to, r0 + first, n, km2 };
     }
     free(sides);
     /* the points left where they are: no heap to clear and fill (16 MB at a
@@ -408,6 +422,7 @@ write_copy(writer *w, const cm_control *c, size_t f0, size_t r0, size_t p0,
         put(w, &to, 8);
         put_u64(w, f->first_ring - r0);
         put_u64(w, f->n_rings);
+        put(w, &f->km2, 8);
     }
     for (size_t i = 0; i <= n_rings; i++)
         put_u64(w, n_rings ? c->ring_start[r0 + i] - p0 : 0);
@@ -456,8 +471,39 @@ remove_stale(const char *dir, const char *name)
         closedir(d);
 }
 
+/* The km² of features [@f0, n) of @c (their km2), as src/layout/territory.c
+ * measures a feature that a side holds alone: its rings made polygons
+ * (geo/rings.h) and measured (geo/area.h), the long edges split once for
+ * all of them. 0 when GEOS cannot be loaded, when out of memory, or when a
+ * measure is not a finite number of 0 or more (the copy's reader would
+ * refuse it): then the copy is not written. */
+static int
+measure_features(cm_control *c, size_t f0)
+{
+    GEOSContextHandle_t ctx = cm_geos_load() ? NULL : GEOS_init_r();
+    if (!ctx)
+        return 0;
+    cm_area_memo memo;
+    memset(&memo, 0, sizeof memo);
+    int ok = 1;
+    for (size_t i = f0; ok && i < c->n_features; i++) {
+        cm_control_feature *f = &c->features[i];
+        GEOSGeometry *g = cm_rings_polygons(ctx, c->lonlat, c->ring_start + f->first_ring,
+                                            c->ring_outer + f->first_ring, f->n_rings);
+        double km2 = g ? cm_area_km2(ctx, g, &memo, &ok) : 0;
+        if (g)
+            GEOSGeom_destroy_r(ctx, g);
+        ok = ok && isfinite(km2) && km2 >= 0;
+        if (ok)
+            f->km2 = km2;   /* this run's territory takes it too */
+    }
+    cm_area_memo_clear(&memo);
+    GEOS_finish_r(ctx);
+    return ok;
+}
+
 void
-cm_control_cache_put(const cm_control *c, size_t f0, size_t r0, size_t p0,
+cm_control_cache_put(cm_control *c, size_t f0, size_t r0, size_t p0,
                      cm_control_cache_entry *e)
 {
     struct stat now;
@@ -474,7 +520,7 @@ cm_control_cache_put(const cm_control *c, size_t f0, size_t r0, size_t p0,
     if (made)
         remove_stale(e->copy, path_end + 1);
     *path_end = '/';
-    if (!made)
+    if (!made || !measure_features(c, f0))
         return;
     writer w = { .sum = 0 };
     if (cm_outfile_open(&w.o, e->copy, NULL) != CM_OK)

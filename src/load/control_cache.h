@@ -39,10 +39,11 @@ int cm_control_cache_get(cm_control *c, const char *path, const char *side, int 
                          cm_control_cache_entry *e);
 
 /* Writes @c's features from @f0, rings from @r0 and points from @p0 (what
- * reading the layer of @e added) as its prepared copy, when @e allows it and
- * the layer file has not changed while it was read. Failing to write is not an
- * error: the copy is only there to save time. */
-void cm_control_cache_put(const cm_control *c, size_t f0, size_t r0, size_t p0,
+ * reading the layer of @e added) as its prepared copy, with each feature's
+ * km² (measured now, and set in @c's features for this run too), when @e
+ * allows it and the layer file has not changed while it was read. Failing to
+ * write is not an error: the copy is only there to save time. */
+void cm_control_cache_put(cm_control *c, size_t f0, size_t r0, size_t p0,
                           cm_control_cache_entry *e);
 
 void cm_control_cache_done(cm_control_cache_entry *e);

@@ -3,7 +3,9 @@
 # layer of a megabyte or more read through GDAL is kept in the cache folder,
 # and the next run reads the copy instead, with the same maps to the byte.
 # The copy is what the next run draws (a copy changed here, checksum and all,
-# changes the map); one whose checksum fails, or whose counts lie, is not used
+# changes the map; the km² it holds for each feature are the km² of a side
+# holding that feature alone); one whose checksum fails, whose counts lie, or
+# whose km² are negative or not finite, is not used
 # (the layer is read again and the copy made anew); a changed layer is read
 # again (and a copy's temporary file left by a run stopped long ago is
 # removed); a side the events file no longer has is reported as without copies;
@@ -57,6 +59,8 @@ cp "$copy" first.copy 2>/dev/null
 render again || fail "second run failed: $(cat again.err)"
 same fresh again || fail "the run from the copy made other files than the first"
 cmp -s "$copy" first.copy || fail "the copy was written again though nothing changed"
+CONFLICTMAP_CACHE=off render measured || fail "run without copies failed: $(cat measured.err)"
+same fresh measured || fail "the run that wrote the copy (its km² measured for it) differs from one without copies"
 
 # a second, small layer read through GDAL after the copy (whose points are
 # left in its map, then moved to the heap to add the small layer's), and
@@ -78,19 +82,29 @@ rm -rf two_before
 same two_before two_off || fail "a small layer then the copy made other files than without copies"
 
 # the copy, changed (every longitude +0.5, checksum made again): the map changes
-edit() {   # edit HOW: rewrites the copy; HOW is shift, lie or flip
+edit() {   # edit HOW: rewrites the copy; HOW is shift, lie, flip, km2 (each feature's
+           # km² set to 1234.5 and 6789.5 by side), or km2=X (each feature's km² X)
   python3 - "$copy" "$1" <<'PY' || fail "could not edit the copy"
 import struct, sys, zlib
 path, how = sys.argv[1], sys.argv[2]
 b = bytearray(open(path, "rb").read())
-assert b[:16] == b"conflictmap ctl\x01"
+assert b[:16] == b"conflictmap ctl\x02"
 at = 24
 key_len = struct.unpack_from("<Q", b, at)[0]; at += 8 + (key_len + 7) // 8 * 8
 n_sides, n_feat, n_rings, n_points = struct.unpack_from("<4Q", b, at)
 counts = at; at += 32
+sides = []
 for _ in range(n_sides):
-    n = struct.unpack_from("<Q", b, at)[0]; at += 8 + (n + 7) // 8 * 8
-at += 40 * n_feat + 8 * (n_rings + 1) + (n_rings + 7) // 8 * 8
+    n = struct.unpack_from("<Q", b, at)[0]
+    sides.append(bytes(b[at + 8:at + 8 + n]).decode()); at += 8 + (n + 7) // 8 * 8
+feat = at
+at += 48 * n_feat + 8 * (n_rings + 1) + (n_rings + 7) // 8 * 8
+for i in range(n_feat):   # side index, status, from, to, first ring, rings, km²
+    side = struct.unpack_from("<I", b, feat + 48 * i)[0]
+    if how == "km2":
+        struct.pack_into("<d", b, feat + 48 * i + 40, {"AM": 1234.5, "AZ": 6789.5}[sides[side]])
+    elif how.startswith("km2="):
+        struct.pack_into("<d", b, feat + 48 * i + 40, float(how[4:]))
 if how == "shift":
     for i in range(n_points):
         x = struct.unpack_from("<d", b, at + 16 * i)[0]
@@ -109,6 +123,30 @@ render shifted || fail "run from a shifted copy failed: $(cat shifted.err)"
 same fresh shifted && fail "a copy with every point moved drew the same map: the copy is not read"
 grep -q '"control_area_km2"' shifted/manifest.json || fail "no control_area_km2 in the manifest"
 cmp -s fresh/manifest.json shifted/manifest.json && fail "the shifted copy gave the same km²"
+
+# each feature's km² as the copy holds them: a side that holds one feature
+# alone (AZ) is given its copy's km², not measured again; one that holds a
+# feature and a region (AM: the example's areas) has their union measured,
+# as without copies
+km2() {   # km2 DIR SIDE: the side's control_area_km2 in DIR's manifest
+  python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["slices"][0]["control_area_km2"][sys.argv[2]])' \
+    "$1/manifest.json" "$2"
+}
+cp first.copy "$copy"
+edit km2
+render km2 || fail "run from a copy with other km² failed: $(cat km2.err)"
+[ "$(km2 km2 AZ)" = 6789.5 ] || fail "AZ's km² are $(km2 km2 AZ), not its copy's 6789.5"
+[ "$(km2 km2 AM)" = "$(km2 fresh AM)" ] ||
+  fail "AM's km² (a feature and a region, measured) are $(km2 km2 AM), not $(km2 fresh AM)"
+cmp -s "$copy" first.copy && fail "a copy with other km² was made anew"
+# km² no measure gives: the copy is not used, and made anew
+for v in -1 nan inf; do
+  cp first.copy "$copy"
+  edit km2=$v
+  render km2_$v || fail "run with a copy's km² $v failed: $(cat km2_$v.err)"
+  same fresh km2_$v || fail "a copy with km² $v was used: the map differs from the first"
+  cmp -s "$copy" first.copy || fail "the copy with km² $v was not made anew"
+done
 
 for how in flip lie; do
   cp first.copy "$copy"

@@ -6,12 +6,14 @@
  * it is read twice into one cm_control, the second time after what the
  * first added, and whatever is accepted must hold together: every feature's
  * rings and every ring's points inside the arrays, rings of 3 points or more,
- * sides of the events file. */
+ * sides of the events file, km² finite and not below 0 (territory.c takes
+ * them as they are). */
 #include "conflictmap/conflictmap.h"
 #include "fuzz.h"
 #include "load/control.h"
 #include "load/control_cache.h"
 
+#include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -44,7 +46,8 @@ check(const cm_control *c)
     for (size_t i = 0; i < c->n_features; i++) {
         const cm_control_feature *f = &c->features[i];
         if (!cm_events_find_side(events(), f->side) || f->status >= CM_CONTROL_N_STATUS ||
-            f->n_rings == 0 || f->first_ring > c->n_rings || f->n_rings > c->n_rings - f->first_ring)
+            f->n_rings == 0 || f->first_ring > c->n_rings || f->n_rings > c->n_rings - f->first_ring ||
+            !isfinite(f->km2) || f->km2 < 0)
             abort();
     }
     double sum = 0;
@@ -69,7 +72,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (!copy)
         return 0;
     uint64_t order = 0x0102030405060708u, len = key_len;
-    memcpy(copy, "conflictmap ctl\1", 16);
+    memcpy(copy, "conflictmap ctl\2", 16);
     memcpy(copy + 16, &order, 8);
     memcpy(copy + 24, &len, 8);
     memcpy(copy + 32, key, key_len);
