@@ -90,45 +90,60 @@ render_lang(const run *r)
 /* The projection and the base of a @w x @h page. A portrait page's map
  * leaves a band below it for the "New at" box and the legend as large as
  * the timeline needs them: measured first on a base with no layers (cheap:
- * only the words are measured), then the map is fitted to what is left. */
+ * only the words are measured), then the map is fitted to what is left; made
+ * once more when the layers drawn bring the legend more rows (the disputed
+ * lines, on a page 900 px wide or more). */
 static cm_status
 make_base(run *r, const char *projection, int w, int h, cm_projection **proj,
           cm_scene_base **base)
 {
     double rect[4];
     cm_pos where;
-    size_t box_lines = 0, legend_rows = 0;
+    size_t box_lines = 0, legend_rows = 0, lines_needed = 0, rows_needed = 0;
     cm_scene_base *measure = NULL;
+    int portrait = h > w * 1.1;
     cm_scene_map_rect(r->in.style, w, h, rect);
     cm_status st = cm_projection_create(proj, projection, projection_pos(r, &where),
                                         r->plan.bbox, rect, r->diags);
-    if (st == CM_OK && h > w * 1.1)
+    if (st == CM_OK && portrait)
         st = cm_scene_base_create(&measure, NULL, 0, *proj, r->in.style, r->in.gaz,
                                   r->in.events, r->plan.bbox, w, h);
     if (st == CM_OK && measure) {
         st = layout_base_set_lang(measure, render_lang(r), r->in.data_dir, r->diags);
         measure->control = r->in.control;
         if (st == CM_OK)
-            st = layout_band_measure(measure, r->plan.slices, &box_lines, &legend_rows);
-        cm_scene_base_destroy(measure);
-        layout_map_rect(r->in.style, w, h, box_lines, legend_rows, rect);
-        cm_projection_destroy(*proj);
-        *proj = NULL;
-        if (st == CM_OK)
+            st = layout_band_measure(measure, r->plan.slices, &lines_needed, &rows_needed);
+    }
+    cm_scene_base_destroy(measure);
+    for (int again = 0; st == CM_OK; again++) {
+        if (portrait) {
+            box_lines = lines_needed > box_lines ? lines_needed : box_lines;
+            legend_rows = rows_needed > legend_rows ? rows_needed : legend_rows;
+            layout_map_rect(r->in.style, w, h, box_lines, legend_rows, rect);
+            cm_projection_destroy(*proj);
+            *proj = NULL;
             st = cm_projection_create(proj, projection, projection_pos(r, &where), r->plan.bbox,
                                       rect, r->diags);
-    }
-    if (st == CM_OK)
-        st = cm_scene_base_create(base, r->in.layers, r->in.n_layers, *proj, r->in.style,
-                                  r->in.gaz, r->in.events, r->plan.bbox, w, h);
-    if (st == CM_OK)
-        st = layout_base_set_lang(*base, render_lang(r), r->in.data_dir, r->diags);
-    if (st == CM_OK) {
+        }
+        if (st == CM_OK)
+            st = cm_scene_base_create(base, r->in.layers, r->in.n_layers, *proj, r->in.style,
+                                      r->in.gaz, r->in.events, r->plan.bbox, w, h);
+        if (st == CM_OK)
+            st = layout_base_set_lang(*base, render_lang(r), r->in.data_dir, r->diags);
+        if (st != CM_OK || !portrait) {
+            if (st == CM_OK)
+                (*base)->control = r->in.control;
+            break;
+        }
         (*base)->control = r->in.control;
         (*base)->band_lines = box_lines;
         (*base)->band_rows = legend_rows;
-        if (box_lines)   /* the widest "Changed hands since", for the legend's largest */
-            st = layout_band_measure(*base, r->plan.slices, &box_lines, &legend_rows);
+        /* the band as this base's legend needs it (and its widest "since") */
+        st = layout_band_measure(*base, r->plan.slices, &lines_needed, &rows_needed);
+        if (st != CM_OK || again || (lines_needed <= box_lines && rows_needed <= legend_rows))
+            break;
+        cm_scene_base_destroy(*base);
+        *base = NULL;
     }
     return st;
 }
