@@ -19,9 +19,12 @@
 #include <string.h>
 
 void
-layout_frame_sizes(const cm_style *st, int width_px, int height_px, layout_frame_sizes_t *f)
+layout_frame_sizes(const cm_style *st, int width_px, int height_px, size_t box_lines,
+                   size_t legend_rows, layout_frame_sizes_t *f)
 {
     f->portrait = height_px > width_px * 1.1;
+    f->box_lines = box_lines ? box_lines : LAYOUT_BAND_LINES;
+    f->legend_rows = legend_rows ? legend_rows : LAYOUT_BAND_ROWS;
     if (!f->portrait) {
         f->margin_px = st->margin_px;
         f->title_px = st->title_px;
@@ -45,17 +48,25 @@ layout_frame_sizes(const cm_style *st, int width_px, int height_px, layout_frame
                          LAYOUT_TITLE_LINES * f->title_px * 1.25 + f->subtitle_px * 1.35 +
                          f->margin_px * 0.75);
     f->footer_px = round(st->note_px * 1.3 * 3 + 8);
-    /* the "New at" box (a heading and two lines) over LAYOUT_BAND_ROWS rows of legend */
-    f->band_px = round(f->margin_px / 2 + layout_latest_height(st, 2, LAYOUT_PORTRAIT_PAD) + 6 +
-                       layout_portrait_row_px(st) * LAYOUT_BAND_ROWS +
+    /* the "New at" box (a heading and its lines) over the legend's rows */
+    f->band_px = round(f->margin_px / 2 +
+                       layout_latest_height(st, f->box_lines, LAYOUT_PORTRAIT_PAD) + 6 +
+                       layout_portrait_row_px(st) * (double)f->legend_rows +
                        2 * LAYOUT_PORTRAIT_PAD + 4);
 }
 
 void
 cm_scene_map_rect(const cm_style *style, int width_px, int height_px, double rect_px[4])
 {
+    layout_map_rect(style, width_px, height_px, 0, 0, rect_px);
+}
+
+void
+layout_map_rect(const cm_style *style, int width_px, int height_px, size_t box_lines,
+                size_t legend_rows, double rect_px[4])
+{
     layout_frame_sizes_t f;
-    layout_frame_sizes(style, width_px, height_px, &f);
+    layout_frame_sizes(style, width_px, height_px, box_lines, legend_rows, &f);
     rect_px[0] = 0;
     rect_px[1] = f.header_px;
     rect_px[2] = width_px;

@@ -244,6 +244,22 @@ layout_fit_width(layout *L, cm_scene_label *lb, double w_px)
     }
 }
 
+/* Whether a line may end at the space at @text[@i] when broken between words:
+ * not inside "95 km²" or "9 October" (after a number), "9 October, 04:00"
+ * (before a time after a comma), nor before the French " ;" or " :"; a space
+ * that is neither is. */
+static int
+breakable_space(const char *text, size_t i)
+{
+    unsigned char before = i > 0 ? (unsigned char)text[i - 1] : ' ',
+                  after = (unsigned char)text[i + 1];
+    if (before >= '0' && before <= '9')
+        return 0;
+    if (before == ',' && after >= '0' && after <= '9')
+        return 0;
+    return !after || !strchr(";:!?", after);
+}
+
 /* layout_wrap_lines(), placing the lines as labels when @place; *@whole (when
  * not NULL): whether the text fit, none of it cut or left out. */
 static double
@@ -257,9 +273,14 @@ wrap_lines(layout *L, cm_group group, const char *text, const char *sep, double 
         char buf[1024];
         size_t best = 0;
         double w = 0, h, base;
-        /* the longest run of whole words from @start that fits */
+        /* the longest run of whole words from @start that fits, broken where
+         * breakable_space() allows when that fits, else at any space */
+        for (int any = 0; any < 2 && !best; any++)
         for (size_t i = start; i <= n; i++) {
             int at_break = i == n || strncmp(text + i, sep, len) == 0;
+            if (at_break && i < n && !any && len == 1 && sep[0] == ' ' &&
+                !breakable_space(text, i))
+                continue;
             if (!at_break)
                 continue;
             size_t end = i == n ? n : i + (sep[0] == ' ' ? 0 : len);
@@ -269,6 +290,8 @@ wrap_lines(layout *L, cm_group group, const char *text, const char *sep, double 
             buf[end - start] = '\0';
             layout_measure(L, buf, size_px, bold, 0, &w, &h, &base);
             if (w > width && best)
+                break;
+            if (w > width && !any)   /* no allowed break fits: try every space */
                 break;
             best = end;
             if (w > width)

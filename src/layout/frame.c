@@ -140,7 +140,7 @@ layout_frame(layout *L)
            first_rect = L->sc->n_rects;
     layout_frame_sizes_t f;
 
-    layout_frame_sizes(st, L->b->width_px, L->b->height_px, &f);
+    layout_frame_sizes_of(L->b, &f);
     if (f.portrait) {
         layout_frame_portrait(L, &f);
         layout_mirror(L, first_label, first_marker, first_rect);   /* the title right */

@@ -142,9 +142,11 @@ int layout_path_contains(const cm_scene_path *p, double x, double y);
 
 /* ---- base.c: the frame's sizes ---------------------------------------------------------- */
 
-/* A portrait page's title takes up to this many lines; its legend, below the
- * map, this many rows before it grows up over the map's bottom edge. */
-enum { LAYOUT_TITLE_LINES = 2, LAYOUT_BAND_ROWS = 4 };
+/* A portrait page's title takes up to this many lines. The band below its map
+ * holds, unless told otherwise (cm_scene_base's band_rows and band_lines), a
+ * legend of this many rows and a "New at" box of this many lines under its
+ * heading; a larger legend grows up over the map's bottom edge. */
+enum { LAYOUT_TITLE_LINES = 2, LAYOUT_BAND_ROWS = 4, LAYOUT_BAND_LINES = 2 };
 
 /* On a portrait page: how tall a legend row is, and the inner padding of the
  * legend and of the "New at" box (tighter than over a landscape map). */
@@ -165,16 +167,25 @@ layout_latest_height(const cm_style *st, size_t lines, double pad)
 
 /* The frame of a page of @width_px x @height_px: on a landscape page the
  * style's header and footer; on a portrait one (taller than wide by a tenth)
- * its own, with a band between the map and the footer for the "New at" box and
- * the legend. cm_scene_map_rect() leaves the map what is between. */
+ * its own, with a band between the map and the footer for the "New at" box
+ * (a heading and @box_lines lines) over the legend (@legend_rows rows); 0 for
+ * either: LAYOUT_BAND_LINES, LAYOUT_BAND_ROWS. layout_map_rect() leaves the
+ * map what is between. */
 typedef struct layout_frame_sizes_t {
     int portrait;
     double margin_px, title_px, subtitle_px, moment_px;
     double header_px, footer_px, band_px;
+    size_t box_lines, legend_rows;   /* what the band holds, on a portrait page */
 } layout_frame_sizes_t;
 
-void layout_frame_sizes(const cm_style *st, int width_px, int height_px,
-                        layout_frame_sizes_t *f);
+void layout_frame_sizes(const cm_style *st, int width_px, int height_px, size_t box_lines,
+                        size_t legend_rows, layout_frame_sizes_t *f);
+/* The frame of @b's pages: its band as render.c measured it (layout_band_measure). */
+static inline void
+layout_frame_sizes_of(const cm_scene_base *b, layout_frame_sizes_t *f)
+{
+    layout_frame_sizes(b->style, b->width_px, b->height_px, b->band_lines, b->band_rows, f);
+}
 
 /* ---- base.c (for coast.c) ------------------------------------------------------------------ */
 

@@ -4,6 +4,7 @@
 #include "layout/layout.h"
 #include "load/control.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +15,9 @@ typedef struct legend {
     layout *L;
     double x0, pad, row, sw;
     size_t n_rows, first_label;
+    int timeline;              /* the largest legend of the timeline, not this slice's:
+                                  what the control layer shows at any time too */
+    size_t grid_rows;          /* below a portrait map: the rows laid out (legend_grid) */
 } legend;
 
 /* One row: a symbol and what it means. The rows are stacked bottom-up later,
@@ -41,9 +45,9 @@ legend_row(legend *lg, const char *text)
 
 /* Sides that hold a place or area on this slice belong in the legend too. */
 static void
-note_control_sides(const layout *L, present *p)
+note_control_sides(const layout *L, present *p, int timeline)
 {
-    for (size_t i = 0; i < cm_slice_n_control(L->sc->slice); i++) {
+    for (size_t i = 0; L->sc->slice && i < cm_slice_n_control(L->sc->slice); i++) {
         const char *name, *side;
         const cm_event *by;
         cm_slice_control_at(L->sc->slice, i, &name, &side, &by);
@@ -52,13 +56,40 @@ note_control_sides(const layout *L, present *p)
                 p->sides[k] = 1;
     }
     const cm_control *c = L->b->control;
-    cm_time t = cm_slice_time(L->sc->slice);
+    cm_time t = L->sc->slice ? cm_slice_time(L->sc->slice) : 0;
     for (size_t i = 0; c && i < c->n_features; i++)
-        if (cm_control_valid_at(&c->features[i], t))
+        if (timeline || cm_control_valid_at(&c->features[i], t))
             for (size_t k = 0; k < cm_events_n_sides(L->b->events) && k < 64; k++)
                 if (strcmp(cm_side_code(cm_events_side(L->b->events, k)),
                            c->features[i].side) == 0)
                     p->sides[k] = 1;
+}
+
+/* Whether the control layer @c says who holds what at moments of its own
+ * (its features are valid between moments): what changed hands then is drawn. */
+static int
+control_changes(const cm_control *c)
+{
+    for (size_t i = 0; c && i < c->n_features; i++)
+        if (c->features[i].from != INT64_MIN || c->features[i].to != INT64_MAX)
+            return 1;
+    return 0;
+}
+
+/* Whether two sides hold areas in @c, at some moment: a front line may be drawn. */
+static int
+control_front(const cm_control *c)
+{
+    const char *first = NULL;
+    for (size_t i = 0; c && i < c->n_features; i++) {
+        if (c->features[i].status != CM_CONTROL_CONTROLLED)
+            continue;
+        if (!first)
+            first = c->features[i].side;
+        else if (strcmp(first, c->features[i].side) != 0)
+            return 1;
+    }
+    return 0;
 }
 
 /* What the areas of the control layers mean, for the statuses this slice
@@ -68,10 +99,10 @@ legend_areas(legend *lg)
 {
     layout *L = lg->L;
     const cm_control *c = L->b->control;
-    cm_time t = cm_slice_time(L->sc->slice);
+    cm_time t = L->sc->slice ? cm_slice_time(L->sc->slice) : 0;
     int shown[CM_CONTROL_N_STATUS] = { 0 };
     for (size_t i = 0; c && i < c->n_features; i++)
-        if (cm_control_valid_at(&c->features[i], t))
+        if (lg->timeline || cm_control_valid_at(&c->features[i], t))
             shown[c->features[i].status] = 1;
     static const char *const words[CM_CONTROL_N_STATUS] = {
         CM_N_("Shaded area: held"), CM_N_("Hatched area: claimed, not confirmed"),
@@ -81,6 +112,17 @@ legend_areas(legend *lg)
     for (size_t i = 0; i < L->sc->n_areas; i++) {
         front |= L->sc->areas[i].is_front;
         gained |= L->sc->areas[i].is_gained;
+    }
+    cm_time since = 0;
+    const cm_slice *prev = L->sc->previous ? L->sc->previous->slice : NULL;
+    if (prev)
+        since = cm_slice_time(prev);
+    if (lg->timeline) {   /* the layer's rows at any moment: what the band is made for */
+        front |= control_front(c);
+        if (L->b->has_band_since && control_changes(c)) {
+            gained = 1;
+            since = L->b->band_since;   /* the widest of the timeline's */
+        }
     }
     for (int k = 0; k < CM_CONTROL_N_STATUS; k++) {
         cm_scene_marker *m = shown[k] ? legend_row(lg, layout_w(L->b, words[k])) : NULL;
@@ -98,10 +140,9 @@ legend_areas(legend *lg)
         }
     }
     char words_gained[128];
-    const cm_slice *prev = L->sc->previous ? L->sc->previous->slice : NULL;
-    if (gained && prev) {
+    if (gained && (prev || lg->timeline)) {
         char when[LAYOUT_TIME_BUF];
-        layout_short_time(L->b, cm_slice_time(prev), when);
+        layout_short_time(L->b, since, when);
         snprintf(words_gained, sizeof words_gained, layout_w(L->b, "Changed hands since %s"),
                  when);
         cm_scene_marker *m = legend_row(lg, words_gained);
@@ -221,19 +262,13 @@ legend_lines(legend *lg)
  * leaves the map's middle to the story. Each row is one marker and one label,
  * made in the same order. */
 static void
-legend_columns(layout *L, legend *lg, size_t first_marker, size_t n_cols, double *w, double *h)
+legend_columns(layout *L, legend *lg, size_t first_marker, double *w, double *h)
 {
-    size_t n = lg->n_rows, per_col = (n + n_cols - 1) / n_cols;
+    size_t n = lg->n_rows, per_col = (n + 1) / 2;
     double col_w = 0;
     for (size_t i = 0; i < n; i++)
         col_w = fmax(col_w, L->sc->labels[lg->first_label + i].w);
     col_w += lg->sw + 6 + 10;
-    if (n_cols > 2) {   /* as many columns as the width takes, at most n_cols */
-        col_w -= 4;
-        double room = L->b->width_px - 2 * lg->x0 - lg->pad * 2 + 6;
-        n_cols = (size_t)fmax(2, fmin((double)n_cols, floor(room / col_w)));
-        per_col = (n + n_cols - 1) / n_cols;
-    }
     if (per_col == 0)
         per_col = 1;
     for (size_t i = 0; i < n; i++) {
@@ -244,9 +279,214 @@ legend_columns(layout *L, legend *lg, size_t first_marker, size_t n_cols, double
         L->sc->markers[first_marker + i].x += dx;
         L->sc->markers[first_marker + i].y += dy;
     }
-    *w = lg->pad * 2 + col_w * (double)(n > per_col ? (n + per_col - 1) / per_col : 1) -
-         (n_cols > 2 ? 6 : 10);
+    *w = lg->pad * 2 + col_w * (double)(n > per_col ? (n + per_col - 1) / per_col : 1) - 10;
     *h = lg->pad * 2 + lg->row * (double)per_col;
+}
+
+/* @text broken at spaces into lines ("\n" between) into @out (strlen(@text) + 1
+ * bytes): as many words on each line as fit @w_px; with @w_px 0, two lines
+ * broken where the wider of them is narrowest (about the same length, not a
+ * long one and a word). Returns the lines and fills *@out_w with the widest's
+ * width. */
+static size_t
+legend_wrap(layout *L, const char *text, double size_px, double w_px, char *out, double *out_w)
+{
+    size_t n = strlen(text), lines = 1;
+    double w, h, base;
+    snprintf(out, n + 1, "%s", text);
+    layout_measure(L, text, size_px, 0, 0, out_w, &h, &base);
+    if (w_px <= 0) {   /* the break that leaves the narrowest two lines */
+        char *a = malloc(n + 1);
+        double best = *out_w;
+        for (size_t i = 1; a && i + 1 < n; i++) {
+            if (text[i] != ' ')
+                continue;
+            memcpy(a, text, i);
+            a[i] = '\0';
+            double w1, w2;
+            layout_measure(L, a, size_px, 0, 0, &w1, &h, &base);
+            layout_measure(L, text + i + 1, size_px, 0, 0, &w2, &h, &base);
+            if (fmax(w1, w2) < best) {
+                best = fmax(w1, w2);
+                snprintf(out, n + 1, "%s", text);
+                out[i] = '\n';
+                lines = 2;
+            }
+        }
+        free(a);
+        *out_w = best;
+        return lines;
+    }
+    if (*out_w <= w_px)
+        return 1;
+    /* greedy: as many words on each line as fit */
+    size_t start = 0;
+    *out_w = 0;
+    lines = 0;
+    while (start < n) {
+        size_t end = n, last_fit = 0;
+        for (size_t i = start; i <= n; i++) {
+            if (i < n && text[i] != ' ')
+                continue;
+            char *line = strndup(text + start, i - start);
+            if (!line)
+                break;
+            layout_measure(L, line, size_px, 0, 0, &w, &h, &base);
+            free(line);
+            if (w > w_px && last_fit)
+                break;
+            last_fit = i;
+            if (w > w_px)
+                break;
+        }
+        end = last_fit ? last_fit : n;
+        char *line = strndup(text + start, end - start);
+        if (line) {
+            layout_measure(L, line, size_px, 0, 0, &w, &h, &base);
+            *out_w = fmax(*out_w, w);
+            free(line);
+        }
+        if (end < n)
+            out[end] = '\n';
+        lines++;
+        start = end < n ? end + 1 : n;
+    }
+    return lines;
+}
+
+/* How many columns @rows rows take for the entries' @slots (a label of k
+ * lines takes k rows, in one column), filled down then across, and the box's
+ * width in *@w: each column as wide as its widest entry, @gap between them. */
+static size_t
+legend_pack(const legend *lg, size_t n, const size_t *slots, const double *width, size_t rows,
+            double sym, double gap, double *w)
+{
+    size_t cols = 1, used = 0;
+    double x = 0, col_w = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (used > 0 && used + slots[i] > rows) {
+            x += col_w + gap;
+            cols++;
+            used = 0;
+            col_w = 0;
+        }
+        col_w = fmax(col_w, sym + width[i]);
+        used += slots[i];
+    }
+    *w = 2 * lg->pad + x + col_w;
+    return cols;
+}
+
+/* Below a portrait map: the entries in as few rows as fit the page's width,
+ * in at most @max_cols columns filled down then across, each column as wide
+ * as its widest label, as one would set them by hand. A label wider than the
+ * box goes on as many lines as it needs; of the others, the fewest widest go
+ * on two lines that save a row. Returns the box's size; lg->grid_rows its
+ * rows. */
+static void
+legend_grid(layout *L, legend *lg, size_t first_marker, size_t max_cols, double *w, double *h)
+{
+    size_t n = lg->n_rows;
+    cm_scene_label *lbs = L->sc->labels + lg->first_label;
+    double room = L->b->width_px - 2 * lg->x0, sym = lg->sw + 6, gap = 6;
+    size_t m = n ? n : 1;
+    /* per entry: as it is (on its lines if wider than the box) [i], on two
+     * lines [m + i]; order: the entries by width, widest first */
+    size_t *slots = calloc(2 * m, sizeof(size_t)), *order = calloc(m, sizeof(size_t)),
+           *now_slots = calloc(m, sizeof(size_t));
+    double *width = calloc(2 * m, sizeof(double)), *now_w = calloc(m, sizeof(double));
+    char **text = calloc(2 * m, sizeof(char *));
+    if (!slots || !order || !now_slots || !width || !now_w || !text)
+        L->status = CM_ERR_NOMEM;
+    size_t n_two = 0;   /* entries that two lines make narrower */
+    for (size_t i = 0; i < n && L->status == CM_OK; i++) {
+        if (!(text[i] = malloc(strlen(lbs[i].text) + 1)) ||
+            !(text[m + i] = malloc(strlen(lbs[i].text) + 1))) {
+            L->status = CM_ERR_NOMEM;
+            break;
+        }
+        slots[i] = legend_wrap(L, lbs[i].text, lbs[i].size_px, room - 2 * lg->pad - sym,
+                               text[i], &width[i]);
+        slots[m + i] = slots[i];
+        width[m + i] = width[i];
+        strcpy(text[m + i], text[i]);
+        if (slots[i] == 1 &&
+            legend_wrap(L, lbs[i].text, lbs[i].size_px, 0, text[m + i], &width[m + i]) == 2)
+            slots[m + i] = 2;
+        if (slots[m + i] == 2)
+            order[n_two++] = i;
+    }
+    for (size_t i = 1; i < n_two; i++)   /* widest first (few: insertion) */
+        for (size_t k = i; k > 0 && width[order[k]] > width[order[k - 1]]; k--) {
+            size_t t = order[k];
+            order[k] = order[k - 1];
+            order[k - 1] = t;
+        }
+    /* the fewest rows, then the fewest labels wrapped: the k widest */
+    size_t best_rows = SIZE_MAX, best_k = 0, total = 0;
+    double best_w = 0;
+    for (size_t i = 0; i < n; i++)
+        total += slots[i];
+    for (size_t k = 0; k <= n_two && L->status == CM_OK; k++) {
+        size_t sum = 0;
+        for (size_t i = 0; i < n; i++) {
+            now_slots[i] = slots[i];
+            now_w[i] = width[i];
+        }
+        for (size_t j = 0; j < k; j++) {
+            now_slots[order[j]] = slots[m + order[j]];
+            now_w[order[j]] = width[m + order[j]];
+        }
+        size_t tallest = 1;   /* an entry's lines are in one column */
+        for (size_t i = 0; i < n; i++) {
+            sum += now_slots[i];
+            tallest = now_slots[i] > tallest ? now_slots[i] : tallest;
+        }
+        for (size_t rows = tallest; rows <= sum && rows < best_rows; rows++) {
+            double bw;
+            size_t cols = legend_pack(lg, n, now_slots, now_w, rows, sym, gap, &bw);
+            if (cols <= max_cols && (bw <= room || rows == total)) {
+                best_rows = rows;
+                best_k = k;
+                best_w = bw;
+                break;
+            }
+        }
+    }
+    size_t rows = best_rows == SIZE_MAX ? (total ? total : 1) : best_rows, used = 0;
+    double x = 0, col_w = 0;
+    for (size_t i = 0; i < n && L->status == CM_OK; i++) {
+        size_t v = i;
+        for (size_t j = 0; j < best_k; j++)
+            v = order[j] == i ? m + i : v;
+        size_t k = slots[v];
+        if (used > 0 && used + k > rows) {
+            x += col_w + gap;
+            used = 0;
+            col_w = 0;
+        }
+        col_w = fmax(col_w, sym + width[v]);
+        if (strcmp(text[v], lbs[i].text) != 0) {   /* on lines of its own */
+            free(lbs[i].text);
+            lbs[i].text = text[v];
+            text[v] = NULL;
+            layout_measure(L, lbs[i].text, lbs[i].size_px, lbs[i].bold, lbs[i].italic, &lbs[i].w,
+                           &lbs[i].h, &lbs[i].baseline_px);
+        }
+        double top = lg->pad + lg->row * (double)used;
+        cm_scene_marker *mk = &L->sc->markers[first_marker + i];
+        lbs[i].x = lg->x0 + lg->pad + x + sym;
+        lbs[i].y = top + (lg->row * (double)k - lbs[i].h) / 2;
+        mk->x = lg->x0 + lg->pad + x + lg->sw / 2;
+        mk->y = k > 1 ? lbs[i].y + lbs[i].h / (double)k / 2 : top + lg->row / 2;
+        used += k;
+    }
+    for (size_t i = 0; text && i < 2 * m; i++)
+        free(text[i]);
+    free(slots), free(order), free(now_slots), free(width), free(now_w), free(text);
+    lg->grid_rows = rows;
+    *w = best_w > 0 ? best_w : 2 * lg->pad + x + col_w;
+    *h = lg->pad * 2 + lg->row * (double)rows;
 }
 
 /* Lays the rows out for @p and returns the box's size; @first_marker and the
@@ -258,7 +498,7 @@ legend_rows(layout *L, legend *lg, const present *p, double *w, double *h)
     lg->n_rows = 0;
     lg->first_label = L->sc->n_labels;
     layout_frame_sizes_t f;
-    layout_frame_sizes(L->st, L->b->width_px, L->b->height_px, &f);
+    layout_frame_sizes_of(L->b, &f);
     if (L->b->width_px < 900 || f.portrait) {
         present brief = *p;
         if (L->b->width_px < 900) {   /* a phone-sized map: what the markers mean */
@@ -269,8 +509,10 @@ legend_rows(layout *L, legend *lg, const present *p, double *w, double *h)
         legend_states(lg, &brief);
         if (L->b->width_px >= 900)
             legend_lines(lg);
-        /* below a portrait map, as many columns as its width takes */
-        legend_columns(L, lg, first_marker, f.portrait ? 6 : 2, w, h);
+        if (f.portrait)   /* below the map, as many columns as its width takes */
+            legend_grid(L, lg, first_marker, 6, w, h);
+        else
+            legend_columns(L, lg, first_marker, w, h);
         return;
     }
     legend_sides_and_kinds(lg, p);
@@ -304,10 +546,10 @@ layout_legend(layout *L)
     present now, all;
     size_t first_marker = L->sc->n_markers, first_label = L->sc->n_labels,
            first_rect = L->sc->n_rects;
-    legend lg = { L, r[0] + st->margin_px, 8, st->note_px + 7, 10, 0, 0 };
+    legend lg = { L, r[0] + st->margin_px, 8, st->note_px + 7, 10, 0, 0, 0, 0 };
     double w, h, w_all, h_all;
     layout_frame_sizes_t f;
-    layout_frame_sizes(st, L->b->width_px, L->b->height_px, &f);
+    layout_frame_sizes_of(L->b, &f);
     if (f.portrait) {
         lg.x0 = f.margin_px;
         lg.pad = LAYOUT_PORTRAIT_PAD;
@@ -318,29 +560,30 @@ layout_legend(layout *L)
     all = *L->b->all_present;
     now.clustered = L->clustered;
     all.clustered = L->clustered || cm_events_count(L->b->events) > LAYOUT_CLUSTER_SPOTS;
-    note_control_sides(L, &now);
-    note_control_sides(L, &all);
+    note_control_sides(L, &now, 0);
+    note_control_sides(L, &all, f.portrait);
     for (size_t k = 0; k < cm_slice_n_events(L->sc->slice); k++) {
         cm_event_state state;
         const cm_event *e = cm_slice_event(L->sc->slice, k, &state);
         layout_note_present(L->b->events, e, state, &now);
     }
+    lg.timeline = f.portrait;   /* as layout_band_measure() made the band for it */
     legend_rows(L, &lg, &all, &w_all, &h_all);
     drop_from(L, first_label, first_marker);
+    lg.timeline = 0;
     legend_rows(L, &lg, &now, &w, &h);
     /* Over the map, at its bottom left: labels keep clear of the largest legend
-     * of the timeline. Below a portrait map, at the band's foot (the "New at"
-     * box above it): the box itself is the largest legend, so the band never
-     * changes. */
+     * of the timeline. Below a portrait map, in the band (the "New at" box
+     * above it), where the largest legend's top would be, so that its rows stay
+     * put from slice to slice; its frame is this slice's, with no empty rows
+     * (the band's foot may be empty). */
     double y0 = r[1] + r[3] - st->margin_px - h;
     box keep = { lg.x0 - 4, r[1] + r[3] - st->margin_px - h_all - 4, w_all + 8, h_all + 8 };
     if (f.portrait) {
         double foot = L->b->height_px - f.footer_px - 4;
         L->legend_top = foot - h_all;
-        h = fmax(h, h_all);
-        w = fmax(w, w_all);
-        y0 = foot - h;
-        keep = (box){ lg.x0 - 4, y0 - 4, w + 8, h + 8 };
+        y0 = fmin(L->legend_top, foot - h);
+        keep = (box){ lg.x0 - 4, y0 - 4, fmax(w, w_all) + 8, fmax(h, h_all) + 8 };
     }
     for (size_t i = first_label; i < L->sc->n_labels; i++)
         L->sc->labels[i].y += y0;
@@ -350,6 +593,56 @@ layout_legend(layout *L)
                     (cm_stroke){ st->rule, 1, { 0, 0 } });
     layout_mirror(L, first_label, first_marker, first_rect);   /* on the right, in Arabic */
     layout_add_obstacle(L, layout_mirror_box(L, keep));
+}
+
+cm_status
+layout_band_measure(cm_scene_base *b, const cm_slices *slices, size_t *box_lines,
+                    size_t *n_rows)
+{
+    layout L = { 0 };
+    layout_frame_sizes_t f;
+    *box_lines = *n_rows = 0;
+    layout_frame_sizes(b->style, b->width_px, b->height_px, 0, 0, &f);
+    if (!f.portrait)
+        return CM_OK;
+    if (!(L.sc = calloc(1, sizeof(cm_scene))))
+        return CM_ERR_NOMEM;
+    L.sc->base = b;
+    L.b = b;
+    L.st = b->style;
+    /* the widest "Changed hands since" of the timeline: each slice's but the
+     * last is a next one's "since" */
+    size_t n = slices ? cm_slices_count(slices) : 0;
+    double widest = -1;
+    b->has_band_since = 0;
+    for (size_t i = 0; i + 1 < n; i++) {
+        char when[LAYOUT_TIME_BUF], words[256];
+        double w, h, base;
+        cm_time t = cm_slice_time(cm_slices_get(slices, i));
+        layout_short_time(b, t, when);
+        snprintf(words, sizeof words, layout_w(b, "Changed hands since %s"), when);
+        layout_measure(&L, words, b->style->note_px, 0, 0, &w, &h, &base);
+        if (w > widest) {
+            widest = w;
+            b->band_since = t;
+            b->has_band_since = 1;
+        }
+    }
+    /* the legend as layout_legend() makes it largest: every event of the
+     * timeline, and what the control layer shows at any moment */
+    present all = *b->all_present;
+    all.clustered = cm_events_count(b->events) > LAYOUT_CLUSTER_SPOTS;
+    note_control_sides(&L, &all, 1);
+    legend lg = { &L, f.margin_px, LAYOUT_PORTRAIT_PAD, layout_portrait_row_px(b->style), 10,
+                  0, 0, 1, 0 };
+    double w, h;
+    legend_rows(&L, &lg, &all, &w, &h);
+    *n_rows = lg.grid_rows > LAYOUT_BAND_ROWS ? lg.grid_rows : LAYOUT_BAND_ROWS;
+    /* what changed hands goes in the "New at" box, on up to two lines of its own */
+    *box_lines = LAYOUT_BAND_LINES + (b->has_band_since && control_changes(b->control) ? 2 : 0);
+    cm_status st = L.status;
+    cm_scene_destroy(L.sc);
+    return st;
 }
 
 /* ---- the latest reports: the "New at" box ---------------------------------------- */
@@ -362,7 +655,7 @@ layout_latest(layout *L)
 {
     const cm_style *st = L->st;
     layout_frame_sizes_t f;
-    layout_frame_sizes(st, L->b->width_px, L->b->height_px, &f);
+    layout_frame_sizes_of(L->b, &f);
     /* a phone-sized map keeps the box small; a portrait one has two lines' room */
     int compact = L->b->width_px < 900 || f.portrait;
     size_t max_lines = compact ? 2 : 5, n_new = 0, shown = 0;
@@ -372,7 +665,10 @@ layout_latest(layout *L)
            first_rect = L->sc->n_rects;
     char line[512], clock[CM_TIME_BUF];
     double pad = 8, inner = fmin(r[2] * (compact ? 0.4 : 0.3), 420), y;
-    double line_h = st->note_px * 1.4 + 2, tallest = st->note_px * 1.5 + 4 + line_h * max_lines;
+    /* below a portrait map, as many lines as the band holds (layout_band_measure):
+     * two of reports, and two more for what changed hands when the run has it */
+    double line_h = st->note_px * 1.4 + 2,
+           tallest = st->note_px * 1.5 + 4 + line_h * (double)(f.portrait ? f.box_lines : max_lines);
     double top = 0;   /* a portrait page: the box's top, in the band below the map */
     if (f.portrait) {
         pad = LAYOUT_PORTRAIT_PAD;
@@ -409,10 +705,12 @@ layout_latest(layout *L)
         return;
     y = lb->h + 4;
     if (L->sc->change_words) {   /* the territory that changed hands, first, in two lines
-                                    at most (one in a compact box), broken between
-                                    sides where that fits, else between words */
+                                    at most (one in a compact box, but for one below a
+                                    portrait map whose band holds two more: there the
+                                    change is the news), broken between sides where
+                                    that fits, else between words */
         size_t before = L->sc->n_labels;
-        int lines = compact ? 1 : 2;
+        int lines = !compact || (f.portrait && f.box_lines >= LAYOUT_BAND_LINES + 2) ? 2 : 1;
         /* the sides' separator (layout/control.c's "; ", translated: " ; ", "؛ ")
          * without its spaces: a line ends with it */
         char clause[16];
@@ -432,6 +730,8 @@ layout_latest(layout *L)
         shown += L->sc->n_labels - before;
     }
     size_t words = shown;   /* lines of the change, before the reports' */
+    if (f.portrait && f.box_lines > max_lines)   /* the reports' two lines after the change's */
+        max_lines = words + 2 < f.box_lines ? words + 2 : f.box_lines;
     for (size_t k = cm_slice_n_events(sl); k-- > 0 && shown < max_lines;) {
         cm_event_state state;
         const cm_event *e = cm_slice_event(sl, k, &state);

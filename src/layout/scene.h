@@ -149,6 +149,13 @@ struct cm_scene_base {
                                                      (territory.c), owned */
     char credits[256];         /* what the layers drawn ask to be credited with (their
                                   "credit" field), " · " between, for the footer */
+    size_t band_lines, band_rows;   /* a portrait page: the "New at" box's lines and the
+                                       legend's rows the band below the map holds, as
+                                       layout_band_measure() found them; 0: the defaults
+                                       (layout.h) */
+    int has_band_since;        /* band_since is set: */
+    cm_time band_since;        /* the previous slice's moment whose "Changed hands since"
+                                  is the widest of the timeline (layout_band_measure) */
 };
 
 /* An area shaded for the side that holds it: a region of the base map, or
@@ -239,5 +246,16 @@ PangoFontDescription *cm_scene_font(const cm_style *style, double size_px, int b
  * @diags (may be NULL). */
 cm_status layout_base_set_lang(cm_scene_base *b, const char *lang, const char *data_dir,
                                cm_diag_list *diags);
+
+/* What the band below a portrait map of @b (its page's size, language and
+ * control layer) must hold for every slice of @slices: the "New at" box's
+ * lines below its heading and the rows of the timeline's largest legend, at
+ * least the defaults; 0 and 0 on a landscape page. Notes in @b the moment
+ * the legend's "Changed hands since" is widest with. CM_OK or CM_ERR_NOMEM. */
+cm_status layout_band_measure(cm_scene_base *b, const cm_slices *slices, size_t *box_lines,
+                              size_t *legend_rows);
+/* cm_scene_map_rect() for a band of @box_lines and @legend_rows (0: the defaults). */
+void layout_map_rect(const cm_style *st, int width_px, int height_px, size_t box_lines,
+                     size_t legend_rows, double rect_px[4]);
 
 #endif

@@ -87,24 +87,64 @@ render_lang(const run *r)
     return cm_events_lang(r->in.events) ? cm_events_lang(r->in.events) : "en";
 }
 
-/* The page's phone layout: the map fitted again, to a portrait page of its
- * own, over a base of its own; the slices and everything loaded are shared. */
+/* The projection and the base of a @w x @h page. A portrait page's map
+ * leaves a band below it for the "New at" box and the legend as large as
+ * the timeline needs them: measured first on a base with no layers (cheap:
+ * only the words are measured), then the map is fitted to what is left; made
+ * once more when the layers drawn bring the legend more rows (the disputed
+ * lines, on a page 900 px wide or more). */
 static cm_status
-prepare_phone(run *r, const char *projection)
+make_base(run *r, const char *projection, int w, int h, cm_projection **proj,
+          cm_scene_base **base)
 {
     double rect[4];
     cm_pos where;
-    cm_scene_map_rect(r->in.style, RUN_PHONE_W, RUN_PHONE_H, rect);
-    cm_status st = cm_projection_create(&r->plan.phone_proj, projection, projection_pos(r, &where),
+    size_t box_lines = 0, legend_rows = 0, lines_needed = 0, rows_needed = 0;
+    cm_scene_base *measure = NULL;
+    int portrait = h > w * 1.1;
+    cm_scene_map_rect(r->in.style, w, h, rect);
+    cm_status st = cm_projection_create(proj, projection, projection_pos(r, &where),
                                         r->plan.bbox, rect, r->diags);
-    if (st == CM_OK)
-        st = cm_scene_base_create(&r->plan.phone_base, r->in.layers, r->in.n_layers,
-                                  r->plan.phone_proj, r->in.style, r->in.gaz, r->in.events,
-                                  r->plan.bbox, RUN_PHONE_W, RUN_PHONE_H);
-    if (st == CM_OK)
-        st = layout_base_set_lang(r->plan.phone_base, render_lang(r), r->in.data_dir, r->diags);
-    if (st == CM_OK)
-        r->plan.phone_base->control = r->in.control;
+    if (st == CM_OK && portrait)
+        st = cm_scene_base_create(&measure, NULL, 0, *proj, r->in.style, r->in.gaz,
+                                  r->in.events, r->plan.bbox, w, h);
+    if (st == CM_OK && measure) {
+        st = layout_base_set_lang(measure, render_lang(r), r->in.data_dir, r->diags);
+        measure->control = r->in.control;
+        if (st == CM_OK)
+            st = layout_band_measure(measure, r->plan.slices, &lines_needed, &rows_needed);
+    }
+    cm_scene_base_destroy(measure);
+    for (int again = 0; st == CM_OK; again++) {
+        if (portrait) {
+            box_lines = lines_needed > box_lines ? lines_needed : box_lines;
+            legend_rows = rows_needed > legend_rows ? rows_needed : legend_rows;
+            layout_map_rect(r->in.style, w, h, box_lines, legend_rows, rect);
+            cm_projection_destroy(*proj);
+            *proj = NULL;
+            st = cm_projection_create(proj, projection, projection_pos(r, &where), r->plan.bbox,
+                                      rect, r->diags);
+        }
+        if (st == CM_OK)
+            st = cm_scene_base_create(base, r->in.layers, r->in.n_layers, *proj, r->in.style,
+                                      r->in.gaz, r->in.events, r->plan.bbox, w, h);
+        if (st == CM_OK)
+            st = layout_base_set_lang(*base, render_lang(r), r->in.data_dir, r->diags);
+        if (st != CM_OK || !portrait) {
+            if (st == CM_OK)
+                (*base)->control = r->in.control;
+            break;
+        }
+        (*base)->control = r->in.control;
+        (*base)->band_lines = box_lines;
+        (*base)->band_rows = legend_rows;
+        /* the band as this base's legend needs it (and its widest "since") */
+        st = layout_band_measure(*base, r->plan.slices, &lines_needed, &rows_needed);
+        if (st != CM_OK || again || (lines_needed <= box_lines && rows_needed <= legend_rows))
+            break;
+        cm_scene_base_destroy(*base);
+        *base = NULL;
+    }
     return st;
 }
 
@@ -113,25 +153,18 @@ prepare(run *r)
 {
     const cm_render_options *o = r->opt;
     const char *projection = o->projection ? o->projection : cm_events_projection(r->in.events);
-    double rect[4];
-    cm_pos where;
     cm_status st = cm_style_load(&r->in.style, o->style, r->diags);
     if (st != CM_OK)
         return st;
-    cm_scene_map_rect(r->in.style, o->width_px, o->height_px, rect);
-    st = cm_projection_create(&r->plan.proj, projection, projection_pos(r, &where), r->plan.bbox,
-                              rect, r->diags);
+    /* the slices first: a portrait page's band holds their largest legend */
+    st = cm_slices_make(&r->plan.slices, r->in.events, &o->slicing, r->diags);
     if (st == CM_OK)
-        st = cm_slices_make(&r->plan.slices, r->in.events, &o->slicing, r->diags);
-    if (st == CM_OK)
-        st = cm_scene_base_create(&r->plan.base, r->in.layers, r->in.n_layers, r->plan.proj, r->in.style, r->in.gaz,
-                                  r->in.events, r->plan.bbox, o->width_px, o->height_px);
-    if (st == CM_OK)
-        st = layout_base_set_lang(r->plan.base, render_lang(r), r->in.data_dir, r->diags);
-    if (st == CM_OK)
-        r->plan.base->control = r->in.control;
+        st = make_base(r, projection, o->width_px, o->height_px, &r->plan.proj, &r->plan.base);
+    /* the page's phone layout: the map fitted again, to a portrait page of its
+     * own, over a base of its own; the slices and everything loaded are shared */
     if (st == CM_OK && has_phone(r))
-        st = prepare_phone(r, projection);
+        st = make_base(r, projection, RUN_PHONE_W, RUN_PHONE_H, &r->plan.phone_proj,
+                       &r->plan.phone_base);
     if (st == CM_OK && (o->formats & CM_FORMAT_HTML))
         st = cm_html_page_create(&r->plan.page, r->in.events, r->in.style, o->width_px, o->height_px,
                                  o->scale, o->scale < 2 ? 2 : o->scale);

@@ -223,4 +223,95 @@ said=$(python3 box_lines.py mid)
 want=$(printf '%s\n' "the forces of Azerbaijan gained 95 km²;" \
   "Armenian forces of Karabakh gained 96 km² since 5 October.")
 [ "$said" = "$want" ] || fail "mid names: the box says '$said', expected '$want'"
+# The phone layout (README.md, "A layout for phones") of a map with a control
+# layer: the band below the map is made for the legend and the "New at" box
+# it holds (layout_band_measure). A --size 360x540 --scale 2 PNG is the page's
+# phone PNG byte for byte, so its SVG says where things are on that PNG. On 7
+# October: the legend's frame inside the page and each entry's ink inside the
+# frame (read from the PNG), no empty row under its last entry, the entries
+# the desktop legend lists less the disputed lines (a map under 900 px wide
+# leaves them out); the "New at" box below the map's bottom edge and above
+# the legend; what changed hands whole, on two lines, as the alt text says
+# it. With the one-side layer from 04:00, broken between words: no line ends
+# with a number ("since 5 | October", "95 | km²").
+"$bin" render "$example" --control local.geojson --at 2020-10-05T00:00:00Z,2020-10-07T00:00:00Z \
+  -o phone --format html,svg --quiet 2>render.err || fail "phone: render failed: $(cat render.err)"
+"$bin" render "$example" --control local.geojson --at 2020-10-05T00:00:00Z,2020-10-07T00:00:00Z \
+  -o portrait --format svg,png --size 360x540 --scale 2 --quiet 2>render.err ||
+  fail "portrait: render failed: $(cat render.err)"
+"$bin" render "$example" --control am.geojson --at 2020-10-05T04:00:00Z,2020-10-07T00:00:00Z \
+  -o portrait1 --format svg --size 360x540 --quiet 2>render.err ||
+  fail "portrait, one side: render failed: $(cat render.err)"
+python3 - phone portrait portrait1 "$src/tests/e2e" >phone.txt 2>&1 <<'PY' || fail "phone: $(cat phone.txt)"
+import glob, html, json, re, sys
+phone, portrait, one = sys.argv[1:4]
+sys.path.insert(0, sys.argv[4])
+from png_pixel import image
+png = sorted(glob.glob(portrait + '/*.png'))[1]
+if open(png, 'rb').read() != open(sorted(glob.glob(phone + '/*-phone.png'))[1], 'rb').read():
+    print('the 360x540 PNG is not the phone PNG: its SVG does not describe it'); sys.exit(1)
+def group(svg, name):
+    return re.search(r'<g id="%s"[^>]*>(.*?)</g>' % name, svg, re.S).group(1)
+def rect(g):
+    return [float(v) for v in re.search(r'<rect x="([-0-9.]+)" y="([-0-9.]+)" width="([0-9.]+)" '
+                                         r'height="([0-9.]+)"', g).groups()]
+def entries(g):   # per <text>: its lines (x, baseline, text)
+    return [[(float(x), float(y), html.unescape(t))
+             for x, y, t in re.findall(r'<tspan x="([-0-9.]+)" y="([-0-9.]+)">([^<]*)<', e)]
+            for e in re.findall(r'<text[^>]*>(.*?)</text>', g)]
+def words(out, i):   # the change in the alt text of slice i
+    m = re.search(r'GMT\. (.*? since 5 October(, 04:00)?\.)',
+                  json.load(open(out + '/manifest.json'))['slices'][i]['alt'])
+    return m.group(1) if m else '(the alt text says no change)'
+bad = []
+svg = open(sorted(glob.glob(portrait + '/*.svg'))[1]).read()
+W = float(re.search(r'<svg[^>]* viewBox="0 0 ([0-9.]+) ', svg).group(1))   # at scale 1
+clip = re.search(r'<clipPath id="clip1"><path[^>]* d="([^"]+)"', svg).group(1)
+map_bottom = max(float(v) for v in re.findall(r'[-0-9.]+', clip)[1::2])
+lx, ly, lw, lh = rect(group(svg, 'legend'))
+legend = entries(group(svg, 'legend'))
+if lx < 0 or lx + lw > W - 0.5:
+    bad.append('the legend frame runs from x %g to %g, the page is %g wide' % (lx, lx + lw, W))
+desk = [' '.join(t for _, _, t in e) for e in entries(group(
+    open(sorted(glob.glob(phone + '/*.svg'))[1]).read(), 'legend'))]
+want = [t for t in desk if t not in ('Former Nagorno-Karabakh oblast', '1994 ceasefire line')]
+said = [' '.join(t for _, _, t in e) for e in legend]
+if said != want:
+    bad.append('the phone legend lists %s, the desktop one %s' % (said, desk))
+w, h, rows = image(png)   # scale 2
+right = round(2 * (lx + lw)) - 1   # the frame's right border
+if right >= w or tuple(rows[round(ly + lh / 2) * 2][3 * right:3 * right + 3]) == (255, 255, 255):
+    bad.append('no frame border in the PNG at x %d (%d wide)' % (right, w))
+lines = [l for e in legend for l in e]
+for x, y, t in lines:   # the last dark pixel of the line's ink, up to the next column's symbol
+    stop = min([round(2 * (x2 - 16)) for x2, y2, _ in lines if abs(y2 - y) < 1 and x2 > x] + [w])
+    ink = [c for r in range(round(2 * (y - 9)), min(h, round(2 * y) + 2))
+           for c in range(round(2 * x), stop) if sum(rows[r][3 * c:3 * c + 3]) < 384]
+    if not ink or max(ink) >= min(right, w - 2):   # inside the frame, not cut by the edge
+        bad.append('"%s": its ink ends at x %s, the frame at %d' % (t, max(ink) if ink else None,
+                                                                    right))
+last = max(y for e in legend for _, y, _ in e)
+if ly + lh - last > 15:   # a row is 15 px
+    bad.append('the legend frame ends %g px under its last line: empty rows' % (ly + lh - last))
+bx, by, bw, bh = rect(group(svg, 'latest'))
+if by < map_bottom:
+    bad.append('the "At" box top %g is over the map (its bottom edge %g)' % (by, map_bottom))
+if by + bh > ly:
+    bad.append('the "At" box (bottom %g) overlaps the legend (top %g)' % (by + bh, ly))
+def box_lines(svg):   # the bold lines after the box's heading
+    g = group(svg, 'latest')
+    return [html.unescape(t) for t in re.findall(r'font-weight="bold"[^>]*><tspan[^>]*>([^<]*)<', g)[1:]]
+lines = box_lines(svg)
+if len(lines) != 2 or ' '.join(lines) != words(portrait, 1):
+    bad.append('the box says %s, the alt text "%s"' % (lines, words(portrait, 1)))
+lines = box_lines(open(sorted(glob.glob(one + '/*.svg'))[1]).read())
+if ' '.join(lines) != words(one, 1):
+    bad.append('one side: the box says %s, the alt text "%s"' % (lines, words(one, 1)))
+for a, b in zip(lines, lines[1:]):
+    if re.search(r'[0-9]$', a) or b.startswith('km²'):
+        bad.append('one side: "%s" | "%s": a number parted from what it counts' % (a, b))
+if bad:
+    print('; '.join(bad)); sys.exit(1)
+PY
+
 finish control_local

@@ -1,8 +1,36 @@
 """The colour of one pixel of an 8-bit RGB PNG, read with Python alone, and
 the middle of an SVG path's vertices: for the end-to-end tests that look at
-what was drawn (control.sh, control_local.sh).
+what was drawn (control.sh, control_local.sh), and a whole image's rows.
 Usage: png_pixel.py middle SVG SIDE STATUS | png_pixel.py pixel PNG X Y"""
 import re, struct, sys, zlib
+def image(path):
+    """(width, height, rows): every row of an 8-bit RGB PNG as a bytearray of RGB triples"""
+    data = open(path, 'rb').read()
+    pos, idat, w, h = 8, b'', 0, 0
+    while pos < len(data):
+        n, kind = struct.unpack('>I4s', data[pos:pos + 8])
+        body = data[pos + 8:pos + 8 + n]
+        if kind == b'IHDR':
+            w, h, depth, ctype = struct.unpack('>IIBB', body[:10])
+            assert depth == 8 and ctype == 2, 'RGB PNG expected'
+        elif kind == b'IDAT':
+            idat += body
+        pos += 12 + n
+    raw, stride, prev, rows = zlib.decompress(idat), w * 3, bytearray(w * 3), []
+    for row in range(h):
+        f, line = raw[row * (stride + 1)], bytearray(raw[row * (stride + 1) + 1:(row + 1) * (stride + 1)])
+        for i in range(stride):
+            a = line[i - 3] if i >= 3 else 0
+            b, c = prev[i], prev[i - 3] if i >= 3 else 0
+            if f == 1: line[i] = (line[i] + a) & 255
+            elif f == 2: line[i] = (line[i] + b) & 255
+            elif f == 3: line[i] = (line[i] + (a + b) // 2) & 255
+            elif f == 4:
+                p = a + b - c; pa, pb, pc = abs(p - a), abs(p - b), abs(p - c)
+                line[i] = (line[i] + (a if pa <= pb and pa <= pc else b if pb <= pc else c)) & 255
+        rows.append(line)
+        prev = line
+    return w, h, rows
 def pixel(path, x, y):
     data = open(path, 'rb').read()
     pos, idat, w = 8, b'', 0
