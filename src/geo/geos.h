@@ -43,6 +43,7 @@
     X(GEOSGetExteriorRing_r) \
     X(GEOSGetGeometryN_r) \
     X(GEOSGetInteriorRingN_r) \
+    X(GEOSGetNumCoordinates_r) \
     X(GEOSGetNumGeometries_r) \
     X(GEOSGetNumInteriorRings_r) \
     X(GEOSIntersection_r) \
@@ -54,7 +55,8 @@
     X(GEOSSymDifference_r) \
     X(GEOSUnaryUnion_r) \
     X(GEOSUnion_r) \
-    X(GEOSisEmpty_r)
+    X(GEOSisEmpty_r) \
+    X(GEOSisValid_r)
 
 #define CM_GEOS_POINTER(name) __typeof__(&name) name;
 typedef struct cm_geos_api {
@@ -95,6 +97,7 @@ const char *cm_geos_load(void);
 #define GEOSGetExteriorRing_r (cm_geos.GEOSGetExteriorRing_r)
 #define GEOSGetGeometryN_r (cm_geos.GEOSGetGeometryN_r)
 #define GEOSGetInteriorRingN_r (cm_geos.GEOSGetInteriorRingN_r)
+#define GEOSGetNumCoordinates_r (cm_geos.GEOSGetNumCoordinates_r)
 #define GEOSGetNumGeometries_r (cm_geos.GEOSGetNumGeometries_r)
 #define GEOSGetNumInteriorRings_r (cm_geos.GEOSGetNumInteriorRings_r)
 #define GEOSIntersection_r (cm_geos.GEOSIntersection_r)
@@ -107,6 +110,7 @@ const char *cm_geos_load(void);
 #define GEOSUnaryUnion_r (cm_geos.GEOSUnaryUnion_r)
 #define GEOSUnion_r (cm_geos.GEOSUnion_r)
 #define GEOSisEmpty_r (cm_geos.GEOSisEmpty_r)
+#define GEOSisValid_r (cm_geos.GEOSisValid_r)
 #endif
 
 #endif

@@ -1,5 +1,6 @@
 /* Longitude/latitude rings made GEOS polygons (rings.h). */
 #include "geo/rings.h"
+#include "geo/coverage.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -44,7 +45,11 @@ cm_rings_unite(GEOSContextHandle_t ctx, GEOSGeometry **parts, size_t n)
             GEOSGeom_destroy_r(ctx, parts[i]);
         return NULL;
     }
-    GEOSGeometry *u = GEOSUnaryUnion_r(ctx, coll);
+    /* parts that tile, as a side's districts or cells do, without GEOS's
+     * overlay (coverage.h); any others with it */
+    GEOSGeometry *u = n > 1 ? cm_coverage_union(ctx, parts, n) : NULL;
+    if (!u)
+        u = GEOSUnaryUnion_r(ctx, coll);
     if (!u) {
         GEOSGeometry *valid = GEOSMakeValid_r(ctx, coll);
         u = valid ? GEOSUnaryUnion_r(ctx, valid) : NULL;

@@ -13,8 +13,9 @@
  * fewer than 3 points or GEOS fails. */
 GEOSGeometry *cm_rings_polygon(GEOSContextHandle_t ctx, const double *lonlat, size_t n);
 
-/* @parts (@n, taken) united, with a fallback for invalid input: each part
- * made valid first. NULL when @n is 0 or GEOS fails. */
+/* @parts (@n, taken) united: by their edges when they tile
+ * (cm_coverage_union), else by GEOS, with a fallback for invalid input: each
+ * part made valid first. NULL when @n is 0 or GEOS fails. */
 GEOSGeometry *cm_rings_unite(GEOSContextHandle_t ctx, GEOSGeometry **parts, size_t n);
 
 /* A control feature's rings (@n_rings, ring r's points from @start[r] to
