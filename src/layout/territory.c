@@ -2129,8 +2129,23 @@ make_territory(layout *L, tkey *key, size_t n_key, const layout_territory *prev)
                 ok = km2 >= 0;
                 measured = &km2;
             }
-            ok = add_area(L, t, &cap, cm_rings_unite(t->ctx, parts, n), side, st, LAYOUT_TERRITORY_AREA,
-                          measured, full) && ok;
+            /* Several features and no region: what is drawn is their union
+             * simplified, not the union of each simplified (the features'
+             * simplified borders differ at their ends, and GEOS's union of
+             * them was most of a slice's time for a side of 50 cells);
+             * united again only when simplifying made it invalid. */
+            GEOSGeometry *drawn = NULL;
+            if (ok && full && n > 1 && n_features == n) {
+                drawn = simplified_polygons(L, t->ctx, full);
+                if (drawn && GEOSisValid_r(t->ctx, drawn) != 1)
+                    drawn = cm_rings_unite(t->ctx, &drawn, 1);
+                ok = drawn != NULL;
+                for (size_t i = 0; i < n; i++)
+                    GEOSGeom_destroy_r(t->ctx, parts[i]);
+            } else
+                drawn = cm_rings_unite(t->ctx, parts, n);
+            ok = add_area(L, t, &cap, drawn, side, st, LAYOUT_TERRITORY_AREA, measured, full) &&
+                 ok;
         }
     }
     free(parts);
