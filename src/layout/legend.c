@@ -298,6 +298,8 @@ legend_wrap(layout *L, const char *text, double size_px, double w_px, char *out,
     if (w_px <= 0) {   /* the break that leaves the narrowest two lines */
         char *a = malloc(n + 1);
         double best = *out_w;
+        if (!a)
+            L->status = CM_ERR_NOMEM;
         for (size_t i = 1; a && i + 1 < n; i++) {
             if (text[i] != ' ')
                 continue;
@@ -329,8 +331,10 @@ legend_wrap(layout *L, const char *text, double size_px, double w_px, char *out,
             if (i < n && text[i] != ' ')
                 continue;
             char *line = strndup(text + start, i - start);
-            if (!line)
+            if (!line) {
+                L->status = CM_ERR_NOMEM;
                 break;
+            }
             layout_measure(L, line, size_px, 0, 0, &w, &h, &base);
             free(line);
             if (w > w_px && last_fit)
@@ -345,7 +349,8 @@ legend_wrap(layout *L, const char *text, double size_px, double w_px, char *out,
             layout_measure(L, line, size_px, 0, 0, &w, &h, &base);
             *out_w = fmax(*out_w, w);
             free(line);
-        }
+        } else
+            L->status = CM_ERR_NOMEM;
         if (end < n)
             out[end] = '\n';
         lines++;
@@ -387,6 +392,11 @@ static void
 legend_grid(layout *L, legend *lg, size_t first_marker, size_t max_cols, double *w, double *h)
 {
     size_t n = lg->n_rows;
+    /* the entries whose label and marker were added (all, unless out of memory) */
+    if (n > L->sc->n_labels - lg->first_label)
+        n = L->sc->n_labels - lg->first_label;
+    if (n > L->sc->n_markers - first_marker)
+        n = L->sc->n_markers - first_marker;
     cm_scene_label *lbs = L->sc->labels + lg->first_label;
     double room = L->b->width_px - 2 * lg->x0, sym = lg->sw + 6, gap = 6;
     size_t m = n ? n : 1;
@@ -425,7 +435,7 @@ legend_grid(layout *L, legend *lg, size_t first_marker, size_t max_cols, double 
     /* the fewest rows, then the fewest labels wrapped: the k widest */
     size_t best_rows = SIZE_MAX, best_k = 0, total = 0;
     double best_w = 0;
-    for (size_t i = 0; i < n; i++)
+    for (size_t i = 0; i < n && L->status == CM_OK; i++)
         total += slots[i];
     for (size_t k = 0; k <= n_two && L->status == CM_OK; k++) {
         size_t sum = 0;
