@@ -1,5 +1,6 @@
 /* Areas on the ellipsoid (area.h). */
 #include "geo/area.h"
+#include "geo/rings.h"
 
 #include "common/grow.h"
 
@@ -355,4 +356,29 @@ cm_area_km2(GEOSContextHandle_t ctx, const GEOSGeometry *g, cm_area_memo *memo, 
     if (!m.ok && ok)
         *ok = 0;
     return m.ok ? m.km2 : -1;
+}
+
+int
+cm_area_control_features(cm_control *c, size_t f0)
+{
+    GEOSContextHandle_t ctx = cm_geos_load() ? NULL : GEOS_init_r();
+    if (!ctx)
+        return 0;
+    cm_area_memo memo;
+    memset(&memo, 0, sizeof memo);
+    int ok = 1;
+    for (size_t i = f0; ok && i < c->n_features; i++) {
+        cm_control_feature *f = &c->features[i];
+        GEOSGeometry *g = cm_rings_polygons(ctx, c->lonlat, c->ring_start + f->first_ring,
+                                            c->ring_outer + f->first_ring, f->n_rings);
+        double km2 = g ? cm_area_km2(ctx, g, &memo, &ok) : 0;
+        if (g)
+            GEOSGeom_destroy_r(ctx, g);
+        ok = ok && isfinite(km2) && km2 >= 0;
+        if (ok)
+            f->km2 = km2;   /* this run's territory takes it too */
+    }
+    cm_area_memo_clear(&memo);
+    GEOS_finish_r(ctx);
+    return ok;
 }

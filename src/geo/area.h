@@ -7,6 +7,7 @@
 #define CM_SRC_AREA_H
 
 #include "geo/geos.h"
+#include "load/control.h"
 
 #include <stddef.h>
 
@@ -50,5 +51,13 @@ double cm_area_ring_m2(const double *xy, size_t n, cm_area_memo *memo);
  * their ring). */
 double cm_area_km2(GEOSContextHandle_t ctx, const GEOSGeometry *g, cm_area_memo *memo,
                    int *ok);
+
+/* The km2 of features [@f0, n) of @c, each as the territory of a side
+ * holding it alone measures it: its rings made polygons (geo/rings.h) and
+ * measured, the long edges split once for all of them (a cm_control_measure,
+ * load/control.h: what a prepared copy keeps). 0 when GEOS cannot be loaded,
+ * when out of memory, or when a measure is not a finite number of 0 or more
+ * (the copy's reader would refuse it). */
+int cm_area_control_features(cm_control *c, size_t f0);
 
 #endif

@@ -33,10 +33,20 @@ typedef struct cm_control_feature {
                                   not known, measured when a slice first holds it */
 } cm_control_feature;
 
+typedef struct cm_control cm_control;
+
+/* Sets the km2 of features [@f0, n) of @c, as the territory of a side holding
+ * one alone measures it; 0 when it cannot (GEOS not loaded, out of memory, a
+ * measure not a finite number of 0 or more). Measuring is geo/'s, a later
+ * stage than load/: the run gives it (src/render/load.c gives
+ * cm_area_control_features, geo/area.h); without it no prepared copy is
+ * written. */
+typedef int (*cm_control_measure)(cm_control *c, size_t f0);
+
 /* Every control layer of a run. The rings' points are longitude/latitude
  * pairs, each ring closed or not; a polygon is an outer ring followed by its
  * holes (ring_outer says which are outer). */
-typedef struct cm_control {
+struct cm_control {
     cm_control_feature *features;
     size_t n_features, cap_features;
     double *lonlat;            /* n_points pairs */
@@ -47,7 +57,8 @@ typedef struct cm_control {
     size_t *ring_start;        /* n_rings + 1 offsets into the points */
     unsigned char *ring_outer;
     size_t n_rings, cap_rings, cap_ring_start;
-} cm_control;
+    cm_control_measure measure;   /* the features' km² for a prepared copy; NULL: none */
+};
 
 cm_status cm_control_create(cm_control **out);
 void      cm_control_destroy(cm_control *c);   /* NULL is fine */

@@ -9,7 +9,8 @@
  *   each side: length, code, padded to 8
  *   each feature: side index (4), status (4), from, to, first ring, rings (8 each),
  *     its km² (a double: as territory.c measures the feature held alone,
- *     geo/area.h; a finite number of 0 or more, else the copy is refused)
+ *     geo/area.h, given by the run as control.h says; a finite number of 0 or
+ *     more, else the copy is refused)
  *   the rings' starts (rings + 1), relative to the copy's first point
  *   each ring's outer flag (1 byte), padded to 8
  *   the points: longitude, latitude
@@ -29,9 +30,6 @@
 #include "common/grow.h"
 #include "common/outfile.h"
 #include "common/sha256.h"
-#include "geo/area.h"
-#include "geo/geos.h"
-#include "geo/rings.h"
 #include "load/gdal.h"
 
 #include <dirent.h>
@@ -471,37 +469,6 @@ remove_stale(const char *dir, const char *name)
         closedir(d);
 }
 
-/* The km² of features [@f0, n) of @c (their km2), as src/layout/territory.c
- * measures a feature that a side holds alone: its rings made polygons
- * (geo/rings.h) and measured (geo/area.h), the long edges split once for
- * all of them. 0 when GEOS cannot be loaded, when out of memory, or when a
- * measure is not a finite number of 0 or more (the copy's reader would
- * refuse it): then the copy is not written. */
-static int
-measure_features(cm_control *c, size_t f0)
-{
-    GEOSContextHandle_t ctx = cm_geos_load() ? NULL : GEOS_init_r();
-    if (!ctx)
-        return 0;
-    cm_area_memo memo;
-    memset(&memo, 0, sizeof memo);
-    int ok = 1;
-    for (size_t i = f0; ok && i < c->n_features; i++) {
-        cm_control_feature *f = &c->features[i];
-        GEOSGeometry *g = cm_rings_polygons(ctx, c->lonlat, c->ring_start + f->first_ring,
-                                            c->ring_outer + f->first_ring, f->n_rings);
-        double km2 = g ? cm_area_km2(ctx, g, &memo, &ok) : 0;
-        if (g)
-            GEOSGeom_destroy_r(ctx, g);
-        ok = ok && isfinite(km2) && km2 >= 0;
-        if (ok)
-            f->km2 = km2;   /* this run's territory takes it too */
-    }
-    cm_area_memo_clear(&memo);
-    GEOS_finish_r(ctx);
-    return ok;
-}
-
 void
 cm_control_cache_put(cm_control *c, size_t f0, size_t r0, size_t p0,
                      cm_control_cache_entry *e)
@@ -520,7 +487,7 @@ cm_control_cache_put(cm_control *c, size_t f0, size_t r0, size_t p0,
     if (made)
         remove_stale(e->copy, path_end + 1);
     *path_end = '/';
-    if (!made || !measure_features(c, f0))
+    if (!made || !c->measure || !c->measure(c, f0))   /* each feature's km² (control.h) */
         return;
     writer w = { .sum = 0 };
     if (cm_outfile_open(&w.o, e->copy, NULL) != CM_OK)

@@ -4,6 +4,7 @@
  * checking each input is its loader's job (src/load/). */
 #include "render/run.h"
 #include "common/grow.h"
+#include "geo/area.h"
 #include "geo/extent.h"
 #include "geo/geos.h"
 #include "load/control.h"
@@ -227,6 +228,7 @@ run_load_control(run *r)
     cm_status first = cm_control_create(&r->in.control);
     if (first != CM_OK)
         return first;
+    r->in.control->measure = cm_area_control_features;   /* for its prepared copies */
     if (own)
         first = cm_control_add(r->in.control, own, cm_events_path(r->in.events), r->in.events,
                                r->diags);
