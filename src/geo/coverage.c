@@ -153,11 +153,54 @@ add_geometry(GEOSContextHandle_t ctx, cover *c, const GEOSGeometry *g)
     return 1;
 }
 
+/* A ring being traced: its points so far, and where each is (a point met
+ * again closes a loop: emit_loop). */
+typedef struct trace {
+    double *xy;
+    size_t n, cap;
+    struct { double p[2]; size_t at; } *seen;   /* open addressing; at + 1, 0 empty */
+    size_t cap_seen;
+} trace;
+
+/* Appends the ring @xy (@m points, not closed) to @pts, closed, and its end
+ * to @start. 0 when out of memory. */
+static int
+emit_ring(const double *xy, size_t m, double **pts, size_t *n_pts, size_t *cap_pts,
+          size_t **start, size_t *n_rings, size_t *cap_start)
+{
+    if (!CM_RESERVE(*pts, *cap_pts, 2 * (*n_pts + m + 1)) ||
+        !CM_GROW(*start, *n_rings + 1, *cap_start))
+        return 0;
+    memcpy(*pts + 2 * *n_pts, xy, 2 * m * sizeof(double));
+    memcpy(*pts + 2 * (*n_pts + m), xy, 2 * sizeof(double));
+    *n_pts += m + 1;
+    (*start)[++*n_rings] = *n_pts;
+    return 1;
+}
+
+/* Where point @p is on @t's points: its index, or SIZE_MAX; *@slot, the
+ * slot it has or would have. Entries of points traced over since are
+ * stale: they are known by the point at their index not being @p. */
+static size_t
+seen_at(const trace *t, const double p[2], size_t *slot)
+{
+    size_t mask = t->cap_seen - 1, h = (size_t)point_hash(p) & mask;
+    for (; t->seen[h].at; h = (h + 1) & mask)
+        if (same(t->seen[h].p, p)) {
+            size_t at = t->seen[h].at - 1;
+            *slot = h;
+            return at < t->n && same(t->xy + 2 * at, p) ? at : SIZE_MAX;
+        }
+    *slot = h;
+    return SIZE_MAX;
+}
+
 /* The edges left, joined into rings: each ring's points into @pts (closed),
  * its first point's offset into @start (n_rings + 1). At a point several
- * edges leave, a ring takes the one that turns most to its left, so that
- * rings meeting at a point stay apart. 0 when an edge leads nowhere or out of
- * memory. */
+ * edges leave, a ring takes the one that turns most to its left; a ring that
+ * comes back to a point it passed is cut there into two (a hole that touches
+ * its shell at a point is a ring of its own, as GEOS wants it). 0 when an
+ * edge leads nowhere or out of memory. */
 static int
 join_rings(cover *c, double **pts, size_t *n_pts, size_t *cap_pts, size_t **start,
            size_t *n_rings, size_t *cap_start)
@@ -168,8 +211,12 @@ join_rings(cover *c, double **pts, size_t *n_pts, size_t *cap_pts, size_t **star
     while (cap < 2 * alive + 2)
         cap *= 2;
     size_t *head = malloc(cap * sizeof(*head));   /* by the point edges leave: an edge + 1 */
-    if (!head)
+    trace t = { NULL, 0, 0, calloc(cap, sizeof(*t.seen)), cap };
+    if (!head || !t.seen) {
+        free(head);
+        free(t.seen);
         return 0;
+    }
     memset(head, 0, cap * sizeof(*head));
     for (size_t i = 0; i < c->n; i++) {
         cedge *e = &c->e[i];
@@ -181,9 +228,8 @@ join_rings(cover *c, double **pts, size_t *n_pts, size_t *cap_pts, size_t **star
         e->next = head[h] ? head[h] - 1 : SIZE_MAX;
         head[h] = i + 1;
     }
-    int ok = 1;
     *n_pts = *n_rings = 0;
-    ok = CM_GROW(*start, *n_rings, *cap_start);
+    int ok = CM_GROW(*start, *n_rings, *cap_start);
     if (ok)
         (*start)[0] = 0;
     for (size_t i = 0; ok && i < c->n; i++) {
@@ -191,16 +237,25 @@ join_rings(cover *c, double **pts, size_t *n_pts, size_t *cap_pts, size_t **star
             continue;
         const cedge *first = &c->e[i];
         size_t at = i, steps = 0;
+        t.n = 0;
         for (;;) {
             cedge *e = &c->e[at];
             e->used = 1;
-            if (!CM_RESERVE(*pts, *cap_pts, 2 * (*n_pts + 2))) {
+            size_t slot, was = seen_at(&t, e->p, &slot);
+            if (was != SIZE_MAX) {   /* back at a point passed: the loop since is a ring */
+                ok = emit_ring(t.xy + 2 * was, t.n - was, pts, n_pts, cap_pts, start, n_rings,
+                               cap_start);
+                t.n = was;
+            }
+            if (!ok || !CM_RESERVE(t.xy, t.cap, 2 * (t.n + 1))) {
                 ok = 0;
                 break;
             }
-            (*pts)[2 * *n_pts] = e->p[0];
-            (*pts)[2 * *n_pts + 1] = e->p[1];
-            (*n_pts)++;
+            t.xy[2 * t.n] = e->p[0];
+            t.xy[2 * t.n + 1] = e->p[1];
+            t.seen[slot].p[0] = e->p[0];
+            t.seen[slot].p[1] = e->p[1];
+            t.seen[slot].at = ++t.n;
             if (same(e->q, first->p))
                 break;
             if (++steps > alive) {   /* cannot happen: each step uses an edge */
@@ -229,16 +284,12 @@ join_rings(cover *c, double **pts, size_t *n_pts, size_t *cap_pts, size_t **star
             }
             at = pick;
         }
-        if (!ok)
-            break;
-        (*pts)[2 * *n_pts] = first->p[0];   /* closed */
-        (*pts)[2 * *n_pts + 1] = first->p[1];
-        (*n_pts)++;
-        ok = CM_GROW(*start, *n_rings + 1, *cap_start);
-        if (ok)
-            (*start)[++*n_rings] = *n_pts;
+        if (ok && t.n)
+            ok = emit_ring(t.xy, t.n, pts, n_pts, cap_pts, start, n_rings, cap_start);
     }
     free(head);
+    free(t.xy);
+    free(t.seen);
     return ok;
 }
 

@@ -105,6 +105,18 @@ main(void)
     CHECK_INT(holes, 0);
     CHECK_NEAR(area, 9, 1e-12);
 
+    /* the 3x3 block without its middle and its north-east corner: the hole
+     * touches the outline at a point, a ring of its own (GEOS's form) */
+    n = 0;
+    for (int i = 0; i < 3; i++)
+        for (int j = 0; j < 3; j++)
+            if (!(i == 1 && j == 1) && !(i == 2 && j == 2))
+                ring[n++] = cell(i, j, i + 1, j + 1, 0.5, (i + 2 * j) % 3 == 0);
+    CHECK(unite(ring, n, &polys, &holes, &area));
+    CHECK_INT(polys, 1);
+    CHECK_INT(holes, 1);
+    CHECK_NEAR(area, 7, 1e-12);
+
     /* a checkerboard's two black cells touch at a corner: two polygons */
     GEOSGeometry *corner[2] = { cell(0, 0, 1, 1, 0.25, 0), cell(1, 1, 2, 2, 0.25, 0) };
     CHECK(unite(corner, 2, &polys, &holes, &area));
