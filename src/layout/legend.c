@@ -261,6 +261,34 @@ legend_lines(legend *lg)
 /* On a small map the rows go in two columns, so the legend stays low and
  * leaves the map's middle to the story. Each row is one marker and one label,
  * made in the same order. */
+/* The width of the "New at" box of a landscape map, frame included
+ * (layout_latest() makes it). */
+static double
+latest_box_w(const layout *L, int compact)
+{
+    return fmin(L->b->map_rect[2] * (compact ? 0.4 : 0.3), 420) + 16;
+}
+
+/* What a small landscape map leaves the legend beside the "New at" box. */
+static double
+latest_room(const layout *L)
+{
+    return L->b->map_rect[2] - 2 * L->st->margin_px - latest_box_w(L, 1) - 8;
+}
+
+/* Whether legend_columns() would fit beside the "New at" box. */
+static int
+legend_columns_fit(layout *L, const legend *lg)
+{
+    size_t n = lg->n_rows, per_col = (n + 1) / 2;
+    double col_w = 0;
+    for (size_t i = 0; i < n && lg->first_label + i < L->sc->n_labels; i++)
+        col_w = fmax(col_w, L->sc->labels[lg->first_label + i].w);
+    col_w += lg->sw + 6 + 10;
+    double w = lg->pad * 2 + col_w * (double)(n > per_col && per_col ? 2 : 1) - 10;
+    return w <= latest_room(L);
+}
+
 static void
 legend_columns(layout *L, legend *lg, size_t first_marker, double *w, double *h)
 {
@@ -389,7 +417,8 @@ legend_pack(const legend *lg, size_t n, const size_t *slots, const double *width
  * on two lines that save a row. Returns the box's size; lg->grid_rows its
  * rows. */
 static void
-legend_grid(layout *L, legend *lg, size_t first_marker, size_t max_cols, double *w, double *h)
+legend_grid(layout *L, legend *lg, size_t first_marker, size_t max_cols, double room, double *w,
+            double *h)
 {
     size_t n = lg->n_rows;
     /* the entries whose label and marker were added (all, unless out of memory) */
@@ -398,7 +427,7 @@ legend_grid(layout *L, legend *lg, size_t first_marker, size_t max_cols, double 
     if (n > L->sc->n_markers - first_marker)
         n = L->sc->n_markers - first_marker;
     cm_scene_label *lbs = L->sc->labels + lg->first_label;
-    double room = L->b->width_px - 2 * lg->x0, sym = lg->sw + 6, gap = 6;
+    double sym = lg->sw + 6, gap = 6;
     size_t m = n ? n : 1;
     /* per entry: as it is (on its lines if wider than the box) [i], on two
      * lines [m + i]; order: the entries by width, widest first */
@@ -520,7 +549,9 @@ legend_rows(layout *L, legend *lg, const present *p, double *w, double *h)
         if (L->b->width_px >= 900)
             legend_lines(lg);
         if (f.portrait)   /* below the map, as many columns as its width takes */
-            legend_grid(L, lg, first_marker, 6, w, h);
+            legend_grid(L, lg, first_marker, 6, L->b->width_px - 2 * lg->x0, w, h);
+        else if (!legend_columns_fit(L, lg))   /* beside the box: as fits there */
+            legend_grid(L, lg, first_marker, 2, latest_room(L), w, h);
         else
             legend_columns(L, lg, first_marker, w, h);
         return;
@@ -674,7 +705,7 @@ layout_latest(layout *L)
     size_t first_label = L->sc->n_labels, first_marker = L->sc->n_markers,
            first_rect = L->sc->n_rects;
     char line[512], clock[CM_TIME_BUF];
-    double pad = 8, inner = fmin(r[2] * (compact ? 0.4 : 0.3), 420), y;
+    double pad = 8, inner = latest_box_w(L, compact) - 2 * pad, y;
     /* below a portrait map, as many lines as the band holds (layout_band_measure):
      * two of reports, and two more for what changed hands when the run has it */
     double line_h = st->note_px * 1.4 + 2,
@@ -720,7 +751,10 @@ layout_latest(layout *L)
                                     change is the news), broken between sides where
                                     that fits, else between words */
         size_t before = L->sc->n_labels;
-        int lines = !compact || (f.portrait && f.box_lines >= LAYOUT_BAND_LINES + 2) ? 2 : 1;
+        int lines = !compact || (f.portrait && f.box_lines >= LAYOUT_BAND_LINES + 2) ||
+                            (!f.portrait && n_new == 0)   /* both lines, with no report */
+                        ? 2
+                        : 1;
         /* the sides' separator (layout/control.c's "; ", translated: " ; ", "؛ ")
          * without its spaces: a line ends with it */
         char clause[16];

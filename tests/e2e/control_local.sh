@@ -314,4 +314,33 @@ if bad:
     print('; '.join(bad)); sys.exit(1)
 PY
 
+# A small landscape map (--size 640x480): the legend beside the "New at" box,
+# not under it (its columns as wide as their labels when two equal ones do
+# not fit), and with no report new, what changed hands whole on the box's two
+# lines, as the alt text says it.
+"$bin" render "$example" --control local.geojson --at 2020-10-05T00:00:00Z,2020-10-07T00:00:00Z \
+  -o small --format svg --size 640x480 --quiet 2>render.err || fail "small: render failed: $(cat render.err)"
+python3 - small >small.txt 2>&1 <<'PY' || fail "small: $(cat small.txt)"
+import glob, html, json, re, sys
+out = sys.argv[1]
+svg = open(sorted(glob.glob(out + '/*.svg'))[1]).read()
+def group(name):
+    return re.search(r'<g id="%s"[^>]*>(.*?)</g>' % name, svg, re.S).group(1)
+def rect(g):
+    return [float(v) for v in re.search(r'<rect x="([-0-9.]+)" y="([-0-9.]+)" width="([0-9.]+)" '
+                                         r'height="([0-9.]+)"', g).groups()]
+bad = []
+lx, ly, lw, lh = rect(group('legend'))
+bx, by, bw, bh = rect(group('latest'))
+if lx < bx + bw and bx < lx + lw and ly < by + bh and by < ly + lh:
+    bad.append('the legend (x %g to %g) and the "At" box (x %g to %g) overlap' % (lx, lx + lw, bx, bx + bw))
+said = [html.unescape(t) for t in
+        re.findall(r'font-weight="bold"[^>]*><tspan[^>]*>([^<]*)<', group('latest'))[1:]]
+m = re.search(r'GMT\. (.*? since 5 October\.)', json.load(open(out + '/manifest.json'))['slices'][1]['alt'])
+if not m or ' '.join(said) != m.group(1) or len(said) != 2:
+    bad.append('the box says %s, the alt text "%s"' % (said, m.group(1) if m else None))
+if bad:
+    print('; '.join(bad)); sys.exit(1)
+PY
+
 finish control_local
