@@ -773,53 +773,6 @@ area_line_px(const cm_scene_area *a)
     return a->is_front ? 2.4 : a->is_gained ? 2 : a->is_contested ? 1.4 : 0;
 }
 
-/* Where point (@x, @y) of a path lies against rows @lo to @hi (user units):
- * -1 above them, 1 below, 0 among them; 2 not a point (a gap). */
-static int
-row_side(double x, double y, double lo, double hi)
-{
-    return !isfinite(x) || !isfinite(y) ? 2 : y < lo ? -1 : y > hi ? 1 : 0;
-}
-
-/* Adds @p to @cr's path as cm_trace_path does, but with each run of points
- * on one side of rows @lo to @hi (user units) cut to its first and last
- * point. What cairo makes of rows @lo to @hi is unchanged: a scan line
- * there meets only edges with an end there or ends on both sides, and those
- * are all kept; the chord that replaces a run lies on the run's side, as
- * the run does. For a stroke, @lo and @hi must be the rows drawn widened by
- * what a segment's or join's pen reaches past its points (trimmed_rows);
- * not for a dashed stroke, whose dashes fall by the length before them.
- * A band of a slice drawn again (paint_areas) meets a short stretch of a
- * long front: cairo walked, and stroked, all of its points for each band. */
-static void
-trace_path_rows(cairo_t *cr, const cm_scene_path *p, double lo, double hi)
-{
-    const double *xy = p->xy;
-    for (size_t k = 0; k < p->n_parts; k++) {
-        size_t a = p->part_start[k], b = p->part_start[k + 1];
-        int pen_down = 0;
-        for (size_t i = a; i < b; i++) {
-            double x = xy[2 * i], y = xy[2 * i + 1];
-            int side = row_side(x, y, lo, hi);
-            if (side == 2) {
-                pen_down = 0;
-                continue;
-            }
-            if (side != 0 && pen_down && i + 1 < b &&
-                row_side(xy[2 * i - 2], xy[2 * i - 1], lo, hi) == side &&
-                row_side(xy[2 * i + 2], xy[2 * i + 3], lo, hi) == side)
-                continue;   /* within a run on one side: its ends are kept */
-            if (pen_down)
-                cairo_line_to(cr, x, y);
-            else
-                cairo_move_to(cr, x, y);
-            pen_down = 1;
-        }
-        if (p->is_polygon && pen_down)
-            cairo_close_path(cr);
-    }
-}
-
 /* Into @lo and @hi (user units), the device rows @within[1] to @within[3]
  * widened by what a line @line wide (user units, 0 for none) drawn with
  * @cr's join reaches past its points, and 2 pixels; 0 when @cr's matrix
@@ -844,7 +797,7 @@ trimmed_rows(cairo_t *cr, const int *within, double line, double *lo, double *hi
  * side's colour while the change is only claimed, its lines from @hatch[i],
  * the area's extents on the map (hatch_extents). With @within (device
  * pixels), only its rows are drawn (the clip's): the areas' points far
- * from them are left out (trace_path_rows). */
+ * from them are left out (cm_trace_path_rows). */
 static void
 draw_areas(cairo_t *cr, const cm_scene *sc, const double (*hatch)[4], const int (*box)[4],
            const int *within)
@@ -856,7 +809,7 @@ draw_areas(cairo_t *cr, const cm_scene *sc, const double (*hatch)[4], const int 
             continue;
         cairo_new_path(cr);
         if (within && !a->is_contested && trimmed_rows(cr, within, line, &lo, &hi))
-            trace_path_rows(cr, CM_SCENE_AREA_PATH(sc, a), lo, hi);
+            cm_trace_path_rows(cr, CM_SCENE_AREA_PATH(sc, a), lo, hi);
         else
             cm_trace_path(cr, CM_SCENE_AREA_PATH(sc, a));
         cairo_set_fill_rule(cr, CAIRO_FILL_RULE_EVEN_ODD);

@@ -15,19 +15,43 @@
 #define M_PI 3.14159265358979323846
 #endif
 
-/* Adds the outline of @p (every part; gaps at non-finite points) to @cr's
- * current path. */
-static inline void
-cm_trace_path(cairo_t *cr, const cm_scene_path *p)
+/* Where point (@x, @y) of a path lies against rows @lo to @hi (user units):
+ * -1 above them, 1 below, 0 among them; 2 not a point (a gap). */
+static inline int
+cm_row_side(double x, double y, double lo, double hi)
 {
+    return !isfinite(x) || !isfinite(y) ? 2 : y < lo ? -1 : y > hi ? 1 : 0;
+}
+
+/* Adds the outline of @p (every part; gaps at non-finite points) to @cr's
+ * current path, but with each run of points on one side of rows @lo to @hi
+ * (user units) cut to its first and last point. What cairo makes of rows
+ * @lo to @hi is unchanged: a scan line there meets only edges with an end
+ * there or ends on both sides, and those are all kept; the chord that
+ * replaces a run lies on the run's side, as the run does. For a stroke, @lo
+ * and @hi must be the rows drawn widened by what a segment's or join's pen
+ * reaches past its points (draw.c's trimmed_rows); not for a dashed stroke,
+ * whose dashes fall by the length before them. A band of a slice drawn
+ * again (draw.c's paint_areas) meets a short stretch of a long front: cairo
+ * walked, and stroked, all of its points for each band. */
+static inline void
+cm_trace_path_rows(cairo_t *cr, const cm_scene_path *p, double lo, double hi)
+{
+    const double *xy = p->xy;
     for (size_t k = 0; k < p->n_parts; k++) {
+        size_t a = p->part_start[k], b = p->part_start[k + 1];
         int pen_down = 0;
-        for (size_t i = p->part_start[k]; i < p->part_start[k + 1]; i++) {
-            double x = p->xy[2 * i], y = p->xy[2 * i + 1];
-            if (!isfinite(x) || !isfinite(y)) {
+        for (size_t i = a; i < b; i++) {
+            double x = xy[2 * i], y = xy[2 * i + 1];
+            int side = cm_row_side(x, y, lo, hi);
+            if (side == 2) {
                 pen_down = 0;
                 continue;
             }
+            if (side != 0 && pen_down && i + 1 < b &&
+                cm_row_side(xy[2 * i - 2], xy[2 * i - 1], lo, hi) == side &&
+                cm_row_side(xy[2 * i + 2], xy[2 * i + 3], lo, hi) == side)
+                continue;   /* within a run on one side: its ends are kept */
             if (pen_down)
                 cairo_line_to(cr, x, y);
             else
@@ -37,6 +61,14 @@ cm_trace_path(cairo_t *cr, const cm_scene_path *p)
         if (p->is_polygon && pen_down)
             cairo_close_path(cr);
     }
+}
+
+/* Adds the outline of @p (every part; gaps at non-finite points) to @cr's
+ * current path: all of it, every point among unbounded rows. */
+static inline void
+cm_trace_path(cairo_t *cr, const cm_scene_path *p)
+{
+    cm_trace_path_rows(cr, p, -HUGE_VAL, HUGE_VAL);
 }
 
 static inline void

@@ -3,6 +3,8 @@
 #include "geo/rings.h"
 
 #include "common/grow.h"
+#include "common/minmax.h"
+#include "common/mix64.h"
 
 #include <geodesic.h>
 #include <math.h>
@@ -44,19 +46,6 @@ long_edge(const double *p, const double *q, int *steps)
     return 1;
 }
 
-/* fmin(@acc, @b) and fmax(@acc, @b) where @acc is not NaN (a running least
- * or greatest, begun with a number): one instruction each. */
-static inline double
-min_acc(double acc, double b)
-{
-    return b < acc ? b : acc;
-}
-
-static inline double
-max_acc(double acc, double b)
-{
-    return b > acc ? b : acc;
-}
 
 /* @v clamped to [-1, 1], as fmax(-1, fmin(1, @v)) (NaN gives 1). */
 static inline double
@@ -175,14 +164,8 @@ edge_hash(const double *p, const double *q)
     uint64_t v[4];
     memcpy(v, p, 2 * sizeof(double));
     memcpy(v + 2, q, 2 * sizeof(double));
-    uint64_t h = v[0] * 0x9E3779B97F4A7C15u ^ v[1] * 0xC2B2AE3D27D4EB4Fu ^
-                 v[2] * 0x165667B19E3779F9u ^ v[3] * 0xD6E8FEB86659FD93u;
-    h ^= h >> 31;
-    h *= 0xBF58476D1CE4E5B9u;
-    h ^= h >> 29;
-    h *= 0x94D049BB133111EBu;
-    h ^= h >> 32;
-    return h;
+    return cm_mix64(v[0] * 0x9E3779B97F4A7C15u ^ v[1] * 0xC2B2AE3D27D4EB4Fu ^
+                    v[2] * 0x165667B19E3779F9u ^ v[3] * 0xD6E8FEB86659FD93u);
 }
 
 static cm_area_edge *
@@ -245,13 +228,13 @@ cm_area_ring_m2(const double *xy, size_t n, cm_area_memo *memo)
         int steps;
         if (long_edge(&xy[2 * i], &xy[2 * j], &steps))
             extra += (size_t)steps - 1;
-        lat_lo = min_acc(lat_lo, xy[2 * i + 1]);
-        lat_hi = max_acc(lat_hi, xy[2 * i + 1]);
+        lat_lo = cm_min_acc(lat_lo, xy[2 * i + 1]);
+        lat_hi = cm_max_acc(lat_hi, xy[2 * i + 1]);
         double off = xy[2 * i] - xy[0];
         if (!(fabs(off) < 180))
             off = remainder(off, 360);
-        west = min_acc(west, off);
-        east = max_acc(east, off);
+        west = cm_min_acc(west, off);
+        east = cm_max_acc(east, off);
     }
     double lon0 = xy[0] + (west + east) / 2, lat0 = (lat_lo + lat_hi) / 2, span = east - west;
     int wide = lat_hi - lat_lo > 30 || span > 30 || extra > 1000000;

@@ -8,6 +8,7 @@
  * their union, the others are its boundary. */
 #include "geo/coverage.h"
 #include "common/grow.h"
+#include "common/mix64.h"
 
 #include <math.h>
 #include <stdint.h>
@@ -30,23 +31,13 @@ typedef struct cover {
 } cover;
 
 static uint64_t
-mix(uint64_t h)
-{
-    h ^= h >> 33;
-    h *= 0xff51afd7ed558ccdu;
-    h ^= h >> 33;
-    h *= 0xc4ceb9fe1a85ec53u;
-    return h ^ (h >> 33);
-}
-
-static uint64_t
 point_hash(const double p[2])
 {
     uint64_t a, b;
     double x = p[0] + 0.0, y = p[1] + 0.0;   /* -0 as 0 */
     memcpy(&a, &x, sizeof a);
     memcpy(&b, &y, sizeof b);
-    return mix(a * 0x9E3779B97F4A7C15u ^ b * 0xC2B2AE3D27D4EB4Fu);
+    return cm_mix64(a * 0x9E3779B97F4A7C15u ^ b * 0xC2B2AE3D27D4EB4Fu);
 }
 
 /* An undirected edge's hash: the same both ways round. */

@@ -10,6 +10,8 @@
  * are drawn simplified to the map's scale (each once per map: a layer of a
  * million vertices has far more than the map has pixels) and measured at full
  * resolution, so that the km² are the layer's. */
+#include "common/minmax.h"
+#include "common/mix64.h"
 #include "geo/area.h"
 #include "geo/geos.h"
 #include "geo/rings.h"
@@ -259,19 +261,6 @@ max2(double a, double b)
     return b > a || a != a ? b : a;
 }
 
-/* fmin(@acc, @b) and fmax(@acc, @b) where @acc is not NaN (a running least
- * or greatest, begun with a number): one instruction each. */
-static inline double
-min_acc(double acc, double b)
-{
-    return b < acc ? b : acc;
-}
-
-static inline double
-max_acc(double acc, double b)
-{
-    return b > acc ? b : acc;
-}
 
 static uint64_t point_bits(const double *p);
 
@@ -617,23 +606,12 @@ project_chunk(layout *L, double *xy, size_t n)
 /* ---- pieces simplified once ---- */
 
 static uint64_t
-mix64(uint64_t h)
-{
-    h ^= h >> 31;
-    h *= 0xBF58476D1CE4E5B9u;
-    h ^= h >> 29;
-    h *= 0x94D049BB133111EBu;
-    h ^= h >> 32;
-    return h;
-}
-
-static uint64_t
 point_bits(const double *p)
 {
     uint64_t x, y;
     memcpy(&x, &p[0], sizeof x);
     memcpy(&y, &p[1], sizeof y);
-    return mix64(x ^ mix64(y));
+    return cm_mix64(x ^ cm_mix64(y));
 }
 
 /* Ring @ring's index of piece point @j (cached_piece). */
@@ -648,10 +626,10 @@ piece_index(size_t m, size_t base, size_t len, int reverse, size_t j)
 static uint64_t
 piece_hash(const double *ring, size_t m, size_t base, size_t len, int reverse)
 {
-    uint64_t h = mix64(len);
-    h = mix64(h ^ point_bits(ring + 2 * piece_index(m, base, len, reverse, 0)));
-    h = mix64(h ^ point_bits(ring + 2 * piece_index(m, base, len, reverse, len / 2)));
-    h = mix64(h ^ point_bits(ring + 2 * piece_index(m, base, len, reverse, len - 1)));
+    uint64_t h = cm_mix64(len);
+    h = cm_mix64(h ^ point_bits(ring + 2 * piece_index(m, base, len, reverse, 0)));
+    h = cm_mix64(h ^ point_bits(ring + 2 * piece_index(m, base, len, reverse, len / 2)));
+    h = cm_mix64(h ^ point_bits(ring + 2 * piece_index(m, base, len, reverse, len - 1)));
     return h | 1;
 }
 
@@ -1046,7 +1024,7 @@ edge_hash(const double *p, const double *q)
     uint64_t v[4];
     memcpy(v, p, 2 * sizeof(double));
     memcpy(v + 2, q, 2 * sizeof(double));
-    return mix64(v[0] * 0x9E3779B97F4A7C15u ^ v[1] * 0xC2B2AE3D27D4EB4Fu ^
+    return cm_mix64(v[0] * 0x9E3779B97F4A7C15u ^ v[1] * 0xC2B2AE3D27D4EB4Fu ^
                  v[2] * 0x165667B19E3779F9u ^ v[3] * 0xD6E8FEB86659FD93u);
 }
 
@@ -1143,10 +1121,10 @@ edges_box(const oedge *e, size_t n, wrect *r)
 {
     *r = (wrect){ HUGE_VAL, HUGE_VAL, -HUGE_VAL, -HUGE_VAL };
     for (size_t i = 0; i < n; i++) {
-        r->x0 = min_acc(min_acc(r->x0, e[i].p[0]), e[i].q[0]);
-        r->y0 = min_acc(min_acc(r->y0, e[i].p[1]), e[i].q[1]);
-        r->x1 = max_acc(max_acc(r->x1, e[i].p[0]), e[i].q[0]);
-        r->y1 = max_acc(max_acc(r->y1, e[i].p[1]), e[i].q[1]);
+        r->x0 = cm_min_acc(cm_min_acc(r->x0, e[i].p[0]), e[i].q[0]);
+        r->y0 = cm_min_acc(cm_min_acc(r->y0, e[i].p[1]), e[i].q[1]);
+        r->x1 = cm_max_acc(cm_max_acc(r->x1, e[i].p[0]), e[i].q[0]);
+        r->y1 = cm_max_acc(cm_max_acc(r->y1, e[i].p[1]), e[i].q[1]);
     }
     return n > 0;
 }

@@ -20,17 +20,11 @@
 command -v ogr2ogr >/dev/null || { echo "control_local: ogr2ogr (gdal-bin) is missing"; exit 77; }
 example="$src/examples/karabakh-2020-10-09.json"
 
-python3 - <<'PY' || fail "could not write the layer"
-import json
+python3 - "$src/tests/e2e" <<'PY' || fail "could not write the layer"
+import json, sys
+sys.path.insert(0, sys.argv[1])
+from dense_line import line   # a point every 0.01 degree
 W, E, S, N = 46.4, 47.8, 39.2, 40.2
-def line(pts):
-    # the corners and the points between them every 0.01 degree (the last left out)
-    out = []
-    for a, b in zip(pts, pts[1:]):
-        n = max(1, round(max(abs(b[0] - a[0]), abs(b[1] - a[1])) / 0.01))
-        out += [[round(a[0] + (b[0] - a[0]) * k / n, 7), round(a[1] + (b[1] - a[1]) * k / n, 7)]
-                for k in range(n)]
-    return out
 def front(south, north):
     # south to north along 47.0, out to 47.1 between 39.3 and 39.4 when @south,
     # and to 46.9 between 39.9 and 40.0 when @north

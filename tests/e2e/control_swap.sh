@@ -24,15 +24,10 @@ del d["initial_control"]
 json.dump(d, open("plain.json", "w"), ensure_ascii=False)
 PY
 
-python3 - <<'PY' || fail "could not write the layers"
-import json
-def line(pts):
-    out = []
-    for a, b in zip(pts, pts[1:]):
-        n = max(1, round(max(abs(b[0] - a[0]), abs(b[1] - a[1])) / 0.01))
-        out += [[round(a[0] + (b[0] - a[0]) * k / n, 7), round(a[1] + (b[1] - a[1]) * k / n, 7)]
-                for k in range(n)]
-    return out
+python3 - "$src/tests/e2e" <<'PY' || fail "could not write the layers"
+import json, sys
+sys.path.insert(0, sys.argv[1])
+from dense_line import line   # a point every 0.01 degree
 def cell(w, e, s, n):
     r = line([[w, s], [e, s], [e, n], [w, n], [w, s]])
     return r + [r[0]]
