@@ -157,23 +157,12 @@ cm_area_memo_clear(cm_area_memo *m)
     memset(m, 0, sizeof(*m));
 }
 
-/* A hash of the edge from @p to @q, bit for bit. */
-static uint64_t
-edge_hash(const double *p, const double *q)
-{
-    uint64_t v[4];
-    memcpy(v, p, 2 * sizeof(double));
-    memcpy(v + 2, q, 2 * sizeof(double));
-    return cm_mix64(v[0] * 0x9E3779B97F4A7C15u ^ v[1] * 0xC2B2AE3D27D4EB4Fu ^
-                    v[2] * 0x165667B19E3779F9u ^ v[3] * 0xD6E8FEB86659FD93u);
-}
-
 static cm_area_edge *
 dense_find(const cm_area_memo *m, const double *p, const double *q)
 {
     if (!m || !m->cap)
         return NULL;
-    for (size_t i = (size_t)edge_hash(p, q) & (m->cap - 1);; i = (i + 1) & (m->cap - 1)) {
+    for (size_t i = (size_t)cm_edge_hash(p, q) & (m->cap - 1);; i = (i + 1) & (m->cap - 1)) {
         cm_area_edge *e = &m->slot[i];
         if (!e->steps || (memcmp(e->p, p, sizeof e->p) == 0 && memcmp(e->q, q, sizeof e->q) == 0))
             return e;
@@ -192,7 +181,7 @@ dense_note(cm_area_memo *m, const double *p, const double *q, int steps, const d
             return;
         for (size_t i = 0; i < m->cap; i++)
             if (m->slot[i].steps) {
-                size_t k = (size_t)edge_hash(m->slot[i].p, m->slot[i].q) & (cap - 1);
+                size_t k = (size_t)cm_edge_hash(m->slot[i].p, m->slot[i].q) & (cap - 1);
                 while (slot[k].steps)
                     k = (k + 1) & (cap - 1);
                 slot[k] = m->slot[i];

@@ -258,9 +258,6 @@ legend_lines(legend *lg)
     }
 }
 
-/* On a small map the rows go in two columns, so the legend stays low and
- * leaves the map's middle to the story. Each row is one marker and one label,
- * made in the same order. */
 /* The width of the "New at" box of a landscape map, frame included
  * (layout_latest() makes it). */
 static double
@@ -276,30 +273,32 @@ latest_room(const layout *L)
     return L->b->map_rect[2] - 2 * L->st->margin_px - latest_box_w(L, 1) - 8;
 }
 
-/* Whether legend_columns() would fit beside the "New at" box. */
-static int
-legend_columns_fit(layout *L, const legend *lg)
+/* legend_columns()'s box width for @lg's rows, its rows a column in
+ * *@per_col and a column's width in *@col_w (the entries whose labels were
+ * added: all, unless out of memory). */
+static double
+columns_width(const layout *L, const legend *lg, size_t *per_col, double *col_w)
 {
-    size_t n = lg->n_rows, per_col = (n + 1) / 2;
-    double col_w = 0;
+    size_t n = lg->n_rows;
+    *per_col = n > 1 ? (n + 1) / 2 : 1;
+    *col_w = 0;
     for (size_t i = 0; i < n && lg->first_label + i < L->sc->n_labels; i++)
-        col_w = fmax(col_w, L->sc->labels[lg->first_label + i].w);
-    col_w += lg->sw + 6 + 10;
-    double w = lg->pad * 2 + col_w * (double)(n > per_col && per_col ? 2 : 1) - 10;
-    return w <= latest_room(L);
+        *col_w = fmax(*col_w, L->sc->labels[lg->first_label + i].w);
+    *col_w += lg->sw + 6 + 10;
+    return lg->pad * 2 + *col_w * (double)(n > *per_col ? (n + *per_col - 1) / *per_col : 1) -
+           10;
 }
 
+/* On a small map the rows go in two columns, so the legend stays low and
+ * leaves the map's middle to the story. Each row is one marker and one label,
+ * made in the same order. */
 static void
 legend_columns(layout *L, legend *lg, size_t first_marker, double *w, double *h)
 {
-    size_t n = lg->n_rows, per_col = (n + 1) / 2;
-    double col_w = 0;
-    for (size_t i = 0; i < n; i++)
-        col_w = fmax(col_w, L->sc->labels[lg->first_label + i].w);
-    col_w += lg->sw + 6 + 10;
-    if (per_col == 0)
-        per_col = 1;
-    for (size_t i = 0; i < n; i++) {
+    size_t per_col;
+    double col_w;
+    *w = columns_width(L, lg, &per_col, &col_w);
+    for (size_t i = 0; i < lg->n_rows; i++) {
         size_t col = i / per_col;
         double dx = col_w * (double)col, dy = -lg->row * (double)(per_col * col);
         L->sc->labels[lg->first_label + i].x += dx;
@@ -307,7 +306,6 @@ legend_columns(layout *L, legend *lg, size_t first_marker, double *w, double *h)
         L->sc->markers[first_marker + i].x += dx;
         L->sc->markers[first_marker + i].y += dy;
     }
-    *w = lg->pad * 2 + col_w * (double)(n > per_col ? (n + per_col - 1) / per_col : 1) - 10;
     *h = lg->pad * 2 + lg->row * (double)per_col;
 }
 
@@ -550,7 +548,8 @@ legend_rows(layout *L, legend *lg, const present *p, double *w, double *h)
             legend_lines(lg);
         if (f.portrait)   /* below the map, as many columns as its width takes */
             legend_grid(L, lg, first_marker, 6, L->b->width_px - 2 * lg->x0, w, h);
-        else if (!legend_columns_fit(L, lg))   /* beside the box: as fits there */
+        else if (columns_width(L, lg, &(size_t){ 0 }, &(double){ 0 }) > latest_room(L))
+            /* beside the box: as fits there */
             legend_grid(L, lg, first_marker, 2, latest_room(L), w, h);
         else
             legend_columns(L, lg, first_marker, w, h);

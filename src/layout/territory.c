@@ -1018,16 +1018,6 @@ area_edges(GEOSContextHandle_t ctx, const GEOSGeometry *g, oedge **e, size_t *n,
     return 1;
 }
 
-static uint64_t
-edge_hash(const double *p, const double *q)
-{
-    uint64_t v[4];
-    memcpy(v, p, 2 * sizeof(double));
-    memcpy(v + 2, q, 2 * sizeof(double));
-    return cm_mix64(v[0] * 0x9E3779B97F4A7C15u ^ v[1] * 0xC2B2AE3D27D4EB4Fu ^
-                 v[2] * 0x165667B19E3779F9u ^ v[3] * 0xD6E8FEB86659FD93u);
-}
-
 /* Marks the edges of @a (@na) and @b (@nb) that the other has the other way
  * round: the two areas lie on either side of them; gives the table of @a's
  * edges by their ends to *@keep (*@cap slots, edge_set) when @keep is not
@@ -1043,13 +1033,13 @@ mark_shared(oedge *a, size_t na, oedge *b, size_t nb, size_t **keep, size_t *kee
         return 0;
     memset(slot, 0, cap * sizeof(*slot));
     for (size_t i = 0; i < na; i++) {
-        size_t h = (size_t)edge_hash(a[i].p, a[i].q) & (cap - 1);
+        size_t h = (size_t)cm_edge_hash(a[i].p, a[i].q) & (cap - 1);
         while (slot[h])
             h = (h + 1) & (cap - 1);
         slot[h] = i + 1;
     }
     for (size_t j = 0; j < nb; j++)
-        for (size_t h = (size_t)edge_hash(b[j].q, b[j].p) & (cap - 1); slot[h];
+        for (size_t h = (size_t)cm_edge_hash(b[j].q, b[j].p) & (cap - 1); slot[h];
              h = (h + 1) & (cap - 1)) {
             oedge *x = &a[slot[h] - 1];
             if (!x->shared && memcmp(x->p, b[j].q, sizeof x->p) == 0 &&
@@ -1609,7 +1599,7 @@ same_ground(const oedge *e1, size_t n1, const oedge *e0, size_t n0)
         long sign = i < n1 ? 1 : -1;
         int fwd = lesser(e->p, e->q);
         const double *lo = fwd ? e->p : e->q, *hi = fwd ? e->q : e->p;
-        size_t k = (size_t)edge_hash(lo, hi) & (hcap - 1);
+        size_t k = (size_t)cm_edge_hash(lo, hi) & (hcap - 1);
         while (used[k] && (memcmp(h[k].lo, lo, sizeof h[k].lo) != 0 ||
                            memcmp(h[k].hi, hi, sizeof h[k].hi) != 0))
             k = (k + 1) & (hcap - 1);
@@ -1670,7 +1660,7 @@ edge_set_make(edge_set *s, const oedge *e, size_t n)
     if (!(s->slot = calloc(s->cap, sizeof(*s->slot))))
         return 0;
     for (size_t i = 0; i < n; i++) {
-        size_t h = (size_t)edge_hash(e[i].p, e[i].q) & (s->cap - 1);
+        size_t h = (size_t)cm_edge_hash(e[i].p, e[i].q) & (s->cap - 1);
         while (s->slot[h])
             h = (h + 1) & (s->cap - 1);
         s->slot[h] = i + 1;
@@ -1681,7 +1671,7 @@ edge_set_make(edge_set *s, const oedge *e, size_t n)
 static int
 edge_set_has(const edge_set *s, const double *p, const double *q)
 {
-    for (size_t h = (size_t)edge_hash(p, q) & (s->cap - 1); s->slot[h];
+    for (size_t h = (size_t)cm_edge_hash(p, q) & (s->cap - 1); s->slot[h];
          h = (h + 1) & (s->cap - 1)) {
         const oedge *x = &s->e[s->slot[h] - 1];
         if (memcmp(x->p, p, sizeof x->p) == 0 && memcmp(x->q, q, sizeof x->q) == 0)
@@ -1783,20 +1773,12 @@ split_adds_up(GEOSContextHandle_t ctx, const GEOSGeometry *a1, const GEOSGeometr
     return fabs((g - l) - (h1 - h0)) <= 1e-9 * (h1 + h0);
 }
 
-/* @a1 less @a0 (@e1, @n1: @a1's edges, area_edges()) as a multipolygon,
- * or NULL when it is empty; *@ok 0 when out of memory or GEOS fails. */
+/* Copies of the polygons @polys (@n, borrowed) as one multipolygon, or NULL
+ * when @n is 0; *@ok 0 when out of memory or GEOS fails (then NULL). */
 static GEOSGeometry *
-difference_polygons(GEOSContextHandle_t ctx, const GEOSGeometry *a1, oedge *e1, size_t n1,
-                    const GEOSGeometry *a0, int *ok)
+multipolygon_of(GEOSContextHandle_t ctx, const GEOSGeometry *const *polys, size_t n, int *ok)
 {
-    for (size_t i = 0; i < n1; i++)
-        e1[i].shared = 0;   /* difference_by_window marks them anew */
-    GEOSGeometry *d = *ok ? difference_by_window(ctx, a1, e1, n1, a0, GEOSDifference_r) : NULL;
-    GEOSGeometry *out = NULL;
-    const GEOSGeometry **polys = NULL;
-    size_t n = 0, cap = 0;
-    *ok = d && polygons_of(ctx, d, &polys, &n, &cap);
-    GEOSGeometry **own = *ok && n ? calloc(n, sizeof(*own)) : NULL;
+    GEOSGeometry *out = NULL, **own = *ok && n ? calloc(n, sizeof(*own)) : NULL;
     *ok = *ok && (!n || own);
     size_t k = 0;
     for (; *ok && k < n; k++)
@@ -1809,6 +1791,22 @@ difference_polygons(GEOSContextHandle_t ctx, const GEOSGeometry *a1, oedge *e1, 
         if (own[i])
             GEOSGeom_destroy_r(ctx, own[i]);
     free(own);
+    return out;
+}
+
+/* @a1 less @a0 (@e1, @n1: @a1's edges, area_edges()) as a multipolygon,
+ * or NULL when it is empty; *@ok 0 when out of memory or GEOS fails. */
+static GEOSGeometry *
+difference_polygons(GEOSContextHandle_t ctx, const GEOSGeometry *a1, oedge *e1, size_t n1,
+                    const GEOSGeometry *a0, int *ok)
+{
+    for (size_t i = 0; i < n1; i++)
+        e1[i].shared = 0;   /* difference_by_window marks them anew */
+    GEOSGeometry *d = *ok ? difference_by_window(ctx, a1, e1, n1, a0, GEOSDifference_r) : NULL;
+    const GEOSGeometry **polys = NULL;
+    size_t n = 0, cap = 0;
+    *ok = d && polygons_of(ctx, d, &polys, &n, &cap);
+    GEOSGeometry *out = multipolygon_of(ctx, polys, n, ok);
     free(polys);
     if (d)
         GEOSGeom_destroy_r(ctx, d);
@@ -1837,7 +1835,7 @@ split_change(GEOSContextHandle_t ctx, const GEOSGeometry *a1, const GEOSGeometry
                           ? difference_by_window(ctx, a1, e1, n_e1, a0, GEOSSymDifference_r)
                           : NULL;
     const GEOSPreparedGeometry *now = NULL;   /* made when a piece needs it */
-    GEOSGeometry **part[2] = { NULL, NULL };
+    const GEOSGeometry **part[2] = { NULL, NULL };   /* borrowed from @d */
     size_t n_part[2] = { 0, 0 }, cap_part[2] = { 0, 0 };
     edge_set in = { NULL, 0, NULL, 0 };
     int ok = d != NULL, have_in = ok && edges;
@@ -1861,26 +1859,12 @@ split_change(GEOSContextHandle_t ctx, const GEOSGeometry *a1, const GEOSGeometry
                 GEOSGeom_destroy_r(ctx, pt);
         }
         int k = is_in == 1 ? 0 : 1;
-        GEOSGeometry *c = is_in < 2 ? GEOSGeom_clone_r(ctx, poly) : NULL;
-        ok = c && CM_GROW(part[k], n_part[k], cap_part[k]);
+        ok = is_in < 2 && CM_GROW(part[k], n_part[k], cap_part[k]);
         if (ok)
-            part[k][n_part[k]++] = c;
-        else if (c)
-            GEOSGeom_destroy_r(ctx, c);
+            part[k][n_part[k]++] = poly;
     }
     for (int k = 0; k < 2; k++) {
-        gain[k] = NULL;
-        if (ok && n_part[k]) {
-            gain[k] = GEOSGeom_createCollection_r(ctx, GEOS_MULTIPOLYGON, part[k],
-                                                  (unsigned)n_part[k]);
-            ok = gain[k] != NULL;
-            if (ok)
-                n_part[k] = 0;
-        }
-    }
-    for (int k = 0; k < 2; k++) {
-        for (size_t i = 0; i < n_part[k]; i++)
-            GEOSGeom_destroy_r(ctx, part[k][i]);
+        gain[k] = multipolygon_of(ctx, part[k], n_part[k], &ok);
         free(part[k]);
     }
     if (ok && !split_adds_up(ctx, a1, a0, gain)) {
