@@ -13,6 +13,7 @@
 #include "common/minmax.h"
 #include "common/mix64.h"
 #include "geo/area.h"
+#include "geo/coverage.h"
 #include "geo/geos.h"
 #include "geo/rings.h"
 #include "layout/layout.h"
@@ -1838,6 +1839,41 @@ difference_polygons(GEOSContextHandle_t ctx, const GEOSGeometry *a1, oedge *e1, 
     return out;
 }
 
+/* What changed hands between @a0 (before) and @a1 (now) made from the
+ * edges only one of them has (cm_coverage_change): @e1 (@n1), @a1's edges,
+ * and @e0 (@n0), @a0's turned round, marked (edges_turned_marked()). 1 with
+ * @gain made when that makes it and it adds up (split_adds_up); else 0, with
+ * @gain NULL. */
+static int
+change_by_edges(GEOSContextHandle_t ctx, const GEOSGeometry *a1, const GEOSGeometry *a0,
+                const oedge *e1, size_t n1, const oedge *e0, size_t n0, GEOSGeometry *gain[2])
+{
+    size_t n = 0;
+    for (size_t i = 0; i < n1 + n0; i++)
+        n += !(i < n1 ? e1[i] : e0[i - n1]).shared;
+    double(*m)[4] = malloc((n ? n : 1) * sizeof(*m));
+    gain[0] = gain[1] = NULL;
+    if (!m)
+        return 0;
+    n = 0;
+    for (size_t i = 0; i < n1 + n0; i++) {
+        const oedge *e = i < n1 ? &e1[i] : &e0[i - n1];
+        if (!e->shared)
+            memcpy(m[n++], (const double[4]){ e->p[0], e->p[1], e->q[0], e->q[1] },
+                   sizeof(m[0]));
+    }
+    int made = cm_coverage_change(ctx, (const double(*)[4])m, n, gain);
+    free(m);
+    if (made && split_adds_up(ctx, a1, a0, gain))
+        return 1;
+    for (int k = 0; k < 2; k++)
+        if (gain[k]) {
+            GEOSGeom_destroy_r(ctx, gain[k]);
+            gain[k] = NULL;
+        }
+    return 0;
+}
+
 /* Whether a border of the change has what is held now on one side and what
  * was held before on the other (two adjacent districts, one taken, one given
  * up): an edge that @e1 (@a1's edges, their table by their ends @slot, @cap
@@ -1870,11 +1906,12 @@ held_both_ways(const oedge *e1, const size_t *slot, size_t cap, const oedge *e0,
  * of both has what is held now on one side and what was held before on the
  * other (two adjacent districts, one taken, one given up), GEOS dissolves
  * it. When the split does not add up (split_adds_up), the two are GEOS's
- * differences instead; and so they are from the start when such a border
- * is seen in the edges (held_both_ways): the symmetric difference would be
- * made for nothing (bench/control's 50 cells, two changing hands in each
- * version: 355 M of the job's 2,783 M instructions). 0 when out of memory
- * or GEOS fails (then both NULL). */
+ * differences instead. When such a border is seen in the edges
+ * (held_both_ways), the symmetric difference is not made (it was 355 M of
+ * the 2,783 M instructions of bench/control's 50 cells, two changing hands
+ * in each version): the change is made from the edges only one state has
+ * (change_by_edges), else by the two differences. 0 when out of memory or
+ * GEOS fails (then both NULL). */
 static int
 split_change(GEOSContextHandle_t ctx, const GEOSGeometry *a1, const GEOSGeometry *a0,
              const edge_set *edges, GEOSGeometry *gain[2])
@@ -1885,7 +1922,17 @@ split_change(GEOSContextHandle_t ctx, const GEOSGeometry *a1, const GEOSGeometry
     int ok = area_edges(ctx, a1, &e1, &n_e1, &cap_e1, &buf, &cap_buf) &&
              edges_turned_marked(ctx, e1, n_e1, a0, &e0, &n_e0, &cap_e0, &buf, &cap_buf, &slot,
                                  &cap_slot);
-    int swap = ok && held_both_ways(e1, slot, cap_slot, e0, n_e0);
+    size_t n_rest = 0;   /* edges only one has: when most, the change is the overlay's */
+    for (size_t i = 0; ok && i < n_e1 + n_e0; i++)
+        n_rest += !(i < n_e1 ? e1[i] : e0[i - n_e1]).shared;
+    int swap = ok && 2 * n_rest <= n_e1 + n_e0 && held_both_ways(e1, slot, cap_slot, e0, n_e0);
+    if (swap && change_by_edges(ctx, a1, a0, e1, n_e1, e0, n_e0, gain)) {
+        free(slot);
+        free(e0);
+        free(e1);
+        free(buf);
+        return 1;
+    }
     GEOSGeometry *d = ok && !swap ? difference_marked(ctx, a1, e1, n_e1, a0, e0, n_e0,
                                                       GEOSSymDifference_r)
                                   : NULL;

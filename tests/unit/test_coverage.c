@@ -2,11 +2,17 @@
  * meet vertex to vertex are united without their inner borders, with their
  * holes, apart where they only touch at a corner; anything that is not such
  * a coverage (overlapping, nested, duplicated, meeting at a vertex one of
- * them lacks) is refused, for GEOS's union to do. */
+ * them lacks) is refused, for GEOS's union to do. And what changed hands
+ * between two states, from the edges only one has: a district taken beside
+ * one given up, a gain with a hole, a loss inside a gain's hole, a loss
+ * with a hole, cells meeting at a corner; borders that cross between
+ * vertices are refused. */
 #include "check.h"
 #include "geo/coverage.h"
 
+#include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 static GEOSContextHandle_t ctx;
 
@@ -66,6 +72,110 @@ unite(GEOSGeometry **g, size_t n, int *polys, int *holes, double *area)
     GEOSArea_r(ctx, u, area);
     GEOSGeom_destroy_r(ctx, u);
     return 1;
+}
+
+/* ---- what changed hands ---- */
+
+enum { MAX_EDGES = 4096 };
+static double edges[MAX_EDGES][4];
+static size_t n_edges;
+
+/* Adds the square [x0, x1] x [y0, y1]'s edges, a point every @step, with
+ * the square on their left (held now), or on their right when @before. */
+static void
+square(double x0, double y0, double x1, double y1, double step, int before)
+{
+    double c[5][2] = { { x0, y0 }, { x1, y0 }, { x1, y1 }, { x0, y1 }, { x0, y0 } };
+    for (int k = 0; k < 4; k++) {
+        int m = (int)(fmax(fabs(c[k + 1][0] - c[k][0]), fabs(c[k + 1][1] - c[k][1])) / step + 0.5);
+        for (int j = 0; j < m && n_edges < MAX_EDGES; j++) {
+            double p[2] = { c[k][0] + (c[k + 1][0] - c[k][0]) * j / m,
+                            c[k][1] + (c[k + 1][1] - c[k][1]) * j / m };
+            double q[2] = { c[k][0] + (c[k + 1][0] - c[k][0]) * (j + 1) / m,
+                            c[k][1] + (c[k + 1][1] - c[k][1]) * (j + 1) / m };
+            double *e = edges[n_edges++];
+            e[0] = before ? q[0] : p[0];
+            e[1] = before ? q[1] : p[1];
+            e[2] = before ? p[0] : q[0];
+            e[3] = before ? p[1] : q[1];
+        }
+    }
+}
+
+/* Takes out the pairs of edges the other way round of each other: borders
+ * inside what is held, and edges both states have (territory.c gives
+ * cm_coverage_change only the others). */
+static void
+cancel_twins(void)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < n_edges; i++) {
+        size_t j = 0;
+        for (; j < k; j++)
+            if (edges[j][0] == edges[i][2] && edges[j][1] == edges[i][3] &&
+                edges[j][2] == edges[i][0] && edges[j][3] == edges[i][1])
+                break;
+        if (j < k)
+            memcpy(edges[j], edges[--k], sizeof(edges[0]));   /* both out */
+        else
+            memcpy(edges[k++], edges[i], sizeof(edges[0]));
+    }
+    n_edges = k;
+}
+
+/* What was gained and lost (their polygons, holes and areas, when not
+ * NULL) from the edges added since the last call; 0 when refused. */
+static int
+change(int polys[2], int holes[2], double area[2])
+{
+    GEOSGeometry *gain[2];
+    cancel_twins();
+    int made = cm_coverage_change(ctx, (const double(*)[4])edges, n_edges, gain);
+    n_edges = 0;
+    if (!made) {
+        CHECK(!gain[0] && !gain[1]);
+        return 0;
+    }
+    for (int k = 0; k < 2; k++) {
+        int p = 0, h = 0;
+        double a = 0;
+        if (gain[k]) {
+            CHECK_INT(GEOSisValid_r(ctx, gain[k]), 1);
+            p = GEOSGetNumGeometries_r(ctx, gain[k]);
+            for (int i = 0; i < p; i++)
+                h += GEOSGetNumInteriorRings_r(ctx, GEOSGetGeometryN_r(ctx, gain[k], i));
+            GEOSArea_r(ctx, gain[k], &a);
+            GEOSGeom_destroy_r(ctx, gain[k]);
+        }
+        if (polys)
+            polys[k] = p, holes[k] = h, area[k] = a;
+    }
+    return 1;
+}
+
+/* Checks that the edges added since the last call make a gain of @p0
+ * polygons with @h0 holes and area @a0, and a loss of @p1, @h1 and @a1. */
+static void
+changed_as(int line, int p0, int h0, double a0, int p1, int h1, double a1)
+{
+    int p[2] = { -1, -1 }, h[2] = { -1, -1 };
+    double a[2] = { -1, -1 };
+    if (!change(p, h, a) || p[0] != p0 || h[0] != h0 || fabs(a[0] - a0) > 1e-12 ||
+        p[1] != p1 || h[1] != h1 || fabs(a[1] - a1) > 1e-12) {
+        fprintf(stderr, "line %d: gained %d polygons, %d holes, %g; lost %d, %d, %g\n", line,
+                p[0], h[0], a[0], p[1], h[1], a[1]);
+        CHECK(0);
+    }
+}
+
+/* The 3x3 block of cells without its middle, held now or (@before) before. */
+static void
+ring_of_8(int before)
+{
+    for (int i = 0; i < 3; i++)
+        for (int j = 0; j < 3; j++)
+            if (i != 1 || j != 1)
+                square(i, j, i + 1, j + 1, 0.5, before);
 }
 
 int
@@ -149,6 +259,43 @@ main(void)
     CHECK(unite(ring, n, &polys, &holes, &area));
     CHECK_INT(polys, 1);
     CHECK_NEAR(area, 9, 1e-12);
+
+    /* what changed hands: a district taken (1 x 1) beside one given up
+     * (2 x 1) under a strip held throughout; their border comes twice */
+    square(0, 0, 1, 1, 0.25, 0);
+    square(0, 1, 3, 2, 0.25, 0);
+    square(1, 0, 3, 1, 0.25, 1);
+    square(0, 1, 3, 2, 0.25, 1);
+    changed_as(__LINE__, 1, 0, 1, 1, 0, 2);
+    /* a ring of 8 cells taken, its middle not: a gain with a hole */
+    ring_of_8(0);
+    changed_as(__LINE__, 1, 1, 8, 0, 0, 0);
+    /* and a square in the middle given up the while: a loss in its hole */
+    ring_of_8(0);
+    square(1.25, 1.25, 1.75, 1.75, 0.25, 1);
+    changed_as(__LINE__, 1, 1, 8, 1, 0, 0.25);
+    /* the ring of 8 given up: a loss with a hole */
+    ring_of_8(1);
+    changed_as(__LINE__, 0, 0, 0, 1, 1, 8);
+    /* a checkerboard: two cells taken and two given up, all meeting at a corner */
+    square(0, 0, 1, 1, 0.5, 0);
+    square(1, 1, 2, 2, 0.5, 0);
+    square(1, 0, 2, 1, 0.5, 1);
+    square(0, 1, 1, 2, 0.5, 1);
+    changed_as(__LINE__, 2, 0, 2, 2, 0, 2);
+    /* nothing changed */
+    square(0, 0, 1, 1, 0.5, 0);
+    square(0, 0, 1, 1, 0.5, 1);
+    changed_as(__LINE__, 0, 0, 0, 0, 0, 0);
+    /* an area moved so that its old and new outlines cross at vertices of
+     * both: an L-shape gained, another lost */
+    square(0, 0, 2, 1, 0.5, 0);
+    square(1, 0.5, 3, 1.5, 0.5, 1);
+    changed_as(__LINE__, 1, 0, 1.5, 1, 0, 1.5);
+    /* crossing between vertices: refused, for GEOS's overlay */
+    square(0, 0, 2, 1, 0.5, 0);
+    square(1.25, 0.5, 3.25, 1.5, 0.5, 1);
+    CHECK(!change(NULL, NULL, NULL));
 
     GEOS_finish_r(ctx);
     return check_result("test_coverage");
