@@ -264,8 +264,14 @@ join_rings(cover *c, double **pts, size_t *n_pts, size_t *cap_pts, size_t **star
             while (head[h] && !same(c->e[head[h] - 1].p, e->q))
                 h = (h + 1) & (cap - 1);
             double dx = e->q[0] - e->p[0], dy = e->q[1] - e->p[1], best = -HUGE_VAL;
-            size_t pick = SIZE_MAX;
-            for (size_t k = head[h] ? head[h] - 1 : SIZE_MAX; k != SIZE_MAX; k = c->e[k].next) {
+            size_t pick = SIZE_MAX, unused = 0;
+            for (size_t k = head[h] ? head[h] - 1 : SIZE_MAX; k != SIZE_MAX; k = c->e[k].next)
+                if (!c->e[k].used) {
+                    unused++;
+                    pick = k;
+                }
+            for (size_t k = head[h] ? head[h] - 1 : SIZE_MAX; unused > 1 && k != SIZE_MAX;
+                 k = c->e[k].next) {   /* a choice: the turn most to the left */
                 const cedge *o = &c->e[k];
                 if (o->used)
                     continue;
