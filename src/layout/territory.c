@@ -1349,25 +1349,6 @@ polygons_of(GEOSContextHandle_t ctx, const GEOSGeometry *g, const GEOSGeometry *
     return 1;
 }
 
-/* difference_by_window(): the symmetric difference of the areas @a and @b
- * (valid polygons, in degrees), computed only where they differ. An edge that both have the same
- * way round (interior on the same side) is on the boundary of neither's
- * difference from the other, so that boundary is made of the edges that
- * only one of them has. Each ring of it is connected, so it lies in one
- * window: the boxes of those edges, grown by a hair (so that no such edge is
- * on a window's side) and merged where they meet; and so does each polygon
- * of the difference, holes and all (a box holds what its rings enclose).
- * Clipped to a window, the difference is the difference of the areas
- * clipped to it. Consecutive versions of a control layer share most of
- * their edges; GEOS's overlay of all of them, where every edge lies on
- * another, was 95 M instructions a state (bench/control's layer whose
- * versions each move a twentieth of a 5,000-point front). With more windows
- * than OVERLAP_MAX_WINDOWS, one window holds them all. Polygons, or
- * collections of them (polygons_of() lists them); an empty polygon when the
- * areas are the same; NULL when out of memory or GEOS fails. @ea (@na) are
- * @a's edges (area_edges(), none marked shared yet); it marks those @b has.
- * With @op GEOSDifference_r, @a less @b the same way (each of its polygons
- * is in one polygon of the symmetric difference, so in one window). */
 typedef GEOSGeometry *(*overlay_op)(GEOSContextHandle_t, const GEOSGeometry *,
                                     const GEOSGeometry *);
 
@@ -1392,8 +1373,8 @@ edges_turned_marked(GEOSContextHandle_t ctx, oedge *ea, size_t na, const GEOSGeo
     return mark_shared(ea, na, *eb, *nb, keep, keep_cap);
 }
 
-/* difference_by_window() once @a's edges @ea (@na) and @b's turned round,
- * @eb (@nb), are marked (edges_turned_marked()). */
+/* difference_by_window() (below) once @a's edges @ea (@na) and @b's turned
+ * round, @eb (@nb), are marked (edges_turned_marked()). */
 static GEOSGeometry *
 difference_marked(GEOSContextHandle_t ctx, const GEOSGeometry *a, const oedge *ea, size_t na,
                   const GEOSGeometry *b, const oedge *eb, size_t nb, overlay_op op)
@@ -1467,6 +1448,25 @@ difference_marked(GEOSContextHandle_t ctx, const GEOSGeometry *a, const oedge *e
     return d;
 }
 
+/* The symmetric difference of the areas @a and @b (valid polygons, in
+ * degrees), computed only where they differ. An edge that both have the same
+ * way round (interior on the same side) is on the boundary of neither's
+ * difference from the other, so that boundary is made of the edges that
+ * only one of them has. Each ring of it is connected, so it lies in one
+ * window: the boxes of those edges, grown by a hair (so that no such edge is
+ * on a window's side) and merged where they meet; and so does each polygon
+ * of the difference, holes and all (a box holds what its rings enclose).
+ * Clipped to a window, the difference is the difference of the areas
+ * clipped to it. Consecutive versions of a control layer share most of
+ * their edges; GEOS's overlay of all of them, where every edge lies on
+ * another, was 95 M instructions a state (bench/control's layer whose
+ * versions each move a twentieth of a 5,000-point front). With more windows
+ * than OVERLAP_MAX_WINDOWS, one window holds them all. Polygons, or
+ * collections of them (polygons_of() lists them); an empty polygon when the
+ * areas are the same; NULL when out of memory or GEOS fails. @ea (@na) are
+ * @a's edges (area_edges(), none marked shared yet); it marks those @b has.
+ * With @op GEOSDifference_r, @a less @b the same way (each of its polygons
+ * is in one polygon of the symmetric difference, so in one window). */
 static GEOSGeometry *
 difference_by_window(GEOSContextHandle_t ctx, const GEOSGeometry *a, oedge *ea, size_t na,
                      const GEOSGeometry *b, overlay_op op)
