@@ -12,7 +12,9 @@
  * has a district taken on one side and one given up on the other: GEOS's
  * symmetric difference dissolves such a border, and the two one-way
  * differences made instead were 417 M of the 2,577 M instructions of
- * bench/control's layer of 50 cells. */
+ * bench/control's layer of 50 cells. Each edge comes with what it bounds,
+ * and the edges of what was gained, and of what was lost, are joined as a
+ * coverage's are. */
 #include "geo/coverage.h"
 #include "common/grow.h"
 #include "common/mix64.h"
@@ -388,202 +390,59 @@ make_polygons(GEOSContextHandle_t ctx, const double *pts, const size_t *start, s
     return out;
 }
 
-/* The winding number around @p of the rings of @pts (@start, @n_rings; each
- * @area[r] twice its signed area) other than ring @skip: +1 inside each that
- * turns anticlockwise, -1 inside each that turns clockwise. */
+/* The polygons bounded by the edges of one kind (@lost 0: what was gained,
+ * on their left; 1: what was lost, on their right, so turned round) into
+ * *@out as a multipolygon (NULL when there are none), joined into rings as
+ * a coverage's union is: where two pieces touch at a point, each ring keeps
+ * to its own piece. 0 when a ring does not close, a hole is in no shell,
+ * out of memory or GEOS fails. */
 static int
-winding_of_others(const double *pts, const size_t *start, size_t n_rings, const double *area,
-                  size_t skip, const double p[2])
+kind_polygons(GEOSContextHandle_t ctx, const double (*edges)[4], const unsigned char *lost,
+              size_t n, int kind, GEOSGeometry **out)
 {
-    int w = 0;
-    for (size_t s = 0; s < n_rings; s++)
-        if (s != skip && inside(pts + 2 * start[s], start[s + 1] - start[s], p))
-            w += area[s] > 0 ? 1 : -1;
-    return w;
-}
-
-/* Ring @r of @pts made a polygon with the rings @role says are its holes
- * (role[h] == r + 1), their rings into @holes first. NULL when out of memory
- * or GEOS fails. */
-static GEOSGeometry *
-polygon_of(GEOSContextHandle_t ctx, const double *pts, const size_t *start, size_t n_rings,
-           const size_t *role, size_t r, GEOSGeometry **holes)
-{
-    size_t nh = 0;
-    int ok = 1;
-    for (size_t h = 0; ok && h < n_rings; h++)
-        if (role[h] == r + 1)
-            ok = (holes[nh++] = linear_ring(ctx, pts + 2 * start[h], start[h + 1] - start[h])) !=
-                 NULL;
-    GEOSGeometry *shell = ok ? linear_ring(ctx, pts + 2 * start[r], start[r + 1] - start[r])
-                             : NULL;
-    if (!shell) {
-        for (size_t k = 0; k < nh; k++)
-            if (holes[k])
-                GEOSGeom_destroy_r(ctx, holes[k]);
-        return NULL;
-    }
-    return GEOSGeom_createPolygon_r(ctx, shell, holes, (unsigned)nh);   /* owns the rings */
-}
-
-/* The edges given twice (where what was gained meets what was lost): an
- * open-addressing set of directed edges, each slot an edge's index + 1. */
-typedef struct twice {
-    const double (*e)[4];
-    size_t *slot, cap;
-    unsigned char *two;   /* per edge: given twice */
-} twice;
-
-static uint64_t
-directed_hash(const double p[2], const double q[2])
-{
-    return point_hash(p) * 0x9E3779B97F4A7C15u + point_hash(q);
-}
-
-/* Notes which of the @n edges @e come twice; 0 when out of memory. */
-static int
-twice_make(twice *t, const double (*e)[4], size_t n)
-{
-    t->e = e;
-    t->cap = 16;
-    while (t->cap < 2 * n + 2)
-        t->cap *= 2;
-    t->slot = calloc(t->cap, sizeof(*t->slot));
-    t->two = calloc(n ? n : 1, 1);
-    if (!t->slot || !t->two)
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++)
+        m += lost[i] == kind;
+    *out = NULL;
+    if (!m)
+        return 1;
+    cover c = { calloc(m, sizeof(cedge)), m, m, NULL, 0, NULL, 0 };
+    if (!c.e)
         return 0;
-    for (size_t i = 0; i < n; i++) {
-        size_t h = (size_t)directed_hash(e[i], e[i] + 2) & (t->cap - 1);
-        for (; t->slot[h]; h = (h + 1) & (t->cap - 1)) {
-            const double *x = e[t->slot[h] - 1];
-            if (same(x, e[i]) && same(x + 2, e[i] + 2))
-                break;
+    for (size_t i = 0, k = 0; i < n; i++)
+        if (lost[i] == kind) {
+            const double *p = kind ? edges[i] + 2 : edges[i], *q = kind ? edges[i] : edges[i] + 2;
+            c.e[k++] = (cedge){ { p[0], p[1] }, { q[0], q[1] }, SIZE_MAX, 1, 0 };
         }
-        if (t->slot[h])
-            t->two[t->slot[h] - 1] = 1;
-        else
-            t->slot[h] = i + 1;
-    }
-    return 1;
-}
-
-static int
-twice_has(const twice *t, const double p[2], const double q[2])
-{
-    for (size_t h = (size_t)directed_hash(p, q) & (t->cap - 1); t->slot[h];
-         h = (h + 1) & (t->cap - 1)) {
-        const double *x = t->e[t->slot[h] - 1];
-        if (same(x, p) && same(x + 2, q))
-            return t->two[t->slot[h] - 1];
-    }
-    return 0;
-}
-
-/* The rings' roles (0: a shell; s + 1: a hole of shell s) into @role:
- * just outside ring r the winding is the other rings' around a point a hair
- * outside an edge of it that no other ring has (@t); a shell has 0 there, a
- * hole of what was gained (clockwise) 1, a hole of what was lost
- * (anticlockwise) -1, and a hole's shell is the smallest of its kind that
- * holds that point. 0 when a ring fits none of these or has no edge of its
- * own. */
-static int
-ring_roles(const double *pts, const size_t *start, size_t n_rings, const double *area,
-           const twice *t, size_t *role)
-{
-    for (size_t r = 0; r < n_rings; r++) {
-        const double *a = pts + 2 * start[r], *end = pts + 2 * (start[r + 1] - 1);
-        while (a < end && twice_has(t, a, a + 2))
-            a += 2;
-        if (a == end)
-            return 0;
-        double dx = a[2] - a[0], dy = a[3] - a[1], side = area[r] > 0 ? 1e-6 : -1e-6;
-        /* to the right of a ring turning anticlockwise, to the left of one
-         * turning clockwise: outside it */
-        double out[2] = { (a[0] + a[2]) / 2 + side * dy, (a[1] + a[3]) / 2 - side * dx };
-        int w = winding_of_others(pts, start, n_rings, area, r, out);
-        role[r] = 0;
-        if (w == 0)
-            continue;
-        if (!((w == 1 && area[r] < 0) || (w == -1 && area[r] > 0)))
-            return 0;
-        size_t owner = SIZE_MAX;
-        for (size_t s = 0; s < n_rings; s++)
-            if (s != r && (area[s] > 0) == (w > 0) &&
-                (owner == SIZE_MAX || fabs(area[s]) < fabs(area[owner])) &&
-                inside(pts + 2 * start[s], start[s + 1] - start[s], out))
-                owner = s;
-        if (owner == SIZE_MAX)
-            return 0;
-        role[r] = owner + 1;
-    }
-    for (size_t r = 0; r < n_rings; r++)   /* a hole's owner is a shell */
-        if (role[r] && role[role[r] - 1])
-            return 0;
-    return 1;
-}
-
-/* The shells of one kind (@gained: turning anticlockwise) with their holes,
- * as a multipolygon into *@out (NULL when there are none). 0 when out of
- * memory or GEOS fails. */
-static int
-kind_of(GEOSContextHandle_t ctx, const double *pts, const size_t *start, size_t n_rings,
-        const double *area, const size_t *role, int gained, GEOSGeometry **polys,
-        GEOSGeometry **holes, GEOSGeometry **out)
-{
-    size_t n = 0;
-    int ok = 1;
-    for (size_t r = 0; ok && r < n_rings; r++)
-        if (!role[r] && (area[r] > 0) == gained)
-            ok = (polys[n++] = polygon_of(ctx, pts, start, n_rings, role, r, holes)) != NULL;
-    *out = ok && n ? GEOSGeom_createCollection_r(ctx, GEOS_MULTIPOLYGON, polys, (unsigned)n)
-                   : NULL;
-    if (!*out)
-        for (size_t k = 0; k < n; k++)
-            if (polys[k])
-                GEOSGeom_destroy_r(ctx, polys[k]);
-    return ok && (!n || *out);
+    double *pts = NULL;
+    size_t *start = NULL, n_pts = 0, cap_pts = 0, n_rings = 0, cap_start = 0;
+    int ok = join_rings(&c, &pts, &n_pts, &cap_pts, &start, &n_rings, &cap_start);
+    GEOSGeometry *g = ok && n_rings ? make_polygons(ctx, pts, start, n_rings) : NULL;
+    if (g && GEOSGeomTypeId_r(ctx, g) == GEOS_POLYGON) {   /* a multipolygon of one */
+        GEOSGeometry *one[1] = { g };
+        *out = GEOSGeom_createCollection_r(ctx, GEOS_MULTIPOLYGON, one, 1);
+        if (!*out)
+            GEOSGeom_destroy_r(ctx, g);
+    } else
+        *out = g;
+    free(c.e);
+    free(pts);
+    free(start);
+    return *out != NULL;
 }
 
 int
-cm_coverage_change(GEOSContextHandle_t ctx, const double (*edges)[4], size_t n,
-                   GEOSGeometry *gain[2])
+cm_coverage_change(GEOSContextHandle_t ctx, const double (*edges)[4], const unsigned char *lost,
+                   size_t n, GEOSGeometry *gain[2])
 {
     gain[0] = gain[1] = NULL;
-    if (!n)
-        return 1;
-    /* no edge cancels another: the caller took out those both areas have */
-    cover c = { calloc(n, sizeof(cedge)), n, n, NULL, 0, NULL, 0 };
-    int ok = c.e != NULL;
-    for (size_t i = 0; ok && i < n; i++) {
-        c.e[i] = (cedge){ { edges[i][0], edges[i][1] }, { edges[i][2], edges[i][3] }, SIZE_MAX,
-                          1, 0 };
-        ok = !same(c.e[i].p, c.e[i].q);
-    }
-    double *pts = NULL, *area = NULL;
-    size_t *start = NULL, *role = NULL, n_pts = 0, cap_pts = 0, n_rings = 0, cap_start = 0;
-    ok = ok && join_rings(&c, &pts, &n_pts, &cap_pts, &start, &n_rings, &cap_start);
-    free(c.e);
-    area = ok && n_rings ? malloc(n_rings * sizeof(*area)) : NULL;
-    role = ok && n_rings ? malloc(n_rings * sizeof(*role)) : NULL;
-    ok = area && role;
-    for (size_t r = 0; ok && r < n_rings; r++) {
-        size_t m = start[r + 1] - start[r];
-        area[r] = m >= 4 ? ring_area2(pts + 2 * start[r], m - 1) : 0;
-        ok = area[r] != 0 && isfinite(area[r]);
-    }
-    twice t = { 0 };
-    ok = ok && twice_make(&t, edges, n) && ring_roles(pts, start, n_rings, area, &t, role);
-    free(t.slot);
-    free(t.two);
-    GEOSGeometry **polys = ok ? calloc(n_rings, sizeof(*polys)) : NULL;
-    GEOSGeometry **holes = ok ? calloc(n_rings, sizeof(*holes)) : NULL;
-    ok = polys && holes;
+    int ok = 1;
     for (int k = 0; ok && k < 2; k++)
-        ok = kind_of(ctx, pts, start, n_rings, area, role, !k, polys, holes, &gain[k]) &&
+        ok = kind_polygons(ctx, edges, lost, n, k, &gain[k]) &&
              (!gain[k] || GEOSisValid_r(ctx, gain[k]) == 1);
     /* each valid, what was gained less what was lost is what is held now
-     * less what was held before (their rings add up to the edges given):
-     * so, when they do not overlap, they are that */
+     * less what was held before (their edges are those given, which add up
+     * to its boundary): so, when they do not overlap, they are that */
     if (ok && gain[0] && gain[1]) {
         GEOSGeometry *both = GEOSIntersection_r(ctx, gain[0], gain[1]);
         double a = 0, g = 0, l = 0;
@@ -597,12 +456,6 @@ cm_coverage_change(GEOSContextHandle_t ctx, const double (*edges)[4], size_t n,
             GEOSGeom_destroy_r(ctx, gain[k]);
             gain[k] = NULL;
         }
-    free(polys);
-    free(holes);
-    free(area);
-    free(role);
-    free(pts);
-    free(start);
     return ok;
 }
 

@@ -20,23 +20,21 @@
 GEOSGeometry *cm_coverage_union(GEOSContextHandle_t ctx, GEOSGeometry *const *parts, size_t n);
 
 /* What changed hands between a side's area before and its area now, made
- * from the boundary edges only one of them has: @edges, @n directed edges
- * (x0, y0, x1, y1), those of the area now that the area before lacks, each
- * with the area now on its left, and those of the area before that the
- * area now lacks, turned round (the area before on their right); an edge
- * may come twice, where what is held now and what was held before meet
- * (a district taken beside one given up). Their sum is a boundary whose
- * winding number is 1 where the area is held now and was not, -1 where it
- * was and is not, 0 elsewhere: joined into rings, each ring is a shell or
- * a hole of what was gained or of what was lost by its direction and the
- * winding of the other rings just outside it. Into @gain[0] the polygons
- * gained and into @gain[1] those lost (each NULL when none; else a
- * multipolygon). Returns 1 when made; 0 when the edges do not make that
- * simply (borders that cross between vertices, a ring that does not close,
- * pieces GEOS does not find valid, gains and losses that overlap), when out
- * of memory or when GEOS fails: the caller asks GEOS's overlay then. Both
- * NULL on 0. */
-int cm_coverage_change(GEOSContextHandle_t ctx, const double (*edges)[4], size_t n,
-                       GEOSGeometry *gain[2]);
+ * from the boundary edges that only one of them has: @edges, @n directed
+ * edges (x0, y0, x1, y1), each with what was gained on its left (@lost[i]
+ * 0) or what was lost on its right (1). An edge of the area now (the area
+ * on its left) bounds what was gained when it lies outside the area before,
+ * what was lost when inside; an edge of the area before, turned round (the
+ * area on its right), what was lost when it lies outside the area now, what
+ * was gained when inside; where a district taken meets one given up, their
+ * border comes twice, once of each kind. Each kind's edges are joined into
+ * rings and made polygons: into @gain[0] what was gained and into @gain[1]
+ * what was lost (each NULL when none; else a multipolygon). Returns 1 when
+ * made; 0 when a ring does not close, either is not valid or they overlap
+ * (borders that cross between vertices, an edge given the wrong kind), when
+ * out of memory or when GEOS fails: the caller asks GEOS's overlay then.
+ * Both NULL on 0. */
+int cm_coverage_change(GEOSContextHandle_t ctx, const double (*edges)[4], const unsigned char *lost,
+                       size_t n, GEOSGeometry *gain[2]);
 
 #endif

@@ -1839,39 +1839,140 @@ difference_polygons(GEOSContextHandle_t ctx, const GEOSGeometry *a1, oedge *e1, 
     return out;
 }
 
+/* An area's edges by bands of latitude, to say whether a point is inside
+ * it (inside_area): each band's edges' ends, as x0, y0, x1, y1. */
+typedef struct ybands {
+    double y0, h;
+    size_t n;
+    size_t *off;               /* n + 1 offsets into e */
+    double (*e)[4];            /* the edges that reach into each band */
+} ybands;
+
+static size_t
+band_of(const ybands *b, double y)
+{
+    double k = floor((y - b->y0) / b->h);
+    return !(k > 0) ? 0 : k >= (double)b->n ? b->n - 1 : (size_t)k;
+}
+
+/* The bands of the edges @e (@n), about two edges a band; 0 when out of
+ * memory. */
+static int
+ybands_make(ybands *b, const oedge *e, size_t n)
+{
+    double lo = HUGE_VAL, hi = -HUGE_VAL;
+    for (size_t i = 0; i < n; i++) {
+        lo = min2(lo, min2(e[i].p[1], e[i].q[1]));
+        hi = max2(hi, max2(e[i].p[1], e[i].q[1]));
+    }
+    b->n = n / 2 + 1;
+    b->y0 = lo;
+    b->h = hi > lo ? (hi - lo) / (double)b->n : 1;
+    b->off = calloc(b->n + 1, sizeof(*b->off));
+    b->e = NULL;
+    size_t *k0 = malloc((n ? n : 1) * 2 * sizeof(*k0));   /* each edge's first and last band */
+    if (!b->off || !k0) {
+        free(k0);
+        return 0;
+    }
+    for (size_t i = 0; i < n; i++) {
+        k0[2 * i] = band_of(b, min2(e[i].p[1], e[i].q[1]));
+        k0[2 * i + 1] = band_of(b, max2(e[i].p[1], e[i].q[1]));
+        for (size_t k = k0[2 * i]; k <= k0[2 * i + 1]; k++)
+            b->off[k + 1]++;
+    }
+    for (size_t k = 0; k < b->n; k++)
+        b->off[k + 1] += b->off[k];
+    if ((b->e = malloc((b->off[b->n] ? b->off[b->n] : 1) * sizeof(*b->e))))
+        for (size_t i = 0; i < n; i++)
+            for (size_t k = k0[2 * i]; k <= k0[2 * i + 1]; k++)
+                memcpy(b->e[b->off[k]++], (const double[4]){ e[i].p[0], e[i].p[1], e[i].q[0],
+                                                              e[i].q[1] },
+                       sizeof(b->e[0]));
+    free(k0);
+    for (size_t k = b->n; k > 0; k--)   /* each band's start again */
+        b->off[k] = b->off[k - 1];
+    b->off[0] = 0;
+    return b->e != NULL;
+}
+
+/* Whether @p is inside the area whose edges are in @b: the crossings of a
+ * ray from it toward +x with the edges of its band. */
+static int
+inside_area(const ybands *b, const double p[2])
+{
+    size_t k = band_of(b, p[1]);
+    int odd = 0;
+    for (size_t j = b->off[k]; j < b->off[k + 1]; j++) {
+        const double *x = b->e[j];
+        if ((x[1] > p[1]) != (x[3] > p[1]))
+            odd ^= x[0] + (p[1] - x[1]) * (x[2] - x[0]) / (x[3] - x[1]) > p[0];
+    }
+    return odd;
+}
+
 /* What changed hands between @a0 (before) and @a1 (now) made from the
  * edges only one of them has (cm_coverage_change): @e1 (@n1), @a1's edges,
- * and @e0 (@n0), @a0's turned round, marked (edges_turned_marked()). 1 with
- * @gain made when that makes it and it adds up (split_adds_up); else 0, with
- * @gain NULL. */
+ * their table by their ends @slot (@cap slots), and @e0 (@n0), @a0's turned
+ * round, marked (edges_turned_marked()). An edge that both have, one the
+ * other way round, bounds what was gained as @a1's and what was lost as
+ * @a0's; any other edge of @a1 bounds what was lost when its middle is
+ * inside @a0, what was gained when not; any other of @a0, what was gained
+ * when inside @a1, what was lost when not. 1 with @gain made when that
+ * makes it and it adds up (split_adds_up); else 0, with @gain NULL. */
 static int
 change_by_edges(GEOSContextHandle_t ctx, const GEOSGeometry *a1, const GEOSGeometry *a0,
-                const oedge *e1, size_t n1, const oedge *e0, size_t n0, GEOSGeometry *gain[2])
+                const oedge *e1, size_t n1, const size_t *slot, size_t cap, const oedge *e0,
+                size_t n0, GEOSGeometry *gain[2])
 {
     size_t n = 0;
     for (size_t i = 0; i < n1 + n0; i++)
         n += !(i < n1 ? e1[i] : e0[i - n1]).shared;
     double(*m)[4] = malloc((n ? n : 1) * sizeof(*m));
+    unsigned char *lost = malloc(n ? n : 1), *twice = calloc(n1 ? n1 : 1, 1);
+    ybands b1 = { 0 }, b0 = { 0 };
+    int made = m && lost && twice && ybands_make(&b1, e1, n1) && ybands_make(&b0, e0, n0);
     gain[0] = gain[1] = NULL;
-    if (!m)
-        return 0;
     n = 0;
-    for (size_t i = 0; i < n1 + n0; i++) {
-        const oedge *e = i < n1 ? &e1[i] : &e0[i - n1];
-        if (!e->shared)
-            memcpy(m[n++], (const double[4]){ e->p[0], e->p[1], e->q[0], e->q[1] },
-                   sizeof(m[0]));
+    for (size_t j = 0; made && j < n0; j++) {   /* @a0's edges, then @a1's they meet */
+        if (e0[j].shared)
+            continue;
+        size_t h = (size_t)cm_edge_hash(e0[j].p, e0[j].q) & (cap - 1);
+        for (; slot[h]; h = (h + 1) & (cap - 1)) {
+            const oedge *x = &e1[slot[h] - 1];
+            if (memcmp(x->p, e0[j].p, sizeof x->p) == 0 && memcmp(x->q, e0[j].q, sizeof x->q) == 0)
+                break;
+        }
+        if (slot[h])
+            twice[slot[h] - 1] = 1;
+        double mid[2] = { (e0[j].p[0] + e0[j].q[0]) / 2, (e0[j].p[1] + e0[j].q[1]) / 2 };
+        lost[n] = slot[h] ? 1 : !inside_area(&b1, mid);
+        memcpy(m[n++], (const double[4]){ e0[j].p[0], e0[j].p[1], e0[j].q[0], e0[j].q[1] },
+               sizeof(m[0]));
     }
-    int made = cm_coverage_change(ctx, (const double(*)[4])m, n, gain);
+    for (size_t i = 0; made && i < n1; i++) {
+        if (e1[i].shared)
+            continue;
+        double mid[2] = { (e1[i].p[0] + e1[i].q[0]) / 2, (e1[i].p[1] + e1[i].q[1]) / 2 };
+        lost[n] = twice[i] ? 0 : inside_area(&b0, mid);
+        memcpy(m[n++], (const double[4]){ e1[i].p[0], e1[i].p[1], e1[i].q[0], e1[i].q[1] },
+               sizeof(m[0]));
+    }
+    made = made && cm_coverage_change(ctx, (const double(*)[4])m, lost, n, gain) &&
+           split_adds_up(ctx, a1, a0, gain);
     free(m);
-    if (made && split_adds_up(ctx, a1, a0, gain))
-        return 1;
-    for (int k = 0; k < 2; k++)
+    free(lost);
+    free(twice);
+    free(b1.off);
+    free(b1.e);
+    free(b0.off);
+    free(b0.e);
+    for (int k = 0; !made && k < 2; k++)
         if (gain[k]) {
             GEOSGeom_destroy_r(ctx, gain[k]);
             gain[k] = NULL;
         }
-    return 0;
+    return made;
 }
 
 /* Whether a border of the change has what is held now on one side and what
@@ -1926,7 +2027,7 @@ split_change(GEOSContextHandle_t ctx, const GEOSGeometry *a1, const GEOSGeometry
     for (size_t i = 0; ok && i < n_e1 + n_e0; i++)
         n_rest += !(i < n_e1 ? e1[i] : e0[i - n_e1]).shared;
     int swap = ok && 2 * n_rest <= n_e1 + n_e0 && held_both_ways(e1, slot, cap_slot, e0, n_e0);
-    if (swap && change_by_edges(ctx, a1, a0, e1, n_e1, e0, n_e0, gain)) {
+    if (swap && change_by_edges(ctx, a1, a0, e1, n_e1, slot, cap_slot, e0, n_e0, gain)) {
         free(slot);
         free(e0);
         free(e1);
