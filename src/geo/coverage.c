@@ -154,7 +154,7 @@ add_geometry(GEOSContextHandle_t ctx, cover *c, const GEOSGeometry *g)
 }
 
 /* A ring being traced: its points so far, and where each is (a point met
- * again closes a loop: emit_loop). */
+ * again closes a loop: emit_ring). */
 typedef struct trace {
     double *xy;
     size_t n, cap;

@@ -262,7 +262,6 @@ max2(double a, double b)
     return b > a || a != a ? b : a;
 }
 
-
 static uint64_t point_bits(const double *p);
 
 /* The slot of @t's projected points that has @ll (bit for bit), or the
@@ -1694,16 +1693,23 @@ edge_set_make(edge_set *s, const oedge *e, size_t n)
     return 1;
 }
 
-static int
-edge_set_has(const edge_set *s, const double *p, const double *q)
+/* The index + 1 of @s's edge from @p to @q, or 0 when it has none. */
+static size_t
+edge_set_find(const edge_set *s, const double *p, const double *q)
 {
     for (size_t h = (size_t)cm_edge_hash(p, q) & (s->cap - 1); s->slot[h];
          h = (h + 1) & (s->cap - 1)) {
         const oedge *x = &s->e[s->slot[h] - 1];
         if (memcmp(x->p, p, sizeof x->p) == 0 && memcmp(x->q, q, sizeof x->q) == 0)
-            return 1;
+            return s->slot[h];
     }
     return 0;
+}
+
+static int
+edge_set_has(const edge_set *s, const double *p, const double *q)
+{
+    return edge_set_find(s, p, q) != 0;
 }
 
 /* Whether the polygon @poly, a piece of the symmetric difference of the
@@ -1912,9 +1918,9 @@ inside_area(const ybands *b, const double p[2])
 }
 
 /* What changed hands between @a0 (before) and @a1 (now) made from the
- * edges only one of them has (cm_coverage_change): @e1 (@n1), @a1's edges,
- * their table by their ends @slot (@cap slots), and @e0 (@n0), @a0's turned
- * round, marked (edges_turned_marked()). An edge that both have, one the
+ * @n_rest edges only one of them has (cm_coverage_change): of @a1's edges
+ * (@s1, by their ends), and of @e0 (@n0), @a0's turned round, marked
+ * (edges_turned_marked()). An edge that both have, one the
  * other way round, bounds what was gained as @a1's and what was lost as
  * @a0's; any other edge of @a1 bounds what was lost when its middle is
  * inside @a0, what was gained when not; any other of @a0, what was gained
@@ -1922,31 +1928,24 @@ inside_area(const ybands *b, const double p[2])
  * makes it and it adds up (split_adds_up); else 0, with @gain NULL. */
 static int
 change_by_edges(GEOSContextHandle_t ctx, const GEOSGeometry *a1, const GEOSGeometry *a0,
-                const oedge *e1, size_t n1, const size_t *slot, size_t cap, const oedge *e0,
-                size_t n0, GEOSGeometry *gain[2])
+                const edge_set *s1, const oedge *e0, size_t n0, size_t n_rest,
+                GEOSGeometry *gain[2])
 {
-    size_t n = 0;
-    for (size_t i = 0; i < n1 + n0; i++)
-        n += !(i < n1 ? e1[i] : e0[i - n1]).shared;
-    double(*m)[4] = malloc((n ? n : 1) * sizeof(*m));
-    unsigned char *lost = malloc(n ? n : 1), *twice = calloc(n1 ? n1 : 1, 1);
+    const oedge *e1 = s1->e;
+    size_t n1 = s1->n, n = 0;
+    double(*m)[4] = malloc((n_rest ? n_rest : 1) * sizeof(*m));
+    unsigned char *lost = malloc(n_rest ? n_rest : 1), *twice = calloc(n1 ? n1 : 1, 1);
     ybands b1 = { 0 }, b0 = { 0 };
     int made = m && lost && twice && ybands_make(&b1, e1, n1) && ybands_make(&b0, e0, n0);
     gain[0] = gain[1] = NULL;
-    n = 0;
     for (size_t j = 0; made && j < n0; j++) {   /* @a0's edges, then @a1's they meet */
         if (e0[j].shared)
             continue;
-        size_t h = (size_t)cm_edge_hash(e0[j].p, e0[j].q) & (cap - 1);
-        for (; slot[h]; h = (h + 1) & (cap - 1)) {
-            const oedge *x = &e1[slot[h] - 1];
-            if (memcmp(x->p, e0[j].p, sizeof x->p) == 0 && memcmp(x->q, e0[j].q, sizeof x->q) == 0)
-                break;
-        }
-        if (slot[h])
-            twice[slot[h] - 1] = 1;
+        size_t at = edge_set_find(s1, e0[j].p, e0[j].q);
+        if (at)
+            twice[at - 1] = 1;
         double mid[2] = { (e0[j].p[0] + e0[j].q[0]) / 2, (e0[j].p[1] + e0[j].q[1]) / 2 };
-        lost[n] = slot[h] ? 1 : !inside_area(&b1, mid);
+        lost[n] = at ? 1 : !inside_area(&b1, mid);
         memcpy(m[n++], (const double[4]){ e0[j].p[0], e0[j].p[1], e0[j].q[0], e0[j].q[1] },
                sizeof(m[0]));
     }
@@ -1977,23 +1976,16 @@ change_by_edges(GEOSContextHandle_t ctx, const GEOSGeometry *a1, const GEOSGeome
 
 /* Whether a border of the change has what is held now on one side and what
  * was held before on the other (two adjacent districts, one taken, one given
- * up): an edge that @e1 (@a1's edges, their table by their ends @slot, @cap
- * slots: mark_shared) and @e0 (@n0, @a0's turned round, marked) have the
- * same way round, which is @a1's and @a0's the other way round. GEOS's
- * symmetric difference dissolves such a border (split_change). */
+ * up): an edge that @s1 (@a1's edges by their ends) and @e0 (@n0, @a0's
+ * turned round, marked) have the same way round, which is @a1's and @a0's
+ * the other way round. GEOS's symmetric difference dissolves such a border
+ * (split_change). */
 static int
-held_both_ways(const oedge *e1, const size_t *slot, size_t cap, const oedge *e0, size_t n0)
+held_both_ways(const edge_set *s1, const oedge *e0, size_t n0)
 {
-    for (size_t j = 0; slot && j < n0; j++) {
-        if (e0[j].shared)
-            continue;
-        for (size_t h = (size_t)cm_edge_hash(e0[j].p, e0[j].q) & (cap - 1); slot[h];
-             h = (h + 1) & (cap - 1)) {
-            const oedge *x = &e1[slot[h] - 1];
-            if (memcmp(x->p, e0[j].p, sizeof x->p) == 0 && memcmp(x->q, e0[j].q, sizeof x->q) == 0)
-                return 1;
-        }
-    }
+    for (size_t j = 0; j < n0; j++)
+        if (!e0[j].shared && edge_set_find(s1, e0[j].p, e0[j].q))
+            return 1;
     return 0;
 }
 
@@ -2026,8 +2018,9 @@ split_change(GEOSContextHandle_t ctx, const GEOSGeometry *a1, const GEOSGeometry
     size_t n_rest = 0;   /* edges only one has: when most, the change is the overlay's */
     for (size_t i = 0; ok && i < n_e1 + n_e0; i++)
         n_rest += !(i < n_e1 ? e1[i] : e0[i - n_e1]).shared;
-    int swap = ok && 2 * n_rest <= n_e1 + n_e0 && held_both_ways(e1, slot, cap_slot, e0, n_e0);
-    if (swap && change_by_edges(ctx, a1, a0, e1, n_e1, slot, cap_slot, e0, n_e0, gain)) {
+    const edge_set s1 = { e1, n_e1, slot, cap_slot };   /* made by mark_shared */
+    int swap = ok && 2 * n_rest <= n_e1 + n_e0 && held_both_ways(&s1, e0, n_e0);
+    if (swap && change_by_edges(ctx, a1, a0, &s1, e0, n_e0, n_rest, gain)) {
         free(slot);
         free(e0);
         free(e1);
