@@ -66,6 +66,13 @@ CM_API int cm_scene_event_xy(const cm_scene *scene, const cm_event *event, doubl
 /* Labels that could not be placed without overlapping, by their text. */
 CM_API size_t      cm_scene_n_dropped(const cm_scene *scene);
 CM_API const char *cm_scene_dropped(const cm_scene *scene, size_t i);
+/* The most ground that two sides are both shown holding (controlled, from
+ * control layers and area events), in km² on the ellipsoid, when it is 1% or
+ * more of the smaller side's: no ground is held by two sides at once, so a
+ * layer's dates or sides, or an area event, are wrong there. 0 when there is
+ * none; else the two sides' codes in *@side_a and *@side_b (borrowed). */
+CM_API double cm_scene_shared_km2(const cm_scene *scene, const char **side_a,
+                                  const char **side_b);
 
 #ifdef __cplusplus
 }

@@ -112,6 +112,12 @@ int cm_scene_height_px(const cm_scene *sc) { return sc->base->height_px; }
 const char *cm_scene_alt(const cm_scene *sc) { return sc->alt; }
 size_t cm_scene_n_dropped(const cm_scene *sc) { return sc->n_dropped; }
 
+double
+cm_scene_shared_km2(const cm_scene *sc, const char **side_a, const char **side_b)
+{
+    return layout_territory_shared(sc->territory, side_a, side_b);
+}
+
 const char *
 cm_scene_dropped(const cm_scene *sc, size_t i)
 {

@@ -187,6 +187,10 @@ typedef struct layout_territory_area {
 } layout_territory_area;
 typedef struct layout_territory layout_territory;
 const layout_territory_area *layout_territory_areas(const layout_territory *t, size_t *n);
+/* The most ground two sides' held areas share, in km² (0: none, or less than
+ * 1% of the smaller's), and those sides' codes. */
+double layout_territory_shared(const layout_territory *t, const char **side_a,
+                               const char **side_b);
 void layout_territory_unref(layout_territory *t);   /* NULL is fine */
 
 /* The outline of area @a of @sc. */

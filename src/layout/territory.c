@@ -71,6 +71,9 @@ struct layout_territory {
     size_t ground_area[2];     /* their areas' indexes, */
     struct oedge *ground;      /* the edges of their boundaries that only one of them has */
     size_t n_ground;
+    double shared_km2;         /* the most ground two sides' held areas share, when 1% or
+                                  more of the smaller's (note_shared()); else 0 */
+    const char *shared_side[2];   /* those two sides */
     struct oedge *first_edges; /* the first area's edges (area_edges()), */
     size_t n_first_edges;
     size_t *first_slot;        /* by their ends (edge_set), or NULL */
@@ -127,6 +130,14 @@ layout_territory_areas(const layout_territory *t, size_t *n)
 {
     *n = t ? t->n_areas : 0;
     return t ? t->areas : NULL;
+}
+
+double
+layout_territory_shared(const layout_territory *t, const char **side_a, const char **side_b)
+{
+    *side_a = t ? t->shared_side[0] : NULL;
+    *side_b = t ? t->shared_side[1] : NULL;
+    return t ? t->shared_km2 : 0;
 }
 
 /* ---- the key: what the state is made of ----------------------------------------------- */
@@ -1576,6 +1587,40 @@ note_ground(layout_territory *t, size_t n_held)
     t->n_ground = n_rest;
 }
 
+/* Notes in @t the most ground that two sides' held areas (controlled, the
+ * first @n_held areas) share, in km² on the ellipsoid, when it is 1% or more
+ * of the smaller of the two: no ground is held by two sides at once, so a
+ * layer's dates or sides are wrong there (cm_scene_shared_km2()). Layers
+ * drawn a hair apart share a sliver along their front, far less. Two sides
+ * that note_ground() found apart are not asked again; nothing is noted where
+ * it cannot be told (out of memory, GEOS fails). */
+static void
+note_shared(layout_territory *t, size_t n_held)
+{
+    for (size_t a = 0; !t->has_ground && a < n_held; a++)
+        for (size_t b = a + 1; b < n_held; b++) {
+            const layout_territory_area *x = &t->areas[a], *y = &t->areas[b];
+            if (x->kind != LAYOUT_TERRITORY_AREA || y->kind != LAYOUT_TERRITORY_AREA ||
+                x->status != CM_CONTROL_CONTROLLED || y->status != CM_CONTROL_CONTROLLED ||
+                strcmp(x->side, y->side) == 0)
+                continue;
+            const GEOSGeometry *fa = full_area(t, a), *fb = full_area(t, b);
+            double o = overlap_by_windows(t->ctx, fa, fb, 0, NULL, NULL, NULL), da = 0, db = 0;
+            if (o == 0 || !GEOSArea_r(t->ctx, fa, &da) || !GEOSArea_r(t->ctx, fb, &db) ||
+                (o > 0 && o < 0.005 * fmin(da, db)))
+                continue;   /* none, or a sliver (square degrees, within a factor 2 of km²) */
+            GEOSGeometry *g = GEOSIntersection_r(t->ctx, fa, fb);
+            double km2 = g ? cm_area_km2(t->ctx, g, NULL, NULL) : -1;
+            if (g)
+                GEOSGeom_destroy_r(t->ctx, g);
+            if (km2 >= 0.01 * fmin(x->km2, y->km2) && km2 > t->shared_km2) {
+                t->shared_km2 = km2;
+                t->shared_side[0] = x->side;
+                t->shared_side[1] = y->side;
+            }
+        }
+}
+
 typedef struct cseg {
     double lo[2], hi[2];       /* its lesser end first */
     long w;                    /* times it runs from lo to hi, less times from hi to lo */
@@ -2339,8 +2384,10 @@ make_territory(layout *L, tkey *key, size_t n_key, const layout_territory *prev)
         }
     /* what each side holds now and did not before: drawn from the simplified
      * areas, measured on the full ones */
-    if (ok)
+    if (ok) {
         note_ground(t, n_held);
+        note_shared(t, n_held);
+    }
     size_t two[2] = { SIZE_MAX, SIZE_MAX };
     GEOSGeometry *two_gain[2] = { NULL, NULL };
     int two_sides = ok && prev && two_side_gains(t, prev, two, two_gain);

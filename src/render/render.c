@@ -250,6 +250,8 @@ write_all(run *r, cm_render_result *result)
         st = cm_manifest_end(r->plan.manifest, r->diags);
     if (st == CM_OK && result)
         run_count_bytes(r, result);
+    if (st == CM_OK)   /* what the layout found (workers.c's warn_overlap()) */
+        st = refuse_warnings(r, ": nothing was written");
     if (st == CM_OK)
         st = publish(r);
     if (st != CM_OK)

@@ -75,6 +75,12 @@ typedef struct run_shared {
     int ground_made;           /* locked: with workers, the first has made the cache (or failed) */
     cm_status draw_st;         /* locked: the first failure while drawing */
     size_t n_share, n_done, n_drawn, n_kept;   /* locked, but n_share (set before) */
+    struct run_overlap {       /* slices showing two sides on the same ground (layout) */
+        size_t n;
+        double km2;            /* the most ground shared, cm_scene_shared_km2() */
+        const char *side[2];   /* its sides */
+        cm_time at;            /* its slice's moment */
+    } overlap;
 } run_shared;
 
 /* One call of cm_render() or cm_validate(). */

@@ -178,6 +178,57 @@ run_flush_manifest(run *r)
     return st;
 }
 
+/* Notes slice @i (laid out, in this run's share) when it shows two sides
+ * holding the same ground (cm_scene_shared_km2()). */
+static void
+note_overlap(run *r, size_t i)
+{
+    const char *a, *b;
+    double km2 = cm_scene_shared_km2(r->sh.scenes[i], &a, &b);
+    struct run_overlap *o = &r->sh.overlap;
+    if (!(km2 > 0))
+        return;
+    if (o->n++ == 0 || km2 > o->km2) {
+        o->km2 = km2;
+        o->side[0] = a;
+        o->side[1] = b;
+        o->at = cm_slice_time(cm_slices_get(r->plan.slices, i));
+    }
+}
+
+/* "Armenian forces (AM)", or the code alone when the side has no name. */
+static void
+side_words(const run *r, const char *code, char *buf, size_t size)
+{
+    const cm_side *s = cm_events_find_side(r->in.events, code);
+    const char *name = s ? cm_side_name(s) : NULL;
+    if (name && *name && strcmp(name, code) != 0)
+        snprintf(buf, size, "%s (%s)", name, code);
+    else
+        snprintf(buf, size, "%s", code);
+}
+
+/* The warning for the slices note_overlap() noted: a map that shows two
+ * sides holding the same ground is wrong there, and the reader cannot
+ * tell which is. */
+static void
+warn_overlap(run *r)
+{
+    const struct run_overlap *o = &r->sh.overlap;
+    char a[160], b[160], when[CM_TIME_BUF];
+    if (!o->n)
+        return;
+    side_words(r, o->side[0], a, sizeof(a));
+    side_words(r, o->side[1], b, sizeof(b));
+    cm_diag_warning(r->diags, NULL,
+                    "%s and %s are both shown holding the same ground on %zu of %zu slice%s, "
+                    "at most %.1f km² (%s): no ground is held by two sides at once, so a "
+                    "control layer's date or side, or an area event, is wrong there "
+                    "(docs/control.md, \"Fields\"); the map shades it in both colours",
+                    a, b, o->n, r->sh.n_share, r->sh.n_share == 1 ? "" : "s", o->km2,
+                    cm_time_format_iso(o->at, when));
+}
+
 static cm_status
 layout_all(run *r, size_t n_workers)
 {
@@ -193,6 +244,7 @@ layout_all(run *r, size_t n_workers)
                                  cm_slices_get(r->plan.slices, i), i ? r->sh.phones[i - 1] : NULL);
         laid = i + 1;
         if (st == CM_OK && in_share(r, i)) {
+            note_overlap(r, i);
             run_choose_files(r, i);
             st = run_add_to_manifest(r, i);
         }
@@ -209,6 +261,8 @@ layout_all(run *r, size_t n_workers)
     }
     if (laid)
         release_scene(r, laid - 1);
+    if (st == CM_OK)
+        warn_overlap(r);
     return st;
 }
 
