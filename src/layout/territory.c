@@ -65,8 +65,10 @@ struct layout_territory {
     GEOSGeometry **geoms;      /* per area, in longitude/latitude, for the next state's change */
     GEOSGeometry **full;       /* per area, at full resolution where geoms is simplified
                                   (held areas with control features); else NULL */
-    signed char *overlap;      /* n_areas x n_areas: whether two areas overlap (1), not
-                                  (0), not asked yet (-1); asked by the next state */
+    double *overlap;           /* n_overlap x n_overlap: the overlap of two areas as drawn,
+                                  in square degrees (overlap_deg2()); NAN: not asked yet,
+                                  -1: not known; asked by note_shared() and the next state */
+    size_t n_overlap;
     int has_ground;            /* two sides hold areas, neither overlapping the other: */
     size_t ground_area[2];     /* their areas' indexes, */
     struct oedge *ground;      /* the edges of their boundaries that only one of them has */
@@ -1509,31 +1511,45 @@ pixel_deg2(const layout *L)
     return px * px;
 }
 
+/* The overlap of areas @i and @j of @t as drawn (simplified), in square
+ * degrees: -1 when not known (out of memory, GEOS fails). Asked once per
+ * pair of the first areas of @t, its held ones (GEOS's intersection along a
+ * shared border is costly: note_shared() asks it of a state, the next state
+ * asks it again for each side), in the GEOS context @ctx of the layout's
+ * thread. */
+static double
+overlap_deg2(layout_territory *t, GEOSContextHandle_t ctx, size_t i, size_t j)
+{
+    size_t n = t->n_overlap;
+    if (!t->overlap && t->n_areas > 0 && (t->overlap = malloc(t->n_areas * t->n_areas *
+                                                              sizeof(*t->overlap)))) {
+        n = t->n_overlap = t->n_areas;   /* the areas it has now: gained ones come later */
+        for (size_t k = 0; k < n * n; k++)
+            t->overlap[k] = NAN;
+    }
+    if (i < n && j < n && !isnan(t->overlap[i * n + j]))
+        return t->overlap[i * n + j];
+    double area = overlap_by_windows(ctx, t->geoms[i], t->geoms[j], 0, NULL, NULL, NULL);
+    if (area < 0) {
+        GEOSGeometry *o = GEOSIntersection_r(ctx, t->geoms[i], t->geoms[j]);
+        if (!o || !GEOSArea_r(ctx, o, &area))
+            area = -1;
+        if (o)
+            GEOSGeom_destroy_r(ctx, o);
+    }
+    if (i < n && j < n)
+        t->overlap[i * n + j] = t->overlap[j * n + i] = area;
+    return area;
+}
+
 /* Whether areas @i and @j of @t overlap by more than a pixel (pixel_deg2()),
- * asked once per pair (GEOS's intersection along a shared border is costly;
- * the next state asks it for each side), in the GEOS context @ctx of the
- * layout's thread. */
+ * or it is not known (then the difference is taken: the answer is right,
+ * slower). */
 static int
 overlap(layout_territory *t, GEOSContextHandle_t ctx, layout *L, size_t i, size_t j)
 {
-    size_t n = t->n_areas;
-    if (!t->overlap) {
-        if (!(t->overlap = malloc(n * n)))
-            return 1;   /* then the difference is taken: the answer is right, slower */
-        memset(t->overlap, -1, n * n);
-    }
-    if (t->overlap[i * n + j] < 0) {
-        double area = overlap_by_windows(ctx, t->geoms[i], t->geoms[j], 0, NULL, NULL, NULL);
-        int yes = area > pixel_deg2(L);
-        if (area < 0) {
-            GEOSGeometry *o = GEOSIntersection_r(ctx, t->geoms[i], t->geoms[j]);
-            yes = !o || !GEOSArea_r(ctx, o, &area) || area > pixel_deg2(L);
-            if (o)
-                GEOSGeom_destroy_r(ctx, o);
-        }
-        t->overlap[i * n + j] = t->overlap[j * n + i] = (signed char)yes;
-    }
-    return t->overlap[i * n + j];
+    double area = overlap_deg2(t, ctx, i, j);
+    return area < 0 || area > pixel_deg2(L);
 }
 
 /* @sum with @piece added (both taken; either may be NULL). */
@@ -1591,9 +1607,12 @@ note_ground(layout_territory *t, size_t n_held)
  * first @n_held areas) share, in km² on the ellipsoid, when it is 1% or more
  * of the smaller of the two: no ground is held by two sides at once, so a
  * layer's dates or sides are wrong there (cm_scene_shared_km2()). Layers
- * drawn a hair apart share a sliver along their front, far less. Two sides
- * that note_ground() found apart are not asked again; nothing is noted where
- * it cannot be told (out of memory, GEOS fails). */
+ * drawn a hair apart share a sliver along their front, far less. Asked of
+ * the areas as drawn first (overlap_deg2(), which the next state asks again
+ * and then finds), measured at full resolution only when they share 0.5% or
+ * more of the smaller. Two sides that note_ground() found apart are not
+ * asked again; nothing is noted where it cannot be told (out of memory, GEOS
+ * fails). */
 static void
 note_shared(layout_territory *t, size_t n_held)
 {
@@ -1604,12 +1623,11 @@ note_shared(layout_territory *t, size_t n_held)
                 x->status != CM_CONTROL_CONTROLLED || y->status != CM_CONTROL_CONTROLLED ||
                 strcmp(x->side, y->side) == 0)
                 continue;
-            const GEOSGeometry *fa = full_area(t, a), *fb = full_area(t, b);
-            double o = overlap_by_windows(t->ctx, fa, fb, 0, NULL, NULL, NULL), da = 0, db = 0;
-            if (o == 0 || !GEOSArea_r(t->ctx, fa, &da) || !GEOSArea_r(t->ctx, fb, &db) ||
-                (o > 0 && o < 0.005 * fmin(da, db)))
-                continue;   /* none, or a sliver (square degrees, within a factor 2 of km²) */
-            GEOSGeometry *g = GEOSIntersection_r(t->ctx, fa, fb);
+            double o = overlap_deg2(t, t->ctx, a, b), da = 0, db = 0;
+            if (!(o > 0) || !GEOSArea_r(t->ctx, t->geoms[a], &da) ||
+                !GEOSArea_r(t->ctx, t->geoms[b], &db) || o < 0.005 * fmin(da, db))
+                continue;   /* none, not known, or a sliver */
+            GEOSGeometry *g = GEOSIntersection_r(t->ctx, full_area(t, a), full_area(t, b));
             double km2 = g ? cm_area_km2(t->ctx, g, NULL, NULL) : -1;
             if (g)
                 GEOSGeom_destroy_r(t->ctx, g);
